@@ -1,0 +1,134 @@
+/**
+ * Ports: what the domain needs from the outside world. Adapters live in storage/ and mail/;
+ * only bot/ (the composition root) chooses them.
+ */
+
+/** Time source; injected so that tests run on a fake clock. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Randomness; seeded in tests, crypto-backed in production. */
+export interface Random {
+  /** Uniform float in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, maxExclusive). */
+  int(maxExclusive: number): number;
+  /** A new array with the items in random order. */
+  shuffle<T>(items: readonly T[]): T[];
+  /** An unguessable URL-safe token (base64url) of `bytes` random bytes. */
+  token(bytes?: number): string;
+}
+
+// ---------------------------------------------------------------- storage
+
+/** A stored record: every aggregate has a string id. */
+export interface Entity {
+  readonly id: string;
+}
+
+/** One audit event: who did what, when, through which channel. Never holds secrets. */
+export interface AuditEvent extends Entity {
+  readonly at: string; // ISO-8601
+  readonly actor: string; // a pseudonymous actor reference, never a full document number
+  readonly action: string; // e.g. "conversation.started"
+  readonly channel: string; // "webchat", "msteams", "system", ...
+  readonly subject?: string; // what the action was about (masked reference)
+  readonly detail?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/**
+ * The collections the domain stores, by name. Each later process adds its aggregates here;
+ * `unique` lists the fields whose values may appear at most once in the collection.
+ */
+export interface Collections {
+  audit: AuditEvent;
+}
+export type CollectionName = keyof Collections;
+
+export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Collections[N] & string)[] } = {
+  audit: [],
+};
+
+/** Thrown when a write would break a unique field; use cases check first, this is the safety net. */
+export class UniqueViolation extends Error {
+  constructor(
+    readonly collection: string,
+    readonly field: string,
+  ) {
+    super(`unique violation on ${collection}.${field}`);
+    this.name = 'UniqueViolation';
+  }
+}
+
+/** Repository of one collection, inside a transaction. */
+export interface Repository<T extends Entity> {
+  get(id: string): Promise<T | undefined>;
+  /** Records whose `field` equals `value` (strict equality on the stored JSON value). */
+  findBy<K extends keyof T & string>(field: K, value: T[K]): Promise<T[]>;
+  /** All records, in insertion order. */
+  list(): Promise<T[]>;
+  /** Insert or replace by id. Throws UniqueViolation when a unique field clashes. */
+  put(record: T): Promise<void>;
+  /** True when something was deleted. */
+  delete(id: string): Promise<boolean>;
+}
+
+/** The unit of work: every read and write of one use case goes through one transaction. */
+export interface Tx {
+  collection<N extends CollectionName>(name: N): Repository<Collections[N]>;
+}
+
+/**
+ * The transactional store. `transaction` runs `work` atomically: all of its writes are durable
+ * (on disk / committed) when the returned promise resolves, and none are when `work` throws.
+ */
+export interface Store {
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Throws when the store cannot serve requests. */
+  health(): Promise<void>;
+  /** Waits for pending writes and releases resources. */
+  close(): Promise<void>;
+}
+
+/**
+ * Key-value storage for conversation state (the shape of botbuilder's `Storage`, without
+ * importing it). Items may carry an `eTag`: a write whose eTag is neither `*` nor the stored
+ * one is rejected (optimistic concurrency); every write gets a new eTag.
+ */
+export interface StateItems {
+  [key: string]: any;
+}
+export interface StateStore {
+  read(keys: string[]): Promise<StateItems>;
+  write(changes: StateItems): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+}
+
+// ---------------------------------------------------------------- mail
+
+/** An e-mail to send; the adapter renders `template` (subject, HTML and text) with `data`. */
+export interface MailRequest {
+  readonly to: string;
+  /** Template key under templates/es/correo, e.g. "prueba" → prueba.asunto.hbs, prueba.html.hbs, prueba.txt.hbs. */
+  readonly template: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+export interface SentMail {
+  readonly messageId: string;
+  /** Where the message went: an outbox file path, or "smtp". */
+  readonly location: string;
+}
+export interface Mailer {
+  send(mail: MailRequest): Promise<SentMail>;
+  close?(): Promise<void>;
+}
+
+// ---------------------------------------------------------------- secrets
+
+/** Symmetric encryption for secrets at rest (AES-256-GCM in the adapter). */
+export interface SecretBox {
+  seal(plain: string): string;
+  /** Throws when the sealed text was tampered with or sealed with another key. */
+  open(sealed: string): string;
+}

@@ -1,0 +1,49 @@
+/**
+ * One place that turns a template key into text. Keys are paths under templates/es without the
+ * extension: `render('general/bienvenida', data)` reads templates/es/general/bienvenida.hbs.
+ */
+import Handlebars from 'handlebars';
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), 'es');
+const hbs = Handlebars.create();
+const cache = new Map<string, Handlebars.TemplateDelegate>();
+
+hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v)));
+
+function compile(file: string, escape: boolean): Handlebars.TemplateDelegate {
+  const cacheKey = `${escape ? 'h' : 't'}:${file}`;
+  let tpl = cache.get(cacheKey);
+  if (!tpl) {
+    tpl = hbs.compile(readFileSync(file, 'utf8'), { noEscape: !escape, strict: false });
+    cache.set(cacheKey, tpl);
+  }
+  return tpl;
+}
+
+function fileFor(key: string, ext: string): string {
+  if (!/^[a-z0-9][a-z0-9/_-]*$/.test(key) || key.includes('..')) throw new Error(`bad template key: ${key}`);
+  return join(ROOT, `${key}${ext}`);
+}
+
+/** Renders a chat / plain-text template (`<key>.hbs`), trimmed, without HTML escaping. */
+export function render(key: string, data: Record<string, unknown> = {}): string {
+  return compile(fileFor(key, '.hbs'), false)(data).trim();
+}
+
+/** Renders an HTML template (`<key>.html.hbs`) with HTML escaping. */
+export function renderHtml(key: string, data: Record<string, unknown> = {}): string {
+  return compile(fileFor(key, '.html.hbs'), true)(data);
+}
+
+/** Renders a template with an explicit extension (e.g. `.txt.hbs`, `.asunto.hbs`, `.card.hbs`), no escaping. */
+export function renderFile(key: string, ext: string, data: Record<string, unknown> = {}): string {
+  return compile(fileFor(key, ext), false)(data).trim();
+}
+
+export function hasTemplate(key: string, ext = '.hbs'): boolean {
+  return existsSync(fileFor(key, ext));
+}
