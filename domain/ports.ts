@@ -132,3 +132,18 @@ export interface SecretBox {
   /** Throws when the sealed text was tampered with or sealed with another key. */
   open(sealed: string): string;
 }
+
+// ---------------------------------------------------------------- logging
+
+/**
+ * Structured logging. Fields must never carry personal data or secrets: pass masked references
+ * (the adapter also redacts known sensitive keys as a safety net).
+ */
+export type LogFields = Readonly<Record<string, unknown>>;
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  child(fields: LogFields): Logger;
+}
