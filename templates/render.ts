@@ -12,6 +12,7 @@ const hbs = Handlebars.create();
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerHelper('inc', (n: number) => n + 1);
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v)));
 
 function compile(file: string, escape: boolean): Handlebars.TemplateDelegate {
@@ -46,4 +47,24 @@ export function renderFile(key: string, ext: string, data: Record<string, unknow
 
 export function hasTemplate(key: string, ext = '.hbs'): boolean {
   return existsSync(fileFor(key, ext));
+}
+
+const jsonCache = new Map<string, unknown>();
+const stringCache = new Map<string, Handlebars.TemplateDelegate>();
+
+/** Reads a JSON message catalog (`<key>.json`), e.g. a form's labels, questions and help. */
+export function messages<T = Record<string, unknown>>(key: string): T {
+  const file = fileFor(key, '.json');
+  if (!jsonCache.has(file)) jsonCache.set(file, JSON.parse(readFileSync(file, 'utf8')));
+  return jsonCache.get(file) as T;
+}
+
+/** Renders one catalog string as a handlebars template (no HTML escaping: chat text). */
+export function fill(template: string, data: Record<string, unknown> = {}): string {
+  let tpl = stringCache.get(template);
+  if (!tpl) {
+    tpl = hbs.compile(template, { noEscape: true });
+    stringCache.set(template, tpl);
+  }
+  return tpl(data).trim();
 }

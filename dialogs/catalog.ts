@@ -1,0 +1,32 @@
+/** The functionalities a person can look for, with their texts (templates/es/funcionalidades.json). */
+import { messages } from '../templates/render.js';
+import type { Searchable } from '../domain/search.js';
+
+export interface Functionality extends Searchable {
+  readonly descripcion: string;
+  readonly boton: string;
+  readonly disponible: boolean;
+}
+
+interface RawFunctionality {
+  id: string;
+  titulo: string;
+  boton: string;
+  descripcion: string;
+  palabras: string[];
+  disponible: boolean;
+}
+
+let cached: readonly Functionality[] | undefined;
+
+export function functionalities(): readonly Functionality[] {
+  cached ??= messages<RawFunctionality[]>('funcionalidades').map((f) => ({
+    id: f.id,
+    title: f.titulo,
+    keywords: [f.boton, ...f.palabras],
+    descripcion: f.descripcion,
+    boton: f.boton,
+    disponible: f.disponible,
+  }));
+  return cached;
+}

@@ -1,0 +1,65 @@
+/** A form is data: ordered fields with domain parsers; the texts live in templates/es/formularios/<id>.json. */
+import type { FieldParser } from '../../domain/fields.js';
+import { messages } from '../../templates/render.js';
+
+export interface FieldSpec {
+  readonly key: string;
+  readonly parse: FieldParser;
+  readonly optional?: boolean;
+  /** Asked only through a masked card input; never echoed, stored sealed. */
+  readonly secret?: boolean;
+  /** Asked only when this returns true for the values so far. */
+  readonly when?: (values: Readonly<Record<string, unknown>>) => boolean;
+  /** Display of a stored value in the review (default: as is; dates as dd/mm/aaaa). */
+  readonly display?: (value: unknown) => string;
+}
+
+export interface FormSpec {
+  readonly id: string;
+  readonly fields: readonly FieldSpec[];
+  /** Fields offered together in one card while all of them are still missing. */
+  readonly cardGroups?: readonly (readonly string[])[];
+}
+
+export interface Choice {
+  readonly valor: string;
+  readonly titulo: string;
+}
+export interface FieldTexts {
+  readonly etiqueta: string;
+  readonly pregunta: string;
+  readonly ayuda?: string;
+  readonly opciones?: readonly Choice[];
+  readonly placeholder?: string;
+}
+export interface FormTexts {
+  readonly titulo: string;
+  readonly intro?: string;
+  readonly campos: Readonly<Record<string, FieldTexts>>;
+  readonly motivos?: Readonly<Record<string, string>>;
+}
+
+export function formTexts(spec: FormSpec): FormTexts {
+  return messages<FormTexts>(`formularios/${spec.id}`);
+}
+
+export function fieldTexts(spec: FormSpec, key: string): FieldTexts {
+  const t = formTexts(spec).campos[key];
+  if (!t) throw new Error(`form ${spec.id}: no texts for field ${key}`);
+  return t;
+}
+
+/** Fields that apply given the values so far. */
+export function activeFields(spec: FormSpec, values: Readonly<Record<string, unknown>>): FieldSpec[] {
+  return spec.fields.filter((f) => !f.when || f.when(values));
+}
+
+/** The first applicable field without a value: what the form asks next (undefined → review). */
+export function nextMissingField(spec: FormSpec, values: Readonly<Record<string, unknown>>): FieldSpec | undefined {
+  return activeFields(spec, values).find((f) => !(f.key in values));
+}
+
+/** Checks every text key exists at start-up, so a missing template fails fast, not mid-conversation. */
+export function assertFormTexts(spec: FormSpec): void {
+  for (const f of spec.fields) fieldTexts(spec, f.key);
+}

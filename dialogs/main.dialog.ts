@@ -1,0 +1,237 @@
+/**
+ * The main dialog: routes what a person asks for (menu options, global commands, free text
+ * through the functionality search) and handles the global commands at any prompt.
+ */
+import {
+  ComponentDialog,
+  Dialog,
+  DialogSet,
+  DialogTurnStatus,
+  TextPrompt,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { parseCommand } from '../domain/commands.js';
+import type { Clock, SecretBox } from '../domain/ports.js';
+import { searchFunctionalities, type SearchHit } from '../domain/search.js';
+import { messages, render } from '../templates/render.js';
+import { card, message, submit, textBlock } from './cards.js';
+import { functionalities, type Functionality } from './catalog.js';
+import { FormDialog, type FormResult, type FormState } from './form/form.dialog.js';
+import { fieldTexts, formTexts } from './form/form-spec.js';
+import { incomingText, incomingValue } from './incoming.js';
+import { datosBasicosForm } from './registro/datos-basicos.form.js';
+import { menuActivity } from './welcome.js';
+
+export interface MainDialogDeps {
+  readonly clock: Clock;
+  readonly secrets: SecretBox;
+}
+
+const ROUTE = 'route';
+const SEARCH = 'search';
+const SEARCH_PROMPT = 'searchPrompt';
+const PICK_PROMPT = 'pickPrompt';
+
+interface RouteOptions {
+  readonly text?: string;
+  readonly value?: Record<string, unknown>;
+}
+
+export class MainDialog extends ComponentDialog {
+  private readonly forms = new Map<string, FormDialog>();
+
+  constructor(deps: MainDialogDeps) {
+    super('main');
+    const registro = new FormDialog(datosBasicosForm, deps);
+    this.forms.set(registro.id, registro);
+    this.addDialog(registro);
+    this.addDialog(new TextPrompt(SEARCH_PROMPT));
+    this.addDialog(new TextPrompt(PICK_PROMPT));
+    this.addDialog(new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this)]));
+    this.addDialog(
+      new WaterfallDialog(SEARCH, [this.askSearchStep.bind(this), this.resultsStep.bind(this), this.pickStep.bind(this)]),
+    );
+    this.initialDialogId = ROUTE;
+  }
+
+  /** Runs one turn: continues the active dialog or starts routing the new message. */
+  async run(context: TurnContext, accessor: StatePropertyAccessor): Promise<void> {
+    const set = new DialogSet(accessor);
+    set.add(this);
+    const dc = await set.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  /** Global commands, checked before the active dialog sees the message. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const command = parseCommand(incomingText(innerDc.context));
+    const deepest = this.deepest(innerDc);
+    const inForm = deepest.activeDialog ? this.forms.has(deepest.activeDialog.id) : false;
+    switch (command?.kind) {
+      case 'cancelar':
+      case 'menu':
+        if (command.kind === 'cancelar') await innerDc.context.sendActivity(render('general/cancelado'));
+        await innerDc.context.sendActivity(menuActivity());
+        return innerDc.cancelAllDialogs();
+      case 'salir':
+        await innerDc.context.sendActivity(render('general/salir'));
+        return innerDc.cancelAllDialogs();
+      case 'estado':
+        await innerDc.context.sendActivity(this.statusText(deepest));
+        await deepest.repromptDialog();
+        return Dialog.EndOfTurn;
+      case 'ayuda':
+        if (inForm) break;
+        await innerDc.context.sendActivity(`${render('general/ayuda')}\n\n${render('general/contactos')}`);
+        await deepest.repromptDialog();
+        return Dialog.EndOfTurn;
+      case 'buscar':
+        if (inForm) break;
+        await innerDc.cancelAllDialogs();
+        return innerDc.beginDialog(SEARCH);
+      default:
+        break;
+    }
+    return super.onContinueDialog(innerDc);
+  }
+
+  // ---------------------------------------------------------------- route
+
+  private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    const value = step.options?.value ?? incomingValue(step.context);
+    if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') return this.start(step, value['id']);
+    const text = step.options?.text ?? incomingText(step.context) ?? '';
+    const command = parseCommand(text);
+    switch (command?.kind) {
+      case 'ayuda':
+        return this.start(step, 'ayuda');
+      case 'buscar':
+        return step.replaceDialog(SEARCH);
+      case 'estado':
+        await step.context.sendActivity(this.statusText(step));
+        await step.context.sendActivity(menuActivity());
+        return step.endDialog();
+      case undefined:
+        break;
+      default:
+        await step.context.sendActivity(menuActivity());
+        return step.endDialog();
+    }
+    if (!text) {
+      await step.context.sendActivity(menuActivity());
+      return step.endDialog();
+    }
+    const hits = searchFunctionalities(text, functionalities());
+    const [top, second] = hits;
+    if (top && top.score >= 0.99 && (!second || second.score < top.score)) return this.start(step, top.item.id);
+    return this.offer(step, text, hits);
+  }
+
+  private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as FormResult | undefined;
+    if (result?.formId === datosBasicosForm.id) {
+      const nombre = String(result.values['primerNombre'] ?? '');
+      await step.context.sendActivity(render('general/fin-registro-datos', { nombre: titleCase(nombre) }));
+    }
+    await step.context.sendActivity(menuActivity());
+    return step.endDialog();
+  }
+
+  /** Starts a functionality by id: its dialog if built, a plain "not yet" otherwise. */
+  private async start(step: WaterfallStepContext, id: string): Promise<DialogTurnResult> {
+    const f = functionalities().find((x) => x.id === id);
+    if (id === 'registro') return step.beginDialog(datosBasicosForm.id);
+    if (id === 'ayuda') {
+      await step.context.sendActivity(`${render('general/ayuda')}\n\n${render('general/contactos')}`);
+      await step.context.sendActivity(menuActivity());
+      return step.endDialog();
+    }
+    await step.context.sendActivity(render('general/no-disponible', { titulo: f?.title ?? id }));
+    await step.context.sendActivity(menuActivity());
+    return step.endDialog();
+  }
+
+  // ---------------------------------------------------------------- search
+
+  private async askSearchStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.prompt(SEARCH_PROMPT, { prompt: render('general/pregunta-busqueda') });
+  }
+
+  private async resultsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const query = String(step.result ?? '').slice(0, 200);
+    const hits = searchFunctionalities(query, functionalities());
+    if (hits.length === 0) {
+      await step.context.sendActivity(render('general/no-entendi', { consulta: query }));
+      return step.replaceDialog(SEARCH);
+    }
+    (step.values as Record<string, unknown>)['hits'] = hits.map((h) => h.item.id);
+    await step.context.sendActivity(this.resultsActivity(query, hits));
+    return Dialog.EndOfTurn;
+  }
+
+  private async pickStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const ids = ((step.values as Record<string, unknown>)['hits'] ?? []) as string[];
+    const value = incomingValue(step.context);
+    if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') {
+      return step.replaceDialog(ROUTE, { value } satisfies RouteOptions);
+    }
+    const text = incomingText(step.context) ?? '';
+    const n = Number(text.trim());
+    const picked = Number.isInteger(n) ? ids[n - 1] : undefined;
+    if (picked) return step.replaceDialog(ROUTE, { value: { __action: 'comenzar', id: picked } } satisfies RouteOptions);
+    return step.replaceDialog(ROUTE, { text } satisfies RouteOptions);
+  }
+
+  private async offer(step: WaterfallStepContext, query: string, hits: SearchHit<Functionality>[]): Promise<DialogTurnResult> {
+    if (hits.length === 0) {
+      await step.context.sendActivity(render('general/no-entendi', { consulta: query.slice(0, 80) }));
+      await step.context.sendActivity(menuActivity());
+      return step.endDialog();
+    }
+    await step.context.sendActivity(this.resultsActivity(query, hits));
+    return step.endDialog();
+  }
+
+  private resultsActivity(query: string, hits: SearchHit<Functionality>[]) {
+    const resultados = hits.map((h) => ({ titulo: h.item.title, descripcion: h.item.descripcion }));
+    const consulta = query.slice(0, 80);
+    const fallback = render('general/resultados', { consulta, resultados, texto: true });
+    const { comenzar } = messages<{ comenzar: string }>('general/busqueda');
+    const body = hits.flatMap((h) => [
+      textBlock(h.item.title, { weight: 'Bolder', spacing: 'Medium' }),
+      textBlock(h.item.descripcion, { isSubtle: true, spacing: 'Small' }),
+      {
+        type: 'ActionSet',
+        actions: [submit(comenzar, { __action: 'comenzar', id: h.item.id }, 'positive')],
+      },
+    ]);
+    return message(render('general/resultados', { consulta, resultados, texto: false }), card(body, [], fallback));
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private deepest(dc: DialogContext): DialogContext {
+    let d = dc;
+    while (d.child) d = d.child;
+    return d;
+  }
+
+  private statusText(dc: DialogContext): string {
+    const active = dc.activeDialog;
+    const form = active ? this.forms.get(active.id) : undefined;
+    if (!form || !active) return render('general/estado', {});
+    const state = active.state['form'] as FormState | undefined;
+    const campo = state?.current ? fieldTexts(form.spec, state.current).etiqueta : undefined;
+    return render('general/estado', { tramite: formTexts(form.spec).titulo, campo });
+  }
+}
+
+function titleCase(s: string): string {
+  return s.toLocaleLowerCase('es-CO').replace(/(^|\s)\p{L}/gu, (m) => m.toLocaleUpperCase('es-CO'));
+}
+

@@ -1,0 +1,29 @@
+/** Registro ciudadano, step 1: the basic data compared later with the reference sources. */
+import {
+  parseBirthDate,
+  parseDocumentNumber,
+  parseDocumentType,
+  parseIssueDate,
+  parseName,
+  parseOptionalName,
+  parseSex,
+} from '../../domain/fields.js';
+import type { FormSpec } from '../form/form-spec.js';
+
+export const datosBasicosForm: FormSpec = {
+  id: 'registro-datos-basicos',
+  fields: [
+    { key: 'tipoDocumento', parse: parseDocumentType },
+    { key: 'numeroDocumento', parse: parseDocumentNumber },
+    { key: 'primerNombre', parse: parseName },
+    { key: 'segundoNombre', parse: parseOptionalName, optional: true },
+    { key: 'primerApellido', parse: parseName },
+    { key: 'segundoApellido', parse: parseOptionalName, optional: true },
+    { key: 'fechaNacimiento', parse: parseBirthDate },
+    { key: 'fechaExpedicion', parse: parseIssueDate },
+    { key: 'sexo', parse: parseSex },
+  ],
+  cardGroups: [
+    ['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'fechaNacimiento', 'fechaExpedicion', 'sexo'],
+  ],
+};

@@ -1,0 +1,33 @@
+/** Global commands a person can type at any prompt (DESIGN §3, conversation conventions). */
+import { fold } from './text.js';
+
+export type Command =
+  | { kind: 'ayuda' }
+  | { kind: 'cancelar' }
+  | { kind: 'menu' }
+  | { kind: 'atras' }
+  | { kind: 'estado' }
+  | { kind: 'salir' }
+  | { kind: 'buscar' }
+  | { kind: 'corregir'; field?: string };
+
+const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
+  ayuda: 'ayuda', help: 'ayuda', 'mas informacion': 'ayuda', 'necesito ayuda': 'ayuda',
+  cancelar: 'cancelar', cancel: 'cancelar',
+  menu: 'menu', 'menu principal': 'menu', inicio: 'menu', 'volver al menu': 'menu',
+  atras: 'atras', volver: 'atras', anterior: 'atras',
+  estado: 'estado', 'en que voy': 'estado', 'mi estado': 'estado',
+  salir: 'salir', 'cerrar sesion': 'salir',
+  'que esta buscando': 'buscar', buscar: 'buscar', 'buscar funcionalidad': 'buscar',
+};
+
+/** Recognizes a global command; anything else (including longer sentences) is not one. */
+export function parseCommand(text: string | undefined): Command | undefined {
+  if (!text || text.length > 60) return undefined;
+  const t = fold(text).replace(/[?¿!¡]/g, '').trim();
+  const kind = WORDS[t];
+  if (kind) return { kind } as Command;
+  const m = /^corregir(?: (.+))?$/.exec(t);
+  if (m) return m[1] ? { kind: 'corregir', field: m[1] } : { kind: 'corregir' };
+  return undefined;
+}

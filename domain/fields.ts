@@ -1,0 +1,185 @@
+/**
+ * Field parsers: raw text → Result<value, reason>. The form engine calls them; the reason code
+ * chooses the re-ask template. Values are JSON-serializable (dates as ISO `YYYY-MM-DD`).
+ */
+import { fail, ok, type Result } from './result.js';
+import { DOCUMENT_TYPES, type DocumentType, type Sex } from './reference.js';
+import { fold } from './text.js';
+
+/** What a parser may look at besides the raw text: values already given and today's date. */
+export interface ParseContext {
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly today: Date;
+}
+export type FieldParser<T = unknown> = (raw: string, ctx: ParseContext) => Result<T>;
+
+const MAX_INPUT = 200;
+
+/** Common guard: trims, refuses empty and oversized input. */
+function clean(raw: string): Result<string> {
+  const text = raw.replace(/\s+/g, ' ').trim();
+  if (!text) return fail('empty');
+  if (text.length > MAX_INPUT) return fail('too_long');
+  return ok(text);
+}
+
+// ---------------------------------------------------------------- documents
+
+const DOC_ALIASES: Record<string, DocumentType> = {
+  cc: 'CC', 'cedula de ciudadania': 'CC', cedula: 'CC', ciudadania: 'CC',
+  ce: 'CE', 'cedula de extranjeria': 'CE', extranjeria: 'CE',
+  pa: 'PA', pasaporte: 'PA',
+  pe: 'PE', pep: 'PE', 'permiso especial de permanencia': 'PE',
+  pt: 'PT', ppt: 'PT', 'permiso por proteccion temporal': 'PT',
+  ti: 'TI', 'tarjeta de identidad': 'TI',
+};
+
+export const parseDocumentType: FieldParser<DocumentType> = (raw) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  const t = DOC_ALIASES[fold(c.value)];
+  return t ? ok(t) : fail('document_type.unknown');
+};
+
+const DOC_RULES: Record<DocumentType, { pattern: RegExp; strip: boolean }> = {
+  CC: { pattern: /^\d{3,10}$/, strip: true },
+  CE: { pattern: /^[A-Z0-9]{3,7}$/, strip: false },
+  PE: { pattern: /^\d{15}$/, strip: true },
+  PT: { pattern: /^\d{7}$/, strip: true },
+  PA: { pattern: /^[A-Z0-9]{1,16}$/, strip: false },
+  TI: { pattern: /^\d{1,11}$/, strip: true },
+};
+
+/** Document number by type (formats as SAT clients validate them); dots and spaces are removed. */
+export function parseDocumentNumberFor(tipo: DocumentType): FieldParser<string> {
+  return (raw) => {
+    const c = clean(raw);
+    if (!c.ok) return c;
+    const compact = c.value.replace(/[\s.,-]/g, '').toUpperCase();
+    const rule = DOC_RULES[tipo];
+    if (rule.strip && /\D/.test(compact)) return fail('document_number.digits', { tipo });
+    if (!rule.pattern.test(compact)) return fail(`document_number.${tipo}`, { tipo });
+    if (rule.strip && /^0+$/.test(compact)) return fail(`document_number.${tipo}`, { tipo });
+    return ok(compact);
+  };
+}
+
+/** Document number using the `tipoDocumento` value already given in the same form. */
+export const parseDocumentNumber: FieldParser<string> = (raw, ctx) => {
+  const tipo = ctx.values['tipoDocumento'];
+  if (typeof tipo !== 'string' || !(DOCUMENT_TYPES as readonly string[]).includes(tipo)) return fail('document_type.missing');
+  return parseDocumentNumberFor(tipo as DocumentType)(raw, ctx);
+};
+
+// ---------------------------------------------------------------- names
+
+const NAME = /^[\p{L}][\p{L}' -]*$/u;
+
+export const parseName: FieldParser<string> = (raw) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  if (c.value.length > 60) return fail('too_long');
+  if (!NAME.test(c.value)) return fail('name.chars');
+  return ok(c.value.toLocaleUpperCase('es-CO'));
+};
+
+const NONE = new Set(['no', 'no tengo', 'ninguno', 'ninguna', 'no aplica', 'na', 'n a', 'omitir', 'sin']);
+
+/** An optional name: "no tengo" / "omitir" / "-" mean none (stored as ""). */
+export const parseOptionalName: FieldParser<string> = (raw, ctx) => {
+  const t = fold(raw);
+  if (t === '' || NONE.has(t) || raw.trim() === '-') return ok('');
+  return parseName(raw, ctx);
+};
+
+// ---------------------------------------------------------------- dates
+
+const MONTHS: Record<string, number> = {
+  enero: 1, febrero: 2, marzo: 3, abril: 4, mayo: 5, junio: 6, julio: 7, agosto: 8,
+  septiembre: 9, setiembre: 9, octubre: 10, noviembre: 11, diciembre: 12,
+  ene: 1, feb: 2, mar: 3, abr: 4, may: 5, jun: 6, jul: 7, ago: 8, sep: 9, sept: 9, oct: 10, nov: 11, dic: 12,
+};
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCFullYear() !== y || dt.getUTCMonth() !== m - 1 || dt.getUTCDate() !== d) return undefined;
+  return dt.toISOString().slice(0, 10);
+}
+
+/** A calendar date as people write it: 15/03/1980, 15-03-1980, 1980-03-15, "15 de marzo de 1980". */
+export const parseDate: FieldParser<string> = (raw, ctx) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  const t = fold(c.value).replace(/\s+del?\s+/g, ' ');
+  let y: number | undefined, m: number | undefined, d: number | undefined;
+  let match = /^(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})$/.exec(t);
+  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  match = match ? match : /^(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})$/.exec(t);
+  if (match && y === undefined) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (y === undefined) {
+    const words = /^(\d{1,2}) ([a-z]+) (\d{4})$/.exec(t);
+    if (words) [d, m, y] = [Number(words[1]), MONTHS[words[2] as string], Number(words[3])];
+  }
+  if (y === undefined || m === undefined || d === undefined) return fail('date.format');
+  const iso = isoDate(y, m, d);
+  if (!iso) return fail('date.invalid');
+  if (y < 1900) return fail('date.too_old');
+  if (iso > ctx.today.toISOString().slice(0, 10)) return fail('date.future');
+  return ok(iso);
+};
+
+/** Whole years between two ISO dates. */
+export function yearsBetween(fromIso: string, toIso: string): number {
+  const [fy, fm, fd] = fromIso.split('-').map(Number) as [number, number, number];
+  const [ty, tm, td] = toIso.split('-').map(Number) as [number, number, number];
+  return ty - fy - (tm < fm || (tm === fm && td < fd) ? 1 : 0);
+}
+
+/** Birth date: a valid past date; a CC holder must be an adult, a TI holder a minor. */
+export const parseBirthDate: FieldParser<string> = (raw, ctx) => {
+  const r = parseDate(raw, ctx);
+  if (!r.ok) return r;
+  const age = yearsBetween(r.value, ctx.today.toISOString().slice(0, 10));
+  if (age > 120) return fail('date.too_old');
+  const tipo = ctx.values['tipoDocumento'];
+  if (tipo === 'CC' && age < 18) return fail('birth.cc_minor');
+  if (tipo === 'TI' && age >= 18) return fail('birth.ti_adult');
+  return r;
+};
+
+/** Issue date: after birth; a CC is issued at 18 or later. */
+export const parseIssueDate: FieldParser<string> = (raw, ctx) => {
+  const r = parseDate(raw, ctx);
+  if (!r.ok) return r;
+  const birth = ctx.values['fechaNacimiento'];
+  if (typeof birth === 'string') {
+    if (r.value < birth) return fail('issue.before_birth');
+    if (ctx.values['tipoDocumento'] === 'CC' && yearsBetween(birth, r.value) < 18) return fail('issue.cc_minor');
+  }
+  return r;
+};
+
+// ---------------------------------------------------------------- misc
+
+export const parseSex: FieldParser<Sex> = (raw) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  const t = fold(c.value);
+  if (['f', 'femenino', 'mujer'].includes(t)) return ok('F');
+  if (['m', 'masculino', 'hombre'].includes(t)) return ok('M');
+  return fail('sex.unknown');
+};
+
+/** Yes / no answers. */
+export const parseYesNo: FieldParser<boolean> = (raw) => {
+  const t = fold(raw);
+  if (['si', 's', 'claro', 'confirmar', 'acepto', 'ok', 'de acuerdo'].includes(t)) return ok(true);
+  if (['no', 'n', 'no acepto'].includes(t)) return ok(false);
+  return fail(t ? 'yes_no.unknown' : 'empty');
+};
+
+/** True for answers that mean "skip this optional field". */
+export function isSkipAnswer(raw: string): boolean {
+  const t = fold(raw);
+  return t === '' || NONE.has(t) || raw.trim() === '-';
+}

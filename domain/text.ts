@@ -1,0 +1,53 @@
+/** Text helpers shared by parsers and search: accent/case folding and edit distance. */
+
+/** Lower-case, strip accents (ñ kept as n), collapse whitespace and drop punctuation. */
+export function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9@.\s-]/g, ' ')
+    .replace(/[.\-]+(?=\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** True when two names are the same person-name ignoring accents, case and extra spaces. */
+export function sameName(a: string | undefined, b: string | undefined): boolean {
+  return fold(a ?? '') === fold(b ?? '');
+}
+
+/** Damerau-Levenshtein (optimal string alignment) distance, stopping early above `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i++) rows.push([i]);
+  for (let j = 1; j <= b.length; j++) (rows[0] as number[])[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let rowMin = Infinity;
+    const row = rows[i] as number[];
+    const prev = rows[i - 1] as number[];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, ((rows[i - 2] as number[])[j - 2] as number) + 1);
+      }
+      row[j] = v;
+      rowMin = Math.min(rowMin, v);
+    }
+    if (rowMin > max) return max + 1;
+  }
+  return (rows[a.length] as number[])[b.length] as number;
+}
+
+/** Mask an e-mail for display: "juana.perez@correo.com" → "j***@correo.com". */
+export function maskEmail(email: string): string {
+  const [user = '', domain = ''] = email.split('@');
+  return `${user.slice(0, 1)}***@${domain}`;
+}
+
+/** Mask a document number for logs and audit: keep the last 3 digits. */
+export function maskDocument(numero: string): string {
+  return numero.length <= 3 ? '***' : `${'*'.repeat(Math.min(numero.length - 3, 7))}${numero.slice(-3)}`;
+}
