@@ -1,0 +1,186 @@
+/**
+ * Composition root: picks the adapters (JSON store, file conversation state, outbox or SMTP
+ * mail), builds the bot and the restify server with its endpoints.
+ */
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import restify from 'restify';
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  ShowTypingMiddleware,
+  UserState,
+  type TurnContext,
+} from 'botbuilder';
+import type { DialogState } from 'botbuilder-dialogs';
+import type { Clock, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
+import { cryptoRandom, systemClock } from '../domain/random.js';
+import { MainDialog } from '../dialogs/main.dialog.js';
+import { createMailer } from '../mail/mailer.js';
+import { openJsonStore } from '../storage/json-store.js';
+import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage/secret-box.js';
+import { createFileStateStore } from '../storage/state-store.js';
+import { render } from '../templates/render.js';
+import { Assistant } from './assistant.js';
+import type { Config } from './config.js';
+import { createDirectLineDelivery } from './directline/deliver.js';
+import { registerDirectLine } from './directline/index.js';
+import { createLogger } from './log.js';
+import { DeduplicateActivities, InFlightTurns, SerializeConversations } from './middleware.js';
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly log?: Logger;
+  readonly mailer?: Mailer;
+  readonly store?: Store;
+  readonly stateStore?: StateStore;
+}
+
+export interface App {
+  readonly url: string;
+  readonly port: number;
+  readonly server: restify.Server;
+  readonly store: Store;
+  readonly mailer: Mailer;
+  readonly log: Logger;
+  /** Stops accepting requests, waits for turns in flight, flushes storage. */
+  close(): Promise<void>;
+}
+
+/** A short, non-reversible reference for logs (never the raw id). */
+export const ref = (value: string | undefined): string =>
+  value ? createHash('sha256').update(value).digest('hex').slice(0, 12) : '-';
+
+export async function createApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  const clock = overrides.clock ?? systemClock;
+  const dataDir = resolve(config.DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+
+  // Secrets at rest: the configured key, or a generated development key (loudly).
+  let key = config.SECRETS_KEY ? parseSecretsKey(config.SECRETS_KEY) : undefined;
+  if (config.SECRETS_KEY && !key) throw new Error('SECRETS_KEY is not a valid 32-byte key');
+  if (!key) {
+    const dev = await loadOrCreateDevKey(dataDir);
+    key = dev.key;
+    log.warn('SECRETS_KEY is not set: using a DEVELOPMENT key stored in the data directory. Never use it in production.', {
+      path: dev.path,
+      created: dev.created,
+    });
+  }
+  const secrets = createSecretBox(key);
+
+  const store = overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
+  const stateStore = overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'));
+  const mailer =
+    overrides.mailer ??
+    createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
+  defaultReferenceRegistry(); // load and index the reference sources now, not on a user's first turn
+
+  // Bot Framework: JWT enforced when MicrosoftAppId is set; anonymous (local use) when it is not.
+  const auth = new ConfigurationBotFrameworkAuthentication({
+    MicrosoftAppId: config.MicrosoftAppId,
+    MicrosoftAppPassword: config.MicrosoftAppPassword,
+    MicrosoftAppType: config.MicrosoftAppType,
+    MicrosoftAppTenantId: config.MicrosoftAppTenantId,
+  });
+  const adapter = new CloudAdapter(auth);
+  const inFlight = new InFlightTurns();
+  adapter.use(inFlight);
+  adapter.use(new SerializeConversations());
+  adapter.use(new DeduplicateActivities());
+  adapter.use(new ShowTypingMiddleware(800, 2000));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    log.error('turn failed', {
+      err: { name: error.name, message: error.message, stack: error.stack },
+      channel: context.activity.channelId,
+      conversation: ref(context.activity.conversation?.id),
+    });
+    try {
+      await context.sendActivity(render('general/error'));
+    } catch (sendError) {
+      log.error('could not send the apology', { err: String(sendError) });
+    }
+  };
+
+  const conversationState = new ConversationState(stateStore);
+  const userState = new UserState(stateStore);
+  const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const assistant = new Assistant(
+    { conversation: conversationState, user: userState, dialog: dialogState },
+    new MainDialog({ clock, secrets }),
+  );
+  const logic = (context: TurnContext) => assistant.run(context);
+
+  // HTTP server.
+  const server = restify.createServer({ name: 'asistente-ccf', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 6 * 1024 * 1024, mapFiles: false }));
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) log.error('request failed', { method: req.method, path: req.getPath(), status, err: err.message });
+    else log.debug('request refused', { method: req.method, path: req.getPath(), status });
+    return cb();
+  });
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    const body = req.body as unknown;
+    if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
+      res.send(400, { error: { code: 'BadArgument', message: 'The body must be a Bot Framework activity.' } });
+      return;
+    }
+    await adapter.process(req, res, logic);
+  });
+
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    try {
+      await store.health();
+      await stateStore.read([]);
+      res.send(200, { status: 'ok' });
+    } catch (error) {
+      log.error('health check failed', { err: String(error) });
+      res.send(503, { status: 'error' });
+    }
+  });
+
+  const internalSecret = randomBytes(32).toString('base64url');
+  const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));
+  let port = config.PORT;
+  const directLine = registerDirectLine(server, {
+    deliver: createDirectLineDelivery(adapter, logic, internalSecret),
+    serviceUrl: () => `http://127.0.0.1:${port}/`,
+    tokenKey,
+    internalSecret,
+    log,
+    clock,
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(config.PORT, config.HOST, () => {
+      server.removeListener('error', fail);
+      ok();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log.info('assistant listening', { url: `http://localhost:${port}`, auth: config.MicrosoftAppId ? 'jwt' : 'anonymous' });
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((ok) => server.close(() => ok()));
+      directLine.close();
+      await inFlight.idle(10_000);
+      await Promise.race([stopped, new Promise((ok) => setTimeout(ok, 2_000).unref())]);
+      await store.close();
+      await mailer.close?.();
+    })());
+
+  return { url, port, server, store, mailer, log, close };
+}

@@ -1,0 +1,28 @@
+/** Entry point: `npm start`. Validates configuration, starts the app, shuts down gracefully on SIGTERM/SIGINT. */
+import { createApp } from './app.js';
+import { loadConfig } from './config.js';
+
+const loaded = loadConfig();
+if (!loaded.ok) {
+  process.stderr.write(`${loaded.message}\nSee .env.example for every setting.\n`);
+  process.exit(1);
+}
+
+const app = await createApp(loaded.config);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  app.log.info('shutting down', { signal });
+  try {
+    await app.close();
+    process.exit(0);
+  } catch (error) {
+    app.log.error('shutdown failed', { err: String(error) });
+    process.exit(1);
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('unhandledRejection', (reason) => app.log.error('unhandled rejection', { err: String(reason) }));
