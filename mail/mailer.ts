@@ -1,0 +1,96 @@
+/**
+ * The Mailer adapter (nodemailer): SMTP when a URL is configured, otherwise each message is
+ * written as an .eml file to the outbox folder so local runs need no mail server.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { SendMailOptions } from 'nodemailer';
+import type { Clock, Logger, Mailer, MailRequest, SentMail } from '../domain/ports.js';
+import { renderFile, renderHtml } from '../templates/render.js';
+
+export interface MailerOptions {
+  /** smtp:// or smtps:// URL; without it mail goes to the outbox folder. */
+  smtpUrl?: string;
+  outboxDir: string;
+  from: string;
+  log: Logger;
+  /** Names outbox files; defaults to the system clock. */
+  clock?: Clock;
+}
+
+function compose(from: string, mail: MailRequest): SendMailOptions {
+  const key = `correo/${mail.template}`;
+  const data = { ...mail.data };
+  return {
+    from,
+    to: mail.to,
+    subject: renderFile(key, '.asunto.hbs', data),
+    html: renderHtml(key, data),
+    text: renderFile(key, '.txt.hbs', data),
+  };
+}
+
+/** 2026-01-15T14:00:00.000Z → 20260115T140000000Z (sortable, valid on every file system). */
+function fileStamp(at: Date): string {
+  return at.toISOString().replace(/[-:.]/g, '');
+}
+
+/** Describes a failed SMTP send without the recipient address (errors end up in logs). */
+function smtpError(template: string, e: unknown): Error {
+  const x = e as { code?: string; responseCode?: number; command?: string };
+  const parts = [x.code, x.responseCode, x.command].filter((p) => p !== undefined && p !== '');
+  return new Error(`mail "${template}" could not be sent by SMTP${parts.length ? ` (${parts.join(' ')})` : ''}`);
+}
+
+/** Picks the SMTP transport when `smtpUrl` is set, the .eml outbox otherwise. */
+export function createMailer(opts: MailerOptions): Mailer {
+  const { log, from } = opts;
+  const clock = opts.clock ?? { now: () => new Date() };
+
+  if (opts.smtpUrl) {
+    const transport = nodemailer.createTransport(opts.smtpUrl);
+    return {
+      async send(mail: MailRequest): Promise<SentMail> {
+        const message = compose(from, mail);
+        let info: { messageId: string };
+        try {
+          info = await transport.sendMail(message);
+        } catch (e) {
+          throw smtpError(mail.template, e);
+        }
+        log.info('mail sent by smtp', { template: mail.template, messageId: info.messageId });
+        return { messageId: info.messageId, location: 'smtp' };
+      },
+      async close() {
+        transport.close();
+      },
+    };
+  }
+
+  const outbox = resolve(opts.outboxDir);
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(mail: MailRequest): Promise<SentMail> {
+      const info = await transport.sendMail(compose(from, mail));
+      if (!Buffer.isBuffer(info.message)) throw new Error('stream transport did not return a buffer');
+      await mkdir(outbox, { recursive: true });
+      const name = `${fileStamp(clock.now())}-${randomBytes(4).toString('hex')}.eml`;
+      const path = join(outbox, name);
+      const temp = join(outbox, `.${name}.tmp`);
+      try {
+        await writeFile(temp, info.message);
+        await rename(temp, path);
+      } catch (e) {
+        await unlink(temp).catch(() => {});
+        throw e;
+      }
+      log.info('mail written to outbox', { path, template: mail.template });
+      return { messageId: info.messageId, location: path };
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
