@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { ConversationState, MemoryStorage } from 'botbuilder';
+import { DialogTestClient } from 'botbuilder-testing';
+import { parseName } from '../../domain/fields.js';
+import { fakeClock } from '../../domain/random.js';
+import { fail, ok } from '../../domain/result.js';
+import { createSecretBox } from '../../storage/secret-box.js';
+import { newClient, runTranscript, say, type TranscriptCase } from '../../test/helpers/transcript.js';
+import { FormDialog, isSealed, type FormResult } from './form.dialog.js';
+import type { FormSpec } from './form-spec.js';
+
+const SECRET = 'Clave-Muy-Secreta-2026';
+const spec: FormSpec = {
+  id: 'ejemplo-clave',
+  fields: [
+    { key: 'usuario', parse: parseName },
+    { key: 'clave', parse: (raw) => (raw.length >= 10 ? ok(raw) : fail('too_short')), secret: true },
+    { key: 'correo', parse: (raw) => (raw.includes('@') ? ok(raw) : fail('type')), optional: true, when: (v) => v['usuario'] !== 'SIN CORREO' },
+  ],
+};
+
+function setup() {
+  const secrets = createSecretBox(randomBytes(32));
+  const client = newClient(new FormDialog(spec, { clock: fakeClock(), secrets }));
+  return { client, secrets };
+}
+
+describe('form engine: secret fields', () => {
+  it('refuses a typed secret, never echoes it, accepts the masked card input and returns it sealed', async () => {
+    const { client, secrets } = setup();
+    await say(client, 'hola'); // begins the form
+    const asked = await say(client, 'Ana');
+    const input = JSON.stringify(asked.cards);
+    expect(input).toContain('"style":"Password"'); // masked input in the card
+    const typed = await say(client, SECRET);
+    expect(typed.folded).toContain('campo protegido');
+    expect(typed.text).not.toContain(SECRET);
+    const short = await say(client, { value: { __form: 'ejemplo-clave', clave: 'corta' } });
+    expect(short.text).not.toContain('corta');
+    const next = await say(client, { value: { __form: 'ejemplo-clave', clave: SECRET } });
+    expect(next.folded).toContain('a que correo');
+    const review = await say(client, 'omitir');
+    expect(review.text).not.toContain(SECRET);
+    expect(review.text).toContain('••••');
+    await say(client, 'confirmar');
+    expect(client.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    const result = client.dialogTurnResult.result as FormResult;
+    const sealed = result.values['clave'];
+    expect(isSealed(sealed)).toBe(true);
+    expect(JSON.stringify(result)).not.toContain(SECRET);
+    if (isSealed(sealed)) expect(secrets.open(sealed.$sealed)).toBe(SECRET);
+  });
+
+  it('keeps secrets out of the stored conversation state', async () => {
+    const storage = new MemoryStorage();
+    const dialog = new FormDialog(spec, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)) });
+    const client = new DialogTestClient('test', dialog, undefined, [], new ConversationState(storage));
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    await say(client, { value: { __form: 'ejemplo-clave', clave: SECRET } });
+    const stored = JSON.stringify((storage as unknown as { memory: Record<string, string> }).memory);
+    expect(stored).toContain('ANA'); // the state was stored…
+    expect(stored).not.toContain(SECRET); // …without the secret in clear
+  });
+});
+
+describe('form engine: conditional and optional fields', () => {
+  const cases: TranscriptCase[] = [
+    {
+      name: 'a field whose condition is false is not asked',
+      turns: [
+        ['hola', 'usuario'],
+        ['sin correo', 'contrasena'],
+        [{ value: { __form: 'ejemplo-clave', clave: SECRET } }, 'revise sus datos'],
+      ],
+    },
+    {
+      name: 'an optional field can be skipped and the review shows it empty',
+      turns: [
+        ['hola', 'usuario'],
+        ['Ana', 'contrasena'],
+        [{ value: { __form: 'ejemplo-clave', clave: SECRET } }, 'correo'],
+        ['no aplica', 'sin dato'],
+      ],
+    },
+    {
+      name: 'a submit for another form is not taken as this one',
+      turns: [
+        ['hola', 'usuario'],
+        [{ value: { __form: 'otro', usuario: 'x' } }, 'cual es el usuario'],
+        ['Ana', 'contrasena'],
+      ],
+    },
+    {
+      name: 'an empty submit re-asks',
+      turns: [
+        ['hola', 'usuario'],
+        [{ value: { __form: 'ejemplo-clave' } }, 'no recibi ningun dato'],
+      ],
+    },
+  ];
+  it.each(cases)('$name', async (c) => {
+    const { client } = setup();
+    await runTranscript(client, c);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import {
+  isSkipAnswer,
+  parseBirthDate,
+  parseDate,
+  parseDocumentNumberFor,
+  parseDocumentType,
+  parseIssueDate,
+  parseName,
+  parseSex,
+  yearsBetween,
+  type ParseContext,
+} from './fields.js';
+import type { DocumentType } from './reference.js';
+
+const today = new Date('2026-11-26T15:00:00Z');
+const ctx = (values: Record<string, unknown> = {}): ParseContext => ({ values, today });
+const reason = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'ok' : r.error?.code);
+
+describe('document type', () => {
+  it.each([
+    ['CC', 'CC'], ['cc', 'CC'], ['Cédula de ciudadanía', 'CC'], ['cedula', 'CC'], ['CE', 'CE'], ['cédula de extranjería', 'CE'],
+    ['pasaporte', 'PA'], ['PEP', 'PE'], ['PE', 'PE'], ['PPT', 'PT'], ['Permiso por protección temporal', 'PT'], ['TI', 'TI'],
+    ['tarjeta de identidad', 'TI'],
+  ])('%s → %s', (raw, expected) => {
+    expect(parseDocumentType(raw, ctx())).toEqual({ ok: true, value: expected });
+  });
+  it.each(['', 'NIT', 'registro civil', 'x'.repeat(500)])('refuses %j', (raw) => {
+    expect(parseDocumentType(raw, ctx()).ok).toBe(false);
+  });
+});
+
+describe('document number by type (formats as SAT clients validate them)', () => {
+  it.each<[DocumentType, string, string]>([
+    ['CC', '123', 'ok'], ['CC', '1234567890', 'ok'], ['CC', '52.123.456', 'ok'], ['CC', '12', 'document_number.CC'],
+    ['CC', '12345678901', 'document_number.CC'], ['CC', '12A45', 'document_number.digits'], ['CC', '000', 'document_number.CC'],
+    ['CE', 'AB123', 'ok'], ['CE', '1234567', 'ok'], ['CE', '12345678', 'document_number.CE'], ['CE', '12', 'document_number.CE'],
+    ['PE', '123456789012345', 'ok'], ['PE', '12345678901234', 'document_number.PE'], ['PE', '1234567890123456', 'document_number.PE'],
+    ['PT', '1234567', 'ok'], ['PT', '123456', 'document_number.PT'], ['PT', '12345678', 'document_number.PT'],
+    ['PA', 'AB1234567', 'ok'], ['PA', 'A', 'ok'], ['PA', 'ABCDEFGHIJ1234567', 'document_number.PA'], ['PA', 'AB-12', 'ok'],
+    ['TI', '1', 'ok'], ['TI', '12345678901', 'ok'], ['TI', '123456789012', 'document_number.TI'],
+    ['CC', '', 'empty'], ['CC', '😀', 'document_number.digits'], ['PA', "1' OR '1'='1", 'document_number.PA'],
+  ])('%s %j → %s', (tipo, raw, expected) => {
+    expect(reason(parseDocumentNumberFor(tipo)(raw, ctx()))).toBe(expected);
+  });
+  it('normalizes to the compact form', () => {
+    expect(parseDocumentNumberFor('CC')(' 52 123.456 ', ctx())).toEqual({ ok: true, value: '52123456' });
+    expect(parseDocumentNumberFor('CE')('ab123', ctx())).toEqual({ ok: true, value: 'AB123' });
+  });
+});
+
+describe('dates as people write them', () => {
+  it.each([
+    ['15/03/1980', '1980-03-15'], ['15-03-1980', '1980-03-15'], ['15.03.1980', '1980-03-15'], ['1980-03-15', '1980-03-15'],
+    ['15 de marzo de 1980', '1980-03-15'], ['15 de Marzo del 1980', '1980-03-15'], ['1 de septiembre de 2001', '2001-09-01'],
+    ['1 setiembre 2001', '2001-09-01'], ['3 ene 1999', '1999-01-03'], ['29/02/2024', '2024-02-29'], ['26/11/2026', '2026-11-26'],
+  ])('%s → %s', (raw, iso) => {
+    expect(parseDate(raw, ctx())).toEqual({ ok: true, value: iso });
+  });
+  it.each([
+    ['ayer', 'date.format'], ['15/13/1980', 'date.invalid'], ['31/02/1990', 'date.invalid'], ['29/02/2023', 'date.invalid'],
+    ['27/11/2026', 'date.future'], ['01/01/1850', 'date.too_old'], ['', 'empty'], ['15 de marzo', 'date.format'],
+  ])('%s → %s', (raw, code) => {
+    expect(reason(parseDate(raw, ctx()))).toBe(code);
+  });
+  it('counts whole years', () => {
+    expect(yearsBetween('2008-11-27', '2026-11-26')).toBe(17);
+    expect(yearsBetween('2008-11-26', '2026-11-26')).toBe(18);
+  });
+});
+
+describe('impossible combinations', () => {
+  it.each([
+    ['CC holder under 18', parseBirthDate, '01/01/2010', { tipoDocumento: 'CC' }, 'birth.cc_minor'],
+    ['CC holder turning 18 today', parseBirthDate, '26/11/2008', { tipoDocumento: 'CC' }, 'ok'],
+    ['TI holder adult', parseBirthDate, '01/01/1990', { tipoDocumento: 'TI' }, 'birth.ti_adult'],
+    ['TI holder minor', parseBirthDate, '01/01/2012', { tipoDocumento: 'TI' }, 'ok'],
+    ['issue before birth', parseIssueDate, '01/01/1979', { fechaNacimiento: '1980-03-15' }, 'issue.before_birth'],
+    ['CC issued at 17', parseIssueDate, '01/01/1997', { fechaNacimiento: '1980-03-15', tipoDocumento: 'CC' }, 'issue.cc_minor'],
+    ['CC issued at 18', parseIssueDate, '15/03/1998', { fechaNacimiento: '1980-03-15', tipoDocumento: 'CC' }, 'ok'],
+    ['future issue', parseIssueDate, '01/01/2027', { fechaNacimiento: '1980-03-15' }, 'date.future'],
+  ] as const)('%s', (_name, parser, raw, values, expected) => {
+    expect(reason(parser(raw, ctx(values)))).toBe(expected);
+  });
+});
+
+describe('names, sex, skip answers', () => {
+  it.each([
+    ['maría', 'ok'], ["O'Neil", 'ok'], ['Peña-Gómez', 'ok'], ['ñandú', 'ok'], ['Ana3', 'name.chars'], ['<b>', 'name.chars'],
+    ['😀', 'name.chars'], ['', 'empty'], ['a'.repeat(61), 'too_long'],
+  ])('name %j → %s', (raw, expected) => {
+    expect(reason(parseName(raw, ctx()))).toBe(expected);
+  });
+  it('upper-cases names keeping accents', () => {
+    expect(parseName('maría josé', ctx())).toEqual({ ok: true, value: 'MARÍA JOSÉ' });
+  });
+  it.each([['F', 'F'], ['femenino', 'F'], ['Mujer', 'F'], ['m', 'M'], ['MASCULINO', 'M']])('sex %s → %s', (raw, v) => {
+    expect(parseSex(raw, ctx())).toEqual({ ok: true, value: v });
+  });
+  it.each([['omitir', true], ['No tengo', true], ['-', true], ['', true], ['Ana', false]])('skip %j → %s', (raw, v) => {
+    expect(isSkipAnswer(raw)).toBe(v);
+  });
+});
