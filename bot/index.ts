@@ -1,5 +1,4 @@
 /** Entry point: `npm start`. Validates configuration, starts the app, shuts down gracefully on SIGTERM/SIGINT. */
-import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 
 const loaded = loadConfig();
@@ -8,6 +7,8 @@ if (!loaded.ok) {
   process.exit(1);
 }
 
+// Loaded after the configuration is known to be good, so a bad setting fails fast and alone.
+const { createApp } = await import('./app.js');
 const app = await createApp(loaded.config);
 
 let stopping = false;
