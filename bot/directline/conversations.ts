@@ -1,0 +1,244 @@
+/**
+ * In-memory conversation logs of the built-in Direct Line endpoint, with bounded memory:
+ * at most `maxConversations` (least recently used evicted), the last `maxActivitiesPerConversation`
+ * activities of each, idle conversations expire, uploaded files are capped per file and in total.
+ *
+ * Watermarks are activity sequence numbers. A conversation this process does not know (the server
+ * restarted, or it was evicted) is recreated when a valid token asks for it, and numbering then
+ * continues after the client's watermark so that a polling client sees every new activity.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../domain/ports.js';
+
+export interface DirectLineLimits {
+  /** Conversations kept in memory; the least recently used one is evicted beyond this. */
+  readonly maxConversations: number;
+  /** Activities kept per conversation (the oldest are dropped). */
+  readonly maxActivitiesPerConversation: number;
+  /** A conversation not used for this long is forgotten (ms). */
+  readonly idleMs: number;
+  /** How often idle conversations are swept (ms). */
+  readonly sweepIntervalMs: number;
+  /** Activities returned by one GET …/activities at most (the client pages with the watermark). */
+  readonly pageSize: number;
+  /** Token lifetime (s). */
+  readonly tokenTtlSeconds: number;
+  /** An expired token may still be exchanged for a new one of the same conversation for this long (ms). */
+  readonly resumeWindowMs: number;
+  /** Largest activity accepted, as JSON (bytes). */
+  readonly maxActivityBytes: number;
+  /** Largest uploaded file (bytes). */
+  readonly maxFileBytes: number;
+  /** Files in one upload. */
+  readonly maxFilesPerUpload: number;
+  /** Largest upload request (bytes, whole multipart body). */
+  readonly maxUploadBytes: number;
+  /** Uploaded bytes kept in memory for all conversations; the oldest files are dropped beyond this. */
+  readonly maxAttachmentBytesTotal: number;
+}
+
+export const DEFAULT_LIMITS: DirectLineLimits = {
+  maxConversations: 2000,
+  maxActivitiesPerConversation: 500,
+  idleMs: 2 * 60 * 60 * 1000,
+  sweepIntervalMs: 60 * 1000,
+  pageSize: 100,
+  tokenTtlSeconds: 30 * 60,
+  resumeWindowMs: 2 * 60 * 60 * 1000,
+  maxActivityBytes: 256 * 1024,
+  maxFileBytes: 4 * 1024 * 1024,
+  maxFilesPerUpload: 10,
+  maxUploadBytes: 16 * 1024 * 1024,
+  maxAttachmentBytesTotal: 256 * 1024 * 1024,
+};
+
+/** An activity as stored and returned to clients (never with a serviceUrl). */
+export type StoredActivity = Record<string, unknown> & { id: string };
+
+interface Entry {
+  readonly seq: number;
+  readonly activity: StoredActivity;
+}
+
+export interface Attachment {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly contentType: string;
+  readonly name: string;
+  readonly bytes: Buffer;
+}
+
+export class Conversation {
+  /** Next sequence number (watermarks are sequence numbers). */
+  nextSeq: number;
+  lastUsed: number;
+  readonly entries: Entry[] = [];
+  /** clientActivityID → activity id, so that a re-sent activity is not processed twice. */
+  readonly clientIds = new Map<string, string>();
+  readonly attachmentIds = new Set<string>();
+  /** Deliveries to the bot run one after another, in order. */
+  tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly id: string,
+    readonly userId: string,
+    firstSeq: number,
+    now: number,
+  ) {
+    this.nextSeq = firstSeq;
+    this.lastUsed = now;
+  }
+
+  activityId(seq: number): string {
+    return `${this.id}|${String(seq).padStart(7, '0')}`;
+  }
+
+  /** The highest sequence number handed out so far. */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+}
+
+export class ConversationStore {
+  private readonly conversations = new Map<string, Conversation>();
+  private readonly attachments = new Map<string, Attachment>();
+  private attachmentBytes = 0;
+
+  constructor(
+    private readonly limits: DirectLineLimits,
+    private readonly clock: Clock,
+  ) {}
+
+  get size(): number {
+    return this.conversations.size;
+  }
+
+  get attachmentCount(): number {
+    return this.attachments.size;
+  }
+
+  private now(): number {
+    return this.clock.now().getTime();
+  }
+
+  /** The conversation, marked as just used; undefined when this process does not know it. */
+  get(id: string): Conversation | undefined {
+    const conv = this.conversations.get(id);
+    if (!conv) return undefined;
+    conv.lastUsed = this.now();
+    this.conversations.delete(id); // re-insert: Map order is the LRU order
+    this.conversations.set(id, conv);
+    return conv;
+  }
+
+  /** Creates a conversation; numbering starts at `firstSeq`. Evicts the least recently used beyond the cap. */
+  create(id: string, userId: string, firstSeq = 1): Conversation {
+    this.delete(id);
+    const conv = new Conversation(id, userId, Math.max(1, Math.floor(firstSeq)), this.now());
+    this.conversations.set(id, conv);
+    while (this.conversations.size > this.limits.maxConversations) {
+      const oldest = this.conversations.keys().next().value as string;
+      this.delete(oldest);
+    }
+    return conv;
+  }
+
+  /**
+   * First sequence number for a conversation recreated without knowing the client's watermark:
+   * the clock in milliseconds, which is above any watermark handed out before a restart (ids are
+   * one per activity, far fewer than one per millisecond of uptime).
+   */
+  resumeSeq(): number {
+    return this.now();
+  }
+
+  delete(id: string): boolean {
+    const conv = this.conversations.get(id);
+    if (!conv) return false;
+    for (const attId of conv.attachmentIds) this.dropAttachment(attId);
+    this.conversations.delete(id);
+    return true;
+  }
+
+  /** Appends an activity with a new id (or the given one, for updates); returns the stored copy. */
+  append(conv: Conversation, activity: Record<string, unknown>, keepId?: string): StoredActivity {
+    const seq = conv.nextSeq++;
+    const stored = { ...activity, id: keepId ?? conv.activityId(seq) } as StoredActivity;
+    delete stored.serviceUrl;
+    if (keepId) {
+      const old = conv.entries.findIndex((e) => e.activity.id === keepId);
+      if (old >= 0) conv.entries.splice(old, 1);
+    }
+    conv.entries.push({ seq, activity: stored });
+    const excess = conv.entries.length - this.limits.maxActivitiesPerConversation;
+    if (excess > 0) conv.entries.splice(0, excess);
+    return stored;
+  }
+
+  find(conv: Conversation, activityId: string): StoredActivity | undefined {
+    return conv.entries.find((e) => e.activity.id === activityId)?.activity;
+  }
+
+  rememberClientId(conv: Conversation, clientActivityId: string, activityId: string): void {
+    conv.clientIds.set(clientActivityId, activityId);
+    if (conv.clientIds.size > this.limits.maxActivitiesPerConversation) {
+      conv.clientIds.delete(conv.clientIds.keys().next().value as string);
+    }
+  }
+
+  /**
+   * Activities after `watermark` (all when undefined), at most one page. A watermark beyond what
+   * this process handed out (a client from before a restart) moves numbering past it.
+   */
+  page(conv: Conversation, watermark: number | undefined): { activities: StoredActivity[]; watermark: string } {
+    const after = watermark ?? 0;
+    if (after > conv.lastSeq) conv.nextSeq = after + 1;
+    const activities: StoredActivity[] = [];
+    let last = after;
+    for (const e of conv.entries) {
+      if (e.seq <= after) continue;
+      if (activities.length >= this.limits.pageSize) break;
+      activities.push(structuredClone(e.activity));
+      last = e.seq;
+    }
+    return { activities, watermark: String(last) };
+  }
+
+  /** Forgets conversations idle for longer than `idleMs`; returns how many. */
+  sweep(): number {
+    const limit = this.now() - this.limits.idleMs;
+    let removed = 0;
+    for (const [id, conv] of this.conversations) {
+      if (conv.lastUsed <= limit) {
+        this.delete(id);
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** Keeps an uploaded file in memory under an unguessable id. */
+  putAttachment(conv: Conversation, contentType: string, name: string, bytes: Buffer): Attachment {
+    const att: Attachment = { id: randomBytes(24).toString('base64url'), conversationId: conv.id, contentType, name, bytes };
+    this.attachments.set(att.id, att);
+    conv.attachmentIds.add(att.id);
+    this.attachmentBytes += bytes.length;
+    while (this.attachmentBytes > this.limits.maxAttachmentBytesTotal && this.attachments.size > 1) {
+      const oldest = this.attachments.keys().next().value as string;
+      this.dropAttachment(oldest);
+    }
+    return att;
+  }
+
+  getAttachment(id: string): Attachment | undefined {
+    return this.attachments.get(id);
+  }
+
+  private dropAttachment(id: string): void {
+    const att = this.attachments.get(id);
+    if (!att) return;
+    this.attachments.delete(id);
+    this.attachmentBytes -= att.bytes.length;
+    this.conversations.get(att.conversationId)?.attachmentIds.delete(id);
+  }
+}
