@@ -1,0 +1,160 @@
+/**
+ * The local chat page in headless Chromium: the official Web Chat bundle, served by the assistant,
+ * talking to the built-in Direct Line endpoint. Nothing leaves 127.0.0.1.
+ *
+ * Needs Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium fonts-liberation), or
+ * CHROMIUM_PATH. Without it the test is skipped, except under CI (CI=1), where it fails.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDirectLineBot, TEST_BOT_WELCOME, type ChatTarget, type DirectLineBot } from './helpers/directline-bot.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'webchat.png');
+
+/**
+ * What the page talks to. To run this against the real assistant, swap `start` for one that starts
+ * the app (e.g. test/helpers/app.ts) and set the texts: its welcome, "ayuda" → helpdesk contacts.
+ */
+const scenario: {
+  start: () => Promise<ChatTarget>;
+  welcome: string | RegExp;
+  say: string;
+  reply: string | RegExp;
+} = {
+  start: () => startDirectLineBot(),
+  welcome: TEST_BOT_WELCOME,
+  say: 'hola desde el navegador',
+  reply: 'eco: hola desde el navegador',
+};
+
+// playwright's launch() always uses a fresh temporary profile (user-data-dir) of its own.
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+/** Reports page errors, and refuses (and reports) any request that would leave this machine. */
+async function guard(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') {
+      await route.continue();
+    } else {
+      problems.push(`external request refused: ${url.origin}`);
+      await route.abort();
+    }
+  });
+  return problems;
+}
+
+describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
+  let target: ChatTarget | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    target = await scenario.start();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await target?.close();
+  });
+
+  it('shows the welcome, sends what the user types and shows the reply; a reload keeps the conversation', async () => {
+    if (!browser || !target) throw new Error('not started');
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 800 } });
+    const page = await context.newPage();
+    const problems = await guard(page);
+
+    await page.goto(`${target.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    expect(await page.title()).toBe('Asistente CCF — Mi Seguridad Social');
+    expect(await page.getAttribute('html', 'lang')).toBe('es-CO');
+
+    await page.getByText(scenario.welcome).first().waitFor({ timeout: 60_000 });
+
+    const input = page.locator('[data-id="webchat-sendbox-input"]');
+    await input.waitFor({ timeout: 30_000 });
+    await input.fill(scenario.say);
+    await input.press('Enter');
+    await page.getByText(scenario.say, { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.getByText(scenario.reply).first().waitFor({ timeout: 30_000 });
+
+    await mkdir(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT });
+    // Each activity is an <article> of the transcript feed (the ARIA feed pattern).
+    const welcomes = page.locator('[role="feed"] article').filter({ hasText: scenario.welcome });
+    expect(await welcomes.count()).toBe(1);
+
+    // A reload continues the same conversation (sessionStorage): the history is back, no new welcome.
+    await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.getByText(scenario.reply).first().waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1500); // time for a second welcome to show up, if one were sent
+    expect(await welcomes.count()).toBe(1);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  }, 180_000);
+
+  it('uploads a file, renews an expired token and keeps polling across a server restart', async () => {
+    if (!browser) throw new Error('not started');
+    // The server's clock runs ahead on demand, to expire tokens without waiting 30 minutes.
+    let offset = 0;
+    const clock = { now: () => new Date(Date.now() + offset) };
+    let bot: DirectLineBot = await startDirectLineBot({ clock });
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${bot.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(TEST_BOT_WELCOME).first().waitFor({ timeout: 60_000 });
+      const input = page.locator('[data-id="webchat-sendbox-input"]');
+      const say = async (text: string) => {
+        await input.fill(text);
+        await input.press('Enter');
+        await page.getByText(`eco: ${text}`).first().waitFor({ timeout: 30_000 });
+      };
+
+      // A file chosen with the upload button goes with the next send.
+      await page.locator('input[type="file"]').setInputFiles({ name: 'rut.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 prueba') });
+      await input.press('Enter');
+      await page.getByText('archivo: rut.pdf (15 bytes)').first().waitFor({ timeout: 30_000 });
+
+      // The token expires: the page exchanges it for a new one of the same conversation.
+      offset = 31 * 60 * 1000;
+      await page.waitForTimeout(2500); // a poll is refused (403), the page renews the token
+      await say('con token nuevo');
+
+      // The server restarts (same port, same key): the page restarts polling and goes on.
+      await bot.close();
+      await page.waitForTimeout(1500);
+      bot = await startDirectLineBot({ clock, port: bot.port, tokenKey: bot.tokenKey });
+      await say('tras reiniciar');
+      expect(bot.bot.turns.some((a) => a.type === 'conversationUpdate')).toBe(false);
+      // One transcript throughout: nothing lost, nothing shown twice.
+      const articles = page.locator('[role="feed"] article');
+      for (const text of [TEST_BOT_WELCOME, 'archivo: rut.pdf (15 bytes)', 'eco: con token nuevo', 'eco: tras reiniciar']) {
+        expect(await articles.filter({ hasText: text }).count(), text).toBe(1);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await bot.close();
+    }
+  }, 180_000);
+});
