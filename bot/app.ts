@@ -152,7 +152,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));
   let port = config.PORT;
   const directLine = registerDirectLine(server, {
-    deliver: createDirectLineDelivery(adapter, logic, internalSecret),
+    deliver: createDirectLineDelivery(adapter, logic, internalSecret, { appId: config.MicrosoftAppId }),
     serviceUrl: () => `http://127.0.0.1:${port}/`,
     tokenKey,
     internalSecret,

@@ -1,5 +1,5 @@
 /** The welcome and the main menu: the same four options, as buttons with a text fallback. */
-import { ActionTypes, CardFactory, type Activity } from 'botbuilder';
+import { ActionTypes, CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { messages, render } from '../templates/render.js';
 import { message } from './cards.js';
 
@@ -23,7 +23,8 @@ export function welcomeActivity(): Partial<Activity> {
   return message(text, menuCard(text));
 }
 
+/** The menu after a process: the options as suggested actions, which disappear once used. */
 export function menuActivity(): Partial<Activity> {
-  const text = render('general/menu');
-  return message(text, menuCard(text));
+  const { opciones } = messages<MenuTexts>('general/menu-opciones');
+  return MessageFactory.suggestedActions(opciones, render('general/menu'));
 }

@@ -12,24 +12,25 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDirectLineBot, TEST_BOT_WELCOME, type ChatTarget, type DirectLineBot } from './helpers/directline-bot.js';
+import { startApp } from './helpers/app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'webchat.png');
 
-/**
- * What the page talks to. To run this against the real assistant, swap `start` for one that starts
- * the app (e.g. test/helpers/app.ts) and set the texts: its welcome, "ayuda" → helpdesk contacts.
- */
+/** What the page talks to: the real assistant (composition root) with a temporary data directory. */
 const scenario: {
   start: () => Promise<ChatTarget>;
   welcome: string | RegExp;
   say: string;
   reply: string | RegExp;
 } = {
-  start: () => startDirectLineBot(),
-  welcome: TEST_BOT_WELCOME,
-  say: 'hola desde el navegador',
-  reply: 'eco: hola desde el navegador',
+  start: async () => {
+    const app = await startApp();
+    return { url: app.url, close: () => app.stop() };
+  },
+  welcome: /Soy el Asistente CCF/,
+  say: 'ayuda',
+  reply: 'miseguridadsocial@minsalud.gov.co',
 };
 
 // playwright's launch() always uses a fresh temporary profile (user-data-dir) of its own.
@@ -50,6 +51,9 @@ const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
 async function guard(page: Page): Promise<string[]> {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/failed to render|error/i.test(m.text()) && m.type() !== 'debug') problems.push(`console ${m.type()}: ${m.text().slice(0, 200)}`);
+  });
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());
     if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') {
@@ -155,6 +159,75 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
     } finally {
       await context.close();
       await bot.close();
+    }
+  }, 180_000);
+  it('the real assistant: a form stopped by a server restart resumes at the same question', async () => {
+    if (!browser) throw new Error('not started');
+    let app = await startApp();
+    const { dataDir, port } = app;
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+      const input = page.locator('[data-id="webchat-sendbox-input"]');
+      const send = async (text: string, expected: RegExp) => {
+        await input.fill(text);
+        await input.press('Enter');
+        await page.getByText(expected).last().waitFor({ timeout: 30_000 });
+      };
+      await send('Registrarme', /tipo de documento\?/);
+      await send('CC', /número de su documento/);
+      await send('70123456', /primer nombre\?/);
+
+      await app.stop(true); // the server goes away mid-form; the data directory stays
+      await page.waitForTimeout(1000);
+      app = await startApp({ PORT: String(port) }, {}, dataDir);
+
+      await send('José', /segundo nombre\?/); // the same form, the next question: nothing was lost
+      await send('estado', /en el dato \*?\*?Segundo nombre|en el dato Segundo nombre/);
+      await page.screenshot({ path: join(dirname(SCREENSHOT), 'webchat-restart.png') });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await app.stop();
+    }
+  }, 180_000);
+  it('the real assistant: the registration card fills several fields at once and shows the review', async () => {
+    if (!browser) throw new Error('not started');
+    const app = await startApp();
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Registrarme' }).first().click();
+      const form = page.locator('.ac-adaptiveCard').filter({ hasText: 'Número de documento' }).last();
+      await form.waitFor({ timeout: 30_000 });
+      await form.locator('select').first().selectOption('CC');
+      await form.getByLabel('Número de documento').fill('70123456');
+      await form.getByLabel('Primer nombre').fill('José');
+      await form.getByLabel('Segundo nombre').fill('Alejandro');
+      await form.getByLabel('Primer apellido').fill('Restrepo');
+      await form.getByLabel('Segundo apellido').fill('Muñoz');
+      await form.getByLabel('Fecha de nacimiento').fill('14/03/1968');
+      await form.getByLabel('Fecha de expedición').fill('20 de mayo de 1986');
+      await form.locator('select').last().selectOption('M');
+      await form.getByRole('button', { name: 'Enviar' }).click();
+      const review = page.locator('.ac-adaptiveCard').filter({ hasText: 'Revise sus datos' }).last();
+      await review.waitFor({ timeout: 30_000 });
+      for (const text of ['JOSÉ', 'MUÑOZ', '14/03/1968', '20/05/1986', 'Masculino', 'Cédula de ciudadanía']) {
+        expect(await review.getByText(text).count(), text).toBeGreaterThan(0);
+      }
+      await review.getByRole('button', { name: 'Confirmar' }).click();
+      await page.getByText(/datos básicos quedaron completos/).first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(dirname(SCREENSHOT), 'webchat-form.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await app.stop();
     }
   }, 180_000);
 });

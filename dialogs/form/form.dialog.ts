@@ -318,7 +318,7 @@ export class FormDialog extends Dialog<FormOptions> {
         ],
         fallback,
       );
-      return [message(fallback, reviewCard)];
+      return [message(common['revision-intro'] as string, reviewCard)];
     }
     const field = this.field(state.current);
     const texts = fieldTexts(this.spec, field.key);
@@ -356,7 +356,8 @@ export class FormDialog extends Dialog<FormOptions> {
 
   private inputFor(field: FieldSpec): CardElement[] {
     const texts = fieldTexts(this.spec, field.key);
-    const label = texts.etiqueta + (field.optional ? '' : ' *');
+    const label = texts.etiqueta;
+    const required = field.optional ? { isRequired: false } : { isRequired: true, errorMessage: this.common()['obligatorio'] };
     if (texts.opciones) {
       return [
         {
@@ -364,7 +365,7 @@ export class FormDialog extends Dialog<FormOptions> {
           id: field.key,
           label,
           style: 'compact',
-          isRequired: !field.optional,
+          ...required,
           choices: texts.opciones.map((o) => ({ title: o.titulo, value: o.valor })),
         },
       ];
@@ -375,7 +376,7 @@ export class FormDialog extends Dialog<FormOptions> {
         id: field.key,
         label,
         placeholder: texts.placeholder ?? '',
-        isRequired: !field.optional,
+        ...required,
         maxLength: 200,
         ...(field.secret ? { style: 'Password' } : {}),
       },
