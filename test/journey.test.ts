@@ -1,0 +1,145 @@
+/**
+ * Whole journeys against the real assistant through its Direct Line endpoint (the requests the
+ * official client makes): welcome, a form stopped by a server restart, malformed requests to every
+ * endpoint, and logs without personal data.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../bot/log.js';
+import { fold } from '../domain/text.js';
+import { startApp, type TestApp } from './helpers/app.js';
+
+interface DlActivity {
+  id?: string;
+  type: string;
+  text?: string;
+  from: { id: string; role?: string };
+  attachments?: { content?: unknown }[];
+}
+
+/** A minimal Direct Line 3.0 client: the same requests botframework-directlinejs makes when polling. */
+class DirectLineClient {
+  token = '';
+  conversationId = '';
+  watermark = '';
+  constructor(public base: string) {}
+
+  async start(): Promise<void> {
+    const gen = await fetch(`${this.base}/v3/directline/tokens/generate`, { method: 'POST' });
+    expect(gen.status).toBe(200);
+    this.token = ((await gen.json()) as { token: string }).token;
+    const conv = await fetch(`${this.base}/v3/directline/conversations`, { method: 'POST', headers: this.headers() });
+    expect([200, 201]).toContain(conv.status);
+    const body = (await conv.json()) as { conversationId: string; token: string };
+    this.conversationId = body.conversationId;
+    this.token = body.token ?? this.token;
+  }
+
+  headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
+  }
+
+  async send(text: string): Promise<void> {
+    const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
+      method: 'POST',
+      headers: this.headers(),
+      body: JSON.stringify({ type: 'message', text, from: { id: 'ignored', role: 'user' }, locale: 'es-ES', channelData: { clientActivityID: `c-${Math.random()}` } }),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  /** Polls until a bot message matching `expected` arrives; returns the folded text of the new bot messages. */
+  async waitFor(expected: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let seen = '';
+    while (Date.now() < deadline) {
+      const url = `${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`;
+      const res = await fetch(url, { headers: this.headers() });
+      expect(res.status).toBe(200);
+      const page = (await res.json()) as { activities: DlActivity[]; watermark: string };
+      this.watermark = page.watermark ?? this.watermark;
+      for (const a of page.activities) {
+        if (a.type === 'message' && a.from.role !== 'user' && a.from.id !== 'ignored') {
+          seen += `\n${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`;
+        }
+      }
+      if (fold(seen).includes(fold(expected))) return fold(seen);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`"${expected}" did not arrive; got:\n${seen}`);
+  }
+}
+
+describe('journey: the local chat over Direct Line', () => {
+  const lines: string[] = [];
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp({}, { log: createLogger('debug', {}, (l) => lines.push(l)) });
+  });
+  afterAll(() => app?.stop());
+
+  it('welcomes, runs the form, and resumes at the same question after a server restart', async () => {
+    const dl = new DirectLineClient(app.url);
+    await dl.start();
+    await dl.waitFor('Soy el Asistente CCF');
+    await dl.send('Registrarme');
+    await dl.waitFor('tipo de documento');
+    await dl.send('CC');
+    await dl.waitFor('numero de su documento');
+    await dl.send('70123456');
+    await dl.waitFor('primer nombre');
+
+    const { dataDir } = app;
+    await app.stop(true);
+    app = await startApp({}, { log: createLogger('debug', {}, (l) => lines.push(l)) }, dataDir);
+    dl.base = app.url; // a new port: the token (signed with the key in the data directory) still works
+
+    await dl.send('José');
+    await dl.waitFor('segundo nombre');
+    await dl.send('estado');
+    const status = await dl.waitFor('en el dato');
+    expect(status).toContain('segundo nombre');
+  });
+
+  it('never writes document numbers, names or what people type to the logs', async () => {
+    const dl = new DirectLineClient(app.url);
+    await dl.start();
+    await dl.waitFor('Soy el Asistente CCF');
+    await dl.send('Registrarme');
+    await dl.waitFor('tipo de documento');
+    await dl.send('CC');
+    await dl.waitFor('numero');
+    await dl.send('1036612345');
+    await dl.waitFor('primer nombre');
+    await dl.send('Fernanda');
+    await dl.waitFor('segundo nombre');
+    const all = lines.join('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const personal of ['70123456', '1036612345', 'Fernanda', 'FERNANDA', 'José']) expect(all).not.toContain(personal);
+  });
+
+  it.each([
+    ['POST', '/api/messages', '{"type":'],
+    ['POST', '/v3/directline/tokens/generate', '{"resume": 42}'],
+    ['POST', '/v3/directline/tokens/generate', 'not json at all'],
+    ['POST', '/v3/directline/tokens/refresh', '{}'],
+    ['POST', '/v3/directline/conversations', '[]'],
+    ['GET', '/v3/directline/conversations/abc', undefined],
+    ['POST', '/v3/directline/conversations/abc/activities', '{"type": 5}'],
+    ['GET', '/v3/directline/conversations/abc/activities?watermark=-1', undefined],
+    ['POST', '/v3/directline/conversations/abc/upload', '--x\r\n'],
+    ['POST', '/v3/conversations/abc/activities', '{"type":"message"}'],
+    ['PUT', '/v3/conversations/abc/activities/1', '{'],
+    ['POST', '/healthz', '{}'],
+    ['GET', '/webchat/..%2f..%2fpackage.json', undefined],
+    ['DELETE', '/', undefined],
+  ])('%s %s with a malformed or unauthorized request → 4xx, server stays up', async (method, path, body) => {
+    const res = await fetch(`${app.url}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json', authorization: 'Bearer nope' },
+      body,
+    });
+    expect(res.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
+    expect(res.status, `${method} ${path}`).toBeLessThan(500);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});
