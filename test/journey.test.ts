@@ -47,6 +47,14 @@ class DirectLineClient {
     expect(res.status).toBe(200);
   }
 
+  /** Says each text in turn and waits for the expected answer to it. */
+  async converse(turns: readonly (readonly [string, string])[]): Promise<void> {
+    for (const [text, expected] of turns) {
+      await this.send(text);
+      await this.waitFor(expected);
+    }
+  }
+
   /** Polls until a bot message matching `expected` arrives; returns the folded text of the new bot messages. */
   async waitFor(expected: string, timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
@@ -81,12 +89,11 @@ describe('journey: the local chat over Direct Line', () => {
     const dl = new DirectLineClient(app.url);
     await dl.start();
     await dl.waitFor('Soy el Asistente CCF');
-    await dl.send('Registrarme');
-    await dl.waitFor('tipo de documento');
-    await dl.send('CC');
-    await dl.waitFor('numero de su documento');
-    await dl.send('70123456');
-    await dl.waitFor('primer nombre');
+    await dl.converse([
+      ['Registrarme', 'tipo de documento'],
+      ['CC', 'numero de su documento'],
+      ['70123456', 'primer nombre'],
+    ]);
 
     const { dataDir } = app;
     await app.stop(true);
@@ -104,14 +111,12 @@ describe('journey: the local chat over Direct Line', () => {
     const dl = new DirectLineClient(app.url);
     await dl.start();
     await dl.waitFor('Soy el Asistente CCF');
-    await dl.send('Registrarme');
-    await dl.waitFor('tipo de documento');
-    await dl.send('CC');
-    await dl.waitFor('numero');
-    await dl.send('1036612345');
-    await dl.waitFor('primer nombre');
-    await dl.send('Fernanda');
-    await dl.waitFor('segundo nombre');
+    await dl.converse([
+      ['Registrarme', 'tipo de documento'],
+      ['CC', 'numero'],
+      ['1036612345', 'primer nombre'],
+      ['Fernanda', 'segundo nombre'],
+    ]);
     const all = lines.join('\n');
     expect(lines.length).toBeGreaterThan(0);
     for (const personal of ['70123456', '1036612345', 'Fernanda', 'FERNANDA', 'José']) expect(all).not.toContain(personal);
