@@ -122,6 +122,28 @@ describe('journey: the local chat over Direct Line', () => {
     for (const personal of ['70123456', '1036612345', 'Fernanda', 'FERNANDA', 'José']) expect(all).not.toContain(personal);
   });
 
+  it('a card submit reaches the bot, but its values are not kept in the transcript the endpoint serves', async () => {
+    const dl = new DirectLineClient(app.url);
+    await dl.start();
+    await dl.converse([['Registrarme', 'tipo de documento']]);
+    const value = {
+      __form: 'registro-datos-basicos', tipoDocumento: 'CE', numeroDocumento: 'ZX9876', primerNombre: 'Carlos', segundoNombre: '',
+      primerApellido: 'Briceño', segundoApellido: 'Salas', fechaNacimiento: '09/02/1985', fechaExpedicion: '12/06/2019', sexo: 'M',
+    };
+    const res = await fetch(`${app.url}/v3/directline/conversations/${dl.conversationId}/activities`, {
+      method: 'POST',
+      headers: dl.headers(),
+      body: JSON.stringify({ type: 'message', from: { id: 'x', role: 'user' }, value, channelData: { clientActivityID: 'submit-1' } }),
+    });
+    expect(res.status).toBe(200);
+    expect(await dl.waitFor('revise sus datos')).toContain('zx9876'); // the bot got every field
+    const all = await fetch(`${app.url}/v3/directline/conversations/${dl.conversationId}/activities`, { headers: dl.headers() });
+    const { activities } = (await all.json()) as { activities: (DlActivity & { value?: unknown })[] };
+    const echoes = activities.filter((a) => a.from.role === 'user');
+    expect(echoes.length).toBeGreaterThan(0);
+    for (const echo of echoes) expect(echo.value).toBeUndefined();
+  });
+
   it.each([
     ['POST', '/api/messages', '{"type":'],
     ['POST', '/v3/directline/tokens/generate', '{"resume": 42}'],

@@ -361,9 +361,11 @@ export function registerDirectLine(server: restify.Server, opts: DirectLineOptio
       if (seen) return seen;
     }
     checkBackPressure(conv);
-    const stored = store.append(conv, activity);
+    // A card submit's value (it may hold a masked secret) goes to the bot but is not kept in the echo.
+    const { value, ...echo } = activity;
+    const stored = store.append(conv, echo);
     if (clientActivityId) store.rememberClientId(conv, clientActivityId, stored.id);
-    enqueue(conv, stored);
+    enqueue(conv, value === undefined ? stored : { ...stored, value });
     return stored.id;
   }
 
