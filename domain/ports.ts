@@ -1,3 +1,5 @@
+import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
+
 /**
  * Ports: what the domain needs from the outside world. Adapters live in storage/ and mail/;
  * only bot/ (the composition root) chooses them.
@@ -43,11 +45,17 @@ export interface AuditEvent extends Entity {
  */
 export interface Collections {
   audit: AuditEvent;
+  citizens: Citizen;
+  accountTokens: AccountToken;
+  identityChecks: IdentityCheck;
 }
 export type CollectionName = keyof Collections;
 
 export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Collections[N] & string)[] } = {
   audit: [],
+  citizens: ['email'],
+  accountTokens: [],
+  identityChecks: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */

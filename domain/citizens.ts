@@ -1,0 +1,57 @@
+/** Citizens of Mi Seguridad Social as this assistant keeps them: accounts, one-time links, identity checks. */
+import type { DocumentType, Sex } from './reference.js';
+
+/** The basic data a person gives in "Registro ciudadano" (names upper-cased, dates ISO, '' when none). */
+export interface BasicData {
+  readonly tipoDocumento: DocumentType;
+  readonly numeroDocumento: string;
+  readonly primerNombre: string;
+  readonly segundoNombre: string;
+  readonly primerApellido: string;
+  readonly segundoApellido: string;
+  readonly fechaNacimiento: string;
+  readonly fechaExpedicion: string;
+  readonly sexo: Sex;
+}
+
+/** The key of a document everywhere in storage: "CC:70123456". Never logged (use maskDocument). */
+export const documentKey = (tipo: DocumentType, numero: string): string => `${tipo}:${numero}`;
+
+export interface Citizen extends BasicData {
+  /** documentKey(tipo, numero). */
+  readonly id: string;
+  /** Personal e-mail, lower-cased; unique among citizens. */
+  readonly email: string;
+  /** Colombian mobile: 10 digits starting with 3. */
+  readonly celular: string;
+  readonly estado: 'pendiente' | 'activo';
+  /** scrypt hash (see domain/password.ts); absent until the account is activated. */
+  readonly passwordHash?: string;
+  readonly creadoEn: string;
+  readonly activadoEn?: string;
+  readonly loginFallidos: number;
+  readonly loginBloqueadoHasta?: string;
+}
+
+/** A one-time link: stored by the SHA-256 of the token, never the token itself. */
+export interface AccountToken {
+  /** sha256(token) in hex. */
+  readonly id: string;
+  readonly tipo: 'activacion' | 'recuperacion';
+  readonly citizenId: string;
+  readonly creadoEn: string;
+  readonly expira: string;
+  readonly usadoEn?: string;
+}
+
+/** Failed identity checks of a document (persisted, so a block survives restarts). */
+export interface IdentityCheck {
+  /** documentKey(tipo, numero). */
+  readonly id: string;
+  /** Basic data that did not match the reference sources, in the current series. */
+  readonly intentosDatos: number;
+  /** Identity-question rounds failed in the current series. */
+  readonly rondasFallidas: number;
+  readonly bloqueadoHasta?: string;
+  readonly actualizadoEn: string;
+}
