@@ -183,3 +183,38 @@ export function isSkipAnswer(raw: string): boolean {
   const t = fold(raw);
   return t === '' || NONE.has(t) || raw.trim() === '-';
 }
+
+// ---------------------------------------------------------------- contact
+
+const EMAIL = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+
+/** An e-mail address, lower-cased; the domain must have a dot and a plausible top-level part. */
+export const parseEmail: FieldParser<string> = (raw) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  const email = c.value.replace(/\s+/g, '').toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) return fail('email.format');
+  const tld = email.slice(email.lastIndexOf('.') + 1);
+  if (!/^[a-z]{2,24}$/.test(tld)) return fail('email.format');
+  if (email.split('@')[0]!.length > 64) return fail('email.format');
+  return ok(email);
+};
+
+/** The same e-mail typed a second time (compares with `values.email`). */
+export const parseEmailConfirmation: FieldParser<string> = (raw, ctx) => {
+  const r = parseEmail(raw, ctx);
+  if (!r.ok) return r;
+  return r.value === ctx.values['email'] ? r : fail('email.mismatch');
+};
+
+/** A Colombian mobile number: 10 digits starting with 3 (spaces, dashes and +57 tolerated). */
+export const parseMobile: FieldParser<string> = (raw) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  let digits = c.value.replace(/[\s().-]/g, '');
+  if (digits.startsWith('+57')) digits = digits.slice(3);
+  else if (digits.startsWith('57') && digits.length === 12) digits = digits.slice(2);
+  if (!/^\d+$/.test(digits)) return fail('mobile.digits');
+  if (!/^3\d{9}$/.test(digits)) return fail('mobile.format');
+  return ok(digits);
+};
