@@ -43,10 +43,12 @@ export function formTexts(spec: FormSpec): FormTexts {
   return messages<FormTexts>(`formularios/${spec.id}`);
 }
 
+/** A field's texts; `"opciones": "<name>"` refers to a shared list in templates/es/formularios/opciones/<name>.json. */
 export function fieldTexts(spec: FormSpec, key: string): FieldTexts {
-  const t = formTexts(spec).campos[key];
+  const t = formTexts(spec).campos[key] as (Omit<FieldTexts, 'opciones'> & { opciones?: readonly Choice[] | string }) | undefined;
   if (!t) throw new Error(`form ${spec.id}: no texts for field ${key}`);
-  return t;
+  if (typeof t.opciones === 'string') return { ...t, opciones: messages<Choice[]>(`formularios/opciones/${t.opciones}`) };
+  return t as FieldTexts;
 }
 
 /** Fields that apply given the values so far. */
