@@ -1,0 +1,233 @@
+/**
+ * The activation page in headless Chromium, served by the account pages with the real use cases on
+ * an in-memory store: a weak password and a mismatch are shown as errors at their fields, a good
+ * password activates the account. No scripts on the page, no CSP violation, nothing leaves 127.0.0.1.
+ *
+ * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import restify from 'restify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registerAccountPages } from '../bot/account-pages.js';
+import { silentLogger } from '../bot/log.js';
+import type { AccountToken, Citizen } from '../domain/citizens.js';
+import type { CuentaDeps } from '../domain/cuenta.js';
+import type { MailRequest } from '../domain/ports.js';
+import { fakeClock, seededRandom } from '../domain/random.js';
+import { createMemoryStore } from '../storage/memory-store.js';
+import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+const TOKEN = createHash('sha256').update('enlace-navegador').digest('base64url');
+const CITIZEN_ID = 'CC:70123456';
+
+async function startPages() {
+  const store = createMemoryStore();
+  const clock = fakeClock('2026-02-10T15:00:00.000Z');
+  const mails: MailRequest[] = [];
+  const cuenta: CuentaDeps = {
+    store,
+    reference: defaultReferenceRegistry(),
+    clock,
+    random: seededRandom(11),
+    mailer: { send: async (mail) => (mails.push(mail), { messageId: `<m${mails.length}@prueba>`, location: 'memoria' }) },
+    publicBaseUrl: 'http://127.0.0.1',
+  };
+  const now = clock.now();
+  const citizen: Citizen = {
+    id: CITIZEN_ID,
+    tipoDocumento: 'CC',
+    numeroDocumento: '70123456',
+    primerNombre: 'JOSÉ',
+    segundoNombre: 'ALEJANDRO',
+    primerApellido: 'RESTREPO',
+    segundoApellido: 'MUÑOZ',
+    fechaNacimiento: '1968-03-14',
+    fechaExpedicion: '1986-05-20',
+    sexo: 'M',
+    email: 'jose.restrepo@correo.example',
+    celular: '3001234567',
+    estado: 'pendiente',
+    creadoEn: now.toISOString(),
+    loginFallidos: 0,
+  };
+  const link: AccountToken = {
+    id: createHash('sha256').update(TOKEN).digest('hex'),
+    tipo: 'activacion',
+    citizenId: CITIZEN_ID,
+    creadoEn: now.toISOString(),
+    expira: new Date(now.getTime() + 24 * 3_600_000).toISOString(),
+  };
+  await store.transaction(async (tx) => {
+    await tx.collection('citizens').put(citizen);
+    await tx.collection('accountTokens').put(link);
+  });
+
+  const server = restify.createServer({ name: 'cuenta-navegador', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 6 * 1024 * 1024, mapFiles: false }));
+  registerAccountPages(server, { cuenta, log: silentLogger });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, store, close: () => new Promise<void>((ok) => server.close(() => ok())) };
+}
+
+/** Collects page errors, console errors and CSP reports; refuses any request that would leave 127.0.0.1. */
+async function guard(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    // A 4xx form page (422 errors, 410 used link) is the status the page is meant to have.
+    const pageStatus = /^Failed to load resource: the server responded with a status of 4\d\d\b/.test(m.text()) && m.location().url === page.url();
+    if (pageStatus && !/Content Security Policy/i.test(m.text())) return;
+    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text().slice(0, 200)}`);
+  });
+  await page.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') {
+      await route.continue();
+    } else {
+      problems.push(`request outside 127.0.0.1 refused: ${url.protocol}//${url.host}`);
+      await route.abort();
+    }
+  });
+  return problems;
+}
+
+/** The texts an input's aria-describedby points at (what a screen reader reads after the label). */
+async function description(page: Page, label: string): Promise<string> {
+  return page.getByLabel(label, { exact: true }).evaluate((input) =>
+    (input.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((id) => document.getElementById(id)?.textContent?.replace(/\s+/g, ' ').trim() ?? '')
+      .join(' | '),
+  );
+}
+
+describe.skipIf(!available)('activation page in headless Chromium', () => {
+  let pages: Awaited<ReturnType<typeof startPages>> | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    pages = await startPages();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.close();
+  });
+
+  it('shows the errors of a weak and of a mismatching password at their fields, then activates the account', async () => {
+    if (!browser || !pages) throw new Error('not started');
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 900, height: 1100 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      const clave = page.getByLabel('Nueva contraseña', { exact: true });
+      const confirmacion = page.getByLabel('Confirme la contraseña', { exact: true });
+      const submit = page.getByRole('button', { name: 'Activar cuenta' });
+
+      const opened = await page.goto(`${pages.url}/cuenta/activar?token=${TOKEN}`, { waitUntil: 'load' });
+      expect(opened?.status()).toBe(200);
+      expect(opened?.headers()['content-security-policy']).toContain("default-src 'self'");
+      expect(await page.getAttribute('html', 'lang')).toBe('es-CO');
+      expect(await page.title()).toContain('Activar su cuenta');
+      await page.getByRole('heading', { level: 1, name: 'Activar su cuenta' }).waitFor();
+      expect(await page.locator('.saludo').innerText()).toMatch(/jos[eé]/i);
+      // The stylesheet loaded under the CSP: the blue header.
+      expect(await page.locator('.encabezado').evaluate((e) => getComputedStyle(e).backgroundColor)).toBe('rgb(51, 102, 204)');
+      expect(await clave.getAttribute('type')).toBe('password');
+      expect(await description(page, 'Nueva contraseña')).toMatch(/al menos 10 caracteres/);
+
+      // A weak password (common): the reason under the password field and in the summary.
+      await clave.fill('Colombia2024');
+      await confirmacion.fill('Colombia2024');
+      await Promise.all([page.waitForLoadState('load'), page.waitForURL('**/cuenta/activar'), submit.click()]);
+      const summary = page.getByRole('alert').filter({ hasText: 'Revise lo siguiente' });
+      await summary.waitFor();
+      expect(await summary.innerText()).toMatch(/demasiado común/);
+      expect(await page.locator('#clave-error').isVisible()).toBe(true);
+      expect(await clave.getAttribute('aria-invalid')).toBe('true');
+      expect(await description(page, 'Nueva contraseña')).toMatch(/demasiado común/);
+      expect(await clave.inputValue()).toBe('');
+      expect(await page.content()).not.toContain('Colombia2024');
+      await mkdir(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, 'cuenta-activar-errores.png'), fullPage: true });
+
+      // The summary's link takes the focus to the field.
+      await summary.getByRole('link').first().click();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('clave');
+
+      // Two different passwords: the error under the confirmation.
+      await clave.fill('Montaña-Azul-2931');
+      await confirmacion.fill('Montaña-Azul-2932');
+      await Promise.all([page.waitForURL('**/cuenta/activar'), submit.click()]);
+      await page.locator('#confirmacion-error').waitFor();
+      expect(await page.locator('#confirmacion-error').innerText()).toMatch(/no coinciden/);
+      expect(await confirmacion.getAttribute('aria-invalid')).toBe('true');
+      expect(await clave.getAttribute('aria-invalid')).toBeNull();
+      expect(await page.content()).not.toContain('Montaña-Azul-293');
+
+      // A good password: the success page, with the way back to the chat.
+      await clave.fill('Montaña-Azul-2931');
+      await confirmacion.fill('Montaña-Azul-2931');
+      await Promise.all([page.waitForURL('**/cuenta/activar'), submit.click()]);
+      await page.getByRole('heading', { level: 1, name: 'Su cuenta quedó activa' }).waitFor();
+      expect(await page.getByRole('status').innerText()).toMatch(/Ya puede ingresar en el asistente/);
+      expect(await page.getByRole('link', { name: 'Volver al asistente' }).getAttribute('href')).toBe('/');
+      expect(await page.locator('form').count()).toBe(0);
+      await page.screenshot({ path: join(RESULTS, 'cuenta-activar.png'), fullPage: true });
+
+      const citizen = await pages.store.transaction((tx) => tx.collection('citizens').get(CITIZEN_ID));
+      expect(citizen?.estado).toBe('activo');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('fits a phone screen and is usable from the keyboard', async () => {
+    if (!browser || !pages) throw new Error('not started');
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      // The link was used above: the page says so, in a layout that fits.
+      const opened = await page.goto(`${pages.url}/cuenta/activar?token=${TOKEN}`, { waitUntil: 'load' });
+      expect(opened?.status()).toBe(410);
+      await page.getByRole('heading', { level: 1, name: 'Este enlace ya fue usado' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      // The first Tab reaches the "skip to content" link, which becomes visible.
+      await page.keyboard.press('Tab');
+      const skip = page.getByRole('link', { name: 'Saltar al contenido' });
+      expect(await skip.evaluate((a) => a === document.activeElement)).toBe(true);
+      expect(await skip.evaluate((a) => a.getBoundingClientRect().top >= 0)).toBe(true);
+      expect(await skip.evaluate((a) => getComputedStyle(a).outlineStyle)).not.toBe('none');
+      await page.screenshot({ path: join(RESULTS, 'cuenta-usado-movil.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
