@@ -54,4 +54,14 @@ export interface IdentityCheck {
   readonly rondasFallidas: number;
   readonly bloqueadoHasta?: string;
   readonly actualizadoEn: string;
+  /** When the person last passed an identity-question round (completing the registration needs it). */
+  readonly verificadoEn?: string;
+  /**
+   * The round issued and not answered yet (domain/identity-questions.ts IdentityQuestion): answers are
+   * graded against it, and starting again serves the same round instead of fresh questions.
+   */
+  readonly rondaPendiente?: {
+    readonly emitidaEn: string;
+    readonly preguntas: readonly { readonly kind: string; readonly options: readonly string[]; readonly correct: number }[];
+  };
 }

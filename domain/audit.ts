@@ -1,0 +1,38 @@
+/** The audit log: every state change, who made it and through which channel; never secrets or full document numbers. */
+import type { DocumentType } from './reference.js';
+import type { AuditEvent, Clock, Random, Tx } from './ports.js';
+import { maskDocument } from './text.js';
+
+/** Who acts: `ref` is pseudonymous (a hash of the channel user), never a document number. */
+export interface Actor {
+  readonly ref: string;
+  readonly channel: string;
+}
+
+/** Appends one audit event inside the use case's transaction. `subject` must already be masked. */
+export async function audit(
+  tx: Tx,
+  clock: Clock,
+  random: Random,
+  actor: Actor,
+  action: string,
+  subject?: string,
+  detail?: AuditEvent['detail'],
+): Promise<void> {
+  const at = clock.now().toISOString();
+  const event: AuditEvent = {
+    id: `${at}-${random.token(9)}`,
+    at,
+    actor: actor.ref,
+    action,
+    channel: actor.channel,
+    ...(subject !== undefined ? { subject } : {}),
+    ...(detail !== undefined ? { detail } : {}),
+  };
+  await tx.collection('audit').put(event);
+}
+
+/** The masked audit subject for a document: "CC *****456". */
+export function documentSubject(tipo: DocumentType, numero: string): string {
+  return `${tipo} ${maskDocument(numero)}`;
+}
