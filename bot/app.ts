@@ -16,15 +16,18 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import type { CuentaDeps } from '../domain/cuenta.js';
 import type { Clock, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
+import type { Session } from '../domain/session.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
-import { MainDialog } from '../dialogs/main.dialog.js';
+import { MainDialog, type MainDialogDeps } from '../dialogs/main.dialog.js';
 import { createMailer } from '../mail/mailer.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
 import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage/secret-box.js';
 import { createFileStateStore } from '../storage/state-store.js';
 import { render } from '../templates/render.js';
+import { registerAccountPages } from './account-pages.js';
 import { Assistant } from './assistant.js';
 import type { Config } from './config.js';
 import { createDirectLineDelivery } from './directline/deliver.js';
@@ -80,7 +83,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const mailer =
     overrides.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
-  defaultReferenceRegistry(); // load and index the reference sources now, not on a user's first turn
+  const reference = defaultReferenceRegistry(); // loaded and indexed now, not on a user's first turn
+  const random = overrides.random ?? cryptoRandom;
 
   // Bot Framework: JWT enforced when MicrosoftAppId is set; anonymous (local use) when it is not.
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -111,9 +115,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const conversationState = new ConversationState(stateStore);
   const userState = new UserState(stateStore);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
+  const session = userState.createProperty<Session | undefined>('sesion');
+  // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
+  const cuenta: { -readonly [K in keyof CuentaDeps]: CuentaDeps[K] } & Pick<MainDialogDeps, 'secrets' | 'session'> = {
+    store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
+  };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },
-    new MainDialog({ clock, secrets }),
+    new MainDialog(cuenta),
   );
   const logic = (context: TurnContext) => assistant.run(context);
 
@@ -148,6 +157,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   });
 
+  registerAccountPages(server, { cuenta, log });
+
   const internalSecret = randomBytes(32).toString('base64url');
   const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));
   let port = config.PORT;
@@ -168,6 +179,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     });
   });
   port = (server.address() as AddressInfo).port;
+  if (!config.PUBLIC_BASE_URL) cuenta.publicBaseUrl = `http://localhost:${port}`; // links in e-mails point at the real port
   const url = `http://127.0.0.1:${port}`;
   log.info('assistant listening', { url: `http://localhost:${port}`, auth: config.MicrosoftAppId ? 'jwt' : 'anonymous' });
 

@@ -1,56 +1,51 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DialogTurnStatus } from 'botbuilder-dialogs';
-import { fakeClock } from '../domain/random.js';
-import { createSecretBox } from '../storage/secret-box.js';
-import { newClient, runTranscript, say, type TranscriptCase, type Turn } from '../test/helpers/transcript.js';
-import { MainDialog } from './main.dialog.js';
-
-const deps = () => ({ clock: fakeClock('2026-11-26T15:00:00.000Z'), secrets: createSecretBox(randomBytes(32)) });
+import { mainClient } from '../test/helpers/dialog-deps.js';
+import { runTranscript, say, type TranscriptCase, type Turn } from '../test/helpers/transcript.js';
 
 /** Answers that fill the basic-data form, with what the next question is about. */
 const FORM: readonly [string, string][] = [
   ['CC', 'numero de su documento'],
-  ['52.123.456', 'primer nombre'],
-  ['María', 'segundo nombre'],
-  ['omitir', 'primer apellido'],
-  ['Muñoz', 'segundo apellido'],
-  ['Peña', 'fecha de nacimiento'],
-  ['15 de marzo de 1980', 'fecha se expidio'],
-  ['20/04/1998', 'sexo'],
-  ['F', 'revise sus datos'],
+  ['70.123.456', 'primer nombre'],
+  ['José', 'segundo nombre'],
+  ['Alejandro', 'primer apellido'],
+  ['Restrepo', 'segundo apellido'],
+  ['Muñoz', 'fecha de nacimiento'],
+  ['14 de marzo de 1968', 'fecha se expidio'],
+  ['20/05/1986', 'sexo'],
+  ['M', 'revise sus datos'],
 ];
 const START: Turn = ['Registrarme', 'tipo de documento'];
 const fillUpTo = (n: number): Turn[] => [START, ...FORM.slice(0, n).map(([a, q]) => [a, q] as Turn)];
 
 const cases: TranscriptCase[] = [
   {
-    name: 'typed answers fill the form, review, confirm',
+    name: 'typed answers fill the form, review, confirm: the identity questions follow',
     turns: [
       ...fillUpTo(FORM.length),
       [
         'confirmar',
         (r) => {
-          expect(r.folded).toContain('datos basicos quedaron completos');
-          expect(r.folded).toContain('todavia no esta disponible');
+          expect(r.folded).toContain('coinciden con las fuentes de referencia');
+          expect(r.folded).toContain('pregunta 1 de 4');
+          expect(r.folded).toContain('ninguna de las anteriores');
         },
       ],
     ],
-    result: (client) => expect(client.dialogTurnResult.status).toBe(DialogTurnStatus.complete),
+    result: (client) => expect(client.dialogTurnResult.status).toBe(DialogTurnStatus.waiting),
   },
   {
     name: 'review shows the values as given, accents kept, dates as dd/mm/aaaa',
     turns: [
       ...fillUpTo(FORM.length - 1),
       [
-        'F',
+        'masculino',
         (r) => {
-          expect(r.text).toContain('MARÍA');
+          expect(r.text).toContain('JOSÉ');
           expect(r.text).toContain('MUÑOZ');
-          expect(r.text).toContain('15/03/1980');
-          expect(r.text).toContain('52123456');
-          expect(r.text).toContain('Femenino');
-          expect(r.folded).toContain('sin dato'); // the skipped segundo nombre
+          expect(r.text).toContain('14/03/1968');
+          expect(r.text).toContain('70123456');
+          expect(r.text).toContain('Masculino');
         },
       ],
     ],
@@ -64,23 +59,24 @@ const cases: TranscriptCase[] = [
           value: {
             __form: 'registro-datos-basicos',
             tipoDocumento: 'CE',
-            numeroDocumento: 'ab123',
-            primerNombre: 'John',
+            numeroDocumento: '654321',
+            primerNombre: 'carlos',
             segundoNombre: '',
-            primerApellido: 'Smith',
-            segundoApellido: '',
-            fechaNacimiento: '1985-07-01',
-            fechaExpedicion: '2010-02-03',
+            primerApellido: 'BRICEÑO',
+            segundoApellido: 'Salas',
+            fechaNacimiento: '1985-02-09',
+            fechaExpedicion: '12/06/2019',
             sexo: 'M',
           },
         },
         (r) => {
           expect(r.folded).toContain('revise sus datos');
-          expect(r.text).toContain('AB123');
-          expect(r.text).toContain('01/07/1985');
+          expect(r.text).toContain('654321');
+          expect(r.text).toContain('09/02/1985');
+          expect(r.folded).toContain('sin dato'); // the empty segundo nombre
         },
       ],
-      ['confirmar', 'datos basicos quedaron completos'],
+      ['confirmar', 'pregunta 1 de 4'],
     ],
   },
   {
@@ -116,10 +112,10 @@ const cases: TranscriptCase[] = [
       ['31/02/1990', 'no existe'],
       ['01/01/2030', 'posterior a hoy'],
       ['01/01/2015', 'mayor de edad'],
-      ['1980-03-15', 'expidio'],
-      ['01/01/1979', 'anterior a la fecha de nacimiento'],
-      ['01/01/1990', 'a partir de los 18'],
-      ['20 de abril de 1998', 'sexo'],
+      ['1968-03-14', 'expidio'],
+      ['01/01/1967', 'anterior a la fecha de nacimiento'],
+      ['01/01/1980', 'a partir de los 18'],
+      ['20 de mayo de 1986', 'sexo'],
     ],
   },
   {
@@ -131,7 +127,7 @@ const cases: TranscriptCase[] = [
       ['😀🎉', 'solo letras'],
       ["'; DROP TABLE ciudadanos; --", 'solo letras'],
       ['<script>alert(1)</script>', 'solo letras'],
-      ['Ana', 'segundo nombre'],
+      ['José', 'segundo nombre'],
       ['estado', (r) => expect(r.folded).toMatch(/registro ciudadano.*segundo nombre/)],
     ],
   },
@@ -140,7 +136,7 @@ const cases: TranscriptCase[] = [
     turns: [
       ...fillUpTo(3),
       ['atrás', 'primer nombre'],
-      ['Lucía', 'segundo nombre'],
+      ['Pepe', 'segundo nombre'],
       ['atras', 'primer nombre'],
       ['atras', 'numero de su documento'],
       ['atras', 'tipo de documento'],
@@ -152,10 +148,10 @@ const cases: TranscriptCase[] = [
     turns: [
       ...fillUpTo(FORM.length),
       ['corregir fecha de nacimiento', 'fecha de nacimiento'],
-      ['01/01/1975', (r) => expect(r.text).toContain('01/01/1975')],
+      ['01/01/1965', (r) => expect(r.text).toContain('01/01/1965')],
       ['corregir', 'que dato desea corregir'],
       [{ value: { __form: 'registro-datos-basicos', __action: 'corregir', field: 'sexo' } }, 'sexo'],
-      ['Masculino', (r) => expect(r.text).toContain('Masculino')],
+      ['Femenino', (r) => expect(r.text).toContain('Femenino')],
       ['corregir estatura', 'no encontre el dato'],
     ],
   },
@@ -174,7 +170,7 @@ const cases: TranscriptCase[] = [
       [
         'ayuda',
         (r) => {
-          expect(r.folded).toContain('15 de marzo de 1980'); // the field's own help
+          expect(r.folded).toContain('15 de marzo de 1980'); // the field's own help, with its example
           expect(r.text).toContain('miseguridadsocial@minsalud.gov.co');
           expect(r.text).toContain('01 8000 96 00 20');
           expect(r.folded).toContain('fecha de nacimiento');
@@ -207,7 +203,7 @@ for (let step = 0; step <= FORM.length; step++) {
 
 describe('main dialog: registration basic-data form', () => {
   it.each(cases)('$name', async (c) => {
-    const client = newClient(new MainDialog(deps()));
+    const client = mainClient();
     await runTranscript(client, c);
   });
 });
@@ -256,7 +252,7 @@ describe('main dialog: menu, search and help', () => {
     },
     {
       name: 'a functionality not built yet says so plainly',
-      turns: [['Ingresar', (r) => expect(r.folded).toMatch(/ingresar.*todavia no esta disponible/s)]],
+      turns: [['Administrar autorizados', (r) => expect(r.folded).toMatch(/administrar autorizados.*todavia no esta disponible/s)]],
     },
     {
       name: 'nonsense gets a clear answer and the menu',
@@ -268,12 +264,12 @@ describe('main dialog: menu, search and help', () => {
     },
   ];
   it.each(menuCases)('$name', async (c) => {
-    const client = newClient(new MainDialog(deps()));
+    const client = mainClient();
     await runTranscript(client, c);
   });
 
   it('a submit from an old card while nothing is active does not crash', async () => {
-    const client = newClient(new MainDialog(deps()));
+    const client = mainClient();
     const r = await say(client, { value: { __form: 'registro-datos-basicos', __action: 'confirmar' } });
     expect(r.folded).toContain('que desea hacer');
   });

@@ -14,21 +14,26 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { INGRESAR, IngresarDialog, RECUPERAR, RecuperarDialog } from './cuenta/cuenta.dialog.js';
+import { REGISTRO, RegistroDialog } from './registro/registro.dialog.js';
 import { parseCommand } from '../domain/commands.js';
 import type { Clock, SecretBox } from '../domain/ports.js';
+import type { CuentaDeps } from '../domain/cuenta.js';
+import { checkSession, touchSession, type Session } from '../domain/session.js';
 import { searchFunctionalities, type SearchHit } from '../domain/search.js';
 import { messages, render } from '../templates/render.js';
 import { card, message, submit, textBlock } from './cards.js';
 import { functionalities, type Functionality } from './catalog.js';
-import { FormDialog, type FormResult, type FormState } from './form/form.dialog.js';
+import { FormDialog, type FormState } from './form/form.dialog.js';
 import { fieldTexts, formTexts } from './form/form-spec.js';
 import { incomingText, incomingValue } from './incoming.js';
-import { datosBasicosForm } from './registro/datos-basicos.form.js';
 import { menuActivity } from './welcome.js';
 
-export interface MainDialogDeps {
+export interface MainDialogDeps extends CuentaDeps {
   readonly clock: Clock;
   readonly secrets: SecretBox;
+  /** The person's session, kept per channel user (created once in bot/). */
+  readonly session: StatePropertyAccessor<Session | undefined>;
 }
 
 const ROUTE = 'route';
@@ -42,13 +47,11 @@ interface RouteOptions {
 }
 
 export class MainDialog extends ComponentDialog {
-  private readonly forms = new Map<string, FormDialog>();
-
-  constructor(deps: MainDialogDeps) {
+  constructor(private readonly deps: MainDialogDeps) {
     super('main');
-    const registro = new FormDialog(datosBasicosForm, deps);
-    this.forms.set(registro.id, registro);
-    this.addDialog(registro);
+    this.addDialog(new RegistroDialog(deps));
+    this.addDialog(new IngresarDialog(deps));
+    this.addDialog(new RecuperarDialog(deps));
     this.addDialog(new TextPrompt(SEARCH_PROMPT));
     this.addDialog(new TextPrompt(PICK_PROMPT));
     this.addDialog(new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this)]));
@@ -67,11 +70,17 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
+  protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
+    await this.refreshSession(innerDc.context);
+    return super.onBeginDialog(innerDc, options);
+  }
+
   /** Global commands, checked before the active dialog sees the message. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    await this.refreshSession(innerDc.context);
     const command = parseCommand(incomingText(innerDc.context));
     const deepest = this.deepest(innerDc);
-    const inForm = deepest.activeDialog ? this.forms.has(deepest.activeDialog.id) : false;
+    const inForm = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) instanceof FormDialog : false;
     switch (command?.kind) {
       case 'cancelar':
       case 'menu':
@@ -79,6 +88,7 @@ export class MainDialog extends ComponentDialog {
         await innerDc.context.sendActivity(menuActivity());
         return innerDc.cancelAllDialogs();
       case 'salir':
+        await this.deps.session.delete(innerDc.context);
         await innerDc.context.sendActivity(render('general/salir'));
         return innerDc.cancelAllDialogs();
       case 'estado':
@@ -116,6 +126,10 @@ export class MainDialog extends ComponentDialog {
         await step.context.sendActivity(this.statusText(step));
         await step.context.sendActivity(menuActivity());
         return step.endDialog();
+      case 'salir':
+        await this.deps.session.delete(step.context);
+        await step.context.sendActivity(render('general/salir'));
+        return step.endDialog();
       case undefined:
         break;
       default:
@@ -133,11 +147,6 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as FormResult | undefined;
-    if (result?.formId === datosBasicosForm.id) {
-      const nombre = String(result.values['primerNombre'] ?? '');
-      await step.context.sendActivity(render('general/fin-registro-datos', { nombre: titleCase(nombre) }));
-    }
     await step.context.sendActivity(menuActivity());
     return step.endDialog();
   }
@@ -145,7 +154,15 @@ export class MainDialog extends ComponentDialog {
   /** Starts a functionality by id: its dialog if built, a plain "not yet" otherwise. */
   private async start(step: WaterfallStepContext, id: string): Promise<DialogTurnResult> {
     const f = functionalities().find((x) => x.id === id);
-    if (id === 'registro') return step.beginDialog(datosBasicosForm.id);
+    if (id === 'registro') return step.beginDialog(REGISTRO);
+    if (id === 'recuperar-clave') return step.beginDialog(RECUPERAR);
+    if (id === 'ingresar') {
+      const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
+      if (session.state !== 'active') return step.beginDialog(INGRESAR);
+      await step.context.sendActivity(render('cuenta/ya-ingreso', { nombre: session.session.nombre }));
+      await step.context.sendActivity(menuActivity());
+      return step.endDialog();
+    }
     if (id === 'ayuda') {
       await step.context.sendActivity(`${render('general/ayuda')}\n\n${render('general/contactos')}`);
       await step.context.sendActivity(menuActivity());
@@ -221,9 +238,21 @@ export class MainDialog extends ComponentDialog {
     return d;
   }
 
+  /** Ends an idle session (telling the person) or records this turn as activity. */
+  private async refreshSession(context: TurnContext): Promise<void> {
+    const check = checkSession(await this.deps.session.get(context), this.deps.clock.now());
+    if (check.state === 'expired') {
+      await this.deps.session.delete(context);
+      await context.sendActivity(render('cuenta/sesion-vencida'));
+    } else if (check.state === 'active') {
+      await this.deps.session.set(context, touchSession(check.session, this.deps.clock.now()));
+    }
+  }
+
   private statusText(dc: DialogContext): string {
     const active = dc.activeDialog;
-    const form = active ? this.forms.get(active.id) : undefined;
+    const found = active ? dc.findDialog(active.id) : undefined;
+    const form = found instanceof FormDialog ? found : undefined;
     if (!form || !active) return render('general/estado', {});
     const state = active.state['form'] as FormState | undefined;
     const campo = state?.current ? fieldTexts(form.spec, state.current).etiqueta : undefined;
@@ -231,7 +260,4 @@ export class MainDialog extends ComponentDialog {
   }
 }
 
-function titleCase(s: string): string {
-  return s.toLocaleLowerCase('es-CO').replace(/(^|\s)\p{L}/gu, (m) => m.toLocaleUpperCase('es-CO'));
-}
 

@@ -12,6 +12,7 @@ const hbs = Handlebars.create();
 const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+hbs.registerPartial('contactos', readFileSync(join(ROOT, 'general', 'contactos.hbs'), 'utf8'));
 hbs.registerHelper('inc', (n: number) => n + 1);
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v)));
 

@@ -7,75 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../bot/log.js';
 import { fold } from '../domain/text.js';
 import { startApp, type TestApp } from './helpers/app.js';
-
-interface DlActivity {
-  id?: string;
-  type: string;
-  text?: string;
-  from: { id: string; role?: string };
-  attachments?: { content?: unknown }[];
-}
-
-/** A minimal Direct Line 3.0 client: the same requests botframework-directlinejs makes when polling. */
-class DirectLineClient {
-  token = '';
-  conversationId = '';
-  watermark = '';
-  constructor(public base: string) {}
-
-  async start(): Promise<void> {
-    const gen = await fetch(`${this.base}/v3/directline/tokens/generate`, { method: 'POST' });
-    expect(gen.status).toBe(200);
-    this.token = ((await gen.json()) as { token: string }).token;
-    const conv = await fetch(`${this.base}/v3/directline/conversations`, { method: 'POST', headers: this.headers() });
-    expect([200, 201]).toContain(conv.status);
-    const body = (await conv.json()) as { conversationId: string; token: string };
-    this.conversationId = body.conversationId;
-    this.token = body.token ?? this.token;
-  }
-
-  headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
-  }
-
-  async send(text: string): Promise<void> {
-    const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/activities`, {
-      method: 'POST',
-      headers: this.headers(),
-      body: JSON.stringify({ type: 'message', text, from: { id: 'ignored', role: 'user' }, locale: 'es-ES', channelData: { clientActivityID: `c-${Math.random()}` } }),
-    });
-    expect(res.status).toBe(200);
-  }
-
-  /** Says each text in turn and waits for the expected answer to it. */
-  async converse(turns: readonly (readonly [string, string])[]): Promise<void> {
-    for (const [text, expected] of turns) {
-      await this.send(text);
-      await this.waitFor(expected);
-    }
-  }
-
-  /** Polls until a bot message matching `expected` arrives; returns the folded text of the new bot messages. */
-  async waitFor(expected: string, timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let seen = '';
-    while (Date.now() < deadline) {
-      const url = `${this.base}/v3/directline/conversations/${this.conversationId}/activities?watermark=${this.watermark}`;
-      const res = await fetch(url, { headers: this.headers() });
-      expect(res.status).toBe(200);
-      const page = (await res.json()) as { activities: DlActivity[]; watermark: string };
-      this.watermark = page.watermark ?? this.watermark;
-      for (const a of page.activities) {
-        if (a.type === 'message' && a.from.role !== 'user' && a.from.id !== 'ignored') {
-          seen += `\n${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`;
-        }
-      }
-      if (fold(seen).includes(fold(expected))) return fold(seen);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`"${expected}" did not arrive; got:\n${seen}`);
-  }
-}
+import { DirectLineClient, type DlActivity } from './helpers/directline-client.js';
 
 describe('journey: the local chat over Direct Line', () => {
   const lines: string[] = [];

@@ -19,6 +19,8 @@ export interface FormSpec {
   readonly fields: readonly FieldSpec[];
   /** Fields offered together in one card while all of them are still missing. */
   readonly cardGroups?: readonly (readonly string[])[];
+  /** False: the form ends as soon as every field is given (e.g. a login), without the review. */
+  readonly review?: boolean;
 }
 
 export interface Choice {

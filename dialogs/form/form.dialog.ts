@@ -115,6 +115,7 @@ export class FormDialog extends Dialog<FormOptions> {
     state.choosingCorrection = false;
     const next = state.current ? this.field(state.current) : nextMissingField(this.spec, state.values);
     state.current = next?.key;
+    if (!next && this.spec.review === false) return this.finish(dc, state);
     for (const activity of this.promptFor(state)) await dc.context.sendActivity(activity);
     return Dialog.EndOfTurn;
   }

@@ -1,0 +1,73 @@
+/** Ingresar (login with a masked password) and Olvidé mi contraseña (a reset link by e-mail). */
+import type { StatePropertyAccessor } from 'botbuilder';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DocumentType } from '../../domain/reference.js';
+import { login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
+import type { Clock, SecretBox } from '../../domain/ports.js';
+import { openSession, type Session } from '../../domain/session.js';
+import { render } from '../../templates/render.js';
+import { actorOf } from '../actor.js';
+import { FormDialog, isSealed, type FormResult } from '../form/form.dialog.js';
+import { formatTime } from '../format.js';
+import { ingresoForm, recuperarForm } from './cuenta.forms.js';
+
+export const INGRESAR = 'ingresar';
+export const RECUPERAR = 'recuperar-clave-dialogo';
+
+export interface CuentaDialogDeps extends CuentaDeps {
+  readonly clock: Clock;
+  readonly secrets: SecretBox;
+  readonly session: StatePropertyAccessor<Session | undefined>;
+}
+
+export class IngresarDialog extends ComponentDialog {
+  constructor(private readonly deps: CuentaDialogDeps) {
+    super(INGRESAR);
+    this.addDialog(new FormDialog(ingresoForm, deps));
+    this.addDialog(new WaterfallDialog(INGRESAR + '-pasos', [this.ask.bind(this), this.check.bind(this)]));
+    this.initialDialogId = INGRESAR + '-pasos';
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog(ingresoForm.id);
+  }
+
+  private async check(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { values } = step.result as FormResult;
+    const sealed = values['clave'];
+    const clave = isSealed(sealed) ? this.deps.secrets.open(sealed.$sealed) : '';
+    const tipo = values['tipoDocumento'] as DocumentType;
+    const result = await login(this.deps, tipo, String(values['numeroDocumento']), clave, actorOf(step.context));
+    if (result.ok) {
+      await this.deps.session.set(step.context, openSession(result.value.citizenId, result.value.nombre, this.deps.clock.now()));
+      await step.context.sendActivity(render('cuenta/bienvenida', { nombre: result.value.nombre }));
+      return step.endDialog({ ingreso: true });
+    }
+    if (result.error.code === 'INGRESO.BLOQUEADO') {
+      await step.context.sendActivity(render('cuenta/ingreso-bloqueado', { hasta: formatTime(result.error.hasta) }));
+    } else {
+      await step.context.sendActivity(render('cuenta/ingreso-invalido'));
+    }
+    return step.endDialog({ ingreso: false });
+  }
+}
+
+export class RecuperarDialog extends ComponentDialog {
+  constructor(private readonly deps: CuentaDialogDeps) {
+    super(RECUPERAR);
+    this.addDialog(new FormDialog(recuperarForm, deps));
+    this.addDialog(new WaterfallDialog(RECUPERAR + '-pasos', [this.ask.bind(this), this.request.bind(this)]));
+    this.initialDialogId = RECUPERAR + '-pasos';
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    return step.beginDialog(recuperarForm.id);
+  }
+
+  private async request(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { values } = step.result as FormResult;
+    await requestPasswordReset(this.deps, values['tipoDocumento'] as DocumentType, String(values['numeroDocumento']), actorOf(step.context));
+    await step.context.sendActivity(render('cuenta/recuperacion-enviada'));
+    return step.endDialog();
+  }
+}

@@ -1,0 +1,25 @@
+/** Ingresar and Olvidé mi contraseña: the forms. */
+import { fail, ok } from '../../domain/result.js';
+import { parseDocumentNumber, parseDocumentType } from '../../domain/fields.js';
+import type { FormSpec } from '../form/form-spec.js';
+
+export const ingresoForm: FormSpec = {
+  id: 'ingreso',
+  fields: [
+    { key: 'tipoDocumento', parse: parseDocumentType },
+    { key: 'numeroDocumento', parse: parseDocumentNumber },
+    // The policy is checked when the password is set; here any non-empty text is tried.
+    { key: 'clave', parse: (raw) => (raw.length === 0 ? fail('empty') : raw.length > 256 ? fail('too_long') : ok(raw)), secret: true },
+  ],
+  cardGroups: [['tipoDocumento', 'numeroDocumento', 'clave']],
+  review: false,
+};
+
+export const recuperarForm: FormSpec = {
+  id: 'recuperar-clave',
+  fields: [
+    { key: 'tipoDocumento', parse: parseDocumentType },
+    { key: 'numeroDocumento', parse: parseDocumentNumber },
+  ],
+  review: false,
+};

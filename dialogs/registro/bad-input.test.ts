@@ -1,0 +1,121 @@
+/**
+ * Bad input at every prompt of Registro ciudadano, Ingresar and Olvidé mi contraseña: a Spanish
+ * re-ask of the same question, no crash, and nothing typed so far lost.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DialogTestClient } from 'botbuilder-testing';
+import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
+import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import { mainClient } from '../../test/helpers/dialog-deps.js';
+import { optionsOf, rightAnswer } from '../../test/helpers/identity.js';
+import { say, type Input } from '../../test/helpers/transcript.js';
+
+const jose = EXAMPLE_PERSONS.rlComfama;
+const registry = defaultReferenceRegistry();
+
+const BAD: readonly [string, Input][] = [
+  ['empty', ''],
+  ['10 kB of text', 'a'.repeat(10_240)],
+  ['emoji', '🙂🚀🇨🇴'],
+  ['SQL', "1'; DROP TABLE citizens; --"],
+  ['HTML', '<img src=x onerror=alert(1)>'],
+  ['a card submit with wrong types', { value: { __form: 'otro', campo: { a: [1, 2] }, n: 42 } }],
+  ['an attachment only', { type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1:9/x.png' }] }],
+];
+
+const basic = {
+  __form: 'registro-datos-basicos', tipoDocumento: 'CC', numeroDocumento: jose.numeroDocumento, primerNombre: jose.primerNombre,
+  segundoNombre: jose.segundoNombre ?? '', primerApellido: jose.primerApellido, segundoApellido: jose.segundoApellido ?? '',
+  fechaNacimiento: jose.fechaNacimiento, fechaExpedicion: jose.fechaExpedicion, sexo: jose.sexo,
+};
+
+interface Prompt {
+  readonly name: string;
+  /** Brings a fresh conversation to the prompt. */
+  reach(client: DialogTestClient): Promise<void>;
+  /** What the re-ask must ask again. */
+  readonly question: string;
+  /** A good answer, and what comes after it (proves nothing was lost). */
+  readonly good: Input;
+  readonly next: string;
+}
+
+async function toQuestions(client: DialogTestClient) {
+  await say(client, 'Registrarme');
+  await say(client, { value: basic });
+  return say(client, 'confirmar');
+}
+async function toContact(client: DialogTestClient) {
+  let reply = await toQuestions(client);
+  for (let i = 0; i < 4; i++) reply = await say(client, String(rightAnswer(jose, registry, optionsOf(reply))));
+}
+
+const PROMPTS: Prompt[] = [
+  { name: 'tipo de documento', reach: async (c) => void (await say(c, 'Registrarme')), question: 'tipo de documento', good: 'CC', next: 'numero de su documento' },
+  {
+    name: 'review of the basic data',
+    reach: async (c) => {
+      await say(c, 'Registrarme');
+      await say(c, { value: basic });
+    },
+    question: 'revise sus datos',
+    good: 'confirmar',
+    next: 'pregunta 1 de 4',
+  },
+  { name: 'identity question', reach: async (c) => void (await toQuestions(c)), question: 'pregunta 1 de 4', good: '1', next: 'pregunta 2 de 4' },
+  { name: 'correo', reach: toContact, question: 'correo electronico personal', good: 'jose@correo.com', next: 'escriba de nuevo su correo' },
+  {
+    name: 'confirmación del correo',
+    reach: async (c) => {
+      await toContact(c);
+      await say(c, 'jose@correo.com');
+    },
+    question: 'escriba de nuevo su correo',
+    good: 'jose@correo.com',
+    next: 'celular',
+  },
+  {
+    name: 'celular',
+    reach: async (c) => {
+      await toContact(c);
+      await say(c, 'jose@correo.com');
+      await say(c, 'jose@correo.com');
+    },
+    question: 'celular',
+    good: '3001234567',
+    next: 'jose@correo.com', // the review shows the e-mail typed two prompts before
+  },
+  { name: 'ingresar: tipo', reach: async (c) => void (await say(c, 'Ingresar')), question: 'tipo de documento', good: 'CC', next: 'numero de documento' },
+  {
+    name: 'ingresar: contraseña',
+    reach: async (c) => {
+      await say(c, 'Ingresar');
+      await say(c, 'CC');
+      await say(c, '70123456');
+    },
+    question: 'contrasena',
+    good: { value: { __form: 'ingreso', clave: 'NoEsLaClave123' } },
+    next: 'no son correctos',
+  },
+  {
+    name: 'olvidé: número',
+    reach: async (c) => {
+      await say(c, 'Olvidé mi contraseña');
+      await say(c, 'CC');
+    },
+    question: 'numero de documento',
+    good: '70123456',
+    next: 'si el documento corresponde a una cuenta activa',
+  },
+];
+
+describe.each(PROMPTS)('bad input at "$name"', (prompt) => {
+  it.each(BAD)('%s → Spanish re-ask of the same question, then the flow goes on', async (_kind, bad) => {
+    const client = mainClient();
+    await prompt.reach(client);
+    const reply = await say(client, bad);
+    expect(reply.folded, reply.text).toContain(prompt.question);
+    const after = await say(client, prompt.good);
+    expect(after.folded, after.text).toContain(prompt.next);
+  });
+});

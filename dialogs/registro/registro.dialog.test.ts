@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import type { DialogTestClient } from 'botbuilder-testing';
+import { setPasswordWithToken } from '../../domain/cuenta.js';
+import type { ReferencePerson } from '../../domain/reference.js';
+import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
+import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
+import { optionsOf, rightAnswer, wrongAnswer } from '../../test/helpers/identity.js';
+import { say, type Reply } from '../../test/helpers/transcript.js';
+
+const registry = defaultReferenceRegistry();
+const jose = EXAMPLE_PERSONS.rlComfama;
+const EMAIL = 'jose.restrepo@correo.com';
+
+const basicData = (p: ReferencePerson, overrides: Record<string, string> = {}) => ({
+  __form: 'registro-datos-basicos',
+  tipoDocumento: p.tipoDocumento,
+  numeroDocumento: p.numeroDocumento,
+  primerNombre: p.primerNombre,
+  segundoNombre: p.segundoNombre ?? '',
+  primerApellido: p.primerApellido,
+  segundoApellido: p.segundoApellido ?? '',
+  fechaNacimiento: p.fechaNacimiento,
+  fechaExpedicion: p.fechaExpedicion,
+  sexo: p.sexo,
+  ...overrides,
+});
+
+/** Registrarme → the card with every basic field → review → confirmar. */
+async function giveBasicData(client: DialogTestClient, p: ReferencePerson, overrides: Record<string, string> = {}): Promise<Reply> {
+  await say(client, 'Registrarme');
+  const review = await say(client, { value: basicData(p, overrides) });
+  expect(review.folded).toContain('revise sus datos');
+  return say(client, 'confirmar');
+}
+
+/** Answers the 4 questions, right or wrong; returns the reply to the last answer. */
+async function answerRound(client: DialogTestClient, first: Reply, p: ReferencePerson, right: boolean): Promise<Reply> {
+  let reply = first;
+  for (let i = 1; i <= 4; i++) {
+    expect(reply.folded).toContain(`pregunta ${i} de 4`);
+    const options = optionsOf(reply);
+    expect(options).toHaveLength(5);
+    const n = right ? rightAnswer(p, registry, options) : wrongAnswer(p, registry, options);
+    // Alternate the ways of answering: by number and by the option's text.
+    reply = await say(client, i % 2 ? String(n) : (options[n - 1] as string));
+  }
+  return reply;
+}
+
+describe('Registro ciudadano: the whole conversation', () => {
+  it('basic data → identity questions → contact → account pending activation, e-mail with the link', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    const questions = await giveBasicData(client, jose);
+    expect(questions.folded).toContain('coinciden con las fuentes de referencia');
+    const afterQuestions = await answerRound(client, questions, jose, true);
+    expect(afterQuestions.folded).toContain('identidad quedo confirmada');
+    expect(afterQuestions.folded).toContain('correo electronico personal');
+
+    expect((await say(client, 'no-es-un-correo')).folded).toContain('no parece valido');
+    expect((await say(client, EMAIL)).folded).toContain('escriba de nuevo su correo');
+    expect((await say(client, 'otro@correo.com')).folded).toContain('no coinciden');
+    expect((await say(client, EMAIL.toUpperCase())).folded).toContain('celular');
+    expect((await say(client, '2001234567')).folded).toContain('empieza por 3');
+    const review = await say(client, '300 123 4567');
+    expect(review.text).toContain('3001234567');
+    const done = await say(client, 'confirmar');
+    expect(done.folded).toContain('pendiente de activacion');
+    expect(done.text).toContain('j***@correo.com');
+    expect(done.folded).toContain('spam');
+    expect(done.text).not.toContain(EMAIL);
+
+    expect(setup.mailer.sent).toHaveLength(1);
+    const mail = setup.mailer.sent[0]!;
+    expect(mail.to).toBe(EMAIL);
+    expect(mail.template).toBe('registro-activacion');
+    expect(String(mail.data['enlace'])).toMatch(/^http:\/\/localhost:3978\/cuenta\/activar\?token=[\w-]{20,}$/);
+  });
+
+  it('data that does not match: says so without saying which, keeps the data for correction, then passes', async () => {
+    const client = mainClient();
+    const mismatch = await giveBasicData(client, jose, { fechaNacimiento: '1966-03-14' });
+    expect(mismatch.folded).toContain('no coinciden con las fuentes de referencia');
+    expect(mismatch.folded).not.toContain('fecha de nacimiento no');
+    expect(mismatch.folded).toContain('quedan 2 intentos');
+    expect(mismatch.text).toContain('70123456'); // the review shows what was typed: nothing is lost
+    await say(client, 'corregir fecha de nacimiento');
+    const review = await say(client, '14/03/1968');
+    expect(review.text).toContain('14/03/1968');
+    expect((await say(client, 'confirmar')).folded).toContain('pregunta 1 de 4');
+  });
+
+  it('three mismatches block the document for 24 hours, and the block ends', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await giveBasicData(client, jose, { primerApellido: 'Otro' });
+    await say(client, 'confirmar');
+    const blocked = await say(client, 'confirmar');
+    expect(blocked.folded).toContain('bloqueado hasta');
+    expect(blocked.text).toContain('2026'); // until when, as a date
+    expect(blocked.text).toContain('miseguridadsocial@minsalud.gov.co');
+
+    // Even with the right data, while blocked.
+    const again = await giveBasicData(client, jose);
+    expect(again.folded).toContain('bloqueado hasta');
+
+    setup.clock.advance(24 * 3600_000 + 60_000);
+    const later = await giveBasicData(client, jose);
+    expect(later.folded).toContain('pregunta 1 de 4');
+  });
+
+  it('a failed round may be retried with other questions; the third failure blocks', async () => {
+    const client = mainClient();
+    const first = await giveBasicData(client, jose);
+    const failed = await answerRound(client, first, jose, false);
+    expect(failed.folded).toContain('no fue posible confirmar su identidad');
+    expect(failed.folded).toContain('quedan 2 intentos');
+    expect((await say(client, 'tal vez')).folded).toContain('si o no');
+    const second = await say(client, 'sí');
+    expect(optionsOf(second).join('|')).not.toBe(optionsOf(first).join('|'));
+    const failedAgain = await answerRound(client, second, jose, false);
+    expect(failedAgain.folded).toContain('queda 1 intento');
+    const third = await say(client, 'si');
+    const blocked = await answerRound(client, third, jose, false);
+    expect(blocked.folded).toContain('bloqueado hasta');
+  });
+
+  it('inside the questions: ayuda, atrás and a bad answer re-ask the same question', async () => {
+    const client = mainClient();
+    const first = await giveBasicData(client, jose);
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('ninguna de las anteriores');
+    expect(help.text).toContain('01 8000 96 00 20');
+    expect(help.folded).toContain('pregunta 1 de 4');
+    expect((await say(client, '9')).folded).toContain('elija una de las opciones');
+    expect((await say(client, '<b>x</b>')).folded).toContain('pregunta 1 de 4');
+    await say(client, String(rightAnswer(jose, registry, optionsOf(first))));
+    expect((await say(client, 'atrás')).folded).toContain('pregunta 1 de 4');
+  });
+
+  it('an already registered (active) document is sent to Ingresar', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await registerAndActivate(client, setup);
+    const again = await giveBasicData(client, jose);
+    expect(again.folded).toContain('ya existe una cuenta activa');
+    expect(again.folded).toContain('olvide mi contrasena');
+  });
+
+  it('an e-mail used by another citizen is refused and asked again, keeping the phone', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await registerAndActivate(client, setup);
+    const other = EXAMPLE_PERSONS.delegateComfama;
+    const q = await giveBasicData(client, other);
+    await answerRound(client, q, other, true);
+    await say(client, EMAIL);
+    await say(client, EMAIL);
+    await say(client, '3109876543');
+    const taken = await say(client, 'confirmar');
+    expect(taken.folded).toContain('ya esta registrado por otra persona');
+    expect(taken.folded).toContain('correo electronico personal');
+    await say(client, 'maria.pena@correo.com');
+    const review = await say(client, 'maria.pena@correo.com');
+    expect(review.text).toContain('3109876543'); // the phone typed before was kept
+  });
+
+  it('cancelar during the questions goes back to the menu', async () => {
+    const client = mainClient();
+    await giveBasicData(client, jose);
+    expect((await say(client, 'cancelar')).folded).toContain('cancele');
+  });
+});
+
+/** Registers José through the chat and activates the account with the link from the e-mail. */
+async function registerAndActivate(client: DialogTestClient, setup: ReturnType<typeof dialogDeps>, password = 'Montaña2026segura'): Promise<void> {
+  const q = await giveBasicData(client, jose);
+  await answerRound(client, q, jose, true);
+  await say(client, EMAIL);
+  await say(client, EMAIL);
+  await say(client, '3001234567');
+  await say(client, 'confirmar');
+  const link = String(setup.mailer.sent.at(-1)!.data['enlace']);
+  const token = new URL(link).searchParams.get('token')!;
+  const activated = await setPasswordWithToken(setup.deps, token, 'activacion', password, password, { ref: 't', channel: 'test' });
+  expect(activated.ok).toBe(true);
+}
+
+describe('Ingresar, sesión y Olvidé mi contraseña', () => {
+  const PASSWORD = 'Montaña2026segura';
+  const login = (clave: string) => ({ value: { __form: 'ingreso', tipoDocumento: 'CC', numeroDocumento: '70.123.456', clave } });
+
+  it('logs in with the masked password card; the session ends with salir', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await registerAndActivate(client, setup, PASSWORD);
+    const card = await say(client, 'Ingresar');
+    expect(JSON.stringify(card.cards)).toContain('"style":"Password"');
+    const typed = await say(client, PASSWORD); // typed in the chat, not in the card
+    expect(typed.text).not.toContain(PASSWORD);
+    const welcome = await say(client, login(PASSWORD));
+    expect(welcome.folded).toMatch(/bienvenido.*jose restrepo/);
+    expect(welcome.text).not.toContain(PASSWORD);
+    expect((await say(client, 'Ingresar')).folded).toContain('ya ingreso como');
+    expect((await say(client, 'salir')).folded).toContain('sesion en el asistente quedo cerrada');
+    expect((await say(client, 'Ingresar')).folded).toContain('tipo de documento');
+  });
+
+  it('a wrong password says only that the data is not right; 5 failures lock login for 15 minutes', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await registerAndActivate(client, setup, PASSWORD);
+    for (let i = 0; i < 4; i++) {
+      await say(client, 'Ingresar');
+      const r = await say(client, login('equivocada123'));
+      expect(r.folded).toContain('no son correctos');
+    }
+    await say(client, 'Ingresar');
+    expect((await say(client, login('equivocada123'))).folded).toContain('bloqueado hasta las'); // the fifth
+    await say(client, 'Ingresar');
+    const locked = await say(client, login(PASSWORD));
+    expect(locked.folded).toContain('bloqueado hasta las');
+    setup.clock.advance(15 * 60_000 + 1000);
+    await say(client, 'Ingresar');
+    expect((await say(client, login(PASSWORD))).folded).toContain('bienvenido');
+  });
+
+  it('an unknown document gets the same answer as a wrong password', async () => {
+    const client = mainClient();
+    await say(client, 'Ingresar');
+    const r = await say(client, { value: { __form: 'ingreso', tipoDocumento: 'CC', numeroDocumento: '99999999', clave: 'Cualquiera123' } });
+    expect(r.folded).toContain('no son correctos');
+  });
+
+  it('the session closes after 30 minutes without activity', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await registerAndActivate(client, setup, PASSWORD);
+    await say(client, 'Ingresar');
+    await say(client, login(PASSWORD));
+    setup.clock.advance(29 * 60_000);
+    expect((await say(client, 'Ingresar')).folded).toContain('ya ingreso como'); // still active, and touched
+    setup.clock.advance(31 * 60_000);
+    expect((await say(client, 'ayuda')).folded).toContain('se cerro por inactividad');
+    expect((await say(client, 'Ingresar')).folded).toContain('tipo de documento');
+  });
+
+  it('Olvidé mi contraseña never reveals whether a document is registered', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await registerAndActivate(client, setup, PASSWORD);
+    const sentBefore = setup.mailer.sent.length;
+    const answers: string[] = [];
+    for (const numero of ['70123456', '99999999']) {
+      await say(client, 'Olvidé mi contraseña');
+      await say(client, 'CC');
+      answers.push((await say(client, numero)).folded);
+    }
+    expect(answers[0]).toBe(answers[1]);
+    expect(answers[0]).toContain('si el documento corresponde a una cuenta activa');
+    expect(setup.mailer.sent.length).toBe(sentBefore + 1); // only the registered one got a link
+    expect(setup.mailer.sent.at(-1)!.template).toBe('cuenta-recuperacion');
+  });
+});

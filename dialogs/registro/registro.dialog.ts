@@ -1,0 +1,168 @@
+/**
+ * Registro ciudadano: basic data → comparison with the reference sources → identity questions →
+ * contact data → account pending activation (e-mail with a one-time link).
+ */
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { BasicData } from '../../domain/citizens.js';
+import { parseYesNo } from '../../domain/fields.js';
+import type { IdentityQuestion } from '../../domain/identity-questions.js';
+import type { Clock, SecretBox } from '../../domain/ports.js';
+import {
+  answerIdentityQuestions,
+  completeRegistration,
+  startRegistration,
+  type RegistroDeps,
+  type RegistroError,
+} from '../../domain/registro.js';
+import { render } from '../../templates/render.js';
+import { actorOf } from '../actor.js';
+import { FormDialog, type FormResult } from '../form/form.dialog.js';
+import { formatDateTime, titleCase } from '../format.js';
+import { incomingText } from '../incoming.js';
+import { contactoForm } from './contacto.form.js';
+import { datosBasicosForm } from './datos-basicos.form.js';
+import { PREGUNTAS, PreguntasDialog, type PreguntasResult } from './preguntas.dialog.js';
+
+export const REGISTRO = 'registro';
+const IDENTIDAD = 'registro-identidad';
+const CONTACTO = 'registro-contacto-paso';
+const RETRY_PROMPT = 'registro-reintentar';
+
+interface RegistroOptions {
+  readonly initial?: Record<string, unknown>;
+}
+interface IdentidadOptions {
+  readonly data: BasicData;
+  readonly preguntas: readonly IdentityQuestion[];
+}
+interface ContactoOptions {
+  readonly data: BasicData;
+  readonly initial?: Record<string, unknown>;
+}
+export interface IdentidadResult {
+  readonly superada: boolean;
+}
+
+export class RegistroDialog extends ComponentDialog {
+  constructor(private readonly deps: RegistroDeps & { clock: Clock; secrets: SecretBox }) {
+    super(REGISTRO);
+    this.addDialog(new FormDialog(datosBasicosForm, deps));
+    this.addDialog(new FormDialog(contactoForm, deps));
+    this.addDialog(new PreguntasDialog());
+    this.addDialog(
+      new TextPrompt(RETRY_PROMPT, async (prompt) => parseYesNo(prompt.recognized.value ?? '', { values: {}, today: deps.clock.now() }).ok),
+    );
+    this.addDialog(
+      new WaterfallDialog<RegistroOptions>(REGISTRO + '-pasos', [
+        this.askBasicData.bind(this),
+        this.checkBasicData.bind(this),
+        this.afterIdentity.bind(this),
+      ]),
+    );
+    this.addDialog(
+      new WaterfallDialog<IdentidadOptions>(IDENTIDAD, [this.askQuestions.bind(this), this.gradeAnswers.bind(this), this.retryDecision.bind(this)]),
+    );
+    this.addDialog(new WaterfallDialog<ContactoOptions>(CONTACTO, [this.askContact.bind(this), this.createAccount.bind(this)]));
+    this.initialDialogId = REGISTRO + '-pasos';
+  }
+
+  // ---------------------------------------------------------------- basic data
+
+  private async askBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
+    return step.beginDialog(datosBasicosForm.id, { initial: step.options?.initial });
+  }
+
+  private async checkBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
+    const data = (step.result as FormResult).values as unknown as BasicData;
+    const result = await startRegistration(this.deps, data, actorOf(step.context));
+    if (result.ok) {
+      await step.context.sendActivity(render('registro/preguntas-intro', { total: result.value.preguntas.length, minimo: 3 }));
+      return step.beginDialog(IDENTIDAD, { data, preguntas: result.value.preguntas } satisfies IdentidadOptions);
+    }
+    if (result.error.code === 'REGISTRO.NO_COINCIDE') {
+      await step.context.sendActivity(render('registro/no-coincide', { intentosRestantes: result.error.intentosRestantes }));
+      // The same data comes back for review, so the person corrects only what is wrong.
+      return step.replaceDialog(REGISTRO + '-pasos', { initial: { ...data } } satisfies RegistroOptions);
+    }
+    await this.tellFailure(step, result.error);
+    return step.endDialog();
+  }
+
+  private async afterIdentity(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+
+  // ---------------------------------------------------------------- identity questions
+
+  private async askQuestions(step: WaterfallStepContext<IdentidadOptions>): Promise<DialogTurnResult> {
+    return step.beginDialog(PREGUNTAS, { preguntas: step.options.preguntas });
+  }
+
+  private async gradeAnswers(step: WaterfallStepContext<IdentidadOptions>): Promise<DialogTurnResult> {
+    const { data, preguntas } = step.options;
+    const { respuestas } = step.result as PreguntasResult;
+    const result = await answerIdentityQuestions(this.deps, data, preguntas, respuestas, actorOf(step.context));
+    if (result.ok) {
+      await step.context.sendActivity(render('registro/preguntas-superadas'));
+      return step.replaceDialog(CONTACTO, { data } satisfies ContactoOptions);
+    }
+    if (result.error.code === 'IDENTIDAD.NO_SUPERADA') {
+      (step.values as Record<string, unknown>)['preguntas'] = result.error.preguntas;
+      return step.prompt(RETRY_PROMPT, {
+        prompt: render('registro/preguntas-no-superadas', { intentosRestantes: result.error.intentosRestantes }),
+        retryPrompt: render('registro/preguntas-no-superadas', { intentosRestantes: result.error.intentosRestantes }),
+      });
+    }
+    await this.tellFailure(step, result.error);
+    return step.endDialog({ superada: false } satisfies IdentidadResult);
+  }
+
+  private async retryDecision(step: WaterfallStepContext<IdentidadOptions>): Promise<DialogTurnResult> {
+    const yes = parseYesNo(String(step.result ?? incomingText(step.context) ?? ''), { values: {}, today: this.deps.clock.now() });
+    const preguntas = (step.values as Record<string, unknown>)['preguntas'] as IdentityQuestion[];
+    if (yes.ok && yes.value) return step.replaceDialog(IDENTIDAD, { data: step.options.data, preguntas } satisfies IdentidadOptions);
+    await step.context.sendActivity(render('registro/reintentar-despues'));
+    return step.endDialog({ superada: false } satisfies IdentidadResult);
+  }
+
+  // ---------------------------------------------------------------- contact data and account
+
+  private async askContact(step: WaterfallStepContext<ContactoOptions>): Promise<DialogTurnResult> {
+    return step.beginDialog(contactoForm.id, { initial: step.options.initial });
+  }
+
+  private async createAccount(step: WaterfallStepContext<ContactoOptions>): Promise<DialogTurnResult> {
+    const { data } = step.options;
+    const values = (step.result as FormResult).values;
+    const contacto = { email: String(values['email']), celular: String(values['celular']) };
+    const result = await completeRegistration(this.deps, data, contacto, actorOf(step.context));
+    if (result.ok) {
+      await step.context.sendActivity(
+        render('registro/cuenta-creada', { nombre: titleCase(data.primerNombre), correo: result.value.emailEnmascarado }),
+      );
+      return step.endDialog({ superada: true } satisfies IdentidadResult);
+    }
+    if (result.error.code === 'CORREO.EN_USO') {
+      await step.context.sendActivity(render('registro/correo-en-uso'));
+      return step.replaceDialog(CONTACTO, { data, initial: { celular: contacto.celular } } satisfies ContactoOptions);
+    }
+    await this.tellFailure(step, result.error);
+    return step.endDialog({ superada: false } satisfies IdentidadResult);
+  }
+
+  private async tellFailure(step: WaterfallStepContext, error: RegistroError): Promise<void> {
+    switch (error.code) {
+      case 'REGISTRO.BLOQUEADO':
+        await step.context.sendActivity(render('registro/bloqueado', { hasta: formatDateTime(error.hasta) }));
+        return;
+      case 'REGISTRO.YA_REGISTRADO':
+        await step.context.sendActivity(render('registro/ya-registrado'));
+        return;
+      case 'IDENTIDAD.NO_VERIFICADA':
+        await step.context.sendActivity(render('registro/no-verificada'));
+        return;
+      default:
+        await step.context.sendActivity(render('general/error'));
+    }
+  }
+}

@@ -1,0 +1,28 @@
+/** A person's session in the assistant: it belongs to the channel user until "salir" or 30 minutes idle. */
+
+export const SESSION_IDLE_MINUTES = 30;
+
+export interface Session {
+  readonly citizenId: string;
+  readonly nombre: string;
+  readonly desde: string; // ISO
+  readonly ultimaActividad: string; // ISO
+}
+
+export type SessionCheck = { state: 'none' } | { state: 'active'; session: Session } | { state: 'expired' };
+
+/** Whether a stored session is still alive at `now`. */
+export function checkSession(session: Session | undefined, now: Date): SessionCheck {
+  if (!session) return { state: 'none' };
+  const idle = now.getTime() - new Date(session.ultimaActividad).getTime();
+  return idle > SESSION_IDLE_MINUTES * 60_000 ? { state: 'expired' } : { state: 'active', session };
+}
+
+export function openSession(citizenId: string, nombre: string, now: Date): Session {
+  const at = now.toISOString();
+  return { citizenId, nombre, desde: at, ultimaActividad: at };
+}
+
+export function touchSession(session: Session, now: Date): Session {
+  return { ...session, ultimaActividad: now.toISOString() };
+}
