@@ -255,6 +255,19 @@ describe('main dialog: menu, search and help', () => {
       turns: [['Administrar autorizados', (r) => expect(r.folded).toMatch(/administrar autorizados.*todavia no esta disponible/s)]],
     },
     {
+      name: 'echoed text cannot inject Markdown (links, emphasis) into the chat',
+      turns: [
+        [
+          '[premio](http://malo.example) **gratis**',
+          (r) => {
+            const raw = r.activities.map((a) => a.text ?? '').join('\n');
+            expect(raw).toContain('\\[premio\\]\\(http://malo.example\\)');
+            expect(raw).toContain('\\*\\*gratis\\*\\*');
+          },
+        ],
+      ],
+    },
+    {
       name: 'nonsense gets a clear answer and the menu',
       turns: [['qwxz zzkq', 'no encontre una funcionalidad']],
     },

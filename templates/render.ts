@@ -14,6 +14,8 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerPartial('contactos', readFileSync(join(ROOT, 'general', 'contactos.hbs'), 'utf8'));
 hbs.registerHelper('inc', (n: number) => n + 1);
+// Text a person typed (or a masked address) shown in a Markdown chat message: no formatting, no links.
+hbs.registerHelper('md', (v: unknown) => String(v ?? '').replace(/[\\`*_{}[\]()|<>~]/g, (c) => `\\${c}`));
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v)));
 
 function compile(file: string, escape: boolean): Handlebars.TemplateDelegate {

@@ -58,7 +58,7 @@ describe('journey: register, activate from the e-mail, log in', () => {
     ]);
     await dl.send('confirmar');
     await dl.waitFor('pendiente de activacion');
-    const said = dl.lastBotActivities.map((a) => a.text ?? '').join('\n');
+    const said = dl.lastBotActivities.map((a) => (a.text ?? '').replace(/\\(.)/g, '$1')).join('\n');
     expect(said).toContain('c***@correo.com');
     expect(said).not.toContain(EMAIL);
 

@@ -13,6 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDirectLineBot, TEST_BOT_WELCOME, type ChatTarget, type DirectLineBot } from './helpers/directline-bot.js';
 import { startApp } from './helpers/app.js';
+import { rightAnswer } from './helpers/identity.js';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
+import { defaultReferenceRegistry } from '../storage/reference/registry.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'webchat.png');
@@ -194,7 +197,7 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
       await app.stop();
     }
   }, 180_000);
-  it('the real assistant: the registration card fills several fields at once and shows the review', async () => {
+  it('the real assistant: Registro ciudadano in the browser, card submit, identity questions by click, account pending activation', async () => {
     if (!browser) throw new Error('not started');
     const app = await startApp();
     const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
@@ -222,7 +225,31 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
         expect(await review.getByText(text).count(), text).toBeGreaterThan(0);
       }
       await review.getByRole('button', { name: 'Confirmar' }).click();
-      await page.getByText(/datos básicos quedaron completos/).first().waitFor({ timeout: 30_000 });
+
+      // The identity questions, answered by clicking the option José knows from his own history.
+      const jose = EXAMPLE_PERSONS.rlComfama;
+      for (let i = 1; i <= 4; i++) {
+        const question = page.locator('[role="feed"] article').filter({ hasText: `Pregunta ${i} de 4` }).last();
+        await question.waitFor({ timeout: 30_000 });
+        const buttons = page.locator('[role="feed"] article').last().getByRole('button');
+        await buttons.first().waitFor({ timeout: 30_000 });
+        const titles = (await buttons.allTextContents()).map((t) => t.trim());
+        const n = rightAnswer(jose, defaultReferenceRegistry(), titles);
+        await buttons.nth(n - 1).click();
+      }
+      await page.getByText(/identidad quedó confirmada/).first().waitFor({ timeout: 30_000 });
+      const input = page.locator('[data-id="webchat-sendbox-input"]');
+      for (const [text, next] of [
+        ['jose.restrepo@correo.com', /escriba de nuevo su correo/],
+        ['jose.restrepo@correo.com', /número de celular/],
+        ['3001234567', /Revise sus datos/],
+        ['confirmar', /pendiente de activación/],
+      ] as const) {
+        await input.fill(text);
+        await input.press('Enter');
+        await page.getByText(next).last().waitFor({ timeout: 30_000 });
+      }
+      await page.getByText('j***@correo.com', { exact: false }).first().waitFor({ timeout: 30_000 });
       await page.screenshot({ path: join(dirname(SCREENSHOT), 'webchat-form.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {

@@ -47,7 +47,8 @@ export function toReply(activities: Partial<Activity>[]): Reply {
       cardTexts(att.content, texts);
     }
   }
-  const text = texts.join('\n');
+  // What the person sees: Markdown escapes of echoed text removed.
+  const text = texts.join('\n').replace(/\\([\\`*_{}[\]()|<>~])/g, '$1');
   return { activities, text, folded: fold(text), cards };
 }
 
