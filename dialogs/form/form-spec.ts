@@ -10,6 +10,8 @@ export interface FieldSpec {
   readonly secret?: boolean;
   /** Asked only when this returns true for the values so far. */
   readonly when?: (values: Readonly<Record<string, unknown>>) => boolean;
+  /** False: not listed in the review (e.g. a confirmation that repeats another field). */
+  readonly inReview?: boolean;
   /** Display of a stored value in the review (default: as is; dates as dd/mm/aaaa). */
   readonly display?: (value: unknown) => string;
 }

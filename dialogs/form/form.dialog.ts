@@ -303,7 +303,7 @@ export class FormDialog extends Dialog<FormOptions> {
   private promptFor(state: FormState): Partial<import('botbuilder').Activity>[] {
     const common = this.common();
     if (!state.current) {
-      const rows = activeFields(this.spec, state.values).map((f) => ({
+      const rows = activeFields(this.spec, state.values).filter((f) => f.inReview !== false).map((f) => ({
         etiqueta: fieldTexts(this.spec, f.key).etiqueta,
         valor: this.display(f, state.values[f.key]),
       }));

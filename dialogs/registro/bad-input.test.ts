@@ -38,6 +38,8 @@ interface Prompt {
   /** A good answer, and what comes after it (proves nothing was lost). */
   readonly good: Input;
   readonly next: string;
+  /** What "atrás" asks at this prompt (the previous question, or that there is none). */
+  readonly previous: string;
 }
 
 async function toQuestions(client: DialogTestClient) {
@@ -51,7 +53,7 @@ async function toContact(client: DialogTestClient) {
 }
 
 const PROMPTS: Prompt[] = [
-  { name: 'tipo de documento', reach: async (c) => void (await say(c, 'Registrarme')), question: 'tipo de documento', good: 'CC', next: 'numero de su documento' },
+  { name: 'tipo de documento', reach: async (c) => void (await say(c, 'Registrarme')), question: 'tipo de documento', good: 'CC', next: 'numero de su documento', previous: 'primera pregunta' },
   {
     name: 'review of the basic data',
     reach: async (c) => {
@@ -61,9 +63,10 @@ const PROMPTS: Prompt[] = [
     question: 'revise sus datos',
     good: 'confirmar',
     next: 'pregunta 1 de 4',
+    previous: 'sexo',
   },
-  { name: 'identity question', reach: async (c) => void (await toQuestions(c)), question: 'pregunta 1 de 4', good: '1', next: 'pregunta 2 de 4' },
-  { name: 'correo', reach: toContact, question: 'correo electronico personal', good: 'jose@correo.com', next: 'escriba de nuevo su correo' },
+  { name: 'identity question', reach: async (c) => void (await toQuestions(c)), question: 'pregunta 1 de 4', good: '1', next: 'pregunta 2 de 4', previous: 'pregunta 1 de 4' },
+  { name: 'correo', reach: toContact, question: 'correo electronico personal', good: 'jose@correo.com', next: 'escriba de nuevo su correo', previous: 'primera pregunta' },
   {
     name: 'confirmación del correo',
     reach: async (c) => {
@@ -73,6 +76,7 @@ const PROMPTS: Prompt[] = [
     question: 'escriba de nuevo su correo',
     good: 'jose@correo.com',
     next: 'celular',
+    previous: 'correo electronico personal',
   },
   {
     name: 'celular',
@@ -83,9 +87,10 @@ const PROMPTS: Prompt[] = [
     },
     question: 'celular',
     good: '3001234567',
+    previous: 'escriba de nuevo su correo',
     next: 'jose@correo.com', // the review shows the e-mail typed two prompts before
   },
-  { name: 'ingresar: tipo', reach: async (c) => void (await say(c, 'Ingresar')), question: 'tipo de documento', good: 'CC', next: 'numero de documento' },
+  { name: 'ingresar: tipo', reach: async (c) => void (await say(c, 'Ingresar')), question: 'tipo de documento', good: 'CC', next: 'numero de documento', previous: 'primera pregunta' },
   {
     name: 'ingresar: contraseña',
     reach: async (c) => {
@@ -96,6 +101,7 @@ const PROMPTS: Prompt[] = [
     question: 'contrasena',
     good: { value: { __form: 'ingreso', clave: 'NoEsLaClave123' } },
     next: 'no son correctos',
+    previous: 'numero de documento',
   },
   {
     name: 'olvidé: número',
@@ -106,6 +112,7 @@ const PROMPTS: Prompt[] = [
     question: 'numero de documento',
     good: '70123456',
     next: 'si el documento corresponde a una cuenta activa',
+    previous: 'tipo de documento',
   },
 ];
 
@@ -117,5 +124,20 @@ describe.each(PROMPTS)('bad input at "$name"', (prompt) => {
     expect(reply.folded, reply.text).toContain(prompt.question);
     const after = await say(client, prompt.good);
     expect(after.folded, after.text).toContain(prompt.next);
+  });
+});
+
+describe.each(PROMPTS)('"$name": cancelar and atrás', (prompt) => {
+  it('cancelar goes back to the menu and keeps nothing of the process', async () => {
+    const client = mainClient();
+    await prompt.reach(client);
+    const reply = await say(client, 'cancelar');
+    expect(reply.folded).toMatch(/cancele.*que desea hacer/s);
+    expect((await say(client, 'estado')).folded).toContain('aun no ha iniciado ningun tramite');
+  });
+  it('atrás goes to the previous question', async () => {
+    const client = mainClient();
+    await prompt.reach(client);
+    expect((await say(client, 'atrás')).folded).toContain(prompt.previous);
   });
 });

@@ -6,7 +6,7 @@ export const contactoForm: FormSpec = {
   id: 'registro-contacto',
   fields: [
     { key: 'email', parse: parseEmail },
-    { key: 'emailConfirmacion', parse: parseEmailConfirmation },
+    { key: 'emailConfirmacion', parse: parseEmailConfirmation, inReview: false },
     { key: 'celular', parse: parseMobile },
   ],
 };
