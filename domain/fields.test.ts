@@ -7,7 +7,10 @@ import {
   parseDocumentType,
   parseIssueDate,
   parseName,
+  parseNitField,
+  parsePhone,
   parseSex,
+  parseText,
   yearsBetween,
   type ParseContext,
 } from './fields.js';
@@ -99,5 +102,23 @@ describe('names, sex, skip answers', () => {
   });
   it.each([['omitir', true], ['No tengo', true], ['-', true], ['', true], ['Ana', false]])('skip %j → %s', (raw, v) => {
     expect(isSkipAnswer(raw)).toBe(v);
+  });
+});
+
+describe('companies and places', () => {
+  it.each([
+    ['860.007.336-1', 'ok'], ['890900841', 'ok'], ['890 900 841 9', 'ok'], ['890900841-8', 'nit.dv'], ['8909008419', 'nit.length'],
+    ['NIT 890900841', 'nit.chars'], ['', 'empty'], ['12345', 'nit.length'],
+  ])('NIT %j → %s', (raw, expected) => {
+    expect(reason(parseNitField(raw, ctx()))).toBe(expected);
+  });
+  it.each([
+    ['6044445566', 'ok'], ['604 444 5566', 'ok'], ['+57 300 123 4567', 'ok'], ['4445566', 'phone.format'], ['2001234567', 'phone.format'],
+    ['60444455ab', 'phone.digits'],
+  ])('phone %j → %s', (raw, expected) => {
+    expect(reason(parsePhone(raw, ctx()))).toBe(expected);
+  });
+  it.each([['Sede principal', 'ok'], ['ab', 'too_short'], ['<script>', 'text.chars'], ['x'.repeat(101), 'too_long']])('text %j → %s', (raw, expected) => {
+    expect(reason(parseText(3, 100)(raw, ctx()))).toBe(expected);
   });
 });

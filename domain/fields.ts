@@ -3,7 +3,8 @@
  * chooses the re-ask template. Values are JSON-serializable (dates as ISO `YYYY-MM-DD`).
  */
 import { fail, ok, type Result } from './result.js';
-import { DOCUMENT_TYPES, type DocumentType, type Sex } from './reference.js';
+import { normalizeNit } from './nit.js';
+import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry, type Sex } from './reference.js';
 import { fold } from './text.js';
 
 /** What a parser may look at besides the raw text: values already given and today's date. */
@@ -218,3 +219,73 @@ export const parseMobile: FieldParser<string> = (raw) => {
   if (!/^3\d{9}$/.test(digits)) return fail('mobile.format');
   return ok(digits);
 };
+
+// ---------------------------------------------------------------- companies and places
+
+/** A NIT as people write it ("860.007.336-1", "860007336", "860 007 336 1"); the DV, when given, is checked. */
+export const parseNitField: FieldParser<string> = (raw) => {
+  const r = normalizeNit(raw);
+  return r.ok ? ok(r.value.nit) : fail(r.error.code);
+};
+
+/** Free text between `min` and `max` characters, without control characters or markup. */
+export function parseText(min: number, max: number): FieldParser<string> {
+  return (raw) => {
+    const text = raw.replace(/\s+/g, ' ').trim();
+    if (!text) return fail('empty');
+    if (text.length > max) return fail('too_long');
+    if (text.length < min) return fail('too_short');
+    if (/[<>{}\u0000-\u001f]/.test(text)) return fail('text.chars');
+    return ok(text);
+  };
+}
+
+/** A Colombian phone: a fixed line (10 digits starting with 60) or a mobile (10 digits starting with 3). */
+export const parsePhone: FieldParser<string> = (raw) => {
+  const c = clean(raw);
+  if (!c.ok) return c;
+  let digits = c.value.replace(/[\s().-]/g, '');
+  if (digits.startsWith('+57')) digits = digits.slice(3);
+  if (!/^\d+$/.test(digits)) return fail('phone.digits');
+  if (!/^(60\d{8}|3\d{9})$/.test(digits)) return fail('phone.format');
+  return ok(digits);
+};
+
+/** Finds one item by folded name: exact, then starting with, then containing; several → ambiguous. */
+function pickByName<T>(items: readonly T[], name: (t: T) => string, raw: string, kind: string): Result<T> {
+  const t = fold(raw).replace(/\bd ?c\b/g, '').trim();
+  if (!t) return fail('empty');
+  const keyOf = (x: T) => fold(name(x)).replace(/\bd ?c\b/g, '').trim();
+  for (const test of [(k: string) => k === t, (k: string) => k.startsWith(t), (k: string) => k.includes(t)]) {
+    const found = items.filter((x) => test(keyOf(x)));
+    if (found.length === 1) return ok(found[0] as T);
+    if (found.length > 1) return fail(`${kind}.ambiguo`, { opciones: found.slice(0, 8).map(name).join(', ') });
+  }
+  return fail(`${kind}.desconocido`);
+}
+
+/** A department by name or DIVIPOLA code ("Antioquia", "05", "bogota"). */
+export function parseDepartment(registry: ReferenceRegistry): FieldParser<string> {
+  return (raw) => {
+    const c = clean(raw);
+    if (!c.ok) return c;
+    const byCode = registry.departments().find((d) => d.code === c.value.padStart(2, '0'));
+    if (/^\d{1,2}$/.test(c.value)) return byCode ? ok(byCode.code) : fail('departamento.desconocido');
+    const r = pickByName(registry.departments(), (d) => d.name, c.value, 'departamento');
+    return r.ok ? ok(r.value.code) : r;
+  };
+}
+
+/** A municipality of the department already given (`values.departamento`), by name or DIVIPOLA code. */
+export function parseMunicipality(registry: ReferenceRegistry): FieldParser<string> {
+  return (raw, ctx) => {
+    const c = clean(raw);
+    if (!c.ok) return c;
+    const dept = ctx.values['departamento'];
+    if (typeof dept !== 'string') return fail('departamento.missing');
+    const options = registry.municipalities(dept);
+    if (/^\d{5}$/.test(c.value)) return options.some((m) => m.code === c.value) ? ok(c.value) : fail('municipio.desconocido');
+    const r = pickByName(options, (m) => m.name, c.value, 'municipio');
+    return r.ok ? ok(r.value.code) : r;
+  };
+}

@@ -98,7 +98,7 @@ export class FormDialog extends Dialog<FormOptions> {
     const field = this.field(state.current);
     if (field.secret) return this.reask(dc, state, 'secret_typed');
     const result = this.parseField(field, text, state.values);
-    if (!result.ok) return this.reask(dc, state, result.error.code);
+    if (!result.ok) return this.reask(dc, state, result.error.code, result.error);
     this.setValue(state, field, result.value);
     state.current = undefined;
     return this.askNext(dc, state);
@@ -120,10 +120,9 @@ export class FormDialog extends Dialog<FormOptions> {
     return Dialog.EndOfTurn;
   }
 
-  private async reask(dc: DialogContext, state: FormState, reason: string, prefix?: string): Promise<DialogTurnResult> {
-    const motivo = this.reasonText(reason);
+  private async reask(dc: DialogContext, state: FormState, reason: string, detail: Record<string, unknown> = {}): Promise<DialogTurnResult> {
+    const lead = fill(this.reasonText(reason), detail);
     const [first, ...rest] = this.promptFor(state);
-    const lead = [prefix, motivo].filter(Boolean).join(' ');
     if (first) await dc.context.sendActivity({ ...first, text: `${lead} ${first.text ?? ''}`.trim() });
     for (const activity of rest) await dc.context.sendActivity(activity);
     return Dialog.EndOfTurn;
@@ -135,7 +134,7 @@ export class FormDialog extends Dialog<FormOptions> {
     if (action === 'corregir') return this.correct(dc, state, typeof value['field'] === 'string' ? value['field'] : undefined);
 
     let saved = 0;
-    let firstError: { key: string; code: string } | undefined;
+    let firstError: { key: string; code: string; detail: Record<string, unknown> } | undefined;
     for (const field of activeFields(this.spec, state.values)) {
       if (!(field.key in value)) continue;
       const raw = value[field.key];
@@ -145,13 +144,13 @@ export class FormDialog extends Dialog<FormOptions> {
         this.setValue(state, field, result.value);
         saved++;
       } else if (!firstError) {
-        firstError = { key: field.key, code: result.error.code };
+        firstError = { key: field.key, code: result.error.code, detail: result.error };
       }
     }
     if (firstError) {
       delete state.values[firstError.key];
       state.current = firstError.key;
-      return this.reask(dc, state, firstError.code);
+      return this.reask(dc, state, firstError.code, firstError.detail);
     }
     if (saved === 0) return this.reask(dc, state, 'empty');
     state.current = undefined;
