@@ -1,4 +1,5 @@
 import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
+import type { EmployerRole } from './employers.js';
 
 /**
  * Ports: what the domain needs from the outside world. Adapters live in storage/ and mail/;
@@ -48,6 +49,8 @@ export interface Collections {
   citizens: Citizen;
   accountTokens: AccountToken;
   identityChecks: IdentityCheck;
+  /** Employer roles ("Rol empleador persona jurídica"), by NIT. */
+  employers: EmployerRole;
 }
 export type CollectionName = keyof Collections;
 
@@ -56,6 +59,7 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   citizens: ['email'],
   accountTokens: [],
   identityChecks: [],
+  employers: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */
@@ -154,4 +158,14 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+}
+
+// ---------------------------------------------------------------- files
+
+/** Content-addressed file storage (uploaded RUTs): a file is named by the SHA-256 of its bytes. */
+export interface BlobStore {
+  /** Stores the bytes (idempotent: the same bytes give the same hash). */
+  put(bytes: Uint8Array): Promise<{ sha256: string; size: number }>;
+  /** The stored bytes, or undefined when there is no such file (or the hash is malformed). */
+  get(sha256: string): Promise<Uint8Array | undefined>;
 }
