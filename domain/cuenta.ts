@@ -4,8 +4,9 @@
  */
 import { audit, documentSubject, type Actor } from './audit.js';
 import { documentKey, type AccountToken, type Citizen } from './citizens.js';
+import { completePendingDesignations } from './empleador.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword, type PasswordReason } from './password.js';
-import type { Tx } from './ports.js';
+import type { MailRequest, Tx } from './ports.js';
 import type { DocumentType } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
 import {
@@ -105,11 +106,13 @@ export async function setPasswordWithToken(
     await dropUnusedTokens(tx, citizen.id, tipo);
     const subject = documentSubject(citizen.tipoDocumento, citizen.numeroDocumento);
     await audit(tx, deps.clock, deps.random, actor, tipo === 'activacion' ? 'cuenta.activada' : 'cuenta.clave_restablecida', subject);
-    return ok({ citizen: updated, subject });
+    // A person designated as an employer's delegate before registering is linked now.
+    const designations: MailRequest[] = tipo === 'activacion' ? await completePendingDesignations(tx, deps, updated, actor) : [];
+    return ok({ citizen: updated, subject, designations });
   });
   if (!done.ok) return done;
 
-  const { citizen, subject } = done.value;
+  const { citizen, subject, designations } = done.value;
   const nombre = displayName(citizen);
   await sendAndRecord(
     deps,
@@ -119,6 +122,7 @@ export async function setPasswordWithToken(
       : { to: citizen.email, template: 'clave-cambiada', data: { nombre } },
     subject,
   );
+  for (const mail of designations) await sendAndRecord(deps, actor, mail, subject);
   return ok({ nombre });
 }
 
