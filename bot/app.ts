@@ -16,7 +16,6 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import type { CuentaDeps } from '../domain/cuenta.js';
 import type { Clock, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
 import type { Session } from '../domain/session.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
@@ -28,6 +27,10 @@ import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage
 import { createFileStateStore } from '../storage/state-store.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
+import { createAttachmentDownloader } from './attachments.js';
+import { createFileLinks, registerFileRoutes } from './files.js';
+import { parseStaffList, staffDirectory } from '../domain/staff.js';
+import { createFileBlobStore } from '../storage/blob-store.js';
 import { Assistant } from './assistant.js';
 import type { Config } from './config.js';
 import { createDirectLineDelivery } from './directline/deliver.js';
@@ -116,9 +119,17 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const userState = new UserState(stateStore);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
+  const blobs = createFileBlobStore(join(dataDir, 'archivos'));
+  const staff = staffDirectory({ admins: parseStaffList(config.STAFF_ADMINS), helpdesk: parseStaffList(config.STAFF_MESA_AYUDA) });
+  const fileLinks = createFileLinks(
+    Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/file-links', 32)),
+    clock,
+    () => cuenta.publicBaseUrl,
+  );
   // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
-  const cuenta: { -readonly [K in keyof CuentaDeps]: CuentaDeps[K] } & Pick<MainDialogDeps, 'secrets' | 'session'> = {
+  const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
     store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
+    blobs, staff, download: createAttachmentDownloader(), rutLink: (sha256) => fileLinks.rutLink(sha256),
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },
@@ -158,6 +169,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   registerAccountPages(server, { cuenta, log });
+  registerFileRoutes(server, { links: fileLinks, blobs, log });
 
   const internalSecret = randomBytes(32).toString('base64url');
   const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));

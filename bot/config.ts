@@ -25,6 +25,8 @@ export const ConfigSchema = z
       z.string().regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex characters or base64').optional(),
     ),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+    STAFF_ADMINS: optionalText,
+    STAFF_MESA_AYUDA: optionalText,
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {

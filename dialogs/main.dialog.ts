@@ -16,6 +16,17 @@ import {
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { INGRESAR, IngresarDialog, RECUPERAR, RecuperarDialog } from './cuenta/cuenta.dialog.js';
 import { REGISTRO, RegistroDialog } from './registro/registro.dialog.js';
+import { EmpleadorDialog, REGISTRO_EMPLEADOR } from './empleador/empleador.dialog.js';
+import {
+  ACTUALIZAR,
+  ActualizarDialog,
+  ELEGIR_ROL,
+  ElegirRolDialog,
+  REVISION_RUT,
+  RevisionRutDialog,
+  type RolesDialogDeps,
+} from './empleador/roles.dialog.js';
+import { employersOf } from '../domain/empleador.js';
 import { parseCommand } from '../domain/commands.js';
 import type { Clock, SecretBox } from '../domain/ports.js';
 import type { CuentaDeps } from '../domain/cuenta.js';
@@ -29,7 +40,7 @@ import { fieldTexts, formTexts } from './form/form-spec.js';
 import { incomingText, incomingValue } from './incoming.js';
 import { menuActivity } from './welcome.js';
 
-export interface MainDialogDeps extends CuentaDeps {
+export interface MainDialogDeps extends CuentaDeps, RolesDialogDeps {
   readonly clock: Clock;
   readonly secrets: SecretBox;
   /** The person's session, kept per channel user (created once in bot/). */
@@ -52,9 +63,13 @@ export class MainDialog extends ComponentDialog {
     this.addDialog(new RegistroDialog(deps));
     this.addDialog(new IngresarDialog(deps));
     this.addDialog(new RecuperarDialog(deps));
+    this.addDialog(new EmpleadorDialog(deps));
+    this.addDialog(new ElegirRolDialog(deps));
+    this.addDialog(new ActualizarDialog(deps));
+    this.addDialog(new RevisionRutDialog(deps));
     this.addDialog(new TextPrompt(SEARCH_PROMPT));
     this.addDialog(new TextPrompt(PICK_PROMPT));
-    this.addDialog(new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this)]));
+    this.addDialog(new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this), this.menuStep.bind(this)]));
     this.addDialog(
       new WaterfallDialog(SEARCH, [this.askSearchStep.bind(this), this.resultsStep.bind(this), this.pickStep.bind(this)]),
     );
@@ -146,7 +161,19 @@ export class MainDialog extends ComponentDialog {
     return this.offer(step, text, hits);
   }
 
+  /** After a login, a person who is RL or delegate of an employer chooses the role to act in. */
   private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const result = step.result as { ingreso?: boolean } | undefined;
+    if (result?.ingreso) {
+      const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
+      if (session.state === 'active' && (await employersOf(this.deps, session.session.citizenId)).length > 0) {
+        return step.beginDialog(ELEGIR_ROL);
+      }
+    }
+    return step.next();
+  }
+
+  private async menuStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     await step.context.sendActivity(menuActivity());
     return step.endDialog();
   }
@@ -156,6 +183,13 @@ export class MainDialog extends ComponentDialog {
     const f = functionalities().find((x) => x.id === id);
     if (id === 'registro') return step.beginDialog(REGISTRO);
     if (id === 'recuperar-clave') return step.beginDialog(RECUPERAR);
+    const dialogs: Record<string, string> = {
+      'rol-empleador': REGISTRO_EMPLEADOR,
+      'actualizar-datos': ACTUALIZAR,
+      'revision-rut': REVISION_RUT,
+      'elegir-rol': ELEGIR_ROL,
+    };
+    if (dialogs[id]) return step.beginDialog(dialogs[id]);
     if (id === 'ingresar') {
       const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
       if (session.state !== 'active') return step.beginDialog(INGRESAR);

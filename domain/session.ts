@@ -2,9 +2,15 @@
 
 export const SESSION_IDLE_MINUTES = 30;
 
+/** The role a person acts in after login (DESIGN §1: citizen, or employer for a company). */
+export type ActingRole =
+  | { readonly tipo: 'ciudadano' }
+  | { readonly tipo: 'empleador'; readonly nit: string; readonly razonSocial: string; readonly como: 'rl' | 'delegado' };
+
 export interface Session {
   readonly citizenId: string;
   readonly nombre: string;
+  readonly rol?: ActingRole;
   readonly desde: string; // ISO
   readonly ultimaActividad: string; // ISO
 }

@@ -9,6 +9,8 @@ import { MainDialog, type MainDialogDeps } from '../../dialogs/main.dialog.js';
 import { createMemoryStore } from '../../storage/memory-store.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { createSecretBox } from '../../storage/secret-box.js';
+import { createMemoryBlobStore } from '../../storage/blob-store.js';
+import { staffDirectory } from '../../domain/staff.js';
 
 /** A Mailer that keeps what it was asked to send. */
 export function recordingMailer(): Mailer & { sent: MailRequest[] } {
@@ -22,7 +24,10 @@ export function recordingMailer(): Mailer & { sent: MailRequest[] } {
   };
 }
 
-export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7) {
+/** Files "attached" in transcripts: `contentUrl: 'test:<name>'` is served from this map. */
+export const testFiles = new Map<string, Uint8Array>();
+
+export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: { admins?: string[]; helpdesk?: string[] } = {}) {
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
   const clock = fakeClock(start);
@@ -36,6 +41,15 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7) {
     publicBaseUrl: 'http://localhost:3978',
     secrets: createSecretBox(randomBytes(32)),
     session: userState.createProperty<Session | undefined>('sesion'),
+    blobs: createMemoryBlobStore(),
+    staff: staffDirectory({ admins: staff.admins ?? [], helpdesk: staff.helpdesk ?? [] }),
+    download: async (attachment, maxBytes) => {
+      const bytes = testFiles.get(String(attachment.contentUrl ?? '').replace(/^test:/, ''));
+      if (!bytes) return { ok: false, error: { code: 'attachment.download' } };
+      if (bytes.byteLength > maxBytes) return { ok: false, error: { code: 'rut.muy_grande' } };
+      return { ok: true, value: { bytes, name: attachment.name ?? 'archivo' } };
+    },
+    rutLink: (sha256: string) => `http://localhost:3978/archivos/rut/${sha256}?exp=1&sig=prueba`,
   } satisfies MainDialogDeps;
   return { deps, clock, mailer, userState };
 }

@@ -52,6 +52,19 @@ export class DirectLineClient {
     expect(res.status).toBe(200);
   }
 
+  /** Uploads a file the way Web Chat does (multipart to /upload), which reaches the bot as an attachment. */
+  async upload(bytes: Uint8Array, name: string, contentType: string): Promise<void> {
+    const form = new FormData();
+    form.append('activity', new Blob([JSON.stringify({ type: 'message', from: { id: 'ignored', role: 'user' }, channelData: { clientActivityID: `u-${Math.random()}` } })], { type: 'application/vnd.microsoft.activity' }));
+    form.append('file', new Blob([new Uint8Array(bytes)], { type: contentType }), name);
+    const res = await fetch(`${this.base}/v3/directline/conversations/${this.conversationId}/upload?userId=x`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}` },
+      body: form,
+    });
+    expect(res.status).toBe(200);
+  }
+
   /** Titles of the buttons of the last hero card received. */
   lastButtons(): string[] {
     for (const a of [...this.lastBotActivities].reverse()) {

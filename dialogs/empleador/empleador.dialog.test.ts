@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import type { DialogTestClient } from 'botbuilder-testing';
+import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
+import { dialogDeps, mainClient, testFiles } from '../../test/helpers/dialog-deps.js';
+import { pdfBytes, seedActiveCitizen } from '../../test/helpers/people.js';
+import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
+
+const jose = EXAMPLE_PERSONS.rlComfama;
+const maria = EXAMPLE_PERSONS.delegateComfama;
+const andres = EXAMPLE_PERSONS.authorizedComfama;
+const PASSWORD = 'Guayacan-Florido-2026';
+const RAZON = 'Caja de Compensación Familiar de Antioquia COMFAMA';
+
+const delegate = (p = maria, email = 'maria.pena@comfama.com.co') => ({
+  value: {
+    __form: 'empleador-delegado', tipoDocumento: p.tipoDocumento, numeroDocumento: p.numeroDocumento, primerNombre: p.primerNombre,
+    segundoNombre: p.segundoNombre ?? '', primerApellido: p.primerApellido, segundoApellido: p.segundoApellido ?? '', email,
+  },
+});
+
+async function setup(opts: { admins?: string[] } = {}) {
+  const s = dialogDeps('2026-11-26T15:00:00.000Z', 7, { admins: opts.admins ?? [] });
+  await seedActiveCitizen(s.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD);
+  const client = mainClient(s);
+  return { ...s, client };
+}
+
+async function login(client: DialogTestClient, p = jose): Promise<Reply> {
+  await say(client, 'Ingresar');
+  return say(client, { value: { __form: 'ingreso', tipoDocumento: p.tipoDocumento, numeroDocumento: p.numeroDocumento, clave: PASSWORD } });
+}
+
+const START: Input = { value: { __action: 'comenzar', id: 'rol-empleador' } };
+
+/** From the NIT to the delegate's card, with company data that matches the RUT. */
+async function upToDelegate(client: DialogTestClient): Promise<void> {
+  expect((await say(client, START)).folded).toContain('nit de la empresa');
+  const understood = await say(client, '890 900 841 9');
+  expect(understood.text).toContain('890.900.841-9');
+  expect(understood.folded).toContain('razon social');
+  expect((await say(client, RAZON)).folded).toContain('naturaleza juridica');
+  expect((await say(client, 'Privada')).folded).toContain('revise sus datos');
+  expect((await say(client, 'confirmar')).folded).toContain('delegado');
+}
+
+async function delegateAndSite(client: DialogTestClient): Promise<Reply> {
+  expect((await say(client, delegate())).folded).toContain('revise sus datos');
+  expect((await say(client, 'confirmar')).folded).toContain('sede principal');
+  expect((await say(client, 'Sede principal Medellín')).folded).toContain('departamento');
+  expect((await say(client, 'antioquia')).folded).toContain('municipio');
+  expect((await say(client, 'san')).folded).toContain('hay varios municipios');
+  expect((await say(client, 'medellin')).folded).toContain('direccion');
+  expect((await say(client, 'Carrera 50 No. 52-10')).folded).toContain('telefono');
+  expect((await say(client, '604 444 5566')).folded).toContain('correo corporativo');
+  expect((await say(client, 'sede@gmail.com')).folded).toContain('gmail.com');
+  const review = await say(client, 'notificaciones@comfama.com.co');
+  expect(review.text).toContain('Medellín');
+  expect(review.text).toContain('Antioquia');
+  const summary = await say(client, 'confirmar');
+  expect(summary.folded).toContain('revise el registro completo');
+  expect(summary.text).toContain('890.900.841-9');
+  return summary;
+}
+
+describe('Registrar rol empleador persona jurídica', () => {
+  it('needs a login first', async () => {
+    const { client } = await setup();
+    expect((await say(client, START)).folded).toContain('primero debe ingresar');
+  });
+
+  it('the RL registers COMFAMA with a delegate who is not registered: invitation sent, role active', async () => {
+    const { client, mailer } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await delegateAndSite(client);
+    const done = await say(client, 'confirmar');
+    expect(done.folded).toContain('quedo registrado');
+    expect(done.text).toContain('n***@comfama.com.co');
+    expect(done.folded).toContain('invitacion');
+    const templates = mailer.sent.map((m) => `${m.template}→${m.to}`);
+    expect(templates).toContain('empleador-registrado→notificaciones@comfama.com.co');
+    expect(templates).toContain('delegado-invitacion→maria.pena@comfama.com.co');
+    // A second time: the NIT already has the role.
+    await say(client, START);
+    expect((await say(client, '890900841')).folded).toContain('actualizar datos');
+  });
+
+  it('somebody who is not the RL of that NIT is refused', async () => {
+    const s = dialogDeps();
+    await seedActiveCitizen(s.deps.store, andres, 'andres@correo.com', PASSWORD);
+    const client = mainClient(s);
+    await login(client, andres);
+    await say(client, START);
+    expect((await say(client, '890.900.841-9')).folded).toContain('no es el representante legal');
+  });
+
+  it('a wrong check digit is refused with the reason and asked again', async () => {
+    const { client } = await setup();
+    await login(client);
+    await say(client, START);
+    expect((await say(client, '890900841-8')).folded).toContain('digito de verificacion no corresponde');
+    expect((await say(client, '890900841')).text).toContain('890.900.841-9');
+  });
+
+  it('data that does not match the RUT: the RUT PDF is required (too big, not a PDF, old date, valid) → pending review', async () => {
+    const { client, mailer } = await setup();
+    await login(client);
+    await say(client, START);
+    await say(client, '890900841');
+    await say(client, 'Otra razón social');
+    await say(client, '2');
+    const required = await say(client, 'confirmar');
+    expect(required.folded).toContain('adjunte el rut de la empresa en pdf');
+    expect((await say(client, 'aquí va')).folded).toContain('no recibi ningun archivo');
+
+    testFiles.set('grande.pdf', pdfBytes(3, 1024 * 1024 + 1));
+    testFiles.set('foto.png', Buffer.from('\x89PNG\r\n\x1a\nxxxx', 'binary'));
+    testFiles.set('una-pagina.pdf', pdfBytes(1));
+    testFiles.set('rut.pdf', pdfBytes(3));
+    const attach = (name: string): Input => ({ type: 'message', attachments: [{ contentType: 'application/pdf', contentUrl: `test:${name}`, name }] });
+    expect((await say(client, attach('grande.pdf'))).folded).toContain('mas de 1 mb');
+    expect((await say(client, attach('foto.png'))).folded).toContain('no es un pdf');
+    expect((await say(client, attach('una-pagina.pdf'))).folded).toContain('paginas 1 y 3');
+    const received = await say(client, attach('rut.pdf'));
+    expect(received.folded).toContain('recibi el archivo');
+    expect(received.folded).toContain('fecha se expidio');
+    expect((await say(client, '01/01/2025')).folded).toContain('menos de un ano');
+    expect((await say(client, '10/11/2026')).folded).toContain('delegado');
+    await delegateAndSite(client);
+    const done = await say(client, 'confirmar');
+    expect(done.folded).toContain('pendiente de revision');
+    expect(mailer.sent.map((m) => m.template)).toContain('empleador-pendiente-revision');
+  });
+
+  it('the delegate must match the reference sources and cannot be the RL', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await say(client, delegate(jose, 'jose@comfama.com.co'));
+    expect((await say(client, 'confirmar')).folded).toContain('persona diferente al representante legal');
+    const wrong = { value: { ...delegate().value, primerApellido: 'Otro' } };
+    await say(client, wrong);
+    const mismatch = await say(client, 'confirmar');
+    expect(mismatch.folded).toContain('no coinciden con las fuentes de referencia');
+    expect(mismatch.folded).toContain('revise sus datos'); // kept for correction
+    await say(client, 'corregir primer apellido');
+    await say(client, maria.primerApellido);
+    expect((await say(client, 'confirmar')).folded).toContain('sede principal');
+  });
+
+  it('cancelar at any step goes back to the menu', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    expect((await say(client, 'cancelar')).folded).toMatch(/cancele.*que desea hacer/s);
+  });
+});
+
+describe('after the role exists: role choice, Actualizar datos, RUT review', () => {
+  async function registered(opts: { rut?: boolean; admins?: string[] } = {}) {
+    const s = await setup({ admins: opts.admins });
+    await login(s.client);
+    await say(s.client, START);
+    await say(s.client, '890900841');
+    await say(s.client, opts.rut ? 'Otra razón social' : RAZON);
+    await say(s.client, '2');
+    await say(s.client, 'confirmar');
+    if (opts.rut) {
+      testFiles.set('rut.pdf', pdfBytes(3));
+      await say(s.client, { type: 'message', attachments: [{ contentType: 'application/pdf', contentUrl: 'test:rut.pdf', name: 'rut.pdf' }] });
+      await say(s.client, '10/11/2026');
+    }
+    await delegateAndSite(s.client);
+    await say(s.client, 'confirmar');
+    await say(s.client, 'salir');
+    return s;
+  }
+
+  it('after login the RL chooses to act as Ciudadano or as the employer', async () => {
+    const { client } = await registered();
+    const choice = await login(client);
+    expect(choice.folded).toContain('en que rol desea actuar');
+    expect(choice.text).toContain('Empleador persona jurídica — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA');
+    expect((await say(client, '2')).folded).toContain('ahora actua como empleador persona juridica');
+  });
+
+  it('Actualizar datos: the RL changes the main site; audited and e-mailed', async () => {
+    const { client, mailer, deps } = await registered();
+    await login(client);
+    await say(client, '2');
+    const what = await say(client, { value: { __action: 'comenzar', id: 'actualizar-datos' } });
+    expect(what.folded).toContain('que desea actualizar');
+    const form = await say(client, 'Sede principal');
+    expect(form.folded).toContain('revise sus datos'); // current data comes first, to correct
+    await say(client, 'corregir dirección');
+    await say(client, 'Calle 10 No. 43-12');
+    const done = await say(client, 'confirmar');
+    expect(done.folded).toContain('quedaron actualizados');
+    expect(mailer.sent.at(-1)!.template).toBe('empleador-actualizado');
+    const audit = await deps.store.transaction((tx) => tx.collection('audit').list());
+    expect(audit.some((e) => e.action.includes('actualiz'))).toBe(true);
+  });
+
+  it('the RUT review is for MinSalud administrators only; approval e-mails the RL', async () => {
+    const admin = EXAMPLE_PERSONS.citizenCe;
+    const s = await registered({ rut: true, admins: [`${admin.tipoDocumento}:${admin.numeroDocumento}`] });
+    await seedActiveCitizen(s.deps.store, admin, 'carlos@minsalud.gov.co', PASSWORD);
+    // The RL is not an administrator.
+    await login(s.client);
+    await say(s.client, '1');
+    expect((await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } })).folded).toContain('solo para administradores');
+    await say(s.client, 'salir');
+    // The administrator sees the pending registration, opens it, approves it.
+    await login(s.client, admin);
+    const list = await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } });
+    expect(list.folded).toContain('pendientes de revision del rut 1');
+    const detail = await say(s.client, '1');
+    expect(detail.text).toMatch(/\/archivos\/rut\/[a-f0-9]{64}\?/);
+    expect((await say(s.client, 'Aprobar')).folded).toContain('registro aprobado');
+    expect(s.mailer.sent.at(-1)!.template).toBe('rut-aprobado');
+  });
+
+  it('rejecting asks for the reason, which goes to the RL', async () => {
+    const admin = EXAMPLE_PERSONS.citizenCe;
+    const s = await registered({ rut: true, admins: [`${admin.tipoDocumento}:${admin.numeroDocumento}`] });
+    await seedActiveCitizen(s.deps.store, admin, 'carlos@minsalud.gov.co', PASSWORD);
+    await login(s.client, admin);
+    await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } });
+    await say(s.client, '1');
+    expect((await say(s.client, 'Rechazar')).folded).toContain('motivo del rechazo');
+    expect((await say(s.client, 'ok')).folded).toContain('demasiado corto');
+    expect((await say(s.client, 'El RUT no corresponde a la razón social')).folded).toContain('registro rechazado');
+    const mail = s.mailer.sent.at(-1)!;
+    expect(mail.template).toBe('rut-rechazado');
+    expect(JSON.stringify(mail.data)).toContain('El RUT no corresponde a la razón social');
+  });
+});

@@ -1,0 +1,275 @@
+/**
+ * After login: the role to act in ("Ciudadano" or "Empleador persona jurídica — <razón social>");
+ * "Actualizar datos" of an employer (main site or delegate); the MinSalud RUT review.
+ */
+import { ActionTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import {
+  checkDelegate,
+  employersOf,
+  getEmployer,
+  NATURALEZAS,
+  pendingRutReviews,
+  reviewRut,
+  updateEmployer,
+  type DelegateData,
+  type EmployerRef,
+  type Sede,
+} from '../../domain/empleador.js';
+import { formatNit, computeDv } from '../../domain/nit.js';
+import { checkSession, type ActingRole, type Session } from '../../domain/session.js';
+import { fold } from '../../domain/text.js';
+import { fill, messages, render } from '../../templates/render.js';
+import { actorOf } from '../actor.js';
+import { message } from '../cards.js';
+import { FormDialog, type FormResult } from '../form/form.dialog.js';
+import type { EmpleadorDialogDeps } from './empleador.dialog.js';
+import { delegadoForm, rechazoForm, sedeForm } from './empleador.forms.js';
+
+export const ELEGIR_ROL = 'elegir-rol';
+export const ACTUALIZAR = 'actualizar-datos';
+export const REVISION_RUT = 'revision-rut';
+const CHOICE = 'roles-eleccion';
+
+export interface RolesDialogDeps extends EmpleadorDialogDeps {
+  /** A short-lived link to download a stored RUT (signed by bot/). */
+  readonly rutLink: (sha256: string) => string;
+}
+
+type Texts = Record<string, string>;
+type Values = Record<string, unknown>;
+
+function buttons(text: string, titles: string[]) {
+  const hero = CardFactory.heroCard('', undefined, titles.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t })));
+  (hero.content as Record<string, unknown>)['fallbackText'] = titles.map((t, i) => `${i + 1}. ${t}`).join('\n');
+  return message(text, hero);
+}
+
+/** The option a person picked by number or by its text. */
+function pick(answer: unknown, titles: readonly string[]): number | undefined {
+  const t = fold(String(answer ?? ''));
+  const n = Number(t);
+  if (Number.isInteger(n) && n >= 1 && n <= titles.length) return n - 1;
+  const i = titles.findIndex((x) => fold(x) === t);
+  return i >= 0 ? i : undefined;
+}
+
+async function activeSession(deps: RolesDialogDeps, context: TurnContext): Promise<Session | undefined> {
+  const check = checkSession(await deps.session.get(context), deps.clock.now());
+  return check.state === 'active' ? check.session : undefined;
+}
+
+// ---------------------------------------------------------------- role choice
+
+export class ElegirRolDialog extends ComponentDialog {
+  constructor(private readonly deps: RolesDialogDeps) {
+    super(ELEGIR_ROL);
+    this.addDialog(new TextPrompt(CHOICE));
+    this.addDialog(new WaterfallDialog(ELEGIR_ROL + '-pasos', [this.ask.bind(this), this.choose.bind(this)]));
+    this.initialDialogId = ELEGIR_ROL + '-pasos';
+  }
+
+  private options(refs: EmployerRef[]): string[] {
+    const t = messages<Texts>('empleador/roles');
+    return [t['ciudadano']!, ...refs.map((r) => fill(t['empleador']!, { razonSocial: r.razonSocial }))];
+  }
+
+  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const session = await activeSession(this.deps, step.context);
+    if (!session) {
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Cambiar de rol' }));
+      return step.endDialog();
+    }
+    const refs = await employersOf(this.deps, session.citizenId);
+    if (refs.length === 0) return step.endDialog();
+    (step.values as Values)['refs'] = refs;
+    return step.prompt(CHOICE, { prompt: buttons(render('empleador/elegir-rol'), this.options(refs)) });
+  }
+
+  private async choose(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const refs = (step.values as Values)['refs'] as EmployerRef[];
+    const options = this.options(refs);
+    const i = pick(step.result, options);
+    if (i === undefined) {
+      await step.context.sendActivity(messages<Texts>('empleador/roles')['opcion-invalida']!);
+      return step.replaceDialog(ELEGIR_ROL + '-pasos');
+    }
+    const session = await activeSession(this.deps, step.context);
+    if (!session) return step.endDialog();
+    const ref = i === 0 ? undefined : refs[i - 1];
+    const rol: ActingRole = ref ? { tipo: 'empleador', nit: ref.nit, razonSocial: ref.razonSocial, como: ref.como } : { tipo: 'ciudadano' };
+    await this.deps.session.set(step.context, { ...session, rol });
+    await step.context.sendActivity(render('empleador/rol-elegido', { empresa: ref?.razonSocial }));
+    return step.endDialog();
+  }
+}
+
+// ---------------------------------------------------------------- Actualizar datos
+
+export class ActualizarDialog extends ComponentDialog {
+  constructor(private readonly deps: RolesDialogDeps) {
+    super(ACTUALIZAR);
+    this.addDialog(new TextPrompt(CHOICE));
+    this.addDialog(new FormDialog(sedeForm(deps.reference), deps));
+    this.addDialog(new FormDialog(delegadoForm, deps));
+    this.addDialog(
+      new WaterfallDialog(ACTUALIZAR + '-pasos', [
+        this.company.bind(this),
+        this.what.bind(this),
+        this.form.bind(this),
+        this.save.bind(this),
+      ]),
+    );
+    this.initialDialogId = ACTUALIZAR + '-pasos';
+  }
+
+  private async company(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = messages<Texts>('empleador/actualizar');
+    const session = await activeSession(this.deps, step.context);
+    if (!session) {
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Actualizar datos' }));
+      return step.endDialog();
+    }
+    const own = (await employersOf(this.deps, session.citizenId)).filter((r) => r.como === 'rl');
+    if (own.length === 0) {
+      await step.context.sendActivity(t['no-es-rl']!);
+      return step.endDialog();
+    }
+    Object.assign(step.values, { citizenId: session.citizenId, refs: own });
+    const acting = session.rol?.tipo === 'empleador' ? own.find((r) => r.nit === (session.rol as { nit: string }).nit) : undefined;
+    if (acting || own.length === 1) return step.next(acting?.nit ?? own[0]!.nit);
+    return step.prompt(CHOICE, {
+      prompt: buttons(messages<Texts>('empleador/roles')['elegir-empresa']!, own.map((r) => r.razonSocial)),
+    });
+  }
+
+  private async what(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const refs = (step.values as Values)['refs'] as EmployerRef[];
+    const nit = refs.find((r) => r.nit === step.result)?.nit ?? refs[pick(step.result, refs.map((r) => r.razonSocial)) ?? -1]?.nit;
+    if (!nit) return step.replaceDialog(ACTUALIZAR + '-pasos');
+    const ref = refs.find((r) => r.nit === nit)!;
+    Object.assign(step.values, { nit, razonSocial: ref.razonSocial });
+    const t = messages<Texts>('empleador/actualizar');
+    return step.prompt(CHOICE, { prompt: buttons(fill(t['que']!, { razonSocial: ref.razonSocial }), [t['sede']!, t['delegado']!]) });
+  }
+
+  private async form(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = messages<Texts>('empleador/actualizar');
+    const i = pick(step.result, [t['sede']!, t['delegado']!]);
+    if (i === undefined) return step.replaceDialog(ACTUALIZAR + '-pasos');
+    const values = step.values as Values;
+    values['que'] = i === 0 ? 'sede' : 'delegado';
+    if (i === 1) return step.beginDialog(delegadoForm.id);
+    const current = await getEmployer(this.deps, String(values['citizenId']), String(values['nit']));
+    return step.beginDialog(sedeForm(this.deps.reference).id, { initial: current.ok ? { ...current.value.sede } : {} });
+  }
+
+  private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const values = step.values as Values;
+    const data = (step.result as FormResult).values;
+    const citizenId = String(values['citizenId']);
+    if (values['que'] === 'delegado') {
+      const check = await checkDelegate(this.deps, citizenId, data as unknown as DelegateData);
+      if (!check.ok) {
+        await step.context.sendActivity(
+          render(check.error.code === 'DELEGADO.ES_EL_RL' ? 'empleador/delegado-es-rl' : 'empleador/delegado-no-coincide'),
+        );
+        return step.endDialog();
+      }
+    }
+    const change = values['que'] === 'sede' ? { sede: data as unknown as Sede } : { delegado: data as unknown as DelegateData };
+    const result = await updateEmployer(this.deps, citizenId, String(values['nit']), change, actorOf(step.context));
+    if (!result.ok) {
+      await step.context.sendActivity(render('general/error'));
+      return step.endDialog();
+    }
+    await step.context.sendActivity(
+      fill(messages<Texts>('empleador/actualizar')['hecho']!, { razonSocial: values['razonSocial'], correo: result.value.emailEnmascarado }),
+    );
+    return step.endDialog();
+  }
+}
+
+// ---------------------------------------------------------------- RUT review (MinSalud)
+
+export class RevisionRutDialog extends ComponentDialog {
+  constructor(private readonly deps: RolesDialogDeps) {
+    super(REVISION_RUT);
+    this.addDialog(new TextPrompt(CHOICE));
+    this.addDialog(new FormDialog(rechazoForm, deps));
+    this.addDialog(
+      new WaterfallDialog(REVISION_RUT + '-pasos', [this.list.bind(this), this.detail.bind(this), this.decide.bind(this), this.reject.bind(this)]),
+    );
+    this.initialDialogId = REVISION_RUT + '-pasos';
+  }
+
+  private async list(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = messages<Texts>('empleador/revision');
+    const session = await activeSession(this.deps, step.context);
+    if (!session) {
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Revisión del RUT' }));
+      return step.endDialog();
+    }
+    const pending = await pendingRutReviews(this.deps, session.citizenId);
+    if (!pending.ok) {
+      await step.context.sendActivity(t['no-autorizado']!);
+      return step.endDialog();
+    }
+    if (pending.value.length === 0) {
+      await step.context.sendActivity(t['vacio']!);
+      return step.endDialog();
+    }
+    const items = pending.value.map((e) => ({ nit: e.nit, razonSocial: e.razonSocial }));
+    Object.assign(step.values, { citizenId: session.citizenId, items });
+    return step.prompt(CHOICE, { prompt: buttons(fill(t['lista']!, { total: items.length }), items.map((i) => i.razonSocial)) });
+  }
+
+  private async detail(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = messages<Texts>('empleador/revision');
+    const values = step.values as Values;
+    const items = values['items'] as { nit: string; razonSocial: string }[];
+    const i = pick(step.result, items.map((x) => x.razonSocial));
+    if (i === undefined) return step.replaceDialog(REVISION_RUT + '-pasos');
+    const employer = await getEmployer(this.deps, String(values['citizenId']), items[i]!.nit);
+    if (!employer.ok || !employer.value.rut) return step.replaceDialog(REVISION_RUT + '-pasos');
+    const e = employer.value;
+    const rut = e.rut!;
+    values['nit'] = e.nit;
+    const text = fill(t['detalle']!, {
+      razonSocial: e.razonSocial,
+      nit: formatNit(e.nit, computeDv(e.nit)),
+      naturaleza: NATURALEZAS[e.naturaleza],
+      fecha: rut.fechaExpedicion.split('-').reverse().join('/'),
+      kb: Math.max(1, Math.round(rut.size / 1024)),
+      enlace: this.deps.rutLink(rut.sha256),
+    });
+    return step.prompt(CHOICE, { prompt: buttons(text, [t['aprobar']!, t['rechazar']!]) });
+  }
+
+  private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = messages<Texts>('empleador/revision');
+    const i = pick(step.result, [t['aprobar']!, t['rechazar']!]);
+    if (i === undefined) {
+      await step.context.sendActivity(t['decision-invalida']!);
+      return step.replaceDialog(REVISION_RUT + '-pasos');
+    }
+    if (i === 1) return step.beginDialog(rechazoForm.id);
+    return this.finish(step, 'aprobado', undefined);
+  }
+
+  private async reject(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const motivo = String((step.result as FormResult).values['motivo']);
+    return this.finish(step, 'rechazado', motivo);
+  }
+
+  private async finish(step: WaterfallStepContext, decision: 'aprobado' | 'rechazado', motivo: string | undefined): Promise<DialogTurnResult> {
+    const t = messages<Texts>('empleador/revision');
+    const values = step.values as Values;
+    const result = await reviewRut(this.deps, String(values['citizenId']), String(values['nit']), decision, motivo, actorOf(step.context));
+    const key = result.ok
+      ? decision === 'aprobado' ? 'hecho-aprobado' : 'hecho-rechazado'
+      : result.error.code === 'REVISION.NO_PENDIENTE' ? 'ya-revisado' : 'no-autorizado';
+    await step.context.sendActivity(t[key]!);
+    return step.endDialog();
+  }
+}
