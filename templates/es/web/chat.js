@@ -208,6 +208,18 @@
     reviveDelay = Math.min(reviveDelay * 2, 15000);
   }
 
+  var reconnectDelay = 1000;
+  var reconnectTimer = null;
+
+  function scheduleReconnect() {
+    if (reconnectTimer) return;
+    reconnectTimer = setTimeout(function () {
+      reconnectTimer = null;
+      render();
+    }, reconnectDelay);
+    reconnectDelay = Math.min(reconnectDelay * 2, 15000);
+  }
+
   function WatchedXHR() {
     var xhr = new NativeXHR();
     var isPoll = false;
@@ -218,7 +230,7 @@
     };
     xhr.addEventListener('loadend', function () {
       if (!isPoll) return;
-      if (xhr.status === 200) reviveDelay = 1000;
+      if (xhr.status === 200) reviveDelay = reconnectDelay = 1000;
       else if (xhr.status !== 403 && xhr.status !== 404) scheduleRevive();
     });
     return xhr;
@@ -244,7 +256,9 @@
       // Web Chat ends the connection as soon as Direct Line JS reports an expired token.
       recover();
     } else if (status === FAILED_TO_CONNECT) {
-      show('No fue posible conectar con el asistente.', true);
+      // E.g. a revived poller asked while the assistant was restarting: connect again, with a growing delay.
+      show('Reconectando con el asistente…', false);
+      scheduleReconnect();
     }
   }
 
