@@ -118,7 +118,10 @@ describe('companies and places', () => {
   ])('phone %j → %s', (raw, expected) => {
     expect(reason(parsePhone(raw, ctx()))).toBe(expected);
   });
-  it.each([['Sede principal', 'ok'], ['ab', 'too_short'], ['<script>', 'text.chars'], ['x'.repeat(101), 'too_long']])('text %j → %s', (raw, expected) => {
+  it.each([
+    ['Sede principal', 'ok'], ['Carrera 50 No. 52-10', 'ok'], ['Cl. 10 # 43-12 Of. 301', 'ok'], ['Comfama & Cía. (S.A.S.)', 'ok'],
+    ['ab', 'too_short'], ['<script>', 'text.chars'], ['😀 sede', 'text.chars'], ["1'; DROP TABLE x; --", 'text.chars'], ['x'.repeat(101), 'too_long'],
+  ])('text %j → %s', (raw, expected) => {
     expect(reason(parseText(3, 100)(raw, ctx()))).toBe(expected);
   });
 });

@@ -228,14 +228,14 @@ export const parseNitField: FieldParser<string> = (raw) => {
   return r.ok ? ok(r.value.nit) : fail(r.error.code);
 };
 
-/** Free text between `min` and `max` characters, without control characters or markup. */
+/** Free text between `min` and `max` characters: letters, digits, spaces and the punctuation of names and addresses. */
 export function parseText(min: number, max: number): FieldParser<string> {
   return (raw) => {
     const text = raw.replace(/\s+/g, ' ').trim();
     if (!text) return fail('empty');
     if (text.length > max) return fail('too_long');
     if (text.length < min) return fail('too_short');
-    if (/[<>{}\u0000-\u001f]/.test(text)) return fail('text.chars');
+    if (!/^[\p{L}\p{M}\p{N} .,&'"()/#°ºª+-]+$/u.test(text)) return fail('text.chars');
     return ok(text);
   };
 }

@@ -87,7 +87,7 @@ export class EmpleadorDialog extends ComponentDialog {
     this.addDialog(new FormDialog(delegadoForm, deps));
     this.addDialog(new FormDialog(sedeForm(deps.reference), deps));
     this.addDialog(new RutAttachmentDialog(deps));
-    this.addDialog(new TextPrompt(CONFIRMAR));
+    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => ['confirmar', 'confirmo', 'si', 'no'].includes(fold(p.recognized.value ?? ''))));
     this.addDialog(
       new WaterfallDialog(PASOS, [
         this.askNit.bind(this),
@@ -160,8 +160,8 @@ export class EmpleadorDialog extends ComponentDialog {
   private async afterSede(step: Step): Promise<DialogTurnResult> {
     const draft = draftOf(step);
     draft.sede = (step.result as FormResult).values as unknown as Sede;
-    await step.context.sendActivity(this.summary(draft));
-    return step.prompt(CONFIRMAR, {});
+    const summary = this.summary(draft);
+    return step.prompt(CONFIRMAR, { prompt: summary, retryPrompt: summary });
   }
 
   // ---------------------------------------------------------------- delegate (its own loop)
@@ -184,8 +184,8 @@ export class EmpleadorDialog extends ComponentDialog {
   private async register(step: Step): Promise<DialogTurnResult> {
     const answer = fold(String(step.result ?? ''));
     const draft = draftOf(step);
-    if (!['confirmar', 'si', 'confirmo'].includes(answer)) {
-      if (parseCommand(answer)?.kind !== 'cancelar') await step.context.sendActivity(render('general/cancelado'));
+    if (answer === 'no') {
+      await step.context.sendActivity(render('general/cancelado'));
       return step.endDialog();
     }
     const bytes = draft.rut ? await this.deps.blobs.get(draft.rut.sha256) : undefined;
