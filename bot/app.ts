@@ -29,6 +29,7 @@ import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
 import { createAttachmentDownloader } from './attachments.js';
 import { createFileLinks, registerFileRoutes } from './files.js';
+import { createNotifier } from './notifier.js';
 import { parseStaffList, staffDirectory } from '../domain/staff.js';
 import { createFileBlobStore } from '../storage/blob-store.js';
 import { Assistant } from './assistant.js';
@@ -130,6 +131,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
     store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
     blobs, staff, download: createAttachmentDownloader(), rutLink: (sha256) => fileLinks.rutLink(sha256),
+    notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text) },
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },
@@ -172,6 +174,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerFileRoutes(server, { links: fileLinks, blobs, log });
 
   const internalSecret = randomBytes(32).toString('base64url');
+  const notifier = createNotifier({
+    adapter, state: stateStore, internalSecret, appId: config.MicrosoftAppId, localServiceUrl: () => `http://127.0.0.1:${port}/`, log,
+  });
   const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));
   let port = config.PORT;
   const directLine = registerDirectLine(server, {

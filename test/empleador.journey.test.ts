@@ -128,4 +128,29 @@ describe('journey: employer role, delegate, update, RUT review', () => {
     outbox = await readOutbox(app.dataDir);
     expect(recipients(outbox.at(-1)!)).toContain('rl.comfenalco@correo.com');
   }, 120_000);
+
+  it('a registered delegate gets a chat notice in the conversation they used last', async () => {
+    // Continues from the first journey: COMFAMA has the role and José is its RL.
+    const andres = EXAMPLE_PERSONS.authorizedComfama;
+    await registerAndActivate(app.url, app.dataDir, andres, 'andres.zapata@correo.com', PASSWORD);
+    const andresChat = await newChat(app.url);
+    await loginChat(andresChat, andres, PASSWORD, 'ingreso correctamente');
+
+    const rl = await newChat(app.url);
+    await loginChat(rl, jose, PASSWORD, 'en que rol desea actuar');
+    await rl.converse([
+      ['2', 'ahora actua como'],
+      ['Actualizar datos', 'que desea actualizar'],
+      ['Delegado', 'tipo de documento del delegado'],
+    ]);
+    await rl.submit({
+      __form: 'empleador-delegado', tipoDocumento: 'CC', numeroDocumento: andres.numeroDocumento, primerNombre: andres.primerNombre,
+      segundoNombre: andres.segundoNombre ?? '', primerApellido: andres.primerApellido, segundoApellido: andres.segundoApellido ?? '',
+      email: 'andres.zapata@comfama.com.co',
+    });
+    await rl.waitFor('revise sus datos');
+    await rl.converse([['confirmar', 'quedaron actualizados']]);
+    const notice = await andresChat.waitFor('usted fue designado');
+    expect(notice).toContain('comfama');
+  }, 60_000);
 });

@@ -9,6 +9,7 @@ import { render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { FormDialog, isSealed, type FormResult } from '../form/form.dialog.js';
 import { formatTime } from '../format.js';
+import type { Notifier } from '../notifier.js';
 import { ingresoForm, recuperarForm } from './cuenta.forms.js';
 
 export const INGRESAR = 'ingresar';
@@ -18,6 +19,7 @@ export interface CuentaDialogDeps extends CuentaDeps {
   readonly clock: Clock;
   readonly secrets: SecretBox;
   readonly session: StatePropertyAccessor<Session | undefined>;
+  readonly notifier: Notifier;
 }
 
 export class IngresarDialog extends ComponentDialog {
@@ -40,6 +42,7 @@ export class IngresarDialog extends ComponentDialog {
     const result = await login(this.deps, tipo, String(values['numeroDocumento']), clave, actorOf(step.context));
     if (result.ok) {
       await this.deps.session.set(step.context, openSession(result.value.citizenId, result.value.nombre, this.deps.clock.now()));
+      await this.deps.notifier.remember(step.context, result.value.citizenId);
       await step.context.sendActivity(render('cuenta/bienvenida', { nombre: result.value.nombre }));
       return step.endDialog({ ingreso: true });
     }

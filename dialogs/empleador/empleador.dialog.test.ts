@@ -85,6 +85,22 @@ describe('Registrar rol empleador persona jurídica', () => {
     expect((await say(client, '890900841')).folded).toContain('actualizar datos');
   });
 
+  it('a delegate who is registered is linked, e-mailed and told in the chat they used last', async () => {
+    const s = await setup();
+    await seedActiveCitizen(s.deps.store, maria, 'maria.pena@correo.com', PASSWORD);
+    await login(s.client, maria); // María has talked to the assistant before
+    await say(s.client, 'salir');
+    await login(s.client);
+    await upToDelegate(s.client);
+    await delegateAndSite(s.client);
+    const done = await say(s.client, 'confirmar');
+    expect(done.folded).toContain('quedo vinculado');
+    expect(s.mailer.sent.map((m) => m.template)).toContain('delegado-designado');
+    expect(s.notifier.notices).toHaveLength(1);
+    expect(s.notifier.notices[0]!.citizenId).toBe(`CC:${maria.numeroDocumento}`);
+    expect(s.notifier.notices[0]!.text).toMatch(/delegado.*COMFAMA/is);
+  });
+
   it('somebody who is not the RL of that NIT is refused', async () => {
     const s = dialogDeps();
     await seedActiveCitizen(s.deps.store, andres, 'andres@correo.com', PASSWORD);

@@ -37,6 +37,8 @@ import { card, message, submit, textBlock } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { incomingText } from '../incoming.js';
 import { delegadoForm, empresaForm, nitForm, rutFechaForm, sedeForm } from './empleador.forms.js';
+import type { Notifier } from '../notifier.js';
+import { documentKey } from '../../domain/citizens.js';
 
 export const REGISTRO_EMPLEADOR = 'registro-empleador';
 const PASOS = REGISTRO_EMPLEADOR + '-pasos';
@@ -60,6 +62,7 @@ export interface EmpleadorDialogDeps extends EmpleadorDeps {
   readonly secrets: SecretBox;
   readonly session: StatePropertyAccessor<Session | undefined>;
   readonly download: AttachmentDownloader;
+  readonly notifier: Notifier;
 }
 
 interface Draft {
@@ -203,6 +206,7 @@ export class EmpleadorDialog extends ComponentDialog {
       actorOf(step.context),
     );
     if (!result.ok) return this.stop(step, result.error);
+    if (result.value.delegado === 'vinculado') await notifyDelegate(this.deps, draft.delegado!, draft.razonSocial!);
     await step.context.sendActivity(
       render('empleador/registrado', {
         razonSocial: draft.razonSocial,
@@ -270,6 +274,11 @@ export class EmpleadorDialog extends ComponentDialog {
       card(body, [submit(t['confirmar']!, { __text: 'confirmar' }, 'positive'), submit(t['cancelar']!, { __text: 'cancelar' })], text),
     );
   }
+}
+
+/** Tells a registered delegate in the chat they talked in last (the e-mail goes anyway). */
+export async function notifyDelegate(deps: EmpleadorDialogDeps, delegado: DelegateData, razonSocial: string): Promise<void> {
+  await deps.notifier.notify(documentKey(delegado.tipoDocumento, delegado.numeroDocumento), render('empleador/aviso-delegado', { razonSocial }));
 }
 
 /** Waits for the RUT file: checks it as a PDF of at most 1 MB with the RUT's pages, stores it by hash. */

@@ -23,7 +23,7 @@ import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { message } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
-import type { EmpleadorDialogDeps } from './empleador.dialog.js';
+import { notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
 import { delegadoForm, rechazoForm, sedeForm } from './empleador.forms.js';
 
 export const ELEGIR_ROL = 'elegir-rol';
@@ -182,6 +182,12 @@ export class ActualizarDialog extends ComponentDialog {
     if (!result.ok) {
       await step.context.sendActivity(render('general/error'));
       return step.endDialog();
+    }
+    if (values['que'] === 'delegado') {
+      const employer = await getEmployer(this.deps, citizenId, String(values['nit']));
+      if (employer.ok && employer.value.delegado.estado === 'vinculado') {
+        await notifyDelegate(this.deps, data as unknown as DelegateData, String(values['razonSocial']));
+      }
     }
     await step.context.sendActivity(
       fill(messages<Texts>('empleador/actualizar')['hecho']!, { razonSocial: values['razonSocial'], correo: result.value.emailEnmascarado }),

@@ -27,11 +27,30 @@ export function recordingMailer(): Mailer & { sent: MailRequest[] } {
 /** Files "attached" in transcripts: `contentUrl: 'test:<name>'` is served from this map. */
 export const testFiles = new Map<string, Uint8Array>();
 
+/** A Notifier that remembers who logged in and records the notices. */
+export function recordingNotifier() {
+  const known = new Set<string>();
+  const notices: { citizenId: string; text: string }[] = [];
+  return {
+    known,
+    notices,
+    async remember(_context: unknown, citizenId: string) {
+      known.add(citizenId);
+    },
+    async notify(citizenId: string, text: string) {
+      if (!known.has(citizenId)) return false;
+      notices.push({ citizenId, text });
+      return true;
+    },
+  };
+}
+
 export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: { admins?: string[]; helpdesk?: string[] } = {}) {
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
   const clock = fakeClock(start);
   const mailer = recordingMailer();
+  const notifier = recordingNotifier();
   const deps = {
     store: createMemoryStore(),
     reference: defaultReferenceRegistry(),
@@ -50,8 +69,9 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
       return { ok: true, value: { bytes, name: attachment.name ?? 'archivo' } };
     },
     rutLink: (sha256: string) => `http://localhost:3978/archivos/rut/${sha256}?exp=1&sig=prueba`,
+    notifier,
   } satisfies MainDialogDeps;
-  return { deps, clock, mailer, userState };
+  return { deps, clock, mailer, userState, notifier };
 }
 
 /** A DialogTestClient over the main dialog, with user state saved every turn. */
