@@ -37,7 +37,7 @@ import type { Config } from './config.js';
 import { createDirectLineDelivery } from './directline/deliver.js';
 import { registerDirectLine } from './directline/index.js';
 import { createLogger } from './log.js';
-import { DeduplicateActivities, InFlightTurns, SerializeConversations } from './middleware.js';
+import { CardButtonText, DeduplicateActivities, InFlightTurns, SerializeConversations } from './middleware.js';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -102,6 +102,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   adapter.use(inFlight);
   adapter.use(new SerializeConversations());
   adapter.use(new DeduplicateActivities());
+  adapter.use(new CardButtonText());
   adapter.use(new ShowTypingMiddleware(800, 2000));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     log.error('turn failed', {

@@ -70,3 +70,15 @@ export class InFlightTurns implements Middleware {
     });
   }
 }
+
+/** A card button that stands for typed words (`data: { __text }`) reaches prompts as that text. */
+export class CardButtonText implements Middleware {
+  async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const a = context.activity;
+    const value = a.value as { __text?: unknown } | undefined;
+    if (a.type === 'message' && !a.text && value && typeof value === 'object' && typeof value.__text === 'string') {
+      a.text = value.__text.slice(0, 200);
+    }
+    return next();
+  }
+}

@@ -5,19 +5,18 @@
  * Needs Chromium at /usr/bin/chromium (Debian: apt-get install -y chromium fonts-liberation), or
  * CHROMIUM_PATH. Without it the test is skipped, except under CI (CI=1), where it fails.
  */
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser } from 'playwright-core';
+import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
 import { startDirectLineBot, TEST_BOT_WELCOME, type ChatTarget, type DirectLineBot } from './helpers/directline-bot.js';
 import { startApp } from './helpers/app.js';
 import { rightAnswer } from './helpers/identity.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'webchat.png');
 
 /** What the page talks to: the real assistant (composition root) with a temporary data directory. */
@@ -35,39 +34,6 @@ const scenario: {
   say: 'ayuda',
   reply: 'miseguridadsocial@minsalud.gov.co',
 };
-
-// playwright's launch() always uses a fresh temporary profile (user-data-dir) of its own.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
-const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
-
-/** Reports page errors, and refuses (and reports) any request that would leave this machine. */
-async function guard(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/failed to render|error/i.test(m.text()) && m.type() !== 'debug') problems.push(`console ${m.type()}: ${m.text().slice(0, 200)}`);
-  });
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') {
-      await route.continue();
-    } else {
-      problems.push(`external request refused: ${url.origin}`);
-      await route.abort();
-    }
-  });
-  return problems;
-}
 
 describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
   let target: ChatTarget | undefined;
