@@ -3,13 +3,9 @@ import { checkCorporateEmail } from '../../domain/empleador.js';
 import {
   parseDate,
   parseDepartment,
-  parseDocumentNumber,
-  parseDocumentType,
   parseEmail,
   parseMunicipality,
-  parseName,
   parseNitField,
-  parseOptionalName,
   parsePhone,
   parseText,
   type FieldParser,
@@ -19,6 +15,7 @@ import type { ReferenceRegistry } from '../../domain/reference.js';
 import { fail, ok } from '../../domain/result.js';
 import { checkRutIssueDate } from '../../domain/rut.js';
 import type { FormSpec } from '../form/form-spec.js';
+import { documentAndNames } from '../registro/datos-basicos.form.js';
 
 export const nitForm: FormSpec = {
   id: 'empleador-nit',
@@ -49,15 +46,7 @@ export const rutFechaForm: FormSpec = {
 
 export const delegadoForm: FormSpec = {
   id: 'empleador-delegado',
-  fields: [
-    { key: 'tipoDocumento', parse: parseDocumentType },
-    { key: 'numeroDocumento', parse: parseDocumentNumber },
-    { key: 'primerNombre', parse: parseName },
-    { key: 'segundoNombre', parse: parseOptionalName, optional: true },
-    { key: 'primerApellido', parse: parseName },
-    { key: 'segundoApellido', parse: parseOptionalName, optional: true },
-    { key: 'email', parse: parseEmail },
-  ],
+  fields: [...documentAndNames, { key: 'email', parse: parseEmail }],
   cardGroups: [['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'email']],
 };
 

@@ -8,17 +8,22 @@ import {
   parseOptionalName,
   parseSex,
 } from '../../domain/fields.js';
-import type { FormSpec } from '../form/form-spec.js';
+import type { FieldSpec, FormSpec } from '../form/form-spec.js';
+
+/** Who a person is, as in their identity document: shared by every form that names a person. */
+export const documentAndNames: readonly FieldSpec[] = [
+  { key: 'tipoDocumento', parse: parseDocumentType },
+  { key: 'numeroDocumento', parse: parseDocumentNumber },
+  { key: 'primerNombre', parse: parseName },
+  { key: 'segundoNombre', parse: parseOptionalName, optional: true },
+  { key: 'primerApellido', parse: parseName },
+  { key: 'segundoApellido', parse: parseOptionalName, optional: true },
+];
 
 export const datosBasicosForm: FormSpec = {
   id: 'registro-datos-basicos',
   fields: [
-    { key: 'tipoDocumento', parse: parseDocumentType },
-    { key: 'numeroDocumento', parse: parseDocumentNumber },
-    { key: 'primerNombre', parse: parseName },
-    { key: 'segundoNombre', parse: parseOptionalName, optional: true },
-    { key: 'primerApellido', parse: parseName },
-    { key: 'segundoApellido', parse: parseOptionalName, optional: true },
+    ...documentAndNames,
     { key: 'fechaNacimiento', parse: parseBirthDate },
     { key: 'fechaExpedicion', parse: parseIssueDate },
     { key: 'sexo', parse: parseSex },
