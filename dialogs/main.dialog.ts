@@ -107,7 +107,7 @@ export class MainDialog extends ComponentDialog {
         await innerDc.context.sendActivity(render('general/salir'));
         return innerDc.cancelAllDialogs();
       case 'estado':
-        await innerDc.context.sendActivity(this.statusText(deepest));
+        await innerDc.context.sendActivity(await this.statusText(deepest));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       case 'ayuda':
@@ -138,7 +138,7 @@ export class MainDialog extends ComponentDialog {
       case 'buscar':
         return step.replaceDialog(SEARCH);
       case 'estado':
-        await step.context.sendActivity(this.statusText(step));
+        await step.context.sendActivity(await this.statusText(step));
         await step.context.sendActivity(menuActivity());
         return step.endDialog();
       case 'salir':
@@ -283,15 +283,21 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
-  private statusText(dc: DialogContext): string {
+  private async statusText(dc: DialogContext): Promise<string> {
+    const check = checkSession(await this.deps.session.get(dc.context), this.deps.clock.now());
+    const session = check.state === 'active' ? check.session : undefined;
+    const who = session
+      ? { nombre: session.nombre, empresa: session.rol?.tipo === 'empleador' ? session.rol.razonSocial : undefined }
+      : undefined;
     const active = dc.activeDialog;
     const found = active ? dc.findDialog(active.id) : undefined;
     const form = found instanceof FormDialog ? found : undefined;
-    if (!form || !active) return render('general/estado', {});
+    if (!form || !active) return render('general/estado', { sesion: who });
     const state = active.state['form'] as FormState | undefined;
     const campo = state?.current ? fieldTexts(form.spec, state.current).etiqueta : undefined;
-    return render('general/estado', { tramite: formTexts(form.spec).titulo, campo });
+    return render('general/estado', { tramite: formTexts(form.spec).titulo, campo, sesion: who });
   }
+
 }
 
 
