@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../storage/memory-store.js';
+import { recordingMailer } from '../test/helpers/mailer.js';
+import { records } from '../test/helpers/store.js';
 import type { Actor } from './audit.js';
 import type { AccountToken, Citizen } from './citizens.js';
 import {
@@ -12,64 +15,13 @@ import {
   type CuentaDeps,
 } from './cuenta.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { UNIQUE_FIELDS, UniqueViolation, type Entity, type Mailer, type MailRequest, type Repository, type Store, type Tx } from './ports.js';
+import type { MailRequest } from './ports.js';
 import { fakeClock, seededRandom } from './random.js';
 import type { ReferenceRegistry } from './reference.js';
 
 // ------------------------------------------------------------------------------ test doubles
-// domain/ tests may not import storage/ (depcheck): a Store with the port's contract (serialized,
-// all-or-nothing transactions, unique fields). Accounts and links are seeded directly.
 
-type Rec = Entity & Record<string, unknown>;
-function memoryStore() {
-  let committed = new Map<string, Map<string, Rec>>();
-  let queue: Promise<unknown> = Promise.resolve();
-  const repository = (draft: Map<string, Map<string, Rec>>, name: string): Repository<Rec> => {
-    const items = draft.get(name) ?? draft.set(name, new Map()).get(name)!;
-    return {
-      get: async (id) => structuredClone(items.get(id)),
-      findBy: async (field, value) => [...items.values()].filter((r) => r[field] === value).map((r) => structuredClone(r)),
-      list: async () => [...items.values()].map((r) => structuredClone(r)),
-      put: async (record) => {
-        const copy = JSON.parse(JSON.stringify(record)) as Rec;
-        for (const field of (UNIQUE_FIELDS as Record<string, readonly string[]>)[name] ?? []) {
-          if ([...items.values()].some((o) => o.id !== copy.id && copy[field] !== undefined && o[field] === copy[field])) throw new UniqueViolation(name, field);
-        }
-        items.set(copy.id, copy);
-      },
-      delete: async (id) => items.delete(id),
-    };
-  };
-  const store = {
-    records: (name: string) => [...(committed.get(name)?.values() ?? [])],
-    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-      const run = queue.then(async () => {
-        const draft = structuredClone(committed);
-        const result = await work({ collection: (name) => repository(draft, name) as never });
-        committed = draft;
-        return result;
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    health: async () => {},
-    close: async () => {},
-  } satisfies Store & Record<string, unknown>;
-  return store;
-}
-
-function recordingMailer(): Mailer & { sent: MailRequest[] } {
-  const sent: MailRequest[] = [];
-  return {
-    sent,
-    async send(mail) {
-      sent.push(mail);
-      return { messageId: `<m${sent.length}@test>`, location: 'memory' };
-    },
-  };
-}
-
-/** The account use cases never consult the reference sources. */
+/** On purpose not the real registry: the account use cases never consult the reference sources, and this fails if they do. */
 const noReference = new Proxy({}, { get: () => () => { throw new Error('not used'); } }) as ReferenceRegistry;
 
 const START = '2026-11-26T15:00:00.000Z';
@@ -85,7 +37,7 @@ const JOSE: Citizen = {
 };
 
 function setup() {
-  const store = memoryStore();
+  const store = createMemoryStore();
   const clock = fakeClock(START);
   const mailer = recordingMailer();
   const random = seededRandom(11);
@@ -94,7 +46,7 @@ function setup() {
     store.transaction((tx) => ('citizenId' in record ? tx.collection('accountTokens').put(record) : tx.collection('citizens').put(record)));
   return {
     deps, store, clock, mailer,
-    citizen: () => store.records('citizens')[0] as unknown as Citizen,
+    citizen: async () => (await records(store, 'citizens'))[0] as Citizen,
     /** Stores José with the given state (an active account gets the password CLAVE). */
     async seed(estado: Citizen['estado'], extra: Partial<Citizen> = {}) {
       const active = estado === 'activo' ? { passwordHash: await hashPassword(CLAVE), activadoEn: START } : {};
@@ -171,10 +123,10 @@ describe('activation', () => {
     s.clock.advance(5 * MINUTE);
     expect(await setPasswordWithToken(s.deps, token, 'activacion', CLAVE, CLAVE, actor)).toEqual({ ok: true, value: { nombre: 'José Restrepo' } });
 
-    const c = s.citizen();
+    const c = await s.citizen();
     expect(c).toMatchObject({ estado: 'activo', activadoEn: '2026-11-26T15:05:00.000Z', loginFallidos: 0 });
     expect(await verifyPassword(CLAVE, c.passwordHash as string)).toBe(true);
-    expect(s.store.records('accountTokens')).toEqual([expect.objectContaining({ usadoEn: '2026-11-26T15:05:00.000Z' })]);
+    expect(await records(s.store, 'accountTokens')).toEqual([expect.objectContaining({ usadoEn: '2026-11-26T15:05:00.000Z' })]);
     expect(s.mailer.sent).toEqual([{ to: JOSE.email, template: 'cuenta-activada', data: { nombre: 'José Restrepo', usuario: 'CC 70123456' } }]);
 
     expect(await setPasswordWithToken(s.deps, token, 'activacion', 'Otra-Clave-8841', 'Otra-Clave-8841', actor)).toEqual({
@@ -195,8 +147,8 @@ describe('activation', () => {
     await s.seed('pendiente');
     const token = await s.link('activacion', 24 * HOUR);
     expect(await setPasswordWithToken(s.deps, token, 'activacion', clave, confirmacion, actor)).toEqual({ ok: false, error });
-    expect(s.citizen()).toMatchObject({ estado: 'pendiente' });
-    expect(s.citizen().passwordHash).toBeUndefined();
+    expect(await s.citizen()).toMatchObject({ estado: 'pendiente' });
+    expect((await s.citizen()).passwordHash).toBeUndefined();
     expect(s.mailer.sent).toEqual([]);
     expect((await inspectAccountToken(s.deps, token, 'activacion')).ok).toBe(true);
   });
@@ -254,8 +206,8 @@ describe('Ingresar', () => {
     expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual(locked);
     s.clock.advance(1);
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
-    expect(s.citizen()).toMatchObject({ loginFallidos: 0 });
-    expect(s.citizen().loginBloqueadoHasta).toBeUndefined();
+    expect(await s.citizen()).toMatchObject({ loginFallidos: 0 });
+    expect((await s.citizen()).loginBloqueadoHasta).toBeUndefined();
   });
 
   it('a success resets the count of failures', async () => {
@@ -293,7 +245,7 @@ describe('Olvidé mi contraseña', () => {
     const link = new URL(String(s.mailer.sent[0]?.data['enlace']));
     expect(`${link.origin}${link.pathname}`).toBe('https://asistente.example/cuenta/restablecer');
     const token = tokenOf(s.mailer.sent[0]);
-    expect(s.store.records('accountTokens')).toEqual([
+    expect(await records(s.store, 'accountTokens')).toEqual([
       {
         id: createHash('sha256').update(token).digest('hex'), tipo: 'recuperacion', citizenId: JOSE.id, creadoEn: START,
         expira: '2026-11-26T16:00:00.000Z',
@@ -309,7 +261,7 @@ describe('Olvidé mi contraseña', () => {
     if (estado) await s.seed(estado);
     await expect(requestPasswordReset(s.deps, 'CC', '70123456', actor)).resolves.toBeUndefined();
     expect(s.mailer.sent).toEqual([]);
-    expect(s.store.records('accountTokens')).toEqual([]);
+    expect(await records(s.store, 'accountTokens')).toEqual([]);
   });
 
   it('a new request voids the previous link', async () => {
@@ -329,8 +281,8 @@ describe('Olvidé mi contraseña', () => {
     const token = tokenOf(s.mailer.sent[0]);
     const nueva = 'Nuevo-Rio-7345';
     expect(await setPasswordWithToken(s.deps, token, 'recuperacion', nueva, nueva, actor)).toEqual({ ok: true, value: { nombre: 'José Restrepo' } });
-    expect(s.citizen()).toMatchObject({ estado: 'activo', loginFallidos: 0 });
-    expect(s.citizen().loginBloqueadoHasta).toBeUndefined();
+    expect(await s.citizen()).toMatchObject({ estado: 'activo', loginFallidos: 0 });
+    expect((await s.citizen()).loginBloqueadoHasta).toBeUndefined();
     expect(s.mailer.sent[1]).toEqual({ to: JOSE.email, template: 'clave-cambiada', data: { nombre: 'José Restrepo' } });
 
     expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
@@ -353,8 +305,8 @@ describe('Olvidé mi contraseña', () => {
       await login(s.deps, 'CC', '70123456', 'Nuevo-Rio-7345', actor),
       await login(s.deps, 'CC', '70123456', 'Wrong-Rio-7345', actor),
     ];
-    const json = JSON.stringify([results, s.mailer.sent.slice(1), s.store.records('audit')]);
+    const json = JSON.stringify([results, s.mailer.sent.slice(1), await records(s.store, 'audit')]);
     for (const secret of ['Colombia2024', 'Nuevo-Rio-7345', 'Nuevo-Rio-7346', 'Wrong-Rio-7345', CLAVE, token]) expect(json).not.toContain(secret);
-    expect(JSON.stringify(s.store.records('audit'))).not.toContain('70123456');
+    expect(JSON.stringify(await records(s.store, 'audit'))).not.toContain('70123456');
   });
 });

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { createMemoryBlobStore } from '../storage/blob-store.js';
-import { createMemoryStore } from '../storage/memory-store.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { recordingMailer } from '../test/helpers/mailer.js';
+import { trackedStore } from '../test/helpers/store.js';
 import type { Actor } from './audit.js';
 import { documentKey, type BasicData, type Citizen } from './citizens.js';
 import { setPasswordWithToken } from './cuenta.js';
@@ -28,7 +29,7 @@ import {
   type RegistroEmpleador,
   type Sede,
 } from './empleador.js';
-import type { BlobStore, Mailer, MailRequest, Store } from './ports.js';
+import type { BlobStore } from './ports.js';
 import { fakeClock, seededRandom } from './random.js';
 import type { DocumentType, ReferenceCompany } from './reference.js';
 import { answerIdentityQuestions, completeRegistration, startRegistration } from './registro.js';
@@ -41,40 +42,6 @@ const reference = defaultReferenceRegistry();
 const START = '2026-11-26T15:00:00.000Z';
 const DAY = 86_400_000;
 const actor: Actor = { ref: 'u-3c9e7d10', channel: 'webchat' };
-
-/** The real memory store, counting the transactions running (mails must go after the commit). */
-function trackedStore(): Store & { readonly open: number } {
-  const inner = createMemoryStore();
-  let open = 0;
-  return {
-    get open() {
-      return open;
-    },
-    transaction: (work) =>
-      inner.transaction(async (tx) => {
-        open++;
-        try {
-          return await work(tx);
-        } finally {
-          open--;
-        }
-      }),
-    health: () => inner.health(),
-    close: () => inner.close(),
-  };
-}
-
-function recordingMailer(store: { readonly open: number }) {
-  const sent: (MailRequest & { insideTransaction: boolean })[] = [];
-  const mailer: Mailer & { sent: typeof sent } = {
-    sent,
-    async send(mail) {
-      sent.push({ ...mail, insideTransaction: store.open > 0 });
-      return { messageId: `<m${sent.length}@test>`, location: 'memory' };
-    },
-  };
-  return mailer;
-}
 
 function countingBlobs(): BlobStore & { puts: number } {
   const inner = createMemoryBlobStore();

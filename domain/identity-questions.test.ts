@@ -1,34 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_REFERENCE_DATA_DIR, defaultReferenceRegistry } from '../storage/reference/registry.js';
 import { drawQuestions, grade, NINGUNA, PASS_MARK, type IdentityQuestion, type QuestionKind } from './identity-questions.js';
 import { seededRandom } from './random.js';
-import type { Department, Municipality, ReferencePerson, ReferenceRegistry } from './reference.js';
+import type { Department, Municipality, ReferencePerson } from './reference.js';
 import { fold } from './text.js';
 
-// domain/ tests may not import storage/ (depcheck), so the committed reference data is read as the
-// loader reads it, behind the ReferenceRegistry port.
-const data = (file: string) => JSON.parse(readFileSync(new URL(`../storage/reference/data/${file}`, import.meta.url), 'utf8'));
-const persons: ReferencePerson[] = data('persons.json').persons;
-const divipola: { departments: Department[]; municipalities: Municipality[] } = data('divipola.json');
-const registry: ReferenceRegistry = {
-  findPerson: async (tipo, numero) => persons.find((p) => p.tipoDocumento === tipo && p.numeroDocumento === numero),
-  departments: () => divipola.departments,
-  municipalities: (code) => divipola.municipalities.filter((m) => code === undefined || m.departmentCode === code),
-  findMunicipality: (code) => divipola.municipalities.find((m) => m.code === code),
-  distractorPool: (kind) => {
-    const h = persons.map((p) => p.historia);
-    const all = {
-      eps: h.flatMap((x) => x.eps.map((e) => e.nombre)),
-      pensiones: h.flatMap((x) => x.pensiones.map((e) => e.nombre)),
-      empleadores: h.flatMap((x) => x.empleadores.map((e) => e.razonSocial)),
-      lugares: h.flatMap((x) => x.lugares.map((l) => l.municipio)),
-    }[kind];
-    return [...new Set(all)].sort();
-  },
-  findCompany: async () => undefined,
-  listCcfs: async () => [],
-  companiesRepresentedBy: async () => [],
-};
+const registry = defaultReferenceRegistry();
+// The registry looks people up but does not list them: the test cases enumerate the committed file.
+const persons = (JSON.parse(readFileSync(join(DEFAULT_REFERENCE_DATA_DIR, 'persons.json'), 'utf8')) as { persons: ReferencePerson[] }).persons;
 
 const person = (numero: string) => persons.find((p) => p.numeroDocumento === numero) as ReferencePerson;
 const jose = person('70123456'); // every kind of history
@@ -36,8 +17,8 @@ const sofia = person('1098765432'); // a minor: no pension fund, no employer
 const carlos = person('654321'); // CE: no birthplace in Colombia
 
 const place = (code: string) => {
-  const m = divipola.municipalities.find((x) => x.code === code) as Municipality;
-  const d = divipola.departments.find((x) => x.code === m.departmentCode) as Department;
+  const m = registry.findMunicipality(code) as Municipality;
+  const d = registry.departments().find((x) => x.code === m.departmentCode) as Department;
   return m.code === '11001' ? m.name : `${m.name} (${d.name})`;
 };
 /** Everything of a kind in the person's history, as display strings. */

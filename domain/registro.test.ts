@@ -2,13 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
+import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { recordingMailer } from '../test/helpers/mailer.js';
+import { records, trackedStore } from '../test/helpers/store.js';
 import type { Actor } from './audit.js';
-import { documentKey, type BasicData, type Citizen } from './citizens.js';
+import { documentKey, type BasicData } from './citizens.js';
 import { inspectAccountToken, login, requestPasswordReset, setPasswordWithToken } from './cuenta.js';
 import type { IdentityQuestion } from './identity-questions.js';
-import { UNIQUE_FIELDS, UniqueViolation, type Entity, type Mailer, type MailRequest, type Repository, type Store, type Tx } from './ports.js';
+import type { MailRequest } from './ports.js';
 import { fakeClock, seededRandom } from './random.js';
-import type { Department, Municipality, ReferencePerson, ReferenceRegistry } from './reference.js';
 import {
   answerIdentityQuestions,
   completeRegistration,
@@ -18,95 +20,12 @@ import {
 } from './registro.js';
 
 // ------------------------------------------------------------------------------ test doubles
-// domain/ tests may not import storage/ (depcheck): a Store with the port's contract (serialized,
-// all-or-nothing transactions, unique fields), and the committed reference data behind the port.
 
-type Rec = Entity & Record<string, unknown>;
-function memoryStore() {
-  let committed = new Map<string, Map<string, Rec>>();
-  let queue: Promise<unknown> = Promise.resolve();
-  let open = 0;
-  const repository = (draft: Map<string, Map<string, Rec>>, name: string): Repository<Rec> => {
-    const items = draft.get(name) ?? draft.set(name, new Map()).get(name)!;
-    return {
-      get: async (id) => structuredClone(items.get(id)),
-      findBy: async (field, value) => [...items.values()].filter((r) => r[field] === value).map((r) => structuredClone(r)),
-      list: async () => [...items.values()].map((r) => structuredClone(r)),
-      put: async (record) => {
-        const copy = JSON.parse(JSON.stringify(record)) as Rec;
-        for (const field of (UNIQUE_FIELDS as Record<string, readonly string[]>)[name] ?? []) {
-          if ([...items.values()].some((o) => o.id !== copy.id && copy[field] !== undefined && o[field] === copy[field])) throw new UniqueViolation(name, field);
-        }
-        items.set(copy.id, copy);
-      },
-      delete: async (id) => items.delete(id),
-    };
-  };
-  const store = {
-    get inTransaction() {
-      return open > 0;
-    },
-    records: (name: string) => [...(committed.get(name)?.values() ?? [])],
-    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-      const run = queue.then(async () => {
-        const draft = structuredClone(committed);
-        open++;
-        try {
-          const result = await work({ collection: (name) => repository(draft, name) as never });
-          committed = draft;
-          return result;
-        } finally {
-          open--;
-        }
-      });
-      queue = run.catch(() => undefined);
-      return run;
-    },
-    health: async () => {},
-    close: async () => {},
-  } satisfies Store & Record<string, unknown>;
-  return store;
-}
-
-const data = (file: string) => JSON.parse(readFileSync(new URL(`../storage/reference/data/${file}`, import.meta.url), 'utf8'));
-const persons: ReferencePerson[] = data('persons.json').persons;
-const divipola: { departments: Department[]; municipalities: Municipality[] } = data('divipola.json');
-const registry: ReferenceRegistry = {
-  findPerson: async (tipo, numero) => persons.find((p) => p.tipoDocumento === tipo && p.numeroDocumento === numero),
-  findCompany: async () => undefined,
-  listCcfs: async () => [],
-  companiesRepresentedBy: async () => [],
-  departments: () => divipola.departments,
-  municipalities: (code) => divipola.municipalities.filter((m) => code === undefined || m.departmentCode === code),
-  findMunicipality: (code) => divipola.municipalities.find((m) => m.code === code),
-  distractorPool: (kind) => {
-    const h = persons.map((p) => p.historia);
-    const all = {
-      eps: h.flatMap((x) => x.eps.map((e) => e.nombre)),
-      pensiones: h.flatMap((x) => x.pensiones.map((e) => e.nombre)),
-      empleadores: h.flatMap((x) => x.empleadores.map((e) => e.razonSocial)),
-      lugares: h.flatMap((x) => x.lugares.map((l) => l.municipio)),
-    }[kind];
-    return [...new Set(all)].sort();
-  },
-};
-
-/** Records every mail, and whether a store transaction was open while it was sent. */
-function recordingMailer(store: ReturnType<typeof memoryStore>) {
-  const sent: (MailRequest & { insideTransaction: boolean })[] = [];
-  const mailer: Mailer & { sent: typeof sent } = {
-    sent,
-    async send(mail) {
-      sent.push({ ...mail, insideTransaction: store.inTransaction });
-      return { messageId: `<m${sent.length}@test>`, location: 'memory' };
-    },
-  };
-  return mailer;
-}
+const registry = defaultReferenceRegistry();
 
 const START = '2026-11-26T15:00:00.000Z';
 function setup(seed = 7) {
-  const store = memoryStore();
+  const store = trackedStore();
   const clock = fakeClock(START);
   const mailer = recordingMailer(store);
   const deps: RegistroDeps = { store, reference: registry, clock, random: seededRandom(seed), mailer, publicBaseUrl: 'https://asistente.example/' };
@@ -209,7 +128,7 @@ describe('attempts and the 24-hour block', () => {
     expect(await startRegistration(deps, JOSE, actor)).toEqual({ ok: false, error: { code: 'REGISTRO.BLOQUEADO', hasta } });
     const restarted: RegistroDeps = { ...deps, random: seededRandom(99) };
     expect(await startRegistration(restarted, JOSE, actor)).toEqual({ ok: false, error: { code: 'REGISTRO.BLOQUEADO', hasta } });
-    expect(store.records('identityChecks')).toEqual([expect.objectContaining({ id: documentKey('CC', '70123456'), bloqueadoHasta: hasta })]);
+    expect(await records(store, 'identityChecks')).toEqual([expect.objectContaining({ id: documentKey('CC', '70123456'), bloqueadoHasta: hasta })]);
 
     clock.advance(24 * HOUR - 1);
     expect((await startRegistration(restarted, JOSE, actor)).ok).toBe(false);
@@ -321,7 +240,7 @@ describe('completing the registration', () => {
     const r = await completeRegistration(s.deps, JOSE, { email: ' Jose.Restrepo@Correo.com ', celular: '300 123 4567' }, actor);
     expect(r).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com' } });
 
-    const [citizen] = s.store.records('citizens') as unknown as Citizen[];
+    const [citizen] = await records(s.store, 'citizens');
     expect(citizen).toEqual({
       id: 'CC:70123456', tipoDocumento: 'CC', numeroDocumento: '70123456', primerNombre: 'JOSÉ', segundoNombre: 'ALEJANDRO',
       primerApellido: 'RESTREPO', segundoApellido: 'MUÑOZ', fechaNacimiento: '1968-03-14', fechaExpedicion: '1986-05-20', sexo: 'M',
@@ -338,13 +257,13 @@ describe('completing the registration', () => {
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // Only the SHA-256 of the token is stored.
-    expect(s.store.records('accountTokens')).toEqual([
+    expect(await records(s.store, 'accountTokens')).toEqual([
       {
         id: createHash('sha256').update(token).digest('hex'), tipo: 'activacion', citizenId: 'CC:70123456',
         creadoEn: START, expira: '2026-11-27T15:00:00.000Z',
       },
     ]);
-    const everything = JSON.stringify(['citizens', 'accountTokens', 'identityChecks', 'audit'].map((n) => s.store.records(n)));
+    const everything = JSON.stringify(await Promise.all((['citizens', 'accountTokens', 'identityChecks', 'audit'] as const).map((n) => records(s.store, n))));
     expect(everything).not.toContain(token);
   });
 
@@ -383,7 +302,7 @@ describe('completing the registration', () => {
     const s = setup();
     const first = await register(s, JOSE);
     const second = await register(s, JOSE, { email: 'jose.otro@correo.com', celular: '3109876543' });
-    expect(s.store.records('citizens')).toEqual([expect.objectContaining({ id: 'CC:70123456', email: 'jose.otro@correo.com', estado: 'pendiente' })]);
+    expect(await records(s.store, 'citizens')).toEqual([expect.objectContaining({ id: 'CC:70123456', email: 'jose.otro@correo.com', estado: 'pendiente' })]);
     expect(await inspectAccountToken(s.deps, first, 'activacion')).toEqual({ ok: false, error: { code: 'TOKEN.INVALIDO' } });
     expect(await inspectAccountToken(s.deps, second, 'activacion')).toEqual({ ok: true, value: { nombre: 'José Restrepo' } });
   });
@@ -407,7 +326,7 @@ describe('completing the registration', () => {
     s.clock.advance(24 * HOUR);
     await verify(s.deps, MARIA);
     expect(await completeRegistration(s.deps, MARIA, CONTACTO, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com' } });
-    expect(s.store.records('citizens').map((c) => c.id)).toEqual(['CC:1036612345']);
+    expect((await records(s.store, 'citizens')).map((c) => c.id)).toEqual(['CC:1036612345']);
 
     const token = String(new URL(String(s.mailer.sent.at(-1)?.data['enlace'])).searchParams.get('token'));
     await setPasswordWithToken(s.deps, token, 'activacion', 'Kx7mPq29Lz', 'Kx7mPq29Lz', actor);
@@ -446,7 +365,7 @@ describe('audit trail of a whole registration', () => {
     await setPasswordWithToken(s.deps, tokens[1]!, 'recuperacion', 'Nuevo-Rio-7345', 'Nuevo-Rio-7345', actor);
     for (let i = 0; i < 3; i++) await startRegistration(s.deps, { ...MARIA, sexo: 'M' }, actor);
 
-    const events = s.store.records('audit');
+    const events = await records(s.store, 'audit');
     expect(events.map((e) => e['action'])).toEqual(
       expect.arrayContaining([
         'registro.datos_no_coinciden', 'registro.preguntas_emitidas', 'registro.identidad_no_superada', 'registro.identidad_superada',

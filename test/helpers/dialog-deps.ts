@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import { AutoSaveStateMiddleware, MemoryStorage, UserState } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import type { Mailer, MailRequest } from '../../domain/ports.js';
 import { fakeClock, seededRandom } from '../../domain/random.js';
 import type { Session } from '../../domain/session.js';
 import { MainDialog, type MainDialogDeps } from '../../dialogs/main.dialog.js';
@@ -11,18 +10,9 @@ import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { createSecretBox } from '../../storage/secret-box.js';
 import { createMemoryBlobStore } from '../../storage/blob-store.js';
 import { staffDirectory } from '../../domain/staff.js';
+import { recordingMailer } from './mailer.js';
 
-/** A Mailer that keeps what it was asked to send. */
-export function recordingMailer(): Mailer & { sent: MailRequest[] } {
-  const sent: MailRequest[] = [];
-  return {
-    sent,
-    async send(mail) {
-      sent.push(mail);
-      return { messageId: `<m${sent.length}@test>`, location: 'memory' };
-    },
-  };
-}
+export { recordingMailer };
 
 /** Files "attached" in transcripts: `contentUrl: 'test:<name>'` is served from this map. */
 export const testFiles = new Map<string, Uint8Array>();
