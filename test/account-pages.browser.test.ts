@@ -6,7 +6,6 @@
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -22,20 +21,9 @@ import type { MailRequest } from '../domain/ports.js';
 import { fakeClock, seededRandom } from '../domain/random.js';
 import { createMemoryStore } from '../storage/memory-store.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
 const TOKEN = createHash('sha256').update('enlace-navegador').digest('base64url');
 const CITIZEN_ID = 'CC:70123456';
@@ -91,27 +79,8 @@ async function startPages() {
   return { url: `http://127.0.0.1:${port}`, store, close: () => new Promise<void>((ok) => server.close(() => ok())) };
 }
 
-/** Collects page errors, console errors and CSP reports; refuses any request that would leave 127.0.0.1. */
-async function guard(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    // A 4xx form page (422 errors, 410 used link) is the status the page is meant to have.
-    const pageStatus = /^Failed to load resource: the server responded with a status of 4\d\d\b/.test(m.text()) && m.location().url === page.url();
-    if (pageStatus && !/Content Security Policy/i.test(m.text())) return;
-    if (m.type() === 'error' || /Content Security Policy|Refused to/i.test(m.text())) problems.push(`console ${m.type()}: ${m.text().slice(0, 200)}`);
-  });
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') {
-      await route.continue();
-    } else {
-      problems.push(`request outside 127.0.0.1 refused: ${url.protocol}//${url.host}`);
-      await route.abort();
-    }
-  });
-  return problems;
-}
+/** Page errors, console errors and CSP reports; a 4xx form page (422 errors, 410 used link) is the status it is meant to have. */
+const guardPage = (page: Page) => guard(page, { everyConsoleError: true, pageMayAnswer4xx: true });
 
 /** The texts an input's aria-describedby points at (what a screen reader reads after the label). */
 async function description(page: Page, label: string): Promise<string> {
@@ -143,7 +112,7 @@ describe.skipIf(!available)('activation page in headless Chromium', () => {
     const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 900, height: 1100 } });
     try {
       const page = await context.newPage();
-      const problems = await guard(page);
+      const problems = await guardPage(page);
       const clave = page.getByLabel('Nueva contraseña', { exact: true });
       const confirmacion = page.getByLabel('Confirme la contraseña', { exact: true });
       const submit = page.getByRole('button', { name: 'Activar cuenta' });
@@ -212,7 +181,7 @@ describe.skipIf(!available)('activation page in headless Chromium', () => {
     const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     try {
       const page = await context.newPage();
-      const problems = await guard(page);
+      const problems = await guardPage(page);
       // The link was used above: the page says so, in a layout that fits.
       const opened = await page.goto(`${pages.url}/cuenta/activar?token=${TOKEN}`, { waitUntil: 'load' });
       expect(opened?.status()).toBe(410);

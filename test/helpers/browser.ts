@@ -18,12 +18,24 @@ export const ARGS = [
 
 export const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
+export interface GuardOptions {
+  /** Also report every console error and any CSP refusal, not only messages that mention an error (pages without scripts of their own). */
+  everyConsoleError?: boolean;
+  /** The page itself may answer 4xx (a form with errors, a used link): Chromium's own "Failed to load resource" for it is no problem. */
+  pageMayAnswer4xx?: boolean;
+}
+
 /** Reports page errors, and refuses (and reports) any request that would leave this machine. */
-export async function guard(page: Page): Promise<string[]> {
+export async function guard(page: Page, opts: GuardOptions = {}): Promise<string[]> {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (/failed to render|error/i.test(m.text()) && m.type() !== 'debug') problems.push(`console ${m.type()}: ${m.text().slice(0, 200)}`);
+    const text = m.text();
+    const csp = /Content Security Policy|Refused to/i.test(text);
+    const pageStatus = /^Failed to load resource: the server responded with a status of 4\d\d\b/.test(text) && m.location().url === page.url();
+    if (opts.pageMayAnswer4xx && pageStatus && !csp) return;
+    const reported = (/failed to render|error/i.test(text) && m.type() !== 'debug') || (opts.everyConsoleError === true && (m.type() === 'error' || csp));
+    if (reported) problems.push(`console ${m.type()}: ${text.slice(0, 200)}`);
   });
   await page.route('**/*', async (route) => {
     const url = new URL(route.request().url());
@@ -36,4 +48,3 @@ export async function guard(page: Page): Promise<string[]> {
   });
   return problems;
 }
-
