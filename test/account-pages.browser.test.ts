@@ -5,79 +5,15 @@
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
  */
-import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import restify from 'restify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerAccountPages } from '../bot/account-pages.js';
-import { silentLogger } from '../bot/log.js';
-import type { AccountToken, Citizen } from '../domain/citizens.js';
-import type { CuentaDeps } from '../domain/cuenta.js';
-import type { MailRequest } from '../domain/ports.js';
-import { fakeClock, seededRandom } from '../domain/random.js';
-import { createMemoryStore } from '../storage/memory-store.js';
-import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { seedLink, startAccountPages, type AccountPages } from './helpers/account-pages.js';
 import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
-
-const TOKEN = createHash('sha256').update('enlace-navegador').digest('base64url');
-const CITIZEN_ID = 'CC:70123456';
-
-async function startPages() {
-  const store = createMemoryStore();
-  const clock = fakeClock('2026-02-10T15:00:00.000Z');
-  const mails: MailRequest[] = [];
-  const cuenta: CuentaDeps = {
-    store,
-    reference: defaultReferenceRegistry(),
-    clock,
-    random: seededRandom(11),
-    mailer: { send: async (mail) => (mails.push(mail), { messageId: `<m${mails.length}@prueba>`, location: 'memoria' }) },
-    publicBaseUrl: 'http://127.0.0.1',
-  };
-  const now = clock.now();
-  const citizen: Citizen = {
-    id: CITIZEN_ID,
-    tipoDocumento: 'CC',
-    numeroDocumento: '70123456',
-    primerNombre: 'JOSÉ',
-    segundoNombre: 'ALEJANDRO',
-    primerApellido: 'RESTREPO',
-    segundoApellido: 'MUÑOZ',
-    fechaNacimiento: '1968-03-14',
-    fechaExpedicion: '1986-05-20',
-    sexo: 'M',
-    email: 'jose.restrepo@correo.example',
-    celular: '3001234567',
-    estado: 'pendiente',
-    creadoEn: now.toISOString(),
-    loginFallidos: 0,
-  };
-  const link: AccountToken = {
-    id: createHash('sha256').update(TOKEN).digest('hex'),
-    tipo: 'activacion',
-    citizenId: CITIZEN_ID,
-    creadoEn: now.toISOString(),
-    expira: new Date(now.getTime() + 24 * 3_600_000).toISOString(),
-  };
-  await store.transaction(async (tx) => {
-    await tx.collection('citizens').put(citizen);
-    await tx.collection('accountTokens').put(link);
-  });
-
-  const server = restify.createServer({ name: 'cuenta-navegador', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 6 * 1024 * 1024, mapFiles: false }));
-  registerAccountPages(server, { cuenta, log: silentLogger });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, store, close: () => new Promise<void>((ok) => server.close(() => ok())) };
-}
 
 /** Page errors, console errors and CSP reports; a 4xx form page (422 errors, 410 used link) is the status it is meant to have. */
 const guardPage = (page: Page) => guard(page, { everyConsoleError: true, pageMayAnswer4xx: true });
@@ -94,11 +30,13 @@ async function description(page: Page, label: string): Promise<string> {
 }
 
 describe.skipIf(!available)('activation page in headless Chromium', () => {
-  let pages: Awaited<ReturnType<typeof startPages>> | undefined;
+  let pages: AccountPages | undefined;
+  let link: Awaited<ReturnType<typeof seedLink>> | undefined;
   let browser: Browser | undefined;
 
   beforeAll(async () => {
-    pages = await startPages();
+    pages = await startAccountPages();
+    link = await seedLink(pages);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
   }, 90_000);
 
@@ -108,7 +46,7 @@ describe.skipIf(!available)('activation page in headless Chromium', () => {
   });
 
   it('shows the errors of a weak and of a mismatching password at their fields, then activates the account', async () => {
-    if (!browser || !pages) throw new Error('not started');
+    if (!browser || !pages || !link) throw new Error('not started');
     const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 900, height: 1100 } });
     try {
       const page = await context.newPage();
@@ -117,7 +55,7 @@ describe.skipIf(!available)('activation page in headless Chromium', () => {
       const confirmacion = page.getByLabel('Confirme la contraseña', { exact: true });
       const submit = page.getByRole('button', { name: 'Activar cuenta' });
 
-      const opened = await page.goto(`${pages.url}/cuenta/activar?token=${TOKEN}`, { waitUntil: 'load' });
+      const opened = await page.goto(`${pages.url}/cuenta/activar?token=${link.token}`, { waitUntil: 'load' });
       expect(opened?.status()).toBe(200);
       expect(opened?.headers()['content-security-policy']).toContain("default-src 'self'");
       expect(await page.getAttribute('html', 'lang')).toBe('es-CO');
@@ -168,7 +106,8 @@ describe.skipIf(!available)('activation page in headless Chromium', () => {
       expect(await page.locator('form').count()).toBe(0);
       await page.screenshot({ path: join(RESULTS, 'cuenta-activar.png'), fullPage: true });
 
-      const citizen = await pages.store.transaction((tx) => tx.collection('citizens').get(CITIZEN_ID));
+      const { citizenId } = link;
+      const citizen = await pages.store.transaction((tx) => tx.collection('citizens').get(citizenId));
       expect(citizen?.estado).toBe('activo');
       expect(problems).toEqual([]);
     } finally {
@@ -177,13 +116,13 @@ describe.skipIf(!available)('activation page in headless Chromium', () => {
   }, 120_000);
 
   it('fits a phone screen and is usable from the keyboard', async () => {
-    if (!browser || !pages) throw new Error('not started');
+    if (!browser || !pages || !link) throw new Error('not started');
     const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
     try {
       const page = await context.newPage();
       const problems = await guardPage(page);
       // The link was used above: the page says so, in a layout that fits.
-      const opened = await page.goto(`${pages.url}/cuenta/activar?token=${TOKEN}`, { waitUntil: 'load' });
+      const opened = await page.goto(`${pages.url}/cuenta/activar?token=${link.token}`, { waitUntil: 'load' });
       expect(opened?.status()).toBe(410);
       await page.getByRole('heading', { level: 1, name: 'Este enlace ya fue usado' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);

@@ -3,20 +3,12 @@
  * on an in-memory store: the one-time link opens the form, a url-encoded form post sets the
  * password, every failure is a Spanish page with the right status and never a crash.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import restify from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FORM_BYTES, registerAccountPages } from '../bot/account-pages.js';
-import { createLogger } from '../bot/log.js';
-import type { AccountToken, Citizen } from '../domain/citizens.js';
-import { inspectAccountToken, type CuentaDeps } from '../domain/cuenta.js';
+import { MAX_FORM_BYTES } from '../bot/account-pages.js';
+import { inspectAccountToken } from '../domain/cuenta.js';
 import { verifyPassword } from '../domain/password.js';
-import type { MailRequest, Mailer, Store } from '../domain/ports.js';
-import { fakeClock, seededRandom } from '../domain/random.js';
-import { createMemoryStore } from '../storage/memory-store.js';
-import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { seedLink, startAccountPages, type AccountPages } from './helpers/account-pages.js';
 
 const TEXTOS = JSON.parse(readFileSync(new URL('../templates/es/web/cuenta.json', import.meta.url), 'utf8')) as {
   errores: { 'CLAVE.NO_COINCIDE': string; motivos: Record<string, string> };
@@ -27,101 +19,14 @@ const HOUR = 3_600_000;
 
 // ------------------------------------------------------------------ harness
 
-interface Harness {
-  url: string;
-  store: Store;
-  clock: ReturnType<typeof fakeClock>;
-  deps: CuentaDeps;
-  mails: MailRequest[];
-  logs: string[];
-  close(): Promise<void>;
-}
-
-async function startPages(opts: { mailDown?: boolean } = {}): Promise<Harness> {
-  const store = createMemoryStore();
-  const clock = fakeClock('2026-02-10T15:00:00.000Z');
-  const mails: MailRequest[] = [];
-  const mailer: Mailer = {
-    async send(mail) {
-      if (opts.mailDown) throw new Error('SMTP 421 service not available');
-      mails.push(mail);
-      return { messageId: `<m${mails.length}@prueba>`, location: 'memoria' };
-    },
-  };
-  const logs: string[] = [];
-  const log = createLogger('debug', {}, (line) => logs.push(line));
-  const deps: CuentaDeps = { store, reference: defaultReferenceRegistry(), clock, random: seededRandom(7), mailer, publicBaseUrl: 'http://127.0.0.1:3978' };
-
-  // As the composition root does: query and body parsers for the whole server.
-  const server = restify.createServer({ name: 'cuenta-prueba', handleUncaughtExceptions: false });
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 6 * 1024 * 1024, mapFiles: false }));
-  registerAccountPages(server, { cuenta: deps, log });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    store,
-    clock,
-    deps,
-    mails,
-    logs,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
-}
-
-let seq = 0;
-
-/** A pending citizen (José Alejandro Restrepo Muñoz, a fresh document number) and a one-time link. */
-async function seedLink(
-  h: Harness,
-  opts: { tipo?: 'activacion' | 'recuperacion'; validForMs?: number; primerNombre?: string } = {},
-): Promise<{ token: string; citizenId: string; numero: string }> {
-  seq += 1;
-  const tipo = opts.tipo ?? 'activacion';
-  const numero = String(70_123_456 + seq);
-  const token = createHash('sha256').update(`enlace-${seq}`).digest('base64url');
-  const now = h.clock.now();
-  const citizen: Citizen = {
-    id: `CC:${numero}`,
-    tipoDocumento: 'CC',
-    numeroDocumento: numero,
-    primerNombre: opts.primerNombre ?? 'JOSÉ',
-    segundoNombre: 'ALEJANDRO',
-    primerApellido: 'RESTREPO',
-    segundoApellido: 'MUÑOZ',
-    fechaNacimiento: '1968-03-14',
-    fechaExpedicion: '1986-05-20',
-    sexo: 'M',
-    email: `jose.restrepo.${seq}@correo.example`,
-    celular: '3001234567',
-    estado: tipo === 'activacion' ? 'pendiente' : 'activo',
-    creadoEn: now.toISOString(),
-    ...(tipo === 'recuperacion' ? { activadoEn: now.toISOString(), passwordHash: 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' } : {}),
-    loginFallidos: 0,
-  };
-  const link: AccountToken = {
-    id: createHash('sha256').update(token).digest('hex'),
-    tipo,
-    citizenId: citizen.id,
-    creadoEn: now.toISOString(),
-    expira: new Date(now.getTime() + (opts.validForMs ?? 24 * HOUR)).toISOString(),
-  };
-  await h.store.transaction(async (tx) => {
-    await tx.collection('citizens').put(citizen);
-    await tx.collection('accountTokens').put(link);
-  });
-  return { token, citizenId: citizen.id, numero };
-}
-
-async function get(h: Harness, path: string): Promise<{ status: number; html: string; headers: Headers }> {
+async function get(h: AccountPages, path: string): Promise<{ status: number; html: string; headers: Headers }> {
   const res = await fetch(`${h.url}${path}`);
   return { status: res.status, html: await res.text(), headers: res.headers };
 }
 
 /** A real form post: application/x-www-form-urlencoded, fields in the order the page sends them. */
 async function post(
-  h: Harness,
+  h: AccountPages,
   path: string,
   fields: Record<string, string> | [string, string][] | string,
   contentType = 'application/x-www-form-urlencoded',
@@ -164,10 +69,10 @@ function inputTag(html: string, id: string): string {
 // ------------------------------------------------------------------ tests
 
 describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use cases', () => {
-  let h: Harness;
+  let h: AccountPages;
 
   beforeAll(async () => {
-    h = await startPages();
+    h = await startAccountPages();
   });
   afterAll(async () => {
     await h?.close();
@@ -425,7 +330,7 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
   });
 
   it('a fault (the mail server is down after the password was saved) is a 500 page that says what to do', async () => {
-    const down = await startPages({ mailDown: true });
+    const down = await startAccountPages({ mailDown: true });
     try {
       const { token, citizenId } = await seedLink(down);
       const page = await post(down, '/cuenta/activar', { token, clave: GOOD_PASSWORD, confirmacion: GOOD_PASSWORD });
