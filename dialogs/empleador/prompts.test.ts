@@ -7,6 +7,7 @@ import type { DialogTestClient } from 'botbuilder-testing';
 import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
+import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
 import { say, type Input } from '../../test/helpers/transcript.js';
 
 const jose = EXAMPLE_PERSONS.rlComfama;
@@ -43,16 +44,6 @@ const FLOW: readonly [Input, string, string][] = [
   ['confirmar', 'quedo registrado', ''],
 ];
 
-const BAD: readonly [string, Input][] = [
-  ['empty', ''],
-  ['10 kB of text', 'a'.repeat(10_240)],
-  ['emoji', '🙂🚀🇨🇴'],
-  ['SQL', "1'; DROP TABLE employers; --"],
-  ['HTML', '<img src=x onerror=alert(1)>'],
-  ['a card submit with wrong types', { value: { __form: 'otro', campo: { a: [1, 2] }, n: 42 } }],
-  ['an attachment only', { type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'test:nada.png', name: 'x.png' }] }],
-];
-
 async function reach(step: number): Promise<DialogTestClient> {
   const s = dialogDeps();
   await seedActiveCitizen(s.deps.store, jose, 'jose@correo.com', PASSWORD);
@@ -69,7 +60,7 @@ async function reach(step: number): Promise<DialogTestClient> {
 const PROMPTS = FLOW.slice(0, -1).map((f, i) => ({ step: i, question: f[1], previous: f[2], good: FLOW[i + 1]![0], next: FLOW[i + 1]![1] }));
 
 describe.each(PROMPTS)('employer registration, prompt "$question" (step $step)', (p) => {
-  it.each(BAD)('%s → a Spanish re-ask, then the flow goes on', async (_kind, bad) => {
+  it.each(BAD_INPUTS)('%s → a Spanish re-ask, then the flow goes on', async (_kind, bad) => {
     const client = await reach(p.step);
     const reply = await say(client, bad);
     expect(reply.folded, reply.text).toContain(p.question);

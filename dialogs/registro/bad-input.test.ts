@@ -8,20 +8,11 @@ import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { mainClient } from '../../test/helpers/dialog-deps.js';
 import { optionsOf, rightAnswer } from '../../test/helpers/identity.js';
+import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
 import { say, type Input } from '../../test/helpers/transcript.js';
 
 const jose = EXAMPLE_PERSONS.rlComfama;
 const registry = defaultReferenceRegistry();
-
-const BAD: readonly [string, Input][] = [
-  ['empty', ''],
-  ['10 kB of text', 'a'.repeat(10_240)],
-  ['emoji', '🙂🚀🇨🇴'],
-  ['SQL', "1'; DROP TABLE citizens; --"],
-  ['HTML', '<img src=x onerror=alert(1)>'],
-  ['a card submit with wrong types', { value: { __form: 'otro', campo: { a: [1, 2] }, n: 42 } }],
-  ['an attachment only', { type: 'message', attachments: [{ contentType: 'image/png', contentUrl: 'http://127.0.0.1:9/x.png' }] }],
-];
 
 const basic = {
   __form: 'registro-datos-basicos', tipoDocumento: 'CC', numeroDocumento: jose.numeroDocumento, primerNombre: jose.primerNombre,
@@ -117,7 +108,7 @@ const PROMPTS: Prompt[] = [
 ];
 
 describe.each(PROMPTS)('bad input at "$name"', (prompt) => {
-  it.each(BAD)('%s → Spanish re-ask of the same question, then the flow goes on', async (_kind, bad) => {
+  it.each(BAD_INPUTS)('%s → Spanish re-ask of the same question, then the flow goes on', async (_kind, bad) => {
     const client = mainClient();
     await prompt.reach(client);
     const reply = await say(client, bad);
