@@ -8,17 +8,14 @@ import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { mainClient } from '../../test/helpers/dialog-deps.js';
 import { optionsOf, rightAnswer } from '../../test/helpers/identity.js';
+import { basicDataCard } from '../../test/helpers/people.js';
 import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
 import { say, type Input } from '../../test/helpers/transcript.js';
 
 const jose = EXAMPLE_PERSONS.rlComfama;
 const registry = defaultReferenceRegistry();
 
-const basic = {
-  __form: 'registro-datos-basicos', tipoDocumento: 'CC', numeroDocumento: jose.numeroDocumento, primerNombre: jose.primerNombre,
-  segundoNombre: jose.segundoNombre ?? '', primerApellido: jose.primerApellido, segundoApellido: jose.segundoApellido ?? '',
-  fechaNacimiento: jose.fechaNacimiento, fechaExpedicion: jose.fechaExpedicion, sexo: jose.sexo,
-};
+const basic = basicDataCard(jose);
 
 interface Prompt {
   readonly name: string;

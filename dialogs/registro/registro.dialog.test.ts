@@ -6,30 +6,17 @@ import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { optionsOf, rightAnswer, wrongAnswer } from '../../test/helpers/identity.js';
+import { basicDataCard } from '../../test/helpers/people.js';
 import { say, type Reply } from '../../test/helpers/transcript.js';
 
 const registry = defaultReferenceRegistry();
 const jose = EXAMPLE_PERSONS.rlComfama;
 const EMAIL = 'jose.restrepo@correo.com';
 
-const basicData = (p: ReferencePerson, overrides: Record<string, string> = {}) => ({
-  __form: 'registro-datos-basicos',
-  tipoDocumento: p.tipoDocumento,
-  numeroDocumento: p.numeroDocumento,
-  primerNombre: p.primerNombre,
-  segundoNombre: p.segundoNombre ?? '',
-  primerApellido: p.primerApellido,
-  segundoApellido: p.segundoApellido ?? '',
-  fechaNacimiento: p.fechaNacimiento,
-  fechaExpedicion: p.fechaExpedicion,
-  sexo: p.sexo,
-  ...overrides,
-});
-
 /** Registrarme → the card with every basic field → review → confirmar. */
-async function giveBasicData(client: DialogTestClient, p: ReferencePerson, overrides: Record<string, string> = {}): Promise<Reply> {
+async function giveBasicData(client: DialogTestClient, p: ReferencePerson, overrides: Parameters<typeof basicDataCard>[1] = {}): Promise<Reply> {
   await say(client, 'Registrarme');
-  const review = await say(client, { value: basicData(p, overrides) });
+  const review = await say(client, { value: basicDataCard(p, overrides) });
   expect(review.folded).toContain('revise sus datos');
   return say(client, 'confirmar');
 }

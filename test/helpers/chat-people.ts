@@ -7,6 +7,7 @@ import type { ReferencePerson } from '../../domain/reference.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { DirectLineClient } from './directline-client.js';
 import { rightAnswer } from './identity.js';
+import { basicDataCard } from './people.js';
 
 export async function readOutbox(dataDir: string): Promise<ParsedMail[]> {
   let files: string[] = [];
@@ -32,11 +33,7 @@ export async function newChat(baseUrl: string): Promise<DirectLineClient> {
 export async function registerAndActivate(baseUrl: string, dataDir: string, p: ReferencePerson, email: string, password: string): Promise<void> {
   const dl = await newChat(baseUrl);
   await dl.converse([['Registrarme', 'tipo de documento']]);
-  await dl.submit({
-    __form: 'registro-datos-basicos', tipoDocumento: p.tipoDocumento, numeroDocumento: p.numeroDocumento, primerNombre: p.primerNombre,
-    segundoNombre: p.segundoNombre ?? '', primerApellido: p.primerApellido, segundoApellido: p.segundoApellido ?? '',
-    fechaNacimiento: p.fechaNacimiento, fechaExpedicion: p.fechaExpedicion, sexo: p.sexo,
-  });
+  await dl.submit(basicDataCard(p));
   await dl.waitFor('revise sus datos');
   await dl.send('confirmar');
   await dl.waitFor('pregunta 1 de 4');

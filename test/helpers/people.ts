@@ -1,10 +1,11 @@
-/** Puts people in the store as if they had registered and activated their accounts. */
-import type { Citizen } from '../../domain/citizens.js';
+/** Reference people in tests: seeded as registered citizens, or typed into the basic-data card. */
+import type { BasicData, Citizen } from '../../domain/citizens.js';
 import { documentKey } from '../../domain/citizens.js';
 import { hashPassword } from '../../domain/password.js';
 import type { Store } from '../../domain/ports.js';
 import type { ReferencePerson } from '../../domain/reference.js';
 
+/** Puts a person in the store as if they had registered and activated their account. */
 export async function seedActiveCitizen(store: Store, p: ReferencePerson, email: string, password: string, now = new Date()): Promise<Citizen> {
   const citizen: Citizen = {
     id: documentKey(p.tipoDocumento, p.numeroDocumento),
@@ -27,6 +28,23 @@ export async function seedActiveCitizen(store: Store, p: ReferencePerson, email:
   };
   await store.transaction((tx) => tx.collection('citizens').put(citizen));
   return citizen;
+}
+
+/** What the basic-data card of Registro ciudadano submits for `p` (every field a string), with `overrides` typed instead. */
+export function basicDataCard(p: ReferencePerson, overrides: Partial<Record<keyof BasicData, string>> = {}): Record<string, string> {
+  return {
+    __form: 'registro-datos-basicos',
+    tipoDocumento: p.tipoDocumento,
+    numeroDocumento: p.numeroDocumento,
+    primerNombre: p.primerNombre,
+    segundoNombre: p.segundoNombre ?? '',
+    primerApellido: p.primerApellido,
+    segundoApellido: p.segundoApellido ?? '',
+    fechaNacimiento: p.fechaNacimiento,
+    fechaExpedicion: p.fechaExpedicion,
+    sexo: p.sexo,
+    ...overrides,
+  };
 }
 
 /** A minimal PDF with `pages` pages (what the RUT check reads: the signature and the page objects). */
