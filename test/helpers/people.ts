@@ -5,10 +5,9 @@ import { hashPassword } from '../../domain/password.js';
 import type { Store } from '../../domain/ports.js';
 import type { ReferencePerson } from '../../domain/reference.js';
 
-/** Puts a person in the store as if they had registered and activated their account. */
-export async function seedActiveCitizen(store: Store, p: ReferencePerson, email: string, password: string, now = new Date()): Promise<Citizen> {
-  const citizen: Citizen = {
-    id: documentKey(p.tipoDocumento, p.numeroDocumento),
+/** A reference person's basic data, as a citizen record holds it (a missing second name or surname is ''). */
+export function basicData(p: ReferencePerson): BasicData {
+  return {
     tipoDocumento: p.tipoDocumento,
     numeroDocumento: p.numeroDocumento,
     primerNombre: p.primerNombre,
@@ -18,6 +17,14 @@ export async function seedActiveCitizen(store: Store, p: ReferencePerson, email:
     fechaNacimiento: p.fechaNacimiento,
     fechaExpedicion: p.fechaExpedicion,
     sexo: p.sexo,
+  };
+}
+
+/** Puts a person in the store as if they had registered and activated their account. */
+export async function seedActiveCitizen(store: Store, p: ReferencePerson, email: string, password: string, now = new Date()): Promise<Citizen> {
+  const citizen: Citizen = {
+    id: documentKey(p.tipoDocumento, p.numeroDocumento),
+    ...basicData(p),
     email,
     celular: '3001234567',
     estado: 'activo',
@@ -32,19 +39,7 @@ export async function seedActiveCitizen(store: Store, p: ReferencePerson, email:
 
 /** What the basic-data card of Registro ciudadano submits for `p` (every field a string), with `overrides` typed instead. */
 export function basicDataCard(p: ReferencePerson, overrides: Partial<Record<keyof BasicData, string>> = {}): Record<string, string> {
-  return {
-    __form: 'registro-datos-basicos',
-    tipoDocumento: p.tipoDocumento,
-    numeroDocumento: p.numeroDocumento,
-    primerNombre: p.primerNombre,
-    segundoNombre: p.segundoNombre ?? '',
-    primerApellido: p.primerApellido,
-    segundoApellido: p.segundoApellido ?? '',
-    fechaNacimiento: p.fechaNacimiento,
-    fechaExpedicion: p.fechaExpedicion,
-    sexo: p.sexo,
-    ...overrides,
-  };
+  return { __form: 'registro-datos-basicos', ...basicData(p), ...overrides };
 }
 
 /** A minimal PDF with `pages` pages (what the RUT check reads: the signature and the page objects). */
