@@ -2,6 +2,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type restify from 'restify';
 import type { BlobStore, Clock, Logger } from '../domain/ports.js';
+import { render } from '../templates/render.js';
 
 const TTL_SECONDS = 10 * 60;
 
@@ -30,12 +31,12 @@ export function registerFileRoutes(
     const q = (req.query ?? {}) as Record<string, unknown>;
     const sha = String(req.params?.sha ?? '');
     if (typeof q['exp'] !== 'string' || typeof q['sig'] !== 'string' || !deps.links.verify(sha, q['exp'], q['sig'])) {
-      res.send(403, { error: 'El enlace no es válido o ya venció.' });
+      res.send(403, { error: render('archivos/enlace-invalido') });
       return;
     }
     const bytes = await deps.blobs.get(sha);
     if (!bytes) {
-      res.send(404, { error: 'Archivo no encontrado.' });
+      res.send(404, { error: render('archivos/no-encontrado') });
       return;
     }
     res.writeHead(200, {

@@ -30,3 +30,8 @@ export function functionalities(): readonly Functionality[] {
   }));
   return cached;
 }
+
+/** The manual's name of a functionality, for messages that mention it. */
+export function titleOf(id: string): string {
+  return functionalities().find((f) => f.id === id)?.title ?? id;
+}

@@ -16,7 +16,6 @@ import {
   checkDelegate,
   checkRepresentative,
   matchesRut,
-  NATURALEZAS,
   registerEmployer,
   type DelegateData,
   type EmpleadorDeps,
@@ -36,7 +35,8 @@ import { actorOf } from '../actor.js';
 import { card, message, submit, textBlock } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { incomingText } from '../incoming.js';
-import { delegadoForm, empresaForm, nitForm, rutFechaForm, sedeForm } from './empleador.forms.js';
+import { delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, sedeForm } from './empleador.forms.js';
+import { titleOf } from '../catalog.js';
 import type { Notifier } from '../notifier.js';
 import { documentKey } from '../../domain/citizens.js';
 
@@ -110,7 +110,7 @@ export class EmpleadorDialog extends ComponentDialog {
   private async askNit(step: Step): Promise<DialogTurnResult> {
     const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
     if (session.state !== 'active') {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Registrar rol empleador persona jurídica' }));
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('rol-empleador') }));
       return step.endDialog();
     }
     (step.values as Record<string, unknown>)['citizenId'] = session.session.citizenId;
@@ -252,7 +252,7 @@ export class EmpleadorDialog extends ComponentDialog {
       facts([
         [t['nit']!, formatNit(draft.nit!, computeDv(draft.nit!))],
         [t['razonSocial']!, draft.razonSocial!],
-        [t['naturaleza']!, NATURALEZAS[draft.naturaleza!]],
+        [t['naturaleza']!, naturalezaLabel(draft.naturaleza!)],
         [t['rut']!, draft.rut ? fill(t['rutSi']!, { fecha: draft.rut.fechaExpedicion!.split('-').reverse().join('/') }) : t['rutNo']!],
       ]),
       textBlock(t['delegado']!, { weight: 'Bolder', spacing: 'Medium' }),

@@ -14,7 +14,7 @@ import { computeDv, formatNit } from '../../domain/nit.js';
 import type { ReferenceRegistry } from '../../domain/reference.js';
 import { fail, ok } from '../../domain/result.js';
 import { checkRutIssueDate } from '../../domain/rut.js';
-import type { FormSpec } from '../form/form-spec.js';
+import { fieldTexts, type FormSpec } from '../form/form-spec.js';
 import { documentAndNames } from '../registro/datos-basicos.form.js';
 
 export const nitForm: FormSpec = {
@@ -81,3 +81,8 @@ export const rechazoForm: FormSpec = {
   fields: [{ key: 'motivo', parse: parseText(5, 500) }],
   review: false,
 };
+
+/** The label of a naturaleza jurídica code, as the form offers it. */
+export function naturalezaLabel(code: string): string {
+  return fieldTexts(empresaForm, 'naturaleza').opciones?.find((o) => o.valor === code)?.titulo ?? code;
+}

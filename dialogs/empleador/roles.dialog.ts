@@ -8,7 +8,6 @@ import {
   checkDelegate,
   employersOf,
   getEmployer,
-  NATURALEZAS,
   pendingRutReviews,
   reviewRut,
   updateEmployer,
@@ -24,7 +23,8 @@ import { actorOf } from '../actor.js';
 import { message } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
-import { delegadoForm, rechazoForm, sedeForm } from './empleador.forms.js';
+import { delegadoForm, naturalezaLabel, rechazoForm, sedeForm } from './empleador.forms.js';
+import { titleOf } from '../catalog.js';
 
 export const ELEGIR_ROL = 'elegir-rol';
 export const ACTUALIZAR = 'actualizar-datos';
@@ -77,7 +77,7 @@ export class ElegirRolDialog extends ComponentDialog {
   private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const session = await activeSession(this.deps, step.context);
     if (!session) {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Cambiar de rol' }));
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('elegir-rol') }));
       return step.endDialog();
     }
     const refs = await employersOf(this.deps, session.citizenId);
@@ -127,7 +127,7 @@ export class ActualizarDialog extends ComponentDialog {
     const t = messages<Texts>('empleador/actualizar');
     const session = await activeSession(this.deps, step.context);
     if (!session) {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Actualizar datos' }));
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('actualizar-datos') }));
       return step.endDialog();
     }
     const own = (await employersOf(this.deps, session.citizenId)).filter((r) => r.como === 'rl');
@@ -213,7 +213,7 @@ export class RevisionRutDialog extends ComponentDialog {
     const t = messages<Texts>('empleador/revision');
     const session = await activeSession(this.deps, step.context);
     if (!session) {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: 'Revisión del RUT' }));
+      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('revision-rut') }));
       return step.endDialog();
     }
     const pending = await pendingRutReviews(this.deps, session.citizenId);
@@ -244,7 +244,7 @@ export class RevisionRutDialog extends ComponentDialog {
     const text = fill(t['detalle']!, {
       razonSocial: e.razonSocial,
       nit: formatNit(e.nit, computeDv(e.nit)),
-      naturaleza: NATURALEZAS[e.naturaleza],
+      naturaleza: naturalezaLabel(e.naturaleza),
       fecha: rut.fechaExpedicion.split('-').reverse().join('/'),
       kb: Math.max(1, Math.round(rut.size / 1024)),
       enlace: this.deps.rutLink(rut.sha256),
