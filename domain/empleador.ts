@@ -326,7 +326,7 @@ export async function registerEmployer(
   rlCitizenId: string,
   input: RegistroEmpleador,
   actor: Actor,
-): Promise<Result<{ estado: EmployerRole['estado']; emailEnmascarado: string; delegado: 'vinculado' | 'invitado' }, EmpleadorError>> {
+): Promise<Result<{ estado: EmployerRole['estado']; emailEnmascarado: string; delegado: 'vinculado' | 'invitado'; correoEnviado: boolean }, EmpleadorError>> {
   const sede = normalizeSede(deps.reference, input.sede);
   const email = delegateEmail(input.delegado);
 
@@ -374,7 +374,7 @@ export async function registerEmployer(
 
   const { role, rl, delegateMail } = done.value;
   const subject = nitSubject(role.nit);
-  await sendAndRecord(
+  const correoEnviado = await sendAndRecord(
     deps,
     actor,
     {
@@ -392,7 +392,7 @@ export async function registerEmployer(
     subject,
   );
   await sendAndRecord(deps, actor, delegateMail, subject);
-  return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado });
+  return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado, correoEnviado });
 }
 
 // ---------------------------------------------------------------- "Actualizar datos"
@@ -407,7 +407,7 @@ export async function updateEmployer(
   nit: string,
   change: { sede: Sede } | { delegado: DelegateData },
   actor: Actor,
-): Promise<Result<{ emailEnmascarado: string }, EmpleadorError>> {
+): Promise<Result<{ emailEnmascarado: string; correoEnviado: boolean }, EmpleadorError>> {
   const newSede = 'sede' in change ? normalizeSede(deps.reference, change.sede) : undefined;
   const email = 'delegado' in change ? delegateEmail(change.delegado) : undefined;
 
@@ -454,16 +454,18 @@ export async function updateEmployer(
 
   const { role, rl, notice, to, delegateMail } = done.value;
   const subject = nitSubject(role.nit);
+  let correoEnviado = true;
   for (const address of to) {
-    await sendAndRecord(
+    const sent = await sendAndRecord(
       deps,
       actor,
       { to: address, template: 'empleador-actualizado', data: { razonSocial: role.razonSocial, nit: formatNit(role.nit, role.dv), representante: displayName(rl), ...notice } },
       subject,
     );
+    correoEnviado = correoEnviado && sent;
   }
   if (delegateMail) await sendAndRecord(deps, actor, delegateMail, subject);
-  return ok({ emailEnmascarado: maskEmail(role.sede.email) });
+  return ok({ emailEnmascarado: maskEmail(role.sede.email), correoEnviado });
 }
 
 // ---------------------------------------------------------------- delegation completed at activation

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { describe, expect, it } from 'vitest';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { createMemoryStore } from '../storage/memory-store.js';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { recordingMailer } from '../test/helpers/mailer.js';
 import { records, trackedStore } from '../test/helpers/store.js';
 import type { Actor } from './audit.js';
@@ -238,7 +240,7 @@ describe('completing the registration', () => {
     const s = setup();
     await verify(s.deps, JOSE);
     const r = await completeRegistration(s.deps, JOSE, { email: ' Jose.Restrepo@Correo.com ', celular: '300 123 4567' }, actor);
-    expect(r).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com' } });
+    expect(r).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
 
     const [citizen] = await records(s.store, 'citizens');
     expect(citizen).toEqual({
@@ -325,7 +327,7 @@ describe('completing the registration', () => {
     await register(s, JOSE);
     s.clock.advance(24 * HOUR);
     await verify(s.deps, MARIA);
-    expect(await completeRegistration(s.deps, MARIA, CONTACTO, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com' } });
+    expect(await completeRegistration(s.deps, MARIA, CONTACTO, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
     expect((await records(s.store, 'citizens')).map((c) => c.id)).toEqual(['CC:1036612345']);
 
     const token = String(new URL(String(s.mailer.sent.at(-1)?.data['enlace'])).searchParams.get('token'));
@@ -419,5 +421,36 @@ describe('e-mail templates with the data the use cases send', () => {
       if (mail.data['enlace']) expect(htmlText).toContain(`href="${String(mail.data['enlace'])}"`);
       expect(texto).not.toMatch(/Kx7mPq29Lz|Nuevo-Rio-7345/);
     }
+  });
+});
+
+describe('a mail that cannot be sent after the commit', () => {
+  it('keeps the account, says the e-mail did not go, and audits it', async () => {
+    const store = createMemoryStore();
+    const deps = {
+      store,
+      reference: defaultReferenceRegistry(),
+      clock: fakeClock('2026-11-26T15:00:00.000Z'),
+      random: seededRandom(3),
+      mailer: { send: async () => Promise.reject(new Error('SMTP 421')) },
+      publicBaseUrl: 'http://localhost:3978',
+    };
+    const person = EXAMPLE_PERSONS.rlComfama;
+    const data = {
+      tipoDocumento: person.tipoDocumento, numeroDocumento: person.numeroDocumento, primerNombre: person.primerNombre,
+      segundoNombre: person.segundoNombre ?? '', primerApellido: person.primerApellido, segundoApellido: person.segundoApellido ?? '',
+      fechaNacimiento: person.fechaNacimiento, fechaExpedicion: person.fechaExpedicion, sexo: person.sexo,
+    } as const;
+    const who = { ref: 'prueba', channel: 'test' };
+    const started = await startRegistration(deps, data, who);
+    if (!started.ok) throw new Error('the reference person must match');
+    const answers = started.value.preguntas.map((q) => q.correct);
+    expect((await answerIdentityQuestions(deps, data, started.value.preguntas, answers, who)).ok).toBe(true);
+    const done = await completeRegistration(deps, data, { email: 'jose@correo.com', celular: '3001234567' }, who);
+    expect(done).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: false } });
+    const citizens = await store.transaction((tx) => tx.collection('citizens').list());
+    expect(citizens.map((c) => c.estado)).toEqual(['pendiente']);
+    const audit = await store.transaction((tx) => tx.collection('audit').list());
+    expect(audit.map((e) => e.action)).toContain('correo.no_enviado');
   });
 });

@@ -102,11 +102,24 @@ export function accountLink(deps: Pick<RegistroDeps, 'publicBaseUrl'>, page: 'ac
 }
 
 /** Sends a mail after the transaction committed, then records that it went (helpdesk sees sent mails). */
-export async function sendAndRecord(deps: RegistroDeps, actor: Actor, mail: MailRequest, subject: string): Promise<void> {
-  await deps.mailer.send(mail);
+/**
+ * Sends a mail after its state change was committed. A mail that cannot be sent does not undo the
+ * change: it is audited and reported as `false`, so the chat can say the e-mail did not go.
+ */
+export async function sendAndRecord(deps: RegistroDeps, actor: Actor, mail: MailRequest, subject: string): Promise<boolean> {
+  let sent = true;
+  try {
+    await deps.mailer.send(mail);
+  } catch {
+    sent = false;
+  }
   await deps.store.transaction((tx) =>
-    audit(tx, deps.clock, deps.random, actor, 'correo.enviado', subject, { plantilla: mail.template, destino: maskEmail(mail.to) }),
+    audit(tx, deps.clock, deps.random, actor, sent ? 'correo.enviado' : 'correo.no_enviado', subject, {
+      plantilla: mail.template,
+      destino: maskEmail(mail.to),
+    }),
   );
+  return sent;
 }
 
 // ---------------------------------------------------------------- checks
@@ -335,7 +348,7 @@ export async function completeRegistration(
   data: BasicData,
   contacto: { email: string; celular: string },
   actor: Actor,
-): Promise<Result<{ emailEnmascarado: string }, RegistroError>> {
+): Promise<Result<{ emailEnmascarado: string; correoEnviado: boolean }, RegistroError>> {
   const parseCtx = { values: {}, today: deps.clock.now() };
   const email = parseEmail(contacto.email, parseCtx);
   const celular = parseMobile(contacto.celular, parseCtx);
@@ -368,7 +381,7 @@ export async function completeRegistration(
   if (!outcome.ok) return outcome;
 
   const { citizen, token, subject } = outcome.value;
-  await sendAndRecord(
+  const correoEnviado = await sendAndRecord(
     deps,
     actor,
     {
@@ -383,5 +396,5 @@ export async function completeRegistration(
     },
     subject,
   );
-  return ok({ emailEnmascarado: maskEmail(citizen.email) });
+  return ok({ emailEnmascarado: maskEmail(citizen.email), correoEnviado });
 }

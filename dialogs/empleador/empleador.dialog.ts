@@ -212,6 +212,7 @@ export class EmpleadorDialog extends ComponentDialog {
         razonSocial: draft.razonSocial,
         pendiente: result.value.estado === 'pendiente_revision',
         correo: result.value.emailEnmascarado,
+        correoEnviado: result.value.correoEnviado,
         invitado: result.value.delegado === 'invitado',
       }),
     );

@@ -190,7 +190,10 @@ export class ActualizarDialog extends ComponentDialog {
       }
     }
     await step.context.sendActivity(
-      fill(messages<Texts>('empleador/actualizar')['hecho']!, { razonSocial: values['razonSocial'], correo: result.value.emailEnmascarado }),
+      fill(messages<Texts>('empleador/actualizar')[result.value.correoEnviado ? 'hecho' : 'hecho-sin-correo']!, {
+        razonSocial: values['razonSocial'],
+        correo: result.value.emailEnmascarado,
+      }),
     );
     return step.endDialog();
   }

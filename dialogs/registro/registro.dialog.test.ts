@@ -153,6 +153,21 @@ describe('Registro ciudadano: the whole conversation', () => {
     expect(review.text).toContain('3109876543'); // the phone typed before was kept
   });
 
+  it('when the e-mail cannot be sent, the account stays and the chat says the e-mail did not go', async () => {
+    const setup = dialogDeps();
+    setup.mailer.send = async () => Promise.reject(new Error('SMTP 421'));
+    const client = mainClient(setup);
+    const q = await giveBasicData(client, jose);
+    await answerRound(client, q, jose, true);
+    await say(client, EMAIL);
+    await say(client, EMAIL);
+    await say(client, '3001234567');
+    const done = await say(client, 'confirmar');
+    expect(done.folded).toContain('pendiente de activacion');
+    expect(done.folded).toContain('no pudimos enviar');
+    expect(done.folded).not.toContain('ocurrio un problema');
+  });
+
   it('cancelar during the questions goes back to the menu', async () => {
     const client = mainClient();
     await giveBasicData(client, jose);

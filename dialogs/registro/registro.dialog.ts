@@ -138,7 +138,11 @@ export class RegistroDialog extends ComponentDialog {
     const result = await completeRegistration(this.deps, data, contacto, actorOf(step.context));
     if (result.ok) {
       await step.context.sendActivity(
-        render('registro/cuenta-creada', { nombre: titleCase(data.primerNombre), correo: result.value.emailEnmascarado }),
+        render('registro/cuenta-creada', {
+          nombre: titleCase(data.primerNombre),
+          correo: result.value.emailEnmascarado,
+          correoEnviado: result.value.correoEnviado,
+        }),
       );
       return step.endDialog({ superada: true } satisfies IdentidadResult);
     }

@@ -24,12 +24,21 @@ export interface AccountPages {
   mails: MailRequest[];
   /** Every log line the pages wrote (level debug). */
   logs: string[];
+  /** From now on every transaction fails, as a broken disk would. */
+  breakStore(): void;
   close(): Promise<void>;
 }
 
 /** Starts the pages on a free port; with `mailDown`, every mail fails as an SMTP server that is down. */
 export async function startAccountPages(opts: { mailDown?: boolean } = {}): Promise<AccountPages> {
-  const store = createMemoryStore();
+  const real = createMemoryStore();
+  let broken = false;
+  // A store that can be made to fail (an infrastructure fault) after the seed.
+  const store: Store = {
+    transaction: (work) => (broken ? Promise.reject(new Error('disk I/O error')) : real.transaction(work)),
+    health: () => real.health(),
+    close: () => real.close(),
+  };
   const clock = fakeClock('2026-02-10T15:00:00.000Z');
   const mails: MailRequest[] = [];
   const mailer: Mailer = {
@@ -57,6 +66,9 @@ export async function startAccountPages(opts: { mailDown?: boolean } = {}): Prom
     deps,
     mails,
     logs,
+    breakStore: () => {
+      broken = true;
+    },
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
 }
