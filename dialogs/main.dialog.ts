@@ -170,11 +170,12 @@ export class MainDialog extends ComponentDialog {
         return step.beginDialog(ELEGIR_ROL);
       }
     }
-    return step.next();
+    return step.next(result);
   }
 
+  /** The menu after a process, unless the process ended with its own "Terminar" button. */
   private async menuStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    await step.context.sendActivity(menuActivity());
+    if (!(step.result as { terminar?: boolean } | undefined)?.terminar) await step.context.sendActivity(menuActivity());
     return step.endDialog();
   }
 

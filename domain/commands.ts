@@ -14,7 +14,7 @@ export type Command =
 const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
   ayuda: 'ayuda', help: 'ayuda', 'mas informacion': 'ayuda', 'necesito ayuda': 'ayuda',
   cancelar: 'cancelar', cancel: 'cancelar',
-  menu: 'menu', 'menu principal': 'menu', inicio: 'menu', 'volver al menu': 'menu',
+  menu: 'menu', 'menu principal': 'menu', inicio: 'menu', 'volver al menu': 'menu', terminar: 'menu',
   atras: 'atras', volver: 'atras', anterior: 'atras',
   estado: 'estado', 'en que voy': 'estado', 'mi estado': 'estado',
   salir: 'salir', 'cerrar sesion': 'salir',

@@ -77,6 +77,8 @@ describe('Registrar rol empleador persona jurídica', () => {
     expect(done.folded).toContain('quedo registrado');
     expect(done.text).toContain('n***@comfama.com.co');
     expect(done.folded).toContain('invitacion');
+    expect(done.activities.at(-1)?.suggestedActions?.actions.map((a) => a.title)).toEqual(['Terminar']);
+    expect((await say(client, 'Terminar')).folded).toContain('que desea hacer');
     const templates = mailer.sent.map((m) => `${m.template}→${m.to}`);
     expect(templates).toContain('empleador-registrado→notificaciones@comfama.com.co');
     expect(templates).toContain('delegado-invitacion→maria.pena@comfama.com.co');

@@ -2,7 +2,7 @@
  * Registrar rol empleador persona jurídica (the legal representative): NIT → company data as in the
  * RUT (or the RUT attached) → delegate → main site → review → the role is created.
  */
-import type { Attachment, StatePropertyAccessor } from 'botbuilder';
+import { MessageFactory, type Attachment, type StatePropertyAccessor } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
@@ -207,7 +207,8 @@ export class EmpleadorDialog extends ComponentDialog {
     );
     if (!result.ok) return this.stop(step, result.error);
     if (result.value.delegado === 'vinculado') await notifyDelegate(this.deps, draft.delegado!, draft.razonSocial!);
-    await step.context.sendActivity(
+    const done = MessageFactory.suggestedActions(
+      [messages<ResumenTexts>('empleador/resumen')['terminar']!],
       render('empleador/registrado', {
         razonSocial: draft.razonSocial,
         pendiente: result.value.estado === 'pendiente_revision',
@@ -216,7 +217,8 @@ export class EmpleadorDialog extends ComponentDialog {
         invitado: result.value.delegado === 'invitado',
       }),
     );
-    return step.endDialog({ registrado: true });
+    await step.context.sendActivity(done);
+    return step.endDialog({ registrado: true, terminar: true });
   }
 
   // ---------------------------------------------------------------- helpers
