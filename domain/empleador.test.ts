@@ -290,7 +290,7 @@ describe('registerEmployer', () => {
     const s = setup();
     await withPeople(s);
     const r = await registerEmployer(s.deps, JOSE, registration(), actor);
-    expect(r).toEqual({ ok: true, value: { estado: 'activo', emailEnmascarado: 's***@comfama.com.co', delegado: 'vinculado' } });
+    expect(r).toEqual({ ok: true, value: { estado: 'activo', emailEnmascarado: 's***@comfama.com.co', delegado: 'vinculado', correoEnviado: true } });
 
     const role = (await roleOf(s)) as EmployerRole;
     expect(role).toMatchObject({
@@ -451,7 +451,7 @@ describe('updateEmployer', () => {
   it('a new main site: stored, audited with the fields changed, both the new and the old address told', async () => {
     const s = await registered();
     const sede: Sede = { ...SEDE, direccion: 'Carrera 48 # 20-114', municipio: '05266', email: 'mesa.servicios@comfama.com.co' };
-    expect(await updateEmployer(s.deps, JOSE, '890.900.841-9', { sede }, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'm***@comfama.com.co' } });
+    expect(await updateEmployer(s.deps, JOSE, '890.900.841-9', { sede }, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'm***@comfama.com.co', correoEnviado: true } });
     expect(await roleOf(s)).toMatchObject({ sede, actualizadoEn: new Date(Date.parse(START) + DAY).toISOString() });
     expect(s.mailer.sent.map((m) => [m.template, m.to, m.insideTransaction])).toEqual([
       ['empleador-actualizado', 'mesa.servicios@comfama.com.co', false],
