@@ -51,6 +51,7 @@ async function run(n: number) {
       if (res.status !== 200) throw new Error(`turn failed with ${res.status}`);
     }
   }
+  (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc: live memory, not garbage from the prefill
   const mem = process.memoryUsage();
   await app.stop();
   await connector.close();
