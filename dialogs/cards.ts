@@ -24,9 +24,9 @@ export function submit(title: string, data: Record<string, unknown>, style?: 'po
   return { type: 'Action.Submit', title, data, ...(style ? { style } : {}) };
 }
 
-/** A button that sends `text` as if the person had typed it (works the same in text channels). */
-export function imBack(title: string, text: string = title): CardElement {
-  return { type: 'Action.Submit', title, data: { msteams: { type: 'imBack', value: text }, __text: text } };
+/** A card button that stands for typed words: Teams sends them as text (imBack); elsewhere bot/ turns `__text` into text. */
+export function imBack(title: string, text: string = title, style?: 'positive' | 'destructive'): CardElement {
+  return { type: 'Action.Submit', title, data: { msteams: { type: 'imBack', value: text }, __text: text }, ...(style ? { style } : {}) };
 }
 
 /** A text message with an optional card. */

@@ -3,7 +3,7 @@
  * extension: `render('general/bienvenida', data)` reads templates/es/general/bienvenida.hbs.
  */
 import Handlebars from 'handlebars';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -46,10 +46,6 @@ export function renderHtml(key: string, data: Record<string, unknown> = {}): str
 /** Renders a template with an explicit extension (e.g. `.txt.hbs`, `.asunto.hbs`, `.card.hbs`), no escaping. */
 export function renderFile(key: string, ext: string, data: Record<string, unknown> = {}): string {
   return compile(fileFor(key, ext), false)(data).trim();
-}
-
-export function hasTemplate(key: string, ext = '.hbs'): boolean {
-  return existsSync(fileFor(key, ext));
 }
 
 const jsonCache = new Map<string, unknown>();

@@ -32,7 +32,7 @@ import { checkSession, type Session } from '../../domain/session.js';
 import { fold } from '../../domain/text.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
-import { card, message, submit, textBlock } from '../cards.js';
+import { card, imBack, message, textBlock } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { incomingText } from '../incoming.js';
 import { delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, sedeForm } from './empleador.forms.js';
@@ -274,7 +274,7 @@ export class EmpleadorDialog extends ComponentDialog {
     const text = render('empleador/resumen');
     return message(
       text,
-      card(body, [submit(t['confirmar']!, { __text: 'confirmar' }, 'positive'), submit(t['cancelar']!, { __text: 'cancelar' })], text),
+      card(body, [imBack(t['confirmar']!, 'confirmar', 'positive'), imBack(t['cancelar']!, 'cancelar')], text),
     );
   }
 }
