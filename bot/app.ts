@@ -205,8 +205,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const close = () =>
     (closing ??= (async () => {
       const stopped = new Promise<void>((ok) => server.close(() => ok()));
+      // Keep-alive connections would otherwise go on reaching this instance after it stopped listening.
+      server.server.closeIdleConnections();
       directLine.close();
       await inFlight.idle(10_000);
+      server.server.closeAllConnections();
       await Promise.race([stopped, new Promise((ok) => setTimeout(ok, 2_000).unref())]);
       await store.close();
       await mailer.close?.();
