@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answerYesNo,
   isSkipAnswer,
   parseBirthDate,
   parseDate,
@@ -123,5 +124,14 @@ describe('companies and places', () => {
     ['ab', 'too_short'], ['<script>', 'text.chars'], ['😀 sede', 'text.chars'], ["1'; DROP TABLE x; --", 'text.chars'], ['x'.repeat(101), 'too_long'],
   ])('text %j → %s', (raw, expected) => {
     expect(reason(parseText(3, 100)(raw, ctx()))).toBe(expected);
+  });
+});
+
+describe('yes / no answers', () => {
+  it.each([
+    ['sí', true], ['Si', true], ['confirmar', true], ['Confirmo', true], ['correcto', true], ['OK', true], ['de acuerdo', true],
+    ['no', false], ['No acepto', false], ['tal vez', undefined], ['', undefined], ['confirmar ya', undefined],
+  ])('%j → %s', (raw, expected) => {
+    expect(answerYesNo(raw)).toBe(expected);
   });
 });

@@ -172,11 +172,19 @@ export const parseSex: FieldParser<Sex> = (raw) => {
 };
 
 /** Yes / no answers. */
-export const parseYesNo: FieldParser<boolean> = (raw) => {
+const YES = new Set(['si', 's', 'claro', 'confirmar', 'confirmo', 'correcto', 'estan correctos', 'acepto', 'ok', 'de acuerdo']);
+const NO = new Set(['no', 'n', 'no acepto']);
+
+/** A yes/no answer (also a review's "confirmar"); undefined when it is neither. */
+export function answerYesNo(raw: string): boolean | undefined {
   const t = fold(raw);
-  if (['si', 's', 'claro', 'confirmar', 'acepto', 'ok', 'de acuerdo'].includes(t)) return ok(true);
-  if (['no', 'n', 'no acepto'].includes(t)) return ok(false);
-  return fail(t ? 'yes_no.unknown' : 'empty');
+  return YES.has(t) ? true : NO.has(t) ? false : undefined;
+}
+
+export const parseYesNo: FieldParser<boolean> = (raw) => {
+  const answer = answerYesNo(raw);
+  if (answer !== undefined) return ok(answer);
+  return fail(fold(raw) ? 'yes_no.unknown' : 'empty');
 };
 
 /** True for answers that mean "skip this optional field". */

@@ -24,12 +24,12 @@ import {
   type Sede,
 } from '../../domain/empleador.js';
 import { parseCommand } from '../../domain/commands.js';
+import { answerYesNo } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import type { Result } from '../../domain/result.js';
 import { checkRutFile } from '../../domain/rut.js';
 import { checkSession, type Session } from '../../domain/session.js';
-import { fold } from '../../domain/text.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, imBack, message, textBlock } from '../cards.js';
@@ -90,7 +90,7 @@ export class EmpleadorDialog extends ComponentDialog {
     this.addDialog(new FormDialog(delegadoForm, deps));
     this.addDialog(new FormDialog(sedeForm(deps.reference), deps));
     this.addDialog(new RutAttachmentDialog(deps));
-    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => ['confirmar', 'confirmo', 'si', 'no'].includes(fold(p.recognized.value ?? ''))));
+    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => answerYesNo(p.recognized.value ?? '') !== undefined));
     this.addDialog(
       new WaterfallDialog(PASOS, [
         this.askNit.bind(this),
@@ -185,9 +185,8 @@ export class EmpleadorDialog extends ComponentDialog {
   }
 
   private async register(step: Step): Promise<DialogTurnResult> {
-    const answer = fold(String(step.result ?? ''));
     const draft = draftOf(step);
-    if (answer === 'no') {
+    if (answerYesNo(String(step.result ?? '')) === false) {
       await step.context.sendActivity(render('general/cancelado'));
       return step.endDialog();
     }

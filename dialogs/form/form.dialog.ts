@@ -11,7 +11,7 @@ import {
 } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parseCommand } from '../../domain/commands.js';
-import { isSkipAnswer } from '../../domain/fields.js';
+import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import { searchFunctionalities } from '../../domain/search.js';
 import { fold } from '../../domain/text.js';
@@ -158,8 +158,7 @@ export class FormDialog extends Dialog<FormOptions> {
   }
 
   private async onReviewText(dc: DialogContext, state: FormState, text: string): Promise<DialogTurnResult> {
-    const t = fold(text);
-    if (['confirmar', 'si', 'confirmo', 'correcto', 'estan correctos', 'ok'].includes(t)) return this.finish(dc, state);
+    if (answerYesNo(text) === true) return this.finish(dc, state);
     const common = this.common();
     await dc.context.sendActivity(common['revision-reintentar'] as string);
     return this.askNext(dc, state);

@@ -4,7 +4,7 @@
  */
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { BasicData } from '../../domain/citizens.js';
-import { parseYesNo } from '../../domain/fields.js';
+import { answerYesNo } from '../../domain/fields.js';
 import type { IdentityQuestion } from '../../domain/identity-questions.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import {
@@ -50,7 +50,7 @@ export class RegistroDialog extends ComponentDialog {
     this.addDialog(new FormDialog(contactoForm, deps));
     this.addDialog(new PreguntasDialog());
     this.addDialog(
-      new TextPrompt(RETRY_PROMPT, async (prompt) => parseYesNo(prompt.recognized.value ?? '', { values: {}, today: deps.clock.now() }).ok),
+      new TextPrompt(RETRY_PROMPT, async (prompt) => answerYesNo(prompt.recognized.value ?? '') !== undefined),
     );
     this.addDialog(
       new WaterfallDialog<RegistroOptions>(REGISTRO + '-pasos', [
@@ -118,9 +118,9 @@ export class RegistroDialog extends ComponentDialog {
   }
 
   private async retryDecision(step: WaterfallStepContext<IdentidadOptions>): Promise<DialogTurnResult> {
-    const yes = parseYesNo(String(step.result ?? incomingText(step.context) ?? ''), { values: {}, today: this.deps.clock.now() });
+    const yes = answerYesNo(String(step.result ?? incomingText(step.context) ?? ''));
     const preguntas = (step.values as Record<string, unknown>)['preguntas'] as IdentityQuestion[];
-    if (yes.ok && yes.value) return step.replaceDialog(IDENTIDAD, { data: step.options.data, preguntas } satisfies IdentidadOptions);
+    if (yes === true) return step.replaceDialog(IDENTIDAD, { data: step.options.data, preguntas } satisfies IdentidadOptions);
     await step.context.sendActivity(render('registro/reintentar-despues'));
     return step.endDialog({ superada: false } satisfies IdentidadResult);
   }
