@@ -31,7 +31,7 @@ import { parseCommand } from '../domain/commands.js';
 import type { Clock, SecretBox } from '../domain/ports.js';
 import type { CuentaDeps } from '../domain/cuenta.js';
 import { checkSession, touchSession, type Session } from '../domain/session.js';
-import { searchFunctionalities, type SearchHit } from '../domain/search.js';
+import { clearWinner, searchFunctionalities, type SearchHit } from '../domain/search.js';
 import { messages, render } from '../templates/render.js';
 import { card, message, submit, textBlock } from './cards.js';
 import { functionalities, type Functionality } from './catalog.js';
@@ -156,8 +156,8 @@ export class MainDialog extends ComponentDialog {
       return step.endDialog();
     }
     const hits = searchFunctionalities(text, functionalities());
-    const [top, second] = hits;
-    if (top && top.score >= 0.99 && (!second || second.score < top.score)) return this.start(step, top.item.id);
+    const named = clearWinner(hits);
+    if (named) return this.start(step, named.id);
     return this.offer(step, text, hits);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './commands.js';
-import { searchFunctionalities } from './search.js';
+import { clearWinner, searchFunctionalities } from './search.js';
 import { editDistance, fold, maskDocument, maskEmail } from './text.js';
 
 const catalog = [
@@ -25,6 +25,19 @@ describe('functionality search tolerates accents, case and small typos', () => {
     const hits = searchFunctionalities('registro autorizados', catalog, 2, 0.3);
     expect(hits.length).toBeLessThanOrEqual(2);
     expect(hits[0]!.score).toBeGreaterThanOrEqual(hits[1]?.score ?? 0);
+  });
+});
+
+describe('a functionality named clearly starts at once; otherwise the hits are offered', () => {
+  it.each([
+    ['registrarme', 'registro'],
+    ['Administrar autorizados', 'autorizados'],
+    ['autorisados', undefined], // a typo: offered, not started
+    ['contraseña', undefined], // two functionalities mention it
+    ['zzzz', undefined],
+  ])('%j → %s', (query, id) => {
+    const withTie = [...catalog, { id: 'otra-clave', title: 'Recuperar contraseña', keywords: [] }];
+    expect(clearWinner(searchFunctionalities(query, withTie))?.id).toBe(id);
   });
 });
 

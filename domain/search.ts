@@ -56,3 +56,9 @@ export function searchFunctionalities<T extends Searchable>(
   }
   return hits.sort((a, b) => b.score - a.score).slice(0, limit);
 }
+
+/** The one functionality the person clearly named (every word matched exactly, and no tie), if any. */
+export function clearWinner<T extends Searchable>(hits: readonly SearchHit<T>[]): T | undefined {
+  const [top, second] = hits;
+  return top && top.score >= 0.99 && (!second || second.score < top.score) ? top.item : undefined;
+}
