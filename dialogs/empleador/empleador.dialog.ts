@@ -35,7 +35,7 @@ import { actorOf } from '../actor.js';
 import { card, imBack, message, textBlock } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { incomingText } from '../incoming.js';
-import { delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, sedeForm } from './empleador.forms.js';
+import { delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 import { titleOf } from '../catalog.js';
 import type { Notifier } from '../notifier.js';
 import { documentKey } from '../../domain/citizens.js';
@@ -157,7 +157,7 @@ export class EmpleadorDialog extends ComponentDialog {
 
   private async afterDelegate(step: Step): Promise<DialogTurnResult> {
     draftOf(step).delegado = step.result as DelegateData;
-    return step.beginDialog(sedeForm(this.deps.reference).id);
+    return step.beginDialog(SEDE_FORM_ID);
   }
 
   private async afterSede(step: Step): Promise<DialogTurnResult> {
@@ -179,7 +179,7 @@ export class EmpleadorDialog extends ComponentDialog {
     const result = await checkDelegate(this.deps, step.options.citizenId, delegado);
     if (result.ok) return step.endDialog(delegado);
     const own = result.error.code === 'DELEGADO.ES_EL_RL';
-    await step.context.sendActivity(render(own ? 'empleador/delegado-es-rl' : 'empleador/delegado-no-coincide'));
+    await step.context.sendActivity(render(errorTemplate(result.error)));
     // The data comes back for review (corrected field by field), unless it was the RL's own.
     return step.replaceDialog(DELEGADO, { citizenId: step.options.citizenId, ...(own ? {} : { initial: { ...values } }) });
   }
@@ -227,16 +227,7 @@ export class EmpleadorDialog extends ComponentDialog {
   }
 
   private async stop(step: Step, error: EmpleadorError): Promise<DialogTurnResult> {
-    const keys: Partial<Record<EmpleadorError['code'], string>> = {
-      'EMPLEADOR.NO_ES_RL': 'empleador/no-es-rl',
-      'PERMISO.DENEGADO': 'empleador/no-es-rl',
-      'EMPLEADOR.YA_REGISTRADO': 'empleador/ya-registrado',
-      'EMPLEADOR.DV_INVALIDO': 'empleador/dv-invalido',
-      'EMPLEADOR.RUT_REQUERIDO': 'empleador/rut-requerido',
-      'DELEGADO.NO_COINCIDE': 'empleador/delegado-no-coincide',
-      'DELEGADO.ES_EL_RL': 'empleador/delegado-es-rl',
-    };
-    await step.context.sendActivity(render(keys[error.code] ?? 'general/error'));
+    await step.context.sendActivity(render(errorTemplate(error)));
     return step.endDialog();
   }
 
@@ -276,6 +267,21 @@ export class EmpleadorDialog extends ComponentDialog {
       card(body, [imBack(t['confirmar']!, 'confirmar', 'positive'), imBack(t['cancelar']!, 'cancelar')], text),
     );
   }
+}
+
+const ERROR_TEMPLATES: Partial<Record<EmpleadorError['code'], string>> = {
+  'EMPLEADOR.NO_ES_RL': 'empleador/no-es-rl',
+  'PERMISO.DENEGADO': 'empleador/no-es-rl',
+  'EMPLEADOR.YA_REGISTRADO': 'empleador/ya-registrado',
+  'EMPLEADOR.DV_INVALIDO': 'empleador/dv-invalido',
+  'EMPLEADOR.RUT_REQUERIDO': 'empleador/rut-requerido',
+  'DELEGADO.NO_COINCIDE': 'empleador/delegado-no-coincide',
+  'DELEGADO.ES_EL_RL': 'empleador/delegado-es-rl',
+};
+
+/** The message for an expected failure of the employer use cases. */
+export function errorTemplate(error: EmpleadorError): string {
+  return ERROR_TEMPLATES[error.code] ?? 'general/error';
 }
 
 /** Tells a registered delegate in the chat they talked in last (the e-mail goes anyway). */

@@ -57,10 +57,12 @@ const corporateEmail: FieldParser<string> = (raw, ctx) => {
   return c.ok ? ok(c.value) : fail('email.webmail', { dominio: c.error.dominio });
 };
 
+export const SEDE_FORM_ID = 'empleador-sede';
+
 /** The main-site form; places are checked against DIVIPOLA and shown by name. */
 export function sedeForm(registry: ReferenceRegistry): FormSpec {
   return {
-    id: 'empleador-sede',
+    id: SEDE_FORM_ID,
     fields: [
       { key: 'nombre', parse: parseText(3, 100) },
       {

@@ -22,8 +22,8 @@ import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { message } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
-import { notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
-import { delegadoForm, naturalezaLabel, rechazoForm, sedeForm } from './empleador.forms.js';
+import { errorTemplate, notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
+import { delegadoForm, naturalezaLabel, rechazoForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 import { titleOf } from '../catalog.js';
 
 export const ELEGIR_ROL = 'elegir-rol';
@@ -161,7 +161,7 @@ export class ActualizarDialog extends ComponentDialog {
     values['que'] = i === 0 ? 'sede' : 'delegado';
     if (i === 1) return step.beginDialog(delegadoForm.id);
     const current = await getEmployer(this.deps, String(values['citizenId']), String(values['nit']));
-    return step.beginDialog(sedeForm(this.deps.reference).id, { initial: current.ok ? { ...current.value.sede } : {} });
+    return step.beginDialog(SEDE_FORM_ID, { initial: current.ok ? { ...current.value.sede } : {} });
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -172,7 +172,7 @@ export class ActualizarDialog extends ComponentDialog {
       const check = await checkDelegate(this.deps, citizenId, data as unknown as DelegateData);
       if (!check.ok) {
         await step.context.sendActivity(
-          render(check.error.code === 'DELEGADO.ES_EL_RL' ? 'empleador/delegado-es-rl' : 'empleador/delegado-no-coincide'),
+          render(errorTemplate(check.error)),
         );
         return step.endDialog();
       }
