@@ -280,7 +280,8 @@ export class MainDialog extends ComponentDialog {
       await this.deps.session.delete(context);
       await context.sendActivity(render('cuenta/sesion-vencida'));
     } else if (check.state === 'active') {
-      await this.deps.session.set(context, touchSession(check.session, this.deps.clock.now()));
+      const touched = touchSession(check.session, this.deps.clock.now());
+      if (touched !== check.session) await this.deps.session.set(context, touched);
     }
   }
 

@@ -19,4 +19,8 @@ describe('session idle timeout', () => {
     expect(checkSession(touched, new Date(later.getTime() + 29 * 60_000)).state).toBe('active');
   });
   it('no session', () => expect(checkSession(undefined, start).state).toBe('none'));
+  it('activity is recorded at most once a minute', () => {
+    expect(touchSession(s, new Date(start.getTime() + 59_000))).toBe(s);
+    expect(touchSession(s, new Date(start.getTime() + 61_000)).ultimaActividad).toBe('2026-11-26T15:01:01.000Z');
+  });
 });

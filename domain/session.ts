@@ -29,6 +29,11 @@ export function openSession(citizenId: string, nombre: string, now: Date): Sessi
   return { citizenId, nombre, desde: at, ultimaActividad: at };
 }
 
+/** Activity is recorded at most once a minute, so a busy conversation does not rewrite its user state every turn. */
+export const TOUCH_EVERY_MS = 60_000;
+
+/** The session with this turn's activity; the same object when the last record is recent enough. */
 export function touchSession(session: Session, now: Date): Session {
+  if (now.getTime() - new Date(session.ultimaActividad).getTime() < TOUCH_EVERY_MS) return session;
   return { ...session, ultimaActividad: now.toISOString() };
 }
