@@ -601,6 +601,7 @@ describe('RUT review by the back office', () => {
 
   it('reviewing a NIT without the role', async () => {
     const s = setup();
+    await seedCitizen(s, 'CE', '654321', 'carlos@example.com');
     expect(await reviewRut(s.deps, ADMIN, '899999034', 'aprobado', undefined, actor)).toEqual(refused({ code: 'EMPLEADOR.NO_EXISTE' }));
   });
 

@@ -14,7 +14,8 @@ import type { ReferenceCompany, ReferenceRegistry } from './reference.js';
 import { displayName, normalizeNumero, sendAndRecord, type RegistroDeps } from './registro.js';
 import { err, ok, type Err, type Result } from './result.js';
 import { checkRutFile, checkRutIssueDate, type RutReason } from './rut.js';
-import { hasStaffRole, type StaffDirectory } from './staff.js';
+import { principalOf, may } from './permissions.js';
+import type { StaffDirectory } from './staff.js';
 import { fold, maskEmail, sameName } from './text.js';
 
 export { NATURALEZAS, type DelegateData, type EmployerRole, type Naturaleza, type Sede } from './employers.js';
@@ -99,10 +100,9 @@ export function matchesRut(company: ReferenceCompany, data: { razonSocial: strin
 
 // ---------------------------------------------------------------- helpers
 
-const isRepresentative = (company: ReferenceCompany, citizenId: string): boolean => {
-  const rl = company.representanteLegal;
-  return documentKey(rl.tipoDocumento, normalizeNumero(rl.numeroDocumento)) === citizenId;
-};
+/** The citizen id of a company's legal representative in the reference sources. */
+const referenceRlOf = (company: ReferenceCompany): string =>
+  documentKey(company.representanteLegal.tipoDocumento, normalizeNumero(company.representanteLegal.numeroDocumento));
 
 /** The 9-digit NIT of what a caller passes ("890900841", "890.900.841-9"); undefined when it is not one. */
 function nitOf(raw: string): string | undefined {
@@ -161,13 +161,14 @@ interface Represented {
 }
 
 /** The citizen is an active account and the RL of the NIT in the reference sources; the NIT has no role yet. */
-async function representative(tx: Tx, reference: ReferenceRegistry, citizenId: string, nitRaw: string): Promise<Result<Represented, EmpleadorError>> {
+async function representative(tx: Tx, deps: Pick<EmpleadorDeps, 'reference' | 'staff'>, citizenId: string, nitRaw: string): Promise<Result<Represented, EmpleadorError>> {
   const parsed = normalizeNit(nitRaw);
   if (!parsed.ok) return err(parsed.error.code === 'nit.dv' ? { code: 'EMPLEADOR.DV_INVALIDO' } : { code: 'EMPLEADOR.NO_ES_RL' });
+  const principal = await principalOf(tx, deps.staff, citizenId);
   const rl = await tx.collection('citizens').get(citizenId);
-  if (rl?.estado !== 'activo') return err({ code: 'PERMISO.DENEGADO' });
-  const company = await reference.findCompany(parsed.value.nit);
-  if (!company || !isRepresentative(company, citizenId)) return err({ code: 'EMPLEADOR.NO_ES_RL' });
+  if (!principal.activo || !rl) return err({ code: 'PERMISO.DENEGADO' });
+  const company = await deps.reference.findCompany(parsed.value.nit);
+  if (!company || !may(principal, 'empleador.registrar', { referenceRl: referenceRlOf(company) })) return err({ code: 'EMPLEADOR.NO_ES_RL' });
   const existing = await tx.collection('employers').get(company.nit);
   if (existing && existing.estado !== 'rechazado') return err({ code: 'EMPLEADOR.YA_REGISTRADO' });
   return ok(existing ? { company, rl, previous: existing } : { company, rl });
@@ -175,12 +176,12 @@ async function representative(tx: Tx, reference: ReferenceRegistry, citizenId: s
 
 /** Whether the person may register the employer role of that NIT (right after the NIT, in the chat). */
 export function checkRepresentative(
-  deps: Pick<EmpleadorDeps, 'store' | 'reference'>,
+  deps: Pick<EmpleadorDeps, 'store' | 'reference' | 'staff'>,
   citizenId: string,
   nit: string,
 ): Promise<Result<{ company: ReferenceCompany }, EmpleadorError>> {
   return deps.store.transaction(async (tx) => {
-    const r = await representative(tx, deps.reference, citizenId, nit);
+    const r = await representative(tx, deps, citizenId, nit);
     return r.ok ? ok({ company: r.value.company }) : r;
   });
 }
@@ -295,7 +296,7 @@ async function admitRegistration(
     else await audit(tx, deps.clock, deps.random, actor, 'empleador.registro_rechazado', undefined, detail);
     return err(error);
   };
-  const represented = await representative(tx, deps.reference, rlCitizenId, input.nit);
+  const represented = await representative(tx, deps, rlCitizenId, input.nit);
   if (!represented.ok) return refuse(represented.error);
 
   const needsReview = !matchesRut(represented.value.company, input);
@@ -420,10 +421,13 @@ export async function updateEmployer(
     const company = key ? await deps.reference.findCompany(key) : undefined;
     const role = key ? await tx.collection('employers').get(key) : undefined;
     const rl = await tx.collection('citizens').get(rlCitizenId);
-    if (!company || !isRepresentative(company, rlCitizenId) || rl?.estado !== 'activo' || (role && role.rl !== rlCitizenId)) {
-      return refuse({ code: 'PERMISO.DENEGADO' });
+    const principal = await principalOf(tx, deps.staff, rlCitizenId);
+    const referenceRl = company ? referenceRlOf(company) : undefined;
+    if (!rl || !role || role.estado === 'rechazado') {
+      // Only the company's legal representative learns that the role does not exist.
+      return refuse(rl && principal.activo && referenceRl === rlCitizenId ? { code: 'EMPLEADOR.NO_EXISTE' } : { code: 'PERMISO.DENEGADO' });
     }
-    if (!role || role.estado === 'rechazado') return refuse({ code: 'EMPLEADOR.NO_EXISTE' });
+    if (!may(principal, 'empleador.actualizar', { role, ...(referenceRl ? { referenceRl } : {}) })) return refuse({ code: 'PERMISO.DENEGADO' });
     const nowIso = deps.clock.now().toISOString();
 
     if (newSede) {
@@ -536,24 +540,29 @@ export async function getEmployer(
   nit: string,
 ): Promise<Result<EmployerRole, EmpleadorError>> {
   const key = nitOf(nit);
-  const role = key ? await deps.store.transaction((tx) => tx.collection('employers').get(key)) : undefined;
-  const staff = deps.staff.rolesOf(citizenId).length > 0;
+  const { role, principal } = await deps.store.transaction(async (tx) => ({
+    role: key ? await tx.collection('employers').get(key) : undefined,
+    principal: await principalOf(tx, deps.staff, citizenId),
+  }));
   if (!role) {
     // Only who could see the role learns that it does not exist.
     const company = key ? await deps.reference.findCompany(key) : undefined;
-    return err(staff || (company && isRepresentative(company, citizenId)) ? { code: 'EMPLEADOR.NO_EXISTE' } : { code: 'PERMISO.DENEGADO' });
+    const couldSee = principal.activo && (principal.staff.length > 0 || (company !== undefined && referenceRlOf(company) === citizenId));
+    return err(couldSee ? { code: 'EMPLEADOR.NO_EXISTE' } : { code: 'PERMISO.DENEGADO' });
   }
-  const allowed = staff || role.rl === citizenId || (role.delegado.estado === 'vinculado' && role.delegado.citizenId === citizenId);
-  return allowed ? ok(role) : err({ code: 'PERMISO.DENEGADO' });
+  return may(principal, 'empleador.ver', { role }) ? ok(role) : err({ code: 'PERMISO.DENEGADO' });
 }
 
 // ---------------------------------------------------------------- back office
 
 /** Roles waiting for the review of their RUT, oldest first (Administrador MinSalud only). */
 export async function pendingRutReviews(deps: Pick<EmpleadorDeps, 'store' | 'staff'>, staffCitizenId: string): Promise<Result<EmployerRole[], EmpleadorError>> {
-  if (!hasStaffRole(deps.staff, staffCitizenId, 'admin_minsalud')) return err({ code: 'PERMISO.DENEGADO' });
-  const roles = await deps.store.transaction((tx) => tx.collection('employers').list());
-  const pending = roles.filter((r) => r.estado === 'pendiente_revision');
+  const { principal, roles } = await deps.store.transaction(async (tx) => ({
+    principal: await principalOf(tx, deps.staff, staffCitizenId),
+    roles: await tx.collection('employers').list(),
+  }));
+  if (!may(principal, 'rut.revisar')) return err({ code: 'PERMISO.DENEGADO' });
+  const pending = roles.filter((r) => r.estado === 'pendiente_revision' && may(principal, 'rut.revisar', { role: r }));
   return ok(pending.sort((a, b) => (a.rut?.subidoEn ?? a.creadoEn).localeCompare(b.rut?.subidoEn ?? b.creadoEn)));
 }
 
@@ -576,14 +585,14 @@ export async function reviewRut(
       if (key) await note(tx, deps, actor, 'empleador.revision_rechazada', key, { motivo: error.code });
       return err(error);
     };
-    if (!hasStaffRole(deps.staff, staffCitizenId, 'admin_minsalud')) return refuse({ code: 'PERMISO.DENEGADO' });
+    const principal = await principalOf(tx, deps.staff, staffCitizenId);
+    if (!may(principal, 'rut.revisar')) return refuse({ code: 'PERMISO.DENEGADO' });
     if ((decision === 'rechazado' && reason.length < REVIEW_REASON_MIN) || reason.length > REVIEW_REASON_MAX) {
       return refuse({ code: 'REVISION.MOTIVO_REQUERIDO', min: REVIEW_REASON_MIN, max: REVIEW_REASON_MAX });
     }
     const role = key ? await tx.collection('employers').get(key) : undefined;
     if (!role) return refuse({ code: 'EMPLEADOR.NO_EXISTE' });
-    // Nobody reviews the RUT of a company they represent.
-    if (role.rl === staffCitizenId) return refuse({ code: 'PERMISO.DENEGADO' });
+    if (!may(principal, 'rut.revisar', { role })) return refuse({ code: 'PERMISO.DENEGADO' });
     if (role.estado !== 'pendiente_revision') return refuse({ code: 'REVISION.NO_PENDIENTE', estado: role.estado });
     const nowIso = deps.clock.now().toISOString();
     const reviewed: EmployerRole = {
@@ -617,9 +626,11 @@ export async function reviewRut(
 /** The attached RUT file, for an Administrador MinSalud or the role's RL. */
 export async function rutFile(deps: Pick<EmpleadorDeps, 'store' | 'staff' | 'blobs'>, citizenId: string, nit: string): Promise<Result<Uint8Array, EmpleadorError>> {
   const key = nitOf(nit);
-  const role = key ? await deps.store.transaction((tx) => tx.collection('employers').get(key)) : undefined;
-  const admin = hasStaffRole(deps.staff, citizenId, 'admin_minsalud');
-  if (!admin && role?.rl !== citizenId) return err({ code: 'PERMISO.DENEGADO' });
+  const { role, principal } = await deps.store.transaction(async (tx) => ({
+    role: key ? await tx.collection('employers').get(key) : undefined,
+    principal: await principalOf(tx, deps.staff, citizenId),
+  }));
+  if (!may(principal, 'rut.descargar', role ? { role } : {})) return err({ code: 'PERMISO.DENEGADO' });
   if (!role?.rut) return err({ code: 'EMPLEADOR.NO_EXISTE' });
   const bytes = await deps.blobs.get(role.rut.sha256);
   if (!bytes) throw new Error(`RUT file of ${nitSubject(role.nit)} is missing from the blob store`);

@@ -2,10 +2,28 @@
 
 export const SESSION_IDLE_MINUTES = 30;
 
-/** The role a person acts in after login (DESIGN §1: citizen, or employer for a company). */
+/**
+ * The role a person acts in after login (DESIGN §3 "Processes, roles and permissions"): citizen;
+ * employer of a company (as its RL or delegate); "Caja de compensación familiar" of a CCF (an
+ * authorized person); Administrador MinSalud; Mesa de ayuda.
+ */
 export type ActingRole =
   | { readonly tipo: 'ciudadano' }
-  | { readonly tipo: 'empleador'; readonly nit: string; readonly razonSocial: string; readonly como: 'rl' | 'delegado' };
+  | { readonly tipo: 'empleador'; readonly nit: string; readonly razonSocial: string; readonly como: 'rl' | 'delegado' }
+  | { readonly tipo: 'ccf'; readonly nit: string; readonly razonSocial: string }
+  | { readonly tipo: 'admin_minsalud' }
+  | { readonly tipo: 'mesa_ayuda' };
+
+export type RoleKind = ActingRole['tipo'];
+
+/** True when both name the same role (same kind and, for a company role, the same NIT). */
+export function sameRole(a: ActingRole, b: ActingRole): boolean {
+  if (a.tipo !== b.tipo) return false;
+  return !('nit' in a) || a.nit === (b as { nit: string }).nit;
+}
+
+/** The role a session acts in: citizen until the person chooses another. */
+export const actingRole = (session: Pick<Session, 'rol'>): ActingRole => session.rol ?? { tipo: 'ciudadano' };
 
 export interface Session {
   readonly citizenId: string;
