@@ -51,3 +51,39 @@ export function maskEmail(email: string): string {
 export function maskDocument(numero: string): string {
   return numero.length <= 3 ? '***' : `${'*'.repeat(Math.min(numero.length - 3, 7))}${numero.slice(-3)}`;
 }
+
+/** The words of a text for matching: folded, split on spaces and the dots/dashes/@ that fold() keeps. */
+export function words(text: string): string[] {
+  return fold(text)
+    .replace(/\b([a-z])\.(?=[a-z]\b)/g, '$1') // "D.C." → "dc", "S.A." → "sa"
+    .split(/[\s@.\-]+/)
+    .filter((w) => w.length > 0);
+}
+
+// Longest first, written as they read after soundAlike() (ción → sion).
+const SUFFIXES = [
+  'asiones', 'isiones', 'amientos', 'imientos', 'amiento', 'imiento', 'asion', 'ision', 'siones', 'sion', 'mente',
+  'aremos', 'ariamos', 'ando', 'iendo', 'ados', 'adas', 'idos', 'idas', 'arme', 'arse', 'arle', 'arlo', 'arla',
+  'erme', 'erse', 'irme', 'irse', 'aron', 'ieron', 'amos', 'emos', 'imos', 'ado', 'ada', 'ido', 'ida', 'aba',
+  'ar', 'er', 'ir', 'es', 'os', 'as', 'an', 'en', 'a', 'e', 'o', 's',
+];
+
+/** A folded word as it sounds in Colombian Spanish: z/ce/ci → s, v → b, ll → y, silent h. */
+function soundAlike(word: string): string {
+  return word
+    .replace(/z/g, 's')
+    .replace(/c(?=[ei])/g, 's')
+    .replace(/v/g, 'b')
+    .replace(/ll/g, 'y')
+    .replace(/(^|[^c])h/g, '$1');
+}
+
+/**
+ * A light stem of one folded word, so that forms of the same word meet: "autorizo", "autorice",
+ * "autorizar", "autorizados" → "autoris"; "registro", "registrarme" → "registr"; "claves" → "clav".
+ */
+export function stem(word: string): string {
+  const w = soundAlike(word);
+  for (const s of SUFFIXES) if (w.endsWith(s) && w.length - s.length >= 4) return w.slice(0, -s.length);
+  return w;
+}

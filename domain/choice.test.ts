@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+import { matchChoice, MAX_CHOICE_ANSWER, type ChoiceMatch } from './choice.js';
+
+const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
+const PLACES = ['Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)', 'Bogotá, D.C.', 'Ninguna de las anteriores'];
+const EMPLOYERS = ['Almacenes Éxito S.A.', 'Bancolombia S.A.', 'Grupo Nutresa S.A.', 'Ecopetrol S.A.', 'Ninguna de las anteriores'];
+const ROLES = ['Ciudadano', 'Empleador persona jurídica — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA'];
+const TWO_CCF = [
+  'Ciudadano',
+  'Empleador persona jurídica — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA',
+  'Empleador persona jurídica — CAJA DE COMPENSACIÓN FAMILIAR COMPENSAR',
+];
+const MENU = ['Registrarme', 'Ingresar', '¿Qué está buscando?', 'Ayuda'];
+const YES_NO = ['Sí', 'No'];
+const REVIEW = ['Confirmar', 'Corregir'];
+const WHAT = ['Sede principal', 'Delegado'];
+const SEXO = ['Femenino', 'Masculino', 'No binario'];
+const RUT = ['Aprobar', 'Rechazar'];
+
+/** The expected reading: the label picked, `['?', ...labels]` for ambiguous, or `null` for none. */
+type Expected = string | ['?', ...string[]] | null;
+
+function reading(m: ChoiceMatch, labels: readonly string[]): Expected {
+  if (m.kind === 'match') return labels[m.index] as string;
+  if (m.kind === 'ambiguous') return ['?', ...m.indices.map((i) => labels[i] as string)];
+  return null;
+}
+
+const cases: [string, readonly string[], Expected][] = [
+  // identity questions: EPS
+  ['2', EPS, 'Sanitas'],
+  ['2.', EPS, 'Sanitas'],
+  ['la 2', EPS, 'Sanitas'],
+  ['opción 2', EPS, 'Sanitas'],
+  ['#2', EPS, 'Sanitas'],
+  ['(5)', EPS, 'Ninguna de las anteriores'],
+  ['la segunda', EPS, 'Sanitas'],
+  ['la última opción', EPS, 'Ninguna de las anteriores'],
+  ['ninguna', EPS, 'Ninguna de las anteriores'],
+  ['NINGUNA DE LAS ANTERIORES', EPS, 'Ninguna de las anteriores'],
+  ['ninguna de esas', EPS, 'Ninguna de las anteriores'],
+  ['ningna', EPS, 'Ninguna de las anteriores'],
+  ['ninguno', EPS, 'Ninguna de las anteriores'],
+  ['sura', EPS, 'EPS Sura'],
+  ['la de sura', EPS, 'EPS Sura'],
+  ['eps sura', EPS, 'EPS Sura'],
+  ['sanitaz', EPS, 'Sanitas'],
+  ['san', EPS, 'Sanitas'],
+  ['nueva', EPS, 'Nueva EPS'],
+  ['Nueva EPS', EPS, 'Nueva EPS'],
+  ['compensar', EPS, 'Compensar'],
+  ['eps', EPS, ['?', 'EPS Sura', 'Nueva EPS']],
+  ['2. Sanitas', EPS, 'Sanitas'],
+  ['6', EPS, null],
+  ['0', EPS, null],
+  ['-1', EPS, 'EPS Sura'], // "-1" reads as 1: the dash is punctuation
+  ['coomeva', EPS, null],
+  ['sura sanitas', EPS, null],
+  // identity questions: places and employers
+  ['envigado', PLACES, 'Envigado (Antioquia)'],
+  ['Envigado (Antioquia)', PLACES, 'Envigado (Antioquia)'],
+  ['envigado antioquia', PLACES, 'Envigado (Antioquia)'],
+  ['envigao', PLACES, 'Envigado (Antioquia)'],
+  ['medellin', PLACES, 'Medellín (Antioquia)'],
+  ['MEDELLÍN', PLACES, 'Medellín (Antioquia)'],
+  ['medelin', PLACES, 'Medellín (Antioquia)'],
+  ['bello', PLACES, 'Bello (Antioquia)'],
+  ['bogota dc', PLACES, 'Bogotá, D.C.'],
+  ['antioquia', PLACES, ['?', 'Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)']],
+  ['ant', PLACES, ['?', 'Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)', 'Ninguna de las anteriores']], // and "anteriores"
+  ['en', PLACES, null], // a two-letter prefix is too short
+  ['exito', EMPLOYERS, 'Almacenes Éxito S.A.'],
+  ['bancolombia', EMPLOYERS, 'Bancolombia S.A.'],
+  ['nutresa', EMPLOYERS, 'Grupo Nutresa S.A.'],
+  ['sa', EMPLOYERS, ['?', ...EMPLOYERS.slice(0, 4)]],
+  ['exito sa', EMPLOYERS, 'Almacenes Éxito S.A.'],
+  // the role to act in
+  ['empleador', ROLES, ROLES[1]!],
+  ['ciudadano', ROLES, 'Ciudadano'],
+  ['ciudadana', ROLES, 'Ciudadano'],
+  ['comfama', ROLES, ROLES[1]!],
+  ['persona juridica', ROLES, ROLES[1]!],
+  ['empleador comfama', ROLES, ROLES[1]!],
+  ['caja', TWO_CCF, ['?', TWO_CCF[1]!, TWO_CCF[2]!]],
+  ['empleador', TWO_CCF, ['?', TWO_CCF[1]!, TWO_CCF[2]!]],
+  ['compensar', TWO_CCF, TWO_CCF[2]!],
+  ['caja antioquia', TWO_CCF, TWO_CCF[1]!],
+  // menus and short lists
+  ['registrarme', MENU, 'Registrarme'],
+  ['registro', MENU, 'Registrarme'],
+  ['registrar', MENU, 'Registrarme'],
+  ['ingresar', MENU, 'Ingresar'],
+  ['ingreso', MENU, 'Ingresar'],
+  ['que esta buscando', MENU, '¿Qué está buscando?'],
+  ['buscar', MENU, '¿Qué está buscando?'],
+  ['ayuda', MENU, 'Ayuda'],
+  ['AYUDA!', MENU, 'Ayuda'],
+  ['sí', YES_NO, 'Sí'],
+  ['SI', YES_NO, 'Sí'],
+  ['no', YES_NO, 'No'],
+  ['confirmar', REVIEW, 'Confirmar'],
+  ['corr', REVIEW, 'Corregir'],
+  ['co', REVIEW, null],
+  ['sede', WHAT, 'Sede principal'],
+  ['el delegado', WHAT, 'Delegado'],
+  ['no binario', SEXO, 'No binario'],
+  ['femenino', SEXO, 'Femenino'],
+  ['aprobar', RUT, 'Aprobar'],
+  ['rechazo', RUT, 'Rechazar'],
+  // bad input
+  ['', EPS, null],
+  ['   ', EPS, null],
+  ['¿?', EPS, null],
+  ['🙂🚀', EPS, null],
+  ["1'; DROP TABLE citizens; --", EPS, null],
+  ['<img src=x onerror=alert(1)>', EPS, null],
+  ['<b>x</b>', EPS, null],
+  ['la', EPS, null],
+  ['sura '.repeat(50), EPS, null],
+];
+
+describe('matchChoice: the number, the label, or a unique word or prefix of it', () => {
+  it.each(cases)('%j among %j → %j', (answer, labels, expected) => {
+    expect(reading(matchChoice(answer, labels), labels)).toEqual(expected);
+  });
+
+  it('says why nothing was picked', () => {
+    expect(matchChoice('', EPS)).toEqual({ kind: 'none', reason: 'empty' });
+    expect(matchChoice('9', EPS)).toEqual({ kind: 'none', reason: 'out-of-range' });
+    expect(matchChoice('x'.repeat(MAX_CHOICE_ANSWER + 1), EPS)).toEqual({ kind: 'none', reason: 'too-long' });
+    expect(matchChoice('coomeva', EPS)).toEqual({ kind: 'none', reason: 'unknown' });
+  });
+
+  it('says how the option was picked', () => {
+    expect(matchChoice('3', EPS)).toEqual({ kind: 'match', index: 2, by: 'number' });
+    expect(matchChoice('nueva eps', EPS)).toEqual({ kind: 'match', index: 2, by: 'label' });
+    expect(matchChoice('nueva', EPS)).toEqual({ kind: 'match', index: 2, by: 'words' });
+  });
+
+  it('an option whose own word is an ordinal is read as that word', () => {
+    const labels = ['Primera vez', 'Segunda vez'];
+    expect(reading(matchChoice('segunda', labels), labels)).toBe('Segunda vez');
+  });
+});
