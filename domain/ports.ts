@@ -41,6 +41,20 @@ export interface AuditEvent extends Entity {
 }
 
 /**
+ * A form's answers saved to be resumed later (domain/drafts.ts), one per owner and form. Declared
+ * here, like AuditEvent, because the use-case module imports this file. Never holds secrets.
+ */
+export interface Draft extends Entity {
+  readonly owner: string; // the citizen id of the person
+  readonly formId: string;
+  readonly values: Readonly<Record<string, DraftValue>>;
+  /** Keys in the order they were answered. */
+  readonly history: readonly string[];
+  readonly savedAt: string; // ISO-8601
+}
+export type DraftValue = string | number | boolean | null;
+
+/**
  * The collections the domain stores, by name. Each later process adds its aggregates here;
  * `unique` lists the fields whose values may appear at most once in the collection.
  */
@@ -51,6 +65,8 @@ export interface Collections {
   identityChecks: IdentityCheck;
   /** Employer roles ("Rol empleador persona jurídica"), by NIT. */
   employers: EmployerRole;
+  /** Form answers saved to be resumed later, by owner and form. */
+  drafts: Draft;
 }
 export type CollectionName = keyof Collections;
 
@@ -60,6 +76,7 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   accountTokens: [],
   identityChecks: [],
   employers: [],
+  drafts: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */

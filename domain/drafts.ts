@@ -1,0 +1,74 @@
+/**
+ * Drafts: a form's answers saved after each accepted answer, so the same person can resume the form
+ * later, in this or another conversation. One draft per owner (citizen id) and form; never secrets.
+ */
+import type { Clock, Draft, DraftValue, Store } from './ports.js';
+
+export type { Draft, DraftValue };
+
+export interface DraftDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+}
+
+/** A draft older than this is not resumed; it is removed when found. */
+export const DRAFT_KEEP_DAYS = 30;
+const DAY = 24 * 3600_000;
+
+export const draftId = (owner: string, formId: string): string => `${formId}|${owner}`;
+
+const isPlain = (v: unknown): v is DraftValue =>
+  v === null || typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/** The answers a draft may keep: plain values only, so a sealed secret (an object) never enters one. */
+export function draftable(values: Readonly<Record<string, unknown>>): Record<string, DraftValue> {
+  const out: Record<string, DraftValue> = {};
+  for (const [k, v] of Object.entries(values)) if (isPlain(v)) out[k] = v;
+  return out;
+}
+
+export interface DraftInput {
+  readonly owner: string;
+  readonly formId: string;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly history: readonly string[];
+}
+
+/** Saves (replaces) the person's draft of a form; with no answers left, removes it instead. */
+export async function saveDraft(deps: DraftDeps, input: DraftInput): Promise<Draft | undefined> {
+  const values = draftable(input.values);
+  const id = draftId(input.owner, input.formId);
+  if (Object.keys(values).length === 0) {
+    await deps.store.transaction((tx) => tx.collection('drafts').delete(id));
+    return undefined;
+  }
+  const draft: Draft = {
+    id,
+    owner: input.owner,
+    formId: input.formId,
+    values,
+    history: input.history.filter((k) => k in values),
+    savedAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.transaction((tx) => tx.collection('drafts').put(draft));
+  return draft;
+}
+
+/** The person's draft of a form, if there is one recent enough to resume. */
+export async function loadDraft(deps: DraftDeps, owner: string, formId: string): Promise<Draft | undefined> {
+  const id = draftId(owner, formId);
+  return deps.store.transaction(async (tx) => {
+    const draft = await tx.collection('drafts').get(id);
+    if (!draft) return undefined;
+    if (deps.clock.now().getTime() - new Date(draft.savedAt).getTime() > DRAFT_KEEP_DAYS * DAY) {
+      await tx.collection('drafts').delete(id);
+      return undefined;
+    }
+    return draft;
+  });
+}
+
+/** Removes the person's draft of a form (the form was finished, or they start over). */
+export function discardDraft(deps: DraftDeps, owner: string, formId: string): Promise<boolean> {
+  return deps.store.transaction((tx) => tx.collection('drafts').delete(draftId(owner, formId)));
+}
