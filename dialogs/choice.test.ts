@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { fold } from '../domain/text.js';
+import { choiceActivity, choiceCard, numberedList, readChoice, reaskActivity } from './choice.js';
+
+const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
+const TWO_CCF = ['Ciudadano', 'Empleador persona jurídica — COMFAMA', 'Empleador persona jurídica — COMPENSAR'];
+
+type Hero = { buttons: { type: string; title: string; value: string }[]; fallbackText: string };
+const hero = (a: ReturnType<typeof choiceActivity>) => a.attachments?.[0]?.content as Hero;
+
+describe('choice rendering: imBack buttons whose value is the label, numbered text fallback', () => {
+  it('one button per option, tapping sends the label', () => {
+    const card = choiceCard(EPS).content as Hero;
+    expect(card.buttons.map((b) => [b.type, b.title, b.value])).toEqual(EPS.map((l) => ['imBack', l, l]));
+    expect(card.fallbackText).toBe('1. EPS Sura\n2. Sanitas\n3. Nueva EPS\n4. Compensar\n5. Ninguna de las anteriores');
+  });
+  it('numbered: the message text lists the options with their numbers', () => {
+    const a = choiceActivity('¿Cuál?', EPS, { numbered: true });
+    expect(a.text).toMatch(/^¿Cuál\?\n\n1\. EPS Sura\n2\. Sanitas/);
+    expect(choiceActivity('¿Cuál?', EPS).text).toBe('¿Cuál?');
+  });
+  it('a subset keeps the numbers of the whole list', () => {
+    expect(numberedList(EPS, [0, 2])).toBe('1. EPS Sura\n3. Nueva EPS');
+    expect(hero(choiceActivity('x', EPS, { show: [0, 2] })).buttons.map((b) => b.title)).toEqual(['EPS Sura', 'Nueva EPS']);
+  });
+});
+
+describe('readChoice: the index, or a Spanish re-ask', () => {
+  it.each([
+    ['2', 1], ['Sanitas', 1], ['ninguna', 4], ['la de sura', 0], ['NUEVA EPS', 2],
+  ])('%j → %i', (answer, index) => {
+    expect(readChoice(answer, EPS)).toEqual({ ok: true, value: index });
+  });
+
+  it('a number out of range says there is no such option and lists them with numbers', () => {
+    const r = readChoice('9', EPS);
+    if (r.ok) throw new Error('expected a re-ask');
+    expect(fold(r.error)).toContain('no hay una opcion 9');
+    expect(fold(r.error)).toContain('del 1 al 5');
+    expect(r.error).toContain('5. Ninguna de las anteriores');
+    expect(r.show).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('an ambiguous word names the options it fits, with their numbers', () => {
+    const r = readChoice('empleador', TWO_CCF);
+    if (r.ok) throw new Error('expected a re-ask');
+    expect(r.show).toEqual([1, 2]);
+    expect(r.error).toContain('2. Empleador persona jurídica — COMFAMA');
+    expect(r.error).toContain('3. Empleador persona jurídica — COMPENSAR');
+    expect(r.error).not.toContain('1. Ciudadano');
+  });
+
+  it('the echoed answer cannot inject Markdown', () => {
+    const r = readChoice('**eps**', EPS);
+    if (r.ok) throw new Error('expected a re-ask');
+    expect(r.error).toContain('\\*\\*eps\\*\\*');
+  });
+
+  it.each([undefined, 3, { a: 1 }, '', '🙂'])('%j is not an answer', (answer) => {
+    const r = readChoice(answer, EPS);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(fold(r.error)).toContain('elija una de las opciones');
+  });
+
+  it('the re-ask repeats the question with the buttons of the options shown', () => {
+    const r = readChoice('eps', EPS);
+    if (r.ok) throw new Error('expected a re-ask');
+    const a = reaskActivity('Pregunta 1 de 4: ¿En cuál EPS?', r, EPS);
+    expect(a.text).toMatch(/^Pregunta 1 de 4/);
+    expect(a.text).toContain('1. EPS Sura');
+    expect(hero(a).buttons.map((b) => b.value)).toEqual(['EPS Sura', 'Nueva EPS']);
+  });
+});
