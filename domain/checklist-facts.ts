@@ -1,0 +1,88 @@
+/**
+ * Reads the facts of the activation checklist (domain/checklist.ts) from storage and the reference
+ * sources. Each later process adds its facts here (autorizados, rol CCF, services, terms).
+ */
+import type { ChecklistFacts, CompanyFacts, PersonFacts, PersonName, RoleFacts } from './checklist.js';
+import type { EmployerRole } from './employers.js';
+import { formatNit } from './nit.js';
+import type { Store, Tx } from './ports.js';
+import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry } from './reference.js';
+
+export interface ChecklistDeps {
+  store: Store;
+  reference: ReferenceRegistry;
+}
+
+/** "CC:70123456" → its parts; undefined for an id that is not a documentKey. */
+function documentOf(citizenId: string): { tipo: DocumentType; numero: string } | undefined {
+  const [tipo = '', numero = ''] = citizenId.split(':');
+  return (DOCUMENT_TYPES as readonly string[]).includes(tipo) && numero ? { tipo: tipo as DocumentType, numero } : undefined;
+}
+
+async function personFacts(tx: Tx, reference: ReferenceRegistry, citizenId: string, named?: PersonName): Promise<PersonFacts> {
+  const citizen = await tx.collection('citizens').get(citizenId);
+  const check = await tx.collection('identityChecks').get(citizenId);
+  const doc = documentOf(citizenId);
+  const ref = doc ? await reference.findPerson(doc.tipo, doc.numero) : undefined;
+  const name = citizen ?? named ?? ref;
+  const sexo = citizen?.sexo ?? ref?.sexo;
+  return {
+    citizenId,
+    ...(name ? { nombre: { primerNombre: name.primerNombre, segundoNombre: name.segundoNombre ?? '', primerApellido: name.primerApellido } } : {}),
+    ...(sexo ? { sexo } : {}),
+    ...(citizen ? { cuenta: { estado: citizen.estado, creadoEn: citizen.creadoEn, ...(citizen.activadoEn ? { activadoEn: citizen.activadoEn } : {}) } } : {}),
+    ...(check?.bloqueadoHasta ? { bloqueadoHasta: check.bloqueadoHasta } : {}),
+  };
+}
+
+/** Audit actions that (re)designate a delegate: the latest one dates the current invitation. */
+const DESIGNATIONS = new Set(['empleador.delegado_designado', 'empleador.delegado_reemplazado']);
+
+async function roleFacts(tx: Tx, reference: ReferenceRegistry, role: EmployerRole): Promise<RoleFacts> {
+  const events = await tx.collection('audit').findBy('subject', `NIT ${formatNit(role.nit)}`);
+  const designadoEn = events.filter((e) => DESIGNATIONS.has(e.action)).map((e) => e.at).sort().at(-1) ?? role.creadoEn;
+  const r = role.revision;
+  return {
+    estado: role.estado,
+    registradoEn: role.creadoEn,
+    ...(role.rut ? { rutSubidoEn: role.rut.subidoEn } : {}),
+    ...(r ? { revision: { decision: r.decision, en: r.en, ...(r.motivo ? { motivo: r.motivo } : {}) } } : {}),
+    rl: await personFacts(tx, reference, role.rl),
+    delegado: { ...(await personFacts(tx, reference, role.delegado.citizenId, role.delegado)), estado: role.delegado.estado, designadoEn },
+  };
+}
+
+/**
+ * The facts of a person's checklist, read in one transaction: their account, every employer role they
+ * are RL or (linked or invited) delegate of, and the CCFs they represent in the reference sources.
+ * Add `actuaComo` from the session before calling `checklist`.
+ */
+export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string): Promise<ChecklistFacts> {
+  const { store, reference } = deps;
+  const doc = documentOf(citizenId);
+  return store.transaction(async (tx) => {
+    const persona = await personFacts(tx, reference, citizenId);
+    const roles = (await tx.collection('employers').list()).filter(
+      (r) => r.rl === citizenId || (r.delegado.citizenId === citizenId && r.estado !== 'rechazado'),
+    );
+    const empresas: CompanyFacts[] = [];
+    for (const role of roles) {
+      const company = await reference.findCompany(role.nit);
+      const { nit, dv, razonSocial } = role;
+      empresas.push({ nit, dv, razonSocial, ...(company?.sigla ? { sigla: company.sigla } : {}), esCcf: company?.codigoPila !== undefined, rol: await roleFacts(tx, reference, role) });
+    }
+    // CCFs whose RL in the reference sources is this person and that have no role they could see yet.
+    for (const c of doc ? await reference.companiesRepresentedBy(doc.tipo, doc.numero) : []) {
+      const existing = await tx.collection('employers').get(c.nit);
+      if (!c.codigoPila || (existing && (existing.rl === citizenId || existing.estado !== 'rechazado'))) continue;
+      empresas.push({ nit: c.nit, dv: c.dv, razonSocial: c.razonSocial, ...(c.sigla ? { sigla: c.sigla } : {}), esCcf: true, rlReferencia: persona });
+    }
+    const ref = doc ? await reference.findPerson(doc.tipo, doc.numero) : undefined;
+    let cajaActual: ChecklistFacts['cajaActual'];
+    for (const e of ref?.historia.empleadores ?? []) {
+      const c = e.hasta ? undefined : await reference.findCompany(e.nit);
+      if (c?.codigoPila && !cajaActual) cajaActual = { nit: c.nit, razonSocial: c.razonSocial };
+    }
+    return { persona, empresas, ...(cajaActual ? { cajaActual } : {}) };
+  });
+}

@@ -1,0 +1,315 @@
+/**
+ * "¿En qué voy?": the activation checklist (DESIGN §1, §3). `checklist` is a pure function over
+ * stored facts: for each CCF of the person, the five steps (done / pending / in review / blocked),
+ * who acted or must act, and the one next action. domain/checklist-facts.ts reads the facts; each
+ * later process (autorizados, back office, web services) fills its optional facts in CompanyFacts.
+ */
+import type { Citizen } from './citizens.js';
+import type { EmployerRole } from './employers.js';
+import type { Sex } from './reference.js';
+import type { ActingRole } from './session.js';
+
+// ---------------------------------------------------------------- facts (input)
+
+export interface PersonName {
+  readonly primerNombre: string;
+  readonly segundoNombre?: string;
+  readonly primerApellido: string;
+}
+
+/** A person of the chain: their account (if any) and an identity block (if any). */
+export interface PersonFacts {
+  /** documentKey ("CC:70123456"). */
+  readonly citizenId: string;
+  /** From the account, the employer role or the reference sources. */
+  readonly nombre?: PersonName;
+  readonly sexo?: Sex;
+  readonly cuenta?: { readonly estado: Citizen['estado']; readonly creadoEn: string; readonly activadoEn?: string };
+  /** Failed identity checks blocked the document until then (ISO). */
+  readonly bloqueadoHasta?: string;
+}
+
+/** The registered employer role (step 2) and its delegate. */
+export interface RoleFacts {
+  readonly estado: EmployerRole['estado'];
+  readonly registradoEn: string;
+  readonly rutSubidoEn?: string;
+  readonly revision?: { readonly decision: 'aprobado' | 'rechazado'; readonly en: string; readonly motivo?: string };
+  readonly rl: PersonFacts;
+  readonly delegado: PersonFacts & { readonly estado: 'vinculado' | 'invitado'; readonly designadoEn: string };
+}
+
+/** A person authorized with rol CAJA DE SUBSIDIO FAMILIAR, perfil "Autorizado para administrar servicios web externos". */
+export interface AutorizadoFacts extends PersonFacts {
+  /** 'invitado': authorized, invited to register. */
+  readonly estado: 'activo' | 'invitado' | 'revocado';
+  readonly desde: string;
+}
+
+export interface CompanyFacts {
+  readonly nit: string;
+  readonly dv: string;
+  readonly razonSocial: string;
+  readonly sigla?: string;
+  /** The company has a PILA code (one of the 43 CCFs in the reference sources). */
+  readonly esCcf: boolean;
+  /** The legal representative in the reference sources: who must register the role while there is none. */
+  readonly rlReferencia?: PersonFacts;
+  readonly rol?: RoleFacts;
+  // Later processes fill these; absent means "not done yet".
+  /** Step 3 (Administrar autorizados). */
+  readonly autorizados?: readonly AutorizadoFacts[];
+  /** Step 4: the Ministry's activation of rol "Caja de Compensación Familiar" (or its deactivation). */
+  readonly rolCcf?: { readonly activo: boolean; readonly en: string };
+  readonly serviciosAsignados?: number;
+  /** Step 5: the terms of use, accepted or declined by the authorized person. */
+  readonly terminos?: { readonly estado: 'aceptados' | 'rechazados'; readonly en: string };
+}
+
+export interface ChecklistFacts {
+  readonly persona: PersonFacts;
+  /** Companies the person is RL (registered, or in the reference sources for a CCF) or delegate of. */
+  readonly empresas: readonly CompanyFacts[];
+  /** The CCF the person works for now, per the reference sources (who to wait for when they have no role). */
+  readonly cajaActual?: { readonly nit: string; readonly razonSocial: string };
+  /** The role the person acts in, in the chat (the caller adds it from the session). */
+  readonly actuaComo?: ActingRole;
+}
+
+// ---------------------------------------------------------------- checklist (output)
+
+export type StepStatus = 'hecho' | 'pendiente' | 'en_revision' | 'bloqueado';
+export type Paso = 1 | 2 | 3 | 4 | 5;
+export type PersonRole = 'rl' | 'delegado' | 'autorizado' | 'ciudadano';
+
+/** Who did a step or must act; `usted` marks the person the checklist is for. */
+export type Who =
+  | { readonly tipo: 'persona'; readonly rol: PersonRole; readonly nombre?: string; readonly sexo?: Sex; readonly usted: boolean }
+  | { readonly tipo: 'ministerio' };
+
+/** Why a step (or a person's registration) is where it is: the renderer has one sentence per code. */
+export type Situacion =
+  | 'registrado' | 'pendiente_activacion' | 'invitado' | 'sin_registro' | 'bloqueado' | 'por_designar' | 'por_autorizar'
+  | 'rol_registrado' | 'rol_sin_registrar' | 'rut_en_revision' | 'rut_rechazado'
+  | 'autorizado' | 'sin_autorizados' | 'autorizados_revocados'
+  | 'rol_ccf_activo' | 'rol_ccf_sin_activar' | 'sin_servicios' | 'rol_ccf_desactivado'
+  | 'terminos_aceptados' | 'servicios_por_administrar' | 'terminos_rechazados';
+
+/** One person's "Registro ciudadano"; `fecha` is when it happened or since when it waits, `hasta` ends a block. */
+export interface Registration {
+  readonly quien: Who;
+  readonly estado: StepStatus;
+  readonly situacion: Situacion;
+  readonly fecha?: string;
+  readonly hasta?: string;
+}
+
+export interface ChecklistStep {
+  readonly paso: Paso;
+  readonly estado: StepStatus;
+  readonly situacion: Situacion;
+  /** Who did it ('hecho') or must act (otherwise). */
+  readonly quien: readonly Who[];
+  readonly fecha?: string;
+  /** The Ministry's reason for a rejected RUT. */
+  readonly motivo?: string;
+  readonly servicios?: number;
+  /** The first earlier step not done yet. */
+  readonly espera?: Paso;
+  /** Step 1: each person's registration (RL, delegate, authorized persons). */
+  readonly personas?: readonly Registration[];
+}
+
+export type Accion =
+  | 'registrarse' | 'activar_cuenta' | 'esperar_bloqueo'
+  | 'registrar_rol' | 'revisar_rut' | 'registrar_rol_de_nuevo'
+  | 'autorizar' | 'activar_rol_ccf' | 'asignar_servicios' | 'reactivar_rol_ccf'
+  | 'aceptar_terminos' | 'administrar_servicios'
+  | 'esperar_caja' | 'solo_ccf';
+
+/** The one next thing to do, and who must do it. */
+export interface NextAction {
+  readonly accion: Accion;
+  readonly paso: Paso;
+  readonly quien: readonly Who[];
+  readonly fecha?: string;
+  readonly motivo?: string;
+  /** The company it is about (for 'esperar_caja', the person's CCF when known). */
+  readonly razonSocial?: string;
+}
+
+export interface CcfChecklist {
+  readonly nit: string;
+  readonly dv: string;
+  readonly razonSocial: string;
+  readonly sigla?: string;
+  /** How the person takes part in this CCF's chain. */
+  readonly como: readonly PersonRole[];
+  readonly pasos: readonly [ChecklistStep, ChecklistStep, ChecklistStep, ChecklistStep, ChecklistStep];
+  readonly siguiente: NextAction;
+}
+
+export interface Checklist {
+  readonly generadoEn: string;
+  readonly persona: Who & { readonly tipo: 'persona' };
+  /** The person's own "Registro ciudadano". */
+  readonly registro: Registration;
+  readonly actuaComo?: ActingRole;
+  readonly cajas: readonly CcfChecklist[];
+  /** Employer roles of companies that are not CCFs (the web-services chain does not apply). */
+  readonly otrasEmpresas: readonly { nit: string; dv: string; razonSocial: string; como: 'rl' | 'delegado'; estado: EmployerRole['estado'] }[];
+  readonly siguiente: NextAction;
+}
+
+// ---------------------------------------------------------------- the pure function
+
+const fullName = (n: PersonName | undefined): string | undefined =>
+  n ? [n.primerNombre, n.segundoNombre, n.primerApellido].filter(Boolean).join(' ') : undefined;
+
+const who = (p: PersonFacts | undefined, rol: PersonRole, selfId: string): Who & { tipo: 'persona' } => ({
+  tipo: 'persona',
+  rol,
+  ...(p?.nombre ? { nombre: fullName(p.nombre) } : {}),
+  ...(p?.sexo ? { sexo: p.sexo } : {}),
+  usted: p?.citizenId === selfId,
+});
+
+/** A person's registration; `invitadoEn` when someone designated them before they registered. */
+function registration(p: PersonFacts, rol: PersonRole, selfId: string, now: Date, invitadoEn?: string): Registration {
+  const quien = who(p, rol, selfId);
+  if (p.cuenta?.estado === 'activo') return { quien, estado: 'hecho', situacion: 'registrado', fecha: p.cuenta.activadoEn ?? p.cuenta.creadoEn };
+  if (p.bloqueadoHasta && new Date(p.bloqueadoHasta) > now) return { quien, estado: 'bloqueado', situacion: 'bloqueado', hasta: p.bloqueadoHasta };
+  if (p.cuenta) return { quien, estado: 'pendiente', situacion: 'pendiente_activacion', fecha: p.cuenta.creadoEn };
+  return invitadoEn ? { quien, estado: 'pendiente', situacion: 'invitado', fecha: invitadoEn } : { quien, estado: 'pendiente', situacion: 'sin_registro' };
+}
+
+const REGISTRATION_ACTION: Partial<Record<Situacion, Accion>> = {
+  sin_registro: 'registrarse', invitado: 'registrarse', pendiente_activacion: 'activar_cuenta', bloqueado: 'esperar_bloqueo',
+};
+const STEP_ACTION: Partial<Record<Situacion, Accion>> = {
+  rol_sin_registrar: 'registrar_rol', rut_en_revision: 'revisar_rut', rut_rechazado: 'registrar_rol_de_nuevo',
+  sin_autorizados: 'autorizar', autorizados_revocados: 'autorizar',
+  rol_ccf_sin_activar: 'activar_rol_ccf', sin_servicios: 'asignar_servicios', rol_ccf_desactivado: 'reactivar_rol_ccf',
+  servicios_por_administrar: 'aceptar_terminos', terminos_rechazados: 'aceptar_terminos', terminos_aceptados: 'administrar_servicios',
+};
+
+const registrationAction = (r: Registration): NextAction => ({
+  accion: REGISTRATION_ACTION[r.situacion] ?? 'registrarse', paso: 1, quien: [r.quien], ...(r.hasta ? { fecha: r.hasta } : {}),
+});
+const stepAction = (s: ChecklistStep): NextAction => ({
+  accion: STEP_ACTION[s.situacion] ?? 'administrar_servicios', paso: s.paso, quien: s.quien,
+  ...(s.motivo ? { motivo: s.motivo } : {}), ...(s.estado === 'bloqueado' && s.fecha ? { fecha: s.fecha } : {}),
+});
+
+const latest = (dates: (string | undefined)[]): string | undefined => dates.filter(Boolean).sort().at(-1);
+
+type StepBody = Omit<ChecklistStep, 'paso' | 'espera'>;
+
+function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
+  const rol = c.rol;
+  const rlFacts = rol?.rl ?? c.rlReferencia;
+  const rlWho = who(rlFacts, 'rl', selfId);
+  const delWho = rol ? who(rol.delegado, 'delegado', selfId) : undefined;
+  const current = (c.autorizados ?? []).filter((a) => a.estado !== 'revocado');
+  const autWho = current.length ? current.map((a) => who(a, 'autorizado', selfId)) : [who(undefined, 'autorizado', selfId)];
+
+  // Step 1: everyone's "Registro ciudadano".
+  const rlReg: Registration = rlFacts ? registration(rlFacts, 'rl', selfId, now) : { quien: rlWho, estado: 'pendiente', situacion: 'sin_registro' };
+  const delReg: Registration = rol
+    ? registration(rol.delegado, 'delegado', selfId, now, rol.delegado.estado === 'invitado' ? rol.delegado.designadoEn : undefined)
+    : { quien: who(undefined, 'delegado', selfId), estado: 'pendiente', situacion: 'por_designar' };
+  const autRegs: Registration[] = current.length
+    ? current.map((a) => registration(a, 'autorizado', selfId, now, a.estado === 'invitado' ? a.desde : undefined))
+    : [{ quien: autWho[0]!, estado: 'pendiente', situacion: 'por_autorizar' }];
+  const personas = [rlReg, delReg, ...autRegs];
+  const waiting = personas.find((r) => r.estado !== 'hecho');
+  const step1: StepBody = {
+    estado: !waiting ? 'hecho' : personas.some((r) => r.estado === 'bloqueado') ? 'bloqueado' : 'pendiente',
+    situacion: waiting?.situacion ?? 'registrado',
+    quien: personas.map((r) => r.quien),
+    ...(!waiting ? { fecha: latest(personas.map((r) => r.fecha)) } : {}),
+    personas,
+  };
+
+  // Step 2: the employer role.
+  const step2: StepBody = !rol
+    ? { estado: 'pendiente', situacion: 'rol_sin_registrar', quien: [rlWho] }
+    : rol.estado === 'activo'
+      ? { estado: 'hecho', situacion: 'rol_registrado', quien: [rlWho], fecha: rol.revision?.en ?? rol.registradoEn }
+      : rol.estado === 'pendiente_revision'
+        ? { estado: 'en_revision', situacion: 'rut_en_revision', quien: [{ tipo: 'ministerio' }], fecha: rol.rutSubidoEn ?? rol.registradoEn }
+        : { estado: 'bloqueado', situacion: 'rut_rechazado', quien: [rlWho], ...(rol.revision ? { fecha: rol.revision.en } : {}), ...(rol.revision?.motivo ? { motivo: rol.revision.motivo } : {}) };
+
+  // Step 3: an authorized person (the delegate, once linked, or the RL authorizes).
+  const deciders = rol?.delegado.estado === 'vinculado' && delWho ? [delWho, rlWho] : [rlWho];
+  const step3: StepBody = current.length
+    ? { estado: 'hecho', situacion: 'autorizado', quien: autWho, fecha: current.map((a) => a.desde).sort()[0]! }
+    : { estado: 'pendiente', situacion: c.autorizados?.length ? 'autorizados_revocados' : 'sin_autorizados', quien: deciders };
+
+  // Step 4: the Ministry activates the CCF role and assigns services.
+  const ministerio: Who[] = [{ tipo: 'ministerio' }];
+  const servicios = c.serviciosAsignados ?? 0;
+  const step4: StepBody = !c.rolCcf
+    ? { estado: 'pendiente', situacion: 'rol_ccf_sin_activar', quien: ministerio }
+    : !c.rolCcf.activo
+      ? { estado: 'bloqueado', situacion: 'rol_ccf_desactivado', quien: ministerio, fecha: c.rolCcf.en }
+      : servicios > 0
+        ? { estado: 'hecho', situacion: 'rol_ccf_activo', quien: ministerio, fecha: c.rolCcf.en, servicios }
+        : { estado: 'pendiente', situacion: 'sin_servicios', quien: ministerio, fecha: c.rolCcf.en };
+
+  // Step 5: the authorized person administers the web services.
+  const step5: StepBody = !c.terminos
+    ? { estado: 'pendiente', situacion: 'servicios_por_administrar', quien: autWho }
+    : c.terminos.estado === 'aceptados'
+      ? { estado: 'hecho', situacion: 'terminos_aceptados', quien: autWho, fecha: c.terminos.en }
+      : { estado: 'bloqueado', situacion: 'terminos_rechazados', quien: autWho, fecha: c.terminos.en };
+
+  const bodies = [step1, step2, step3, step4, step5];
+  const pasos = bodies.map((b, i): ChecklistStep => {
+    const espera = bodies.slice(0, i).findIndex((e) => e.estado !== 'hecho');
+    return { paso: (i + 1) as Paso, ...b, ...(espera >= 0 ? { espera: (espera + 1) as Paso } : {}) };
+  }) as unknown as CcfChecklist['pasos'];
+
+  // The chain's order: the delegate's registration matters only until someone is authorized.
+  const order: (Registration | ChecklistStep)[] = [rlReg, pasos[1], ...(current.length ? [] : [delReg]), pasos[2], ...autRegs, pasos[3], pasos[4], delReg];
+  const pending = order.find((x) => x.estado !== 'hecho' && !('situacion' in x && (x.situacion === 'por_autorizar' || x.situacion === 'por_designar')));
+  const siguiente = !pending ? stepAction(pasos[4]) : 'paso' in pending ? stepAction(pending) : registrationAction(pending);
+
+  const como: PersonRole[] = [];
+  if (rlFacts?.citizenId === selfId) como.push('rl');
+  if (rol?.delegado.citizenId === selfId) como.push('delegado');
+  if (current.some((a) => a.citizenId === selfId)) como.push('autorizado');
+  return { nit: c.nit, dv: c.dv, razonSocial: c.razonSocial, ...(c.sigla ? { sigla: c.sigla } : {}), como, pasos, siguiente };
+}
+
+const byRazonSocial = new Intl.Collator('es', { sensitivity: 'base' });
+
+/** The activation checklist of a person at `now`: their registration, each CCF's five steps, and the next action. */
+export function checklist(facts: ChecklistFacts, now: Date): Checklist {
+  const selfId = facts.persona.citizenId;
+  const registro = registration(facts.persona, 'ciudadano', selfId, now);
+  const cajas = facts.empresas
+    .filter((c) => c.esCcf)
+    .map((c) => chain(c, selfId, now))
+    .sort((a, b) => byRazonSocial.compare(a.razonSocial, b.razonSocial) || a.nit.localeCompare(b.nit));
+  const otrasEmpresas = facts.empresas.flatMap((c) =>
+    !c.esCcf && c.rol ? [{ nit: c.nit, dv: c.dv, razonSocial: c.razonSocial, como: c.rol.rl.citizenId === selfId ? ('rl' as const) : ('delegado' as const), estado: c.rol.estado }] : [],
+  );
+  const yours = cajas.find((c) => c.siguiente.quien.some((w) => w.tipo === 'persona' && w.usted));
+  const siguiente: NextAction =
+    registro.estado !== 'hecho'
+      ? registrationAction(registro)
+      : (yours ?? cajas[0])?.siguiente ??
+        (otrasEmpresas.length
+          ? { accion: 'solo_ccf', paso: 2, quien: [] }
+          : { accion: 'esperar_caja', paso: 2, quien: [who(undefined, 'rl', selfId)], ...(facts.cajaActual ? { razonSocial: facts.cajaActual.razonSocial } : {}) });
+  return {
+    generadoEn: now.toISOString(),
+    persona: who(facts.persona, 'ciudadano', selfId),
+    registro,
+    ...(facts.actuaComo ? { actuaComo: facts.actuaComo } : {}),
+    cajas,
+    otrasEmpresas,
+    siguiente,
+  };
+}
