@@ -1,11 +1,10 @@
-/** Identity questions: one multiple-choice question at a time; answers by button, number or option text. */
-import { ActionTypes, CardFactory, type TurnContext } from 'botbuilder';
+/** Identity questions: one multiple-choice question at a time; answers by button, number, or a word of an option. */
+import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parseCommand } from '../../domain/commands.js';
 import { NINGUNA, type IdentityQuestion } from '../../domain/identity-questions.js';
-import { fold } from '../../domain/text.js';
-import { fill, messages, render } from '../../templates/render.js';
-import { message } from '../cards.js';
+import { messages, render } from '../../templates/render.js';
+import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
 import { incomingText, incomingValue } from '../incoming.js';
 
 export const PREGUNTAS = 'registro-preguntas';
@@ -23,7 +22,6 @@ interface PreguntasState {
 interface PreguntasTexts {
   enunciados: Record<string, string>;
   ninguna: string;
-  'opcion-invalida': string;
   ayuda: string;
 }
 
@@ -57,12 +55,13 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> {
       state.respuestas.pop();
       return this.ask(dc.context, state);
     }
-    const answer = this.match(question, value?.['respuesta'] ?? text);
-    if (answer === undefined) {
-      await dc.context.sendActivity(fill(texts()['opcion-invalida'], { total: question.options.length }));
-      return this.ask(dc.context, state);
+    const options = question.options.map(label);
+    const answer = readChoice(value?.['respuesta'] ?? text, options);
+    if (!answer.ok) {
+      await dc.context.sendActivity(reaskActivity(this.questionText(state), answer, options));
+      return Dialog.EndOfTurn;
     }
-    state.respuestas.push(answer);
+    state.respuestas.push(answer.value);
     if (state.respuestas.length === state.preguntas.length) return dc.endDialog({ respuestas: state.respuestas } satisfies PreguntasResult);
     return this.ask(dc.context, state);
   }
@@ -71,34 +70,19 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> {
     await this.ask(context, instance.state['preguntas'] as PreguntasState);
   }
 
-  /** The option index for a typed number, an option's text or a button value. */
-  private match(question: IdentityQuestion, raw: unknown): number | undefined {
-    if (typeof raw === 'number' && Number.isInteger(raw)) return raw >= 0 && raw < question.options.length ? raw : undefined;
-    if (typeof raw !== 'string' || raw.length > 300) return undefined;
-    const t = fold(raw);
-    const n = Number(t);
-    if (Number.isInteger(n) && n >= 1 && n <= question.options.length) return n - 1;
-    const i = question.options.findIndex((o) => fold(label(o)) === t);
-    return i >= 0 ? i : undefined;
+  private questionText(state: PreguntasState): string {
+    const index = state.respuestas.length;
+    return render('registro/pregunta', {
+      numero: index + 1,
+      total: state.preguntas.length,
+      enunciado: texts().enunciados[state.preguntas[index]?.kind ?? ''] ?? '',
+    });
   }
 
   private async ask(context: TurnContext, state: PreguntasState): Promise<DialogTurnResult> {
-    const index = state.respuestas.length;
-    const question = state.preguntas[index];
+    const question = state.preguntas[state.respuestas.length];
     if (!question) return Dialog.EndOfTurn;
-    const text = render('registro/pregunta', {
-      numero: index + 1,
-      total: state.preguntas.length,
-      enunciado: texts().enunciados[question.kind] ?? '',
-    });
-    const options = question.options.map(label);
-    const hero = CardFactory.heroCard(
-      '',
-      undefined,
-      options.map((o) => ({ type: ActionTypes.ImBack, title: o, value: o })),
-    );
-    (hero.content as Record<string, unknown>)['fallbackText'] = options.map((o, i) => `${i + 1}. ${o}`).join('\n');
-    await context.sendActivity(message(text, hero));
+    await context.sendActivity(choiceActivity(this.questionText(state), question.options.map(label)));
     return Dialog.EndOfTurn;
   }
 }

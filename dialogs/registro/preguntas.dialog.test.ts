@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { NINGUNA, type IdentityQuestion } from '../../domain/identity-questions.js';
+import { DialogTestClient } from 'botbuilder-testing';
+import { runTranscript, say, type TranscriptCase } from '../../test/helpers/transcript.js';
+import { PreguntasDialog, type PreguntasResult } from './preguntas.dialog.js';
+
+const QUESTIONS: IdentityQuestion[] = [
+  { kind: 'eps', options: ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', NINGUNA], correct: 4 },
+  { kind: 'lugar_residencia', options: ['Bello (Antioquia)', 'Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bogotá, D.C.', NINGUNA], correct: 1 },
+];
+
+const result = (c: DialogTestClient) => (c.dialogTurnResult.result as PreguntasResult | undefined)?.respuestas;
+
+const cases: (TranscriptCase & { respuestas?: number[] })[] = [
+  { name: 'a word of the option: "ninguna", "envigado"', turns: [['ninguna', 'pregunta 2 de 2'], ['envigado', () => {}]], respuestas: [4, 1] },
+  { name: 'the number, however it is written', turns: [['la 5', 'pregunta 2 de 2'], ['#2', () => {}]], respuestas: [4, 1] },
+  { name: 'the whole label, accents and case ignored', turns: [['NINGUNA DE LAS ANTERIORES', 'pregunta 2 de 2'], ['envigado (ANTIOQUIA)', () => {}]], respuestas: [4, 1] },
+  {
+    name: 'a number out of range: says so, repeats the question with the numbered options',
+    turns: [
+      ['9', (r) => {
+        expect(r.folded).toContain('no hay una opcion 9');
+        expect(r.folded).toContain('pregunta 1 de 2');
+        expect(r.text).toContain('5. Ninguna de las anteriores');
+      }],
+      ['sura', 'pregunta 2 de 2'],
+    ],
+  },
+  {
+    name: 'a word that fits several options: names them, then a word more picks one',
+    turns: [
+      ['eps', (r) => {
+        expect(r.text).toContain('1. EPS Sura');
+        expect(r.text).toContain('3. Nueva EPS');
+        expect(r.text).not.toContain('2. Sanitas');
+      }],
+      ['nueva', 'pregunta 2 de 2'],
+      ['antioquia', (r) => expect(r.text).toContain('3. Medellín (Antioquia)')],
+      ['medelin', () => {}],
+    ],
+    respuestas: [2, 2],
+  },
+];
+
+describe('identity questions: answered by button, number or a word of the option', () => {
+  it.each(cases)('$name', async (c) => {
+    const dc = new DialogTestClient('test', new PreguntasDialog(), { preguntas: QUESTIONS });
+    expect((await say(dc, 'hola')).folded).toContain('pregunta 1 de 2'); // the first turn begins the dialog
+    await runTranscript(dc, c);
+    if (c.respuestas) expect(result(dc)).toEqual(c.respuestas);
+  });
+});
