@@ -132,6 +132,7 @@ export interface NextAction {
   readonly accion: Accion;
   readonly paso: Paso;
   readonly quien: readonly Who[];
+  /** Since when it waits (an invitation, an account created) or, for a block, until when. */
   readonly fecha?: string;
   readonly motivo?: string;
   /** The company it is about (for 'esperar_caja', the person's CCF when known). */
@@ -194,11 +195,11 @@ const STEP_ACTION: Partial<Record<Situacion, Accion>> = {
 };
 
 const registrationAction = (r: Registration): NextAction => ({
-  accion: REGISTRATION_ACTION[r.situacion] ?? 'registrarse', paso: 1, quien: [r.quien], ...(r.hasta ? { fecha: r.hasta } : {}),
+  accion: REGISTRATION_ACTION[r.situacion] ?? 'registrarse', paso: 1, quien: [r.quien], ...((r.hasta ?? r.fecha) ? { fecha: r.hasta ?? r.fecha } : {}),
 });
 const stepAction = (s: ChecklistStep): NextAction => ({
   accion: STEP_ACTION[s.situacion] ?? 'administrar_servicios', paso: s.paso, quien: s.quien,
-  ...(s.motivo ? { motivo: s.motivo } : {}), ...(s.estado === 'bloqueado' && s.fecha ? { fecha: s.fecha } : {}),
+  ...(s.motivo ? { motivo: s.motivo } : {}), ...(s.estado !== 'hecho' && s.fecha ? { fecha: s.fecha } : {}),
 });
 
 const latest = (dates: (string | undefined)[]): string | undefined => dates.filter(Boolean).sort().at(-1);
