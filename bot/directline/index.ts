@@ -1,6 +1,49 @@
-/** The built-in Direct Line 3.0 endpoint and the local Web Chat page (see routes.ts). */
-export { registerDirectLine, webchatBundle, BOT_ACCOUNT, CHANNEL_ID } from './routes.js';
-export type { DirectLineEndpoint, DirectLineOptions } from './routes.js';
+/**
+ * A self-hosted Direct Line 3.0 endpoint (polling, no WebSocket) plus the connector endpoints the
+ * bot replies to, and the local Web Chat page. No Azure, no internet: the page, the official Web
+ * Chat bundle (served from the installed package) and the bot all live in this process.
+ *
+ *   page.ts           the chat page, its assets and the Web Chat bundle
+ *   client-api.ts     Direct Line 3.0 for the browser (tokens, conversations, activities, uploads)
+ *   connector-api.ts  the bot's connector calls (internal secret)
+ *   inbound.ts        the user's activities on their way to the bot
+ *   conversations.ts  the bounded in-memory histories; tokens.ts the signed tokens
+ *   deliver.ts        one bot turn per activity, in process
+ */
+import type restify from 'restify';
+import { registerClientApi } from './client-api.js';
+import { registerConnectorApi } from './connector-api.js';
+import { createContext, type DirectLineEndpoint, type DirectLineOptions } from './context.js';
+import { createInbound } from './inbound.js';
+import { registerChatPage } from './page.js';
+
+/** Registers the chat page, the Direct Line endpoint and the connector endpoints on `server`. */
+export function registerDirectLine(server: restify.Server, opts: DirectLineOptions): DirectLineEndpoint {
+  const ctx = createContext(opts);
+  registerClientApi(server, ctx, createInbound(ctx));
+  registerChatPage(server, ctx.handle);
+  registerConnectorApi(server, ctx);
+
+  const timer = setInterval(() => {
+    const removed = ctx.store.sweep();
+    if (removed > 0) ctx.log.debug('directline idle conversations forgotten', { removed });
+  }, ctx.limits.sweepIntervalMs);
+  timer.unref();
+
+  return {
+    close() {
+      clearInterval(timer);
+    },
+    sweep: () => ctx.store.sweep(),
+    get conversationCount() {
+      return ctx.store.size;
+    },
+  };
+}
+
+export { BOT_ACCOUNT, CHANNEL_ID, RECENT_HISTORY_EVENT, RETRACT_EVENT } from './context.js';
+export type { DirectLineEndpoint, DirectLineOptions } from './context.js';
+export { webchatBundle } from './page.js';
 export { DEFAULT_LIMITS } from './conversations.js';
 export type { DirectLineLimits } from './conversations.js';
 export {
