@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './commands.js';
-import { clearWinner, searchFunctionalities } from './search.js';
+import { messages } from '../templates/render.js';
+import { clearWinner, pickAfterSearch, searchFunctionalities } from './search.js';
 import { editDistance, fold, maskDocument, maskEmail } from './text.js';
 
 const catalog = [
@@ -38,6 +39,121 @@ describe('a functionality named clearly starts at once; otherwise the hits are o
   ])('%j → %s', (query, id) => {
     const withTie = [...catalog, { id: 'otra-clave', title: 'Recuperar contraseña', keywords: [] }];
     expect(clearWinner(searchFunctionalities(query, withTie))?.id).toBe(id);
+  });
+});
+
+/** The real functionalities, read as dialogs/catalog.ts reads them. */
+const functionalities = messages<{ id: string; titulo: string; boton: string; palabras: string[] }[]>('funcionalidades').map((f) => ({
+  id: f.id,
+  title: f.titulo,
+  keywords: [f.boton, ...f.palabras],
+}));
+const top = (query: string) => searchFunctionalities(query, functionalities)[0]?.item.id;
+
+describe('natural sentences of people of a CCF find the right functionality first', () => {
+  it.each([
+    // the chain as a whole: "¿En qué voy?" says what is done and who must act next (the Ministry activates the CCF role)
+    ['quiero que mi caja pueda usar los servicios web del ministerio', 'estado'],
+    ['mi caja no aparece activa', 'estado'],
+    ['que me falta para activar la caja', 'estado'],
+    ['en que va el tramite', 'estado'],
+    ['quien es el delegado', 'estado'],
+    ['quién sigue?', 'estado'],
+    // registro, ingresar, clave
+    ['quiero crear mi usuario', 'registro'],
+    ['no tengo cuenta en mi seguridad social', 'registro'],
+    ['como me registro', 'registro'],
+    ['quiero entrar con mi cedula', 'ingresar'],
+    ['iniciar sesion', 'ingresar'],
+    ['olvide la clave', 'recuperar-clave'],
+    ['Olvidé mi contraseña', 'recuperar-clave'],
+    ['no recuerdo mi contrasena', 'recuperar-clave'],
+    ['se me olvido la clave de ingreso', 'recuperar-clave'],
+    ['no me llego el correo de activacion', 'ayuda'],
+    // employer role and its data
+    ['soy el representante legal y quiero registrar la caja', 'rol-empleador'],
+    ['registrar la caja como empleador', 'rol-empleador'],
+    ['como designo al delegado', 'rol-empleador'],
+    ['me piden adjuntar el rut', 'rol-empleador'],
+    ['cambiar la direccion de la sede', 'actualizar-datos'],
+    ['cambiar el delegado', 'actualizar-datos'],
+    ['actualizar el telefono de la sede principal', 'actualizar-datos'],
+    ['quiero actuar como empleador', 'elegir-rol'],
+    // autorizados
+    ['cómo autorizo a una persona', 'autorizados'],
+    ['como autoriso a una persona', 'autorizados'],
+    ['dar permiso a un funcionario para administrar los servicios web', 'autorizados'],
+    ['quitar la autorizacion a un empleado', 'autorizados'],
+    ['agregar un autorizado nuevo', 'autorizados'],
+    // step 5: web services
+    ['aceptar los terminos de uso', 'terminos'],
+    ['politica de tratamiento de datos', 'terminos'],
+    ['que servicios web me asignaron', 'catalogo'],
+    ['servicios web', 'catalogo'],
+    ['quiero ver la documentacion swagger', 'swagger'],
+    ['documentasion de la api', 'swagger'],
+    ['ver los parametros del servicio', 'swagger'],
+    ['necesito el client id', 'info-servicio'],
+    ['en que estado esta el servicio', 'info-servicio'],
+    ['donde pongo el client secret', 'compartir'],
+    ['registrar la url de nuestro servicio', 'compartir'],
+    ['subir el certificado de la llave publica', 'compartir'],
+    ['cambiar la clave de los servicios', 'asignar-clave'],
+    ['asignar contraseña a los servicios web', 'asignar-clave'],
+    // back office, helpdesk
+    ['revisar los rut pendientes', 'revision-rut'],
+    ['desbloquear un documento', 'mesa-consulta'],
+    ['cual es el telefono de la mesa de ayuda', 'ayuda'],
+    ['necesito hablar con un asesor', 'ayuda'],
+  ])('%j → %s', (query, id) => {
+    expect(top(query)).toBe(id);
+  });
+
+  it.each(['quiero pedir una cita medica', 'cuanto cuesta el subsidio de vivienda', 'hola buenos dias', 'el clima en medellin', 'asdf qwer'])(
+    '%j finds nothing',
+    (query) => {
+      expect(searchFunctionalities(query, functionalities)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ['quiero que mi caja pueda usar los servicios web del ministerio', 'estado'],
+    ['olvide la clave', 'recuperar-clave'],
+    ['necesito el client id', 'info-servicio'],
+    ['cómo autorizo a una persona', undefined], // "autorizo" is a form of "autorizar": offered, not started
+    ['clave', undefined], // several functionalities are about a password
+  ])('%j starts %s at once', (query, id) => {
+    expect(clearWinner(searchFunctionalities(query, functionalities))?.id).toBe(id);
+  });
+});
+
+describe('after the results: "comenzar", a number or a word of a title', () => {
+  const ids = ['autorizados', 'compartir', 'asignar-clave'];
+  const titles = ['Administrar autorizados', 'Compartir Servicios Entidad', 'Asignar contraseña'];
+  it.each([
+    ['comenzar', ['autorizados'], { kind: 'start', id: 'autorizados' }],
+    ['Comenzar', ids, { kind: 'ask', ids }],
+    ['comensar', ['compartir'], { kind: 'start', id: 'compartir' }],
+    ['sí', ['compartir'], { kind: 'start', id: 'compartir' }],
+    ['2', ids, { kind: 'start', id: 'compartir' }],
+    ['la 3', ids, { kind: 'start', id: 'asignar-clave' }],
+    ['comenzar 1', ids, { kind: 'start', id: 'autorizados' }],
+    ['autorizados', ids, { kind: 'start', id: 'autorizados' }],
+    ['comenzar compartir', ids, { kind: 'start', id: 'compartir' }],
+    ['la de la contraseña', ids, { kind: 'start', id: 'asignar-clave' }],
+    ['Compartir Servicios Entidad', ids, { kind: 'start', id: 'compartir' }],
+    ['9', ids, { kind: 'ask', ids }],
+    ['registrar empresa', ids, undefined], // a new request: searched anew
+    ['comenzar', [], undefined],
+    ['', ids, undefined],
+  ] as const)('%j after %j → %j', (text, found, expected) => {
+    const shown = found.map((id) => titles[ids.indexOf(id)]!);
+    expect(pickAfterSearch(text, found, shown)).toEqual(expected);
+  });
+
+  it('a word that fits several titles asks which of those', () => {
+    const both = ['Compartir Servicios Entidad', 'Catálogo de servicios web'];
+    expect(pickAfterSearch('servicios', ['compartir', 'catalogo'], both)).toEqual({ kind: 'ask', ids: ['compartir', 'catalogo'] });
   });
 });
 
