@@ -107,6 +107,8 @@ const cases: [string, readonly string[], Expected][] = [
   ['femenino', SEXO, 'Femenino'],
   ['aprobar', RUT, 'Aprobar'],
   ['rechazo', RUT, 'Rechazar'],
+  ['13', ['Comuna 13', 'Comuna 14'], 'Comuna 13'], // a number that is no option's number but a word of one
+  ['2', ['Comuna 13', 'Comuna 14'], 'Comuna 14'],
   // bad input
   ['', EPS, null],
   ['   ', EPS, null],

@@ -78,7 +78,7 @@ function numberOf(tokens: readonly string[], labelWords: ReadonlySet<string>, co
   const rest = tokens.slice(i).filter((t, j) => j === 0 || t !== 'opcion');
   if (rest.length !== 1) return undefined;
   const t = rest[0] as string;
-  if (/^\d{1,4}$/.test(t)) return Number(t);
+  if (/^\d{1,4}$/.test(t)) return Number(t) > count && labelWords.has(t) ? undefined : Number(t); // "Comuna 13"
   if (labelWords.has(t)) return undefined; // "Segunda" may be an option's own word
   if (t in NUMBER_WORDS) return NUMBER_WORDS[t];
   if (LAST.has(t)) return count;
