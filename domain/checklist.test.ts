@@ -99,9 +99,17 @@ describe('checklist', () => {
     expect(caja!.como).toEqual(['rl']);
   });
 
-  it('a step waiting for an earlier one says which; who must act is named', () => {
+  it.each([
+    ['the RL is not registered', facts(CARLOS, [comfama({ rlReferencia: CARLOS })]), [undefined, 1, 1, 1, 1]],
+    ['no role yet', facts(JOSE, [comfama({ rlReferencia: JOSE })]), [undefined, undefined, 2, 2, 2]],
+    ['nobody authorized (the delegate’s registration does not hold step 3)', facts(JOSE, [comfama({ rol: rol() })]), [undefined, undefined, undefined, 3, 3]],
+    ['the authorized person not registered', facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })], rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 1 })]), [undefined, undefined, undefined, undefined, 1]],
+  ])('a step says which earlier step it needs: %s', (_name, f, espera) => {
+    expect(checklist(f, NOW).cajas[0]!.pasos.map((p) => p.espera)).toEqual(espera);
+  });
+
+  it('who must act is named', () => {
     const [caja] = checklist(facts(JOSE, [comfama({ rol: rol({ delegado: linked }) })]), NOW).cajas;
-    expect(caja!.pasos.map((p) => p.espera)).toEqual([undefined, 1, 1, 1, 1]);
     expect(caja!.pasos[2].quien.map(whoKey)).toEqual(['delegado', 'rl*']);
     expect(caja!.pasos[3].quien).toEqual([{ tipo: 'ministerio' }]);
   });

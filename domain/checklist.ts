@@ -114,7 +114,7 @@ export interface ChecklistStep {
   /** The Ministry's reason for a rejected RUT. */
   readonly motivo?: string;
   readonly servicios?: number;
-  /** The first earlier step not done yet. */
+  /** The earlier step this one still needs (step 1: the registration of the person who must act). */
   readonly espera?: Paso;
   /** Step 1: each person's registration (RL, delegate, authorized persons). */
   readonly personas?: readonly Registration[];
@@ -265,10 +265,17 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
       ? { estado: 'hecho', situacion: 'terminos_aceptados', quien: autWho, fecha: c.terminos.en }
       : { estado: 'bloqueado', situacion: 'terminos_rechazados', quien: autWho, fecha: c.terminos.en };
 
-  const bodies = [step1, step2, step3, step4, step5];
-  const pasos = bodies.map((b, i): ChecklistStep => {
-    const espera = bodies.slice(0, i).findIndex((e) => e.estado !== 'hecho');
-    return { paso: (i + 1) as Paso, ...b, ...(espera >= 0 ? { espera: (espera + 1) as Paso } : {}) };
+  // What each step needs first (step 1 stands for one person's registration, not the whole step).
+  const needs: [Paso, { estado: StepStatus }][][] = [
+    [],
+    [[1, rlReg]],
+    [[1, rlReg], [2, step2]],
+    [[1, rlReg], [2, step2], [3, step3]],
+    [[1, rlReg], [2, step2], [3, step3], ...autRegs.map((r): [Paso, Registration] => [1, r]), [4, step4]],
+  ];
+  const pasos = [step1, step2, step3, step4, step5].map((b, i): ChecklistStep => {
+    const espera = needs[i]!.find(([, e]) => e.estado !== 'hecho')?.[0];
+    return { paso: (i + 1) as Paso, ...b, ...(espera ? { espera } : {}) };
   }) as unknown as CcfChecklist['pasos'];
 
   // The chain's order: the delegate's registration matters only until someone is authorized.
