@@ -19,9 +19,10 @@ function documentOf(citizenId: string): { tipo: DocumentType; numero: string } |
   return (DOCUMENT_TYPES as readonly string[]).includes(tipo) && numero ? { tipo: tipo as DocumentType, numero } : undefined;
 }
 
-async function personFacts(tx: Tx, reference: ReferenceRegistry, citizenId: string, named?: PersonName): Promise<PersonFacts> {
+/** A person's facts; only the person themself learns of an identity block (others see "not registered"). */
+async function personFacts(tx: Tx, reference: ReferenceRegistry, citizenId: string, named?: PersonName, self = false): Promise<PersonFacts> {
   const citizen = await tx.collection('citizens').get(citizenId);
-  const check = await tx.collection('identityChecks').get(citizenId);
+  const check = self ? await tx.collection('identityChecks').get(citizenId) : undefined;
   const doc = documentOf(citizenId);
   const ref = doc ? await reference.findPerson(doc.tipo, doc.numero) : undefined;
   const name = citizen ?? named ?? ref;
@@ -61,7 +62,7 @@ export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string)
   const { store, reference } = deps;
   const doc = documentOf(citizenId);
   return store.transaction(async (tx) => {
-    const persona = await personFacts(tx, reference, citizenId);
+    const persona = await personFacts(tx, reference, citizenId, undefined, true);
     const roles = (await tx.collection('employers').list()).filter(
       (r) => r.rl === citizenId || (r.delegado.citizenId === citizenId && r.estado !== 'rechazado'),
     );

@@ -208,4 +208,14 @@ describe('loadChecklistFacts', () => {
     expect(f.persona.cuenta).toBeUndefined();
     expect(checklist(f, NOW).registro.situacion).toBe('bloqueado');
   });
+
+  it('the RL does not learn of the delegate’s identity block: she has simply not registered', async () => {
+    const store = createMemoryStore();
+    await seedActiveCitizen(store, rlComfama, 'jose@correo.example', 'x', new Date(NOV(20)));
+    await seedRole(store);
+    await store.transaction((tx) => tx.collection('identityChecks').put({ id: 'CC:1036612345', intentosDatos: 0, rondasFallidas: 3, bloqueadoHasta: '2026-12-03T10:00:00.000Z', actualizadoEn: NOV(30) }));
+    const f = await loadChecklistFacts({ store, reference }, 'CC:70123456');
+    expect(f.empresas[0]!.rol!.delegado.bloqueadoHasta).toBeUndefined();
+    expect(checklist(f, NOW).cajas[0]!.pasos[0].personas![1]!.situacion).toBe('invitado');
+  });
 });
