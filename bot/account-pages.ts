@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
 import { inspectAccountToken, setPasswordWithToken, type CuentaDeps } from '../domain/cuenta.js';
 import type { Logger } from '../domain/ports.js';
-import { messages, renderHtml } from '../templates/render.js';
+import { fill, messages, renderHtml } from '../templates/render.js';
 
 export interface AccountPagesDeps {
   readonly cuenta: CuentaDeps;
@@ -117,7 +117,8 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
   const page = (titulo: string, data: Record<string, unknown>): string =>
     renderHtml('web/cuenta', { t: textos, titulo, css: cssHref, icono: ICON_PATH, ...data });
 
-  const messagePage = (m: Mensaje, tipo: 'exito' | 'error'): string => page(m.titulo, { mensaje: { tipo, parrafos: m.parrafos } });
+  const messagePage = (m: Mensaje, tipo: 'exito' | 'error'): string =>
+    page(m.titulo, { mensaje: { tipo, parrafos: m.parrafos.map((p) => fill(p)) } }); // rule numbers come from the domain
 
   const formPage = (tipo: Tipo, accion: string, token: string, nombre: string, errores: FieldErrors): string => {
     const p = textos.procesos[tipo];

@@ -2,7 +2,6 @@
 import { ActivityHandler, type ConversationState, type StatePropertyAccessor, type TurnContext, type UserState } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { MainDialog } from '../dialogs/main.dialog.js';
-import { welcomeActivity } from '../dialogs/welcome.js';
 
 /** Typed state accessors, created once (STYLE #6). */
 export interface AssistantState {
@@ -24,7 +23,7 @@ export class Assistant extends ActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       const joined = (context.activity.membersAdded ?? []).some((m) => m.id !== botId);
-      if (joined) await context.sendActivity(welcomeActivity());
+      if (joined) await context.sendActivity(await this.main.welcome(context));
       await next();
     });
   }

@@ -2,9 +2,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type restify from 'restify';
 import type { BlobStore, Clock, Logger } from '../domain/ports.js';
+import { FILE_LINK_MINUTES } from '../domain/rules.js';
 import { render } from '../templates/render.js';
 
-const TTL_SECONDS = 10 * 60;
+const TTL_SECONDS = FILE_LINK_MINUTES * 60;
 
 export function createFileLinks(key: Buffer, clock: Clock, baseUrl: () => string) {
   const sign = (sha256: string, exp: number) => createHmac('sha256', key).update(`rut:${sha256}:${exp}`).digest('base64url');

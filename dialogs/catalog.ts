@@ -5,7 +5,6 @@ import type { Searchable } from '../domain/search.js';
 export interface Functionality extends Searchable {
   readonly descripcion: string;
   readonly boton: string;
-  readonly disponible: boolean;
 }
 
 interface RawFunctionality {
@@ -14,7 +13,6 @@ interface RawFunctionality {
   boton: string;
   descripcion: string;
   palabras: string[];
-  disponible: boolean;
 }
 
 let cached: readonly Functionality[] | undefined;
@@ -26,9 +24,13 @@ export function functionalities(): readonly Functionality[] {
     keywords: [f.boton, ...f.palabras],
     descripcion: f.descripcion,
     boton: f.boton,
-    disponible: f.disponible,
   }));
   return cached;
+}
+
+/** The button of a functionality ("Olvidé mi contraseña"), for messages that offer it. */
+export function buttonOf(id: string): string {
+  return functionalities().find((f) => f.id === id)?.boton ?? id;
 }
 
 /** The manual's name of a functionality, for messages that mention it. */

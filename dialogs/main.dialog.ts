@@ -1,6 +1,7 @@
 /**
- * The main dialog: routes what a person asks for (menu options, global commands, free text
- * through the functionality search) and handles the global commands at any prompt.
+ * The main dialog: routes what a person asks for (menu options, global commands, free text through
+ * the functionality search) through the process registry, which it enforces in one place (log in
+ * first, the right acting role, built or not), and handles the global commands at any prompt.
  */
 import {
   ComponentDialog,
@@ -13,65 +14,59 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { INGRESAR, IngresarDialog, RECUPERAR, RecuperarDialog } from './cuenta/cuenta.dialog.js';
-import { REGISTRO, RegistroDialog } from './registro/registro.dialog.js';
-import { EmpleadorDialog, REGISTRO_EMPLEADOR } from './empleador/empleador.dialog.js';
-import {
-  ACTUALIZAR,
-  ActualizarDialog,
-  ELEGIR_ROL,
-  ElegirRolDialog,
-  REVISION_RUT,
-  RevisionRutDialog,
-  type RolesDialogDeps,
-} from './empleador/roles.dialog.js';
-import { employersOf } from '../domain/empleador.js';
+import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { parseCommand } from '../domain/commands.js';
-import type { Clock, SecretBox } from '../domain/ports.js';
-import type { CuentaDeps } from '../domain/cuenta.js';
-import { checkSession, touchSession, type Session } from '../domain/session.js';
-import { clearWinner, searchFunctionalities, type SearchHit } from '../domain/search.js';
+import { rolesOf } from '../domain/roles.js';
+import { actingRole, checkSession, touchSession } from '../domain/session.js';
+import { clearWinner, searchFunctionalities } from '../domain/search.js';
+import { fold } from '../domain/text.js';
 import { messages, render } from '../templates/render.js';
-import { card, message, submit, textBlock } from './cards.js';
-import { functionalities, type Functionality } from './catalog.js';
+import { functionalities, titleOf } from './catalog.js';
+import { INGRESAR } from './cuenta/cuenta.dialog.js';
+import { ELEGIR_ROL, type ElegirRolOptions, type ElegirRolResult } from './empleador/roles.dialog.js';
 import { FormDialog, type FormState } from './form/form.dialog.js';
 import { fieldTexts, formTexts } from './form/form-spec.js';
+import { helpText, statusActivities } from './general.dialog.js';
 import { incomingText, incomingValue } from './incoming.js';
-import { menuActivity } from './welcome.js';
+import type { MainDialogDeps } from './main.deps.js';
+import { menuProcesses, processById, PROCESSES, roleFits, rolesThatFit, type Process, type Who } from './processes.js';
+import { roleLabel, whoMay } from './roles-text.js';
+import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
+import { activeSession } from './session.js';
+import { describesStep, type StepInfo } from './step-info.js';
+import { menuActivity, welcomeActivity } from './welcome.js';
 
-export interface MainDialogDeps extends CuentaDeps, RolesDialogDeps {
-  readonly clock: Clock;
-  readonly secrets: SecretBox;
-  /** The person's session, kept per channel user (created once in bot/). */
-  readonly session: StatePropertyAccessor<Session | undefined>;
-}
+export type { MainDialogDeps } from './main.deps.js';
 
 const ROUTE = 'route';
-const SEARCH = 'search';
-const SEARCH_PROMPT = 'searchPrompt';
-const PICK_PROMPT = 'pickPrompt';
 
 interface RouteOptions {
   readonly text?: string;
   readonly value?: Record<string, unknown>;
+  /** Start this process (after a search pick, a login or a role choice). */
+  readonly startId?: string;
+}
+interface RouteValues {
+  /** The process to continue with once the person logged in or chose a role. */
+  pending?: string;
 }
 
 export class MainDialog extends ComponentDialog {
+  /** Process id → its dialog id. */
+  private readonly dialogIds = new Map<string, string>();
+
   constructor(private readonly deps: MainDialogDeps) {
     super('main');
-    this.addDialog(new RegistroDialog(deps));
-    this.addDialog(new IngresarDialog(deps));
-    this.addDialog(new RecuperarDialog(deps));
-    this.addDialog(new EmpleadorDialog(deps));
-    this.addDialog(new ElegirRolDialog(deps));
-    this.addDialog(new ActualizarDialog(deps));
-    this.addDialog(new RevisionRutDialog(deps));
-    this.addDialog(new TextPrompt(SEARCH_PROMPT));
-    this.addDialog(new TextPrompt(PICK_PROMPT));
-    this.addDialog(new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this), this.menuStep.bind(this)]));
+    for (const p of PROCESSES) {
+      if (!p.dialog) continue;
+      const dialog = p.dialog(deps);
+      this.addDialog(dialog);
+      this.dialogIds.set(p.id, dialog.id);
+    }
+    this.addDialog(new SearchDialog());
+    this.addDialog(new TextPrompt('route-choice'));
     this.addDialog(
-      new WaterfallDialog(SEARCH, [this.askSearchStep.bind(this), this.resultsStep.bind(this), this.pickStep.bind(this)]),
+      new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this), this.continueStep.bind(this), this.menuStep.bind(this)]),
     );
     this.initialDialogId = ROUTE;
   }
@@ -85,6 +80,13 @@ export class MainDialog extends ComponentDialog {
     if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
   }
 
+  /** The welcome when a conversation starts: by name, with their own menu, for a person already logged in. */
+  async welcome(context: TurnContext): Promise<Partial<Activity>> {
+    const who = await this.who(context);
+    if (!who.session) return welcomeActivity(this.menuLabels(who));
+    return menuActivity(this.menuLabels(who), render('general/bienvenida-de-nuevo', { nombre: who.session.nombre, rol: roleLabel(actingRole(who.session)) }));
+  }
+
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     await this.refreshSession(innerDc.context);
     return super.onBeginDialog(innerDc, options);
@@ -92,7 +94,18 @@ export class MainDialog extends ComponentDialog {
 
   /** Global commands, checked before the active dialog sees the message. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    await this.refreshSession(innerDc.context);
+    const expired = await this.refreshSession(innerDc.context);
+    if (expired && this.activeProcess(innerDc)?.session) {
+      await innerDc.context.sendActivity(await this.menu(innerDc.context));
+      return innerDc.cancelAllDialogs();
+    }
+    const value = incomingValue(innerDc.context);
+    if (typeof value?.['__form'] === 'string' && !this.formIsActive(innerDc, value['__form'])) {
+      // A card from an earlier step (e.g. a login card already used) is answered as such, never re-applied.
+      await innerDc.context.sendActivity(render('general/tarjeta-usada'));
+      await this.deepest(innerDc).repromptDialog();
+      return Dialog.EndOfTurn;
+    }
     const command = parseCommand(incomingText(innerDc.context));
     const deepest = this.deepest(innerDc);
     const inForm = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) instanceof FormDialog : false;
@@ -100,25 +113,26 @@ export class MainDialog extends ComponentDialog {
       case 'cancelar':
       case 'menu':
         if (command.kind === 'cancelar') await innerDc.context.sendActivity(render('general/cancelado'));
-        await innerDc.context.sendActivity(menuActivity());
+        await innerDc.context.sendActivity(await this.menu(innerDc.context));
         return innerDc.cancelAllDialogs();
       case 'salir':
-        await this.deps.session.delete(innerDc.context);
-        await innerDc.context.sendActivity(render('general/salir'));
+        await this.logout(innerDc.context);
         return innerDc.cancelAllDialogs();
-      case 'estado':
-        await innerDc.context.sendActivity(await this.statusText(deepest));
+      case 'estado': {
+        const where = this.where(innerDc);
+        for (const a of await statusActivities(this.deps, innerDc.context, where)) await innerDc.context.sendActivity(a);
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
+      }
       case 'ayuda':
-        if (inForm) break;
-        await innerDc.context.sendActivity(`${render('general/ayuda')}\n\n${render('general/contactos')}`);
+        if (inForm) break; // the form gives its field's help and the contacts itself
+        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc)));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       case 'buscar':
         if (inForm) break;
         await innerDc.cancelAllDialogs();
-        return innerDc.beginDialog(SEARCH);
+        return innerDc.beginDialog(ROUTE, { text: incomingText(innerDc.context) } satisfies RouteOptions);
       default:
         break;
     }
@@ -128,144 +142,148 @@ export class MainDialog extends ComponentDialog {
   // ---------------------------------------------------------------- route
 
   private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
+    if (step.options?.startId) return this.start(step, step.options.startId);
     const value = step.options?.value ?? incomingValue(step.context);
     if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') return this.start(step, value['id']);
+    if (typeof value?.['__form'] === 'string') {
+      await step.context.sendActivity(render('general/tarjeta-usada'));
+      return step.next();
+    }
     const text = step.options?.text ?? incomingText(step.context) ?? '';
     const command = parseCommand(text);
     switch (command?.kind) {
       case 'ayuda':
         return this.start(step, 'ayuda');
-      case 'buscar':
-        return step.replaceDialog(SEARCH);
       case 'estado':
-        await step.context.sendActivity(await this.statusText(step));
-        await step.context.sendActivity(menuActivity());
-        return step.endDialog();
+        return this.start(step, 'estado');
+      case 'buscar':
+        return step.beginDialog(SEARCH, {} satisfies SearchOptions);
       case 'salir':
-        await this.deps.session.delete(step.context);
-        await step.context.sendActivity(render('general/salir'));
+        await this.logout(step.context);
         return step.endDialog();
       case undefined:
         break;
       default:
-        await step.context.sendActivity(menuActivity());
-        return step.endDialog();
+        return step.next(); // cancelar, menú, atrás… with nothing in progress: the menu
     }
-    if (!text) {
-      await step.context.sendActivity(menuActivity());
-      return step.endDialog();
-    }
-    const hits = searchFunctionalities(text, functionalities());
-    const named = clearWinner(hits);
-    if (named) return this.start(step, named.id);
-    return this.offer(step, text, hits);
+    if (!text) return step.next();
+    const named = this.byButton(text) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
+    if (named) return this.start(step, named);
+    return step.beginDialog(SEARCH, { query: text } satisfies SearchOptions);
   }
 
-  /** After a login, a person who is RL or delegate of an employer chooses the role to act in. */
+  /** After a process: a login continues with the role choice (when the person has several roles). */
   private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as { ingreso?: boolean } | undefined;
-    if (result?.ingreso) {
-      const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
-      if (session.state === 'active' && (await employersOf(this.deps, session.session.citizenId)).length > 0) {
-        return step.beginDialog(ELEGIR_ROL);
-      }
+    const result = step.result as { ingreso?: boolean; startId?: string; reroute?: string } | undefined;
+    if (result?.startId) return step.replaceDialog(ROUTE, { startId: result.startId } satisfies RouteOptions);
+    if (result?.reroute) return step.replaceDialog(ROUTE, { text: result.reroute } satisfies RouteOptions);
+    const session = result?.ingreso ? await activeSession(this.deps, step.context) : undefined;
+    if (session && (await rolesOf(this.deps, session.citizenId)).roles.length > 1) {
+      return step.beginDialog(ELEGIR_ROL, {} satisfies ElegirRolOptions);
     }
     return step.next(result);
   }
 
+  /** Then the process the person asked for before logging in or choosing a role. */
+  private async continueStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const pending = (step.values as RouteValues).pending;
+    const session = pending ? await activeSession(this.deps, step.context) : undefined;
+    const result = step.result as (ElegirRolResult & { ingreso?: boolean }) | undefined;
+    if (pending && session && result?.ingreso !== false) return step.replaceDialog(ROUTE, { startId: pending } satisfies RouteOptions);
+    return step.next(step.result);
+  }
+
   /** The menu after a process, unless the process ended with its own "Terminar" button. */
   private async menuStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (!(step.result as { terminar?: boolean } | undefined)?.terminar) await step.context.sendActivity(menuActivity());
+    if (!(step.result as { terminar?: boolean } | undefined)?.terminar) await step.context.sendActivity(await this.menu(step.context));
     return step.endDialog();
   }
 
-  /** Starts a functionality by id: its dialog if built, a plain "not yet" otherwise. */
+  /** Starts a process by id, as the registry says: log in first, the right role, built or not. */
   private async start(step: WaterfallStepContext, id: string): Promise<DialogTurnResult> {
-    const f = functionalities().find((x) => x.id === id);
-    if (id === 'registro') return step.beginDialog(REGISTRO);
-    if (id === 'recuperar-clave') return step.beginDialog(RECUPERAR);
-    const dialogs: Record<string, string> = {
-      'rol-empleador': REGISTRO_EMPLEADOR,
-      'actualizar-datos': ACTUALIZAR,
-      'revision-rut': REVISION_RUT,
-      'elegir-rol': ELEGIR_ROL,
-    };
-    if (dialogs[id]) return step.beginDialog(dialogs[id]);
-    if (id === 'ingresar') {
-      const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
-      if (session.state !== 'active') return step.beginDialog(INGRESAR);
-      await step.context.sendActivity(render('cuenta/ya-ingreso', { nombre: session.session.nombre }));
-      await step.context.sendActivity(menuActivity());
-      return step.endDialog();
+    const process = processById(id);
+    const dialogId = this.dialogIds.get(id);
+    const funcionalidad = titleOf(id);
+    if (!process) return step.next();
+    const who = await this.who(step.context);
+    if (process.withoutSession && who.session) {
+      await step.context.sendActivity(render('general/ya-ingreso', { nombre: who.session.nombre, funcionalidad }));
+      return step.next();
     }
-    if (id === 'ayuda') {
-      await step.context.sendActivity(`${render('general/ayuda')}\n\n${render('general/contactos')}`);
-      await step.context.sendActivity(menuActivity());
-      return step.endDialog();
+    if (!dialogId) {
+      await step.context.sendActivity(render('general/no-disponible', { funcionalidad, quien: process.roles ? whoMay(process.roles) : undefined }));
+      return step.next();
     }
-    await step.context.sendActivity(render('general/no-disponible', { titulo: f?.title ?? id }));
-    await step.context.sendActivity(menuActivity());
-    return step.endDialog();
-  }
-
-  // ---------------------------------------------------------------- search
-
-  private async askSearchStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.prompt(SEARCH_PROMPT, { prompt: render('general/pregunta-busqueda') });
-  }
-
-  private async resultsStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const query = String(step.result ?? '').slice(0, 200);
-    const hits = searchFunctionalities(query, functionalities());
-    if (hits.length === 0) {
-      await step.context.sendActivity(render('general/no-entendi', { consulta: query }));
-      return step.replaceDialog(SEARCH);
+    if (process.session && !who.session) {
+      (step.values as RouteValues).pending = id;
+      await step.context.sendActivity(render('general/requiere-ingreso', { funcionalidad }));
+      return step.beginDialog(INGRESAR);
     }
-    (step.values as Record<string, unknown>)['hits'] = hits.map((h) => h.item.id);
-    await step.context.sendActivity(this.resultsActivity(query, hits));
-    return Dialog.EndOfTurn;
+    if (!roleFits(process, who.acting)) return this.changeRoleFor(step, process, who);
+    return step.beginDialog(dialogId);
   }
 
-  private async pickStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const ids = ((step.values as Record<string, unknown>)['hits'] ?? []) as string[];
-    const value = incomingValue(step.context);
-    if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') {
-      return step.replaceDialog(ROUTE, { value } satisfies RouteOptions);
+  /** Wrong role: offers the roles of the person that fit (then continues), or says plainly who can do it. */
+  private async changeRoleFor(step: WaterfallStepContext, process: Process, who: Who): Promise<DialogTurnResult> {
+    const funcionalidad = titleOf(process.id);
+    const fit = rolesThatFit(process, who.person);
+    const quien = whoMay(process.roles ?? []);
+    if (fit.length === 0) {
+      await step.context.sendActivity(render('general/no-permitido', { funcionalidad, quien }));
+      return step.next();
     }
-    const text = incomingText(step.context) ?? '';
-    const n = Number(text.trim());
-    const picked = Number.isInteger(n) ? ids[n - 1] : undefined;
-    if (picked) return step.replaceDialog(ROUTE, { value: { __action: 'comenzar', id: picked } } satisfies RouteOptions);
-    return step.replaceDialog(ROUTE, { text } satisfies RouteOptions);
+    (step.values as RouteValues).pending = process.id;
+    await step.context.sendActivity(render('general/requiere-rol', { funcionalidad, quien, rol: who.acting ? roleLabel(who.acting) : undefined }));
+    return step.beginDialog(ELEGIR_ROL, { solo: fit } satisfies ElegirRolOptions);
   }
 
-  private async offer(step: WaterfallStepContext, query: string, hits: SearchHit<Functionality>[]): Promise<DialogTurnResult> {
-    if (hits.length === 0) {
-      await step.context.sendActivity(render('general/no-entendi', { consulta: query.slice(0, 80) }));
-      await step.context.sendActivity(menuActivity());
-      return step.endDialog();
+  /** A menu button or a functionality named exactly ("Registrar rol empleador", "Cambiar de rol"). */
+  private byButton(text: string): string | undefined {
+    const t = fold(text);
+    return functionalities().find((f) => fold(f.boton) === t || fold(f.title) === t)?.id;
+  }
+
+  // ---------------------------------------------------------------- who is talking, and their menu
+
+  private async who(context: TurnContext): Promise<Who> {
+    const session = await activeSession(this.deps, context);
+    if (!session) return {};
+    return { session, acting: actingRole(session), person: await rolesOf(this.deps, session.citizenId) };
+  }
+
+  private menuLabels(who: Who): string[] {
+    const { buscar, salir } = messages<{ buscar: string; salir: string }>('general/menu-extra');
+    const offered = menuProcesses(who).map((p) => functionalities().find((f) => f.id === p.id)?.boton ?? p.id);
+    return who.session ? [...offered, salir] : [...offered.slice(0, -1), buscar, ...offered.slice(-1)];
+  }
+
+  private async menu(context: TurnContext): Promise<Partial<Activity>> {
+    const who = await this.who(context);
+    return menuActivity(this.menuLabels(who), render('general/menu', { nombre: who.session?.nombre, rol: who.acting ? roleLabel(who.acting) : undefined }));
+  }
+
+  private async logout(context: TurnContext): Promise<void> {
+    await this.deps.session.delete(context);
+    await context.sendActivity(render('general/salir'));
+    await context.sendActivity(await this.menu(context));
+  }
+
+  /** Ends an idle session (telling the person) or records this turn as activity; true when it just expired. */
+  private async refreshSession(context: TurnContext): Promise<boolean> {
+    const check = checkSession(await this.deps.session.get(context), this.deps.clock.now());
+    if (check.state === 'expired') {
+      await this.deps.session.delete(context);
+      await context.sendActivity(render('cuenta/sesion-vencida'));
+      return true;
     }
-    await step.context.sendActivity(this.resultsActivity(query, hits));
-    return step.endDialog();
+    if (check.state === 'active') {
+      const touched = touchSession(check.session, this.deps.clock.now());
+      if (touched !== check.session) await this.deps.session.set(context, touched);
+    }
+    return false;
   }
 
-  private resultsActivity(query: string, hits: SearchHit<Functionality>[]) {
-    const resultados = hits.map((h) => ({ titulo: h.item.title, descripcion: h.item.descripcion }));
-    const consulta = query.slice(0, 80);
-    const fallback = render('general/resultados', { consulta, resultados, texto: true });
-    const { comenzar } = messages<{ comenzar: string }>('general/busqueda');
-    const body = hits.flatMap((h) => [
-      textBlock(h.item.title, { weight: 'Bolder', spacing: 'Medium' }),
-      textBlock(h.item.descripcion, { isSubtle: true, spacing: 'Small' }),
-      {
-        type: 'ActionSet',
-        actions: [submit(comenzar, { __action: 'comenzar', id: h.item.id }, 'positive')],
-      },
-    ]);
-    return message(render('general/resultados', { consulta, resultados, texto: false }), card(body, [], fallback));
-  }
-
-  // ---------------------------------------------------------------- status
+  // ---------------------------------------------------------------- the step in progress
 
   private deepest(dc: DialogContext): DialogContext {
     let d = dc;
@@ -273,33 +291,47 @@ export class MainDialog extends ComponentDialog {
     return d;
   }
 
-  /** Ends an idle session (telling the person) or records this turn as activity. */
-  private async refreshSession(context: TurnContext): Promise<void> {
-    const check = checkSession(await this.deps.session.get(context), this.deps.clock.now());
-    if (check.state === 'expired') {
-      await this.deps.session.delete(context);
-      await context.sendActivity(render('cuenta/sesion-vencida'));
-    } else if (check.state === 'active') {
-      const touched = touchSession(check.session, this.deps.clock.now());
-      if (touched !== check.session) await this.deps.session.set(context, touched);
+  /** The active dialogs from the route down: [dialog context, dialog] pairs, outermost first. */
+  private stack(innerDc: DialogContext): [DialogContext, Dialog][] {
+    const out: [DialogContext, Dialog][] = [];
+    for (let d: DialogContext | undefined = innerDc; d?.activeDialog; d = d.child) {
+      const dialog = d.findDialog(d.activeDialog.id);
+      if (dialog) out.push([d, dialog]);
     }
+    return out;
   }
 
-  private async statusText(dc: DialogContext): Promise<string> {
-    const check = checkSession(await this.deps.session.get(dc.context), this.deps.clock.now());
-    const session = check.state === 'active' ? check.session : undefined;
-    const who = session
-      ? { nombre: session.nombre, empresa: session.rol?.tipo === 'empleador' ? session.rol.razonSocial : undefined }
-      : undefined;
-    const active = dc.activeDialog;
-    const found = active ? dc.findDialog(active.id) : undefined;
-    const form = found instanceof FormDialog ? found : undefined;
-    if (!form || !active) return render('general/estado', { sesion: who });
-    const state = active.state['form'] as FormState | undefined;
-    const campo = state?.current ? fieldTexts(form.spec, state.current).etiqueta : undefined;
-    return render('general/estado', { tramite: formTexts(form.spec).titulo, campo, sesion: who });
+  private activeProcess(innerDc: DialogContext): Process | undefined {
+    const ids = this.stack(innerDc).map(([, d]) => d.id);
+    return PROCESSES.find((p) => ids.includes(this.dialogIds.get(p.id) ?? ''));
   }
 
+  private formIsActive(innerDc: DialogContext, formId: string): boolean {
+    return this.stack(innerDc).some(([, d]) => d instanceof FormDialog && d.spec.id === formId);
+  }
+
+  /** The deepest step that describes itself: a form's field, an identity question, the RUT upload, a confirmation. */
+  private stepInfo(innerDc: DialogContext): StepInfo | undefined {
+    const stack = this.stack(innerDc);
+    for (let i = stack.length - 1; i >= 0; i--) {
+      const [dc, dialog] = stack[i]!;
+      if (dialog instanceof FormDialog) {
+        const state = dc.activeDialog!.state['form'] as FormState | undefined;
+        const campo = state?.current ? fieldTexts(dialog.spec, state.current) : undefined;
+        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: campo.ayuda } : {}) };
+      }
+      if (describesStep(dialog)) {
+        const info = dialog.describeStep(dc.activeDialog!, stack.slice(i + 1).map(([, d]) => d.id));
+        if (info) return info;
+      }
+    }
+    return undefined;
+  }
+
+  private where(innerDc: DialogContext): { tramite: string; paso?: string } | undefined {
+    const process = this.activeProcess(innerDc);
+    if (!process) return undefined;
+    const paso = this.stepInfo(innerDc)?.paso;
+    return { tramite: titleOf(process.id), ...(paso ? { paso } : {}) };
+  }
 }
-
-

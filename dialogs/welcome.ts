@@ -1,30 +1,21 @@
-/** The welcome and the main menu: the same four options, as buttons with a text fallback. */
+/** The welcome and the menu: the options this person has now, as buttons with a text fallback. */
 import { ActionTypes, CardFactory, MessageFactory, type Activity } from 'botbuilder';
-import { messages, render } from '../templates/render.js';
+import { render } from '../templates/render.js';
 import { message } from './cards.js';
 
-interface MenuTexts {
-  opciones: string[];
-}
-
-function menuCard(fallback: string) {
-  const { opciones } = messages<MenuTexts>('general/menu-opciones');
-  const hero = CardFactory.heroCard(
-    '',
-    undefined,
-    opciones.map((o) => ({ type: ActionTypes.ImBack, title: o, value: o })),
-  );
+function menuCard(options: readonly string[], fallback: string) {
+  const hero = CardFactory.heroCard('', undefined, options.map((o) => ({ type: ActionTypes.ImBack, title: o, value: o })));
   (hero.content as Record<string, unknown>)['fallbackText'] = fallback;
   return hero;
 }
 
-export function welcomeActivity(): Partial<Activity> {
-  const text = render('general/bienvenida');
-  return message(text, menuCard(text));
+/** The first message of a conversation: what the assistant does and the options, as a card. */
+export function welcomeActivity(options: readonly string[]): Partial<Activity> {
+  const text = render('general/bienvenida', { opciones: options });
+  return message(text, menuCard(options, text));
 }
 
-/** The menu after a process: the options as suggested actions, which disappear once used. */
-export function menuActivity(): Partial<Activity> {
-  const { opciones } = messages<MenuTexts>('general/menu-opciones');
-  return MessageFactory.suggestedActions(opciones, render('general/menu'));
+/** The menu after a process: the options as suggested actions (they disappear once used), also listed in the text. */
+export function menuActivity(options: readonly string[], text: string): Partial<Activity> {
+  return MessageFactory.suggestedActions([...options], `${text}\n\n${options.map((o) => `**${o}**`).join(' · ')}`);
 }

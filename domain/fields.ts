@@ -3,6 +3,7 @@
  * chooses the re-ask template. Values are JSON-serializable (dates as ISO `YYYY-MM-DD`).
  */
 import { fail, ok, type Result } from './result.js';
+import { NATURALEZAS, type Naturaleza } from './employers.js';
 import { normalizeNit } from './nit.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry, type Sex } from './reference.js';
 import { fold } from './text.js';
@@ -234,6 +235,12 @@ export const parseMobile: FieldParser<string> = (raw) => {
 export const parseNitField: FieldParser<string> = (raw) => {
   const r = normalizeNit(raw);
   return r.ok ? ok(r.value.nit) : fail(r.error.code);
+};
+
+/** Naturaleza jurídica by its portal number (1–5); the form offers the names and maps them to the number. */
+export const parseNaturaleza: FieldParser<Naturaleza> = (raw) => {
+  const code = raw.trim();
+  return Object.hasOwn(NATURALEZAS, code) ? ok(code as Naturaleza) : fail('naturaleza.desconocida');
 };
 
 /** Free text between `min` and `max` characters: letters, digits, spaces and the punctuation of names and addresses. */

@@ -6,6 +6,11 @@ import Handlebars from 'handlebars';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { RULES } from '../domain/rules.js';
+
+/** What every template may read besides its own data: the domain's rule numbers ({{reglas.sesionMinutos}}). */
+const GLOBALS = Object.freeze({ reglas: RULES });
+const withGlobals = (data: Record<string, unknown>) => ({ ...GLOBALS, ...data });
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), 'es');
 const hbs = Handlebars.create();
@@ -35,17 +40,17 @@ function fileFor(key: string, ext: string): string {
 
 /** Renders a chat / plain-text template (`<key>.hbs`), trimmed, without HTML escaping. */
 export function render(key: string, data: Record<string, unknown> = {}): string {
-  return compile(fileFor(key, '.hbs'), false)(data).trim();
+  return compile(fileFor(key, '.hbs'), false)(withGlobals(data)).trim();
 }
 
 /** Renders an HTML template (`<key>.html.hbs`) with HTML escaping. */
 export function renderHtml(key: string, data: Record<string, unknown> = {}): string {
-  return compile(fileFor(key, '.html.hbs'), true)(data);
+  return compile(fileFor(key, '.html.hbs'), true)(withGlobals(data));
 }
 
 /** Renders a template with an explicit extension (e.g. `.txt.hbs`, `.asunto.hbs`, `.card.hbs`), no escaping. */
 export function renderFile(key: string, ext: string, data: Record<string, unknown> = {}): string {
-  return compile(fileFor(key, ext), false)(data).trim();
+  return compile(fileFor(key, ext), false)(withGlobals(data)).trim();
 }
 
 const jsonCache = new Map<string, unknown>();
@@ -65,5 +70,5 @@ export function fill(template: string, data: Record<string, unknown> = {}): stri
     tpl = hbs.compile(template, { noEscape: true });
     stringCache.set(template, tpl);
   }
-  return tpl(data).trim();
+  return tpl(withGlobals(data)).trim();
 }

@@ -114,7 +114,10 @@ describe('journey: employer role, delegate, update, RUT review', () => {
     await registerAndActivate(app.url, app.dataDir, admin, 'carlos.briceno@correo.com', PASSWORD);
     const backOffice = await newChat(app.url);
     await loginChat(backOffice, admin, PASSWORD);
-    await backOffice.converse([['Revisar RUT pendientes', 'pendientes de revision del rut']]);
+    await backOffice.converse([
+      ['administrador minsalud', 'ahora actua como administrador minsalud'],
+      ['Revisar RUT pendientes', 'pendientes de revision del rut'],
+    ]);
     await backOffice.send('1');
     await backOffice.waitFor('aprueba el registro');
     const detail = backOffice.lastBotActivities.map((a) => a.text ?? '').join('\n');

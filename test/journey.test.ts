@@ -35,7 +35,7 @@ describe('journey: the local chat over Direct Line', () => {
     await dl.send('José');
     await dl.waitFor('segundo nombre');
     await dl.send('estado');
-    const status = await dl.waitFor('en el dato');
+    const status = await dl.waitFor('lo que ya escribio esta guardado');
     expect(status).toContain('segundo nombre');
   });
 

@@ -1,5 +1,5 @@
 /** Ingresar (login with a masked password) and Olvidé mi contraseña (a reset link by e-mail). */
-import type { StatePropertyAccessor } from 'botbuilder';
+import { MessageFactory, type StatePropertyAccessor } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DocumentType } from '../../domain/reference.js';
 import { login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
@@ -11,6 +11,7 @@ import { FormDialog, isSealed, type FormResult } from '../form/form.dialog.js';
 import { formatTime } from '../format.js';
 import type { Notifier } from '../notifier.js';
 import { ingresoForm, recuperarForm } from './cuenta.forms.js';
+import { buttonOf } from '../catalog.js';
 
 export const INGRESAR = 'ingresar';
 export const RECUPERAR = 'recuperar-clave-dialogo';
@@ -46,12 +47,13 @@ export class IngresarDialog extends ComponentDialog {
       await step.context.sendActivity(render('cuenta/bienvenida', { nombre: result.value.nombre }));
       return step.endDialog({ ingreso: true });
     }
-    if (result.error.code === 'INGRESO.BLOQUEADO') {
-      await step.context.sendActivity(render('cuenta/ingreso-bloqueado', { hasta: formatTime(result.error.hasta) }));
-    } else {
-      await step.context.sendActivity(render('cuenta/ingreso-invalido'));
-    }
-    return step.endDialog({ ingreso: false });
+    const text =
+      result.error.code === 'INGRESO.BLOQUEADO'
+        ? render('cuenta/ingreso-bloqueado', { hasta: formatTime(result.error.hasta) })
+        : render('cuenta/ingreso-invalido');
+    // The buttons the message names: try again, or get a reset link.
+    await step.context.sendActivity(MessageFactory.suggestedActions([buttonOf('ingresar'), buttonOf('recuperar-clave')], text));
+    return step.endDialog({ ingreso: false, terminar: true });
   }
 }
 

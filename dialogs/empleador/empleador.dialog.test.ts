@@ -142,7 +142,7 @@ describe('Registrar rol empleador persona jurídica', () => {
     const received = await say(client, attach('rut.pdf'));
     expect(received.folded).toContain('recibi el archivo');
     expect(received.folded).toContain('fecha se expidio');
-    expect((await say(client, '01/01/2025')).folded).toContain('menos de un ano');
+    expect((await say(client, '01/01/2025')).folded).toContain('en los ultimos 365 dias');
     expect((await say(client, '10/11/2026')).folded).toContain('delegado');
     await delegateAndSite(client);
     const done = await say(client, 'confirmar');
@@ -227,10 +227,11 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     // The RL is not an administrator.
     await login(s.client);
     await say(s.client, '1');
-    expect((await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } })).folded).toContain('solo para administradores');
+    expect((await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } })).folded).toContain('es para los administradores del ministerio');
     await say(s.client, 'salir');
-    // The administrator sees the pending registration, opens it, approves it.
+    // The administrator acts as such, sees the pending registration, opens it, approves it.
     await login(s.client, admin);
+    expect((await say(s.client, 'administrador')).folded).toContain('ahora actua como administrador minsalud');
     const list = await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } });
     expect(list.folded).toContain('pendientes de revision del rut 1');
     const detail = await say(s.client, '1');
@@ -244,7 +245,9 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     const s = await registered({ rut: true, admins: [`${admin.tipoDocumento}:${admin.numeroDocumento}`] });
     await seedActiveCitizen(s.deps.store, admin, 'carlos@minsalud.gov.co', PASSWORD);
     await login(s.client, admin);
-    await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } });
+    // Still acting as citizen: the review offers the one role that fits, and goes on.
+    await say(s.client, 'ciudadano');
+    expect((await say(s.client, { value: { __action: 'comenzar', id: 'revision-rut' } })).folded).toMatch(/ahora actua como administrador minsalud.*pendientes de revision del rut/s);
     await say(s.client, '1');
     expect((await say(s.client, 'Rechazar')).folded).toContain('motivo del rechazo');
     expect((await say(s.client, 'ok')).folded).toContain('demasiado corto');

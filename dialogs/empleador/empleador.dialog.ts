@@ -2,13 +2,14 @@
  * Registrar rol empleador persona jurídica (the legal representative): NIT → company data as in the
  * RUT (or the RUT attached) → delegate → main site → review → the role is created.
  */
-import { MessageFactory, type Attachment, type StatePropertyAccessor } from 'botbuilder';
+import { MessageFactory, type Attachment, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
   TextPrompt,
   WaterfallDialog,
   type DialogContext,
+  type DialogInstance,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -28,15 +29,16 @@ import { answerYesNo } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import type { Result } from '../../domain/result.js';
-import { checkRutFile } from '../../domain/rut.js';
-import { checkSession, type Session } from '../../domain/session.js';
+import { checkRutFile, RUT_MAX_AGE_DAYS, RUT_MAX_BYTES, RUT_MIN_PAGES } from '../../domain/rut.js';
+import type { Session } from '../../domain/session.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, imBack, message, textBlock } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { incomingText } from '../incoming.js';
 import { delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
-import { titleOf } from '../catalog.js';
+import { requireSession } from '../session.js';
+import type { DescribesStep, StepInfo } from '../step-info.js';
 import type { Notifier } from '../notifier.js';
 import { documentKey } from '../../domain/citizens.js';
 
@@ -50,6 +52,30 @@ interface DelegadoOptions {
   readonly initial?: Record<string, unknown>;
 }
 const CONFIRMAR = 'empleador-confirmar';
+const EMPRESA = 'empleador-empresa-paso';
+
+interface EmpresaOptions {
+  readonly nit: string;
+  readonly initial?: Record<string, unknown>;
+}
+/** The company data as the registration keeps it, with the attached RUT when the data did not match. */
+interface EmpresaResult {
+  readonly razonSocial: string;
+  readonly naturaleza: Naturaleza;
+  readonly rut?: { sha256: string; size: number };
+}
+/** The attachment step ends with the stored file, or with the wish to go back to the company data. */
+type AttachmentResult = { sha256: string; size: number } | { volver: true; campo?: 'razonSocial' | 'naturaleza' };
+
+/** The RUT rules as the messages state them (domain constants, never typed twice). */
+const rutRules = () => ({ maxMb: RUT_MAX_BYTES / (1024 * 1024), paginas: RUT_MIN_PAGES, dias: RUT_MAX_AGE_DAYS });
+
+/** "The data does not match the RUT": what to do, with a button to correct the data. */
+function rutRequest() {
+  const t = messages<ResumenTexts>('empleador/resumen');
+  const text = render('empleador/rut-requerido', rutRules());
+  return message(text, card([], [imBack(t['corregir-empresa']!, 'atrás')], text));
+}
 
 /** Downloads what a person attached (Web Chat upload, Teams file), bounded in size. */
 export type AttachmentDownloader = (
@@ -81,7 +107,7 @@ interface ResumenTexts {
   [k: string]: string;
 }
 
-export class EmpleadorDialog extends ComponentDialog {
+export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   constructor(private readonly deps: EmpleadorDialogDeps) {
     super(REGISTRO_EMPLEADOR);
     this.addDialog(new FormDialog(nitForm, deps));
@@ -95,25 +121,29 @@ export class EmpleadorDialog extends ComponentDialog {
       new WaterfallDialog(PASOS, [
         this.askNit.bind(this),
         this.checkNit.bind(this),
-        this.checkCompany.bind(this),
-        this.afterAttachment.bind(this),
+        this.afterCompany.bind(this),
         this.afterRutDate.bind(this),
         this.afterDelegate.bind(this),
         this.afterSede.bind(this),
         this.register.bind(this),
       ]),
     );
+    this.addDialog(
+      new WaterfallDialog<EmpresaOptions>(EMPRESA, [this.askCompany.bind(this), this.checkCompany.bind(this), this.afterAttachment.bind(this)]),
+    );
     this.addDialog(new WaterfallDialog<DelegadoOptions>(DELEGADO, [this.askDelegate.bind(this), this.checkDelegateData.bind(this)]));
     this.initialDialogId = PASOS;
   }
 
+  /** The final confirmation has its own help; the forms and the RUT upload describe themselves. */
+  describeStep(_instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
+    if (!below.includes(CONFIRMAR)) return undefined;
+    return { paso: messages<ResumenTexts>('empleador/resumen')['paso-confirmar']!, ayuda: render('empleador/ayuda-confirmar') };
+  }
+
   private async askNit(step: Step): Promise<DialogTurnResult> {
-    const session = checkSession(await this.deps.session.get(step.context), this.deps.clock.now());
-    if (session.state !== 'active') {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('rol-empleador') }));
-      return step.endDialog();
-    }
-    (step.values as Record<string, unknown>)['citizenId'] = session.session.citizenId;
+    const session = await requireSession(this.deps, step.context);
+    (step.values as Record<string, unknown>)['citizenId'] = session.citizenId;
     return step.beginDialog(nitForm.id);
   }
 
@@ -125,27 +155,48 @@ export class EmpleadorDialog extends ComponentDialog {
     await step.context.sendActivity(
       render('empleador/nit-entendido', { nit: formatNit(nit, computeDv(nit)), razonSocial: result.value.company.razonSocial }),
     );
-    return step.beginDialog(empresaForm.id);
+    return step.beginDialog(EMPRESA, { nit } satisfies EmpresaOptions);
   }
 
-  private async checkCompany(step: Step): Promise<DialogTurnResult> {
+  private async afterCompany(step: Step): Promise<DialogTurnResult> {
+    const empresa = step.result as EmpresaResult;
     const draft = draftOf(step);
+    draft.razonSocial = empresa.razonSocial;
+    draft.naturaleza = empresa.naturaleza;
+    if (!empresa.rut) return step.next(); // matches the RUT reference: no attachment, no date
+    draft.rut = empresa.rut;
+    return step.beginDialog(rutFechaForm.id);
+  }
+
+  // ---------------------------------------------------------------- company data (its own loop)
+
+  /** The company data as in the RUT; when it does not match, the person corrects it or attaches the RUT. */
+  private async askCompany(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
+    return step.beginDialog(empresaForm.id, { initial: step.options.initial });
+  }
+
+  private async checkCompany(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
     const values = (step.result as FormResult).values;
-    draft.razonSocial = String(values['razonSocial']);
-    draft.naturaleza = String(values['naturaleza']) as Naturaleza;
-    const company = await this.deps.reference.findCompany(draft.nit!);
-    if (company && matchesRut(company, { razonSocial: draft.razonSocial, naturaleza: draft.naturaleza })) {
-      return step.next(); // no RUT needed: skip the attachment and its date
-    }
-    await step.context.sendActivity(render('empleador/rut-requerido'));
+    const data = { razonSocial: String(values['razonSocial']), naturaleza: String(values['naturaleza']) as Naturaleza };
+    (step.values as Record<string, unknown>)['empresa'] = data;
+    const company = await this.deps.reference.findCompany(step.options.nit);
+    // Matching data takes the reference's own spelling of the razón social.
+    if (company && matchesRut(company, data)) return step.endDialog({ ...data, razonSocial: company.razonSocial } satisfies EmpresaResult);
+    await step.context.sendActivity(rutRequest());
     return step.beginDialog(ADJUNTO);
   }
 
-  private async afterAttachment(step: Step): Promise<DialogTurnResult> {
-    const rut = step.result as Draft['rut'] | undefined;
-    if (!rut) return step.next();
-    draftOf(step).rut = rut;
-    return step.beginDialog(rutFechaForm.id);
+  private async afterAttachment(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
+    const data = (step.values as Record<string, unknown>)['empresa'] as Omit<EmpresaResult, 'rut'>;
+    const result = step.result as AttachmentResult;
+    if ('volver' in result) {
+      // Back to the company data: the field named (or the razón social) is asked again, the rest kept.
+      const campo = result.campo ?? 'razonSocial';
+      const initial: Record<string, unknown> = { ...data };
+      delete initial[campo];
+      return step.replaceDialog(EMPRESA, { nit: step.options.nit, initial } satisfies EmpresaOptions);
+    }
+    return step.endDialog({ ...data, rut: result } satisfies EmpresaResult);
   }
 
   private async afterRutDate(step: Step): Promise<DialogTurnResult> {
@@ -289,8 +340,8 @@ export async function notifyDelegate(deps: EmpleadorDialogDeps, delegado: Delega
   await deps.notifier.notify(documentKey(delegado.tipoDocumento, delegado.numeroDocumento), render('empleador/aviso-delegado', { razonSocial }));
 }
 
-/** Waits for the RUT file: checks it as a PDF of at most 1 MB with the RUT's pages, stores it by hash. */
-export class RutAttachmentDialog extends Dialog {
+/** Waits for the RUT file: checks it as a PDF with the RUT's pages within the size limit, stores it by hash; "atrás" goes back to the company data. */
+export class RutAttachmentDialog extends Dialog implements DescribesStep {
   constructor(private readonly deps: EmpleadorDialogDeps) {
     super(ADJUNTO);
   }
@@ -299,26 +350,37 @@ export class RutAttachmentDialog extends Dialog {
     return Dialog.EndOfTurn; // the request to attach was just sent
   }
 
+  override async repromptDialog(context: TurnContext): Promise<void> {
+    await context.sendActivity(rutRequest());
+  }
+
+  describeStep(): StepInfo {
+    const t = messages<ResumenTexts>('empleador/resumen');
+    return { paso: t['paso-rut']!, ayuda: render('empleador/ayuda-rut', rutRules()) };
+  }
+
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const attachments = (dc.context.activity.attachments ?? []).filter((a) => a.contentUrl || a.content);
     const motivos = messages<Record<string, string>>('formularios/motivos');
-    if (parseCommand(incomingText(dc.context))?.kind === 'ayuda') {
-      await dc.context.sendActivity(`${render('empleador/rut-requerido')}\n\n${render('general/contactos')}`);
-      return Dialog.EndOfTurn;
+    const command = parseCommand(incomingText(dc.context));
+    if (command?.kind === 'atras') return dc.endDialog({ volver: true } satisfies AttachmentResult);
+    if (command?.kind === 'corregir') {
+      const campo = command.field && /natur/.test(command.field) ? 'naturaleza' : 'razonSocial';
+      return dc.endDialog({ volver: true, campo } satisfies AttachmentResult);
     }
     const file = attachments.find((a) => !a.contentType?.startsWith('application/vnd.microsoft.card'));
     if (!file) {
       await dc.context.sendActivity(motivos['attachment.missing']!);
       return Dialog.EndOfTurn;
     }
-    const downloaded = await this.deps.download(file, 1024 * 1024);
+    const downloaded = await this.deps.download(file, RUT_MAX_BYTES);
     if (!downloaded.ok) {
-      await dc.context.sendActivity(`${motivos[downloaded.error.code] ?? motivos['type']} ${motivos['attachment.missing']}`);
+      await dc.context.sendActivity(`${fill(motivos[downloaded.error.code] ?? motivos['type']!, rutRules())} ${motivos['attachment.missing']}`);
       return Dialog.EndOfTurn;
     }
     const checked = checkRutFile(downloaded.value.bytes);
     if (!checked.ok) {
-      await dc.context.sendActivity(`${motivos[checked.error.code] ?? ''} ${render('empleador/rut-requerido')}`);
+      await dc.context.sendActivity(`${fill(motivos[checked.error.code] ?? '', rutRules())} ${motivos['attachment.missing']}`);
       return Dialog.EndOfTurn;
     }
     const stored = await this.deps.blobs.put(downloaded.value.bytes);
@@ -329,6 +391,6 @@ export class RutAttachmentDialog extends Dialog {
         kb: Math.max(1, Math.round(stored.size / 1024)),
       }),
     );
-    return dc.endDialog({ sha256: stored.sha256, size: stored.size });
+    return dc.endDialog({ sha256: stored.sha256, size: stored.size } satisfies AttachmentResult);
   }
 }

@@ -5,6 +5,7 @@ import {
   parseDepartment,
   parseEmail,
   parseMunicipality,
+  parseNaturaleza,
   parseNitField,
   parsePhone,
   parseText,
@@ -13,7 +14,7 @@ import {
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { ReferenceRegistry } from '../../domain/reference.js';
 import { fail, ok } from '../../domain/result.js';
-import { checkRutIssueDate } from '../../domain/rut.js';
+import { checkRutIssueDate, RUT_MAX_AGE_DAYS } from '../../domain/rut.js';
 import { fieldTexts, type FormSpec } from '../form/form-spec.js';
 import { documentAndNames } from '../registro/datos-basicos.form.js';
 
@@ -27,7 +28,7 @@ export const empresaForm: FormSpec = {
   id: 'empleador-empresa',
   fields: [
     { key: 'razonSocial', parse: parseText(2, 200) },
-    { key: 'naturaleza', parse: (raw) => (/^[1-5]$/.test(raw.trim()) ? ok(raw.trim()) : fail('naturaleza.desconocida')) },
+    { key: 'naturaleza', parse: parseNaturaleza },
   ],
 };
 
@@ -35,7 +36,7 @@ const rutIssueDate: FieldParser<string> = (raw, ctx) => {
   const d = parseDate(raw, ctx);
   if (!d.ok) return d;
   const r = checkRutIssueDate(d.value, ctx.today);
-  return r.ok ? ok(r.value) : fail(r.error.code);
+  return r.ok ? ok(r.value) : fail(r.error.code, { dias: RUT_MAX_AGE_DAYS });
 };
 
 export const rutFechaForm: FormSpec = {

@@ -2,7 +2,7 @@
  * After login: the role to act in ("Ciudadano" or "Empleador persona jurídica — <razón social>");
  * "Actualizar datos" of an employer (main site or delegate); the MinSalud RUT review.
  */
-import { ActionTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { ActionTypes, CardFactory } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import {
   checkDelegate,
@@ -16,7 +16,11 @@ import {
   type Sede,
 } from '../../domain/empleador.js';
 import { formatNit, computeDv } from '../../domain/nit.js';
-import { checkSession, type ActingRole, type Session } from '../../domain/session.js';
+import type { ActingRole } from '../../domain/session.js';
+import { rolesOf } from '../../domain/roles.js';
+import { requireSession } from '../session.js';
+import { roleLabel } from '../roles-text.js';
+import { choiceActivity, readChoice } from '../choice.js';
 import { fold } from '../../domain/text.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
@@ -24,7 +28,6 @@ import { message } from '../cards.js';
 import { FormDialog, type FormResult } from '../form/form.dialog.js';
 import { errorTemplate, notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
 import { delegadoForm, naturalezaLabel, rechazoForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
-import { titleOf } from '../catalog.js';
 
 export const ELEGIR_ROL = 'elegir-rol';
 export const ACTUALIZAR = 'actualizar-datos';
@@ -54,53 +57,50 @@ function pick(answer: unknown, titles: readonly string[]): number | undefined {
   return i >= 0 ? i : undefined;
 }
 
-async function activeSession(deps: RolesDialogDeps, context: TurnContext): Promise<Session | undefined> {
-  const check = checkSession(await deps.session.get(context), deps.clock.now());
-  return check.state === 'active' ? check.session : undefined;
-}
 
 // ---------------------------------------------------------------- role choice
+
+export interface ElegirRolOptions {
+  /** Only these roles (e.g. the ones that fit the functionality the person asked for). */
+  readonly solo?: readonly ActingRole[];
+}
+/** What the role choice returns: the role chosen, if any. */
+export interface ElegirRolResult {
+  readonly rol?: ActingRole;
+}
 
 export class ElegirRolDialog extends ComponentDialog {
   constructor(private readonly deps: RolesDialogDeps) {
     super(ELEGIR_ROL);
     this.addDialog(new TextPrompt(CHOICE));
-    this.addDialog(new WaterfallDialog(ELEGIR_ROL + '-pasos', [this.ask.bind(this), this.choose.bind(this)]));
+    this.addDialog(new WaterfallDialog<ElegirRolOptions>(ELEGIR_ROL + '-pasos', [this.ask.bind(this), this.choose.bind(this)]));
     this.initialDialogId = ELEGIR_ROL + '-pasos';
   }
 
-  private options(refs: EmployerRef[]): string[] {
-    const t = messages<Texts>('empleador/roles');
-    return [t['ciudadano']!, ...refs.map((r) => fill(t['empleador']!, { razonSocial: r.razonSocial }))];
+  private async ask(step: WaterfallStepContext<ElegirRolOptions>): Promise<DialogTurnResult> {
+    const session = await requireSession(this.deps, step.context);
+    const roles = step.options?.solo ?? (await rolesOf(this.deps, session.citizenId)).roles;
+    if (roles.length === 0 || (roles.length === 1 && !step.options?.solo)) return step.endDialog({} satisfies ElegirRolResult);
+    if (roles.length === 1) return this.actAs(step, roles[0]!); // the one role that fits: no question
+    (step.values as Values)['roles'] = roles;
+    return step.prompt(CHOICE, { prompt: choiceActivity(render('empleador/elegir-rol'), roles.map(roleLabel)) });
   }
 
-  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const session = await activeSession(this.deps, step.context);
-    if (!session) {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('elegir-rol') }));
-      return step.endDialog();
+  private async choose(step: WaterfallStepContext<ElegirRolOptions>): Promise<DialogTurnResult> {
+    const roles = (step.values as Values)['roles'] as ActingRole[];
+    const picked = readChoice(String(step.result ?? ''), roles.map(roleLabel));
+    if (!picked.ok) {
+      await step.context.sendActivity(picked.error);
+      return step.replaceDialog(ELEGIR_ROL + '-pasos', step.options);
     }
-    const refs = await employersOf(this.deps, session.citizenId);
-    if (refs.length === 0) return step.endDialog();
-    (step.values as Values)['refs'] = refs;
-    return step.prompt(CHOICE, { prompt: buttons(render('empleador/elegir-rol'), this.options(refs)) });
+    return this.actAs(step, roles[picked.value]!);
   }
 
-  private async choose(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const refs = (step.values as Values)['refs'] as EmployerRef[];
-    const options = this.options(refs);
-    const i = pick(step.result, options);
-    if (i === undefined) {
-      await step.context.sendActivity(messages<Texts>('empleador/roles')['opcion-invalida']!);
-      return step.replaceDialog(ELEGIR_ROL + '-pasos');
-    }
-    const session = await activeSession(this.deps, step.context);
-    if (!session) return step.endDialog();
-    const ref = i === 0 ? undefined : refs[i - 1];
-    const rol: ActingRole = ref ? { tipo: 'empleador', nit: ref.nit, razonSocial: ref.razonSocial, como: ref.como } : { tipo: 'ciudadano' };
+  private async actAs(step: WaterfallStepContext, rol: ActingRole): Promise<DialogTurnResult> {
+    const session = await requireSession(this.deps, step.context);
     await this.deps.session.set(step.context, { ...session, rol });
-    await step.context.sendActivity(render('empleador/rol-elegido', { empresa: ref?.razonSocial }));
-    return step.endDialog();
+    await step.context.sendActivity(render('empleador/rol-elegido', { rol: roleLabel(rol) }));
+    return step.endDialog({ rol } satisfies ElegirRolResult);
   }
 }
 
@@ -125,11 +125,7 @@ export class ActualizarDialog extends ComponentDialog {
 
   private async company(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const t = messages<Texts>('empleador/actualizar');
-    const session = await activeSession(this.deps, step.context);
-    if (!session) {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('actualizar-datos') }));
-      return step.endDialog();
-    }
+    const session = await requireSession(this.deps, step.context);
     const own = (await employersOf(this.deps, session.citizenId)).filter((r) => r.como === 'rl');
     if (own.length === 0) {
       await step.context.sendActivity(t['no-es-rl']!);
@@ -214,11 +210,7 @@ export class RevisionRutDialog extends ComponentDialog {
 
   private async list(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const t = messages<Texts>('empleador/revision');
-    const session = await activeSession(this.deps, step.context);
-    if (!session) {
-      await step.context.sendActivity(render('empleador/requiere-ingreso', { funcionalidad: titleOf('revision-rut') }));
-      return step.endDialog();
-    }
+    const session = await requireSession(this.deps, step.context);
     const pending = await pendingRutReviews(this.deps, session.citizenId);
     if (!pending.ok) {
       await step.context.sendActivity(t['no-autorizado']!);

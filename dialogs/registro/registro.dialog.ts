@@ -2,7 +2,8 @@
  * Registro ciudadano: basic data → comparison with the reference sources → identity questions →
  * contact data → account pending activation (e-mail with a one-time link).
  */
-import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { DescribesStep, StepInfo } from '../step-info.js';
 import type { BasicData } from '../../domain/citizens.js';
 import { answerYesNo } from '../../domain/fields.js';
 import type { IdentityQuestion } from '../../domain/identity-questions.js';
@@ -43,7 +44,7 @@ export interface IdentidadResult {
   readonly superada: boolean;
 }
 
-export class RegistroDialog extends ComponentDialog {
+export class RegistroDialog extends ComponentDialog implements DescribesStep {
   constructor(private readonly deps: RegistroDeps & { clock: Clock; secrets: SecretBox }) {
     super(REGISTRO);
     this.addDialog(new FormDialog(datosBasicosForm, deps));
@@ -66,6 +67,11 @@ export class RegistroDialog extends ComponentDialog {
     this.initialDialogId = REGISTRO + '-pasos';
   }
 
+  /** The question "¿desea intentarlo de nuevo?" after a failed round has its own help. */
+  describeStep(_instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
+    return below.includes(RETRY_PROMPT) ? { paso: render('registro/paso-reintentar'), ayuda: render('registro/ayuda-reintentar') } : undefined;
+  }
+
   // ---------------------------------------------------------------- basic data
 
   private async askBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
@@ -76,7 +82,7 @@ export class RegistroDialog extends ComponentDialog {
     const data = (step.result as FormResult).values as unknown as BasicData;
     const result = await startRegistration(this.deps, data, actorOf(step.context));
     if (result.ok) {
-      await step.context.sendActivity(render('registro/preguntas-intro', { total: result.value.preguntas.length, minimo: 3 }));
+      await step.context.sendActivity(render('registro/preguntas-intro', { total: result.value.preguntas.length }));
       return step.beginDialog(IDENTIDAD, { data, preguntas: result.value.preguntas } satisfies IdentidadOptions);
     }
     if (result.error.code === 'REGISTRO.NO_COINCIDE') {

@@ -1,0 +1,46 @@
+/** "Ayuda" and "¿En qué voy?" as processes of the registry: each answers and ends. */
+import type { TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { render } from '../templates/render.js';
+import type { MainDialogDeps } from './main.deps.js';
+import { roleLabel } from './roles-text.js';
+import { activeSession } from './session.js';
+import type { StepInfo } from './step-info.js';
+import { actingRole } from '../domain/session.js';
+
+export const AYUDA = 'ayuda-general';
+export const ESTADO = 'estado-general';
+
+/** The general help: the commands and the helpdesk contacts, after the help of the step in progress if any. */
+export function helpText(step?: StepInfo): string {
+  return [step?.ayuda, render('general/ayuda'), render('general/contactos')].filter(Boolean).join('\n\n');
+}
+
+/** Where the person is ("Está en el trámite…") and the activation checklist for them. */
+export async function statusActivities(deps: MainDialogDeps, context: TurnContext, where?: { tramite: string; paso?: string }) {
+  const session = await activeSession(deps, context);
+  const sesion = session ? { nombre: session.nombre, rol: roleLabel(actingRole(session)) } : undefined;
+  return [render('general/estado', { sesion, tramite: where?.tramite, paso: where?.paso })];
+}
+
+export class AyudaDialog extends Dialog {
+  constructor() {
+    super(AYUDA);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(helpText());
+    return dc.endDialog();
+  }
+}
+
+export class EstadoDialog extends Dialog {
+  constructor(private readonly deps: MainDialogDeps) {
+    super(ESTADO);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    for (const activity of await statusActivities(this.deps, dc.context)) await dc.context.sendActivity(activity);
+    return dc.endDialog();
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The process registry: every functionality declared once — its dialog (absent while not built),
+ * whether it needs a session, which acting roles may start it, and when the menu offers it. The
+ * main dialog enforces it in one place; the menu, the search and "¿qué puedo hacer?" read it.
+ * A new process = its dialog file + its entry here + its templates.
+ */
+import type { Dialog } from 'botbuilder-dialogs';
+import type { PersonRoles } from '../domain/roles.js';
+import type { ActingRole, RoleKind, Session } from '../domain/session.js';
+import { IngresarDialog, RecuperarDialog } from './cuenta/cuenta.dialog.js';
+import { EmpleadorDialog } from './empleador/empleador.dialog.js';
+import { ActualizarDialog, ElegirRolDialog, RevisionRutDialog } from './empleador/roles.dialog.js';
+import { AyudaDialog, EstadoDialog } from './general.dialog.js';
+import type { MainDialogDeps } from './main.deps.js';
+import { RegistroDialog } from './registro/registro.dialog.js';
+
+/** Who is talking, as the registry needs it. */
+export interface Who {
+  /** The active session, if the person logged in. */
+  readonly session?: Session;
+  /** The role the person acts in (citizen until they choose another). */
+  readonly acting?: ActingRole;
+  /** Every role the person may act in, and what the chain expects of them. */
+  readonly person?: PersonRoles;
+}
+
+export interface Process {
+  /** The functionality id (templates/es/funcionalidades.json: title, button, description, search words). */
+  readonly id: string;
+  /** Builds the process dialog; absent while the process is not built yet. */
+  readonly dialog?: (deps: MainDialogDeps) => Dialog;
+  /** Needs a logged-in person; the main dialog asks to log in first and then continues. */
+  readonly session: boolean;
+  /** Only for people who are not logged in (registering, logging in, recovering a password). */
+  readonly withoutSession?: boolean;
+  /** The acting roles that may start it; absent: any. */
+  readonly roles?: readonly RoleKind[];
+  /** The menu offers it when this holds (never when absent). */
+  readonly menu?: (who: Who) => boolean;
+}
+
+const anonymous = (who: Who) => !who.session;
+const actingAs = (...kinds: RoleKind[]) => (who: Who) => who.acting !== undefined && kinds.includes(who.acting.tipo);
+
+/** Every process, in menu order. */
+export const PROCESSES: readonly Process[] = [
+  { id: 'registro', dialog: (d) => new RegistroDialog(d), session: false, withoutSession: true, menu: anonymous },
+  { id: 'ingresar', dialog: (d) => new IngresarDialog(d), session: false, withoutSession: true, menu: anonymous },
+  { id: 'recuperar-clave', dialog: (d) => new RecuperarDialog(d), session: false, withoutSession: true },
+  {
+    id: 'rol-empleador',
+    dialog: (d) => new EmpleadorDialog(d),
+    session: true,
+    roles: ['ciudadano', 'empleador'],
+    menu: (who) => actingAs('ciudadano', 'empleador')(who) && (who.person?.sinRolEmpleador.length ?? 0) > 0,
+  },
+  {
+    id: 'actualizar-datos',
+    dialog: (d) => new ActualizarDialog(d),
+    session: true,
+    roles: ['empleador'],
+    menu: (who) => who.acting?.tipo === 'empleador' && who.acting.como === 'rl',
+  },
+  { id: 'autorizados', session: true, roles: ['empleador'], menu: actingAs('empleador') },
+  { id: 'catalogo', session: true, roles: ['ccf'], menu: actingAs('ccf') },
+  { id: 'terminos', session: true, roles: ['ccf'] },
+  { id: 'swagger', session: true, roles: ['ccf'] },
+  { id: 'info-servicio', session: true, roles: ['ccf'] },
+  { id: 'compartir', session: true, roles: ['ccf'] },
+  { id: 'asignar-clave', session: true, roles: ['ccf'] },
+  { id: 'revision-rut', dialog: (d) => new RevisionRutDialog(d), session: true, roles: ['admin_minsalud'], menu: actingAs('admin_minsalud') },
+  { id: 'mesa-consulta', session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
+  { id: 'estado', dialog: (d) => new EstadoDialog(d), session: false, menu: (who) => who.session !== undefined },
+  {
+    id: 'elegir-rol',
+    dialog: (d) => new ElegirRolDialog(d),
+    session: true,
+    menu: (who) => (who.person?.roles.length ?? 0) > 1,
+  },
+  { id: 'ayuda', dialog: () => new AyudaDialog(), session: false, menu: anonymous },
+];
+
+export function processById(id: string): Process | undefined {
+  return PROCESSES.find((p) => p.id === id);
+}
+
+/** Whether the person may start the process in the role they act in now. */
+export function roleFits(process: Process, acting: ActingRole | undefined): boolean {
+  return !process.roles || (acting !== undefined && process.roles.includes(acting.tipo));
+}
+
+/** The roles the person holds that could start the process (to offer "Cambiar de rol"). */
+export function rolesThatFit(process: Process, person: PersonRoles | undefined): ActingRole[] {
+  return (person?.roles ?? []).filter((r) => roleFits(process, r));
+}
+
+/** The processes the menu offers this person now, in registry order. */
+export function menuProcesses(who: Who): Process[] {
+  return PROCESSES.filter((p) => p.menu?.(who) === true);
+}

@@ -1,0 +1,85 @@
+/**
+ * "¿Qué está buscando?": the person writes what they need, the search offers up to three
+ * functionalities with "Comenzar"; "comenzar", a number or a word of a title picks one.
+ */
+import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { pickAfterSearch, searchFunctionalities, type SearchHit } from '../domain/search.js';
+import { messages, render } from '../templates/render.js';
+import { card, message, submit, textBlock } from './cards.js';
+import { functionalities, type Functionality } from './catalog.js';
+import { choiceActivity } from './choice.js';
+import { incomingText, incomingValue } from './incoming.js';
+
+export const SEARCH = 'search';
+const STEPS = 'search-steps';
+const ASK = 'search-ask';
+
+export interface SearchOptions {
+  /** What the person already wrote (free text that named no functionality clearly). */
+  readonly query?: string;
+  /** The ids found, when the person is choosing among them. */
+  readonly ids?: readonly string[];
+}
+/** What the search ends with: a functionality to start, or other words to route as a new request. */
+export type SearchResult = { readonly startId: string } | { readonly reroute: string } | undefined;
+
+const MAX_QUERY = 200;
+
+export class SearchDialog extends ComponentDialog {
+  constructor() {
+    super(SEARCH);
+    this.addDialog(new TextPrompt(ASK));
+    this.addDialog(new WaterfallDialog<SearchOptions>(STEPS, [this.ask.bind(this), this.results.bind(this), this.pick.bind(this)]));
+    this.initialDialogId = STEPS;
+  }
+
+  private async ask(step: WaterfallStepContext<SearchOptions>): Promise<DialogTurnResult> {
+    if (step.options?.query !== undefined || step.options?.ids) return step.next(step.options.query);
+    return step.prompt(ASK, { prompt: render('general/pregunta-busqueda') });
+  }
+
+  private async results(step: WaterfallStepContext<SearchOptions>): Promise<DialogTurnResult> {
+    const values = step.values as { ids?: string[] };
+    if (step.options?.ids) {
+      values.ids = [...step.options.ids];
+      const titles = values.ids.map((id) => functionalities().find((f) => f.id === id)?.title ?? id);
+      await step.context.sendActivity(choiceActivity(render('general/cual-comenzar'), titles, { numbered: true }));
+      return Dialog.EndOfTurn;
+    }
+    const query = String(step.result ?? '').slice(0, MAX_QUERY);
+    const hits = searchFunctionalities(query, functionalities());
+    if (hits.length === 0) {
+      await step.context.sendActivity(render('general/no-entendi', { consulta: query.slice(0, 80) }));
+      // Asked with "¿Qué está buscando?": ask again; free text: back to the menu.
+      return step.options?.query === undefined ? step.replaceDialog(STEPS, {}) : step.endDialog();
+    }
+    values.ids = hits.map((h) => h.item.id);
+    await step.context.sendActivity(resultsActivity(query, hits));
+    return Dialog.EndOfTurn;
+  }
+
+  private async pick(step: WaterfallStepContext<SearchOptions>): Promise<DialogTurnResult> {
+    const ids = (step.values as { ids?: string[] }).ids ?? [];
+    const value = incomingValue(step.context);
+    if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') return step.endDialog({ startId: value['id'] } satisfies SearchResult);
+    const text = incomingText(step.context) ?? '';
+    const titles = ids.map((id) => functionalities().find((f) => f.id === id)?.title ?? id);
+    const picked = pickAfterSearch(text, ids, titles);
+    if (picked?.kind === 'start') return step.endDialog({ startId: picked.id } satisfies SearchResult);
+    if (picked?.kind === 'ask') return step.replaceDialog(STEPS, { ids: picked.ids } satisfies SearchOptions);
+    return step.endDialog(text ? ({ reroute: text } satisfies SearchResult) : undefined);
+  }
+}
+
+function resultsActivity(query: string, hits: SearchHit<Functionality>[]) {
+  const resultados = hits.map((h) => ({ titulo: h.item.title, descripcion: h.item.descripcion }));
+  const consulta = query.slice(0, 80);
+  const fallback = render('general/resultados', { consulta, resultados, texto: true });
+  const { comenzar } = messages<{ comenzar: string }>('general/busqueda');
+  const body = hits.flatMap((h) => [
+    textBlock(h.item.title, { weight: 'Bolder', spacing: 'Medium' }),
+    textBlock(h.item.descripcion, { isSubtle: true, spacing: 'Small' }),
+    { type: 'ActionSet', actions: [submit(comenzar, { __action: 'comenzar', id: h.item.id }, 'positive')] },
+  ]);
+  return message(render('general/resultados', { consulta, resultados, texto: false }), card(body, [], fallback));
+}

@@ -1,0 +1,20 @@
+/**
+ * The step in progress answers "ayuda" and "estado" first (STYLE #15): a dialog that knows its step
+ * describes it; the main dialog asks the active dialogs, deepest answer first, and adds the general part.
+ */
+import type { DialogInstance } from 'botbuilder-dialogs';
+
+export interface StepInfo {
+  /** The step, as the person would name it ("Adjuntar el RUT", "Pregunta 2 de 4"). */
+  readonly paso?: string;
+  /** Help for this step. */
+  readonly ayuda?: string;
+}
+
+export interface DescribesStep {
+  /** This dialog's step; `below` are the ids of the dialogs active inside it, outermost first. */
+  describeStep(instance: DialogInstance, below: readonly string[]): StepInfo | undefined;
+}
+
+export const describesStep = (dialog: unknown): dialog is DescribesStep =>
+  typeof (dialog as Partial<DescribesStep> | undefined)?.describeStep === 'function';
