@@ -5,7 +5,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionStatus, DirectLine, type Activity as DLActivity } from 'botframework-directlinejs';
 import { fakeClock } from '../domain/random.js';
-import { startDirectLineBot, TEST_BOT_WELCOME, type DirectLineBot } from './helpers/directline-bot.js';
+import { DEFAULT_LIMITS, RECENT_HISTORY_EVENT, RETRACT_EVENT } from '../bot/directline/index.js';
+import { SECRET_RETRACTED, startDirectLineBot, TEST_BOT_WELCOME, type DirectLineBot } from './helpers/directline-bot.js';
 
 // ------------------------------------------------------------------ a minimal XMLHttpRequest for Node
 
@@ -175,17 +176,17 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   }
 }
 
-/** Every stored activity, page by page. */
+/** Every stored activity, page by page (from watermark 0: without one, a long history comes trimmed). */
 async function allActivities(bot: DirectLineBot, token: string, conversationId: string): Promise<any[]> {
   const all: any[] = [];
-  let watermark = '';
+  let watermark = '0';
   for (;;) {
     const page = await getActivities(bot, token, conversationId, watermark);
     if (page.activities.length === 0) {
-      expect(page.watermark).toBe(watermark || '0');
+      expect(page.watermark).toBe(watermark);
       return all;
     }
-    expect(Number(page.watermark)).toBeGreaterThan(Number(watermark || 0));
+    expect(Number(page.watermark)).toBeGreaterThan(Number(watermark));
     all.push(...page.activities);
     watermark = page.watermark;
   }
@@ -429,6 +430,146 @@ describe('Direct Line endpoint: protocol details', () => {
     });
     const echo = await waitForActivity(bot, t.token, t.conversationId, (a) => a.id === res.body.id);
     expect(echo.attachments).toEqual([{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'tarjeta' } }]);
+  });
+});
+
+describe('Direct Line endpoint: the bot deletes and updates activities', () => {
+  const SECRET = 'secreto Guayacan-Florido-2026';
+  const isRetraction = (a: any) => a.type === 'event' && a.name === RETRACT_EVENT;
+
+  it('context.deleteActivity: the message is gone from the next poll, from a reload and after a token refresh; clients are told', async () => {
+    const bot = await start();
+    const t = await newToken(bot);
+    const { dl, seen } = client(bot, { token: t.token });
+    await waitFor('the welcome', () => seen.find(isBotText(TEST_BOT_WELCOME)));
+    const { watermark } = await getActivities(bot, t.token, t.conversationId);
+
+    const id = await post(dl, { type: 'message', from: { id: t.userId }, text: SECRET, channelData: { clientActivityID: 'pw-1' } });
+    await waitFor('the answer after the deletion', () => seen.find(isBotText(SECRET_RETRACTED)));
+    expect(bot.bot.turns.some((a) => a.text === SECRET)).toBe(true); // the bot did get it
+    expect(bot.turnErrors).toEqual([]);
+
+    // The official client is told, with both ids (the page shows the message under its clientActivityID first).
+    const retraction = await waitFor('the retraction event', () => seen.find(isRetraction));
+    expect(retraction.value).toEqual({ id, clientActivityID: 'pw-1' });
+    expect(retraction.from.role).toBe('bot');
+
+    const leaks = (list: any[]) => list.filter((a) => a.id === id || JSON.stringify(a).includes('Guayacan'));
+    const next = await getActivities(bot, t.token, t.conversationId, watermark);
+    expect(leaks(next.activities)).toEqual([]);
+    expect(next.activities.some(isRetraction)).toBe(true);
+    expect(next.activities.some(isBotText(SECRET_RETRACTED))).toBe(true);
+    expect(leaks((await getActivities(bot, t.token, t.conversationId)).activities)).toEqual([]); // a reload
+    expect(leaks(await allActivities(bot, t.token, t.conversationId))).toEqual([]); // from watermark 0, page by page
+    const refreshed = await call(bot, 'POST', '/v3/directline/tokens/refresh', { token: t.token });
+    expect(leaks((await getActivities(bot, refreshed.body.token, t.conversationId)).activities)).toEqual([]);
+    const reload = client(bot, { token: refreshed.body.token, conversationId: t.conversationId });
+    await waitFor('the history after a reload', () => reload.seen.find(isBotText(SECRET_RETRACTED)));
+    expect(leaks(reload.seen)).toEqual([]);
+
+    // Re-sending the same activity (a client retry) is not taken as a new one.
+    const again = await call(bot, 'POST', dlPath(t.conversationId, '/activities'), {
+      token: t.token,
+      json: { type: 'message', text: SECRET, channelData: { clientActivityID: 'pw-1' } },
+    });
+    expect(again.body.id).toBe(id);
+    expect(leaks((await getActivities(bot, t.token, t.conversationId)).activities)).toEqual([]);
+    expect(bot.bot.turns.filter((a) => a.text === SECRET)).toHaveLength(1);
+  });
+
+  it('refuses a delete without the internal secret; an unknown activity is retracted all the same', async () => {
+    const bot = await start();
+    const t = await startConversation(bot);
+    const sent = await call(bot, 'POST', dlPath(t.conversationId, '/activities'), { token: t.token, json: { type: 'message', text: 'me quedo' } });
+    await waitForActivity(bot, t.token, t.conversationId, isBotText('eco: me quedo'));
+    const path = `/v3/conversations/${t.conversationId}/activities/${encodeURIComponent(sent.body.id)}`;
+    for (const token of [undefined, 'wrong', t.token]) {
+      const res = await call(bot, 'DELETE', path, token ? { token } : {});
+      expect(res.status, String(token)).toBe(401);
+      expect(res.body.error.code).toBe('Unauthorized');
+    }
+    expect((await call(bot, 'DELETE', `/v3/conversations/unknown-conversation-id/activities/x`, { token: bot.internalSecret })).status).toBe(404);
+    const all = (await getActivities(bot, t.token, t.conversationId)).activities;
+    expect(all.some((a) => a.id === sent.body.id)).toBe(true);
+    expect(all.some(isRetraction)).toBe(false);
+
+    const unknown = await call(bot, 'DELETE', `/v3/conversations/${t.conversationId}/activities/${encodeURIComponent(`${t.conversationId}|0009999`)}`, { token: bot.internalSecret });
+    expect(unknown.status).toBe(200);
+    const after = (await getActivities(bot, t.token, t.conversationId)).activities;
+    expect(after.filter(isRetraction).map((a) => a.value)).toEqual([{ id: `${t.conversationId}|0009999` }]);
+    expect(after.some((a) => a.id === sent.body.id)).toBe(true);
+  });
+
+  it('context.updateActivity replaces a card in place: same id and time, new content, given again to polling clients', async () => {
+    const bot = await start();
+    const t = await startConversation(bot);
+    await call(bot, 'POST', dlPath(t.conversationId, '/activities'), { token: t.token, json: { type: 'message', text: 'tarjeta' } });
+    const card = await waitForActivity(bot, t.token, t.conversationId, isBotText('tarjeta original'));
+    expect(card.attachments).toHaveLength(1);
+    const { watermark } = await getActivities(bot, t.token, t.conversationId);
+
+    await call(bot, 'POST', dlPath(t.conversationId, '/activities'), { token: t.token, json: { type: 'message', text: 'usar tarjeta' } });
+    await waitForActivity(bot, t.token, t.conversationId, isBotText('eco: usar tarjeta'));
+    const polled = (await getActivities(bot, t.token, t.conversationId, watermark)).activities;
+    const updated = polled.find((a) => a.id === card.id);
+    expect(updated).toMatchObject({ text: 'tarjeta usada', attachments: [], timestamp: card.timestamp, from: { role: 'bot' } });
+    const history = await allActivities(bot, t.token, t.conversationId);
+    expect(history.filter((a) => a.id === card.id).map((a) => a.text)).toEqual(['tarjeta usada']);
+    expect(history.some((a) => a.text === 'tarjeta original')).toBe(false);
+    expect(bot.turnErrors).toEqual([]);
+  });
+});
+
+describe('Direct Line endpoint: reconnecting to a long conversation', () => {
+  it('without a watermark gives only the recent part, in one answer, with a note of what was left out; polling is unchanged', async () => {
+    const keep = DEFAULT_LIMITS.historyOnReconnect;
+    const bot = await start();
+    const t = await startConversation(bot);
+    await waitForActivity(bot, t.token, t.conversationId, isBotText(TEST_BOT_WELCOME));
+    const n = 60;
+    for (let i = 1; i <= n; i++) {
+      const res = await call(bot, 'POST', dlPath(t.conversationId, '/activities'), { token: t.token, json: { type: 'message', text: `m${i}` } });
+      expect(res.status).toBe(200);
+      if (i % 20 === 0) await waitForActivity(bot, t.token, t.conversationId, isBotText(`eco: m${i}`));
+    }
+    const total = 1 + 2 * n; // the welcome, then an echo and a reply per message
+
+    const reload = await getActivities(bot, t.token, t.conversationId);
+    const [note, ...rest] = reload.activities;
+    expect(note).toMatchObject({ type: 'event', name: RECENT_HISTORY_EVENT, value: { omitted: total - keep }, from: { role: 'bot' } });
+    expect(rest).toHaveLength(keep);
+    expect(rest.filter((a) => a.type === 'message')).toHaveLength(keep);
+    expect(rest.at(-1).text).toBe(`eco: m${n}`);
+    expect(Number(reload.watermark)).toBe(Number(rest.at(-1).id.split('|')[1]));
+    // Nothing more after that watermark: the client is up to date.
+    expect((await getActivities(bot, t.token, t.conversationId, reload.watermark)).activities).toEqual([]);
+
+    // A watermark, even 0, is a poll: everything after it, page by page, no note.
+    const first = await getActivities(bot, t.token, t.conversationId, '0');
+    expect(first.activities).toHaveLength(DEFAULT_LIMITS.pageSize);
+    expect(first.activities[0].text).toBe(TEST_BOT_WELCOME);
+    const fromZero = await allActivities(bot, t.token, t.conversationId);
+    expect(fromZero).toHaveLength(total);
+    expect(fromZero.some((a) => a.type === 'event')).toBe(false);
+    expect(rest.map((a) => a.id)).toEqual(fromZero.slice(-keep).map((a) => a.id));
+
+    // The official client reconnecting (a page reload) sees the recent part, then what comes next.
+    const { dl, seen } = client(bot, { token: t.token, conversationId: t.conversationId });
+    await waitFor('the recent history', () => seen.find(isBotText(`eco: m${n}`)));
+    expect(seen.some((a) => a.text === 'm1' || a.text === TEST_BOT_WELCOME)).toBe(false);
+    expect(seen.filter((a) => a.type === 'message').length).toBe(keep);
+    await post(dl, { type: 'message', from: { id: t.userId }, text: 'sigo' });
+    await waitFor('the reply', () => seen.find(isBotText('eco: sigo')));
+  });
+
+  it('a short conversation comes whole, without a note', async () => {
+    const bot = await start();
+    const t = await startConversation(bot);
+    await waitForActivity(bot, t.token, t.conversationId, isBotText(TEST_BOT_WELCOME));
+    await call(bot, 'POST', dlPath(t.conversationId, '/activities'), { token: t.token, json: { type: 'message', text: 'corta' } });
+    await waitForActivity(bot, t.token, t.conversationId, isBotText('eco: corta'));
+    const all = (await getActivities(bot, t.token, t.conversationId)).activities;
+    expect(all.map((a) => a.text)).toEqual([TEST_BOT_WELCOME, 'corta', 'eco: corta']);
   });
 });
 

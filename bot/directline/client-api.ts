@@ -5,15 +5,15 @@
  *   POST /v3/directline/conversations                 → start (first start: conversationUpdate to the bot)
  *   GET  /v3/directline/conversations/:id?watermark=  → reconnect
  *   POST /v3/directline/conversations/:id/activities
- *   GET  /v3/directline/conversations/:id/activities?watermark=
+ *   GET  /v3/directline/conversations/:id/activities?watermark=   (without one: the recent part only)
  *   POST /v3/directline/conversations/:id/upload?userId=   (multipart, kept in memory)
  *   GET  /v3/directline/attachments/:attachmentId     (unguessable id)
  */
 import { randomBytes } from 'node:crypto';
 import type restify from 'restify';
 import { cleanFileName, parseClientActivity, type ClientActivity } from './client-activity.js';
-import { BOT_ACCOUNT, CHANNEL_ID, type DirectLineContext } from './context.js';
-import type { Conversation } from './conversations.js';
+import { BOT_ACCOUNT, CHANNEL_ID, RECENT_HISTORY_EVENT, type DirectLineContext } from './context.js';
+import type { Conversation, StoredActivity } from './conversations.js';
 import { badRequest, bearer, HttpError, isRecord, jsonBody, param, ref, sendJson, watermarkOf } from './http.js';
 import type { Inbound } from './inbound.js';
 import { boundaryOf, parseMultipart, readBody } from './multipart.js';
@@ -67,6 +67,21 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
       flags._readBody = true;
     }
   });
+
+  /** The (unstored) event that tells a client that older activities were left out. */
+  function recentHistoryNote(conv: Conversation, omitted: number, timestamp: unknown): StoredActivity {
+    return {
+      type: 'event',
+      name: RECENT_HISTORY_EVENT,
+      id: `${conv.id}|reciente`,
+      channelId: CHANNEL_ID,
+      timestamp: typeof timestamp === 'string' ? timestamp : ctx.nowIso(),
+      conversation: { id: conv.id },
+      from: { ...BOT_ACCOUNT },
+      recipient: { id: conv.userId, role: 'user' },
+      value: { omitted },
+    };
+  }
 
   // ---------------------------------------------------------------- tokens
 
@@ -153,7 +168,14 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
       const claims = authorize(req, param(req, 'conversationId'));
       const watermark = watermarkOf(req);
       const conv = conversationFor(claims, watermark);
-      sendJson(res, 200, store.page(conv, watermark));
+      if (watermark !== undefined) {
+        sendJson(res, 200, store.page(conv, watermark));
+        return;
+      }
+      // No watermark: a page (re)loading. Only the recent part, so the current question shows at once.
+      const { activities, watermark: next, omitted } = store.recent(conv);
+      if (omitted > 0) activities.unshift(recentHistoryNote(conv, omitted, activities[0]?.timestamp));
+      sendJson(res, 200, { activities, watermark: next });
     }),
   );
 

@@ -21,6 +21,12 @@ export interface DirectLineLimits {
   readonly sweepIntervalMs: number;
   /** Activities returned by one GET …/activities at most (the client pages with the watermark). */
   readonly pageSize: number;
+  /**
+   * Messages given to a client that asks for activities without a watermark (a page reload): the
+   * most recent ones, with the activities between them; older ones are left out. Keep it ≤ pageSize
+   * so that they come in one answer.
+   */
+  readonly historyOnReconnect: number;
   /** Token lifetime (s). */
   readonly tokenTtlSeconds: number;
   /** An expired token may still be exchanged for a new one of the same conversation for this long (ms). */
@@ -43,6 +49,7 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
   idleMs: 2 * 60 * 60 * 1000,
   sweepIntervalMs: 60 * 1000,
   pageSize: 100,
+  historyOnReconnect: 25,
   tokenTtlSeconds: 30 * 60,
   resumeWindowMs: 2 * 60 * 60 * 1000,
   maxActivityBytes: 256 * 1024,
@@ -179,6 +186,30 @@ export class ConversationStore {
     return conv.entries.find((e) => e.activity.id === activityId)?.activity;
   }
 
+  /**
+   * Removes an activity from the history, so that no client is given it again, and the files it
+   * carried that were uploaded here. Returns the removed activity (undefined when not kept).
+   */
+  remove(conv: Conversation, activityId: string): StoredActivity | undefined {
+    const index = conv.entries.findIndex((e) => e.activity.id === activityId);
+    if (index < 0) return undefined;
+    const [entry] = conv.entries.splice(index, 1);
+    const removed = entry?.activity;
+    const attachments = Array.isArray(removed?.attachments) ? (removed.attachments as unknown[]) : [];
+    for (const a of attachments) {
+      const url = (a as { contentUrl?: unknown } | null)?.contentUrl;
+      const attId = typeof url === 'string' ? url.slice(url.lastIndexOf('/') + 1) : '';
+      if (conv.attachmentIds.has(attId)) this.dropAttachment(attId);
+    }
+    return removed;
+  }
+
+  /** The client activity id under which an activity was posted, when remembered. */
+  clientIdOf(conv: Conversation, activityId: string): string | undefined {
+    for (const [clientId, id] of conv.clientIds) if (id === activityId) return clientId;
+    return undefined;
+  }
+
   rememberClientId(conv: Conversation, clientActivityId: string, activityId: string): void {
     conv.clientIds.set(clientActivityId, activityId);
     if (conv.clientIds.size > this.limits.maxActivitiesPerConversation) {
@@ -202,6 +233,24 @@ export class ConversationStore {
       last = e.seq;
     }
     return { activities, watermark: String(last) };
+  }
+
+  /**
+   * What a client that asks without a watermark (a page reload) is given: the activities from the
+   * `historyOnReconnect`-th last message on (one page at most), and how many older ones were left out.
+   */
+  recent(conv: Conversation): { activities: StoredActivity[]; watermark: string; omitted: number } {
+    let messages = 0;
+    let start = 0;
+    for (let i = conv.entries.length - 1; i >= 0; i--) {
+      if (conv.entries[i]?.activity.type === 'message' && ++messages > this.limits.historyOnReconnect) {
+        start = i + 1;
+        break;
+      }
+    }
+    const before = conv.entries[start - 1];
+    if (!before) return { ...this.page(conv, undefined), omitted: 0 };
+    return { ...this.page(conv, before.seq), omitted: start };
   }
 
   /** Forgets conversations idle for longer than `idleMs`; returns how many. */

@@ -1,13 +1,16 @@
 /**
  * A tiny bot behind the built-in Direct Line endpoint, on a real restify server on 127.0.0.1, for
  * the Direct Line and Web Chat tests. The bot: a welcome when the user joins, "eco: <text>" for a
- * message, and "archivo: <name> (<size> bytes)" for each attachment (after fetching its contentUrl).
+ * message, and "archivo: <name> (<size> bytes)" for each attachment (after fetching its contentUrl);
+ * "secreto …" is deleted (context.deleteActivity) and answered SECRET_RETRACTED; "tarjeta" sends a
+ * hero card that "usar tarjeta" replaces (context.updateActivity) with the text "tarjeta usada".
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import {
   ActivityHandler,
+  CardFactory,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type Activity,
@@ -30,10 +33,14 @@ export interface ChatTarget {
 }
 
 export const TEST_BOT_WELCOME = '¡Hola! Soy el bot de prueba del Asistente CCF. Escriba algo y se lo repito.';
+/** The test bot's answer to "secreto …", after it deleted that message (context.deleteActivity). */
+export const SECRET_RETRACTED = 'retiré su mensaje';
 
 export class TestBot extends ActivityHandler {
   /** Every activity the bot processed, in order. */
   readonly turns: Partial<Activity>[] = [];
+  /** The last "tarjeta" sent in each conversation (its activity id), for "usar tarjeta". */
+  private readonly cards = new Map<string, string>();
 
   constructor() {
     super();
@@ -49,6 +56,7 @@ export class TestBot extends ActivityHandler {
       await next();
     });
     this.onMessage(async (context, next) => {
+      const text = context.activity.text ?? '';
       const attachments = context.activity.attachments ?? [];
       if (attachments.length > 0) {
         for (const a of attachments) {
@@ -57,8 +65,19 @@ export class TestBot extends ActivityHandler {
           const size = res.ok ? (await res.arrayBuffer()).byteLength : -1;
           await context.sendActivity(`archivo: ${a.name ?? '?'} (${size} bytes)`);
         }
+      } else if (text.startsWith('secreto ')) {
+        // Like the assistant with a password typed in the chat: the message is taken back.
+        await context.deleteActivity(context.activity.id ?? '');
+        await context.sendActivity(SECRET_RETRACTED);
+      } else if (text === 'tarjeta') {
+        const sent = await context.sendActivity({ type: 'message', text: 'tarjeta original', attachments: [CardFactory.heroCard('Ingresar', undefined, ['Enviar'])] });
+        if (sent?.id) this.cards.set(context.activity.conversation.id, sent.id);
+      } else if (text === 'usar tarjeta') {
+        const id = this.cards.get(context.activity.conversation.id) ?? '';
+        await context.updateActivity({ id, type: 'message', text: 'tarjeta usada', attachments: [] });
+        await context.sendActivity('eco: usar tarjeta');
       } else {
-        await context.sendActivity(`eco: ${context.activity.text ?? ''}`);
+        await context.sendActivity(`eco: ${text}`);
       }
       await next();
     });
