@@ -2,25 +2,19 @@
  * The citizen account after "Registro ciudadano": activation and password recovery through one-time
  * links, and "Ingresar" with a temporary lock after repeated failures.
  */
+import { accountLink, dropUnusedTokens, issueToken, tokenId } from './account-links.js';
 import { audit, documentSubject, type Actor } from './audit.js';
 import { documentKey, type AccountToken, type Citizen } from './citizens.js';
-import { completePendingDesignations } from './empleador.js';
+import { completePendingDesignations } from './delegados.js';
+import type { CoreDeps } from './deps.js';
+import { sendAndRecord } from './notify.js';
 import { checkPasswordPolicy, hashPassword, verifyPassword, type PasswordReason } from './password.js';
+import { displayName, normalizeNumero } from './people.js';
 import type { MailRequest, Tx } from './ports.js';
 import type { DocumentType } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
-import {
-  accountLink,
-  displayName,
-  dropUnusedTokens,
-  issueToken,
-  normalizeNumero,
-  sendAndRecord,
-  tokenId,
-  type RegistroDeps,
-} from './registro.js';
 
-export interface CuentaDeps extends RegistroDeps {}
+export interface CuentaDeps extends CoreDeps {}
 
 export const RESET_HOURS = 1;
 export const MAX_LOGIN_FAILURES = 5;

@@ -1,7 +1,8 @@
 /**
  * The employer role ("Rol empleador persona jurídica") as stored: company data from the RUT, the main
- * site, the designated delegate and the back-office review. The use cases live in domain/empleador.ts;
- * this module has no imports of ports, so domain/ports.ts can name the aggregate without a cycle.
+ * site, the designated delegate and the back-office review. The use cases live in domain/empleador-*.ts,
+ * domain/delegados.ts and domain/backoffice.ts; this module has no imports of ports, so
+ * domain/ports.ts can name the aggregate without a cycle.
  */
 import type { DocumentType } from './reference.js';
 

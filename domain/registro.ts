@@ -2,24 +2,21 @@
  * "Registro ciudadano": basic data checked against the reference sources, identity questions,
  * contact data, and an account pending activation with a one-time link sent by e-mail.
  */
-import { createHash } from 'node:crypto';
+import { accountLink, dropUnusedTokens, issueToken } from './account-links.js';
 import { audit, documentSubject, type Actor } from './audit.js';
-import { documentKey, type AccountToken, type BasicData, type Citizen, type IdentityCheck } from './citizens.js';
+import { documentKey, type BasicData, type Citizen, type IdentityCheck } from './citizens.js';
+import type { CoreDeps } from './deps.js';
 import { parseEmail, parseMobile } from './fields.js';
 import { drawQuestions, grade, type IdentityQuestion } from './identity-questions.js';
-import type { Clock, Mailer, MailRequest, Random, Store, Tx } from './ports.js';
-import type { DocumentType, ReferencePerson, ReferenceRegistry } from './reference.js';
+import { sendAndRecord } from './notify.js';
+import { displayName, normalizeNumero } from './people.js';
+import type { Tx } from './ports.js';
+import type { DocumentType, ReferencePerson } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
 import { maskEmail, sameName } from './text.js';
 
-export interface RegistroDeps {
-  store: Store;
-  reference: ReferenceRegistry;
-  clock: Clock;
-  random: Random;
-  mailer: Mailer;
-  publicBaseUrl: string;
-}
+/** Registration needs only the core collaborators; the name stays for the dialog that takes them. */
+export type RegistroDeps = CoreDeps;
 
 /** Mismatching basic data and failed question rounds together, before the document is blocked. */
 export const MAX_ATTEMPTS = 3;
@@ -38,89 +35,6 @@ export type RegistroError =
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
-
-// ---------------------------------------------------------------- shared with domain/cuenta.ts
-
-/** Document numbers as the reference sources key them: no spaces, dots or dashes; upper case. */
-export function normalizeNumero(numero: string): string {
-  return numero.normalize('NFKC').replace(/[\s.,-]/g, '').toUpperCase();
-}
-
-const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y']);
-function titleCase(name: string): string {
-  return name
-    .toLocaleLowerCase('es-CO')
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((w, i) => (i > 0 && PARTICLES.has(w) ? w : w.charAt(0).toLocaleUpperCase('es-CO') + w.slice(1)))
-    .join(' ');
-}
-
-/** How mails and the chat address a person: first given name and first surname, "José Restrepo". */
-export function displayName(person: { primerNombre: string; primerApellido: string }): string {
-  return `${titleCase(person.primerNombre)} ${titleCase(person.primerApellido)}`;
-}
-
-/** The stored id of a one-time link: the SHA-256 of the token, in hex. */
-export function tokenId(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/** A new one-time link for a citizen: the token goes in the e-mail only; the store keeps its hash. */
-export async function issueToken(
-  tx: Tx,
-  deps: Pick<RegistroDeps, 'clock' | 'random'>,
-  citizenId: string,
-  tipo: AccountToken['tipo'],
-  validMs: number,
-): Promise<string> {
-  const token = deps.random.token(32);
-  const now = deps.clock.now();
-  await tx.collection('accountTokens').put({
-    id: tokenId(token),
-    tipo,
-    citizenId,
-    creadoEn: now.toISOString(),
-    expira: new Date(now.getTime() + validMs).toISOString(),
-  });
-  return token;
-}
-
-/** Deletes the citizen's links of `tipo` that were not used (an old e-mail's link then is invalid). */
-export async function dropUnusedTokens(tx: Tx, citizenId: string, tipo?: AccountToken['tipo']): Promise<number> {
-  const tokens = await tx.collection('accountTokens').findBy('citizenId', citizenId);
-  let dropped = 0;
-  for (const t of tokens) {
-    if (t.usadoEn === undefined && (tipo === undefined || t.tipo === tipo) && (await tx.collection('accountTokens').delete(t.id))) dropped++;
-  }
-  return dropped;
-}
-
-/** A link to one of the assistant's account pages, carrying a one-time token. */
-export function accountLink(deps: Pick<RegistroDeps, 'publicBaseUrl'>, page: 'activar' | 'restablecer', token: string): string {
-  return `${deps.publicBaseUrl.replace(/\/+$/, '')}/cuenta/${page}?token=${encodeURIComponent(token)}`;
-}
-
-/** Sends a mail after the transaction committed, then records that it went (helpdesk sees sent mails). */
-/**
- * Sends a mail after its state change was committed. A mail that cannot be sent does not undo the
- * change: it is audited and reported as `false`, so the chat can say the e-mail did not go.
- */
-export async function sendAndRecord(deps: RegistroDeps, actor: Actor, mail: MailRequest, subject: string): Promise<boolean> {
-  let sent = true;
-  try {
-    await deps.mailer.send(mail);
-  } catch {
-    sent = false;
-  }
-  await deps.store.transaction((tx) =>
-    audit(tx, deps.clock, deps.random, actor, sent ? 'correo.enviado' : 'correo.no_enviado', subject, {
-      plantilla: mail.template,
-      destino: maskEmail(mail.to),
-    }),
-  );
-  return sent;
-}
 
 // ---------------------------------------------------------------- checks
 

@@ -3,8 +3,8 @@
  * documents such as "CC:70123456". Staff are ordinary citizens who log in; these lists add roles.
  */
 import { documentKey } from './citizens.js';
+import { normalizeNumero } from './people.js';
 import { DOCUMENT_TYPES, type DocumentType } from './reference.js';
-import { normalizeNumero } from './registro.js';
 
 export type StaffRole = 'admin_minsalud' | 'mesa_ayuda';
 
