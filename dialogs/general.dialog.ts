@@ -1,5 +1,8 @@
 /** "Ayuda" and "¿En qué voy?" as processes of the registry: each answers and ends. */
-import type { TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import { checklist } from '../domain/checklist.js';
+import { loadChecklistFacts } from '../domain/checklist-facts.js';
+import { checklistActivity } from './checklist.js';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { render } from '../templates/render.js';
 import type { MainDialogDeps } from './main.deps.js';
@@ -17,10 +20,17 @@ export function helpText(step?: StepInfo): string {
 }
 
 /** Where the person is ("Está en el trámite…") and the activation checklist for them. */
-export async function statusActivities(deps: MainDialogDeps, context: TurnContext, where?: { tramite: string; paso?: string }) {
+export async function statusActivities(
+  deps: MainDialogDeps,
+  context: TurnContext,
+  where?: { tramite: string; paso?: string },
+): Promise<(Partial<Activity> | string)[]> {
   const session = await activeSession(deps, context);
   const sesion = session ? { nombre: session.nombre, rol: roleLabel(actingRole(session)) } : undefined;
-  return [render('general/estado', { sesion, tramite: where?.tramite, paso: where?.paso })];
+  const here = render('general/estado', { sesion, tramite: where?.tramite, paso: where?.paso });
+  if (!session) return [here];
+  const facts = await loadChecklistFacts(deps, session.citizenId);
+  return [here, checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()))];
 }
 
 export class AyudaDialog extends Dialog {

@@ -273,7 +273,7 @@ describe('main dialog: menu, search and help', () => {
     },
     {
       name: 'estado outside any process',
-      turns: [['¿en qué voy?', 'aun no ha iniciado ningun tramite']],
+      turns: [['¿en qué voy?', (r) => expect(r.folded).toMatch(/aun no ha ingresado.*ingresar.*registrarme/s)]],
     },
   ];
   it.each(menuCases)('$name', async (c) => {

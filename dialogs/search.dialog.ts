@@ -3,7 +3,7 @@
  * functionalities with "Comenzar"; "comenzar", a number or a word of a title picks one.
  */
 import { ComponentDialog, Dialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { pickAfterSearch, searchFunctionalities, type SearchHit } from '../domain/search.js';
+import { pickAfterSearch, relevantHits, searchFunctionalities, type SearchHit } from '../domain/search.js';
 import { messages, render } from '../templates/render.js';
 import { card, message, submit, textBlock } from './cards.js';
 import { functionalities, type Functionality } from './catalog.js';
@@ -47,7 +47,7 @@ export class SearchDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     const query = String(step.result ?? '').slice(0, MAX_QUERY);
-    const hits = searchFunctionalities(query, functionalities());
+    const hits = relevantHits(searchFunctionalities(query, functionalities()));
     if (hits.length === 0) {
       await step.context.sendActivity(render('general/no-entendi', { consulta: query.slice(0, 80) }));
       // Asked with "¿Qué está buscando?": ask again; free text: back to the menu.

@@ -155,3 +155,9 @@ export function pickAfterSearch(text: string, ids: readonly string[], titles: re
   if (m.kind === 'none' && m.reason === 'out-of-range') return { kind: 'ask', ids };
   return undefined;
 }
+
+/** The hits worth offering: those close to the best one (a clear best is offered alone). */
+export function relevantHits<T extends Searchable>(hits: readonly SearchHit<T>[], ratio = 0.75): SearchHit<T>[] {
+  const best = hits[0]?.score ?? 0;
+  return hits.filter((h) => h.score >= best * ratio);
+}

@@ -6,6 +6,7 @@ import { NINGUNA, type IdentityQuestion } from '../../domain/identity-questions.
 import { messages, render } from '../../templates/render.js';
 import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
 import { incomingText, incomingValue } from '../incoming.js';
+import type { DescribesStep, StepInfo } from '../step-info.js';
 
 export const PREGUNTAS = 'registro-preguntas';
 
@@ -28,7 +29,7 @@ interface PreguntasTexts {
 const texts = () => messages<PreguntasTexts>('registro/preguntas');
 const label = (option: string) => (option === NINGUNA ? texts().ninguna : option);
 
-export class PreguntasDialog extends Dialog<PreguntasOptions> {
+export class PreguntasDialog extends Dialog<PreguntasOptions> implements DescribesStep {
   constructor() {
     super(PREGUNTAS);
   }
@@ -47,10 +48,6 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> {
     const value = incomingValue(dc.context);
     const text = incomingText(dc.context) ?? '';
     const command = parseCommand(text);
-    if (command?.kind === 'ayuda') {
-      await dc.context.sendActivity(`${texts().ayuda}\n\n${render('general/contactos')}`);
-      return this.ask(dc.context, state);
-    }
     if (command?.kind === 'atras') {
       state.respuestas.pop();
       return this.ask(dc.context, state);
@@ -64,6 +61,13 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> {
     state.respuestas.push(answer.value);
     if (state.respuestas.length === state.preguntas.length) return dc.endDialog({ respuestas: state.respuestas } satisfies PreguntasResult);
     return this.ask(dc.context, state);
+  }
+
+  /** "Pregunta 2 de 4" and the help about where the questions come from (the main dialog adds the general help). */
+  describeStep(instance: DialogInstance): StepInfo {
+    const state = instance.state['preguntas'] as PreguntasState;
+    const paso = render('registro/paso-pregunta', { numero: state.respuestas.length + 1, total: state.preguntas.length });
+    return { paso, ayuda: render('registro/ayuda-preguntas', { ayuda: texts().ayuda }) };
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {

@@ -1,0 +1,243 @@
+/**
+ * The process registry as people meet it: one table of transcripts, one row per rule (log in first
+ * then continue, the right role, not built yet, the menu of each kind of person, step help, a used
+ * card), each through the main dialog with the real stores and reference data.
+ */
+import { describe, expect, it } from 'vitest';
+import type { DialogTestClient } from 'botbuilder-testing';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
+import { dialogDeps, mainClient } from '../test/helpers/dialog-deps.js';
+import { seedActiveCitizen } from '../test/helpers/people.js';
+import { say, check, type Expectation, type Input, type Reply } from '../test/helpers/transcript.js';
+import { PROCESSES } from './processes.js';
+import { functionalities } from './catalog.js';
+
+const jose = EXAMPLE_PERSONS.rlComfama;
+const carlos = EXAMPLE_PERSONS.citizenCe;
+const andres = EXAMPLE_PERSONS.authorizedComfama;
+const PASSWORD = 'Guayacan-Florido-2026';
+const RAZON = 'Caja de Compensación Familiar de Antioquia COMFAMA';
+
+const loginCard = (p = jose, clave = PASSWORD): Input => ({
+  value: { __form: 'ingreso', tipoDocumento: p.tipoDocumento, numeroDocumento: p.numeroDocumento, clave },
+});
+/** Every button a reply offers: suggested actions, hero-card buttons, Adaptive Card actions. */
+const buttons = (r: Reply): string[] =>
+  r.activities.flatMap((a) => [
+    ...(a.suggestedActions?.actions ?? []).map((x) => String(x.title)),
+    ...(a.attachments ?? []).flatMap((att) => {
+      const c = att.content as { buttons?: { title: string }[]; actions?: { title: string }[] } | undefined;
+      return [...(c?.buttons ?? []), ...(c?.actions ?? [])].map((b) => b.title);
+    }),
+  ]);
+const offers = (...labels: string[]) => (r: Reply) => expect(buttons(r)).toEqual(expect.arrayContaining(labels));
+const neverOffers = (...labels: string[]) => (r: Reply) => {
+  for (const l of labels) expect(buttons(r)).not.toContain(l);
+};
+const all = (...checks: Expectation[]) => (r: Reply) => checks.forEach((c) => check(r, c, 'row'));
+
+interface Row {
+  readonly name: string;
+  /** Staff documents for the run. */
+  readonly admins?: string[];
+  readonly turns: readonly (readonly [Input, Expectation])[];
+}
+
+/** Logs José in (he is COMFAMA's RL in the reference sources, with no employer role yet). */
+const LOGIN: readonly (readonly [Input, Expectation])[] = [
+  ['Ingresar', 'tipo de documento'],
+  [loginCard(), 'ingreso correctamente'],
+];
+
+const ROWS: Row[] = [
+  {
+    name: 'a person who did not log in is offered Registrarme, Ingresar, ¿Qué está buscando? and Ayuda',
+    turns: [['menú', offers('Registrarme', 'Ingresar', '¿Qué está buscando?', 'Ayuda')]],
+  },
+  {
+    name: 'after login the menu never offers Registrarme or Ingresar again, but what comes next in the chain',
+    turns: [
+      ['Ingresar', 'tipo de documento'],
+      [loginCard(), all('ingreso correctamente', offers('Registrar rol empleador', '¿En qué voy?', 'Salir'), neverOffers('Registrarme', 'Ingresar'))],
+      ['menú', all(offers('Registrar rol empleador', '¿En qué voy?', 'Salir'), neverOffers('Registrarme', 'Ingresar', 'Cambiar de rol'))],
+    ],
+  },
+  {
+    name: 'Registrarme or Ingresar while logged in says so',
+    turns: [...LOGIN, ['Registrarme', 'ya ingreso como jose'], ['Ingresar', 'ya ingreso como jose']],
+  },
+  {
+    name: 'a process that needs a session asks to log in first, then continues to it',
+    turns: [
+      ['registrar empresa', all('primero debe ingresar', 'tipo de documento')],
+      [loginCard(), all('ingreso correctamente', 'nit de la empresa')],
+    ],
+  },
+  {
+    name: 'a failed login offers the Olvidé mi contraseña button it names, and it works',
+    turns: [
+      ['Ingresar', 'tipo de documento'],
+      [loginCard(jose, 'Equivocada-2026'), all('no son correctos', offers('Olvidé mi contraseña', 'Ingresar'))],
+      ['Olvidé mi contraseña', 'tipo de documento'],
+    ],
+  },
+  {
+    name: 'a login card sent again after use is answered as such, never applied',
+    turns: [...LOGIN, [loginCard(), all('ya se uso', neverOffers('Registrarme'))]],
+  },
+  {
+    name: 'a process not built yet says so and who will do it',
+    turns: [...LOGIN, ['Administrar autorizados', all('todavia no esta disponible', 'representante legal o el delegado')]],
+  },
+  {
+    name: 'a process for another role says plainly who can do it',
+    turns: [...LOGIN, ['Revisar RUT pendientes', all('es para los administradores del ministerio', 'en que voy')]],
+  },
+  {
+    name: 'staff: after login the person chooses the role; acting as administrator the menu offers the review',
+    admins: ['CE:654321'],
+    turns: [
+      ['Ingresar', 'tipo de documento'],
+      [loginCard(carlos), all('en que rol desea actuar', offers('Ciudadano', 'Administrador MinSalud'))],
+      ['admin', all('ahora actua como administrador minsalud', offers('Revisar RUT pendientes', 'Cambiar de rol', 'Salir'))],
+    ],
+  },
+  {
+    name: 'staff acting as citizen: the review switches to the one role that fits and goes on',
+    admins: ['CE:654321'],
+    turns: [
+      ['Ingresar', 'tipo de documento'],
+      [loginCard(carlos), 'en que rol desea actuar'],
+      ['1', 'ahora actua como ciudadano'],
+      ['Revisar RUT pendientes', all('ahora actua como administrador minsalud', 'no hay registros de rol empleador pendientes')],
+    ],
+  },
+  {
+    name: '"comenzar" after a search starts the one functionality found',
+    turns: [
+      ['¿Qué está buscando?', 'escribalo con sus palabras'],
+      ['olvide la clave', 'Olvidé mi contraseña'],
+      ['comenzar', 'tipo de documento'],
+    ],
+  },
+  {
+    name: '"comenzar" after a search with several results asks which one, with numbers',
+    turns: [
+      ['¿Qué está buscando?', 'escribalo con sus palabras'],
+      ['servicios web documentacion', 'Comenzar'],
+      ['comenzar', all('cual desea comenzar', /1\. /)],
+    ],
+  },
+  {
+    name: 'ayuda and estado inside the RUT upload answer for that step',
+    turns: [
+      ...LOGIN,
+      ['registrar empresa', 'nit de la empresa'],
+      ['890.900.841-9', 'razon social'],
+      ['Comfama', 'naturaleza'],
+      ['privada', 'revise sus datos'],
+      ['confirmar', all('no coinciden con el rut', offers('Corregir los datos'))],
+      ['ayuda', all('adjuntar el rut', 'atras', 'miseguridadsocial@minsalud.gov.co')],
+      ['estado', all('registrar rol empleador persona juridica', 'adjuntar el rut', 'lo que ya escribio esta guardado')],
+    ],
+  },
+  {
+    name: 'RUT mismatch is not a trap: atrás, correct the razón social, and go on without a RUT',
+    turns: [
+      ...LOGIN,
+      ['registrar empresa', 'nit de la empresa'],
+      ['890900841', 'razon social'],
+      ['Comfama', 'naturaleza'],
+      ['2', 'revise sus datos'],
+      ['confirmar', 'no coinciden con el rut'],
+      ['atrás', 'razon social'],
+      [RAZON.toLowerCase().normalize('NFD').replace(/\p{M}/gu, ''), 'revise sus datos'],
+      ['confirmar', all('delegado', (r: Reply) => expect(r.folded).not.toContain('rut'))],
+      [
+        {
+          value: {
+            __form: 'empleador-delegado', tipoDocumento: 'CC', numeroDocumento: '1036612345', primerNombre: 'maria', segundoNombre: 'fernanda',
+            primerApellido: 'pena', segundoApellido: 'ochoa', email: 'maria.pena@comfama.com.co',
+          },
+        },
+        'revise sus datos',
+      ],
+      ['confirmar', 'sede principal'],
+      ['Sede principal Medellín', 'departamento'],
+      ['antioquia', 'municipio'],
+      ['medellin', 'direccion'],
+      ['Carrera 50 No. 52-10', 'telefono'],
+      ['6044445566', 'correo corporativo'],
+      ['notificaciones@comfama.com.co', 'revise sus datos'],
+      ['confirmar', 'revise el registro completo'],
+      // The official razón social, not the text as typed.
+      ['confirmar', all('quedo registrado', (r: Reply) => expect(r.text).toContain('CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA'))],
+      ['Terminar', offers('Cambiar de rol', '¿En qué voy?')],
+      [
+        '¿en qué voy?',
+        (r: Reply) => {
+          expect(r.folded).toContain('jose');
+          expect(r.folded).not.toContain('aun no ha iniciado');
+          expect(r.folded).toContain('comfama');
+          expect(r.folded).toMatch(/maria fernanda pena.*invitad.*aun no se ha registrado/s);
+          expect(r.folded).toContain('ministerio');
+        },
+      ],
+    ],
+  },
+  {
+    name: 'RUT mismatch: "corregir naturaleza jurídica" asks only that again',
+    turns: [
+      ...LOGIN,
+      ['registrar empresa', 'nit de la empresa'],
+      ['890900841', 'razon social'],
+      [RAZON, 'naturaleza'],
+      ['publica', 'revise sus datos'],
+      ['confirmar', 'no coinciden con el rut'],
+      ['corregir naturaleza juridica', 'naturaleza'],
+      ['privada', 'revise sus datos'],
+      ['confirmar', 'delegado'],
+    ],
+  },
+  {
+    name: 'ayuda at an identity question gives that question\'s help, then the general help',
+    turns: [
+      ['Registrarme', 'tipo de documento'],
+      [
+        {
+          value: {
+            __form: 'registro-datos-basicos', tipoDocumento: andres.tipoDocumento, numeroDocumento: andres.numeroDocumento, primerNombre: andres.primerNombre,
+            segundoNombre: andres.segundoNombre ?? '', primerApellido: andres.primerApellido, segundoApellido: andres.segundoApellido ?? '',
+            fechaNacimiento: andres.fechaNacimiento, fechaExpedicion: andres.fechaExpedicion, sexo: andres.sexo,
+          },
+        },
+        'revise sus datos',
+      ],
+      ['confirmar', 'pregunta 1 de 4'],
+      ['ayuda', all('preguntas de identidad', 'miseguridadsocial@minsalud.gov.co', 'pregunta 1 de 4')],
+      ['estado', all('registro ciudadano', 'pregunta 1 de 4')],
+    ],
+  },
+];
+
+async function run(row: Row): Promise<DialogTestClient> {
+  const s = dialogDeps('2026-11-26T15:00:00.000Z', 7, { admins: row.admins ?? [] });
+  await seedActiveCitizen(s.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD);
+  await seedActiveCitizen(s.deps.store, carlos, 'carlos.briceno@correo.com', PASSWORD);
+  const client = mainClient(s);
+  for (const [i, [input, expectation]] of row.turns.entries()) {
+    check(await say(client, input), expectation, `${row.name} — turn ${i + 1}`);
+  }
+  return client;
+}
+
+describe('process registry, as people meet it', () => {
+  it.each(ROWS)('$name', async (row) => {
+    await run(row);
+  });
+
+  it('every process has its texts (title, button, description) and every functionality a process', () => {
+    const ids = functionalities().map((f) => f.id);
+    expect(PROCESSES.map((p) => p.id).sort()).toEqual([...ids].sort());
+  });
+});
