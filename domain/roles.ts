@@ -3,7 +3,7 @@
  * company they are the RL or the linked delegate of; the staff roles given by configuration. Also
  * what the chain expects of them next (a company they represent without an employer role).
  */
-import type { EmployerRole } from './employers.js';
+import { employersOf } from './empleador-roles.js';
 import type { Store } from './ports.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceCompany, type ReferenceRegistry } from './reference.js';
 import type { ActingRole } from './session.js';
@@ -16,25 +16,10 @@ export interface PersonRoles {
   readonly sinRolEmpleador: readonly Pick<ReferenceCompany, 'nit' | 'razonSocial'>[];
 }
 
-const byRazonSocial = new Intl.Collator('es', { sensitivity: 'base' });
-
 /** The document of a citizen id ("CC:70123456"); undefined when it is not one. */
 function documentOf(citizenId: string): { tipo: DocumentType; numero: string } | undefined {
   const [tipo, numero] = citizenId.split(':');
   return numero && (DOCUMENT_TYPES as readonly string[]).includes(tipo ?? '') ? { tipo: tipo as DocumentType, numero } : undefined;
-}
-
-/** The company roles of a person as stored: RL (any estado but rejected) or linked delegate. */
-export function employerRolesOf(roles: readonly EmployerRole[], citizenId: string): ActingRole[] {
-  const mine: ActingRole[] = [];
-  for (const r of roles) {
-    if (r.estado === 'rechazado') continue;
-    if (r.rl === citizenId) mine.push({ tipo: 'empleador', nit: r.nit, razonSocial: r.razonSocial, como: 'rl' });
-    else if (r.delegado.estado === 'vinculado' && r.delegado.citizenId === citizenId) {
-      mine.push({ tipo: 'empleador', nit: r.nit, razonSocial: r.razonSocial, como: 'delegado' });
-    }
-  }
-  return mine.sort((a, b) => byRazonSocial.compare((a as { razonSocial: string }).razonSocial, (b as { razonSocial: string }).razonSocial));
 }
 
 /** Every role a person may act in, and the employer roles the chain still expects them to register. */
@@ -47,8 +32,12 @@ export async function rolesOf(
   const doc = documentOf(citizenId);
   const represented = doc ? await deps.reference.companiesRepresentedBy(doc.tipo, doc.numero) : [];
   const registered = new Set(stored.filter((r) => r.estado !== 'rechazado').map((r) => r.nit));
+  // A rejected registration is no role to act in: the RL registers it again.
+  const employers: ActingRole[] = (await employersOf(deps, citizenId))
+    .filter((r) => r.estado !== 'rechazado')
+    .map((r) => ({ tipo: 'empleador', nit: r.nit, razonSocial: r.razonSocial, como: r.como }));
   return {
-    roles: [{ tipo: 'ciudadano' }, ...employerRolesOf(stored, citizenId), ...staff],
+    roles: [{ tipo: 'ciudadano' }, ...employers, ...staff],
     sinRolEmpleador: represented.filter((c) => !registered.has(c.nit)).map((c) => ({ nit: c.nit, razonSocial: c.razonSocial })),
   };
 }

@@ -13,17 +13,10 @@ import {
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import {
-  checkDelegate,
-  checkRepresentative,
-  matchesRut,
-  registerEmployer,
-  type DelegateData,
-  type EmpleadorDeps,
-  type EmpleadorError,
-  type Naturaleza,
-  type Sede,
-} from '../../domain/empleador.js';
+import { checkDelegate } from '../../domain/delegados.js';
+import type { EmpleadorDeps, EmpleadorError } from '../../domain/empleador-common.js';
+import { checkRepresentative, matchesRut, registerEmployer } from '../../domain/empleador-registro.js';
+import type { DelegateData, Naturaleza, Sede } from '../../domain/employers.js';
 import { parseCommand } from '../../domain/commands.js';
 import { answerYesNo } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';

@@ -1,5 +1,5 @@
 /** Forms of "Registrar rol empleador persona jurídica", "Actualizar datos" and the RUT review. */
-import { checkCorporateEmail } from '../../domain/empleador.js';
+import { checkCorporateEmail } from '../../domain/empleador-registro.js';
 import {
   parseDate,
   parseDepartment,

@@ -4,17 +4,11 @@
  */
 import { ActionTypes, CardFactory } from 'botbuilder';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import {
-  checkDelegate,
-  employersOf,
-  getEmployer,
-  pendingRutReviews,
-  reviewRut,
-  updateEmployer,
-  type DelegateData,
-  type EmployerRef,
-  type Sede,
-} from '../../domain/empleador.js';
+import { pendingRutReviews, reviewRut } from '../../domain/backoffice.js';
+import { checkDelegate } from '../../domain/delegados.js';
+import { updateEmployer } from '../../domain/empleador-actualizar.js';
+import { employersOf, getEmployer, type EmployerRef } from '../../domain/empleador-roles.js';
+import type { DelegateData, Sede } from '../../domain/employers.js';
 import { formatNit, computeDv } from '../../domain/nit.js';
 import type { ActingRole } from '../../domain/session.js';
 import { rolesOf } from '../../domain/roles.js';
