@@ -1,29 +1,95 @@
-/** A form is data: ordered fields with domain parsers; the texts live in templates/es/formularios/<id>.json. */
+/**
+ * A form is data: ordered fields with domain parsers; the texts live in templates/es/formularios/<id>.json.
+ * `FormSpec<T>` types the values a form returns; `FormSpec` (no argument) is the untyped form.
+ */
 import type { FieldParser } from '../../domain/fields.js';
 import { messages } from '../../templates/render.js';
 
-export interface FieldSpec {
-  readonly key: string;
-  readonly parse: FieldParser;
-  readonly optional?: boolean;
-  /** Asked only through a masked card input; never echoed, stored sealed. */
+/** The values of a form declared without a type argument. */
+export type FormValues = Record<string, unknown>;
+export type FieldKey<T> = keyof T & string;
+
+/** A sealed secret as kept in conversation state and returned to the caller (open it with the SecretBox). */
+export interface SealedValue {
+  readonly $sealed: string;
+}
+export const isSealed = (v: unknown): v is SealedValue =>
+  typeof v === 'object' && v !== null && typeof (v as SealedValue).$sealed === 'string';
+
+/** A secret field (typed `SealedValue` in T) parses text; the engine seals what its parser returns. */
+type Parsed<V> = V extends SealedValue ? string : V;
+
+export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> {
+  readonly key: K;
+  readonly parse: FieldParser<Parsed<T[K]>>;
+  /** May be skipped ("omitir"): its value is then '', so its type must admit ''. */
+  readonly optional?: '' extends T[K] ? boolean : never;
+  /** Asked only through a masked card input; never echoed, stored sealed, never in a draft. */
   readonly secret?: boolean;
-  /** Asked only when this returns true for the values so far. */
-  readonly when?: (values: Readonly<Record<string, unknown>>) => boolean;
+  /** Asked only when this returns true for the values so far (an unasked field is absent from the values). */
+  when?(values: Partial<T>): boolean;
   /** False: not listed in the review (e.g. a confirmation that repeats another field). */
   readonly inReview?: boolean;
-  /** Display of a stored value in the review (default: as is; dates as dd/mm/aaaa). */
-  readonly display?: (value: unknown) => string;
+  /** Display of a stored value in the review (default: as is; option titles; dates as dd/mm/aaaa). */
+  display?(value: T[K]): string;
 }
 
-export interface FormSpec {
+/** Any field of T (a union over its keys, so that `key` picks the parser's type). */
+export type AnyField<T> = { [K in FieldKey<T>]-?: FieldSpec<T, K> }[FieldKey<T>];
+
+/** A check over the whole form that failed, bound to the field the person must give again. */
+export interface FieldFailure<T = FormValues> {
+  readonly field: FieldKey<T>;
+  /** A reason code: its text comes from the form's `motivos` or templates/es/formularios/motivos.json. */
+  readonly code: string;
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
+
+/** What `validate` may know besides the values. */
+export interface ValidateContext {
+  /** The person with a session, if any (FormDeps.draftOwner). */
+  readonly citizenId?: string;
+  readonly today: Date;
+}
+
+export interface FormSpec<T = FormValues> {
   readonly id: string;
-  readonly fields: readonly FieldSpec[];
+  readonly fields: readonly AnyField<T>[];
   /** Fields offered together in one card while all of them are still missing. */
-  readonly cardGroups?: readonly (readonly string[])[];
+  readonly cardGroups?: readonly (readonly FieldKey<T>[])[];
   /** False: the form ends as soon as every field is given (e.g. a login), without the review. */
   readonly review?: boolean;
+  /**
+   * An async check over all the values (e.g. "this e-mail is already registered"). It runs each time
+   * the form becomes complete, before the review (or before finishing when there is no review); a
+   * failure re-asks its field with the reason, keeping the other values.
+   */
+  validate?(values: T, ctx: ValidateContext): Promise<FieldFailure<T> | undefined>;
+  /** Answers are saved after each change for a person with a session, and resumed on the next start. */
+  readonly draft?: boolean;
 }
+
+/** What a completed form returns to its parent. */
+export interface FormResult<T = FormValues> {
+  readonly formId: string;
+  readonly values: T;
+}
+
+/** The typed result of `spec`, as a waterfall step receives it; throws when it is not that form's result. */
+export function formResult<T>(result: unknown, spec: FormSpec<T>): FormResult<T> {
+  const r = maybeFormResult(result, spec);
+  if (!r) throw new Error(`expected the result of form ${spec.id}`);
+  return r;
+}
+
+/** Like formResult, but undefined when the step did not get that form's result (e.g. the form was skipped). */
+export function maybeFormResult<T>(result: unknown, spec: FormSpec<T>): FormResult<T> | undefined {
+  const r = result as Partial<FormResult<T>> | undefined;
+  return r && typeof r === 'object' && r.formId === spec.id && r.values !== undefined ? (r as FormResult<T>) : undefined;
+}
+
+/** The spec seen by the engine, which keeps values as a plain record while the form runs. */
+export const untyped = <T>(spec: FormSpec<T>): FormSpec => spec as unknown as FormSpec;
 
 export interface Choice {
   readonly valor: string;
@@ -43,12 +109,17 @@ export interface FormTexts {
   readonly motivos?: Readonly<Record<string, string>>;
 }
 
-export function formTexts(spec: FormSpec): FormTexts {
+/** What the text helpers need of a form: its id. */
+export interface FormRef {
+  readonly id: string;
+}
+
+export function formTexts(spec: FormRef): FormTexts {
   return messages<FormTexts>(`formularios/${spec.id}`);
 }
 
 /** A field's texts; `"opciones": "<name>"` refers to a shared list in templates/es/formularios/opciones/<name>.json. */
-export function fieldTexts(spec: FormSpec, key: string): FieldTexts {
+export function fieldTexts(spec: FormRef, key: string): FieldTexts {
   const t = formTexts(spec).campos[key] as (Omit<FieldTexts, 'opciones'> & { opciones?: readonly Choice[] | string }) | undefined;
   if (!t) throw new Error(`form ${spec.id}: no texts for field ${key}`);
   if (typeof t.opciones === 'string') return { ...t, opciones: messages<Choice[]>(`formularios/opciones/${t.opciones}`) };
@@ -56,16 +127,16 @@ export function fieldTexts(spec: FormSpec, key: string): FieldTexts {
 }
 
 /** Fields that apply given the values so far. */
-export function activeFields(spec: FormSpec, values: Readonly<Record<string, unknown>>): FieldSpec[] {
+export function activeFields(spec: FormSpec, values: Readonly<FormValues>): FieldSpec[] {
   return spec.fields.filter((f) => !f.when || f.when(values));
 }
 
 /** The first applicable field without a value: what the form asks next (undefined → review). */
-export function nextMissingField(spec: FormSpec, values: Readonly<Record<string, unknown>>): FieldSpec | undefined {
+export function nextMissingField(spec: FormSpec, values: Readonly<FormValues>): FieldSpec | undefined {
   return activeFields(spec, values).find((f) => !(f.key in values));
 }
 
 /** Checks every text key exists at start-up, so a missing template fails fast, not mid-conversation. */
-export function assertFormTexts(spec: FormSpec): void {
-  for (const f of spec.fields) fieldTexts(spec, f.key);
+export function assertFormTexts<T>(spec: FormSpec<T>): void {
+  for (const f of untyped(spec).fields) fieldTexts(spec, f.key);
 }

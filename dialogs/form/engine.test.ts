@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import { parseDocumentNumber, parseDocumentType, parseName, parseOptionalName, parseSex } from '../../domain/fields.js';
+import type { DocumentType, Sex } from '../../domain/reference.js';
+import { fail, ok } from '../../domain/result.js';
+import { decide, draftOf, resumeFrom, startState, type EngineEnv, type EngineStep, type FormEvent } from './engine.js';
+import type { FieldFailure, FormSpec, FormValues, SealedValue } from './form-spec.js';
+
+interface Persona {
+  tipoDocumento: DocumentType;
+  numeroDocumento: string;
+  primerNombre: string;
+  segundoNombre?: string;
+  sexo: Sex;
+}
+/** Texts from templates/es/formularios/registro-datos-basicos.json. */
+const persona: FormSpec<Persona> = {
+  id: 'registro-datos-basicos',
+  fields: [
+    { key: 'tipoDocumento', parse: parseDocumentType },
+    { key: 'numeroDocumento', parse: parseDocumentNumber },
+    { key: 'primerNombre', parse: parseName },
+    { key: 'segundoNombre', parse: parseOptionalName, optional: true },
+    { key: 'sexo', parse: parseSex },
+  ],
+};
+
+interface Acceso {
+  usuario: string;
+  clave: SealedValue;
+}
+/** Texts from templates/es/formularios/ejemplo-clave.json. */
+const acceso: FormSpec<Acceso> = {
+  id: 'ejemplo-clave',
+  fields: [
+    { key: 'usuario', parse: parseName },
+    { key: 'clave', parse: (raw) => (raw.length >= 10 ? ok(raw) : fail('too_short')), secret: true },
+  ],
+  review: false,
+  draft: true,
+};
+
+const env: EngineEnv = { today: new Date('2026-11-26T15:00:00Z'), seal: (plain) => ({ $sealed: `sealed(${plain.length})` }) };
+const SECRET = 'Clave-Muy-Secreta-2026';
+const ANA: FormValues = { tipoDocumento: 'CC', numeroDocumento: '70123456', primerNombre: 'ANA', segundoNombre: '', sexo: 'F' };
+
+type Input = string | Record<string, unknown> | FormEvent;
+const toEvent = (spec: FormSpec<never> | { id: string }, i: Input): FormEvent => {
+  if (typeof i === 'string') return { kind: 'text', text: i };
+  if ('kind' in i) return i as FormEvent;
+  return { kind: 'submit', value: { __form: spec.id, ...i } };
+};
+
+/** Starts the form (with `initial`) and plays the inputs; the last step. */
+function play<T>(spec: FormSpec<T>, inputs: readonly Input[], initial: FormValues = {}): EngineStep {
+  let step = decide(spec, startState(initial), { kind: 'start' }, env);
+  for (const input of inputs) step = decide(spec, step.state, toEvent(spec, input), env);
+  return step;
+}
+
+describe('form engine decisions', () => {
+  it.each<[string, readonly Input[], FormValues, object, FormValues?]>([
+    ['start asks the first field', [], {}, { kind: 'ask', field: 'tipoDocumento' }],
+    ['an answer moves to the next field', ['CC'], {}, { kind: 'ask', field: 'numeroDocumento' }, { tipoDocumento: 'CC' }],
+    ['a choice by number', ['2'], {}, { kind: 'ask', field: 'numeroDocumento' }, { tipoDocumento: 'CE' }],
+    ['a choice by label, any case and accents', ['PASAPORTE'], {}, { kind: 'ask' }, { tipoDocumento: 'PA' }],
+    ['a choice by a unique word', ['extranjeria'], {}, { kind: 'ask' }, { tipoDocumento: 'CE' }],
+    ['several labels fit but the parser knows the word', ['cédula'], {}, { kind: 'ask' }, { tipoDocumento: 'CC' }],
+    ['several labels fit: re-ask naming them', ['permiso'], {}, { kind: 'reask', field: 'tipoDocumento', reason: 'choice.ambiguous' }, {}],
+    ['a bad answer re-asks with the parser reason', ['xyz'], {}, { kind: 'reask', field: 'tipoDocumento', reason: 'document_type.unknown' }, {}],
+    ['no text nor card: re-ask', [{ kind: 'none' }], {}, { kind: 'reask', field: 'tipoDocumento', reason: 'type' }],
+    ['atrás at the first question', ['atrás'], {}, { kind: 'noPrevious' }],
+    ['atrás asks the previous field again, its answer removed', ['CC', 'atrás'], {}, { kind: 'ask', field: 'tipoDocumento' }, {}],
+    ['ayuda answers for the field being asked', ['CC', 'ayuda'], {}, { kind: 'help', field: 'numeroDocumento' }],
+    ['omitir skips an optional field', ['CC', '70123456', 'Ana', 'omitir'], {}, { kind: 'ask', field: 'sexo' }, { segundoNombre: '' }],
+    ['all given: the review', [], ANA, { kind: 'review' }],
+    ['confirmar at the review finishes', ['confirmar'], ANA, { kind: 'finish', values: ANA }],
+    ['anything else at the review shows it again', ['quizás'], ANA, { kind: 'review', retry: true }],
+    ['corregir <campo> asks only that field', ['corregir sexo'], ANA, { kind: 'ask', field: 'sexo' }, { ...ANA, sexo: undefined }],
+    ['corregir with a typo in the label', ['corregir numro de documento'], ANA, { kind: 'ask', field: 'numeroDocumento' }],
+    ['corregir by the field key (a card button)', [{ __action: 'corregir', field: 'primerNombre' }], ANA, { kind: 'ask', field: 'primerNombre' }],
+    ['corregir a name that fits two fields offers both', ['corregir nombre'], ANA, { kind: 'chooseCorrection', fields: ['primerNombre', 'segundoNombre'] }],
+    ['corregir an unknown field', ['corregir estatura'], ANA, { kind: 'unknownField', name: 'estatura' }],
+    ['corregir alone lists the answered fields', ['corregir'], ANA, { kind: 'chooseCorrection', fields: Object.keys(ANA) }],
+    ['after corregir, the field name is typed', ['corregir', 'sexo'], ANA, { kind: 'ask', field: 'sexo' }],
+    ['the corrected field is answered: back to the review', ['corregir sexo', 'M'], ANA, { kind: 'review' }, { ...ANA, sexo: 'M' }],
+    ['a card fills several fields', [{ tipoDocumento: 'CC', numeroDocumento: '70.123.456', primerNombre: 'Ana' }], {}, { kind: 'ask', field: 'segundoNombre' }],
+    [
+      'a card with a bad field re-asks it and keeps the others',
+      [{ tipoDocumento: 'CC', numeroDocumento: '12', primerNombre: 'Ana' }],
+      {},
+      { kind: 'reask', field: 'numeroDocumento', reason: 'document_number.CC' },
+      { tipoDocumento: 'CC', primerNombre: 'ANA' },
+    ],
+    ['an empty card re-asks', [{}], {}, { kind: 'reask', field: 'tipoDocumento', reason: 'empty' }],
+    ['a card value that is not text', [{ tipoDocumento: ['CC'] }], {}, { kind: 'reask', reason: 'type' }],
+    [
+      'a new document type drops the number that no longer fits',
+      ['corregir tipo de documento', 'PPT'],
+      ANA,
+      { kind: 'ask', field: 'numeroDocumento' },
+      { ...ANA, tipoDocumento: 'PT', numeroDocumento: undefined },
+    ],
+    ['"empezar de nuevo" is an answer like any other where drafts are off', ['empezar de nuevo'], {}, { kind: 'reask', reason: 'document_type.unknown' }],
+  ])('%s', (_name, inputs, initial, decision, values) => {
+    const step = play(persona, inputs, initial);
+    expect(step.decision).toMatchObject(decision);
+    if (values) for (const [k, v] of Object.entries(values)) expect(step.state.values[k], k).toEqual(v);
+  });
+
+  it('never changes the state it is given', () => {
+    const state = startState(ANA);
+    const copy = structuredClone(state);
+    decide(persona, state, { kind: 'text', text: 'corregir sexo' }, env);
+    expect(state).toEqual(copy);
+  });
+});
+
+describe('form engine: validate', () => {
+  const emailTaken: FieldFailure<Persona> = { field: 'numeroDocumento', code: 'document_number.CC', detail: { tipo: 'CC' } };
+  const checked: FormSpec<Persona> = { ...persona, validate: async () => undefined };
+
+  it.each<[string, readonly Input[], object, FormValues?]>([
+    ['the complete form asks for validation before the review', [], { kind: 'validate', values: ANA }],
+    ['a failure re-asks its field with the reason, keeping the others', [{ kind: 'validated', failure: emailTaken }], { kind: 'reask', field: 'numeroDocumento', reason: 'document_number.CC', detail: { tipo: 'CC' } }, { ...ANA, numeroDocumento: undefined }],
+    ['the field given again: validate again', [{ kind: 'validated', failure: emailTaken }, '70123457'], { kind: 'validate' }],
+    ['success shows the review', [{ kind: 'validated' }], { kind: 'review' }],
+    ['confirmar after success finishes without validating again', [{ kind: 'validated' }, 'confirmar'], { kind: 'finish' }],
+    ['a correction needs a new validation', [{ kind: 'validated' }, 'corregir sexo', 'M'], { kind: 'validate' }],
+  ])('%s', (_name, inputs, decision, values) => {
+    const step = play(checked, inputs, ANA);
+    expect(step.decision).toMatchObject(decision);
+    if (values) for (const [k, v] of Object.entries(values)) expect(step.state.values[k], k).toEqual(v);
+  });
+
+  it('without a review, success finishes', () => {
+    const login: FormSpec<Acceso> = { ...acceso, validate: async () => undefined };
+    const asked = play(login, ['Ana', { clave: SECRET }]);
+    expect(asked.decision.kind).toBe('validate');
+    expect(decide(login, asked.state, { kind: 'validated' }, env).decision.kind).toBe('finish');
+  });
+
+  it('a failure naming a field that is not asked is a bug', () => {
+    const step = play(checked, [], ANA);
+    expect(() => decide(checked, step.state, { kind: 'validated', failure: { field: 'estatura', code: 'x' } }, env)).toThrow(/estatura/);
+  });
+});
+
+describe('form engine: drafts', () => {
+  it('a draft keeps every answer but the secret ones', () => {
+    const step = play(acceso, ['Ana', { clave: SECRET }]);
+    expect(draftOf(acceso, step.state)).toEqual({ values: { usuario: 'ANA' }, history: ['usuario'] });
+  });
+
+  it('resuming takes the saved answers that still fit, and asks what is missing', () => {
+    const saved = { values: { tipoDocumento: 'CC', numeroDocumento: '12', primerNombre: 'ANA', otro: 'x' }, history: ['tipoDocumento', 'numeroDocumento', 'primerNombre', 'otro'] };
+    const state = resumeFrom(persona, startState(), saved, env);
+    expect(state.values).toEqual({ tipoDocumento: 'CC', primerNombre: 'ANA' });
+    expect(state.history).toEqual(['tipoDocumento', 'primerNombre']);
+    expect(decide(persona, state, { kind: 'start' }, env).decision).toEqual({ kind: 'ask', field: 'numeroDocumento' });
+  });
+
+  it('a secret never comes back from a draft', () => {
+    const state = resumeFrom(acceso, startState(), { values: { usuario: 'ANA', clave: 'x' }, history: [] }, env);
+    expect(state.values).toEqual({ usuario: 'ANA' });
+  });
+
+  it('"empezar de nuevo" clears the answers back to the initial ones', () => {
+    const step = play(acceso, ['Ana', 'empezar de nuevo'], {});
+    expect(step.decision).toEqual({ kind: 'restart' });
+    expect(step.state.values).toEqual({});
+    expect(decide(acceso, step.state, { kind: 'start' }, env).decision).toEqual({ kind: 'ask', field: 'usuario' });
+  });
+});

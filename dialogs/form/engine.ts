@@ -1,0 +1,285 @@
+/**
+ * The form engine's decisions as a pure function, with no Bot Framework types: given the spec, the
+ * state and what the person sent, the next state and what to do (ask, re-ask with a reason, review,
+ * validate, finish…). form.dialog.ts only renders the decision and sends it.
+ */
+import { parseCommand } from '../../domain/commands.js';
+import { answerYesNo } from '../../domain/fields.js';
+import { fail } from '../../domain/result.js';
+import { fold } from '../../domain/text.js';
+import { findFields, parseAnswer, staleAnswers } from './field-input.js';
+import {
+  activeFields,
+  nextMissingField,
+  untyped,
+  type FieldFailure,
+  type FieldSpec,
+  type FormSpec,
+  type FormValues,
+  type SealedValue,
+} from './form-spec.js';
+
+export interface FormState {
+  values: FormValues;
+  /** Keys in the order they were answered ("atrás" walks back through it). */
+  history: string[];
+  /** The field being asked, if any; undefined while reviewing. */
+  current?: string;
+  /** True while showing the field list after "corregir". */
+  choosingCorrection?: boolean;
+  /** True once `validate` accepted the current values; any change clears it. */
+  validated?: boolean;
+  /** The values the form began with ("empezar de nuevo" goes back to them). */
+  initial?: FormValues;
+}
+
+/** What the person sent, as the engine sees it. */
+export type FormEvent =
+  | { readonly kind: 'start' }
+  | { readonly kind: 'text'; readonly text: string }
+  /** A submit of this form's card: field values, or `__action` confirmar / corregir (+ `field`). */
+  | { readonly kind: 'submit'; readonly value: Readonly<Record<string, unknown>> }
+  /** Neither text nor this form's card (an attachment alone…). */
+  | { readonly kind: 'none' }
+  /** The outcome of the `validate` the engine asked for. */
+  | { readonly kind: 'validated'; readonly failure?: FieldFailure | undefined };
+
+export type Decision =
+  /** Ask `field` (the state's current field). */
+  | { readonly kind: 'ask'; readonly field: string }
+  /** Show the review; `retry` after a text that was neither "confirmar" nor a correction. */
+  | { readonly kind: 'review'; readonly retry?: boolean }
+  /** Ask `field` again (the review when undefined) with the reason. */
+  | { readonly kind: 'reask'; readonly field: string | undefined; readonly reason: string; readonly detail: Readonly<Record<string, unknown>> }
+  /** Run the spec's `validate` on the values and send back a `validated` event. */
+  | { readonly kind: 'validate'; readonly values: FormValues }
+  | { readonly kind: 'finish'; readonly values: FormValues }
+  /** The field's help (none while reviewing), then the prompt again. */
+  | { readonly kind: 'help'; readonly field: string | undefined }
+  | { readonly kind: 'chooseCorrection'; readonly fields: readonly string[] }
+  /** No answered field by that name; then the prompt again unless the person is choosing one. */
+  | { readonly kind: 'unknownField'; readonly name: string; readonly fields: readonly string[] }
+  /** "atrás" at the first question; then the prompt again. */
+  | { readonly kind: 'noPrevious' }
+  /** "empezar de nuevo" (draft forms): the answers are cleared; the dialog discards the draft and starts. */
+  | { readonly kind: 'restart' };
+
+export interface EngineEnv {
+  readonly today: Date;
+  seal(plain: string): SealedValue;
+}
+
+export interface EngineStep {
+  readonly state: FormState;
+  readonly decision: Decision;
+  /** Fields whose answers were accepted in this step. */
+  readonly accepted: readonly string[];
+}
+
+const RESTART = new Set(['empezar de nuevo', 'comenzar de nuevo', 'volver a empezar', 'empezar otra vez', 'iniciar de nuevo']);
+
+export function startState(initial: FormValues = {}): FormState {
+  return { values: { ...initial }, history: [], initial: { ...initial } };
+}
+
+/** The engine: one event in, the next state and the decision out. The input state is not changed. */
+export function decide<T>(spec: FormSpec<T>, state: FormState, event: FormEvent, env: EngineEnv): EngineStep {
+  const turn = new Turn(untyped(spec), { ...state, values: { ...state.values }, history: [...state.history] }, env);
+  const decision = turn.on(event);
+  return { state: turn.state, decision, accepted: turn.accepted };
+}
+
+/** The answers a draft may keep: every field but the secret ones. */
+export function draftOf<T>(spec: FormSpec<T>, state: FormState): { values: FormValues; history: string[] } {
+  const secret = new Set(untyped(spec).fields.filter((f) => f.secret).map((f) => f.key));
+  const values = Object.fromEntries(Object.entries(state.values).filter(([k]) => !secret.has(k)));
+  return { values, history: state.history.filter((k) => k in values) };
+}
+
+/** The state resumed from a saved draft: its answers over the initial ones, each checked again. */
+export function resumeFrom<T>(spec: FormSpec<T>, state: FormState, saved: Readonly<{ values: FormValues; history: readonly string[] }>, env: EngineEnv): FormState {
+  const s = untyped(spec);
+  const known = new Set(s.fields.filter((f) => !f.secret).map((f) => f.key));
+  const values = { ...state.values };
+  for (const [k, v] of Object.entries(saved.values)) if (known.has(k)) values[k] = v;
+  const turn = new Turn(s, { ...state, values, history: saved.history.filter((k) => k in values), current: undefined }, env);
+  turn.revalidate('');
+  return turn.state;
+}
+
+class Turn {
+  readonly accepted: string[] = [];
+
+  constructor(
+    private readonly spec: FormSpec,
+    readonly state: FormState,
+    private readonly env: EngineEnv,
+  ) {}
+
+  on(event: FormEvent): Decision {
+    switch (event.kind) {
+      case 'start':
+        return this.advance();
+      case 'validated':
+        return this.onValidated(event.failure);
+      case 'submit':
+        return this.onSubmit(event.value);
+      case 'none':
+        return this.reask('type');
+      case 'text':
+        return this.onText(event.text);
+    }
+  }
+
+  private onText(text: string): Decision {
+    const s = this.state;
+    if (this.spec.draft && RESTART.has(fold(text))) {
+      Object.assign(s, startState(s.initial), { current: undefined, choosingCorrection: false, validated: false });
+      return { kind: 'restart' };
+    }
+    const command = parseCommand(text);
+    if (command?.kind === 'ayuda') {
+      s.choosingCorrection = false;
+      return { kind: 'help', field: s.current };
+    }
+    if (command?.kind === 'atras') return this.back();
+    if (command?.kind === 'corregir') return this.correct(command.field);
+
+    if (s.choosingCorrection) return this.correct(text);
+    if (s.current === undefined) {
+      if (answerYesNo(text) === true) return this.confirm();
+      return { kind: 'review', retry: true };
+    }
+    const field = this.field(s.current);
+    if (field.secret) return this.reask('secret_typed');
+    const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today);
+    if (result.ok) {
+      this.set(field, result.value);
+      s.current = undefined;
+      return this.advance();
+    }
+    return this.reask(result.error.code, result.error);
+  }
+
+  private onSubmit(value: Readonly<Record<string, unknown>>): Decision {
+    const s = this.state;
+    const action = value['__action'];
+    if (action === 'confirmar' && s.current === undefined && !s.choosingCorrection) return this.confirm();
+    if (action === 'corregir') return this.correct(typeof value['field'] === 'string' ? value['field'] : undefined);
+
+    let firstError: { key: string; code: string; detail: Record<string, unknown> } | undefined;
+    for (const field of activeFields(this.spec, s.values)) {
+      if (!(field.key in value)) continue;
+      const raw = value[field.key];
+      const result = typeof raw === 'string' ? parseAnswer(this.spec, field, raw, s.values, this.env.today) : fail('type');
+      if (result.ok) this.set(field, result.value);
+      else firstError ??= { key: field.key, code: result.error.code, detail: result.error };
+    }
+    if (firstError) {
+      delete s.values[firstError.key];
+      s.current = firstError.key;
+      return this.reask(firstError.code, firstError.detail);
+    }
+    if (this.accepted.length === 0) return this.reask('empty');
+    s.current = undefined;
+    return this.advance();
+  }
+
+  private onValidated(failure: FieldFailure | undefined): Decision {
+    const s = this.state;
+    if (!failure) {
+      s.validated = true;
+      return this.advance();
+    }
+    if (!activeFields(this.spec, s.values).some((f) => f.key === failure.field)) {
+      throw new Error(`form ${this.spec.id}: validate named ${failure.field}, not a field being asked`);
+    }
+    this.forget(failure.field);
+    s.current = failure.field;
+    return this.reask(failure.code, failure.detail ?? {});
+  }
+
+  /** The next missing field, else validate (once per set of values), else the review or the end. */
+  private advance(): Decision {
+    const s = this.state;
+    s.choosingCorrection = false;
+    const next = s.current !== undefined ? this.field(s.current) : nextMissingField(this.spec, s.values);
+    if (next) {
+      s.current = next.key;
+      return { kind: 'ask', field: next.key };
+    }
+    s.current = undefined;
+    if (this.spec.validate && !s.validated) return { kind: 'validate', values: { ...s.values } };
+    if (this.spec.review === false) return { kind: 'finish', values: { ...s.values } };
+    return { kind: 'review' };
+  }
+
+  private confirm(): Decision {
+    const d = this.advance();
+    return d.kind === 'review' ? { kind: 'finish', values: { ...this.state.values } } : d;
+  }
+
+  private back(): Decision {
+    const s = this.state;
+    const previous = s.history.at(-1);
+    if (!previous) {
+      s.choosingCorrection = false;
+      return { kind: 'noPrevious' };
+    }
+    this.forget(previous);
+    s.current = previous;
+    return this.advance();
+  }
+
+  private correct(name: string | undefined): Decision {
+    const s = this.state;
+    const answered = activeFields(this.spec, s.values).filter((f) => f.key in s.values);
+    if (!name) {
+      s.choosingCorrection = true;
+      return { kind: 'chooseCorrection', fields: answered.map((f) => f.key) };
+    }
+    const found = findFields(this.spec, answered, name);
+    if (found.length > 1) {
+      s.choosingCorrection = true;
+      return { kind: 'chooseCorrection', fields: found.map((f) => f.key) };
+    }
+    const [target] = found;
+    if (!target) return { kind: 'unknownField', name: name.slice(0, 40), fields: answered.map((f) => f.key) };
+    this.forget(target.key);
+    s.current = target.key;
+    return this.advance();
+  }
+
+  private reask(reason: string, detail: Readonly<Record<string, unknown>> = {}): Decision {
+    return { kind: 'reask', field: this.state.current, reason, detail };
+  }
+
+  // ---------------------------------------------------------------- values
+
+  private field(key: string): FieldSpec {
+    const f = this.spec.fields.find((x) => x.key === key);
+    if (!f) throw new Error(`form ${this.spec.id}: unknown field ${key}`);
+    return f;
+  }
+
+  private set(field: FieldSpec, value: unknown): void {
+    const s = this.state;
+    s.values[field.key] = field.secret ? this.env.seal(String(value)) : value;
+    s.history = [...s.history.filter((k) => k !== field.key), field.key];
+    s.validated = false;
+    this.accepted.push(field.key);
+    this.revalidate(field.key);
+  }
+
+  private forget(key: string): void {
+    const s = this.state;
+    delete s.values[key];
+    s.history = s.history.filter((k) => k !== key);
+    s.validated = false;
+  }
+
+  /** After a change, drops other answers that no longer fit (e.g. the number after a new document type). */
+  revalidate(changed: string): void {
+    for (const key of staleAnswers(this.spec, this.state.values, changed, this.env.today)) this.forget(key);
+  }
+}

@@ -1,0 +1,59 @@
+/** Reading one answer of a form, with no Bot Framework types: choices, "omitir", the field parser; field names for "corregir". */
+import { matchChoice } from '../../domain/choice.js';
+import { isSkipAnswer } from '../../domain/fields.js';
+import { fail, ok, type Result } from '../../domain/result.js';
+import { fold } from '../../domain/text.js';
+import { fieldTexts, type FieldSpec, type FormSpec, type FormValues } from './form-spec.js';
+
+const MAX_RAW = 2000;
+
+/**
+ * A typed answer: "omitir" for an optional field; for a field with options, the option's value
+ * (by its value, number, label or a unique word of it: domain/choice); then the field's parser.
+ */
+export function parseAnswer(spec: FormSpec, field: FieldSpec, raw: string, values: Readonly<FormValues>, today: Date): Result<unknown> {
+  if (raw.length > MAX_RAW) return fail('too_long');
+  if (field.optional && isSkipAnswer(raw)) return ok('');
+  const ctx = { values, today };
+  const options = fieldTexts(spec, field.key).opciones;
+  if (!options) return field.parse(raw, ctx);
+  const byValue = options.find((o) => fold(o.valor) === fold(raw));
+  if (byValue) return field.parse(byValue.valor, ctx);
+  const m = matchChoice(raw, options.map((o) => o.titulo));
+  if (m.kind === 'match') return field.parse((options[m.index] as { valor: string }).valor, ctx);
+  const direct = field.parse(raw, ctx); // the parser may know other names ("cédula" → CC)
+  if (direct.ok || m.kind !== 'ambiguous') return direct;
+  return fail('choice.ambiguous', { opciones: m.indices.map((i) => options[i]?.titulo).join(', ') });
+}
+
+/**
+ * The fields among `fields` that `name` designates: by key, else by label (accents, case and small
+ * typos ignored; a unique word or prefix will do). Several when the name fits more than one equally.
+ */
+export function findFields(spec: FormSpec, fields: readonly FieldSpec[], name: string): FieldSpec[] {
+  const byKey = fields.find((f) => f.key === name || fold(f.key) === fold(name));
+  if (byKey) return [byKey];
+  const m = matchChoice(name, fields.map((f) => fieldTexts(spec, f.key).etiqueta));
+  if (m.kind === 'match') return [fields[m.index] as FieldSpec];
+  if (m.kind === 'ambiguous') return m.indices.map((i) => fields[i] as FieldSpec);
+  return [];
+}
+
+/**
+ * After `changed` was given, the other answers that no longer fit, in field order: a field whose
+ * condition is now false, or a text its parser now refuses (the number after a new document type).
+ */
+export function staleAnswers(spec: FormSpec, values: Readonly<FormValues>, changed: string, today: Date): string[] {
+  const kept: FormValues = { ...values };
+  const stale: string[] = [];
+  for (const f of spec.fields) {
+    if (f.key === changed || f.secret || !(f.key in kept)) continue;
+    const v = kept[f.key];
+    const refused = typeof v === 'string' && v !== '' && !f.parse(v, { values: kept, today }).ok;
+    if ((f.when && !f.when(kept)) || refused) {
+      delete kept[f.key];
+      stale.push(f.key);
+    }
+  }
+  return stale;
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import { parseEmail, parseName } from '../../domain/fields.js';
+import type { Store } from '../../domain/ports.js';
+import { fakeClock } from '../../domain/random.js';
+import { fail, ok } from '../../domain/result.js';
+import { createMemoryStore } from '../../storage/memory-store.js';
+import { createSecretBox } from '../../storage/secret-box.js';
+import { records } from '../../test/helpers/store.js';
+import { say } from '../../test/helpers/transcript.js';
+import { FormDialog } from './form.dialog.js';
+import { formResult, type FormSpec, type SealedValue, type ValidateContext } from './form-spec.js';
+
+const SECRET = 'Clave-Muy-Secreta-2026';
+const OWNER = 'CC:70123456';
+
+interface Acceso {
+  usuario: string;
+  clave: SealedValue;
+  correo?: string;
+}
+/** Texts from templates/es/formularios/ejemplo-clave.json. */
+const acceso: FormSpec<Acceso> = {
+  id: 'ejemplo-clave',
+  fields: [
+    { key: 'usuario', parse: parseName },
+    { key: 'clave', parse: (raw) => (raw.length >= 10 ? ok(raw) : fail('too_short')), secret: true },
+    { key: 'correo', parse: parseEmail, optional: true },
+  ],
+  draft: true,
+};
+const submitClave = { value: { __form: 'ejemplo-clave', clave: SECRET } };
+
+/** One conversation (its own conversation state) of a person, over a shared store. */
+function conversation<T>(spec: FormSpec<T>, store: Store, owner: string | undefined, channel = 'webchat') {
+  const clock = fakeClock('2026-11-30T15:42:00.000Z');
+  const dialog = new FormDialog(spec, { clock, secrets: createSecretBox(randomBytes(32)), store, draftOwner: async () => owner });
+  return new DialogTestClient(channel, dialog);
+}
+
+describe('form drafts', () => {
+  it('answers saved in one conversation are resumed in another of the same person; never the secret; gone on finish', async () => {
+    const store = createMemoryStore();
+    const first = conversation(acceso, store, OWNER, 'webchat');
+    await say(first, 'hola');
+    await say(first, 'Ana');
+    await say(first, submitClave);
+    const saved = await records(store, 'drafts');
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).toMatchObject({ owner: OWNER, formId: 'ejemplo-clave', values: { usuario: 'ANA' }, savedAt: '2026-11-30T15:42:00.000Z' });
+    expect(JSON.stringify(saved)).not.toContain(SECRET);
+    expect(JSON.stringify(saved)).not.toContain('$sealed');
+
+    const second = conversation(acceso, store, OWNER, 'msteams');
+    const resumed = await say(second, 'hola');
+    expect(resumed.folded).toContain('retomamos lo que dejo guardado');
+    expect(resumed.text).toContain('el 30/11 a las 10:42'); // Bogotá time
+    expect(resumed.folded).toContain('empezar de nuevo');
+    expect(resumed.folded).toContain('contrasena'); // the secret was not kept: asked again
+    await say(second, submitClave);
+    await say(second, 'ana@correo.com');
+    expect((await records(store, 'drafts'))[0]?.values).toEqual({ usuario: 'ANA', correo: 'ana@correo.com' });
+    await say(second, 'confirmar');
+    expect(second.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
+    expect(formResult(second.dialogTurnResult.result, acceso).values.usuario).toBe('ANA');
+    expect(await records(store, 'drafts')).toEqual([]);
+  });
+
+  it('"empezar de nuevo" discards the draft and asks from the first field', async () => {
+    const store = createMemoryStore();
+    const first = conversation(acceso, store, OWNER);
+    await say(first, 'hola');
+    await say(first, 'Ana');
+    const second = conversation(acceso, store, OWNER);
+    await say(second, 'hola');
+    const reply = await say(second, 'Empezar de nuevo');
+    expect(reply.folded).toContain('empezamos de nuevo');
+    expect(reply.folded).toContain('cual es el usuario');
+    expect(await records(store, 'drafts')).toEqual([]);
+  });
+
+  it('another person, or no session, has no draft', async () => {
+    const store = createMemoryStore();
+    const first = conversation(acceso, store, OWNER);
+    await say(first, 'hola');
+    await say(first, 'Ana');
+    const other = await say(conversation(acceso, store, 'CC:1'), 'hola');
+    expect(other.folded).not.toContain('retomamos');
+    const anonymous = conversation(acceso, store, undefined);
+    await say(anonymous, 'hola');
+    await say(anonymous, 'Beatriz');
+    expect((await records(store, 'drafts')).map((d) => d.owner)).toEqual([OWNER]);
+  });
+
+  it('a form without the draft flag saves nothing', async () => {
+    const store = createMemoryStore();
+    const client = conversation({ ...acceso, draft: false }, store, OWNER);
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    expect(await records(store, 'drafts')).toEqual([]);
+  });
+});
+
+describe('form validate', () => {
+  it('re-asks the field the async check names, with its reason, keeping the other answers', async () => {
+    const seen: ValidateContext[] = [];
+    const checked: FormSpec<Acceso> = {
+      ...acceso,
+      draft: false,
+      async validate(values, ctx) {
+        seen.push(ctx);
+        return values.usuario === 'ANA' ? { field: 'usuario', code: 'email.taken' } : undefined;
+      },
+    };
+    const client = conversation(checked, createMemoryStore(), OWNER);
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    await say(client, submitClave);
+    const reask = await say(client, 'omitir');
+    expect(reask.folded).toContain('ya esta registrado');
+    expect(reask.folded).toContain('cual es el usuario');
+    const review = await say(client, 'Beatriz');
+    expect(review.folded).toContain('revise sus datos');
+    expect(review.text).toContain('••••'); // the password was kept
+    await say(client, 'confirmar');
+    const { values } = formResult(client.dialogTurnResult.result, checked);
+    expect(values.usuario).toBe('BEATRIZ');
+    expect(values.correo).toBe('');
+    expect(seen.map((c) => c.citizenId)).toEqual([OWNER, OWNER]);
+  });
+});
+
+describe('formResult', () => {
+  it('refuses the result of another form', () => {
+    expect(() => formResult({ formId: 'otro', values: {} }, acceso)).toThrow(/ejemplo-clave/);
+    expect(() => formResult(undefined, acceso)).toThrow();
+  });
+});

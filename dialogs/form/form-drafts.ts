@@ -1,0 +1,73 @@
+/** Drafts seen from the form dialog: whose they are, resuming with a notice, saving after each change. */
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { discardDraft, loadDraft, saveDraft } from '../../domain/drafts.js';
+import type { Clock, Store } from '../../domain/ports.js';
+import { checkSession, type Session } from '../../domain/session.js';
+import { fill } from '../../templates/render.js';
+import { card, imBack, message } from '../cards.js';
+import { draftOf, resumeFrom, type EngineEnv, type EngineStep, type FormState } from './engine.js';
+import { common } from './form-render.js';
+import type { FormSpec } from './form-spec.js';
+
+export interface FormDraftDeps {
+  readonly clock: Clock;
+  /** Where drafts are kept; drafts are off without it. */
+  readonly store?: Store;
+  /** The person the form's answers belong to (their citizen id) when they have a session; also given to `validate`. */
+  readonly draftOwner?: (context: TurnContext) => Promise<string | undefined>;
+}
+
+/** A draftOwner reading the session: the citizen id while the session is active. */
+export function sessionOwner(session: StatePropertyAccessor<Session | undefined>, clock: Clock) {
+  return async (context: TurnContext): Promise<string | undefined> => {
+    const check = checkSession(await session.get(context), clock.now());
+    return check.state === 'active' ? check.session.citizenId : undefined;
+  };
+}
+
+const BOGOTA = 'America/Bogota';
+const day = new Intl.DateTimeFormat('es-CO', { day: '2-digit', month: '2-digit', timeZone: BOGOTA });
+const time = new Intl.DateTimeFormat('es-CO', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: BOGOTA });
+
+export class FormDrafts<T> {
+  constructor(
+    private readonly spec: FormSpec<T>,
+    private readonly deps: FormDraftDeps,
+  ) {}
+
+  owner(context: TurnContext): Promise<string | undefined> {
+    return this.deps.draftOwner?.(context) ?? Promise.resolve(undefined);
+  }
+
+  private async target(context: TurnContext): Promise<{ store: Store; owner: string } | undefined> {
+    const store = this.deps.store;
+    if (!this.spec.draft || !store) return undefined;
+    const owner = await this.owner(context);
+    return owner ? { store, owner } : undefined;
+  }
+
+  /** The state with the person's saved answers, if they have a draft of this form; says so. */
+  async resume(context: TurnContext, state: FormState, env: EngineEnv): Promise<FormState> {
+    const t = await this.target(context);
+    const draft = t && (await loadDraft({ store: t.store, clock: this.deps.clock }, t.owner, this.spec.id));
+    if (!draft) return state;
+    const at = new Date(draft.savedAt);
+    const text = fill(common('borrador-retomado'), { fecha: day.format(at), hora: time.format(at) });
+    await context.sendActivity(message(text, card([], [imBack(common('empezar-de-nuevo'))], text)));
+    return resumeFrom(this.spec, state, draft, env);
+  }
+
+  /** Saves the answers when they changed; removes the draft when the form finished or starts over. */
+  async afterStep(context: TurnContext, before: FormState, step: EngineStep): Promise<void> {
+    const t = await this.target(context);
+    if (!t) return;
+    const deps = { store: t.store, clock: this.deps.clock };
+    if (step.decision.kind === 'finish' || step.decision.kind === 'restart') {
+      await discardDraft(deps, t.owner, this.spec.id);
+      return;
+    }
+    const after = draftOf(this.spec, step.state);
+    if (JSON.stringify(draftOf(this.spec, before)) === JSON.stringify(after)) return;
+    await saveDraft(deps, { owner: t.owner, formId: this.spec.id, ...after });
+  }
+}

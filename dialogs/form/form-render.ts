@@ -1,0 +1,116 @@
+/** How a form's state is shown: the question for the current field (text, choice buttons or a card) or the review. */
+import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
+import { fill, messages } from '../../templates/render.js';
+import { card, message, submit, textBlock, type CardElement } from '../cards.js';
+import type { FormState } from './engine.js';
+import { activeFields, fieldTexts, formTexts, isSealed, untyped, type FieldSpec, type FormSpec } from './form-spec.js';
+
+const DATE_ISO = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The shared texts of every form (templates/es/formularios/comun.json). */
+export function common(key: string): string {
+  const text = messages<Record<string, string>>('formularios/comun')[key];
+  if (text === undefined) throw new Error(`formularios/comun: no text ${key}`);
+  return text;
+}
+
+/** The text of a reason code: the form's own `motivos`, else the shared list, else the generic one. */
+export function reasonText<T>(spec: FormSpec<T>, code: string, detail: Readonly<Record<string, unknown>> = {}): string {
+  const own = formTexts(spec).motivos?.[code];
+  const shared = messages<Record<string, string>>('formularios/motivos');
+  return fill(own ?? shared[code] ?? shared['type'] ?? '', detail);
+}
+
+export const labelOf = <T>(spec: FormSpec<T>, key: string): string => fieldTexts(spec, key).etiqueta;
+
+function fieldOf(spec: FormSpec, key: string): FieldSpec {
+  const f = spec.fields.find((x) => x.key === key);
+  if (!f) throw new Error(`form ${spec.id}: unknown field ${key}`);
+  return f;
+}
+
+function display(spec: FormSpec, field: FieldSpec, value: unknown): string {
+  if (field.secret || isSealed(value)) return common('secreto-mascara');
+  if (value === '' || value === undefined) return common('vacio-opcional');
+  if (field.display) return field.display(value);
+  const option = fieldTexts(spec, field.key).opciones?.find((o) => o.valor === value);
+  if (option) return option.titulo;
+  if (typeof value === 'string' && DATE_ISO.test(value)) return value.split('-').reverse().join('/');
+  return String(value);
+}
+
+/** The activities that ask for the current field, or show the review when none is being asked. */
+export function promptFor<T>(typed: FormSpec<T>, state: FormState): Partial<Activity>[] {
+  const spec = untyped(typed);
+  if (state.current === undefined) return [reviewMessage(spec, state)];
+  const field = fieldOf(spec, state.current);
+  const texts = fieldTexts(spec, field.key);
+  const question = [texts.pregunta, field.optional ? common('opcional') : undefined].filter(Boolean).join(' ');
+  const send = submit(common('enviar'), { __form: spec.id }, 'positive');
+
+  const group = spec.cardGroups?.find((g) => g[0] === field.key && g.every((k) => !(k in state.values)));
+  if (group && !field.secret) {
+    const body: CardElement[] = [textBlock(formTexts(spec).titulo, { weight: 'Bolder', size: 'Medium' })];
+    for (const key of group) body.push(...inputFor(spec, fieldOf(spec, key)));
+    return [message(`${common('tarjeta-o-texto')} ${question}`, card(body, [send], question))];
+  }
+  if (field.secret) return [message(question, card(inputFor(spec, field), [send], question))];
+  if (texts.opciones) {
+    const list = texts.opciones.map((o, i) => `${i + 1}. ${o.titulo}`).join('; ');
+    return [message(question, choiceButtons(texts.opciones.map((o) => o.titulo), fill(common('opciones-texto'), { opciones: list })))];
+  }
+  return [message(question)];
+}
+
+function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
+  const rows = activeFields(spec, state.values)
+    .filter((f) => f.inReview !== false)
+    .map((f) => ({ etiqueta: fieldTexts(spec, f.key).etiqueta, valor: display(spec, f, state.values[f.key]) }));
+  const reviewCard = card(
+    [
+      textBlock(common('revision-titulo'), { weight: 'Bolder', size: 'Medium' }),
+      { type: 'FactSet', facts: rows.map((r) => ({ title: r.etiqueta, value: r.valor })) },
+    ],
+    [
+      submit(common('confirmar'), { __form: spec.id, __action: 'confirmar' }, 'positive'),
+      submit(common('corregir'), { __form: spec.id, __action: 'corregir' }),
+    ],
+    fill(common('revision-texto'), { filas: rows }),
+  );
+  return message(common('revision-intro'), reviewCard);
+}
+
+/** The list of answered fields to choose one to correct. */
+export function correctionChoice<T>(spec: FormSpec<T>, keys: readonly string[]): Partial<Activity> {
+  const labels = keys.map((k) => labelOf(spec, k));
+  const buttons = keys.map((k, i) => submit(labels[i] as string, { __form: spec.id, __action: 'corregir', field: k }));
+  const text = fill(common('cual-corregir'), { campos: labels.join(', ') });
+  return message(text, card([], buttons, text));
+}
+
+function choiceButtons(titles: string[], fallback: string): Attachment {
+  const heroCard = CardFactory.heroCard('', undefined, titles.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t })), { text: '' });
+  (heroCard.content as Record<string, unknown>)['fallbackText'] = fallback;
+  return heroCard;
+}
+
+function inputFor(spec: FormSpec, field: FieldSpec): CardElement[] {
+  const texts = fieldTexts(spec, field.key);
+  const label = texts.etiqueta;
+  const required = field.optional ? { isRequired: false } : { isRequired: true, errorMessage: common('obligatorio') };
+  if (texts.opciones) {
+    const choices = texts.opciones.map((o) => ({ title: o.titulo, value: o.valor }));
+    return [{ type: 'Input.ChoiceSet', id: field.key, label, style: 'compact', ...required, choices }];
+  }
+  return [
+    {
+      type: 'Input.Text',
+      id: field.key,
+      label,
+      placeholder: texts.placeholder ?? '',
+      ...required,
+      maxLength: 200,
+      ...(field.secret ? { style: 'Password' } : {}),
+    },
+  ];
+}
