@@ -115,6 +115,29 @@ describe('form engine decisions', () => {
   });
 });
 
+describe('form engine: secrets', () => {
+  it.each<[string, readonly Input[], object]>([
+    ['text at the secret prompt is refused and to be retracted', ['Ana', SECRET], { kind: 'reask', field: 'clave', reason: 'secret_typed', retract: true }],
+    ['a password typed at another prompt too', [SECRET], { kind: 'reask', field: 'usuario', reason: 'secret_typed.elsewhere', retract: true }],
+    ['corregir followed by a password does not echo it', [`corregir ${SECRET}`], { kind: 'reask', reason: 'secret_typed.elsewhere', retract: true }],
+    ['a bad answer that is no password is an ordinary re-ask', ['Ana 2'], { kind: 'reask', field: 'usuario', reason: 'name.chars' }],
+    ['the masked card input is accepted, sealed', ['Ana', { clave: SECRET }], { kind: 'finish', values: { usuario: 'ANA', clave: { $sealed: `sealed(${SECRET.length})` } } }],
+  ])('%s', (_name, inputs, decision) => {
+    const step = play(acceso, inputs);
+    expect(step.decision).toMatchObject(decision);
+    expect(JSON.stringify(step.state)).not.toContain(SECRET);
+  });
+
+  it('a password-like text in a form without secrets is an ordinary bad answer', () => {
+    expect(play(persona, ['CC', '70123456', SECRET]).decision).toMatchObject({ kind: 'reask', reason: 'name.chars' });
+    expect(play(persona, ['CC', '70123456', SECRET]).decision).not.toHaveProperty('retract');
+  });
+
+  it('reports the accepted fields of the step', () => {
+    expect(play(acceso, ['Ana', { clave: SECRET }]).accepted).toEqual(['clave']);
+  });
+});
+
 describe('form engine: validate', () => {
   const emailTaken: FieldFailure<Persona> = { field: 'numeroDocumento', code: 'document_number.CC', detail: { tipo: 'CC' } };
   const checked: FormSpec<Persona> = { ...persona, validate: async () => undefined };

@@ -6,6 +6,7 @@
 import { parseCommand } from '../../domain/commands.js';
 import { answerYesNo } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
+import { looksLikeSecret } from '../../domain/secret-text.js';
 import { fold } from '../../domain/text.js';
 import { findFields, parseAnswer, staleAnswers } from './field-input.js';
 import {
@@ -49,8 +50,14 @@ export type Decision =
   | { readonly kind: 'ask'; readonly field: string }
   /** Show the review; `retry` after a text that was neither "confirmar" nor a correction. */
   | { readonly kind: 'review'; readonly retry?: boolean }
-  /** Ask `field` again (the review when undefined) with the reason. */
-  | { readonly kind: 'reask'; readonly field: string | undefined; readonly reason: string; readonly detail: Readonly<Record<string, unknown>> }
+  /** Ask `field` again (the review when undefined) with the reason; `retract` the message: a typed secret. */
+  | {
+      readonly kind: 'reask';
+      readonly field: string | undefined;
+      readonly reason: string;
+      readonly detail: Readonly<Record<string, unknown>>;
+      readonly retract?: boolean;
+    }
   /** Run the spec's `validate` on the values and send back a `validated` event. */
   | { readonly kind: 'validate'; readonly values: FormValues }
   | { readonly kind: 'finish'; readonly values: FormValues }
@@ -109,12 +116,15 @@ export function resumeFrom<T>(spec: FormSpec<T>, state: FormState, saved: Readon
 
 class Turn {
   readonly accepted: string[] = [];
+  private readonly hasSecret: boolean;
 
   constructor(
     private readonly spec: FormSpec,
     readonly state: FormState,
     private readonly env: EngineEnv,
-  ) {}
+  ) {
+    this.hasSecret = spec.fields.some((f) => f.secret);
+  }
 
   on(event: FormEvent): Decision {
     switch (event.kind) {
@@ -145,20 +155,21 @@ class Turn {
     if (command?.kind === 'atras') return this.back();
     if (command?.kind === 'corregir') return this.correct(command.field);
 
-    if (s.choosingCorrection) return this.correct(text);
+    const typedSecret = this.hasSecret && looksLikeSecret(text);
+    if (s.choosingCorrection) return typedSecret ? this.secretTyped() : this.correct(text);
     if (s.current === undefined) {
       if (answerYesNo(text) === true) return this.confirm();
-      return { kind: 'review', retry: true };
+      return typedSecret ? this.secretTyped() : { kind: 'review', retry: true };
     }
     const field = this.field(s.current);
-    if (field.secret) return this.reask('secret_typed');
+    if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
     const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today);
     if (result.ok) {
       this.set(field, result.value);
       s.current = undefined;
       return this.advance();
     }
-    return this.reask(result.error.code, result.error);
+    return typedSecret ? this.secretTyped() : this.reask(result.error.code, result.error);
   }
 
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {
@@ -238,6 +249,7 @@ class Turn {
       s.choosingCorrection = true;
       return { kind: 'chooseCorrection', fields: answered.map((f) => f.key) };
     }
+    if (this.hasSecret && looksLikeSecret(name)) return this.secretTyped();
     const found = findFields(this.spec, answered, name);
     if (found.length > 1) {
       s.choosingCorrection = true;
@@ -250,8 +262,16 @@ class Turn {
     return this.advance();
   }
 
-  private reask(reason: string, detail: Readonly<Record<string, unknown>> = {}): Decision {
-    return { kind: 'reask', field: this.state.current, reason, detail };
+  /** A password typed in the chat: kept nowhere, not echoed, and the message is to be retracted. */
+  private secretTyped(): Decision {
+    const s = this.state;
+    s.choosingCorrection = false;
+    const atSecret = s.current !== undefined && this.field(s.current).secret;
+    return this.reask(atSecret ? 'secret_typed' : 'secret_typed.elsewhere', {}, true);
+  }
+
+  private reask(reason: string, detail: Readonly<Record<string, unknown>> = {}, retract = false): Decision {
+    return { kind: 'reask', field: this.state.current, reason, detail, ...(retract ? { retract } : {}) };
   }
 
   // ---------------------------------------------------------------- values

@@ -10,7 +10,8 @@ import { incomingText, incomingValue } from '../incoming.js';
 import { decide, startState, type EngineEnv, type EngineStep, type FormEvent, type FormState } from './engine.js';
 import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
 import { common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
-import { assertFormTexts, fieldTexts, formTexts, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
+import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
+import { replaceUsedCard, retractIncoming } from './secret-channel.js';
 
 export { isSealed, type FormResult, type SealedValue } from './form-spec.js';
 export type { FormState } from './engine.js';
@@ -75,7 +76,14 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     }
     dc.activeDialog!.state[STATE_KEY] = step.state;
     await this.drafts.afterStep(dc.context, before, step);
+    if (event.kind === 'submit' && this.tookSecret(step)) {
+      await replaceUsedCard(dc.context, fill(common('tarjeta-enviada'), { titulo: formTexts(this.spec).titulo }));
+    }
     return this.reply(dc, step);
+  }
+
+  private tookSecret(step: EngineStep): boolean {
+    return untyped(this.spec).fields.some((f) => f.secret && step.accepted.includes(f.key));
   }
 
   private async reply(dc: DialogContext, { state, decision: d }: EngineStep): Promise<DialogTurnResult> {
@@ -89,7 +97,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         await context.sendActivity(common('borrador-descartado'));
         return this.run(dc, state, { kind: 'start' });
       case 'reask': {
-        const lead = reasonText(this.spec, d.reason, d.detail);
+        let lead = reasonText(this.spec, d.reason, d.detail);
+        if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         const [first, ...rest] = promptFor(this.spec, state);
         if (first) await context.sendActivity({ ...first, text: `${lead} ${first.text ?? ''}`.trim() });
         for (const activity of rest) await context.sendActivity(activity);
