@@ -48,8 +48,8 @@ export function promptFor<T>(typed: FormSpec<T>, state: FormState): Partial<Acti
   const question = [texts.pregunta, field.optional ? common('opcional') : undefined].filter(Boolean).join(' ');
   const send = submit(common('enviar'), { __form: spec.id }, 'positive');
 
-  const group = spec.cardGroups?.find((g) => g[0] === field.key && g.every((k) => !(k in state.values)));
-  if (group && !field.secret) {
+  const group = groupShown(spec, state);
+  if (group) {
     const body: CardElement[] = [textBlock(formTexts(spec).titulo, { weight: 'Bolder', size: 'Medium' })];
     for (const key of group) body.push(...inputFor(spec, fieldOf(spec, key)));
     return [message(`${common('tarjeta-o-texto')} ${question}`, card(body, [send], question))];
@@ -60,6 +60,21 @@ export function promptFor<T>(typed: FormSpec<T>, state: FormState): Partial<Acti
     return [message(question, choiceButtons(texts.opciones.map((o) => o.titulo), fill(common('opciones-texto'), { opciones: list })))];
   }
   return [message(question)];
+}
+
+/** The fields offered together in one card now: a card group that starts at the current field, all of it missing. */
+function groupShown(spec: FormSpec, state: FormState): readonly string[] | undefined {
+  const current = state.current;
+  if (current === undefined || fieldOf(spec, current).secret) return undefined;
+  return spec.cardGroups?.find((g) => g[0] === current && g.every((k) => !(k in state.values)));
+}
+
+/** True when the prompt for this state is a card with a masked input. */
+export function asksSecret<T>(typed: FormSpec<T>, state: FormState): boolean {
+  const spec = untyped(typed);
+  if (state.current === undefined) return false;
+  const keys = groupShown(spec, state) ?? [state.current];
+  return keys.some((k) => fieldOf(spec, k).secret === true);
 }
 
 function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {

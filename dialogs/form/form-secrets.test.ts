@@ -128,6 +128,16 @@ describe('a used secret card', () => {
     expect(s.updated[0]?.text).toMatch(/enviados/);
   });
 
+  it('webchat: without replyToId (Web Chat does not send it), the last card with a masked input is replaced', async () => {
+    const s = setup('webchat', withSecret);
+    await say(s.client, 'hola');
+    const asked = await say(s.client, 'Ana');
+    const cardId = asked.activities.find((a) => a.attachments?.length)?.id;
+    expect(cardId).toBeTruthy();
+    await say(s.client, { type: 'message', text: '', value: { __form: 'ejemplo-clave', clave: SECRET } });
+    expect(s.updated.map((a) => a.id)).toEqual([cardId]);
+  });
+
   it('Teams: the card is left as it is', async () => {
     const s = setup('msteams', withSecret);
     await say(s.client, 'hola');

@@ -107,6 +107,8 @@ export interface FormTexts {
   readonly intro?: string;
   readonly campos: Readonly<Record<string, FieldTexts>>;
   readonly motivos?: Readonly<Record<string, string>>;
+  /** Replaces a used card with a masked input (default: comun.json "tarjeta-enviada"), e.g. "Datos de ingreso enviados." */
+  readonly enviada?: string;
 }
 
 /** What the text helpers need of a form: its id. */

@@ -9,7 +9,7 @@ import { fill, render } from '../../templates/render.js';
 import { incomingText, incomingValue } from '../incoming.js';
 import { decide, startState, type EngineEnv, type EngineStep, type FormEvent, type FormState } from './engine.js';
 import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
-import { common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
+import { asksSecret, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { replaceUsedCard, retractIncoming } from './secret-channel.js';
 
@@ -26,6 +26,8 @@ export interface FormOptions<T = FormValues> {
 }
 
 const STATE_KEY = 'form';
+/** The id of the last card with a masked input sent (rendering state, not the engine's). */
+const CARD_KEY = 'secretCard';
 
 export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   private readonly drafts: FormDrafts<T>;
@@ -51,7 +53,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
-    for (const activity of promptFor(this.spec, instance.state[STATE_KEY] as FormState)) await context.sendActivity(activity);
+    await this.prompt(context, instance.state as Record<string, unknown>, instance.state[STATE_KEY] as FormState);
   }
 
   private eventOf(context: TurnContext): FormEvent {
@@ -77,7 +79,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     dc.activeDialog!.state[STATE_KEY] = step.state;
     await this.drafts.afterStep(dc.context, before, step);
     if (event.kind === 'submit' && this.tookSecret(step)) {
-      await replaceUsedCard(dc.context, fill(common('tarjeta-enviada'), { titulo: formTexts(this.spec).titulo }));
+      const texts = formTexts(this.spec);
+      const note = texts.enviada ?? fill(common('tarjeta-enviada'), { titulo: texts.titulo });
+      await replaceUsedCard(dc.context, note, dc.activeDialog!.state[CARD_KEY] as string | undefined);
     }
     return this.reply(dc, step);
   }
@@ -99,9 +103,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       case 'reask': {
         let lead = reasonText(this.spec, d.reason, d.detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
-        const [first, ...rest] = promptFor(this.spec, state);
-        if (first) await context.sendActivity({ ...first, text: `${lead} ${first.text ?? ''}`.trim() });
-        for (const activity of rest) await context.sendActivity(activity);
+        await this.prompt(context, dc.activeDialog!.state, state, lead);
         return Dialog.EndOfTurn;
       }
       case 'help': {
@@ -128,7 +130,19 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       case 'validate': // resolved in run()
         break;
     }
-    for (const activity of promptFor(this.spec, state)) await context.sendActivity(activity);
+    await this.prompt(context, dc.activeDialog!.state, state);
     return Dialog.EndOfTurn;
+  }
+
+  /** Sends the prompt (after `lead`, if any); the id of a card with a masked input is kept to replace it once used. */
+  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string): Promise<void> {
+    const activities = promptFor(this.spec, state);
+    const [first] = activities;
+    if (lead && first) activities[0] = { ...first, text: `${lead} ${first.text ?? ''}`.trim() };
+    const secret = asksSecret(this.spec, state);
+    for (const activity of activities) {
+      const sent = await context.sendActivity(activity);
+      if (secret && activity.attachments?.length && sent?.id) dialogState[CARD_KEY] = sent.id;
+    }
   }
 }

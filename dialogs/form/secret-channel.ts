@@ -22,9 +22,12 @@ export async function retractIncoming(context: TurnContext): Promise<boolean> {
   }
 }
 
-/** Replaces the card a secret was submitted from with a short note, so it cannot be sent again silently. */
-export async function replaceUsedCard(context: TurnContext, text: string): Promise<void> {
-  const id = context.activity.replyToId;
+/**
+ * Replaces the card a secret was submitted from with a short note, so it cannot be sent again
+ * silently: the card the submit replies to, else `cardId` (Web Chat does not say which card it was).
+ */
+export async function replaceUsedCard(context: TurnContext, text: string, cardId?: string): Promise<void> {
+  const id = context.activity.replyToId || cardId;
   if (!id || !canEditMessages(context)) return;
   try {
     await context.updateActivity({ id, type: 'message', text, attachments: [] });
