@@ -11,7 +11,7 @@ import { createSecretBox } from '../../storage/secret-box.js';
 import { records } from '../../test/helpers/store.js';
 import { say } from '../../test/helpers/transcript.js';
 import { FormDialog } from './form.dialog.js';
-import { formResult, type FormSpec, type SealedValue, type ValidateContext } from './form-spec.js';
+import { formResult, type FormSpec, type SealedValue } from './form-spec.js';
 
 const SECRET = 'Clave-Muy-Secreta-2026';
 const OWNER = 'CC:70123456';
@@ -100,41 +100,5 @@ describe('form drafts', () => {
     await say(client, 'hola');
     await say(client, 'Ana');
     expect(await records(store, 'drafts')).toEqual([]);
-  });
-});
-
-describe('form validate', () => {
-  it('re-asks the field the async check names, with its reason, keeping the other answers', async () => {
-    const seen: ValidateContext[] = [];
-    const checked: FormSpec<Acceso> = {
-      ...acceso,
-      draft: false,
-      async validate(values, ctx) {
-        seen.push(ctx);
-        return values.usuario === 'ANA' ? { field: 'usuario', code: 'email.taken' } : undefined;
-      },
-    };
-    const client = conversation(checked, createMemoryStore(), OWNER);
-    await say(client, 'hola');
-    await say(client, 'Ana');
-    await say(client, submitClave);
-    const reask = await say(client, 'omitir');
-    expect(reask.folded).toContain('ya esta registrado');
-    expect(reask.folded).toContain('cual es el usuario');
-    const review = await say(client, 'Beatriz');
-    expect(review.folded).toContain('revise sus datos');
-    expect(review.text).toContain('••••'); // the password was kept
-    await say(client, 'confirmar');
-    const { values } = formResult(client.dialogTurnResult.result, checked);
-    expect(values.usuario).toBe('BEATRIZ');
-    expect(values.correo).toBe('');
-    expect(seen.map((c) => c.citizenId)).toEqual([OWNER, OWNER]);
-  });
-});
-
-describe('formResult', () => {
-  it('refuses the result of another form', () => {
-    expect(() => formResult({ formId: 'otro', values: {} }, acceso)).toThrow(/ejemplo-clave/);
-    expect(() => formResult(undefined, acceso)).toThrow();
   });
 });

@@ -9,7 +9,7 @@ import { fail, ok } from '../../domain/result.js';
 import { createSecretBox } from '../../storage/secret-box.js';
 import { newClient, runTranscript, say, type TranscriptCase } from '../../test/helpers/transcript.js';
 import { FormDialog, isSealed, type FormResult } from './form.dialog.js';
-import type { FormSpec } from './form-spec.js';
+import { formResult, type FormSpec, type SealedValue, type ValidateContext } from './form-spec.js';
 
 const SECRET = 'Clave-Muy-Secreta-2026';
 const spec: FormSpec = {
@@ -104,5 +104,38 @@ describe('form engine: conditional and optional fields', () => {
   it.each(cases)('$name', async (c) => {
     const { client } = setup();
     await runTranscript(client, c);
+  });
+});
+
+describe('form validate', () => {
+  it('re-asks the field the async check names, with its reason, keeping the other answers', async () => {
+    const seen: ValidateContext[] = [];
+    const checked: FormSpec<{ usuario: string; clave: SealedValue; correo?: string }> = {
+      id: 'ejemplo-clave',
+      fields: [
+        { key: 'usuario', parse: parseName },
+        { key: 'clave', parse: (raw) => (raw.length >= 10 ? ok(raw) : fail('too_short')), secret: true },
+        { key: 'correo', parse: (raw) => (raw.includes('@') ? ok(raw) : fail('type')), optional: true },
+      ],
+      async validate(values, ctx) {
+        seen.push(ctx);
+        return values.usuario === 'ANA' ? { field: 'usuario', code: 'email.taken' } : undefined;
+      },
+    };
+    const client = new DialogTestClient('test', new FormDialog(checked, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)), draftOwner: async () => 'CC:70123456' }));
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    await say(client, { value: { __form: 'ejemplo-clave', clave: SECRET } });
+    const reask = await say(client, 'omitir');
+    expect(reask.folded).toContain('ya esta registrado');
+    expect(reask.folded).toContain('cual es el usuario');
+    const review = await say(client, 'Beatriz');
+    expect(review.folded).toContain('revise sus datos');
+    expect(review.text).toContain('••••'); // the password was kept
+    await say(client, 'confirmar');
+    const { values } = formResult(client.dialogTurnResult.result, checked);
+    expect(values.usuario).toBe('BEATRIZ');
+    expect(values.correo).toBe('');
+    expect(seen.map((c) => c.citizenId)).toEqual(['CC:70123456', 'CC:70123456']);
   });
 });
