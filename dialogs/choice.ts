@@ -3,6 +3,7 @@
  * numbered text fallback, and one reading of the answer (domain/choice) with a Spanish re-ask.
  */
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
+import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchChoice } from '../domain/choice.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
@@ -59,4 +60,38 @@ export function readChoice(answer: unknown, labels: readonly string[]): ChoiceRe
 /** The question again after a re-ask: the question, then why and the numbered options, with the buttons of those options. */
 export function reaskActivity(question: string, reading: Extract<ChoiceReading, { ok: false }>, labels: readonly string[]): Partial<Activity> {
   return choiceActivity(`${question}\n\n${reading.error}`, labels, { show: reading.show });
+}
+
+interface ChoiceValidations {
+  readonly question: string;
+  readonly labels: readonly string[];
+}
+
+/** The prompt options that ask `text` with `labels` as choices (for a ChoicePrompt). */
+export function choicePrompt(text: string, labels: readonly string[], look: ChoiceLook = {}): PromptOptions {
+  return { prompt: choiceActivity(text, labels, look), validations: { question: text, labels } satisfies ChoiceValidations };
+}
+
+/**
+ * The one choice prompt: waits for an answer that reads as one of the options (number, label, a
+ * unique word or prefix); anything else gets the Spanish re-ask with the options again. Its result is
+ * the answer's text: `chosen(step.result, labels)` gives the index.
+ */
+export class ChoicePrompt extends TextPrompt {
+  constructor(id: string) {
+    super(id, async (p) => {
+      const { question, labels } = p.options.validations as ChoiceValidations;
+      const reading = readChoice(p.recognized.value ?? '', labels);
+      if (reading.ok) return true;
+      await p.context.sendActivity(reaskActivity(question, reading, labels)); // the prompt then stays silent
+      return false;
+    });
+  }
+}
+
+/** The index of the option a ChoicePrompt accepted. */
+export function chosen(result: unknown, labels: readonly string[]): number {
+  const reading = readChoice(result, labels);
+  if (!reading.ok) throw new Error('a ChoicePrompt result must read as one of its options');
+  return reading.value;
 }

@@ -1,13 +1,13 @@
 /** Ingresar (login with a masked password) and Olvidé mi contraseña (a reset link by e-mail). */
 import { MessageFactory, type StatePropertyAccessor } from 'botbuilder';
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { DocumentType } from '../../domain/reference.js';
 import { login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import { openSession, type Session } from '../../domain/session.js';
 import { render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
-import { FormDialog, isSealed, type FormResult } from '../form/form.dialog.js';
+import { FormDialog, isSealed } from '../form/form.dialog.js';
+import { formResult } from '../form/form-spec.js';
 import { formatTime } from '../format.js';
 import type { Notifier } from '../notifier.js';
 import { ingresoForm, recuperarForm } from './cuenta.forms.js';
@@ -36,11 +36,9 @@ export class IngresarDialog extends ComponentDialog {
   }
 
   private async check(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { values } = step.result as FormResult;
-    const sealed = values['clave'];
-    const clave = isSealed(sealed) ? this.deps.secrets.open(sealed.$sealed) : '';
-    const tipo = values['tipoDocumento'] as DocumentType;
-    const result = await login(this.deps, tipo, String(values['numeroDocumento']), clave, actorOf(step.context));
+    const { values } = formResult(step.result, ingresoForm);
+    const clave = isSealed(values.clave) ? this.deps.secrets.open(values.clave.$sealed) : '';
+    const result = await login(this.deps, values.tipoDocumento, values.numeroDocumento, clave, actorOf(step.context));
     if (result.ok) {
       await this.deps.session.set(step.context, openSession(result.value.citizenId, result.value.nombre, this.deps.clock.now()));
       await this.deps.notifier.remember(step.context, result.value.citizenId);
@@ -70,8 +68,8 @@ export class RecuperarDialog extends ComponentDialog {
   }
 
   private async request(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { values } = step.result as FormResult;
-    await requestPasswordReset(this.deps, values['tipoDocumento'] as DocumentType, String(values['numeroDocumento']), actorOf(step.context));
+    const { values } = formResult(step.result, recuperarForm);
+    await requestPasswordReset(this.deps, values.tipoDocumento, values.numeroDocumento, actorOf(step.context));
     await step.context.sendActivity(render('cuenta/recuperacion-enviada'));
     return step.endDialog();
   }

@@ -1,9 +1,10 @@
 /** Ingresar and Olvidé mi contraseña: the forms. */
 import { fail, ok } from '../../domain/result.js';
 import { parseDocumentNumber, parseDocumentType } from '../../domain/fields.js';
-import type { FormSpec } from '../form/form-spec.js';
+import type { DocumentType } from '../../domain/reference.js';
+import type { FormSpec, SealedValue } from '../form/form-spec.js';
 
-export const ingresoForm: FormSpec = {
+export const ingresoForm: FormSpec<{ tipoDocumento: DocumentType; numeroDocumento: string; clave: SealedValue }> = {
   id: 'ingreso',
   fields: [
     { key: 'tipoDocumento', parse: parseDocumentType },
@@ -15,7 +16,7 @@ export const ingresoForm: FormSpec = {
   review: false,
 };
 
-export const recuperarForm: FormSpec = {
+export const recuperarForm: FormSpec<{ tipoDocumento: DocumentType; numeroDocumento: string }> = {
   id: 'recuperar-clave',
   fields: [
     { key: 'tipoDocumento', parse: parseDocumentType },

@@ -154,16 +154,37 @@ describe('Registrar rol empleador persona jurídica', () => {
     const { client } = await setup();
     await login(client);
     await upToDelegate(client);
-    await say(client, delegate(jose, 'jose@comfama.com.co'));
-    expect((await say(client, 'confirmar')).folded).toContain('persona diferente al representante legal');
-    const wrong = { value: { ...delegate().value, primerApellido: 'Otro' } };
-    await say(client, wrong);
-    const mismatch = await say(client, 'confirmar');
+    // Checked as soon as the data is complete: the number is asked again, the rest is kept.
+    const own = await say(client, delegate(jose, 'jose@comfama.com.co'));
+    expect(own.folded).toContain('persona diferente al representante legal');
+    expect(own.folded).toContain('numero de documento del delegado');
+    const wrong = { value: { ...delegate().value, primerApellido: 'Zuluaga' } };
+    const mismatch = await say(client, wrong);
     expect(mismatch.folded).toContain('no coinciden con las fuentes de referencia');
-    expect(mismatch.folded).toContain('revise sus datos'); // kept for correction
-    await say(client, 'corregir primer apellido');
-    await say(client, maria.primerApellido);
+    expect(mismatch.folded).not.toContain('zuluaga'); // never says which field
+    expect((await say(client, 'corregir primer apellido')).folded).toContain('primer apellido');
+    expect((await say(client, maria.primerApellido)).folded).toContain('numero de documento');
+    expect((await say(client, maria.numeroDocumento)).folded).toContain('revise sus datos');
     expect((await say(client, 'confirmar')).folded).toContain('sede principal');
+  });
+
+  it('the main site is kept as a draft: after leaving, the next registration picks it up in another conversation', async () => {
+    const s = await setup();
+    await login(s.client);
+    await upToDelegate(s.client);
+    expect((await say(s.client, delegate())).folded).toContain('revise sus datos');
+    expect((await say(s.client, 'confirmar')).folded).toContain('sede principal');
+    expect((await say(s.client, 'Sede principal Medellín')).folded).toContain('departamento');
+    expect((await say(s.client, 'antioquia')).folded).toContain('municipio');
+    await say(s.client, 'cancelar');
+    // Another conversation of the same person (same store), after logging in there.
+    const other = mainClient(s);
+    await login(other);
+    await upToDelegate(other);
+    expect((await say(other, delegate())).folded).toContain('revise sus datos');
+    const resumed = await say(other, 'confirmar');
+    expect(resumed.folded).toContain('retomamos lo que dejo guardado');
+    expect(resumed.folded).toContain('municipio');
   });
 
   it('cancelar at any step goes back to the menu', async () => {

@@ -27,9 +27,11 @@ import type { Session } from '../../domain/session.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, imBack, message, textBlock } from '../cards.js';
-import { FormDialog, type FormResult } from '../form/form.dialog.js';
+import { FormDialog } from '../form/form.dialog.js';
+import { formResult, maybeFormResult, type FormSpec } from '../form/form-spec.js';
+import { sessionOwner } from '../form/form-drafts.js';
 import { incomingText } from '../incoming.js';
-import { delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
+import { DELEGADO_FORM_ID, delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import type { Notifier } from '../notifier.js';
@@ -38,12 +40,6 @@ import { documentKey } from '../../domain/citizens.js';
 export const REGISTRO_EMPLEADOR = 'registro-empleador';
 const PASOS = REGISTRO_EMPLEADOR + '-pasos';
 const ADJUNTO = 'empleador-adjunto';
-const DELEGADO = 'empleador-delegado-paso';
-
-interface DelegadoOptions {
-  readonly citizenId: string;
-  readonly initial?: Record<string, unknown>;
-}
 const CONFIRMAR = 'empleador-confirmar';
 const EMPRESA = 'empleador-empresa-paso';
 
@@ -101,13 +97,20 @@ interface ResumenTexts {
 }
 
 export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
+  private readonly delegado: FormSpec<DelegateData>;
+  private readonly sede: FormSpec<Sede>;
+
   constructor(private readonly deps: EmpleadorDialogDeps) {
     super(REGISTRO_EMPLEADOR);
-    this.addDialog(new FormDialog(nitForm, deps));
-    this.addDialog(new FormDialog(empresaForm, deps));
-    this.addDialog(new FormDialog(rutFechaForm, deps));
-    this.addDialog(new FormDialog(delegadoForm, deps));
-    this.addDialog(new FormDialog(sedeForm(deps.reference), deps));
+    // The delegate and the main site are kept as drafts: a person who leaves finds them again, in any conversation.
+    this.delegado = { ...delegadoForm((rl, d) => checkDelegate(deps, rl, d)), draft: true };
+    this.sede = { ...sedeForm(deps.reference), draft: true };
+    const formDeps = { ...deps, draftOwner: sessionOwner(deps.session, deps.clock) };
+    this.addDialog(new FormDialog(nitForm, formDeps));
+    this.addDialog(new FormDialog(empresaForm, formDeps));
+    this.addDialog(new FormDialog(rutFechaForm, formDeps));
+    this.addDialog(new FormDialog(this.delegado, formDeps));
+    this.addDialog(new FormDialog(this.sede, formDeps));
     this.addDialog(new RutAttachmentDialog(deps));
     this.addDialog(new TextPrompt(CONFIRMAR, async (p) => answerYesNo(p.recognized.value ?? '') !== undefined));
     this.addDialog(
@@ -124,7 +127,6 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     this.addDialog(
       new WaterfallDialog<EmpresaOptions>(EMPRESA, [this.askCompany.bind(this), this.checkCompany.bind(this), this.afterAttachment.bind(this)]),
     );
-    this.addDialog(new WaterfallDialog<DelegadoOptions>(DELEGADO, [this.askDelegate.bind(this), this.checkDelegateData.bind(this)]));
     this.initialDialogId = PASOS;
   }
 
@@ -141,7 +143,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async checkNit(step: Step): Promise<DialogTurnResult> {
-    const nit = String((step.result as FormResult).values['nit']);
+    const { nit } = formResult(step.result, nitForm).values;
     const result = await checkRepresentative(this.deps, this.citizen(step), nit);
     if (!result.ok) return this.stop(step, result.error);
     draftOf(step).nit = nit;
@@ -169,8 +171,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async checkCompany(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
-    const values = (step.result as FormResult).values;
-    const data = { razonSocial: String(values['razonSocial']), naturaleza: String(values['naturaleza']) as Naturaleza };
+    const data = formResult(step.result, empresaForm).values;
     (step.values as Record<string, unknown>)['empresa'] = data;
     const company = await this.deps.reference.findCompany(step.options.nit);
     // Matching data takes the reference's own spelling of the razón social.
@@ -194,38 +195,21 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
 
   private async afterRutDate(step: Step): Promise<DialogTurnResult> {
     const draft = draftOf(step);
-    const result = step.result as FormResult | undefined;
-    if (draft.rut && result) draft.rut.fechaExpedicion = String(result.values['fechaExpedicion']);
-    return step.beginDialog(DELEGADO, { citizenId: this.citizen(step) } satisfies DelegadoOptions);
+    const result = maybeFormResult(step.result, rutFechaForm);
+    if (draft.rut && result) draft.rut.fechaExpedicion = result.values.fechaExpedicion;
+    return step.beginDialog(DELEGADO_FORM_ID);
   }
 
   private async afterDelegate(step: Step): Promise<DialogTurnResult> {
-    draftOf(step).delegado = step.result as DelegateData;
+    draftOf(step).delegado = formResult(step.result, this.delegado).values;
     return step.beginDialog(SEDE_FORM_ID);
   }
 
   private async afterSede(step: Step): Promise<DialogTurnResult> {
     const draft = draftOf(step);
-    draft.sede = (step.result as FormResult).values as unknown as Sede;
+    draft.sede = formResult(step.result, this.sede).values;
     const summary = this.summary(draft);
     return step.prompt(CONFIRMAR, { prompt: summary, retryPrompt: summary });
-  }
-
-  // ---------------------------------------------------------------- delegate (its own loop)
-
-  private async askDelegate(step: WaterfallStepContext<DelegadoOptions>): Promise<DialogTurnResult> {
-    return step.beginDialog(delegadoForm.id, { initial: step.options?.initial });
-  }
-
-  private async checkDelegateData(step: WaterfallStepContext<DelegadoOptions>): Promise<DialogTurnResult> {
-    const values = (step.result as FormResult).values;
-    const delegado = values as unknown as DelegateData;
-    const result = await checkDelegate(this.deps, step.options.citizenId, delegado);
-    if (result.ok) return step.endDialog(delegado);
-    const own = result.error.code === 'DELEGADO.ES_EL_RL';
-    await step.context.sendActivity(render(errorTemplate(result.error)));
-    // The data comes back for review (corrected field by field), unless it was the RL's own.
-    return step.replaceDialog(DELEGADO, { citizenId: step.options.citizenId, ...(own ? {} : { initial: { ...values } }) });
   }
 
   private async register(step: Step): Promise<DialogTurnResult> {

@@ -1,5 +1,6 @@
 /** Forms of "Registrar rol empleador persona jurídica", "Actualizar datos" and the RUT review. */
 import { checkCorporateEmail } from '../../domain/empleador-registro.js';
+import type { DelegateData, Naturaleza, Sede } from '../../domain/employers.js';
 import {
   parseDate,
   parseDepartment,
@@ -13,18 +14,18 @@ import {
 } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { ReferenceRegistry } from '../../domain/reference.js';
-import { fail, ok } from '../../domain/result.js';
+import { fail, ok, type Result } from '../../domain/result.js';
 import { checkRutIssueDate, RUT_MAX_AGE_DAYS } from '../../domain/rut.js';
 import { fieldTexts, type FormSpec } from '../form/form-spec.js';
 import { documentAndNames } from '../registro/datos-basicos.form.js';
 
-export const nitForm: FormSpec = {
+export const nitForm: FormSpec<{ nit: string }> = {
   id: 'empleador-nit',
   fields: [{ key: 'nit', parse: parseNitField, display: (v) => formatNit(String(v), computeDv(String(v))) }],
   review: false,
 };
 
-export const empresaForm: FormSpec = {
+export const empresaForm: FormSpec<{ razonSocial: string; naturaleza: Naturaleza }> = {
   id: 'empleador-empresa',
   fields: [
     { key: 'razonSocial', parse: parseText(2, 200) },
@@ -39,17 +40,34 @@ const rutIssueDate: FieldParser<string> = (raw, ctx) => {
   return r.ok ? ok(r.value) : fail(r.error.code, { dias: RUT_MAX_AGE_DAYS });
 };
 
-export const rutFechaForm: FormSpec = {
+export const rutFechaForm: FormSpec<{ fechaExpedicion: string }> = {
   id: 'empleador-rut-fecha',
   fields: [{ key: 'fechaExpedicion', parse: rutIssueDate }],
   review: false,
 };
 
-export const delegadoForm: FormSpec = {
-  id: 'empleador-delegado',
-  fields: [...documentAndNames, { key: 'email', parse: parseEmail }],
-  cardGroups: [['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'email']],
-};
+export const DELEGADO_FORM_ID = 'empleador-delegado';
+
+/** Checks a delegate for the RL with this citizen id (domain/delegados.ts checkDelegate). */
+export type DelegateCheck = (rlCitizenId: string, delegado: DelegateData) => Promise<Result<unknown, { code: string }>>;
+
+/**
+ * The delegate form; once complete, the data is checked against the reference sources and the RL:
+ * a refusal re-asks the document number (a mismatch never says which field), the rest is kept.
+ */
+export function delegadoForm(check: DelegateCheck): FormSpec<DelegateData> {
+  return {
+    id: DELEGADO_FORM_ID,
+    fields: [...documentAndNames, { key: 'email', parse: parseEmail }],
+    cardGroups: [['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'email']],
+    async validate(values, ctx) {
+      if (!ctx.citizenId) return undefined;
+      const r = await check(ctx.citizenId, values);
+      if (r.ok) return undefined;
+      return { field: 'numeroDocumento', code: r.error.code === 'DELEGADO.ES_EL_RL' ? 'delegado.es_el_rl' : 'delegado.no_coincide' };
+    },
+  };
+}
 
 const corporateEmail: FieldParser<string> = (raw, ctx) => {
   const e = parseEmail(raw, ctx);
@@ -61,7 +79,7 @@ const corporateEmail: FieldParser<string> = (raw, ctx) => {
 export const SEDE_FORM_ID = 'empleador-sede';
 
 /** The main-site form; places are checked against DIVIPOLA and shown by name. */
-export function sedeForm(registry: ReferenceRegistry): FormSpec {
+export function sedeForm(registry: ReferenceRegistry): FormSpec<Sede> {
   return {
     id: SEDE_FORM_ID,
     fields: [
@@ -79,7 +97,7 @@ export function sedeForm(registry: ReferenceRegistry): FormSpec {
   };
 }
 
-export const rechazoForm: FormSpec = {
+export const rechazoForm: FormSpec<{ motivo: string }> = {
   id: 'rechazo-rut',
   fields: [{ key: 'motivo', parse: parseText(5, 500) }],
   review: false,

@@ -2,8 +2,7 @@
  * After login: the role to act in ("Ciudadano" or "Empleador persona jurídica — <razón social>");
  * "Actualizar datos" of an employer (main site or delegate); the MinSalud RUT review.
  */
-import { ActionTypes, CardFactory } from 'botbuilder';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { pendingRutReviews, reviewRut } from '../../domain/backoffice.js';
 import { checkDelegate } from '../../domain/delegados.js';
 import { updateEmployer } from '../../domain/empleador-actualizar.js';
@@ -14,13 +13,13 @@ import type { ActingRole } from '../../domain/session.js';
 import { rolesOf } from '../../domain/roles.js';
 import { requireSession } from '../session.js';
 import { roleLabel } from '../roles-text.js';
-import { choiceActivity, readChoice } from '../choice.js';
-import { fold } from '../../domain/text.js';
+import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
-import { message } from '../cards.js';
-import { FormDialog, type FormResult } from '../form/form.dialog.js';
-import { errorTemplate, notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
+import { FormDialog } from '../form/form.dialog.js';
+import { sessionOwner } from '../form/form-drafts.js';
+import { formResult, type FormSpec } from '../form/form-spec.js';
+import { notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
 import { delegadoForm, naturalezaLabel, rechazoForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 
 export const ELEGIR_ROL = 'elegir-rol';
@@ -36,22 +35,6 @@ export interface RolesDialogDeps extends EmpleadorDialogDeps {
 type Texts = Record<string, string>;
 type Values = Record<string, unknown>;
 
-function buttons(text: string, titles: string[]) {
-  const hero = CardFactory.heroCard('', undefined, titles.map((t) => ({ type: ActionTypes.ImBack, title: t, value: t })));
-  (hero.content as Record<string, unknown>)['fallbackText'] = titles.map((t, i) => `${i + 1}. ${t}`).join('\n');
-  return message(text, hero);
-}
-
-/** The option a person picked by number or by its text. */
-function pick(answer: unknown, titles: readonly string[]): number | undefined {
-  const t = fold(String(answer ?? ''));
-  const n = Number(t);
-  if (Number.isInteger(n) && n >= 1 && n <= titles.length) return n - 1;
-  const i = titles.findIndex((x) => fold(x) === t);
-  return i >= 0 ? i : undefined;
-}
-
-
 // ---------------------------------------------------------------- role choice
 
 export interface ElegirRolOptions {
@@ -66,7 +49,7 @@ export interface ElegirRolResult {
 export class ElegirRolDialog extends ComponentDialog {
   constructor(private readonly deps: RolesDialogDeps) {
     super(ELEGIR_ROL);
-    this.addDialog(new TextPrompt(CHOICE));
+    this.addDialog(new ChoicePrompt(CHOICE));
     this.addDialog(new WaterfallDialog<ElegirRolOptions>(ELEGIR_ROL + '-pasos', [this.ask.bind(this), this.choose.bind(this)]));
     this.initialDialogId = ELEGIR_ROL + '-pasos';
   }
@@ -77,17 +60,12 @@ export class ElegirRolDialog extends ComponentDialog {
     if (roles.length === 0 || (roles.length === 1 && !step.options?.solo)) return step.endDialog({} satisfies ElegirRolResult);
     if (roles.length === 1) return this.actAs(step, roles[0]!); // the one role that fits: no question
     (step.values as Values)['roles'] = roles;
-    return step.prompt(CHOICE, { prompt: choiceActivity(render('empleador/elegir-rol'), roles.map(roleLabel)) });
+    return step.prompt(CHOICE, choicePrompt(render('empleador/elegir-rol'), roles.map(roleLabel)));
   }
 
   private async choose(step: WaterfallStepContext<ElegirRolOptions>): Promise<DialogTurnResult> {
     const roles = (step.values as Values)['roles'] as ActingRole[];
-    const picked = readChoice(String(step.result ?? ''), roles.map(roleLabel));
-    if (!picked.ok) {
-      await step.context.sendActivity(picked.error);
-      return step.replaceDialog(ELEGIR_ROL + '-pasos', step.options);
-    }
-    return this.actAs(step, roles[picked.value]!);
+    return this.actAs(step, roles[chosen(step.result, roles.map(roleLabel))]!);
   }
 
   private async actAs(step: WaterfallStepContext, rol: ActingRole): Promise<DialogTurnResult> {
@@ -101,11 +79,17 @@ export class ElegirRolDialog extends ComponentDialog {
 // ---------------------------------------------------------------- Actualizar datos
 
 export class ActualizarDialog extends ComponentDialog {
+  private readonly delegado: FormSpec<DelegateData>;
+  private readonly sede: FormSpec<Sede>;
+
   constructor(private readonly deps: RolesDialogDeps) {
     super(ACTUALIZAR);
-    this.addDialog(new TextPrompt(CHOICE));
-    this.addDialog(new FormDialog(sedeForm(deps.reference), deps));
-    this.addDialog(new FormDialog(delegadoForm, deps));
+    this.addDialog(new ChoicePrompt(CHOICE));
+    const formDeps = { ...deps, draftOwner: sessionOwner(deps.session, deps.clock) };
+    this.delegado = delegadoForm((rl, d) => checkDelegate(deps, rl, d));
+    this.sede = sedeForm(deps.reference);
+    this.addDialog(new FormDialog(this.sede, formDeps));
+    this.addDialog(new FormDialog(this.delegado, formDeps));
     this.addDialog(
       new WaterfallDialog(ACTUALIZAR + '-pasos', [
         this.company.bind(this),
@@ -128,55 +112,42 @@ export class ActualizarDialog extends ComponentDialog {
     Object.assign(step.values, { citizenId: session.citizenId, refs: own });
     const acting = session.rol?.tipo === 'empleador' ? own.find((r) => r.nit === (session.rol as { nit: string }).nit) : undefined;
     if (acting || own.length === 1) return step.next(acting?.nit ?? own[0]!.nit);
-    return step.prompt(CHOICE, {
-      prompt: buttons(messages<Texts>('empleador/roles')['elegir-empresa']!, own.map((r) => r.razonSocial)),
-    });
+    return step.prompt(CHOICE, choicePrompt(messages<Texts>('empleador/roles')['elegir-empresa']!, own.map((r) => r.razonSocial)));
   }
 
   private async what(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const refs = (step.values as Values)['refs'] as EmployerRef[];
-    const nit = refs.find((r) => r.nit === step.result)?.nit ?? refs[pick(step.result, refs.map((r) => r.razonSocial)) ?? -1]?.nit;
-    if (!nit) return step.replaceDialog(ACTUALIZAR + '-pasos');
-    const ref = refs.find((r) => r.nit === nit)!;
-    Object.assign(step.values, { nit, razonSocial: ref.razonSocial });
+    const ref = refs.find((r) => r.nit === step.result) ?? refs[chosen(step.result, refs.map((r) => r.razonSocial))]!;
+    Object.assign(step.values, { nit: ref.nit, razonSocial: ref.razonSocial });
     const t = messages<Texts>('empleador/actualizar');
-    return step.prompt(CHOICE, { prompt: buttons(fill(t['que']!, { razonSocial: ref.razonSocial }), [t['sede']!, t['delegado']!]) });
+    return step.prompt(CHOICE, choicePrompt(fill(t['que']!, { razonSocial: ref.razonSocial }), [t['sede']!, t['delegado']!]));
   }
 
   private async form(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const t = messages<Texts>('empleador/actualizar');
-    const i = pick(step.result, [t['sede']!, t['delegado']!]);
-    if (i === undefined) return step.replaceDialog(ACTUALIZAR + '-pasos');
+    const i = chosen(step.result, [t['sede']!, t['delegado']!]);
     const values = step.values as Values;
     values['que'] = i === 0 ? 'sede' : 'delegado';
-    if (i === 1) return step.beginDialog(delegadoForm.id);
+    if (i === 1) return step.beginDialog(this.delegado.id);
     const current = await getEmployer(this.deps, String(values['citizenId']), String(values['nit']));
     return step.beginDialog(SEDE_FORM_ID, { initial: current.ok ? { ...current.value.sede } : {} });
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = step.values as Values;
-    const data = (step.result as FormResult).values;
     const citizenId = String(values['citizenId']);
-    if (values['que'] === 'delegado') {
-      const check = await checkDelegate(this.deps, citizenId, data as unknown as DelegateData);
-      if (!check.ok) {
-        await step.context.sendActivity(
-          render(errorTemplate(check.error)),
-        );
-        return step.endDialog();
-      }
-    }
-    const change = values['que'] === 'sede' ? { sede: data as unknown as Sede } : { delegado: data as unknown as DelegateData };
+    // The delegate form checked the person against the reference sources before its review.
+    const delegado = values['que'] === 'delegado' ? formResult(step.result, this.delegado).values : undefined;
+    const change = delegado ? { delegado } : { sede: formResult(step.result, this.sede).values };
     const result = await updateEmployer(this.deps, citizenId, String(values['nit']), change, actorOf(step.context));
     if (!result.ok) {
       await step.context.sendActivity(render('general/error'));
       return step.endDialog();
     }
-    if (values['que'] === 'delegado') {
+    if (delegado) {
       const employer = await getEmployer(this.deps, citizenId, String(values['nit']));
       if (employer.ok && employer.value.delegado.estado === 'vinculado') {
-        await notifyDelegate(this.deps, data as unknown as DelegateData, String(values['razonSocial']));
+        await notifyDelegate(this.deps, delegado, String(values['razonSocial']));
       }
     }
     await step.context.sendActivity(
@@ -194,7 +165,7 @@ export class ActualizarDialog extends ComponentDialog {
 export class RevisionRutDialog extends ComponentDialog {
   constructor(private readonly deps: RolesDialogDeps) {
     super(REVISION_RUT);
-    this.addDialog(new TextPrompt(CHOICE));
+    this.addDialog(new ChoicePrompt(CHOICE));
     this.addDialog(new FormDialog(rechazoForm, deps));
     this.addDialog(
       new WaterfallDialog(REVISION_RUT + '-pasos', [this.list.bind(this), this.detail.bind(this), this.decide.bind(this), this.reject.bind(this)]),
@@ -216,15 +187,14 @@ export class RevisionRutDialog extends ComponentDialog {
     }
     const items = pending.value.map((e) => ({ nit: e.nit, razonSocial: e.razonSocial }));
     Object.assign(step.values, { citizenId: session.citizenId, items });
-    return step.prompt(CHOICE, { prompt: buttons(fill(t['lista']!, { total: items.length }), items.map((i) => i.razonSocial)) });
+    return step.prompt(CHOICE, choicePrompt(fill(t['lista']!, { total: items.length }), items.map((i) => i.razonSocial), { numbered: true }));
   }
 
   private async detail(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const t = messages<Texts>('empleador/revision');
     const values = step.values as Values;
     const items = values['items'] as { nit: string; razonSocial: string }[];
-    const i = pick(step.result, items.map((x) => x.razonSocial));
-    if (i === undefined) return step.replaceDialog(REVISION_RUT + '-pasos');
+    const i = chosen(step.result, items.map((x) => x.razonSocial));
     const employer = await getEmployer(this.deps, String(values['citizenId']), items[i]!.nit);
     if (!employer.ok || !employer.value.rut) return step.replaceDialog(REVISION_RUT + '-pasos');
     const e = employer.value;
@@ -238,22 +208,17 @@ export class RevisionRutDialog extends ComponentDialog {
       kb: Math.max(1, Math.round(rut.size / 1024)),
       enlace: this.deps.rutLink(rut.sha256),
     });
-    return step.prompt(CHOICE, { prompt: buttons(text, [t['aprobar']!, t['rechazar']!]) });
+    return step.prompt(CHOICE, choicePrompt(text, [t['aprobar']!, t['rechazar']!]));
   }
 
   private async decide(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const t = messages<Texts>('empleador/revision');
-    const i = pick(step.result, [t['aprobar']!, t['rechazar']!]);
-    if (i === undefined) {
-      await step.context.sendActivity(t['decision-invalida']!);
-      return step.replaceDialog(REVISION_RUT + '-pasos');
-    }
-    if (i === 1) return step.beginDialog(rechazoForm.id);
+    if (chosen(step.result, [t['aprobar']!, t['rechazar']!]) === 1) return step.beginDialog(rechazoForm.id);
     return this.finish(step, 'aprobado', undefined);
   }
 
   private async reject(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const motivo = String((step.result as FormResult).values['motivo']);
+    const { motivo } = formResult(step.result, rechazoForm).values;
     return this.finish(step, 'rechazado', motivo);
   }
 

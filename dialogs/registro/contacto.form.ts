@@ -2,7 +2,14 @@
 import { parseEmail, parseEmailConfirmation, parseMobile } from '../../domain/fields.js';
 import type { FormSpec } from '../form/form-spec.js';
 
-export const contactoForm: FormSpec = {
+/** The contact data as the form returns it (the confirmation only checks the e-mail). */
+export interface Contacto {
+  email: string;
+  emailConfirmacion: string;
+  celular: string;
+}
+
+export const contactoForm: FormSpec<Contacto> = {
   id: 'registro-contacto',
   fields: [
     { key: 'email', parse: parseEmail },

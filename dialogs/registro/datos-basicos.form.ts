@@ -8,10 +8,14 @@ import {
   parseOptionalName,
   parseSex,
 } from '../../domain/fields.js';
-import type { FieldSpec, FormSpec } from '../form/form-spec.js';
+import type { BasicData } from '../../domain/citizens.js';
+import type { AnyField, FormSpec } from '../form/form-spec.js';
 
 /** Who a person is, as in their identity document: shared by every form that names a person. */
-export const documentAndNames: readonly FieldSpec[] = [
+/** Document and names, as every person-naming form has them. */
+export type DocumentAndNames = Pick<BasicData, 'tipoDocumento' | 'numeroDocumento' | 'primerNombre' | 'segundoNombre' | 'primerApellido' | 'segundoApellido'>;
+
+export const documentAndNames: readonly AnyField<DocumentAndNames>[] = [
   { key: 'tipoDocumento', parse: parseDocumentType },
   { key: 'numeroDocumento', parse: parseDocumentNumber },
   { key: 'primerNombre', parse: parseName },
@@ -20,7 +24,7 @@ export const documentAndNames: readonly FieldSpec[] = [
   { key: 'segundoApellido', parse: parseOptionalName, optional: true },
 ];
 
-export const datosBasicosForm: FormSpec = {
+export const datosBasicosForm: FormSpec<BasicData> = {
   id: 'registro-datos-basicos',
   fields: [
     ...documentAndNames,

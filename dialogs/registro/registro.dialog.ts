@@ -17,7 +17,8 @@ import {
 } from '../../domain/registro.js';
 import { render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
-import { FormDialog, type FormResult } from '../form/form.dialog.js';
+import { FormDialog } from '../form/form.dialog.js';
+import { formResult } from '../form/form-spec.js';
 import { formatDateTime, titleCase } from '../format.js';
 import { incomingText } from '../incoming.js';
 import { contactoForm } from './contacto.form.js';
@@ -79,7 +80,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async checkBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
-    const data = (step.result as FormResult).values as unknown as BasicData;
+    const data = formResult(step.result, datosBasicosForm).values;
     const result = await startRegistration(this.deps, data, actorOf(step.context));
     if (result.ok) {
       await step.context.sendActivity(render('registro/preguntas-intro', { total: result.value.preguntas.length }));
@@ -139,8 +140,8 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
 
   private async createAccount(step: WaterfallStepContext<ContactoOptions>): Promise<DialogTurnResult> {
     const { data } = step.options;
-    const values = (step.result as FormResult).values;
-    const contacto = { email: String(values['email']), celular: String(values['celular']) };
+    const { email, celular } = formResult(step.result, contactoForm).values;
+    const contacto = { email, celular };
     const result = await completeRegistration(this.deps, data, contacto, actorOf(step.context));
     if (result.ok) {
       await step.context.sendActivity(
