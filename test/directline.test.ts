@@ -458,7 +458,8 @@ describe('Direct Line endpoint: the bot deletes and updates activities', () => {
     const next = await getActivities(bot, t.token, t.conversationId, watermark);
     expect(leaks(next.activities)).toEqual([]);
     expect(next.activities.some(isRetraction)).toBe(true);
-    expect(next.activities.some(isBotText(SECRET_RETRACTED))).toBe(true);
+    // A reply to the deleted message does not point at it (Web Chat would hold the reply back, waiting for it).
+    expect(next.activities.find(isBotText(SECRET_RETRACTED)).replyToId).toBeUndefined();
     expect(leaks((await getActivities(bot, t.token, t.conversationId)).activities)).toEqual([]); // a reload
     expect(leaks(await allActivities(bot, t.token, t.conversationId))).toEqual([]); // from watermark 0, page by page
     const refreshed = await call(bot, 'POST', '/v3/directline/tokens/refresh', { token: t.token });

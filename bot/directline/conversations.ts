@@ -83,6 +83,8 @@ export class Conversation {
   /** clientActivityID → activity id, so that a re-sent activity is not processed twice. */
   readonly clientIds = new Map<string, string>();
   readonly attachmentIds = new Set<string>();
+  /** Ids of activities the bot deleted (the most recent ones): replies to them lose their replyToId. */
+  readonly deletedIds = new Set<string>();
   /** Deliveries to the bot run one after another, in order. */
   tail: Promise<void> = Promise.resolve();
 
@@ -172,6 +174,8 @@ export class ConversationStore {
     const seq = conv.nextSeq++;
     const stored = { ...activity, id: keepId ?? conv.activityId(seq) } as StoredActivity;
     delete stored.serviceUrl;
+    // Web Chat holds back a reply until the activity it replies to is shown, which a deleted one never is.
+    if (typeof stored.replyToId === 'string' && conv.deletedIds.has(stored.replyToId)) delete stored.replyToId;
     if (keepId) {
       const old = conv.entries.findIndex((e) => e.activity.id === keepId);
       if (old >= 0) conv.entries.splice(old, 1);
@@ -188,9 +192,13 @@ export class ConversationStore {
 
   /**
    * Removes an activity from the history, so that no client is given it again, and the files it
-   * carried that were uploaded here. Returns the removed activity (undefined when not kept).
+   * carried that were uploaded here; replies to it lose their replyToId. Returns the removed
+   * activity (undefined when not kept).
    */
   remove(conv: Conversation, activityId: string): StoredActivity | undefined {
+    conv.deletedIds.add(activityId);
+    if (conv.deletedIds.size > this.limits.maxActivitiesPerConversation) conv.deletedIds.delete(conv.deletedIds.values().next().value as string);
+    for (const e of conv.entries) if (e.activity.replyToId === activityId) delete e.activity.replyToId;
     const index = conv.entries.findIndex((e) => e.activity.id === activityId);
     if (index < 0) return undefined;
     const [entry] = conv.entries.splice(index, 1);

@@ -27,6 +27,15 @@ export class DirectLineClient {
     this.token = body.token ?? this.token;
   }
 
+  /** Joins a conversation started elsewhere (e.g. by the chat page, with its token), after its latest activity. */
+  async join(conversationId: string, token: string): Promise<void> {
+    this.conversationId = conversationId;
+    this.token = token;
+    const res = await fetch(`${this.base}/v3/directline/conversations/${conversationId}/activities?watermark=`, { headers: this.headers() });
+    expect(res.status).toBe(200);
+    this.watermark = ((await res.json()) as { watermark: string }).watermark;
+  }
+
   headers(): Record<string, string> {
     return { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' };
   }

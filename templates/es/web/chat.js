@@ -8,7 +8,13 @@
  *   anyway (e.g. after the computer slept): the page then exchanges it for a new one of the same
  *   conversation (while the server allows it, otherwise a new conversation starts) and reconnects.
  * - Direct Line JS stops polling after a network error (e.g. the assistant restarted): the page
- *   notices the failed poll and restarts polling, with a growing delay.
+ *   notices the failed poll and restarts polling, with a growing delay. A new connection goes on from
+ *   the last watermark, so the transcript on screen is completed, never fetched again.
+ * - A reload gets only the recent part of a long conversation from the server and gives it to Web
+ *   Chat as its initial state, so the current question shows at once; when older messages were left
+ *   out, an event says so and the page shows the note of #historial.
+ * - When the assistant deletes an activity (e.g. a password typed as plain text), an event names it
+ *   and the page removes it from the transcript, also the local copy of a message being sent.
  */
 (function () {
   'use strict';
@@ -21,6 +27,12 @@
   var EXPIRED_TOKEN = 3;
   var FAILED_TO_CONNECT = 4;
   var ENDED = 5;
+  // Events of the assistant's Direct Line endpoint (bot/directline/context.ts).
+  var RETRACT_EVENT = 'asistente/retirar';
+  var RECENT_HISTORY_EVENT = 'asistente/historial-reciente';
+  var INCOMING_ACTIVITY = 'DIRECT_LINE/INCOMING_ACTIVITY';
+  var POST_ACTIVITY_FULFILLED = 'DIRECT_LINE/POST_ACTIVITY_FULFILLED';
+  var DELETE_ACTIVITY = 'DIRECT_LINE/DELETE_ACTIVITY';
 
   var STYLE = {
     accent: '#3366CC',
@@ -39,9 +51,11 @@
 
   var estado = document.getElementById('estado');
   var host = document.getElementById('webchat');
+  var historial = document.getElementById('historial');
   var session = null;
   var directLine = null;
   var renewing = null;
+  var store = null;
 
   // ---------------------------------------------------------------- status line
 
@@ -238,7 +252,83 @@
   WatchedXHR.prototype = NativeXHR.prototype;
   window.XMLHttpRequest = WatchedXHR;
 
-  // ---------------------------------------------------------------- Web Chat
+  // ---------------------------------------------------------------- retracted activities, history note
+
+  var retractedIds = Object.create(null);
+  var retractedClientIds = Object.create(null);
+
+  function clientIdOf(activity) {
+    return activity && activity.channelData ? activity.channelData.clientActivityID : undefined;
+  }
+
+  function isRetracted(activity) {
+    if (!activity) return false;
+    var clientId = clientIdOf(activity);
+    return !!((activity.id && retractedIds[activity.id]) || (clientId && retractedClientIds[clientId]));
+  }
+
+  /** Removes a retracted activity from Web Chat's transcript (and a local copy not yet echoed). */
+  function removeRetracted(api) {
+    api.getState().activities.forEach(function (activity) {
+      if (!isRetracted(activity)) return;
+      if (activity.id) {
+        api.dispatch({ type: DELETE_ACTIVITY, payload: { activityID: activity.id } });
+        return;
+      }
+      // A message still being sent, shown from its local copy: its echo will never come (the server
+      // deleted it). A stand-in echo, without the text, ends the send; this middleware then deletes it.
+      var clientId = clientIdOf(activity);
+      var id = retractedClientIds[clientId];
+      if (typeof id !== 'string') return;
+      api.dispatch({
+        type: INCOMING_ACTIVITY,
+        payload: {
+          activity: {
+            type: 'message',
+            id: id,
+            text: '',
+            timestamp: activity.timestamp,
+            from: activity.from,
+            channelData: { clientActivityID: clientId }
+          }
+        }
+      });
+    });
+  }
+
+  function retract(api, value) {
+    if (!value || typeof value.id !== 'string') return;
+    retractedIds[value.id] = true;
+    if (typeof value.clientActivityID === 'string') retractedClientIds[value.clientActivityID] = value.id;
+    removeRetracted(api);
+  }
+
+  /** Web Chat store middleware: retraction and history-note events, and retracted activities arriving late. */
+  function middleware(api) {
+    return function (next) {
+      return function (action) {
+        var activity = action && action.payload && action.payload.activity;
+        if (action.type === INCOMING_ACTIVITY && activity && activity.type === 'event') {
+          if (activity.name === RECENT_HISTORY_EVENT) {
+            if (historial) historial.hidden = false;
+            return undefined; // nothing to keep in the transcript
+          }
+          if (activity.name === RETRACT_EVENT) {
+            var outcome = next(action);
+            retract(api, activity.value);
+            return outcome;
+          }
+        }
+        var result = next(action);
+        if ((action.type === INCOMING_ACTIVITY || action.type === POST_ACTIVITY_FULFILLED) && isRetracted(activity)) {
+          removeRetracted(api);
+        }
+        return result;
+      };
+    };
+  }
+
+  // ---------------------------------------------------------------- connection status
 
   function onStatus(connection, status) {
     if (connection !== directLine) return; // a previous connection, replaced by render()
@@ -262,22 +352,121 @@
     }
   }
 
-  /** (Re)connects Web Chat; the transcript on screen stays, the server's history fills any gap. */
-  function render() {
-    var connection = window.WebChat.createDirectLine({
+  // ---------------------------------------------------------------- the history on a reload
+
+  /**
+   * A reload asks the server for the recent part of the conversation itself and hands it to Web Chat
+   * as its initial state: one render, the current question at once (through Direct Line JS the
+   * activities would be shown one by one, each re-rendering the transcript). Null when that fails:
+   * Direct Line JS then fetches the history as usual.
+   */
+  async function recentHistory() {
+    try {
+      var res = await fetch(DOMAIN + '/conversations/' + encodeURIComponent(session.conversationId) + '/activities?watermark=', {
+        headers: { Accept: 'application/json', Authorization: 'Bearer ' + session.token },
+        cache: 'no-store',
+        credentials: 'omit'
+      });
+      if (!res.ok) return null;
+      var body = await res.json();
+      if (!body || !Array.isArray(body.activities) || typeof body.watermark !== 'string') return null;
+      return body;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /** Web Chat's initial state from the history: its messages as Web Chat keeps received ones. */
+  function initialState(history) {
+    var activities = [];
+    var sequence = 0;
+    history.activities.forEach(function (a) {
+      if (!a || typeof a !== 'object' || !a.from) return;
+      if (a.type === 'event' && a.name === RECENT_HISTORY_EVENT) {
+        if (historial) historial.hidden = false;
+        return;
+      }
+      if (a.type !== 'message') return; // past typing indicators and events have nothing to show
+      // Ordered by time as Web Chat orders received activities (an updated one keeps its place).
+      var time = Date.parse(a.timestamp);
+      sequence = isFinite(time) ? time : sequence + 0.001;
+      var channelData = Object.assign({}, a.channelData, {
+        'webchat:sequence-id': sequence,
+        webChat: { receivedAt: Date.now() }
+      });
+      if (a.from.role === 'user') {
+        channelData['webchat:send-status'] = 'sent';
+        channelData.state = 'sent';
+      }
+      activities.push(Object.assign({}, a, { channelData: channelData }));
+    });
+    activities.sort(function (x, y) {
+      return x.channelData['webchat:sequence-id'] - y.channelData['webchat:sequence-id'];
+    });
+    var state = { activities: activities };
+    var last = activities[activities.length - 1];
+    var suggested = last && last.from.role === 'bot' && last.suggestedActions;
+    if (suggested && Array.isArray(suggested.actions) && suggested.actions.length) {
+      var to = suggested.to;
+      if (!(to && to.length && to.indexOf(session.userId) < 0)) state.suggestedActions = suggested.actions;
+    }
+    return state;
+  }
+
+  /**
+   * Web Chat scrolls to the end of a transcript smoothly, which takes a while over a long history:
+   * after a reload, jump there at once (until the transcript stops growing, or the person scrolls).
+   */
+  function jumpToEnd() {
+    var frames = 0;
+    var steady = 0;
+    var lastHeight = -1;
+    var stop = false;
+    function interrupt() {
+      stop = true;
+    }
+    ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (type) {
+      host.addEventListener(type, interrupt, { once: true, passive: true });
+    });
+    (function step() {
+      if (stop || frames++ > 120) return;
+      var scrollable = host.querySelector('.webchat__basic-transcript__scrollable');
+      if (scrollable && scrollable.scrollHeight > scrollable.clientHeight) {
+        scrollable.scrollTop = scrollable.scrollHeight;
+        steady = scrollable.scrollHeight === lastHeight ? steady + 1 : 0;
+        lastHeight = scrollable.scrollHeight;
+        if (steady > 10) return;
+      }
+      requestAnimationFrame(step);
+    })();
+  }
+
+  // ---------------------------------------------------------------- Web Chat
+
+  /**
+   * (Re)connects Web Chat; the transcript on screen stays. A new connection goes on from the previous
+   * one's watermark (the server's history fills any gap); the first from `watermark`, when given.
+   */
+  function render(watermark) {
+    var from = directLine && typeof directLine.watermark === 'string' ? directLine.watermark : watermark;
+    var options = {
       domain: DOMAIN,
       token: session.token,
       conversationId: session.started ? session.conversationId : undefined,
       webSocket: false,
       conversationStartProperties: { locale: 'es-CO' }
-    });
+    };
+    if (session.started && from) options.watermark = from;
+    var connection = window.WebChat.createDirectLine(options);
     directLine = connection;
     connection.connectionStatus$.subscribe(function (status) {
       onStatus(connection, status);
     });
+    store = store || window.WebChat.createStore({}, middleware);
     window.WebChat.renderWebChat(
       {
         directLine: connection,
+        store: store,
         locale: 'es-ES',
         userID: session.userId,
         styleOptions: STYLE
@@ -295,7 +484,10 @@
       var stored = load();
       var response = await freshToken(stored);
       adopt(response, !!(stored && stored.started && response.conversationId === stored.conversationId));
-      render();
+      var history = session.started ? await recentHistory() : null;
+      if (history) store = window.WebChat.createStore(initialState(history), middleware);
+      render(history ? history.watermark : '');
+      if (history) jumpToEnd();
     } catch (e) {
       show('No fue posible conectar con el asistente.', true);
     }

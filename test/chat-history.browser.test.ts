@@ -1,0 +1,202 @@
+/**
+ * The chat page's history in headless Chromium: a reload of a long conversation shows the current
+ * question at once (only the recent part is loaded again), and a message the assistant deletes (a
+ * password typed as plain text) leaves the page and does not come back after a reload.
+ *
+ * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { DEFAULT_LIMITS } from '../bot/directline/index.js';
+import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
+import { startApp } from './helpers/app.js';
+import { DirectLineClient } from './helpers/directline-client.js';
+import { SECRET_RETRACTED, startDirectLineBot, TEST_BOT_WELCOME } from './helpers/directline-bot.js';
+
+const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+const PASSWORD = 'Guayacan-Florido-2026';
+
+const articles = (page: Page) => page.locator('[role="feed"] article');
+const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
+
+/** The conversation the page keeps in sessionStorage (chat.js). */
+async function pageSession(page: Page): Promise<{ token: string; conversationId: string }> {
+  const raw = await page.evaluate(() => sessionStorage.getItem('asistente-ccf/directline'));
+  const session = JSON.parse(raw ?? 'null') as { token: string; conversationId: string } | null;
+  if (!session) throw new Error('the page keeps no conversation');
+  return session;
+}
+
+async function say(page: Page, text: string): Promise<void> {
+  await input(page).fill(text);
+  await input(page).press('Enter');
+}
+
+/** True when the last activity of the transcript matches `text` and is in view (scrolled to the end). */
+async function lastInView(page: Page, text: RegExp): Promise<boolean> {
+  return page
+    .evaluate((source) => {
+      const scrollable = document.querySelector('.webchat__basic-transcript__scrollable');
+      const last = [...document.querySelectorAll('[role="feed"] article')].at(-1);
+      if (!scrollable || !last || !new RegExp(source, 'i').test(last.textContent ?? '')) return false;
+      const view = scrollable.getBoundingClientRect();
+      const box = last.getBoundingClientRect();
+      return box.bottom <= view.bottom + 2 && box.bottom > view.top;
+    }, text.source)
+    .catch(() => false); // the page is still loading
+}
+
+/** Web Chat's marks of a message that could not be sent. */
+const SEND_FAILED = /No se pudo enviar|Send failed|Error al enviar/i;
+
+describe.skipIf(!available)('Chat history in headless Chromium', () => {
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    await mkdir(RESULTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('the real assistant: a reload of a 170-message conversation shows the current question at once, without replaying the early messages', async () => {
+    if (!browser) throw new Error('not started');
+    const app = await startApp();
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+
+      // The same conversation, driven fast over HTTP: 85 × "ayuda" (170+ messages), then a question.
+      const { token, conversationId } = await pageSession(page);
+      const dl = new DirectLineClient(app.url);
+      await dl.join(conversationId, token);
+      for (let i = 0; i < 85; i++) {
+        await dl.send('ayuda');
+        await dl.waitFor('miseguridadsocial@minsalud.gov.co');
+      }
+      await dl.converse([['Registrarme', 'tipo de documento']]);
+      const question = page.getByText(/tipo de documento\?/).last();
+      await question.waitFor({ timeout: 60_000 });
+      await expect.poll(() => articles(page).count(), { timeout: 60_000 }).toBeGreaterThan(170);
+
+      const started = Date.now();
+      await page.reload({ waitUntil: 'commit', timeout: 60_000 });
+      await expect.poll(() => lastInView(page, /tipo de documento/), { timeout: 30_000, interval: 25 }).toBe(true);
+      const elapsed = Date.now() - started;
+      const shown = await articles(page).count();
+      await page.screenshot({ path: join(RESULTS, 'chat-history-reload.png') });
+
+      expect(elapsed, `the question was in view ${elapsed} ms after the reload`).toBeLessThan(1_500);
+      expect(shown).toBeLessThanOrEqual(DEFAULT_LIMITS.historyOnReconnect + 1);
+      expect(await page.getByText(/Soy el Asistente CCF/).count()).toBe(0); // the early messages are not replayed
+      await expect.poll(() => page.locator('#historial').isVisible()).toBe(true);
+      expect(await page.locator('#historial').textContent()).toMatch(/mensajes más recientes/);
+      await page.waitForTimeout(1_500); // nothing more arrives afterwards
+      expect(await articles(page).count()).toBe(shown);
+
+      // The conversation goes on from there.
+      await say(page, 'CC');
+      await page.getByText(/número de su documento/).last().waitFor({ timeout: 30_000 });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await app.stop();
+    }
+  }, 300_000);
+
+  it('a message the bot deletes leaves the page at once and after a reload; an updated card is replaced where it was', async () => {
+    if (!browser) throw new Error('not started');
+    const bot = await startDirectLineBot();
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${bot.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(TEST_BOT_WELCOME).first().waitFor({ timeout: 60_000 });
+
+      await say(page, `secreto ${PASSWORD}`);
+      const sentAt = Date.now();
+      await page.getByText(SECRET_RETRACTED).first().waitFor({ timeout: 30_000 });
+      // The reply is not held back waiting for the deleted message it answers (Web Chat waits 5 s for that).
+      expect(Date.now() - sentAt).toBeLessThan(4_000);
+      await expect.poll(() => page.getByText(PASSWORD).count(), { timeout: 10_000 }).toBe(0);
+      await page.waitForTimeout(1_500); // no late echo brings it back
+      expect(await page.getByText(PASSWORD).count()).toBe(0);
+      expect(await page.locator('body').innerText()).not.toMatch(SEND_FAILED);
+
+      await say(page, 'tarjeta');
+      await page.getByText('tarjeta original').first().waitFor({ timeout: 30_000 });
+      await say(page, 'después');
+      await page.getByText('eco: después').first().waitFor({ timeout: 30_000 });
+      await say(page, 'usar tarjeta');
+      await page.getByText('eco: usar tarjeta').first().waitFor({ timeout: 30_000 });
+      await page.getByText('tarjeta usada').first().waitFor({ timeout: 30_000 });
+      const order = async () => (await articles(page).allInnerTexts()).map((t) => t.replace(/\s+/g, ' '));
+      const live = await order();
+      expect(live.filter((t) => t.includes('tarjeta original'))).toEqual([]);
+      const used = live.findIndex((t) => t.includes('tarjeta usada'));
+      const later = live.findIndex((t) => t.includes('eco: después'));
+      expect(used).toBeGreaterThanOrEqual(0);
+      expect(used).toBeLessThan(later); // in place, not moved to the end
+      await page.screenshot({ path: join(RESULTS, 'chat-history-retract.png') });
+
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText('eco: usar tarjeta').first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1_000);
+      expect(await page.getByText(PASSWORD).count()).toBe(0);
+      expect(await articles(page).filter({ hasText: SECRET_RETRACTED }).count()).toBe(1);
+      const reloaded = await order();
+      expect(reloaded.filter((t) => t.includes('tarjeta original'))).toEqual([]);
+      expect(reloaded.findIndex((t) => t.includes('tarjeta usada'))).toBeLessThan(reloaded.findIndex((t) => t.includes('eco: después')));
+      expect(await page.locator('#historial').isVisible()).toBe(false); // a short conversation comes whole
+      expect(bot.turnErrors).toEqual([]);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await bot.close();
+    }
+  }, 180_000);
+
+  it('the real assistant: a password typed as text at the login form is removed from the page and stays gone after a reload', async () => {
+    if (!browser) throw new Error('not started');
+    const app = await startApp();
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 900 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Ingresar' }).first().click();
+      await page.getByText(/tipo de documento/i).last().waitFor({ timeout: 30_000 });
+      const before = await articles(page).count();
+
+      await say(page, PASSWORD);
+      await page.getByText(PASSWORD).first().waitFor({ timeout: 10_000 }); // shown while it is sent
+      await expect.poll(() => page.getByText(PASSWORD).count(), { timeout: 15_000 }).toBe(0);
+      await expect.poll(() => articles(page).count(), { timeout: 15_000 }).toBeGreaterThan(before); // the assistant answered
+      await page.waitForTimeout(1_500);
+      expect(await page.getByText(PASSWORD).count()).toBe(0);
+      expect(await page.content()).not.toContain(PASSWORD);
+      expect(await page.locator('body').innerText()).not.toMatch(SEND_FAILED);
+      await page.screenshot({ path: join(RESULTS, 'chat-history-password.png') });
+
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(/tipo de documento/i).last().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1_500);
+      expect(await page.content()).not.toContain(PASSWORD);
+      await page.screenshot({ path: join(RESULTS, 'chat-history-password-reload.png') });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await app.stop();
+    }
+  }, 180_000);
+});
