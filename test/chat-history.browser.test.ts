@@ -13,6 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEFAULT_LIMITS } from '../bot/directline/index.js';
 import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
 import { startApp } from './helpers/app.js';
+import { seedActiveCitizen } from './helpers/people.js';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { DirectLineClient } from './helpers/directline-client.js';
 import { SECRET_RETRACTED, startDirectLineBot, TEST_BOT_WELCOME } from './helpers/directline-bot.js';
 
@@ -165,7 +167,7 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
     }
   }, 180_000);
 
-  it('the real assistant: a password typed as text at the login form is removed from the page and stays gone after a reload', async () => {
+  it('the real assistant: a password typed as text at the login form is removed from the page and stays gone after a reload; the used login card is replaced', async () => {
     if (!browser) throw new Error('not started');
     const app = await startApp();
     const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 900 } });
@@ -193,6 +195,34 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
       await page.waitForTimeout(1_500);
       expect(await page.content()).not.toContain(PASSWORD);
       await page.screenshot({ path: join(RESULTS, 'chat-history-password-reload.png') });
+
+      // Now through the masked field: the used login card is replaced (context.updateActivity) where it was.
+      await seedActiveCitizen(app.store, EXAMPLE_PERSONS.rlComfama, 'jose.restrepo@correo.com', PASSWORD);
+      const cards = page.locator('[role="feed"] article').filter({ has: page.locator('input[type="password"]') });
+      const openCards = await cards.count();
+      const card = cards.last();
+      await card.locator('select').first().selectOption('CC');
+      await card.getByLabel('Número de documento').fill(EXAMPLE_PERSONS.rlComfama.numeroDocumento);
+      await card.locator('input[type="password"]').fill(PASSWORD);
+      await card.getByRole('button', { name: 'Enviar' }).click();
+      const welcome = page.getByText(/ingres[oó] correctamente/i).last();
+      await welcome.waitFor({ timeout: 30_000 });
+      const used = page.getByText(/datos enviados/i).last();
+      await used.waitFor({ timeout: 30_000 });
+      await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(openCards - 1);
+      const inOrder = async () => {
+        const texts = await articles(page).allInnerTexts();
+        return texts.findIndex((t) => /datos enviados/i.test(t)) < texts.findIndex((t) => /ingres[oó] correctamente/i.test(t));
+      };
+      expect(await inOrder()).toBe(true);
+      await page.screenshot({ path: join(RESULTS, 'chat-history-login-card.png') });
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await welcome.waitFor({ timeout: 30_000 });
+      expect(await cards.count()).toBe(openCards - 1);
+      expect(await inOrder()).toBe(true);
+      // The last message's suggested actions are offered again after the reload.
+      await page.locator('.webchat__suggested-actions').getByRole('button', { name: 'Salir' }).waitFor({ timeout: 10_000 });
+      await page.screenshot({ path: join(RESULTS, 'chat-history-login-card-reload.png') });
       expect(problems).toEqual([]);
     } finally {
       await context.close();
