@@ -51,6 +51,14 @@ async function lastInView(page: Page, text: RegExp): Promise<boolean> {
     .catch(() => false); // the page is still loading
 }
 
+/** Reloads the page; the milliseconds until the last activity, matching `text`, is in view. */
+async function timedReload(page: Page, text: RegExp): Promise<number> {
+  const started = Date.now();
+  await page.reload({ waitUntil: 'commit', timeout: 60_000 });
+  await expect.poll(() => lastInView(page, text), { timeout: 30_000, interval: 25 }).toBe(true);
+  return Date.now() - started;
+}
+
 /** Web Chat's marks of a message that could not be sent. */
 const SEND_FAILED = /No se pudo enviar|Send failed|Error al enviar/i;
 
@@ -75,6 +83,8 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
       const problems = await guard(page);
       await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
       await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+      // What a reload costs on this machine right now, with a short conversation (the bundle, Web Chat's start).
+      const baseline = await timedReload(page, /./);
 
       // The same conversation, driven fast over HTTP: 85 × "ayuda" (170+ messages), then a question.
       const { token, conversationId } = await pageSession(page);
@@ -89,14 +99,14 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
       await question.waitFor({ timeout: 60_000 });
       await expect.poll(() => articles(page).count(), { timeout: 60_000 }).toBeGreaterThan(170);
 
-      const started = Date.now();
-      await page.reload({ waitUntil: 'commit', timeout: 60_000 });
-      await expect.poll(() => lastInView(page, /tipo de documento/), { timeout: 30_000, interval: 25 }).toBe(true);
-      const elapsed = Date.now() - started;
+      const elapsed = await timedReload(page, /tipo de documento/);
       const shown = await articles(page).count();
       await page.screenshot({ path: join(RESULTS, 'chat-history-reload.png') });
 
-      expect(elapsed, `the question was in view ${elapsed} ms after the reload`).toBeLessThan(1_500);
+      // About 0.8 s on an idle machine (0.5 s for a short conversation); 25 messages add little to a
+      // reload, where replaying 170 took seconds. A busy machine slows every reload: allow for it.
+      const budget = Math.max(1_500, baseline + 700);
+      expect(elapsed, `the question was in view ${elapsed} ms after the reload (a short one: ${baseline} ms)`).toBeLessThan(Math.min(budget, 3_000));
       expect(shown).toBeLessThanOrEqual(DEFAULT_LIMITS.historyOnReconnect + 1);
       expect(await page.getByText(/Soy el Asistente CCF/).count()).toBe(0); // the early messages are not replayed
       await expect.poll(() => page.locator('#historial').isVisible()).toBe(true);
