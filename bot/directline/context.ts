@@ -5,10 +5,12 @@
 import type { Activity } from 'botbuilder';
 import type { Clock, Logger } from '../../domain/ports.js';
 import { systemClock } from '../../domain/random.js';
-import { ConversationStore, DEFAULT_LIMITS, type DirectLineLimits } from './conversations.js';
+import { ConversationStore } from './conversations.js';
+import { DEFAULT_LIMITS, type DirectLineLimits } from './limits.js';
 import { createHandle, type Handle } from './http.js';
 import { DirectLineTokens } from './tokens.js';
 
+/** What registerDirectLine needs from the composition root. */
 export interface DirectLineOptions {
   /** Runs one bot turn for an activity (see createDirectLineDelivery). */
   readonly deliver: (activity: Partial<Activity>) => Promise<void>;
@@ -23,6 +25,7 @@ export interface DirectLineOptions {
   readonly limits?: Partial<DirectLineLimits>;
 }
 
+/** The running endpoint, as registerDirectLine returns it. */
 export interface DirectLineEndpoint {
   /**
    * Stops the sweep timer. Conversations stay in memory, so that turns still in flight during a

@@ -7,7 +7,7 @@
  *   client-api.ts     Direct Line 3.0 for the browser (tokens, conversations, activities, uploads)
  *   connector-api.ts  the bot's connector calls (internal secret)
  *   inbound.ts        the user's activities on their way to the bot
- *   conversations.ts  the bounded in-memory histories; tokens.ts the signed tokens
+ *   conversations.ts  the bounded in-memory histories (limits.ts); tokens.ts the signed tokens
  *   deliver.ts        one bot turn per activity, in process
  */
 import type restify from 'restify';
@@ -44,8 +44,8 @@ export function registerDirectLine(server: restify.Server, opts: DirectLineOptio
 export { BOT_ACCOUNT, CHANNEL_ID, RECENT_HISTORY_EVENT, RETRACT_EVENT } from './context.js';
 export type { DirectLineEndpoint, DirectLineOptions } from './context.js';
 export { webchatBundle } from './page.js';
-export { DEFAULT_LIMITS } from './conversations.js';
-export type { DirectLineLimits } from './conversations.js';
+export { DEFAULT_LIMITS } from './limits.js';
+export type { DirectLineLimits } from './limits.js';
 export {
   createDirectLineDelivery,
   directLineAuthResult,
