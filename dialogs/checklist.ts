@@ -34,6 +34,7 @@ interface Texts {
   registro: Record<string, string>;
   detalle: Record<string, string>;
   siguienteTitulo: string;
+  entrada: string;
   siguiente: Record<string, string>;
   otraEmpresa: string;
   estadosRol: Record<string, string>;
@@ -83,7 +84,7 @@ function registrationLine(r: Registration, c: Ctx): string {
   return `${cap(who(r.quien, c))}: ${what}.`;
 }
 
-/** "⏳ 3. Administrar autorizados — pendiente (después del paso 2)"; the card shows the icon in its own column. */
+/** "○ 3. Administrar autorizados — pendiente (después del paso 2)"; the card shows the icon in its own column. */
 function stepHeader(s: ChecklistStep, c: Ctx, icono = true): string {
   const header = fill(c.t.paso, { icono: icono ? c.t.iconos[s.estado] : '', numero: s.paso, titulo: c.t.pasos[s.paso], estado: c.t.estados[s.estado] });
   return s.espera && s.estado === 'pendiente' ? `${header} ${fill(c.t.espera, { paso: s.espera })}` : header;
@@ -212,5 +213,6 @@ export function checklistActivity(r: Checklist, view: ChecklistView = {}): Parti
   }
   body.push(...otherLines(r, c).map((l) => textBlock(l, { separator: true })));
   if (r.cajas.length === 0) body.push(nextElement(r.siguiente, c));
-  return message(essentials(r, c), card(body, [], checklistText(r, view)));
+  // The card carries the checklist; the message only leads into it (a channel without cards shows the card's full fallback).
+  return message(c.t.entrada, card(body, [], checklistText(r, view)));
 }

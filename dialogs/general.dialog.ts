@@ -30,7 +30,9 @@ export async function statusActivities(
   const here = render('general/estado', { sesion, tramite: where?.tramite, paso: where?.paso });
   if (!session) return [here];
   const facts = await loadChecklistFacts(deps, session.citizenId);
-  return [here, checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()))];
+  const card = checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()));
+  // The card names the person and their role; the line before it only says where they are, if anywhere.
+  return where ? [here, card] : [card];
 }
 
 export class AyudaDialog extends Dialog {

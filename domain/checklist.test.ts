@@ -56,25 +56,25 @@ const ROWS: Row[] = [
   { name: 'pending activation', facts: facts({ ...CARLOS, cuenta: { estado: 'pendiente', creadoEn: NOV(29) } }), registro: 'pendiente_activacion', siguiente: 'activar_cuenta ciudadano*' },
   { name: 'active with nothing', facts: facts(ANDRES, [], { cajaActual: { nit: '890900841', razonSocial: 'COMFAMA' } }), registro: 'registrado', siguiente: 'esperar_caja rl' },
   { name: 'RL of a company that is not a CCF', facts: facts(JOSE, [{ ...comfama({ esCcf: false, rol: rol() }) }]), registro: 'registrado', siguiente: 'solo_ccf' },
-  { name: 'RL of a CCF without role', facts: facts(JOSE, [comfama({ rlReferencia: JOSE })]), registro: 'registrado', pasos: [P, P, P, P, P], siguiente: 'registrar_rol rl*' },
+  { name: 'RL of a CCF without role', facts: facts(JOSE, [comfama({ rlReferencia: JOSE })]), registro: 'registrado', pasos: [H, P, P, P, P], siguiente: 'registrar_rol rl*' },
   { name: 'RL of a CCF, not registered (helpdesk view)', facts: facts(CARLOS, [comfama({ rlReferencia: CARLOS })]), registro: 'sin_registro', pasos: [P, P, P, P, P], siguiente: 'registrarse ciudadano*' },
-  { name: 'role activo, delegate invited', facts: facts(JOSE, [comfama({ rol: rol() })]), registro: 'registrado', pasos: [P, H, P, P, P], siguiente: 'registrarse delegado' },
-  { name: 'role activo, delegate with a pending account', facts: facts(JOSE, [comfama({ rol: rol({ delegado: { ...MARIA_SIN_CUENTA, cuenta: { estado: 'pendiente', creadoEn: NOV(30) }, estado: 'invitado', designadoEn: NOV(30) } }) })]), registro: 'registrado', pasos: [P, H, P, P, P], siguiente: 'activar_cuenta delegado' },
-  { name: 'role activo, delegate linked', facts: facts(JOSE, [comfama({ rol: rol({ delegado: linked }) })]), registro: 'registrado', pasos: [P, H, P, P, P], siguiente: 'autorizar delegado,rl*' },
-  { name: 'the delegate looks at the RL’s CCF', facts: facts(MARIA, [comfama({ rol: rol({ delegado: linked }) })]), registro: 'registrado', pasos: [P, H, P, P, P], siguiente: 'autorizar delegado*,rl' },
-  { name: 'RUT waiting for review', facts: facts(JOSE, [comfama({ rol: rol({ estado: 'pendiente_revision', rutSubidoEn: NOV(30) }) })]), registro: 'registrado', pasos: [P, R, P, P, P], siguiente: 'revisar_rut ministerio' },
-  { name: 'RUT rejected with a reason', facts: facts(JOSE, [comfama({ rol: rol({ estado: 'rechazado', revision: { decision: 'rechazado', en: NOV(30), motivo: 'RUT ilegible' } }) })]), registro: 'registrado', pasos: [P, B, P, P, P], siguiente: 'registrar_rol_de_nuevo rl*' },
+  { name: 'role activo, delegate invited', facts: facts(JOSE, [comfama({ rol: rol() })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'registrarse delegado' },
+  { name: 'role activo, delegate with a pending account', facts: facts(JOSE, [comfama({ rol: rol({ delegado: { ...MARIA_SIN_CUENTA, cuenta: { estado: 'pendiente', creadoEn: NOV(30) }, estado: 'invitado', designadoEn: NOV(30) } }) })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'activar_cuenta delegado' },
+  { name: 'role activo, delegate linked', facts: facts(JOSE, [comfama({ rol: rol({ delegado: linked }) })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'autorizar delegado,rl*' },
+  { name: 'the delegate looks at the RL’s CCF', facts: facts(MARIA, [comfama({ rol: rol({ delegado: linked }) })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'autorizar delegado*,rl' },
+  { name: 'RUT waiting for review', facts: facts(JOSE, [comfama({ rol: rol({ estado: 'pendiente_revision', rutSubidoEn: NOV(30) }) })]), registro: 'registrado', pasos: [H, R, P, P, P], siguiente: 'revisar_rut ministerio' },
+  { name: 'RUT rejected with a reason', facts: facts(JOSE, [comfama({ rol: rol({ estado: 'rechazado', revision: { decision: 'rechazado', en: NOV(30), motivo: 'RUT ilegible' } }) })]), registro: 'registrado', pasos: [H, B, P, P, P], siguiente: 'registrar_rol_de_nuevo rl*' },
   { name: 'authorized person registered', facts: facts(JOSE, [full()]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'activar_rol_ccf ministerio' },
-  { name: 'authorized person invited', facts: facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })] })]), registro: 'registrado', pasos: [P, H, H, P, P], siguiente: 'registrarse autorizado' },
-  { name: 'every authorized person revoked', facts: facts(JOSE, [full({ autorizados: [autorizado('revocado')] })]), registro: 'registrado', pasos: [P, H, P, P, P], siguiente: 'autorizar delegado,rl*' },
-  { name: 'RL authorized someone; delegate still invited', facts: facts(JOSE, [full({ rol: rol() })]), registro: 'registrado', pasos: [P, H, H, P, P], siguiente: 'activar_rol_ccf ministerio' },
+  { name: 'authorized person invited', facts: facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })] })]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'registrarse autorizado' },
+  { name: 'every authorized person revoked', facts: facts(JOSE, [full({ autorizados: [autorizado('revocado')] })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'autorizar delegado,rl*' },
+  { name: 'RL authorized someone; delegate still invited', facts: facts(JOSE, [full({ rol: rol() })]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'activar_rol_ccf ministerio' },
   { name: 'CCF role active, no services yet', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'asignar_servicios ministerio' },
   { name: 'CCF role active with services', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3 })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'aceptar_terminos autorizado' },
   { name: 'the authorized person looks', facts: facts(ANDRES, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3 })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'aceptar_terminos autorizado*' },
   { name: 'CCF role deactivated', facts: facts(JOSE, [full({ rolCcf: { activo: false, en: NOV(30) }, serviciosAsignados: 3 })]), registro: 'registrado', pasos: [H, H, H, B, P], siguiente: 'reactivar_rol_ccf ministerio' },
   { name: 'terms declined', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'rechazados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, B], siguiente: 'aceptar_terminos autorizado' },
   { name: 'everything done', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'aceptados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, H], siguiente: 'administrar_servicios autorizado' },
-  { name: 'everything done but the delegate’s registration', facts: facts(JOSE, [full({ rol: rol(), rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'aceptados', en: NOV(30) } })]), registro: 'registrado', pasos: [P, H, H, H, H], siguiente: 'registrarse delegado' },
+  { name: 'everything done but the delegate’s registration', facts: facts(JOSE, [full({ rol: rol(), rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'aceptados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, H], siguiente: 'registrarse delegado' },
 ];
 
 describe('checklist', () => {
@@ -168,7 +168,7 @@ describe('loadChecklistFacts', () => {
     expect(f.empresas[0]).toMatchObject({ nit: '890900841', sigla: 'COMFAMA', esCcf: true, rol: { estado: 'activo', delegado: { estado: 'invitado', designadoEn: NOV(30), sexo: 'F' } } });
     const r = checklist(f, NOW);
     expect(r.cajas[0]!.como).toEqual(['rl']);
-    expect(r.cajas[0]!.pasos.map((p) => p.estado)).toEqual([P, H, P, P, P]);
+    expect(r.cajas[0]!.pasos.map((p) => p.estado)).toEqual([H, H, P, P, P]);
     expect(r.cajas[0]!.pasos[0].personas![1]).toMatchObject({ situacion: 'invitado', fecha: NOV(30), quien: { nombre: 'MARÍA FERNANDA PEÑA' } });
     expect(r.persona.nombre).toBe('José Alejandro Restrepo');
   });

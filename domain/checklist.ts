@@ -223,12 +223,13 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
     ? current.map((a) => registration(a, 'autorizado', selfId, now, a.estado === 'invitado' ? a.desde : undefined))
     : [{ quien: autWho[0]!, estado: 'pendiente', situacion: 'por_autorizar' }];
   const personas = [rlReg, delReg, ...autRegs];
-  const waiting = personas.find((r) => r.estado !== 'hecho');
+  // The step is the RL's registration, which starts the chain; the delegate's and the authorized
+  // persons' registrations are listed with it and surface as pending people and next actions.
   const step1: StepBody = {
-    estado: !waiting ? 'hecho' : personas.some((r) => r.estado === 'bloqueado') ? 'bloqueado' : 'pendiente',
-    situacion: waiting?.situacion ?? 'registrado',
+    estado: rlReg.estado,
+    situacion: rlReg.estado === 'hecho' ? 'registrado' : rlReg.situacion,
     quien: personas.map((r) => r.quien),
-    ...(!waiting ? { fecha: latest(personas.map((r) => r.fecha)) } : {}),
+    ...(rlReg.estado === 'hecho' && rlReg.fecha ? { fecha: rlReg.fecha } : {}),
     personas,
   };
 

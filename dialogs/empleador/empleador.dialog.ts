@@ -234,6 +234,9 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     );
     if (!result.ok) return this.stop(step, result.error);
     if (result.value.delegado === 'vinculado') await notifyDelegate(this.deps, draft.delegado!, draft.razonSocial!);
+    // The RL now acts for the company just registered: the menu offers what comes next for it.
+    const session = await requireSession(this.deps, step.context);
+    await this.deps.session.set(step.context, { ...session, rol: { tipo: 'empleador', nit: draft.nit!, razonSocial: draft.razonSocial!, como: 'rl' } });
     const done = MessageFactory.suggestedActions(
       [messages<ResumenTexts>('empleador/resumen')['terminar']!],
       render('empleador/registrado', {
