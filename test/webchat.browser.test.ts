@@ -155,7 +155,7 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
       app = await startApp({ PORT: String(port) }, {}, dataDir);
 
       await send('José', /segundo nombre\?/); // the same form, the next question: nothing was lost
-      await send('estado', /en el dato \*?\*?Segundo nombre|en el dato Segundo nombre/);
+      await send('estado', /Registro ciudadano\*?\*?, en \*?\*?Segundo nombre/);
       await page.screenshot({ path: join(dirname(SCREENSHOT), 'webchat-restart.png') });
       expect(problems).toEqual([]);
     } finally {
