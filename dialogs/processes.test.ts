@@ -11,6 +11,21 @@ import { seedActiveCitizen } from '../test/helpers/people.js';
 import { say, check, type Expectation, type Input, type Reply } from '../test/helpers/transcript.js';
 import { PROCESSES } from './processes.js';
 import { functionalities } from './catalog.js';
+import { registerEmployer, type RegistroEmpleador } from '../domain/empleador-registro.js';
+import { pdfBytes } from '../test/helpers/people.js';
+
+const RUT_OK = { bytes: pdfBytes(3), fechaExpedicion: '2026-06-01' };
+/** COMFAMA's registration by José: data as in the RUT, or (for a review) a naturaleza that does not match. */
+const registrationOf = (forReview: boolean): RegistroEmpleador => ({
+  nit: '890900841',
+  razonSocial: 'Caja de Compensación Familiar de Antioquia COMFAMA',
+  naturaleza: forReview ? '1' : '2',
+  delegado: {
+    tipoDocumento: 'CC', numeroDocumento: '1036612345', primerNombre: 'MARÍA', segundoNombre: 'FERNANDA',
+    primerApellido: 'PEÑA', segundoApellido: 'OCHOA', email: 'maria.pena@correo.com',
+  },
+  sede: { nombre: 'Sede principal', departamento: '05', municipio: '05001', direccion: 'Carrera 50 No. 52-10', telefono: '6044445566', email: 'notificaciones@comfama.com.co' },
+});
 
 const jose = EXAMPLE_PERSONS.rlComfama;
 const carlos = EXAMPLE_PERSONS.citizenCe;
@@ -239,5 +254,55 @@ describe('process registry, as people meet it', () => {
   it('every process has its texts (title, button, description) and every functionality a process', () => {
     const ids = functionalities().map((f) => f.id);
     expect(PROCESSES.map((p) => p.id).sort()).toEqual([...ids].sort());
+  });
+});
+
+// ------------------------------------------------------------------ every built process, the same way
+
+interface ProcessRow {
+  readonly id: string;
+  /** Who starts it: nobody logged in, José (citizen, RL of COMFAMA), José acting for COMFAMA, an administrator. */
+  readonly who: 'nadie' | 'jose' | 'jose-empleador' | 'admin';
+  /** What its first question is about (folded). */
+  readonly asks: string;
+}
+
+/** Every built process that asks something: started from its button, it asks; estado names it; ayuda helps; cancelar goes back to the menu. */
+const BUILT: ProcessRow[] = [
+  { id: 'registro', who: 'nadie', asks: 'tipo de documento' },
+  { id: 'ingresar', who: 'nadie', asks: 'tipo de documento' },
+  { id: 'recuperar-clave', who: 'nadie', asks: 'tipo de documento' },
+  { id: 'rol-empleador', who: 'jose', asks: 'nit de la empresa' },
+  { id: 'actualizar-datos', who: 'jose-empleador', asks: 'que desea actualizar' },
+  { id: 'revision-rut', who: 'admin', asks: 'pendientes de revision del rut' },
+  { id: 'elegir-rol', who: 'jose-empleador', asks: 'en que rol desea actuar' },
+];
+
+async function startAs(row: ProcessRow): Promise<DialogTestClient> {
+  const s = dialogDeps('2026-11-26T15:00:00.000Z', 7, { admins: ['CE:654321'] });
+  await seedActiveCitizen(s.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD);
+  await seedActiveCitizen(s.deps.store, carlos, 'carlos.briceno@correo.com', PASSWORD);
+  const actor = { ref: 'prueba', channel: 'test' };
+  const registered = await registerEmployer(s.deps, 'CC:70123456', { ...registrationOf(row.who === 'admin'), rut: row.who === 'admin' ? RUT_OK : undefined }, actor);
+  if (row.who !== 'jose' && row.who !== 'nadie' && !registered.ok) throw new Error(registered.error.code);
+  const client = mainClient(s);
+  if (row.who !== 'nadie') {
+    await say(client, 'Ingresar');
+    await say(client, loginCard(row.who === 'admin' ? carlos : jose));
+    await say(client, row.who === 'admin' ? 'administrador' : 'empleador');
+  }
+  return client;
+}
+
+describe('every built process of the registry, the same way', () => {
+  it.each(BUILT)('$id: starts from its button, estado names it, ayuda helps, cancelar goes back to the menu', async (row) => {
+    const client = row.who === 'jose' ? await run({ name: row.id, turns: LOGIN }) : await startAs(row);
+    const boton = functionalities().find((f) => f.id === row.id)!.boton;
+    check(await say(client, boton), row.asks, `${row.id}: start`);
+    check(await say(client, 'estado'), functionalities().find((f) => f.id === row.id)!.title, `${row.id}: estado`);
+    check(await say(client, 'ayuda'), 'miseguridadsocial@minsalud.gov.co', `${row.id}: ayuda`);
+    const cancel = await say(client, 'cancelar');
+    check(cancel, /cancel/i, `${row.id}: cancelar`);
+    check(cancel, 'que desea hacer ahora', `${row.id}: menu`);
   });
 });
