@@ -83,8 +83,11 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
       const problems = await guard(page);
       await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
       await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
-      // What a reload costs on this machine right now, with a short conversation (the bundle, Web Chat's start).
-      const baseline = await timedReload(page, /./);
+      // Another tab with a short conversation: what any reload costs on this machine at that moment.
+      const short = await context.newPage();
+      problems.push(...(await guard(short)));
+      await short.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await short.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
 
       // The same conversation, driven fast over HTTP: 85 × "ayuda" (170+ messages), then a question.
       const { token, conversationId } = await pageSession(page);
@@ -99,14 +102,22 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
       await question.waitFor({ timeout: 60_000 });
       await expect.poll(() => articles(page).count(), { timeout: 60_000 }).toBeGreaterThan(170);
 
-      const elapsed = await timedReload(page, /tipo de documento/);
+      // About 0.8 s on an idle machine, against 0.5 s for the short conversation; replaying 170
+      // messages took seconds. Other work on the machine slows every reload alike: the budget is 1.5 s,
+      // or 2.5 times the short conversation's reload just before, and the best of three attempts counts.
+      let elapsed = Number.POSITIVE_INFINITY;
+      let baseline = 0;
+      let budget = 0;
+      for (let i = 0; i < 3 && elapsed >= budget; i++) {
+        baseline = await timedReload(short, /./);
+        budget = Math.max(1_500, 2.5 * baseline);
+        elapsed = Math.min(elapsed, await timedReload(page, /tipo de documento/));
+        expect(await articles(page).count()).toBeLessThanOrEqual(DEFAULT_LIMITS.historyOnReconnect + 1);
+      }
       const shown = await articles(page).count();
       await page.screenshot({ path: join(RESULTS, 'chat-history-reload.png') });
 
-      // About 0.8 s on an idle machine (0.5 s for a short conversation); 25 messages add little to a
-      // reload, where replaying 170 took seconds. A busy machine slows every reload: allow for it.
-      const budget = Math.max(1_500, baseline + 700);
-      expect(elapsed, `the question was in view ${elapsed} ms after the reload (a short one: ${baseline} ms)`).toBeLessThan(Math.min(budget, 3_000));
+      expect(elapsed, `the question was in view ${elapsed} ms after the reload (the short one: ${baseline} ms)`).toBeLessThan(budget);
       expect(shown).toBeLessThanOrEqual(DEFAULT_LIMITS.historyOnReconnect + 1);
       expect(await page.getByText(/Soy el Asistente CCF/).count()).toBe(0); // the early messages are not replayed
       await expect.poll(() => page.locator('#historial').isVisible()).toBe(true);
