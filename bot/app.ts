@@ -27,6 +27,7 @@ import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage
 import { createFileStateStore } from '../storage/state-store.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
+import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { createAttachmentDownloader } from './attachments.js';
 import { createFileLinks, registerFileRoutes } from './files.js';
 import { createNotifier } from './notifier.js';
@@ -143,7 +144,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // HTTP server.
   const server = restify.createServer({ name: 'asistente-ccf', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ mapParams: false, maxBodySize: 6 * 1024 * 1024, mapFiles: false }));
+  // Bodies are read per route, bounded (bot/body.ts): /api/messages here, Direct Line and the account
+  // forms in their own modules; anything else gets a small default. Depth checked before parsing.
+  server.use(
+    bodyGuard({
+      rules: [{ method: 'POST', path: /^\/api\/messages$/, maxBytes: API_MESSAGES_MAX_BYTES }],
+      defaultMaxBytes: DEFAULT_MAX_BODY_BYTES,
+    }),
+  );
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
     const status = err.statusCode ?? 500;
     if (status >= 500) log.error('request failed', { method: req.method, path: req.getPath(), status, err: err.message });

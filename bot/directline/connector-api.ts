@@ -26,7 +26,7 @@ export function registerConnectorApi(server: restify.Server, ctx: DirectLineCont
       if (!isInternal(req)) throw new HttpError(401, 'Unauthorized', 'Only the assistant may post here.');
       const conv = store.get(param(req, 'conversationId'));
       if (!conv) throw new HttpError(404, 'NotFound', 'Unknown conversation.');
-      const body = jsonBody(req);
+      const body = jsonBody(req, limits.maxJsonDepth);
       if (!isRecord(body) || typeof body.type !== 'string' || body.type.length === 0 || body.type.length > 64) {
         throw badRequest('The body must be an activity with a type.');
       }

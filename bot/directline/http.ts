@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type restify from 'restify';
 import type { Logger } from '../../domain/ports.js';
+import { BodyError, MAX_JSON_DEPTH, parseJsonBody } from '../body.js';
 import { MultipartError } from './multipart.js';
 
 /** An expected failure, answered as `{ error: { code, message } }` with its status. */
@@ -32,19 +33,14 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !Buffer.isBuffer(value);
 }
 
-/** The JSON body, whatever the body parser made of it; undefined when there is none. */
-export function jsonBody(req: restify.Request): unknown {
+/**
+ * The JSON body, as the body guard (index.ts) read it within the route's limits: parsed already
+ * for a JSON content type, raw bytes (parsed here, depth checked) for any other; undefined when empty.
+ */
+export function jsonBody(req: restify.Request, maxDepth = MAX_JSON_DEPTH): unknown {
   const body: unknown = req.body;
   if (body === undefined || body === null) return undefined;
-  if (Buffer.isBuffer(body) || typeof body === 'string') {
-    const text = body.toString();
-    if (text.trim() === '') return undefined;
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      throw badRequest('The body is not valid JSON.');
-    }
-  }
+  if (Buffer.isBuffer(body) || typeof body === 'string') return parseJsonBody(body, maxDepth);
   return body;
 }
 
@@ -91,9 +87,9 @@ export function createHandle(log: Logger): Handle {
     try {
       await fn(req, res);
     } catch (error) {
-      if (error instanceof HttpError || error instanceof MultipartError) {
+      if (error instanceof HttpError || error instanceof MultipartError || error instanceof BodyError) {
         const status = error.status;
-        const code = error instanceof HttpError ? error.code : 'BadArgument';
+        const code = error instanceof MultipartError ? 'BadArgument' : error.code;
         if (error instanceof MultipartError || status === 413) res.setHeader('Connection', 'close');
         sendJson(res, status, { error: { code, message: error.message } });
         return;

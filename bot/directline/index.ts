@@ -9,8 +9,13 @@
  *   inbound.ts        the user's activities on their way to the bot
  *   conversations.ts  the bounded in-memory histories (limits.ts); tokens.ts the signed tokens
  *   deliver.ts        one bot turn per activity, in process
+ *
+ * Every body is read here first (a `pre` handler, so whatever body parser the server has never
+ * sees them) with the limit of its route: a few kB for tokens and conversation starts,
+ * `maxActivityBytes` for activities, nesting depth checked before parsing; uploads read their own.
  */
 import type restify from 'restify';
+import { bodyGuard } from '../body.js';
 import { registerClientApi } from './client-api.js';
 import { registerConnectorApi } from './connector-api.js';
 import { createContext, type DirectLineEndpoint, type DirectLineOptions } from './context.js';
@@ -20,6 +25,19 @@ import { registerChatPage } from './page.js';
 /** Registers the chat page, the Direct Line endpoint and the connector endpoints on `server`. */
 export function registerDirectLine(server: restify.Server, opts: DirectLineOptions): DirectLineEndpoint {
   const ctx = createContext(opts);
+  const { limits } = ctx;
+  const activities = { maxBytes: limits.maxActivityBytes, maxDepth: limits.maxJsonDepth };
+  server.pre(
+    bodyGuard({
+      rules: [
+        { method: 'POST', path: /^\/v3\/directline\/conversations\/[^/]+\/upload$/, maxBytes: limits.maxUploadBytes, self: true },
+        { method: 'POST', path: /^\/v3\/directline\/conversations\/[^/]+\/activities$/, ...activities },
+        { method: 'POST', path: /^\/v3\/conversations\/[^/]+\/activities(?:\/[^/]+)?$/, ...activities },
+        { method: 'PUT', path: /^\/v3\/conversations\/[^/]+\/activities\/[^/]+$/, ...activities },
+        { path: /^\/v3\//, maxBytes: limits.maxSmallBodyBytes, maxDepth: limits.maxJsonDepth },
+      ],
+    }),
+  );
   registerClientApi(server, ctx, createInbound(ctx));
   registerChatPage(server, ctx.handle);
   registerConnectorApi(server, ctx);
