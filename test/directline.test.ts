@@ -2,6 +2,7 @@
  * The built-in Direct Line 3.0 endpoint, over real HTTP on 127.0.0.1, driven by the official
  * botframework-directlinejs client (polling) and by the exact requests it makes.
  */
+import { request as httpRequest } from 'node:http';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionStatus, DirectLine, type Activity as DLActivity } from 'botframework-directlinejs';
 import { fakeClock } from '../domain/random.js';
@@ -429,7 +430,150 @@ describe('Direct Line endpoint: protocol details', () => {
       },
     });
     const echo = await waitForActivity(bot, t.token, t.conversationId, (a) => a.id === res.body.id);
-    expect(echo.attachments).toEqual([{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'tarjeta' } }]);
+    // The bot gets the inline card; the transcript keeps no inline content.
+    const turn = await waitFor('the turn', () => bot.bot.turns.find((x) => x.id === res.body.id));
+    expect(turn.attachments).toEqual([{ contentType: 'application/vnd.microsoft.card.hero', content: { title: 'tarjeta' } }]);
+    expect(echo.attachments).toBeUndefined();
+  });
+});
+
+describe('Direct Line endpoint: bounded bodies and transcripts', () => {
+  /** A JSON value nested `depth` arrays deep. */
+  const deep = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+
+  it('keeps only known fields: of channelData the clientActivityID, typing as a bare type, no value, entities or inline content in the echo', async () => {
+    const bot = await start();
+    const t = await startConversation(bot);
+    const activities = dlPath(t.conversationId, '/activities');
+    const padding = 'x'.repeat(250 * 1024);
+    const typing = await call(bot, 'POST', activities, {
+      token: t.token,
+      json: { type: 'typing', text: 'no', value: { a: padding.slice(0, 10) }, channelData: { clientActivityID: 'ty-1', relleno: padding } },
+    });
+    expect(typing.status).toBe(200);
+    const message = await call(bot, 'POST', activities, {
+      token: t.token,
+      json: {
+        type: 'message',
+        text: 'hola',
+        value: { campo: 'valor' },
+        entities: [{ type: 'ClientCapabilities', requiresBotState: true }],
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: { type: 'AdaptiveCard', body: [] } }],
+        channelData: { clientActivityID: 'msg-1', clientTimestamp: '2026-03-02T15:00:00Z', relleno: 'y'.repeat(1000) },
+      },
+    });
+    expect(message.status).toBe(200);
+    const turn = await waitFor('the message turn', () => bot.bot.turns.find((x) => x.id === message.body.id));
+    const all = await allActivities(bot, t.token, t.conversationId);
+    const typingEcho = all.find((a) => a.id === typing.body.id);
+    expect(Object.keys(typingEcho).sort()).toEqual(['channelData', 'channelId', 'conversation', 'from', 'id', 'recipient', 'timestamp', 'type']);
+    expect(typingEcho.channelData).toEqual({ clientActivityID: 'ty-1' });
+    const echo = all.find((a) => a.id === message.body.id);
+    expect(echo.channelData).toEqual({ clientActivityID: 'msg-1' });
+    expect(echo.text).toBe('hola');
+    for (const key of ['value', 'entities', 'attachments']) expect(echo[key], key).toBeUndefined();
+    expect(JSON.stringify(all).length).toBeLessThan(10_000);
+    // The bot gets what it needs, but no client-chosen channelData either.
+    expect(turn?.value).toEqual({ campo: 'valor' });
+    expect(turn?.entities).toHaveLength(1);
+    expect(turn?.attachments).toHaveLength(1);
+    expect(turn?.channelData).toEqual({ clientActivityID: 'msg-1' });
+    const typingTurn = await waitFor('the typing turn', () => bot.bot.turns.find((x) => x.id === typing.body.id));
+    expect(typingTurn.channelData).toEqual({ clientActivityID: 'ty-1' });
+    expect(typingTurn.text).toBeUndefined();
+  });
+
+  it('refuses bodies over the route limit (413) and too deep (400, not 500) before parsing, and keeps serving', async () => {
+    const bot = await start();
+    const t = await startConversation(bot);
+    const activities = dlPath(t.conversationId, '/activities');
+    const json = 'application/json';
+    const cases: [string, string, Parameters<typeof call>[3], number][] = [
+      ['POST', '/v3/directline/tokens/generate', { raw: JSON.stringify({ resume: 'x'.repeat(5000) }), contentType: json }, 413],
+      ['POST', '/v3/directline/tokens/generate', { raw: deep(100), contentType: json }, 400],
+      ['POST', '/v3/directline/conversations', { token: t.token, raw: JSON.stringify({ locale: 'y'.repeat(5000) }), contentType: json }, 413],
+      ['POST', activities, { token: t.token, raw: JSON.stringify({ type: 'message', text: 'z'.repeat(DEFAULT_LIMITS.maxActivityBytes) }), contentType: json }, 413],
+      ['POST', activities, { token: t.token, raw: `{"type":"message","value":${deep(10_000)}}`, contentType: json }, 400],
+      ['POST', activities, { token: t.token, raw: `{"type":"message","value":${deep(10_000)}}`, contentType: 'text/plain' }, 400],
+      ['POST', activities, { token: t.token, raw: `{"type":"message","value":${deep(65)}}`, contentType: json }, 400],
+      ['POST', `/v3/conversations/${t.conversationId}/activities`, { token: bot.internalSecret, raw: `{"type":"message","value":${deep(10_000)}}`, contentType: json }, 400],
+      ['POST', '/v3/directline/tokens/refresh', { token: t.token, raw: 'w'.repeat(20_000), contentType: 'text/plain' }, 413],
+    ];
+    for (const [method, path, options, status] of cases) {
+      const res = await call(bot, method, path, options);
+      expect(res.status, `${method} ${path}`).toBe(status);
+      expect(res.body.error.code, `${method} ${path}`).toBeTruthy();
+    }
+    // Brackets inside strings do not count; a depth within the limit is fine.
+    const ok = await call(bot, 'POST', activities, { token: t.token, json: { type: 'message', text: '[[[[{{{{'.repeat(100), value: JSON.parse(deep(60)) } });
+    expect(ok.status).toBe(200);
+
+    // A declared Content-Length far over the limit is answered at once, without reading the body.
+    const started = Date.now();
+    const huge = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${bot.url}/v3/directline/tokens/generate`, { method: 'POST', headers: { 'Content-Type': json, 'Content-Length': String(5 * 1024 * 1024) } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{"a":"');
+    });
+    expect(huge).toBe(413);
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    const res = await call(bot, 'POST', activities, { token: t.token, json: { type: 'message', text: 'sigo aquí' } });
+    expect(res.status).toBe(200);
+    await waitForActivity(bot, t.token, t.conversationId, isBotText('eco: sigo aquí'));
+    expect(bot.turnErrors).toEqual([]);
+  });
+
+  it('keeps a byte budget per conversation and for all, dropping the oldest activities (least recently used conversations first)', async () => {
+    const bot = await start({ limits: { maxTranscriptBytesPerConversation: 12_000, maxTranscriptBytesTotal: 30_000 } });
+    const size = (list: any[]) => list.reduce((n, a) => n + Buffer.byteLength(JSON.stringify(a)), 0);
+    const a = await startConversation(bot);
+    for (let i = 0; i < 6; i++) {
+      const text = `${i}-${'a'.repeat(2000)}`;
+      await call(bot, 'POST', dlPath(a.conversationId, '/activities'), { token: a.token, json: { type: 'message', text } });
+      await waitForActivity(bot, a.token, a.conversationId, isBotText(`eco: ${text}`));
+    }
+    const kept = await allActivities(bot, a.token, a.conversationId);
+    expect(size(kept)).toBeLessThanOrEqual(12_000);
+    expect(kept.at(-1).text).toBe(`eco: 5-${'a'.repeat(2000)}`);
+    expect(kept.some((x) => String(x.text).startsWith('0-'))).toBe(false);
+
+    // Two more conversations fill the global budget: the least recently used (a) loses first.
+    for (const name of ['b', 'c']) {
+      const c = await startConversation(bot);
+      for (let i = 0; i < 4; i++) {
+        const text = `${name}${i}-${'b'.repeat(2000)}`;
+        await call(bot, 'POST', dlPath(c.conversationId, '/activities'), { token: c.token, json: { type: 'message', text } });
+        await waitForActivity(bot, c.token, c.conversationId, isBotText(`eco: ${text}`));
+      }
+      expect(size(await allActivities(bot, c.token, c.conversationId))).toBeGreaterThan(8_000);
+    }
+    const left = await allActivities(bot, a.token, a.conversationId);
+    expect(size(left)).toBeLessThan(size(kept));
+  });
+
+  it('limits token generation and new conversations per client address (429 with Retry-After)', async () => {
+    const clock = fakeClock('2026-03-02T15:00:00Z');
+    const bot = await start({ clock, limits: { tokenRate: { burst: 3, perMinute: 6 }, conversationRate: { burst: 2, perMinute: 6 } } });
+    const tokens = [];
+    for (let i = 0; i < 3; i++) tokens.push(await newToken(bot));
+    const refused = await call(bot, 'POST', '/v3/directline/tokens/generate');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const starts = [];
+    for (const t of tokens) starts.push((await call(bot, 'POST', '/v3/directline/conversations', { token: t.token, json: {} })).status);
+    expect(starts).toEqual([201, 201, 429]);
+    // The same conversation again is no new conversation.
+    expect((await call(bot, 'POST', '/v3/directline/conversations', { token: tokens[0]!.token, json: {} })).status).toBe(200);
+
+    clock.advance(10_000); // one token back at 6 per minute
+    expect((await call(bot, 'POST', '/v3/directline/tokens/generate')).status).toBe(200);
+    expect((await call(bot, 'POST', '/v3/directline/tokens/generate')).status).toBe(429);
+    expect((await call(bot, 'POST', '/v3/directline/conversations', { token: tokens[2]!.token, json: {} })).status).toBe(201);
   });
 });
 

@@ -33,7 +33,10 @@ const ClientActivity = z.object({
 /** An activity as a client may post it (everything else is set by the server). */
 export type ClientActivity = z.infer<typeof ClientActivity>;
 
-/** The fields of a client activity that are kept (the server sets ids, accounts, channel and time). */
+/**
+ * The fields of a client activity that are passed on (the server sets ids, accounts, channel and
+ * time; of `channelData` only `clientActivityID` is kept, see inbound.ts).
+ */
 export const CLIENT_FIELDS = [
   'type',
   'text',
@@ -42,7 +45,6 @@ export const CLIENT_FIELDS = [
   'localTimestamp',
   'localTimezone',
   'attachmentLayout',
-  'channelData',
   'entities',
   'name',
   'value',

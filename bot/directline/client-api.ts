@@ -16,14 +16,14 @@ import { BOT_ACCOUNT, CHANNEL_ID, RECENT_HISTORY_EVENT, type DirectLineContext }
 import type { Conversation, StoredActivity } from './conversations.js';
 import { badRequest, bearer, HttpError, isRecord, jsonBody, param, ref, sendJson, watermarkOf } from './http.js';
 import type { Inbound } from './inbound.js';
+import { parseJsonBody } from '../body.js';
+import { AddressRateLimiter, clientAddress } from './limits.js';
 import { boundaryOf, parseMultipart, readBody } from './multipart.js';
 import { newConversationId, newUserId, type IssuedToken, type TokenClaims } from './tokens.js';
 
 function tokenResponse(issued: IssuedToken) {
   return { conversationId: issued.conversationId, token: issued.token, expires_in: issued.expiresIn };
 }
-
-const UPLOAD_PATH = /^\/v3\/directline\/conversations\/[^/?#]+\/upload(?:[?#]|$)/;
 
 /** Registers the client side of the Direct Line endpoint. */
 export function registerClientApi(server: restify.Server, ctx: DirectLineContext, inbound: Inbound): void {
@@ -59,14 +59,18 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
     return conv;
   }
 
-  // Uploads bypass the body parser: restify's would write the files to a temporary folder.
-  server.pre(async (req: restify.Request) => {
-    if (req.method === 'POST' && UPLOAD_PATH.test(req.url ?? '')) {
-      const flags = req as unknown as { _parsedBody?: boolean; _readBody?: boolean };
-      flags._parsedBody = true;
-      flags._readBody = true;
+  // Token generation and new conversations, per client address (bodies are bounded in index.ts).
+  const now = () => ctx.clock.now().getTime();
+  const tokenRate = new AddressRateLimiter(limits.tokenRate, now);
+  const conversationRate = new AddressRateLimiter(limits.conversationRate, now);
+  function throttle(limiter: AddressRateLimiter, req: restify.Request, res: restify.Response, what: string): void {
+    const wait = limiter.take(clientAddress(req.socket));
+    if (wait > 0) {
+      res.setHeader('Retry-After', String(wait));
+      log.debug('directline request throttled', { what });
+      throw new HttpError(429, 'TooManyRequests', 'Too many requests from this address; try again later.');
     }
-  });
+  }
 
   /** The (unstored) event that tells a client that older activities were left out. */
   function recentHistoryNote(conv: Conversation, omitted: number, timestamp: unknown): StoredActivity {
@@ -88,7 +92,8 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
   server.post(
     '/v3/directline/tokens/generate',
     handle('tokens/generate', async (req, res) => {
-      const body = jsonBody(req);
+      throttle(tokenRate, req, res, 'tokens/generate');
+      const body = jsonBody(req, limits.maxJsonDepth);
       if (body !== undefined && !isRecord(body)) throw badRequest('The body must be a JSON object.');
       const resume = body?.resume;
       if (resume !== undefined && typeof resume !== 'string') throw badRequest('"resume" must be a token.');
@@ -119,7 +124,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
     '/v3/directline/conversations',
     handle('conversations/start', async (req, res) => {
       const claims = authorize(req);
-      const body = jsonBody(req);
+      const body = jsonBody(req, limits.maxJsonDepth);
       if (body !== undefined && !isRecord(body)) throw badRequest('The body must be a JSON object.');
       const locale = body?.locale;
       if (locale !== undefined && locale !== null && (typeof locale !== 'string' || !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8}){0,3}$/.test(locale))) {
@@ -128,6 +133,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
       let conv = store.get(claims.conv);
       const isNew = !conv;
       if (!conv) {
+        throttle(conversationRate, req, res, 'conversations/start');
         conv = store.create(claims.conv, claims.user, 1);
         const user = { id: conv.userId, role: 'user' };
         inbound.enqueue(conv, {
@@ -183,7 +189,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
     '/v3/directline/conversations/:conversationId/activities',
     handle('activities/post', async (req, res) => {
       const claims = authorize(req, param(req, 'conversationId'));
-      const a = parseClientActivity(jsonBody(req), limits.maxActivityBytes);
+      const a = parseClientActivity(jsonBody(req, limits.maxJsonDepth), limits.maxActivityBytes);
       const conv = conversationFor(claims);
       const activity = inbound.fromUser(conv, a);
       const attachments = inbound.safeAttachments(a.attachments);
@@ -211,12 +217,8 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
       const files = [];
       for (const part of parts) {
         if (part.name === 'activity') {
-          let json: unknown;
-          try {
-            json = JSON.parse(part.data.toString('utf8'));
-          } catch {
-            throw badRequest('The "activity" part is not valid JSON.');
-          }
+          if (part.data.length > limits.maxActivityBytes) throw new HttpError(413, 'BadArgument', 'The activity is too large.');
+          const json = parseJsonBody(part.data, limits.maxJsonDepth);
           template = parseClientActivity(json, limits.maxActivityBytes);
         } else if (part.filename !== undefined || part.name === 'file') {
           files.push(part);

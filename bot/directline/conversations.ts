@@ -1,7 +1,9 @@
 /**
  * In-memory conversation logs of the built-in Direct Line endpoint, with bounded memory:
  * at most `maxConversations` (least recently used evicted), the last `maxActivitiesPerConversation`
- * activities of each, idle conversations expire, uploaded files are capped per file and in total.
+ * activities of each and at most `maxTranscriptBytesPerConversation` bytes of them (as JSON), at most
+ * `maxTranscriptBytesTotal` bytes for all (the least recently used conversations lose their oldest
+ * activities first), idle conversations expire, uploaded files are capped per file and in total.
  *
  * Watermarks are activity sequence numbers. A conversation this process does not know (the server
  * restarted, or it was evicted) is recreated when a valid token asks for it, and numbering then
@@ -19,6 +21,8 @@ export type StoredActivity = Record<string, unknown> & { id: string };
 interface Entry {
   readonly seq: number;
   readonly activity: StoredActivity;
+  /** Its size as JSON (what the byte budgets count). */
+  readonly bytes: number;
 }
 
 export interface Attachment {
@@ -34,6 +38,8 @@ export class Conversation {
   nextSeq: number;
   lastUsed: number;
   readonly entries: Entry[] = [];
+  /** Bytes of `entries` (as JSON). */
+  bytes = 0;
   /** clientActivityID → activity id, so that a re-sent activity is not processed twice. */
   readonly clientIds = new Map<string, string>();
   readonly attachmentIds = new Set<string>();
@@ -66,6 +72,7 @@ export class ConversationStore {
   private readonly conversations = new Map<string, Conversation>();
   private readonly attachments = new Map<string, Attachment>();
   private attachmentBytes = 0;
+  private transcriptBytes = 0;
 
   constructor(
     private readonly limits: DirectLineLimits,
@@ -78,6 +85,11 @@ export class ConversationStore {
 
   get attachmentCount(): number {
     return this.attachments.size;
+  }
+
+  /** Bytes of the activities kept for all conversations (as JSON). */
+  get totalBytes(): number {
+    return this.transcriptBytes;
   }
 
   private now(): number {
@@ -119,6 +131,8 @@ export class ConversationStore {
     const conv = this.conversations.get(id);
     if (!conv) return false;
     for (const attId of conv.attachmentIds) this.dropAttachment(attId);
+    this.transcriptBytes -= conv.bytes;
+    conv.bytes = 0;
     this.conversations.delete(id);
     return true;
   }
@@ -132,12 +146,48 @@ export class ConversationStore {
     if (typeof stored.replyToId === 'string' && conv.deletedIds.has(stored.replyToId)) delete stored.replyToId;
     if (keepId) {
       const old = conv.entries.findIndex((e) => e.activity.id === keepId);
-      if (old >= 0) conv.entries.splice(old, 1);
+      if (old >= 0) this.forget(conv, conv.entries.splice(old, 1));
     }
-    conv.entries.push({ seq, activity: stored });
+    const bytes = Buffer.byteLength(JSON.stringify(stored));
+    conv.entries.push({ seq, activity: stored, bytes });
+    conv.bytes += bytes;
+    this.transcriptBytes += bytes;
     const excess = conv.entries.length - this.limits.maxActivitiesPerConversation;
-    if (excess > 0) conv.entries.splice(0, excess);
+    if (excess > 0) this.forget(conv, conv.entries.splice(0, excess));
+    // The newest activity is always kept, whatever its size (the routes bound it).
+    let drop = 0;
+    for (let left = conv.bytes; left > this.limits.maxTranscriptBytesPerConversation && drop < conv.entries.length - 1; drop++) {
+      left -= conv.entries[drop]?.bytes ?? 0;
+    }
+    if (drop > 0) this.forget(conv, conv.entries.splice(0, drop));
+    if (this.transcriptBytes > this.limits.maxTranscriptBytesTotal) this.shrink(conv);
     return stored;
+  }
+
+  /** Takes removed entries off the byte counts. */
+  private forget(conv: Conversation, removed: readonly Entry[]): void {
+    for (const e of removed) {
+      conv.bytes -= e.bytes;
+      this.transcriptBytes -= e.bytes;
+    }
+  }
+
+  /**
+   * Drops the oldest activities of the least recently used conversations until all of them fit in
+   * `maxTranscriptBytesTotal` (`current` keeps its newest activity).
+   */
+  private shrink(current: Conversation): void {
+    for (const conv of this.conversations.values()) {
+      if (this.transcriptBytes <= this.limits.maxTranscriptBytesTotal) return;
+      const keep = conv === current ? 1 : 0;
+      let drop = 0;
+      let freed = 0;
+      while (drop < conv.entries.length - keep && this.transcriptBytes - freed > this.limits.maxTranscriptBytesTotal) {
+        freed += conv.entries[drop]?.bytes ?? 0;
+        drop++;
+      }
+      if (drop > 0) this.forget(conv, conv.entries.splice(0, drop));
+    }
   }
 
   find(conv: Conversation, activityId: string): StoredActivity | undefined {
@@ -155,8 +205,9 @@ export class ConversationStore {
     for (const e of conv.entries) if (e.activity.replyToId === activityId) delete e.activity.replyToId;
     const index = conv.entries.findIndex((e) => e.activity.id === activityId);
     if (index < 0) return undefined;
-    const [entry] = conv.entries.splice(index, 1);
-    const removed = entry?.activity;
+    const taken = conv.entries.splice(index, 1);
+    this.forget(conv, taken);
+    const removed = taken[0]?.activity;
     const attachments = Array.isArray(removed?.attachments) ? (removed.attachments as unknown[]) : [];
     for (const a of attachments) {
       const url = (a as { contentUrl?: unknown } | null)?.contentUrl;

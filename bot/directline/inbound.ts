@@ -1,6 +1,11 @@
 /**
  * The user's side of a conversation: activities from the client are completed by the server,
- * appended to the history (the echo) and handed to the bot one after another, with back-pressure.
+ * appended to the history (the echo) and handed to the bot one after another, with back-pressure
+ * per conversation and a byte budget for everything waiting for the bot.
+ *
+ * Only known fields are kept: of `channelData` only `clientActivityID`; a typing activity is just
+ * its type. The echo kept in the history has no card `value`, no `entities` and no inline
+ * attachment content (only files uploaded here, by URL); the bot gets those.
  */
 import type { Activity } from 'botbuilder';
 import { BOT_ACCOUNT, CHANNEL_ID, type DirectLineContext } from './context.js';
@@ -19,20 +24,26 @@ export interface Inbound {
   checkBackPressure(conv: Conversation): void;
   /** The fields every activity from the user carries, set by the server (never trusted from the client). */
   fromUser(conv: Conversation, a: ClientActivity): Record<string, unknown>;
-  /** Attachments of a plain POST: inline content, or files uploaded here; other URLs are dropped. */
+  /** Attachments of a plain POST for the bot: inline content, or files uploaded here; other URLs are dropped. */
   safeAttachments(list: ClientActivity['attachments']): Record<string, unknown>[] | undefined;
-  /** Appends a user's activity (the echo), then queues it for the bot; a re-sent one is not processed twice. */
+  /**
+   * Appends the echo of a user's activity (its known fields, see above), then queues the whole
+   * activity for the bot; a re-sent one is not processed twice.
+   */
   acceptFromUser(conv: Conversation, activity: Record<string, unknown>, clientActivityId: string | undefined): string;
 }
 
 /** Creates the inbound side of one endpoint. */
 export function createInbound(ctx: DirectLineContext): Inbound {
-  const { store, log } = ctx;
+  const { store, log, limits } = ctx;
   const pending = new Map<Conversation, number>();
+  let pendingBytes = 0;
 
   function enqueue(conv: Conversation, activity: Record<string, unknown>): void {
     const count = pending.get(conv) ?? 0;
     pending.set(conv, count + 1);
+    const bytes = Buffer.byteLength(JSON.stringify(activity));
+    pendingBytes += bytes;
     const forBot = { ...structuredClone(activity), serviceUrl: ctx.baseUrl() } as Partial<Activity>;
     conv.tail = conv.tail
       .then(() => ctx.opts.deliver(forBot))
@@ -44,6 +55,7 @@ export function createInbound(ctx: DirectLineContext): Inbound {
         });
       })
       .finally(() => {
+        pendingBytes -= bytes;
         const left = (pending.get(conv) ?? 1) - 1;
         if (left <= 0) pending.delete(conv);
         else pending.set(conv, left);
@@ -54,6 +66,9 @@ export function createInbound(ctx: DirectLineContext): Inbound {
     if ((pending.get(conv) ?? 0) >= MAX_PENDING_DELIVERIES) {
       throw new HttpError(429, 'TooManyRequests', 'Too many activities are waiting for the bot.');
     }
+    if (pendingBytes >= limits.maxPendingBytesTotal) {
+      throw new HttpError(429, 'TooManyRequests', 'The assistant is busy; try again in a moment.');
+    }
   }
 
   function userAccount(conv: Conversation, from?: { name?: string | undefined }) {
@@ -62,9 +77,14 @@ export function createInbound(ctx: DirectLineContext): Inbound {
 
   function fromUser(conv: Conversation, a: ClientActivity): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    for (const key of CLIENT_FIELDS) {
-      if (a[key] !== undefined) out[key] = a[key];
+    if (a.type === 'typing') out.type = a.type;
+    else {
+      for (const key of CLIENT_FIELDS) {
+        if (a[key] !== undefined) out[key] = a[key];
+      }
     }
+    const clientActivityID = a.channelData?.clientActivityID;
+    if (clientActivityID !== undefined) out.channelData = { clientActivityID };
     return {
       ...out,
       channelId: CHANNEL_ID,
@@ -95,11 +115,21 @@ export function createInbound(ctx: DirectLineContext): Inbound {
       if (seen) return seen;
     }
     checkBackPressure(conv);
-    // A card submit's value (it may hold a masked secret) goes to the bot but is not kept in the echo.
-    const { value, ...echo } = activity;
+    // A card submit's value (it may hold a masked secret) goes to the bot but is not kept in the echo,
+    // nor are entities or inline attachment content.
+    const { value, entities, attachments, ...echo } = activity;
+    const files = Array.isArray(attachments)
+      ? (attachments as Record<string, unknown>[]).filter((a) => typeof a.contentUrl === 'string').map(({ content: _content, ...file }) => file)
+      : [];
+    if (files.length > 0) echo.attachments = files;
     const stored = store.append(conv, echo);
     if (clientActivityId) store.rememberClientId(conv, clientActivityId, stored.id);
-    enqueue(conv, value === undefined ? stored : { ...stored, value });
+    enqueue(conv, {
+      ...stored,
+      ...(value !== undefined ? { value } : {}),
+      ...(entities !== undefined ? { entities } : {}),
+      ...(attachments !== undefined ? { attachments } : {}),
+    });
     return stored.id;
   }
 

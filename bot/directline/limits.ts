@@ -22,8 +22,22 @@ export interface DirectLineLimits {
   readonly tokenTtlSeconds: number;
   /** An expired token may still be exchanged for a new one of the same conversation for this long (ms). */
   readonly resumeWindowMs: number;
-  /** Largest activity accepted, as JSON (bytes). */
+  /** Largest activity accepted, as JSON (bytes): the body limit of the activity routes (client and connector). */
   readonly maxActivityBytes: number;
+  /** Body limit of the other routes (tokens, conversation start; bytes). */
+  readonly maxSmallBodyBytes: number;
+  /** Deepest JSON nesting of a body (objects and arrays); deeper is refused (400) before parsing. */
+  readonly maxJsonDepth: number;
+  /** Bytes of stored activities (as JSON) kept per conversation; the oldest are dropped beyond this. */
+  readonly maxTranscriptBytesPerConversation: number;
+  /** Bytes of stored activities kept for all conversations; the least recently used lose their oldest first. */
+  readonly maxTranscriptBytesTotal: number;
+  /** Bytes of user activities waiting for the bot, all conversations together; beyond it new ones get 429. */
+  readonly maxPendingBytesTotal: number;
+  /** POST …/tokens/generate per client address (token bucket). */
+  readonly tokenRate: RateLimit;
+  /** New conversations started per client address (token bucket). */
+  readonly conversationRate: RateLimit;
   /** Largest uploaded file (bytes). */
   readonly maxFileBytes: number;
   /** Files in one upload. */
@@ -44,9 +58,58 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
   historyOnReconnect: 25,
   tokenTtlSeconds: 30 * 60,
   resumeWindowMs: 2 * 60 * 60 * 1000,
-  maxActivityBytes: 256 * 1024,
+  maxActivityBytes: 300 * 1024,
+  maxSmallBodyBytes: 4 * 1024,
+  maxJsonDepth: 64,
+  maxTranscriptBytesPerConversation: 1024 * 1024,
+  maxTranscriptBytesTotal: 64 * 1024 * 1024,
+  maxPendingBytesTotal: 32 * 1024 * 1024,
+  tokenRate: { burst: 60, perMinute: 60 },
+  conversationRate: { burst: 30, perMinute: 20 },
   maxFileBytes: 4 * 1024 * 1024,
   maxFilesPerUpload: 10,
   maxUploadBytes: 16 * 1024 * 1024,
   maxAttachmentBytesTotal: 256 * 1024 * 1024,
 };
+
+/** A token bucket: `burst` at once, then `perMinute` (refilled continuously). */
+export interface RateLimit {
+  readonly burst: number;
+  readonly perMinute: number;
+}
+
+/**
+ * Token buckets keyed by client address, bounded in number (the least recently used address is
+ * forgotten beyond `maxKeys`, which only gives it a fresh bucket).
+ */
+export class AddressRateLimiter {
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    private readonly limit: RateLimit,
+    private readonly now: () => number,
+    private readonly maxKeys = 10_000,
+  ) {}
+
+  /** Takes one token for `key`: 0 when allowed, otherwise the seconds until one is available. */
+  take(key: string): number {
+    const now = this.now();
+    const perMs = this.limit.perMinute / 60_000;
+    const old = this.buckets.get(key);
+    const tokens = old ? Math.min(this.limit.burst, old.tokens + Math.max(0, now - old.at) * perMs) : this.limit.burst;
+    this.buckets.delete(key); // re-insert: Map order is the LRU order
+    if (tokens < 1) {
+      this.buckets.set(key, { tokens, at: now });
+      return perMs > 0 ? Math.max(1, Math.ceil((1 - tokens) / perMs / 1000)) : 60;
+    }
+    this.buckets.set(key, { tokens: tokens - 1, at: now });
+    while (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
+    return 0;
+  }
+}
+
+/** The client address of a request, IPv4-mapped IPv6 written as IPv4 (proxy headers are not trusted). */
+export function clientAddress(socket: { remoteAddress?: string | undefined } | undefined): string {
+  const address = socket?.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
