@@ -40,6 +40,47 @@ describe('configuration', () => {
     expect(loadConfig({ SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).ok).toBe(true);
   });
 
+  it('HOST: this machine only when anonymous, every interface with MicrosoftAppId, an explicit HOST wins', () => {
+    const host = (env: Record<string, string>) => {
+      const r = loadConfig(env);
+      return r.ok ? r.config.HOST : r.message;
+    };
+    expect(host({})).toBe('127.0.0.1');
+    expect(host({ HOST: '' })).toBe('127.0.0.1');
+    expect(host({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' })).toBe('0.0.0.0');
+    expect(host({ HOST: '0.0.0.0' })).toBe('0.0.0.0');
+    expect(host({ HOST: '::1', MicrosoftAppId: 'app', MicrosoftAppPassword: 'pw' })).toBe('::1');
+  });
+
+  const production = {
+    NODE_ENV: 'production',
+    SECRETS_KEY: 'b'.repeat(64),
+    MicrosoftAppId: 'app-id',
+    MicrosoftAppPassword: 'app-password-value',
+    SMTP_URL: 'smtps://user:smtp-password-value@smtp.example.org:465',
+  };
+
+  it('NODE_ENV=production starts with a real key, a Bot Framework identity and SMTP', () => {
+    expect(loadConfig(production).ok).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'development' }).ok).toBe(true);
+  });
+
+  it.each(['SECRETS_KEY', 'MicrosoftAppId', 'SMTP_URL'] as const)('NODE_ENV=production without %s is refused naming it, never a value', (setting) => {
+    const r = loadConfig({ ...production, [setting]: '' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.message).toContain(`${setting}:`);
+      expect(r.message).toContain('NODE_ENV=production');
+      for (const secret of ['b'.repeat(64), 'app-password-value', 'smtp-password-value', 'app-id']) expect(r.message).not.toContain(secret);
+    }
+  });
+
+  it('NODE_ENV=production with every default names all three settings at once', () => {
+    const r = loadConfig({ NODE_ENV: 'production' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) for (const setting of ['SECRETS_KEY', 'MicrosoftAppId', 'SMTP_URL']) expect(r.message).toContain(setting);
+  });
+
   it('npm start with a bad setting exits non-zero with one clear message', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
       env: { ...process.env, PORT: 'not-a-port', LOG_LEVEL: 'silent' },
@@ -49,5 +90,14 @@ describe('configuration', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('PORT');
     expect(run.stderr).toContain('.env.example');
+  });
+
+  it('npm start with NODE_ENV=production and the development defaults exits non-zero naming the settings', () => {
+    const env: Record<string, string | undefined> = { ...process.env, NODE_ENV: 'production', PORT: '0', LOG_LEVEL: 'silent' };
+    for (const name of ['SECRETS_KEY', 'MicrosoftAppId', 'MicrosoftAppPassword', 'SMTP_URL', 'HOST']) delete env[name];
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], { env, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    for (const setting of ['SECRETS_KEY', 'MicrosoftAppId', 'SMTP_URL']) expect(run.stderr).toContain(setting);
+    expect(run.stdout).not.toContain('assistant listening');
   });
 });

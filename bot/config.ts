@@ -10,7 +10,8 @@ const optionalText = z
 export const ConfigSchema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3978),
-    HOST: z.string().trim().min(1).default('0.0.0.0'),
+    /** Default: 127.0.0.1 when anonymous (no MicrosoftAppId: local use only), 0.0.0.0 otherwise. */
+    HOST: optionalText,
     DATA_DIR: z.string().trim().min(1).default('./.data'),
     MicrosoftAppId: optionalText,
     MicrosoftAppPassword: optionalText,
@@ -27,6 +28,7 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     STAFF_ADMINS: optionalText,
     STAFF_MESA_AYUDA: optionalText,
+    NODE_ENV: optionalText,
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
@@ -35,7 +37,19 @@ export const ConfigSchema = z
     if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required with MicrosoftAppType=SingleTenant' });
     }
-  });
+    if (c.NODE_ENV === 'production') {
+      // The embedded defaults are for local use only: production must choose each of them.
+      const required: ReadonlyArray<readonly [keyof typeof c, string]> = [
+        ['SECRETS_KEY', 'is required with NODE_ENV=production (the generated development key is not for production)'],
+        ['MicrosoftAppId', 'is required with NODE_ENV=production (without it /api/messages accepts anonymous requests)'],
+        ['SMTP_URL', 'is required with NODE_ENV=production (without it e-mails are only written to the outbox folder)'],
+      ];
+      for (const [setting, message] of required) {
+        if (!c[setting]) ctx.addIssue({ code: 'custom', path: [setting], message });
+      }
+    }
+  })
+  .transform((c) => ({ ...c, HOST: c.HOST ?? (c.MicrosoftAppId ? '0.0.0.0' : '127.0.0.1') }));
 
 export type Config = z.output<typeof ConfigSchema> & { publicBaseUrl: string };
 
