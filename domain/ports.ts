@@ -185,4 +185,6 @@ export interface BlobStore {
   put(bytes: Uint8Array): Promise<{ sha256: string; size: number }>;
   /** The stored bytes, or undefined when there is no such file (or the hash is malformed). */
   get(sha256: string): Promise<Uint8Array | undefined>;
+  /** Removes the file (retention); true when there was one. A malformed hash deletes nothing. */
+  delete(sha256: string): Promise<boolean>;
 }

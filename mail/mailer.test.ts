@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -65,6 +65,12 @@ describe('mailer: outbox', () => {
     const sent = await mailer.send({ to: TO, template: 'prueba', data: { nombre: 'Ana Pérez' } });
     expect(log.lines).toEqual([{ msg: 'mail written to outbox', fields: { path: sent.location, template: 'prueba' } }]);
     expect(JSON.stringify(log.lines)).not.toMatch(/persona@|Ana/);
+  });
+
+  it('creates the outbox 0700 and each message 0600', async () => {
+    const sent = await mailer.send({ to: TO, template: 'prueba', data: {} });
+    expect((await stat(join(dir, 'outbox'))).mode & 0o777).toBe(0o700);
+    expect((await stat(sent.location)).mode & 0o777).toBe(0o600);
   });
 
   it('gives each message its own file', async () => {

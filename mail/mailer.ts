@@ -3,7 +3,7 @@
  * written as an .eml file to the outbox folder so local runs need no mail server.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
@@ -75,12 +75,13 @@ export function createMailer(opts: MailerOptions): Mailer {
     async send(mail: MailRequest): Promise<SentMail> {
       const info = await transport.sendMail(compose(from, mail));
       if (!Buffer.isBuffer(info.message)) throw new Error('stream transport did not return a buffer');
-      await mkdir(outbox, { recursive: true });
+      await mkdir(outbox, { recursive: true, mode: 0o700 }); // messages carry personal data and one-time links
       const name = `${fileStamp(clock.now())}-${randomBytes(4).toString('hex')}.eml`;
       const path = join(outbox, name);
       const temp = join(outbox, `.${name}.tmp`);
       try {
-        await writeFile(temp, info.message);
+        await writeFile(temp, info.message, { mode: 0o600 });
+        await chmod(temp, 0o600); // exact whatever the umask
         await rename(temp, path);
       } catch (e) {
         await unlink(temp).catch(() => {});

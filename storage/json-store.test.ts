@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -50,6 +50,17 @@ describe('json store file', () => {
   it('creates the folder and an empty JSON object file on first open', async () => {
     await track(open(file));
     expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({});
+  });
+
+  it('creates the file 0600 in a 0700 folder, and narrows a file an earlier version left 0644', async () => {
+    const store = await track(open(file));
+    await store.transaction((tx) => tx.collection('audit').put(event));
+    expect((await stat(join(dir, 'nested'))).mode & 0o777).toBe(0o700);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    await store.close();
+    await chmod(file, 0o644);
+    await track(open(file));
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
   it('has the write on disk when the transaction resolves, leaving no temp file', async () => {

@@ -4,12 +4,12 @@
  * disk. One process per file: several instances need the PostgreSQL adapter.
  */
 import { constants } from 'node:fs';
-import { access, mkdir, stat } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { Low, type Adapter } from 'lowdb';
 import { UNIQUE_FIELDS, type Store } from '../domain/ports.js';
 import { createStoreEngine, type EngineStore, type Snapshot, type UniqueFields } from './memory-store.js';
+import { ensurePrivateDir, makePrivate, writePrivateFile } from './private-file.js';
 
 export interface JsonStoreOptions {
   file: string;
@@ -56,10 +56,28 @@ function validate(file: string, data: unknown): Snapshot {
   return data as Snapshot;
 }
 
+/** lowdb's JSONFile, but the file is created 0600 (personal data) with a unique temp name per write. */
+function privateJsonFile(file: string): Adapter<Snapshot> {
+  return {
+    async read() {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+      return JSON.parse(text) as Snapshot;
+    },
+    write: (data) => writePrivateFile(file, JSON.stringify(data, null, 2)),
+  };
+}
+
 async function load(file: string, uniqueFields: UniqueFields): Promise<EngineStore> {
-  await mkdir(dirname(file), { recursive: true });
-  const db = new Low<Snapshot>(new JSONFile<Snapshot>(file), {});
+  await ensurePrivateDir(dirname(file));
+  const db = new Low<Snapshot>(privateJsonFile(file), {});
   if (await exists(file)) {
+    await makePrivate(file); // a store written by an earlier version may be 0644
     let data: unknown;
     try {
       data = await db.adapter.read();

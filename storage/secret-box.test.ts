@@ -86,6 +86,7 @@ describe('loadOrCreateDevKey', () => {
     expect(first).toMatchObject({ created: true, path: join(dataDir, 'secret.key') });
     expect(first.key).toHaveLength(32);
     expect((await stat(first.path)).mode & 0o777).toBe(0o600);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
 
     const second = await loadOrCreateDevKey(dataDir);
     expect(second.created).toBe(false);

@@ -1,8 +1,9 @@
 /** AES-256-GCM secret box for secrets at rest, and the key sources (env value or dev key file). */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretBox } from '../domain/ports.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-file.js';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -59,11 +60,12 @@ export async function loadOrCreateDevKey(dataDir: string): Promise<{ key: Buffer
   const existing = await readKeyFile(path);
   if (existing) return { key: existing, created: false, path };
 
-  await mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   const key = randomBytes(KEY_BYTES);
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temp, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
+  await writeFile(temp, key.toString('hex') + '\n', { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   try {
+    await chmod(temp, PRIVATE_FILE_MODE);
     // link() is atomic and fails if the file appeared meanwhile: never replace an existing key.
     await link(temp, path);
   } catch (e) {

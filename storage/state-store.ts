@@ -1,12 +1,14 @@
 /**
  * Conversation state (botbuilder `Storage` shape) with MemoryStorage's eTag semantics. The file
- * adapter keeps one JSON file per key, so a turn costs the same however many conversations exist.
+ * adapter keeps one file per key, so a turn costs the same however many conversations exist. With
+ * a SecretBox every file is sealed (AES-256-GCM): the answers of a form in progress, the key (which
+ * may name a document) and the conversation reference are not readable on disk. Files are 0600.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, unlink } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { JSONFile } from 'lowdb/node';
-import type { StateItems, StateStore } from '../domain/ports.js';
+import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
+import { ensurePrivateDir, writePrivateFile } from './private-file.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
 interface StoredItem {
@@ -60,26 +62,56 @@ function serialize<T>(file: string, op: () => Promise<T>): Promise<T> {
   return run;
 }
 
-/** State kept as `<dir>/<sha256(key)>.json`, written atomically (temp file + rename). */
-export function createFileStateStore(dir: string): StateStore {
+export interface FileStateStoreOptions {
+  /**
+   * Seals every file. Files written without it (plain JSON, by an earlier version) are still read,
+   * and sealed on their next write.
+   */
+  readonly secrets?: SecretBox;
+}
+
+const STATE_FILE = /^[0-9a-f]{64}\.json$/;
+
+/** State kept as `<dir>/<sha256(key)>.json` (mode 0600), written atomically (temp file + rename). */
+export function createFileStateStore(dir: string, opts: FileStateStoreOptions = {}): StateStore {
   const root = resolve(dir);
+  const { secrets } = opts;
   let ready: Promise<unknown> | undefined;
-  const ensureDir = () => (ready ??= mkdir(root, { recursive: true }));
+  const ensureDir = () => (ready ??= ensurePrivateDir(root));
   const fileFor = (key: string) => join(root, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
 
   async function readStored(key: string): Promise<Item | undefined> {
     const file = fileFor(key);
-    let stored: StoredItem | null;
+    let text: string;
     try {
-      stored = await new JSONFile<StoredItem>(file).read();
+      text = await readFile(file, 'utf8');
     } catch (e) {
-      if (e instanceof SyntaxError) throw new Error(`conversation state file ${file} is not valid JSON (${e.message})`);
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
     }
-    if (!stored) return undefined;
-    if (stored.key !== key) throw new Error(`conversation state file ${file} belongs to another key`);
+    let json = text;
+    if (!text.trimStart().startsWith('{')) {
+      if (!secrets) throw new Error(`conversation state file ${file} is sealed and no key was given`);
+      try {
+        json = secrets.open(text.trim());
+      } catch (e) {
+        throw new Error(`conversation state file ${file} cannot be opened: ${(e as Error).message}`);
+      }
+    }
+    let stored: StoredItem;
+    try {
+      stored = JSON.parse(json) as StoredItem;
+    } catch (e) {
+      throw new Error(`conversation state file ${file} is not valid JSON (${(e as Error).message})`);
+    }
+    if (stored?.key !== key) throw new Error(`conversation state file ${file} belongs to another key`);
     return stored.item;
   }
+
+  const encode = (stored: StoredItem): string => {
+    const json = JSON.stringify(stored);
+    return secrets ? secrets.seal(json) : json;
+  };
 
   return {
     async read(keys) {
@@ -100,7 +132,7 @@ export function createFileStateStore(dir: string): StateStore {
           const file = fileFor(key);
           return serialize(file, async () => {
             checkETag(key, change, await readStored(key));
-            await new JSONFile<StoredItem>(file).write({ key, item: stamp(change) });
+            await writePrivateFile(file, encode({ key, item: stamp(change) }));
           });
         }),
       );
@@ -120,6 +152,49 @@ export function createFileStateStore(dir: string): StateStore {
       );
     },
   };
+}
+
+/**
+ * Retention, adapter side: deletes the state files of `dir` not written since `before` (abandoned
+ * conversations, and the user state of people not seen since), and temp files left by a crash.
+ * Returns how many state files were deleted. Safe while the store is in use: each file is checked
+ * again, and deleted, in that file's write queue.
+ */
+export async function purgeIdleStateFiles(dir: string, before: Date): Promise<number> {
+  const root = resolve(dir);
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw e;
+  }
+  let deleted = 0;
+  const idle = async (file: string): Promise<boolean> => {
+    try {
+      return (await stat(file)).mtime < before;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw e;
+    }
+  };
+  for (const name of names) {
+    const temp = name.startsWith('.') && name.endsWith('.tmp');
+    if (!temp && !STATE_FILE.test(name)) continue;
+    const file = join(root, name);
+    const gone = await serialize(file, async () => {
+      if (!(await idle(file))) return false;
+      try {
+        await unlink(file);
+        return !temp;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+        throw e;
+      }
+    });
+    if (gone) deleted++;
+  }
+  return deleted;
 }
 
 /** In-memory StateStore with the same semantics (tests). */

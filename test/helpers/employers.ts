@@ -33,6 +33,7 @@ function countingBlobs(): BlobStore & { puts: number } {
       return inner.put(bytes);
     },
     get: (hash: string) => inner.get(hash),
+    delete: (hash: string) => inner.delete(hash),
   };
   return blobs;
 }
