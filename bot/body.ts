@@ -31,17 +31,25 @@ export class BodyError extends Error {
 
 const tooLarge = () => new BodyError(413, 'MessageSizeTooBig', 'The body is too large.');
 
-/** Whether the JSON text nests at most `maxDepth` objects/arrays (brackets inside strings ignored). */
-export function withinJsonDepth(bytes: Uint8Array, maxDepth: number): boolean {
+/**
+ * Whether the JSON text nests at most `maxDepth` objects/arrays: a counter over the bytes (no
+ * recursion); the inside of strings is skipped with native searches for the closing quote.
+ */
+export function withinJsonDepth(bytes: Buffer, maxDepth: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < bytes.length; i++) {
     const c = bytes[i];
-    if (inString) {
-      if (c === 0x5c) i++; // backslash: the next byte is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      // Skip to the closing quote: one preceded by an even number of backslashes.
+      for (;;) {
+        const end = bytes.indexOf(0x22, i + 1);
+        if (end < 0) return true; // unterminated: JSON.parse refuses it
+        let backslashes = 0;
+        while (bytes[end - 1 - backslashes] === 0x5c) backslashes++;
+        i = end;
+        if (backslashes % 2 === 0) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > maxDepth) return false;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }

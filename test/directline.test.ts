@@ -445,6 +445,7 @@ describe('Direct Line endpoint: bounded bodies and transcripts', () => {
     const bot = await start();
     const t = await startConversation(bot);
     const activities = dlPath(t.conversationId, '/activities');
+    await waitForActivity(bot, t.token, t.conversationId, isBotText(TEST_BOT_WELCOME)); // nothing waits for the bot
     const padding = 'x'.repeat(250 * 1024);
     const typing = await call(bot, 'POST', activities, {
       token: t.token,

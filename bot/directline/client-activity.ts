@@ -1,6 +1,6 @@
 /** Validation of the activities a Direct Line client posts (JSON or the "activity" part of an upload). */
 import { z } from 'zod';
-import { badRequest, HttpError, isRecord } from './http.js';
+import { badRequest, isRecord } from './http.js';
 
 const Account = z.object({ id: z.string().max(256).optional(), name: z.string().max(256).optional() }).loose();
 const AttachmentIn = z
@@ -52,10 +52,9 @@ export const CLIENT_FIELDS = [
   'replyToId',
 ] as const;
 
-/** Validates a posted activity: 400 when malformed, 413 when larger than `maxBytes` as JSON. */
-export function parseClientActivity(value: unknown, maxBytes: number): ClientActivity {
+/** Validates a posted activity: 400 when malformed (its size was bounded on the bytes read, see body.ts). */
+export function parseClientActivity(value: unknown): ClientActivity {
   if (!isRecord(value)) throw badRequest('The body must be an activity (a JSON object).');
-  if (Buffer.byteLength(JSON.stringify(value)) > maxBytes) throw new HttpError(413, 'BadArgument', 'The activity is too large.');
   const parsed = ClientActivity.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -189,7 +189,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
     '/v3/directline/conversations/:conversationId/activities',
     handle('activities/post', async (req, res) => {
       const claims = authorize(req, param(req, 'conversationId'));
-      const a = parseClientActivity(jsonBody(req, limits.maxJsonDepth), limits.maxActivityBytes);
+      const a = parseClientActivity(jsonBody(req, limits.maxJsonDepth));
       const conv = conversationFor(claims);
       const activity = inbound.fromUser(conv, a);
       const attachments = inbound.safeAttachments(a.attachments);
@@ -219,7 +219,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
         if (part.name === 'activity') {
           if (part.data.length > limits.maxActivityBytes) throw new HttpError(413, 'BadArgument', 'The activity is too large.');
           const json = parseJsonBody(part.data, limits.maxJsonDepth);
-          template = parseClientActivity(json, limits.maxActivityBytes);
+          template = parseClientActivity(json);
         } else if (part.filename !== undefined || part.name === 'file') {
           files.push(part);
         }

@@ -4,7 +4,8 @@
  * per conversation and a byte budget for everything waiting for the bot.
  *
  * Only known fields are kept: of `channelData` only `clientActivityID`; a typing activity is just
- * its type. The echo kept in the history has no card `value`, no `entities` and no inline
+ * its type, and it is not queued for the bot while another activity of the conversation waits.
+ * The echo kept in the history has no card `value`, no `entities` and no inline
  * attachment content (only files uploaded here, by URL); the bot gets those.
  */
 import type { Activity } from 'botbuilder';
@@ -124,6 +125,8 @@ export function createInbound(ctx: DirectLineContext): Inbound {
     if (files.length > 0) echo.attachments = files;
     const stored = store.append(conv, echo);
     if (clientActivityId) store.rememberClientId(conv, clientActivityId, stored.id);
+    // Typing is momentary: one waiting for the bot is enough, further ones are echoed only.
+    if (activity.type === 'typing' && (pending.get(conv) ?? 0) > 0) return stored.id;
     enqueue(conv, {
       ...stored,
       ...(value !== undefined ? { value } : {}),
