@@ -1,14 +1,18 @@
 /**
  * The account web pages: set the password of a new account (/cuenta/activar) or a forgotten one
- * (/cuenta/restablecer) from the one-time link of the e-mail. Plain HTML forms, no scripts; the
- * token and the passwords are never logged and the passwords never come back in a page.
+ * (/cuenta/restablecer) from the one-time link of the e-mail, and lift a login lock from the
+ * "¿Fue usted?" e-mail (/cuenta/desbloquear). Plain HTML forms, no scripts; the token and the
+ * passwords are never logged and the passwords never come back in a page. Failed requests are
+ * counted per remote address: past PAGE_FREE_FAILURES the address waits (doubling) before it is
+ * served again (429).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type restify from 'restify';
-import { inspectAccountToken, setPasswordWithToken, type CuentaDeps } from '../domain/cuenta.js';
+import { inspectAccountToken, setPasswordWithToken, unlockWithToken, type CuentaDeps } from '../domain/cuenta.js';
+import { Backoff, waitSeconds } from '../domain/throttle.js';
 import type { Logger } from '../domain/ports.js';
 import { fill, messages, renderHtml } from '../templates/render.js';
 
@@ -26,12 +30,18 @@ export const MAX_PASSWORD_CHARS = 128;
 const MAX_TOKEN_CHARS = 256;
 /** A bigger body is not even drained: the connection is closed after the page. */
 const MAX_DRAIN_BYTES = 1024 * 1024;
+/** Failed requests from one address before it must wait; the wait doubles up to PAGE_MAX_WAIT_MS. */
+export const PAGE_FREE_FAILURES = 20;
+const PAGE_FIRST_WAIT_MS = 1000;
+const PAGE_MAX_WAIT_MS = 15 * 60_000;
+const PAGE_FORGET_MS = 60 * 60_000;
 
 const PAGES: ReadonlyArray<{ readonly path: string; readonly tipo: Tipo; readonly name: string }> = [
   { path: '/cuenta/activar', tipo: 'activacion', name: 'activar' },
   { path: '/cuenta/restablecer', tipo: 'recuperacion', name: 'restablecer' },
 ];
 const FORM_PATH = /^\/cuenta\/(?:activar|restablecer)$/;
+const UNLOCK_PATH = '/cuenta/desbloquear';
 const CSS_PATH = '/cuenta/cuenta.css';
 const ICON_PATH = '/cuenta/icono.svg';
 
@@ -77,7 +87,8 @@ interface Textos {
     readonly repetir: string;
   };
   readonly procesos: Readonly<Record<Tipo, Proceso>>;
-  readonly solicitud: Readonly<Record<'invalida' | 'grande' | 'tipo' | 'fallo', Mensaje>>;
+  readonly solicitud: Readonly<Record<'invalida' | 'grande' | 'tipo' | 'fallo' | 'espere', Mensaje>>;
+  readonly desbloqueo: Readonly<Record<TokenCode | 'exito', Mensaje>>;
   readonly ayuda: { readonly titulo: string; readonly texto: string };
 }
 
@@ -99,6 +110,8 @@ interface Outcome {
   readonly html: string;
   readonly outcome: string;
   readonly close?: boolean;
+  /** Seconds for a Retry-After header (429). */
+  readonly retryAfter?: number;
 }
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'templates', 'es', 'web');
@@ -111,6 +124,8 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
   const cssVersion = createHash('sha256').update(css).digest('base64url').slice(0, 12);
   const cssHref = `${CSS_PATH}?${cssVersion}`;
   const bodies = new WeakMap<restify.Request, FormBody>();
+  const failures = new Backoff({ free: PAGE_FREE_FAILURES, baseMs: PAGE_FIRST_WAIT_MS, maxMs: PAGE_MAX_WAIT_MS, forgetMs: PAGE_FORGET_MS });
+  const now = () => deps.cuenta.clock.now().getTime();
 
   // ---------------------------------------------------------------- rendering
 
@@ -143,9 +158,23 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
     });
   };
 
-  const tokenErrorPage = (tipo: Tipo, code: string): Outcome => {
+  const tokenErrorPage = (tipo: Tipo | 'desbloqueo', code: string): Outcome => {
     const known: TokenCode = code === 'TOKEN.VENCIDO' || code === 'TOKEN.USADO' ? code : 'TOKEN.INVALIDO';
-    return { status: known === 'TOKEN.INVALIDO' ? 400 : 410, html: messagePage(textos.procesos[tipo][known], 'error'), outcome: known };
+    const texts = tipo === 'desbloqueo' ? textos.desbloqueo : textos.procesos[tipo];
+    return { status: known === 'TOKEN.INVALIDO' ? 400 : 410, html: messagePage(texts[known], 'error'), outcome: known };
+  };
+
+  /** Too many failed requests from this address: a 429 page saying how long to wait. */
+  const waitPage = (ms: number): Outcome & { retryAfter: number } => {
+    const segundos = waitSeconds(ms);
+    const data = segundos >= 120 ? { segundos, minutos: Math.ceil(segundos / 60) } : { segundos };
+    const m = textos.solicitud.espere;
+    return {
+      status: 429,
+      html: page(m.titulo, { mensaje: { tipo: 'error', parrafos: m.parrafos.map((p) => fill(p, data)) } }),
+      outcome: 'ESPERE',
+      retryAfter: segundos,
+    };
   };
 
   const requestErrorPage = (kind: 'invalida' | 'grande' | 'tipo', status: number, close = false): Outcome => ({
@@ -177,6 +206,7 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
     // No chaining: restify patches http.ServerResponse for the whole process.
     for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
     if (o.close) res.setHeader('Connection', 'close');
+    if (o.retryAfter !== undefined) res.setHeader('Retry-After', String(o.retryAfter));
     res.sendRaw(o.status, o.html);
   };
 
@@ -187,8 +217,12 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
     work: () => Promise<Outcome>,
   ): Promise<void> => {
     let o: Outcome;
+    const client = addressOf(req);
     try {
-      o = await work();
+      const wait = failures.wait(client, now());
+      o = wait > 0 ? waitPage(wait) : await work();
+      // Every refused request counts against its address (a fault of ours does not).
+      if (wait === 0 && o.status >= 400 && o.status < 500) failures.fail(client, now());
     } catch (error) {
       log.error('account page failed', {
         page: name,
@@ -240,7 +274,7 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
         if (token === undefined || clave === undefined || confirmacion === undefined) return requestErrorPage('invalida', 400);
         if (!plausibleToken(token)) return tokenErrorPage(tipo, 'TOKEN.INVALIDO');
 
-        const result = await setPasswordWithToken(deps.cuenta, token, tipo, clave, confirmacion, { ref: 'web', channel: 'web' });
+        const result = await setPasswordWithToken(deps.cuenta, token, tipo, clave, confirmacion, webActor(req));
         if (result.ok) return { status: 200, html: messagePage(textos.procesos[tipo].exito, 'exito'), outcome: 'OK' };
         const error = result.error as { code: string; motivos?: unknown };
         if (!error.code.startsWith('CLAVE.')) return tokenErrorPage(tipo, error.code);
@@ -257,6 +291,17 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
       });
     });
   }
+
+  // The "¿Fue usted?" link: opening it lifts the lock (it only ever helps the account's owner).
+  server.get(UNLOCK_PATH, async (req: restify.Request, res: restify.Response) => {
+    await respond(req, res, 'desbloquear', async () => {
+      const token = single(new URL(req.url ?? '/', 'http://localhost').searchParams, 'token');
+      if (token === undefined || !plausibleToken(token)) return tokenErrorPage('desbloqueo', 'TOKEN.INVALIDO');
+      const result = await unlockWithToken(deps.cuenta, token, webActor(req));
+      if (!result.ok) return tokenErrorPage('desbloqueo', result.error.code);
+      return { status: 200, html: messagePage(textos.desbloqueo.exito, 'exito'), outcome: 'OK' };
+    });
+  });
 
   server.get(CSS_PATH, async (_req: restify.Request, res: restify.Response) => {
     res.sendRaw(200, css, {
@@ -277,6 +322,16 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** The remote address of a request (the socket's: a proxy in front needs its own limits). */
+function addressOf(req: restify.Request): string {
+  return req.socket?.remoteAddress ?? 'desconocida';
+}
+
+/** Who acts on a page, as the audit log and the throttles know it: a hash of the address, never the address. */
+function webActor(req: restify.Request): { ref: string; channel: string } {
+  return { ref: createHash('sha256').update(`web|${addressOf(req)}`).digest('hex').slice(0, 16), channel: 'web' };
+}
 
 function pathOf(req: restify.Request): string {
   const url = req.url ?? '/';

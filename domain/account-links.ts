@@ -1,5 +1,5 @@
 /**
- * One-time links to the assistant's account pages (activation, password reset): the token goes in
+ * One-time links to the assistant's account pages (activation, password reset, login unlock): the token goes in
  * the e-mail only; the store keeps its hash.
  */
 import { createHash } from 'node:crypto';
@@ -43,6 +43,6 @@ export async function dropUnusedTokens(tx: Tx, citizenId: string, tipo?: Account
 }
 
 /** A link to one of the assistant's account pages, carrying a one-time token. */
-export function accountLink(deps: Pick<CoreDeps, 'publicBaseUrl'>, page: 'activar' | 'restablecer', token: string): string {
+export function accountLink(deps: Pick<CoreDeps, 'publicBaseUrl'>, page: 'activar' | 'restablecer' | 'desbloquear', token: string): string {
   return `${deps.publicBaseUrl.replace(/\/+$/, '')}/cuenta/${page}?token=${encodeURIComponent(token)}`;
 }

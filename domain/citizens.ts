@@ -17,6 +17,14 @@ export interface BasicData {
 /** The key of a document everywhere in storage: "CC:70123456". Never logged (use maskDocument). */
 export const documentKey = (tipo: DocumentType, numero: string): string => `${tipo}:${numero}`;
 
+/** The data-treatment authorization as accepted (domain/privacy.ts): text version, when, through which channel. */
+export interface AutorizacionDatos {
+  readonly version: string;
+  /** ISO-8601. */
+  readonly aceptadaEn: string;
+  readonly canal: string;
+}
+
 export interface Citizen extends BasicData {
   /** documentKey(tipo, numero). */
   readonly id: string;
@@ -31,13 +39,16 @@ export interface Citizen extends BasicData {
   readonly activadoEn?: string;
   readonly loginFallidos: number;
   readonly loginBloqueadoHasta?: string;
+  /** The data-treatment authorization accepted at registration (absent on accounts created before it was asked). */
+  readonly autorizacionDatos?: AutorizacionDatos;
 }
 
 /** A one-time link: stored by the SHA-256 of the token, never the token itself. */
 export interface AccountToken {
   /** sha256(token) in hex. */
   readonly id: string;
-  readonly tipo: 'activacion' | 'recuperacion';
+  /** desbloqueo: lifts a login lock ("¿Fue usted?" e-mail). */
+  readonly tipo: 'activacion' | 'recuperacion' | 'desbloqueo';
   readonly citizenId: string;
   readonly creadoEn: string;
   readonly expira: string;

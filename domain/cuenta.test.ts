@@ -10,11 +10,19 @@ import {
   login,
   LOGIN_LOCK_MINUTES,
   MAX_LOGIN_FAILURES,
+  CLIENT_FREE_FAILURES,
+  createCuentaGuard,
+  DOCUMENT_MAX_WAIT_SECONDS,
   requestPasswordReset,
+  RESET_CLIENT_FREE,
+  RESET_MAIL_MINUTES,
   setPasswordWithToken,
+  UNLOCK_GRACE_HOURS,
+  UNLOCK_LINK_HOURS,
+  unlockWithToken,
   type CuentaDeps,
 } from './cuenta.js';
-import { hashPassword, verifyPassword } from './password.js';
+import { createLimiter, hashPassword, verificationLimiter, verifyPassword, type Limiter } from './password.js';
 import type { MailRequest } from './ports.js';
 import { fakeClock, seededRandom } from './random.js';
 import type { ReferenceRegistry } from './reference.js';
@@ -36,12 +44,12 @@ const JOSE: Citizen = {
   email: 'jose.restrepo@correo.com', celular: '3001234567', estado: 'pendiente', creadoEn: START, loginFallidos: 0,
 };
 
-function setup() {
+function setup(limiter: Limiter = verificationLimiter) {
   const store = createMemoryStore();
   const clock = fakeClock(START);
   const mailer = recordingMailer();
   const random = seededRandom(11);
-  const deps: CuentaDeps = { store, reference: noReference, clock, random, mailer, publicBaseUrl: 'https://asistente.example' };
+  const deps: CuentaDeps = { store, reference: noReference, clock, random, mailer, publicBaseUrl: 'https://asistente.example', guard: createCuentaGuard(limiter) };
   const put = (record: Citizen | AccountToken) =>
     store.transaction((tx) => ('citizenId' in record ? tx.collection('accountTokens').put(record) : tx.collection('citizens').put(record)));
   return {
@@ -69,7 +77,7 @@ const tokenOf = (mail: MailRequest | undefined) => String(new URL(String(mail?.d
 // ------------------------------------------------------------------------------ links
 
 describe('one-time links', () => {
-  it.each<[AccountToken['tipo'], Citizen['estado'], number]>([
+  it.each<['activacion' | 'recuperacion', Citizen['estado'], number]>([
     ['activacion', 'pendiente', 24 * HOUR],
     ['recuperacion', 'activo', 1 * HOUR],
   ])('a %s link works until it expires, then TOKEN.VENCIDO', async (tipo, estado, validMs) => {
@@ -210,25 +218,33 @@ describe('Ingresar', () => {
     expect((await s.citizen()).loginBloqueadoHasta).toBeUndefined();
   });
 
-  it('a success resets the count of failures', async () => {
+  it("a success resets the document's count of failures", async () => {
     const s = setup();
     await s.seed('activo');
-    const fail = () => login(s.deps, 'CC', '70123456', 'wrong-Pass-1', actor);
-    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) await fail();
+    const other: Actor = { ref: 'u-other', channel: 'webchat' }; // this actor's own count goes on
+    const fail = (who: Actor) => login(s.deps, 'CC', '70123456', 'wrong-Pass-1', who);
+    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) await fail(actor);
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
-    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) expect(await fail()).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
-    expect(await fail()).toMatchObject({ ok: false, error: { code: 'INGRESO.BLOQUEADO' } });
+    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) expect(await fail(other)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+    expect(await fail(other)).toMatchObject({ ok: false, error: { code: 'INGRESO.BLOQUEADO' } });
   });
 
   it.each<[string, Citizen['estado'] | undefined]>([
     ['unknown', undefined],
     ['pending', 'pendiente'],
-  ])('an %s document always gets INGRESO.INVALIDO', async (_, estado) => {
+  ])('an %s document answers as an account does (invalid, then locked), with nothing stored and no mail', async (_, estado) => {
     const s = setup();
     if (estado) await s.seed(estado);
-    for (let i = 0; i < 2 * MAX_LOGIN_FAILURES; i++) {
+    const before = await records(s.store, 'citizens');
+    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) {
       expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
     }
+    const locked = { ok: false, error: { code: 'INGRESO.BLOQUEADO', hasta: '2026-11-26T15:15:00.000Z' } };
+    expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual(locked);
+    expect(await login(s.deps, 'CC', '70123456', CLAVE, { ref: 'u-other', channel: 'webchat' })).toEqual(locked);
+    expect(await records(s.store, 'citizens')).toEqual(before);
+    expect(await records(s.store, 'accountTokens')).toEqual([]);
+    expect(s.mailer.sent).toEqual([]);
   });
 });
 
@@ -259,16 +275,21 @@ describe('Olvidé mi contraseña', () => {
   ])('does nothing visible for %s', async (_, estado) => {
     const s = setup();
     if (estado) await s.seed(estado);
-    await expect(requestPasswordReset(s.deps, 'CC', '70123456', actor)).resolves.toBeUndefined();
+    await expect(requestPasswordReset(s.deps, 'CC', '70123456', actor)).resolves.toEqual({ ok: true, value: undefined });
     expect(s.mailer.sent).toEqual([]);
     expect(await records(s.store, 'accountTokens')).toEqual([]);
   });
 
-  it('a new request voids the previous link', async () => {
+  it(`a new request after ${RESET_MAIL_MINUTES} minutes voids the previous link; sooner, no second e-mail`, async () => {
     const s = setup();
     await s.seed('activo');
     await requestPasswordReset(s.deps, 'CC', '70123456', actor);
+    s.clock.advance(RESET_MAIL_MINUTES * MINUTE - 1);
+    expect(await requestPasswordReset(s.deps, 'CC', '70123456', { ref: 'u-other', channel: 'webchat' })).toEqual({ ok: true, value: undefined });
+    expect(s.mailer.sent).toHaveLength(1);
+    s.clock.advance(1);
     await requestPasswordReset(s.deps, 'CC', '70123456', actor);
+    expect(s.mailer.sent).toHaveLength(2);
     const [first, second] = s.mailer.sent.map(tokenOf);
     expect(await inspectAccountToken(s.deps, first as string, 'recuperacion')).toEqual({ ok: false, error: { code: 'TOKEN.INVALIDO' } });
     expect((await inspectAccountToken(s.deps, second as string, 'recuperacion')).ok).toBe(true);
@@ -308,5 +329,140 @@ describe('Olvidé mi contraseña', () => {
     const json = JSON.stringify([results, s.mailer.sent.slice(1), await records(s.store, 'audit')]);
     for (const secret of ['Colombia2024', 'Nuevo-Rio-7345', 'Nuevo-Rio-7346', 'Wrong-Rio-7345', CLAVE, token]) expect(json).not.toContain(secret);
     expect(JSON.stringify(await records(s.store, 'audit'))).not.toContain('70123456');
+  });
+});
+
+// ------------------------------------------------------------------------------ throttling (issue 15)
+
+describe('login throttling that cannot be turned against the owner', () => {
+  const attacker = (i: number): Actor => ({ ref: `atacante-${i}`, channel: 'directline' });
+  const lockDocument = async (s: ReturnType<typeof setup>, from = 0) => {
+    for (let i = 0; i < MAX_LOGIN_FAILURES; i++) await login(s.deps, 'CC', '70123456', `Wrong-${i}-Pass`, attacker(from + i));
+  };
+  /** A limiter that counts the password checks it runs. */
+  const counting = () => {
+    const inner = createLimiter(4, 32);
+    const c = { runs: 0, limiter: { ...inner, run: <T>(task: () => Promise<T>) => { c.runs++; return inner.run(task); } } as Limiter };
+    return c;
+  };
+
+  it('the lock e-mails the owner one "¿Fue usted?" link; it lifts the lock at once and resets the counts', async () => {
+    const s = setup();
+    await s.seed('activo');
+    await lockDocument(s);
+    expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toMatchObject({ ok: false, error: { code: 'INGRESO.BLOQUEADO' } });
+    expect(s.mailer.sent).toEqual([
+      {
+        to: JOSE.email,
+        template: 'ingreso-desbloqueo',
+        data: { nombre: 'José Restrepo', enlace: expect.stringMatching(/^https:\/\/asistente\.example\/cuenta\/desbloquear\?token=/), hasta: expect.any(String), horas: UNLOCK_LINK_HOURS },
+      },
+    ]);
+    const token = tokenOf(s.mailer.sent[0]);
+    expect(await unlockWithToken(s.deps, token, actor)).toEqual({ ok: true, value: { nombre: 'José Restrepo' } });
+    expect((await s.citizen()).loginBloqueadoHasta).toBeUndefined();
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
+    expect(await unlockWithToken(s.deps, token, actor)).toEqual({ ok: false, error: { code: 'TOKEN.USADO' } });
+    expect(await unlockWithToken(s.deps, 'x'.repeat(43), actor)).toEqual({ ok: false, error: { code: 'TOKEN.INVALIDO' } });
+    const actions = (await records(s.store, 'audit')).map((e) => (e as { action: string }).action);
+    expect(actions).toContain('ingreso.bloqueado');
+    expect(actions).toContain('ingreso.desbloqueado');
+  });
+
+  it('after the unlock, attackers from many clients cannot lock the owner out again: at most the document wait', async () => {
+    const s = setup();
+    await s.seed('activo');
+    await lockDocument(s);
+    await unlockWithToken(s.deps, tokenOf(s.mailer.sent[0]), actor);
+    // 40 failures from 40 clients, each as soon as the document lets it.
+    let refusedForWait = 0;
+    for (let i = 0; i < 40; i++) {
+      const r = await login(s.deps, 'CC', '70123456', `Wrong-${i}-Pass`, attacker(100 + i));
+      expect(r).toMatchObject({ ok: false });
+      if (!r.ok && r.error.code === 'INGRESO.BLOQUEADO') throw new Error('locked again within the grace');
+      if (!r.ok && r.error.code === 'INGRESO.ESPERE') {
+        refusedForWait++;
+        expect(r.error.segundos).toBeLessThanOrEqual(DOCUMENT_MAX_WAIT_SECONDS);
+        s.clock.advance(r.error.segundos * 1000);
+      }
+    }
+    expect(refusedForWait).toBeGreaterThan(0);
+    expect(s.mailer.sent).toHaveLength(1); // no new lock, no new mail
+    // One more checked failure (after any wait), then the owner, right after it
+    let last = await login(s.deps, 'CC', '70123456', 'Wrong-x-Pass', attacker(999));
+    while (!last.ok && last.error.code === 'INGRESO.ESPERE') {
+      s.clock.advance(last.error.segundos * 1000);
+      last = await login(s.deps, 'CC', '70123456', 'Wrong-x-Pass', attacker(999));
+    }
+    expect(last).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+    // The owner, right after the last failure: waits at most the document's maximum, then is in.
+    const r = await login(s.deps, 'CC', '70123456', CLAVE, actor);
+    expect(r).toMatchObject({ ok: false, error: { code: 'INGRESO.ESPERE' } });
+    if (!r.ok && r.error.code === 'INGRESO.ESPERE') s.clock.advance(r.error.segundos * 1000);
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
+    // After the grace, a lock is possible again, with a new link.
+    s.clock.advance(UNLOCK_GRACE_HOURS * HOUR);
+    await lockDocument(s, 500);
+    expect(s.mailer.sent.map((m) => m.template)).toEqual(['ingreso-desbloqueo', 'ingreso-desbloqueo']);
+  });
+
+  it('re-locking while the unlock link is unused sends no second e-mail (no flood)', async () => {
+    const s = setup();
+    await s.seed('activo');
+    for (let round = 0; round < 5; round++) {
+      await lockDocument(s, round * 10);
+      s.clock.advance(LOGIN_LOCK_MINUTES * MINUTE);
+    }
+    expect(s.mailer.sent).toHaveLength(1);
+    s.clock.advance(UNLOCK_LINK_HOURS * HOUR); // the link expired: the next lock sends a new one
+    await lockDocument(s, 90);
+    expect(s.mailer.sent).toHaveLength(2);
+  });
+
+  it('one client failing on many documents waits longer and longer, and the wait spends no password check', async () => {
+    const c = counting();
+    const s = setup(c.limiter);
+    await s.seed('activo');
+    const waits: number[] = [];
+    for (let i = 0; i < CLIENT_FREE_FAILURES; i++) {
+      expect(await login(s.deps, 'CC', String(80_000_000 + i), 'Wrong-Pass-1', actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+    }
+    for (let round = 0; round < 5; round++) {
+      const checks = c.runs;
+      const r = await login(s.deps, 'CC', '70123456', CLAVE, actor); // even the right password waits
+      expect(r).toMatchObject({ ok: false, error: { code: 'INGRESO.ESPERE' } });
+      expect(c.runs).toBe(checks);
+      if (r.ok || r.error.code !== 'INGRESO.ESPERE') throw new Error('expected a wait');
+      waits.push(r.error.segundos);
+      s.clock.advance(r.error.segundos * 1000);
+      await login(s.deps, 'CC', String(81_000_000 + round), 'Wrong-Pass-1', actor);
+    }
+    expect(waits).toEqual([2, 4, 8, 16, 32]);
+    // Another client is not slowed by this one: the owner logs in from their own conversation.
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, { ref: 'u-owner', channel: 'msteams' })).ok).toBe(true);
+  });
+
+  it('too many password checks at once: INGRESO.OCUPADO, nothing counted', async () => {
+    const s = setup(createLimiter(0, 0)); // no slot, no queue
+    await s.seed('activo');
+    for (let i = 0; i < 2 * MAX_LOGIN_FAILURES; i++) {
+      expect(await login(s.deps, 'CC', '70123456', 'Wrong-Pass-1', actor)).toEqual({ ok: false, error: { code: 'INGRESO.OCUPADO' } });
+    }
+    expect((await s.citizen()).loginBloqueadoHasta).toBeUndefined();
+  });
+
+  it('"Olvidé mi contraseña": a client asking too often is told to wait; the answer never depends on the document', async () => {
+    const s = setup();
+    await s.seed('activo');
+    for (let i = 0; i < RESET_CLIENT_FREE; i++) {
+      expect(await requestPasswordReset(s.deps, 'CC', i === 0 ? '70123456' : String(80_000_000 + i), actor)).toEqual({ ok: true, value: undefined });
+    }
+    const r = await requestPasswordReset(s.deps, 'CC', '70123456', actor);
+    expect(r).toEqual({ ok: false, error: { code: 'RECUPERACION.ESPERE', segundos: 60 } });
+    expect(await requestPasswordReset(s.deps, 'CC', '99999999', actor)).toEqual(r);
+    expect(s.mailer.sent).toHaveLength(1);
+    // Many clients on one document: one e-mail per interval.
+    for (let i = 0; i < 20; i++) await requestPasswordReset(s.deps, 'CC', '70123456', attacker(i));
+    expect(s.mailer.sent).toHaveLength(1);
   });
 });

@@ -1,6 +1,13 @@
 /**
  * The citizen account after "Registro ciudadano": activation and password recovery through one-time
- * links, and "Ingresar" with a temporary lock after repeated failures.
+ * links, and "Ingresar" with throttling that cannot be turned against the owner:
+ * - per client (hashed channel user): after CLIENT_FREE_FAILURES failures on any documents, an
+ *   exponential wait before the next attempt is even checked (no scrypt spent, nothing written);
+ * - per document (any client): MAX_LOGIN_FAILURES failures lock it LOGIN_LOCK_MINUTES, and the owner
+ *   gets one "¿Fue usted?" e-mail with a link that lifts the lock; for UNLOCK_GRACE_HOURS after that
+ *   the document is not locked again, failures only make it wait (at most DOCUMENT_MAX_WAIT_SECONDS);
+ * - all checks share a process-wide scrypt limit (domain/password.ts verificationLimiter).
+ * Failure counters live in memory (a CuentaGuard per store); only the lock itself is persisted.
  */
 import { accountLink, dropUnusedTokens, issueToken, tokenId } from './account-links.js';
 import { audit, documentSubject, type Actor } from './audit.js';
@@ -8,24 +15,90 @@ import { documentKey, type AccountToken, type Citizen } from './citizens.js';
 import { completePendingDesignations } from './delegados.js';
 import type { CoreDeps } from './deps.js';
 import { sendAndRecord } from './notify.js';
-import { checkPasswordPolicy, hashPassword, verifyPassword, type PasswordReason } from './password.js';
+import { BUSY, checkPasswordPolicy, hashPassword, verificationLimiter, verifyPassword, type Limiter, type PasswordReason } from './password.js';
 import { displayName, normalizeNumero } from './people.js';
 import type { MailRequest, Tx } from './ports.js';
 import type { DocumentType } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
+import { Backoff, Deadlines, waitSeconds } from './throttle.js';
 
-export interface CuentaDeps extends CoreDeps {}
+export interface CuentaDeps extends CoreDeps {
+  /** The in-memory throttling state; by default one per store (shared by the chat and the pages). */
+  readonly guard?: CuentaGuard;
+}
 
 export const RESET_HOURS = 1;
+/** Failures on one document (from any client) that lock its login. */
 export const MAX_LOGIN_FAILURES = 5;
 export const LOGIN_LOCK_MINUTES = 15;
+/** Failures from one client (any documents) before it must wait; the wait doubles, up to the maximum. */
+export const CLIENT_FREE_FAILURES = 5;
+export const CLIENT_FIRST_WAIT_SECONDS = 2;
+export const CLIENT_MAX_WAIT_MINUTES = 15;
+/** How long the "¿Fue usted?" unlock link is valid; no second one is sent while one is. */
+export const UNLOCK_LINK_HOURS = 24;
+/** After the owner lifted a lock, the document is not locked again for this long (failures only wait). */
+export const UNLOCK_GRACE_HOURS = 24;
+export const DOCUMENT_MAX_WAIT_SECONDS = 5 * 60;
+/** "Olvidé mi contraseña": at most one reset e-mail per document in this many minutes. */
+export const RESET_MAIL_MINUTES = 5;
+/** "Olvidé mi contraseña": requests from one client before it must wait (then 1 minute, doubling). */
+export const RESET_CLIENT_FREE = 3;
 
 export type TokenError = { code: 'TOKEN.INVALIDO' } | { code: 'TOKEN.VENCIDO' } | { code: 'TOKEN.USADO' };
 export type PasswordError = { code: 'CLAVE.NO_COINCIDE' } | { code: 'CLAVE.POLITICA'; motivos: PasswordReason[] };
-export type LoginError = { code: 'INGRESO.INVALIDO' } | { code: 'INGRESO.BLOQUEADO'; hasta: string };
+export type LoginError =
+  | { code: 'INGRESO.INVALIDO' }
+  | { code: 'INGRESO.BLOQUEADO'; hasta: string }
+  /** Too many failures from this client, or on this document while it cannot be locked: wait first. */
+  | { code: 'INGRESO.ESPERE'; segundos: number }
+  /** Too many password checks at once in the whole assistant: try again in a moment. */
+  | { code: 'INGRESO.OCUPADO' };
+export type ResetError = { code: 'RECUPERACION.ESPERE'; segundos: number };
 
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
+
+/** The throttling state of the account use cases (in memory; see the module comment). */
+export interface CuentaGuard {
+  /** Login failures by client, on any document. */
+  readonly clients: Backoff;
+  /** Login failures by document, from any client: the lock count, and the waits while it cannot lock. */
+  readonly documents: Backoff;
+  /** Locks of documents without a usable account (the same answer as a real one; never persisted). */
+  readonly locks: Deadlines;
+  /** "Olvidé mi contraseña" requests by client. */
+  readonly resets: Backoff;
+  /** The limit on concurrent password checks. */
+  readonly limiter: Limiter;
+}
+
+export function createCuentaGuard(limiter: Limiter = verificationLimiter): CuentaGuard {
+  return {
+    clients: new Backoff({ free: CLIENT_FREE_FAILURES, baseMs: CLIENT_FIRST_WAIT_SECONDS * SECOND, maxMs: CLIENT_MAX_WAIT_MINUTES * MINUTE, forgetMs: HOUR }),
+    documents: new Backoff({ free: MAX_LOGIN_FAILURES, baseMs: 2 * SECOND, maxMs: DOCUMENT_MAX_WAIT_SECONDS * SECOND, forgetMs: LOGIN_LOCK_MINUTES * MINUTE }),
+    locks: new Deadlines(),
+    resets: new Backoff({ free: RESET_CLIENT_FREE, baseMs: MINUTE, maxMs: HOUR, forgetMs: HOUR }),
+    limiter,
+  };
+}
+
+const guards = new WeakMap<object, CuentaGuard>();
+
+/** The deps' guard, or the one of their store (the chat and the account pages share it). */
+function guardOf(deps: CuentaDeps): CuentaGuard {
+  if (deps.guard) return deps.guard;
+  let g = guards.get(deps.store);
+  if (!g) guards.set(deps.store, (g = createCuentaGuard()));
+  return g;
+}
+
+/** The throttling key of who acts: the channel and the pseudonymous channel user (or address). */
+const clientKey = (actor: Actor): string => `${actor.channel}|${actor.ref}`;
+
+/** The time of a lock as the e-mail states it (Bogotá). */
+const bogotaTime = new Intl.DateTimeFormat('es-CO', { timeStyle: 'short', timeZone: 'America/Bogota' });
 /** base64url of 32 random bytes is 43 characters; anything far from that shape is not ours. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,128}$/;
 
@@ -51,7 +124,7 @@ async function usableToken(
 }
 
 /** Whether a one-time link can be used, and whose it is (the page greets the person). */
-export function inspectAccountToken(deps: CuentaDeps, token: string, tipo: 'activacion' | 'recuperacion'): Promise<Result<{ nombre: string }, TokenError>> {
+export function inspectAccountToken(deps: CuentaDeps, token: string, tipo: AccountToken['tipo']): Promise<Result<{ nombre: string }, TokenError>> {
   return deps.store.transaction(async (tx) => {
     const found = await usableToken(tx, deps.clock.now(), token, tipo);
     if ('ok' in found) return found;
@@ -107,6 +180,8 @@ export async function setPasswordWithToken(
   if (!done.ok) return done;
 
   const { citizen, subject, designations } = done.value;
+  // A new password ends any wait on this document.
+  guardOf(deps).documents.clear(citizen.id);
   const nombre = displayName(citizen);
   await sendAndRecord(
     deps,
@@ -125,7 +200,10 @@ const DUMMY_HASH = 'scrypt$16384$8$1$G3Ur300ulgR/uf3ZVflABQ==$egr5Y12P8jwwrN82mU
 
 /**
  * "Ingresar": tipo + número + password. Unknown documents, pending accounts and wrong passwords get
- * the same answer; MAX_LOGIN_FAILURES consecutive failures lock the login for LOGIN_LOCK_MINUTES.
+ * the same answers (invalid, locked, wait). Checked in this order, each refusal before any scrypt:
+ * the document's lock, the client's wait, the document's wait (only while it cannot be locked), the
+ * global limit of password checks. A failure writes nothing but its audit line, except the one that
+ * locks the document (persisted, with the "¿Fue usted?" e-mail).
  */
 export async function login(
   deps: CuentaDeps,
@@ -134,59 +212,154 @@ export async function login(
   clave: string,
   actor: Actor,
 ): Promise<Result<{ citizenId: string; nombre: string }, LoginError>> {
+  const g = guardOf(deps);
   const n = normalizeNumero(numero);
   const key = documentKey(tipo, n);
   const subject = documentSubject(tipo, n);
+  const client = clientKey(actor);
   const note = (tx: Tx, action: string, detail?: Record<string, string | number>) => audit(tx, deps.clock, deps.random, actor, action, subject, detail);
+  const usableNow = (c: Citizen | undefined): c is Citizen & { passwordHash: string } => c?.estado === 'activo' && c.passwordHash !== undefined;
+  const lockOf = (c: Citizen | undefined, now: Date): string | undefined => {
+    const persisted = usableNow(c) && c.loginBloqueadoHasta !== undefined && c.loginBloqueadoHasta > now.toISOString() ? c.loginBloqueadoHasta : undefined;
+    const memory = g.locks.get(key, now.getTime());
+    return persisted ?? (memory === undefined ? undefined : new Date(memory).toISOString());
+  };
 
   const before = await deps.store.transaction((tx) => tx.collection('citizens').get(key));
-  const usable = before?.estado === 'activo' && before.passwordHash !== undefined;
-  const locked = usable && before.loginBloqueadoHasta !== undefined && before.loginBloqueadoHasta > deps.clock.now().toISOString();
-  const right = await verifyPassword(clave, usable && !locked ? (before.passwordHash as string) : DUMMY_HASH);
+  const start = deps.clock.now();
+  const lockedUntil = lockOf(before, start);
+  if (lockedUntil) return err({ code: 'INGRESO.BLOQUEADO', hasta: lockedUntil });
+  const wait = Math.max(g.clients.wait(client, start.getTime()), g.documents.wait(key, start.getTime()));
+  if (wait > 0) return err({ code: 'INGRESO.ESPERE', segundos: waitSeconds(wait) });
 
-  return deps.store.transaction(async (tx): Promise<Result<{ citizenId: string; nombre: string }, LoginError>> => {
-    const now = deps.clock.now();
-    const nowIso = now.toISOString();
-    const citizen = await tx.collection('citizens').get(key);
-    if (!citizen || citizen.estado !== 'activo' || citizen.passwordHash === undefined) {
-      await note(tx, 'ingreso.fallido', { motivo: citizen ? 'pendiente' : 'desconocido' });
-      return err({ code: 'INGRESO.INVALIDO' });
-    }
-    if (citizen.loginBloqueadoHasta !== undefined && citizen.loginBloqueadoHasta > nowIso) {
-      await note(tx, 'ingreso.rechazado_bloqueo');
-      return err({ code: 'INGRESO.BLOQUEADO', hasta: citizen.loginBloqueadoHasta });
-    }
-    const { loginBloqueadoHasta: _lock, ...rest } = citizen;
-    // The password may have changed (reset) between the check and now: then this attempt is void.
-    if (right && citizen.passwordHash === before?.passwordHash) {
-      await tx.collection('citizens').put({ ...rest, loginFallidos: 0 });
+  // Unknown documents are checked against a dummy hash, so the answer takes as long.
+  const right = await g.limiter.run(() => verifyPassword(clave, usableNow(before) ? before.passwordHash : DUMMY_HASH));
+  if (right === BUSY) return err({ code: 'INGRESO.OCUPADO' });
+
+  const now = deps.clock.now();
+  const usable = usableNow(before);
+  // The password may have changed (reset) between the read and now: the transaction checks it again.
+  if (right && usable) {
+    const done = await deps.store.transaction(async (tx): Promise<Result<{ citizenId: string; nombre: string }, LoginError> | undefined> => {
+      const citizen = await tx.collection('citizens').get(key);
+      if (!usableNow(citizen) || citizen.passwordHash !== before.passwordHash) return undefined;
+      const locked = lockOf(citizen, now);
+      if (locked) return err({ code: 'INGRESO.BLOQUEADO', hasta: locked });
+      if (citizen.loginFallidos !== 0 || citizen.loginBloqueadoHasta !== undefined) {
+        const { loginBloqueadoHasta: _lock, ...rest } = citizen;
+        await tx.collection('citizens').put({ ...rest, loginFallidos: 0 });
+      }
       await note(tx, 'ingreso.exitoso');
       return ok({ citizenId: citizen.id, nombre: displayName(citizen) });
+    });
+    if (done) {
+      if (done.ok) g.documents.clear(key);
+      return done;
     }
-    const fallidos = citizen.loginFallidos + 1;
-    if (fallidos < MAX_LOGIN_FAILURES) {
-      await tx.collection('citizens').put({ ...rest, loginFallidos: fallidos });
+  }
+
+  // A failure: counted in memory, for this client and for this document.
+  g.clients.fail(client, now.getTime());
+  const fallidos = g.documents.fail(key, now.getTime());
+  if (fallidos < MAX_LOGIN_FAILURES) {
+    await deps.store.transaction((tx) => note(tx, 'ingreso.fallido', { motivo: usable ? 'clave' : before ? 'pendiente' : 'desconocido', fallidos }));
+    return err({ code: 'INGRESO.INVALIDO' });
+  }
+
+  const hasta = new Date(now.getTime() + LOGIN_LOCK_MINUTES * MINUTE).toISOString();
+  const locked = await deps.store.transaction(async (tx) => {
+    const citizen = await tx.collection('citizens').get(key);
+    if (!usableNow(citizen)) return { grace: false as const, mail: undefined };
+    // The owner lifted a lock lately: no new lock, only the waits of the document.
+    const tokens = await tx.collection('accountTokens').findBy('citizenId', citizen.id);
+    const graceFrom = new Date(now.getTime() - UNLOCK_GRACE_HOURS * HOUR).toISOString();
+    if (tokens.some((t) => t.tipo === 'desbloqueo' && t.usadoEn !== undefined && t.usadoEn > graceFrom)) {
       await note(tx, 'ingreso.fallido', { motivo: 'clave', fallidos });
-      return err({ code: 'INGRESO.INVALIDO' });
+      return { grace: true as const, mail: undefined };
     }
-    const hasta = new Date(now.getTime() + LOGIN_LOCK_MINUTES * MINUTE).toISOString();
+    const { loginBloqueadoHasta: _lock, ...rest } = citizen;
     await tx.collection('citizens').put({ ...rest, loginFallidos: 0, loginBloqueadoHasta: hasta });
     await note(tx, 'ingreso.bloqueado', { fallidos, minutos: LOGIN_LOCK_MINUTES });
-    return err({ code: 'INGRESO.BLOQUEADO', hasta });
+    // One "¿Fue usted?" link at a time: none while an earlier one can still be used.
+    const nowIso = now.toISOString();
+    if (tokens.some((t) => t.tipo === 'desbloqueo' && t.usadoEn === undefined && t.expira > nowIso)) return { grace: false as const, mail: undefined };
+    await dropUnusedTokens(tx, citizen.id, 'desbloqueo');
+    const token = await issueToken(tx, deps, citizen.id, 'desbloqueo', UNLOCK_LINK_HOURS * HOUR);
+    return { grace: false as const, mail: { citizen, token } };
   });
+  // This attempt was checked: it is told it failed; the next one waits.
+  if (locked.grace) return err({ code: 'INGRESO.INVALIDO' });
+  // The lock replaces the count (persisted for an account; in memory for any other document).
+  g.documents.clear(key);
+  if (!usable) {
+    g.locks.set(key, now.getTime() + LOGIN_LOCK_MINUTES * MINUTE, now.getTime());
+    await deps.store.transaction((tx) => note(tx, 'ingreso.fallido', { motivo: before ? 'pendiente' : 'desconocido', fallidos }));
+  }
+  if (locked.mail) {
+    const { citizen, token } = locked.mail;
+    await sendAndRecord(
+      deps,
+      actor,
+      {
+        to: citizen.email,
+        template: 'ingreso-desbloqueo',
+        data: { nombre: displayName(citizen), enlace: accountLink(deps, 'desbloquear', token), hasta: bogotaTime.format(new Date(hasta)), horas: UNLOCK_LINK_HOURS },
+      },
+      subject,
+    );
+  }
+  return err({ code: 'INGRESO.BLOQUEADO', hasta });
+}
+
+/**
+ * The "¿Fue usted?" link: lifts the login lock of the link's account and resets its failure counts;
+ * for UNLOCK_GRACE_HOURS the document is not locked again (failures only make it wait).
+ */
+export async function unlockWithToken(deps: CuentaDeps, token: string, actor: Actor): Promise<Result<{ nombre: string }, TokenError>> {
+  const done = await deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const found = await usableToken(tx, now, token, 'desbloqueo');
+    if ('ok' in found) return found;
+    const { record, citizen } = found;
+    const { loginBloqueadoHasta: _lock, ...rest } = citizen;
+    await tx.collection('citizens').put({ ...rest, loginFallidos: 0 });
+    await tx.collection('accountTokens').put({ ...record, usadoEn: now.toISOString() });
+    await audit(tx, deps.clock, deps.random, actor, 'ingreso.desbloqueado', documentSubject(citizen.tipoDocumento, citizen.numeroDocumento));
+    return ok(citizen);
+  });
+  if (!done.ok) return done;
+  const g = guardOf(deps);
+  g.documents.clear(done.value.id);
+  g.locks.clear(done.value.id);
+  return ok({ nombre: displayName(done.value) });
 }
 
 /**
  * "Olvidé mi contraseña": for an active account, e-mails a reset link valid RESET_HOURS; for any other
- * document nothing happens, and the caller cannot tell the difference.
+ * document nothing happens, and the caller cannot tell the difference. At most one e-mail per document
+ * in RESET_MAIL_MINUTES (silently); a client asking too often is told to wait, whatever the document.
  */
-export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType, numero: string, actor: Actor): Promise<void> {
+export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType, numero: string, actor: Actor): Promise<Result<undefined, ResetError>> {
+  const g = guardOf(deps);
+  const client = clientKey(actor);
+  const start = deps.clock.now().getTime();
+  const wait = g.resets.wait(client, start);
+  if (wait > 0) return err({ code: 'RECUPERACION.ESPERE', segundos: waitSeconds(wait) });
+  g.resets.fail(client, start); // every request counts
+
   const n = normalizeNumero(numero);
   const subject = documentSubject(tipo, n);
   const issued = await deps.store.transaction(async (tx) => {
+    const now = deps.clock.now();
     const citizen = await tx.collection('citizens').get(documentKey(tipo, n));
     if (citizen?.estado !== 'activo') {
       await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: citizen ? 'pendiente' : 'desconocido' });
+      return undefined;
+    }
+    const recent = new Date(now.getTime() - RESET_MAIL_MINUTES * MINUTE).toISOString();
+    const tokens = await tx.collection('accountTokens').findBy('citizenId', citizen.id);
+    if (tokens.some((t) => t.tipo === 'recuperacion' && t.usadoEn === undefined && t.creadoEn > recent)) {
+      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'reciente' });
       return undefined;
     }
     await dropUnusedTokens(tx, citizen.id, 'recuperacion');
@@ -194,7 +367,7 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
     await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_solicitada', subject);
     return { citizen, token };
   });
-  if (!issued) return;
+  if (!issued) return ok(undefined);
   await sendAndRecord(
     deps,
     actor,
@@ -205,4 +378,5 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
     },
     subject,
   );
+  return ok(undefined);
 }

@@ -136,3 +136,52 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const actual = await scrypt(password, salt, expected.length, { N: n, r, p, maxmem: 256 * n * r * p + 1024 * 1024 });
   return timingSafeEqual(actual, expected);
 }
+
+// ---------------------------------------------------------------- verification limit
+
+/** scrypt checks running at once (libuv runs four crypto jobs at a time by default). */
+export const MAX_CONCURRENT_VERIFICATIONS = 4;
+/** Checks allowed to wait for a slot; beyond them the answer is "try again in a moment". */
+export const MAX_QUEUED_VERIFICATIONS = 32;
+
+/** The value a limiter returns when its queue is full: nothing was run. */
+export const BUSY = Symbol('busy');
+
+export interface Limiter {
+  /** Runs `task` when a slot is free (in order of arrival), or returns BUSY at once when too many wait. */
+  run<T>(task: () => Promise<T>): Promise<T | typeof BUSY>;
+  readonly active: number;
+  readonly queued: number;
+}
+
+/** A semaphore of `max` slots with a bounded queue. */
+export function createLimiter(max: number, maxQueued: number): Limiter {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else active--;
+  };
+  return {
+    get active() {
+      return active;
+    },
+    get queued() {
+      return waiting.length;
+    },
+    async run<T>(task: () => Promise<T>): Promise<T | typeof BUSY> {
+      if (active < max) active++;
+      else if (waiting.length >= maxQueued) return BUSY;
+      else await new Promise<void>((go) => waiting.push(go)); // the slot is handed over by release()
+      try {
+        return await task();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+/** The process-wide limit on password checks: a flood of logins cannot take every CPU. */
+export const verificationLimiter: Limiter = createLimiter(MAX_CONCURRENT_VERIFICATIONS, MAX_QUEUED_VERIFICATIONS);

@@ -2,7 +2,7 @@
  * The numbers that are rules, as messages state them: every template can write {{reglas.<name>}}
  * (templates/render.ts passes this object), so a sentence never repeats a number the domain decides.
  */
-import { LOGIN_LOCK_MINUTES, MAX_LOGIN_FAILURES, RESET_HOURS } from './cuenta.js';
+import { LOGIN_LOCK_MINUTES, MAX_LOGIN_FAILURES, RESET_HOURS, RESET_MAIL_MINUTES, UNLOCK_GRACE_HOURS, UNLOCK_LINK_HOURS } from './cuenta.js';
 import { OPTIONS_PER_QUESTION, PASS_MARK } from './identity-questions.js';
 import { ACTIVATION_HOURS, BLOCK_HOURS, MAX_ATTEMPTS } from './registro.js';
 import { RUT_MAX_AGE_DAYS, RUT_MAX_BYTES, RUT_MIN_PAGES } from './rut.js';
@@ -25,6 +25,11 @@ export const RULES = Object.freeze({
   /** Login: failures before the lock, and its minutes. */
   intentosIngreso: MAX_LOGIN_FAILURES,
   bloqueoIngresoMinutos: LOGIN_LOCK_MINUTES,
+  /** Login: hours the "¿Fue usted?" unlock link is valid, and hours after an unlock without a new lock. */
+  desbloqueoHoras: UNLOCK_LINK_HOURS,
+  desbloqueoGraciaHoras: UNLOCK_GRACE_HOURS,
+  /** "Olvidé mi contraseña": minutes between two reset e-mails for one document. */
+  recuperacionIntervaloMinutos: RESET_MAIL_MINUTES,
   /** Minutes without activity that end a session. */
   sesionMinutos: SESSION_IDLE_MINUTES,
   /** The RUT attachment: size (MB), pages, age (days). */

@@ -4,8 +4,8 @@
  * password, every failure is a Spanish page with the right status and never a crash.
  */
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FORM_BYTES } from '../bot/account-pages.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_FORM_BYTES, PAGE_FREE_FAILURES } from '../bot/account-pages.js';
 import { inspectAccountToken } from '../domain/cuenta.js';
 import { verifyPassword } from '../domain/password.js';
 import { seedLink, startAccountPages, type AccountPages } from './helpers/account-pages.js';
@@ -76,6 +76,10 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
   });
   afterAll(async () => {
     await h?.close();
+  });
+  // Each test starts with its address forgotten by the pages' throttle (it forgets after an hour).
+  beforeEach(() => {
+    h.clock.advance(HOUR + 1000);
   });
 
   it('the activation link shows a Spanish form for that person', async () => {
@@ -363,5 +367,54 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
     } finally {
       await pages.close();
     }
+  });
+});
+
+describe('account pages: the unlock link and the per-address throttle (issue 15)', () => {
+  let h: AccountPages;
+  beforeAll(async () => {
+    h = await startAccountPages();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('/cuenta/desbloquear lifts the lock of the link\'s account once; a bad link says so', async () => {
+    const { token, citizenId } = await seedLink(h, { tipo: 'desbloqueo' });
+    await h.store.transaction(async (tx) => {
+      const c = await tx.collection('citizens').get(citizenId);
+      await tx.collection('citizens').put({ ...c!, loginBloqueadoHasta: new Date(h.clock.now().getTime() + HOUR).toISOString() });
+    });
+    const page = await get(h, `/cuenta/desbloquear?token=${token}`);
+    expect(page.status).toBe(200);
+    expectSecurityHeaders(page.headers);
+    expect(page.html).toContain('Su ingreso quedó desbloqueado');
+    const c = await h.store.transaction((tx) => tx.collection('citizens').get(citizenId));
+    expect(c?.loginBloqueadoHasta).toBeUndefined();
+    expect((await get(h, `/cuenta/desbloquear?token=${token}`)).status).toBe(410);
+    expect((await get(h, '/cuenta/desbloquear?token=no-es-un-token')).status).toBe(400);
+    expectNoSecret(page.html, token);
+    h.clock.advance(HOUR + 1000); // forget these failures for the next test
+  });
+
+  it('an address with too many failed requests gets 429 with Retry-After, before the domain is asked; then it may go again', async () => {
+    const { token } = await seedLink(h);
+    for (let i = 0; i < PAGE_FREE_FAILURES; i++) {
+      expect((await post(h, '/cuenta/activar', { token: `malo-${i}-${'x'.repeat(20)}`, clave: GOOD_PASSWORD, confirmacion: GOOD_PASSWORD })).status).toBe(400);
+    }
+    const refused = await post(h, '/cuenta/activar', { token, clave: GOOD_PASSWORD, confirmacion: GOOD_PASSWORD });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.html).toContain('Demasiados intentos');
+    expect(refused.html).toContain('Espere 1 segundo antes de intentarlo de nuevo');
+    expect((await get(h, `/cuenta/activar?token=${token}`)).status).toBe(429);
+    expect((await inspectAccountToken(h.deps, token, 'activacion')).ok).toBe(true); // the link was not touched
+    h.clock.advance(1000);
+    expect((await post(h, '/cuenta/activar', { token: 'otro-malo-xxxxxxxxxxxxxxxx', clave: 'a', confirmacion: 'a' })).status).toBe(400);
+    const doubled = await get(h, `/cuenta/activar?token=${token}`);
+    expect(doubled.status).toBe(429);
+    expect(doubled.headers.get('retry-after')).toBe('2'); // the wait doubles
+    h.clock.advance(2000);
+    expect((await post(h, '/cuenta/activar', { token, clave: GOOD_PASSWORD, confirmacion: GOOD_PASSWORD })).status).toBe(200);
   });
 });

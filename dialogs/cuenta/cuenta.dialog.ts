@@ -14,6 +14,11 @@ import { ingresoForm, recuperarForm } from './cuenta.forms.js';
 import { buttonOf } from '../catalog.js';
 
 export const INGRESAR = 'ingresar';
+
+/** A wait as the templates state it: seconds, or whole minutes from two minutes on. */
+function waitData(segundos: number): { segundos: number; minutos?: number } {
+  return segundos >= 120 ? { segundos, minutos: Math.ceil(segundos / 60) } : { segundos };
+}
 export const RECUPERAR = 'recuperar-clave-dialogo';
 
 export interface CuentaDialogDeps extends CuentaDeps {
@@ -45,10 +50,15 @@ export class IngresarDialog extends ComponentDialog {
       await step.context.sendActivity(render('cuenta/bienvenida', { nombre: result.value.nombre }));
       return step.endDialog({ ingreso: true });
     }
+    const e = result.error;
     const text =
-      result.error.code === 'INGRESO.BLOQUEADO'
-        ? render('cuenta/ingreso-bloqueado', { hasta: formatTime(result.error.hasta) })
-        : render('cuenta/ingreso-invalido');
+      e.code === 'INGRESO.BLOQUEADO'
+        ? render('cuenta/ingreso-bloqueado', { hasta: formatTime(e.hasta) })
+        : e.code === 'INGRESO.ESPERE'
+          ? render('cuenta/ingreso-espere', waitData(e.segundos))
+          : e.code === 'INGRESO.OCUPADO'
+            ? render('cuenta/ingreso-ocupado')
+            : render('cuenta/ingreso-invalido');
     // The buttons the message names: try again, or get a reset link.
     await step.context.sendActivity(MessageFactory.suggestedActions([buttonOf('ingresar'), buttonOf('recuperar-clave')], text));
     return step.endDialog({ ingreso: false, terminar: true });
@@ -69,8 +79,9 @@ export class RecuperarDialog extends ComponentDialog {
 
   private async request(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { values } = formResult(step.result, recuperarForm);
-    await requestPasswordReset(this.deps, values.tipoDocumento, values.numeroDocumento, actorOf(step.context));
-    await step.context.sendActivity(render('cuenta/recuperacion-enviada'));
+    const result = await requestPasswordReset(this.deps, values.tipoDocumento, values.numeroDocumento, actorOf(step.context));
+    // The same message whether or not a mail went; only a client asking too often is told to wait.
+    await step.context.sendActivity(result.ok ? render('cuenta/recuperacion-enviada') : render('cuenta/recuperacion-espere', waitData(result.error.segundos)));
     return step.endDialog();
   }
 }

@@ -78,7 +78,7 @@ let seq = 0;
 /** A pending citizen (José Alejandro Restrepo Muñoz, a fresh document number) and a one-time link. */
 export async function seedLink(
   h: Pick<AccountPages, 'store' | 'clock'>,
-  opts: { tipo?: 'activacion' | 'recuperacion'; validForMs?: number; primerNombre?: string } = {},
+  opts: { tipo?: AccountToken['tipo']; validForMs?: number; primerNombre?: string } = {},
 ): Promise<{ token: string; citizenId: string; numero: string }> {
   seq += 1;
   const tipo = opts.tipo ?? 'activacion';
@@ -100,7 +100,7 @@ export async function seedLink(
     celular: '3001234567',
     estado: tipo === 'activacion' ? 'pendiente' : 'activo',
     creadoEn: now.toISOString(),
-    ...(tipo === 'recuperacion' ? { activadoEn: now.toISOString(), passwordHash: 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' } : {}),
+    ...(tipo !== 'activacion' ? { activadoEn: now.toISOString(), passwordHash: 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' } : {}),
     loginFallidos: 0,
   };
   const link: AccountToken = {
