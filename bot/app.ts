@@ -25,6 +25,7 @@ import { openJsonStore } from '../storage/json-store.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
 import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage/secret-box.js';
 import { createFileStateStore } from '../storage/state-store.js';
+import { runRetention } from '../storage/retention.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
 import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
@@ -68,7 +69,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const clock = overrides.clock ?? systemClock;
   const dataDir = resolve(config.DATA_DIR);
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 }); // personal data: only this user (when created here)
 
   // Secrets at rest: the configured key, or a generated development key (loudly).
   let key = config.SECRETS_KEY ? parseSecretsKey(config.SECRETS_KEY) : undefined;
@@ -84,7 +85,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const secrets = createSecretBox(key);
 
   const store = overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
-  const stateStore = overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'));
+  // Conversation state is sealed on disk: form answers, the session and chat references are personal data.
+  const stateStore = overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'), { secrets });
   const mailer =
     overrides.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
@@ -123,6 +125,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));
+  // Retention (domain/retention.ts): a minute after start, then daily; `npm run retencion` runs the same job.
+  let retentionRun: Promise<void> | undefined;
+  const retain = () =>
+    (retentionRun ??= runRetention(
+      { store, blobs, random, blobDir: join(dataDir, 'archivos'), ...(overrides.stateStore ? {} : { stateDir: join(dataDir, 'conversaciones') }) },
+      clock.now(),
+    )
+      .then((counts) => log.info('retention ran', counts))
+      .catch((e: unknown) => log.error('retention failed', { err: e instanceof Error ? e.message : String(e) }))
+      .finally(() => (retentionRun = undefined)));
+  const retentionTimers = [setTimeout(() => void retain(), 60_000), setInterval(() => void retain(), 24 * 3600_000)];
+  for (const t of retentionTimers) t.unref();
   const staff = staffDirectory({ admins: parseStaffList(config.STAFF_ADMINS), helpdesk: parseStaffList(config.STAFF_MESA_AYUDA) });
   const fileLinks = createFileLinks(
     Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/file-links', 32)),
@@ -216,9 +230,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Keep-alive connections would otherwise go on reaching this instance after it stopped listening.
       server.server.closeIdleConnections();
       directLine.close();
+      for (const t of retentionTimers) clearTimeout(t);
       await inFlight.idle(10_000);
       server.server.closeAllConnections();
       await Promise.race([stopped, new Promise((ok) => setTimeout(ok, 2_000).unref())]);
+      await retentionRun;
       await store.close();
       await mailer.close?.();
     })());
