@@ -28,6 +28,7 @@ import { createFileStateStore } from '../storage/state-store.js';
 import { runRetention } from '../storage/retention.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
+import { createMessageEndpoint } from './api-messages.js';
 import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { createAttachmentDownloader } from './attachments.js';
 import { createFileLinks, registerFileRoutes } from './files.js';
@@ -173,13 +174,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     return cb();
   });
 
+  const messages = createMessageEndpoint({ adapter, auth, logic, log });
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
       res.send(400, { error: { code: 'BadArgument', message: 'The body must be a Bot Framework activity.' } });
       return;
     }
-    await adapter.process(req, res, logic);
+    await messages(req, res); // 401 without detail when the request cannot be authenticated
   });
 
   server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
