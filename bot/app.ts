@@ -29,6 +29,7 @@ import { runRetention } from '../storage/retention.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
 import { createMessageEndpoint } from './api-messages.js';
+import { securityHeaders } from './security-headers.js';
 import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { createAttachmentDownloader } from './attachments.js';
 import { createFileLinks, registerFileRoutes } from './files.js';
@@ -38,7 +39,8 @@ import { createFileBlobStore } from '../storage/blob-store.js';
 import { Assistant } from './assistant.js';
 import type { Config } from './config.js';
 import { createDirectLineDelivery } from './directline/deliver.js';
-import { registerDirectLine } from './directline/index.js';
+import { CHANNEL_ID, registerDirectLine } from './directline/index.js';
+import { checkInboundServiceUrl } from './outbound.js';
 import { createLogger } from './log.js';
 import { CardButtonText, DeduplicateActivities, InFlightTurns, SerializeConversations } from './middleware.js';
 
@@ -147,7 +149,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
   const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
     store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
-    blobs, staff, download: createAttachmentDownloader(), rutLink: (sha256) => fileLinks.rutLink(sha256),
+    blobs, staff, download: createAttachmentDownloader({
+      // Direct Line uploads are read in process, by id; Teams files through the outbound guard.
+      local: { attachmentUrlPrefix: () => directLine.attachmentUrlPrefix(), getAttachment: (id) => directLine.getAttachment(id) },
+      log,
+    }), rutLink: (sha256) => fileLinks.rutLink(sha256),
     notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text) },
   };
   const assistant = new Assistant(
@@ -158,6 +164,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // HTTP server.
   const server = restify.createServer({ name: 'asistente-ccf', handleUncaughtExceptions: false });
+  server.pre(securityHeaders()); // nosniff, no referrer, no framing, a closed CSP unless a page sets its own
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // Bodies are read per route, bounded (bot/body.ts): /api/messages here, Direct Line and the account
   // forms in their own modules; anything else gets a small default. Depth checked before parsing.
@@ -179,6 +186,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     const body = req.body as unknown;
     if (!body || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
       res.send(400, { error: { code: 'BadArgument', message: 'The body must be a Bot Framework activity.' } });
+      return;
+    }
+    // Where the replies would be POSTed, checked before anything runs (bot/outbound.ts): anonymous,
+    // only this server's own loopback URL and never the built-in Direct Line channel; with an app
+    // id, a public https serviceUrl (the token's claim is compared with it by the SDK).
+    const refusal = checkInboundServiceUrl(body, { anonymous: !config.MicrosoftAppId, ownPort: port, builtInChannelId: CHANNEL_ID });
+    if (refusal) {
+      log.warn('/api/messages: activity refused', { reason: refusal });
+      res.send(403, { error: { code: 'Forbidden', message: 'The activity is not accepted.' } });
       return;
     }
     await messages(req, res); // 401 without detail when the request cannot be authenticated

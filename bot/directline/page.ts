@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type restify from 'restify';
 import { renderHtml } from '../../templates/render.js';
+import { BASE_SECURITY_HEADERS, CHAT_PAGE_CSP, pageHeaders } from '../security-headers.js';
 import { HttpError, param, type Handle } from './http.js';
 
 const WEB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'templates', 'es', 'web');
@@ -60,12 +61,7 @@ export function registerChatPage(server: restify.Server, handle: Handle): void {
         titulo: 'Asistente CCF — Mi Seguridad Social',
         webchatVersion: webchat.version,
       });
-      res.sendRaw(200, html, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-        'Referrer-Policy': 'no-referrer',
-      });
+      res.sendRaw(200, html, pageHeaders(CHAT_PAGE_CSP));
     }),
   );
 
@@ -90,7 +86,7 @@ export function registerChatPage(server: restify.Server, handle: Handle): void {
         'Cache-Control': 'public, max-age=86400',
         ETag: b.etag,
         Vary: 'Accept-Encoding',
-        'X-Content-Type-Options': 'nosniff',
+        ...BASE_SECURITY_HEADERS,
       };
       if (req.headers['if-none-match'] === b.etag) {
         res.sendRaw(304, '', headers);
@@ -108,7 +104,7 @@ export function registerChatPage(server: restify.Server, handle: Handle): void {
       const type = Object.hasOwn(PAGE_ASSETS, name) ? PAGE_ASSETS[name] : undefined;
       if (!type) throw new HttpError(404, 'NotFound', 'Not found.');
       const body = await readFile(join(WEB_DIR, name));
-      res.sendRaw(200, body, { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+      res.sendRaw(200, body, { 'Content-Type': type, 'Cache-Control': 'no-cache', ...BASE_SECURITY_HEADERS });
     }),
   );
 }
