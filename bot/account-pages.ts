@@ -15,6 +15,7 @@ import { inspectAccountToken, setPasswordWithToken, unlockWithToken, type Cuenta
 import { Backoff, waitSeconds } from '../domain/throttle.js';
 import type { Logger } from '../domain/ports.js';
 import { fill, messages, renderHtml } from '../templates/render.js';
+import { ACCOUNT_PAGE_CSP, BASE_SECURITY_HEADERS, pageHeaders } from './security-headers.js';
 
 export interface AccountPagesDeps {
   readonly cuenta: CuentaDeps;
@@ -45,15 +46,7 @@ const UNLOCK_PATH = '/cuenta/desbloquear';
 const CSS_PATH = '/cuenta/cuenta.css';
 const ICON_PATH = '/cuenta/icono.svg';
 
-const CSP = "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-  'Content-Security-Policy': CSP,
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-};
+const PAGE_HEADERS: Readonly<Record<string, string>> = pageHeaders(ACCOUNT_PAGE_CSP);
 
 const ICON =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><circle cx="16" cy="16" r="16" fill="#3366cc"/>' +
@@ -307,7 +300,7 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
     res.sendRaw(200, css, {
       'Content-Type': 'text/css; charset=utf-8',
       'Cache-Control': 'public, max-age=86400',
-      'X-Content-Type-Options': 'nosniff',
+      ...BASE_SECURITY_HEADERS,
     });
   });
 
@@ -315,8 +308,8 @@ export function registerAccountPages(server: restify.Server, deps: AccountPagesD
     res.sendRaw(200, ICON, {
       'Content-Type': 'image/svg+xml',
       'Cache-Control': 'public, max-age=86400',
-      'X-Content-Type-Options': 'nosniff',
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'",
+      ...BASE_SECURITY_HEADERS,
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
     });
   });
 }
