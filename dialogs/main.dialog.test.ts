@@ -15,8 +15,8 @@ const FORM: readonly [string, string][] = [
   ['20/05/1986', 'sexo'],
   ['M', 'revise sus datos'],
 ];
-const START: Turn = ['Registrarme', 'tipo de documento'];
-const fillUpTo = (n: number): Turn[] => [START, ...FORM.slice(0, n).map(([a, q]) => [a, q] as Turn)];
+const START: Turn[] = [['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento']];
+const fillUpTo = (n: number): Turn[] => [...START, ...FORM.slice(0, n).map(([a, q]) => [a, q] as Turn)];
 
 const cases: TranscriptCase[] = [
   {
@@ -53,7 +53,7 @@ const cases: TranscriptCase[] = [
   {
     name: 'a card submit fills several fields at once',
     turns: [
-      START,
+      ...START,
       [
         {
           value: {
@@ -82,7 +82,7 @@ const cases: TranscriptCase[] = [
   {
     name: 'a card submit with wrong types keeps the good fields and re-asks the bad one',
     turns: [
-      START,
+      ...START,
       [
         { value: { __form: 'registro-datos-basicos', tipoDocumento: 'CC', numeroDocumento: 12345678, primerNombre: 'Ana' } },
         (r) => {
@@ -96,7 +96,7 @@ const cases: TranscriptCase[] = [
   {
     name: 'document rules re-ask with the reason',
     turns: [
-      START,
+      ...START,
       ['cedula de ciudadania', 'numero'],
       ['12AB', 'solo digitos'],
       ['12', 'entre 3 y 10 digitos'],
@@ -192,7 +192,7 @@ for (let step = 0; step <= FORM.length; step++) {
     turns: [
       ...fillUpTo(step),
       ['cancelar', (r) => expect(r.folded).toMatch(/cancele.*que desea hacer/s)],
-      ['Registrarme', 'tipo de documento'],
+      ['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento'],
     ],
   });
   cases.push({

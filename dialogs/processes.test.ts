@@ -217,7 +217,7 @@ const ROWS: Row[] = [
   {
     name: 'ayuda at an identity question gives that question\'s help, then the general help',
     turns: [
-      ['Registrarme', 'tipo de documento'],
+      ['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento'],
       [
         {
           value: {
@@ -269,7 +269,7 @@ interface ProcessRow {
 
 /** Every built process that asks something: started from its button, it asks; estado names it; ayuda helps; cancelar goes back to the menu. */
 const BUILT: ProcessRow[] = [
-  { id: 'registro', who: 'nadie', asks: 'tipo de documento' },
+  { id: 'registro', who: 'nadie', asks: 'autoriza el tratamiento' },
   { id: 'ingresar', who: 'nadie', asks: 'tipo de documento' },
   { id: 'recuperar-clave', who: 'nadie', asks: 'tipo de documento' },
   { id: 'rol-empleador', who: 'jose', asks: 'nit de la empresa' },

@@ -23,6 +23,9 @@ import { employersOf, getEmployer } from './empleador-roles.js';
 import type { DelegateData } from './employers.js';
 import { answerIdentityQuestions, completeRegistration, startRegistration } from './registro.js';
 
+/** The data-treatment authorization the chat collects before the basic data. */
+const AUTORIZACION = { version: '1.0', aceptadaEn: '2026-01-01T00:00:00.000Z' };
+
 // ------------------------------------------------------------------------------ the delegate's check
 
 describe('checkDelegate', () => {
@@ -68,7 +71,7 @@ describe('an invited delegate who registers and activates the account is linked'
     if (!start.ok) throw new Error(start.error.code);
     const qs = start.value.preguntas;
     expect(await answerIdentityQuestions(s.deps, MARIA_DATA, qs, qs.map((q) => q.correct), delegateActor)).toMatchObject({ ok: true });
-    expect(await completeRegistration(s.deps, MARIA_DATA, { email: 'mafe.pena@correo.com', celular: '3109876543' }, delegateActor)).toMatchObject({ ok: true });
+    expect(await completeRegistration(s.deps, MARIA_DATA, { email: 'mafe.pena@correo.com', celular: '3109876543' }, AUTORIZACION, delegateActor)).toMatchObject({ ok: true });
     // Registered but not active yet: still invited.
     expect((await roleOf(s))?.delegado.estado).toBe('invitado');
 

@@ -21,6 +21,9 @@ import {
   type RegistroDeps,
 } from './registro.js';
 
+/** The data-treatment authorization the chat collects before the basic data. */
+const AUTORIZACION = { version: '1.0', aceptadaEn: '2026-01-01T00:00:00.000Z' };
+
 // ------------------------------------------------------------------------------ test doubles
 
 const registry = defaultReferenceRegistry();
@@ -70,7 +73,7 @@ async function verify(deps: RegistroDeps, d: BasicData): Promise<void> {
 /** Registers and returns the token of the activation link in the e-mail. */
 async function register(s: ReturnType<typeof setup>, d: BasicData, contacto = CONTACTO): Promise<string> {
   await verify(s.deps, d);
-  const r = await completeRegistration(s.deps, d, contacto, actor);
+  const r = await completeRegistration(s.deps, d, contacto, AUTORIZACION, actor);
   expect(r.ok).toBe(true);
   const enlace = String(s.mailer.sent.at(-1)?.data['enlace']);
   return new URL(enlace).searchParams.get('token') as string;
@@ -236,10 +239,10 @@ describe('identity question rounds', () => {
 // ------------------------------------------------------------------------------ completing
 
 describe('completing the registration', () => {
-  it('creates the account pending activation and e-mails a one-time link, after the commit', async () => {
+  it('creates the account pending activation with the authorization accepted, and e-mails a one-time link, after the commit', async () => {
     const s = setup();
     await verify(s.deps, JOSE);
-    const r = await completeRegistration(s.deps, JOSE, { email: ' Jose.Restrepo@Correo.com ', celular: '300 123 4567' }, actor);
+    const r = await completeRegistration(s.deps, JOSE, { email: ' Jose.Restrepo@Correo.com ', celular: '300 123 4567' }, AUTORIZACION, actor);
     expect(r).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
 
     const [citizen] = await records(s.store, 'citizens');
@@ -247,7 +250,10 @@ describe('completing the registration', () => {
       id: 'CC:70123456', tipoDocumento: 'CC', numeroDocumento: '70123456', primerNombre: 'JOSÉ', segundoNombre: 'ALEJANDRO',
       primerApellido: 'RESTREPO', segundoApellido: 'MUÑOZ', fechaNacimiento: '1968-03-14', fechaExpedicion: '1986-05-20', sexo: 'M',
       email: 'jose.restrepo@correo.com', celular: '3001234567', estado: 'pendiente', creadoEn: START, loginFallidos: 0,
+      autorizacionDatos: { version: '1.0', aceptadaEn: '2026-01-01T00:00:00.000Z', canal: 'webchat' },
     });
+    const accepted = (await records(s.store, 'audit')).find((e) => e.action === 'registro.autorizacion_aceptada');
+    expect(accepted).toMatchObject({ subject: 'CC *****456', channel: 'webchat', detail: { version: '1.0', aceptadaEn: AUTORIZACION.aceptadaEn } });
 
     expect(s.mailer.sent).toHaveLength(1);
     const mail = s.mailer.sent[0]!;
@@ -281,14 +287,14 @@ describe('completing the registration', () => {
     }],
     ['the verification was already used', async (s) => {
       await verify(s.deps, JOSE);
-      expect((await completeRegistration(s.deps, JOSE, CONTACTO, actor)).ok).toBe(true);
+      expect((await completeRegistration(s.deps, JOSE, CONTACTO, AUTORIZACION, actor)).ok).toBe(true);
     }],
     ['another person passed', async (s) => verify(s.deps, MARIA)],
   ])('is refused when %s', async (_, before) => {
     const s = setup();
     await before(s);
     const sent = s.mailer.sent.length;
-    expect(await completeRegistration(s.deps, JOSE, CONTACTO, actor)).toEqual({ ok: false, error: { code: 'IDENTIDAD.NO_VERIFICADA' } });
+    expect(await completeRegistration(s.deps, JOSE, CONTACTO, AUTORIZACION, actor)).toEqual({ ok: false, error: { code: 'IDENTIDAD.NO_VERIFICADA' } });
     expect(s.mailer.sent).toHaveLength(sent);
   });
 
@@ -313,13 +319,13 @@ describe('completing the registration', () => {
     const s = setup();
     await register(s, JOSE);
     await verify(s.deps, MARIA);
-    expect(await completeRegistration(s.deps, MARIA, { ...CONTACTO, email: 'JOSE.RESTREPO@correo.com' }, actor)).toEqual({
+    expect(await completeRegistration(s.deps, MARIA, { ...CONTACTO, email: 'JOSE.RESTREPO@correo.com' }, AUTORIZACION, actor)).toEqual({
       ok: false,
       error: { code: 'CORREO.EN_USO' },
     });
     // The same person registering again keeps their address.
     await verify(s.deps, JOSE);
-    expect((await completeRegistration(s.deps, JOSE, CONTACTO, actor)).ok).toBe(true);
+    expect((await completeRegistration(s.deps, JOSE, CONTACTO, AUTORIZACION, actor)).ok).toBe(true);
   });
 
   it('a pending registration whose link expired releases its e-mail; an active account keeps it', async () => {
@@ -327,21 +333,21 @@ describe('completing the registration', () => {
     await register(s, JOSE);
     s.clock.advance(24 * HOUR);
     await verify(s.deps, MARIA);
-    expect(await completeRegistration(s.deps, MARIA, CONTACTO, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
+    expect(await completeRegistration(s.deps, MARIA, CONTACTO, AUTORIZACION, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
     expect((await records(s.store, 'citizens')).map((c) => c.id)).toEqual(['CC:1036612345']);
 
     const token = String(new URL(String(s.mailer.sent.at(-1)?.data['enlace'])).searchParams.get('token'));
     await setPasswordWithToken(s.deps, token, 'activacion', 'Kx7mPq29Lz', 'Kx7mPq29Lz', actor);
     s.clock.advance(48 * HOUR);
     await verify(s.deps, JOSE);
-    expect(await completeRegistration(s.deps, JOSE, CONTACTO, actor)).toEqual({ ok: false, error: { code: 'CORREO.EN_USO' } });
+    expect(await completeRegistration(s.deps, JOSE, CONTACTO, AUTORIZACION, actor)).toEqual({ ok: false, error: { code: 'CORREO.EN_USO' } });
   });
 
   it('contact data that was not parsed is a bug', async () => {
     const s = setup();
     await verify(s.deps, JOSE);
-    await expect(completeRegistration(s.deps, JOSE, { email: 'no es correo', celular: '3001234567' }, actor)).rejects.toThrow(TypeError);
-    await expect(completeRegistration(s.deps, JOSE, { email: 'a@b.co', celular: '12345' }, actor)).rejects.toThrow(TypeError);
+    await expect(completeRegistration(s.deps, JOSE, { email: 'no es correo', celular: '3001234567' }, AUTORIZACION, actor)).rejects.toThrow(TypeError);
+    await expect(completeRegistration(s.deps, JOSE, { email: 'a@b.co', celular: '12345' }, AUTORIZACION, actor)).rejects.toThrow(TypeError);
   });
 });
 
@@ -357,7 +363,7 @@ describe('audit trail of a whole registration', () => {
     const failed = await answerIdentityQuestions(s.deps, JOSE, qs, answers(qs, 4), actor);
     const next = !failed.ok && failed.error.code === 'IDENTIDAD.NO_SUPERADA' ? failed.error.preguntas : [];
     await answerIdentityQuestions(s.deps, JOSE, next, right(next), actor);
-    await completeRegistration(s.deps, JOSE, CONTACTO, actor);
+    await completeRegistration(s.deps, JOSE, CONTACTO, AUTORIZACION, actor);
     tokens.push(String(new URL(String(s.mailer.sent.at(-1)?.data['enlace'])).searchParams.get('token')));
     await setPasswordWithToken(s.deps, tokens[0]!, 'activacion', clave, clave, actor);
     await login(s.deps, 'CC', '70123456', 'wrong-Password-1', actor);
@@ -446,7 +452,7 @@ describe('a mail that cannot be sent after the commit', () => {
     if (!started.ok) throw new Error('the reference person must match');
     const answers = started.value.preguntas.map((q) => q.correct);
     expect((await answerIdentityQuestions(deps, data, started.value.preguntas, answers, who)).ok).toBe(true);
-    const done = await completeRegistration(deps, data, { email: 'jose@correo.com', celular: '3001234567' }, who);
+    const done = await completeRegistration(deps, data, { email: 'jose@correo.com', celular: '3001234567' }, AUTORIZACION, who);
     expect(done).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: false } });
     const citizens = await store.transaction((tx) => tx.collection('citizens').list());
     expect(citizens.map((c) => c.estado)).toEqual(['pendiente']);

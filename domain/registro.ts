@@ -11,6 +11,7 @@ import { drawQuestions, grade, type IdentityQuestion } from './identity-question
 import { sendAndRecord } from './notify.js';
 import { displayName, normalizeNumero } from './people.js';
 import type { Tx } from './ports.js';
+import { authorizationRecord, type AutorizacionAceptada, type AutorizacionDatos } from './privacy.js';
 import type { DocumentType, ReferencePerson } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
 import { maskEmail, sameName } from './text.js';
@@ -232,7 +233,7 @@ async function releaseStaleEmail(c: Ctx, email: string): Promise<boolean> {
   return true;
 }
 
-function citizenFrom(person: ReferencePerson, email: string, celular: string, nowIso: string): Citizen {
+function citizenFrom(person: ReferencePerson, email: string, celular: string, autorizacionDatos: AutorizacionDatos, nowIso: string): Citizen {
   const up = (s: string | undefined) => (s ?? '').toLocaleUpperCase('es-CO');
   return {
     id: documentKey(person.tipoDocumento, normalizeNumero(person.numeroDocumento)),
@@ -250,19 +251,23 @@ function citizenFrom(person: ReferencePerson, email: string, celular: string, no
     estado: 'pendiente',
     creadoEn: nowIso,
     loginFallidos: 0,
+    autorizacionDatos,
   };
 }
 
 /**
  * Step 3: after a passed round, creates the account pending activation (replacing an unfinished one)
- * and e-mails the one-time activation link. `contacto` must come from parseEmail / parseMobile.
+ * and e-mails the one-time activation link. `contacto` must come from parseEmail / parseMobile;
+ * `autorizacion` is the data-treatment authorization the person accepted (domain/privacy.ts).
  */
 export async function completeRegistration(
   deps: RegistroDeps,
   data: BasicData,
   contacto: { email: string; celular: string },
+  autorizacion: AutorizacionAceptada,
   actor: Actor,
 ): Promise<Result<{ emailEnmascarado: string; correoEnviado: boolean }, RegistroError>> {
+  const autorizacionDatos = authorizationRecord(autorizacion, actor);
   const parseCtx = { values: {}, today: deps.clock.now() };
   const email = parseEmail(contacto.email, parseCtx);
   const celular = parseMobile(contacto.celular, parseCtx);
@@ -285,11 +290,12 @@ export async function completeRegistration(
       const dropped = await dropUnusedTokens(tx, c.key);
       await note(c, 'registro.pendiente_reemplazado', { enlacesAnulados: dropped });
     }
-    const citizen = citizenFrom(admitted.person, email.value, celular.value, c.nowIso);
+    const citizen = citizenFrom(admitted.person, email.value, celular.value, autorizacionDatos, c.nowIso);
     await tx.collection('citizens').put(citizen);
     const token = await issueToken(tx, deps, citizen.id, 'activacion', ACTIVATION_HOURS * HOUR);
     await tx.collection('identityChecks').delete(c.key);
     await note(c, 'registro.creado', { correo: maskEmail(citizen.email) });
+    await note(c, 'registro.autorizacion_aceptada', { version: autorizacionDatos.version, aceptadaEn: autorizacionDatos.aceptadaEn });
     return ok({ citizen, token, subject: c.subject });
   });
   if (!outcome.ok) return outcome;

@@ -97,7 +97,7 @@ describe.skipIf(!available)('Chat history in headless Chromium', () => {
         await dl.send('ayuda');
         await dl.waitFor('miseguridadsocial@minsalud.gov.co');
       }
-      await dl.converse([['Registrarme', 'tipo de documento']]);
+      await dl.converse([['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento']]);
       const question = page.getByText(/tipo de documento\?/).last();
       await question.waitFor({ timeout: 60_000 });
       await expect.poll(() => articles(page).count(), { timeout: 60_000 }).toBeGreaterThan(170);

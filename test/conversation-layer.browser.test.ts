@@ -85,7 +85,8 @@ describe.skipIf(!available)('conversation layer, tried as a new user in the loca
     await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
 
     // Registro ciudadano, one answer at a time, as people type.
-    await say(page, 'registrarme', 'tipo de documento');
+    await say(page, 'registrarme', 'tratamiento de sus datos');
+    await say(page, 'si', 'tipo de documento');
     await say(page, 'cc', 'numero de su documento');
     await say(page, '70123456', 'primer nombre');
     await say(page, 'ayuda', 'miseguridadsocial@minsalud.gov.co');

@@ -22,7 +22,7 @@ describe('journey: the local chat over Direct Line', () => {
     await dl.start();
     await dl.waitFor('Soy el Asistente CCF');
     await dl.converse([
-      ['Registrarme', 'tipo de documento'],
+      ['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento'],
       ['CC', 'numero de su documento'],
       ['70123456', 'primer nombre'],
     ]);
@@ -44,7 +44,7 @@ describe('journey: the local chat over Direct Line', () => {
     await dl.start();
     await dl.waitFor('Soy el Asistente CCF');
     await dl.converse([
-      ['Registrarme', 'tipo de documento'],
+      ['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento'],
       ['CC', 'numero'],
       ['1036612345', 'primer nombre'],
       ['Fernanda', 'segundo nombre'],
@@ -57,7 +57,7 @@ describe('journey: the local chat over Direct Line', () => {
   it('a card submit reaches the bot, but its values are not kept in the transcript the endpoint serves', async () => {
     const dl = new DirectLineClient(app.url);
     await dl.start();
-    await dl.converse([['Registrarme', 'tipo de documento']]);
+    await dl.converse([['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento']]);
     const value = {
       __form: 'registro-datos-basicos', tipoDocumento: 'CE', numeroDocumento: 'ZX9876', primerNombre: 'Carlos', segundoNombre: '',
       primerApellido: 'Briceño', segundoApellido: 'Salas', fechaNacimiento: '09/02/1985', fechaExpedicion: '12/06/2019', sexo: 'M',

@@ -120,7 +120,7 @@ describe('journey: what a registration and a login leave behind', () => {
   it('a cancelled registration leaves no answer in the conversation state, even opened', async () => {
     const dl = await newChat(app.url);
     await dl.converse([
-      ['Registrarme', 'tipo de documento'],
+      ['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento'],
       ['CC', 'numero'],
       ['1017234567', 'primer nombre'],
     ]);

@@ -34,7 +34,7 @@ describe('journey: register, activate from the e-mail, log in', () => {
     await dl.start();
     await dl.waitFor('Soy el Asistente CCF');
     await dl.converse([
-      ['Registrarme', 'tipo de documento'],
+      ['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento'],
       ['cédula de extranjería', 'numero de su documento'],
       [person.numeroDocumento, 'primer nombre'],
       [person.primerNombre, 'segundo nombre'],

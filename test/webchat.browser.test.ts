@@ -146,7 +146,8 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
         await input.press('Enter');
         await page.getByText(expected).last().waitFor({ timeout: 30_000 });
       };
-      await send('Registrarme', /tipo de documento\?/);
+      await send('Registrarme', /tratamiento de sus datos/);
+      await send('Acepto', /tipo de documento\?/);
       await send('CC', /número de su documento/);
       await send('70123456', /primer nombre\?/);
 
@@ -173,6 +174,7 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
       await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
       await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
       await page.getByRole('button', { name: 'Registrarme' }).first().click();
+      await page.getByRole('button', { name: 'Acepto', exact: true }).last().click();
       const form = page.locator('.ac-adaptiveCard').filter({ hasText: 'Número de documento' }).last();
       await form.waitFor({ timeout: 30_000 });
       await form.locator('select').first().selectOption('CC');

@@ -30,8 +30,13 @@ interface Prompt {
   readonly previous: string;
 }
 
-async function toQuestions(client: DialogTestClient) {
+/** Registrarme, and the data-treatment authorization accepted. */
+async function start(client: DialogTestClient): Promise<void> {
   await say(client, 'Registrarme');
+  await say(client, 'Acepto');
+}
+async function toQuestions(client: DialogTestClient) {
+  await start(client);
   await say(client, { value: basic });
   return say(client, 'confirmar');
 }
@@ -41,11 +46,12 @@ async function toContact(client: DialogTestClient) {
 }
 
 const PROMPTS: Prompt[] = [
-  { name: 'tipo de documento', reach: async (c) => void (await say(c, 'Registrarme')), question: 'tipo de documento', good: 'CC', next: 'numero de su documento', previous: 'primera pregunta' },
+  { name: 'autorización de datos', reach: async (c) => void (await say(c, 'Registrarme')), question: 'autoriza el tratamiento', good: 'Acepto', next: 'tipo de documento', previous: 'autoriza el tratamiento' },
+  { name: 'tipo de documento', reach: start, question: 'tipo de documento', good: 'CC', next: 'numero de su documento', previous: 'primera pregunta' },
   {
     name: 'review of the basic data',
     reach: async (c) => {
-      await say(c, 'Registrarme');
+      await start(c);
       await say(c, { value: basic });
     },
     question: 'revise sus datos',

@@ -16,6 +16,7 @@ const EMAIL = 'jose.restrepo@correo.com';
 /** Registrarme → the card with every basic field → review → confirmar. */
 async function giveBasicData(client: DialogTestClient, p: ReferencePerson, overrides: Parameters<typeof basicDataCard>[1] = {}): Promise<Reply> {
   await say(client, 'Registrarme');
+  await say(client, 'Acepto');
   const review = await say(client, { value: basicDataCard(p, overrides) });
   expect(review.folded).toContain('revise sus datos');
   return say(client, 'confirmar');
@@ -34,6 +35,60 @@ async function answerRound(client: DialogTestClient, first: Reply, p: ReferenceP
   }
   return reply;
 }
+
+describe('Registro ciudadano: the data-treatment authorization comes first', () => {
+  const auditOf = (setup: ReturnType<typeof dialogDeps>) => setup.deps.store.transaction((tx) => tx.collection('audit').list());
+
+  it('asks for it with its version, a summary and a link to the full text, with Acepto / No acepto', async () => {
+    const ask = await say(mainClient(), 'Registrarme');
+    expect(ask.folded).toContain('autorizacion para el tratamiento de sus datos personales');
+    expect(ask.folded).toContain('ley 1581 de 2012');
+    expect(ask.text).toContain('versión 1.0');
+    expect(ask.text).toContain('http://localhost:3978/privacidad');
+    expect(ask.text).toMatch(/Acepto[\s\S]*No acepto/);
+    expect(ask.folded).not.toContain('tipo de documento');
+  });
+
+  it.each(['Acepto', 'si', 'Sí', '1'])('"%s" accepts: the basic data follows', async (answer) => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    expect((await say(client, answer)).folded).toContain('tipo de documento');
+  });
+
+  it.each(['No acepto', 'no acepto', 'no', '2'])('"%s" declines politely, stores nothing but the audit, and says how to come back', async (answer) => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await say(client, 'Registrarme');
+    const reply = await say(client, answer);
+    expect(reply.folded).toContain('no guardamos ningun dato');
+    expect(reply.folded).toContain('elija registrarme cuando quiera');
+    expect(reply.folded).toContain('que desea hacer'); // back at the menu
+    const events = await auditOf(setup);
+    expect(events.map((e) => e.action)).toEqual(['registro.autorizacion_rechazada']);
+    expect(events[0]).toMatchObject({ channel: 'test', detail: { version: '1.0' } });
+    expect(events[0]!.subject).toBeUndefined();
+    expect(await setup.deps.store.transaction((tx) => tx.collection('citizens').list())).toEqual([]);
+  });
+
+  it('anything else is asked again with both options; ayuda explains the step', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    const again = await say(client, 'tal vez');
+    expect(again.folded).toContain('autoriza el tratamiento');
+    expect(again.text).toMatch(/Acepto[\s\S]*No acepto/);
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('ley 1581');
+    expect(help.folded).toContain('miseguridadsocial@minsalud.gov.co');
+    expect((await say(client, 'Acepto')).folded).toContain('tipo de documento');
+  });
+
+  it('a mismatch of the basic data does not ask for the authorization again', async () => {
+    const client = mainClient();
+    const mismatch = await giveBasicData(client, jose, { fechaNacimiento: '1966-03-14' });
+    expect(mismatch.folded).toContain('no coinciden con las fuentes de referencia');
+    expect(mismatch.folded).not.toContain('autoriza el tratamiento');
+  });
+});
 
 describe('Registro ciudadano: the whole conversation', () => {
   it('basic data → identity questions → contact → account pending activation, e-mail with the link', async () => {
@@ -57,6 +112,12 @@ describe('Registro ciudadano: the whole conversation', () => {
     expect(done.text).toContain('j***@correo.com');
     expect(done.folded).toContain('spam');
     expect(done.text).not.toContain(EMAIL);
+
+    const [citizen] = await setup.deps.store.transaction((tx) => tx.collection('citizens').list());
+    // Accepted at the first turn (the fake clock stands still), through this channel.
+    expect(citizen?.autorizacionDatos).toEqual({ version: '1.0', aceptadaEn: '2026-11-26T15:00:00.000Z', canal: 'test' });
+    const actions = (await setup.deps.store.transaction((tx) => tx.collection('audit').list())).map((e) => e.action);
+    expect(actions).toContain('registro.autorizacion_aceptada');
 
     expect(setup.mailer.sent).toHaveLength(1);
     const mail = setup.mailer.sent[0]!;

@@ -1,5 +1,5 @@
 /**
- * Registro ciudadano: basic data → comparison with the reference sources → identity questions →
+ * Registro ciudadano: data-treatment authorization → basic data → comparison with the reference sources → identity questions →
  * contact data → account pending activation (e-mail with a one-time link).
  */
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
@@ -8,6 +8,7 @@ import type { BasicData } from '../../domain/citizens.js';
 import { answerYesNo } from '../../domain/fields.js';
 import type { IdentityQuestion } from '../../domain/identity-questions.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
+import { declineAuthorization, type AutorizacionAceptada } from '../../domain/privacy.js';
 import {
   answerIdentityQuestions,
   completeRegistration,
@@ -21,6 +22,7 @@ import { FormDialog } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDateTime, titleCase } from '../format.js';
 import { incomingText } from '../incoming.js';
+import { autorizacionTexts, ConsentPrompt, consentPrompt, readConsent } from './autorizacion.js';
 import { contactoForm } from './contacto.form.js';
 import { datosBasicosForm } from './datos-basicos.form.js';
 import { PREGUNTAS, PreguntasDialog, type PreguntasResult } from './preguntas.dialog.js';
@@ -29,17 +31,22 @@ export const REGISTRO = 'registro';
 const IDENTIDAD = 'registro-identidad';
 const CONTACTO = 'registro-contacto-paso';
 const RETRY_PROMPT = 'registro-reintentar';
+const CONSENT_PROMPT = 'registro-autorizacion';
 
 interface RegistroOptions {
   readonly initial?: Record<string, unknown>;
+  /** Given once at the start; carried through every step to the account it is stored with. */
+  readonly autorizacion?: AutorizacionAceptada;
 }
 interface IdentidadOptions {
   readonly data: BasicData;
   readonly preguntas: readonly IdentityQuestion[];
+  readonly autorizacion: AutorizacionAceptada;
 }
 interface ContactoOptions {
   readonly data: BasicData;
   readonly initial?: Record<string, unknown>;
+  readonly autorizacion: AutorizacionAceptada;
 }
 export interface IdentidadResult {
   readonly superada: boolean;
@@ -51,11 +58,13 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
     this.addDialog(new FormDialog(datosBasicosForm, deps));
     this.addDialog(new FormDialog(contactoForm, deps));
     this.addDialog(new PreguntasDialog());
+    this.addDialog(new ConsentPrompt(CONSENT_PROMPT));
     this.addDialog(
       new TextPrompt(RETRY_PROMPT, async (prompt) => answerYesNo(prompt.recognized.value ?? '') !== undefined),
     );
     this.addDialog(
       new WaterfallDialog<RegistroOptions>(REGISTRO + '-pasos', [
+        this.askConsent.bind(this),
         this.askBasicData.bind(this),
         this.checkBasicData.bind(this),
         this.afterIdentity.bind(this),
@@ -70,26 +79,44 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
 
   /** The question "¿desea intentarlo de nuevo?" after a failed round has its own help. */
   describeStep(_instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
+    if (below.includes(CONSENT_PROMPT)) return { paso: render('registro/paso-autorizacion'), ayuda: render('registro/ayuda-autorizacion') };
     return below.includes(RETRY_PROMPT) ? { paso: render('registro/paso-reintentar'), ayuda: render('registro/ayuda-reintentar') } : undefined;
   }
 
-  // ---------------------------------------------------------------- basic data
+  // ---------------------------------------------------------------- authorization and basic data
+
+  private async askConsent(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
+    if (step.options?.autorizacion) return step.next();
+    return step.prompt(CONSENT_PROMPT, consentPrompt(this.deps.publicBaseUrl));
+  }
 
   private async askBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
+    let autorizacion = step.options?.autorizacion;
+    if (!autorizacion) {
+      const { version } = autorizacionTexts();
+      if (readConsent(step.result) !== true) {
+        await declineAuthorization(this.deps, version, actorOf(step.context));
+        await step.context.sendActivity(render('registro/autorizacion-rechazada'));
+        return step.endDialog();
+      }
+      autorizacion = { version, aceptadaEn: this.deps.clock.now().toISOString() };
+    }
+    (step.values as { autorizacion?: AutorizacionAceptada }).autorizacion = autorizacion;
     return step.beginDialog(datosBasicosForm.id, { initial: step.options?.initial });
   }
 
   private async checkBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
     const data = formResult(step.result, datosBasicosForm).values;
+    const autorizacion = (step.values as { autorizacion: AutorizacionAceptada }).autorizacion;
     const result = await startRegistration(this.deps, data, actorOf(step.context));
     if (result.ok) {
       await step.context.sendActivity(render('registro/preguntas-intro', { total: result.value.preguntas.length }));
-      return step.beginDialog(IDENTIDAD, { data, preguntas: result.value.preguntas } satisfies IdentidadOptions);
+      return step.beginDialog(IDENTIDAD, { data, preguntas: result.value.preguntas, autorizacion } satisfies IdentidadOptions);
     }
     if (result.error.code === 'REGISTRO.NO_COINCIDE') {
       await step.context.sendActivity(render('registro/no-coincide', { intentosRestantes: result.error.intentosRestantes }));
       // The same data comes back for review, so the person corrects only what is wrong.
-      return step.replaceDialog(REGISTRO + '-pasos', { initial: { ...data } } satisfies RegistroOptions);
+      return step.replaceDialog(REGISTRO + '-pasos', { initial: { ...data }, autorizacion } satisfies RegistroOptions);
     }
     await this.tellFailure(step, result.error);
     return step.endDialog();
@@ -106,12 +133,12 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async gradeAnswers(step: WaterfallStepContext<IdentidadOptions>): Promise<DialogTurnResult> {
-    const { data, preguntas } = step.options;
+    const { data, preguntas, autorizacion } = step.options;
     const { respuestas } = step.result as PreguntasResult;
     const result = await answerIdentityQuestions(this.deps, data, preguntas, respuestas, actorOf(step.context));
     if (result.ok) {
       await step.context.sendActivity(render('registro/preguntas-superadas'));
-      return step.replaceDialog(CONTACTO, { data } satisfies ContactoOptions);
+      return step.replaceDialog(CONTACTO, { data, autorizacion } satisfies ContactoOptions);
     }
     if (result.error.code === 'IDENTIDAD.NO_SUPERADA') {
       (step.values as Record<string, unknown>)['preguntas'] = result.error.preguntas;
@@ -127,7 +154,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
   private async retryDecision(step: WaterfallStepContext<IdentidadOptions>): Promise<DialogTurnResult> {
     const yes = answerYesNo(String(step.result ?? incomingText(step.context) ?? ''));
     const preguntas = (step.values as Record<string, unknown>)['preguntas'] as IdentityQuestion[];
-    if (yes === true) return step.replaceDialog(IDENTIDAD, { data: step.options.data, preguntas } satisfies IdentidadOptions);
+    if (yes === true) return step.replaceDialog(IDENTIDAD, { ...step.options, preguntas } satisfies IdentidadOptions);
     await step.context.sendActivity(render('registro/reintentar-despues'));
     return step.endDialog({ superada: false } satisfies IdentidadResult);
   }
@@ -139,10 +166,10 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async createAccount(step: WaterfallStepContext<ContactoOptions>): Promise<DialogTurnResult> {
-    const { data } = step.options;
+    const { data, autorizacion } = step.options;
     const { email, celular } = formResult(step.result, contactoForm).values;
     const contacto = { email, celular };
-    const result = await completeRegistration(this.deps, data, contacto, actorOf(step.context));
+    const result = await completeRegistration(this.deps, data, contacto, autorizacion, actorOf(step.context));
     if (result.ok) {
       await step.context.sendActivity(
         render('registro/cuenta-creada', {
@@ -155,7 +182,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
     }
     if (result.error.code === 'CORREO.EN_USO') {
       await step.context.sendActivity(render('registro/correo-en-uso'));
-      return step.replaceDialog(CONTACTO, { data, initial: { celular: contacto.celular } } satisfies ContactoOptions);
+      return step.replaceDialog(CONTACTO, { data, autorizacion, initial: { celular: contacto.celular } } satisfies ContactoOptions);
     }
     await this.tellFailure(step, result.error);
     return step.endDialog({ superada: false } satisfies IdentidadResult);

@@ -11,7 +11,7 @@ import { startApp, startFakeConnector, tempDir } from '../helpers/app.js';
 
 const SIZES = (process.env['BENCH_SIZES'] ?? '0,10000,50000').split(',').map(Number);
 const CONVERSATIONS = 20;
-const ANSWERS = ['Registrarme', 'CC', '70123456', 'José', 'Alejandro', 'Restrepo', 'Muñoz', '14/03/1968', '20/05/1986', 'M', 'confirmar'];
+const ANSWERS = ['Registrarme', 'Acepto', 'CC', '70123456', 'José', 'Alejandro', 'Restrepo', 'Muñoz', '14/03/1968', '20/05/1986', 'M', 'confirmar'];
 
 async function prefill(dir: string, n: number): Promise<void> {
   const store = createFileStateStore(join(dir, 'conversaciones'));

@@ -32,7 +32,7 @@ export async function newChat(baseUrl: string): Promise<DirectLineClient> {
 /** Registers `p` in the chat, then activates the account from the link in the outbox. */
 export async function registerAndActivate(baseUrl: string, dataDir: string, p: ReferencePerson, email: string, password: string): Promise<void> {
   const dl = await newChat(baseUrl);
-  await dl.converse([['Registrarme', 'tipo de documento']]);
+  await dl.converse([['Registrarme', 'tratamiento de sus datos'], ['Acepto', 'tipo de documento']]);
   await dl.submit(basicDataCard(p));
   await dl.waitFor('revise sus datos');
   await dl.send('confirmar');

@@ -1,0 +1,66 @@
+/**
+ * The data-treatment authorization asked at the start of Registro ciudadano (Ley 1581 de 2012): its
+ * versioned text from templates/es/privacidad/autorizacion.json, the buttons "Acepto" / "No acepto",
+ * and one reading of the answer (the buttons, their number, or a typed "sí" / "no").
+ */
+import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
+import { answerYesNo } from '../../domain/fields.js';
+import { fill, messages, render } from '../../templates/render.js';
+import { choicePrompt, readChoice, reaskActivity } from '../choice.js';
+
+export interface AutorizacionTexts {
+  readonly version: string;
+  readonly fecha: string;
+  readonly titulo: string;
+  readonly responsable: string;
+  readonly resumen: readonly string[];
+  readonly parrafos: readonly string[];
+  readonly pregunta: string;
+  readonly cierre: string;
+  readonly repregunta: string;
+  readonly acepto: string;
+  readonly noAcepto: string;
+}
+
+export const autorizacionTexts = (): AutorizacionTexts => messages<AutorizacionTexts>('privacidad/autorizacion');
+
+/** Where the full text is published (bot/privacy-page.ts). */
+export const privacyUrl = (publicBaseUrl: string): string => `${publicBaseUrl.replace(/\/+$/, '')}/privacidad`;
+
+const labels = (t: AutorizacionTexts): string[] => [t.acepto, t.noAcepto];
+
+/** True: accepted; false: declined; undefined: not an answer to this question. */
+export function readConsent(answer: unknown): boolean | undefined {
+  const text = typeof answer === 'string' ? answer : '';
+  const yesNo = answerYesNo(text);
+  if (yesNo !== undefined) return yesNo;
+  const reading = readChoice(text, labels(autorizacionTexts()));
+  return reading.ok ? reading.value === 0 : undefined;
+}
+
+function question(publicBaseUrl: string): string {
+  const t = autorizacionTexts();
+  return render('privacidad/autorizacion', {
+    pregunta: fill(t.pregunta, { version: t.version, fecha: t.fecha }),
+    resumen: t.resumen,
+    cierre: fill(t.cierre, { enlace: privacyUrl(publicBaseUrl) }),
+  });
+}
+
+/** The prompt options that ask for the authorization, with its two buttons. */
+export function consentPrompt(publicBaseUrl: string): PromptOptions {
+  return choicePrompt(question(publicBaseUrl), labels(autorizacionTexts()));
+}
+
+/** Waits for "Acepto" / "No acepto" (or sí / no); anything else gets the re-ask with both options. */
+export class ConsentPrompt extends TextPrompt {
+  constructor(id: string) {
+    super(id, async (p) => {
+      if (readConsent(p.recognized.value) !== undefined) return true;
+      const t = autorizacionTexts();
+      const reading = readChoice(p.recognized.value ?? '', labels(t));
+      if (!reading.ok) await p.context.sendActivity(reaskActivity(t.repregunta, reading, labels(t)));
+      return false;
+    });
+  }
+}
