@@ -22,8 +22,16 @@ import { createContext, type DirectLineEndpoint, type DirectLineOptions } from '
 import { createInbound } from './inbound.js';
 import { registerChatPage } from './page.js';
 
+/** The endpoint with in-process access to its uploads (bot/attachments.ts reads them by id, never over HTTP). */
+export interface DirectLineEndpointWithUploads extends DirectLineEndpoint {
+  /** The URL prefix of uploaded files (what their contentUrl starts with). */
+  attachmentUrlPrefix(): string;
+  /** An uploaded file by id, while its conversation is in memory. */
+  getAttachment(id: string): { readonly bytes: Buffer; readonly name: string; readonly contentType: string } | undefined;
+}
+
 /** Registers the chat page, the Direct Line endpoint and the connector endpoints on `server`. */
-export function registerDirectLine(server: restify.Server, opts: DirectLineOptions): DirectLineEndpoint {
+export function registerDirectLine(server: restify.Server, opts: DirectLineOptions): DirectLineEndpointWithUploads {
   const ctx = createContext(opts);
   const { limits } = ctx;
   const activities = { maxBytes: limits.maxActivityBytes, maxDepth: limits.maxJsonDepth };
@@ -53,6 +61,8 @@ export function registerDirectLine(server: restify.Server, opts: DirectLineOptio
       clearInterval(timer);
     },
     sweep: () => ctx.store.sweep(),
+    attachmentUrlPrefix: () => ctx.attachmentUrlPrefix(),
+    getAttachment: (id) => ctx.store.getAttachment(id),
     get conversationCount() {
       return ctx.store.size;
     },

@@ -1,0 +1,221 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkInboundServiceUrl, safeFetch, type Resolver, type SafeFetchOptions } from './outbound.js';
+
+/** A throwaway self-signed certificate for the loopback TLS server (names the tests resolve themselves). */
+function selfSigned(): { key: string; cert: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'outbound-'));
+  try {
+    execFileSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=files.example.test',
+      '-addext', 'subjectAltName=DNS:files.example.test,DNS:contoso.sharepoint.com,DNS:other.example.test',
+    ], { stdio: 'ignore' });
+    return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('safeFetch', () => {
+  let server: Server;
+  let port = 0;
+  let cert = '';
+  let connections = 0;
+  const requests: { url: string; host: string | undefined }[] = [];
+
+  beforeAll(async () => {
+    const tls = selfSigned();
+    cert = tls.cert;
+    server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      requests.push({ url: req.url ?? '', host: req.headers.host });
+      if (req.url === '/file.pdf') {
+        res.writeHead(200, { 'content-type': 'application/pdf' });
+        res.end('%PDF-1.4 hola');
+      } else if (req.url === '/big-declared') {
+        res.writeHead(200, { 'content-length': String(2 * 1024 * 1024) });
+        res.end(Buffer.alloc(10));
+      } else if (req.url === '/big-streamed') {
+        res.writeHead(200);
+        for (let i = 0; i < 40; i++) res.write(Buffer.alloc(64 * 1024, 1));
+        res.end();
+      } else if (req.url === '/to-other') {
+        res.writeHead(302, { location: `https://other.example.test:${port}/file.pdf` });
+        res.end();
+      } else if (req.url === '/to-http') {
+        res.writeHead(302, { location: `http://files.example.test:${port}/file.pdf` });
+        res.end();
+      } else if (req.url === '/to-self') {
+        res.writeHead(301, { location: '/file.pdf' });
+        res.end();
+      } else if (req.url === '/slow') {
+        // never answers
+      } else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    server.on('connection', (s: Socket) => {
+      connections++;
+      s.on('error', () => {});
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise<void>((ok) => server.close(() => ok()));
+  });
+
+  const MB = 1024 * 1024;
+  const toLoopback: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
+  /** Only for the positive controls: lets the test reach its loopback server as if it were public. */
+  const trusting = (extra: Partial<SafeFetchOptions> = {}): SafeFetchOptions => ({
+    maxBytes: MB,
+    timeoutMs: 3000,
+    resolver: toLoopback,
+    addressAllowed: (ip) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1',
+    ca: cert,
+    allowPorts: [port],
+    ...extra,
+  });
+
+  it('refuses a loopback https server, however it is named, without connecting', async () => {
+    const before = connections;
+    const urls = [
+      `https://127.0.0.1:${port}/file.pdf`,
+      `https://127.1:${port}/file.pdf`,
+      `https://2130706433:${port}/file.pdf`,
+      `https://0x7f000001:${port}/file.pdf`,
+      `https://[::ffff:127.0.0.1]:${port}/file.pdf`,
+      `https://localhost:${port}/file.pdf`,
+    ];
+    for (const url of urls) {
+      const r = await safeFetch(url, { maxBytes: MB, timeoutMs: 2000, allowPorts: [port] });
+      expect(r.ok ? 'ok' : r.reason, url).toBe('url');
+    }
+    // A DNS name that resolves to loopback: refused after resolution, before connecting.
+    const r = await safeFetch(`https://files.example.test:${port}/file.pdf`, { maxBytes: MB, timeoutMs: 2000, allowPorts: [port], resolver: toLoopback });
+    expect(r.ok ? 'ok' : r.reason).toBe('address-not-public');
+    expect(connections).toBe(before);
+  });
+
+  it.each([
+    [['10.0.0.5']],
+    [['169.254.169.254']],
+    [['::1']],
+    [['::ffff:127.0.0.1']],
+    [['8.8.8.8', '127.0.0.1']], // one bad answer among good ones is enough
+    [['fd00::1', '2620:1ec:4::152']],
+  ])('refuses a name resolving to %j', async (addresses) => {
+    const resolver: Resolver = async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    const r = await safeFetch('https://files.example.test/file.pdf', { maxBytes: MB, timeoutMs: 2000, resolver });
+    expect(r.ok ? 'ok' : r.reason).toBe('address-not-public');
+  });
+
+  it('refuses a name that does not resolve', async () => {
+    const r = await safeFetch('https://files.example.test/file.pdf', { maxBytes: MB, timeoutMs: 2000, resolver: async () => [] });
+    expect(r.ok ? 'ok' : r.reason).toBe('dns');
+  });
+
+  it('connects to the address it checked (one resolution; TLS verified against the name)', async () => {
+    let lookups = 0;
+    const rebinding: Resolver = async () => (lookups++ === 0 ? [{ address: '127.0.0.1', family: 4 }] : [{ address: '10.9.9.9', family: 4 }]);
+    requests.length = 0;
+    const r = await safeFetch(`https://files.example.test:${port}/file.pdf`, trusting({ resolver: rebinding }));
+    expect(r.ok && r.bytes.toString()).toBe('%PDF-1.4 hola');
+    expect(r.ok && r.contentType).toBe('application/pdf');
+    expect(lookups).toBe(1);
+    expect(requests).toEqual([{ url: '/file.pdf', host: `files.example.test:${port}` }]);
+  });
+
+  it('checks the connected address again', async () => {
+    let calls = 0;
+    const before = requests.length;
+    // Accepts the DNS answer, then refuses the same address when the socket reports it.
+    const r = await safeFetch(`https://files.example.test:${port}/file.pdf`, trusting({ addressAllowed: () => calls++ === 0 }));
+    expect(r.ok ? 'ok' : r.reason).toBe('address-not-public');
+    expect(calls).toBe(2);
+    expect(requests.length).toBe(before);
+  });
+
+  it('refuses a certificate it does not trust', async () => {
+    const r = await safeFetch(`https://files.example.test:${port}/file.pdf`, trusting({ ca: undefined } as Partial<SafeFetchOptions>));
+    expect(r.ok ? 'ok' : r.reason).toBe('connect');
+  });
+
+  it.each([
+    ['/big-declared', 'too-large'],
+    ['/big-streamed', 'too-large'],
+    ['/missing', 'status'],
+    ['/to-self', 'redirect'],
+  ])('%s → %s', async (path, reason) => {
+    const r = await safeFetch(`https://files.example.test:${port}${path}`, trusting());
+    expect(r.ok ? 'ok' : r.reason).toBe(reason);
+  });
+
+  it('follows a redirect only when allowed, checking the new URL like the first', async () => {
+    const ok = await safeFetch(`https://files.example.test:${port}/to-self`, trusting({ maxRedirects: 1 }));
+    expect(ok.ok).toBe(true);
+    const elsewhere = await safeFetch(`https://files.example.test:${port}/to-other`, trusting({ maxRedirects: 2, allowHosts: ['files.example.test'] }));
+    expect(elsewhere.ok ? 'ok' : elsewhere.reason).toBe('host-not-allowed');
+    const plain = await safeFetch(`https://files.example.test:${port}/to-http`, trusting({ maxRedirects: 2 }));
+    expect(plain.ok ? 'ok' : plain.reason).toBe('url');
+  });
+
+  it('times out', async () => {
+    const started = Date.now();
+    const r = await safeFetch(`https://files.example.test:${port}/slow`, trusting({ timeoutMs: 300 }));
+    expect(r.ok ? 'ok' : r.reason).toBe('timeout');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('reports a closed port as a connection failure', async () => {
+    const closed = createServer();
+    await new Promise<void>((ok) => closed.listen(0, '127.0.0.1', ok));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((ok) => closed.close(() => ok()));
+    const r = await safeFetch(`https://files.example.test:${closedPort}/x`, trusting({ allowPorts: [closedPort] }));
+    expect(r.ok ? 'ok' : r.reason).toBe('connect');
+  });
+
+  it.each([['http://example.com/'], ['file:///etc/passwd'], ['https://user:pw@example.com/'], ['https://example.com:8443/'], ['nada']])('refuses %s by its URL', async (url) => {
+    const r = await safeFetch(url, { maxBytes: MB, timeoutMs: 1000, resolver: async () => [{ address: '8.8.8.8', family: 4 }] });
+    expect(r.ok ? 'ok' : r.reason).toBe('url');
+  });
+});
+
+describe('checkInboundServiceUrl (/api/messages)', () => {
+  const anonymous = { anonymous: true, ownPort: 3978, builtInChannelId: 'webchat' };
+  const jwt = { ...anonymous, anonymous: false };
+  it.each([
+    ['http://127.0.0.1:3978/', 'msteams', anonymous, undefined],
+    ['http://localhost:3978', 'emulator', anonymous, undefined],
+    ['http://127.0.0.1:3978/', 'webchat', anonymous, 'built-in-channel'],
+    ['http://127.0.0.1:3978/', ' WebChat ', anonymous, 'built-in-channel'],
+    ['http://127.0.0.1:3979/', 'msteams', anonymous, 'service-url'],
+    ['http://127.1:3978/', 'msteams', anonymous, undefined], // the URL parser reads 127.0.0.1
+    ['http://0x7f000001:3979/', 'msteams', anonymous, 'service-url'],
+    ['http://[::1]:9/', 'msteams', anonymous, 'service-url'],
+    ['http://127.0.0.1:3978/v3/other', 'msteams', anonymous, 'service-url'],
+    ['http://user@127.0.0.1:3978/', 'msteams', anonymous, 'service-url'],
+    ['https://127.0.0.1:3978/', 'msteams', anonymous, 'service-url'],
+    ['http://169.254.169.254/', 'msteams', anonymous, 'service-url'],
+    ['https://smba.trafficmanager.net/teams/', 'msteams', anonymous, 'service-url'],
+    [undefined, 'msteams', anonymous, 'service-url'],
+    ['https://smba.trafficmanager.net/teams/', 'msteams', jwt, undefined],
+    ['https://webchat.botframework.com/', 'webchat', jwt, undefined],
+    ['http://127.0.0.1:3978/', 'msteams', jwt, 'service-url'],
+    ['https://127.0.0.1/', 'msteams', jwt, 'service-url'],
+    ['https://10.1.2.3/', 'msteams', jwt, 'service-url'],
+    ['http://smba.trafficmanager.net/teams/', 'msteams', jwt, 'service-url'],
+    [undefined, 'msteams', jwt, 'service-url'],
+  ])('%s (%s)', (serviceUrl, channelId, rules, expected) => {
+    expect(checkInboundServiceUrl({ serviceUrl, channelId }, rules)).toBe(expected);
+  });
+});
