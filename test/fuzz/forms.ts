@@ -1,0 +1,39 @@
+/** Every form of the assistant (factories built with test dependencies), and the reason texts a form can show. */
+import { ok } from '../../domain/result.js';
+import { ingresoForm, recuperarForm } from '../../dialogs/cuenta/cuenta.forms.js';
+import { delegadoForm, empresaForm, nitForm, rechazoForm, rutFechaForm, sedeForm } from '../../dialogs/empleador/empleador.forms.js';
+import type { FormSpec } from '../../dialogs/form/form-spec.js';
+import { formTexts } from '../../dialogs/form/form-spec.js';
+import { contactoForm } from '../../dialogs/registro/contacto.form.js';
+import { datosBasicosForm } from '../../dialogs/registro/datos-basicos.form.js';
+import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import { messages } from '../../templates/render.js';
+
+export const registry = defaultReferenceRegistry();
+
+/** The delegate check of the real dialog is a use case; here it refuses one document and accepts the rest. */
+const delegateCheck = async (_rl: string, d: { numeroDocumento: string }) =>
+  d.numeroDocumento === '70123456' ? { ok: false as const, error: { code: 'DELEGADO.ES_EL_RL' } } : d.numeroDocumento.endsWith('9') ? { ok: false as const, error: { code: 'DELEGADO.NO_COINCIDE' } } : ok(true);
+
+/** Every FormSpec of dialogs/ (keep in step with the *.form.ts / *.forms.ts files: a test checks it). */
+export const ALL_FORMS: readonly FormSpec[] = [
+  datosBasicosForm,
+  contactoForm,
+  ingresoForm,
+  recuperarForm,
+  nitForm,
+  empresaForm,
+  rutFechaForm,
+  delegadoForm(delegateCheck),
+  sedeForm(registry),
+  rechazoForm,
+].map((f) => f as unknown as FormSpec);
+
+export const sharedMotivos = messages<Record<string, string>>('formularios/motivos');
+
+/** The Spanish text of a reason code for `spec`, without the generic fallback ('type' only when the code is 'type'). */
+export function ownReasonText(spec: FormSpec, code: string): string | undefined {
+  const own = formTexts(spec).motivos;
+  if (own && Object.hasOwn(own, code)) return own[code];
+  return Object.hasOwn(sharedMotivos, code) ? sharedMotivos[code] : undefined;
+}
