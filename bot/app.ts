@@ -28,6 +28,7 @@ import { createFileStateStore } from '../storage/state-store.js';
 import { runRetention } from '../storage/retention.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
+import { registerPrivacyPage } from './privacy-page.js';
 import { createMessageEndpoint } from './api-messages.js';
 import { securityHeaders } from './security-headers.js';
 import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
@@ -212,6 +213,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   registerAccountPages(server, { cuenta, log });
+  registerPrivacyPage(server);
   registerFileRoutes(server, { links: fileLinks, blobs, log });
 
   const internalSecret = randomBytes(32).toString('base64url');

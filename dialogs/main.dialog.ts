@@ -30,6 +30,7 @@ import { helpText, statusActivities } from './general.dialog.js';
 import { incomingText, incomingValue } from './incoming.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { menuProcesses, processById, PROCESSES, roleFits, rolesThatFit, type Process, type Who } from './processes.js';
+import { privacyUrl } from './registro/autorizacion.js';
 import { roleLabel, whoMay } from './roles-text.js';
 import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
 import { activeSession } from './session.js';
@@ -83,7 +84,7 @@ export class MainDialog extends ComponentDialog {
   /** The welcome when a conversation starts: by name, with their own menu, for a person already logged in. */
   async welcome(context: TurnContext): Promise<Partial<Activity>> {
     const who = await this.who(context);
-    if (!who.session) return welcomeActivity(this.menuLabels(who));
+    if (!who.session) return welcomeActivity(this.menuLabels(who), privacyUrl(this.deps.publicBaseUrl));
     return menuActivity(this.menuLabels(who), render('general/bienvenida-de-nuevo', { nombre: who.session.nombre, rol: roleLabel(actingRole(who.session)) }));
   }
 

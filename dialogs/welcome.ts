@@ -10,8 +10,8 @@ function menuCard(options: readonly string[], fallback: string) {
 }
 
 /** The first message of a conversation: what the assistant does and the options, as a card. */
-export function welcomeActivity(options: readonly string[]): Partial<Activity> {
-  const text = render('general/bienvenida', { opciones: options });
+export function welcomeActivity(options: readonly string[], privacidad?: string): Partial<Activity> {
+  const text = render('general/bienvenida', { opciones: options, privacidad });
   return message(text, menuCard(options, text));
 }
 
