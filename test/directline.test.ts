@@ -302,9 +302,9 @@ describe('Direct Line endpoint: protocol details', () => {
     expect(new Set(all.map((a) => a.id)).size).toBe(all.length);
   });
 
-  it('refreshes tokens, refuses expired ones and exchanges a recently expired one for the same conversation', async () => {
+  it('refreshes tokens (the old one stops working), refuses expired ones and exchanges a recently expired one for the same conversation', async () => {
     const clock = fakeClock('2026-03-02T15:00:00Z');
-    const bot = await start({ clock, limits: { tokenTtlSeconds: 1800, resumeWindowMs: 60 * 60 * 1000 } });
+    const bot = await start({ clock, limits: { tokenTtlSeconds: 1800 } });
     const t = await startConversation(bot);
 
     clock.advance(20 * 60 * 1000);
@@ -312,20 +312,28 @@ describe('Direct Line endpoint: protocol details', () => {
     expect(refreshed.status).toBe(200);
     expect(refreshed.body).toMatchObject({ conversationId: t.conversationId, expires_in: 1800 });
     expect(refreshed.body.token).not.toBe(t.token);
-
-    clock.advance(15 * 60 * 1000); // the first token has expired, the refreshed one has not
+    // Requests already on their way with the old token still pass for a few seconds, then it is refused.
+    await getActivities(bot, t.token, t.conversationId);
+    clock.advance(60 * 1000);
     expect((await call(bot, 'GET', `${dlPath(t.conversationId, '/activities')}?watermark=`, { token: t.token })).status).toBe(403);
-    expect((await call(bot, 'POST', '/v3/directline/tokens/refresh', { token: t.token })).body.error.code).toBe('TokenExpired');
+    expect((await call(bot, 'POST', '/v3/directline/tokens/refresh', { token: t.token })).status).toBe(403);
     await getActivities(bot, refreshed.body.token, t.conversationId);
 
-    // An expired token within the resume window → a new token of the same conversation.
-    const resumed = await call(bot, 'POST', '/v3/directline/tokens/generate', { json: { resume: t.token } });
+    clock.advance(35 * 60 * 1000); // the refreshed token has expired (at 50 min; now 56)
+    expect((await call(bot, 'POST', '/v3/directline/tokens/refresh', { token: refreshed.body.token })).body.error.code).toBe('TokenExpired');
+    // A replaced token cannot be resumed: a new conversation.
+    expect((await call(bot, 'POST', '/v3/directline/tokens/generate', { json: { resume: t.token } })).body.conversationId).not.toBe(t.conversationId);
+    // An expired token within the resume window (minutes) → a new token of the same conversation, once.
+    const resumed = await call(bot, 'POST', '/v3/directline/tokens/generate', { json: { resume: refreshed.body.token } });
     expect(resumed.body.conversationId).toBe(t.conversationId);
     await getActivities(bot, resumed.body.token, t.conversationId);
+    clock.advance(60 * 1000);
+    const again = await call(bot, 'POST', '/v3/directline/tokens/generate', { json: { resume: refreshed.body.token } });
+    expect(again.body.conversationId).not.toBe(t.conversationId);
 
-    // Too old → a new conversation.
-    clock.advance(2 * 60 * 60 * 1000);
-    const fresh = await call(bot, 'POST', '/v3/directline/tokens/generate', { json: { resume: t.token } });
+    // Expired longer than the resume window (DEFAULT_LIMITS.resumeWindowMs, 10 minutes) → a new conversation.
+    clock.advance(31 * 60 * 1000 + DEFAULT_LIMITS.resumeWindowMs);
+    const fresh = await call(bot, 'POST', '/v3/directline/tokens/generate', { json: { resume: resumed.body.token } });
     expect(fresh.status).toBe(200);
     expect(fresh.body.conversationId).not.toBe(t.conversationId);
     // A forged "resume" token is ignored too.

@@ -98,11 +98,12 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
       const resume = body?.resume;
       if (resume !== undefined && typeof resume !== 'string') throw badRequest('"resume" must be a token.');
       if (resume) {
-        // Our extension: an expired (genuine) token is exchanged for a new one of the same conversation.
+        // Our extension: an expired (genuine, not replaced) token is exchanged for a new one of the same
+        // conversation, within limits.resumeWindowMs of its expiry.
         const checked = tokens.verify(resume);
         const claims = checked.ok ? checked.value : checked.error.code === 'expired' ? checked.error.claims : undefined;
         if (claims && ctx.clock.now().getTime() - claims.exp * 1000 <= limits.resumeWindowMs) {
-          sendJson(res, 200, tokenResponse(tokens.issue(claims.conv, claims.user)));
+          sendJson(res, 200, tokenResponse(tokens.replace(claims))); // the resumed token stops working
           return;
         }
       }
@@ -114,7 +115,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
     '/v3/directline/tokens/refresh',
     handle('tokens/refresh', async (req, res) => {
       const claims = authorize(req);
-      sendJson(res, 200, tokenResponse(tokens.issue(claims.conv, claims.user)));
+      sendJson(res, 200, tokenResponse(tokens.replace(claims))); // the old token stops working
     }),
   );
 

@@ -20,7 +20,11 @@ export interface DirectLineLimits {
   readonly historyOnReconnect: number;
   /** Token lifetime (s). */
   readonly tokenTtlSeconds: number;
-  /** An expired token may still be exchanged for a new one of the same conversation for this long (ms). */
+  /**
+   * An expired token may still be exchanged for a new one of the same conversation for this long
+   * after its expiry (ms); then the page starts a new conversation. Minutes: a stolen old token is
+   * not a way into the conversation for long.
+   */
   readonly resumeWindowMs: number;
   /** Largest activity accepted, as JSON (bytes): the body limit of the activity routes (client and connector). */
   readonly maxActivityBytes: number;
@@ -57,7 +61,7 @@ export const DEFAULT_LIMITS: DirectLineLimits = {
   pageSize: 100,
   historyOnReconnect: 25,
   tokenTtlSeconds: 30 * 60,
-  resumeWindowMs: 2 * 60 * 60 * 1000,
+  resumeWindowMs: 10 * 60 * 1000,
   maxActivityBytes: 300 * 1024,
   maxSmallBodyBytes: 4 * 1024,
   maxJsonDepth: 64,
