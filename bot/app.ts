@@ -192,7 +192,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     // Where the replies would be POSTed, checked before anything runs (bot/outbound.ts): anonymous,
     // only this server's own loopback URL and never the built-in Direct Line channel; with an app
     // id, a public https serviceUrl (the token's claim is compared with it by the SDK).
-    const refusal = checkInboundServiceUrl(body, { anonymous: !config.MicrosoftAppId, ownPort: port, builtInChannelId: CHANNEL_ID });
+    const refusal = checkInboundServiceUrl(body, {
+      anonymous: !config.MicrosoftAppId,
+      ownPort: port,
+      builtInChannelId: CHANNEL_ID,
+      localConnectors: config.LOCAL_CONNECTORS,
+    });
     if (refusal) {
       log.warn('/api/messages: activity refused', { reason: refusal });
       res.send(403, { error: { code: 'Forbidden', message: 'The activity is not accepted.' } });

@@ -28,6 +28,8 @@ export const ConfigSchema = z
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     STAFF_ADMINS: optionalText,
     STAFF_MESA_AYUDA: optionalText,
+    /** Anonymous local use with the Bot Framework Emulator or Agents Playground: replies may go to their loopback port. */
+    LOCAL_CONNECTORS: z.enum(['true', 'false', '']).default('false').transform((v) => v === 'true'),
     NODE_ENV: optionalText,
   })
   .superRefine((c, ctx) => {

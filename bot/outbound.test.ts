@@ -193,6 +193,7 @@ describe('safeFetch', () => {
 describe('checkInboundServiceUrl (/api/messages)', () => {
   const anonymous = { anonymous: true, ownPort: 3978, builtInChannelId: 'webchat' };
   const jwt = { ...anonymous, anonymous: false };
+  const emulator = { ...anonymous, localConnectors: true };
   it.each([
     ['http://127.0.0.1:3978/', 'msteams', anonymous, undefined],
     ['http://localhost:3978', 'emulator', anonymous, undefined],
@@ -215,6 +216,14 @@ describe('checkInboundServiceUrl (/api/messages)', () => {
     ['https://10.1.2.3/', 'msteams', jwt, 'service-url'],
     ['http://smba.trafficmanager.net/teams/', 'msteams', jwt, 'service-url'],
     [undefined, 'msteams', jwt, 'service-url'],
+    // LOCAL_CONNECTORS=true: a local Emulator / Agents Playground on another loopback port, and nothing else.
+    ['http://127.0.0.1:3979/', 'emulator', emulator, undefined],
+    ['http://localhost:56000/', 'emulator', emulator, undefined],
+    ['http://127.0.0.1:3979/', 'webchat', emulator, 'built-in-channel'],
+    ['http://169.254.169.254/', 'emulator', emulator, 'service-url'],
+    ['http://10.0.0.5:3979/', 'emulator', emulator, 'service-url'],
+    ['http://user@127.0.0.1:3979/', 'emulator', emulator, 'service-url'],
+    ['http://127.0.0.1:3979/', 'emulator', { ...jwt, localConnectors: true }, 'service-url'],
   ])('%s (%s)', (serviceUrl, channelId, rules, expected) => {
     expect(checkInboundServiceUrl({ serviceUrl, channelId }, rules)).toBe(expected);
   });

@@ -236,6 +236,8 @@ export interface ServiceUrlRules {
   readonly ownPort: number;
   /** The channel id of the built-in Direct Line endpoint (bot/directline CHANNEL_ID). */
   readonly builtInChannelId: string;
+  /** Anonymous only: also accept loopback serviceUrls on other ports (the Bot Framework Emulator or Agents Playground on this machine). */
+  readonly localConnectors?: boolean;
 }
 
 /** Why /api/messages refuses an activity, before any outbound call is made. */
@@ -271,7 +273,7 @@ export function checkInboundServiceUrl(
   const own =
     url.protocol === 'http:' &&
     LOOPBACK_NAMES.has(url.hostname) &&
-    url.port === String(rules.ownPort) &&
+    (url.port === String(rules.ownPort) || (rules.localConnectors === true && url.port !== '')) &&
     url.username === '' &&
     url.password === '' &&
     url.pathname === '/' &&

@@ -23,6 +23,31 @@ const post = (url: string, body: string, headers: Record<string, string> = {}) =
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
 
+describe('anonymous /api/messages with LOCAL_CONNECTORS=true (a local Emulator)', () => {
+  let app: TestApp;
+  let connector: Awaited<ReturnType<typeof startFakeConnector>>;
+  beforeAll(async () => {
+    connector = await startFakeConnector();
+    app = await startApp({ LOCAL_CONNECTORS: 'true' });
+  });
+  afterAll(async () => {
+    await app.stop();
+    await connector.close();
+  });
+
+  it('welcomes and answers through the local connector; a non-loopback serviceUrl is still refused', async () => {
+    const join = await post(`${app.url}/api/messages`, JSON.stringify(activity(connector.url, { type: 'conversationUpdate', membersAdded: [{ id: '29:user-1' }] })));
+    expect(join.status).toBe(200);
+    const ayuda = await post(`${app.url}/api/messages`, JSON.stringify(activity(connector.url, { type: 'message', text: 'ayuda' })));
+    expect(ayuda.status).toBe(200);
+    const texts = connector.received.map((a) => String(a['text'] ?? '')).join('\n');
+    expect(texts).toContain('Soy el **Asistente CCF**');
+    expect(texts).toContain('miseguridadsocial@minsalud.gov.co');
+    const far = await post(`${app.url}/api/messages`, JSON.stringify(activity('http://169.254.169.254/', { type: 'message', text: 'hola' })));
+    expect(far.status).toBe(403);
+  });
+});
+
 describe('anonymous /api/messages (no MicrosoftAppId)', () => {
   let app: TestApp;
   let connector: Awaited<ReturnType<typeof startFakeConnector>>;
