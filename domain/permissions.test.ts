@@ -16,7 +16,8 @@ const role = (delegado: 'vinculado' | 'invitado' = 'vinculado'): Pick<EmployerRo
     primerApellido: 'PEÑA', segundoApellido: 'OCHOA', email: 'maria@example.com', estado: delegado, citizenId: DELEGADO,
   },
 });
-const company: Resource = { nit: X, role: role(), referenceRl: RL, autorizados: [AUTORIZADO], ccfActivo: true };
+// The personal data in question ("Mis datos") is the RL's.
+const company: Resource = { nit: X, role: role(), referenceRl: RL, autorizados: [AUTORIZADO], ccfActivo: true, titular: RL };
 
 const citizen = (citizenId: string, extra: Partial<Principal> = {}): Principal => ({ citizenId, activo: true, staff: [], acting: { tipo: 'ciudadano' }, ...extra });
 const employerOf = (como: 'rl' | 'delegado') => ({ tipo: 'empleador' as const, nit: X, razonSocial: 'COMFAMA', como });
@@ -81,6 +82,13 @@ const ALLOWED: Record<Action, string[]> = {
   'ccf.activar': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
   'servicios.administrar': ['authorized person of X acting in rol CCF of X'],
   'mesa.consultar': ['Mesa de ayuda'],
+  // Only the owner, with an active account, in whatever role they act; not even the helpdesk.
+  'datos.propios': [
+    'RL of X acting as citizen',
+    'RL of X acting as employer of X',
+    'RL of X who is no longer RL in the reference sources',
+    'Administrador MinSalud who is the RL of X',
+  ],
 };
 
 const table = ACTIONS.flatMap((action) =>
@@ -105,5 +113,6 @@ describe('permissions: every action × every role', () => {
     expect(may(rl, 'autorizados.administrar', {})).toBe(false);
     expect(may(autorizado, 'servicios.administrar', { nit: X, autorizados: [AUTORIZADO] })).toBe(false);
     expect(may(admin, 'rut.revisar', {})).toBe(true); // the bandeja itself, before any RUT
+    expect(may(rl, 'datos.propios', {})).toBe(false);
   });
 });

@@ -19,6 +19,7 @@ export const ACTIONS = [
   'ccf.activar',
   'servicios.administrar',
   'mesa.consultar',
+  'datos.propios',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -45,6 +46,8 @@ export interface Resource {
   readonly autorizados?: readonly string[];
   /** The Ministry activated the rol "Caja de Compensación Familiar" of this CCF. */
   readonly ccfActivo?: boolean;
+  /** The citizen id of the person the personal data belongs to ("Mis datos"). */
+  readonly titular?: string;
 }
 
 export type PermissionError = { code: 'PERMISO.DENEGADO' };
@@ -69,6 +72,8 @@ const RULES: { readonly [A in Action]: (p: Principal, r: Resource) => boolean } 
   'servicios.administrar': (p, r) =>
     r.ccfActivo === true && (r.autorizados ?? []).includes(p.citizenId ?? '') && actsAs(p, 'ccf', r.nit),
   'mesa.consultar': (p) => p.staff.includes('mesa_ayuda'),
+  // Habeas data: a person sees, and asks to correct or delete, only their own data, in any role.
+  'datos.propios': (p, r) => r.titular !== undefined && r.titular === p.citizenId,
 };
 
 /** True when `principal` may do `action` on `resource`. Nobody who is not logged in with an active account may do anything here. */

@@ -55,6 +55,19 @@ export interface Draft extends Entity {
 export type DraftValue = string | number | boolean | null;
 
 /**
+ * A person's request to correct or delete their personal data ("Mis datos", Ley 1581 de 2012): a case
+ * for the helpdesk (domain/mis-datos.ts). Declared here, like Draft, because that module imports this file.
+ */
+export interface SolicitudDatos extends Entity {
+  /** The citizen id of the person; a pseudonym once their data was deleted. */
+  readonly citizenId: string;
+  readonly tipo: 'correccion' | 'eliminacion';
+  readonly descripcion: string;
+  readonly creadaEn: string; // ISO-8601
+  readonly estado: 'abierta' | 'atendida';
+}
+
+/**
  * The collections the domain stores, by name. Each later process adds its aggregates here;
  * `unique` lists the fields whose values may appear at most once in the collection.
  */
@@ -67,6 +80,8 @@ export interface Collections {
   employers: EmployerRole;
   /** Form answers saved to be resumed later, by owner and form. */
   drafts: Draft;
+  /** Requests to correct or delete one's personal data ("Mis datos"), cases for the helpdesk. */
+  solicitudesDatos: SolicitudDatos;
 }
 export type CollectionName = keyof Collections;
 
@@ -77,6 +92,7 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   identityChecks: [],
   employers: [],
   drafts: [],
+  solicitudesDatos: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */

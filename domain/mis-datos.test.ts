@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
+import { DELEGADA_MARIA, SEDE, setup, type Setup } from '../test/helpers/employers.js';
+import { basicData } from '../test/helpers/people.js';
+import { records } from '../test/helpers/store.js';
+import type { Actor } from './audit.js';
+import { documentKey } from './citizens.js';
+import { setPasswordWithToken } from './cuenta.js';
+import { saveDraft } from './drafts.js';
+import type { EmployerRole } from './employers.js';
+import { myData, parseDescripcion, PSEUDONYM, pseudonymizeCitizen, requestDataChange } from './mis-datos.js';
+import { answerIdentityQuestions, completeRegistration, startRegistration } from './registro.js';
+import { renderFile, renderHtml } from '../templates/render.js';
+
+const jose = EXAMPLE_PERSONS.rlComfama;
+const JOSE = documentKey(jose.tipoDocumento, jose.numeroDocumento);
+const EMAIL = 'jose.restrepo@correo.com';
+const actor: Actor = { ref: 'u-7a1b2c3d', channel: 'webchat' };
+const AUTORIZACION = { version: '1.0', aceptadaEn: '2026-11-26T14:59:00.000Z' };
+
+/** Registers and activates José through the real use cases, so the audit holds what a real one holds. */
+async function registered(): Promise<Setup> {
+  const s = setup();
+  const data = basicData(jose);
+  const start = await startRegistration(s.deps, data, actor);
+  if (!start.ok) throw new Error(start.error.code);
+  const qs = start.value.preguntas;
+  expect((await answerIdentityQuestions(s.deps, data, qs, qs.map((q) => q.correct), actor)).ok).toBe(true);
+  expect((await completeRegistration(s.deps, data, { email: EMAIL, celular: '3001234567' }, AUTORIZACION, actor)).ok).toBe(true);
+  const token = new URL(String(s.mailer.sent.at(-1)!.data['enlace'])).searchParams.get('token')!;
+  expect((await setPasswordWithToken(s.deps, token, 'activacion', 'Guayacan-Florido-2026', 'Guayacan-Florido-2026', actor)).ok).toBe(true);
+  return s;
+}
+
+const roleWith = (rl: string, delegadoId: string): EmployerRole => ({
+  id: '890900841', nit: '890900841', dv: '3', razonSocial: 'COMFAMA', naturaleza: '2', rl, estado: 'activo', sede: SEDE,
+  delegado: { ...DELEGADA_MARIA, estado: 'vinculado', citizenId: delegadoId }, creadoEn: '2026-11-26T15:00:00.000Z', actualizadoEn: '2026-11-26T15:00:00.000Z',
+});
+
+describe('myData: what the assistant holds about the person', () => {
+  it('their own data in full, the authorization, their roles, drafts and requests; nothing secret', async () => {
+    const s = await registered();
+    await s.store.transaction((tx) => tx.collection('employers').put(roleWith(JOSE, 'CC:1036612345')));
+    await saveDraft(s.deps, { owner: JOSE, formId: 'empleador-sede', values: { nombre: 'Sede' }, history: ['nombre'] });
+    const r = await myData(s.deps, JOSE);
+    if (!r.ok) throw new Error(r.error.code);
+    expect(r.value.datos).toMatchObject({ tipoDocumento: 'CC', numeroDocumento: '70123456', nombre: 'JOSÉ ALEJANDRO RESTREPO MUÑOZ', email: EMAIL, celular: '3001234567', estado: 'activo' });
+    expect(r.value.autorizacion).toEqual({ ...AUTORIZACION, canal: 'webchat' });
+    expect(r.value.roles).toEqual([{ nit: '890900841', razonSocial: 'COMFAMA', como: 'rl' }]);
+    expect(r.value.borradores).toEqual([{ formId: 'empleador-sede', guardadoEn: expect.any(String) }]);
+    expect(JSON.stringify(r.value)).not.toMatch(/scrypt|passwordHash|loginFallidos/);
+  });
+
+  it('only to the owner with an active account', async () => {
+    const s = await registered();
+    expect(await myData(s.deps, 'CC:1036612345')).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
+    await s.store.transaction(async (tx) => {
+      const c = (await tx.collection('citizens').get(JOSE))!;
+      await tx.collection('citizens').put({ ...c, estado: 'pendiente' });
+    });
+    expect(await myData(s.deps, JOSE)).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
+  });
+});
+
+describe('requestDataChange: a case for the helpdesk', () => {
+  it.each(['correccion', 'eliminacion'] as const)('%s: stored open, audited with the masked document, acknowledged by e-mail', async (tipo) => {
+    const s = await registered();
+    const r = await requestDataChange(s.deps, JOSE, tipo, 'Mi segundo apellido está mal escrito: es Muñoz.', actor);
+    if (!r.ok) throw new Error(r.error.code);
+    expect(r.value).toEqual({ caso: expect.stringMatching(/^[A-Z0-9]{8}$/), correo: 'j***@correo.com', correoEnviado: true });
+    const [solicitud] = await records(s.store, 'solicitudesDatos');
+    expect(solicitud).toMatchObject({ citizenId: JOSE, tipo, descripcion: 'Mi segundo apellido está mal escrito: es Muñoz.', estado: 'abierta', creadaEn: '2026-11-26T15:00:00.000Z' });
+    const event = (await records(s.store, 'audit')).find((e) => e.action === 'datos.solicitud_creada');
+    expect(event).toMatchObject({ subject: 'CC *****456', detail: { tipo, caso: r.value.caso } });
+    expect(JSON.stringify(event)).not.toContain('Muñoz');
+    const mail = s.mailer.sent.at(-1)!;
+    expect(mail).toMatchObject({ to: EMAIL, template: 'solicitud-datos', insideTransaction: false, data: { tipo, caso: r.value.caso, nombre: 'José Restrepo' } });
+    expect((await myData(s.deps, JOSE)).ok && (await myData(s.deps, JOSE))).toMatchObject({ value: { solicitudes: [{ tipo, estado: 'abierta' }] } });
+  });
+
+  it('refuses an empty, too short or too long description, and another person', async () => {
+    const s = await registered();
+    expect(await requestDataChange(s.deps, JOSE, 'correccion', '  ', actor)).toEqual({ ok: false, error: { code: 'SOLICITUD.DESCRIPCION', reason: 'empty' } });
+    expect(await requestDataChange(s.deps, JOSE, 'correccion', 'corto', actor)).toEqual({ ok: false, error: { code: 'SOLICITUD.DESCRIPCION', reason: 'too_short' } });
+    expect(await requestDataChange(s.deps, JOSE, 'correccion', 'x'.repeat(1001), actor)).toEqual({ ok: false, error: { code: 'SOLICITUD.DESCRIPCION', reason: 'too_long' } });
+    expect(await requestDataChange(s.deps, 'CC:1036612345', 'correccion', 'una descripción válida', actor)).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
+    expect(await records(s.store, 'solicitudesDatos')).toEqual([]);
+  });
+
+  it.each([
+    ['Mi correo nuevo es jose@nuevo.com (cambió en 2026)?', true],
+    ['línea\u0000oculta con control', false],
+  ])('the description %j is accepted: %s', (text, accepted) => {
+    expect(parseDescripcion(text, { values: {}, today: new Date() }).ok).toBe(accepted);
+  });
+
+  it.each(['correccion', 'eliminacion'])('the acknowledgment e-mail renders (%s)', (tipo) => {
+    const data = { nombre: 'José Restrepo', tipo, caso: 'AB12CD34' };
+    expect(renderFile('correo/solicitud-datos', '.asunto.hbs', data)).toContain('AB12CD34');
+    const text = renderFile('correo/solicitud-datos', '.txt.hbs', data);
+    expect(text).toContain(tipo === 'eliminacion' ? 'eliminación' : 'corrección');
+    expect(text).toContain('miseguridadsocial@minsalud.gov.co');
+    expect(renderHtml('correo/solicitud-datos', data)).toContain('<strong>AB12CD34</strong>');
+  });
+});
+
+describe('pseudonymizeCitizen: deletion keeps the audit, with the person pseudonymized', () => {
+  it('removes the record, links, identity checks and drafts; keeps the requests without the person; the audit stays as it was', async () => {
+    const s = await registered();
+    await saveDraft(s.deps, { owner: JOSE, formId: 'empleador-sede', values: { nombre: 'Sede' }, history: ['nombre'] });
+    await requestDataChange(s.deps, JOSE, 'eliminacion', 'Por favor eliminen todos mis datos personales.', actor);
+    await s.store.transaction((tx) => tx.collection('identityChecks').put({ id: JOSE, intentosDatos: 1, rondasFallidas: 0, actualizadoEn: '2026-11-26T15:00:00.000Z' }));
+    const auditBefore = await records(s.store, 'audit');
+    expect(auditBefore.length).toBeGreaterThan(5);
+
+    const r = await s.store.transaction((tx) => pseudonymizeCitizen(tx, JOSE));
+    expect(r).toEqual({ ok: true, value: { enlaces: 1, verificaciones: 1, borradores: 1, solicitudes: 1, cuenta: true } });
+
+    expect(await records(s.store, 'citizens')).toEqual([]);
+    expect(await records(s.store, 'accountTokens')).toEqual([]);
+    expect(await records(s.store, 'identityChecks')).toEqual([]);
+    expect(await records(s.store, 'drafts')).toEqual([]);
+    expect(await records(s.store, 'solicitudesDatos')).toEqual([expect.objectContaining({ citizenId: PSEUDONYM, descripcion: '', tipo: 'eliminacion' })]);
+    expect(await records(s.store, 'audit')).toEqual(auditBefore);
+
+    // What stays (the audit, the requests) names nobody: no document number, e-mail, phone or name.
+    const kept = JSON.stringify([await records(s.store, 'audit'), await records(s.store, 'solicitudesDatos')]);
+    for (const personal of ['70123456', EMAIL, '3001234567', 'RESTREPO', 'Restrepo', 'JOSÉ', JOSE]) expect(kept).not.toContain(personal);
+  });
+
+  it('is refused while the person is the RL or the delegate of an employer role, and deletes nothing', async () => {
+    for (const role of [roleWith(JOSE, 'CC:1036612345'), roleWith('CC:18054862', JOSE)]) {
+      const s = await registered();
+      await s.store.transaction((tx) => tx.collection('employers').put(role));
+      expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, JOSE))).toEqual({ ok: false, error: { code: 'DATOS.ROLES_VIGENTES', nits: ['890900841'] } });
+      expect(await records(s.store, 'citizens')).toHaveLength(1);
+    }
+  });
+});
