@@ -276,6 +276,7 @@ const BUILT: ProcessRow[] = [
   { id: 'actualizar-datos', who: 'jose-empleador', asks: 'que desea actualizar' },
   { id: 'revision-rut', who: 'admin', asks: 'pendientes de revision del rut' },
   { id: 'elegir-rol', who: 'jose-empleador', asks: 'en que rol desea actuar' },
+  { id: 'mis-datos', who: 'jose', asks: 'solicitar la correccion o la eliminacion' },
 ];
 
 async function startAs(row: ProcessRow): Promise<DialogTestClient> {

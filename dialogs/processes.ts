@@ -12,6 +12,7 @@ import { EmpleadorDialog } from './empleador/empleador.dialog.js';
 import { ActualizarDialog, ElegirRolDialog, RevisionRutDialog } from './empleador/roles.dialog.js';
 import { AyudaDialog, EstadoDialog } from './general.dialog.js';
 import type { MainDialogDeps } from './main.deps.js';
+import { MisDatosDialog } from './mis-datos/mis-datos.dialog.js';
 import { RegistroDialog } from './registro/registro.dialog.js';
 
 /** Who is talking, as the registry needs it. */
@@ -70,6 +71,8 @@ export const PROCESSES: readonly Process[] = [
   { id: 'asignar-clave', session: true, roles: ['ccf'] },
   { id: 'revision-rut', dialog: (d) => new RevisionRutDialog(d), session: true, roles: ['admin_minsalud'], menu: actingAs('admin_minsalud') },
   { id: 'mesa-consulta', session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
+  // Habeas data: any logged-in person, in any role, sees and asks to correct or delete their own data.
+  { id: 'mis-datos', dialog: (d) => new MisDatosDialog(d), session: true, menu: (who) => who.session !== undefined },
   { id: 'estado', dialog: (d) => new EstadoDialog(d), session: false, menu: (who) => who.session !== undefined },
   {
     id: 'elegir-rol',
