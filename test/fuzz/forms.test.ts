@@ -11,6 +11,7 @@
  *    in the registration, login and employer forms: every turn answers with non-empty Spanish text,
  *    never the apology of the turn error handler, and the conversation still answers "estado".
  */
+import { readdir } from 'node:fs/promises';
 import fc from 'fast-check';
 import type { Activity } from 'botbuilder';
 import type { DialogTestClient } from 'botbuilder-testing';
@@ -144,6 +145,13 @@ async function play(spec: FormSpec, events: readonly FormEvent[], valid: boolean
 }
 
 describe(`card submits and answers through the form engine (${seedNote})`, () => {
+  it('covers every form: each text file of templates/es/formularios is a form in the list', async () => {
+    const dir = new URL('../../templates/es/formularios/', import.meta.url);
+    const NOT_FORMS = new Set(['comun', 'motivos', 'ejemplo-clave']); // shared texts; the engine test's example form
+    const ids = (await readdir(dir)).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).filter((id) => !NOT_FORMS.has(id));
+    expect(ALL_FORMS.map((f) => f.id).sort()).toEqual(ids.sort());
+  });
+
   for (const spec of ALL_FORMS) {
     it(`${spec.id}: ${RUNS} generated conversations, a Spanish re-ask and a consistent state`, async () => {
       await fc.assert(fc.asyncProperty(fc.array(eventArb(spec), { minLength: 1, maxLength: 6 }), fc.boolean(), (events, valid) => play(spec, events, valid)));

@@ -6,6 +6,7 @@ import type { FormSpec } from '../../dialogs/form/form-spec.js';
 import { formTexts } from '../../dialogs/form/form-spec.js';
 import { contactoForm } from '../../dialogs/registro/contacto.form.js';
 import { datosBasicosForm } from '../../dialogs/registro/datos-basicos.form.js';
+import { solicitudForm } from '../../dialogs/mis-datos/mis-datos.dialog.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { messages } from '../../templates/render.js';
 
@@ -15,7 +16,7 @@ export const registry = defaultReferenceRegistry();
 const delegateCheck = async (_rl: string, d: { numeroDocumento: string }) =>
   d.numeroDocumento === '70123456' ? { ok: false as const, error: { code: 'DELEGADO.ES_EL_RL' } } : d.numeroDocumento.endsWith('9') ? { ok: false as const, error: { code: 'DELEGADO.NO_COINCIDE' } } : ok(true);
 
-/** Every FormSpec of dialogs/ (keep in step with the *.form.ts / *.forms.ts files: a test checks it). */
+/** Every FormSpec of dialogs/ (a test checks that each form text file of templates/es/formularios has one here). */
 export const ALL_FORMS: readonly FormSpec[] = [
   datosBasicosForm,
   contactoForm,
@@ -27,6 +28,7 @@ export const ALL_FORMS: readonly FormSpec[] = [
   delegadoForm(delegateCheck),
   sedeForm(registry),
   rechazoForm,
+  solicitudForm,
 ].map((f) => f as unknown as FormSpec);
 
 export const sharedMotivos = messages<Record<string, string>>('formularios/motivos');
