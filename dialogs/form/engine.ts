@@ -187,7 +187,7 @@ class Turn {
       else firstError ??= { key: field.key, code: result.error.code, detail: result.error };
     }
     if (firstError) {
-      delete s.values[firstError.key];
+      this.forget(firstError.key); // the bad answer replaces the old one: neither value nor history keeps it
       s.current = firstError.key;
       return this.reask(firstError.code, firstError.detail);
     }
