@@ -113,7 +113,9 @@ export function createMessageEndpoint(deps: MessageEndpointDeps): (req: restify.
 
     try {
       const invokeResponse = await processActivity(authenticated, activity, logic);
-      const status = invokeResponse?.status ?? 200;
+      // The assistant handles no invoke (its cards submit as messages): the SDK's 501 for one it
+      // did not answer is the caller's mistake here, a 400.
+      const status = invokeResponse?.status === 501 ? 400 : (invokeResponse?.status ?? 200);
       if (invokeResponse?.body !== undefined) res.send(status, invokeResponse.body);
       else res.send(status);
     } catch (error) {
