@@ -97,8 +97,14 @@ describe.skipIf(!available)('the chat page under its CSP in headless Chromium', 
       // 1×1 PNG: Web Chat previews an image it sends (blob: or data: URL).
       const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
       await page.locator('input[type="file"]').setInputFiles({ name: 'foto.png', mimeType: 'image/png', buffer: png });
-      await input.press('Enter');
-      await page.getByText(/archivo: foto\.png/).first().waitFor({ timeout: 30_000 });
+      // Web Chat makes the image's thumbnail (in a worker) before the file joins the next send: an
+      // Enter pressed before that sends nothing, so the person presses it again.
+      const sent = page.getByText(/archivo: foto\.png/).first();
+      for (let i = 0; i < 10 && !(await sent.isVisible()); i++) {
+        await input.press('Enter');
+        await sent.waitFor({ timeout: 3_000 }).catch(() => undefined);
+      }
+      await sent.waitFor({ timeout: 30_000 });
       await input.fill('tarjeta');
       await input.press('Enter');
       await page.getByText('tarjeta original').first().waitFor({ timeout: 30_000 });
