@@ -5,11 +5,12 @@
  * extra channelData, activities over the limit, deeply nested bodies, and 5 MB bodies to the token
  * route and to /api/messages; meanwhile this thread polls /healthz and samples the process RSS.
  *
- * Asserted: every /healthz answers 200, none later than 500 ms (before: 8.3 s unanswered). The
- * goal is 100 ms and the log line reports how many were over it; it is not asserted, because on
- * the shared 2-core machine (load 4–7 from other suites) it was met only when the machine was
- * quieter: slowest 88 ms at load 4, 170–350 ms at load 5–7 with the event-loop delay p99 at
- * 30–100 ms, while the server's own work per request is ≤ 2 ms when profiled. RSS stays under start + 300 MB (worker thread included; measured +180–200 MB);
+ * Asserted: every /healthz answers 200; the 99th percentile within 100 ms and none later than 500 ms
+ * (before: 8.3 s unanswered). `npm test` runs this file alone (npm run test:flood), after the other
+ * suites: on the shared 2-core machine with other suites running beside it the slowest answers
+ * reached 170–350 ms (event-loop delay p99 30–100 ms), alone it measured p99 76 ms, slowest 78 ms,
+ * while the server's own work per request is ≤ 2 ms when profiled. RSS stays under start + 300 MB
+ * (worker thread included; measured +180–200 MB);
  * no answer is a 5xx; the assistant still answers afterwards.
  */
 import { request } from 'node:http';
@@ -192,6 +193,9 @@ describe('flood of large and deep bodies (issue 15)', () => {
     expect(checks.length).toBeGreaterThan(20);
     expect(checks.filter((c) => c.status !== 200)).toEqual([]);
     expect(slowest).toBeLessThan(HEALTHZ_WORST_MS);
+    // npm test runs this file alone (test:flood), so the machine's other suites do not add their load:
+    // /healthz meets the 100 ms goal throughout (p99; one outlier of a shared machine is tolerated).
+    expect(p99).toBeLessThan(HEALTHZ_BUDGET_MS);
     expect(rssMax - rssStart).toBeLessThan(RSS_CEILING_BYTES);
 
     // Still answering.
