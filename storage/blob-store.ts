@@ -3,10 +3,10 @@
  * bytes, so storing the same bytes twice keeps one copy, and a name cannot point outside the folder.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { BlobStore } from '../domain/ports.js';
-import { ensurePrivateDir, writePrivateFile } from './private-file.js';
+import { ensurePrivateDir, namesIn, writePrivateFile } from './private-file.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const BLOB_FILE = /^([0-9a-f]{64})\.bin$/;
@@ -61,13 +61,7 @@ export function createFileBlobStore(dir: string): BlobStore {
  */
 export async function purgeUnreferencedBlobs(dir: string, referenced: ReadonlySet<string>, before: Date): Promise<number> {
   const root = resolve(dir);
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
+  const names = await namesIn(root);
   let deleted = 0;
   for (const name of names) {
     const blob = BLOB_FILE.exec(name);

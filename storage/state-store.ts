@@ -5,10 +5,10 @@
  * may name a document) and the conversation reference are not readable on disk. Files are 0600.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
-import { ensurePrivateDir, writePrivateFile } from './private-file.js';
+import { ensurePrivateDir, namesIn, writePrivateFile } from './private-file.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
 interface StoredItem {
@@ -162,13 +162,7 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
  */
 export async function purgeIdleStateFiles(dir: string, before: Date): Promise<number> {
   const root = resolve(dir);
-  let names: string[];
-  try {
-    names = await readdir(root);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 0;
-    throw e;
-  }
+  const names = await namesIn(root);
   let deleted = 0;
   const idle = async (file: string): Promise<boolean> => {
     try {
