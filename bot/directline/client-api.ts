@@ -16,9 +16,9 @@ import { BOT_ACCOUNT, CHANNEL_ID, RECENT_HISTORY_EVENT, type DirectLineContext }
 import type { Conversation, StoredActivity } from './conversations.js';
 import { badRequest, bearer, HttpError, isRecord, jsonBody, param, ref, sendJson, watermarkOf } from './http.js';
 import type { Inbound } from './inbound.js';
-import { parseJsonBody } from '../body.js';
+import { parseJsonBody, readRawBody } from '../body.js';
 import { AddressRateLimiter, clientAddress } from './limits.js';
-import { boundaryOf, parseMultipart, readBody } from './multipart.js';
+import { boundaryOf, parseMultipart } from './multipart.js';
 import { newConversationId, newUserId, type IssuedToken, type TokenClaims } from './tokens.js';
 
 function tokenResponse(issued: IssuedToken) {
@@ -213,7 +213,7 @@ export function registerClientApi(server: restify.Server, ctx: DirectLineContext
         res.setHeader('Connection', 'close'); // the body is not read
         throw error;
       }
-      const parts = parseMultipart(await readBody(req, limits.maxUploadBytes), boundary, limits.maxFilesPerUpload + 1);
+      const parts = parseMultipart(await readRawBody(req, limits.maxUploadBytes), boundary, limits.maxFilesPerUpload + 1);
       let template: ClientActivity = { type: 'message' };
       const files = [];
       for (const part of parts) {

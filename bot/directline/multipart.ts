@@ -2,7 +2,6 @@
  * A small multipart/form-data reader for Direct Line uploads: the whole body is read into memory
  * (with a byte cap, checked while reading), then split into parts. No temporary files.
  */
-import type { IncomingMessage } from 'node:http';
 
 export interface Part {
   readonly name: string;
@@ -28,43 +27,6 @@ export function boundaryOf(contentType: string | undefined): string | undefined 
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-/** Reads the request body, refusing (413) as soon as it exceeds `maxBytes`. */
-export function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > maxBytes) {
-      reject(new MultipartError(413, 'The upload is too large.'));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (error?: Error) => {
-      if (done) return;
-      done = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('aborted', onAborted);
-      if (error) {
-        req.resume(); // discard the rest; the response closes the connection
-        reject(error);
-      } else resolve(Buffer.concat(chunks, size));
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) finish(new MultipartError(413, 'The upload is too large.'));
-      else chunks.push(chunk);
-    };
-    const onEnd = () => finish();
-    const onError = (e: Error) => finish(e);
-    const onAborted = () => finish(new MultipartError(400, 'The upload was interrupted.'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-    req.on('aborted', onAborted);
-  });
-}
 
 function headerParam(value: string, param: string): string | undefined {
   const ext = new RegExp(`;\\s*${param}\\*=(?:UTF-8|utf-8)''([^;]+)`).exec(value);
