@@ -1,8 +1,9 @@
 /**
  * Reads the facts of the activation checklist (domain/checklist.ts) from storage and the reference
- * sources. Each later process adds its facts here (autorizados, rol CCF, services, terms).
+ * sources. Each later process adds its facts here (services, terms); autorizados and the rol CCF are read.
  */
-import type { ChecklistFacts, CompanyFacts, PersonFacts, PersonName, RoleFacts } from './checklist.js';
+import type { AutorizadoFacts, ChecklistFacts, CompanyFacts, PersonFacts, PersonName, RoleFacts } from './checklist.js';
+import { ROL_CAJA } from './autorizaciones.js';
 import type { EmployerRole } from './employers.js';
 import { formatNit } from './nit.js';
 import type { Store, Tx } from './ports.js';
@@ -53,9 +54,24 @@ async function roleFacts(tx: Tx, reference: ReferenceRegistry, role: EmployerRol
   };
 }
 
+/** Step 3 and 4 facts of a company: its authorizations in rol CAJA DE SUBSIDIO FAMILIAR, and the Ministry's activation. */
+async function chainFacts(tx: Tx, reference: ReferenceRegistry, nit: string): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf'>> {
+  const entries = (await tx.collection('autorizaciones').findBy('nit', nit)).filter((a) => a.rol === ROL_CAJA);
+  const autorizados: AutorizadoFacts[] = [];
+  for (const a of entries) {
+    const person = await personFacts(tx, reference, a.citizenId, a);
+    autorizados.push({ ...person, estado: a.estado, desde: a.estado === 'activo' ? (a.activadoEn ?? a.autorizadoPor.en) : a.autorizadoPor.en });
+  }
+  const rolCcf = await tx.collection('rolesCcf').get(nit);
+  return {
+    ...(autorizados.length ? { autorizados } : {}),
+    ...(rolCcf ? { rolCcf: { activo: rolCcf.activo, en: rolCcf.en } } : {}),
+  };
+}
+
 /**
  * The facts of a person's checklist, read in one transaction: their account, every employer role they
- * are RL or (linked or invited) delegate of, and the CCFs they represent in the reference sources.
+ * are RL, (linked or invited) delegate or (active or invited) authorized person of, and the CCFs they represent in the reference sources.
  * Add `actuaComo` from the session before calling `checklist`.
  */
 export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string): Promise<ChecklistFacts> {
@@ -63,14 +79,26 @@ export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string)
   const doc = documentOf(citizenId);
   return store.transaction(async (tx) => {
     const persona = await personFacts(tx, reference, citizenId, undefined, true);
+    // The CCFs the person is (or is invited to be) an authorized person of count as theirs too.
+    const authorizedAt = new Set(
+      (await tx.collection('autorizaciones').findBy('citizenId', citizenId)).filter((a) => a.estado !== 'revocado').map((a) => a.nit),
+    );
     const roles = (await tx.collection('employers').list()).filter(
-      (r) => r.rl === citizenId || (r.delegado.citizenId === citizenId && r.estado !== 'rechazado'),
+      (r) => r.rl === citizenId || (r.estado !== 'rechazado' && (r.delegado.citizenId === citizenId || authorizedAt.has(r.nit))),
     );
     const empresas: CompanyFacts[] = [];
     for (const role of roles) {
       const company = await reference.findCompany(role.nit);
       const { nit, dv, razonSocial } = role;
-      empresas.push({ nit, dv, razonSocial, ...(company?.sigla ? { sigla: company.sigla } : {}), esCcf: company?.codigoPila !== undefined, rol: await roleFacts(tx, reference, role) });
+      empresas.push({
+        nit,
+        dv,
+        razonSocial,
+        ...(company?.sigla ? { sigla: company.sigla } : {}),
+        esCcf: company?.codigoPila !== undefined,
+        rol: await roleFacts(tx, reference, role),
+        ...(await chainFacts(tx, reference, nit)),
+      });
     }
     // CCFs whose RL in the reference sources is this person and that have no role they could see yet.
     for (const c of doc ? await reference.companiesRepresentedBy(doc.tipo, doc.numero) : []) {

@@ -12,6 +12,7 @@
 import { accountLink, dropUnusedTokens, issueToken, tokenId } from './account-links.js';
 import { audit, documentSubject, type Actor } from './audit.js';
 import { documentKey, type AccountToken, type Citizen } from './citizens.js';
+import { completePendingAuthorizations } from './autorizados.js';
 import { completePendingDesignations } from './delegados.js';
 import type { CoreDeps } from './deps.js';
 import { sendAndRecord } from './notify.js';
@@ -173,8 +174,11 @@ export async function setPasswordWithToken(
     await dropUnusedTokens(tx, citizen.id, tipo);
     const subject = documentSubject(citizen.tipoDocumento, citizen.numeroDocumento);
     await audit(tx, deps.clock, deps.random, actor, tipo === 'activacion' ? 'cuenta.activada' : 'cuenta.clave_restablecida', subject);
-    // A person designated as an employer's delegate before registering is linked now.
-    const designations: MailRequest[] = tipo === 'activacion' ? await completePendingDesignations(tx, deps, updated, actor) : [];
+    // A person designated as an employer's delegate, or authorized, before registering is linked now.
+    const designations: MailRequest[] =
+      tipo === 'activacion'
+        ? [...(await completePendingDesignations(tx, deps, updated, actor)), ...(await completePendingAuthorizations(tx, deps, updated, actor))]
+        : [];
     return ok({ citizen: updated, subject, designations });
   });
   if (!done.ok) return done;

@@ -30,11 +30,16 @@ export interface CheckedDelegate {
   citizen?: Citizen;
 }
 
-/** The delegate matches the reference sources and is not the RL; names as the sources spell them. */
-export async function checkedDelegate(tx: Tx, reference: ReferenceRegistry, rlCitizenId: string, d: DelegateData): Promise<Result<CheckedDelegate, EmpleadorError>> {
+/** A person named by the RL or the delegate (a delegate, an authorized person) as checked against the reference sources. */
+export type CheckedPerson = CheckedDelegate;
+
+/**
+ * The person's document and names match the reference sources (accents and case aside); their names
+ * as the sources spell them, and their account when registered. A mismatch never says which field.
+ */
+export async function checkedPerson(tx: Tx, reference: ReferenceRegistry, d: Omit<DelegateData, 'email'>): Promise<Result<CheckedPerson, { code: 'PERSONA.NO_COINCIDE' }>> {
   const numero = normalizeNumero(d.numeroDocumento);
   const key = documentKey(d.tipoDocumento, numero);
-  if (key === rlCitizenId) return err({ code: 'DELEGADO.ES_EL_RL' });
   const person = await reference.findPerson(d.tipoDocumento, numero);
   const same =
     person !== undefined &&
@@ -42,7 +47,7 @@ export async function checkedDelegate(tx: Tx, reference: ReferenceRegistry, rlCi
     sameName(person.segundoNombre, d.segundoNombre) &&
     sameName(person.primerApellido, d.primerApellido) &&
     sameName(person.segundoApellido, d.segundoApellido);
-  if (!person || !same) return err({ code: 'DELEGADO.NO_COINCIDE' });
+  if (!person || !same) return err({ code: 'PERSONA.NO_COINCIDE' });
   const citizen = await tx.collection('citizens').get(key);
   const up = (s: string | undefined) => (s ?? '').toLocaleUpperCase('es-CO');
   const data = {
@@ -55,6 +60,13 @@ export async function checkedDelegate(tx: Tx, reference: ReferenceRegistry, rlCi
   };
   const registrado = citizen?.estado === 'activo';
   return ok({ registrado, nombre: displayName(person), key, data, ...(registrado ? { citizen } : {}) });
+}
+
+/** The delegate matches the reference sources and is not the RL; names as the sources spell them. */
+export async function checkedDelegate(tx: Tx, reference: ReferenceRegistry, rlCitizenId: string, d: DelegateData): Promise<Result<CheckedDelegate, EmpleadorError>> {
+  if (documentKey(d.tipoDocumento, normalizeNumero(d.numeroDocumento)) === rlCitizenId) return err({ code: 'DELEGADO.ES_EL_RL' });
+  const checked = await checkedPerson(tx, reference, d);
+  return checked.ok ? checked : err({ code: 'DELEGADO.NO_COINCIDE' });
 }
 
 /** The delegate's data matches the reference sources (names without accents or case) and is not the RL; whether they are a registered citizen. */

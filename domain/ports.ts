@@ -1,4 +1,5 @@
 import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
+import type { Autorizacion, RolCcf } from './autorizaciones.js';
 import type { EmployerRole } from './employers.js';
 
 /**
@@ -82,6 +83,10 @@ export interface Collections {
   drafts: Draft;
   /** Requests to correct or delete one's personal data ("Mis datos"), cases for the helpdesk. */
   solicitudesDatos: SolicitudDatos;
+  /** Persons authorized by a company's RL or delegate ("Administrar autorizados"). */
+  autorizaciones: Autorizacion;
+  /** The Ministry's activation of the rol "Caja de Compensación Familiar", by NIT. */
+  rolesCcf: RolCcf;
 }
 export type CollectionName = keyof Collections;
 
@@ -93,6 +98,8 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   employers: [],
   drafts: [],
   solicitudesDatos: [],
+  autorizaciones: [],
+  rolesCcf: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */

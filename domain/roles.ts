@@ -1,8 +1,10 @@
 /**
  * The roles a person can act in (DESIGN §3): always "Ciudadano"; "Empleador persona jurídica" for each
- * company they are the RL or the linked delegate of; the staff roles given by configuration. Also
+ * company they are the RL or the linked delegate of; "Caja de compensación familiar" for each CCF they
+ * are an active authorized person of; the staff roles given by configuration. Also
  * what the chain expects of them next (a company they represent without an employer role).
  */
+import { ccfsOf } from './autorizados.js';
 import { employersOf } from './empleador-roles.js';
 import type { Store } from './ports.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceCompany, type ReferenceRegistry } from './reference.js';
@@ -36,8 +38,10 @@ export async function rolesOf(
   const employers: ActingRole[] = (await employersOf(deps, citizenId))
     .filter((r) => r.estado !== 'rechazado')
     .map((r) => ({ tipo: 'empleador', nit: r.nit, razonSocial: r.razonSocial, como: r.como }));
+  // An active authorized person of a CCF acts in the rol "Caja de compensación familiar" of that CCF.
+  const ccfs: ActingRole[] = (await ccfsOf(deps, citizenId)).map((c) => ({ tipo: 'ccf', nit: c.nit, razonSocial: c.razonSocial }));
   return {
-    roles: [{ tipo: 'ciudadano' }, ...employers, ...staff],
+    roles: [{ tipo: 'ciudadano' }, ...employers, ...ccfs, ...staff],
     sinRolEmpleador: represented.filter((c) => !registered.has(c.nit)).map((c) => ({ nit: c.nit, razonSocial: c.razonSocial })),
   };
 }

@@ -18,7 +18,12 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerPartial('contactos', readFileSync(join(ROOT, 'general', 'contactos.hbs'), 'utf8'));
+// Every e-mail's frame: {{#> correo-html titulo="…"}}body{{/correo-html}} and {{> correo-pie}} (templates/es/correo/partes).
+hbs.registerPartial('correo-html', readFileSync(join(ROOT, 'correo', 'partes', 'base.html.hbs'), 'utf8'));
+hbs.registerPartial('correo-pie', readFileSync(join(ROOT, 'correo', 'partes', 'pie.txt.hbs'), 'utf8'));
 hbs.registerHelper('inc', (n: number) => n + 1);
+// (concat "a" b "c"): a string built from parts (the last argument is Handlebars' options).
+hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map((p) => String(p ?? '')).join(''));
 // Text a person typed (or a masked address) shown in a Markdown chat message: no formatting, no links.
 hbs.registerHelper('md', (v: unknown) => String(v ?? '').replace(/[\\`*_{}[\]()|<>~]/g, (c) => `\\${c}`));
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v)));
