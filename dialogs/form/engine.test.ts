@@ -168,6 +168,22 @@ describe('form engine: validate', () => {
   });
 });
 
+describe('form engine: early validate (validateAfter)', () => {
+  const early: FormSpec<Persona> = { ...persona, validate: async () => undefined, validateAfter: 'numeroDocumento' };
+  const taken: FieldFailure<Persona> = { field: 'numeroDocumento', code: 'document_number.CC' };
+
+  it.each<[string, readonly Input[], object]>([
+    ['the fields up to validateAfter given: validate before asking the next one', ['CC', '70123456'], { kind: 'validate', values: { tipoDocumento: 'CC', numeroDocumento: '70123456' } }],
+    ['a failure re-asks that field at once', ['CC', '70123456', { kind: 'validated', failure: taken }], { kind: 'reask', field: 'numeroDocumento' }],
+    ['success goes on with the next field', ['CC', '70123456', { kind: 'validated' }], { kind: 'ask', field: 'primerNombre' }],
+    ['a later field does not validate again', ['CC', '70123456', { kind: 'validated' }, 'Ana', 'omitir', 'F'], { kind: 'review' }],
+    ['correcting an early field validates again', ['CC', '70123456', { kind: 'validated' }, 'Ana', 'corregir número', '70123457'], { kind: 'validate' }],
+    ['correcting a later field does not', ['CC', '70123456', { kind: 'validated' }, 'Ana', 'omitir', 'F', 'corregir sexo', 'M'], { kind: 'review' }],
+  ])('%s', (_name, inputs, decision) => {
+    expect(play(early, inputs).decision).toMatchObject(decision);
+  });
+});
+
 describe('form engine: drafts', () => {
   it('a draft keeps every answer but the secret ones', () => {
     const step = play(acceso, ['Ana', { clave: SECRET }]);

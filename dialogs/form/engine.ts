@@ -215,6 +215,10 @@ class Turn {
     const s = this.state;
     s.choosingCorrection = false;
     const next = s.current !== undefined ? this.field(s.current) : nextMissingField(this.spec, s.values);
+    if (next && this.spec.validate && !s.validated && this.earlyFieldsGiven()) {
+      s.current = undefined;
+      return { kind: 'validate', values: { ...s.values } };
+    }
     if (next) {
       s.current = next.key;
       return { kind: 'ask', field: next.key };
@@ -223,6 +227,21 @@ class Turn {
     if (this.spec.validate && !s.validated) return { kind: 'validate', values: { ...s.values } };
     if (this.spec.review === false) return { kind: 'finish', values: { ...s.values } };
     return { kind: 'review' };
+  }
+
+  /** The fields an early `validate` reads (spec.validateAfter and those before it) are all given. */
+  private earlyFieldsGiven(): boolean {
+    const fields = activeFields(this.spec, this.state.values);
+    const last = fields.findIndex((f) => f.key === this.spec.validateAfter);
+    return last >= 0 && fields.slice(0, last + 1).every((f) => f.key in this.state.values);
+  }
+
+  /** Whether a change of this field makes the values need `validate` again (not a field after an early validation's). */
+  private checked(key: string): boolean {
+    const after = this.spec.validateAfter;
+    if (after === undefined) return true;
+    const keys = this.spec.fields.map((f) => f.key);
+    return keys.indexOf(key) <= keys.indexOf(after);
   }
 
   private confirm(): Decision {
@@ -286,7 +305,7 @@ class Turn {
     const s = this.state;
     s.values[field.key] = field.secret ? this.env.seal(String(value)) : value;
     s.history = [...s.history.filter((k) => k !== field.key), field.key];
-    s.validated = false;
+    if (this.checked(field.key)) s.validated = false;
     this.accepted.push(field.key);
     this.revalidate(field.key);
   }
@@ -295,7 +314,7 @@ class Turn {
     const s = this.state;
     delete s.values[key];
     s.history = s.history.filter((k) => k !== key);
-    s.validated = false;
+    if (this.checked(key)) s.validated = false;
   }
 
   /** After a change, drops other answers that no longer fit (e.g. the number after a new document type). */

@@ -49,6 +49,8 @@ export interface FieldFailure<T = FormValues> {
 export interface ValidateContext {
   /** The person with a session, if any (FormDeps.draftOwner). */
   readonly citizenId?: string;
+  /** What the parent passed in FormOptions.context (e.g. the company the form is about). */
+  readonly context?: Readonly<Record<string, string>>;
   readonly today: Date;
 }
 
@@ -65,6 +67,12 @@ export interface FormSpec<T = FormValues> {
    * failure re-asks its field with the reason, keeping the other values.
    */
   validate?(values: T, ctx: ValidateContext): Promise<FieldFailure<T> | undefined>;
+  /**
+   * Validate early: as soon as every field up to this one is given, before asking the next ones (e.g. "this
+   * person is already authorized" before asking where they work). `validate` must then read only those
+   * fields; changing a later field does not validate again.
+   */
+  readonly validateAfter?: FieldKey<T>;
   /** Answers are saved after each change for a person with a session, and resumed on the next start. */
   readonly draft?: boolean;
 }

@@ -23,11 +23,18 @@ export interface FormDeps extends FormDraftDeps {
 export interface FormOptions<T = FormValues> {
   /** Values known beforehand (e.g. from a previous attempt). */
   readonly initial?: Partial<T> | FormValues;
+  /** Given to the form's `validate` (e.g. the company the form is about). */
+  readonly context?: Readonly<Record<string, string>>;
+  /** A line shown above every question and review of the form (e.g. the company the person acts for). */
+  readonly heading?: string;
 }
 
 const STATE_KEY = 'form';
 /** The id of the last card with a masked input sent (rendering state, not the engine's). */
 const CARD_KEY = 'secretCard';
+/** The options kept for the form's life: validate's context and the heading. */
+const CONTEXT_KEY = 'context';
+const HEADING_KEY = 'heading';
 
 export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   private readonly drafts: FormDrafts<T>;
@@ -42,6 +49,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   }
 
   override async beginDialog(dc: DialogContext, options?: FormOptions<T>): Promise<DialogTurnResult> {
+    const own = dc.activeDialog!.state;
+    if (options?.context) own[CONTEXT_KEY] = { ...options.context };
+    if (options?.heading) own[HEADING_KEY] = options.heading;
     const intro = formTexts(this.spec).intro;
     if (intro) await dc.context.sendActivity(intro);
     const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env());
@@ -72,7 +82,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   private async run(dc: DialogContext, before: FormState, event: FormEvent): Promise<DialogTurnResult> {
     let step = decide(this.spec, before, event, this.env());
     while (step.decision.kind === 'validate') {
-      const ctx = { citizenId: await this.drafts.owner(dc.context), today: this.deps.clock.now() };
+      const context = dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined;
+      const ctx = { citizenId: await this.drafts.owner(dc.context), today: this.deps.clock.now(), ...(context ? { context } : {}) };
       const failure = (await this.spec.validate?.(step.decision.values as T, ctx)) as FieldFailure | undefined;
       step = decide(this.spec, step.state, { kind: 'validated', failure }, this.env());
     }
@@ -138,7 +149,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string): Promise<void> {
     const activities = promptFor(this.spec, state);
     const [first] = activities;
-    if (lead && first) activities[0] = { ...first, text: `${lead} ${first.text ?? ''}`.trim() };
+    const heading = dialogState[HEADING_KEY] as string | undefined;
+    const text = [heading, `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
+    if (first) activities[0] = { ...first, text };
     const secret = asksSecret(this.spec, state);
     for (const activity of activities) {
       const sent = await context.sendActivity(activity);
