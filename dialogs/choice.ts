@@ -5,6 +5,7 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchChoice } from '../domain/choice.js';
+import { parseCommand } from '../domain/commands.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
 
@@ -65,11 +66,20 @@ export function reaskActivity(question: string, reading: Extract<ChoiceReading, 
 interface ChoiceValidations {
   readonly question: string;
   readonly labels: readonly string[];
+  readonly back?: boolean;
 }
 
-/** The prompt options that ask `text` with `labels` as choices (for a ChoicePrompt). */
-export function choicePrompt(text: string, labels: readonly string[], look: ChoiceLook = {}): PromptOptions {
-  return { prompt: choiceActivity(text, labels, look), validations: { question: text, labels } satisfies ChoiceValidations };
+/**
+ * The prompt options that ask `text` with `labels` as choices (for a ChoicePrompt). With `back`, "atrás"
+ * is an answer too: `wentBack(step.result)` tells the step to return to where the person came from.
+ */
+export function choicePrompt(text: string, labels: readonly string[], look: ChoiceLook = {}, opts: { back?: boolean } = {}): PromptOptions {
+  return { prompt: choiceActivity(text, labels, look), validations: { question: text, labels, ...(opts.back ? { back: true } : {}) } satisfies ChoiceValidations };
+}
+
+/** The person answered "atrás" (or "volver", "anterior") to a choice asked with `back`. */
+export function wentBack(result: unknown): boolean {
+  return typeof result === 'string' && parseCommand(result)?.kind === 'atras';
 }
 
 /**
@@ -80,7 +90,8 @@ export function choicePrompt(text: string, labels: readonly string[], look: Choi
 export class ChoicePrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
-      const { question, labels } = p.options.validations as ChoiceValidations;
+      const { question, labels, back } = p.options.validations as ChoiceValidations;
+      if (back && wentBack(p.recognized.value)) return true;
       const reading = readChoice(p.recognized.value ?? '', labels);
       if (reading.ok) return true;
       await p.context.sendActivity(reaskActivity(question, reading, labels)); // the prompt then stays silent

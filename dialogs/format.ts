@@ -9,3 +9,7 @@ export const formatTime = (iso: string): string => time.format(new Date(iso));
 export function titleCase(s: string): string {
   return s.toLocaleLowerCase('es-CO').replace(/(^|[\s-])\p{L}/gu, (m) => m.toLocaleUpperCase('es-CO'));
 }
+
+const date = new Intl.DateTimeFormat('es-CO', { day: '2-digit', month: '2-digit', year: 'numeric', timeZone: 'America/Bogota' });
+/** "30/11/2026" (Bogotá). */
+export const formatDate = (iso: string): string => date.format(new Date(iso));

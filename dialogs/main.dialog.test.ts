@@ -252,7 +252,7 @@ describe('main dialog: menu, search and help', () => {
     },
     {
       name: 'a functionality not built yet says so plainly',
-      turns: [['Administrar autorizados', (r) => expect(r.folded).toMatch(/administrar autorizados.*todavia no esta disponible/s)]],
+      turns: [['Compartir servicios', (r) => expect(r.folded).toMatch(/compartir servicios entidad.*todavia no esta disponible/s)]],
     },
     {
       name: 'echoed text cannot inject Markdown (links, emphasis) into the chat',

@@ -102,7 +102,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a process not built yet says so and who will do it',
-    turns: [...LOGIN, ['Administrar autorizados', all('todavia no esta disponible', 'representante legal o el delegado')]],
+    turns: [...LOGIN, ['Compartir servicios', all('todavia no esta disponible', 'personas autorizadas de una caja')]],
   },
   {
     name: 'a process for another role says plainly who can do it',
@@ -274,6 +274,7 @@ const BUILT: ProcessRow[] = [
   { id: 'recuperar-clave', who: 'nadie', asks: 'tipo de documento' },
   { id: 'rol-empleador', who: 'jose', asks: 'nit de la empresa' },
   { id: 'actualizar-datos', who: 'jose-empleador', asks: 'que desea actualizar' },
+  { id: 'autorizados', who: 'jose-empleador', asks: 'aun no tiene personas autorizadas' },
   { id: 'revision-rut', who: 'admin', asks: 'pendientes de revision del rut' },
   { id: 'elegir-rol', who: 'jose-empleador', asks: 'en que rol desea actuar' },
   { id: 'mis-datos', who: 'jose', asks: 'solicitar la correccion o la eliminacion' },

@@ -10,6 +10,7 @@ import type { ActingRole, RoleKind, Session } from '../domain/session.js';
 import { IngresarDialog, RecuperarDialog } from './cuenta/cuenta.dialog.js';
 import { EmpleadorDialog } from './empleador/empleador.dialog.js';
 import { ActualizarDialog, ElegirRolDialog, RevisionRutDialog } from './empleador/roles.dialog.js';
+import { AutorizadosDialog } from './autorizados/autorizados.dialog.js';
 import { AyudaDialog, EstadoDialog } from './general.dialog.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { MisDatosDialog } from './mis-datos/mis-datos.dialog.js';
@@ -62,7 +63,7 @@ export const PROCESSES: readonly Process[] = [
     roles: ['empleador'],
     menu: (who) => who.acting?.tipo === 'empleador' && who.acting.como === 'rl',
   },
-  { id: 'autorizados', session: true, roles: ['empleador'], menu: actingAs('empleador') },
+  { id: 'autorizados', dialog: (d) => new AutorizadosDialog(d), session: true, roles: ['empleador'], menu: actingAs('empleador') },
   { id: 'catalogo', session: true, roles: ['ccf'], menu: actingAs('ccf') },
   { id: 'terminos', session: true, roles: ['ccf'] },
   { id: 'swagger', session: true, roles: ['ccf'] },

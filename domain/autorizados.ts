@@ -27,6 +27,8 @@ export type AutorizadosDeps = EmpleadorDeps;
 /** A revocation needs a reason of this many characters. */
 export const REVOCACION_MOTIVO_MIN = 5;
 export const REVOCACION_MOTIVO_MAX = 500;
+/** The list shows this many entries at a time. */
+export const AUTORIZADOS_POR_PAGINA = 10;
 
 export type AutorizadoError =
   | { code: 'PERMISO.DENEGADO' }
@@ -257,7 +259,7 @@ export async function revokeAuthorization(
   id: string,
   motivo: string,
   actor: Actor,
-): Promise<Result<{ autorizacion: Autorizacion; correoEnviado: boolean }, AutorizadoError>> {
+): Promise<Result<{ autorizacion: Autorizacion; emailEnmascarado: string; correoEnviado: boolean }, AutorizadoError>> {
   const reason = motivo.replace(/\s+/g, ' ').trim();
   if (reason.length < REVOCACION_MOTIVO_MIN || reason.length > REVOCACION_MOTIVO_MAX) {
     return err({ code: 'AUTORIZADO.MOTIVO_REQUERIDO', min: REVOCACION_MOTIVO_MIN, max: REVOCACION_MOTIVO_MAX });
@@ -287,7 +289,7 @@ export async function revokeAuthorization(
   });
   if (!done.ok) return done;
   const correoEnviado = await sendAndRecord(deps, actor, done.value.mail, nitSubject(nit));
-  return ok({ autorizacion: done.value.autorizacion, correoEnviado });
+  return ok({ autorizacion: done.value.autorizacion, emailEnmascarado: maskEmail(done.value.mail.to), correoEnviado });
 }
 
 /** Who acts when nobody in a conversation does (an authorization completed by an activation). */

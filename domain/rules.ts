@@ -2,6 +2,7 @@
  * The numbers that are rules, as messages state them: every template can write {{reglas.<name>}}
  * (templates/render.ts passes this object), so a sentence never repeats a number the domain decides.
  */
+import { AUTORIZADOS_POR_PAGINA, REVOCACION_MOTIVO_MAX, REVOCACION_MOTIVO_MIN } from './autorizados.js';
 import { LOGIN_LOCK_MINUTES, MAX_LOGIN_FAILURES, RESET_HOURS, RESET_MAIL_MINUTES, UNLOCK_GRACE_HOURS, UNLOCK_LINK_HOURS } from './cuenta.js';
 import { OPTIONS_PER_QUESTION, PASS_MARK } from './identity-questions.js';
 import { ACTIVATION_HOURS, BLOCK_HOURS, MAX_ATTEMPTS } from './registro.js';
@@ -38,5 +39,9 @@ export const RULES = Object.freeze({
   rutDias: RUT_MAX_AGE_DAYS,
   /** Minutes a signed file link lasts. */
   enlaceArchivoMinutos: FILE_LINK_MINUTES,
+  /** Administrar autorizados: characters of a revocation's reason; entries per page of the list. */
+  revocacionMotivoMin: REVOCACION_MOTIVO_MIN,
+  revocacionMotivoMax: REVOCACION_MOTIVO_MAX,
+  autorizadosPorPagina: AUTORIZADOS_POR_PAGINA,
 });
 export type Rules = typeof RULES;

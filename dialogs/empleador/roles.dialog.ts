@@ -3,6 +3,7 @@
  * "Actualizar datos" of an employer (main site or delegate); the MinSalud RUT review.
  */
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ccfRoleOf } from '../../domain/autorizados.js';
 import { pendingRutReviews, reviewRut } from '../../domain/backoffice.js';
 import { checkDelegate } from '../../domain/delegados.js';
 import { updateEmployer } from '../../domain/empleador-actualizar.js';
@@ -16,6 +17,7 @@ import { roleLabel } from '../roles-text.js';
 import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
+import { formatDate } from '../format.js';
 import { FormDialog } from '../form/form.dialog.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { formResult, type FormSpec } from '../form/form-spec.js';
@@ -72,6 +74,14 @@ export class ElegirRolDialog extends ComponentDialog {
     const session = await requireSession(this.deps, step.context);
     await this.deps.session.set(step.context, { ...session, rol });
     await step.context.sendActivity(render('empleador/rol-elegido', { rol: roleLabel(rol) }));
+    if (rol.tipo === 'ccf') {
+      // Until the Ministry activates the CCF role, the person learns it now, not at the first refusal.
+      const state = await ccfRoleOf(this.deps, rol.nit);
+      if (!state?.activo) {
+        const detail = state ? { desactivado: true, fecha: formatDate(state.en), motivo: state.motivo } : {};
+        await step.context.sendActivity(render('autorizados/rol-ccf-sin-activar', { razonSocial: rol.razonSocial, ...detail }));
+      }
+    }
     return step.endDialog({ rol } satisfies ElegirRolResult);
   }
 }

@@ -78,12 +78,13 @@ export function asksSecret<T>(typed: FormSpec<T>, state: FormState): boolean {
 }
 
 function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
+  const own = formTexts(spec).revision;
   const rows = activeFields(spec, state.values)
     .filter((f) => f.inReview !== false)
     .map((f) => ({ etiqueta: fieldTexts(spec, f.key).etiqueta, valor: display(spec, f, state.values[f.key]) }));
   const reviewCard = card(
     [
-      textBlock(common('revision-titulo'), { weight: 'Bolder', size: 'Medium' }),
+      textBlock(own?.titulo ?? common('revision-titulo'), { weight: 'Bolder', size: 'Medium' }),
       { type: 'FactSet', facts: rows.map((r) => ({ title: r.etiqueta, value: r.valor })) },
     ],
     [
@@ -92,7 +93,7 @@ function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
     ],
     fill(common('revision-texto'), { filas: rows }),
   );
-  return message(common('revision-intro'), reviewCard);
+  return message(own?.intro ?? common('revision-intro'), reviewCard);
 }
 
 /** The list of answered fields to choose one to correct. */

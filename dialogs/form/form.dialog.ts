@@ -27,6 +27,13 @@ export interface FormOptions<T = FormValues> {
   readonly context?: Readonly<Record<string, string>>;
   /** A line shown above every question and review of the form (e.g. the company the person acts for). */
   readonly heading?: string;
+  /** "atrás" at the first question ends the form with `{ formId, atras: true }` (see wentBackFromForm) instead of saying there is nothing before. */
+  readonly canGoBack?: boolean;
+}
+
+/** The form ended because the person went back from its first question (FormOptions.canGoBack). */
+export function wentBackFromForm(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && (result as { atras?: unknown }).atras === true;
 }
 
 const STATE_KEY = 'form';
@@ -35,6 +42,7 @@ const CARD_KEY = 'secretCard';
 /** The options kept for the form's life: validate's context and the heading. */
 const CONTEXT_KEY = 'context';
 const HEADING_KEY = 'heading';
+const BACK_KEY = 'canGoBack';
 
 export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   private readonly drafts: FormDrafts<T>;
@@ -52,6 +60,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const own = dc.activeDialog!.state;
     if (options?.context) own[CONTEXT_KEY] = { ...options.context };
     if (options?.heading) own[HEADING_KEY] = options.heading;
+    if (options?.canGoBack) own[BACK_KEY] = true;
     const intro = formTexts(this.spec).intro;
     if (intro) await dc.context.sendActivity(intro);
     const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env());
@@ -119,7 +128,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       }
       case 'help': {
         const ayuda = d.field ? fieldTexts(this.spec, d.field).ayuda : undefined;
-        await context.sendActivity([ayuda, render('general/contactos')].filter(Boolean).join('\n\n'));
+        await context.sendActivity([ayuda ? fill(ayuda) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
         break;
       }
       case 'chooseCorrection':
@@ -132,6 +141,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         break;
       }
       case 'noPrevious':
+        if (dc.activeDialog!.state[BACK_KEY]) return dc.endDialog({ formId: this.spec.id, atras: true });
         await context.sendActivity(common('sin-anterior'));
         break;
       case 'review':
