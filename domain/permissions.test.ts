@@ -7,6 +7,7 @@ const RL = 'CC:70123456';
 const DELEGADO = 'CC:1036612345';
 const AUTORIZADO = 'CC:1017234567';
 const OTRO_RL = 'CC:18054862'; // RL of another company
+const NUEVO_DELEGADO = 'CE:654321'; // the delegate who replaced María
 
 const role = (delegado: 'vinculado' | 'invitado' = 'vinculado'): Pick<EmployerRole, 'nit' | 'rl' | 'delegado'> => ({
   nit: X,
@@ -16,6 +17,11 @@ const role = (delegado: 'vinculado' | 'invitado' = 'vinculado'): Pick<EmployerRo
     primerApellido: 'PEÑA', segundoApellido: 'OCHOA', email: 'maria@example.com', estado: delegado, citizenId: DELEGADO,
   },
 });
+/** X's role after the RL designated another delegate: María is a former delegate. */
+const replaced = (): Pick<EmployerRole, 'nit' | 'rl' | 'delegado'> => {
+  const r = role();
+  return { ...r, delegado: { ...r.delegado, tipoDocumento: 'CE', numeroDocumento: '654321', primerNombre: 'CARLOS', segundoNombre: '', primerApellido: 'BRICEÑO', segundoApellido: 'SALAS', citizenId: NUEVO_DELEGADO } };
+};
 // The personal data in question ("Mis datos") is the RL's.
 const company: Resource = { nit: X, role: role(), referenceRl: RL, autorizados: [AUTORIZADO], ccfActivo: true, titular: RL };
 
@@ -29,14 +35,17 @@ const ROLES: Record<string, { who: Principal; on?: Resource }> = {
   'citizen with no relation': { who: citizen('CC:5555555') },
   'RL of X acting as citizen': { who: citizen(RL) },
   'RL of X acting as employer of X': { who: citizen(RL, { acting: employerOf('rl') }) },
+  'RL of X acting as employer of another company': { who: citizen(RL, { acting: { tipo: 'empleador', nit: '860007336', razonSocial: 'OTRA', como: 'rl' } }) },
   'RL of X who is no longer RL in the reference sources': { who: citizen(RL, { acting: employerOf('rl') }), on: { ...company, referenceRl: OTRO_RL } },
   'linked delegate of X acting as employer of X': { who: citizen(DELEGADO, { acting: employerOf('delegado') }) },
+  'former delegate of X (replaced), acting as employer of X': { who: citizen(DELEGADO, { acting: employerOf('delegado') }), on: { ...company, role: replaced() } },
   'invited delegate of X (not registered yet)': { who: citizen(DELEGADO, { acting: employerOf('delegado') }), on: { ...company, role: role('invitado') } },
   'RL of another company, acting as its employer': {
     who: citizen(OTRO_RL, { acting: { tipo: 'empleador', nit: '860007336', razonSocial: 'OTRA', como: 'rl' } }),
   },
   'authorized person of X acting in rol CCF of X': { who: citizen(AUTORIZADO, { acting: { tipo: 'ccf', nit: X, razonSocial: 'COMFAMA' } }) },
   'authorized person of X acting as citizen': { who: citizen(AUTORIZADO) },
+  'authorized person of X claiming to act as employer of X': { who: citizen(AUTORIZADO, { acting: employerOf('delegado') }) },
   'authorized person of X whose CCF role is not active': {
     who: citizen(AUTORIZADO, { acting: { tipo: 'ccf', nit: X, razonSocial: 'COMFAMA' } }),
     on: { ...company, ccfActivo: false },
@@ -54,18 +63,25 @@ const ALLOWED: Record<Action, string[]> = {
   'empleador.registrar': [
     'RL of X acting as citizen',
     'RL of X acting as employer of X',
+    'RL of X acting as employer of another company',
     'Administrador MinSalud who is the RL of X',
   ],
   'empleador.ver': [
     'RL of X acting as citizen',
     'RL of X acting as employer of X',
+    'RL of X acting as employer of another company',
     'RL of X who is no longer RL in the reference sources',
     'linked delegate of X acting as employer of X',
     'Administrador MinSalud',
     'Administrador MinSalud who is the RL of X',
     'Mesa de ayuda',
   ],
-  'empleador.actualizar': ['RL of X acting as citizen', 'RL of X acting as employer of X', 'Administrador MinSalud who is the RL of X'],
+  'empleador.actualizar': [
+    'RL of X acting as citizen',
+    'RL of X acting as employer of X',
+    'RL of X acting as employer of another company',
+    'Administrador MinSalud who is the RL of X',
+  ],
   'autorizados.administrar': [
     'RL of X acting as employer of X',
     'RL of X who is no longer RL in the reference sources',
@@ -75,6 +91,7 @@ const ALLOWED: Record<Action, string[]> = {
   'rut.descargar': [
     'RL of X acting as citizen',
     'RL of X acting as employer of X',
+    'RL of X acting as employer of another company',
     'RL of X who is no longer RL in the reference sources',
     'Administrador MinSalud',
     'Administrador MinSalud who is the RL of X',
@@ -86,6 +103,7 @@ const ALLOWED: Record<Action, string[]> = {
   'datos.propios': [
     'RL of X acting as citizen',
     'RL of X acting as employer of X',
+    'RL of X acting as employer of another company',
     'RL of X who is no longer RL in the reference sources',
     'Administrador MinSalud who is the RL of X',
   ],
