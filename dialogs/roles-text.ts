@@ -11,7 +11,7 @@ const texts = () => messages<RoleTexts>('general/roles');
 
 /** "Empleador persona jurídica — COMFAMA", "Administrador MinSalud"… */
 export function roleLabel(role: ActingRole): string {
-  return fill(texts().etiquetas[role.tipo], { razonSocial: 'razonSocial' in role ? role.razonSocial : '' });
+  return fill(texts().etiquetas[role.tipo], { razonSocial: 'razonSocial' in role ? role.razonSocial : '', sigla: role.tipo === 'ccf' ? role.sigla : undefined });
 }
 
 /** Who may use a functionality meant for these roles, as a phrase: "el representante legal o el delegado de…". */

@@ -166,6 +166,13 @@ describe('the rol and perfil offered', () => {
 // ------------------------------------------------------------------------------ Nuevo
 
 describe('authorize ("Nuevo")', () => {
+  it('takes the NIT as people write it (dots, DV) and refuses one that is not a NIT without throwing', async () => {
+    const s = await comfama();
+    expect(await authorize(s.deps, JOSE, asRl, '890.900.841-9', NUEVO_ANDRES, actor)).toMatchObject({ ok: true, value: { autorizacion: { nit: COMFAMA_NIT } } });
+    expect(await authorize(s.deps, JOSE, asRl, 'COMFAMA', NUEVO_ANDRES, actor)).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
+    expect(await listAuthorizations(s.deps, JOSE, asRl, '890.900.841-9')).toMatchObject({ ok: true });
+  });
+
   it.each<[string, string, ActingRole, 'rl' | 'delegado', string]>([
     ['the RL', JOSE, asRl, 'rl', 'José Restrepo'],
     ['the linked delegate', MARIA, asDelegate, 'delegado', 'María Peña'],
@@ -174,7 +181,9 @@ describe('authorize ("Nuevo")', () => {
     expect(await checkNewAuthorization(s.deps, who, acting, COMFAMA_NIT, NUEVO_ANDRES)).toEqual({ ok: true, value: { nombre: 'Andrés Zapata', registrado: true } });
 
     const r = await authorize(s.deps, who, acting, COMFAMA_NIT, NUEVO_ANDRES, actor);
-    expect(r).toMatchObject({ ok: true, value: { nombre: 'Andrés Zapata', emailEnmascarado: 'a***@correo.com', correoEnviado: true } });
+    expect(r).toMatchObject({ ok: true, value: { nombre: 'Andrés Zapata', correoEnviado: true } });
+    // The registered person's own e-mail is not shown to the RL or delegate, not even masked.
+    expect(r.ok && 'correo' in r.value).toBe(false);
     const a = r.ok ? r.value.autorizacion : undefined;
     expect(a).toEqual({
       id: expect.any(String),
@@ -217,7 +226,7 @@ describe('authorize ("Nuevo")', () => {
     for (const secret of ['1017234567', '70123456', '1036612345', 'andres.zapata@', 'Andres.Zapata@']) expect(json).not.toContain(secret);
 
     // He may now act in the rol "Caja de compensación familiar" of COMFAMA.
-    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS }]);
+    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' }]);
   });
 
   it('a person matching the reference sources without an account is invited at the e-mail given', async () => {
@@ -225,7 +234,7 @@ describe('authorize ("Nuevo")', () => {
     expect(await checkNewAuthorization(s.deps, MARIA, asDelegate, COMFAMA_NIT, NUEVO_ANDRES)).toEqual({ ok: true, value: { nombre: 'Andrés Zapata', registrado: false } });
 
     const r = await authorize(s.deps, MARIA, asDelegate, COMFAMA_NIT, NUEVO_ANDRES, actor);
-    expect(r).toMatchObject({ ok: true, value: { nombre: 'Andrés Zapata', emailEnmascarado: 'a***@comfama.com.co', correoEnviado: true, autorizacion: { citizenId: ANDRES, estado: 'invitado' } } });
+    expect(r).toMatchObject({ ok: true, value: { nombre: 'Andrés Zapata', correo: 'a***@comfama.com.co', correoEnviado: true, autorizacion: { citizenId: ANDRES, estado: 'invitado' } } });
     const [a] = await entries(s);
     expect(a).toMatchObject({ estado: 'invitado', email: 'andres.zapata@comfama.com.co', autorizadoPor: { citizenId: MARIA, como: 'delegado', en: START } });
     expect(a?.activadoEn).toBeUndefined();
@@ -331,7 +340,7 @@ describe('authorize ("Nuevo")', () => {
     const all = await entries(s);
     expect(all).toHaveLength(2);
     expect(all.find((a) => a.id === first.id)).toMatchObject({ estado: 'revocado', revocacion: { motivo: 'Cambió de cargo' } });
-    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS }]);
+    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' }]);
   });
 
   it('a company that is not a CCF has no rol to authorize', async () => {
@@ -577,8 +586,8 @@ describe('an invited person who registers and activates the account is authorize
     expect(events.find((e) => e.action === 'autorizados.vinculado')).toMatchObject({ actor: 'u-andres', subject: 'NIT 890.900.841-9', detail: { persona: 'CC *******567' } });
     expect(JSON.stringify(events)).not.toContain('1017234567');
 
-    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS }]);
-    expect((await rolesOf(s.deps, ANDRES)).roles).toEqual([{ tipo: 'ciudadano' }, { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS }]);
+    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' }]);
+    expect((await rolesOf(s.deps, ANDRES)).roles).toEqual([{ tipo: 'ciudadano' }, { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' }]);
     // The Ministry has not activated COMFAMA's CCF role yet.
     expect(await ccfRoleOf(s.deps, COMFAMA_NIT)).toBeUndefined();
   });
@@ -601,7 +610,7 @@ describe('ccfsOf and ccfRoleOf', () => {
   it('only active authorizations at active employer roles count', async () => {
     const s = await comfama();
     await authorized(s, JOSE, asRl, NUEVO_ANDRES);
-    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS }]);
+    expect(await ccfsOf(s.deps, ANDRES)).toEqual([{ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' }]);
     expect(await ccfsOf(s.deps, JOSE)).toEqual([]);
     expect(await ccfsOf(s.deps, NICOLAS)).toEqual([]);
     // The role no longer active (e.g. rejected on a later review): no CCF role to act in.

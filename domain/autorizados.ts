@@ -9,7 +9,7 @@ import { PERFIL_SERVICIOS, ROL_CAJA, type Autorizacion, type AutorizadoPor, type
 import type { Citizen } from './citizens.js';
 import type { CoreDeps } from './deps.js';
 import { checkedPerson } from './delegados.js';
-import { chatLink, nitSubject, note, type EmpleadorDeps } from './empleador-common.js';
+import { chatLink, nitOf, nitSubject, note, type EmpleadorDeps } from './empleador-common.js';
 import type { DelegateData, EmployerRole, Sede } from './employers.js';
 import { parseEmail } from './fields.js';
 import { formatNit } from './nit.js';
@@ -115,10 +115,12 @@ export function listAuthorizations(
   acting: ActingRole | undefined,
   nit: string,
 ): Promise<Result<{ empresa: Empresa; autorizados: Autorizacion[] }, AutorizadoError>> {
+  const key = nitOf(nit);
+  if (!key) return Promise.resolve(err({ code: 'PERMISO.DENEGADO' }));
   return deps.store.transaction(async (tx) => {
-    const admitted = await admit(tx, deps, citizenId, acting, nit);
+    const admitted = await admit(tx, deps, citizenId, acting, key);
     if (!admitted.ok) return admitted;
-    const autorizados = (await tx.collection('autorizaciones').findBy('nit', nit)).sort(byState);
+    const autorizados = (await tx.collection('autorizaciones').findBy('nit', key)).sort(byState);
     return ok({ empresa: admitted.value.empresa, autorizados });
   });
 }
@@ -151,8 +153,10 @@ export function checkNewAuthorization(
   persona: Omit<DelegateData, 'email'>,
   rol: RolAutorizado = ROL_CAJA,
 ): Promise<Result<{ nombre: string; registrado: boolean }, AutorizadoError>> {
+  const key = nitOf(nit);
+  if (!key) return Promise.resolve(err({ code: 'PERMISO.DENEGADO' }));
   return deps.store.transaction(async (tx) => {
-    const r = await admitNew(tx, deps, citizenId, acting, nit, persona, rol);
+    const r = await admitNew(tx, deps, citizenId, acting, key, persona, rol);
     return r.ok ? ok({ nombre: r.value.person.nombre, registrado: r.value.person.registrado }) : r;
   });
 }
@@ -172,7 +176,7 @@ function normalizeSite(reference: ReferenceRegistry, sede: SedeAutorizado): Sede
   return { tipo: 'otra', departamento: municipio.departmentCode, municipio: municipio.code, direccion: sede.direccion.trim() };
 }
 
-/** "Sede principal Medellín" or "Calle 10 # 5-20, Rionegro (Antioquia)". */
+/** The main site's name (e.g. "Sede principal") or another site as "Calle 10 # 5-20, Rionegro (Antioquia)". */
 export function siteName(reference: ReferenceRegistry, empresa: Pick<Empresa, 'sede'>, sede: SedeAutorizado): string {
   if (sede.tipo === 'principal') return empresa.sede.nombre;
   const municipio = reference.findMunicipality(sede.municipio);
@@ -205,14 +209,16 @@ export async function authorize(
   nit: string,
   input: NuevoAutorizado,
   actor: Actor,
-): Promise<Result<{ autorizacion: Autorizacion; nombre: string; emailEnmascarado: string; correoEnviado: boolean }, AutorizadoError>> {
+): Promise<Result<{ autorizacion: Autorizacion; nombre: string; correo?: string; correoEnviado: boolean }, AutorizadoError>> {
+  const key = nitOf(nit);
+  if (!key) return err({ code: 'PERMISO.DENEGADO' });
   const email = parseEmail(input.email, { values: {}, today: new Date(0) });
   if (!email.ok) throw new TypeError('autorizado: the e-mail must be parsed first');
   const sede = normalizeSite(deps.reference, input.sede);
   const done = await deps.store.transaction(async (tx) => {
-    const admitted = await admitNew(tx, deps, citizenId, acting, nit, input, input.rol);
+    const admitted = await admitNew(tx, deps, citizenId, acting, key, input, input.rol);
     if (!admitted.ok) {
-      await note(tx, deps, actor, 'autorizados.rechazado', nit, { motivo: admitted.error.code });
+      await note(tx, deps, actor, 'autorizados.rechazado', key, { motivo: admitted.error.code });
       return admitted;
     }
     const { empresa, by, person } = admitted.value;
@@ -220,7 +226,7 @@ export async function authorize(
     const nowIso = deps.clock.now().toISOString();
     const autorizacion: Autorizacion = {
       id: deps.random.token(12),
-      nit,
+      nit: key,
       citizenId: person.key,
       ...person.data,
       email: email.value,
@@ -232,7 +238,7 @@ export async function authorize(
       ...(person.registrado ? { activadoEn: nowIso } : {}),
     };
     await tx.collection('autorizaciones').put(autorizacion);
-    await note(tx, deps, actor, 'autorizados.autorizado', nit, {
+    await note(tx, deps, actor, 'autorizados.autorizado', key, {
       persona: documentSubject(autorizacion.tipoDocumento, autorizacion.numeroDocumento),
       estado: autorizacion.estado,
       rol: autorizacion.rol,
@@ -246,8 +252,9 @@ export async function authorize(
   });
   if (!done.ok) return done;
   const { autorizacion, mail, nombre } = done.value;
-  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(nit));
-  return ok({ autorizacion, nombre, emailEnmascarado: maskEmail(mail.to), correoEnviado });
+  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key));
+  // Only the address the RL or delegate typed is shown back (masked); a registered person's own e-mail is not theirs to see.
+  return ok({ autorizacion, nombre, ...(autorizacion.estado === 'invitado' ? { correo: maskEmail(mail.to) } : {}), correoEnviado });
 }
 
 /** Revokes an authorization with a reason; the person is told by e-mail. A revoked person may be authorized again. Audited. */
@@ -259,22 +266,24 @@ export async function revokeAuthorization(
   id: string,
   motivo: string,
   actor: Actor,
-): Promise<Result<{ autorizacion: Autorizacion; emailEnmascarado: string; correoEnviado: boolean }, AutorizadoError>> {
+): Promise<Result<{ autorizacion: Autorizacion; correo?: string; correoEnviado: boolean }, AutorizadoError>> {
+  const key = nitOf(nit);
+  if (!key) return err({ code: 'PERMISO.DENEGADO' });
   const reason = motivo.replace(/\s+/g, ' ').trim();
   if (reason.length < REVOCACION_MOTIVO_MIN || reason.length > REVOCACION_MOTIVO_MAX) {
     return err({ code: 'AUTORIZADO.MOTIVO_REQUERIDO', min: REVOCACION_MOTIVO_MIN, max: REVOCACION_MOTIVO_MAX });
   }
   const done = await deps.store.transaction(async (tx) => {
-    const admitted = await admit(tx, deps, citizenId, acting, nit);
+    const admitted = await admit(tx, deps, citizenId, acting, key);
     if (!admitted.ok) return admitted;
     const entry = await tx.collection('autorizaciones').get(id);
-    if (!entry || entry.nit !== nit) return err({ code: 'AUTORIZADO.NO_EXISTE' } as const);
+    if (!entry || entry.nit !== key) return err({ code: 'AUTORIZADO.NO_EXISTE' } as const);
     if (entry.estado === 'revocado') return err({ code: 'AUTORIZADO.YA_REVOCADO' } as const);
     const { empresa, by } = admitted.value;
     const nowIso = deps.clock.now().toISOString();
     const autorizacion: Autorizacion = { ...entry, estado: 'revocado', revocacion: { ...actorOf(by, empresa.como, nowIso), motivo: reason } };
     await tx.collection('autorizaciones').put(autorizacion);
-    await note(tx, deps, actor, 'autorizados.revocado', nit, {
+    await note(tx, deps, actor, 'autorizados.revocado', key, {
       persona: documentSubject(entry.tipoDocumento, entry.numeroDocumento),
       estadoAnterior: entry.estado,
       como: empresa.como,
@@ -285,11 +294,12 @@ export async function revokeAuthorization(
       template: 'autorizado-revocado',
       data: mailData(deps, autorizacion, empresa, { motivo: reason, revocadoPor: autorizacion.revocacion!.nombre, invitacion: entry.estado === 'invitado' }),
     };
-    return ok({ autorizacion, mail });
+    return ok({ autorizacion, mail, toAccount: person?.estado === 'activo' });
   });
   if (!done.ok) return done;
-  const correoEnviado = await sendAndRecord(deps, actor, done.value.mail, nitSubject(nit));
-  return ok({ autorizacion: done.value.autorizacion, emailEnmascarado: maskEmail(done.value.mail.to), correoEnviado });
+  const { autorizacion, mail, toAccount } = done.value;
+  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key));
+  return ok({ autorizacion, ...(toAccount ? {} : { correo: maskEmail(mail.to) }), correoEnviado });
 }
 
 /** Who acts when nobody in a conversation does (an authorization completed by an activation). */
@@ -326,21 +336,29 @@ export async function completePendingAuthorizations(
 export interface CcfRef {
   readonly nit: string;
   readonly razonSocial: string;
+  /** The CCF's short name in the reference sources ("COMFAMA"), how people call it. */
+  readonly sigla?: string;
 }
 
 const byRazonSocial = new Intl.Collator('es', { sensitivity: 'base' });
 
 /** The CCFs a person may act for in the rol "Caja de compensación familiar". */
-export function ccfsOf(deps: { readonly store: Store }, citizenId: string): Promise<CcfRef[]> {
-  return deps.store.transaction(async (tx) => {
+export async function ccfsOf(deps: { readonly store: Store; readonly reference: ReferenceRegistry }, citizenId: string): Promise<CcfRef[]> {
+  const found = await deps.store.transaction(async (tx) => {
     const refs: CcfRef[] = [];
     for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) {
       if (a.estado !== 'activo' || a.rol !== ROL_CAJA || refs.some((r) => r.nit === a.nit)) continue;
       const role = await tx.collection('employers').get(a.nit);
       if (role && role.estado === 'activo') refs.push({ nit: a.nit, razonSocial: role.razonSocial });
     }
-    return refs.sort((a, b) => byRazonSocial.compare(a.razonSocial, b.razonSocial));
+    return refs;
   });
+  const refs: CcfRef[] = [];
+  for (const r of found) {
+    const sigla = (await deps.reference.findCompany(r.nit))?.sigla;
+    refs.push(sigla ? { ...r, sigla } : r);
+  }
+  return refs.sort((a, b) => byRazonSocial.compare(a.razonSocial, b.razonSocial));
 }
 
 /** Citizen ids of a CCF's active authorized persons with the perfil that administers web services. */

@@ -82,10 +82,10 @@ describe('loadChecklistFacts: step 3 (authorized persons) and step 4 (the rol CC
       situacion: 'invitado',
       fecha: AUTHORIZED_AT,
     });
-    // An invitation is an authorization (the chain's contract, domain/checklist.test.ts "authorized person invited"):
-    // step 3 is done; step 5 waits for the invited person's registration, which is the next action.
-    expect(c.pasos.map((p) => p.estado)).toEqual(['hecho', 'hecho', 'hecho', 'pendiente', 'pendiente']);
-    expect(c.pasos[2]).toMatchObject({ situacion: 'autorizado', quien: [{ rol: 'autorizado', nombre: 'ANDRÉS FELIPE ZAPATA' }] });
+    // Step 3 is done only with an active authorized person: the invitation is pending, with its date,
+    // and the invited person's registration is the next action.
+    expect(c.pasos.map((p) => p.estado)).toEqual(['hecho', 'hecho', 'pendiente', 'pendiente', 'pendiente']);
+    expect(c.pasos[2]).toMatchObject({ situacion: 'autorizado_invitado', fecha: AUTHORIZED_AT, quien: [{ rol: 'autorizado', nombre: 'ANDRÉS FELIPE ZAPATA' }] });
     expect(c.siguiente).toEqual({
       accion: 'registrarse',
       paso: 1,

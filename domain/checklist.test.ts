@@ -65,7 +65,7 @@ const ROWS: Row[] = [
   { name: 'RUT waiting for review', facts: facts(JOSE, [comfama({ rol: rol({ estado: 'pendiente_revision', rutSubidoEn: NOV(30) }) })]), registro: 'registrado', pasos: [H, R, P, P, P], siguiente: 'revisar_rut ministerio' },
   { name: 'RUT rejected with a reason', facts: facts(JOSE, [comfama({ rol: rol({ estado: 'rechazado', revision: { decision: 'rechazado', en: NOV(30), motivo: 'RUT ilegible' } }) })]), registro: 'registrado', pasos: [H, B, P, P, P], siguiente: 'registrar_rol_de_nuevo rl*' },
   { name: 'authorized person registered', facts: facts(JOSE, [full()]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'activar_rol_ccf ministerio' },
-  { name: 'authorized person invited', facts: facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })] })]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'registrarse autorizado' },
+  { name: 'authorized person invited: step 3 waits for their registration', facts: facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })] })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'registrarse autorizado' },
   { name: 'every authorized person revoked', facts: facts(JOSE, [full({ autorizados: [autorizado('revocado')] })]), registro: 'registrado', pasos: [H, H, P, P, P], siguiente: 'autorizar delegado,rl*' },
   { name: 'RL authorized someone; delegate still invited', facts: facts(JOSE, [full({ rol: rol() })]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'activar_rol_ccf ministerio' },
   { name: 'CCF role active, no services yet', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, P, P], siguiente: 'asignar_servicios ministerio' },
@@ -103,7 +103,7 @@ describe('checklist', () => {
     ['the RL is not registered', facts(CARLOS, [comfama({ rlReferencia: CARLOS })]), [undefined, 1, 1, 1, 1]],
     ['no role yet', facts(JOSE, [comfama({ rlReferencia: JOSE })]), [undefined, undefined, 2, 2, 2]],
     ['nobody authorized (the delegate’s registration does not hold step 3)', facts(JOSE, [comfama({ rol: rol() })]), [undefined, undefined, undefined, 3, 3]],
-    ['the authorized person not registered', facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })], rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 1 })]), [undefined, undefined, undefined, undefined, 1]],
+    ['the authorized person not registered', facts(JOSE, [full({ autorizados: [autorizado('invitado', { ...ANDRES, cuenta: undefined })], rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 1 })]), [undefined, undefined, undefined, 3, 3]],
   ])('a step says which earlier step it needs: %s', (_name, f, espera) => {
     expect(checklist(f, NOW).cajas[0]!.pasos.map((p) => p.espera)).toEqual(espera);
   });

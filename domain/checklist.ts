@@ -91,7 +91,7 @@ export type Who =
 export type Situacion =
   | 'registrado' | 'pendiente_activacion' | 'invitado' | 'sin_registro' | 'bloqueado' | 'por_designar' | 'por_autorizar'
   | 'rol_registrado' | 'rol_sin_registrar' | 'rut_en_revision' | 'rut_rechazado'
-  | 'autorizado' | 'sin_autorizados' | 'autorizados_revocados'
+  | 'autorizado' | 'autorizado_invitado' | 'sin_autorizados' | 'autorizados_revocados'
   | 'rol_ccf_activo' | 'rol_ccf_sin_activar' | 'sin_servicios' | 'rol_ccf_desactivado'
   | 'terminos_aceptados' | 'servicios_por_administrar' | 'terminos_rechazados';
 
@@ -242,11 +242,17 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
         ? { estado: 'en_revision', situacion: 'rut_en_revision', quien: [{ tipo: 'ministerio' }], fecha: rol.rutSubidoEn ?? rol.registradoEn }
         : { estado: 'bloqueado', situacion: 'rut_rechazado', quien: [rlWho], ...(rol.revision ? { fecha: rol.revision.en } : {}), ...(rol.revision?.motivo ? { motivo: rol.revision.motivo } : {}) };
 
-  // Step 3: an authorized person (the delegate, once linked, or the RL authorizes).
+  // Step 3: an active authorized person (the delegate, once linked, or the RL authorizes); an invitation
+  // alone leaves it pending until the invited person registers.
   const deciders = rol?.delegado.estado === 'vinculado' && delWho ? [delWho, rlWho] : [rlWho];
-  const step3: StepBody = current.length
-    ? { estado: 'hecho', situacion: 'autorizado', quien: autWho, fecha: current.map((a) => a.desde).sort()[0]! }
-    : { estado: 'pendiente', situacion: c.autorizados?.length ? 'autorizados_revocados' : 'sin_autorizados', quien: deciders };
+  const active = current.filter((a) => a.estado === 'activo');
+  const invited = current.filter((a) => a.estado === 'invitado');
+  const earliest = (list: readonly AutorizadoFacts[]) => list.map((a) => a.desde).sort()[0]!;
+  const step3: StepBody = active.length
+    ? { estado: 'hecho', situacion: 'autorizado', quien: active.map((a) => who(a, 'autorizado', selfId)), fecha: earliest(active) }
+    : invited.length
+      ? { estado: 'pendiente', situacion: 'autorizado_invitado', quien: invited.map((a) => who(a, 'autorizado', selfId)), fecha: earliest(invited) }
+      : { estado: 'pendiente', situacion: c.autorizados?.length ? 'autorizados_revocados' : 'sin_autorizados', quien: deciders };
 
   // Step 4: the Ministry activates the CCF role and assigns services.
   const ministerio: Who[] = [{ tipo: 'ministerio' }];
@@ -281,7 +287,9 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
 
   // The chain's order: the delegate's registration matters only until someone is authorized.
   const order: (Registration | ChecklistStep)[] = [rlReg, pasos[1], ...(current.length ? [] : [delReg]), pasos[2], ...autRegs, pasos[3], pasos[4], delReg];
-  const pending = order.find((x) => x.estado !== 'hecho' && !('situacion' in x && (x.situacion === 'por_autorizar' || x.situacion === 'por_designar')));
+  // An invitation waits on the invited person's registration: their registration is the next action, not step 3.
+  const waitsOnOthers = new Set<Situacion>(['por_autorizar', 'por_designar', 'autorizado_invitado']);
+  const pending = order.find((x) => x.estado !== 'hecho' && !waitsOnOthers.has(x.situacion));
   const siguiente = !pending ? stepAction(pasos[4]) : 'paso' in pending ? stepAction(pending) : registrationAction(pending);
 
   const como: PersonRole[] = [];

@@ -73,7 +73,7 @@ describe('rolesOf: the roles a person may act in, and what the chain expects of 
     const carlos = await authorized(s, JOSE, COMFAMA_NIT, COMFAMA_RS, CARLOS_DATA);
     await authorized(s, JOSE, COMFAMA_NIT, COMFAMA_RS, NICOLAS_DATA); // not registered: invited
 
-    expect((await rolesOf(s.deps, CARLOS)).roles).toEqual([{ tipo: 'ciudadano' }, { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS }, { tipo: 'admin_minsalud' }]);
+    expect((await rolesOf(s.deps, CARLOS)).roles).toEqual([{ tipo: 'ciudadano' }, { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' }, { tipo: 'admin_minsalud' }]);
     // Nicolás registers: his invitation completes only when the account is activated (domain/autorizados.test.ts).
     await seedCitizen(s, 'CC', '72235734', 'nicolas@correo.com', 'pendiente');
     expect(kinds((await rolesOf(s.deps, NICOLAS)).roles)).toEqual([['ciudadano', '', '']]);
@@ -101,8 +101,8 @@ describe('rolesOf: the roles a person may act in, and what the chain expects of 
     expect(r.roles).toEqual([
       { tipo: 'ciudadano' },
       { tipo: 'empleador', nit: '900197450', razonSocial: 'TRANSPORTES RÍO GRANDE S.A.S.', como: 'delegado' },
-      { tipo: 'ccf', nit: COMFENALCO.nit, razonSocial: COMFENALCO.razonSocial },
-      { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS },
+      { tipo: 'ccf', nit: COMFENALCO.nit, razonSocial: COMFENALCO.razonSocial, sigla: 'COMFENALCO ANTIOQUIA' },
+      { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, sigla: 'COMFAMA' },
       { tipo: 'admin_minsalud' },
     ]);
     expect(r.sinRolEmpleador).toEqual([]);

@@ -39,7 +39,7 @@ export async function rolesOf(
     .filter((r) => r.estado !== 'rechazado')
     .map((r) => ({ tipo: 'empleador', nit: r.nit, razonSocial: r.razonSocial, como: r.como }));
   // An active authorized person of a CCF acts in the rol "Caja de compensación familiar" of that CCF.
-  const ccfs: ActingRole[] = (await ccfsOf(deps, citizenId)).map((c) => ({ tipo: 'ccf', nit: c.nit, razonSocial: c.razonSocial }));
+  const ccfs: ActingRole[] = (await ccfsOf(deps, citizenId)).map((c) => ({ tipo: 'ccf', nit: c.nit, razonSocial: c.razonSocial, ...(c.sigla ? { sigla: c.sigla } : {}) }));
   return {
     roles: [{ tipo: 'ciudadano' }, ...employers, ...ccfs, ...staff],
     sinRolEmpleador: represented.filter((c) => !registered.has(c.nit)).map((c) => ({ nit: c.nit, razonSocial: c.razonSocial })),

@@ -10,7 +10,7 @@ export const SESSION_IDLE_MINUTES = 30;
 export type ActingRole =
   | { readonly tipo: 'ciudadano' }
   | { readonly tipo: 'empleador'; readonly nit: string; readonly razonSocial: string; readonly como: 'rl' | 'delegado' }
-  | { readonly tipo: 'ccf'; readonly nit: string; readonly razonSocial: string }
+  | { readonly tipo: 'ccf'; readonly nit: string; readonly razonSocial: string; readonly sigla?: string }
   | { readonly tipo: 'admin_minsalud' }
   | { readonly tipo: 'mesa_ayuda' };
 

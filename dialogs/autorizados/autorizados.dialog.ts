@@ -224,9 +224,9 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
       await step.context.sendActivity(refusal(done.error, company));
       return again();
     }
-    const { autorizacion, nombre, emailEnmascarado, correoEnviado } = done.value;
+    const { autorizacion, nombre, correo, correoEnviado } = done.value;
     const activo = autorizacion.estado === 'activo';
-    await step.context.sendActivity(t(activo ? 'autorizado-activo' : 'autorizado-invitado', { ...companyData(company), nombre, correo: emailEnmascarado, correoEnviado }));
+    await step.context.sendActivity(t(activo ? 'autorizado-activo' : 'autorizado-invitado', { ...companyData(company), nombre, correo, correoEnviado }));
     if (activo) {
       const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: company.razonSocial });
       await this.deps.notifier.notify(autorizacion.citizenId, aviso);
@@ -281,8 +281,8 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
       await step.context.sendActivity(done.error.code === 'AUTORIZADO.YA_REVOCADO' ? t('ya-revocado') : refusal(done.error, company));
       return step.endDialog();
     }
-    const { autorizacion, emailEnmascarado, correoEnviado } = done.value;
-    await step.context.sendActivity(t('revocado', { nombre: displayName(entry), razonSocial: company.razonSocial, correo: emailEnmascarado, correoEnviado }));
+    const { autorizacion, correo, correoEnviado } = done.value;
+    await step.context.sendActivity(t('revocado', { nombre: displayName(entry), razonSocial: company.razonSocial, correo, correoEnviado }));
     if (entry.estado === 'activo') {
       await this.deps.notifier.notify(entry.citizenId, t('aviso-revocado', { por: autorizacion.revocacion!.nombre, razonSocial: company.razonSocial, motivo }));
     }

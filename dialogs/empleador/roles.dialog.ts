@@ -79,7 +79,7 @@ export class ElegirRolDialog extends ComponentDialog {
       const state = await ccfRoleOf(this.deps, rol.nit);
       if (!state?.activo) {
         const detail = state ? { desactivado: true, fecha: formatDate(state.en), motivo: state.motivo } : {};
-        await step.context.sendActivity(render('autorizados/rol-ccf-sin-activar', { razonSocial: rol.razonSocial, ...detail }));
+        await step.context.sendActivity(render('autorizados/rol-ccf-sin-activar', { razonSocial: rol.sigla ?? rol.razonSocial, ...detail }));
       }
     }
     return step.endDialog({ rol } satisfies ElegirRolResult);
