@@ -136,4 +136,21 @@ describe('pseudonymizeCitizen: deletion keeps the audit, with the person pseudon
       expect(await records(s.store, 'citizens')).toHaveLength(1);
     }
   });
+
+  it('is refused while the person is a current authorized person (active or invited); a revoked authorization does not hold it', async () => {
+    const entry = (estado: 'activo' | 'invitado' | 'revocado') => ({
+      id: `a-${estado}`, nit: '890900841', citizenId: JOSE, tipoDocumento: 'CC' as const, numeroDocumento: '70123456', primerNombre: 'JOSÉ', segundoNombre: '', primerApellido: 'RESTREPO', segundoApellido: '',
+      email: EMAIL, sede: { tipo: 'principal' as const }, rol: 'CAJA_SUBSIDIO_FAMILIAR' as const, perfil: 'ADMIN_SERVICIOS_WEB_EXTERNOS' as const, estado,
+      autorizadoPor: { citizenId: 'CC:1036612345', nombre: 'María Peña', como: 'delegado' as const, en: '2026-11-26T15:00:00.000Z' },
+    });
+    for (const estado of ['activo', 'invitado'] as const) {
+      const s = await registered();
+      await s.store.transaction((tx) => tx.collection('autorizaciones').put(entry(estado)));
+      expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, JOSE)), estado).toEqual({ ok: false, error: { code: 'DATOS.ROLES_VIGENTES', nits: ['890900841'] } });
+      expect((await myData(s.deps, JOSE)).ok && (await myData(s.deps, JOSE))).toMatchObject({ value: { roles: [{ nit: '890900841', como: 'autorizado' }] } });
+    }
+    const s = await registered();
+    await s.store.transaction((tx) => tx.collection('autorizaciones').put(entry('revocado')));
+    expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, JOSE))).toMatchObject({ ok: true });
+  });
 });

@@ -46,8 +46,8 @@ export interface MisDatos {
   readonly datos: DatosPersonales;
   /** Absent for accounts created before the authorization was asked. */
   readonly autorizacion?: AutorizacionDatos;
-  /** The employer roles the person holds, as RL or delegate. */
-  readonly roles: readonly { readonly nit: string; readonly razonSocial: string; readonly como: 'rl' | 'delegado' }[];
+  /** The roles the person holds in companies: RL or delegate of an employer role, authorized person (active or invited). */
+  readonly roles: readonly { readonly nit: string; readonly razonSocial: string; readonly como: 'rl' | 'delegado' | 'autorizado' }[];
   /** Forms saved to be resumed later. */
   readonly borradores: readonly { readonly formId: string; readonly guardadoEn: string }[];
   /** Their requests to correct or delete their data. */
@@ -84,6 +84,11 @@ export function myData(deps: MisDatosDeps, citizenId: string, acting?: ActingRol
     for (const e of employers) {
       if (e.rl === citizenId) roles.push({ nit: e.nit, razonSocial: e.razonSocial, como: 'rl' });
       else if (e.delegado.citizenId === citizenId && e.delegado.estado === 'vinculado') roles.push({ nit: e.nit, razonSocial: e.razonSocial, como: 'delegado' });
+    }
+    for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) {
+      if (a.estado === 'revocado') continue;
+      const role = employers.find((e) => e.nit === a.nit);
+      roles.push({ nit: a.nit, razonSocial: role?.razonSocial ?? a.nit, como: 'autorizado' });
     }
     const borradores = (await tx.collection('drafts').findBy('owner', citizenId)).map((d) => ({ formId: d.formId, guardadoEn: d.savedAt }));
     const solicitudes = (await tx.collection('solicitudesDatos').findBy('citizenId', citizenId)).map(({ id, tipo, creadaEn, estado }) => ({ id, tipo, creadaEn, estado }));
@@ -166,13 +171,15 @@ export const PSEUDONYM = 'titular-suprimido';
  * record, their one-time links, identity checks and drafts; their data requests are kept with the
  * person replaced by a pseudonym and the description removed. The audit log is kept as it is: its
  * subjects are masked documents and its actors pseudonymous channel references. Refused while the
- * person is the RL or the designated delegate of an employer role. The caller audits.
+ * person is the RL or the designated delegate of an employer role, or a current authorized person. The caller audits.
  */
 export async function pseudonymizeCitizen(
   tx: Tx,
   citizenId: string,
 ): Promise<Result<{ enlaces: number; verificaciones: number; borradores: number; solicitudes: number; cuenta: boolean }, PseudonymizeError>> {
   const nits = (await tx.collection('employers').list()).filter((e) => e.rl === citizenId || e.delegado.citizenId === citizenId).map((e) => e.nit);
+  // A current authorization (active or invited) is a role too: the RL or delegate revokes it first.
+  for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) if (a.estado !== 'revocado' && !nits.includes(a.nit)) nits.push(a.nit);
   if (nits.length > 0) return err({ code: 'DATOS.ROLES_VIGENTES', nits });
   let enlaces = 0;
   for (const t of await tx.collection('accountTokens').findBy('citizenId', citizenId)) if (await tx.collection('accountTokens').delete(t.id)) enlaces++;

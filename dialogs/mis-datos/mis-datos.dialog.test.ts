@@ -40,7 +40,7 @@ describe('Mis datos', () => {
     expect(reply.text).toContain('3001234567');
     expect(reply.folded).toContain('estado activa');
     expect(reply.folded).toContain('antes de que el asistente pidiera la autorizacion'); // seeded without it
-    expect(reply.folded).toContain('no tiene roles de empleador');
+    expect(reply.folded).toContain('no tiene roles en empresas');
     expect(reply.folded).toContain('registro de auditoria');
     expect(reply.text).toContain('http://localhost:3978/privacidad');
     expect(reply.text).not.toMatch(/scrypt|Guayacan/);
