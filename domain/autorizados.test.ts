@@ -200,7 +200,7 @@ describe('authorize ("Nuevo")', () => {
       rol: ROL_CAJA,
       perfil: PERFIL_SERVICIOS,
       estado: 'activo',
-      autorizadoPor: { citizenId: who, nombre, como, en: START },
+      autorizadoPor: { citizenId: who, nombre, sexo: who === MARIA ? 'F' : 'M', como, en: START },
       activadoEn: START,
     });
     expect(await entries(s)).toEqual([a]);
@@ -210,7 +210,7 @@ describe('authorize ("Nuevo")', () => {
         to: 'andres.zapata@correo.com',
         template: 'autorizado-asignado',
         insideTransaction: false,
-        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, nit: '890.900.841-9', por: nombre, enlace: 'https://asistente.example/' },
+        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: nombre, enlace: 'https://asistente.example/' },
       },
     ]);
 
@@ -243,7 +243,7 @@ describe('authorize ("Nuevo")', () => {
         to: 'andres.zapata@comfama.com.co',
         template: 'autorizado-invitacion',
         insideTransaction: false,
-        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/' },
+        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/' },
       },
     ]);
     const events = await auditEvents(s);
@@ -440,7 +440,7 @@ describe('revokeAuthorization', () => {
     s.clock.advance(MINUTE);
     const en = s.clock.now().toISOString();
     const r = await revokeAuthorization(s.deps, MARIA, asDelegate, COMFAMA_NIT, a.id, '  Ya no   trabaja\n en la Caja ', actor);
-    const revoked: Autorizacion = { ...a, estado: 'revocado', revocacion: { citizenId: MARIA, nombre: 'María Peña', como: 'delegado', en, motivo: 'Ya no trabaja en la Caja' } };
+    const revoked: Autorizacion = { ...a, estado: 'revocado', revocacion: { citizenId: MARIA, nombre: 'María Peña', sexo: 'F', como: 'delegado', en, motivo: 'Ya no trabaja en la Caja' } };
     expect(r).toMatchObject({ ok: true, value: { autorizacion: revoked, correoEnviado: true } });
     expect(await entries(s)).toEqual([revoked]);
     expect(s.mailer.sent).toEqual([
@@ -449,7 +449,7 @@ describe('revokeAuthorization', () => {
         template: 'autorizado-revocado',
         insideTransaction: false,
         data: {
-          nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, nit: '890.900.841-9', por: 'José Restrepo', enlace: 'https://asistente.example/',
+          nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'José Restrepo', enlace: 'https://asistente.example/',
           motivo: 'Ya no trabaja en la Caja', revocadoPor: 'María Peña', invitacion: false,
         },
       },
@@ -579,7 +579,7 @@ describe('an invited person who registers and activates the account is authorize
         to: 'andres.personal@correo.com',
         template: 'autorizado-asignado',
         insideTransaction: false,
-        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/' },
+        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/' },
       },
     ]);
     const events = await auditEvents(s);

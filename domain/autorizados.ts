@@ -49,6 +49,8 @@ export interface Empresa {
   readonly nit: string;
   readonly dv: string;
   readonly razonSocial: string;
+  /** Its short name in the reference sources ("COMFAMA"), if any. */
+  readonly sigla?: string;
   /** One of the 43 CCFs (it has a PILA code in the reference sources). */
   readonly esCcf: boolean;
   readonly estado: EmployerRole['estado'];
@@ -94,6 +96,7 @@ async function admit(tx: Tx, deps: AutorizadosDeps, citizenId: string, acting: A
     nit: role.nit,
     dv: role.dv,
     razonSocial: role.razonSocial,
+    ...(company?.sigla ? { sigla: company.sigla } : {}),
     esCcf: company?.codigoPila !== undefined,
     estado: role.estado,
     sede: role.sede,
@@ -184,13 +187,14 @@ export function siteName(reference: ReferenceRegistry, empresa: Pick<Empresa, 's
   return `${sede.direccion}, ${municipio?.name ?? sede.municipio} (${department?.name ?? sede.departamento})`;
 }
 
-const actorOf = (by: Citizen, como: 'rl' | 'delegado', en: string): AutorizadoPor => ({ citizenId: by.id, nombre: displayName(by), como, en });
+const actorOf = (by: Citizen, como: 'rl' | 'delegado', en: string): AutorizadoPor => ({ citizenId: by.id, nombre: displayName(by), sexo: by.sexo, como, en });
 
-/** The data every mail about an authorization carries. */
-function mailData(deps: Pick<CoreDeps, 'publicBaseUrl'>, a: Autorizacion, empresa: Pick<Empresa, 'razonSocial' | 'nit' | 'dv'>, extra: Record<string, unknown> = {}) {
+/** The data every mail about an authorization carries; `sigla` names the CCF role as the chat does ("Caja de compensación familiar — COMFAMA"). */
+function mailData(deps: Pick<CoreDeps, 'publicBaseUrl'>, a: Autorizacion, empresa: Pick<Empresa, 'razonSocial' | 'nit' | 'dv'> & { sigla?: string }, extra: Record<string, unknown> = {}) {
   return {
     nombre: displayName(a),
     razonSocial: empresa.razonSocial,
+    sigla: empresa.sigla ?? empresa.razonSocial,
     nit: formatNit(empresa.nit, empresa.dv),
     por: a.autorizadoPor.nombre,
     enlace: chatLink(deps),
@@ -311,7 +315,7 @@ const SYSTEM_ACTOR: Actor = { ref: 'system', channel: 'system' };
  */
 export async function completePendingAuthorizations(
   tx: Tx,
-  deps: Pick<CoreDeps, 'clock' | 'random' | 'publicBaseUrl'>,
+  deps: Pick<CoreDeps, 'clock' | 'random' | 'publicBaseUrl' | 'reference'>,
   citizen: Citizen,
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<MailRequest[]> {
@@ -324,7 +328,8 @@ export async function completePendingAuthorizations(
     await tx.collection('autorizaciones').put(autorizacion);
     await note(tx, deps, actor, 'autorizados.vinculado', entry.nit, { persona: documentSubject(entry.tipoDocumento, entry.numeroDocumento) });
     const role = await tx.collection('employers').get(entry.nit);
-    const empresa = { razonSocial: role?.razonSocial ?? formatNit(entry.nit), nit: entry.nit, dv: role?.dv ?? '' };
+    const sigla = (await deps.reference.findCompany(entry.nit))?.sigla;
+    const empresa = { razonSocial: role?.razonSocial ?? formatNit(entry.nit), nit: entry.nit, dv: role?.dv ?? '', ...(sigla ? { sigla } : {}) };
     mails.push({ to: citizen.email, template: 'autorizado-asignado', data: mailData(deps, autorizacion, empresa) });
   }
   return mails;

@@ -116,6 +116,8 @@ describe('autorizado-* mails', () => {
 
   it('the invitation asks to register; the assignment says which role to choose', () => {
     expect(textOf('autorizado-invitacion', BASE)).toContain('Registrarme');
+    // The role is named as the chat's button names it: by the CCF's sigla when it has one.
+    expect(textOf('autorizado-asignado', { ...BASE, sigla: 'COMFAMA' })).toContain('Caja de compensación familiar — COMFAMA»'.replace('»', '"'));
     expect(textOf('autorizado-asignado', BASE)).toContain(`Caja de compensación familiar — ${COMFAMA_RS}`);
   });
 });

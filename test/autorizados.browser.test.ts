@@ -127,7 +127,7 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     const list = page.locator('.ac-adaptiveCard').filter({ hasText: 'Autorizados de' }).last();
     await list.waitFor({ timeout: 30_000 });
     const listText = await list.innerText();
-    expect(listText).toContain('Andrés Zapata');
+    expect(listText).toContain('Andrés Felipe Zapata Londoño');
     expect(listText).toContain('Invitado');
     expect(listText).toMatch(/CC \*+567/);
     expect(listText).not.toContain(andres.numeroDocumento);

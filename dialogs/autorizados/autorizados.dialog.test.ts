@@ -110,7 +110,7 @@ const buttons = (r: Reply): string[] =>
     ...(a.attachments ?? []).flatMap((att) => ((att.content as { buttons?: { title: string }[] } | undefined)?.buttons ?? []).map((b) => b.title)),
   ]);
 
-/** The numbered entries of the list card ("1. Andrés Zapata — CC *******567"), read from the Adaptive Card. */
+/** The numbered entries of the list card ("1. Andrés Felipe Zapata Londoño — CC *******567"), read from the Adaptive Card. */
 const rows = (r: Reply): string[] =>
   r.cards.flatMap((c) => ((c as { body?: { type: string; text?: string }[] }).body ?? []).filter((b) => b.type === 'TextBlock' && /^\d+\. /.test(b.text ?? '')).map((b) => b.text!));
 
@@ -173,7 +173,7 @@ describe('the list of authorized persons', () => {
     const list = await say(w.client, 'Administrar autorizados');
     const card = list.text;
     // Current entries first (newest first), the revoked one last.
-    expect(card).toMatch(/1\. Luisa Gómez — CC \*+456[\s\S]*2\. Carlos Briceño — CE \*+321[\s\S]*3\. Andrés Zapata — CC \*+567/);
+    expect(card).toMatch(/1\. Luisa Gómez Prueba — CC \*+456[\s\S]*2\. Carlos Briceño Prueba — CE \*+321[\s\S]*3\. Andrés Zapata Prueba — CC \*+567/);
     for (const fact of ['Rol autorizado: CAJA DE SUBSIDIO FAMILIAR', 'Perfil autorizado: Autorizado para administrar servicios web externos']) {
       expect(card.split(fact).length - 1, fact).toBe(3);
     }
@@ -191,7 +191,7 @@ describe('the list of authorized persons', () => {
     expect(buttons(list)).toEqual(['Nuevo', 'Revocar una autorización', 'Terminar']);
     // Only current entries can be revoked, masked too.
     const choice = await say(w.client, 'Revocar una autorización');
-    expect(buttons(choice)).toEqual(['Luisa Gómez — CC *****456 (activo)', 'Carlos Briceño — CE ***321 (invitado)']);
+    expect(buttons(choice)).toEqual(['Luisa Gómez Prueba — CC *****456 (activo)', 'Carlos Briceño Prueba — CE ***321 (invitado)']);
     neverShowsDocument(choice, '1017234567', '654321', '43123456');
   });
 
@@ -202,13 +202,13 @@ describe('the list of authorized persons', () => {
     const first = await say(w.client, 'Administrar autorizados');
     expect(first.folded).toContain('1 a 10 de 12');
     expect(rows(first)).toHaveLength(10);
-    expect(rows(first)[0]).toBe('1. Persona Numero12 — CC *****112');
-    expect(rows(first).at(-1)).toMatch(/^10\. Persona Numero3 — /);
+    expect(rows(first)[0]).toBe('1. Persona Numero12 Prueba — CC *****112');
+    expect(rows(first).at(-1)).toMatch(/^10\. Persona Numero3 Prueba — /);
     expect(buttons(first)).toEqual(['Nuevo', 'Revocar una autorización', 'Ver siguientes', 'Terminar']);
 
     const second = await say(w.client, 'Ver siguientes');
     expect(second.folded).toContain('11 a 12 de 12');
-    expect(rows(second)).toEqual(['11. Persona Numero2 — CC *****102', '12. Persona Numero1 — CC *****101']);
+    expect(rows(second)).toEqual(['11. Persona Numero2 Prueba — CC *****102', '12. Persona Numero1 Prueba — CC *****101']);
     expect(buttons(second)).toEqual(['Nuevo', 'Revocar una autorización', 'Ver primeros', 'Terminar']);
 
     const again = await say(w.client, 'Ver primeros');
@@ -243,7 +243,7 @@ describe('Nuevo', () => {
     await asEmployer(w.client, row.by === 'jose' ? jose : maria);
     await say(w.client, 'Administrar autorizados');
     const done = await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'));
-    const por = row.by === 'jose' ? 'José Restrepo (representante legal)' : 'María Peña (delegado)';
+    const por = row.by === 'jose' ? 'José Restrepo (representante legal)' : 'María Peña (delegada)';
     if (row.registered) {
       expect(done.folded).toContain('andres zapata quedo autorizado en caja de compensacion familiar de antioquia comfama');
       // The person's own account address is not shown to the one who authorized them.
@@ -260,7 +260,7 @@ describe('Nuevo', () => {
       expect(done.text).toContain('Estado: Invitado (aún no se ha registrado)');
     }
     // Back at the list, with the new entry.
-    expect(done.text).toMatch(/1\. Andrés Zapata — CC \*+567/);
+    expect(done.text).toMatch(/1\. Andrés Felipe Zapata Londoño — CC \*+567/);
     expect(done.text).toContain(`Autorizado por: ${por}, el 26/11/2026`);
     expect(done.text).toContain('Sede: Sede principal');
     neverShowsDocument(done, andres.numeroDocumento);
@@ -326,12 +326,12 @@ describe('Nuevo', () => {
     expect(mailsAbout(w)).toEqual([]);
     // "empezar de nuevo" and then atrás lead back to the list, unchanged.
     expect((await say(w.client, 'empezar de nuevo')).folded).toContain('tipo de documento de la persona');
-    expect(rows(await say(w.client, 'atrás'))).toEqual(['1. Andrés Zapata — CC *******567']);
+    expect(rows(await say(w.client, 'atrás'))).toEqual(['1. Andrés Felipe Zapata Londoño — CC *******567']);
   });
 
   // Found by this test (reported): `authorize` checks once per rol again at "confirmar", but the dialog's
   // refusal() maps AUTORIZADO.YA_ASIGNADO to "no-permitido". Flip to `it` once fixed.
-  it.fails('KNOWN BUG: the person authorized by someone else while the review was open: says so, not "usted no puede administrar"', async () => {
+  it('the person authorized by someone else while the review was open: says so, not "usted no puede administrar"', async () => {
     const w = await comfama({ maria: true });
     await asEmployer(w.client);
     await say(w.client, 'Administrar autorizados');
@@ -416,7 +416,7 @@ describe('Revocar', () => {
     // A revoked person can be authorized again: a new entry.
     const again = await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'));
     expect(again.folded).toContain('andres zapata quedo autorizado');
-    expect(again.text).toMatch(/1\. Andrés Zapata — CC \*+567[\s\S]*Estado: Activo[\s\S]*2\. Andrés Zapata — CC \*+567[\s\S]*Estado: Revocado/);
+    expect(again.text).toMatch(/1\. Andrés Felipe Zapata Londoño — CC \*+567[\s\S]*Estado: Activo[\s\S]*2\. Andrés Felipe Zapata Londoño — CC \*+567[\s\S]*Estado: Revocado/);
     expect((await entries(w)).map((a) => a.estado).sort()).toEqual(['activo', 'revocado']);
   });
 
@@ -425,7 +425,7 @@ describe('Revocar', () => {
     await andresAuthorized(w);
     await asEmployer(w.client);
     await say(w.client, 'Administrar autorizados');
-    expect(buttons(await say(w.client, 'Revocar una autorización'))).toEqual(['Andrés Zapata — CC *******567 (invitado)']);
+    expect(buttons(await say(w.client, 'Revocar una autorización'))).toEqual(['Andrés Felipe Zapata Londoño — CC *******567 (invitado)']);
     await say(w.client, 'Andrés');
     await say(w.client, 'Cambió de cargo');
     const done = await say(w.client, 'Sí, revocar');
@@ -567,7 +567,7 @@ describe('the step help of the list and of revoking', () => {
     { flow: 'Revocar' as const, step: 3, ayuda: 'elija la persona cuya autorizacion desea revocar', estado: 'revocar una autorizacion' },
   ];
   for (const c of CASES) {
-    it.fails(`KNOWN BUG: ${c.flow} step ${c.step}: ayuda gives this step's help, estado names it`, async () => {
+    it(`${c.flow} step ${c.step}: ayuda gives this step's help, estado names it`, async () => {
       const w = await reach(c.flow, c.step);
       expect((await say(w.client, 'ayuda')).folded).toContain(c.ayuda);
       expect((await say(w.client, 'estado')).folded).toContain(c.estado);

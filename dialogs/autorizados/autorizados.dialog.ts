@@ -29,7 +29,7 @@ import type { RolesDialogDeps } from '../empleador/roles.dialog.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { formResult, type FormSpec } from '../form/form-spec.js';
-import { formatDate } from '../format.js';
+import { formatDate, titleCase } from '../format.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { nuevoAutorizado, nuevoAutorizadoForm, revocarForm, type NuevoAutorizadoContext, type NuevoAutorizadoValues } from './autorizados.forms.js';
@@ -66,8 +66,13 @@ const acting = (c: Company): ActingRole => ({ tipo: 'empleador', nit: c.nit, raz
 const companyData = (c: Pick<Company, 'nit' | 'razonSocial'>) => ({ razonSocial: c.razonSocial, nit: formatNit(c.nit, computeDv(c.nit)) });
 const heading = (c: Company) => t('encabezado', companyData(c));
 
+/** "Andrés Felipe Zapata Londoño": every name, as in the identity document. */
+const fullName = (a: Autorizacion) => titleCase([a.primerNombre, a.segundoNombre, a.primerApellido, a.segundoApellido].filter(Boolean).join(' '));
+/** "rl", "delegado" or "delegada". */
+const capacity = (p: Autorizacion['autorizadoPor']) => (p.como === 'delegado' && p.sexo === 'F' ? 'delegada' : p.como);
+
 /** "Andrés Zapata — CC ******567". */
-const personLabel = (a: Autorizacion) => `${displayName(a)} — ${a.tipoDocumento} ${maskDocument(a.numeroDocumento)}`;
+const personLabel = (a: Autorizacion) => `${fullName(a)} — ${a.tipoDocumento} ${maskDocument(a.numeroDocumento)}`;
 
 export class AutorizadosDialog extends ComponentDialog implements DescribesStep {
   private readonly nuevo: FormSpec<NuevoAutorizadoValues>;
@@ -99,9 +104,11 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
 
   /** "ayuda" / "estado" at the list or while revoking (the forms describe their own fields). */
   describeStep(instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
+    if (below.at(-1) !== CHOICE) return undefined; // the forms describe their own fields
+    const stack = innerStack(instance).map((d) => d.id);
     const razonSocial = companyIn(instance) ?? '';
-    if (below.includes(REVOCAR)) return { paso: t('paso-revocar', { razonSocial }), ayuda: t('ayuda-revocar') };
-    if (below.includes(LISTA) && below.at(-1) === CHOICE) return { paso: t('paso-lista', { razonSocial }), ayuda: t('ayuda-lista') };
+    if (stack.includes(REVOCAR)) return { paso: t('paso-revocar', { razonSocial }), ayuda: t('ayuda-revocar') };
+    if (stack.includes(LISTA)) return { paso: t('paso-lista', { razonSocial }), ayuda: t('ayuda-lista') };
     return undefined;
   }
 
@@ -152,13 +159,13 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     const body: CardElement[] = [textBlock(t('lista-titulo', companyData(empresa)), { weight: 'Bolder', size: 'Medium' })];
     const lines: string[] = [intro];
     shown.forEach((a, i) => {
-      const name = t('fila-nombre', { numero: desde + i + 1, nombre: displayName(a), documento: `${a.tipoDocumento} ${maskDocument(a.numeroDocumento)}` });
+      const name = t('fila-nombre', { numero: desde + i + 1, nombre: fullName(a), documento: `${a.tipoDocumento} ${maskDocument(a.numeroDocumento)}` });
       const facts: [string, string][] = [
         [x['fila-estado']!, x.estados[a.estado]!],
         [x['fila-rol']!, x.roles[a.rol]!],
         [x['fila-perfil']!, x.perfiles[a.perfil]!],
         [x['fila-sede']!, siteName(this.deps.reference, empresa, a.sede)],
-        [x['fila-por']!, t('fila-por-valor', { por: a.autorizadoPor.nombre, como: x.como[a.autorizadoPor.como], fecha: formatDate(a.autorizadoPor.en) })],
+        [x['fila-por']!, t('fila-por-valor', { por: a.autorizadoPor.nombre, como: x.como[capacity(a.autorizadoPor)], fecha: formatDate(a.autorizadoPor.en) })],
       ];
       if (a.revocacion) {
         facts.push([x['fila-revocado']!, t('fila-revocado-valor', { por: a.revocacion.nombre, fecha: formatDate(a.revocacion.en), motivo: a.revocacion.motivo })]);
@@ -195,7 +202,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
       case 'primeros':
         return step.replaceDialog(LISTA, { company, pagina: 0 } satisfies ListaOptions);
       case 'empresa': {
-        const others = (await employersOf(this.deps, company.citizenId)).filter((r) => r.estado !== 'rechazado');
+        const others = (await employersOf(this.deps, company.citizenId)).filter((r) => r.estado !== 'rechazado' && r.nit !== company.nit);
         values['empresas'] = others;
         return step.prompt(CHOICE, choicePrompt(t('elegir-empresa'), others.map((r) => r.razonSocial), {}, { back: true }));
       }
@@ -228,7 +235,8 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     const activo = autorizacion.estado === 'activo';
     await step.context.sendActivity(t(activo ? 'autorizado-activo' : 'autorizado-invitado', { ...companyData(company), nombre, correo, correoEnviado }));
     if (activo) {
-      const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: company.razonSocial });
+      const sigla = (await this.deps.reference.findCompany(company.nit))?.sigla ?? company.razonSocial;
+      const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: company.razonSocial, sigla });
       await this.deps.notifier.notify(autorizacion.citizenId, aviso);
     }
     return again();
@@ -293,6 +301,14 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
 /** The message for a refusal of the use cases. */
 function refusal(error: AutorizadoError, company: Company): string {
   switch (error.code) {
+    case 'AUTORIZADO.YA_ASIGNADO': {
+      // Someone else authorized the person meanwhile (another conversation): the entry that exists.
+      const e = error.existente;
+      const estado = texts()['estados-cortos'][e.estado];
+      return t('ya-asignado', { nombre: displayName(e), razonSocial: company.razonSocial, estado, fecha: formatDate(e.autorizadoPor.en), por: e.autorizadoPor.nombre });
+    }
+    case 'AUTORIZADO.NO_COINCIDE':
+      return t('no-coincide');
     case 'AUTORIZADO.ROL_NO_DISPONIBLE':
       return t('no-ccf', companyData(company));
     case 'EMPLEADOR.NO_ACTIVO':
@@ -302,8 +318,13 @@ function refusal(error: AutorizadoError, company: Company): string {
   }
 }
 
+type InnerDialog = { id: string; state?: { options?: { company?: Company } } };
+/** The dialogs active inside this process (its own dialog set's stack), outermost first. */
+function innerStack(instance: DialogInstance): InnerDialog[] {
+  return (instance.state as { dialogs?: { dialogStack?: InnerDialog[] } }).dialogs?.dialogStack ?? [];
+}
+
 /** The razón social kept in the process's options (for "estado" and "ayuda"), if found. */
 function companyIn(instance: DialogInstance): string | undefined {
-  const stack = (instance.state as { dialogs?: { dialogStack?: { state?: { options?: { company?: Company } } }[] } }).dialogs?.dialogStack ?? [];
-  return stack.map((d) => d.state?.options?.company?.razonSocial).find(Boolean);
+  return innerStack(instance).map((d) => d.state?.options?.company?.razonSocial).find(Boolean);
 }

@@ -91,7 +91,7 @@ function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
       submit(common('confirmar'), { __form: spec.id, __action: 'confirmar' }, 'positive'),
       submit(common('corregir'), { __form: spec.id, __action: 'corregir' }),
     ],
-    fill(common('revision-texto'), { filas: rows }),
+    fill(common('revision-texto'), { filas: rows, ejemplo: rows.at(-1)?.etiqueta.toLocaleLowerCase('es-CO') ?? '' }),
   );
   return message(own?.intro ?? common('revision-intro'), reviewCard);
 }

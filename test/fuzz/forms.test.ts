@@ -102,7 +102,10 @@ function checkState(spec: FormSpec, state: FormState, decision: Decision, where:
     check(!(state.current in state.values), () => `${where()}: asks ${state.current}, which already has a value`);
   }
   if (complete) {
-    for (const k of active) check(k in state.values, () => `${where()}: ${decision.kind} with ${k} missing`);
+    // An early validate (spec.validateAfter) reads only the fields up to that one; the rest come after it.
+    const early = decision.kind === 'validate' && spec.validateAfter !== undefined ? activeFields(spec, state.values).map((f) => f.key) : undefined;
+    const needed = early ? early.slice(0, early.indexOf(spec.validateAfter as string) + 1) : [...active];
+    for (const k of needed) check(k in state.values, () => `${where()}: ${decision.kind} with ${k} missing`);
   }
   if (decision.kind === 'ask') check(state.current === decision.field, () => `${where()}: asks ${decision.field}, current ${state.current}`);
 }
