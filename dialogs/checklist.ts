@@ -94,7 +94,7 @@ function stepHeader(s: ChecklistStep, c: Ctx, icono = true): string {
 function stepDetail(s: ChecklistStep, c: Ctx): string[] {
   if (s.personas) return s.personas.map((r) => registrationLine(r, c));
   const quien = whoList(s.quien, c, s.estado === 'hecho' ? 'y' : 'o');
-  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios }))];
+  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', ') }))];
 }
 
 function nextText(n: NextAction, c: Ctx): string {
@@ -116,7 +116,7 @@ function header(r: Checklist, c: Ctx): string {
   const nombre = r.persona.nombre ? titleCase(r.persona.nombre) : c.t.sinNombre;
   if (c.tercero) return fill(c.t.personaTercero, { nombre });
   const a = r.actuaComo;
-  return fill(c.t.persona, { nombre, rol: a ? fill(c.t.actuaComo[a.tipo] ?? a.tipo, { razonSocial: 'razonSocial' in a ? a.razonSocial : '' }) : undefined });
+  return fill(c.t.persona, { nombre, rol: a ? fill(c.t.actuaComo[a.tipo] ?? a.tipo, { razonSocial: 'razonSocial' in a ? a.razonSocial : '', sigla: a.tipo === 'ccf' ? a.sigla : undefined }) : undefined });
 }
 
 const cajaName = (k: CcfChecklist, c: Ctx): string => fill(c.t.caja, { razonSocial: k.razonSocial, nit: formatNit(k.nit, k.dv) });

@@ -3,7 +3,7 @@
  * RL or delegate with a rol and a perfil, at a site. The use cases live in domain/autorizados.ts; this
  * module has no imports of ports, so domain/ports.ts can name the aggregate without a cycle.
  */
-import type { DocumentType } from './reference.js';
+import type { DocumentType, Sex } from './reference.js';
 
 /** The rol autorizado the manual names; offered only to companies that are CCFs. */
 export const ROL_CAJA = 'CAJA_SUBSIDIO_FAMILIAR';
@@ -21,6 +21,8 @@ export type SedeAutorizado =
 export interface AutorizadoPor {
   readonly citizenId: string;
   readonly nombre: string;
+  /** To say "delegado" or "delegada". */
+  readonly sexo?: Sex;
   readonly como: 'rl' | 'delegado';
   readonly en: string; // ISO-8601
 }
@@ -59,4 +61,6 @@ export interface RolCcf {
   /** When it was last activated or deactivated (ISO-8601). */
   readonly en: string;
   readonly motivo?: string;
+  /** The administrator's citizen id (never shown outside the back office: people see "Ministerio de Salud"). */
+  readonly por?: string;
 }

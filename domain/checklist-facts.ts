@@ -54,8 +54,8 @@ async function roleFacts(tx: Tx, reference: ReferenceRegistry, role: EmployerRol
   };
 }
 
-/** Step 3 and 4 facts of a company: its authorizations in rol CAJA DE SUBSIDIO FAMILIAR, and the Ministry's activation. */
-async function chainFacts(tx: Tx, reference: ReferenceRegistry, nit: string): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf'>> {
+/** Step 3 and 4 facts of a company: its authorizations in rol CAJA DE SUBSIDIO FAMILIAR, the Ministry's activation and the services assigned. */
+async function chainFacts(tx: Tx, reference: ReferenceRegistry, nit: string): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf' | 'serviciosAsignados' | 'nombresServicios'>> {
   const entries = (await tx.collection('autorizaciones').findBy('nit', nit)).filter((a) => a.rol === ROL_CAJA);
   const autorizados: AutorizadoFacts[] = [];
   for (const a of entries) {
@@ -63,9 +63,11 @@ async function chainFacts(tx: Tx, reference: ReferenceRegistry, nit: string): Pr
     autorizados.push({ ...person, estado: a.estado, desde: a.estado === 'activo' ? (a.activadoEn ?? a.autorizadoPor.en) : a.autorizadoPor.en });
   }
   const rolCcf = await tx.collection('rolesCcf').get(nit);
+  const servicios = (await tx.collection('asignaciones').findBy('nit', nit)).filter((a) => a.estado === 'activo').map((a) => a.servicioId).sort();
   return {
     ...(autorizados.length ? { autorizados } : {}),
     ...(rolCcf ? { rolCcf: { activo: rolCcf.activo, en: rolCcf.en } } : {}),
+    ...(servicios.length ? { serviciosAsignados: servicios.length, nombresServicios: servicios } : {}),
   };
 }
 

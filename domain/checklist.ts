@@ -62,6 +62,8 @@ export interface CompanyFacts {
   /** Step 4: the Ministry's activation of rol "Caja de Compensación Familiar" (or its deactivation). */
   readonly rolCcf?: { readonly activo: boolean; readonly en: string };
   readonly serviciosAsignados?: number;
+  /** The identifiers of the services assigned and active ("SolicitudAfiliacion"), when known. */
+  readonly nombresServicios?: readonly string[];
   /** Step 5: the terms of use, accepted or declined by the authorized person. */
   readonly terminos?: { readonly estado: 'aceptados' | 'rechazados'; readonly en: string };
 }
@@ -114,6 +116,8 @@ export interface ChecklistStep {
   /** The Ministry's reason for a rejected RUT. */
   readonly motivo?: string;
   readonly servicios?: number;
+  /** Step 4: the identifiers of the services assigned. */
+  readonly nombresServicios?: readonly string[];
   /** The earlier step this one still needs (step 1: the registration of the person who must act). */
   readonly espera?: Paso;
   /** Step 1: each person's registration (RL, delegate, authorized persons). */
@@ -262,7 +266,7 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
     : !c.rolCcf.activo
       ? { estado: 'bloqueado', situacion: 'rol_ccf_desactivado', quien: ministerio, fecha: c.rolCcf.en }
       : servicios > 0
-        ? { estado: 'hecho', situacion: 'rol_ccf_activo', quien: ministerio, fecha: c.rolCcf.en, servicios }
+        ? { estado: 'hecho', situacion: 'rol_ccf_activo', quien: ministerio, fecha: c.rolCcf.en, servicios, ...(c.nombresServicios?.length ? { nombresServicios: c.nombresServicios } : {}) }
         : { estado: 'pendiente', situacion: 'sin_servicios', quien: ministerio, fecha: c.rolCcf.en };
 
   // Step 5: the authorized person administers the web services.

@@ -97,6 +97,8 @@ const ALLOWED: Record<Action, string[]> = {
     'Administrador MinSalud who is the RL of X',
   ],
   'ccf.activar': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
+  'servicios.catalogo': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
+  'servicios.asignar': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
   'servicios.administrar': ['authorized person of X acting in rol CCF of X'],
   'mesa.consultar': ['Mesa de ayuda'],
   // Only the owner, with an active account, in whatever role they act; not even the helpdesk.

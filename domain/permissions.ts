@@ -17,6 +17,8 @@ export const ACTIONS = [
   'rut.revisar',
   'rut.descargar',
   'ccf.activar',
+  'servicios.catalogo',
+  'servicios.asignar',
   'servicios.administrar',
   'mesa.consultar',
   'datos.propios',
@@ -69,6 +71,9 @@ const RULES: { readonly [A in Action]: (p: Principal, r: Resource) => boolean } 
   'rut.revisar': (p, r) => p.staff.includes('admin_minsalud') && !isRl(p, r),
   'rut.descargar': (p, r) => p.staff.includes('admin_minsalud') || isRl(p, r),
   'ccf.activar': (p) => p.staff.includes('admin_minsalud'),
+  // The catalog of web services and their assignment to CCFs: the Ministry's back office.
+  'servicios.catalogo': (p) => p.staff.includes('admin_minsalud'),
+  'servicios.asignar': (p) => p.staff.includes('admin_minsalud'),
   'servicios.administrar': (p, r) =>
     r.ccfActivo === true && (r.autorizados ?? []).includes(p.citizenId ?? '') && actsAs(p, 'ccf', r.nit),
   'mesa.consultar': (p) => p.staff.includes('mesa_ayuda'),

@@ -1,6 +1,8 @@
 import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
 import type { Autorizacion, RolCcf } from './autorizaciones.js';
 import type { EmployerRole } from './employers.js';
+import type { AccionMinisterio, AsignacionServicio, Especificacion, ServicioWeb } from './servicios-web.js';
+import type { Result } from './result.js';
 
 /**
  * Ports: what the domain needs from the outside world. Adapters live in storage/ and mail/;
@@ -87,6 +89,12 @@ export interface Collections {
   autorizaciones: Autorizacion;
   /** The Ministry's activation of the rol "Caja de Compensación Familiar", by NIT. */
   rolesCcf: RolCcf;
+  /** The Ministry's catalog of external web services, by identifier. */
+  servicios: ServicioWeb;
+  /** Services assigned to CCFs, each with its Client ID. */
+  asignaciones: AsignacionServicio;
+  /** What each MinSalud administrator did ("Mis acciones recientes"). */
+  accionesMinisterio: AccionMinisterio;
 }
 export type CollectionName = keyof Collections;
 
@@ -100,6 +108,9 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   solicitudesDatos: [],
   autorizaciones: [],
   rolesCcf: [],
+  servicios: [],
+  asignaciones: ['clientId'],
+  accionesMinisterio: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */
@@ -198,6 +209,44 @@ export interface Logger {
   warn(msg: string, fields?: LogFields): void;
   error(msg: string, fields?: LogFields): void;
   child(fields: LogFields): Logger;
+}
+
+// ---------------------------------------------------------------- OpenAPI documents
+
+/** One operation of an OpenAPI document. */
+export interface OpenApiOperation {
+  /** Upper case: GET, POST, PUT, PATCH, DELETE. */
+  readonly metodo: string;
+  readonly ruta: string;
+  readonly operationId?: string;
+  readonly resumen?: string;
+  readonly descripcion?: string;
+}
+
+/** A document that a well-kept OpenAPI parser validated, with no external references. */
+export interface OpenApiDocument {
+  readonly especificacion: Especificacion;
+  readonly formato: 'json' | 'yaml';
+  readonly titulo: string;
+  readonly version: string;
+  readonly descripcion?: string;
+  readonly operaciones: readonly OpenApiOperation[];
+  /** The document as JSON text (what is stored and served). */
+  readonly json: string;
+}
+
+export type OpenApiError =
+  | { readonly code: 'OPENAPI.MUY_GRANDE'; readonly maxKb: number }
+  /** Neither JSON nor YAML of an object. */
+  | { readonly code: 'OPENAPI.FORMATO' }
+  /** A $ref to another file or URL: never fetched, so the document is refused. */
+  | { readonly code: 'OPENAPI.REF_EXTERNA'; readonly ref: string }
+  /** The parser's reason, in Spanish. */
+  | { readonly code: 'OPENAPI.INVALIDO'; readonly motivo: string };
+
+/** Reads and validates an OpenAPI document (3.0, 3.1; Swagger 2.0 accepted) without fetching anything. */
+export interface OpenApiReader {
+  read(bytes: Uint8Array): Promise<Result<OpenApiDocument, OpenApiError>>;
 }
 
 // ---------------------------------------------------------------- files

@@ -1,0 +1,78 @@
+/**
+ * The Ministry's catalog of external web services and their assignment to CCFs (DESIGN §2 "Back
+ * office"), as stored. The use cases live in domain/catalogo.ts, domain/asignaciones.ts and
+ * domain/rol-ccf.ts; this module has no imports of ports, so domain/ports.ts can name the aggregates.
+ */
+
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+/** Which OpenAPI family a document belongs to. */
+export type Especificacion = 'swagger-2.0' | 'openapi-3.0' | 'openapi-3.1';
+
+/** The service's OpenAPI document, kept in the BlobStore by its SHA-256 (as parsed: JSON, no external references). */
+export interface DocumentoOpenApi {
+  readonly sha256: string;
+  readonly size: number;
+  /** How the administrator sent it. */
+  readonly formato: 'json' | 'yaml';
+  readonly especificacion: Especificacion;
+}
+
+/** One service of the catalog: one operation of an API ("POST SolicitudAfiliacion"). */
+export interface ServicioWeb {
+  /** The identifier (the manual's "SolicitudAfiliacion"): letters and digits, unique. */
+  readonly id: string;
+  readonly nombre: string;
+  readonly descripcion: string;
+  readonly metodo: HttpMethod;
+  /** The operation's path in the document, e.g. "/afiliaciones/solicitudes". */
+  readonly ruta: string;
+  readonly version: string;
+  readonly estado: 'publicado' | 'retirado';
+  readonly documento: DocumentoOpenApi;
+  /** Shipped with the assistant as a synthetic example (not an official service). */
+  readonly ejemplo: boolean;
+  readonly creadoEn: string;
+  readonly actualizadoEn: string;
+  readonly retiro?: { readonly en: string; readonly motivo: string };
+}
+
+export type EstadoAsignacion = 'activo' | 'suspendido' | 'revocado';
+
+/** A service assigned to a CCF, with its own Client ID ("Información Servicio"). */
+export interface AsignacionServicio {
+  /** `${nit}:${servicioId}`: one assignment per CCF and service (a revoked one may be assigned again, with a new Client ID). */
+  readonly id: string;
+  readonly nit: string;
+  readonly servicioId: string;
+  /** Unique and unguessable. */
+  readonly clientId: string;
+  readonly estado: EstadoAsignacion;
+  readonly creadoEn: string;
+  readonly actualizadoEn: string;
+  /** Every change of state, oldest first (the reason of a suspension or revocation). */
+  readonly historial: readonly { readonly estado: EstadoAsignacion; readonly en: string; readonly motivo?: string }[];
+}
+
+/** What a MinSalud administrator did, for "Mis acciones recientes" (the audit log keeps no citizen ids). */
+export interface AccionMinisterio {
+  readonly id: string;
+  /** The administrator's citizen id. */
+  readonly por: string;
+  readonly en: string;
+  readonly accion:
+    | 'rol_ccf_activado'
+    | 'rol_ccf_desactivado'
+    | 'servicio_agregado'
+    | 'servicio_retirado'
+    | 'servicio_asignado'
+    | 'asignacion_suspendida'
+    | 'asignacion_reactivada'
+    | 'asignacion_revocada'
+    | 'rut_aprobado'
+    | 'rut_rechazado';
+  /** What it was about, as shown to the administrator: a CCF's name, a service's identifier. */
+  readonly sobre: string;
+  readonly motivo?: string;
+}

@@ -1,0 +1,142 @@
+/**
+ * The OpenApiReader adapter: JSON or YAML (the `yaml` package, aliases bounded), validated by
+ * @apidevtools/swagger-parser (Swagger 2.0, OpenAPI 3.0 and 3.1) with external resolution off; a
+ * document with any external $ref is refused before the parser sees it, so nothing is ever fetched.
+ * The parser's reasons are said in Spanish.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { parse as parseYaml } from 'yaml';
+import type { OpenApiDocument, OpenApiError, OpenApiOperation, OpenApiReader } from '../domain/ports.js';
+import { err, ok, type Result } from '../domain/result.js';
+import type { Especificacion } from '../domain/servicios-web.js';
+
+/** The largest document accepted (a real API's document is far smaller). */
+export const OPENAPI_MAX_BYTES = 1024 * 1024;
+const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function decode(bytes: Uint8Array): Result<{ doc: Record<string, Json>; formato: 'json' | 'yaml' }, OpenApiError> {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+  } catch {
+    return err({ code: 'OPENAPI.FORMATO' });
+  }
+  const formato = /^\s*[{[]/.test(text) ? 'json' : 'yaml';
+  let doc: unknown;
+  try {
+    doc = formato === 'json' ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 50, prettyErrors: false });
+  } catch {
+    return err({ code: 'OPENAPI.FORMATO' });
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return err({ code: 'OPENAPI.FORMATO' });
+  return ok({ doc: doc as Record<string, Json>, formato });
+}
+
+/** The first $ref that does not point inside the document, if any. */
+function externalRef(value: Json, depth = 0): string | undefined {
+  if (depth > 200 || value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const v of value) {
+      const found = externalRef(v, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) return v;
+    const found = externalRef(v, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function especificacionOf(doc: Record<string, Json>): Especificacion | undefined {
+  if (doc['swagger'] === '2.0') return 'swagger-2.0';
+  const v = typeof doc['openapi'] === 'string' ? doc['openapi'] : '';
+  if (/^3\.0\.\d+$/.test(v)) return 'openapi-3.0';
+  if (/^3\.1\.\d+$/.test(v)) return 'openapi-3.1';
+  return undefined;
+}
+
+/** The parser's (English) reason, said in Spanish; unknown wordings keep the technical detail. */
+export function reasonInSpanish(message: string): string {
+  const first = message.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines: string[] = [];
+  for (const line of first.slice(0, 4)) {
+    let m: RegExpExecArray | null;
+    if ((m = /Missing \$ref pointer "([^"]+)"/.exec(line))) lines.push(`la referencia «${m[1]}» no existe en el documento`);
+    else if ((m = /^(#\S*) must have required property '([^']+)'/.exec(line))) lines.push(`en ${m[1]} falta la propiedad obligatoria «${m[2]}»`);
+    else if ((m = /^(#\S*) must NOT have additional properties/.exec(line))) lines.push(`en ${m[1]} hay propiedades que la especificación no permite`);
+    else if ((m = /^(#\S*) must be equal to one of the allowed values/.exec(line))) lines.push(`en ${m[1]} hay un valor que la especificación no permite`);
+    else if ((m = /^(#\S*) must be (\w+)/.exec(line))) lines.push(`en ${m[1]} el valor debe ser de tipo ${m[2]}`);
+    else if ((m = /^(#\S*) must match pattern "([^"]+)"/.exec(line))) lines.push(`en ${m[1]} el valor no tiene la forma esperada (${m[2]})`);
+    else if (/Validation failed\. Duplicate operation id '([^']+)'/.test(line)) lines.push(`el operationId «${/'([^']+)'/.exec(line)![1]}» está repetido`);
+    else if (/Validation failed\.\s*(.+) has duplicate parameters/.test(line)) lines.push('una operación repite un parámetro');
+    else if (/path parameter/i.test(line)) lines.push(`los parámetros de ruta no coinciden con la ruta (${line.slice(0, 160)})`);
+    else if (/is not a valid (Openapi|Swagger) API definition/i.test(line) || /schema validation failed\.?$/i.test(line)) continue;
+    else if (/^Token "([^"]+)" does not exist/.test(line)) continue;
+    else lines.push(`detalle técnico: ${line.slice(0, 200)}`);
+  }
+  return lines.length ? lines.join('; ') : 'no cumple el esquema de la especificación OpenAPI';
+}
+
+function operationsOf(doc: Record<string, Json>): OpenApiOperation[] {
+  const paths = doc['paths'];
+  if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return [];
+  const ops: OpenApiOperation[] = [];
+  for (const [ruta, item] of Object.entries(paths)) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    for (const m of METHODS) {
+      const op = item[m];
+      if (!op || typeof op !== 'object' || Array.isArray(op)) continue;
+      const text = (k: string) => (typeof op[k] === 'string' ? { [k]: op[k] as string } : {});
+      ops.push({
+        metodo: m.toUpperCase(),
+        ruta,
+        ...(typeof op['operationId'] === 'string' ? { operationId: op['operationId'] } : {}),
+        ...(text('summary').summary ? { resumen: op['summary'] as string } : {}),
+        ...(text('description').description ? { descripcion: op['description'] as string } : {}),
+      });
+    }
+  }
+  return ops;
+}
+
+export function openApiReader(): OpenApiReader {
+  return {
+    async read(bytes) {
+      if (bytes.byteLength > OPENAPI_MAX_BYTES) return err({ code: 'OPENAPI.MUY_GRANDE', maxKb: OPENAPI_MAX_BYTES / 1024 });
+      const decoded = decode(bytes);
+      if (!decoded.ok) return decoded;
+      const { doc, formato } = decoded.value;
+      const ref = externalRef(doc);
+      if (ref !== undefined) return err({ code: 'OPENAPI.REF_EXTERNA', ref: ref.slice(0, 120) });
+      const especificacion = especificacionOf(doc);
+      if (!especificacion) return err({ code: 'OPENAPI.INVALIDO', motivo: 'no dice su versión: debe tener «openapi: 3.0.x» o «3.1.x» (o «swagger: "2.0"»)' });
+      if (!doc['paths'] || typeof doc['paths'] !== 'object') {
+        return err({ code: 'OPENAPI.INVALIDO', motivo: 'no tiene «paths»: el documento debe describir al menos una operación' });
+      }
+      try {
+        // The parser changes what it is given; it gets a copy. External resolution off: nothing is read or fetched.
+        await SwaggerParser.validate(structuredClone(doc) as never, { resolve: { external: false } } as never);
+      } catch (e) {
+        return err({ code: 'OPENAPI.INVALIDO', motivo: reasonInSpanish(e instanceof Error ? e.message : String(e)) });
+      }
+      const operaciones = operationsOf(doc);
+      if (operaciones.length === 0) return err({ code: 'OPENAPI.INVALIDO', motivo: 'no tiene ninguna operación GET, POST, PUT, PATCH o DELETE' });
+      const info = (doc['info'] ?? {}) as Record<string, Json>;
+      const result: OpenApiDocument = {
+        especificacion,
+        formato,
+        titulo: typeof info['title'] === 'string' ? info['title'] : '',
+        version: typeof info['version'] === 'string' ? info['version'] : String(info['version'] ?? ''),
+        ...(typeof info['description'] === 'string' ? { descripcion: info['description'] } : {}),
+        operaciones,
+        json: JSON.stringify(doc),
+      };
+      return ok(result);
+    },
+  };
+}
