@@ -30,6 +30,8 @@ const carlos = EXAMPLE_PERSONS.citizenCe;
 const ANDRES_ID = `CC:${andres.numeroDocumento}`;
 /** COMFAMA as its employer role names it (the official razón social), and its NIT with DV. */
 const RAZON = 'CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA';
+/** How the process names the company in its messages: its sigla. */
+const NOMBRE = 'COMFAMA';
 const NIT = '890.900.841-9';
 const actor = { ref: 'prueba', channel: 'test' };
 const reference = defaultReferenceRegistry();
@@ -158,7 +160,7 @@ describe('the list of authorized persons', () => {
     await asEmployer(w.client);
     const list = await say(w.client, 'Administrar autorizados');
     expect(list.folded).toContain('aun no tiene personas autorizadas');
-    expect(list.text).toContain(RAZON);
+    expect(list.text).toContain(NOMBRE);
     expect(buttons(list)).toEqual(['Nuevo', 'Terminar']);
   });
 
@@ -245,11 +247,11 @@ describe('Nuevo', () => {
     const done = await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'));
     const por = row.by === 'jose' ? 'José Restrepo (representante legal)' : 'María Peña (delegada)';
     if (row.registered) {
-      expect(done.folded).toContain('andres zapata quedo autorizado en caja de compensacion familiar de antioquia comfama');
+      expect(done.folded).toContain('andres zapata quedo autorizado en comfama');
       // The person's own account address is not shown to the one who authorized them.
       expect(done.text).not.toMatch(/a\*+@correo\.com|andres\.zapata@/);
       expect(mailsAbout(w)).toEqual(['autorizado-asignado→andres.zapata@correo.com']);
-      expect(w.notifier.notices).toEqual([{ citizenId: ANDRES_ID, text: expect.stringMatching(/lo autorizó en \*\*CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA\*\*.*cambiar de rol/s) }]);
+      expect(w.notifier.notices).toEqual([{ citizenId: ANDRES_ID, text: expect.stringMatching(/lo autorizó en \*\*COMFAMA\*\*.*cambiar de rol/s) }]);
       expect(done.text).toContain('Estado: Activo');
     } else {
       expect(done.folded).toContain('andres zapata aun no esta registrado');
@@ -316,7 +318,7 @@ describe('Nuevo', () => {
     w.mailer.sent.length = 0;
     await say(w.client, 'Nuevo');
     const dup = await say(w.client, personCard(andres, 'otro.correo@comfama.com.co'));
-    expect(dup.folded).toContain('andres zapata ya esta asignado al rol caja de subsidio familiar en caja de compensacion familiar de antioquia comfama');
+    expect(dup.folded).toContain('andres zapata ya esta asignado al rol caja de subsidio familiar en comfama');
     expect(dup.folded).toContain('invitado desde el 26 11 2026 por maria pena');
     expect(dup.folded).toContain('una sola vez al rol');
     expect(dup.folded).toContain('numero de documento de la persona');
@@ -389,14 +391,14 @@ describe('Revocar', () => {
     await asEmployer(w.client);
     await say(w.client, 'Administrar autorizados');
     const choice = await say(w.client, 'Revocar una autorización');
-    expect(choice.folded).toContain('cual autorizacion de caja de compensacion familiar de antioquia comfama desea revocar');
+    expect(choice.folded).toContain('cual autorizacion de comfama desea revocar');
     neverShowsDocument(choice, andres.numeroDocumento);
     expect((await say(w.client, '1')).folded).toContain('por que revoca esta autorizacion');
     const short = await say(w.client, 'no');
-    expect(short.folded).toContain('demasiado corto');
+    expect(short.folded).toContain('al menos 5 caracteres');
     expect(short.folded).toContain('por que revoca esta autorizacion');
     const confirm = await say(w.client, 'Ya no trabaja en la Caja');
-    expect(confirm.folded).toContain('revoca la autorizacion de andres zapata en caja de compensacion familiar de antioquia comfama');
+    expect(confirm.folded).toContain('revoca la autorizacion de andres zapata en comfama');
     expect(confirm.text).toContain('Motivo: Ya no trabaja en la Caja');
     expect(buttons(confirm)).toEqual(['Sí, revocar', 'No, volver a la lista']);
     expect(await entries(w)).toEqual([expect.objectContaining({ estado: 'activo' })]);
@@ -443,7 +445,7 @@ describe('Revocar', () => {
     await say(w.client, '1');
     await say(w.client, 'Ya no trabaja en la Caja');
     const list = await say(w.client, 'No, volver a la lista');
-    expect(list.folded).toContain('que desea hacer en caja de compensacion familiar de antioquia comfama');
+    expect(list.folded).toContain('que desea hacer en comfama');
     expect(list.text).toContain('Estado: Activo');
     expect(await entries(w)).toEqual([expect.objectContaining({ estado: 'activo' })]);
     expect(mailsAbout(w)).toEqual([]);
@@ -465,9 +467,9 @@ interface FlowStep {
   readonly optional?: boolean;
 }
 
-const LIST = 'que desea hacer en caja de compensacion familiar de antioquia comfama';
+const LIST = 'que desea hacer en comfama';
 const MENU = 'que desea hacer ahora';
-const CHOICE = 'cual autorizacion de caja de compensacion familiar de antioquia comfama desea revocar';
+const CHOICE = 'cual autorizacion de comfama desea revocar';
 
 /** Nuevo one answer at a time, with another site (every field is asked). The last step is not a prompt. */
 const NUEVO_FLOW: readonly FlowStep[] = [
@@ -494,7 +496,7 @@ const REVOCAR_FLOW: readonly FlowStep[] = [
   { say: 'Administrar autorizados', asks: LIST, back: MENU },
   { say: 'Revocar una autorización', asks: CHOICE, back: LIST },
   { say: '1', asks: 'por que revoca esta autorizacion', back: CHOICE, form: true },
-  { say: 'Ya no trabaja en la Caja', asks: 'revoca la autorizacion de andres zapata en caja de compensacion familiar de antioquia comfama', back: CHOICE },
+  { say: 'Ya no trabaja en la Caja', asks: 'revoca la autorizacion de andres zapata en comfama', back: CHOICE },
   { say: 'Sí, revocar', asks: 'se revoco la autorizacion de andres zapata', back: '' },
 ];
 
@@ -510,8 +512,8 @@ async function reach(name: FlowName, step: number): Promise<World> {
   for (let i = 0; i <= step; i++) {
     const reply = await say(w.client, flow[i]!.say);
     expect(reply.folded, `${name} step ${i}: ${reply.text}`).toContain(flow[i]!.asks);
-    expect(reply.text, `${name} step ${i} names the company`).toContain(RAZON);
-    if (flow[i]!.form) expect(reply.text, `${name} step ${i}: the heading`).toContain(`**${RAZON}** (NIT ${NIT}) · Administrar autorizados`);
+    expect(reply.text, `${name} step ${i} names the company`).toContain(NOMBRE);
+    if (flow[i]!.form) expect(reply.text, `${name} step ${i}: the heading`).toContain(`**${NOMBRE}** (NIT ${NIT}) · Administrar autorizados`);
   }
   return w;
 }
@@ -526,7 +528,7 @@ describe.each(PROMPTS)('$flow, prompt "$question"', (p) => {
     for (const [kind, bad] of BAD_INPUTS.filter(([, input]) => !(p.optional && typeof input === 'string' && fold(input) === ''))) {
       const reply = await say(w.client, bad);
       expect(reply.folded, `${kind}: ${reply.text}`).toContain(p.question);
-      expect(reply.text, kind).toContain(RAZON);
+      expect(reply.text, kind).toContain(NOMBRE);
     }
     expect((await say(w.client, p.good)).folded).toContain(p.next);
   });
@@ -545,11 +547,11 @@ describe.each(PROMPTS)('$flow, prompt "$question"', (p) => {
     const w = await reach(p.flow, p.step);
     const ayuda = await say(w.client, 'ayuda');
     expect(ayuda.text).toContain('miseguridadsocial@minsalud.gov.co');
-    expect(ayuda.text).toContain(RAZON);
+    expect(ayuda.text).toContain(NOMBRE);
     expect(ayuda.folded).toContain(p.question);
     const estado = await say(w.client, 'estado');
     expect(estado.folded).toContain('esta en administrar autorizados');
-    expect(estado.text).toContain(RAZON);
+    expect(estado.text).toContain(NOMBRE);
     expect(estado.folded).toContain(p.question);
     // Nothing was lost.
     expect((await say(w.client, p.good)).folded).toContain(p.next);

@@ -54,6 +54,8 @@ interface Company {
   readonly citizenId: string;
   readonly nit: string;
   readonly razonSocial: string;
+  /** How people call it ("COMFAMA"), when the reference sources give a sigla. */
+  readonly sigla?: string;
   readonly como: 'rl' | 'delegado';
 }
 interface ListaOptions {
@@ -63,7 +65,9 @@ interface ListaOptions {
 type Values = Record<string, unknown>;
 
 const acting = (c: Company): ActingRole => ({ tipo: 'empleador', nit: c.nit, razonSocial: c.razonSocial, como: c.como });
-const companyData = (c: Pick<Company, 'nit' | 'razonSocial'>) => ({ razonSocial: c.razonSocial, nit: formatNit(c.nit, computeDv(c.nit)) });
+/** The company's short name (sigla, else razón social): every message of the process names it. */
+const nameOf = (c: Pick<Company, 'razonSocial' | 'sigla'>) => c.sigla ?? c.razonSocial;
+const companyData = (c: Pick<Company, 'nit' | 'razonSocial' | 'sigla'>) => ({ razonSocial: nameOf(c), nit: formatNit(c.nit, computeDv(c.nit)) });
 const heading = (c: Company) => t('encabezado', companyData(c));
 
 /** "Andrés Felipe Zapata Londoño": every name, as in the identity document. */
@@ -119,8 +123,13 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     const rol = session.rol;
     // The process registry starts this only for a person acting as an employer (it offers the choice first).
     if (rol?.tipo !== 'empleador') throw new Error('autorizados: the process registry must start it in an employer role');
-    const company: Company = { citizenId: session.citizenId, nit: rol.nit, razonSocial: rol.razonSocial, como: rol.como };
+    const company = await this.companyOf(session.citizenId, rol.nit, rol.razonSocial, rol.como);
     return step.replaceDialog(LISTA, { company, pagina: 0 } satisfies ListaOptions);
+  }
+
+  private async companyOf(citizenId: string, nit: string, razonSocial: string, como: 'rl' | 'delegado'): Promise<Company> {
+    const sigla = (await this.deps.reference.findCompany(nit))?.sigla;
+    return { citizenId, nit, razonSocial, como, ...(sigla ? { sigla } : {}) };
   }
 
   // ---------------------------------------------------------------- the list (manual step 6)
@@ -156,7 +165,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
 
   private listCard(empresa: Empresa, shown: readonly Autorizacion[], desde: number, intro: string) {
     const x = texts();
-    const body: CardElement[] = [textBlock(t('lista-titulo', companyData(empresa)), { weight: 'Bolder', size: 'Medium' })];
+    const body: CardElement[] = [textBlock(t('lista-titulo', { razonSocial: empresa.razonSocial }), { weight: 'Bolder', size: 'Medium' })];
     const lines: string[] = [intro];
     shown.forEach((a, i) => {
       const name = t('fila-nombre', { numero: desde + i + 1, nombre: fullName(a), documento: `${a.tipoDocumento} ${maskDocument(a.numeroDocumento)}` });
@@ -192,7 +201,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
           await step.context.sendActivity(refusal(allowed.error, company));
           return step.replaceDialog(LISTA, { company, pagina } satisfies ListaOptions);
         }
-        const context: NuevoAutorizadoContext = { nit: company.nit, razonSocial: company.razonSocial, como: company.como };
+        const context: NuevoAutorizadoContext = { nit: company.nit, razonSocial: nameOf(company), como: company.como };
         return step.beginDialog(this.nuevo.id, { heading: heading(company), context: { ...context }, canGoBack: true } satisfies FormOptions<NuevoAutorizadoValues>);
       }
       case 'revocar':
@@ -222,7 +231,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
       const session = await requireSession(this.deps, step.context);
       const rol: ActingRole = { tipo: 'empleador', nit: ref.nit, razonSocial: ref.razonSocial, como: ref.como };
       await this.deps.session.set(step.context, { ...session, rol });
-      return again({ citizenId: company.citizenId, nit: ref.nit, razonSocial: ref.razonSocial, como: ref.como });
+      return again(await this.companyOf(company.citizenId, ref.nit, ref.razonSocial, ref.como));
     }
     if (values['accion'] !== 'nuevo' || wentBackFromForm(step.result)) return again(company, values['pagina'] as number);
     const form = formResult(step.result, this.nuevo).values;
@@ -236,7 +245,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     await step.context.sendActivity(t(activo ? 'autorizado-activo' : 'autorizado-invitado', { ...companyData(company), nombre, correo, correoEnviado }));
     if (activo) {
       const sigla = (await this.deps.reference.findCompany(company.nit))?.sigla ?? company.razonSocial;
-      const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: company.razonSocial, sigla });
+      const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: nameOf(company), sigla });
       await this.deps.notifier.notify(autorizacion.citizenId, aviso);
     }
     return again();
@@ -274,7 +283,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     values['motivo'] = motivo;
     const entry = values['entry'] as Autorizacion;
     const options = [t('si-revocar'), t('no-revocar')];
-    return step.prompt(CHOICE, choicePrompt(t('confirmar-revocar', { nombre: displayName(entry), razonSocial: company.razonSocial, motivo }), options, {}, { back: true }));
+    return step.prompt(CHOICE, choicePrompt(t('confirmar-revocar', { nombre: displayName(entry), razonSocial: nameOf(company), motivo }), options, {}, { back: true }));
   }
 
   private async revoke(step: WaterfallStepContext<ListaOptions>): Promise<DialogTurnResult> {
@@ -290,9 +299,9 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
       return step.endDialog();
     }
     const { autorizacion, correo, correoEnviado } = done.value;
-    await step.context.sendActivity(t('revocado', { nombre: displayName(entry), razonSocial: company.razonSocial, correo, correoEnviado }));
+    await step.context.sendActivity(t('revocado', { nombre: displayName(entry), razonSocial: nameOf(company), correo, correoEnviado }));
     if (entry.estado === 'activo') {
-      await this.deps.notifier.notify(entry.citizenId, t('aviso-revocado', { por: autorizacion.revocacion!.nombre, razonSocial: company.razonSocial, motivo }));
+      await this.deps.notifier.notify(entry.citizenId, t('aviso-revocado', { por: autorizacion.revocacion!.nombre, razonSocial: nameOf(company), motivo }));
     }
     return step.endDialog();
   }
@@ -305,7 +314,7 @@ function refusal(error: AutorizadoError, company: Company): string {
       // Someone else authorized the person meanwhile (another conversation): the entry that exists.
       const e = error.existente;
       const estado = texts()['estados-cortos'][e.estado];
-      return t('ya-asignado', { nombre: displayName(e), razonSocial: company.razonSocial, estado, fecha: formatDate(e.autorizadoPor.en), por: e.autorizadoPor.nombre });
+      return t('ya-asignado', { nombre: displayName(e), razonSocial: nameOf(company), estado, fecha: formatDate(e.autorizadoPor.en), por: e.autorizadoPor.nombre });
     }
     case 'AUTORIZADO.NO_COINCIDE':
       return t('no-coincide');
@@ -326,5 +335,6 @@ function innerStack(instance: DialogInstance): InnerDialog[] {
 
 /** The razón social kept in the process's options (for "estado" and "ayuda"), if found. */
 function companyIn(instance: DialogInstance): string | undefined {
-  return innerStack(instance).map((d) => d.state?.options?.company?.razonSocial).find(Boolean);
+  const company = innerStack(instance).map((d) => d.state?.options?.company).find(Boolean);
+  return company ? nameOf(company) : undefined;
 }
