@@ -3,6 +3,8 @@
  * the functionality search) through the process registry, which it enforces in one place (log in
  * first, the right acting role, built or not), and handles the global commands at any prompt.
  */
+import { audit } from '../domain/audit.js';
+import { actorOf } from './actor.js';
 import {
   ComponentDialog,
   Dialog,
@@ -230,6 +232,9 @@ export class MainDialog extends ComponentDialog {
     const fit = rolesThatFit(process, who.person);
     const quien = whoMay(process.roles ?? []);
     if (fit.length === 0) {
+      // A refusal is audited (e.g. someone who is not an administrator asking for the Ministry's back office).
+      const { store, clock, random } = this.deps;
+      await store.transaction((tx) => audit(tx, clock, random, actorOf(step.context), 'proceso.no_permitido', undefined, { proceso: process.id }));
       await step.context.sendActivity(render('general/no-permitido', { funcionalidad, quien }));
       return step.next();
     }

@@ -114,7 +114,7 @@ const ROWS: Row[] = [
     turns: [
       ['Ingresar', 'tipo de documento'],
       [loginCard(carlos), all('en que rol desea actuar', offers('Ciudadano', 'Administrador MinSalud'))],
-      ['admin', all('ahora actua como administrador minsalud', offers('Revisar RUT pendientes', 'Cambiar de rol', 'Salir'))],
+      ['admin', all('ahora actua como administrador minsalud', offers('Bandeja del Ministerio', 'Cambiar de rol', 'Salir'))],
     ],
   },
   {

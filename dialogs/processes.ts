@@ -11,6 +11,7 @@ import { IngresarDialog, RecuperarDialog } from './cuenta/cuenta.dialog.js';
 import { EmpleadorDialog } from './empleador/empleador.dialog.js';
 import { ActualizarDialog, ElegirRolDialog, RevisionRutDialog } from './empleador/roles.dialog.js';
 import { AutorizadosDialog } from './autorizados/autorizados.dialog.js';
+import { BackOfficeDialog } from './backoffice/backoffice.dialog.js';
 import { AyudaDialog, EstadoDialog } from './general.dialog.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { MisDatosDialog } from './mis-datos/mis-datos.dialog.js';
@@ -70,7 +71,12 @@ export const PROCESSES: readonly Process[] = [
   { id: 'info-servicio', session: true, roles: ['ccf'] },
   { id: 'compartir', session: true, roles: ['ccf'] },
   { id: 'asignar-clave', session: true, roles: ['ccf'] },
-  { id: 'revision-rut', dialog: (d) => new RevisionRutDialog(d), session: true, roles: ['admin_minsalud'], menu: actingAs('admin_minsalud') },
+  // The Ministry's back office: the tray leads to every section; each section can also be asked for by name.
+  { id: 'bandeja-ministerio', dialog: (d) => new BackOfficeDialog(d, 'bandeja-ministerio', 'bandeja'), session: true, roles: ['admin_minsalud'], menu: actingAs('admin_minsalud') },
+  { id: 'activar-rol-ccf', dialog: (d) => new BackOfficeDialog(d, 'activar-rol-ccf', 'activar'), session: true, roles: ['admin_minsalud'] },
+  { id: 'catalogo-servicios', dialog: (d) => new BackOfficeDialog(d, 'catalogo-servicios', 'catalogo'), session: true, roles: ['admin_minsalud'] },
+  { id: 'asignar-servicios', dialog: (d) => new BackOfficeDialog(d, 'asignar-servicios', 'asignar'), session: true, roles: ['admin_minsalud'] },
+  { id: 'revision-rut', dialog: (d) => new RevisionRutDialog(d), session: true, roles: ['admin_minsalud'] },
   { id: 'mesa-consulta', session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
   // Habeas data: any logged-in person, in any role, sees and asks to correct or delete their own data.
   { id: 'mis-datos', dialog: (d) => new MisDatosDialog(d), session: true, menu: (who) => who.session !== undefined },

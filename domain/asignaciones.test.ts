@@ -317,7 +317,7 @@ describe('assignServices: the assignment', () => {
       { id: expect.any(String), at: nowIso(s), actor: actor.ref, channel: actor.channel, action: 'servicios.asignado', subject: 'NIT 890.900.841-9', detail: { servicio: SOLICITUD } },
       { id: expect.any(String), at: nowIso(s), actor: actor.ref, channel: actor.channel, action: 'servicios.asignado', subject: 'NIT 890.900.841-9', detail: { servicio: CONSULTA } },
     ]);
-    const mine = await recentActions(s.deps, ADMIN);
+    const mine = await recentActions(s.deps, ADMIN, actor);
     expect(mine.ok && mine.value.map((a) => [a.accion, a.sobre]).sort()).toEqual([
       ['servicio_asignado', `${CONSULTA} → COMFAMA`],
       ['servicio_asignado', `${SOLICITUD} → COMFAMA`],
@@ -546,7 +546,7 @@ describe('changeAssignment: the transition table', () => {
       actualizadoEn: at,
       historial: [...current.historial, { estado: hacia, en: at, motivo: 'Motivo del cambio' }],
     };
-    expect(r).toEqual({ ok: true, value: { asignacion: expected, avisados: [ANDRES] } });
+    expect(r).toEqual({ ok: true, value: { asignacion: expected, avisados: [ANDRES], correosEnviados: true } });
     expect(await storedOne(s, SOLICITUD)).toEqual(expected);
     expect(expected.clientId).toBe(original.clientId);
     expect(expected.creadoEn).toBe(t0);
@@ -561,7 +561,7 @@ describe('changeAssignment: the transition table', () => {
         insideTransaction: false,
       },
     ]);
-    const mine = await recentActions(s.deps, ADMIN);
+    const mine = await recentActions(s.deps, ADMIN, actor);
     expect(mine.ok && mine.value[0]).toEqual({ id: expect.any(String), por: ADMIN, en: at, accion: ACCION[accion], sobre: `${SOLICITUD} → COMFAMA`, motivo: 'Motivo del cambio' });
   });
 
@@ -582,7 +582,7 @@ describe('changeAssignment: the transition table', () => {
       expect(await change(s, SOLICITUD, accion, motivo)).toMatchObject({ ok: true });
     }
     expect((await storedOne(s, SOLICITUD))!.historial).toEqual([{ estado: 'activo', en: t0 }, ...steps.map(([, motivo, estado], i) => ({ estado, en: times[i], motivo }))]);
-    const mine = await recentActions(s.deps, ADMIN);
+    const mine = await recentActions(s.deps, ADMIN, actor);
     expect(mine.ok && mine.value.map((a) => a.accion)).toEqual(['asignacion_revocada', 'asignacion_suspendida', 'asignacion_reactivada', 'asignacion_suspendida', 'servicio_asignado']);
   });
 

@@ -7,11 +7,11 @@ import type { Actor } from './audit.js';
 import { activeAuthorized } from './autorizados.js';
 import type { Citizen } from './citizens.js';
 import { chatLink, nitOf, nitSubject, note } from './empleador-common.js';
-import { motivoOf, recordAction, staffOnly, type MinisterioDeps, type MotivoError } from './ministerio.js';
+import { motivoOf, recordAction, staffOnly, takesPartIn, type MinisterioDeps, type MotivoError } from './ministerio.js';
 import { formatNit } from './nit.js';
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
-import type { MailRequest, Tx } from './ports.js';
+import type { MailRequest, Store, Tx } from './ports.js';
 import type { ReferenceCompany } from './reference.js';
 import { err, ok, type Result } from './result.js';
 import type { AsignacionServicio, EstadoAsignacion, ServicioWeb } from './servicios-web.js';
@@ -106,6 +106,10 @@ export async function assignServices(
     if (!allowed.ok) return allowed;
     const company = key ? await deps.reference.findCompany(key) : undefined;
     if (!key || !company?.codigoPila) return err({ code: 'CCF.NO_ES_CCF' } as const);
+    if (await takesPartIn(tx, citizenId, key)) {
+      await note(tx, deps, actor, 'ministerio.rechazado', key, { motivo: 'conflicto' });
+      return err({ code: 'PERMISO.DENEGADO' } as const);
+    }
     if (servicioIds.length === 0) return err({ code: 'ASIGNACION.SIN_SERVICIOS' } as const);
     const now = deps.clock.now().toISOString();
     const resultados: ResultadoAsignacion[] = [];
@@ -163,7 +167,7 @@ export async function changeAssignment(
   accion: CambioAsignacion,
   motivo: string,
   actor: Actor,
-): Promise<Result<{ asignacion: AsignacionServicio; avisados: string[] }, AsignacionError>> {
+): Promise<Result<{ asignacion: AsignacionServicio; avisados: string[]; correosEnviados: boolean }, AsignacionError>> {
   const key = nitOf(nit);
   const done = await deps.store.transaction(async (tx) => {
     const allowed = await staffOnly(tx, deps, citizenId, 'servicios.asignar', actor);
@@ -172,6 +176,10 @@ export async function changeAssignment(
     if (!reason.ok) return reason;
     const current = key ? await tx.collection('asignaciones').get(assignmentId(key, servicioId)) : undefined;
     if (!key || !current) return err({ code: 'ASIGNACION.NO_EXISTE' } as const);
+    if (await takesPartIn(tx, citizenId, key)) {
+      await note(tx, deps, actor, 'ministerio.rechazado', key, { motivo: 'conflicto' });
+      return err({ code: 'PERMISO.DENEGADO' } as const);
+    }
     const t = TRANSICIONES[accion];
     if (!t.desde.includes(current.estado)) return err({ code: 'ASIGNACION.TRANSICION', desde: current.estado, accion } as const);
     const now = deps.clock.now().toISOString();
@@ -196,6 +204,14 @@ export async function changeAssignment(
     return ok({ asignacion, mails, avisados: people.map((p) => p.id) });
   });
   if (!done.ok) return done;
-  for (const mail of done.value.mails) await sendAndRecord(deps, actor, mail, nitSubject(key!));
-  return ok({ asignacion: done.value.asignacion, avisados: done.value.avisados });
+  let correosEnviados = true;
+  for (const mail of done.value.mails) correosEnviados = (await sendAndRecord(deps, actor, mail, nitSubject(key!))) && correosEnviados;
+  return ok({ asignacion: done.value.asignacion, avisados: done.value.avisados, correosEnviados });
+}
+
+/** The identifiers of the services a CCF has assigned and active, sorted (what its people see as theirs). */
+export function activeServiceIds(deps: { readonly store: Store }, nit: string): Promise<string[]> {
+  return deps.store.transaction(async (tx) =>
+    (await tx.collection('asignaciones').findBy('nit', nit)).filter((a) => a.estado === 'activo').map((a) => a.servicioId).sort(),
+  );
 }

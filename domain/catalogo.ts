@@ -29,6 +29,9 @@ export type CatalogoError =
 
 export const SERVICIO_ID = /^[A-Za-z][A-Za-z0-9]{2,59}$/;
 
+/** The largest OpenAPI document accepted (a real API's document is far smaller). */
+export const OPENAPI_MAX_BYTES = 1024 * 1024;
+
 /** The services of the catalog, published first, then by identifier. */
 export function listServices(deps: CatalogoDeps, citizenId: string, actor: Actor): Promise<Result<ServicioWeb[], CatalogoError>> {
   return deps.store.transaction(async (tx) => {
@@ -55,6 +58,11 @@ export function suggestedId(op: OpenApiOperation): string {
 }
 
 const isMethod = (m: string): m is HttpMethod => (HTTP_METHODS as readonly string[]).includes(m);
+
+/** The identifier of the catalog's service with this identifier in any case, if there is one. */
+export function existingServiceId(deps: { readonly store: Store }, id: string): Promise<string | undefined> {
+  return deps.store.transaction(async (tx) => (await tx.collection('servicios').list()).find((s) => s.id.toLowerCase() === id.toLowerCase())?.id);
+}
 
 /** Reads an attached document (nothing stored): what the administrator chooses the operation from. */
 export async function readServiceDocument(deps: CatalogoDeps, citizenId: string, bytes: Uint8Array, actor: Actor): Promise<Result<OpenApiDocument, CatalogoError>> {
@@ -106,8 +114,8 @@ export async function addService(deps: CatalogoDeps, citizenId: string, bytes: U
   const read = await readServiceDocument(deps, citizenId, bytes, actor);
   if (!read.ok) return read;
   // Identifiers are compared without case: "solicitudafiliacion" is the same service.
-  const clash = await deps.store.transaction(async (tx) => (await tx.collection('servicios').list()).find((s) => s.id.toLowerCase() === input.id.toLowerCase()));
-  if (clash) return err({ code: 'SERVICIO.YA_EXISTE', id: clash.id });
+  const clash = await existingServiceId(deps, input.id);
+  if (clash) return err({ code: 'SERVICIO.YA_EXISTE', id: clash });
   const built = await storeService(deps, read.value, input, false);
   if (!built.ok) return built;
   return deps.store.transaction(async (tx) => {

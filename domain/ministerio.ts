@@ -50,14 +50,28 @@ export async function recordAction(
   await tx.collection('accionesMinisterio').put({ id: `${en}-${deps.random.token(6)}`, por, en, accion, sobre, ...(motivo ? { motivo } : {}) });
 }
 
-/** The administrator's own latest actions, newest first. */
-export async function recentActions(deps: Pick<MinisterioDeps, 'store' | 'staff'>, citizenId: string): Promise<Result<AccionMinisterio[], { code: 'PERMISO.DENEGADO' }>> {
+/** The administrator's own latest actions, newest first (actions of the same instant: the last recorded first). */
+export async function recentActions(
+  deps: Pick<MinisterioDeps, 'store' | 'staff' | 'clock' | 'random'>,
+  citizenId: string,
+  actor: Actor,
+): Promise<Result<AccionMinisterio[], { code: 'PERMISO.DENEGADO' }>> {
   return deps.store.transaction(async (tx) => {
-    const allowed = permit(await principalOf(tx, deps.staff, citizenId), 'ccf.activar', {});
+    const allowed = await staffOnly(tx, deps, citizenId, 'ccf.activar', actor);
     if (!allowed.ok) return allowed;
-    const mine = await tx.collection('accionesMinisterio').findBy('por', citizenId);
-    return ok(mine.sort((a, b) => b.en.localeCompare(a.en) || b.id.localeCompare(a.id)).slice(0, ACCIONES_RECIENTES));
+    const mine = (await tx.collection('accionesMinisterio').findBy('por', citizenId)).map((a, i) => ({ a, i }));
+    return ok(mine.sort((x, y) => y.a.en.localeCompare(x.a.en) || y.i - x.i).slice(0, ACCIONES_RECIENTES).map((x) => x.a));
   });
+}
+
+/**
+ * Nobody acts in the back office on a CCF they take part in (its RL, its linked delegate, one of its
+ * authorized persons), as nobody reviews the RUT of a company they represent.
+ */
+export async function takesPartIn(tx: Tx, citizenId: string, nit: string): Promise<boolean> {
+  const role = await tx.collection('employers').get(nit);
+  if (role && (role.rl === citizenId || (role.delegado.estado === 'vinculado' && role.delegado.citizenId === citizenId))) return true;
+  return (await activeAuthorized(tx, nit)).includes(citizenId);
 }
 
 /** The people who hear about a CCF's role and services: its RL, its linked delegate and its active authorized persons (each once). */

@@ -6,7 +6,7 @@ import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
 import type { EmployerRole } from './employers.js';
 import type { Draft } from './ports.js';
 import { seededRandom } from './random.js';
-import { purge, referencedRutFiles, RETENTION } from './retention.js';
+import { purge, referencedFiles, RETENTION } from './retention.js';
 
 const NOW = new Date('2026-11-30T12:00:00.000Z');
 const DAY = 86_400_000;
@@ -97,13 +97,27 @@ describe('purge', () => {
     expect(await s.blobs.get(s.oldRut.sha256)).toBeUndefined();
     expect(await s.blobs.get(s.shared.sha256)).toBeDefined();
     expect(await s.blobs.get(s.recent.sha256)).toBeDefined();
-    expect(await referencedRutFiles(s.store)).toEqual(new Set([s.shared.sha256, s.recent.sha256]));
+    expect(await referencedFiles(s.store)).toEqual(new Set([s.shared.sha256, s.recent.sha256]));
 
     const audit = await records(s.store, 'audit');
     expect(audit[0]?.id).toBe('a0');
     const ran = audit.find((e) => e.action === 'retencion.ejecutada');
     expect(ran).toMatchObject({ actor: 'sistema', channel: 'system', at: NOW.toISOString(), detail: counts });
     expect(JSON.stringify(ran)).not.toMatch(/CC:|example\.org/);
+  });
+
+  it("keeps the catalog's OpenAPI documents: a service's document is a referenced file", async () => {
+    const s = await setup();
+    const doc = await s.blobs.put(new TextEncoder().encode('{"openapi":"3.1.0"}'));
+    await s.store.transaction((tx) =>
+      tx.collection('servicios').put({
+        id: 'SolicitudAfiliacion', nombre: 'Solicitud de afiliación', descripcion: 'x', metodo: 'POST', ruta: '/a', version: '1', estado: 'retirado',
+        documento: { sha256: doc.sha256, size: doc.size, formato: 'json', especificacion: 'openapi-3.1' }, ejemplo: true, creadoEn: ago(4000), actualizadoEn: ago(4000),
+      }),
+    );
+    await purge(s, NOW);
+    expect(await referencedFiles(s.store)).toContain(doc.sha256);
+    expect(await s.blobs.get(doc.sha256)).toBeDefined();
   });
 
   it('a second run right after deletes nothing', async () => {

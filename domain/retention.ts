@@ -66,10 +66,10 @@ export interface RetentionCounts {
 
 const SYSTEM: Actor = { ref: 'sistema', channel: 'system' };
 
-/** The sha256 of every RUT file an employer role still refers to (the adapter keeps these files). */
-export async function referencedRutFiles(store: Store): Promise<Set<string>> {
-  const roles = await store.transaction((tx) => tx.collection('employers').list());
-  return new Set(roles.flatMap((r) => (r.rut ? [r.rut.sha256] : [])));
+/** The sha256 of every stored file a record still refers to: RUTs of employer roles and OpenAPI documents of the catalog (the adapter keeps these files). */
+export async function referencedFiles(store: Store): Promise<Set<string>> {
+  const { roles, servicios } = await store.transaction(async (tx) => ({ roles: await tx.collection('employers').list(), servicios: await tx.collection('servicios').list() }));
+  return new Set([...roles.flatMap((r) => (r.rut ? [r.rut.sha256] : [])), ...servicios.map((s) => s.documento.sha256)]);
 }
 
 /**
@@ -120,7 +120,10 @@ export async function purge(deps: RetentionDeps, now: Date, adapterCounts: Reado
       counts.rut++;
     }
     // Content-addressed: the same bytes attached to a role still under its term keep the file.
-    const stillReferenced = new Set((await employers.list()).flatMap((r) => (r.rut ? [r.rut.sha256] : [])));
+    const stillReferenced = new Set([
+      ...(await employers.list()).flatMap((r) => (r.rut ? [r.rut.sha256] : [])),
+      ...(await tx.collection('servicios').list()).map((x) => x.documento.sha256),
+    ]);
     const rutFiles = [...dropped].filter((sha) => !stillReferenced.has(sha));
 
     await audit(tx, clock, deps.random, SYSTEM, 'retencion.ejecutada', undefined, { ...counts, ...adapterCounts });

@@ -459,11 +459,11 @@ describe('recentActions ("Mis acciones recientes")', () => {
     const s = await comfama({ staff: withDiana() });
     const en = nowIso(s);
     await activate(s);
-    expect(await recentActions(s.deps, ADMIN)).toEqual({
+    expect(await recentActions(s.deps, ADMIN, actor)).toEqual({
       ok: true,
       value: [{ id: expect.any(String), por: ADMIN, en, accion: 'rol_ccf_activado', sobre: 'COMFAMA', motivo: MOTIVO }],
     });
-    expect(await recentActions(s.deps, DIANA)).toEqual({ ok: true, value: [] });
+    expect(await recentActions(s.deps, DIANA, actor)).toEqual({ ok: true, value: [] });
   });
 
   it('newest first, each administrator their own', async () => {
@@ -473,12 +473,12 @@ describe('recentActions ("Mis acciones recientes")', () => {
     await deactivate(s, 'Decisión del comité', COMFAMA_NIT, DIANA);
     s.clock.advance(MINUTE);
     await activate(s, 'Segunda activación');
-    const mine = await recentActions(s.deps, ADMIN);
+    const mine = await recentActions(s.deps, ADMIN, actor);
     expect(mine.ok && mine.value.map((a) => [a.accion, a.motivo])).toEqual([
       ['rol_ccf_activado', 'Segunda activación'],
       ['rol_ccf_activado', 'Primera activación'],
     ]);
-    const hers = await recentActions(s.deps, DIANA);
+    const hers = await recentActions(s.deps, DIANA, actor);
     expect(hers.ok && hers.value.map((a) => [a.accion, a.sobre, a.motivo])).toEqual([['rol_ccf_desactivado', 'COMFAMA', 'Decisión del comité']]);
   });
 
@@ -488,7 +488,7 @@ describe('recentActions ("Mis acciones recientes")', () => {
       s.clock.advance(MINUTE);
       expect(await setCcfRole(s.deps, ADMIN, COMFAMA_NIT, i % 2 === 0, `Cambio número ${i}`, actor)).toMatchObject({ ok: true });
     }
-    const r = await recentActions(s.deps, ADMIN);
+    const r = await recentActions(s.deps, ADMIN, actor);
     expect(r.ok && r.value.map((a) => a.motivo)).toEqual(Array.from({ length: ACCIONES_RECIENTES }, (_, k) => `Cambio número ${ACCIONES_RECIENTES + 2 - k}`));
   });
 
@@ -499,7 +499,7 @@ describe('recentActions ("Mis acciones recientes")', () => {
   ])('%s → PERMISO.DENEGADO', async (_name, who) => {
     const s = await comfama();
     await activate(s);
-    expect(await recentActions(s.deps, who)).toEqual(refused({ code: 'PERMISO.DENEGADO' }));
+    expect(await recentActions(s.deps, who, actor)).toEqual(refused({ code: 'PERMISO.DENEGADO' }));
   });
 });
 
@@ -535,5 +535,21 @@ describe('ccfsParaActivar', () => {
     const s = await comfama();
     expect(await ccfsParaActivar(s.deps, who, actor)).toEqual(refused({ code: 'PERMISO.DENEGADO' }));
     expect((await auditEvents(s)).at(-1)).toMatchObject({ action: 'ministerio.rechazado', detail: { accion: 'ccf.activar' } });
+  });
+});
+
+describe('conflict of interest: nobody acts in the back office on a CCF they take part in', () => {
+  it.each([
+    ['its RL', JOSE],
+    ['its linked delegate', MARIA],
+    ['one of its authorized persons', ANDRES],
+  ])('an administrator who is %s is refused (audited), and nothing changes', async (_name, who) => {
+    const s = await comfama({ staff: staffDirectory({ admins: [ADMIN, who], helpdesk: [HELPDESK] }) });
+    expect(await setCcfRole(s.deps, who, COMFAMA_NIT, true, MOTIVO, actor)).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
+    expect(await ccfRoleOf(s.deps, COMFAMA_NIT)).toBeUndefined();
+    const events = await s.store.transaction((tx) => tx.collection('audit').list());
+    expect(events.some((e) => e.action === 'ministerio.rechazado' && e.subject === 'NIT 890.900.841-9')).toBe(true);
+    // Another administrator may.
+    expect(await setCcfRole(s.deps, ADMIN, COMFAMA_NIT, true, MOTIVO, actor)).toMatchObject({ ok: true });
   });
 });

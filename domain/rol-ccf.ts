@@ -6,7 +6,7 @@
 import type { Actor } from './audit.js';
 import type { RolCcf } from './autorizaciones.js';
 import { chatLink, nitOf, nitSubject, note } from './empleador-common.js';
-import { motivoOf, peopleOfCcf, recordAction, staffOnly, type MinisterioDeps, type MotivoError } from './ministerio.js';
+import { motivoOf, peopleOfCcf, recordAction, staffOnly, takesPartIn, type MinisterioDeps, type MotivoError } from './ministerio.js';
 import { formatNit } from './nit.js';
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
@@ -83,6 +83,10 @@ export async function setCcfRole(
     if (!reason.ok) return reason;
     const company = key ? await deps.reference.findCompany(key) : undefined;
     if (!key || !company?.codigoPila) return err({ code: 'CCF.NO_ES_CCF' } as const);
+    if (await takesPartIn(tx, citizenId, key)) {
+      await note(tx, deps, actor, 'ministerio.rechazado', key, { motivo: 'conflicto' });
+      return err({ code: 'PERMISO.DENEGADO' } as const);
+    }
     const role = await tx.collection('employers').get(key);
     if (!role || role.estado !== 'activo') return err({ code: 'CCF.SIN_ROL_EMPLEADOR' } as const);
     const current = await tx.collection('rolesCcf').get(key);

@@ -3,6 +3,7 @@
  * (templates/render.ts passes this object), so a sentence never repeats a number the domain decides.
  */
 import { AUTORIZADOS_POR_PAGINA, REVOCACION_MOTIVO_MAX, REVOCACION_MOTIVO_MIN } from './autorizados.js';
+import { MOTIVO_MAX, MOTIVO_MIN } from './ministerio.js';
 import { LOGIN_LOCK_MINUTES, MAX_LOGIN_FAILURES, RESET_HOURS, RESET_MAIL_MINUTES, UNLOCK_GRACE_HOURS, UNLOCK_LINK_HOURS } from './cuenta.js';
 import { OPTIONS_PER_QUESTION, PASS_MARK } from './identity-questions.js';
 import { ACTIVATION_HOURS, BLOCK_HOURS, MAX_ATTEMPTS } from './registro.js';
@@ -43,5 +44,8 @@ export const RULES = Object.freeze({
   revocacionMotivoMin: REVOCACION_MOTIVO_MIN,
   revocacionMotivoMax: REVOCACION_MOTIVO_MAX,
   autorizadosPorPagina: AUTORIZADOS_POR_PAGINA,
+  /** The Ministry's back office: characters of a reason (activation, retirement, suspension, revocation). */
+  motivoMinisterioMin: MOTIVO_MIN,
+  motivoMinisterioMax: MOTIVO_MAX,
 });
 export type Rules = typeof RULES;

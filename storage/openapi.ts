@@ -9,9 +9,9 @@ import { parse as parseYaml } from 'yaml';
 import type { OpenApiDocument, OpenApiError, OpenApiOperation, OpenApiReader } from '../domain/ports.js';
 import { err, ok, type Result } from '../domain/result.js';
 import type { Especificacion } from '../domain/servicios-web.js';
+import { OPENAPI_MAX_BYTES } from '../domain/catalogo.js';
 
-/** The largest document accepted (a real API's document is far smaller). */
-export const OPENAPI_MAX_BYTES = 1024 * 1024;
+export { OPENAPI_MAX_BYTES };
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -74,7 +74,14 @@ export function reasonInSpanish(message: string): string {
     else if ((m = /^(#\S*) must match pattern "([^"]+)"/.exec(line))) lines.push(`en ${m[1]} el valor no tiene la forma esperada (${m[2]})`);
     else if (/Validation failed\. Duplicate operation id '([^']+)'/.test(line)) lines.push(`el operationId «${/'([^']+)'/.exec(line)![1]}» está repetido`);
     else if (/Validation failed\.\s*(.+) has duplicate parameters/.test(line)) lines.push('una operación repite un parámetro');
-    else if (/path parameter/i.test(line)) lines.push(`los parámetros de ruta no coinciden con la ruta (${line.slice(0, 160)})`);
+    else if ((m = /Found multiple (\w+) parameters named "([^"]+)"/.exec(line))) lines.push(`el parámetro «${m[2]}» (in: ${m[1]}) está repetido`);
+    else if ((m = /^(#\S*) must NOT have duplicate items/.exec(line))) lines.push(`en ${m[1]} hay elementos repetidos`);
+    else if ((m = /Validation failed\. (\S+) has a path parameter named "([^"]+)", but there is no corresponding/.exec(line))) lines.push(`en ${m[1]} el parámetro de ruta «${m[2]}» no aparece en la ruta`);
+    else if ((m = /Validation failed\. (\S+) is missing path parameter\(s\) for (\S+)/.exec(line))) lines.push(`en ${m[1]} falta declarar el parámetro de ruta ${m[2]}`);
+    else if ((m = /Validation failed\. (\S+) has multiple path placeholders named (\S+)/.exec(line))) lines.push(`en ${m[1]} la ruta repite ${m[2]}`);
+    else if (/path parameter/i.test(line)) lines.push('los parámetros de ruta no coinciden con la ruta');
+    else if ((m = /^Unsupported OpenAPI version: (\S+?)\.\s.*only supports versions (.+)$/.exec(line))) lines.push(`la versión «openapi: ${m[1]}» no está soportada (se aceptan ${m[2]})`);
+    else if (/^API version number must be a string/.test(line)) lines.push('la versión del API («info.version») debe ser texto, entre comillas (p. ej. "1.0.0"), no un número');
     else if (/is not a valid (Openapi|Swagger) API definition/i.test(line) || /schema validation failed\.?$/i.test(line)) continue;
     else if (/^Token "([^"]+)" does not exist/.test(line)) continue;
     else lines.push(`detalle técnico: ${line.slice(0, 200)}`);

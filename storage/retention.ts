@@ -4,7 +4,7 @@
  * Used by the daily timer of bot/app.ts and by `npm run retencion` (scripts/retention.ts).
  */
 import type { BlobStore, Random, Store } from '../domain/ports.js';
-import { purge, referencedRutFiles, RETENTION, type RetentionCounts } from '../domain/retention.js';
+import { purge, referencedFiles, RETENTION, type RetentionCounts } from '../domain/retention.js';
 import { purgeUnreferencedBlobs } from './blob-store.js';
 import { purgeIdleStateFiles } from './state-store.js';
 
@@ -26,7 +26,7 @@ export async function runRetention(deps: RetentionJobDeps, now: Date): Promise<R
     files.conversaciones = await purgeIdleStateFiles(deps.stateDir, new Date(now.getTime() - RETENTION.conversacionesInactivasDias * DAY));
   }
   if (deps.blobDir) {
-    const referenced = await referencedRutFiles(deps.store);
+    const referenced = await referencedFiles(deps.store);
     files.archivosSinRegistro = await purgeUnreferencedBlobs(deps.blobDir, referenced, new Date(now.getTime() - RETENTION.archivosSinRegistroDias * DAY));
   }
   return purge(deps, now, files);

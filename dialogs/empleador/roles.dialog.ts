@@ -3,6 +3,7 @@
  * "Actualizar datos" of an employer (main site or delegate); the MinSalud RUT review.
  */
 import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { activeServiceIds } from '../../domain/asignaciones.js';
 import { ccfRoleOf } from '../../domain/autorizados.js';
 import { pendingRutReviews, reviewRut } from '../../domain/backoffice.js';
 import { checkDelegate } from '../../domain/delegados.js';
@@ -77,9 +78,13 @@ export class ElegirRolDialog extends ComponentDialog {
     if (rol.tipo === 'ccf') {
       // Until the Ministry activates the CCF role, the person learns it now, not at the first refusal.
       const state = await ccfRoleOf(this.deps, rol.nit);
+      const razonSocial = rol.sigla ?? rol.razonSocial;
       if (!state?.activo) {
         const detail = state ? { desactivado: true, fecha: formatDate(state.en), motivo: state.motivo } : {};
-        await step.context.sendActivity(render('autorizados/rol-ccf-sin-activar', { razonSocial: rol.sigla ?? rol.razonSocial, ...detail }));
+        await step.context.sendActivity(render('autorizados/rol-ccf-sin-activar', { razonSocial, ...detail }));
+      } else {
+        const servicios = await activeServiceIds(this.deps, rol.nit);
+        await step.context.sendActivity(render('autorizados/rol-ccf-activo', { razonSocial, fecha: formatDate(state.en), servicios }));
       }
     }
     return step.endDialog({ rol } satisfies ElegirRolResult);

@@ -4,6 +4,7 @@ import { AutoSaveStateMiddleware, MemoryStorage, UserState } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { fakeClock, seededRandom } from '../../domain/random.js';
 import type { Session } from '../../domain/session.js';
+import { openApiReader } from '../../storage/openapi.js';
 import { MainDialog, type MainDialogDeps } from '../../dialogs/main.dialog.js';
 import { createMemoryStore } from '../../storage/memory-store.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
@@ -60,6 +61,7 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     },
     rutLink: (sha256: string) => `http://localhost:3978/archivos/rut/${sha256}?exp=1&sig=prueba`,
     notifier,
+    openapi: openApiReader(),
   } satisfies MainDialogDeps;
   return { deps, clock, mailer, userState, notifier };
 }

@@ -1,0 +1,41 @@
+/** Forms of the Ministry's back office: a reason (activation, retirement, suspension…) and a new catalog service's identity. */
+import { SERVICIO_ID } from '../../domain/catalogo.js';
+import { fail, ok } from '../../domain/result.js';
+import { parseText, type FieldParser } from '../../domain/fields.js';
+import { MOTIVO_MAX, MOTIVO_MIN } from '../../domain/ministerio.js';
+import type { FormSpec } from '../form/form-spec.js';
+
+export const motivoForm: FormSpec<{ motivo: string }> = {
+  id: 'ministerio-motivo',
+  fields: [{ key: 'motivo', parse: parseText(MOTIVO_MIN, MOTIVO_MAX) }],
+  review: false,
+};
+
+const parseServiceId: FieldParser<string> = (raw) => {
+  const id = raw.trim();
+  return SERVICIO_ID.test(id) ? ok(id) : fail('servicio.id');
+};
+
+export interface ServicioNuevoValues {
+  id: string;
+  nombre: string;
+  descripcion: string;
+}
+
+export const SERVICIO_FORM_ID = 'servicio-nuevo';
+
+/** The new service's identity; an identifier already in the catalog (any case) is asked again before the review. */
+export function servicioForm(taken: (id: string) => Promise<string | undefined>): FormSpec<ServicioNuevoValues> {
+  return {
+    id: SERVICIO_FORM_ID,
+    fields: [
+      { key: 'id', parse: parseServiceId },
+      { key: 'nombre', parse: parseText(3, 120) },
+      { key: 'descripcion', parse: parseText(5, 300) },
+    ],
+    async validate(values) {
+      const existing = await taken(values.id);
+      return existing ? { field: 'id', code: 'servicio.existe', detail: { id: existing } } : undefined;
+    },
+  };
+}

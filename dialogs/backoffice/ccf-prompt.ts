@@ -1,0 +1,69 @@
+/**
+ * Choosing a CCF by what a person types: its sigla, part of its name or its NIT (as people write it);
+ * several that fit are offered as buttons; "atrás" is an answer too. Suggested CCFs (the tray's) are shown as buttons.
+ */
+import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
+import { matchChoice } from '../../domain/choice.js';
+import { nitOf } from '../../domain/empleador-common.js';
+import { computeDv, formatNit } from '../../domain/nit.js';
+import type { ReferenceCompany } from '../../domain/reference.js';
+import { fill, messages } from '../../templates/render.js';
+import { choiceActivity, wentBack } from '../choice.js';
+
+export type CcfOption = Pick<ReferenceCompany, 'nit' | 'razonSocial' | 'sigla'>;
+
+interface CcfValidations {
+  readonly question: string;
+  readonly ccfs: readonly CcfOption[];
+}
+
+/** "COMFAMA — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA (NIT 890.900.841-9)". */
+export const ccfLabel = (c: CcfOption): string => `${c.sigla ? `${c.sigla} — ` : ''}${c.razonSocial} (NIT ${formatNit(c.nit, computeDv(c.nit))})`;
+
+/** Which CCF the answer names: its index, 'atras', or the indices that fit (none or several). */
+export function readCcf(answer: string, ccfs: readonly CcfOption[]): { index: number } | { atras: true } | { candidates: number[] } {
+  if (wentBack(answer)) return { atras: true };
+  const nit = nitOf(answer);
+  if (nit) {
+    const i = ccfs.findIndex((c) => c.nit === nit);
+    return i >= 0 ? { index: i } : { candidates: [] };
+  }
+  const bySigla = ccfs.findIndex((c) => c.sigla !== undefined && c.sigla.toLowerCase() === answer.trim().toLowerCase());
+  if (bySigla >= 0) return { index: bySigla };
+  const m = matchChoice(answer, ccfs.map(ccfLabel));
+  if (m.kind === 'match') return { index: m.index };
+  return { candidates: m.kind === 'ambiguous' ? m.indices.slice(0, 8) : [] };
+}
+
+const texts = () => messages<Record<string, string>>('backoffice/textos');
+
+/** The question, with the suggested CCFs as buttons. */
+export function ccfPrompt(question: string, ccfs: readonly CcfOption[], suggested: readonly number[]): PromptOptions {
+  const labels = ccfs.map(ccfLabel);
+  return { prompt: choiceActivity(question, labels, { show: suggested }), validations: { question, ccfs } satisfies CcfValidations };
+}
+
+export class CcfPrompt extends TextPrompt {
+  constructor(id: string) {
+    super(id, async (p) => {
+      const { ccfs } = p.options.validations as CcfValidations;
+      const text = p.recognized.value ?? '';
+      const read = readCcf(text, ccfs);
+      if (!('candidates' in read)) return true;
+      const labels = ccfs.map(ccfLabel);
+      const t = texts();
+      if (read.candidates.length === 0) {
+        await p.context.sendActivity(fill(t['ccf-no-encontrada']!, { texto: text.slice(0, 60) }));
+      } else {
+        await p.context.sendActivity(choiceActivity(fill(t['ccf-varias']!, { texto: text.slice(0, 60) }), labels, { show: read.candidates, numbered: true }));
+      }
+      return false;
+    });
+  }
+}
+
+/** The CCF a CcfPrompt accepted, or undefined for "atrás". */
+export function chosenCcf<T extends CcfOption>(result: unknown, ccfs: readonly T[]): T | undefined {
+  const read = readCcf(String(result ?? ''), ccfs);
+  return 'index' in read ? ccfs[read.index] : undefined;
+}
