@@ -485,7 +485,7 @@ export class AsignarDialog extends ComponentDialog {
       return step.endDialog();
     }
     const estado = estados[r.value.asignacion.estado];
-    await step.context.sendActivity(bt('cambio-hecho', { servicio: a.servicioId, nombre: step.options.nombre, estado }));
+    await step.context.sendActivity(bt('cambio-hecho', { servicio: a.servicioId, nombre: step.options.nombre, estado: sub('estados-asignacion-f')[r.value.asignacion.estado] }));
     const aviso = bt('aviso-cambio', { estado, servicio: a.servicioId, nombre: step.options.nombre, motivo });
     for (const citizenId of r.value.avisados) await this.deps.notifier.notify(citizenId, aviso);
     return step.endDialog();
