@@ -44,6 +44,9 @@ import { CHANNEL_ID, registerDirectLine } from './directline/index.js';
 import { checkInboundServiceUrl } from './outbound.js';
 import { createLogger } from './log.js';
 import { CardButtonText, DeduplicateActivities, InFlightTurns, SerializeConversations } from './middleware.js';
+import { openApiReader } from '../storage/openapi.js';
+import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
+import { ensureExampleServices } from '../domain/catalogo.js';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -95,6 +98,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     overrides.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
   const reference = defaultReferenceRegistry(); // loaded and indexed now, not on a user's first turn
+  const openapi = openApiReader();
   const random = overrides.random ?? cryptoRandom;
 
   // Bot Framework: JWT enforced when MicrosoftAppId is set; anonymous (local use) when it is not.
@@ -129,6 +133,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));
+  // The shipped example services of the catalog (synthetic), seeded once; an administrator's changes stay.
+  const seeded = await ensureExampleServices({ store, blobs, clock, random, openapi }, EXAMPLE_SERVICES);
+  if (seeded > 0) log.info('example services seeded', { count: seeded });
   // Retention (domain/retention.ts): a minute after start, then daily; `npm run retencion` runs the same job.
   let retentionRun: Promise<void> | undefined;
   const retain = () =>
@@ -156,6 +163,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       log,
     }), rutLink: (sha256) => fileLinks.rutLink(sha256),
     notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text) },
+    openapi,
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },
