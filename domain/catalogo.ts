@@ -21,6 +21,8 @@ export type CatalogoError =
   | OpenApiError
   /** The identifier must start with a letter and have only letters and digits (3 to 60). */
   | { code: 'SERVICIO.ID_INVALIDO' }
+  /** A service needs a name and a short description. */
+  | { code: 'SERVICIO.DATOS_INCOMPLETOS' }
   | { code: 'SERVICIO.YA_EXISTE'; id: string }
   | { code: 'SERVICIO.NO_EXISTE' }
   | { code: 'SERVICIO.YA_RETIRADO' }
@@ -54,7 +56,8 @@ export function suggestedId(op: OpenApiOperation): string {
     .filter(Boolean)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join('');
-  return /^[A-Za-z]/.test(base) ? base.slice(0, 60) : `Servicio${base}`.slice(0, 60);
+  // Starts with a letter and is long enough to be an identifier the catalog accepts.
+  return /^[A-Za-z]/.test(base) && base.length >= 3 ? base.slice(0, 60) : `Servicio${base}`.slice(0, 60);
 }
 
 const isMethod = (m: string): m is HttpMethod => (HTTP_METHODS as readonly string[]).includes(m);
@@ -89,6 +92,7 @@ async function storeService(
   ejemplo: boolean,
 ): Promise<Result<ServicioWeb, CatalogoError>> {
   if (!SERVICIO_ID.test(input.id)) return err({ code: 'SERVICIO.ID_INVALIDO' });
+  if (!input.nombre.trim() || !input.descripcion.trim()) return err({ code: 'SERVICIO.DATOS_INCOMPLETOS' });
   const metodo = input.metodo.toUpperCase();
   if (!isMethod(metodo) || !doc.operaciones.some((o) => o.metodo === metodo && o.ruta === input.ruta)) return err({ code: 'SERVICIO.OPERACION_NO_EXISTE' });
   const stored = await deps.blobs.put(new TextEncoder().encode(doc.json));
@@ -118,16 +122,21 @@ export async function addService(deps: CatalogoDeps, citizenId: string, bytes: U
   if (clash) return err({ code: 'SERVICIO.YA_EXISTE', id: clash });
   const built = await storeService(deps, read.value, input, false);
   if (!built.ok) return built;
-  return deps.store.transaction(async (tx) => {
+  const sha = built.value.documento.sha256;
+  const done = await deps.store.transaction(async (tx) => {
     const allowed = await staffOnly(tx, deps, citizenId, 'servicios.catalogo', actor);
-    if (!allowed.ok) return allowed;
-    const again = (await tx.collection('servicios').list()).find((s) => s.id.toLowerCase() === input.id.toLowerCase());
-    if (again) return err({ code: 'SERVICIO.YA_EXISTE', id: again.id });
+    if (!allowed.ok) return { result: allowed, orphan: false };
+    const all = await tx.collection('servicios').list();
+    const again = all.find((s) => s.id.toLowerCase() === input.id.toLowerCase());
+    // Added meanwhile by someone else: the document stored above is dropped unless a service refers to it.
+    if (again) return { result: err({ code: 'SERVICIO.YA_EXISTE', id: again.id } as const), orphan: !all.some((s) => s.documento.sha256 === sha) };
     await tx.collection('servicios').put(built.value);
     await audit(tx, deps.clock, deps.random, actor, 'servicios.agregado', `servicio ${built.value.id}`, { metodo: built.value.metodo });
     await recordAction(tx, deps, citizenId, 'servicio_agregado', `${built.value.metodo} ${built.value.id}`);
-    return ok(built.value);
+    return { result: ok(built.value), orphan: false };
   });
+  if (done.orphan) await deps.blobs.delete(sha);
+  return done.result;
 }
 
 /** Retires a published service, with a reason: it is no longer offered for assignment (existing assignments stay). Audited. */
@@ -166,7 +175,8 @@ export async function ensureExampleServices(
 ): Promise<number> {
   let added = 0;
   for (const ex of examples) {
-    if (await deps.store.transaction((tx) => tx.collection('servicios').get(ex.operationId))) continue;
+    // Identifiers are compared without case, as addService does: an administrator's "solicitudafiliacion" stays the only one.
+    if (await existingServiceId(deps, ex.operationId)) continue;
     const read = await deps.openapi.read(ex.bytes);
     if (!read.ok) throw new Error(`example service ${ex.operationId}: ${JSON.stringify(read.error)}`);
     const op = read.value.operaciones.find((o) => o.operationId === ex.operationId);

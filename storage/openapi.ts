@@ -34,9 +34,15 @@ function decode(bytes: Uint8Array): Result<{ doc: Record<string, Json>; formato:
   return ok({ doc: doc as Record<string, Json>, formato });
 }
 
-/** The first $ref that does not point inside the document, if any. */
+/** Deeper than this, a document is refused: nothing real nests so far, and walking it must stay bounded. */
+const MAX_DEPTH = 200;
+/** The largest size a document may reach once its internal $refs are expanded (nodes): the parser's validation expands them. */
+const MAX_EXPANDED_NODES = 200_000;
+
+/** The first $ref that does not point inside the document ('…' when the document nests too deep to check). */
 function externalRef(value: Json, depth = 0): string | undefined {
-  if (depth > 200 || value === null || typeof value !== 'object') return undefined;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_DEPTH) return '…';
   if (Array.isArray(value)) {
     for (const v of value) {
       const found = externalRef(v, depth + 1);
@@ -48,6 +54,79 @@ function externalRef(value: Json, depth = 0): string | undefined {
     if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) return v;
     const found = externalRef(v, depth + 1);
     if (found) return found;
+  }
+  return undefined;
+}
+
+/** The value a local JSON pointer ("#/components/schemas/X") designates, if any. */
+function resolvePointer(doc: Json, ref: string): Json | undefined {
+  let node: Json | undefined = doc;
+  for (const raw of ref.slice(1).split('/').filter(Boolean)) {
+    const key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    if (node === null || typeof node !== 'object') return undefined;
+    node = Array.isArray(node) ? node[Number(key)] : node[key];
+  }
+  return node;
+}
+
+/**
+ * How many nodes the document has once every internal $ref is expanded (what the parser's validation
+ * walks), counted with memoization and stopped at `cap`: a few KB of refs to refs can expand to billions.
+ */
+function expandedSize(doc: Json, cap: number): number {
+  const memo = new Map<string, number>();
+  const visiting = new Set<string>();
+  const size = (node: Json): number => {
+    if (node === null || typeof node !== 'object') return 1;
+    const ref = !Array.isArray(node) && typeof node['$ref'] === 'string' ? (node['$ref'] as string) : undefined;
+    if (ref !== undefined) {
+      const known = memo.get(ref);
+      if (known !== undefined) return known;
+      if (visiting.has(ref)) return 1; // a recursive schema: the parser keeps it as a cycle
+      visiting.add(ref);
+      const target = resolvePointer(doc, ref);
+      const n = target === undefined ? 1 : Math.min(cap, size(target));
+      visiting.delete(ref);
+      memo.set(ref, n);
+      return n;
+    }
+    let total = 1;
+    for (const v of Array.isArray(node) ? node : Object.values(node)) {
+      total += size(v);
+      if (total >= cap) return cap;
+    }
+    return total;
+  };
+  return size(doc);
+}
+
+/** Checks the parser leaves to Swagger 2.0 documents, done for every version: unique operationIds, path parameters declared. */
+function specChecks(doc: Record<string, Json>): string | undefined {
+  const paths = doc['paths'];
+  if (!paths || typeof paths !== 'object' || Array.isArray(paths)) return undefined;
+  const ids = new Set<string>();
+  for (const [ruta, item] of Object.entries(paths)) {
+    if (!item || typeof item !== 'object' || Array.isArray(item)) continue;
+    const declared = (params: Json | undefined) =>
+      (Array.isArray(params) ? params : [])
+        .map((p) => (p && typeof p === 'object' && !Array.isArray(p) && typeof p['$ref'] === 'string' ? resolvePointer(doc, p['$ref'] as string) : p))
+        .filter((p): p is { [k: string]: Json } => !!p && typeof p === 'object' && !Array.isArray(p) && p['in'] === 'path')
+        .map((p) => String(p['name']));
+    const placeholders = [...ruta.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
+    for (const m of METHODS) {
+      const op = item[m];
+      if (!op || typeof op !== 'object' || Array.isArray(op)) continue;
+      const id = op['operationId'];
+      if (typeof id === 'string') {
+        if (ids.has(id)) return `el operationId «${id}» está repetido`;
+        ids.add(id);
+      }
+      const names = new Set([...declared(item['parameters']), ...declared(op['parameters'])]);
+      const missing = placeholders.find((p) => !names.has(p));
+      if (missing) return `la ruta ${ruta} usa el parámetro {${missing}} y la operación ${m.toUpperCase()} no lo declara (in: path)`;
+      const extra = [...names].find((n) => !placeholders.includes(n));
+      if (extra) return `la operación ${m.toUpperCase()} ${ruta} declara el parámetro de ruta «${extra}», que la ruta no tiene`;
+    }
   }
   return undefined;
 }
@@ -119,9 +198,21 @@ export function openApiReader(): OpenApiReader {
       if (!decoded.ok) return decoded;
       const { doc, formato } = decoded.value;
       const ref = externalRef(doc);
+      if (ref === '…') return err({ code: 'OPENAPI.INVALIDO', motivo: `está anidado a más de ${MAX_DEPTH} niveles` });
       if (ref !== undefined) return err({ code: 'OPENAPI.REF_EXTERNA', ref: ref.slice(0, 120) });
+      // Refs to refs can expand exponentially: the parser would block the process for hours.
+      if (expandedSize(doc, MAX_EXPANDED_NODES) >= MAX_EXPANDED_NODES) {
+        return err({ code: 'OPENAPI.INVALIDO', motivo: 'es demasiado complejo: sus referencias internas ($ref) se expanden a un tamaño que no se puede validar' });
+      }
       const especificacion = especificacionOf(doc);
-      if (!especificacion) return err({ code: 'OPENAPI.INVALIDO', motivo: 'no dice su versión: debe tener «openapi: 3.0.x» o «3.1.x» (o «swagger: "2.0"»)' });
+      if (!especificacion) {
+        const stated = doc['openapi'] ?? doc['swagger'];
+        const motivo =
+          stated === undefined
+            ? 'no dice su versión: debe tener «openapi: 3.0.x» o «3.1.x» (o «swagger: "2.0"»)'
+            : `la versión «${String(stated).slice(0, 20)}» no es compatible: se aceptan OpenAPI 3.0.x y 3.1.x (y Swagger 2.0)`;
+        return err({ code: 'OPENAPI.INVALIDO', motivo });
+      }
       if (!doc['paths'] || typeof doc['paths'] !== 'object') {
         return err({ code: 'OPENAPI.INVALIDO', motivo: 'no tiene «paths»: el documento debe describir al menos una operación' });
       }
@@ -131,6 +222,8 @@ export function openApiReader(): OpenApiReader {
       } catch (e) {
         return err({ code: 'OPENAPI.INVALIDO', motivo: reasonInSpanish(e instanceof Error ? e.message : String(e)) });
       }
+      const checked = specChecks(doc);
+      if (checked) return err({ code: 'OPENAPI.INVALIDO', motivo: checked });
       const operaciones = operationsOf(doc);
       if (operaciones.length === 0) return err({ code: 'OPENAPI.INVALIDO', motivo: 'no tiene ninguna operación GET, POST, PUT, PATCH o DELETE' });
       const info = (doc['info'] ?? {}) as Record<string, Json>;

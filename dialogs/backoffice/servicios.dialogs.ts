@@ -98,6 +98,12 @@ function catalogRefusal(error: CatalogoError): string {
       return bt('documento-invalido', { motivo: 'no tiene una operación GET, POST, PUT, PATCH o DELETE' });
     case 'SERVICIO.YA_EXISTE':
       return bt('servicio-existe', { id: error.id });
+    case 'SERVICIO.ID_INVALIDO':
+    case 'SERVICIO.DATOS_INCOMPLETOS':
+      return bt('servicio-incompleto');
+    case 'SERVICIO.NO_EXISTE':
+    case 'SERVICIO.YA_RETIRADO':
+      return bt('servicio-no-disponible');
     default:
       return bt('no-permitido');
   }
