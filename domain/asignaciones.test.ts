@@ -5,10 +5,10 @@
  * "Mis acciones recientes". Services are stored directly in 'servicios' (the catalog has its own tests).
  */
 import { describe, expect, it } from 'vitest';
-import { actor, ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, HELPDESK, JAIME, JOSE, MARIA, registration, seedCitizen, setup, START, type Setup } from '../test/helpers/employers.js';
+import { actor, ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, HELPDESK, JAIME, JOSE, MARIA, registration, seedCitizen, setup, START, type Setup, NUEVO_ANDRES, NUEVO_MARIA } from '../test/helpers/employers.js';
 import { assignmentsOf, assignServices, changeAssignment, TRANSICIONES, type CambioAsignacion } from './asignaciones.js';
 import type { Actor } from './audit.js';
-import { PERFIL_SERVICIOS, ROL_CAJA, type Autorizacion } from './autorizaciones.js';
+import type { Autorizacion } from './autorizaciones.js';
 import { authorize, type NuevoAutorizado } from './autorizados.js';
 import { registerEmployer } from './empleador-registro.js';
 import type { DelegateData, Sede } from './employers.js';
@@ -32,19 +32,6 @@ const MINUTE = 60_000;
 const asRl: ActingRole = { tipo: 'empleador', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, como: 'rl' };
 const otherActor: Actor = { ref: 'u-0a0b0c0d', channel: 'msteams' };
 
-const NUEVO_ANDRES: NuevoAutorizado = {
-  tipoDocumento: 'CC',
-  numeroDocumento: '1017234567',
-  primerNombre: 'Andrés',
-  segundoNombre: 'Felipe',
-  primerApellido: 'Zapata',
-  segundoApellido: 'Londoño',
-  email: 'andres.zapata@comfama.com.co',
-  sede: { tipo: 'principal' },
-  rol: ROL_CAJA,
-  perfil: PERFIL_SERVICIOS,
-};
-const NUEVO_MARIA: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '1036612345', primerNombre: 'María', segundoNombre: 'Fernanda', primerApellido: 'Peña', segundoApellido: 'Ochoa', email: 'maria.pena@comfama.com.co' };
 const NUEVO_NICOLAS: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '72235734', primerNombre: 'Nicolás', segundoNombre: 'Felipe', primerApellido: 'Montoya', segundoApellido: 'Montaño', email: 'nicolas.montoya@comfama.com.co' };
 const NUEVOS = { andres: NUEVO_ANDRES, maria: NUEVO_MARIA, nicolas: NUEVO_NICOLAS } as const;
 

@@ -23,11 +23,12 @@ import {
   seedCitizen,
   setup,
   START,
+  NUEVO_ANDRES,
+  NUEVO_MARIA,
   type Setup,
 } from '../test/helpers/employers.js';
 import { assignServices, changeAssignment } from './asignaciones.js';
 import type { Actor } from './audit.js';
-import { PERFIL_SERVICIOS, ROL_CAJA } from './autorizaciones.js';
 import { authorize, revokeAuthorization, type NuevoAutorizado } from './autorizados.js';
 import { reviewRut } from './backoffice.js';
 import { checklist } from './checklist.js';
@@ -56,19 +57,6 @@ const otherActor: Actor = { ref: 'u-0a0b0c0d', channel: 'msteams' };
 const acting = (nit: string, razonSocial: string): ActingRole => ({ tipo: 'empleador', nit, razonSocial, como: 'rl' });
 const asComfamaRl = acting(COMFAMA_NIT, COMFAMA_RS);
 
-const NUEVO_ANDRES: NuevoAutorizado = {
-  tipoDocumento: 'CC',
-  numeroDocumento: '1017234567',
-  primerNombre: 'Andrés',
-  segundoNombre: 'Felipe',
-  primerApellido: 'Zapata',
-  segundoApellido: 'Londoño',
-  email: 'andres.zapata@comfama.com.co',
-  sede: { tipo: 'principal' },
-  rol: ROL_CAJA,
-  perfil: PERFIL_SERVICIOS,
-};
-const NUEVO_MARIA: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '1036612345', primerNombre: 'María', segundoNombre: 'Fernanda', primerApellido: 'Peña', segundoApellido: 'Ochoa', email: 'maria.pena@comfama.com.co' };
 /** Jaime is never registered in these tests: authorizing him is an invitation. */
 const NUEVO_JAIME: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '18054862', primerNombre: 'Jaime', segundoNombre: '', primerApellido: 'Giraldo', segundoApellido: 'Montoya', email: 'jaime.giraldo@camacol.com.co' };
 

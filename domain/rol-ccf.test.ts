@@ -19,10 +19,12 @@ import {
   registration,
   seedCitizen,
   setup,
+  NUEVO_ANDRES,
+  NUEVO_MARIA,
   type Setup,
 } from '../test/helpers/employers.js';
 import type { Actor } from './audit.js';
-import { PERFIL_SERVICIOS, ROL_CAJA, type Autorizacion } from './autorizaciones.js';
+import type { Autorizacion } from './autorizaciones.js';
 import { authorize, ccfRoleOf, revokeAuthorization, type NuevoAutorizado } from './autorizados.js';
 import { reviewRut } from './backoffice.js';
 import { registerEmployer } from './empleador-registro.js';
@@ -49,27 +51,6 @@ const DOCUMENTS = ['70123456', '1036612345', '1017234567', '654321', '14770440',
 const asRl: ActingRole = { tipo: 'empleador', nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, como: 'rl' };
 const otherActor: Actor = { ref: 'u-0a0b0c0d', channel: 'msteams' };
 
-const NUEVO_ANDRES: NuevoAutorizado = {
-  tipoDocumento: 'CC',
-  numeroDocumento: '1017234567',
-  primerNombre: 'Andrés',
-  segundoNombre: 'Felipe',
-  primerApellido: 'Zapata',
-  segundoApellido: 'Londoño',
-  email: 'andres.zapata@comfama.com.co',
-  sede: { tipo: 'principal' },
-  rol: ROL_CAJA,
-  perfil: PERFIL_SERVICIOS,
-};
-const NUEVO_MARIA: NuevoAutorizado = {
-  ...NUEVO_ANDRES,
-  numeroDocumento: '1036612345',
-  primerNombre: 'María',
-  segundoNombre: 'Fernanda',
-  primerApellido: 'Peña',
-  segundoApellido: 'Ochoa',
-  email: 'maria.pena@comfama.com.co',
-};
 const NUEVO_NICOLAS: NuevoAutorizado = {
   ...NUEVO_ANDRES,
   numeroDocumento: '72235734',

@@ -9,6 +9,8 @@ import type { EmpleadorDeps, EmpleadorError } from '../../domain/empleador-commo
 import { registerEmployer, type RegistroEmpleador } from '../../domain/empleador-registro.js';
 import type { DelegateData, EmployerRole, Sede } from '../../domain/employers.js';
 import type { BlobStore } from '../../domain/ports.js';
+import { PERFIL_SERVICIOS, ROL_CAJA } from '../../domain/autorizaciones.js';
+import type { NuevoAutorizado } from '../../domain/autorizados.js';
 import { fakeClock, seededRandom } from '../../domain/random.js';
 import type { DocumentType } from '../../domain/reference.js';
 import { staffDirectory, type StaffDirectory } from '../../domain/staff.js';
@@ -131,6 +133,21 @@ export const DELEGADO_ANDRES: DelegateData = {
   email: 'andres.zapata@comfama.com.co',
 };
 export const RUT_OK = { bytes: pdf(2), fechaExpedicion: '2026-06-01' };
+
+/** Andrés as "Nuevo" authorizes him (rol CAJA DE SUBSIDIO FAMILIAR, perfil web services, main site), and others like him. */
+export const NUEVO_ANDRES: NuevoAutorizado = {
+  tipoDocumento: 'CC',
+  numeroDocumento: '1017234567',
+  primerNombre: 'Andrés',
+  segundoNombre: 'Felipe',
+  primerApellido: 'Zapata',
+  segundoApellido: 'Londoño',
+  email: 'andres.zapata@comfama.com.co',
+  sede: { tipo: 'principal' },
+  rol: ROL_CAJA,
+  perfil: PERFIL_SERVICIOS,
+};
+export const NUEVO_MARIA: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '1036612345', primerNombre: 'María', segundoNombre: 'Fernanda', primerApellido: 'Peña', segundoApellido: 'Ochoa', email: 'maria.pena@comfama.com.co' };
 
 export const registration = (over: Partial<RegistroEmpleador> = {}): RegistroEmpleador => ({ ...COMFAMA, delegado: DELEGADO_ANDRES, sede: SEDE, ...over });
 export const roleOf = (s: Setup, nit = COMFAMA_NIT): Promise<EmployerRole | undefined> => s.store.transaction((tx) => tx.collection('employers').get(nit));
