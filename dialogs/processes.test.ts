@@ -278,6 +278,10 @@ const BUILT: ProcessRow[] = [
   { id: 'revision-rut', who: 'admin', asks: 'pendientes de revision del rut' },
   { id: 'elegir-rol', who: 'jose-empleador', asks: 'en que rol desea actuar' },
   { id: 'mis-datos', who: 'jose', asks: 'solicitar la correccion o la eliminacion' },
+  { id: 'bandeja-ministerio', who: 'admin', asks: 'esto es lo que espera al ministerio de salud' },
+  { id: 'activar-rol-ccf', who: 'admin', asks: 'cual caja de compensacion familiar' },
+  { id: 'catalogo-servicios', who: 'admin', asks: 'el catalogo no tiene servicios todavia' }, // startAs seeds no example services
+  { id: 'asignar-servicios', who: 'admin', asks: 'cual caja de compensacion familiar' },
 ];
 
 async function startAs(row: ProcessRow): Promise<DialogTestClient> {

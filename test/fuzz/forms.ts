@@ -9,6 +9,7 @@ import { formTexts } from '../../dialogs/form/form-spec.js';
 import { contactoForm } from '../../dialogs/registro/contacto.form.js';
 import { datosBasicosForm } from '../../dialogs/registro/datos-basicos.form.js';
 import { solicitudForm } from '../../dialogs/mis-datos/mis-datos.dialog.js';
+import { motivoForm, servicioForm } from '../../dialogs/backoffice/backoffice.forms.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { messages } from '../../templates/render.js';
 
@@ -35,6 +36,9 @@ const nuevoAutorizadoWithCompany: typeof nuevoAutorizado = {
   validate: (values, ctx: ValidateContext) => nuevoAutorizado.validate!(values, { ...ctx, context: NUEVO_CONTEXT }),
 };
 
+/** The catalog check of the real dialog reads the store; here "SolicitudAfiliacion" (any case) is already in the catalog. */
+const serviceTaken = async (id: string) => (id.toLowerCase() === 'solicitudafiliacion' ? 'SolicitudAfiliacion' : undefined);
+
 /** Every FormSpec of dialogs/ (a test checks that each form text file of templates/es/formularios has one here). */
 export const ALL_FORMS: readonly FormSpec[] = [
   datosBasicosForm,
@@ -50,6 +54,8 @@ export const ALL_FORMS: readonly FormSpec[] = [
   solicitudForm,
   nuevoAutorizadoWithCompany,
   revocarForm,
+  motivoForm,
+  servicioForm(serviceTaken),
 ].map((f) => f as unknown as FormSpec);
 
 export const sharedMotivos = messages<Record<string, string>>('formularios/motivos');
