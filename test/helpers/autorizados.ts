@@ -34,3 +34,33 @@ export async function registerComfamaWithMaria(baseUrl: string, password: string
     ['confirmar', 'quedo registrado'],
   ]);
 }
+
+export const ANDRES_EMAIL = 'andres.zapata@comfama.com.co';
+
+/**
+ * María (COMFAMA's delegate, registered and active) logs in, acts as COMFAMA's employer and, in
+ * "Administrar autorizados", authorizes Andrés (CAJA DE SUBSIDIO FAMILIAR, servicios web externos).
+ * Andrés need not be registered: he is then invited by e-mail.
+ */
+export async function authorizeAndresByMaria(baseUrl: string, password: string): Promise<void> {
+  const maria = EXAMPLE_PERSONS.delegateComfama;
+  const andres = EXAMPLE_PERSONS.authorizedComfama;
+  const delegate = await newChat(baseUrl);
+  await loginChat(delegate, maria, password, 'en que rol desea actuar');
+  await delegate.converse([
+    ['empleador', 'ahora actua como empleador persona juridica'],
+    ['Administrar autorizados', 'que desea hacer en'],
+    ['Nuevo', 'tipo de documento de la persona'],
+  ]);
+  await delegate.submit({
+    __form: 'autorizado-nuevo', tipoDocumento: andres.tipoDocumento, numeroDocumento: andres.numeroDocumento, primerNombre: andres.primerNombre,
+    segundoNombre: andres.segundoNombre ?? '', primerApellido: andres.primerApellido, segundoApellido: andres.segundoApellido ?? '', email: ANDRES_EMAIL,
+  });
+  await delegate.waitFor('en que sede operara');
+  await delegate.converse([
+    ['Sede principal', 'rol autorizado'],
+    ['CAJA DE SUBSIDIO FAMILIAR', 'perfil autorizado'],
+    ['Autorizado para administrar servicios web externos', 'revise la autorizacion'],
+    ['confirmar', 'que desea hacer en'],
+  ]);
+}
