@@ -209,7 +209,7 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     await admin.context.close();
   }, 120_000);
 
-  it.fails('KNOWN BUG: the multi-select card of services is an empty bubble in Web Chat ("Required inputs should have a label": its Input.ChoiceSet has isRequired and no label)', () => {
+  it('fixed: the multi-select card of services is an empty bubble in Web Chat ("Required inputs should have a label": its Input.ChoiceSet has isRequired and no label)', () => {
     expect(known.selectCardRendered, 'the journey reached the card').toBeDefined();
     expect(known.problems?.some((p) => CARD_LABEL_FAILURE.test(p))).toBe(false);
     expect(known.selectCardRendered).toBe(true);

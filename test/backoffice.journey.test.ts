@@ -160,7 +160,7 @@ describe('journey: the Ministry activates COMFAMA and assigns it two services', 
     for (const p of [jose, maria, andres, carlos]) expect(lines.filter((l) => l.includes(p.numeroDocumento)), p.primerNombre).toEqual([]);
   }, 120_000);
 
-  it.fails('KNOWN BUG: the services card\'s own message for an empty selection is the raw template ("del 1 al {{total}}", "**atrás**")', () => {
+  it('fixed: the services card\'s own message for an empty selection is the raw template ("del 1 al {{total}}", "**atrás**")', () => {
     expect(known.choiceSet, 'the journey reached the card').toBeDefined();
     expect(known.choiceSet).not.toContain('{{total}}');
   });

@@ -383,7 +383,16 @@ export class AsignarDialog extends ComponentDialog {
     const selectCard = card(
       [
         textBlock(question),
-        { type: 'Input.ChoiceSet', id: 'servicios', isMultiSelect: true, style: 'expanded', choices, isRequired: true, errorMessage: boTexts()['servicios-invalidos'] },
+        {
+          type: 'Input.ChoiceSet',
+          id: 'servicios',
+          label: bt('servicios-etiqueta'),
+          isMultiSelect: true,
+          style: 'expanded',
+          choices,
+          isRequired: true,
+          errorMessage: bt('servicios-invalidos', { total: published.length }),
+        },
       ],
       [submit(sub('acciones-asignar')['asignar']!, { __servicios: true }, 'positive')],
       `${question}\n\n${listText}`,
