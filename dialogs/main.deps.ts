@@ -3,9 +3,9 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import type { CuentaDeps } from '../domain/cuenta.js';
 import type { Clock, SecretBox } from '../domain/ports.js';
 import type { Session } from '../domain/session.js';
-import type { BackOfficeDialogDeps } from './backoffice/texts.js';
+import type { ServiciosDialogDeps } from './servicios/texts.js';
 
-export interface MainDialogDeps extends CuentaDeps, BackOfficeDialogDeps {
+export interface MainDialogDeps extends CuentaDeps, ServiciosDialogDeps {
   readonly clock: Clock;
   readonly secrets: SecretBox;
   /** The person's session, kept per channel user (created once in bot/). */

@@ -1,7 +1,7 @@
 import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
 import type { Autorizacion, RolCcf } from './autorizaciones.js';
 import type { EmployerRole } from './employers.js';
-import type { AccionMinisterio, AsignacionServicio, Especificacion, ServicioWeb } from './servicios-web.js';
+import type { AccionMinisterio, AsignacionServicio, DecisionTerminos, Especificacion, ServicioVisto, ServicioWeb } from './servicios-web.js';
 import type { Result } from './result.js';
 
 /**
@@ -95,6 +95,10 @@ export interface Collections {
   asignaciones: AsignacionServicio;
   /** What each MinSalud administrator did ("Mis acciones recientes"). */
   accionesMinisterio: AccionMinisterio;
+  /** "Acepto" / "No acepto" of the web services' terms, per person, CCF and version. */
+  decisionesTerminos: DecisionTerminos;
+  /** The services of a CCF its people looked at, by `${nit}:${servicioId}`. */
+  serviciosVistos: ServicioVisto;
 }
 export type CollectionName = keyof Collections;
 
@@ -111,6 +115,8 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   servicios: [],
   asignaciones: ['clientId'],
   accionesMinisterio: [],
+  decisionesTerminos: [],
+  serviciosVistos: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */

@@ -76,3 +76,29 @@ export interface AccionMinisterio {
   readonly sobre: string;
   readonly motivo?: string;
 }
+
+// ---------------------------------------------------------------- the authorized person's side (domain/servicios-ccf.ts)
+
+/** The versions of the texts in force, by text id ("condiciones" → "1.0"): the templates publish them. */
+export type Versiones = Readonly<Record<string, string>>;
+
+/** One decision on the terms: what a person accepted or declined, for which CCF, when and through which channel. */
+export interface DecisionTerminos {
+  readonly id: string;
+  readonly citizenId: string;
+  readonly nit: string;
+  readonly versiones: Versiones;
+  readonly decision: 'acepto' | 'no_acepto';
+  readonly en: string;
+  readonly canal: string;
+}
+
+/** A service of a CCF someone of the CCF looked at (its documentation or its information), for the checklist. */
+export interface ServicioVisto {
+  /** `${nit}:${servicioId}` */
+  readonly id: string;
+  readonly nit: string;
+  readonly servicioId: string;
+  readonly primeraVez: string;
+  readonly ultimaVez: string;
+}

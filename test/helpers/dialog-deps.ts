@@ -62,6 +62,7 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     rutLink: (sha256: string) => `http://localhost:3978/archivos/rut/${sha256}?exp=1&sig=prueba`,
     notifier,
     openapi: openApiReader(),
+    docLink: (_citizenId: string, nit: string, servicioId: string) => `http://localhost:3978/servicios/documentacion/${servicioId}?c=${nit}&p=test&exp=0&sig=test`,
   } satisfies MainDialogDeps;
   return { deps, clock, mailer, userState, notifier };
 }
