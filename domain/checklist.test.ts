@@ -219,3 +219,52 @@ describe('loadChecklistFacts', () => {
     expect(checklist(f, NOW).cajas[0]!.pasos[0].personas![1]!.situacion).toBe('invitado');
   });
 });
+
+// ------------------------------------------------------------------------------ step 5 (Administración de Servicios Web)
+
+describe('checklist: step 5, the terms decided (versions, by whom) and the services seen', () => {
+  const DEC1 = '2026-12-01T16:00:00.000Z';
+  const VERSIONES = 'condiciones 1.0, privacidad 1.0';
+  const paso4 = { rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 2, nombresServicios: ['ConsultaAfiliacion', 'SolicitudAfiliacion'] };
+  /** Andrés and María both authorized; María is also the linked delegate. */
+  const dos = (over: Partial<CompanyFacts>) => full({ autorizados: [autorizado('activo'), autorizado('activo', MARIA)], ...paso4, ...over });
+  const MARIA_WHO = { tipo: 'persona', rol: 'autorizado', nombre: 'MARÍA FERNANDA PEÑA', sexo: 'F', usted: false };
+
+  it('accepted, with the versions and who: done, by that person alone, with the versions and the services seen', () => {
+    const r = checklist(facts(JOSE, [dos({ terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: MARIA.citizenId }, serviciosVistos: ['SolicitudAfiliacion'] })]), NOW);
+    expect(r.cajas[0]!.pasos[4]).toEqual({ paso: 5, estado: 'hecho', situacion: 'terminos_aceptados', quien: [MARIA_WHO], fecha: DEC1, versiones: VERSIONES, vistos: ['SolicitudAfiliacion'] });
+    expect(r.siguiente).toEqual({ accion: 'administrar_servicios', paso: 5, quien: [MARIA_WHO] });
+  });
+
+  it('the person who decided sees "usted"', () => {
+    const r = checklist(facts(ANDRES, [dos({ terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: ANDRES.citizenId } })]), NOW);
+    expect(r.cajas[0]!.pasos[4].quien.map(whoKey)).toEqual(['autorizado*']);
+  });
+
+  it('declined: blocked, naming who declined, with the versions; the next action is accepting them', () => {
+    const r = checklist(facts(JOSE, [dos({ terminos: { estado: 'rechazados', en: DEC1, versiones: VERSIONES, por: MARIA.citizenId } })]), NOW);
+    expect(r.cajas[0]!.pasos.map((p) => p.estado)).toEqual([H, H, H, H, B]);
+    expect(r.cajas[0]!.pasos[4]).toEqual({ paso: 5, estado: 'bloqueado', situacion: 'terminos_rechazados', quien: [MARIA_WHO], fecha: DEC1, versiones: VERSIONES });
+    expect(r.siguiente).toMatchObject({ accion: 'aceptar_terminos', paso: 5, quien: [MARIA_WHO], fecha: DEC1 });
+  });
+
+  it.each<[string, Partial<CompanyFacts>]>([
+    ['decided by someone no longer authorized', { terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: 'CC:18054862' } }],
+    ['decided by nobody named (facts without `por`)', { terminos: { estado: 'aceptados', en: DEC1 } }],
+  ])('%s: every current authorized person is named', (_name, over) => {
+    const step = checklist(facts(JOSE, [dos(over)]), NOW).cajas[0]!.pasos[4];
+    expect(step.estado).toBe(H);
+    expect(step.quien.map((w) => w.tipo === 'persona' && w.nombre)).toEqual(['ANDRÉS FELIPE ZAPATA', 'MARÍA FERNANDA PEÑA']);
+  });
+
+  it('nothing seen, or no versions known: the step carries neither', () => {
+    const step = checklist(facts(JOSE, [dos({ terminos: { estado: 'aceptados', en: DEC1 }, serviciosVistos: [] })]), NOW).cajas[0]!.pasos[4];
+    expect(step).not.toHaveProperty('versiones');
+    expect(step).not.toHaveProperty('vistos');
+  });
+
+  it('services seen before any decision do not make step 5 done', () => {
+    const step = checklist(facts(JOSE, [dos({ serviciosVistos: ['SolicitudAfiliacion'] })]), NOW).cajas[0]!.pasos[4];
+    expect(step).toMatchObject({ estado: P, situacion: 'servicios_por_administrar' });
+  });
+});

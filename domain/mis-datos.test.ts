@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
-import { DELEGADA_MARIA, SEDE, setup, type Setup } from '../test/helpers/employers.js';
+import { ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, MARIA, NUEVO_ANDRES, NUEVO_MARIA, registration, SEDE, seedCitizen, setup, type Setup } from '../test/helpers/employers.js';
 import { basicData } from '../test/helpers/people.js';
 import { records } from '../test/helpers/store.js';
 import type { Actor } from './audit.js';
@@ -11,6 +11,11 @@ import type { EmployerRole } from './employers.js';
 import { myData, parseDescripcion, PSEUDONYM, pseudonymizeCitizen, requestDataChange } from './mis-datos.js';
 import { answerIdentityQuestions, completeRegistration, startRegistration } from './registro.js';
 import { renderFile, renderHtml } from '../templates/render.js';
+import { authorize, revokeAuthorization } from './autorizados.js';
+import { registerEmployer } from './empleador-registro.js';
+import { setCcfRole } from './rol-ccf.js';
+import { decideTerms } from './servicios-ccf.js';
+import type { ActingRole } from './session.js';
 
 const jose = EXAMPLE_PERSONS.rlComfama;
 const JOSE = documentKey(jose.tipoDocumento, jose.numeroDocumento);
@@ -152,5 +157,37 @@ describe('pseudonymizeCitizen: deletion keeps the audit, with the person pseudon
     const s = await registered();
     await s.store.transaction((tx) => tx.collection('autorizaciones').put(entry('revocado')));
     expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, JOSE))).toMatchObject({ ok: true });
+  });
+});
+
+describe('pseudonymizeCitizen: the decisions on the web services’ terms', () => {
+  it('stay as the CCF’s proof with the pseudonym in place of the person (authorization revoked first); another person’s stay theirs', async () => {
+    const s = setup();
+    await seedCitizen(s, 'CC', '70123456', 'jose.restrepo@correo.com');
+    await seedCitizen(s, 'CC', '1036612345', 'maria.pena@correo.com');
+    await seedCitizen(s, 'CE', '654321', 'carlos.briceno@correo.com');
+    await seedCitizen(s, 'CC', '1017234567', 'andres.zapata@correo.com');
+    const asRl: ActingRole = { tipo: 'empleador', nit: COMFAMA_NIT, razonSocial: 'COMFAMA', como: 'rl' };
+    const asCcf: ActingRole = { tipo: 'ccf', nit: COMFAMA_NIT, razonSocial: 'COMFAMA' };
+    const vigentes = { condiciones: '1.0', privacidad: '1.0' };
+    expect(await registerEmployer(s.deps, JOSE, registration({ delegado: DELEGADA_MARIA }), actor)).toMatchObject({ ok: true, value: { estado: 'activo' } });
+    const andres = await authorize(s.deps, JOSE, asRl, COMFAMA_NIT, NUEVO_ANDRES, actor);
+    if (!andres.ok) throw new Error(andres.error.code);
+    expect(await authorize(s.deps, JOSE, asRl, COMFAMA_NIT, NUEVO_MARIA, actor)).toMatchObject({ ok: true });
+    expect(await setCcfRole(s.deps, ADMIN, COMFAMA_NIT, true, 'Cadena verificada', actor)).toMatchObject({ ok: true });
+    const mine = await decideTerms(s.deps, ANDRES, asCcf, vigentes, 'acepto', actor);
+    const hers = await decideTerms(s.deps, MARIA, asCcf, vigentes, 'no_acepto', actor);
+    if (!mine.ok || !hers.ok) throw new Error('terms not decided');
+
+    // Still a current authorized person: refused, his decision untouched.
+    expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, ANDRES))).toEqual({ ok: false, error: { code: 'DATOS.ROLES_VIGENTES', nits: [COMFAMA_NIT] } });
+    expect(await records(s.store, 'decisionesTerminos')).toEqual([mine.value, hers.value]);
+
+    expect(await revokeAuthorization(s.deps, JOSE, asRl, COMFAMA_NIT, andres.value.autorizacion.id, 'Solicitó la eliminación de sus datos', actor)).toMatchObject({ ok: true });
+    expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, ANDRES))).toMatchObject({ ok: true, value: { cuenta: true } });
+
+    expect(await records(s.store, 'decisionesTerminos')).toEqual([{ ...mine.value, citizenId: PSEUDONYM }, hers.value]);
+    const kept = JSON.stringify(await records(s.store, 'decisionesTerminos'));
+    for (const personal of [ANDRES, '1017234567']) expect(kept).not.toContain(personal);
   });
 });
