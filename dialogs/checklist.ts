@@ -39,6 +39,7 @@ interface Texts {
   otraEmpresa: string;
   estadosRol: Record<string, string>;
   resumenCaja: string;
+  falta: string;
 }
 
 export interface ChecklistView {
@@ -94,7 +95,7 @@ function stepHeader(s: ChecklistStep, c: Ctx, icono = true): string {
 function stepDetail(s: ChecklistStep, c: Ctx): string[] {
   if (s.personas) return s.personas.map((r) => registrationLine(r, c));
   const quien = whoList(s.quien, c, s.estado === 'hecho' ? 'y' : 'o');
-  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', ') }))];
+  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', '), versiones: s.versiones, vistos: s.vistos?.join(', ') }))];
 }
 
 function nextText(n: NextAction, c: Ctx): string {
@@ -148,6 +149,19 @@ export function checklistText(r: Checklist, view: ChecklistView = {}): string {
   parts.push(...otherLines(r, c));
   if (r.cajas.length === 0) parts.push(`**${c.t.siguienteTitulo}:** ${nextText(r.siguiente, c)}`);
   return parts.join('\n\n');
+}
+
+/**
+ * The one step that is missing and who must act, in a sentence: for a CCF (by NIT) when the person
+ * takes part in its chain, otherwise the person's own next step ("Falta el paso 4: … El Ministerio…").
+ */
+export function missingStepText(r: Checklist, caja?: { nit: string; razonSocial: string }): string {
+  const c = ctxOf(r, {});
+  const k = caja ? r.cajas.find((x) => x.nit === caja.nit) : r.registro.estado === 'hecho' ? r.cajas[0] : undefined;
+  // A CCF the person acts for but no longer takes part in (their authorization was revoked): step 3 for them.
+  const next: NextAction =
+    k?.siguiente ?? (caja && r.registro.estado === 'hecho' ? { accion: 'pedir_autorizacion', paso: 3, quien: [], razonSocial: caja.razonSocial } : r.siguiente);
+  return fill(c.t.falta, { numero: next.paso, titulo: c.t.pasos[next.paso], siguiente: nextText(next, c) });
 }
 
 /** The essentials in a few lines: each CCF's steps in one line, who is pending in step 1, the next action. */

@@ -24,6 +24,9 @@ import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
 import { messages, render } from '../templates/render.js';
 import { functionalities, titleOf } from './catalog.js';
+import { checklist } from '../domain/checklist.js';
+import { loadChecklistFacts } from '../domain/checklist-facts.js';
+import { missingStepText } from './checklist.js';
 import { INGRESAR } from './cuenta/cuenta.dialog.js';
 import { ELEGIR_ROL, type ElegirRolOptions, type ElegirRolResult } from './empleador/roles.dialog.js';
 import { FormDialog, type FormState } from './form/form.dialog.js';
@@ -235,12 +238,20 @@ export class MainDialog extends ComponentDialog {
       // A refusal is audited (e.g. someone who is not an administrator asking for the Ministry's back office).
       const { store, clock, random } = this.deps;
       await store.transaction((tx) => audit(tx, clock, random, actorOf(step.context), 'proceso.no_permitido', undefined, { proceso: process.id }));
-      await step.context.sendActivity(render('general/no-permitido', { funcionalidad, quien }));
+      const siguiente = process.explica && who.session ? await this.missingStep(who) : undefined;
+      await step.context.sendActivity(render('general/no-permitido', { funcionalidad, quien, siguiente }));
       return step.next();
     }
     (step.values as RouteValues).pending = process.id;
     await step.context.sendActivity(render('general/requiere-rol', { funcionalidad, quien, rol: who.acting ? roleLabel(who.acting) : undefined }));
     return step.beginDialog(ELEGIR_ROL, { solo: fit } satisfies ElegirRolOptions);
+  }
+
+  /** The step of the activation chain that is missing for this person, and who must do it (their checklist). */
+  private async missingStep(who: Who): Promise<string> {
+    const session = who.session!;
+    const facts = await loadChecklistFacts(this.deps, session.citizenId);
+    return missingStepText(checklist({ ...facts, ...(who.acting ? { actuaComo: who.acting } : {}) }, this.deps.clock.now()));
   }
 
   /** A menu button or a functionality named exactly ("Registrar rol empleador", "Cambiar de rol"). */

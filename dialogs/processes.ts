@@ -16,6 +16,7 @@ import { AyudaDialog, EstadoDialog } from './general.dialog.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { MisDatosDialog } from './mis-datos/mis-datos.dialog.js';
 import { RegistroDialog } from './registro/registro.dialog.js';
+import { ServiciosWebDialog } from './servicios/servicios.dialog.js';
 
 /** Who is talking, as the registry needs it. */
 export interface Who {
@@ -40,6 +41,11 @@ export interface Process {
   readonly roles?: readonly RoleKind[];
   /** The menu offers it when this holds (never when absent). */
   readonly menu?: (who: Who) => boolean;
+  /**
+   * Part of the activation chain: a person with no role that fits is told, from their checklist,
+   * which step is missing and who must do it (instead of only "this is for …").
+   */
+  readonly explica?: boolean;
 }
 
 const anonymous = (who: Who) => !who.session;
@@ -65,10 +71,11 @@ export const PROCESSES: readonly Process[] = [
     menu: (who) => who.acting?.tipo === 'empleador' && who.acting.como === 'rl',
   },
   { id: 'autorizados', dialog: (d) => new AutorizadosDialog(d), session: true, roles: ['empleador'], menu: actingAs('empleador') },
-  { id: 'catalogo', session: true, roles: ['ccf'], menu: actingAs('ccf') },
-  { id: 'terminos', session: true, roles: ['ccf'] },
-  { id: 'swagger', session: true, roles: ['ccf'] },
-  { id: 'info-servicio', session: true, roles: ['ccf'] },
+  // Administración de Servicios Web: the module (terms, then its menu); the terms, the documentation and the information can be asked for by name.
+  { id: 'servicios-web', dialog: (d) => new ServiciosWebDialog(d, 'servicios-web', 'menu'), session: true, roles: ['ccf'], menu: actingAs('ccf'), explica: true },
+  { id: 'terminos', dialog: (d) => new ServiciosWebDialog(d, 'terminos', 'terminos'), session: true, roles: ['ccf'], explica: true },
+  { id: 'swagger', dialog: (d) => new ServiciosWebDialog(d, 'swagger', 'swagger'), session: true, roles: ['ccf'], explica: true },
+  { id: 'info-servicio', dialog: (d) => new ServiciosWebDialog(d, 'info-servicio', 'info'), session: true, roles: ['ccf'], explica: true },
   { id: 'compartir', session: true, roles: ['ccf'] },
   { id: 'asignar-clave', session: true, roles: ['ccf'] },
   // The Ministry's back office: the tray leads to every section; each section can also be asked for by name.

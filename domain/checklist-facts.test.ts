@@ -138,8 +138,9 @@ describe('loadChecklistFacts: step 3 (authorized persons) and step 4 (the rol CC
     expect((await revokeAuthorization(s.deps, MARIA, asDelegate, COMFAMA_NIT, id, 'Cambió de cargo', actor)).ok).toBe(true);
     const after = await loadChecklistFacts(s.deps, ANDRES);
     expect(after.empresas).toEqual([]);
-    // He still learns his CCF from the reference sources (he works there).
-    expect(after.cajaActual).toEqual({ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS });
+    // He still learns his CCF from the reference sources (he works there), whose role is registered: he must be authorized again.
+    expect(after.cajaActual).toEqual({ nit: COMFAMA_NIT, razonSocial: COMFAMA_RS, rolRegistrado: true });
+    expect(checklist(after, s.clock.now()).siguiente).toMatchObject({ accion: 'pedir_autorizacion', paso: 3 });
   });
 
   it('an invited person without an account sees the CCF they are invited to', async () => {
@@ -295,7 +296,7 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
   it('missingStepText: for COMFAMA before the Ministry’s activation, Andrés is told step 4 is missing and the Ministry acts', async () => {
     const s = await comfamaStep4(false);
     const r = checklist({ ...(await loadChecklistFacts(s.deps, ANDRES)), actuaComo: asCcf }, s.clock.now());
-    const text = missingStepText(r, COMFAMA_NIT);
+    const text = missingStepText(r, { nit: COMFAMA_NIT, razonSocial: COMFAMA_RS });
     expect(text).toMatch(/paso 4/i);
     expect(text).toContain('Ministerio de Salud');
     expect(text).not.toMatch(/paso [1235]\b/i);
@@ -307,26 +308,26 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     await seedCitizen(s, 'CC', '1017234567', 'andres.zapata@correo.com');
     const r = checklist(await loadChecklistFacts(s.deps, ANDRES), s.clock.now());
     expect(r.siguiente).toMatchObject({ accion: 'esperar_caja', paso: 2 });
-    for (const nit of [COMFAMA_NIT, COMFENALCO_NIT, undefined]) {
-      const text = missingStepText(r, nit);
-      expect(text).toMatch(/paso 2/i);
-      expect(text).toMatch(/representante legal/i);
-      expect(text).toContain(COMFAMA_RS);
-    }
+    const text = missingStepText(r);
+    expect(text).toMatch(/paso 2/i);
+    expect(text).toMatch(/representante legal/i);
+    expect(text).toContain(COMFAMA_RS);
+    // Acting for a CCF whose chain does not include them (an authorization revoked): step 3, asked of that CCF.
+    const revoked = missingStepText(r, { nit: COMFENALCO_NIT, razonSocial: 'COMFENALCO ANTIOQUIA' });
+    expect(revoked).toMatch(/paso 3/i);
+    expect(revoked).toContain('COMFENALCO ANTIOQUIA');
+    expect(revoked).toContain('Administrar autorizados');
     // Not registered at all (Nicolás, COMFENALCO's RL in the reference sources, has no account): his own registration.
-    const unregistered = missingStepText(checklist(await loadChecklistFacts(s.deps, NICOLAS), s.clock.now()), COMFENALCO_NIT);
+    const unregistered = missingStepText(checklist(await loadChecklistFacts(s.deps, NICOLAS), s.clock.now()), { nit: COMFENALCO_NIT, razonSocial: 'COMFENALCO ANTIOQUIA' });
     expect(unregistered).toMatch(/paso 1/i);
     expect(unregistered).toContain('Registro ciudadano');
   });
 
-  // BUG (checklist facts / esperar_caja): a registered person not authorized at their CCF, whose employer
-  // role IS registered (José, María linked), is told "Falta el paso 2 … El representante legal de COMFAMA
-  // debe registrar el rol empleador persona jurídica", which is false: what is missing is step 3 (the
-  // delegate or the RL authorizes them in Administrar autorizados). loadChecklistFacts does not read the
-  // role of `cajaActual`, so checklist() always answers 'esperar_caja' (paso 2).
-  it.fails('missingStepText: not authorized at a CCF whose role is registered → step 3 (be authorized), not "the RL must register the role"', async () => {
+  // A registered person not authorized at their CCF, whose employer role IS registered (José, María
+  // linked): what is missing is step 3 (the delegate or the RL authorizes them), not step 2.
+  it('missingStepText: not authorized at a CCF whose role is registered → step 3 (be authorized), not "the RL must register the role"', async () => {
     const s = await comfama(true);
-    const text = missingStepText(checklist(await loadChecklistFacts(s.deps, ANDRES), s.clock.now()), COMFAMA_NIT);
+    const text = missingStepText(checklist(await loadChecklistFacts(s.deps, ANDRES), s.clock.now()));
     expect(text).not.toMatch(/debe registrar el rol/i);
     expect(text).toMatch(/paso 3/i);
     expect(text).toContain('Administrar autorizados');

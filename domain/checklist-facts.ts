@@ -4,6 +4,7 @@
  */
 import type { AutorizadoFacts, ChecklistFacts, CompanyFacts, PersonFacts, PersonName, RoleFacts } from './checklist.js';
 import { ROL_CAJA } from './autorizaciones.js';
+import { step5Facts } from './servicios-ccf.js';
 import type { EmployerRole } from './employers.js';
 import { formatNit } from './nit.js';
 import type { Store, Tx } from './ports.js';
@@ -55,7 +56,11 @@ async function roleFacts(tx: Tx, reference: ReferenceRegistry, role: EmployerRol
 }
 
 /** Step 3 and 4 facts of a company: its authorizations in rol CAJA DE SUBSIDIO FAMILIAR, the Ministry's activation and the services assigned. */
-async function chainFacts(tx: Tx, reference: ReferenceRegistry, nit: string): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf' | 'serviciosAsignados' | 'nombresServicios'>> {
+async function chainFacts(
+  tx: Tx,
+  reference: ReferenceRegistry,
+  nit: string,
+): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf' | 'serviciosAsignados' | 'nombresServicios' | 'terminos' | 'serviciosVistos'>> {
   const entries = (await tx.collection('autorizaciones').findBy('nit', nit)).filter((a) => a.rol === ROL_CAJA);
   const autorizados: AutorizadoFacts[] = [];
   for (const a of entries) {
@@ -64,10 +69,15 @@ async function chainFacts(tx: Tx, reference: ReferenceRegistry, nit: string): Pr
   }
   const rolCcf = await tx.collection('rolesCcf').get(nit);
   const servicios = (await tx.collection('asignaciones').findBy('nit', nit)).filter((a) => a.estado === 'activo').map((a) => a.servicioId).sort();
+  // Step 5: the latest decision on the terms by one of its authorized persons, and the services looked at.
+  const { decision: d, vistos } = await step5Facts(tx, nit);
+  const versiones = d ? Object.entries(d.versiones).map(([k, v]) => `${k} ${v}`).join(', ') : '';
   return {
     ...(autorizados.length ? { autorizados } : {}),
     ...(rolCcf ? { rolCcf: { activo: rolCcf.activo, en: rolCcf.en } } : {}),
     ...(servicios.length ? { serviciosAsignados: servicios.length, nombresServicios: servicios } : {}),
+    ...(d ? { terminos: { estado: d.decision === 'acepto' ? 'aceptados' : 'rechazados', en: d.en, versiones, por: d.citizenId } } : {}),
+    ...(vistos.length ? { serviciosVistos: vistos.map((v) => v.servicioId) } : {}),
   };
 }
 
@@ -112,7 +122,9 @@ export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string)
     let cajaActual: ChecklistFacts['cajaActual'];
     for (const e of ref?.historia.empleadores ?? []) {
       const c = e.hasta ? undefined : await reference.findCompany(e.nit);
-      if (c?.codigoPila && !cajaActual) cajaActual = { nit: c.nit, razonSocial: c.razonSocial };
+      if (!c?.codigoPila || cajaActual) continue;
+      const role = await tx.collection('employers').get(c.nit);
+      cajaActual = { nit: c.nit, razonSocial: c.razonSocial, ...(role && role.estado !== 'rechazado' ? { rolRegistrado: true } : {}) };
     }
     return { persona, empresas, ...(cajaActual ? { cajaActual } : {}) };
   });

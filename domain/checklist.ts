@@ -65,7 +65,16 @@ export interface CompanyFacts {
   /** The identifiers of the services assigned and active ("SolicitudAfiliacion"), when known. */
   readonly nombresServicios?: readonly string[];
   /** Step 5: the terms of use, accepted or declined by the authorized person. */
-  readonly terminos?: { readonly estado: 'aceptados' | 'rechazados'; readonly en: string };
+  readonly terminos?: {
+    readonly estado: 'aceptados' | 'rechazados';
+    readonly en: string;
+    /** The versions decided on, as "condiciones 1.0, privacidad 1.0". */
+    readonly versiones?: string;
+    /** The citizen id of the authorized person who decided. */
+    readonly por?: string;
+  };
+  /** The identifiers of the services the CCF's people looked at (documentation or information). */
+  readonly serviciosVistos?: readonly string[];
 }
 
 export interface ChecklistFacts {
@@ -73,7 +82,7 @@ export interface ChecklistFacts {
   /** Companies the person is RL (registered, or in the reference sources for a CCF) or delegate of. */
   readonly empresas: readonly CompanyFacts[];
   /** The CCF the person works for now, per the reference sources (who to wait for when they have no role). */
-  readonly cajaActual?: { readonly nit: string; readonly razonSocial: string };
+  readonly cajaActual?: { readonly nit: string; readonly razonSocial: string; /** Its employer role is registered (and not rejected). */ readonly rolRegistrado?: boolean };
   /** The role the person acts in, in the chat (the caller adds it from the session). */
   readonly actuaComo?: ActingRole;
 }
@@ -118,6 +127,9 @@ export interface ChecklistStep {
   readonly servicios?: number;
   /** Step 4: the identifiers of the services assigned. */
   readonly nombresServicios?: readonly string[];
+  /** Step 5: the versions of the terms decided on, and the services looked at. */
+  readonly versiones?: string;
+  readonly vistos?: readonly string[];
   /** The earlier step this one still needs (step 1: the registration of the person who must act). */
   readonly espera?: Paso;
   /** Step 1: each person's registration (RL, delegate, authorized persons). */
@@ -129,7 +141,7 @@ export type Accion =
   | 'registrar_rol' | 'revisar_rut' | 'registrar_rol_de_nuevo'
   | 'autorizar' | 'activar_rol_ccf' | 'asignar_servicios' | 'reactivar_rol_ccf'
   | 'aceptar_terminos' | 'administrar_servicios'
-  | 'esperar_caja' | 'solo_ccf';
+  | 'esperar_caja' | 'pedir_autorizacion' | 'solo_ccf';
 
 /** The one next thing to do, and who must do it. */
 export interface NextAction {
@@ -270,11 +282,14 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
         : { estado: 'pendiente', situacion: 'sin_servicios', quien: ministerio, fecha: c.rolCcf.en };
 
   // Step 5: the authorized person administers the web services.
+  const decidedBy = c.terminos?.por ? current.find((a) => a.citizenId === c.terminos?.por) : undefined;
+  const step5Who = decidedBy ? [who(decidedBy, 'autorizado', selfId)] : autWho;
+  const step5Parts = { ...(c.terminos?.versiones ? { versiones: c.terminos.versiones } : {}), ...(c.serviciosVistos?.length ? { vistos: c.serviciosVistos } : {}) };
   const step5: StepBody = !c.terminos
     ? { estado: 'pendiente', situacion: 'servicios_por_administrar', quien: autWho }
     : c.terminos.estado === 'aceptados'
-      ? { estado: 'hecho', situacion: 'terminos_aceptados', quien: autWho, fecha: c.terminos.en }
-      : { estado: 'bloqueado', situacion: 'terminos_rechazados', quien: autWho, fecha: c.terminos.en };
+      ? { estado: 'hecho', situacion: 'terminos_aceptados', quien: step5Who, fecha: c.terminos.en, ...step5Parts }
+      : { estado: 'bloqueado', situacion: 'terminos_rechazados', quien: step5Who, fecha: c.terminos.en, ...step5Parts };
 
   // What each step needs first (step 1 stands for one person's registration, not the whole step).
   const needs: [Paso, { estado: StepStatus }][][] = [
@@ -323,7 +338,9 @@ export function checklist(facts: ChecklistFacts, now: Date): Checklist {
       : (yours ?? cajas[0])?.siguiente ??
         (otrasEmpresas.length
           ? { accion: 'solo_ccf', paso: 2, quien: [] }
-          : { accion: 'esperar_caja', paso: 2, quien: [who(undefined, 'rl', selfId)], ...(facts.cajaActual ? { razonSocial: facts.cajaActual.razonSocial } : {}) });
+          : facts.cajaActual?.rolRegistrado
+            ? { accion: 'pedir_autorizacion', paso: 3, quien: [], razonSocial: facts.cajaActual.razonSocial }
+            : { accion: 'esperar_caja', paso: 2, quien: [who(undefined, 'rl', selfId)], ...(facts.cajaActual ? { razonSocial: facts.cajaActual.razonSocial } : {}) });
   return {
     generadoEn: now.toISOString(),
     persona: who(facts.persona, 'ciudadano', selfId),

@@ -191,6 +191,8 @@ export async function pseudonymizeCitizen(
     await tx.collection('solicitudesDatos').put({ ...s, citizenId: PSEUDONYM, descripcion: '' });
     solicitudes++;
   }
+  // The decisions on the web services' terms stay as the CCF's proof, without the person.
+  for (const d of await tx.collection('decisionesTerminos').findBy('citizenId', citizenId)) await tx.collection('decisionesTerminos').put({ ...d, citizenId: PSEUDONYM });
   const cuenta = await tx.collection('citizens').delete(citizenId);
   return ok({ enlaces, verificaciones, borradores, solicitudes, cuenta });
 }

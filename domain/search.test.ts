@@ -88,8 +88,8 @@ describe('natural sentences of people of a CCF find the right functionality firs
     // step 5: web services
     ['aceptar los terminos de uso', 'terminos'],
     ['politica de tratamiento de datos', 'terminos'],
-    ['que servicios web me asignaron', 'catalogo'],
-    ['servicios web', 'catalogo'],
+    ['que servicios web me asignaron', 'servicios-web'],
+    ['servicios web', 'servicios-web'],
     ['quiero ver la documentacion swagger', 'swagger'],
     ['documentasion de la api', 'swagger'],
     ['ver los parametros del servicio', 'swagger'],
@@ -153,7 +153,7 @@ describe('after the results: "comenzar", a number or a word of a title', () => {
 
   it('a word that fits several titles asks which of those', () => {
     const both = ['Compartir Servicios Entidad', 'Catálogo de servicios web'];
-    expect(pickAfterSearch('servicios', ['compartir', 'catalogo'], both)).toEqual({ kind: 'ask', ids: ['compartir', 'catalogo'] });
+    expect(pickAfterSearch('servicios', ['compartir', 'servicios-web'], both)).toEqual({ kind: 'ask', ids: ['compartir', 'servicios-web'] });
   });
 });
 

@@ -441,10 +441,8 @@ describe('decideTerms: "Acepto" / "No acepto", per person, CCF and version', () 
     expect(ids(await catalogOf(w.deps, ANDRES, asCcf(), nuevas, actor))).toEqual(COMFAMA_SERVICES);
   });
 
-  // BUG: decideTerms and the documentation's audit use the subject `NIT 890900841`, while every other
-  // event about a CCF (registration, authorizations, assignments: nitSubject) uses `NIT 890.900.841-9`,
-  // so the CCF's audit trail read by subject (as checklist-facts reads it) misses them.
-  it.fails('the decision and the documentation opened are in the CCF’s audit trail, under the subject of its other events', async () => {
+  // The terms decision and the documentation opened use the CCF's audit subject (nitSubject), as its other events do.
+  it('the decision and the documentation opened are in the CCF’s audit trail, under the subject of its other events', async () => {
     const w = await world();
     await accept(w);
     expect(await serviceDocument(w.deps, ANDRES, asCcf(), VIGENTES, SOLICITUD, actor)).toMatchObject({ ok: true });

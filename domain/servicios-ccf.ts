@@ -7,7 +7,7 @@
  */
 import { audit, type Actor } from './audit.js';
 import { activeAuthorized } from './autorizados.js';
-import type { EmpleadorDeps } from './empleador-common.js';
+import { nitSubject, type EmpleadorDeps } from './empleador-common.js';
 import { permit, principalOf } from './permissions.js';
 import type { Tx } from './ports.js';
 import { err, ok, type Result } from './result.js';
@@ -121,7 +121,7 @@ export function decideTerms(
     const d: DecisionTerminos = { id: `${en}-${deps.random.token(6)}`, citizenId, nit: a.value, versiones: { ...vigentes }, decision, en, canal: actor.channel };
     await tx.collection('decisionesTerminos').put(d);
     const versiones = Object.entries(vigentes).map(([k, v]) => `${k} ${v}`).join(', ');
-    await audit(tx, deps.clock, deps.random, actor, decision === 'acepto' ? 'servicios.terminos_aceptados' : 'servicios.terminos_rechazados', `NIT ${a.value}`, { versiones });
+    await audit(tx, deps.clock, deps.random, actor, decision === 'acepto' ? 'servicios.terminos_aceptados' : 'servicios.terminos_rechazados', nitSubject(a.value), { versiones });
     return ok(d);
   });
 }
@@ -208,7 +208,7 @@ async function documentIn(tx: Tx, deps: ServiciosCcfDeps, nit: string, servicioI
   const bytes = await deps.blobs.get(found.servicio.documento.sha256);
   if (!bytes) return err({ code: 'SERVICIOS.NO_DISPONIBLE', estado: found.asignacion.estado } as const);
   await markSeen(tx, deps, nit, servicioId);
-  await audit(tx, deps.clock, deps.random, actor, 'servicios.documentacion_abierta', `NIT ${nit}`, { servicio: servicioId, via });
+  await audit(tx, deps.clock, deps.random, actor, 'servicios.documentacion_abierta', nitSubject(nit), { servicio: servicioId, via });
   return ok({ servicio: found, json: Buffer.from(bytes).toString('utf8') });
 }
 

@@ -36,6 +36,12 @@ export function terminosVigentes(): Versiones {
 /** Where the full texts are (bot/servicios-pages.ts serves it). */
 export const TERMINOS_PATH = '/servicios/terminos';
 
-type Texts = Record<string, string> & { acciones: Record<string, string>; estados: Record<string, string> };
+type Texts = Record<string, string> & {
+  acciones: Record<string, string>;
+  estados: Record<string, string>;
+  motivos: Record<string, string>;
+  info: Record<string, string>;
+  grant: Record<string, string>;
+};
 export const swTexts = () => messages<Texts>('servicios/textos');
 export const st = (key: string, data: Record<string, unknown> = {}) => fill(swTexts()[key] as string, data);
