@@ -29,6 +29,9 @@ import { runRetention } from '../storage/retention.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
 import { registerPrivacyPage } from './privacy-page.js';
+import { createDocLinks } from './doc-links.js';
+import { registerServiciosPages } from './servicios-pages.js';
+import { terminosVigentes } from '../dialogs/servicios/texts.js';
 import { createMessageEndpoint } from './api-messages.js';
 import { securityHeaders } from './security-headers.js';
 import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
@@ -154,6 +157,11 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
     () => cuenta.publicBaseUrl,
   );
+  const docLinks = createDocLinks(
+    Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/doc-links', 32)),
+    clock,
+    () => cuenta.publicBaseUrl,
+  );
   // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
   const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
     store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
@@ -164,6 +172,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }), rutLink: (sha256) => fileLinks.rutLink(sha256),
     notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text) },
     openapi,
+    docLink: (citizenId, nit, servicioId) => docLinks.swaggerLink(citizenId, nit, servicioId),
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },
@@ -227,6 +236,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   registerAccountPages(server, { cuenta, log });
   registerPrivacyPage(server);
+  registerServiciosPages(server, { links: docLinks, servicios: cuenta, vigentes: terminosVigentes, log });
   registerFileRoutes(server, { links: fileLinks, blobs, log });
 
   const internalSecret = randomBytes(32).toString('base64url');

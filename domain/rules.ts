@@ -12,6 +12,8 @@ import { SESSION_IDLE_MINUTES } from './session.js';
 
 /** How long a signed link to a stored file (the RUT for the Ministry's review) is valid. */
 export const FILE_LINK_MINUTES = 10;
+/** How long a signed link to a service's documentation page (Swagger UI) is valid. */
+export const DOC_LINK_MINUTES = 30;
 
 export const RULES = Object.freeze({
   /** Identity: hours a document stays blocked after the last failed attempt. */
@@ -40,6 +42,8 @@ export const RULES = Object.freeze({
   rutDias: RUT_MAX_AGE_DAYS,
   /** Minutes a signed file link lasts. */
   enlaceArchivoMinutos: FILE_LINK_MINUTES,
+  /** Minutes a signed link to a service's documentation page lasts. */
+  enlaceDocumentacionMinutos: DOC_LINK_MINUTES,
   /** Administrar autorizados: characters of a revocation's reason; entries per page of the list. */
   revocacionMotivoMin: REVOCACION_MOTIVO_MIN,
   revocacionMotivoMax: REVOCACION_MOTIVO_MAX,
