@@ -229,7 +229,7 @@ export function registerServiciosPages(server: restify.Server, deps: ServiciosPa
       return undefined;
     }
     const actor = { ref: link.persona, channel: 'pagina' };
-    const r = await documentForLink(deps.servicios, link.nit, servicioId, (id) => deps.links.isPerson(link.persona, id), deps.vigentes(), actor);
+    const r = await documentForLink(deps.servicios, link.nit, servicioId, (id) => deps.links.isPerson(link.persona, id), deps.vigentes(), actor, via);
     if (!r.ok) {
       const { rechazo, status } = refusalOf(r.error);
       log.info('documentation refused', { via, servicio: servicioId, nit: link.nit, outcome: r.error.code });

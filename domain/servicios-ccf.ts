@@ -198,7 +198,7 @@ export function serviceInfo(
 }
 
 /** The service's OpenAPI document (as stored JSON), when the CCF may read it; recorded as seen and audited. */
-async function documentIn(tx: Tx, deps: ServiciosCcfDeps, nit: string, servicioId: string, actor: Actor, via: 'chat' | 'pagina'): Promise<Result<{ servicio: ServicioAsignado; json: string }, ServiciosCcfError>> {
+async function documentIn(tx: Tx, deps: ServiciosCcfDeps, nit: string, servicioId: string, actor: Actor, via: 'chat' | 'pagina' | 'documento'): Promise<Result<{ servicio: ServicioAsignado; json: string }, ServiciosCcfError>> {
   const found = (await servicesOfCcf(tx, nit)).find((s) => s.servicio.id === servicioId);
   if (!found) return err({ code: 'SERVICIOS.NO_ASIGNADO' } as const);
   if (!found.documentable) {
@@ -207,6 +207,8 @@ async function documentIn(tx: Tx, deps: ServiciosCcfDeps, nit: string, servicioI
   }
   const bytes = await deps.blobs.get(found.servicio.documento.sha256);
   if (!bytes) return err({ code: 'SERVICIOS.NO_DISPONIBLE', estado: found.asignacion.estado } as const);
+  // The page and the document it loads are one opening: only the page (or the chat) records it.
+  if (via === 'documento') return ok({ servicio: found, json: Buffer.from(bytes).toString('utf8') });
   await markSeen(tx, deps, nit, servicioId);
   await audit(tx, deps.clock, deps.random, actor, 'servicios.documentacion_abierta', nitSubject(nit), { servicio: servicioId, via });
   return ok({ servicio: found, json: Buffer.from(bytes).toString('utf8') });
@@ -241,6 +243,8 @@ export function documentForLink(
   isPerson: (citizenId: string) => boolean,
   vigentes: Versiones,
   actor: Actor,
+  /** 'pagina': the page is opened (recorded); 'documento': the page loads its document (not recorded again). */
+  via: 'pagina' | 'documento' = 'pagina',
 ): Promise<Result<{ servicio: ServicioAsignado; json: string }, ServiciosCcfError>> {
   return deps.store.transaction(async (tx) => {
     const citizenId = (await activeAuthorized(tx, nit)).find(isPerson);
@@ -250,7 +254,7 @@ export function documentForLink(
     }
     const a = await usable(tx, deps, citizenId, { tipo: 'ccf', nit, razonSocial: '' }, vigentes, actor);
     if (!a.ok) return a;
-    return documentIn(tx, deps, nit, servicioId, actor, 'pagina');
+    return documentIn(tx, deps, nit, servicioId, actor, via);
   });
 }
 

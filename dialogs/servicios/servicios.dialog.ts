@@ -155,9 +155,9 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
   /** Why the module does not open, with the step that is missing and who must act (the checklist). */
   private async refusal(context: TurnContext, error: ServiciosCcfError): Promise<string> {
     const { session, acting } = await this.who(context);
-    const code = error.code === 'SERVICIOS.ROL_CCF_INACTIVO' && error.desactivado ? 'SERVICIOS.ROL_CCF_DESACTIVADO' : error.code;
-    const text = st('falta', { funcionalidad: titleOf('servicios-web'), motivo: fill(swTexts().motivos[code] ?? '', { caja: cajaOf(acting) }) });
-    if (error.code === 'SERVICIOS.TERMINOS_PENDIENTES') return text;
+    const text = st('falta', { funcionalidad: titleOf('servicios-web') });
+    const motivo = swTexts().motivos[error.code];
+    if (motivo) return `${text} ${motivo}`;
     const facts = await loadChecklistFacts(this.deps, session.citizenId);
     const caja = acting.tipo === 'ccf' ? { nit: acting.nit, razonSocial: acting.razonSocial } : undefined;
     return `${text}\n\n${missingStepText(checklist({ ...facts, actuaComo: acting }, this.deps.clock.now()), caja)}`;
@@ -318,8 +318,10 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
       return step.endDialog();
     }
     const nit = acting.tipo === 'ccf' ? acting.nit : '';
-    await step.context.sendActivity(st('doc-intro', { metodo: s.metodo, id, minutos: DOC_LINK_MINUTES }));
-    await step.context.sendActivity(swaggerCard(resumen.value, s, this.deps.docLink(session.citizenId, nit, id)));
+    // The card carries the summary (and its text fallback); the message says what it is and that the link is personal.
+    const doc = swaggerCard(resumen.value, s, this.deps.docLink(session.citizenId, nit, id));
+    const fallback = (doc.attachments?.[0]?.content as { fallbackText?: string } | undefined)?.fallbackText;
+    await step.context.sendActivity(fallback ? { ...doc, text: st('doc-intro', { metodo: s.metodo, id, minutos: DOC_LINK_MINUTES }) } : doc);
     return step.endDialog();
   }
 
