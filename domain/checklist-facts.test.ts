@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { checklistText, missingStepText } from '../dialogs/checklist.js';
 import { openApiReader } from '../storage/openapi.js';
 import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
-import { actor, ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, JOSE, MARIA, registration, SEDE, seedCitizen, setup, START, type Setup } from '../test/helpers/employers.js';
+import { actor, ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, JOSE, MARIA, NUEVO_MARIA, registration, SEDE, seedCitizen, setup, START, type Setup } from '../test/helpers/employers.js';
 import { assignServices } from './asignaciones.js';
 import { PERFIL_SERVICIOS, ROL_CAJA } from './autorizaciones.js';
 import { authorize, revokeAuthorization, type NuevoAutorizado } from './autorizados.js';
@@ -254,6 +254,25 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     const en = s.clock.now().toISOString();
     expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'acepto', actor)).toMatchObject({ ok: true });
     expect((await loadChecklistFacts(s.deps, JOSE)).empresas[0]!.terminos).toMatchObject({ estado: 'aceptados', en });
+  });
+
+  it('the latest decision counts: accepted, then declined', async () => {
+    const s = await comfamaStep4();
+    expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'acepto', actor)).toMatchObject({ ok: true });
+    s.clock.advance(MINUTE);
+    expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'no_acepto', actor)).toMatchObject({ ok: true });
+    expect((await loadChecklistFacts(s.deps, JOSE)).empresas[0]!.terminos).toMatchObject({ estado: 'rechazados', por: ANDRES });
+  });
+
+  it('terms are per person: one authorized person accepted, another declined later — step 5 stands on the acceptance', async () => {
+    const s = await comfamaStep4();
+    const maria = await authorize(s.deps, MARIA, asDelegate, COMFAMA_NIT, NUEVO_MARIA, actor);
+    if (!maria.ok) throw new Error(maria.error.code);
+    const en = s.clock.now().toISOString();
+    expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'acepto', actor)).toMatchObject({ ok: true });
+    s.clock.advance(MINUTE);
+    expect(await decideTerms(s.deps, MARIA, asCcf, VIGENTES, 'no_acepto', actor)).toMatchObject({ ok: true });
+    expect((await loadChecklistFacts(s.deps, JOSE)).empresas[0]!.terminos).toMatchObject({ estado: 'aceptados', en, por: ANDRES });
   });
 
   it('nothing decided yet: no terms, no services seen, step 5 pending on the authorized person', async () => {

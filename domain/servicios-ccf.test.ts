@@ -466,14 +466,14 @@ describe('the CCF’s catalog and a service', () => {
     return w;
   }
 
-  it('active first, then suspended, then revoked, each group by identifier; suspended and revoked say why', async () => {
+  it('active first, then suspended, then revoked or retired, each group by identifier; suspended, revoked and retired say why', async () => {
     const w = await mixed();
     const r = await catalogOf(w.deps, ANDRES, asCcf(), VIGENTES, actor);
     if (!r.ok) throw new Error(r.error.code);
     expect(r.value.servicios.map((x) => [x.servicio.id, x.asignacion.estado, x.servicio.estado, x.motivo, x.documentable])).toEqual([
-      [CONSULTA, 'activo', 'retirado', 'Reemplazado por la versión 2', false],
       [SOLICITUD, 'activo', 'publicado', undefined, true],
       [NOVEDAD, 'suspendido', 'publicado', 'Mantenimiento programado', true],
+      [CONSULTA, 'activo', 'retirado', 'Reemplazado por la versión 2', false],
       [RETIRO, 'revocado', 'publicado', 'Contrato terminado', false],
     ]);
     expect(r.value.servicios.every((x) => !('motivo' in x) || x.motivo)).toBe(true);

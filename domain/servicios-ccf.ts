@@ -61,7 +61,7 @@ export function termsState(decisions: readonly DecisionTerminos[], nit: string, 
   const latest = decisions.filter((d) => d.nit === nit).reduce<DecisionTerminos | undefined>((a, d) => (!a || d.en >= a.en ? d : a), undefined);
   if (!latest) return { estado: 'pendientes' };
   if (!sameVersions(latest.versiones, vigentes)) {
-    // A decline of an older version is still a decline to show; either way the new texts are asked.
+    // An older version: the new texts are asked either way (the earlier acceptance is named).
     return latest.decision === 'acepto' ? { estado: 'nueva_version', decision: latest } : { estado: 'pendientes' };
   }
   return latest.decision === 'acepto' ? { estado: 'aceptados', decision: latest } : { estado: 'rechazados', decision: latest };
@@ -153,7 +153,9 @@ export async function servicesOfCcf(tx: Tx, nit: string): Promise<ServicioAsigna
     const s = await tx.collection('servicios').get(a.servicioId);
     if (s) list.push(view(s, a));
   }
-  return list.sort((x, y) => RANK[x.asignacion.estado] - RANK[y.asignacion.estado] || x.servicio.id.localeCompare(y.servicio.id));
+  // A retired service cannot be used whatever its assignment says: it goes with the revoked ones.
+  const rank = (s: ServicioAsignado) => (s.servicio.estado === 'retirado' ? RANK.revocado : RANK[s.asignacion.estado]);
+  return list.sort((x, y) => rank(x) - rank(y) || x.servicio.id.localeCompare(y.servicio.id));
 }
 
 /** "Menú principal de la funcionalidad": the catalog of the CCF the person acts for. */
@@ -258,13 +260,19 @@ export function documentForLink(
   });
 }
 
-/** Step 5 facts of a CCF for the checklist: the latest decision on the terms by any of its people, and the services seen. */
+/**
+ * Step 5 facts of a CCF for the checklist: the terms are per person, so the step stands on the
+ * latest acceptance among its active authorized persons' own latest decisions (else the latest decline),
+ * and the services seen.
+ */
 export async function step5Facts(tx: Tx, nit: string): Promise<{ decision?: DecisionTerminos; vistos: ServicioVisto[] }> {
-  const people = await activeAuthorized(tx, nit);
-  let decision: DecisionTerminos | undefined;
-  for (const id of people) {
-    for (const d of await decisionsOf(tx, id)) if (d.nit === nit && (!decision || d.en >= decision.en)) decision = d;
+  const later = (a: DecisionTerminos | undefined, d: DecisionTerminos) => (!a || d.en >= a.en ? d : a);
+  const latest: Partial<Record<DecisionTerminos['decision'], DecisionTerminos>> = {};
+  for (const id of await activeAuthorized(tx, nit)) {
+    const own = (await decisionsOf(tx, id)).filter((d) => d.nit === nit).reduce<DecisionTerminos | undefined>(later, undefined);
+    if (own) latest[own.decision] = later(latest[own.decision], own);
   }
+  const decision = latest.acepto ?? latest.no_acepto;
   const vistos = (await tx.collection('serviciosVistos').findBy('nit', nit)).sort((a, b) => a.servicioId.localeCompare(b.servicioId));
   return { ...(decision ? { decision } : {}), vistos };
 }
