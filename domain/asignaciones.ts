@@ -7,7 +7,7 @@ import type { Actor } from './audit.js';
 import { activeAuthorized } from './autorizados.js';
 import type { Citizen } from './citizens.js';
 import { chatLink, nitOf, nitSubject, note } from './empleador-common.js';
-import { motivoOf, recordAction, staffOnly, takesPartIn, type MinisterioDeps, type MotivoError } from './ministerio.js';
+import { motivoOf, recordAction, staffOnly, takesPartIn, type ConflictoError, type MinisterioDeps, type MotivoError } from './ministerio.js';
 import { formatNit } from './nit.js';
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
@@ -18,6 +18,8 @@ import type { AsignacionServicio, EstadoAsignacion, ServicioWeb } from './servic
 
 export type AsignacionError =
   | { code: 'PERMISO.DENEGADO' }
+  /** The administrator takes part in the CCF (its RL, linked delegate or an authorized person). */
+  | ConflictoError
   | MotivoError
   | { code: 'CCF.NO_ES_CCF' }
   | { code: 'ASIGNACION.SIN_SERVICIOS' }
@@ -108,7 +110,7 @@ export async function assignServices(
     if (!key || !company?.codigoPila) return err({ code: 'CCF.NO_ES_CCF' } as const);
     if (await takesPartIn(tx, citizenId, key)) {
       await note(tx, deps, actor, 'ministerio.rechazado', key, { motivo: 'conflicto' });
-      return err({ code: 'PERMISO.DENEGADO' } as const);
+      return err({ code: 'CCF.PARTICIPA' } as const);
     }
     if (servicioIds.length === 0) return err({ code: 'ASIGNACION.SIN_SERVICIOS' } as const);
     const now = deps.clock.now().toISOString();
@@ -178,7 +180,7 @@ export async function changeAssignment(
     if (!key || !current) return err({ code: 'ASIGNACION.NO_EXISTE' } as const);
     if (await takesPartIn(tx, citizenId, key)) {
       await note(tx, deps, actor, 'ministerio.rechazado', key, { motivo: 'conflicto' });
-      return err({ code: 'PERMISO.DENEGADO' } as const);
+      return err({ code: 'CCF.PARTICIPA' } as const);
     }
     const t = TRANSICIONES[accion];
     if (!t.desde.includes(current.estado)) return err({ code: 'ASIGNACION.TRANSICION', desde: current.estado, accion } as const);

@@ -68,6 +68,8 @@ export async function recentActions(
  * Nobody acts in the back office on a CCF they take part in (its RL, its linked delegate, one of its
  * authorized persons), as nobody reviews the RUT of a company they represent.
  */
+export type ConflictoError = { code: 'CCF.PARTICIPA' };
+
 export async function takesPartIn(tx: Tx, citizenId: string, nit: string): Promise<boolean> {
   const role = await tx.collection('employers').get(nit);
   if (role && (role.rl === citizenId || (role.delegado.estado === 'vinculado' && role.delegado.citizenId === citizenId))) return true;

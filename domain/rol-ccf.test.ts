@@ -526,7 +526,7 @@ describe('conflict of interest: nobody acts in the back office on a CCF they tak
     ['one of its authorized persons', ANDRES],
   ])('an administrator who is %s is refused (audited), and nothing changes', async (_name, who) => {
     const s = await comfama({ staff: staffDirectory({ admins: [ADMIN, who], helpdesk: [HELPDESK] }) });
-    expect(await setCcfRole(s.deps, who, COMFAMA_NIT, true, MOTIVO, actor)).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
+    expect(await setCcfRole(s.deps, who, COMFAMA_NIT, true, MOTIVO, actor)).toEqual({ ok: false, error: { code: 'CCF.PARTICIPA' } });
     expect(await ccfRoleOf(s.deps, COMFAMA_NIT)).toBeUndefined();
     const events = await s.store.transaction((tx) => tx.collection('audit').list());
     expect(events.some((e) => e.action === 'ministerio.rechazado' && e.subject === 'NIT 890.900.841-9')).toBe(true);

@@ -6,7 +6,7 @@
 import type { Actor } from './audit.js';
 import type { RolCcf } from './autorizaciones.js';
 import { chatLink, nitOf, nitSubject, note } from './empleador-common.js';
-import { motivoOf, peopleOfCcf, recordAction, staffOnly, takesPartIn, type MinisterioDeps, type MotivoError } from './ministerio.js';
+import { motivoOf, peopleOfCcf, recordAction, staffOnly, takesPartIn, type ConflictoError, type MinisterioDeps, type MotivoError } from './ministerio.js';
 import { formatNit } from './nit.js';
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
@@ -16,6 +16,8 @@ import { err, ok, type Result } from './result.js';
 
 export type RolCcfError =
   | { code: 'PERMISO.DENEGADO' }
+  /** The administrator takes part in the CCF (its RL, linked delegate or an authorized person). */
+  | ConflictoError
   | MotivoError
   /** Not one of the 43 CCFs. */
   | { code: 'CCF.NO_ES_CCF' }
@@ -85,7 +87,7 @@ export async function setCcfRole(
     if (!key || !company?.codigoPila) return err({ code: 'CCF.NO_ES_CCF' } as const);
     if (await takesPartIn(tx, citizenId, key)) {
       await note(tx, deps, actor, 'ministerio.rechazado', key, { motivo: 'conflicto' });
-      return err({ code: 'PERMISO.DENEGADO' } as const);
+      return err({ code: 'CCF.PARTICIPA' } as const);
     }
     const role = await tx.collection('employers').get(key);
     if (!role || role.estado !== 'activo') return err({ code: 'CCF.SIN_ROL_EMPLEADOR' } as const);

@@ -216,6 +216,8 @@ function refusal(error: RolCcfError, nombre: string): string {
       return bt('ya-inactivo', { nombre });
     case 'CCF.SIN_ROL_EMPLEADOR':
       return bt('sin-rol-empleador', { nombre });
+    case 'CCF.PARTICIPA':
+      return bt('participa', { nombre });
     default:
       return bt('no-permitido');
   }

@@ -416,7 +416,7 @@ export class AsignarDialog extends ComponentDialog {
     const picked = values['picked'] as string[];
     const r = await assignServices(this.deps, String(values['citizenId']), step.options.nit, picked, actorOf(step.context));
     if (!r.ok) {
-      await step.context.sendActivity(bt('no-permitido'));
+      await step.context.sendActivity(r.error.code === 'CCF.PARTICIPA' ? bt('participa', { nombre: step.options.nombre }) : bt('no-permitido'));
       return step.endDialog();
     }
     const estados = sub('estados-asignacion');
@@ -495,7 +495,9 @@ export class AsignarDialog extends ComponentDialog {
       const text =
         r.error.code === 'ASIGNACION.TRANSICION'
           ? bt('transicion', { estado: estados[r.error.desde], accion: sub('cambios')[r.error.accion]!.toLowerCase() })
-          : bt('no-permitido');
+          : r.error.code === 'CCF.PARTICIPA'
+            ? bt('participa', { nombre: step.options.nombre })
+            : bt('no-permitido');
       await step.context.sendActivity(text);
       return step.endDialog();
     }
