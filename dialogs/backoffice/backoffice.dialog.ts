@@ -79,8 +79,14 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     this.initialDialogId = id + '-inicio';
   }
 
+  /** The section and its step: the tray's choice, the CCF question, the activation, the catalog, the assignments. */
   describeStep(_instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
-    return below.at(-1) === CHOICE || below.at(-1) === CCF ? { paso: bt('paso-bandeja'), ayuda: bt('ayuda-bandeja') } : undefined;
+    const at = (key: string, paso = key) => ({ paso: bt(`paso-${paso}`), ayuda: bt(`ayuda-${key}`) });
+    const last = below.at(-1);
+    if (below.includes(CATALOGO)) return at('catalogo');
+    if (below.includes(ASIGNAR)) return last?.endsWith('-ccf') ? { paso: `${bt('paso-asignar')} — ${bt('paso-ccf')}`, ayuda: bt('ayuda-ccf') } : at('asignar');
+    if (below.includes(ACTIVAR)) return last === CCF ? { paso: `${bt('paso-activar')} — ${bt('paso-ccf')}`, ayuda: bt('ayuda-ccf') } : at('activar');
+    return last === CHOICE ? at('bandeja') : undefined;
   }
 
   // ---------------------------------------------------------------- start and the tray
@@ -103,10 +109,11 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     }
     await step.context.sendActivity(trayCard(b.value));
     const labels = ACTIONS.map((a) => boTexts().acciones[a]!);
-    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), labels));
+    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), labels, {}, { back: true }));
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (wentBack(step.result)) return step.endDialog(); // atrás at the tray: the main menu
     const action: MenuAction = ACTIONS[chosen(step.result, ACTIONS.map((a) => boTexts().acciones[a]!))]!;
     const dialogs: Record<MenuAction, string | undefined> = { rut: REVISION_RUT, activar: ACTIVAR, catalogo: CATALOGO, asignar: ASIGNAR, acciones: ACCIONES, terminar: undefined };
     const next = dialogs[action];
