@@ -455,10 +455,10 @@ describe('Catálogo de servicios web', () => {
     for (const s of stored) {
       const at = blocks.indexOf(`${s.metodo} ${s.id} — ${s.nombre}`);
       expect(at, s.id).toBeGreaterThan(0);
-      expect(blocks[at + 1]).toBe(`${s.ruta} · versión ${s.version} · ${s.documento.especificacion} · publicado · ejemplo sintético`);
+      expect(blocks[at + 1]).toBe(`${s.ruta} · versión ${s.version} · ${s.documento.especificacion.replace("openapi-", "OpenAPI ").replace("swagger-", "Swagger ")} · publicado · ejemplo sintético`);
     }
     expect(r.text).toContain('POST SolicitudAfiliacion — Solicitud de afiliación');
-    expect(r.text).toContain('/afiliaciones/solicitudes · versión 1.0.0 · openapi-3.1 · publicado · ejemplo sintético');
+    expect(r.text).toContain('/afiliaciones/solicitudes · versión 1.0.0 · OpenAPI 3.1 · publicado · ejemplo sintético');
     expect(unique(buttons(r))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
   });
 
@@ -476,7 +476,7 @@ describe('Catálogo de servicios web', () => {
     const done = await say(w.client, 'confirmar');
     expect(done.text).toContain('Listo: **GET ConsultaAportes** quedó publicado en el catálogo.');
     // Back at the catalog, with the new service (not an example).
-    expect(done.text).toContain('- GET ConsultaAportes — Consulta de aportes (/aportes/{id} · versión 2.1.0 · openapi-3.0 · publicado)');
+    expect(done.text).toContain('- GET ConsultaAportes — Consulta de aportes (/aportes/{id} · versión 2.1.0 · OpenAPI 3.0 · publicado)');
     expect((await services(w)).find((s) => s.id === 'ConsultaAportes')).toMatchObject({
       metodo: 'GET', ruta: '/aportes/{id}', version: '2.1.0', estado: 'publicado', ejemplo: false, nombre: 'Consulta de aportes',
       documento: { formato: 'yaml', especificacion: 'openapi-3.0' },
@@ -566,7 +566,7 @@ describe('Catálogo de servicios web', () => {
     expect(confirm.text).toContain('¿Retira el servicio **ConsultaAfiliacion** del catálogo?\n\nMotivo: Reemplazado por otra versión');
     const done = await say(w.client, 'Sí, confirmar');
     expect(done.text).toContain('Listo: **ConsultaAfiliacion** quedó retirado del catálogo.');
-    expect(done.text).toMatch(/- GET ConsultaAfiliacion — Consulta de afiliación \(\/afiliaciones\/\{tipoDocumento\}\/\{numeroDocumento\} · versión 1\.0\.0 · openapi-3\.0 · retirado · ejemplo sintético\)$/m);
+    expect(done.text).toMatch(/- GET ConsultaAfiliacion — Consulta de afiliación \(\/afiliaciones\/\{tipoDocumento\}\/\{numeroDocumento\} · versión 1\.0\.0 · OpenAPI 3\.0 · retirado · ejemplo sintético\)$/m);
     // Listed last.
     expect(done.text.lastIndexOf('- GET ConsultaAfiliacion')).toBeGreaterThan(done.text.lastIndexOf('- POST SolicitudAfiliacion'));
     expect((await services(w)).find((s) => s.id === 'ConsultaAfiliacion')).toMatchObject({ estado: 'retirado', retiro: { motivo: 'Reemplazado por otra versión' } });

@@ -89,13 +89,13 @@ function catalogRefusal(error: CatalogoError): string {
     case 'OPENAPI.MUY_GRANDE':
       return bt('descarga-fallo', { grande: true, maxKb: error.maxKb });
     case 'OPENAPI.FORMATO':
-      return bt('documento-invalido', { motivo: 'no es JSON ni YAML de un objeto' });
+      return bt('documento-invalido', { motivo: bt('motivo-formato') });
     case 'OPENAPI.REF_EXTERNA':
-      return bt('documento-invalido', { motivo: `tiene una referencia externa («${error.ref}»); el documento debe estar completo en un solo archivo` });
+      return bt('documento-invalido', { motivo: bt('motivo-ref-externa', { ref: error.ref }) });
     case 'OPENAPI.INVALIDO':
       return bt('documento-invalido', { motivo: error.motivo });
     case 'SERVICIO.OPERACION_NO_EXISTE':
-      return bt('documento-invalido', { motivo: 'no tiene una operación GET, POST, PUT, PATCH o DELETE' });
+      return bt('documento-invalido', { motivo: bt('motivo-sin-operacion') });
     case 'SERVICIO.YA_EXISTE':
       return bt('servicio-existe', { id: error.id });
     case 'SERVICIO.ID_INVALIDO':
@@ -111,7 +111,7 @@ function catalogRefusal(error: CatalogoError): string {
 
 const serviceRow = (s: ServicioWeb) => bt('servicio-fila', { metodo: s.metodo, id: s.id, nombre: s.nombre });
 const serviceDetail = (s: ServicioWeb) =>
-  bt('servicio-detalle', { ruta: s.ruta, version: s.version, especificacion: s.documento.especificacion, estado: sub('estados-servicio')[s.estado], ejemplo: s.ejemplo });
+  bt('servicio-detalle', { ruta: s.ruta, version: s.version, especificacion: sub('especificaciones')[s.documento.especificacion] ?? s.documento.especificacion, estado: sub('estados-servicio')[s.estado], ejemplo: s.ejemplo });
 
 function catalogCard(list: readonly ServicioWeb[]) {
   const body: CardElement[] = [textBlock(bt('catalogo-titulo'), { weight: 'Bolder', size: 'Medium' })];
