@@ -13,6 +13,14 @@ import { PROCESSES } from './processes.js';
 import { functionalities } from './catalog.js';
 import { registerEmployer, type RegistroEmpleador } from '../domain/empleador-registro.js';
 import { pdfBytes } from '../test/helpers/people.js';
+import { assignServices } from '../domain/asignaciones.js';
+import { authorize } from '../domain/autorizados.js';
+import { ensureExampleServices } from '../domain/catalogo.js';
+import { setCcfRole } from '../domain/rol-ccf.js';
+import { decideTerms } from '../domain/servicios-ccf.js';
+import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
+import { NUEVO_ANDRES } from '../test/helpers/employers.js';
+import { terminosVigentes } from './servicios/texts.js';
 
 const RUT_OK = { bytes: pdfBytes(3), fechaExpedicion: '2026-06-01' };
 /** COMFAMA's registration by José: data as in the RUT, or (for a review) a naturaleza that does not match. */
@@ -261,8 +269,12 @@ describe('process registry, as people meet it', () => {
 
 interface ProcessRow {
   readonly id: string;
-  /** Who starts it: nobody logged in, José (citizen, RL of COMFAMA), José acting for COMFAMA, an administrator. */
-  readonly who: 'nadie' | 'jose' | 'jose-empleador' | 'admin';
+  /**
+   * Who starts it: nobody logged in, José (citizen, RL of COMFAMA), José acting for COMFAMA, an
+   * administrator, or Andrés acting as "Caja de compensación familiar — COMFAMA" (authorized by José,
+   * the role active, two services assigned), before or after accepting the terms.
+   */
+  readonly who: 'nadie' | 'jose' | 'jose-empleador' | 'admin' | 'andres-ccf' | 'andres-ccf-acepto';
   /** What its first question is about (folded). */
   readonly asks: string;
 }
@@ -282,7 +294,27 @@ const BUILT: ProcessRow[] = [
   { id: 'activar-rol-ccf', who: 'admin', asks: 'cual caja de compensacion familiar' },
   { id: 'catalogo-servicios', who: 'admin', asks: 'el catalogo no tiene servicios todavia' }, // startAs seeds no example services
   { id: 'asignar-servicios', who: 'admin', asks: 'cual caja de compensacion familiar' },
+  { id: 'servicios-web', who: 'andres-ccf', asks: 'acepta las condiciones de uso y la politica de privacidad y retencion' },
+  { id: 'terminos', who: 'andres-ccf', asks: 'acepta las condiciones de uso y la politica de privacidad y retencion' },
+  { id: 'swagger', who: 'andres-ccf-acepto', asks: 'de cual servicio desea ver la documentacion' },
+  { id: 'info-servicio', who: 'andres-ccf-acepto', asks: 'de cual servicio desea ver la informacion' },
 ];
+
+const COMFAMA_NIT = '890900841';
+const asCcf = { tipo: 'ccf' as const, nit: COMFAMA_NIT, razonSocial: RAZON.toUpperCase() };
+
+/** Andrés authorized by José at COMFAMA, its CCF role activated by Carlos, two services assigned; the terms accepted if asked. */
+async function andresAtComfama(s: ReturnType<typeof dialogDeps>, acepto: boolean, actor: { ref: string; channel: string }): Promise<void> {
+  await seedActiveCitizen(s.deps.store, andres, 'andres.zapata@correo.com', PASSWORD);
+  await ensureExampleServices(s.deps, EXAMPLE_SERVICES);
+  const steps = [
+    await authorize(s.deps, 'CC:70123456', { tipo: 'empleador', nit: COMFAMA_NIT, razonSocial: RAZON, como: 'rl' }, COMFAMA_NIT, NUEVO_ANDRES, actor),
+    await setCcfRole(s.deps, 'CE:654321', COMFAMA_NIT, true, 'Cadena de activación verificada', actor),
+    await assignServices(s.deps, 'CE:654321', COMFAMA_NIT, ['SolicitudAfiliacion', 'ConsultaAfiliacion'], actor),
+    ...(acepto ? [await decideTerms(s.deps, 'CC:1017234567', asCcf, terminosVigentes(), 'acepto', actor)] : []),
+  ];
+  for (const r of steps) if (!r.ok) throw new Error(r.error.code);
+}
 
 async function startAs(row: ProcessRow): Promise<DialogTestClient> {
   const s = dialogDeps('2026-11-26T15:00:00.000Z', 7, { admins: ['CE:654321'] });
@@ -291,11 +323,13 @@ async function startAs(row: ProcessRow): Promise<DialogTestClient> {
   const actor = { ref: 'prueba', channel: 'test' };
   const registered = await registerEmployer(s.deps, 'CC:70123456', { ...registrationOf(row.who === 'admin'), rut: row.who === 'admin' ? RUT_OK : undefined }, actor);
   if (row.who !== 'jose' && row.who !== 'nadie' && !registered.ok) throw new Error(registered.error.code);
+  const asAndres = row.who === 'andres-ccf' || row.who === 'andres-ccf-acepto';
+  if (asAndres) await andresAtComfama(s, row.who === 'andres-ccf-acepto', actor);
   const client = mainClient(s);
   if (row.who !== 'nadie') {
     await say(client, 'Ingresar');
-    await say(client, loginCard(row.who === 'admin' ? carlos : jose));
-    await say(client, row.who === 'admin' ? 'administrador' : 'empleador');
+    await say(client, loginCard(row.who === 'admin' ? carlos : asAndres ? andres : jose));
+    check(await say(client, row.who === 'admin' ? 'administrador' : asAndres ? 'caja' : 'empleador'), 'ahora actua como', `${row.id}: role`);
   }
   return client;
 }
