@@ -1,0 +1,245 @@
+/**
+ * Issue 10's done-when in the local Web Chat (headless Chromium), tried as a new user typing the way a
+ * person types (lower case, no accents, partial words): COMFAMA's chain up to the Ministry's activation
+ * and assignment (SolicitudAfiliacion and ConsultaAfiliacion) is prepared through the chat over HTTP;
+ * the browser part is Andrés's. "ingresar" and the login card (password masked), "caja", "servicios
+ * web": the terms; "ayuda" and "estado" there answer for the step and ask again; "no acepto" opens
+ * nothing; a page reload keeps the conversation; "leer de nuevo", "acepto": the catalog with exactly
+ * COMFAMA's two services; "ver documentacion", "solicitud": the documentation card, whose "Ver
+ * documentación completa (Swagger)" button opens the Swagger UI page in a new tab with POST
+ * /afiliaciones/solicitudes; back in the chat "informacion servicio", "solicitud": the Client ID on
+ * screen is the stored assignment's; "estado": step 5 done. No request of any page leaves loopback and
+ * no page logs an error. Screenshots: /tmp/servicios-*.png.
+ *
+ * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
+ */
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DOC_LINK_MINUTES } from '../domain/rules.js';
+import { fold } from '../domain/text.js';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
+import { startApp, type TestApp } from './helpers/app.js';
+import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
+import { COMFAMA_NIT } from './helpers/employers.js';
+import { chainToAssignment, PASSWORD, STAFF_ENV } from './helpers/servicios-chat.js';
+
+const SOLICITUD = 'SolicitudAfiliacion';
+const CONSULTA = 'ConsultaAfiliacion';
+const andres = EXAMPLE_PERSONS.authorizedComfama;
+const shot = (name: string) => `/tmp/servicios-${name}.png`;
+
+const feed = (page: Page) => page.locator('[role="feed"] article');
+
+/** Waits until an article after the first `from` ones matches (accents and case ignored); returns their folded text. */
+async function waitFor(page: Page, from: number, expected: string | RegExp): Promise<string> {
+  const want = typeof expected === 'string' ? fold(expected) : expected;
+  let seen = '';
+  for (let i = 0; i < 150; i++) {
+    seen = fold((await feed(page).allInnerTexts()).slice(Math.max(0, from - 1)).join('\n'));
+    if (typeof want === 'string' ? seen.includes(want) : want.test(seen)) return seen;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`"${String(expected)}" did not arrive; saw:\n${seen.slice(-1500)}`);
+}
+
+/** Types `text` in the send box key by key, presses Enter, and waits for a new bot message that matches `expected`. */
+async function say(page: Page, text: string, expected: string | RegExp): Promise<string> {
+  const before = await feed(page).count();
+  const input = page.locator('[data-id="webchat-sendbox-input"]');
+  await input.click();
+  await input.pressSequentially(text, { delay: 15 });
+  await input.press('Enter');
+  return waitFor(page, before, expected);
+}
+
+/** The last adaptive card that shows `text`. */
+const cardWith = (page: Page, text: string | RegExp) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
+
+/** Scrolls the last element with `text` into view and takes a screenshot of the page. */
+async function snap(page: Page, text: RegExp, name: string): Promise<void> {
+  await page.getByText(text).last().scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: shot(name) });
+}
+
+interface FactTitles {
+  /** How many FactSet titles the card shows. */
+  readonly titles: number;
+  /** The titles the layout breaks inside a word: more lines on screen than words. */
+  readonly broken: readonly string[];
+}
+
+/** Measures the FactSet titles of a card as laid out on screen. */
+function brokenFactTitles(card: Locator): Promise<FactTitles> {
+  return card.locator('.ac-factset tr').evaluateAll((rows) => {
+    const cells = rows.map((r) => r.querySelector('td')).filter((td): td is HTMLTableCellElement => td !== null && td.innerText.trim() !== '');
+    const broken = cells.filter((td) => {
+      const range = document.createRange();
+      range.selectNodeContents(td);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      return lines > td.innerText.trim().split(/\s+/).length;
+    });
+    return { titles: cells.length, broken: broken.map((td) => td.innerText.replace(/\s+/g, ' ').trim()) };
+  });
+}
+
+const onLoopback = (url: string) => {
+  const u = new URL(url);
+  return u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost';
+};
+
+describe.skipIf(!available)('Administración de Servicios Web in the local Web Chat', () => {
+  let app: TestApp | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  /** What the journey saw, for the known-bug checks after it. */
+  const known: { doc?: FactTitles; info?: FactTitles } = {};
+
+  beforeAll(async () => {
+    app = await startApp({ ...STAFF_ENV });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+  }, 90_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('Andrés accepts the terms, sees COMFAMA\'s two services, opens the Swagger page of SolicitudAfiliacion and reads its Client ID', async () => {
+    if (!browser || !app) throw new Error('not started');
+    // The chain up to the Ministry's assignment, through the chat over HTTP (not the point here).
+    const ids = await chainToAssignment(app.url, app.dataDir, [SOLICITUD, CONSULTA]);
+    const stored = await app.store.transaction((tx) => tx.collection('asignaciones').get(`${COMFAMA_NIT}:${SOLICITUD}`));
+    expect(stored?.clientId).toBe(ids.comfama.get(SOLICITUD));
+
+    // Every request of every page of this context (the chat, the Swagger tab), to check none leaves loopback.
+    context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
+    const requests: string[] = [];
+    context.on('request', (r) => requests.push(r.url()));
+    const page = await context.newPage();
+    const problems = await guard(page);
+    await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+
+    // "ingresar", then the login card: the document and the masked password.
+    await say(page, 'ingresar', 'tipo de documento');
+    const loginCard = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).last();
+    await loginCard.locator('select').first().selectOption(andres.tipoDocumento);
+    await loginCard.getByLabel('Número de documento').fill(andres.numeroDocumento);
+    await loginCard.locator('input[type="password"]').fill(PASSWORD);
+    const beforeLogin = await feed(page).count();
+    await loginCard.getByRole('button', { name: 'Enviar' }).click();
+    const roles = await waitFor(page, beforeLogin, 'en que rol desea actuar');
+    expect(roles).toContain('caja de compensacion familiar comfama');
+    expect(await page.content()).not.toContain(PASSWORD);
+
+    // "caja": the role is active, the services assigned, the next step.
+    const acting = await say(page, 'caja', 'siguiente paso es la administracion de servicios web');
+    expect(acting).toContain('ahora actua como caja de compensacion familiar comfama');
+
+    // "servicios web": the welcome of the module and the terms.
+    const terms = await say(page, 'servicios web', 'acepta las condiciones de uso');
+    expect(terms).toContain('condiciones de uso de la administracion de servicios web version 1.0');
+    expect(terms).toContain('politica de privacidad y retencion de la administracion de servicios web version 1.0');
+    const termsCard = cardWith(page, 'Texto completo');
+    // The full text is a link on this machine.
+    expect(await termsCard.getByRole('link').last().getAttribute('href')).toBe(`http://localhost:${app.port}/servicios/terminos`);
+    await snap(page, /Antes de comenzar, lea y acepte/, '1-terminos');
+
+    // "ayuda" and "estado" in the middle of the step: about this step, then the same question again.
+    const help = await say(page, 'ayuda', /miseguridadsocial@minsalud\.gov\.co[\s\S]*acepta las condiciones de uso/);
+    expect(help).toContain('responda acepto para usar la administracion de servicios web');
+    const state = await say(page, 'estado', /paso 5[\s\S]*acepta las condiciones de uso/);
+    expect(state).toContain('esta en administracion de servicios web en condiciones de uso y politica de privacidad');
+    expect(state).toMatch(/paso 5 administracion de servicios web\s+pendiente/);
+
+    // "no acepto": nothing opens; the way back is to read again.
+    const declined = await say(page, 'no acepto', /no acepta las condiciones[\s\S]*que desea hacer/);
+    expect(declined).toContain('no se abre ninguna de sus opciones');
+    expect(declined).not.toContain('servicios asignados a comfama');
+    await snap(page, /no acepta/, '2-no-acepto');
+
+    // A reload in the middle: the conversation is there, and goes on from the same question.
+    await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await page.getByText(/Leer de nuevo/).last().waitFor({ timeout: 30_000 });
+    await say(page, 'leer de nuevo', /antes de comenzar lea y acepte[\s\S]*acepta las condiciones de uso/);
+
+    // "acepto": the catalog, exactly COMFAMA's two services.
+    const catalog = await say(page, 'acepto', /servicios asignados a comfama[\s\S]*que desea hacer/);
+    expect(catalog).toContain('quedo registrado que acepto las condiciones');
+    const catalogCard = cardWith(page, 'Servicios asignados a COMFAMA');
+    const services = (await catalogCard.innerText()).match(/^(GET|POST|PUT|PATCH|DELETE) \w+/gm) ?? [];
+    expect(services.sort()).toEqual([`GET ${CONSULTA}`, `POST ${SOLICITUD}`]);
+    await snap(page, /Servicios asignados a COMFAMA/, '3-catalogo');
+
+    // "ver documentacion", "solicitud": the documentation card with its button to the Swagger page.
+    await say(page, 'ver documentacion', 'de cual servicio desea ver la documentacion');
+    const doc = await say(page, 'solicitud', /documentacion de post solicitudafiliacion[\s\S]*que mas desea hacer/);
+    expect(doc).toContain(`vence en ${DOC_LINK_MINUTES} minutos`);
+    const docCard = cardWith(page, 'Ver documentación completa (Swagger)');
+    expect(await docCard.innerText()).toContain('POST SolicitudAfiliacion');
+    await snap(page, /Documentación de/, '4-documentacion');
+    // The whole card, in a viewport tall enough for it.
+    await page.setViewportSize({ width: 1000, height: 4000 });
+    await docCard.scrollIntoViewIfNeeded();
+    await docCard.screenshot({ path: shot('4b-tarjeta-documentacion') });
+    await page.setViewportSize({ width: 1000, height: 1400 });
+    // Its FactSets (the responses, the token URL): 8 response codes and 2 security facts, measured on screen.
+    known.doc = await brokenFactTitles(docCard);
+    expect(known.doc.titles).toBe(10);
+
+    // The button opens the Swagger UI page in a new tab: the operation is there.
+    const button = docCard.getByRole('button', { name: 'Ver documentación completa (Swagger)' });
+    const [swagger] = await Promise.all([context.waitForEvent('page', { timeout: 30_000 }), button.click()]);
+    const swaggerProblems = await guard(swagger, { everyConsoleError: true });
+    await swagger.waitForLoadState('load');
+    expect(new URL(swagger.url()).pathname).toBe(`/servicios/documentacion/${SOLICITUD}`);
+    await swagger.getByRole('heading', { level: 1, name: `Documentación de POST ${SOLICITUD}` }).waitFor({ timeout: 20_000 });
+    const op = swagger.locator('.opblock.opblock-post');
+    await op.waitFor({ timeout: 20_000 });
+    expect(await op.locator('.opblock-summary-method').innerText()).toBe('POST');
+    expect(await op.locator('.opblock-summary-path').innerText()).toContain('/afiliaciones/solicitudes');
+    await swagger.screenshot({ path: shot('5-swagger'), fullPage: false });
+    expect(requests.some((u) => u.includes(`/servicios/documentacion/${SOLICITUD}/openapi.json?`))).toBe(true);
+    expect(swaggerProblems).toEqual([]);
+
+    // Back in the chat: "informacion servicio", "solicitud": the Client ID on screen is the stored one.
+    await page.bringToFront();
+    await say(page, 'informacion servicio', 'de cual servicio desea ver la informacion');
+    await say(page, 'solicitud', /informacion servicio solicitudafiliacion[\s\S]*que mas desea hacer/);
+    const infoCard = cardWith(page, `Información Servicio — ${SOLICITUD}`);
+    const row = infoCard.locator('tr').filter({ hasText: 'Client ID de COMFAMA' });
+    const shown = (await row.locator('td').last().innerText()).trim();
+    expect(shown).toBe(stored!.clientId);
+    expect(await infoCard.innerText()).not.toContain(ids.comfama.get(CONSULTA)!);
+    await snap(page, /Información Servicio — /, '6-info');
+    known.info = await brokenFactTitles(infoCard);
+    expect(known.info.titles).toBeGreaterThanOrEqual(10);
+
+    // "estado" at the menu: step 5 done, with the service seen.
+    const done = await say(page, 'estado', /paso 5[\s\S]*que mas desea hacer/);
+    expect(done).toMatch(/paso 5 administracion de servicios web\s+hecho/);
+    expect(done).toContain('servicios consultados solicitudafiliacion');
+    await cardWith(page, 'Paso 5:').screenshot({ path: shot('7-estado') });
+
+    expect(requests.length).toBeGreaterThan(10);
+    expect(requests.filter((u) => !onLoopback(u))).toEqual([]);
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  // Found by this test: in Web Chat the FactSet title column of these cards is squeezed by long values
+  // and its titles break inside words: each response code of the documentation card reads as a column
+  // of digits ("2 / 0 / 1"), and Información Servicio shows "Nom / bre", "Client ID de COMFAM / A",
+  // "Tipo de conc / esió / n (gra / nt type)". Screenshots /tmp/servicios-4b-tarjeta-documentacion.png
+  // and /tmp/servicios-6-info.png.
+  it.fails('known bug: the response codes of the documentation card are not broken inside (today one digit per line)', () => {
+    expect(known.doc?.titles, 'the journey measured the card').toBeGreaterThan(0);
+    expect(known.doc!.broken).toEqual([]);
+  });
+
+  it.fails('known bug: the titles of the Información Servicio card are not broken inside words (today "Nom/bre", "Client ID de COMFAM/A")', () => {
+    expect(known.info?.titles, 'the journey measured the card').toBeGreaterThan(0);
+    expect(known.info!.broken).toEqual([]);
+  });
+});
