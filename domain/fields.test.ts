@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  parseProse,
   answerYesNo,
   isSkipAnswer,
   parseBirthDate,
@@ -133,5 +134,29 @@ describe('yes / no answers', () => {
     ['no', false], ['No acepto', false], ['tal vez', undefined], ['', undefined], ['confirmar ya', undefined],
   ])('%j → %s', (raw, expected) => {
     expect(answerYesNo(raw)).toBe(expected);
+  });
+});
+
+describe('parseProse (reasons, descriptions)', () => {
+  const prose = parseProse(5, 40);
+  const ctx = { values: {}, today: new Date('2026-12-01T12:00:00Z') };
+  it.each([
+    ['¿Por qué? ¡Cumple! Ver: acta 12 (50%)', '¿Por qué? ¡Cumple! Ver: acta 12 (50%)'],
+    ['  Solicitud   de la Caja  ', 'Solicitud de la Caja'],
+  ])('accepts ordinary punctuation: %s', (raw, value) => {
+    expect(prose(raw, ctx)).toEqual({ ok: true, value });
+  });
+  it.each([
+    ['', 'empty'],
+    ['abc', 'too_short'],
+    ['x'.repeat(41), 'too_long'],
+    ['Motivo\u0007 con campana', 'text.chars'],
+    ['Motivo\u200b invisible', 'text.chars'],
+    ["1'; DROP TABLE citizens; --", 'text.chars'],
+    ['<img src=x onerror=alert(1)>', 'text.chars'],
+    ['🙂🚀🇨🇴 🙂', 'text.chars'],
+    ['12345 678', 'text.chars'],
+  ])('refuses %j (%s)', (raw, code) => {
+    expect(prose(raw, ctx)).toMatchObject({ ok: false, error: { code } });
   });
 });

@@ -255,6 +255,23 @@ export function parseText(min: number, max: number): FieldParser<string> {
   };
 }
 
+/**
+ * Free text a person writes as sentences (a reason, a description): letters and digits with the
+ * punctuation of a sentence (¿?¡!:%…), spaces collapsed; it needs some letters, and markup or code
+ * characters (< > { } ; `), control and invisible format characters are refused.
+ */
+export function parseProse(min: number, max: number): FieldParser<string> {
+  return (raw) => {
+    const text = raw.replace(/\s+/g, ' ').trim();
+    if (!text) return fail('empty');
+    if (text.length > max) return fail('too_long');
+    if (text.length < min) return fail('too_short');
+    if (/[\p{Cc}\p{Cf}<>{};`\\]/u.test(text) || !/^[\p{L}\p{M}\p{N}\p{P}\p{Zs}°ºª+=%$]+$/u.test(text)) return fail('text.chars');
+    if ((text.match(/\p{L}/gu) ?? []).length < 3) return fail('text.chars');
+    return ok(text);
+  };
+}
+
 /** A Colombian phone: a fixed line (10 digits starting with 60) or a mobile (10 digits starting with 3). */
 export const parsePhone: FieldParser<string> = (raw) => {
   const c = clean(raw);

@@ -2,7 +2,7 @@
 import type { AutorizadoError, NuevoAutorizado } from '../../domain/autorizados.js';
 import { PERFIL_SERVICIOS, ROL_CAJA, type PerfilAutorizado, type RolAutorizado } from '../../domain/autorizaciones.js';
 import type { DelegateData } from '../../domain/employers.js';
-import { parseDepartment, parseEmail, parseMunicipality, parseText, type FieldParser } from '../../domain/fields.js';
+import { parseDepartment, parseEmail, parseMunicipality, parseProse, parseText, type FieldParser } from '../../domain/fields.js';
 import type { ReferenceRegistry } from '../../domain/reference.js';
 import { fail, ok, type Result } from '../../domain/result.js';
 import { REVOCACION_MOTIVO_MAX, REVOCACION_MOTIVO_MIN } from '../../domain/autorizados.js';
@@ -95,6 +95,6 @@ export function nuevoAutorizado(v: NuevoAutorizadoValues): NuevoAutorizado {
 
 export const revocarForm: FormSpec<{ motivo: string }> = {
   id: 'autorizado-revocar',
-  fields: [{ key: 'motivo', parse: parseText(REVOCACION_MOTIVO_MIN, REVOCACION_MOTIVO_MAX) }],
+  fields: [{ key: 'motivo', parse: parseProse(REVOCACION_MOTIVO_MIN, REVOCACION_MOTIVO_MAX) }],
   review: false,
 };

@@ -1,13 +1,13 @@
 /** Forms of the Ministry's back office: a reason (activation, retirement, suspension…) and a new catalog service's identity. */
 import { SERVICIO_ID } from '../../domain/catalogo.js';
 import { fail, ok } from '../../domain/result.js';
-import { parseText, type FieldParser } from '../../domain/fields.js';
+import { parseProse, parseText, type FieldParser } from '../../domain/fields.js';
 import { MOTIVO_MAX, MOTIVO_MIN } from '../../domain/ministerio.js';
 import type { FormSpec } from '../form/form-spec.js';
 
 export const motivoForm: FormSpec<{ motivo: string }> = {
   id: 'ministerio-motivo',
-  fields: [{ key: 'motivo', parse: parseText(MOTIVO_MIN, MOTIVO_MAX) }],
+  fields: [{ key: 'motivo', parse: parseProse(MOTIVO_MIN, MOTIVO_MAX) }],
   review: false,
 };
 
@@ -31,7 +31,7 @@ export function servicioForm(taken: (id: string) => Promise<string | undefined>)
     fields: [
       { key: 'id', parse: parseServiceId },
       { key: 'nombre', parse: parseText(3, 120) },
-      { key: 'descripcion', parse: parseText(5, 300) },
+      { key: 'descripcion', parse: parseProse(5, 300) },
     ],
     async validate(values) {
       const existing = await taken(values.id);

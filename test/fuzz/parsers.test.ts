@@ -80,6 +80,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseNitField: [fields.parseNitField],
   parseNaturaleza: [fields.parseNaturaleza],
   parseText: [fields.parseText(2, 200), fields.parseText(5, 500), fields.parseText(0, 20)],
+  parseProse: [fields.parseProse(5, 500), fields.parseProse(0, 20)],
   parsePhone: [fields.parsePhone],
   parseDepartment: [fields.parseDepartment(registry)],
   parseMunicipality: [fields.parseMunicipality(registry)],
