@@ -211,8 +211,14 @@ function elements(node: unknown, out: Node[] = []): Node[] {
 }
 const adaptive = (r: Reply): Node[] => r.activities.flatMap((a) => (a.attachments ?? []).filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive').map((x) => x.content as Node));
 const textBlocks = (c: Node): string[] => elements(c['body']).filter((e) => e['type'] === 'TextBlock').map((e) => String(e['text']));
+/** The card's "**Label:** value" lines as a record (values shown as code lose their backticks). */
 const facts = (c: Node): Record<string, string> =>
-  Object.fromEntries(elements(c['body']).filter((e) => e['type'] === 'FactSet').flatMap((e) => (e['facts'] as { title: string; value: string }[]).map((f) => [f.title, f.value])));
+  Object.fromEntries(
+    textBlocks(c).flatMap((t) => {
+      const m = /^\*\*(.+?):\*\* (.+)$/.exec(t);
+      return m ? [[m[1]!, m[2]!.replace(/^`(.*)`$/, '$1')]] : [];
+    }),
+  );
 
 /** The rows of the catalog ("GET ConsultaAfiliacion — Consulta de afiliación — Estado: Activo"), from its text. */
 const catalogRows = (r: Reply): string[] => [...r.text.matchAll(/^- \*\*(.+?)\*\* — (Estado: .+)$/gm)].map((m) => `${m[1]} — ${m[2]}`);
@@ -630,10 +636,10 @@ describe('Ver documentación', () => {
     const [card] = adaptive(r);
     const blocks = textBlocks(card!);
     expect(blocks[0]).toBe('POST SolicitudAfiliacion');
-    expect(blocks).toContain('POST https://api.sat.example/v1/afiliaciones/solicitudes');
+    expect(blocks).toContain('`POST https://api.sat.example/v1/afiliaciones/solicitudes`');
     for (const f of SOLICITUD_REQUIRED) expect(blocks.some((b) => b.startsWith(`**${f}** · `) && b.endsWith(' · obligatorio')), f).toBe(true);
     expect(blocks).toContain('**trabajador.segundoNombre** · string | null · opcional');
-    expect(Object.keys(facts(card!)).filter((k) => /^\d{3}$/.test(k))).toEqual(['201', '400', '401', '403', '404', '409', '422', '500']);
+    expect(blocks.flatMap((b) => /^\*\*(\d{3})\*\* — /.exec(b)?.[1] ?? [])).toEqual(['201', '400', '401', '403', '404', '409', '422', '500']);
     expect(facts(card!)['URL del token']).toBe('https://auth.sat.example/oauth2/token');
     expect(elements(card!['body']).some((e) => e['type'] === 'CodeBlock')).toBe(true);
     expect(card!['actions']).toEqual([{ type: 'Action.OpenUrl', title: 'Ver documentación completa (Swagger)', url: docLink('SolicitudAfiliacion') }]);
@@ -711,15 +717,16 @@ describe('Ver documentación', () => {
     expect(await auditOf(w, 'servicios.documentacion_abierta')).toEqual([]);
   });
 
-  it('"Documentación Swagger" from the main menu, terms accepted: the question, then the card; atrás goes back to the main menu', async () => {
+  it('"Documentación Swagger" from the main menu, terms accepted: the question, then the card, then the module\'s menu; atrás goes to the module\'s menu', async () => {
     const w = await world({ aceptados: true });
     await asCcf(w);
     expect((await say(w.client, 'Documentación Swagger')).folded).toContain(fold('¿De cuál servicio desea ver la documentación?'));
-    expect((await say(w.client, 'atrás')).folded).toContain(MENU);
+    expect((await say(w.client, 'atrás')).folded).toContain(MODULE_AGAIN);
+    expect((await say(w.client, 'Terminar')).folded).toContain(MENU);
     await say(w.client, 'Documentación Swagger');
     const r = await say(w.client, '2');
     expect(r.text).toContain('Documentación de **POST SolicitudAfiliacion**');
-    expect(r.folded).toContain(MENU);
+    expect(r.folded).toContain(MODULE_AGAIN);
   });
 });
 
@@ -785,7 +792,7 @@ describe('Información Servicio', () => {
     const r = await say(w.client, 'Información del servicio');
     expect(r.folded).not.toContain(fold('de cual servicio'));
     expect(facts(adaptive(r)[0]!)['Client ID de COMFAMA']).toBe(await clientIdOf(w, 'SolicitudAfiliacion'));
-    expect(r.folded).toContain(MENU);
+    expect(r.folded).toContain(MODULE_AGAIN);
   });
 });
 
@@ -962,13 +969,13 @@ describe('the checklist and what never leaks', () => {
 
 // ------------------------------------------------------------------------------ known bugs
 
-describe('known bugs (reported; flip to `it` once fixed)', () => {
-  it.fails.each([
+describe('bugs found earlier (now regressions)', () => {
+  it.each([
     ['the Ministry deactivates the role', deactivate, 'Ver documentación', 'El Ministerio de Salud desactivó el rol'],
     ["José revokes Andrés's authorization", revokeAndres, 'Información Servicio', 'Falta el **paso 3: Administrar autorizados**'],
     ['a new version of the terms is published', async () => publishNew(), 'Ver documentación', 'Primero debe aceptar las condiciones de uso'],
   ] as const)(
-    'KNOWN BUG: when %s while Andrés is in the module, the next action sends the refusal twice in one reply and audits it twice (the action refuses, then the module menu loops and refuses again)',
+    'FIXED BUG: when %s while Andrés is in the module, the next action sends the refusal twice in one reply and audits it twice (the action refuses, then the module menu loops and refuses again)',
     async (_what, change, action, refusal) => {
       const w = await world({ aceptados: true });
       await asCcf(w);
@@ -980,7 +987,7 @@ describe('known bugs (reported; flip to `it` once fixed)', () => {
     },
   );
 
-  it.fails('KNOWN BUG: "si acepto" at the terms is re-asked ("Elija una de las opciones") instead of accepting', async () => {
+  it('FIXED BUG: "si acepto" at the terms is re-asked ("Elija una de las opciones") instead of accepting', async () => {
     const w = await world();
     await asCcf(w);
     await say(w.client, 'Administración de Servicios Web');
@@ -989,8 +996,8 @@ describe('known bugs (reported; flip to `it` once fixed)', () => {
     expect((await decisions(w)).map((d) => d.decision)).toEqual(['acepto']);
   });
 
-  it.fails.each(['Documentación Swagger', 'Información del servicio'])(
-    'KNOWN BUG: at the service question of "%s" (started from the main menu) ayuda says atrás goes back to the services menu, but atrás goes to the main menu',
+  it.each(['Documentación Swagger', 'Información del servicio'])(
+    'FIXED BUG: at the service question of "%s" (started from the main menu) ayuda says atrás goes back to the services menu, but atrás goes to the main menu',
     async (entry) => {
       const w = await world({ aceptados: true });
       await asCcf(w);

@@ -71,6 +71,10 @@ interface TermsOptions {
 interface TermsResult {
   readonly aceptados: boolean;
 }
+/** A section ends with this when access ended in it (the refusal was said once; nothing loops back). */
+interface Closing {
+  readonly cerrar?: boolean;
+}
 interface MenuOptions {
   /** Back from an action: only the question, not the whole catalog again. */
   readonly otraVez?: boolean;
@@ -147,9 +151,11 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     return step.beginDialog(section, {} satisfies MenuOptions & ServiceOptions);
   }
 
+  /** A section asked for by name (documentation, information) goes on in the module's menu, unless access ended. */
   private async done(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    // A section started straight from the main menu ends there; from the module's menu it loops (MENU).
-    return step.endDialog(step.result);
+    const ended = (step.result as Closing | undefined)?.cerrar;
+    if (ended || this.seccion === 'menu' || this.seccion === 'terminos') return step.endDialog(step.result);
+    return step.replaceDialog(MENU, { otraVez: true } satisfies MenuOptions);
   }
 
   /** Why the module does not open, with the step that is missing and who must act (the checklist). */
@@ -176,11 +182,12 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
       return step.endDialog({ aceptados: true } satisfies TermsResult);
     }
     const intro = estado.estado === 'nueva_version' ? st('terminos-nueva-version', { fecha: formatDate(estado.decision.en) }) : st('terminos-intro', { titulo: t.titulo });
-    const body: CardElement[] = [textBlock(t.titulo, { weight: 'Bolder', size: 'Medium' })];
+    // The message says what this is; the card holds the two texts (no title repeating the message).
+    const body: CardElement[] = [];
     const lines: string[] = [intro];
     for (const d of t.documentos) {
       const head = st('terminos-documento', { titulo: d.titulo, version: d.version, fecha: termsDate(d.fecha) });
-      body.push(textBlock(head, { spacing: 'Medium' }), ...d.resumen.map((r) => textBlock(`- ${r}`, { spacing: 'None' })));
+      body.push(textBlock(head, { spacing: body.length ? 'Medium' : 'None' }), ...d.resumen.map((r) => textBlock(`- ${r}`, { spacing: 'None' })));
       lines.push(`${head}\n${d.resumen.map((r) => `- ${r}`).join('\n')}`);
     }
     body.push(textBlock(st('terminos-enlace', { enlace }), { spacing: 'Medium' }));
@@ -265,6 +272,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
   }
 
   private async back(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if ((step.result as Closing | undefined)?.cerrar) return step.endDialog(step.result);
     return step.replaceDialog(MENU, { otraVez: true } satisfies MenuOptions);
   }
 
@@ -285,7 +293,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
 
   private async pickForDoc(step: WaterfallStepContext<ServiceOptions>): Promise<DialogTurnResult> {
     const c = await this.catalogOrRefuse(step.context);
-    if (!c) return step.endDialog();
+    if (!c) return step.endDialog({ cerrar: true } satisfies Closing);
     const list = c.servicios.filter((s) => s.documentable);
     if (list.length === 0) {
       await step.context.sendActivity(c.servicios.length ? st('sin-documentables', { caja: c.caja }) : st('sin-servicios', { caja: c.caja }));
@@ -309,7 +317,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
             ? st('no-asignado')
             : await this.refusal(step.context, r.error),
       );
-      return step.endDialog();
+      return step.endDialog(r.error.code === 'SERVICIOS.NO_DISPONIBLE' || r.error.code === 'SERVICIOS.NO_ASIGNADO' ? undefined : ({ cerrar: true } satisfies Closing));
     }
     const s = r.value.servicio.servicio;
     const resumen = summarizeOperation(r.value.json, s.metodo, s.ruta);
@@ -327,7 +335,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
 
   private async pickForInfo(step: WaterfallStepContext<ServiceOptions>): Promise<DialogTurnResult> {
     const c = await this.catalogOrRefuse(step.context);
-    if (!c) return step.endDialog();
+    if (!c) return step.endDialog({ cerrar: true } satisfies Closing);
     if (c.servicios.length === 0) {
       await step.context.sendActivity(st('sin-servicios', { caja: c.caja }));
       return step.endDialog();
@@ -343,7 +351,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     const r = await serviceInfo(this.deps, session.citizenId, acting, terminosVigentes(), chosenOne.servicio.id, actorOf(step.context));
     if (!r.ok) {
       await step.context.sendActivity(r.error.code === 'SERVICIOS.NO_ASIGNADO' ? st('no-asignado') : await this.refusal(step.context, r.error));
-      return step.endDialog();
+      return step.endDialog(r.error.code === 'SERVICIOS.NO_ASIGNADO' ? undefined : ({ cerrar: true } satisfies Closing));
     }
     // The token endpoint and grant type come from the service's own OpenAPI document.
     const doc = r.value.documentable ? await this.tokenOf(r.value) : undefined;
@@ -358,6 +366,9 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     return resumen.ok ? tokenEndpoint(resumen.value) : undefined;
   }
 }
+
+/** A value shown exactly (a Client ID's underscores are not Markdown, a URL is not a link). */
+const asCode = (v: string): string => `\`${v.replace(/`/g, "'")}\``;
 
 /** "POST SolicitudAfiliacion — Solicitud de afiliación": the method and identifier, and the name people say. */
 const serviceLabel = (s: ServicioAsignado): string => st('servicio-fila', { metodo: s.servicio.metodo, id: s.servicio.id, nombre: s.servicio.nombre });
@@ -391,15 +402,15 @@ function infoCard(caja: string, s: ServicioAsignado, token: { tokenUrl: string; 
     [t.info['nombre']!, s.servicio.nombre],
     [t.info['identificador']!, s.servicio.id],
     [t.info['descripcion']!, s.servicio.descripcion],
-    [t.info['metodo']!, `${s.servicio.metodo} ${s.servicio.ruta}`],
-    [fill(t.info['clientId']!, { caja }), a.clientId],
+    [t.info['metodo']!, asCode(`${s.servicio.metodo} ${s.servicio.ruta}`)],
+    [fill(t.info['clientId']!, { caja }), asCode(a.clientId)],
     [t.info['estado']!, stateOf(s)],
     [t.info['asignado']!, formatDate(asignado)],
     ...(a.actualizadoEn !== a.creadoEn ? ([[t.info['cambio']!, formatDate(a.actualizadoEn)]] as [string, string][]) : []),
     [t.info['version']!, s.servicio.version],
     ...(token
       ? ([
-          [t.info['tokenUrl']!, token.tokenUrl],
+          [t.info['tokenUrl']!, asCode(token.tokenUrl)],
           [t.info['grantType']!, t.grant[token.grantType] ?? token.grantType],
         ] as [string, string][])
       : []),
@@ -413,12 +424,15 @@ function infoCard(caja: string, s: ServicioAsignado, token: { tokenUrl: string; 
         : undefined;
   const notes = [warning, token ? undefined : t.info['sinToken'], st('info-clientid-nota')].filter((x): x is string => Boolean(x));
   const title = st('info-titulo', { id: s.servicio.id });
+  // "**Label:** value" lines (a FactSet squeezes its labels letter by letter in Web Chat).
+  const lines = facts.map(([k, v]) => `**${k}:** ${v}`);
   const body: CardElement[] = [
     textBlock(title, { weight: 'Bolder', size: 'Medium' }),
     ...(warning ? [textBlock(warning, { color: 'Attention' })] : []),
-    { type: 'FactSet', facts: facts.map(([title, value]) => ({ title, value })) },
+    ...lines.map((l, i) => textBlock(l, { spacing: i ? 'None' : 'Small' })),
     ...notes.filter((n) => n !== warning).map((n) => textBlock(n, { isSubtle: true, spacing: 'Medium' })),
   ];
-  const fallback = [`**${title}**`, ...(warning ? [warning] : []), facts.map(([k, v]) => `- **${k}:** ${v}`).join('\n'), ...notes.filter((n) => n !== warning)].join('\n\n');
-  return message(title, card(body, [], fallback));
+  const fallback = [`**${title}**`, ...(warning ? [warning] : []), lines.map((l) => `- ${l}`).join('\n'), ...notes.filter((n) => n !== warning)].join('\n\n');
+  // The card is the message (its title would repeat the text); text-only channels get its fallback.
+  return message('', card(body, [], fallback));
 }

@@ -62,16 +62,23 @@ describe.each(FILES)('the card of %s', (file) => {
     const a = swaggerCard(r, servicio(id), LINK);
     const texts = cardTexts(cardOf(a).body);
     expect(texts[0]).toBe(`${r.metodo} ${id}`);
-    expect(texts).toContain(`${r.metodo} https://api.sat.example/v1${r.ruta}`);
+    expect(texts).toContain(`\`${r.metodo} https://api.sat.example/v1${r.ruta}\``); // as code: never a clickable link
     for (const p of r.parametros) expect(texts.some((t) => t.startsWith(`**${p.nombre}** · `) && t.includes(T.ubicaciones[p.en]!))).toBe(true);
     const required = r.cuerpo?.campos.filter((f) => f.requerido) ?? [];
     if (r.metodo === 'POST') expect(required.length).toBeGreaterThan(5);
     for (const f of required) expect(texts).toContain(`**${f.nombre}** · ${f.tipo} · ${T['obligatorio']}`);
-    for (const x of r.respuestas) expect(texts).toContain(x.codigo);
+    for (const x of r.respuestas) expect(texts.some((t) => t.startsWith(`**${x.codigo}** — `))).toBe(true);
     expect(r.respuestas.length).toBeGreaterThanOrEqual(7);
-    expect(texts).toContain(TOKEN_URL);
+    expect(texts).toContain(`**${T['urlToken']}:** \`${TOKEN_URL}\``);
     expect(texts.join('\n')).toContain(r.seguridad[0]!.flujos[0]!.scopes[0]);
+    // No FactSet: Web Chat squeezes its labels letter by letter.
+    expect(JSON.stringify(cardOf(a))).not.toContain('FactSet');
     expect(cardOf(a).actions).toEqual([{ type: 'Action.OpenUrl', title: T['boton'], url: LINK }]);
+    // The same button near the top, before the long body.
+    const top = (cardOf(a).body as { type: string; actions?: unknown[] }[]).findIndex((e) => e.type === 'ActionSet');
+    expect(top).toBeGreaterThan(0);
+    expect(top).toBeLessThan(6);
+    expect((cardOf(a).body as { actions?: unknown[] }[])[top]!.actions).toEqual([{ type: 'Action.OpenUrl', title: T['boton'], url: LINK }]);
     expect(sizeOf(a)).toBeLessThan(MAX_BYTES);
   });
 
@@ -118,7 +125,7 @@ it('a service without parameters, responses or security says so', () => {
   const a = swaggerCard(r, servicio('Vacio'), LINK);
   const texts = cardTexts(cardOf(a).body);
   expect(texts).toEqual(expect.arrayContaining([T['sinParametros'], T['sinCuerpo'], T['sinRespuestas'], T['sinSeguridad']]));
-  expect(texts).toContain('GET /x');
+  expect(texts).toContain('`GET /x`');
   expect(a.text).toContain(T.texto['sinParametros']);
   expect(a.text).toContain(T.texto['sinSeguridad']);
 });
@@ -153,7 +160,7 @@ describe('text from the document', () => {
     const campo = texts.find((t) => t.startsWith('Uno dos largo'))!;
     expect(campo.length).toBeLessThanOrEqual(200 + ' Valores: A, B'.length);
     expect(campo).toContain('… ');
-    expect(texts).toContain('Bien');
+    expect(texts).toContain('**200** — Bien');
   });
 
   it.each([

@@ -69,6 +69,8 @@ export function plainText(text: string | undefined, max = 200): string {
 
 /** A name or code in the Markdown text: a code span, so nothing in it formats. */
 const code = (s: string) => `\`${plainText(s, 120).replace(/`/g, "'")}\``;
+/** A URL as code: shown whole, never a clickable link (the servers of a document need not exist). */
+const urlCode = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 
 const valuesText = (valores: readonly string[] | undefined) =>
   valores?.length ? [...valores.slice(0, MAX_VALUES).map((v) => plainText(v, 40)), ...(valores.length > MAX_VALUES ? ['…'] : [])].join(', ') : undefined;
@@ -163,31 +165,28 @@ function securityElements(r: OperacionResumen, t: Texts): CardElement[] {
     if (!flows) return [textBlock(securityLabel(s, t)[0]!, { weight: 'Bolder', spacing: 'Small' })];
     return flows.flatMap((f) => [
       textBlock(t.flujos[f.tipo] ?? t.esquemas.oauth2, { spacing: 'Small' }),
-      {
-        type: 'FactSet',
-        spacing: 'None',
-        facts: [
-          ...(f.tokenUrl ? [{ title: t.urlToken, value: plainText(f.tokenUrl, 300) }] : []),
-          { title: t.alcances, value: f.scopes.length ? f.scopes.map((x) => plainText(x, 80)).join(', ') : t.sinAlcances },
-        ],
-      },
+      // Label and value in one line each (a FactSet squeezes its labels letter by letter in Web Chat).
+      ...(f.tokenUrl ? [textBlock(`**${t.urlToken}:** ${urlCode(plainText(f.tokenUrl, 300))}`, { spacing: 'None' })] : []),
+      textBlock(`**${t.alcances}:** ${f.scopes.length ? f.scopes.map((x) => plainText(x, 80)).join(', ') : t.sinAlcances}`, { spacing: 'None' }),
     ]);
   });
 }
 
-function cardBody(r: OperacionResumen, servicio: Pick<ServicioWeb, 'id' | 'nombre' | 'version'>, t: Texts, l: Limits): CardElement[] {
+function cardBody(r: OperacionResumen, servicio: Pick<ServicioWeb, 'id' | 'nombre' | 'version'>, t: Texts, l: Limits, link: string): CardElement[] {
   const about = plainText(r.descripcion ?? r.resumen, Math.max(l.descripcion + 100, 120));
   return [
     textBlock(fill(t.titulo, { metodo: r.metodo, id: servicio.id }), { weight: 'Bolder', size: 'Large' }),
     textBlock(fill(t.subtitulo, { nombre: plainText(servicio.nombre, 200), version: plainText(servicio.version, 40) }), { isSubtle: true, spacing: 'None' }),
     ...(about ? [textBlock(about, { spacing: 'Small' })] : []),
-    textBlock(callLine(r), { fontType: 'Monospace', spacing: 'Small' }),
+    textBlock(urlCode(callLine(r)), { spacing: 'Small' }),
+    // The full page first: the card is long, and most people want the Swagger page.
+    { type: 'ActionSet', spacing: 'Small', actions: [{ type: 'Action.OpenUrl', title: t.boton, url: link }] },
     section(t.parametros, r.parametros.length ? r.parametros.flatMap((p) => parameterItems(p, t, l)) : [textBlock(t.sinParametros)]),
     ...bodyElements(r, t, l),
     section(
       t.respuestas,
       r.respuestas.length
-        ? [{ type: 'FactSet', facts: r.respuestas.map((x) => ({ title: plainText(x.codigo, 20), value: plainText(x.descripcion, Math.max(l.descripcion, 80)) || '—' })) }]
+        ? r.respuestas.map((x, i) => textBlock(`**${plainText(x.codigo, 20)}** — ${plainText(x.descripcion, Math.max(l.descripcion, 80)) || '—'}`, { spacing: i ? 'None' : 'Small' }))
         : [textBlock(t.sinRespuestas)],
     ),
     section(t.seguridad, securityElements(r, t)),
@@ -254,12 +253,12 @@ export function swaggerCard(r: OperacionResumen, servicio: Pick<ServicioWeb, 'id
   const text = swaggerText(r, servicio, link);
   const actions = [{ type: 'Action.OpenUrl', title: t.boton, url: link }];
   // The richest card that fits: fewer optional fields, shorter descriptions, a shorter example, until it does.
-  let attachment = card(cardBody(r, servicio, t, LEVELS[0]!), actions, text);
+  let attachment = card(cardBody(r, servicio, t, LEVELS[0]!, link), actions, text);
   for (const level of LEVELS.slice(1)) {
     if (bytes(attachment.content) <= MAX_CARD_BYTES) break;
-    attachment = card(cardBody(r, servicio, t, level), actions, text);
+    attachment = card(cardBody(r, servicio, t, level, link), actions, text);
   }
   // Hundreds of required fields: the message's own text already carries the fallback.
-  if (bytes(attachment.content) > MAX_CARD_BYTES) attachment = card(cardBody(r, servicio, t, LEVELS[LEVELS.length - 1]!), actions);
+  if (bytes(attachment.content) > MAX_CARD_BYTES) attachment = card(cardBody(r, servicio, t, LEVELS[LEVELS.length - 1]!, link), actions);
   return message(text, attachment);
 }
