@@ -209,11 +209,12 @@ async function documentIn(tx: Tx, deps: ServiciosCcfDeps, nit: string, servicioI
   }
   const bytes = await deps.blobs.get(found.servicio.documento.sha256);
   if (!bytes) return err({ code: 'SERVICIOS.NO_DISPONIBLE', estado: found.asignacion.estado } as const);
+  const json = new TextDecoder().decode(bytes);
   // The page and the document it loads are one opening: only the page (or the chat) records it.
-  if (via === 'documento') return ok({ servicio: found, json: Buffer.from(bytes).toString('utf8') });
+  if (via === 'documento') return ok({ servicio: found, json });
   await markSeen(tx, deps, nit, servicioId);
   await audit(tx, deps.clock, deps.random, actor, 'servicios.documentacion_abierta', nitSubject(nit), { servicio: servicioId, via });
-  return ok({ servicio: found, json: Buffer.from(bytes).toString('utf8') });
+  return ok({ servicio: found, json });
 }
 
 /** "Ver documentación" in the chat: the document to summarize in the card. */
