@@ -1,7 +1,7 @@
 import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
 import type { Autorizacion, RolCcf } from './autorizaciones.js';
 import type { EmployerRole } from './employers.js';
-import type { AccionMinisterio, AsignacionServicio, DecisionTerminos, Especificacion, ServicioVisto, ServicioWeb } from './servicios-web.js';
+import type { AccionMinisterio, AsignacionServicio, ClaveServiciosCcf, DecisionTerminos, Especificacion, ServicioCompartido, ServicioVisto, ServicioWeb } from './servicios-web.js';
 import type { Result } from './result.js';
 
 /**
@@ -99,6 +99,10 @@ export interface Collections {
   decisionesTerminos: DecisionTerminos;
   /** The services of a CCF its people looked at, by `${nit}:${servicioId}`. */
   serviciosVistos: ServicioVisto;
+  /** The services a CCF shares with the Ministry (Compartir Servicios Entidad), by `${nit}:${nombre}`. */
+  serviciosCompartidos: ServicioCompartido;
+  /** Each CCF's password for the web services (hash only), by NIT. */
+  clavesServicios: ClaveServiciosCcf;
 }
 export type CollectionName = keyof Collections;
 
@@ -117,6 +121,8 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   accionesMinisterio: [],
   decisionesTerminos: [],
   serviciosVistos: [],
+  serviciosCompartidos: [],
+  clavesServicios: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */

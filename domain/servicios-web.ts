@@ -102,3 +102,76 @@ export interface ServicioVisto {
   readonly primeraVez: string;
   readonly ultimaVez: string;
 }
+
+// ---------------------------------------------------------------- Compartir Servicios Entidad, Asignar contraseña (domain/compartir.ts)
+
+/** A public key or certificate as inspected (never a private key: those are refused and not kept). */
+export interface LlavePublica {
+  /** 'certificado' (X.509, possibly a chain: the first is the entity's) or 'llave' (a bare public key). */
+  readonly clase: 'certificado' | 'llave';
+  /** "RSA", "EC P-256", "Ed25519"… */
+  readonly tipo: string;
+  /** Key size in bits (RSA modulus, EC curve size). */
+  readonly bits?: number;
+  /** SHA-256 fingerprint, upper-case hex pairs separated by ':'. */
+  readonly huella: string;
+  /** Certificate validity (ISO); absent for a bare key. */
+  readonly desde?: string;
+  readonly hasta?: string;
+  /** The certificate's subject (CN…), for people to recognize it. */
+  readonly sujeto?: string;
+  /** How many certificates the PEM had (a chain). */
+  readonly certificados?: number;
+  /** The PEM text as given (public material only). */
+  readonly pem: string;
+}
+
+/** "Datos del servicio web" (manual step 2). */
+export interface DatosServicioCompartido {
+  readonly descripcion: string;
+  readonly url: string;
+  readonly metodo: HttpMethod;
+  readonly llave: LlavePublica;
+  /** The example body, valid JSON, as formatted text (informative only). */
+  readonly ejemplo: string;
+  readonly guardadoEn: string;
+}
+
+/** "Credenciales OAuth 2.0" (manual step 3); the password and the Client Secret are sealed (SecretBox). */
+export interface CredencialesOAuth {
+  readonly nombreToken: string;
+  readonly tokenUrl: string;
+  readonly username: string;
+  /** Sealed with the SecretBox; never shown, logged or audited. */
+  readonly passwordSellada: string;
+  readonly clientId: string;
+  /** Sealed with the SecretBox. */
+  readonly clientSecretSellado: string;
+  readonly scope: string;
+  readonly guardadoEn: string;
+}
+
+/** A service of the CCF shared with the Ministry: incompleto until both forms are saved. */
+export interface ServicioCompartido {
+  /** `${nit}:${nombre}` */
+  readonly id: string;
+  readonly nit: string;
+  /** The identifier ("ConsultaAfiliadosCaja"): letters and digits, unique per CCF. */
+  readonly nombre: string;
+  readonly datos?: DatosServicioCompartido;
+  readonly credenciales?: CredencialesOAuth;
+  readonly creadoEn: string;
+  readonly actualizadoEn: string;
+  /** The citizen id of who changed it last. */
+  readonly por: string;
+}
+
+/** "Asignar contraseña": the CCF's password for the web services, kept only as a slow salted hash. */
+export interface ClaveServiciosCcf {
+  /** The CCF's NIT. */
+  readonly id: string;
+  readonly hash: string;
+  readonly asignadaEn: string;
+  /** The citizen id of who assigned it. */
+  readonly por: string;
+}
