@@ -272,3 +272,42 @@ export interface BlobStore {
   /** Removes the file (retention); true when there was one. A malformed hash deletes nothing. */
   delete(sha256: string): Promise<boolean>;
 }
+
+// ---------------------------------------------------------------- Probar conexión (outbound)
+
+/** What "Probar conexión" needs to call a CCF's shared service (secrets already opened, never logged). */
+export interface PruebaConexion {
+  readonly tokenUrl: string;
+  /** 'password' when a username is given, else 'client_credentials'. */
+  readonly grantType: 'password' | 'client_credentials';
+  readonly username?: string;
+  readonly password?: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scope?: string;
+  readonly serviceUrl: string;
+  readonly metodo: string;
+  /** The example body (JSON text), sent to methods that take a body. */
+  readonly cuerpo?: string;
+}
+
+/** The outcome of each stage, in plain terms (no secret, no response body beyond its size). */
+export type EtapaPrueba =
+  | { readonly ok: true; readonly status: number; readonly ms: number; readonly bytes: number }
+  | {
+      readonly ok: false;
+      readonly motivo: 'url' | 'direccion' | 'dns' | 'conexion' | 'tls' | 'tiempo' | 'redireccion' | 'estado' | 'muy_grande' | 'token_rechazado' | 'token_invalido';
+      readonly status?: number;
+      readonly ms: number;
+    };
+
+export interface ResultadoPrueba {
+  readonly token: EtapaPrueba;
+  /** Absent when the token stage failed. */
+  readonly servicio?: EtapaPrueba;
+}
+
+/** Requests a token and calls the service, guarded at connection time (bot/probar-conexion.ts). */
+export interface ConnectionTester {
+  test(prueba: PruebaConexion): Promise<ResultadoPrueba>;
+}
