@@ -126,8 +126,8 @@ export function decideTerms(
   });
 }
 
-/** Access and terms in one check, for every use case past the terms. */
-async function usable(tx: Tx, deps: ServiciosCcfDeps, citizenId: string, acting: ActingRole | undefined, vigentes: Versiones, actor: Actor): Promise<Result<string, ServiciosCcfError>> {
+/** Access and terms in one check, for every use case past the terms (the CCF's NIT). */
+export async function usable(tx: Tx, deps: ServiciosCcfDeps, citizenId: string, acting: ActingRole | undefined, vigentes: Versiones, actor: Actor): Promise<Result<string, ServiciosCcfError>> {
   const a = await accessAudited(tx, deps, citizenId, acting, actor);
   if (!a.ok) return a;
   const t = termsState(await decisionsOf(tx, citizenId), a.value, vigentes);
