@@ -106,3 +106,71 @@ describe('loadOrCreateDevKey', () => {
     expect(await readFile(path, 'utf8')).toBe('not a key');
   });
 });
+
+describe('secret box with previous keys (rotation)', () => {
+  const oldKey = Buffer.alloc(32, 1);
+  const olderKey = Buffer.alloc(32, 2);
+  const newKey = Buffer.alloc(32, 3);
+  const sealedOld = createSecretBox(oldKey).seal('clave vieja');
+  const sealedOlder = createSecretBox(olderKey).seal('clave más vieja');
+  const rotating = createSecretBox(newKey, [oldKey, olderKey]);
+
+  it('opens values sealed with the current key or any previous key', () => {
+    expect(rotating.open(sealedOld)).toBe('clave vieja');
+    expect(rotating.open(sealedOlder)).toBe('clave más vieja');
+    expect(rotating.open(rotating.seal('nueva'))).toBe('nueva');
+  });
+
+  it('seals with the current key only: the previous keys cannot open new values', () => {
+    const sealed = rotating.seal('nueva');
+    expect(createSecretBox(newKey).open(sealed)).toBe('nueva');
+    expect(() => createSecretBox(oldKey).open(sealed)).toThrow(/cannot open/);
+    expect(() => createSecretBox(olderKey).open(sealed)).toThrow(/cannot open/);
+  });
+
+  it('needsReseal: true for an old key, false for the current key, throws when no key opens it', () => {
+    expect(rotating.needsReseal(sealedOld)).toBe(true);
+    expect(rotating.needsReseal(sealedOlder)).toBe(true);
+    expect(rotating.needsReseal(rotating.seal('x'))).toBe(false);
+    expect(() => rotating.needsReseal(createSecretBox(Buffer.alloc(32, 9)).seal('x'))).toThrow(/cannot open/);
+    expect(() => rotating.needsReseal('plain')).toThrow(/not a sealed v1 value/);
+  });
+
+  it('reseal: an old value comes back sealed with the current key alone; a current value is returned as it is', () => {
+    const resealed = rotating.reseal(sealedOld);
+    expect(resealed).not.toBe(sealedOld);
+    expect(resealed).toMatch(/^v1\./);
+    expect(createSecretBox(newKey).open(resealed)).toBe('clave vieja');
+    expect(rotating.needsReseal(resealed)).toBe(false);
+    expect(rotating.reseal(resealed)).toBe(resealed);
+  });
+
+  it('still detects tampering of a value sealed with a previous key', () => {
+    const parts = sealedOld.split('.');
+    const bytes = Buffer.from(parts[3]!, 'base64url');
+    bytes[0]! ^= 1;
+    parts[3] = bytes.toString('base64url');
+    expect(() => rotating.open(parts.join('.'))).toThrow(/cannot open/);
+    expect(() => rotating.reseal(parts.join('.'))).toThrow(/cannot open/);
+  });
+
+  it('without previous keys an old value is refused (the rotation is what keeps it readable)', () => {
+    expect(() => createSecretBox(newKey).open(sealedOld)).toThrow(/cannot open/);
+  });
+
+  it('refuses a previous key that is not 32 bytes, naming which one', () => {
+    expect(() => createSecretBox(newKey, [oldKey, Buffer.alloc(31)])).toThrow(/previous key 2/);
+  });
+
+  it('copies the keys: changing the caller\'s buffers afterwards changes nothing', () => {
+    const k = Buffer.alloc(32, 4);
+    const prev = Buffer.alloc(32, 5);
+    const sealedPrev = createSecretBox(prev).seal('p');
+    const box = createSecretBox(k, [prev]);
+    const sealed = box.seal('c');
+    k.fill(0);
+    prev.fill(0);
+    expect(box.open(sealed)).toBe('c');
+    expect(box.open(sealedPrev)).toBe('p');
+  });
+});

@@ -10,34 +10,66 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 
-/** Seals as `v1.<iv>.<tag>.<ciphertext>` (base64url); `open` throws on tampering or a wrong key. */
-export function createSecretBox(key: Buffer): SecretBox {
-  if (key.length !== KEY_BYTES) throw new RangeError(`secret box key must be ${KEY_BYTES} bytes, got ${key.length}`);
-  const k = Buffer.from(key);
-  return {
-    seal(plain) {
-      const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', k, iv);
-      const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      const tag = cipher.getAuthTag();
-      return [VERSION, iv, tag, body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
-    },
-    open(sealed) {
-      const parts = sealed.split('.');
-      const [version, iv64, tag64, body64] = parts;
-      if (parts.length !== 4 || version !== VERSION || iv64 === undefined || tag64 === undefined || body64 === undefined) {
-        throw new Error('secret box: not a sealed v1 value');
-      }
-      const iv = Buffer.from(iv64, 'base64url');
-      const tag = Buffer.from(tag64, 'base64url');
-      if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('secret box: not a sealed v1 value');
+/** A SecretBox that also knows which key opened a value, so a rotation can re-seal the old ones. */
+export interface RotatingSecretBox extends SecretBox {
+  /** True when `sealed` opens only with a previous key; throws like `open` when no key opens it. */
+  needsReseal(sealed: string): boolean;
+  /** `sealed` re-sealed with the current key, or `sealed` itself when it already is; throws like `open`. */
+  reseal(sealed: string): string;
+}
+
+/**
+ * Seals as `v1.<iv>.<tag>.<ciphertext>` (base64url) with `key`; opens with `key` or any of `previous`
+ * (a key rotation in progress). The format names no key: GCM's tag tells which one fits. `open`
+ * throws on tampering or when no key fits.
+ */
+export function createSecretBox(key: Buffer, previous: readonly Buffer[] = []): RotatingSecretBox {
+  const keys = [key, ...previous].map((k, i) => {
+    if (k.length !== KEY_BYTES) {
+      throw new RangeError(`secret box ${i === 0 ? 'key' : `previous key ${i}`} must be ${KEY_BYTES} bytes, got ${k.length}`);
+    }
+    return Buffer.from(k);
+  });
+  const current = keys[0]!;
+
+  const seal = (plain: string): string => {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', current, iv);
+    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+    const tag = cipher.getAuthTag();
+    return [VERSION, iv, tag, body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+  };
+
+  /** The plain text and the index in `keys` of the key that opened it (0: the current one). */
+  const openWithIndex = (sealed: string): { plain: string; index: number } => {
+    const parts = sealed.split('.');
+    const [version, iv64, tag64, body64] = parts;
+    if (parts.length !== 4 || version !== VERSION || iv64 === undefined || tag64 === undefined || body64 === undefined) {
+      throw new Error('secret box: not a sealed v1 value');
+    }
+    const iv = Buffer.from(iv64, 'base64url');
+    const tag = Buffer.from(tag64, 'base64url');
+    if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new Error('secret box: not a sealed v1 value');
+    const body = Buffer.from(body64, 'base64url');
+    for (const [index, k] of keys.entries()) {
       try {
         const decipher = createDecipheriv('aes-256-gcm', k, iv, { authTagLength: TAG_BYTES });
         decipher.setAuthTag(tag);
-        return Buffer.concat([decipher.update(Buffer.from(body64, 'base64url')), decipher.final()]).toString('utf8');
+        return { plain: Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8'), index };
       } catch {
-        throw new Error('secret box: cannot open (tampered, or sealed with another key)');
+        // Not this key (or tampered): try the next one.
       }
+    }
+    throw new Error('secret box: cannot open (tampered, or sealed with another key)');
+  };
+
+  return {
+    seal,
+    open: (sealed) => openWithIndex(sealed).plain,
+    needsReseal: (sealed) => openWithIndex(sealed).index !== 0,
+    reseal(sealed) {
+      const { plain, index } = openWithIndex(sealed);
+      return index === 0 ? sealed : seal(plain);
     },
   };
 }
@@ -54,9 +86,12 @@ export function parseSecretsKey(raw: string): Buffer | undefined {
   return key;
 }
 
+/** Where the development key lives in the data directory. */
+export const devKeyPath = (dataDir: string): string => join(dataDir, 'secret.key');
+
 /** DATA_DIR/secret.key: reused when present, created (mode 0600) when missing. Dev use only. */
 export async function loadOrCreateDevKey(dataDir: string): Promise<{ key: Buffer; created: boolean; path: string }> {
-  const path = join(dataDir, 'secret.key');
+  const path = devKeyPath(dataDir);
   const existing = await readKeyFile(path);
   if (existing) return { key: existing, created: false, path };
 
