@@ -92,7 +92,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       created: dev.created,
     });
   }
-  const secrets = createSecretBox(key);
+  const secrets = createSecretBox(key, config.SECRETS_KEY_PREVIOUS); // opens what previous keys sealed until `npm run rotar-clave`
 
   const store = overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
   // Conversation state is sealed on disk: form answers, the session and chat references are personal data.

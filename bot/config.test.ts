@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.js';
 
@@ -79,6 +80,69 @@ describe('configuration', () => {
     const r = loadConfig({ NODE_ENV: 'production' });
     expect(r.ok).toBe(false);
     if (!r.ok) for (const setting of ['SECRETS_KEY', 'MicrosoftAppId', 'SMTP_URL']) expect(r.message).toContain(setting);
+  });
+
+  describe('SECRETS_KEY_PREVIOUS (key rotation)', () => {
+    const current = 'c'.repeat(64);
+    const oldHex = randomBytes(32);
+    const olderB64 = randomBytes(32);
+
+    it('is empty when not set, or set to blanks', () => {
+      for (const env of [{}, { SECRETS_KEY_PREVIOUS: '' }, { SECRETS_KEY_PREVIOUS: ' , ' }]) {
+        const r = loadConfig(env);
+        expect(r.ok && r.config.SECRETS_KEY_PREVIOUS).toEqual([]);
+      }
+    });
+
+    it('reads one or several keys (hex or base64, in order), ignoring spaces and empty pieces', () => {
+      const r = loadConfig({ SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: ` ${oldHex.toString('hex')} ,${olderB64.toString('base64')},` });
+      expect(r.ok).toBe(true);
+      if (r.ok) {
+        expect(r.config.SECRETS_KEY_PREVIOUS).toHaveLength(2);
+        expect(r.config.SECRETS_KEY_PREVIOUS[0]!.equals(oldHex)).toBe(true);
+        expect(r.config.SECRETS_KEY_PREVIOUS[1]!.equals(olderB64)).toBe(true);
+      }
+    });
+
+    it.each([
+      ['not a key', `${oldHex.toString('hex')},not-a-key-value`, 'key 2 of 2'],
+      ['a short hex key', oldHex.toString('hex').slice(0, 62), 'key 1 of 1'],
+      ['a 16-byte key', randomBytes(16).toString('base64'), 'key 1 of 1'],
+    ])('refuses %s, naming the setting and which key, never printing a key', (_kind, value, which) => {
+      const r = loadConfig({ SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: value });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.message).toContain('SECRETS_KEY_PREVIOUS:');
+        expect(r.message).toContain(which);
+        for (const piece of value.split(',')) expect(r.message).not.toContain(piece);
+        expect(r.message).not.toContain(current);
+      }
+    });
+
+    it('refuses the current key among the previous ones (SECRETS_KEY was not changed to the new key)', () => {
+      const r = loadConfig({ SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: `${oldHex.toString('hex')},${Buffer.from(current, 'hex').toString('base64')}` });
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.message).toMatch(/SECRETS_KEY_PREVIOUS: key 2 is SECRETS_KEY itself/);
+        expect(r.message).not.toContain(current);
+        expect(r.message).not.toContain(oldHex.toString('hex'));
+      }
+    });
+
+    it('npm start with a bad previous key exits non-zero naming SECRETS_KEY_PREVIOUS, never the value', () => {
+      const bad = 'zz'.repeat(32);
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+        env: { ...process.env, PORT: '0', LOG_LEVEL: 'silent', SECRETS_KEY: current, SECRETS_KEY_PREVIOUS: `${oldHex.toString('hex')},${bad}` },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('SECRETS_KEY_PREVIOUS');
+      for (const secret of [bad, oldHex.toString('hex'), current]) {
+        expect(run.stderr).not.toContain(secret);
+        expect(run.stdout).not.toContain(secret);
+      }
+    });
   });
 
   it('npm start with a bad setting exits non-zero with one clear message', () => {

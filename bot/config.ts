@@ -1,11 +1,18 @@
 /** Configuration from the environment, validated once at start (zod). */
 import { z } from 'zod';
+import { parseSecretsKey } from '../storage/secret-box.js';
 
 const optionalText = z
   .string()
   .trim()
   .transform((v) => (v === '' ? undefined : v))
   .optional();
+
+const splitKeys = (raw: string | undefined): string[] =>
+  (raw ?? '')
+    .split(',')
+    .map((piece) => piece.trim())
+    .filter((piece) => piece !== '');
 
 export const ConfigSchema = z
   .object({
@@ -25,6 +32,17 @@ export const ConfigSchema = z
     SECRETS_KEY: optionalText.pipe(
       z.string().regex(/^([0-9a-fA-F]{64}|[A-Za-z0-9+/_-]{43}=?)$/, 'must be 32 bytes as 64 hex characters or base64').optional(),
     ),
+    /** Keys used before SECRETS_KEY, comma-separated: values they sealed still open until `npm run rotar-clave` re-seals them. */
+    SECRETS_KEY_PREVIOUS: optionalText
+      .superRefine((raw, ctx) => {
+        const pieces = splitKeys(raw);
+        pieces.forEach((piece, i) => {
+          if (!parseSecretsKey(piece)) {
+            ctx.addIssue({ code: 'custom', message: `key ${i + 1} of ${pieces.length} must be 32 bytes as 64 hex characters or base64` });
+          }
+        });
+      })
+      .transform((raw): readonly Buffer[] => splitKeys(raw).map((piece) => parseSecretsKey(piece)!)),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
     STAFF_ADMINS: optionalText,
     STAFF_MESA_AYUDA: optionalText,
@@ -33,6 +51,17 @@ export const ConfigSchema = z
     NODE_ENV: optionalText,
   })
   .superRefine((c, ctx) => {
+    const current = c.SECRETS_KEY ? parseSecretsKey(c.SECRETS_KEY) : undefined;
+    // zod runs this check even when a field failed: then the previous keys are still the raw text.
+    const previousKeys: unknown = c.SECRETS_KEY_PREVIOUS;
+    const sameAsCurrent = Array.isArray(previousKeys) && current ? previousKeys.findIndex((k: Buffer) => k.equals(current)) : -1;
+    if (sameAsCurrent >= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SECRETS_KEY_PREVIOUS'],
+        message: `key ${sameAsCurrent + 1} is SECRETS_KEY itself (SECRETS_KEY must be the new key)`,
+      });
+    }
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
       ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
     }
