@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,12 +27,22 @@ describe('safeFetch', () => {
   let port = 0;
   let cert = '';
   let connections = 0;
-  const requests: { url: string; host: string | undefined }[] = [];
+  const requests: { url: string; host: string | undefined; method?: string; body?: string; length?: string | undefined }[] = [];
 
   beforeAll(async () => {
     const tls = selfSigned();
     cert = tls.cert;
     server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+      if (req.url === '/echo') {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          requests.push({ url: req.url ?? '', host: req.headers.host, method: req.method ?? '', body: Buffer.concat(chunks).toString(), length: req.headers['content-length'] });
+          res.writeHead(201, { 'content-type': 'application/json' });
+          res.end('{"creado":true}');
+        });
+        return;
+      }
       requests.push({ url: req.url ?? '', host: req.headers.host });
       if (req.url === '/file.pdf') {
         res.writeHead(200, { 'content-type': 'application/pdf' });
@@ -144,9 +154,44 @@ describe('safeFetch', () => {
     expect(requests.length).toBe(before);
   });
 
-  it('refuses a certificate it does not trust', async () => {
-    const r = await safeFetch(`https://files.example.test:${port}/file.pdf`, trusting({ ca: undefined } as Partial<SafeFetchOptions>));
-    expect(r.ok ? 'ok' : r.reason).toBe('connect');
+  it('tells a TLS failure apart: a certificate it does not trust, a name the certificate does not carry', async () => {
+    const untrusted = await safeFetch(`https://files.example.test:${port}/file.pdf`, trusting({ ca: undefined } as Partial<SafeFetchOptions>));
+    expect(untrusted.ok ? 'ok' : untrusted.reason).toBe('tls');
+    const otherName = await safeFetch(`https://unnamed.example.test:${port}/file.pdf`, trusting());
+    expect(otherName.ok ? 'ok' : otherName.reason).toBe('tls');
+  });
+
+  it.each([
+    ['hangs up at once', (s: Socket) => s.destroy(), 'connect'],
+    ['hangs up during the handshake', (s: Socket) => s.once('data', () => s.destroy()), 'connect'],
+    ['answers in plain HTTP', (s: Socket) => s.once('data', () => s.end('HTTP/1.1 400 Bad Request\r\n\r\n')), 'tls'],
+  ])('a server that $0 → $2', async (_what, onConnection, reason) => {
+    const tcp = createTcpServer((s) => {
+      s.on('error', () => {});
+      onConnection(s);
+    });
+    await new Promise<void>((ok) => tcp.listen(0, '127.0.0.1', ok));
+    const tcpPort = (tcp.address() as AddressInfo).port;
+    try {
+      const r = await safeFetch(`https://files.example.test:${tcpPort}/x`, trusting({ allowPorts: [tcpPort] }));
+      expect(r.ok ? 'ok' : r.reason).toBe(reason);
+    } finally {
+      await new Promise<void>((ok) => tcp.close(() => ok()));
+    }
+  });
+
+  it('sends another method with a body and its length', async () => {
+    requests.length = 0;
+    const r = await safeFetch(`https://files.example.test:${port}/echo`, trusting({ method: 'POST', body: '{"a":"ñ"}', headers: { 'content-type': 'application/json' } }));
+    expect(r.ok && r.status).toBe(201);
+    expect(requests).toEqual([{ url: '/echo', host: `files.example.test:${port}`, method: 'POST', body: '{"a":"ñ"}', length: '10' }]);
+  });
+
+  it('never follows a redirect with a method other than GET or a body, and says which status it was', async () => {
+    requests.length = 0;
+    const post = await safeFetch(`https://files.example.test:${port}/to-self`, trusting({ maxRedirects: 3, method: 'POST', body: 'x' }));
+    expect(post).toEqual({ ok: false, reason: 'redirect', status: 301 });
+    expect(requests.map((r) => r.url)).toEqual(['/to-self']);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 /**
  * The one guard for outbound calls to addresses the assistant did not choose: files attached in
- * Teams (bot/attachments.ts) and, later, the URLs given for "Probar conexión".
+ * Teams (bot/attachments.ts) and the URLs given for "Probar conexión" (bot/probar-conexion.ts).
  *
  * `safeFetch(url, options)`:
  * - the URL must pass domain/net-rules.ts (https, no user-info, port 443 unless allowed, a DNS
@@ -9,8 +9,12 @@
  *   connection is made to the checked address itself (no second resolution that DNS rebinding
  *   could answer differently); TLS still verifies the certificate against the name (SNI);
  *   the socket's remote address is checked again once connected;
+ * - GET by default; another `method` and a `body` may be given (the body is sent with its length);
  * - no redirect is followed unless `maxRedirects` says so, and then every hop is checked again
- *   from scratch (URL rules, allow-list, resolution, address);
+ *   from scratch (URL rules, allow-list, resolution, address); a request other than a GET without
+ *   body never follows one (its body and headers stay with the URL that was checked);
+ * - a failed TLS handshake (untrusted or expired certificate, wrong name, protocol) is 'tls', told
+ *   apart from a TCP failure ('connect') by when it happened and by its error code;
  * - one deadline for resolution, connection and body; the body is capped at `maxBytes`;
  * - the answer is a value: `{ ok: true, bytes, ... }` or `{ ok: false, reason }`; the reason is
  *   for logs only (callers show one generic message for every refusal, so that nobody can probe
@@ -41,6 +45,10 @@ export interface SafeFetchOptions {
   readonly maxRedirects?: number;
   /** Request headers (e.g. an Authorization for the channel's file service). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** HTTP method, upper case; GET by default. */
+  readonly method?: string;
+  /** Request body, sent with a Content-Length (the caller sets its Content-Type). */
+  readonly body?: string | Uint8Array;
   /** Name resolution; tests inject one. */
   readonly resolver?: Resolver;
   /**
@@ -59,6 +67,7 @@ export type SafeFetchReason =
   | 'dns'
   | 'address-not-public'
   | 'connect'
+  | 'tls'
   | 'timeout'
   | 'redirect'
   | 'status'
@@ -70,7 +79,7 @@ export type SafeFetchResult =
 
 type Hop =
   | SafeFetchResult
-  | { readonly ok: 'redirect'; readonly location: string };
+  | { readonly ok: 'redirect'; readonly location: string; readonly status: number };
 
 class Refused extends Error {
   constructor(readonly reason: SafeFetchReason) {
@@ -97,6 +106,25 @@ async function resolveChecked(checked: CheckedUrl, opts: SafeFetchOptions, allow
   return { address: first.address, family: isIP(first.address) === 6 ? 6 : 4 };
 }
 
+/** Certificate verification failures as Node reports them (OpenSSL X509_V_ERR names). */
+const CERT_ERRORS = new Set([
+  'UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_CRL', 'UNABLE_TO_DECRYPT_CERT_SIGNATURE', 'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY', 'CERT_SIGNATURE_FAILURE', 'CRL_SIGNATURE_FAILURE', 'CERT_NOT_YET_VALID',
+  'CERT_HAS_EXPIRED', 'CRL_NOT_YET_VALID', 'CRL_HAS_EXPIRED', 'ERROR_IN_CERT_NOT_BEFORE_FIELD', 'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'ERROR_IN_CRL_LAST_UPDATE_FIELD', 'ERROR_IN_CRL_NEXT_UPDATE_FIELD', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'CERT_CHAIN_TOO_LONG', 'CERT_REVOKED', 'INVALID_CA',
+  'PATH_LENGTH_EXCEEDED', 'INVALID_PURPOSE', 'CERT_UNTRUSTED', 'CERT_REJECTED', 'HOSTNAME_MISMATCH',
+]);
+
+/**
+ * A TLS failure: a certificate verification code, Node's ERR_TLS_* / OpenSSL's ERR_SSL_*, or EPROTO
+ * (OpenSSL's "wrong version number" and other record errors: a server that does not speak TLS).
+ */
+function isTlsError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (CERT_ERRORS.has(code) || code === 'EPROTO' || /^ERR_(TLS|SSL)_/.test(code));
+}
+
 function hop(checked: CheckedUrl, opts: SafeFetchOptions, allowed: (ip: string) => boolean, signal: AbortSignal): Promise<Hop> {
   return (async () => {
     const target = await resolveChecked(checked, opts, allowed);
@@ -115,13 +143,18 @@ function hop(checked: CheckedUrl, opts: SafeFetchOptions, allowed: (ip: string) 
         family: target.family,
         port: checked.port,
         path: `${checked.url.pathname}${checked.url.search}`,
-        method: 'GET',
+        method: opts.method ?? 'GET',
         agent: false,
         rejectUnauthorized: true,
         // The certificate is verified against the name (an IP literal is verified as such).
         ...(checked.ip ? {} : { servername: checked.host }),
         ...(opts.ca ? { ca: opts.ca } : {}),
-        headers: { ...opts.headers, host: checked.url.host, 'accept-encoding': 'identity' },
+        headers: {
+          ...opts.headers,
+          host: checked.url.host,
+          'accept-encoding': 'identity',
+          ...(opts.body !== undefined ? { 'content-length': String(Buffer.byteLength(opts.body)) } : {}),
+        },
       };
       const req = request(options);
       const onAbort = () => {
@@ -129,25 +162,33 @@ function hop(checked: CheckedUrl, opts: SafeFetchOptions, allowed: (ip: string) 
         req.destroy();
       };
       signal.addEventListener('abort', onAbort);
+      // Where the request failed: a TLS error is only one raised between TCP connect and a finished handshake.
+      let tcpConnected = false;
+      let secured = false;
       req.on('socket', (socket: Socket) => {
+        socket.once('secureConnect', () => (secured = true));
         // The address actually connected to, checked again (before TLS, before any request byte).
         const check = () => {
+          tcpConnected = true;
           const remote = socket.remoteAddress;
+          // No address means the peer already hung up: refused all the same, as a connection failure.
           if (!remote || !allowed(remote)) {
-            finish({ ok: false, reason: 'address-not-public' });
+            finish({ ok: false, reason: remote ? 'address-not-public' : 'connect' });
             req.destroy();
           }
         };
         if (socket.connecting) socket.once('connect', check);
         else check();
       });
-      req.on('error', () => finish({ ok: false, reason: signal.aborted ? 'timeout' : 'connect' }));
+      req.on('error', (error) =>
+        finish({ ok: false, reason: signal.aborted ? 'timeout' : tcpConnected && !secured && isTlsError(error) ? 'tls' : 'connect' }),
+      );
       req.on('response', (res) => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           res.destroy();
           const location = res.headers.location;
-          finish(typeof location === 'string' && location !== '' ? { ok: 'redirect', location } : { ok: false, reason: 'redirect', status });
+          finish(typeof location === 'string' && location !== '' ? { ok: 'redirect', location, status } : { ok: false, reason: 'redirect', status });
           return;
         }
         if (status < 200 || status >= 300) {
@@ -185,14 +226,16 @@ function hop(checked: CheckedUrl, opts: SafeFetchOptions, allowed: (ip: string) 
           });
         });
       });
-      req.end();
+      if (opts.body !== undefined) req.end(opts.body);
+      else req.end();
     });
   })();
 }
 
-/** GET `url` under the rules above. Never throws for anything the remote side or the URL does. */
+/** GET (or `method`) `url` under the rules above. Never throws for anything the remote side or the URL does. */
 export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<SafeFetchResult> {
   const allowed = opts.addressAllowed ?? isPublicIp;
+  const maxRedirects = (opts.method ?? 'GET') === 'GET' && opts.body === undefined ? (opts.maxRedirects ?? 0) : 0;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), opts.timeoutMs);
   timer.unref();
@@ -209,7 +252,7 @@ export async function safeFetch(url: string, opts: SafeFetchOptions): Promise<Sa
       if (!checked.ok) return { ok: false, reason: checked.error.code === 'url.host_not_allowed' ? 'host-not-allowed' : 'url' };
       const result = await hop(checked.value, opts, allowed, controller.signal);
       if (result.ok !== 'redirect') return result;
-      if (redirects >= (opts.maxRedirects ?? 0)) return { ok: false, reason: 'redirect' };
+      if (redirects >= maxRedirects) return { ok: false, reason: 'redirect', status: result.status };
       try {
         current = new URL(result.location, checked.value.url).href;
       } catch {
