@@ -6,9 +6,11 @@
  * web": the terms; "ayuda" and "estado" there answer for the step and ask again; "no acepto" opens
  * nothing; a page reload keeps the conversation; "leer de nuevo", "acepto": the catalog with exactly
  * COMFAMA's two services; "ver documentacion", "solicitud": the documentation card, whose "Ver
- * documentación completa (Swagger)" button opens the Swagger UI page in a new tab with POST
- * /afiliaciones/solicitudes; back in the chat "informacion servicio", "solicitud": the Client ID on
- * screen is the stored assignment's; "estado": step 5 done. No request of any page leaves loopback and
+ * documentación completa (Swagger)" button (near the top, above the parameters, and at the bottom)
+ * opens the Swagger UI page in a new tab with POST /afiliaciones/solicitudes; back in the chat
+ * "informacion servicio", "solicitud": the Client ID on screen, whole, is the stored assignment's;
+ * "estado": step 5 done. The bold labels of both cards ("**Client ID de COMFAMA:**", "**201**") are
+ * measured on screen: none is broken inside a word. No request of any page leaves loopback and
  * no page logs an error. Screenshots: /tmp/servicios-*.png.
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
@@ -62,25 +64,67 @@ async function snap(page: Page, text: RegExp, name: string): Promise<void> {
   await page.screenshot({ path: shot(name) });
 }
 
-interface FactTitles {
-  /** How many FactSet titles the card shows. */
-  readonly titles: number;
-  /** The titles the layout breaks inside a word: more lines on screen than words. */
+/** A bold label of a card ("**Client ID de COMFAMA:**", "**201**") as laid out on screen. */
+interface BoldLabel {
+  readonly text: string;
+  /** Lines the label takes on screen. */
+  readonly lines: number;
+  /** Its words the layout breaks inside (a word on more than one line). */
   readonly broken: readonly string[];
 }
 
-/** Measures the FactSet titles of a card as laid out on screen. */
-function brokenFactTitles(card: Locator): Promise<FactTitles> {
-  return card.locator('.ac-factset tr').evaluateAll((rows) => {
-    const cells = rows.map((r) => r.querySelector('td')).filter((td): td is HTMLTableCellElement => td !== null && td.innerText.trim() !== '');
-    const broken = cells.filter((td) => {
-      const range = document.createRange();
-      range.selectNodeContents(td);
-      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-      return lines > td.innerText.trim().split(/\s+/).length;
+/** Measures every bold label of a card's text blocks on screen: its lines, and the words broken inside. */
+function boldLabels(card: Locator): Promise<BoldLabel[]> {
+  return card.locator('.ac-textBlock strong').evaluateAll((els) => {
+    // Distinct line tops of a range's boxes (a pixel or two apart is the same line).
+    const lines = (range: Range) => {
+      const tops = [...range.getClientRects()].filter((r) => r.width > 0).map((r) => r.top).sort((x, y) => x - y);
+      return tops.filter((t, i) => i === 0 || t - tops[i - 1]! > 2).length;
+    };
+    return els.map((el) => {
+      const whole = document.createRange();
+      whole.selectNodeContents(el);
+      const broken: string[] = [];
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (const m of (n.textContent ?? '').matchAll(/\S+/g)) {
+          const word = document.createRange();
+          word.setStart(n, m.index!);
+          word.setEnd(n, m.index! + m[0].length);
+          if (lines(word) > 1) broken.push(m[0]);
+        }
+      }
+      return { text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(), lines: lines(whole), broken };
     });
-    return { titles: cells.length, broken: broken.map((td) => td.innerText.replace(/\s+/g, ' ').trim()) };
   });
+}
+
+/** The labels broken inside a word, as "label: word, word". */
+const brokenOf = (labels: readonly BoldLabel[]) => labels.filter((l) => l.broken.length).map((l) => `${l.text}: ${l.broken.join(', ')}`);
+
+/** The label that starts with `text` (its colon after it). */
+function labelOf(labels: readonly BoldLabel[] | undefined, text: string): BoldLabel {
+  const l = labels?.find((x) => x.text === text || x.text === `${text}:`);
+  if (!l) throw new Error(`no bold label "${text}" among: ${labels?.map((x) => x.text).join(' | ')}`);
+  return l;
+}
+
+/** The code value after the bold label `label` in a card: its text, and whether all of it lies inside the card and the page. */
+function codeValueAfter(card: Locator, label: string): Promise<{ text: string; inside: boolean } | undefined> {
+  return card.locator('.ac-textBlock').evaluateAll((blocks, want) => {
+    const block = blocks.find((b) => b.querySelector('strong')?.textContent?.trim() === `${want}:`);
+    const code = block?.querySelector('code');
+    if (!block || !code) return undefined;
+    const box = block.closest('.ac-adaptiveCard')!.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(code);
+    const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+    const inside =
+      rects.length > 0 &&
+      rects.every((r) => r.left >= box.left - 1 && r.right <= box.right + 1 && r.right <= document.documentElement.clientWidth) &&
+      block.scrollWidth <= block.clientWidth + 1;
+    return { text: code.textContent ?? '', inside };
+  }, label);
 }
 
 const onLoopback = (url: string) => {
@@ -92,8 +136,8 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
   let app: TestApp | undefined;
   let browser: Browser | undefined;
   let context: BrowserContext | undefined;
-  /** What the journey saw, for the known-bug checks after it. */
-  const known: { doc?: FactTitles; info?: FactTitles } = {};
+  /** The bold labels of the cards as the journey saw them on screen, for the layout checks after it. */
+  const seen: { doc?: BoldLabel[]; info?: BoldLabel[] } = {};
 
   beforeAll(async () => {
     app = await startApp({ ...STAFF_ENV });
@@ -185,12 +229,34 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
     await docCard.scrollIntoViewIfNeeded();
     await docCard.screenshot({ path: shot('4b-tarjeta-documentacion') });
     await page.setViewportSize({ width: 1000, height: 1400 });
-    // Its FactSets (the responses, the token URL): 8 response codes and 2 security facts, measured on screen.
-    known.doc = await brokenFactTitles(docCard);
-    expect(known.doc.titles).toBe(10);
+    // The Swagger button also near the top: above the parameters and the body's fields, without scrolling far.
+    const buttons = docCard.getByRole('button', { name: 'Ver documentación completa (Swagger)' });
+    expect(await buttons.count(), 'at the top and at the bottom').toBe(2);
+    // Measured in one go, relative to the card's top (the chat may still scroll between two calls).
+    const at = await docCard.evaluate((el, label) => {
+      const top = el.getBoundingClientRect().top;
+      const y = (e: Element | undefined) => (e ? e.getBoundingClientRect().top - top : Number.NaN);
+      const heading = (text: string) => y([...el.querySelectorAll('.ac-textBlock')].find((b) => b.textContent?.trim() === text));
+      const button = [...el.querySelectorAll('button')].find((b) => b.textContent?.trim() === label);
+      return {
+        button: y(button),
+        buttonBottom: button ? button.getBoundingClientRect().bottom - top : Number.NaN,
+        parametros: heading('Parámetros'),
+        cuerpo: heading('Cuerpo de la solicitud'),
+        card: el.getBoundingClientRect().height,
+      };
+    }, 'Ver documentación completa (Swagger)');
+    expect(at.buttonBottom, JSON.stringify(at)).toBeLessThanOrEqual(at.parametros);
+    expect(at.button, JSON.stringify(at)).toBeLessThan(at.cuerpo);
+    expect(at.button, 'within the card\'s first lines').toBeLessThan(300);
+    expect(at.card, 'a long card (the top button matters)').toBeGreaterThan(4 * at.button);
+    // Its bold labels (the response codes, the token URL, the scopes), measured on screen.
+    seen.doc = await boldLabels(docCard);
+    expect(seen.doc.filter((l) => /^\d{3}$/.test(l.text)).length, 'the response codes').toBe(8);
+    expect(labelOf(seen.doc, 'URL del token').lines).toBe(1);
 
     // The button opens the Swagger UI page in a new tab: the operation is there.
-    const button = docCard.getByRole('button', { name: 'Ver documentación completa (Swagger)' });
+    const button = buttons.first();
     const [swagger] = await Promise.all([context.waitForEvent('page', { timeout: 30_000 }), button.click()]);
     const swaggerProblems = await guard(swagger, { everyConsoleError: true });
     await swagger.waitForLoadState('load');
@@ -209,13 +275,13 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
     await say(page, 'informacion servicio', 'de cual servicio desea ver la informacion');
     await say(page, 'solicitud', /informacion servicio solicitudafiliacion[\s\S]*que mas desea hacer/);
     const infoCard = cardWith(page, `Información Servicio — ${SOLICITUD}`);
-    const row = infoCard.locator('tr').filter({ hasText: 'Client ID de COMFAMA' });
-    const shown = (await row.locator('td').last().innerText()).trim();
-    expect(shown).toBe(stored!.clientId);
+    const clientId = await codeValueAfter(infoCard, 'Client ID de COMFAMA');
+    expect(clientId?.text).toBe(stored!.clientId);
+    expect(clientId?.inside, 'the whole Client ID inside the card').toBe(true);
     expect(await infoCard.innerText()).not.toContain(ids.comfama.get(CONSULTA)!);
     await snap(page, /Información Servicio — /, '6-info');
-    known.info = await brokenFactTitles(infoCard);
-    expect(known.info.titles).toBeGreaterThanOrEqual(10);
+    seen.info = await boldLabels(infoCard);
+    expect(seen.info.length).toBeGreaterThanOrEqual(10);
 
     // "estado" at the menu: step 5 done, with the service seen.
     const done = await say(page, 'estado', /paso 5[\s\S]*que mas desea hacer/);
@@ -228,18 +294,18 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
     expect(problems).toEqual([]);
   }, 120_000);
 
-  // Found by this test: in Web Chat the FactSet title column of these cards is squeezed by long values
-  // and its titles break inside words: each response code of the documentation card reads as a column
-  // of digits ("2 / 0 / 1"), and Información Servicio shows "Nom / bre", "Client ID de COMFAM / A",
-  // "Tipo de conc / esió / n (gra / nt type)". Screenshots /tmp/servicios-4b-tarjeta-documentacion.png
-  // and /tmp/servicios-6-info.png.
-  it.fails('known bug: the response codes of the documentation card are not broken inside (today one digit per line)', () => {
-    expect(known.doc?.titles, 'the journey measured the card').toBeGreaterThan(0);
-    expect(known.doc!.broken).toEqual([]);
+  // Web Chat squeezed the FactSet titles of these cards letter by letter ("2 / 0 / 1", "Nom / bre",
+  // "Client ID de COMFAM / A"); the cards now show "**Label:** value" lines. Screenshots
+  // /tmp/servicios-4b-tarjeta-documentacion.png and /tmp/servicios-6-info.png.
+  it('the bold labels of the documentation card are not broken inside a word (each response code on one line)', () => {
+    expect(seen.doc?.length, 'the journey measured the card').toBeGreaterThan(0);
+    expect(brokenOf(seen.doc!)).toEqual([]);
+    for (const code of seen.doc!.filter((l) => /^\d{3}$/.test(l.text))) expect(code.lines, code.text).toBe(1);
   });
 
-  it.fails('known bug: the titles of the Información Servicio card are not broken inside words (today "Nom/bre", "Client ID de COMFAM/A")', () => {
-    expect(known.info?.titles, 'the journey measured the card').toBeGreaterThan(0);
-    expect(known.info!.broken).toEqual([]);
+  it('the labels of the Información Servicio card are not broken inside a word; "Client ID de COMFAMA" and "Tipo de concesión (grant type)" on one line each', () => {
+    expect(seen.info?.length, 'the journey measured the card').toBeGreaterThan(0);
+    expect(brokenOf(seen.info!)).toEqual([]);
+    for (const label of ['Nombre', 'Client ID de COMFAMA', 'Tipo de concesión (grant type)', 'Endpoint del token']) expect(labelOf(seen.info, label).lines, label).toBe(1);
   });
 });

@@ -23,7 +23,7 @@ import { startApp, type TestApp } from './helpers/app.js';
 import { loginChat, newChat } from './helpers/chat-people.js';
 import type { DirectLineClient } from './helpers/directline-client.js';
 import { ANDRES, COMFAMA_NIT } from './helpers/employers.js';
-import { chainToAssignment, factsOf, fallbackOf, offered, openUrlOf, PASSWORD, STAFF_ENV, textOf } from './helpers/servicios-chat.js';
+import { chainToAssignment, factsOf, fallbackOf, offered, openUrlOf, openUrlsOf, PASSWORD, STAFF_ENV, textOf } from './helpers/servicios-chat.js';
 
 const SOLICITUD = 'SolicitudAfiliacion';
 const CONSULTA = 'ConsultaAfiliacion';
@@ -115,6 +115,8 @@ describe('journey: COMFAMA\'s authorized person, from login to the Swagger page 
     expect(doc).toContain(`vence en ${DOC_LINK_MINUTES} minutos`);
     const link = openUrlOf(dl.lastBotActivities, SWAGGER_BUTTON);
     expect(link, 'the card\'s OpenUrl').toBeDefined();
+    // The same button near the top of the long card and as its action at the bottom.
+    expect(openUrlsOf(dl.lastBotActivities, SWAGGER_BUTTON)).toEqual([link, link]);
     const url = new URL(link!);
     expect(url.origin).toBe(`http://localhost:${app.port}`);
     expect(url.pathname).toBe(`/servicios/documentacion/${SOLICITUD}`);
@@ -164,6 +166,10 @@ describe('journey: COMFAMA\'s authorized person, from login to the Swagger page 
     expect(facts.get('Identificador')).toBe(SOLICITUD);
     expect(facts.get('Estado')).toBe('Activo');
     expect(facts.get('Método y ruta')).toBe('POST /afiliaciones/solicitudes');
+    expect(facts.get('Endpoint del token')).toMatch(/^https:\/\/\S+$/);
+    // The card is the message: no text repeating its title.
+    const infoMessage = dl.lastBotActivities.find((a) => a.attachments?.length);
+    expect(infoMessage?.text ?? '').toBe('');
     expect(JSON.stringify(dl.lastBotActivities)).not.toContain(clientIdOf(COMFAMA_NIT, CONSULTA));
 
     // ¿En qué voy?: step 5 done, with the versions accepted and the service seen.

@@ -134,18 +134,31 @@ export function cardElements(activities: readonly DlActivity[]): Record<string, 
   return out;
 }
 
-/** The URL of the card's Action.OpenUrl titled `title`. */
+/** The URL of the card's first Action.OpenUrl titled `title`. */
 export function openUrlOf(activities: readonly DlActivity[], title: string): string | undefined {
-  const a = cardElements(activities).find((e) => e['type'] === 'Action.OpenUrl' && e['title'] === title);
-  return a?.['url'] as string | undefined;
+  return openUrlsOf(activities, title)[0];
 }
 
-/** The facts of the cards' FactSets, title → value. */
+/** The URLs of every Action.OpenUrl titled `title` (in an ActionSet of the body or among the card's actions), in card order. */
+export function openUrlsOf(activities: readonly DlActivity[], title: string): string[] {
+  return cardElements(activities)
+    .filter((e) => e['type'] === 'Action.OpenUrl' && e['title'] === title)
+    .map((e) => e['url'] as string);
+}
+
+/** A value as the person reads it: the backticks of a code span (a URL, a route, a Client ID) removed. */
+const unCode = (v: string): string => v.trim().replace(/`([^`]*)`/g, '$1');
+
+/**
+ * The facts of the cards, label → value: each TextBlock "**Label:** value" (the value without the
+ * backticks of its code spans), and each response line "**201** — description" (code → description).
+ */
 export function factsOf(activities: readonly DlActivity[]): Map<string, string> {
   const facts = new Map<string, string>();
   for (const e of cardElements(activities)) {
-    if (e['type'] !== 'FactSet') continue;
-    for (const f of (e['facts'] as { title: string; value: string }[] | undefined) ?? []) facts.set(f.title, f.value);
+    if (e['type'] !== 'TextBlock' || typeof e['text'] !== 'string') continue;
+    const m = /^\*\*([^*]+?):\*\*\s+([\s\S]*)$/.exec(e['text']) ?? /^\*\*([^*]+?)\*\*\s+—\s+([\s\S]*)$/.exec(e['text']);
+    if (m) facts.set(m[1]!.trim(), unCode(m[2]!));
   }
   return facts;
 }
