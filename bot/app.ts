@@ -50,6 +50,7 @@ import { CardButtonText, DeduplicateActivities, InFlightTurns, SerializeConversa
 import { openApiReader } from '../storage/openapi.js';
 import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
 import { ensureExampleServices } from '../domain/catalogo.js';
+import { createConnectionTester } from './probar-conexion.js';
 
 export interface AppOverrides {
   readonly clock?: Clock;
@@ -173,6 +174,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text) },
     openapi,
     docLink: (citizenId, nit, servicioId) => docLinks.swaggerLink(citizenId, nit, servicioId),
+    // Probar conexión: public https addresses only, checked at connection time (no option opens loopback here).
+    tester: createConnectionTester({ log }),
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },

@@ -76,8 +76,8 @@ export const PROCESSES: readonly Process[] = [
   { id: 'terminos', dialog: (d) => new ServiciosWebDialog(d, 'terminos', 'terminos'), session: true, roles: ['ccf'], explica: true },
   { id: 'swagger', dialog: (d) => new ServiciosWebDialog(d, 'swagger', 'swagger'), session: true, roles: ['ccf'], explica: true },
   { id: 'info-servicio', dialog: (d) => new ServiciosWebDialog(d, 'info-servicio', 'info'), session: true, roles: ['ccf'], explica: true },
-  { id: 'compartir', session: true, roles: ['ccf'] },
-  { id: 'asignar-clave', session: true, roles: ['ccf'] },
+  { id: 'compartir', dialog: (d) => new ServiciosWebDialog(d, 'compartir', 'compartir'), session: true, roles: ['ccf'], explica: true },
+  { id: 'asignar-clave', dialog: (d) => new ServiciosWebDialog(d, 'asignar-clave', 'clave'), session: true, roles: ['ccf'], explica: true },
   // The Ministry's back office: the tray leads to every section; each section can also be asked for by name.
   { id: 'bandeja-ministerio', dialog: (d) => new BackOfficeDialog(d, 'bandeja-ministerio', 'bandeja'), session: true, roles: ['admin_minsalud'], menu: actingAs('admin_minsalud') },
   { id: 'activar-rol-ccf', dialog: (d) => new BackOfficeDialog(d, 'activar-rol-ccf', 'activar'), session: true, roles: ['admin_minsalud'] },

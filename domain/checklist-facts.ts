@@ -4,6 +4,7 @@
  */
 import type { AutorizadoFacts, ChecklistFacts, CompanyFacts, PersonFacts, PersonName, RoleFacts } from './checklist.js';
 import { ROL_CAJA } from './autorizaciones.js';
+import { sharingFacts } from './compartir.js';
 import { step5Facts } from './servicios-ccf.js';
 import type { EmployerRole } from './employers.js';
 import { formatNit } from './nit.js';
@@ -60,7 +61,7 @@ async function chainFacts(
   tx: Tx,
   reference: ReferenceRegistry,
   nit: string,
-): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf' | 'serviciosAsignados' | 'nombresServicios' | 'terminos' | 'serviciosVistos'>> {
+): Promise<Pick<CompanyFacts, 'autorizados' | 'rolCcf' | 'serviciosAsignados' | 'nombresServicios' | 'terminos' | 'serviciosVistos' | 'compartidos' | 'claveAsignadaEn'>> {
   const entries = (await tx.collection('autorizaciones').findBy('nit', nit)).filter((a) => a.rol === ROL_CAJA);
   const autorizados: AutorizadoFacts[] = [];
   for (const a of entries) {
@@ -71,6 +72,7 @@ async function chainFacts(
   const servicios = (await tx.collection('asignaciones').findBy('nit', nit)).filter((a) => a.estado === 'activo').map((a) => a.servicioId).sort();
   // Step 5: the latest decision on the terms by one of its authorized persons, and the services looked at.
   const { decision: d, vistos } = await step5Facts(tx, nit);
+  const sharing = await sharingFacts(tx, nit);
   const versiones = d ? Object.entries(d.versiones).map(([k, v]) => `${k} ${v}`).join(', ') : '';
   return {
     ...(autorizados.length ? { autorizados } : {}),
@@ -78,6 +80,8 @@ async function chainFacts(
     ...(servicios.length ? { serviciosAsignados: servicios.length, nombresServicios: servicios } : {}),
     ...(d ? { terminos: { estado: d.decision === 'acepto' ? 'aceptados' : 'rechazados', en: d.en, versiones, por: d.citizenId } } : {}),
     ...(vistos.length ? { serviciosVistos: vistos.map((v) => v.servicioId) } : {}),
+    ...(sharing.compartidos ? { compartidos: { total: sharing.compartidos, completos: sharing.completos } } : {}),
+    ...(sharing.claveAsignadaEn ? { claveAsignadaEn: sharing.claveAsignadaEn } : {}),
   };
 }
 

@@ -75,6 +75,10 @@ export interface CompanyFacts {
   };
   /** The identifiers of the services the CCF's people looked at (documentation or information). */
   readonly serviciosVistos?: readonly string[];
+  /** Step 5, Compartir Servicios Entidad: the services the CCF shares, and how many have both forms. */
+  readonly compartidos?: { readonly total: number; readonly completos: number };
+  /** Step 5, Asignar contraseña: when the CCF's web-services password was assigned. */
+  readonly claveAsignadaEn?: string;
 }
 
 export interface ChecklistFacts {
@@ -104,7 +108,7 @@ export type Situacion =
   | 'rol_registrado' | 'rol_sin_registrar' | 'rut_en_revision' | 'rut_rechazado'
   | 'autorizado' | 'autorizado_invitado' | 'sin_autorizados' | 'autorizados_revocados'
   | 'rol_ccf_activo' | 'rol_ccf_sin_activar' | 'sin_servicios' | 'rol_ccf_desactivado'
-  | 'terminos_aceptados' | 'servicios_por_administrar' | 'terminos_rechazados';
+  | 'terminos_aceptados' | 'servicios_por_administrar' | 'terminos_rechazados' | 'servicios_administrados';
 
 /** One person's "Registro ciudadano"; `fecha` is when it happened or since when it waits, `hasta` ends a block. */
 export interface Registration {
@@ -130,6 +134,11 @@ export interface ChecklistStep {
   /** Step 5: the versions of the terms decided on, and the services looked at. */
   readonly versiones?: string;
   readonly vistos?: readonly string[];
+  /** Step 5: what is still missing once the terms are accepted. */
+  readonly faltan?: readonly ('compartir' | 'clave')[];
+  /** Step 5: shared services complete / total, and when the password was assigned. */
+  readonly compartidos?: { readonly total: number; readonly completos: number };
+  readonly claveAsignadaEn?: string;
   /** The earlier step this one still needs (step 1: the registration of the person who must act). */
   readonly espera?: Paso;
   /** Step 1: each person's registration (RL, delegate, authorized persons). */
@@ -140,7 +149,7 @@ export type Accion =
   | 'registrarse' | 'activar_cuenta' | 'esperar_bloqueo'
   | 'registrar_rol' | 'revisar_rut' | 'registrar_rol_de_nuevo'
   | 'autorizar' | 'activar_rol_ccf' | 'asignar_servicios' | 'reactivar_rol_ccf'
-  | 'aceptar_terminos' | 'administrar_servicios'
+  | 'aceptar_terminos' | 'administrar_servicios' | 'compartir_servicios' | 'asignar_clave'
   | 'esperar_caja' | 'pedir_autorizacion' | 'solo_ccf';
 
 /** The one next thing to do, and who must do it. */
@@ -207,14 +216,18 @@ const STEP_ACTION: Partial<Record<Situacion, Accion>> = {
   rol_sin_registrar: 'registrar_rol', rut_en_revision: 'revisar_rut', rut_rechazado: 'registrar_rol_de_nuevo',
   sin_autorizados: 'autorizar', autorizados_revocados: 'autorizar',
   rol_ccf_sin_activar: 'activar_rol_ccf', sin_servicios: 'asignar_servicios', rol_ccf_desactivado: 'reactivar_rol_ccf',
-  servicios_por_administrar: 'aceptar_terminos', terminos_rechazados: 'aceptar_terminos', terminos_aceptados: 'administrar_servicios',
+  servicios_por_administrar: 'aceptar_terminos', terminos_rechazados: 'aceptar_terminos', servicios_administrados: 'administrar_servicios',
 };
 
 const registrationAction = (r: Registration): NextAction => ({
   accion: REGISTRATION_ACTION[r.situacion] ?? 'registrarse', paso: 1, quien: [r.quien], ...((r.hasta ?? r.fecha) ? { fecha: r.hasta ?? r.fecha } : {}),
 });
+/** Step 5 with the terms accepted: what is missing first (sharing a service, then the password). */
+const sharingAction = (s: ChecklistStep): Accion | undefined =>
+  s.situacion === 'terminos_aceptados' ? (s.faltan?.includes('compartir') ? 'compartir_servicios' : 'asignar_clave') : undefined;
+
 const stepAction = (s: ChecklistStep): NextAction => ({
-  accion: STEP_ACTION[s.situacion] ?? 'administrar_servicios', paso: s.paso, quien: s.quien,
+  accion: sharingAction(s) ?? STEP_ACTION[s.situacion] ?? 'administrar_servicios', paso: s.paso, quien: s.quien,
   ...(s.motivo ? { motivo: s.motivo } : {}), ...(s.estado !== 'hecho' && s.fecha ? { fecha: s.fecha } : {}),
 });
 
@@ -285,11 +298,16 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
   const decidedBy = c.terminos?.por ? current.find((a) => a.citizenId === c.terminos?.por) : undefined;
   const step5Who = decidedBy ? [who(decidedBy, 'autorizado', selfId)] : autWho;
   const step5Parts = { ...(c.terminos?.versiones ? { versiones: c.terminos.versiones } : {}), ...(c.serviciosVistos?.length ? { vistos: c.serviciosVistos } : {}) };
+  // Done when the terms are accepted, one service is shared completely and the password is assigned.
+  const faltan = [...((c.compartidos?.completos ?? 0) > 0 ? [] : ['compartir' as const]), ...(c.claveAsignadaEn ? [] : ['clave' as const])];
+  const sharing = { ...(c.compartidos ? { compartidos: c.compartidos } : {}), ...(c.claveAsignadaEn ? { claveAsignadaEn: c.claveAsignadaEn } : {}) };
   const step5: StepBody = !c.terminos
     ? { estado: 'pendiente', situacion: 'servicios_por_administrar', quien: autWho }
-    : c.terminos.estado === 'aceptados'
-      ? { estado: 'hecho', situacion: 'terminos_aceptados', quien: step5Who, fecha: c.terminos.en, ...step5Parts }
-      : { estado: 'bloqueado', situacion: 'terminos_rechazados', quien: step5Who, fecha: c.terminos.en, ...step5Parts };
+    : c.terminos.estado !== 'aceptados'
+      ? { estado: 'bloqueado', situacion: 'terminos_rechazados', quien: step5Who, fecha: c.terminos.en, ...step5Parts }
+      : faltan.length
+        ? { estado: 'pendiente', situacion: 'terminos_aceptados', quien: step5Who, fecha: c.terminos.en, ...step5Parts, ...sharing, faltan }
+        : { estado: 'hecho', situacion: 'servicios_administrados', quien: step5Who, fecha: c.terminos.en, ...step5Parts, ...sharing };
 
   // What each step needs first (step 1 stands for one person's registration, not the whole step).
   const needs: [Paso, { estado: StepStatus }][][] = [

@@ -43,10 +43,11 @@ import { requireSession } from '../session.js';
 import { fill } from '../../templates/render.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { swaggerCard } from './swagger-card.js';
+import { CLAVE, ClaveDialog, COMPARTIR, COMPARTIR_SERVICIO, CompartirDialog, ct } from './compartir.dialog.js';
 import { st, swTexts, terminos, terminosVigentes, TERMINOS_PATH, type ServiciosDialogDeps } from './texts.js';
 
 /** Where the module starts: its menu, the terms, a service's documentation or its information. */
-export type SeccionServicios = 'menu' | 'terminos' | 'swagger' | 'info';
+export type SeccionServicios = 'menu' | 'terminos' | 'swagger' | 'info' | 'compartir' | 'clave';
 
 const TERMINOS = 'servicios-terminos';
 const RECHAZO = 'servicios-rechazo';
@@ -57,8 +58,8 @@ const CHOICE = 'servicios-eleccion';
 
 const ACTIONS = ['documentacion', 'info', 'compartir', 'clave', 'terminar'] as const;
 type MenuAction = (typeof ACTIONS)[number];
-/** The registry entries the actions not built yet stand for (their titles name them). */
-const LATER: Partial<Record<MenuAction, string>> = { compartir: 'compartir', clave: 'asignar-clave' };
+/** The dialog each action of the module's menu opens. */
+const SECTIONS: Record<Exclude<MenuAction, 'terminar'>, string> = { documentacion: DOC, info: INFO, compartir: COMPARTIR, clave: CLAVE };
 
 type Values = Record<string, unknown>;
 
@@ -111,6 +112,9 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     this.addDialog(new WaterfallDialog(MENU, [this.catalog.bind(this), this.route.bind(this), this.back.bind(this)]));
     this.addDialog(new WaterfallDialog(DOC, [this.pickForDoc.bind(this), this.showDoc.bind(this)]));
     this.addDialog(new WaterfallDialog(INFO, [this.pickForInfo.bind(this), this.showInfo.bind(this)]));
+    const refusal = (context: TurnContext, error: ServiciosCcfError) => this.refusal(context, error);
+    this.addDialog(new CompartirDialog(deps, refusal));
+    this.addDialog(new ClaveDialog(deps, refusal));
     this.initialDialogId = id + '-inicio';
   }
 
@@ -118,6 +122,8 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     if (below.at(-1) !== CHOICE) return undefined;
     const ids = innerStack(instance).map((d) => d.id);
     const at = (key: string) => ({ paso: st(`paso-${key}`), ayuda: st(`ayuda-${key}`) });
+    if (below.includes(COMPARTIR_SERVICIO)) return { paso: ct('paso-servicio'), ayuda: ct('ayuda-servicio') };
+    if (below.includes(COMPARTIR)) return { paso: ct('paso-lista'), ayuda: ct('ayuda-lista') };
     if (ids.includes(DOC) || ids.includes(INFO)) return at('servicio');
     if (ids.includes(RECHAZO)) return at('rechazo');
     if (ids.includes(TERMINOS)) return at('terminos');
@@ -147,7 +153,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
 
   private async afterTerms(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (!(step.result as TermsResult | undefined)?.aceptados) return step.endDialog();
-    const section = { menu: MENU, terminos: MENU, swagger: DOC, info: INFO }[this.seccion];
+    const section = { menu: MENU, terminos: MENU, swagger: DOC, info: INFO, compartir: COMPARTIR, clave: CLAVE }[this.seccion];
     return step.beginDialog(section, {} satisfies MenuOptions & ServiceOptions);
   }
 
@@ -263,12 +269,7 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     if (wentBack(step.result)) return step.endDialog();
     const action: MenuAction = ACTIONS[chosen(step.result, ACTIONS.map((a) => swTexts().acciones[a]!))]!;
     if (action === 'terminar') return step.endDialog();
-    const later = LATER[action];
-    if (later) {
-      await step.context.sendActivity(st('proximamente', { funcionalidad: swTexts().acciones[action] }));
-      return step.next();
-    }
-    return step.beginDialog(action === 'documentacion' ? DOC : INFO, { desdeMenu: true } satisfies ServiceOptions);
+    return step.beginDialog(SECTIONS[action], { desdeMenu: true } satisfies ServiceOptions);
   }
 
   private async back(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -1,4 +1,5 @@
 /** What the web-services dialogs share: their collaborators, the terms in force and their texts (templates/es/servicios). */
+import type { ConnectionTester, SecretBox } from '../../domain/ports.js';
 import type { Versiones } from '../../domain/servicios-ccf.js';
 import { fill, messages } from '../../templates/render.js';
 import type { BackOfficeDialogDeps } from '../backoffice/texts.js';
@@ -9,6 +10,10 @@ export interface ServiciosDialogDeps extends BackOfficeDialogDeps {
    * this CCF and this service (bot/doc-links.ts).
    */
   readonly docLink: (citizenId: string, nit: string, servicioId: string) => string;
+  /** Opens and seals the secrets of the shared services' credentials. */
+  readonly secrets: SecretBox;
+  /** "Probar conexión": the token request and the call, guarded at connection time (bot/probar-conexion.ts). */
+  readonly tester: ConnectionTester;
 }
 
 /** One of the texts the person accepts (templates/es/servicios/terminos.json). */

@@ -4,6 +4,7 @@ import { AutoSaveStateMiddleware, MemoryStorage, UserState } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { fakeClock, seededRandom } from '../../domain/random.js';
 import type { Session } from '../../domain/session.js';
+import type { PruebaConexion, ResultadoPrueba } from '../../domain/ports.js';
 import { openApiReader } from '../../storage/openapi.js';
 import { MainDialog, type MainDialogDeps } from '../../dialogs/main.dialog.js';
 import { createMemoryStore } from '../../storage/memory-store.js';
@@ -36,6 +37,22 @@ export function recordingNotifier() {
   };
 }
 
+/** A ConnectionTester that records what it was asked and answers what the test sets (default: both stages ok). */
+export function scriptedTester() {
+  const calls: PruebaConexion[] = [];
+  let next: ResultadoPrueba = { token: { ok: true, status: 200, ms: 12, bytes: 320 }, servicio: { ok: true, status: 200, ms: 34, bytes: 2048 } };
+  return {
+    calls,
+    answer(r: ResultadoPrueba) {
+      next = r;
+    },
+    async test(p: PruebaConexion): Promise<ResultadoPrueba> {
+      calls.push(p);
+      return next;
+    },
+  };
+}
+
 export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: { admins?: string[]; helpdesk?: string[] } = {}) {
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
@@ -62,6 +79,7 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     rutLink: (sha256: string) => `http://localhost:3978/archivos/rut/${sha256}?exp=1&sig=prueba`,
     notifier,
     openapi: openApiReader(),
+    tester: scriptedTester(),
     docLink: (_citizenId: string, nit: string, servicioId: string) => `http://localhost:3978/servicios/documentacion/${servicioId}?c=${nit}&p=test&exp=0&sig=test`,
   } satisfies MainDialogDeps;
   return { deps, clock, mailer, userState, notifier };
