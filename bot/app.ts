@@ -16,7 +16,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import type { Clock, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
+import type { Clock, ConnectionTester, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
 import type { Session } from '../domain/session.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
 import { MainDialog, type MainDialogDeps } from '../dialogs/main.dialog.js';
@@ -59,6 +59,8 @@ export interface AppOverrides {
   readonly mailer?: Mailer;
   readonly store?: Store;
   readonly stateStore?: StateStore;
+  /** Probar conexión's tester: tests pass one allowed to reach their loopback HTTPS servers; production never does. */
+  readonly tester?: ConnectionTester;
 }
 
 export interface App {
@@ -175,7 +177,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     openapi,
     docLink: (citizenId, nit, servicioId) => docLinks.swaggerLink(citizenId, nit, servicioId),
     // Probar conexión: public https addresses only, checked at connection time (no option opens loopback here).
-    tester: createConnectionTester({ log }),
+    tester: overrides.tester ?? createConnectionTester({ log }),
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },
