@@ -177,7 +177,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     openapi,
     docLink: (citizenId, nit, servicioId) => docLinks.swaggerLink(citizenId, nit, servicioId),
     // Probar conexión: public https addresses only, checked at connection time (no option opens loopback here).
-    tester: overrides.tester ?? createConnectionTester({ log }),
+    tester: overrides.tester ?? createConnectionTester({ log, allowPorts: config.SERVICIOS_PUERTOS }),
+    puertosPermitidos: config.SERVICIOS_PUERTOS,
   };
   const assistant = new Assistant(
     { conversation: conversationState, user: userState, dialog: dialogState },

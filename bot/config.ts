@@ -48,6 +48,15 @@ export const ConfigSchema = z
     STAFF_MESA_AYUDA: optionalText,
     /** Anonymous local use with the Bot Framework Emulator or Agents Playground: replies may go to their loopback port. */
     LOCAL_CONNECTORS: z.enum(['true', 'false', '']).default('false').transform((v) => v === 'true'),
+    /**
+     * Ports besides 443 that the URLs of shared services and their token services may use (comma-separated),
+     * e.g. an entity's gateway on 8443. The addresses must still be public.
+     */
+    SERVICIOS_PUERTOS: optionalText
+      .refine((raw) => raw === undefined || raw.split(',').every((p) => p.trim() === '' || /^\d{1,5}$/.test(p.trim()) && Number(p) >= 1 && Number(p) <= 65535), {
+        message: 'must be a comma-separated list of ports (1-65535)',
+      })
+      .transform((raw): readonly number[] => (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean).map(Number)),
     NODE_ENV: optionalText,
   })
   .superRefine((c, ctx) => {

@@ -143,8 +143,9 @@ export class CompartirDialog extends ComponentDialog {
       const existing = await sharedServiceName(deps, context?.['nit'] ?? '', nombre);
       return existing && existing !== context?.['editando'] ? existing : undefined;
     };
-    this.datosForm = servicioDatosForm(taken, { now: () => deps.clock.now() });
-    this.oauthForm = servicioOAuthForm();
+    const ports = deps.puertosPermitidos?.length ? { allowPorts: deps.puertosPermitidos } : {};
+    this.datosForm = servicioDatosForm(taken, { now: () => deps.clock.now(), ...ports });
+    this.oauthForm = servicioOAuthForm(ports);
     this.addDialog(new ChoicePrompt(CHOICE));
     this.addDialog(new FormDialog(this.datosForm, deps));
     this.addDialog(new FormDialog(this.oauthForm, deps));

@@ -14,6 +14,8 @@ export interface ServiciosDialogDeps extends BackOfficeDialogDeps {
   readonly secrets: SecretBox;
   /** "Probar conexión": the token request and the call, guarded at connection time (bot/probar-conexion.ts). */
   readonly tester: ConnectionTester;
+  /** Ports besides 443 allowed in the URLs of shared services (configuration SERVICIOS_PUERTOS). */
+  readonly puertosPermitidos?: readonly number[];
 }
 
 /** One of the texts the person accepts (templates/es/servicios/terminos.json). */
