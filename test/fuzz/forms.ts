@@ -10,6 +10,7 @@ import { contactoForm } from '../../dialogs/registro/contacto.form.js';
 import { datosBasicosForm } from '../../dialogs/registro/datos-basicos.form.js';
 import { solicitudForm } from '../../dialogs/mis-datos/mis-datos.dialog.js';
 import { motivoForm, servicioForm } from '../../dialogs/backoffice/backoffice.forms.js';
+import { claveServiciosForm, servicioDatosForm, servicioOAuthForm } from '../../dialogs/servicios/compartir.forms.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { messages } from '../../templates/render.js';
 
@@ -56,6 +57,9 @@ export const ALL_FORMS: readonly FormSpec[] = [
   revocarForm,
   motivoForm,
   servicioForm(serviceTaken),
+  servicioDatosForm(async (nombre) => (nombre.toLowerCase() === 'consultaafiliados' ? 'ConsultaAfiliados' : undefined)),
+  servicioOAuthForm(),
+  claveServiciosForm({ open: (sealed) => sealed, persona: async () => ({ numeroDocumento: '70123456', nombres: ['JOSÉ', 'RESTREPO'] }) }),
 ].map((f) => f as unknown as FormSpec);
 
 export const sharedMotivos = messages<Record<string, string>>('formularios/motivos');

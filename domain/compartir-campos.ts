@@ -1,0 +1,181 @@
+/**
+ * Field rules of Compartir Servicios Entidad (manual steps 2 and 3) and of Asignar contraseña: pure
+ * parsers (raw text → Result<value, reason>) that dialogs/servicios/compartir.forms.ts uses. The public
+ * key (domain/llave-publica.ts) and the example body (domain/ejemplo-json.ts) live in their own modules
+ * and are re-exported here, so the forms read every rule from one place.
+ */
+import { SERVICIO_ID } from './catalogo.js';
+import type { FieldParser } from './fields.js';
+import { checkPublicHttpsUrl, classifyIp, parseIp } from './net-rules.js';
+import { fail, ok } from './result.js';
+import { HTTP_METHODS, type HttpMethod } from './servicios-web.js';
+
+export {
+  avisoLlave,
+  containsPrivateKey,
+  diasParaVencer,
+  inspectPublicKey,
+  LLAVE_AVISO_DIAS,
+  LLAVE_MAX_BYTES,
+  LLAVE_REASONS,
+  parsePublicKey,
+  parsePublicKeyPem,
+  readPublicKey,
+  RSA_MIN_BITS,
+  type LlaveError,
+  type LlaveInspeccionada,
+  type LlaveRefusal,
+} from './llave-publica.js';
+export { EJEMPLO_MAX_BYTES, EJEMPLO_MAX_PROFUNDIDAD, JSON_REASONS, parseExampleJson } from './ejemplo-json.js';
+
+// ---------------------------------------------------------------- identifier
+
+/** The shared service's identifier ("ConsultaAfiliadosCaja"): the catalog's rule (SERVICIO_ID). */
+export const parseServiceIdentifier: FieldParser<string> = (raw) => {
+  const id = raw.trim();
+  if (!id) return fail('empty');
+  return SERVICIO_ID.test(id) ? ok(id) : fail('servicio.id');
+};
+
+// ---------------------------------------------------------------- URLs
+
+/** Longest URL accepted (a service URL is far shorter). */
+export const URL_MAX = 2000;
+
+export interface UrlFieldOptions {
+  /** Ports allowed besides 443 (configuration). */
+  readonly allowPorts?: readonly number[];
+  /**
+   * Test only: exact origins ("https://localhost:8443") accepted although not public, for the local test
+   * services of "Probar conexión". The composition root must never fill it from production settings.
+   */
+  readonly allowTestOrigins?: readonly string[];
+}
+
+/** Every reason parseServiceUrl can give. */
+export const URL_REASONS = ['empty', 'url.muy_larga', 'url.invalid', 'url.not_https', 'url.userinfo', 'url.port', 'url.host_not_public'] as const;
+export type UrlFieldReason = (typeof URL_REASONS)[number];
+
+/**
+ * A service or token URL: https, no user-info, port 443 (or allowed), a public host in every spelling
+ * of an address (domain/net-rules.ts). Returns the normalized URL (lower-case host, IDN as punycode,
+ * no fragment). A refused IP literal carries its canonical form (`ip`: 2130706433 → 127.0.0.1).
+ */
+export function parseServiceUrl(options: UrlFieldOptions = {}): FieldParser<string> {
+  return (raw) => {
+    const text = raw.trim();
+    if (!text) return fail('empty');
+    if (text.length > URL_MAX) return fail('url.muy_larga', { max: URL_MAX });
+    const testOrigin = testOriginOf(text, options.allowTestOrigins);
+    if (testOrigin) return ok(testOrigin);
+    const checked = checkPublicHttpsUrl(text, options.allowPorts ? { allowPorts: options.allowPorts } : {});
+    if (!checked.ok) {
+      const code = checked.error.code;
+      if (code === 'url.host_not_public') {
+        const ip = parseIp(hostOf(text) ?? '');
+        if (ip) return fail(code, { ip: ip.text, clase: classifyIp(ip) });
+      }
+      return fail(code);
+    }
+    return ok(normalized(checked.value.url));
+  };
+}
+
+/** Without a fragment (never sent) and without the trailing dot of a host name (TLS names have none). */
+function normalized(url: URL): string {
+  url.hash = '';
+  if (url.hostname.endsWith('.')) url.hostname = url.hostname.slice(0, -1);
+  return url.href;
+}
+
+function hostOf(text: string): string | undefined {
+  try {
+    return new URL(text).hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  } catch {
+    return undefined;
+  }
+}
+
+function testOriginOf(text: string, origins: readonly string[] | undefined): string | undefined {
+  if (!origins?.length) return undefined;
+  try {
+    const url = new URL(text);
+    if (url.protocol !== 'https:' || url.username || url.password) return undefined;
+    if (!origins.some((o) => new URL(o).origin === url.origin)) return undefined;
+    return normalized(url);
+  } catch {
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------- HTTP method
+
+export const METODO_REASONS = ['empty', 'metodo.desconocido'] as const;
+
+/** GET, POST, PUT, PATCH or DELETE, in any case and with spaces around ("post"). */
+export const parseHttpMethod: FieldParser<HttpMethod> = (raw) => {
+  const m = raw.replace(/\s+/g, '').toUpperCase();
+  if (!m) return fail('empty');
+  return (HTTP_METHODS as readonly string[]).includes(m) ? ok(m as HttpMethod) : fail('metodo.desconocido');
+};
+
+// ---------------------------------------------------------------- OAuth 2.0 credentials
+
+export const TOKEN_NOMBRE_MIN = 3;
+export const TOKEN_NOMBRE_MAX = 100;
+export const TOKEN_NOMBRE_REASONS = ['empty', 'too_short', 'too_long', 'token.nombre'] as const;
+
+/** The token's name ("Token COMFAMA afiliaciones"): letters, digits, spaces and . _ - ( ). */
+export const parseTokenName: FieldParser<string> = (raw) => {
+  const text = raw.replace(/\s+/g, ' ').trim();
+  if (!text) return fail('empty');
+  if (text.length > TOKEN_NOMBRE_MAX) return fail('too_long');
+  if (text.length < TOKEN_NOMBRE_MIN) return fail('too_short');
+  return /^[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N} ._()-]*$/u.test(text) ? ok(text) : fail('token.nombre');
+};
+
+export const USUARIO_MAX = 200;
+export const USUARIO_REASONS = ['empty', 'too_long', 'usuario.formato'] as const;
+
+/** The OAuth username: one word of visible characters (an e-mail will do), no spaces. */
+export const parseUsername: FieldParser<string> = (raw) => {
+  const text = raw.trim();
+  if (!text) return fail('empty');
+  if ([...text].length > USUARIO_MAX) return fail('too_long');
+  return /^[\p{L}\p{M}\p{N}\p{P}\p{S}]+$/u.test(text) ? ok(text) : fail('usuario.formato');
+};
+
+export const CLIENT_ID_MAX = 255;
+export const CLIENT_ID_REASONS = ['empty', 'too_long', 'client_id.formato'] as const;
+
+/** A Client ID: visible ASCII characters without spaces (RFC 6749 VSCHAR). */
+export const parseClientId: FieldParser<string> = (raw) => {
+  const text = raw.trim();
+  if (!text) return fail('empty');
+  if (text.length > CLIENT_ID_MAX) return fail('too_long');
+  return /^[\x21-\x7e]+$/.test(text) ? ok(text) : fail('client_id.formato');
+};
+
+export const SCOPE_MAX = 500;
+export const SCOPE_REASONS = ['too_long', 'scope.formato'] as const;
+
+/** The scope: words separated by spaces, each of the characters RFC 6749 allows; empty means none (''). */
+export const parseScope: FieldParser<string> = (raw) => {
+  const text = raw.replace(/\s+/g, ' ').trim();
+  if (!text) return ok('');
+  if (text.length > SCOPE_MAX) return fail('too_long');
+  return text.split(' ').every((t) => /^[\x21\x23-\x5b\x5d-\x7e]+$/.test(t)) ? ok(text) : fail('scope.formato');
+};
+
+export const SECRETO_MAX = 500;
+export const SECRETO_REASONS = ['empty', 'secreto.muy_largo', 'secreto.caracteres'] as const;
+
+/**
+ * A password or Client Secret as typed (not trimmed: spaces may be part of it), 1–SECRETO_MAX
+ * characters, no control characters. The form engine seals what this returns.
+ */
+export const parseSecretText: FieldParser<string> = (raw) => {
+  if (raw.trim() === '') return fail('empty');
+  if ([...raw].length > SECRETO_MAX) return fail('secreto.muy_largo', { max: SECRETO_MAX });
+  return /\p{Cc}/u.test(raw) ? fail('secreto.caracteres') : ok(raw);
+};
