@@ -235,7 +235,7 @@ describe('main dialog: menu, search and help', () => {
             expect(r.text).toContain('Comenzar');
           },
         ],
-        [{ value: { __action: 'comenzar', id: 'compartir' } }, 'todavia no esta disponible'],
+        [{ value: { __action: 'comenzar', id: 'mesa-consulta' } }, 'todavia no esta disponible'],
       ],
     },
     {
@@ -252,7 +252,7 @@ describe('main dialog: menu, search and help', () => {
     },
     {
       name: 'a functionality not built yet says so plainly',
-      turns: [['Compartir servicios', (r) => expect(r.folded).toMatch(/compartir servicios entidad.*todavia no esta disponible/s)]],
+      turns: [['Consultar persona o Caja', (r) => expect(r.folded).toMatch(/consulta de personas y cajas.*todavia no esta disponible/s)]],
     },
     {
       name: 'echoed text cannot inject Markdown (links, emphasis) into the chat',

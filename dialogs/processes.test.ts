@@ -110,7 +110,7 @@ const ROWS: Row[] = [
   },
   {
     name: 'a process not built yet says so and who will do it',
-    turns: [...LOGIN, ['Compartir servicios', all('todavia no esta disponible', 'personas autorizadas de una caja')]],
+    turns: [...LOGIN, ['Consultar persona o Caja', all('todavia no esta disponible', 'mesa de ayuda')]],
   },
   {
     name: 'a process for another role says plainly who can do it',
