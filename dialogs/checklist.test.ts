@@ -61,7 +61,7 @@ describe('checklist message', () => {
       expect(s).toContain('administrar autorizados');
       expect(s).toContain('usted (representante legal) debe autorizar a una persona');
       expect(s).toContain('el ministerio de salud debe activar el rol caja de compensacion familiar');
-      expect(s).toContain('la persona autorizada administra los servicios web');
+      expect(s).toContain('la persona autorizada debe aceptar las condiciones de uso en **administracion de servicios web**');
       expect(s).toContain('nit 890.900.841-9');
     }
     expect(r.card).toMatch(/✔.*○|○.*✔/);
@@ -114,11 +114,31 @@ describe('checklist message', () => {
       rolCcf: { activo: true, en: NOV(30) },
       serviciosAsignados: 2,
       terminos: { estado: 'aceptados', en: NOV(30) },
+      compartidos: { total: 1, completos: 1 },
+      claveAsignadaEn: NOV(30),
     });
     const r = render({ persona: JOSE, empresas: [full] });
     expect(r.fallback).not.toContain('pendiente');
+    expect(r.fallback).toContain('la caja comparte 1 servicio completo y asigno la contrasena de los servicios web el 30/11');
     expect(r.fallback).toContain('asigno 2 servicios');
     expect(r.fallback).toContain('la cadena esta completa: andres felipe zapata (persona autorizada) administra los servicios web');
+  });
+
+  it('terms accepted but nothing shared yet: step 5 pending, naming what is missing and who must do it', () => {
+    const part = comfama({
+      rol: rol({ delegado: linked }),
+      autorizados: [{ ...ANDRES, estado: 'activo', desde: NOV(30) }],
+      rolCcf: { activo: true, en: NOV(30) },
+      serviciosAsignados: 2,
+      terminos: { estado: 'aceptados', en: NOV(30) },
+      compartidos: { total: 1, completos: 0 },
+    });
+    const r = render({ persona: JOSE, empresas: [part] });
+    expect(r.fallback).toContain('paso 5: administracion de servicios web — pendiente');
+    expect(r.fallback).toContain('falta compartir al menos un servicio completo (compartir servicios entidad) y asignar la contrasena de los servicios web (asignar contrasena)');
+    expect(r.fallback).toMatch(/andres felipe zapata \(persona autorizada\) debe compartir al menos un servicio/);
+    const onlyKey = render({ persona: JOSE, empresas: [{ ...part, compartidos: { total: 1, completos: 1 } }] });
+    expect(onlyKey.fallback).toMatch(/andres felipe zapata \(persona autorizada\) debe asignar la contrasena de los servicios web/);
   });
 
   it('the helpdesk view is in third person', () => {

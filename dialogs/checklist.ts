@@ -96,7 +96,7 @@ function stepHeader(s: ChecklistStep, c: Ctx, icono = true): string {
 function stepDetail(s: ChecklistStep, c: Ctx): string[] {
   if (s.personas) return s.personas.map((r) => registrationLine(r, c));
   const quien = whoList(s.quien, c, s.estado === 'hecho' ? 'y' : 'o');
-  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', '), versiones: s.versiones, vistos: s.vistos?.join(', '), faltan: s.faltan?.map((f) => c.t.faltaPaso5[f]).join(c.t.quien.y), completos: s.compartidos?.completos, clave: date(s.claveAsignadaEn, c) }))];
+  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', '), versiones: s.versiones, vistos: s.vistos?.join(', '), faltan: s.faltan?.map((f) => c.t.faltaPaso5[f]).join(c.t.rolesY), completos: s.compartidos?.completos, clave: date(s.claveAsignadaEn, c) }))];
 }
 
 function nextText(n: NextAction, c: Ctx): string {
