@@ -12,7 +12,7 @@ const MAX_RAW = 2000;
  * (by its value, number, label or a unique word of it: domain/choice); then the field's parser.
  */
 export function parseAnswer(spec: FormSpec, field: FieldSpec, raw: string, values: Readonly<FormValues>, today: Date): Result<unknown> {
-  if (raw.length > MAX_RAW) return fail('too_long');
+  if (raw.length > (field.maxLength ?? MAX_RAW)) return fail('too_long');
   if (field.optional && isSkipAnswer(raw)) return ok('');
   const ctx = { values, today };
   const options = fieldTexts(spec, field.key).opciones;

@@ -125,7 +125,8 @@ function inputFor(spec: FormSpec, field: FieldSpec): CardElement[] {
       label,
       placeholder: texts.placeholder ?? '',
       ...required,
-      maxLength: 200,
+      maxLength: field.maxLength ?? 200,
+      ...(field.multiline ? { isMultiline: true } : {}),
       ...(field.secret ? { style: 'Password' } : {}),
     },
   ];

@@ -26,6 +26,10 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
   readonly optional?: '' extends T[K] ? boolean : never;
   /** Asked only through a masked card input; never echoed, stored sealed, never in a draft. */
   readonly secret?: boolean;
+  /** The longest answer read, in characters (default 2000; a pasted certificate chain or JSON example needs more). */
+  readonly maxLength?: number;
+  /** Several lines (a PEM, a JSON example): a multi-line input in the card. */
+  readonly multiline?: boolean;
   /** Asked only when this returns true for the values so far (an unasked field is absent from the values). */
   when?(values: Partial<T>): boolean;
   /** False: not listed in the review (e.g. a confirmation that repeats another field). */

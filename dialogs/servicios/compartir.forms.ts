@@ -4,6 +4,8 @@
  * (domain/compartir-campos.ts); the texts are templates/es/formularios/<id>.json.
  */
 import {
+  EJEMPLO_MAX_BYTES,
+  LLAVE_MAX_BYTES,
   avisoLlave,
   diasParaVencer,
   inspectPublicKey,
@@ -111,12 +113,16 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
       {
         key: 'llave',
         parse: parsePublicKeyPem,
+        // A certificate chain is longer than an ordinary answer; the parser refuses more than LLAVE_MAX_BYTES.
+        maxLength: 2 * LLAVE_MAX_BYTES,
+        multiline: true,
         display: (pem) => {
           const r = readPublicKey(pem);
           return r.ok ? describeLlave(r.value.llave, options.now?.()) : pem;
         },
       },
-      { key: 'ejemplo', parse: parseExampleJson, display: describeEjemplo },
+      // Up to EJEMPLO_MAX_BYTES once compacted; formatted text with spaces is longer.
+      { key: 'ejemplo', parse: parseExampleJson, display: describeEjemplo, maxLength: 3 * EJEMPLO_MAX_BYTES, multiline: true },
     ],
     validateAfter: 'nombre',
     draft: true,
