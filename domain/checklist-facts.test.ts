@@ -1,18 +1,23 @@
 /**
- * The checklist's step 3 and 4 facts as domain/checklist-facts.ts reads them from what the use cases
- * stored (Administrar autorizados, the Ministry's CCF role), and what checklist() makes of them.
+ * The checklist's step 3, 4 and 5 facts as domain/checklist-facts.ts reads them from what the use cases
+ * stored (Administrar autorizados, the Ministry's CCF role, the terms, the shared services and the
+ * password), and what checklist() and its text make of them.
  */
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { checklistText, missingStepText } from '../dialogs/checklist.js';
 import { openApiReader } from '../storage/openapi.js';
 import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
-import { actor, ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, JOSE, MARIA, NUEVO_MARIA, registration, SEDE, seedCitizen, setup, START, type Setup } from '../test/helpers/employers.js';
+import { createSecretBox } from '../storage/secret-box.js';
+import { actor, ADMIN, ANDRES, COMFAMA_NIT, DAY, DELEGADA_MARIA, JOSE, MARIA, NUEVO_MARIA, registration, SEDE, seedCitizen, setup, START, type Setup } from '../test/helpers/employers.js';
+import { credenciales, DATOS } from '../test/helpers/step5.js';
 import { assignServices } from './asignaciones.js';
 import { PERFIL_SERVICIOS, ROL_CAJA } from './autorizaciones.js';
 import { authorize, revokeAuthorization, type NuevoAutorizado } from './autorizados.js';
 import { ensureExampleServices } from './catalogo.js';
 import { checklist, type Checklist } from './checklist.js';
 import { loadChecklistFacts } from './checklist-facts.js';
+import { assignServicesPassword, removeSharedService, saveCredentials, saveServiceData, type CompartirDeps } from './compartir.js';
 import { naturalezaOf, registerEmployer } from './empleador-registro.js';
 import type { DelegateData } from './employers.js';
 import { setCcfRole } from './rol-ccf.js';
@@ -191,7 +196,7 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     return s;
   }
 
-  it('accepted, then a service looked at: the terms (versions, when, who) and the services seen; step 5 done by Andrés; the text says which versions and which services', async () => {
+  it('accepted, then a service looked at: the terms (versions, when, who) and the services seen; step 5 pending on sharing and the password; the text says which versions and which services', async () => {
     const s = await comfamaStep4();
     const en = s.clock.now().toISOString();
     expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'acepto', actor)).toMatchObject({ ok: true });
@@ -202,17 +207,18 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     expect(f.empresas[0]).toMatchObject({ terminos: { estado: 'aceptados', en, versiones: 'condiciones 1.0, privacidad 1.0', por: ANDRES }, serviciosVistos: [SOLICITUD] });
     const r = checklist(f, s.clock.now());
     const c = comfamaOf(r)!;
-    expect(c.pasos.map((p) => p.estado)).toEqual(['hecho', 'hecho', 'hecho', 'hecho', 'hecho']);
+    expect(c.pasos.map((p) => p.estado)).toEqual(['hecho', 'hecho', 'hecho', 'hecho', 'pendiente']);
     expect(c.pasos[4]).toEqual({
       paso: 5,
-      estado: 'hecho',
+      estado: 'pendiente',
       situacion: 'terminos_aceptados',
       quien: [{ tipo: 'persona', rol: 'autorizado', nombre: 'ANDRÉS FELIPE ZAPATA', sexo: 'M', usted: false }],
       fecha: en,
       versiones: 'condiciones 1.0, privacidad 1.0',
       vistos: [SOLICITUD],
+      faltan: ['compartir', 'clave'],
     });
-    expect(c.siguiente).toMatchObject({ accion: 'administrar_servicios', paso: 5 });
+    expect(c.siguiente).toMatchObject({ accion: 'compartir_servicios', paso: 5 });
 
     const step5Line = checklistText(r).split('\n').find((l) => l.includes('condiciones 1.0'));
     expect(step5Line).toBeDefined();
@@ -222,7 +228,7 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     expect(step5Line).toMatch(/Andrés Felipe Zapata/i);
   });
 
-  it('the authorized person’s own checklist: step 5 done by "usted"; documentation opened counts as seen too, listed by identifier', async () => {
+  it('the authorized person’s own checklist: step 5 accepted by "usted", who must share next; documentation opened counts as seen too, listed by identifier', async () => {
     const s = await comfamaStep4();
     expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'acepto', actor)).toMatchObject({ ok: true });
     expect(await serviceInfo(s.deps, ANDRES, asCcf, VIGENTES, SOLICITUD, actor)).toMatchObject({ ok: true });
@@ -230,7 +236,84 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     const f = await loadChecklistFacts(s.deps, ANDRES);
     expect(f.empresas[0]!.serviciosVistos).toEqual([CONSULTA, SOLICITUD]);
     const c = comfamaOf(checklist(f, s.clock.now()))!;
-    expect(c.pasos[4]).toMatchObject({ estado: 'hecho', quien: [{ rol: 'autorizado', usted: true }], vistos: [CONSULTA, SOLICITUD] });
+    expect(c.pasos[4]).toMatchObject({ estado: 'pendiente', situacion: 'terminos_aceptados', quien: [{ rol: 'autorizado', usted: true }], vistos: [CONSULTA, SOLICITUD] });
+    expect(c.siguiente).toMatchObject({ accion: 'compartir_servicios', quien: [{ rol: 'autorizado', usted: true }] });
+  });
+
+  /** The step 5 block of COMFAMA's checklist text (its header and detail) and its next step. */
+  const step5Of = (r: Checklist) => {
+    const text = checklistText(r);
+    const at = text.indexOf('Paso 5');
+    const next = text.indexOf('**Siguiente paso:**', at);
+    expect(at).toBeGreaterThan(-1);
+    return { paso: text.slice(at, next), siguiente: text.slice(next) };
+  };
+
+  it('end to end: accepted → share a service (data one day, credentials the next) → assign the password: the checklist follows, and the text names what is missing, then what the Caja shares and the password date', async () => {
+    const s = await comfamaStep4();
+    const c: CompartirDeps = { ...s.deps, secrets: createSecretBox(randomBytes(32)) };
+    const seen = async () => {
+      const f = await loadChecklistFacts(s.deps, JOSE);
+      const r = checklist(f, s.clock.now());
+      return { f: f.empresas[0]!, step: comfamaOf(r)!.pasos[4], siguiente: comfamaOf(r)!.siguiente, text: step5Of(r) };
+    };
+    expect(await decideTerms(s.deps, ANDRES, asCcf, VIGENTES, 'acepto', actor)).toMatchObject({ ok: true });
+
+    // Terms accepted alone: both missing; next, share a service.
+    let now = await seen();
+    expect(now.f.compartidos).toBeUndefined();
+    expect(now.f.claveAsignadaEn).toBeUndefined();
+    expect(now.step).toMatchObject({ estado: 'pendiente', situacion: 'terminos_aceptados', faltan: ['compartir', 'clave'] });
+    expect(now.siguiente).toMatchObject({ accion: 'compartir_servicios', paso: 5 });
+    expect(now.text.paso).toContain('pendiente');
+    expect(now.text.paso).toMatch(/Falta compartir al menos un servicio completo \(Compartir Servicios Entidad\).* asignar la contraseña de los servicios web \(Asignar contraseña\)\./);
+    expect(now.text.siguiente).toContain('**Compartir Servicios Entidad**');
+    expect(now.text.siguiente).toMatch(/Andrés Felipe Zapata/);
+
+    // Only the service data: an incomplete service does not count.
+    expect(await saveServiceData(c, ANDRES, asCcf, VIGENTES, 'ConsultaAfiliadosCaja', DATOS, actor)).toMatchObject({ ok: true, value: { estado: 'incompleto' } });
+    now = await seen();
+    expect(now.f.compartidos).toEqual({ total: 1, completos: 0 });
+    expect(now.step).toMatchObject({ estado: 'pendiente', faltan: ['compartir', 'clave'], compartidos: { total: 1, completos: 0 } });
+    expect(now.siguiente).toMatchObject({ accion: 'compartir_servicios' });
+    expect(now.text.paso).toContain('Falta compartir al menos un servicio completo');
+
+    // The credentials the next day: shared completely; the password is what is missing.
+    s.clock.advance(DAY);
+    expect(await saveCredentials(c, ANDRES, asCcf, VIGENTES, 'ConsultaAfiliadosCaja', credenciales(c.secrets), actor)).toMatchObject({ ok: true, value: { estado: 'completo' } });
+    now = await seen();
+    expect(now.f.compartidos).toEqual({ total: 1, completos: 1 });
+    expect(now.step).toMatchObject({ estado: 'pendiente', situacion: 'terminos_aceptados', faltan: ['clave'] });
+    expect(now.siguiente).toMatchObject({ accion: 'asignar_clave', paso: 5 });
+    expect(now.text.paso).toContain('Falta asignar la contraseña de los servicios web (Asignar contraseña).');
+    expect(now.text.paso).not.toContain('Falta compartir');
+    expect(now.text.siguiente).toContain('**Asignar contraseña**');
+
+    // The password on 28/11: step 5 done, the whole chain done.
+    s.clock.advance(DAY);
+    const en = s.clock.now().toISOString();
+    expect(await assignServicesPassword(c, ANDRES, asCcf, VIGENTES, c.secrets.seal('Clave-Servicios-2026-Comfama'), actor)).toMatchObject({ ok: true });
+    now = await seen();
+    expect(now.f.claveAsignadaEn).toBe(en);
+    expect(now.step).toMatchObject({ estado: 'hecho', situacion: 'servicios_administrados', compartidos: { total: 1, completos: 1 }, claveAsignadaEn: en });
+    expect(now.step).not.toHaveProperty('faltan');
+    expect(now.siguiente).toMatchObject({ accion: 'administrar_servicios', paso: 5 });
+    expect(now.text.paso).toContain('hecho');
+    expect(now.text.paso).toContain('la Caja comparte 1 servicio completo y asignó la contraseña de los servicios web el 28/11');
+    expect(now.text.paso).not.toContain('Falta');
+    expect(now.text.siguiente).toContain('La cadena está completa');
+
+    // A second complete service: the text counts them.
+    expect(await saveServiceData(c, ANDRES, asCcf, VIGENTES, 'ReporteNovedadesCaja', DATOS, actor)).toMatchObject({ ok: true });
+    expect(await saveCredentials(c, ANDRES, asCcf, VIGENTES, 'ReporteNovedadesCaja', credenciales(c.secrets), actor)).toMatchObject({ ok: true });
+    expect((await seen()).text.paso).toContain('la Caja comparte 2 servicios completos');
+
+    // Removing the only complete ones takes step 5 back to "share a service".
+    for (const nombre of ['ConsultaAfiliadosCaja', 'ReporteNovedadesCaja']) expect(await removeSharedService(c, ANDRES, asCcf, VIGENTES, nombre, actor)).toMatchObject({ ok: true });
+    now = await seen();
+    expect(now.f.compartidos).toBeUndefined();
+    expect(now.step).toMatchObject({ estado: 'pendiente', faltan: ['compartir'], claveAsignadaEn: en });
+    expect(now.siguiente).toMatchObject({ accion: 'compartir_servicios' });
   });
 
   it('declined: step 5 blocked, naming who declined and the versions', async () => {

@@ -3,7 +3,7 @@ import { createMemoryStore } from '../storage/memory-store.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
 import { seedActiveCitizen } from '../test/helpers/people.js';
-import { checklist, type AutorizadoFacts, type ChecklistFacts, type CompanyFacts, type NextAction, type PersonFacts, type RoleFacts, type Who } from './checklist.js';
+import { checklist, type AutorizadoFacts, type ChecklistFacts, type ChecklistStep, type CompanyFacts, type NextAction, type PersonFacts, type RoleFacts, type Who } from './checklist.js';
 import { loadChecklistFacts } from './checklist-facts.js';
 import type { EmployerRole } from './employers.js';
 import { formatNit } from './nit.js';
@@ -32,6 +32,13 @@ const comfama = (over: Partial<CompanyFacts> = {}): CompanyFacts => ({ nit: '890
 const autorizado = (estado: AutorizadoFacts['estado'], person: PersonFacts = ANDRES): AutorizadoFacts => ({ ...person, estado, desde: NOV(29) });
 const full = (over: Partial<CompanyFacts> = {}) => comfama({ rol: rol({ delegado: linked }), autorizados: [autorizado('activo')], ...over });
 const facts = (persona: PersonFacts, empresas: CompanyFacts[] = [], extra: Partial<ChecklistFacts> = {}): ChecklistFacts => ({ persona, empresas, ...extra });
+const DEC = (day: number) => `2026-12-${String(day).padStart(2, '0')}T14:00:00.000Z`;
+/** Step 4 done: the CCF role active with three services. */
+const step4Done: Partial<CompanyFacts> = { rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3 };
+/** One service shared with both forms (of one shared). */
+const COMPARTIDO = { total: 1, completos: 1 };
+/** Step 5 done: the terms accepted, a service shared completely and the password assigned. */
+const step5Done: Partial<CompanyFacts> = { terminos: { estado: 'aceptados', en: NOV(30) }, compartidos: COMPARTIDO, claveAsignadaEn: DEC(1) };
 
 // ------------------------------------------------------------------------------ reading the result
 
@@ -73,8 +80,14 @@ const ROWS: Row[] = [
   { name: 'the authorized person looks', facts: facts(ANDRES, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3 })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'aceptar_terminos autorizado*' },
   { name: 'CCF role deactivated', facts: facts(JOSE, [full({ rolCcf: { activo: false, en: NOV(30) }, serviciosAsignados: 3 })]), registro: 'registrado', pasos: [H, H, H, B, P], siguiente: 'reactivar_rol_ccf ministerio' },
   { name: 'terms declined', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'rechazados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, B], siguiente: 'aceptar_terminos autorizado' },
-  { name: 'everything done', facts: facts(JOSE, [full({ rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'aceptados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, H], siguiente: 'administrar_servicios autorizado' },
-  { name: 'everything done but the delegate’s registration', facts: facts(JOSE, [full({ rol: rol(), rolCcf: { activo: true, en: NOV(30) }, serviciosAsignados: 3, terminos: { estado: 'aceptados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, H], siguiente: 'registrarse delegado' },
+  { name: 'terms accepted, nothing shared, no password', facts: facts(JOSE, [full({ ...step4Done, terminos: { estado: 'aceptados', en: NOV(30) } })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'compartir_servicios autorizado' },
+  { name: 'terms accepted, a service shared only in part', facts: facts(JOSE, [full({ ...step4Done, terminos: { estado: 'aceptados', en: NOV(30) }, compartidos: { total: 1, completos: 0 } })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'compartir_servicios autorizado' },
+  { name: 'terms accepted, a service shared completely, no password', facts: facts(JOSE, [full({ ...step4Done, terminos: { estado: 'aceptados', en: NOV(30) }, compartidos: COMPARTIDO })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'asignar_clave autorizado' },
+  { name: 'terms accepted, the password but nothing shared completely', facts: facts(JOSE, [full({ ...step4Done, terminos: { estado: 'aceptados', en: NOV(30) }, compartidos: { total: 2, completos: 0 }, claveAsignadaEn: DEC(1) })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'compartir_servicios autorizado' },
+  { name: 'everything done', facts: facts(JOSE, [full({ ...step4Done, ...step5Done })]), registro: 'registrado', pasos: [H, H, H, H, H], siguiente: 'administrar_servicios autorizado' },
+  { name: 'everything done but the delegate’s registration', facts: facts(JOSE, [full({ rol: rol(), ...step4Done, ...step5Done })]), registro: 'registrado', pasos: [H, H, H, H, H], siguiente: 'registrarse delegado' },
+  { name: 'shared and password kept, but whoever accepted is no longer authorized (no terms)', facts: facts(JOSE, [full({ ...step4Done, compartidos: COMPARTIDO, claveAsignadaEn: DEC(1) })]), registro: 'registrado', pasos: [H, H, H, H, P], siguiente: 'aceptar_terminos autorizado' },
+  { name: 'terms declined although a service is shared and the password assigned', facts: facts(JOSE, [full({ ...step4Done, ...step5Done, terminos: { estado: 'rechazados', en: DEC(1) } })]), registro: 'registrado', pasos: [H, H, H, H, B], siguiente: 'aceptar_terminos autorizado' },
 ];
 
 describe('checklist', () => {
@@ -230,9 +243,36 @@ describe('checklist: step 5, the terms decided (versions, by whom) and the servi
   const dos = (over: Partial<CompanyFacts>) => full({ autorizados: [autorizado('activo'), autorizado('activo', MARIA)], ...paso4, ...over });
   const MARIA_WHO = { tipo: 'persona', rol: 'autorizado', nombre: 'MARÍA FERNANDA PEÑA', sexo: 'F', usted: false };
 
-  it('accepted, with the versions and who: done, by that person alone, with the versions and the services seen', () => {
-    const r = checklist(facts(JOSE, [dos({ terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: MARIA.citizenId }, serviciosVistos: ['SolicitudAfiliacion'] })]), NOW);
-    expect(r.cajas[0]!.pasos[4]).toEqual({ paso: 5, estado: 'hecho', situacion: 'terminos_aceptados', quien: [MARIA_WHO], fecha: DEC1, versiones: VERSIONES, vistos: ['SolicitudAfiliacion'] });
+  const accepted = { terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: MARIA.citizenId }, serviciosVistos: ['SolicitudAfiliacion'] } satisfies Partial<CompanyFacts>;
+  const CLAVE_EN = '2026-12-02T09:30:00.000Z';
+
+  it('accepted, nothing shared yet: pending on sharing a service and the password; names who accepted, with the versions and the services seen', () => {
+    const r = checklist(facts(JOSE, [dos(accepted)]), NOW);
+    expect(r.cajas[0]!.pasos.map((p) => p.estado)).toEqual([H, H, H, H, P]);
+    expect(r.cajas[0]!.pasos[4]).toEqual({
+      paso: 5, estado: 'pendiente', situacion: 'terminos_aceptados', quien: [MARIA_WHO], fecha: DEC1, versiones: VERSIONES, vistos: ['SolicitudAfiliacion'], faltan: ['compartir', 'clave'],
+    });
+    expect(r.siguiente).toEqual({ accion: 'compartir_servicios', paso: 5, quien: [MARIA_WHO], fecha: DEC1 });
+  });
+
+  it.each<[string, Partial<CompanyFacts>, Partial<ChecklistStep>, NextAction['accion']]>([
+    ['a service shared only in part (an incomplete one does not count)', { compartidos: { total: 1, completos: 0 } }, { estado: P, situacion: 'terminos_aceptados', faltan: ['compartir', 'clave'], compartidos: { total: 1, completos: 0 } }, 'compartir_servicios'],
+    ['a service shared completely', { compartidos: { total: 2, completos: 1 } }, { estado: P, situacion: 'terminos_aceptados', faltan: ['clave'], compartidos: { total: 2, completos: 1 } }, 'asignar_clave'],
+    ['the password, nothing shared completely', { compartidos: { total: 1, completos: 0 }, claveAsignadaEn: CLAVE_EN }, { estado: P, situacion: 'terminos_aceptados', faltan: ['compartir'], compartidos: { total: 1, completos: 0 }, claveAsignadaEn: CLAVE_EN }, 'compartir_servicios'],
+    ['the password, never shared', { claveAsignadaEn: CLAVE_EN }, { estado: P, situacion: 'terminos_aceptados', faltan: ['compartir'], claveAsignadaEn: CLAVE_EN }, 'compartir_servicios'],
+  ])('accepted, then %s: still pending, saying what is missing', (_name, over, expected, accion) => {
+    const r = checklist(facts(JOSE, [dos({ ...accepted, ...over })]), NOW);
+    const step = r.cajas[0]!.pasos[4];
+    expect(step).toEqual({ paso: 5, quien: [MARIA_WHO], fecha: DEC1, versiones: VERSIONES, vistos: ['SolicitudAfiliacion'], ...expected });
+    expect(r.siguiente).toEqual({ accion, paso: 5, quien: [MARIA_WHO], fecha: DEC1 });
+  });
+
+  it('accepted, a service shared completely and the password assigned: done, "servicios administrados"; the chain is complete', () => {
+    const r = checklist(facts(JOSE, [dos({ ...accepted, compartidos: { total: 2, completos: 1 }, claveAsignadaEn: CLAVE_EN })]), NOW);
+    expect(r.cajas[0]!.pasos.map((p) => p.estado)).toEqual([H, H, H, H, H]);
+    expect(r.cajas[0]!.pasos[4]).toEqual({
+      paso: 5, estado: 'hecho', situacion: 'servicios_administrados', quien: [MARIA_WHO], fecha: DEC1, versiones: VERSIONES, vistos: ['SolicitudAfiliacion'], compartidos: { total: 2, completos: 1 }, claveAsignadaEn: CLAVE_EN,
+    });
     expect(r.siguiente).toEqual({ accion: 'administrar_servicios', paso: 5, quien: [MARIA_WHO] });
   });
 
@@ -252,8 +292,8 @@ describe('checklist: step 5, the terms decided (versions, by whom) and the servi
     ['decided by someone no longer authorized', { terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: 'CC:18054862' } }],
     ['decided by nobody named (facts without `por`)', { terminos: { estado: 'aceptados', en: DEC1 } }],
   ])('%s: every current authorized person is named', (_name, over) => {
-    const step = checklist(facts(JOSE, [dos(over)]), NOW).cajas[0]!.pasos[4];
-    expect(step.estado).toBe(H);
+    const step = checklist(facts(JOSE, [dos({ compartidos: { total: 1, completos: 1 }, claveAsignadaEn: CLAVE_EN, ...over })]), NOW).cajas[0]!.pasos[4];
+    expect(step).toMatchObject({ estado: H, situacion: 'servicios_administrados' });
     expect(step.quien.map((w) => w.tipo === 'persona' && w.nombre)).toEqual(['ANDRÉS FELIPE ZAPATA', 'MARÍA FERNANDA PEÑA']);
   });
 

@@ -7,19 +7,35 @@
  * OpenAPI reader, the CCF roles activated and services assigned by the Ministry.
  */
 import { describe, expect, it } from 'vitest';
-import { openApiReader } from '../storage/openapi.js';
-import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
-import { actor, ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, JAIME, JOSE, MARIA, NUEVO_ANDRES, NUEVO_MARIA, registration, SEDE, seedCitizen, setup, START, type Setup } from '../test/helpers/employers.js';
+import { actor, ADMIN, ANDRES, COMFAMA_NIT, JAIME, JOSE, MARIA, NUEVO_ANDRES, NUEVO_MARIA, START, type Setup } from '../test/helpers/employers.js';
+import {
+  accept,
+  asCcf,
+  asRl,
+  BENEFICIARIOS,
+  COMFAMA_SERVICES,
+  COMFENALCO_NIT,
+  COMFENALCO_SERVICES,
+  CONSULTA,
+  DIANA,
+  MINUTE,
+  NICOLAS,
+  NOVEDAD,
+  otherActor,
+  RETIRO,
+  SOLICITUD,
+  VIGENTES,
+  world,
+  type World,
+  type WorldOptions,
+} from '../test/helpers/step5.js';
 import { records } from '../test/helpers/store.js';
 import { assignServices, changeAssignment, type CambioAsignacion } from './asignaciones.js';
-import type { Actor } from './audit.js';
-import type { Autorizacion, PerfilAutorizado } from './autorizaciones.js';
-import { authorize, revokeAuthorization, type NuevoAutorizado } from './autorizados.js';
-import { ensureExampleServices, retireService, type CatalogoDeps } from './catalogo.js';
+import type { PerfilAutorizado } from './autorizaciones.js';
+import { authorize, revokeAuthorization } from './autorizados.js';
+import { retireService } from './catalogo.js';
 import { nitSubject } from './empleador-common.js';
-import { naturalezaOf, registerEmployer } from './empleador-registro.js';
-import type { DelegateData } from './employers.js';
-import type { AuditEvent, OpenApiReader } from './ports.js';
+import type { AuditEvent } from './ports.js';
 import { setCcfRole } from './rol-ccf.js';
 import {
   catalogOf,
@@ -37,108 +53,8 @@ import type { ActingRole } from './session.js';
 
 // ------------------------------------------------------------------------------ fixtures
 
-const COMFAMA_RS = 'CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA';
-const COMFENALCO_NIT = '890900842'; // COMFENALCO ANTIOQUIA (CCF03); its RL is Nicolás
-const NICOLAS = 'CC:72235734';
-const DIANA = 'CC:33773336'; // never registered here: authorizing her is an invitation
-const MINUTE = 60_000;
 /** Every document number of the people in these tests: none may reach the audit log of this module. */
 const DOCUMENTS = ['70123456', '1036612345', '1017234567', '654321', '14770440', '72235734', '18054862', '33773336'];
-
-/** The versions in force (what templates/es/servicios/terminos.json publishes today). */
-const VIGENTES: Versiones = { condiciones: '1.0', privacidad: '1.0' };
-
-const SOLICITUD = 'SolicitudAfiliacion'; // assigned to both CCFs, each with its own Client ID
-const CONSULTA = 'ConsultaAfiliacion';
-const NOVEDAD = 'ReporteNovedad';
-const RETIRO = 'RetiroAfiliado';
-const BENEFICIARIOS = 'ConsultaBeneficiarios';
-const CUOTA = 'ConsultaSubsidioCuotaMonetaria';
-const COMFAMA_SERVICES = [CONSULTA, NOVEDAD, RETIRO, SOLICITUD];
-const COMFENALCO_SERVICES = [BENEFICIARIOS, CUOTA, SOLICITUD];
-
-const NUEVO_JAIME: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '18054862', primerNombre: 'Jaime', segundoNombre: '', primerApellido: 'Giraldo', segundoApellido: 'Montoya', email: 'jaime.giraldo@comfenalco.com.co' };
-const NUEVO_DIANA: NuevoAutorizado = { ...NUEVO_ANDRES, numeroDocumento: '33773336', primerNombre: 'Diana', segundoNombre: 'Teresa', primerApellido: 'Martínez', segundoApellido: 'Ruiz', email: 'diana.martinez@comfama.com.co' };
-const DELEGADO_JAIME: DelegateData = { tipoDocumento: 'CC', numeroDocumento: '18054862', primerNombre: 'Jaime', segundoNombre: '', primerApellido: 'Giraldo', segundoApellido: 'Montoya', email: 'jaime.giraldo@comfenalco.com.co' };
-
-const asRl = (nit: string): ActingRole => ({ tipo: 'empleador', nit, razonSocial: nit === COMFAMA_NIT ? COMFAMA_RS : 'COMFENALCO', como: 'rl' });
-const asCcf = (nit = COMFAMA_NIT): ActingRole => ({ tipo: 'ccf', nit, razonSocial: nit === COMFAMA_NIT ? COMFAMA_RS : 'CAJA DE COMPENSACIÓN FAMILIAR COMFENALCO ANTIOQUIA' });
-const otherActor: Actor = { ref: 'u-5e6f7a8b', channel: 'msteams' };
-
-/**
- * The real OpenAPI reader, remembering what it read of each shipped document: every world seeds the
- * catalog with ensureExampleServices, and parsing the six documents again each time costs ~300 ms.
- */
-const reader: OpenApiReader = (() => {
-  const real = openApiReader();
-  const read = new WeakMap<Uint8Array, ReturnType<OpenApiReader['read']>>();
-  return {
-    read: (bytes) => {
-      if (!read.has(bytes)) read.set(bytes, real.read(bytes));
-      return read.get(bytes)!;
-    },
-  };
-})();
-
-interface World extends Setup {
-  readonly catalogo: CatalogoDeps;
-  readonly autorizaciones: Record<string, Autorizacion>;
-}
-
-interface WorldOptions {
-  /** COMFAMA's CCF role: activated by the Ministry (default) or never. */
-  readonly rolComfama?: 'activo' | 'nunca';
-  /** Also authorize these at COMFAMA (after Andrés). */
-  readonly tambien?: readonly ('maria' | 'diana')[];
-}
-
-/**
- * COMFAMA (José RL, María linked delegate, Andrés authorized) and COMFENALCO ANTIOQUIA (Nicolás RL, Jaime
- * linked delegate and authorized), the six shipped example services in the catalog, COMFENALCO's CCF
- * role active with its three services; COMFAMA's active with its four unless `rolComfama: 'nunca'`
- * (its four are assigned anyway: the Ministry may assign before activating). Mails cleared.
- */
-async function world(o: WorldOptions = {}): Promise<World> {
-  const s = setup();
-  const catalogo: CatalogoDeps = { ...s.deps, openapi: reader };
-  await seedCitizen(s, 'CC', '70123456', 'jose.restrepo@correo.com');
-  await seedCitizen(s, 'CC', '1036612345', 'maria.pena@correo.com');
-  await seedCitizen(s, 'CE', '654321', 'carlos.briceno@correo.com');
-  await seedCitizen(s, 'CC', '1017234567', 'andres.zapata@correo.com');
-  await seedCitizen(s, 'CC', '72235734', 'nicolas.montoya@correo.com');
-  await seedCitizen(s, 'CC', '18054862', 'jaime.giraldo@correo.com');
-  expect(await ensureExampleServices(catalogo, EXAMPLE_SERVICES)).toBe(6);
-
-  expect(await registerEmployer(s.deps, JOSE, registration({ delegado: DELEGADA_MARIA }), actor)).toMatchObject({ ok: true, value: { estado: 'activo' } });
-  const comfenalco = (await s.deps.reference.findCompany(COMFENALCO_NIT))!;
-  const r = await registerEmployer(
-    s.deps,
-    NICOLAS,
-    { nit: COMFENALCO_NIT, razonSocial: comfenalco.razonSocial, naturaleza: naturalezaOf(comfenalco), delegado: DELEGADO_JAIME, sede: { ...SEDE, email: 'servicios.web@comfenalco.com.co' } },
-    actor,
-  );
-  expect(r).toMatchObject({ ok: true, value: { estado: 'activo', delegado: 'vinculado' } });
-
-  const autorizaciones: Record<string, Autorizacion> = {};
-  const authorizeAt = async (key: string, by: string, nit: string, input: NuevoAutorizado) => {
-    s.clock.advance(MINUTE);
-    const a = await authorize(s.deps, by, asRl(nit), nit, input, actor);
-    if (!a.ok) throw new Error(a.error.code);
-    autorizaciones[key] = a.value.autorizacion;
-  };
-  await authorizeAt('andres', JOSE, COMFAMA_NIT, NUEVO_ANDRES);
-  await authorizeAt('jaime', NICOLAS, COMFENALCO_NIT, NUEVO_JAIME);
-  for (const who of o.tambien ?? []) await authorizeAt(who, JOSE, COMFAMA_NIT, who === 'maria' ? NUEVO_MARIA : NUEVO_DIANA);
-
-  s.clock.advance(MINUTE);
-  expect(await setCcfRole(s.deps, ADMIN, COMFENALCO_NIT, true, 'Cadena verificada', actor)).toMatchObject({ ok: true });
-  expect(await assignServices(s.deps, ADMIN, COMFENALCO_NIT, COMFENALCO_SERVICES, actor)).toMatchObject({ ok: true });
-  if ((o.rolComfama ?? 'activo') === 'activo') expect(await setCcfRole(s.deps, ADMIN, COMFAMA_NIT, true, 'Cadena verificada', actor)).toMatchObject({ ok: true });
-  expect(await assignServices(s.deps, ADMIN, COMFAMA_NIT, COMFAMA_SERVICES, actor)).toMatchObject({ ok: true });
-  s.clock.advance(MINUTE);
-  s.mailer.sent.length = 0;
-  return { ...s, catalogo, autorizaciones };
-}
 
 const nowIso = (s: Setup) => s.clock.now().toISOString();
 const auditEvents = (s: Setup) => records(s.store, 'audit');
@@ -147,11 +63,6 @@ const vistos = (s: Setup) => records(s.store, 'serviciosVistos');
 const assignment = async (s: Setup, nit: string, servicioId: string) => (await records(s.store, 'asignaciones')).find((a) => a.nit === nit && a.servicioId === servicioId)!;
 const refused = (error: unknown) => ({ ok: false, error });
 
-const accept = async (s: Setup, who = ANDRES, nit = COMFAMA_NIT, vigentes = VIGENTES) => {
-  const r = await decideTerms(s.deps, who, asCcf(nit), vigentes, 'acepto', actor);
-  if (!r.ok) throw new Error(r.error.code);
-  return r.value;
-};
 const change = (s: Setup, servicioId: string, accion: CambioAsignacion, motivo: string, nit = COMFAMA_NIT) => changeAssignment(s.deps, ADMIN, nit, servicioId, accion, motivo, actor);
 const ids = (r: Awaited<ReturnType<typeof catalogOf>>) => (r.ok ? r.value.servicios.map((x) => x.servicio.id) : r.error);
 
