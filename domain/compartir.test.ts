@@ -338,11 +338,11 @@ describe('the two forms are separable: incompleto until both, each kept when the
     expect(await sharedServiceName(w.c, COMFENALCO_NIT, SERVICIO.toLowerCase())).toBe(SERVICIO);
   });
 
-  // BUG: uniqueness "in any case" lives only in the chat's form (dialogs/servicios/compartir.dialog.ts
+  // Was a bug: uniqueness "in any case" lived only in the chat's form (dialogs/servicios/compartir.dialog.ts
   // asks sharedServiceName); saveServiceData / saveCredentials key the service by the exact name
   // (`${nit}:${nombre}`), so a caller other than that form (or a race between two conversations) gives
   // the CCF two services whose names differ only in case. ServicioCompartido says "unique per CCF".
-  it.fails('the use cases themselves keep names unique per CCF in any case (a second spelling does not make a second service)', async () => {
+  it('the use cases themselves keep names unique per CCF in any case (a second spelling does not make a second service)', async () => {
     const w = await ready();
     unwrap(await save(w));
     await saveServiceData(w.c, ANDRES, asCcf(), VIGENTES, SERVICIO.toLowerCase(), DATOS, actor);
@@ -578,7 +578,7 @@ describe('testSharedService ("Probar conexión")', () => {
   // one inherits that world's tests, so tests of this module depend on their order (this file works
   // around it by starting each world a week later). With several instances (PostgreSQL) each process
   // counts on its own, so the limit per CCF is multiplied by the number of instances.
-  it.fails('a separate store (another app instance, a new test world) starts with no connection tests counted', async () => {
+  it('a separate store (another app instance, a new test world) starts with no connection tests counted', async () => {
     const first = await ready();
     await complete(first);
     for (let i = 0; i < PRUEBAS_POR_MINUTO; i++) unwrap(await probe(first));

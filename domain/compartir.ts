@@ -94,6 +94,10 @@ function changed<T extends object>(before: T | undefined, after: T, ignore: read
   return keys.filter((k) => JSON.stringify((before as Record<string, unknown>)[k]) !== JSON.stringify((after as Record<string, unknown>)[k]));
 }
 
+async function findByName(tx: Tx, nit: string, nombre: string): Promise<ServicioCompartido | undefined> {
+  return (await tx.collection('serviciosCompartidos').findBy('nit', nit)).find((s) => s.nombre.toLowerCase() === nombre.toLowerCase());
+}
+
 async function saveShared(
   tx: Tx,
   deps: CompartirDeps,
@@ -104,11 +108,12 @@ async function saveShared(
   actor: Actor,
 ): Promise<CompartidoVista> {
   const en = deps.clock.now().toISOString();
-  const current = await tx.collection('serviciosCompartidos').get(idOf(nit, nombre));
+  // Names are unique per CCF in any case: another spelling is the same service (under its first name).
+  const current = (await tx.collection('serviciosCompartidos').get(idOf(nit, nombre))) ?? (await findByName(tx, nit, nombre));
   const { next, campos, parte } = update(current, en);
   await tx.collection('serviciosCompartidos').put(next);
   await audit(tx, deps.clock, deps.random, actor, current ? 'compartir.actualizado' : 'compartir.creado', nitSubject(nit), {
-    servicio: nombre,
+    servicio: next.nombre,
     parte,
     campos: campos.join(','),
   });
@@ -184,7 +189,8 @@ export function removeSharedService(
   return deps.store.transaction(async (tx) => {
     const a = await usable(tx, deps, citizenId, acting, vigentes, actor);
     if (!a.ok) return a;
-    if (!(await tx.collection('serviciosCompartidos').delete(idOf(a.value, nombre)))) return err({ code: 'COMPARTIDO.NO_EXISTE' } as const);
+    const found = await findByName(tx, a.value, nombre);
+    if (!found || !(await tx.collection('serviciosCompartidos').delete(found.id))) return err({ code: 'COMPARTIDO.NO_EXISTE' } as const);
     await audit(tx, deps.clock, deps.random, actor, 'compartir.eliminado', nitSubject(a.value), { servicio: nombre });
     return ok(undefined);
   });
@@ -192,8 +198,11 @@ export function removeSharedService(
 
 // ---------------------------------------------------------------- Probar conexión
 
-/** Recent tests per CCF (in memory: a limit against hammering a service, not a record). */
-const recentTests = new Map<string, number[]>();
+/**
+ * Recent tests per CCF, per store (in memory: a limit against hammering a service, not a record; one
+ * process's count — several instances would each count their own).
+ */
+const recentTests = new WeakMap<object, Map<string, number[]>>();
 
 /**
  * "Probar conexión": for a complete shared service, a token from its token URL with the stored
@@ -210,7 +219,7 @@ export async function testSharedService(
   const found = await deps.store.transaction(async (tx) => {
     const a = await usable(tx, deps, citizenId, acting, vigentes, actor);
     if (!a.ok) return a;
-    const s = await tx.collection('serviciosCompartidos').get(idOf(a.value, nombre));
+    const s = await findByName(tx, a.value, nombre);
     if (!s) return err({ code: 'COMPARTIDO.NO_EXISTE' } as const);
     const v = view(s);
     if (!s.datos || !s.credenciales) return err({ code: 'COMPARTIDO.INCOMPLETO', faltan: v.faltan } as const);
@@ -219,9 +228,11 @@ export async function testSharedService(
   if (!found.ok) return found;
   const { nit, datos, credenciales: c } = found.value;
   const now = deps.clock.now().getTime();
-  const times = (recentTests.get(nit) ?? []).filter((t) => now - t < 60_000);
+  const counts = recentTests.get(deps.store) ?? new Map<string, number[]>();
+  recentTests.set(deps.store, counts);
+  const times = (counts.get(nit) ?? []).filter((t) => now - t < 60_000);
   if (times.length >= PRUEBAS_POR_MINUTO) return err({ code: 'COMPARTIDO.DEMASIADAS_PRUEBAS', segundos: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)) });
-  recentTests.set(nit, [...times, now]);
+  counts.set(nit, [...times, now]);
   const result = await deps.tester.test({
     tokenUrl: c.tokenUrl,
     grantType: c.username ? 'password' : 'client_credentials',
