@@ -298,6 +298,8 @@ const BUILT: ProcessRow[] = [
   { id: 'terminos', who: 'andres-ccf', asks: 'acepta las condiciones de uso y la politica de privacidad y retencion' },
   { id: 'swagger', who: 'andres-ccf-acepto', asks: 'de cual servicio desea ver la documentacion' },
   { id: 'info-servicio', who: 'andres-ccf-acepto', asks: 'de cual servicio desea ver la informacion' },
+  { id: 'compartir', who: 'andres-ccf-acepto', asks: 'todavia no comparte servicios con el ministerio' },
+  { id: 'asignar-clave', who: 'andres-ccf-acepto', asks: 'escriba la nueva contrasena en el campo protegido' },
 ];
 
 const COMFAMA_NIT = '890900841';

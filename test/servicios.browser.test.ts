@@ -9,9 +9,9 @@
  * documentación completa (Swagger)" button (near the top, above the parameters, and at the bottom)
  * opens the Swagger UI page in a new tab with POST /afiliaciones/solicitudes; back in the chat
  * "informacion servicio", "solicitud": the Client ID on screen, whole, is the stored assignment's;
- * "estado": step 5 done. The bold labels of both cards ("**Client ID de COMFAMA:**", "**201**") are
- * measured on screen: none is broken inside a word. No request of any page leaves loopback and
- * no page logs an error. Screenshots: /tmp/servicios-*.png.
+ * "estado": step 5 pending (no shared service, no password yet). The bold labels of both cards
+ * ("**Client ID de COMFAMA:**", "**201**") are measured on screen: none is broken inside a word.
+ * No request of any page leaves loopback and no page logs an error. Screenshots: /tmp/servicios-*.png.
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
  */
@@ -283,10 +283,11 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
     seen.info = await boldLabels(infoCard);
     expect(seen.info.length).toBeGreaterThanOrEqual(10);
 
-    // "estado" at the menu: step 5 done, with the service seen.
-    const done = await say(page, 'estado', /paso 5[\s\S]*que mas desea hacer/);
-    expect(done).toMatch(/paso 5 administracion de servicios web\s+hecho/);
-    expect(done).toContain('servicios consultados solicitudafiliacion');
+    // "estado" at the menu: step 5 pending, with the service seen and what is still missing (a shared service, the password).
+    const pending = await say(page, 'estado', /paso 5[\s\S]*que mas desea hacer/);
+    expect(pending).toMatch(/paso 5 administracion de servicios web\s+pendiente/);
+    expect(pending).toContain('servicios consultados solicitudafiliacion');
+    expect(pending).toContain(fold('Falta compartir al menos un servicio completo (Compartir Servicios Entidad) y asignar la contraseña de los servicios web (Asignar contraseña)'));
     await cardWith(page, 'Paso 5:').screenshot({ path: shot('7-estado') });
 
     expect(requests.length).toBeGreaterThan(10);

@@ -8,8 +8,8 @@
  * two services, asks "Ver documentación" of SolicitudAfiliacion and follows the card's OpenUrl link: the
  * Swagger UI page with its assets from the same origin, its OpenAPI document with POST
  * /afiliaciones/solicitudes, one opening audited for the page (not one more for the document).
- * "Información Servicio" shows the Client ID of the stored assignment; "¿en qué voy?" shows step 5 done
- * with the versions and the service seen. The same link 31 minutes later is the Spanish "expired" page.
+ * "Información Servicio" shows the Client ID of the stored assignment; "¿en qué voy?" shows step 5 pending
+ * with the versions and the service seen, and what is still missing (a shared service, the password). The same link 31 minutes later is the Spanish "expired" page.
  * The logs hold no document number and no Client ID.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,10 +172,11 @@ describe('journey: COMFAMA\'s authorized person, from login to the Swagger page 
     expect(infoMessage?.text ?? '').toBe('');
     expect(JSON.stringify(dl.lastBotActivities)).not.toContain(clientIdOf(COMFAMA_NIT, CONSULTA));
 
-    // ¿En qué voy?: step 5 done, with the versions accepted and the service seen.
+    // ¿En qué voy?: step 5 pending (the terms accepted, no shared service, no password yet), with the versions accepted and the service seen.
     const mine = await say(dl, '¿en qué voy?', 'paso 5');
     const step5 = mine.slice(mine.indexOf('paso 5 administracion de servicios web'));
-    expect(step5).toMatch(/^paso 5 administracion de servicios web hecho/);
+    expect(step5).toMatch(/^paso 5 administracion de servicios web pendiente/);
+    expect(step5).toContain(fold('Falta compartir al menos un servicio completo (Compartir Servicios Entidad) y asignar la contraseña de los servicios web (Asignar contraseña).'));
     expect(step5).toContain('acepto las condiciones de uso y la politica de privacidad condiciones 1.0 privacidad 1.0');
     expect(step5).toContain(`servicios consultados ${fold(SOLICITUD)}`);
     expect(step5).not.toContain(fold(RETIRO));

@@ -582,15 +582,21 @@ describe('Menú principal de la funcionalidad: the catalog', () => {
     expect(catalogRows(r)).toContain('POST ReporteNovedad — Reporte de novedad — Estado: Retirado del catálogo (motivo: Ya no se usa en el SAT)');
   });
 
-  it.each(['Compartir Servicios Entidad', 'Asignar contraseña'])('"%s" says it comes soon and goes back to the module menu; nothing recorded', async (action) => {
+  it.each([
+    ['Compartir Servicios Entidad', '**COMFAMA** todavía no comparte servicios con el Ministerio.', ['Nuevo servicio', 'Volver']],
+    ['Asignar contraseña', 'Escriba la **nueva contraseña** en el campo protegido de la tarjeta.', ['Enviar']],
+  ])('"%s" opens its section (no longer "llegará pronto"); atrás goes back to the module menu; nothing recorded', async (action, opens, offered) => {
     const w = await world();
     await accepted(w);
     const before = await snapshot(w);
     const r = await say(w.client, action);
-    expect(r.text).toContain(`**${action}** llegará pronto a este asistente.`);
-    expect(r.folded).toContain(MODULE_AGAIN);
-    expect(buttons(r)).toEqual(ACTIONS);
+    expect(r.text).toContain(opens);
+    expect(r.text).not.toContain('llegará pronto');
+    expect(buttons(r)).toEqual(offered);
     expect(r.folded).not.toContain(CATALOG);
+    const back = await say(w.client, 'atrás');
+    expect(back.folded).toContain(MODULE_AGAIN);
+    expect(buttons(back)).toEqual(ACTIONS);
     expect(await snapshot(w)).toBe(before);
   });
 
@@ -910,7 +916,7 @@ describe.each(PROMPTS)('at $name', (p) => {
 // ------------------------------------------------------------------------------ the checklist and what never leaks
 
 describe('the checklist and what never leaks', () => {
-  it('after accepting and seeing services, ¿en qué voy? shows step 5 done with the versions and the services consulted', async () => {
+  it('after accepting and seeing services, ¿en qué voy? shows step 5 pending with the versions and the services consulted, and what is still missing (a shared service and the password)', async () => {
     const w = await world();
     await accepted(w);
     await say(w.client, 'Ver documentación');
@@ -918,11 +924,15 @@ describe('the checklist and what never leaks', () => {
     await say(w.client, 'Información Servicio');
     await say(w.client, 'consulta');
     const inModule = await say(w.client, '¿en qué voy?');
-    expect(inModule.text).toContain('✔ Paso 5: Administración de Servicios Web — hecho');
-    expect(inModule.text).toContain('aceptó las condiciones de uso y la política de privacidad (condiciones 1.0, privacidad 1.0) el 26/11. Servicios consultados: ConsultaAfiliacion, SolicitudAfiliacion.');
+    expect(inModule.text).toContain('○ Paso 5: Administración de Servicios Web — pendiente');
+    expect(inModule.text).not.toContain('✔ Paso 5');
+    expect(inModule.text).toContain(
+      'aceptó las condiciones de uso y la política de privacidad (condiciones 1.0, privacidad 1.0) el 26/11. Servicios consultados: ConsultaAfiliacion, SolicitudAfiliacion. Falta compartir al menos un servicio completo (Compartir Servicios Entidad) y asignar la contraseña de los servicios web (Asignar contraseña).',
+    );
+    expect(inModule.text).toContain('debe compartir al menos un servicio de la Caja con sus dos formularios: **Compartir Servicios Entidad**');
     expect(inModule.folded).toContain(MODULE_AGAIN);
     await say(w.client, 'Terminar');
-    expect((await say(w.client, '¿En qué voy?')).text).toContain('✔ Paso 5: Administración de Servicios Web — hecho');
+    expect((await say(w.client, '¿En qué voy?')).text).toContain('○ Paso 5: Administración de Servicios Web — pendiente');
   });
 
   it("no document number in any reply to Andrés, in the audit of his turns, or anywhere but his own typing; Client IDs only in Información Servicio", async () => {
