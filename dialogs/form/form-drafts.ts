@@ -47,9 +47,9 @@ export class FormDrafts<T> {
   }
 
   /** The state with the person's saved answers, if they have a draft of this form; says so. */
-  async resume(context: TurnContext, state: FormState, env: EngineEnv): Promise<FormState> {
+  async resume(context: TurnContext, state: FormState, env: EngineEnv, scope?: string): Promise<FormState> {
     const t = await this.target(context);
-    const draft = t && (await loadDraft({ store: t.store, clock: this.deps.clock }, t.owner, this.spec.id));
+    const draft = t && (await loadDraft({ store: t.store, clock: this.deps.clock }, t.owner, this.formKey(scope)));
     if (!draft) return state;
     const at = new Date(draft.savedAt);
     const text = fill(common('borrador-retomado'), { fecha: day.format(at), hora: time.format(at) });
@@ -58,16 +58,21 @@ export class FormDrafts<T> {
   }
 
   /** Saves the answers when they changed; removes the draft when the form finished or starts over. */
-  async afterStep(context: TurnContext, before: FormState, step: EngineStep): Promise<void> {
+  /** The form's id, or its id for one subject (FormOptions.draftScope). */
+  private formKey(scope: string | undefined): string {
+    return scope ? `${this.spec.id}@${scope}` : this.spec.id;
+  }
+
+  async afterStep(context: TurnContext, before: FormState, step: EngineStep, scope?: string): Promise<void> {
     const t = await this.target(context);
     if (!t) return;
     const deps = { store: t.store, clock: this.deps.clock };
     if (step.decision.kind === 'finish' || step.decision.kind === 'restart') {
-      await discardDraft(deps, t.owner, this.spec.id);
+      await discardDraft(deps, t.owner, this.formKey(scope));
       return;
     }
     const after = draftOf(this.spec, step.state);
     if (JSON.stringify(draftOf(this.spec, before)) === JSON.stringify(after)) return;
-    await saveDraft(deps, { owner: t.owner, formId: this.spec.id, ...after });
+    await saveDraft(deps, { owner: t.owner, formId: this.formKey(scope), ...after });
   }
 }

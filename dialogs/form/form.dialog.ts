@@ -29,6 +29,8 @@ export interface FormOptions<T = FormValues> {
   readonly heading?: string;
   /** "atrás" at the first question ends the form with `{ formId, atras: true }` (see wentBackFromForm) instead of saying there is nothing before. */
   readonly canGoBack?: boolean;
+  /** Keeps this form's draft apart per subject (e.g. one shared service's credentials from another's). */
+  readonly draftScope?: string;
 }
 
 /** The form ended because the person went back from its first question (FormOptions.canGoBack). */
@@ -43,6 +45,7 @@ const CARD_KEY = 'secretCard';
 const CONTEXT_KEY = 'context';
 const HEADING_KEY = 'heading';
 const BACK_KEY = 'canGoBack';
+const SCOPE_KEY = 'draftScope';
 
 export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   private readonly drafts: FormDrafts<T>;
@@ -61,9 +64,10 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     if (options?.context) own[CONTEXT_KEY] = { ...options.context };
     if (options?.heading) own[HEADING_KEY] = options.heading;
     if (options?.canGoBack) own[BACK_KEY] = true;
+    if (options?.draftScope) own[SCOPE_KEY] = options.draftScope;
     const intro = formTexts(this.spec).intro;
     if (intro) await dc.context.sendActivity(intro);
-    const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env());
+    const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(), options?.draftScope);
     return this.run(dc, state, { kind: 'start' });
   }
 
@@ -97,7 +101,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       step = decide(this.spec, step.state, { kind: 'validated', failure }, this.env());
     }
     dc.activeDialog!.state[STATE_KEY] = step.state;
-    await this.drafts.afterStep(dc.context, before, step);
+    await this.drafts.afterStep(dc.context, before, step, dc.activeDialog!.state[SCOPE_KEY] as string | undefined);
     if (event.kind === 'submit' && this.tookSecret(step)) {
       const texts = formTexts(this.spec);
       const note = texts.enviada ?? fill(common('tarjeta-enviada'), { titulo: texts.titulo });

@@ -52,7 +52,7 @@ function view(d: MisDatos, publicBaseUrl: string): Record<string, unknown> {
     activadoEn: d.datos.activadoEn ? formatDateTime(d.datos.activadoEn) : undefined,
     autorizacion: d.autorizacion ? { version: d.autorizacion.version, aceptadaEn: formatDateTime(d.autorizacion.aceptadaEn) } : undefined,
     roles: d.roles.map((r) => ({ ...r, como: t.comoRol[r.como] ?? r.como })),
-    borradores: d.borradores.map((b) => ({ titulo: formTexts({ id: b.formId }).titulo, guardadoEn: formatDateTime(b.guardadoEn) })),
+    borradores: d.borradores.map((b) => ({ titulo: formTexts({ id: b.formId.split('@')[0]! }).titulo, guardadoEn: formatDateTime(b.guardadoEn) })),
     solicitudes: d.solicitudes.map((s) => ({
       caso: caseNumber(s.id),
       tipo: t.tiposSolicitud[s.tipo] ?? s.tipo,

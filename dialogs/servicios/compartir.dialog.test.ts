@@ -1083,11 +1083,11 @@ describe('step 5 in ¿en qué voy?', () => {
 // ------------------------------------------------------------------------------ known bugs
 
 // Found by these tests; each `it.fails` passes while the bug is there. Flip to `it` once fixed.
-describe('known bugs', () => {
+describe('bugs found earlier (now regressions)', () => {
   // CompartirDialog gives its FormDialogs `deps` without a `draftOwner` (autorizados, empleador and roles
   // pass `sessionOwner(deps.session, deps.clock)`), so FormDrafts never saves: nothing is kept when the
   // person leaves, although the form says "guardo lo que vaya respondiendo" and the issue asks for it.
-  it.fails('BUG: the data form left half-way (cancelar) is not offered again as a draft in another conversation; the answers are lost', async () => {
+  it('FIXED BUG: the data form left half-way (cancelar) is not offered again as a draft in another conversation; the answers are lost', async () => {
     const w = await world();
     await atList(w);
     await say(w.client, 'Nuevo servicio');
@@ -1106,7 +1106,7 @@ describe('known bugs', () => {
     expect(r.text).toContain(`- **URL del servicio**: ${URL_SERVICE}`);
   }, 60_000);
 
-  it.fails('BUG: the credentials form left half-way keeps no draft of its plain answers (it must keep them, never the secrets)', async () => {
+  it('FIXED BUG: the credentials form left half-way keeps no draft of its plain answers (it must keep them, never the secrets)', async () => {
     const w = await world();
     await atList(w);
     await shareData(w);
@@ -1127,27 +1127,27 @@ describe('known bugs', () => {
   // ServiciosWebDialog.describeStep returns at once unless the innermost dialog is the module's own
   // choice prompt ('servicios-eleccion'); inside CompartirDialog it is 'servicios-compartir-eleccion',
   // so the compartir.json texts paso-lista / ayuda-lista / paso-servicio / ayuda-servicio are never used.
-  it.fails.each([
+  it.each([
     ['the list', atList, 'lista'],
     ["a service's menu", async (w: World) => {
       await atList(w);
       await shareData(w);
       await say(w.client, SERVICE);
     }, 'servicio'],
-  ] as const)('BUG: ayuda at %s does not give the step\'s own help', async (_at, reach, key) => {
+  ] as const)('FIXED BUG: ayuda at %s does not give the step\'s own help', async (_at, reach, key) => {
     const w = await world();
     await reach(w);
     expect((await say(w.client, 'ayuda')).text).toContain(ct()[`ayuda-${key}`]!);
   }, 60_000);
 
-  it.fails.each([
+  it.each([
     ['the list', atList, 'lista'],
     ["a service's menu", async (w: World) => {
       await atList(w);
       await shareData(w);
       await say(w.client, SERVICE);
     }, 'servicio'],
-  ] as const)('BUG: estado at %s does not name the step', async (_at, reach, key) => {
+  ] as const)('FIXED BUG: estado at %s does not name the step', async (_at, reach, key) => {
     const w = await world();
     await reach(w);
     expect((await say(w.client, 'estado')).text).toContain(`Está en **Administración de Servicios Web**, en **${ct()[`paso-${key}`]}**.`);
@@ -1156,7 +1156,7 @@ describe('known bugs', () => {
   // The edit form accepts another name (validate only refuses another service's name) and saveData
   // saves under values.nombre: a new record `${nit}:${nuevo}` with the data only, while the old one
   // stays with its credentials. Expected: one service (renamed, or the new name refused).
-  it.fails('BUG: "corregir nombre" to a new name in Datos del servicio web leaves two shared services', async () => {
+  it('FIXED BUG: "corregir nombre" to a new name in Datos del servicio web leaves two shared services', async () => {
     const w = await world();
     await completeService(w);
     await say(w.client, 'Datos del servicio web');
@@ -1171,7 +1171,7 @@ describe('known bugs', () => {
   // The use case keeps a service under its first spelling (domain/compartir.ts saveShared), but the
   // dialog confirms with the spelling typed: "Quedaron guardados los datos de **consultaafiliadoscomfama**"
   // above a card titled ConsultaAfiliadosComfama.
-  it.fails('BUG: "corregir nombre" to its own name in lower case confirms a name that was not stored', async () => {
+  it('FIXED BUG: "corregir nombre" to its own name in lower case confirms a name that was not stored', async () => {
     const w = await world();
     await completeService(w);
     await say(w.client, 'Datos del servicio web');
@@ -1184,7 +1184,7 @@ describe('known bugs', () => {
 
   // The chat starts a new service only from its data (lista-vacia says so), but the data form's intro
   // says the credentials are "otro formulario, que puede llenar antes o después".
-  it.fails('BUG: the data form says the credentials can be filled before it, but a new service can only begin with its data', async () => {
+  it('FIXED BUG: the data form says the credentials can be filled before it, but a new service can only begin with its data', async () => {
     const w = await world();
     const listed = await atList(w);
     const intro = await say(w.client, 'Nuevo servicio');

@@ -26,6 +26,7 @@ import { fill, messages } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, message, textBlock, type CardElement } from '../cards.js';
 import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
+import { sessionOwner } from '../form/form-drafts.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
@@ -40,6 +41,7 @@ const LISTA = 'servicios-compartir-lista';
 const SERVICIO = 'servicios-compartir-servicio';
 export const COMPARTIR_SERVICIO = SERVICIO;
 const CHOICE = 'servicios-compartir-eleccion';
+export const COMPARTIR_CHOICE = CHOICE;
 
 export type CompartirDialogDeps = ServiciosDialogDeps;
 
@@ -146,9 +148,12 @@ export class CompartirDialog extends ComponentDialog {
     const ports = deps.puertosPermitidos?.length ? { allowPorts: deps.puertosPermitidos } : {};
     this.datosForm = servicioDatosForm(taken, { now: () => deps.clock.now(), ...ports });
     this.oauthForm = servicioOAuthForm(ports);
+    // Both forms keep a draft for the person (another day, another channel): the data of a new service
+    // as one draft, each existing service's forms apart (draftScope).
+    const formDeps = { ...deps, draftOwner: sessionOwner(deps.session, deps.clock) };
     this.addDialog(new ChoicePrompt(CHOICE));
-    this.addDialog(new FormDialog(this.datosForm, deps));
-    this.addDialog(new FormDialog(this.oauthForm, deps));
+    this.addDialog(new FormDialog(this.datosForm, formDeps));
+    this.addDialog(new FormDialog(this.oauthForm, formDeps));
     this.addDialog(new WaterfallDialog(LISTA, [this.list.bind(this), this.pick.bind(this), this.afterNew.bind(this)]));
     this.addDialog(new WaterfallDialog(SERVICIO, [this.show.bind(this), this.act.bind(this), this.afterAct.bind(this)]));
     this.initialDialogId = LISTA;
@@ -217,7 +222,7 @@ export class CompartirDialog extends ComponentDialog {
     const { nombre, datos, aviso } = checked.value;
     const r = await saveServiceData(this.deps, session.citizenId, acting, terminosVigentes(), nombre, datos, actorOf(step.context));
     if (!r.ok) return this.said(step, r.error);
-    await step.context.sendActivity(ct('datos-guardados', { nombre, estado: stateLine(r.value), aviso: aviso === 'vence_pronto' }));
+    await step.context.sendActivity(ct('datos-guardados', { nombre: r.value.nombre, estado: stateLine(r.value), aviso: aviso === 'vence_pronto' }));
     return undefined;
   }
 
@@ -258,12 +263,12 @@ export class CompartirDialog extends ComponentDialog {
       case 'datos': {
         const d = v.datos;
         const initial = d ? { nombre: v.nombre, descripcion: d.descripcion, url: d.url, metodo: d.metodo, llave: d.llave.pem, ejemplo: d.ejemplo } : { nombre: v.nombre };
-        return step.beginDialog(this.datosForm.id, { canGoBack: true, heading, initial, context: { nit, editando: v.nombre } } satisfies FormOptions);
+        return step.beginDialog(this.datosForm.id, { canGoBack: true, heading, initial, context: { nit, editando: v.nombre }, draftScope: v.nombre } satisfies FormOptions);
       }
       case 'credenciales': {
         const c = v.credenciales;
         const initial = c ? { nombreToken: c.nombreToken, tokenUrl: c.tokenUrl, username: c.username, clientId: c.clientId, scope: c.scope } : {};
-        return step.beginDialog(this.oauthForm.id, { canGoBack: true, heading, initial } satisfies FormOptions);
+        return step.beginDialog(this.oauthForm.id, { canGoBack: true, heading, initial, draftScope: v.nombre } satisfies FormOptions);
       }
       case 'probar':
         return this.probe(step, v.nombre);
@@ -314,7 +319,7 @@ export class CompartirDialog extends ComponentDialog {
           actorOf(step.context),
         );
         if (!r.ok) return (await this.said(step, r.error)) ?? step.endDialog();
-        await step.context.sendActivity(ct('credenciales-guardadas', { nombre, estado: stateLine(r.value) }));
+        await step.context.sendActivity(ct('credenciales-guardadas', { nombre: r.value.nombre, estado: stateLine(r.value) }));
       } else {
         const done = await this.saveData(step, result);
         if (done) return done;

@@ -87,7 +87,7 @@ describe('the texts of the three forms', () => {
   /** The codes each field can be refused with: its parser's list, and the form's own checks. */
   const codes: Record<string, Record<string, readonly string[]>> = {
     'servicio-compartido-datos': {
-      nombre: ['empty', 'servicio.id', 'compartido.existe'],
+      nombre: ['empty', 'servicio.id', 'compartido.existe', 'compartido.renombrar'],
       descripcion: ['empty', 'too_long', 'too_short', 'text.chars'],
       url: URL_REASONS,
       metodo: [...METODO_REASONS, 'choice', 'choice.ambiguous'],

@@ -128,7 +128,10 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
     draft: true,
     async validate(values, ctx) {
       const existing = await taken(values.nombre, ctx.context);
-      return existing ? { field: 'nombre', code: 'compartido.existe', detail: { nombre: existing } } : undefined;
+      if (existing) return { field: 'nombre', code: 'compartido.existe', detail: { nombre: existing } };
+      // Editing a service: its name stays (another spelling of it is the same service).
+      const editando = ctx.context?.['editando'];
+      return editando && values.nombre.toLowerCase() !== editando.toLowerCase() ? { field: 'nombre', code: 'compartido.renombrar', detail: { nombre: editando } } : undefined;
     },
   };
 }

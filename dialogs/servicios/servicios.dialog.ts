@@ -43,7 +43,7 @@ import { requireSession } from '../session.js';
 import { fill } from '../../templates/render.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { swaggerCard } from './swagger-card.js';
-import { CLAVE, ClaveDialog, COMPARTIR, COMPARTIR_SERVICIO, CompartirDialog, ct } from './compartir.dialog.js';
+import { CLAVE, ClaveDialog, COMPARTIR, COMPARTIR_CHOICE, COMPARTIR_SERVICIO, CompartirDialog, ct } from './compartir.dialog.js';
 import { st, swTexts, terminos, terminosVigentes, TERMINOS_PATH, type ServiciosDialogDeps } from './texts.js';
 
 /** Where the module starts: its menu, the terms, a service's documentation or its information. */
@@ -94,8 +94,18 @@ const versionsText = (v: Versiones): string =>
 /** A terms date "2026-12-01" as the person reads it. */
 const termsDate = (iso: string): string => formatDate(`${iso}T12:00:00-05:00`);
 
-function innerStack(instance: DialogInstance): { id: string }[] {
-  return (instance.state as { dialogs?: { dialogStack?: { id: string }[] } }).dialogs?.dialogStack ?? [];
+interface Frame {
+  readonly id: string;
+  readonly state?: { dialogs?: { dialogStack?: Frame[] } };
+}
+
+function innerStack(instance: DialogInstance): Frame[] {
+  return (instance.state as { dialogs?: { dialogStack?: Frame[] } }).dialogs?.dialogStack ?? [];
+}
+
+/** Every dialog id active inside, at every depth (a component's waterfalls sit under its prompts). */
+function allInner(frames: readonly Frame[]): string[] {
+  return frames.flatMap((f) => [f.id, ...allInner(f.state?.dialogs?.dialogStack ?? [])]);
 }
 
 export class ServiciosWebDialog extends ComponentDialog implements DescribesStep {
@@ -119,11 +129,11 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
   }
 
   describeStep(instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
-    if (below.at(-1) !== CHOICE) return undefined;
-    const ids = innerStack(instance).map((d) => d.id);
+    if (below.at(-1) !== CHOICE && below.at(-1) !== COMPARTIR_CHOICE) return undefined; // the forms describe their own fields
+    const ids = allInner(innerStack(instance));
     const at = (key: string) => ({ paso: st(`paso-${key}`), ayuda: st(`ayuda-${key}`) });
-    if (below.includes(COMPARTIR_SERVICIO)) return { paso: ct('paso-servicio'), ayuda: ct('ayuda-servicio') };
-    if (below.includes(COMPARTIR)) return { paso: ct('paso-lista'), ayuda: ct('ayuda-lista') };
+    if (ids.includes(COMPARTIR_SERVICIO)) return { paso: ct('paso-servicio'), ayuda: ct('ayuda-servicio') };
+    if (ids.includes(COMPARTIR)) return { paso: ct('paso-lista'), ayuda: ct('ayuda-lista') };
     if (ids.includes(DOC) || ids.includes(INFO)) return at('servicio');
     if (ids.includes(RECHAZO)) return at('rechazo');
     if (ids.includes(TERMINOS)) return at('terminos');
