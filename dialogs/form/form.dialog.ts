@@ -94,6 +94,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   /** One event through the engine (and `validate`, when the engine asks for it), then the reply. */
   private async run(dc: DialogContext, before: FormState, event: FormEvent): Promise<DialogTurnResult> {
     let step = decide(this.spec, before, event, this.env());
+    // Whether the submit carried a secret, before a validation step replaces what was accepted.
+    const tookSecret = event.kind === 'submit' && this.tookSecret(step);
     while (step.decision.kind === 'validate') {
       const context = dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined;
       const ctx = { citizenId: await this.drafts.owner(dc.context), today: this.deps.clock.now(), ...(context ? { context } : {}) };
@@ -102,7 +104,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     }
     dc.activeDialog!.state[STATE_KEY] = step.state;
     await this.drafts.afterStep(dc.context, before, step, dc.activeDialog!.state[SCOPE_KEY] as string | undefined);
-    if (event.kind === 'submit' && this.tookSecret(step)) {
+    if (tookSecret) {
       const texts = formTexts(this.spec);
       const note = texts.enviada ?? fill(common('tarjeta-enviada'), { titulo: texts.titulo });
       await replaceUsedCard(dc.context, note, dc.activeDialog!.state[CARD_KEY] as string | undefined);
