@@ -296,7 +296,7 @@ describe('journey: COMFAMA shares a service in two conversations, assigns the pa
 
   // CompartirDialog gives its FormDialogs `deps` without `draftOwner` (the other processes pass
   // sessionOwner(deps.session, deps.clock)), so FormDrafts.target() is undefined: nothing is saved.
-  it.fails('a "Datos del servicio web" left half-way is resumed from its draft in another conversation, as the form promises', async () => {
+  it('a "Datos del servicio web" left half-way is resumed from its draft in another conversation, as the form promises', async () => {
     expect(conversations.length, 'after the journey').toBeGreaterThan(0);
     clock.advance(DAY);
     const first = await andresInModule(false);
