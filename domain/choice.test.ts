@@ -144,3 +144,14 @@ describe('matchChoice: the number, the label, or a unique word or prefix of it',
     expect(reading(matchChoice('segunda', labels), labels)).toBe('Segunda vez');
   });
 });
+
+describe('filler words that are also a label\'s words', () => {
+  it.each([
+    ['si', ['Sí, confirmar', 'No, volver'], 0],
+    ['sí', ['Sí, confirmar', 'No'], 0],
+    ['si acepto', ['Acepto', 'No acepto'], 0],
+    ['no acepto', ['Acepto', 'No acepto'], 1],
+  ] as const)('%j among %j → option %i', (answer, labels, index) => {
+    expect(matchChoice(answer, labels)).toMatchObject({ kind: 'match', index });
+  });
+});

@@ -109,7 +109,8 @@ export function matchChoice(answer: string, labels: readonly string[]): ChoiceMa
   }
 
   const typed = meaningful(tokens);
-  const fits = labelTokens.map((l) => labelFit(typed, meaningful(l)));
+  // A label's filler words count too when typed ("sí" is filler in "sí acepto", but the answer to "Sí, confirmar").
+  const fits = labelTokens.map((l) => Math.max(labelFit(typed, meaningful(l)), labelFit(typed, l)));
   const best = Math.max(0, ...fits);
   if (best === 0) return { kind: 'none', reason: 'unknown' };
   const indices = fits.flatMap((f, i) => (f === best ? [i] : []));

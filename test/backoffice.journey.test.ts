@@ -73,7 +73,7 @@ describe('journey: the Ministry activates COMFAMA and assigns it two services', 
     await say(admin, 'Activar el rol', 'motivo');
     // A semicolon is refused by the reason's character set: a Spanish re-ask of the same question.
     const reask = await say(admin, 'Cadena completa; verificada', 'cual es el motivo');
-    expect(reask).toContain('use solo letras');
+    expect(reask).toContain('escriba el motivo con palabras sin simbolos');
     const confirm = await say(admin, 'Cadena de activación completa, verificada por la Dirección de Aseguramiento', 'activa el rol caja de compensacion familiar de comfama');
     expect(confirm).toContain('cadena de activacion completa');
     expect(offered(admin)).toContain('Sí, confirmar');
