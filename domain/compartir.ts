@@ -271,6 +271,9 @@ export async function assignServicesPassword(
   claveSellada: string,
   actor: Actor,
 ): Promise<Result<{ asignadaEn: string; correosEnviados: boolean; correos: number }, CompartirError>> {
+  // A refused person does not pay for the slow hash: access first, then the hash (outside any transaction).
+  const allowed = await deps.store.transaction((tx) => usable(tx, deps, citizenId, acting, vigentes, actor));
+  if (!allowed.ok) return allowed;
   const hash = await hashPassword(deps.secrets.open(claveSellada));
   const done = await deps.store.transaction(async (tx) => {
     const a = await usable(tx, deps, citizenId, acting, vigentes, actor);
