@@ -40,6 +40,7 @@ interface Texts {
   estadosRol: Record<string, string>;
   resumenCaja: string;
   falta: string;
+  prueba: { exito: string; fallo: string };
   faltaPaso5: Record<string, string>;
 }
 
@@ -96,7 +97,13 @@ function stepHeader(s: ChecklistStep, c: Ctx, icono = true): string {
 function stepDetail(s: ChecklistStep, c: Ctx): string[] {
   if (s.personas) return s.personas.map((r) => registrationLine(r, c));
   const quien = whoList(s.quien, c, s.estado === 'hecho' ? 'y' : 'o');
-  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', '), versiones: s.versiones, vistos: s.vistos?.join(', '), faltan: s.faltan?.map((f) => c.t.faltaPaso5[f]).join(c.t.rolesY), completos: s.compartidos?.completos, clave: date(s.claveAsignadaEn, c) }))];
+  return [cap(fill(c.t.detalle[s.situacion] ?? '', { quien, fecha: date(s.fecha, c), motivo: s.motivo, servicios: s.servicios, nombresServicios: s.nombresServicios?.join(', '), versiones: s.versiones, vistos: s.vistos?.join(', '), faltan: s.faltan?.map((f) => c.t.faltaPaso5[f]).join(c.t.rolesY), completos: s.compartidos?.completos, compartidos: s.compartidos?.nombres?.join(', '), prueba: testLine(s, c), clave: date(s.claveAsignadaEn, c) }))];
+}
+
+/** "AfiliadosComfama, el 30/11/2026 a las 10:42: funcionó" — the last Probar conexión of step 5. */
+function testLine(s: ChecklistStep, c: Ctx): string | undefined {
+  const p = s.compartidos?.ultimaPrueba;
+  return p ? fill(c.t.prueba[p.exito ? 'exito' : 'fallo'], { servicio: p.servicio, fecha: date(p.en, c), hora: formatTime(p.en) }) : undefined;
 }
 
 function nextText(n: NextAction, c: Ctx): string {

@@ -282,7 +282,9 @@ describe('loadChecklistFacts: step 5 (the terms and the services seen), from the
     s.clock.advance(DAY);
     expect(await saveCredentials(c, ANDRES, asCcf, VIGENTES, 'ConsultaAfiliadosCaja', credenciales(c.secrets), actor)).toMatchObject({ ok: true, value: { estado: 'completo' } });
     now = await seen();
-    expect(now.f.compartidos).toEqual({ total: 1, completos: 1 });
+    expect(now.f.compartidos).toEqual({ total: 1, completos: 1, nombres: ['ConsultaAfiliadosCaja'] });
+    expect(now.text.paso).toContain('Servicios compartidos completos: ConsultaAfiliadosCaja.');
+    expect(now.text.paso).not.toContain('Última prueba de conexión');
     expect(now.step).toMatchObject({ estado: 'pendiente', situacion: 'terminos_aceptados', faltan: ['clave'] });
     expect(now.siguiente).toMatchObject({ accion: 'asignar_clave', paso: 5 });
     expect(now.text.paso).toContain('Falta asignar la contraseña de los servicios web (Asignar contraseña).');

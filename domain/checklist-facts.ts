@@ -80,7 +80,16 @@ async function chainFacts(
     ...(servicios.length ? { serviciosAsignados: servicios.length, nombresServicios: servicios } : {}),
     ...(d ? { terminos: { estado: d.decision === 'acepto' ? 'aceptados' : 'rechazados', en: d.en, versiones, por: d.citizenId } } : {}),
     ...(vistos.length ? { serviciosVistos: vistos.map((v) => v.servicioId) } : {}),
-    ...(sharing.compartidos ? { compartidos: { total: sharing.compartidos, completos: sharing.completos } } : {}),
+    ...(sharing.compartidos
+      ? {
+          compartidos: {
+            total: sharing.compartidos,
+            completos: sharing.completos,
+            ...(sharing.nombresCompletos.length ? { nombres: sharing.nombresCompletos } : {}),
+            ...(sharing.ultimaPrueba ? { ultimaPrueba: sharing.ultimaPrueba } : {}),
+          },
+        }
+      : {}),
     ...(sharing.claveAsignadaEn ? { claveAsignadaEn: sharing.claveAsignadaEn } : {}),
   };
 }

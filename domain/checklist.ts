@@ -76,9 +76,17 @@ export interface CompanyFacts {
   /** The identifiers of the services the CCF's people looked at (documentation or information). */
   readonly serviciosVistos?: readonly string[];
   /** Step 5, Compartir Servicios Entidad: the services the CCF shares, and how many have both forms. */
-  readonly compartidos?: { readonly total: number; readonly completos: number };
+  readonly compartidos?: SharedServicesFacts;
   /** Step 5, Asignar contraseña: when the CCF's web-services password was assigned. */
   readonly claveAsignadaEn?: string;
+}
+
+/** Step 5, Compartir Servicios Entidad: how many services, the complete ones by name, the last connection test. */
+export interface SharedServicesFacts {
+  readonly total: number;
+  readonly completos: number;
+  readonly nombres?: readonly string[];
+  readonly ultimaPrueba?: { readonly servicio: string; readonly en: string; readonly exito: boolean };
 }
 
 export interface ChecklistFacts {
@@ -137,7 +145,7 @@ export interface ChecklistStep {
   /** Step 5: what is still missing once the terms are accepted. */
   readonly faltan?: readonly ('compartir' | 'clave')[];
   /** Step 5: shared services complete / total, and when the password was assigned. */
-  readonly compartidos?: { readonly total: number; readonly completos: number };
+  readonly compartidos?: SharedServicesFacts;
   readonly claveAsignadaEn?: string;
   /** The earlier step this one still needs (step 1: the registration of the person who must act). */
   readonly espera?: Paso;

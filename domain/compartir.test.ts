@@ -361,7 +361,7 @@ describe('secrets: sealed at rest, never in a view, an audit or a mail', () => {
     const c = s!.credenciales!;
     expect(c.passwordSellada).not.toContain(PASSWORD);
     expect(c.clientSecretSellado).not.toContain(CLIENT_SECRET);
-    expect(w.c.secrets.open(c.passwordSellada)).toBe(PASSWORD);
+    expect(w.c.secrets.open(c.passwordSellada!)).toBe(PASSWORD);
     expect(w.c.secrets.open(c.clientSecretSellado)).toBe(CLIENT_SECRET);
     const stored = await dump(w.store);
     expect(stored).toContain(c.passwordSellada); // the dump is the real store
@@ -411,9 +411,9 @@ describe('secrets: sealed at rest, never in a view, an audit or a mail', () => {
     const w = await ready();
     const sealed: string[] = [];
     await complete(w);
-    sealed.push(...(await shared(w)).flatMap((s) => [s.credenciales!.passwordSellada, s.credenciales!.clientSecretSellado]));
+    sealed.push(...(await shared(w)).flatMap((s) => [s.credenciales!.passwordSellada!, s.credenciales!.clientSecretSellado]));
     unwrap(await saveCreds(w, { password: 'Otra-Clave-OAuth-99', clientSecret: 'cs-otro-secreto-42' }));
-    sealed.push(...(await shared(w)).flatMap((s) => [s.credenciales!.passwordSellada, s.credenciales!.clientSecretSellado]));
+    sealed.push(...(await shared(w)).flatMap((s) => [s.credenciales!.passwordSellada!, s.credenciales!.clientSecretSellado]));
     unwrap(await probe(w));
     const claveSellada = w.c.secrets.seal(CLAVE);
     unwrap(await assignServicesPassword(w.c, ANDRES, asCcf(), VIGENTES, claveSellada, actor));
@@ -667,18 +667,25 @@ describe('assignServicesPassword ("Asignar contraseña")', () => {
 // ------------------------------------------------------------------------------ sharingFacts (the checklist's step 5)
 
 describe('sharingFacts', () => {
-  it('counts the shared services and the complete ones, and says when the password was assigned; per CCF', async () => {
+  it('counts the shared services, names the complete ones, keeps the last connection test, says when the password was assigned; per CCF', async () => {
     const w = await ready();
     const facts = (nit = COMFAMA_NIT) => w.store.transaction((tx) => sharingFacts(tx, nit));
-    expect(await facts()).toEqual({ compartidos: 0, completos: 0 });
+    expect(await facts()).toEqual({ compartidos: 0, completos: 0, nombresCompletos: [] });
     unwrap(await save(w));
     unwrap(await saveCreds(w, {}, OTRO));
-    expect(await facts()).toEqual({ compartidos: 2, completos: 0 });
+    expect(await facts()).toEqual({ compartidos: 2, completos: 0, nombresCompletos: [] });
     unwrap(await saveCreds(w));
-    expect(await facts()).toEqual({ compartidos: 2, completos: 1 });
+    expect(await facts()).toEqual({ compartidos: 2, completos: 1, nombresCompletos: [SERVICIO] });
     const en = nowIso(w);
     unwrap(await assign(w));
-    expect(await facts()).toEqual({ compartidos: 2, completos: 1, claveAsignadaEn: en });
-    expect(await facts(COMFENALCO_NIT)).toEqual({ compartidos: 0, completos: 0 });
+    expect(await facts()).toEqual({ compartidos: 2, completos: 1, nombresCompletos: [SERVICIO], claveAsignadaEn: en });
+    // Probar conexión: the last one, whether it worked.
+    unwrap(await probe(w));
+    expect((await facts()).ultimaPrueba).toEqual({ servicio: SERVICIO, en: nowIso(w), exito: true });
+    w.clock.advance(60_000);
+    w.c.tester.answer({ token: { ok: false, motivo: 'token_rechazado', status: 401, ms: 40 } });
+    unwrap(await probe(w));
+    expect((await facts()).ultimaPrueba).toEqual({ servicio: SERVICIO, en: nowIso(w), exito: false });
+    expect(await facts(COMFENALCO_NIT)).toEqual({ compartidos: 0, completos: 0, nombresCompletos: [] });
   });
 });

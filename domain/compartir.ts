@@ -164,7 +164,8 @@ export function saveCredentials(
       const next: CredencialesOAuth = { ...credenciales, guardadoEn: en };
       const before = current?.credenciales;
       // A secret changed when its plain value did (each sealing differs): compare what they open to.
-      const secretChanged = (k: 'passwordSellada' | 'clientSecretSellado') => !before || deps.secrets.open(before[k]) !== deps.secrets.open(next[k]);
+      const plain = (sealed: string | undefined) => (sealed === undefined ? undefined : deps.secrets.open(sealed));
+      const secretChanged = (k: 'passwordSellada' | 'clientSecretSellado') => (before ? plain(before[k]) : undefined) !== plain(next[k]);
       const campos = [
         ...changed(before, next, ['guardadoEn', 'passwordSellada', 'clientSecretSellado']),
         ...(secretChanged('passwordSellada') ? ['password'] : []),
@@ -235,8 +236,8 @@ export async function testSharedService(
   counts.set(nit, [...times, now]);
   const result = await deps.tester.test({
     tokenUrl: c.tokenUrl,
-    grantType: c.username ? 'password' : 'client_credentials',
-    ...(c.username ? { username: c.username, password: deps.secrets.open(c.passwordSellada) } : {}),
+    grantType: c.username && c.passwordSellada ? 'password' : 'client_credentials',
+    ...(c.username && c.passwordSellada ? { username: c.username, password: deps.secrets.open(c.passwordSellada) } : {}),
     clientId: c.clientId,
     clientSecret: deps.secrets.open(c.clientSecretSellado),
     ...(c.scope ? { scope: c.scope } : {}),
@@ -245,9 +246,13 @@ export async function testSharedService(
     cuerpo: datos.ejemplo,
   });
   const outcome = (e: ResultadoPrueba['token'] | undefined) => (e ? (e.ok ? `ok ${e.status}` : e.motivo) : '-');
-  await deps.store.transaction((tx) =>
-    audit(tx, deps.clock, deps.random, actor, 'compartir.conexion_probada', nitSubject(nit), { servicio: nombre, token: outcome(result.token), llamada: outcome(result.servicio) }),
-  );
+  await deps.store.transaction(async (tx) => {
+    const repo = tx.collection('serviciosCompartidos');
+    const s = await findByName(tx, nit, nombre);
+    // Kept on the service for "¿en qué voy?" (it may have been removed meanwhile: then only the audit).
+    if (s) await repo.put({ ...s, ultimaPrueba: { en: deps.clock.now().toISOString(), exito: Boolean(result.token?.ok && result.servicio?.ok) } });
+    await audit(tx, deps.clock, deps.random, actor, 'compartir.conexion_probada', nitSubject(nit), { servicio: nombre, token: outcome(result.token), llamada: outcome(result.servicio) });
+  });
   return ok(result);
 }
 
@@ -296,9 +301,29 @@ export async function assignServicesPassword(
   return ok({ asignadaEn: done.value.en, correosEnviados, correos: done.value.mails.length });
 }
 
-/** Step 5 facts of a CCF beyond the terms: shared services complete / total, and the password. */
-export async function sharingFacts(tx: Tx, nit: string): Promise<{ compartidos: number; completos: number; claveAsignadaEn?: string }> {
+/** Step 5 facts of a CCF beyond the terms: shared services (complete ones by name), the last connection test, the password. */
+export interface SharingFacts {
+  readonly compartidos: number;
+  readonly completos: number;
+  /** The names of the complete ones, in name order. */
+  readonly nombresCompletos: readonly string[];
+  /** The most recent "Probar conexión" of any of them. */
+  readonly ultimaPrueba?: { readonly servicio: string; readonly en: string; readonly exito: boolean };
+  readonly claveAsignadaEn?: string;
+}
+
+export async function sharingFacts(tx: Tx, nit: string): Promise<SharingFacts> {
   const list = await tx.collection('serviciosCompartidos').findBy('nit', nit);
   const clave = await passwordAssignedAt(tx, nit);
-  return { compartidos: list.length, completos: list.filter((s) => s.datos && s.credenciales).length, ...(clave ? { claveAsignadaEn: clave } : {}) };
+  const complete = list.filter((s) => s.datos && s.credenciales);
+  const last = list
+    .flatMap((s) => (s.ultimaPrueba ? [{ servicio: s.nombre, ...s.ultimaPrueba }] : []))
+    .sort((a, b) => b.en.localeCompare(a.en))[0];
+  return {
+    compartidos: list.length,
+    completos: complete.length,
+    nombresCompletos: complete.map((s) => s.nombre).sort((a, b) => a.localeCompare(b, 'es')),
+    ...(last ? { ultimaPrueba: last } : {}),
+    ...(clave ? { claveAsignadaEn: clave } : {}),
+  };
 }

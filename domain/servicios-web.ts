@@ -142,8 +142,8 @@ export interface CredencialesOAuth {
   readonly nombreToken: string;
   readonly tokenUrl: string;
   readonly username: string;
-  /** Sealed with the SecretBox; never shown, logged or audited. */
-  readonly passwordSellada: string;
+  /** Sealed with the SecretBox; never shown, logged or audited. Only with a username (password grant). */
+  readonly passwordSellada?: string;
   readonly clientId: string;
   /** Sealed with the SecretBox. */
   readonly clientSecretSellado: string;
@@ -160,6 +160,8 @@ export interface ServicioCompartido {
   readonly nombre: string;
   readonly datos?: DatosServicioCompartido;
   readonly credenciales?: CredencialesOAuth;
+  /** The last "Probar conexión": when, and whether both the token and the call worked. */
+  readonly ultimaPrueba?: { readonly en: string; readonly exito: boolean };
   readonly creadoEn: string;
   readonly actualizadoEn: string;
   /** The citizen id of who changed it last. */

@@ -101,7 +101,10 @@ function filledMaskedInputs(page: Page): Promise<{ label: string; enabled: boole
   );
 }
 
-/** A review card (a FactSet) as laid out: the words of its labels broken across lines, and the value shown for `label`. */
+/**
+ * A review card as laid out: the words of its labels (the bold first run of each RichTextBlock)
+ * broken across lines, and the value shown for `label` (the rest of its line, or the next block).
+ */
 function reviewLayout(card: Locator, label: string): Promise<{ broken: string[]; ejemplo: string }> {
   return card.evaluate((el, want) => {
     const lines = (range: Range) => {
@@ -110,9 +113,10 @@ function reviewLayout(card: Locator, label: string): Promise<{ broken: string[];
     };
     const broken: string[] = [];
     let ejemplo = '';
-    for (const row of el.querySelectorAll('tr')) {
-      const [title, , value] = [...row.querySelectorAll('td')];
-      if (!title) continue;
+    const blocks = [...el.querySelectorAll('.ac-richTextBlock')] as HTMLElement[];
+    blocks.forEach((block, i) => {
+      const [title, value] = [...block.querySelectorAll('.ac-textRun')] as HTMLElement[];
+      if (!title) return;
       const walker = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
       for (let n = walker.nextNode(); n; n = walker.nextNode()) {
         for (const m of (n.textContent ?? '').matchAll(/\S+/g)) {
@@ -122,8 +126,8 @@ function reviewLayout(card: Locator, label: string): Promise<{ broken: string[];
           if (lines(word) > 1) broken.push(m[0]);
         }
       }
-      if (title.textContent?.trim() === want) ejemplo = (value as HTMLElement | undefined)?.innerText ?? '';
-    }
+      if (title.textContent?.trim() === `${want}:`) ejemplo = value?.innerText ?? blocks[i + 1]?.innerText ?? '';
+    });
     return { broken, ejemplo };
   }, label);
 }
@@ -284,18 +288,17 @@ describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña an
     expect(seen.filled).toEqual([]);
   });
 
-  // The form engine's review (dialogs/form/form-render.ts reviewMessage) is a FactSet, whose title
-  // column Web Chat squeezes: "Descrip/ción", "operaci/ón" (issue 10 saw the same in its cards and
-  // moved them to '**Label:** value' lines). Screenshot /tmp/compartir-1-revision-datos.png.
-  it.fails('the review of "Datos del servicio web" breaks no label inside a word', () => {
+  // The form engine's review (dialogs/form/form-render.ts reviewMessage) was a FactSet, whose title
+  // column Web Chat squeezed ("Descrip/ción"); now "**Label:** value" RichTextBlocks.
+  // Screenshot /tmp/compartir-1-revision-datos.png.
+  it('the review of "Datos del servicio web" breaks no label inside a word', () => {
     expect(seen.review, 'the journey measured the card').toBeDefined();
     expect(seen.review!.broken).toEqual([]);
   });
 
-  // The example is stored formatted (2 spaces) but the FactSet value goes through Web Chat's
-  // Markdown: one line, and straight quotes become typographic ones (“tipoDocumento”), which is not
-  // JSON any more if someone copies it. Screenshot /tmp/compartir-1-revision-datos.png.
-  it.fails('the review shows the example as JSON (straight quotes, as pasted)', () => {
+  // The example is shown as stored, in monospace TextRuns that Web Chat does not read as Markdown
+  // (a FactSet value had its straight quotes turned typographic). Screenshot /tmp/compartir-1-revision-datos.png.
+  it('the review shows the example as JSON (straight quotes, as pasted)', () => {
     expect(seen.review?.ejemplo, 'the journey read the card').toBeTruthy();
     expect(seen.review!.ejemplo).toContain('"tipoDocumento": "CC"');
   });

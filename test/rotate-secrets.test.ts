@@ -100,7 +100,7 @@ async function openEverything(box: ReturnType<typeof createSecretBox>): Promise<
   };
   walk(items);
   for (const s of await services()) {
-    if (s.credenciales) opened.push(box.open(s.credenciales.passwordSellada), box.open(s.credenciales.clientSecretSellado));
+    if (s.credenciales) opened.push(box.open(s.credenciales.passwordSellada!), box.open(s.credenciales.clientSecretSellado));
   }
   return opened.sort();
 }
@@ -250,7 +250,7 @@ describe('rotateSecrets (the exported function)', () => {
     expect(report.fallas.sort()).toEqual([`conversaciones/${'f'.repeat(64)}.json`, `serviciosCompartidos/${SERVICE_ID}.credenciales.clientSecretSellado`]);
     const after = (await services()).find((s) => s.id === SERVICE_ID)!.credenciales!;
     expect(after.clientSecretSellado).toBe(tampered);
-    expect(boxB.open(after.passwordSellada)).toBe(SECRETS.password);
+    expect(boxB.open(after.passwordSellada!)).toBe(SECRETS.password);
     expectNoSecretIn(JSON.stringify(report));
   });
 });

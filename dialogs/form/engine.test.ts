@@ -136,6 +136,34 @@ describe('form engine: secrets', () => {
   it('reports the accepted fields of the step', () => {
     expect(play(acceso, ['Ana', { clave: SECRET }]).accepted).toEqual(['clave']);
   });
+
+  // A secret asked only with another answer (the OAuth form's password only with a username).
+  const conUsuario: FormSpec<{ usuario: string; clave?: SealedValue; correo?: string }> = {
+    id: 'ejemplo-clave',
+    fields: [
+      { key: 'usuario', parse: (raw) => ok(raw.trim() === '-' ? '' : raw.trim()) },
+      { key: 'clave', parse: (raw) => ok(raw), secret: true, when: (v) => Boolean(v.usuario) },
+      { key: 'correo', parse: (raw) => ok(raw) },
+    ],
+  };
+  it('a conditional secret is not asked when its condition is false', () => {
+    expect(play(conUsuario, ['-']).decision).toEqual({ kind: 'ask', field: 'correo' });
+    expect(play(conUsuario, ['ana']).decision).toEqual({ kind: 'ask', field: 'clave' });
+  });
+  it('a sealed secret whose condition turns false is dropped; asked again when it turns true', () => {
+    const review = play(conUsuario, ['ana', { clave: SECRET }, 'a@b.co']);
+    expect(review.decision).toEqual({ kind: 'review' });
+    const withoutUser = play(conUsuario, ['ana', { clave: SECRET }, 'a@b.co', 'corregir usuario', '-']);
+    expect(withoutUser.decision).toEqual({ kind: 'review' });
+    expect(withoutUser.state.values).toEqual({ usuario: '', correo: 'a@b.co' });
+    const userAgain = play(conUsuario, ['ana', { clave: SECRET }, 'a@b.co', 'corregir usuario', '-', 'corregir usuario', 'eva']);
+    expect(userAgain.decision).toEqual({ kind: 'ask', field: 'clave' });
+  });
+  it('one card with the answer and the secret it enables takes both', () => {
+    const step = play(conUsuario, [{ usuario: 'ana', clave: SECRET }]);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'correo' });
+    expect(step.state.values['clave']).toEqual({ $sealed: `sealed(${SECRET.length})` });
+  });
 });
 
 describe('form engine: validate', () => {

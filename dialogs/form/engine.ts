@@ -179,8 +179,10 @@ class Turn {
     if (action === 'corregir') return this.correct(typeof value['field'] === 'string' ? value['field'] : undefined);
 
     let firstError: { key: string; code: string; detail: Record<string, unknown> } | undefined;
-    for (const field of activeFields(this.spec, s.values)) {
-      if (!(field.key in value)) continue;
+    // In field order, each condition read with the answers of this card accepted so far (a card may
+    // hold a field and the one its answer enables: a username and its password).
+    for (const field of this.spec.fields) {
+      if (!(field.key in value) || (field.when && !field.when(s.values))) continue;
       const raw = value[field.key];
       const result = typeof raw === 'string' ? parseAnswer(this.spec, field, raw, s.values, this.env.today) : fail('type');
       if (result.ok) this.set(field, result.value);

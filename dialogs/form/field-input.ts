@@ -47,9 +47,10 @@ export function staleAnswers(spec: FormSpec, values: Readonly<FormValues>, chang
   const kept: FormValues = { ...values };
   const stale: string[] = [];
   for (const f of spec.fields) {
-    if (f.key === changed || f.secret || !(f.key in kept)) continue;
+    if (f.key === changed || !(f.key in kept)) continue;
     const v = kept[f.key];
-    const refused = typeof v === 'string' && v !== '' && !f.parse(v, { values: kept, today }).ok;
+    // A sealed secret is not text its parser could read again; only its condition is checked.
+    const refused = !f.secret && typeof v === 'string' && v !== '' && !f.parse(v, { values: kept, today }).ok;
     if ((f.when && !f.when(kept)) || refused) {
       delete kept[f.key];
       stale.push(f.key);

@@ -30,7 +30,7 @@ function fieldOf(spec: FormSpec, key: string): FieldSpec {
 }
 
 function display(spec: FormSpec, field: FieldSpec, value: unknown): string {
-  if (field.secret || isSealed(value)) return common('secreto-mascara');
+  if (field.secret || isSealed(value)) return formTexts(spec).revision?.secreto ?? common('secreto-mascara');
   if (value === '' || value === undefined) return common('vacio-opcional');
   if (field.display) return field.display(value);
   const option = fieldTexts(spec, field.key).opciones?.find((o) => o.valor === value);
@@ -83,10 +83,7 @@ function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
     .filter((f) => f.inReview !== false)
     .map((f) => ({ etiqueta: fieldTexts(spec, f.key).etiqueta, valor: display(spec, f, state.values[f.key]) }));
   const reviewCard = card(
-    [
-      textBlock(own?.titulo ?? common('revision-titulo'), { weight: 'Bolder', size: 'Medium' }),
-      { type: 'FactSet', facts: rows.map((r) => ({ title: r.etiqueta, value: r.valor })) },
-    ],
+    [textBlock(own?.titulo ?? common('revision-titulo'), { weight: 'Bolder', size: 'Medium' }), ...rows.flatMap(reviewRow)],
     [
       submit(common('confirmar'), { __form: spec.id, __action: 'confirmar' }, 'positive'),
       submit(common('corregir'), { __form: spec.id, __action: 'corregir' }),
@@ -94,6 +91,26 @@ function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
     fill(common('revision-texto'), { filas: rows, ejemplo: rows.at(-1)?.etiqueta.toLocaleLowerCase('es-CO') ?? '' }),
   );
   return message(own?.intro ?? common('revision-intro'), reviewCard);
+}
+
+/**
+ * One answer of the review: "**Label:** value" on one line, or the label and then the value's lines in
+ * monospace when it has several (a JSON example). TextRuns, not TextBlocks: the person's text is shown
+ * as typed, never read as Markdown (no "*" turned bold, no straight quotes turned typographic), and no
+ * FactSet (Web Chat squeezes its label column letter by letter).
+ */
+const REVIEW_LINES = 30;
+
+function reviewRow(row: { etiqueta: string; valor: string }, i: number): CardElement[] {
+  const spacing = i === 0 ? 'Medium' : 'Small';
+  const label = { type: 'TextRun', text: `${row.etiqueta}:`, weight: 'Bolder' };
+  if (!row.valor.includes('\n')) return [{ type: 'RichTextBlock', spacing, inlines: [label, { type: 'TextRun', text: ` ${row.valor}` }] }];
+  const lines = row.valor.split('\n');
+  const shown = lines.length > REVIEW_LINES ? [...lines.slice(0, REVIEW_LINES - 1), fill(common('revision-mas-lineas'), { n: lines.length - REVIEW_LINES + 1 })] : lines;
+  return [
+    { type: 'RichTextBlock', spacing, inlines: [label] },
+    { type: 'RichTextBlock', spacing: 'None', inlines: [{ type: 'TextRun', text: shown.join('\n'), fontType: 'Monospace' }] },
+  ];
 }
 
 /** The list of answered fields to choose one to correct. */

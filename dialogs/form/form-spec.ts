@@ -119,8 +119,11 @@ export interface FormTexts {
   readonly intro?: string;
   readonly campos: Readonly<Record<string, FieldTexts>>;
   readonly motivos?: Readonly<Record<string, string>>;
-  /** The review's title and lead, when the form is about someone else ("Revise los datos de la persona"); default comun.json. */
-  readonly revision?: { readonly titulo?: string; readonly intro?: string };
+  /**
+   * The review's title and lead, when the form is about someone else ("Revise los datos de la persona"),
+   * and how a secret answer is shown ("•••••••• (se guardará cifrada)"); default comun.json.
+   */
+  readonly revision?: { readonly titulo?: string; readonly intro?: string; readonly secreto?: string };
   /** Replaces a used card with a masked input (default: comun.json "tarjeta-enviada"), e.g. "Datos de ingreso enviados." */
   readonly enviada?: string;
 }

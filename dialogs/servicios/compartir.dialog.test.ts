@@ -185,8 +185,15 @@ async function shareCredentials(w: World, opts: { username?: string } = {}, talk
   expect((await talk('Credenciales OAuth 2.0')).folded).toContain(fold('¿Cuál es el **nombre del token**?'));
   await talk('Token afiliaciones COMFAMA');
   await talk(TOKEN_URL);
-  expect(maskedInputs(await talk(opts.username ?? 'omitir'))).toEqual(['password']);
-  await talk(oauthSubmit({ password: OAUTH_PASSWORD }));
+  const afterUsername = await talk(opts.username ?? 'omitir');
+  if (opts.username) {
+    expect(maskedInputs(afterUsername)).toEqual(['password']);
+    await talk(oauthSubmit({ password: OAUTH_PASSWORD }));
+  } else {
+    // No username: client credentials, so no password is asked.
+    expect(maskedInputs(afterUsername)).toEqual([]);
+    expect(afterUsername.folded).toContain(fold('Client ID'));
+  }
   expect(maskedInputs(await talk(CLIENT_ID))).toEqual(['clientSecret']);
   await talk(oauthSubmit({ clientSecret: CLIENT_SECRET }));
   expect((await talk('omitir')).folded).toContain(fold('Revise las credenciales OAuth 2.0'));
@@ -271,15 +278,16 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     expect((await talk('credenciales')).text).toContain(`Compartir Servicios Entidad — COMFAMA — ${SERVICE}`);
     expect((await talk('Token afiliaciones COMFAMA')).folded).toContain(fold('URL del servicio de autorización'));
     expect((await talk(TOKEN_URL)).folded).toContain(fold('¿Cuál es el **username**'));
-    const password = await talk('omitir');
-    expect(maskedInputs(password)).toEqual(['password']);
-    expect(maskedInputs(await talk(oauthSubmit({ password: OAUTH_PASSWORD })))).toEqual([]);
+    // No username: the token is asked with client credentials, so no password is asked.
+    const noPassword = await talk('omitir');
+    expect(maskedInputs(noPassword)).toEqual([]);
+    expect(noPassword.folded).toContain(fold('Client ID'));
     const secret = await talk(CLIENT_ID);
     expect(maskedInputs(secret)).toEqual(['clientSecret']);
     expect((await talk(oauthSubmit({ clientSecret: CLIENT_SECRET }))).folded).toContain(fold('¿Qué **scope**'));
     const credReview = await talk('omitir');
-    expect(credReview.text).toContain('- **Password**: ••••••••');
-    expect(credReview.text).toContain('- **Client Secret**: ••••••••');
+    expect(credReview.text).not.toContain('**Password**');
+    expect(credReview.text).toContain('- **Client Secret**: •••••••• (dato protegido: se guardará cifrado)');
     expect(credReview.text).toContain(`- **Client ID**: ${CLIENT_ID}`);
 
     const complete = await talk('confirmar');
@@ -295,7 +303,7 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     const [stored] = await list(w, 'serviciosCompartidos');
     const c = stored!.credenciales!;
     expect(c).toMatchObject({ nombreToken: 'Token afiliaciones COMFAMA', tokenUrl: TOKEN_URL, username: '', clientId: CLIENT_ID, scope: '' });
-    expect(w.deps.secrets.open(c.passwordSellada)).toBe(OAUTH_PASSWORD);
+    expect(c.passwordSellada).toBeUndefined();
     expect(w.deps.secrets.open(c.clientSecretSellado)).toBe(CLIENT_SECRET);
     expect(stored!.datos!.llave.huella).toBe(huella);
 
@@ -311,6 +319,8 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     expect(half).toMatchObject({ icono: '○', estado: 'pendiente' });
     expect(half.detalle).toContain('Falta asignar la contraseña de los servicios web (Asignar contraseña).');
     expect(half.detalle).not.toContain('compartir al menos un servicio');
+    expect(half.detalle).toContain(`Servicios compartidos completos: ${SERVICE}.`);
+    expect(half.detalle).toMatch(new RegExp(`Última prueba de conexión: ${SERVICE}, el \\d{2}/11 a las \\d{1,2}:\\d{2}.*: funcionó\\.`));
     expect(half.siguiente).toContain('debe asignar la contraseña de los servicios web: **Asignar contraseña**.');
 
     expect((await talk('volver')).text).toContain(`- **${SERVICE}** — ✔ Completo`);
@@ -338,7 +348,7 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     // Audited: what changed, never a value of a secret.
     expect((await auditOf(w, 'compartir.creado')).map((e) => e.detail)).toEqual([{ servicio: SERVICE, parte: 'datos', campos: 'descripcion,url,metodo,llave,ejemplo' }]);
     expect((await auditOf(w, 'compartir.actualizado')).map((e) => e.detail)).toEqual([
-      { servicio: SERVICE, parte: 'credenciales', campos: 'nombreToken,tokenUrl,username,clientId,scope,password,clientSecret' },
+      { servicio: SERVICE, parte: 'credenciales', campos: 'nombreToken,tokenUrl,username,clientId,scope,clientSecret' },
     ]);
     expect((await auditOf(w, 'compartir.conexion_probada')).map((e) => e.detail)).toEqual([{ servicio: SERVICE, token: 'ok 200', llamada: 'ok 200' }]);
     expect(await auditOf(w, 'compartir.clave_asignada')).toHaveLength(1);
@@ -498,7 +508,7 @@ describe('editing a shared service', () => {
     expect((await say(w.client, 'confirmar')).text).toContain('Estado: ✔ Completo.');
     const [s] = await list(w, 'serviciosCompartidos');
     expect(w.deps.secrets.open(s!.credenciales!.clientSecretSellado)).toBe('sk_otro-secreto-2027-Qw9');
-    expect(w.deps.secrets.open(s!.credenciales!.passwordSellada)).toBe(OAUTH_PASSWORD);
+    expect(w.deps.secrets.open(s!.credenciales!.passwordSellada!)).toBe(OAUTH_PASSWORD);
     expect((await auditOf(w, 'compartir.actualizado')).at(-1)!.detail).toEqual({ servicio: SERVICE, parte: 'credenciales', campos: 'clientSecret' });
     expect(JSON.stringify(await list(w, 'audit'))).not.toContain('sk_otro-secreto-2027-Qw9');
   }, 60_000);
@@ -580,7 +590,7 @@ describe('bad input at every prompt', () => {
     expect(r.text).toContain(`- **Client ID**: ${CLIENT_ID}`);
     expect((await say(w.client, 'confirmar')).text).toContain('Estado: ✔ Completo.');
     const [s] = await list(w, 'serviciosCompartidos');
-    expect(w.deps.secrets.open(s!.credenciales!.passwordSellada)).toBe(OAUTH_PASSWORD);
+    expect(w.deps.secrets.open(s!.credenciales!.passwordSellada!)).toBe(OAUTH_PASSWORD);
     expect(w.deps.secrets.open(s!.credenciales!.clientSecretSellado)).toBe(CLIENT_SECRET);
   }, 60_000);
 

@@ -311,7 +311,7 @@ export class CompartirDialog extends ComponentDialog {
             nombreToken: values.nombreToken,
             tokenUrl: values.tokenUrl,
             username: values.username,
-            passwordSellada: values.password.$sealed,
+            ...(values.username && values.password ? { passwordSellada: values.password.$sealed } : {}),
             clientId: values.clientId,
             clientSecretSellado: values.clientSecret.$sealed,
             scope: values.scope,

@@ -156,8 +156,8 @@ export interface ServicioOAuthValues {
   tokenUrl: string;
   /** '' when omitted: the token is then requested with client credentials (and the password is not used). */
   username: string;
-  /** Sealed by the engine. */
-  password: SealedValue;
+  /** Sealed by the engine; asked (and present) only with a username. */
+  password?: SealedValue;
   clientId: string;
   clientSecret: SealedValue;
   /** '' when omitted. */
@@ -172,9 +172,9 @@ export function servicioOAuthForm(options: UrlFieldOptions = {}): FormSpec<Servi
       { key: 'nombreToken', parse: parseTokenName },
       { key: 'tokenUrl', parse: parseServiceUrl(options) },
       { key: 'username', parse: parseUsername, optional: true },
-      // Asked even without a username: a `when` on a secret field leaves a stale sealed value behind
-      // (dialogs/form/field-input.ts staleAnswers skips secrets; onSubmit reads the active fields once).
-      { key: 'password', parse: parseSecretText, secret: true },
+      // Only with a username (the password grant); without one ('' = omitted) the token is asked with
+      // client credentials. While the username is being corrected (absent) the password stays.
+      { key: 'password', parse: parseSecretText, secret: true, when: (v) => v.username !== '' },
       { key: 'clientId', parse: parseClientId },
       { key: 'clientSecret', parse: parseSecretText, secret: true },
       { key: 'scope', parse: parseScope, optional: true },
