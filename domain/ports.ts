@@ -2,6 +2,7 @@ import type { AccountToken, Citizen, IdentityCheck } from './citizens.js';
 import type { Autorizacion, RolCcf } from './autorizaciones.js';
 import type { EmployerRole } from './employers.js';
 import type { AccionMinisterio, AsignacionServicio, ClaveServiciosCcf, DecisionTerminos, Especificacion, ServicioCompartido, ServicioVisto, ServicioWeb } from './servicios-web.js';
+import type { AccionMesa, ActorConocido, CasoMesa, ProgresoPersona } from './mesa-tipos.js';
 import type { Result } from './result.js';
 
 /**
@@ -103,6 +104,14 @@ export interface Collections {
   serviciosCompartidos: ServicioCompartido;
   /** Each CCF's password for the web services (hash only), by NIT. */
   clavesServicios: ClaveServiciosCcf;
+  /** Where each person is in their process (Mesa de ayuda), by document key; never typed values. */
+  progreso: ProgresoPersona;
+  /** Handoff cases ("hablar con un asesor"). */
+  casosMesa: CasoMesa;
+  /** What each helpdesk agent did ("Mis casos"). */
+  accionesMesa: AccionMesa;
+  /** Which person an audit actor reference belongs to (recorded at login). */
+  actoresConocidos: ActorConocido;
 }
 export type CollectionName = keyof Collections;
 
@@ -123,6 +132,10 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   serviciosVistos: [],
   serviciosCompartidos: [],
   clavesServicios: [],
+  progreso: [],
+  casosMesa: ['numero'],
+  accionesMesa: [],
+  actoresConocidos: [],
 };
 
 /** Thrown when a write would break a unique field; use cases check first, this is the safety net. */
