@@ -57,6 +57,8 @@ export interface CasoMesa {
   readonly claveAgente?: string;
   /** The agent's citizen id and display name once taken. */
   readonly agente?: { readonly id: string; readonly nombre: string };
+  /** `agente.id`, flat for lookups (findBy): the agent's cases, and whether they attend one now. */
+  readonly agenteId?: string;
   readonly creadoEn: string;
   readonly tomadoEn?: string;
   readonly cerradoEn?: string;

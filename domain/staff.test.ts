@@ -50,3 +50,20 @@ describe('staffDirectory', () => {
     expect(staff.rolesOf(citizenId)).toEqual(roles);
   });
 });
+
+describe('staffDirectory.members', () => {
+  const staff = staffDirectory({ admins: ['CC 70.123.456', 'CE:654321', 'cc:70123456'], helpdesk: ['CE:654321', 'CC:1017234567'] });
+  it('lists the citizen ids of each role, normalized, each once, in the configured order', () => {
+    expect(staff.members('admin_minsalud')).toEqual(['CC:70123456', 'CE:654321']);
+    expect(staff.members('mesa_ayuda')).toEqual(['CE:654321', 'CC:1017234567']);
+  });
+  it('agrees with rolesOf', () => {
+    for (const role of ['admin_minsalud', 'mesa_ayuda'] as const) for (const id of staff.members(role)) expect(staff.rolesOf(id)).toContain(role);
+  });
+  it('is empty for a role nobody holds, and cannot be changed from outside', () => {
+    const none = staffDirectory({ admins: [], helpdesk: [] });
+    expect(none.members('mesa_ayuda')).toEqual([]);
+    expect(() => (staff.members('mesa_ayuda') as string[]).push('CC:1036612345')).toThrow();
+    expect(staff.rolesOf('CC:1036612345')).toEqual([]);
+  });
+});

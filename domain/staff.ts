@@ -10,6 +10,8 @@ export type StaffRole = 'admin_minsalud' | 'mesa_ayuda';
 
 export interface StaffDirectory {
   rolesOf(citizenId: string): readonly StaffRole[];
+  /** The citizen ids holding `role`, in the configured order (each once). */
+  members(role: StaffRole): readonly string[];
 }
 
 const ENTRY = new RegExp(`^(${DOCUMENT_TYPES.join('|')})\\s*[:\\s-]?\\s*([0-9A-Z][0-9A-Z.\\s-]*)$`);
@@ -45,10 +47,14 @@ export function parseStaffList(raw: string | undefined): string[] {
 
 /** Who is staff, from the configured lists (entries normalized as parseStaffList does). */
 export function staffDirectory(config: { admins: readonly string[]; helpdesk: readonly string[] }): StaffDirectory {
-  const keys = (list: readonly string[]) => new Set(parseStaffList(list.join('\n')));
-  const admins = keys(config.admins);
-  const helpdesk = keys(config.helpdesk);
+  const lists: { readonly [R in StaffRole]: readonly string[] } = {
+    admin_minsalud: Object.freeze(parseStaffList(config.admins.join('\n'))),
+    mesa_ayuda: Object.freeze(parseStaffList(config.helpdesk.join('\n'))),
+  };
+  const admins = new Set(lists.admin_minsalud);
+  const helpdesk = new Set(lists.mesa_ayuda);
   return {
+    members: (role) => lists[role] ?? [],
     rolesOf(citizenId) {
       const key = staffEntryKey(citizenId);
       if (key === undefined) return [];

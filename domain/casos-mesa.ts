@@ -1,0 +1,349 @@
+/**
+ * "Hablar con un asesor" (DESIGN §2 Helpdesk, handoff): a person's case waits in the queue with the
+ * step and the last messages (never a secret), a Mesa de ayuda agent takes it, the chat relays the
+ * messages both ways, and either side ends it. The relay itself lives in bot/ and dialogs/.
+ */
+import { audit, documentSubject, type Actor } from './audit.js';
+import type { Citizen } from './citizens.js';
+import type { CoreDeps } from './deps.js';
+import { chatLink, nitSubject } from './empleador-common.js';
+import type { AccionMesa, CasoMesa, ConversacionCaso, MensajeCaso } from './mesa-tipos.js';
+import { sendAndRecord } from './notify.js';
+import { displayName } from './people.js';
+import { permit, principalOf } from './permissions.js';
+import type { Tx } from './ports.js';
+import { DOCUMENT_TYPES, type DocumentType } from './reference.js';
+import { err, ok, type Result } from './result.js';
+import { looksLikeSecret } from './secret-text.js';
+import type { StaffDirectory } from './staff.js';
+import { maskEmail } from './text.js';
+
+export type { CasoMesa, ConversacionCaso, MensajeCaso };
+
+export type CasosDeps = CoreDeps & { staff: StaffDirectory };
+
+export type CasoError =
+  | { code: 'PERMISO.DENEGADO' }
+  | { code: 'CASO.NO_EXISTE' }
+  | { code: 'CASO.YA_TOMADO'; agente: string }
+  | { code: 'CASO.CERRADO' }
+  | { code: 'CASO.AGENTE_OCUPADO'; numero: string };
+
+export const MENSAJES_PREVIOS = 10;
+export const MENSAJE_MAX = 1000;
+export const MENSAJES_MAX = 300;
+
+/** What a message shows in place of a password-like text. */
+export const DATO_PROTEGIDO = '[dato protegido omitido]';
+
+// ---------------------------------------------------------------- helpdesk hours
+
+/** Bogotá is UTC−5 all year (no daylight saving time). */
+const BOGOTA_OFFSET_MS = 5 * 3_600_000;
+/** Opening and closing hour (Bogotá) by day of the week, Sunday = 0; null: closed all day. */
+const HORARIO: readonly ({ readonly abre: number; readonly cierra: number } | null)[] = [
+  null,
+  { abre: 7, cierra: 18 },
+  { abre: 7, cierra: 18 },
+  { abre: 7, cierra: 18 },
+  { abre: 7, cierra: 18 },
+  { abre: 7, cierra: 18 },
+  { abre: 8, cierra: 13 },
+];
+
+// Colombian public holidays ("festivos") are ignored: the manual gives only the weekly hours, so a
+// case opened on a holiday is queued as on any working day (an agent may not answer until the next one).
+/** Helpdesk hours from the manual: Monday–Friday 7:00–18:00, Saturday 8:00–13:00, America/Bogota; Sundays closed. */
+export function withinHelpdeskHours(now: Date): boolean {
+  const local = new Date(now.getTime() - BOGOTA_OFFSET_MS);
+  const dia = HORARIO[local.getUTCDay()];
+  const hora = local.getUTCHours() + local.getUTCMinutes() / 60 + local.getUTCSeconds() / 3600 + local.getUTCMilliseconds() / 3_600_000;
+  return dia !== null && dia !== undefined && hora >= dia.abre && hora < dia.cierra;
+}
+
+/** The next moment the helpdesk opens after `now` (now itself when open). */
+export function nextOpening(now: Date): Date {
+  if (withinHelpdeskHours(now)) return now;
+  const local = new Date(now.getTime() - BOGOTA_OFFSET_MS);
+  const midnight = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
+  for (let d = 0; d <= 7; d++) {
+    const dayStart = midnight + d * 86_400_000;
+    const dia = HORARIO[new Date(dayStart).getUTCDay()];
+    if (!dia) continue;
+    const opens = dayStart + dia.abre * 3_600_000 + BOGOTA_OFFSET_MS;
+    if (opens > now.getTime()) return new Date(opens);
+  }
+  throw new Error('helpdesk hours: no opening within a week');
+}
+
+// ---------------------------------------------------------------- messages
+
+/** Words that announce a secret: "contraseña: perro", "mi clave es gato", "password=…". */
+const ANNOUNCED = /\b(contraseñas?|claves?|password|passwd|pwd|secret|client[\s_-]?secret)(\s*[:=]\s*|\s+es\s+)(\S+)/giu;
+/** Punctuation around a word that is part of the sentence, not of the word. */
+const AROUND = /^[\p{Ps}\p{Pi}"'¿¡,;:!?]+|[\p{Pe}\p{Pf}"',;:!?.]+$/gu;
+const CASE_NUMBER = /^M-[0-9A-Z]{6}$/i;
+
+/** A pasted key or token longer than looksLikeSecret considers: one long word mixing letters and digits, not a link. */
+const longKey = (w: string): boolean => w.length > 128 && /\p{L}/u.test(w) && /\d/.test(w) && !/^(https?:\/\/|www\.)/i.test(w);
+
+const redactWord = (word: string): string => {
+  const core = word.replace(AROUND, '');
+  return core !== '' && !CASE_NUMBER.test(core) && (looksLikeSecret(core) || longKey(core)) ? word.replace(core, DATO_PROTEGIDO) : word;
+};
+
+/** A message as a case may keep it: trimmed, cut to MENSAJE_MAX, and "[dato protegido omitido]" when it looks like a secret. */
+export function safeMessage(m: MensajeCaso): MensajeCaso {
+  let texto = m.texto.replace(/[\u0000-\u0008\u000B-\u001F\u007F\u200B-\u200F\u2028-\u202E\u2060-\u2064\uFEFF]/g, '').trim();
+  if (looksLikeSecret(texto)) texto = DATO_PROTEGIDO;
+  else {
+    texto = texto.replace(ANNOUNCED, (_all, palabra: string, sep: string) => `${palabra}${sep}${DATO_PROTEGIDO}`);
+    texto = texto.split(/(\s+)/).map((w) => (/^\s*$/.test(w) ? w : redactWord(w))).join('');
+  }
+  const chars = [...texto];
+  if (chars.length > MENSAJE_MAX) texto = `${chars.slice(0, MENSAJE_MAX - 1).join('').trimEnd()}…`;
+  return { de: m.de, texto, en: m.en };
+}
+
+const keep = (mensajes: readonly MensajeCaso[], max: number): MensajeCaso[] =>
+  mensajes.map(safeMessage).filter((m) => m.texto !== '').slice(-max);
+
+// ---------------------------------------------------------------- helpers
+
+const SYSTEM_ACTOR: Actor = { ref: 'sistema', channel: 'system' };
+/** Case numbers: no 0/O, 1/I/L, so that they can be read aloud and typed back. */
+const ALFABETO = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const isOpen = (c: CasoMesa): boolean => c.estado !== 'cerrado';
+
+/** "m-4f7k2q", "M 4F7K2Q", "4F7K2Q" → "M-4F7K2Q"; undefined when it cannot be a case number. */
+export function normalizeCaseNumber(raw: string): string | undefined {
+  let s = raw.normalize('NFKC').toUpperCase().replace(/[^0-9A-Z]/g, '');
+  if (s.length === 7 && s.startsWith('M')) s = s.slice(1);
+  return /^[0-9A-Z]{6}$/.test(s) ? `M-${s}` : undefined;
+}
+
+/** The masked audit subject of the person of a case ("CC *****456"), when their document is known. */
+function personaSubject(caso: Pick<CasoMesa, 'persona'>): string | undefined {
+  const [tipo, numero] = (caso.persona.id ?? '').split(':');
+  return tipo && numero && (DOCUMENT_TYPES as readonly string[]).includes(tipo) ? documentSubject(tipo as DocumentType, numero) : undefined;
+}
+/** Whom an agent's action was about, masked: the person, else their CCF, else nobody known. */
+const sujetoOf = (caso: CasoMesa): string => personaSubject(caso) ?? (caso.nits[0] ? nitSubject(caso.nits[0]) : 'Persona sin identificar');
+
+async function newNumber(tx: Tx, deps: Pick<CoreDeps, 'random'>): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const numero = `M-${Array.from({ length: 6 }, () => ALFABETO[deps.random.int(ALFABETO.length)]).join('')}`;
+    if ((await tx.collection('casosMesa').findBy('numero', numero)).length === 0) return numero;
+  }
+  throw new Error('casos mesa: no free case number');
+}
+
+/** Only a Mesa de ayuda agent with an active account; a refusal is audited. */
+async function agentOnly(tx: Tx, deps: CasosDeps, agenteId: string, actor: Actor): Promise<Result<Citizen, CasoError>> {
+  const allowed = permit(await principalOf(tx, deps.staff, agenteId), 'mesa.consultar');
+  const citizen = allowed.ok ? await tx.collection('citizens').get(agenteId) : undefined;
+  if (!citizen) {
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.rechazado', undefined, { accion: 'mesa.consultar' });
+    return err({ code: 'PERMISO.DENEGADO' });
+  }
+  return ok(citizen);
+}
+
+async function recordAction(tx: Tx, deps: CasosDeps, agenteId: string, accion: string, caso: CasoMesa): Promise<void> {
+  const en = deps.clock.now().toISOString();
+  const record: AccionMesa = { id: `${en}-${deps.random.token(6)}`, agenteId, en, accion, sujeto: sujetoOf(caso), casoNumero: caso.numero };
+  await tx.collection('accionesMesa').put(record);
+}
+
+const openOf = async (tx: Tx, field: 'clavePersona' | 'claveAgente' | 'agenteId', value: string): Promise<CasoMesa | undefined> =>
+  (await tx.collection('casosMesa').findBy(field, value)).find(isOpen);
+
+// ---------------------------------------------------------------- the person's side
+
+export interface NuevoCaso {
+  persona: { id?: string; nombre?: string };
+  nits: readonly string[];
+  proceso?: string;
+  paso?: string;
+  mensajes: readonly MensajeCaso[];
+  conversacion: ConversacionCaso;
+}
+
+/** Opens a case in the queue, or returns the open one of the same conversation unchanged (`nuevo: false`). */
+export function openCase(deps: CasosDeps, nuevo: NuevoCaso, actor: Actor): Promise<{ caso: CasoMesa; nuevo: boolean }> {
+  return deps.store.transaction(async (tx) => {
+    const abierto = await openOf(tx, 'clavePersona', nuevo.conversacion.clave);
+    if (abierto) return { caso: abierto, nuevo: false };
+    const now = deps.clock.now();
+    const caso: CasoMesa = {
+      id: deps.random.token(12),
+      numero: await newNumber(tx, deps),
+      estado: 'en_cola',
+      persona: { ...(nuevo.persona.id ? { id: nuevo.persona.id } : {}), ...(nuevo.persona.nombre ? { nombre: nuevo.persona.nombre } : {}) },
+      nits: [...nuevo.nits],
+      ...(nuevo.proceso ? { proceso: nuevo.proceso } : {}),
+      ...(nuevo.paso ? { paso: nuevo.paso } : {}),
+      mensajes: keep(nuevo.mensajes, MENSAJES_PREVIOS),
+      conversacionPersona: nuevo.conversacion,
+      clavePersona: nuevo.conversacion.clave,
+      creadoEn: now.toISOString(),
+      avisarPorCorreo: !withinHelpdeskHours(now),
+    };
+    await tx.collection('casosMesa').put(caso);
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_abierto', personaSubject(caso), {
+      numero: caso.numero,
+      proceso: caso.proceso ?? null,
+      paso: caso.paso ?? null,
+    });
+    return { caso, nuevo: true };
+  });
+}
+
+/** The chat tells no agent was reached: the person will be e-mailed when it is answered. */
+export function markEmailOnAnswer(deps: CasosDeps, casoId: string): Promise<void> {
+  return deps.store.transaction(async (tx) => {
+    const caso = await tx.collection('casosMesa').get(casoId);
+    if (!caso || caso.estado !== 'en_cola' || caso.avisarPorCorreo) return;
+    await tx.collection('casosMesa').put({ ...caso, avisarPorCorreo: true });
+    await audit(tx, deps.clock, deps.random, SYSTEM_ACTOR, 'mesa.caso_aviso_correo', personaSubject(caso), { numero: caso.numero });
+  });
+}
+
+// ---------------------------------------------------------------- the agent's side
+
+/** The queue (en_cola), oldest first — mesa_ayuda only. */
+export function casesInQueue(deps: CasosDeps, agenteId: string, actor: Actor): Promise<Result<CasoMesa[], CasoError>> {
+  return deps.store.transaction(async (tx) => {
+    const allowed = await agentOnly(tx, deps, agenteId, actor);
+    if (!allowed.ok) return allowed;
+    const cola = (await tx.collection('casosMesa').findBy('estado', 'en_cola')).map((c, i) => ({ c, i }));
+    return ok(cola.sort((a, b) => a.c.creadoEn.localeCompare(b.c.creadoEn) || a.i - b.i).map((x) => x.c));
+  });
+}
+
+/** A case by its numero (any state; "m-4f7k2q" or "4F7K2Q" too) — mesa_ayuda only. */
+export function caseByNumber(deps: CasosDeps, agenteId: string, numero: string, actor: Actor): Promise<Result<CasoMesa, CasoError>> {
+  return deps.store.transaction(async (tx) => {
+    const allowed = await agentOnly(tx, deps, agenteId, actor);
+    if (!allowed.ok) return allowed;
+    const caso = await byNumber(tx, numero);
+    return caso ? ok(caso) : err({ code: 'CASO.NO_EXISTE' });
+  });
+}
+
+async function byNumber(tx: Tx, raw: string): Promise<CasoMesa | undefined> {
+  const numero = normalizeCaseNumber(raw);
+  return numero === undefined ? undefined : (await tx.collection('casosMesa').findBy('numero', numero))[0];
+}
+
+/**
+ * An agent takes a case in the queue; the person is e-mailed when the case asked for it. Taking again
+ * a case one already attends returns it unchanged. Nobody attends their own case, and an agent
+ * attends one case at a time (also not while their conversation waits in a case of its own).
+ */
+export async function takeCase(
+  deps: CasosDeps,
+  agenteId: string,
+  numero: string,
+  conversacion: ConversacionCaso,
+  actor: Actor,
+): Promise<Result<{ caso: CasoMesa; correo?: string; enviado?: boolean }, CasoError>> {
+  const outcome = await deps.store.transaction(async (tx): Promise<Result<{ caso: CasoMesa; aviso?: Citizen }, CasoError>> => {
+    const allowed = await agentOnly(tx, deps, agenteId, actor);
+    if (!allowed.ok) return allowed;
+    const caso = await byNumber(tx, numero);
+    if (!caso) return err({ code: 'CASO.NO_EXISTE' });
+    if (caso.estado === 'cerrado') return err({ code: 'CASO.CERRADO' });
+    if (caso.estado === 'atendido') {
+      return caso.agente?.id === agenteId ? ok({ caso }) : err({ code: 'CASO.YA_TOMADO', agente: caso.agente?.nombre ?? '' });
+    }
+    if (caso.persona.id === agenteId || caso.clavePersona === conversacion.clave) return err({ code: 'PERMISO.DENEGADO' });
+    const ocupado = (await openOf(tx, 'agenteId', agenteId)) ?? (await openOf(tx, 'claveAgente', conversacion.clave)) ?? (await openOf(tx, 'clavePersona', conversacion.clave));
+    if (ocupado) return err({ code: 'CASO.AGENTE_OCUPADO', numero: ocupado.numero });
+    const tomado: CasoMesa = {
+      ...caso,
+      estado: 'atendido',
+      agente: { id: agenteId, nombre: displayName(allowed.value) },
+      agenteId,
+      conversacionAgente: conversacion,
+      claveAgente: conversacion.clave,
+      tomadoEn: deps.clock.now().toISOString(),
+    };
+    await tx.collection('casosMesa').put(tomado);
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_tomado', personaSubject(tomado), { numero: tomado.numero });
+    await recordAction(tx, deps, agenteId, 'caso_tomado', tomado);
+    const persona = tomado.avisarPorCorreo && tomado.persona.id ? await tx.collection('citizens').get(tomado.persona.id) : undefined;
+    return ok({ caso: tomado, ...(persona?.email ? { aviso: persona } : {}) });
+  });
+  if (!outcome.ok) return outcome;
+  const { caso, aviso } = outcome.value;
+  if (!aviso) return ok({ caso });
+  const enviado = await sendAndRecord(
+    deps,
+    actor,
+    { to: aviso.email, template: 'caso-atendido', data: { nombre: displayName(aviso), numero: caso.numero, enlace: chatLink(deps) } },
+    personaSubject(caso) ?? sujetoOf(caso),
+  );
+  return ok({ caso, correo: maskEmail(aviso.email), enviado });
+}
+
+/** Cases taken by this agent, newest first ("Mis casos"). */
+export function casesOfAgent(deps: CasosDeps, agenteId: string, actor: Actor): Promise<Result<CasoMesa[], CasoError>> {
+  return deps.store.transaction(async (tx) => {
+    const allowed = await agentOnly(tx, deps, agenteId, actor);
+    if (!allowed.ok) return allowed;
+    const mine = (await tx.collection('casosMesa').findBy('agenteId', agenteId)).map((c, i) => ({ c, i }));
+    return ok(mine.sort((a, b) => (b.c.tomadoEn ?? '').localeCompare(a.c.tomadoEn ?? '') || b.i - a.i).map((x) => x.c));
+  });
+}
+
+// ---------------------------------------------------------------- the relay
+
+/** The open case a conversation takes part in, and on which side. No permission check: the relay asks on every turn. */
+export function caseOfConversation(deps: Pick<CoreDeps, 'store'>, clave: string): Promise<{ caso: CasoMesa; lado: 'persona' | 'agente' } | undefined> {
+  return deps.store.transaction(async (tx) => {
+    const persona = await openOf(tx, 'clavePersona', clave);
+    if (persona) return { caso: persona, lado: 'persona' as const };
+    const agente = await openOf(tx, 'claveAgente', clave);
+    return agente ? { caso: agente, lado: 'agente' as const } : undefined;
+  });
+}
+
+/** Appends a relayed message (through safeMessage; the oldest dropped beyond MENSAJES_MAX). */
+export function addMessage(deps: Pick<CoreDeps, 'store'>, casoId: string, mensaje: MensajeCaso): Promise<Result<CasoMesa, CasoError>> {
+  return deps.store.transaction(async (tx) => {
+    const caso = await tx.collection('casosMesa').get(casoId);
+    if (!caso) return err({ code: 'CASO.NO_EXISTE' });
+    if (caso.estado === 'cerrado') return err({ code: 'CASO.CERRADO' });
+    const mensajes = keep([mensaje], 1);
+    if (mensajes.length === 0) return ok(caso);
+    const actualizado: CasoMesa = { ...caso, mensajes: [...caso.mensajes, ...mensajes].slice(-MENSAJES_MAX) };
+    await tx.collection('casosMesa').put(actualizado);
+    return ok(actualizado);
+  });
+}
+
+/** Ends a case: by the person (any time while open) or by the agent who took it. */
+export function closeCase(
+  deps: CasosDeps,
+  casoId: string,
+  por: { lado: 'persona' } | { lado: 'agente'; agenteId: string },
+  actor: Actor,
+): Promise<Result<CasoMesa, CasoError>> {
+  return deps.store.transaction(async (tx) => {
+    if (por.lado === 'agente') {
+      const allowed = await agentOnly(tx, deps, por.agenteId, actor);
+      if (!allowed.ok) return allowed;
+    }
+    const caso = await tx.collection('casosMesa').get(casoId);
+    if (!caso) return err({ code: 'CASO.NO_EXISTE' });
+    if (caso.estado === 'cerrado') return err({ code: 'CASO.CERRADO' });
+    if (por.lado === 'agente' && caso.agente?.id !== por.agenteId) return err({ code: 'PERMISO.DENEGADO' });
+    const cerradoPor = por.lado === 'persona' ? 'persona' : 'asesor';
+    const cerrado: CasoMesa = { ...caso, estado: 'cerrado', cerradoEn: deps.clock.now().toISOString(), cerradoPor };
+    await tx.collection('casosMesa').put(cerrado);
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_cerrado', personaSubject(cerrado), { numero: cerrado.numero, por: cerradoPor });
+    if (por.lado === 'agente') await recordAction(tx, deps, por.agenteId, 'caso_cerrado', cerrado);
+    return ok(cerrado);
+  });
+}
