@@ -9,7 +9,11 @@ export interface Actor {
   readonly channel: string;
 }
 
-/** Appends one audit event inside the use case's transaction. `subject` must already be masked. */
+/**
+ * Appends one audit event inside the use case's transaction. `subject` must already be masked;
+ * `personas` are the document keys of the persons the event is about (kept beside the event, in
+ * 'auditoriaPersonas', never in it), so the helpdesk can tell apart persons whose masks collide.
+ */
 export async function audit(
   tx: Tx,
   clock: Clock,
@@ -18,6 +22,7 @@ export async function audit(
   action: string,
   subject?: string,
   detail?: AuditEvent['detail'],
+  personas?: string | readonly (string | undefined)[],
 ): Promise<void> {
   const at = clock.now().toISOString();
   const event: AuditEvent = {
@@ -30,6 +35,10 @@ export async function audit(
     ...(detail !== undefined ? { detail } : {}),
   };
   await tx.collection('audit').put(event);
+  const keys = personas === undefined ? [] : typeof personas === 'string' ? [personas] : personas;
+  for (const persona of new Set(keys)) {
+    if (persona) await tx.collection('auditoriaPersonas').put({ id: `${event.id}|${persona}`, eventoId: event.id, persona, en: at });
+  }
 }
 
 /** The masked audit subject for a document: "CC *****456". */

@@ -189,8 +189,8 @@ export function siteName(reference: ReferenceRegistry, empresa: Pick<Empresa, 's
 
 const actorOf = (by: Citizen, como: 'rl' | 'delegado', en: string): AutorizadoPor => ({ citizenId: by.id, nombre: displayName(by), sexo: by.sexo, como, en });
 
-/** The data every mail about an authorization carries; `sigla` names the CCF role as the chat does ("Caja de compensación familiar — COMFAMA"). */
-function mailData(deps: Pick<CoreDeps, 'publicBaseUrl'>, a: Autorizacion, empresa: Pick<Empresa, 'razonSocial' | 'nit' | 'dv'> & { sigla?: string }, extra: Record<string, unknown> = {}) {
+/** The data every mail about an authorization carries (Mesa de ayuda resends invitations with it); `sigla` names the CCF role as the chat does ("Caja de compensación familiar — COMFAMA"). */
+export function mailData(deps: Pick<CoreDeps, 'publicBaseUrl'>, a: Autorizacion, empresa: Pick<Empresa, 'razonSocial' | 'nit' | 'dv'> & { sigla?: string }, extra: Record<string, unknown> = {}) {
   return {
     nombre: displayName(a),
     razonSocial: empresa.razonSocial,
@@ -248,7 +248,7 @@ export async function authorize(
       rol: autorizacion.rol,
       perfil: autorizacion.perfil,
       como: empresa.como,
-    });
+    }, [autorizacion.citizenId]);
     const mail: MailRequest = person.citizen
       ? { to: person.citizen.email, template: 'autorizado-asignado', data: mailData(deps, autorizacion, empresa) }
       : { to: autorizacion.email, template: 'autorizado-invitacion', data: mailData(deps, autorizacion, empresa) };
@@ -256,7 +256,7 @@ export async function authorize(
   });
   if (!done.ok) return done;
   const { autorizacion, mail, nombre } = done.value;
-  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key));
+  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key), autorizacion.citizenId);
   // Only the address the RL or delegate typed is shown back (masked); a registered person's own e-mail is not theirs to see.
   return ok({ autorizacion, nombre, ...(autorizacion.estado === 'invitado' ? { correo: maskEmail(mail.to) } : {}), correoEnviado });
 }
@@ -291,7 +291,7 @@ export async function revokeAuthorization(
       persona: documentSubject(entry.tipoDocumento, entry.numeroDocumento),
       estadoAnterior: entry.estado,
       como: empresa.como,
-    });
+    }, [entry.citizenId]);
     const person = await tx.collection('citizens').get(entry.citizenId);
     const mail: MailRequest = {
       to: person?.estado === 'activo' ? person.email : entry.email,
@@ -302,7 +302,7 @@ export async function revokeAuthorization(
   });
   if (!done.ok) return done;
   const { autorizacion, mail, toAccount } = done.value;
-  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key));
+  const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key), autorizacion.citizenId);
   return ok({ autorizacion, ...(toAccount ? {} : { correo: maskEmail(mail.to) }), correoEnviado });
 }
 
@@ -326,7 +326,7 @@ export async function completePendingAuthorizations(
     const nowIso = deps.clock.now().toISOString();
     const autorizacion: Autorizacion = { ...entry, estado: 'activo', activadoEn: nowIso };
     await tx.collection('autorizaciones').put(autorizacion);
-    await note(tx, deps, actor, 'autorizados.vinculado', entry.nit, { persona: documentSubject(entry.tipoDocumento, entry.numeroDocumento) });
+    await note(tx, deps, actor, 'autorizados.vinculado', entry.nit, { persona: documentSubject(entry.tipoDocumento, entry.numeroDocumento) }, [entry.citizenId]);
     const role = await tx.collection('employers').get(entry.nit);
     const sigla = (await deps.reference.findCompany(entry.nit))?.sigla;
     const empresa = { razonSocial: role?.razonSocial ?? formatNit(entry.nit), nit: entry.nit, dv: role?.dv ?? '', ...(sigla ? { sigla } : {}) };

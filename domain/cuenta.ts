@@ -10,6 +10,7 @@
  * Failure counters live in memory (a CuentaGuard per store); only the lock itself is persisted.
  */
 import { accountLink, dropUnusedTokens, issueToken, tokenId } from './account-links.js';
+import { recordKnownActor } from './actores-conocidos.js';
 import { audit, documentSubject, type Actor } from './audit.js';
 import { documentKey, type AccountToken, type Citizen } from './citizens.js';
 import { completePendingAuthorizations } from './autorizados.js';
@@ -173,7 +174,7 @@ export async function setPasswordWithToken(
     // Older links of the same kind (an earlier reset e-mail) stop working too.
     await dropUnusedTokens(tx, citizen.id, tipo);
     const subject = documentSubject(citizen.tipoDocumento, citizen.numeroDocumento);
-    await audit(tx, deps.clock, deps.random, actor, tipo === 'activacion' ? 'cuenta.activada' : 'cuenta.clave_restablecida', subject);
+    await audit(tx, deps.clock, deps.random, actor, tipo === 'activacion' ? 'cuenta.activada' : 'cuenta.clave_restablecida', subject, undefined, citizen.id);
     // A person designated as an employer's delegate, or authorized, before registering is linked now.
     const designations: MailRequest[] =
       tipo === 'activacion'
@@ -194,8 +195,9 @@ export async function setPasswordWithToken(
       ? { to: citizen.email, template: 'cuenta-activada', data: { nombre, usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}` } }
       : { to: citizen.email, template: 'clave-cambiada', data: { nombre } },
     subject,
+    citizen.id,
   );
-  for (const mail of designations) await sendAndRecord(deps, actor, mail, subject);
+  for (const mail of designations) await sendAndRecord(deps, actor, mail, subject, citizen.id);
   return ok({ nombre });
 }
 
@@ -221,7 +223,7 @@ export async function login(
   const key = documentKey(tipo, n);
   const subject = documentSubject(tipo, n);
   const client = clientKey(actor);
-  const note = (tx: Tx, action: string, detail?: Record<string, string | number>) => audit(tx, deps.clock, deps.random, actor, action, subject, detail);
+  const note = (tx: Tx, action: string, detail?: Record<string, string | number>) => audit(tx, deps.clock, deps.random, actor, action, subject, detail, key);
   const usableNow = (c: Citizen | undefined): c is Citizen & { passwordHash: string } => c?.estado === 'activo' && c.passwordHash !== undefined;
   const lockOf = (c: Citizen | undefined, now: Date): string | undefined => {
     const persisted = usableNow(c) && c.loginBloqueadoHasta !== undefined && c.loginBloqueadoHasta > now.toISOString() ? c.loginBloqueadoHasta : undefined;
@@ -254,6 +256,8 @@ export async function login(
         await tx.collection('citizens').put({ ...rest, loginFallidos: 0 });
       }
       await note(tx, 'ingreso.exitoso');
+      // The helpdesk's history names who acted through this channel user from now on.
+      await recordKnownActor(tx, deps.clock, actor.ref, citizen.id);
       return ok({ citizenId: citizen.id, nombre: displayName(citizen) });
     });
     if (done) {
@@ -310,6 +314,7 @@ export async function login(
         data: { nombre: displayName(citizen), enlace: accountLink(deps, 'desbloquear', token), hasta: bogotaTime.format(new Date(hasta)), horas: UNLOCK_LINK_HOURS },
       },
       subject,
+      citizen.id,
     );
   }
   return err({ code: 'INGRESO.BLOQUEADO', hasta });
@@ -328,7 +333,7 @@ export async function unlockWithToken(deps: CuentaDeps, token: string, actor: Ac
     const { loginBloqueadoHasta: _lock, ...rest } = citizen;
     await tx.collection('citizens').put({ ...rest, loginFallidos: 0 });
     await tx.collection('accountTokens').put({ ...record, usadoEn: now.toISOString() });
-    await audit(tx, deps.clock, deps.random, actor, 'ingreso.desbloqueado', documentSubject(citizen.tipoDocumento, citizen.numeroDocumento));
+    await audit(tx, deps.clock, deps.random, actor, 'ingreso.desbloqueado', documentSubject(citizen.tipoDocumento, citizen.numeroDocumento), undefined, citizen.id);
     return ok(citizen);
   });
   if (!done.ok) return done;
@@ -336,6 +341,13 @@ export async function unlockWithToken(deps: CuentaDeps, token: string, actor: Ac
   g.documents.clear(done.value.id);
   g.locks.clear(done.value.id);
   return ok({ nombre: displayName(done.value) });
+}
+
+/** Forgets the in-memory failure counts and lock of a document (the helpdesk lifted its login lock). */
+export function clearLoginThrottle(deps: CuentaDeps, citizenId: string): void {
+  const g = guardOf(deps);
+  g.documents.clear(citizenId);
+  g.locks.clear(citizenId);
 }
 
 /**
@@ -353,22 +365,23 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
 
   const n = normalizeNumero(numero);
   const subject = documentSubject(tipo, n);
+  const key = documentKey(tipo, n);
   const issued = await deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
-    const citizen = await tx.collection('citizens').get(documentKey(tipo, n));
+    const citizen = await tx.collection('citizens').get(key);
     if (citizen?.estado !== 'activo') {
-      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: citizen ? 'pendiente' : 'desconocido' });
+      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: citizen ? 'pendiente' : 'desconocido' }, key);
       return undefined;
     }
     const recent = new Date(now.getTime() - RESET_MAIL_MINUTES * MINUTE).toISOString();
     const tokens = await tx.collection('accountTokens').findBy('citizenId', citizen.id);
     if (tokens.some((t) => t.tipo === 'recuperacion' && t.usadoEn === undefined && t.creadoEn > recent)) {
-      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'reciente' });
+      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'reciente' }, key);
       return undefined;
     }
     await dropUnusedTokens(tx, citizen.id, 'recuperacion');
     const token = await issueToken(tx, deps, citizen.id, 'recuperacion', RESET_HOURS * HOUR);
-    await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_solicitada', subject);
+    await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_solicitada', subject, undefined, key);
     return { citizen, token };
   });
   if (!issued) return ok(undefined);
@@ -381,6 +394,7 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
       data: { nombre: displayName(issued.citizen), enlace: accountLink(deps, 'restablecer', issued.token), minutos: RESET_HOURS * 60 },
     },
     subject,
+    key,
   );
   return ok(undefined);
 }

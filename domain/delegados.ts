@@ -131,7 +131,7 @@ export async function completePendingDesignations(
     await tx.collection('employers').put({ ...role, delegado: { ...role.delegado, estado: 'vinculado' }, actualizadoEn: nowIso });
     await note(tx, deps, actor, 'empleador.delegado_vinculado', role.nit, {
       delegado: documentSubject(role.delegado.tipoDocumento, role.delegado.numeroDocumento),
-    });
+    }, [citizen.id]);
     const rl = await tx.collection('citizens').get(role.rl);
     mails.push({
       to: citizen.email,

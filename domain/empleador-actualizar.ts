@@ -66,7 +66,7 @@ export async function updateEmployer(
       anterior: documentSubject(role.delegado.tipoDocumento, role.delegado.numeroDocumento),
       delegado: documentSubject(delegado.tipoDocumento, delegado.numeroDocumento),
       estado: delegado.estado,
-    });
+    }, [role.delegado.citizenId, delegado.citizenId]);
     const notice = { delegado: { nombre: displayName(delegado), vinculado: delegado.estado === 'vinculado' } };
     return ok({ role: { ...role, delegado }, rl, notice, to: [role.sede.email], delegateMail: mail });
   });
@@ -84,6 +84,6 @@ export async function updateEmployer(
     );
     correoEnviado = correoEnviado && sent;
   }
-  if (delegateMail) await sendAndRecord(deps, actor, delegateMail, subject);
+  if (delegateMail) await sendAndRecord(deps, actor, delegateMail, subject, role.delegado.citizenId);
   return ok({ emailEnmascarado: maskEmail(role.sede.email), correoEnviado });
 }

@@ -53,9 +53,17 @@ export const nitSubject = (nit: string): string => `NIT ${formatNit(nit)}`;
 /** The link that takes a person to the assistant's chat. */
 export const chatLink = (deps: Pick<CoreDeps, 'publicBaseUrl'>): string => `${deps.publicBaseUrl.replace(/\/+$/, '')}/`;
 
-/** Audits an action about a company, its NIT as the subject. */
-export function note(tx: Tx, deps: Pick<CoreDeps, 'clock' | 'random'>, actor: Actor, action: string, nit: string, detail?: Record<string, string | number | boolean | null>): Promise<void> {
-  return audit(tx, deps.clock, deps.random, actor, action, nitSubject(nit), detail);
+/** Audits an action about a company, its NIT as the subject; `personas`: document keys of the persons it is also about. */
+export function note(
+  tx: Tx,
+  deps: Pick<CoreDeps, 'clock' | 'random'>,
+  actor: Actor,
+  action: string,
+  nit: string,
+  detail?: Record<string, string | number | boolean | null>,
+  personas?: readonly (string | undefined)[],
+): Promise<void> {
+  return audit(tx, deps.clock, deps.random, actor, action, nitSubject(nit), detail, personas);
 }
 
 /** A sede as stored: trimmed, e-mail lower-cased. DIVIPOLA codes and the e-mail's form are the form's job: wrong ones are a programming error. */

@@ -212,11 +212,11 @@ export async function registerEmployer(
       rut: stored !== undefined,
       reemplazaRechazado: previous !== undefined,
       correo: maskEmail(sede.email),
-    });
+    }, [rl.id]);
     await note(tx, deps, actor, 'empleador.delegado_designado', company.nit, {
       delegado: documentSubject(delegado.tipoDocumento, delegado.numeroDocumento),
       estado: delegado.estado,
-    });
+    }, [delegado.citizenId]);
     return ok({ role, rl, delegateMail: mail });
   });
   if (!done.ok) return done;
@@ -240,6 +240,6 @@ export async function registerEmployer(
     },
     subject,
   );
-  await sendAndRecord(deps, actor, delegateMail, subject);
+  await sendAndRecord(deps, actor, delegateMail, subject, role.delegado.citizenId);
   return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado, correoEnviado });
 }

@@ -145,7 +145,7 @@ export async function requestDataChange(
     };
     await tx.collection('solicitudesDatos').put(solicitud);
     const subject = documentSubject(citizen.tipoDocumento, citizen.numeroDocumento);
-    await audit(tx, deps.clock, deps.random, actor, 'datos.solicitud_creada', subject, { tipo, caso: caseNumber(solicitud.id) });
+    await audit(tx, deps.clock, deps.random, actor, 'datos.solicitud_creada', subject, { tipo, caso: caseNumber(solicitud.id) }, citizen.id);
     return ok({ citizen, solicitud, subject });
   });
   if (!outcome.ok) return outcome;
@@ -156,6 +156,7 @@ export async function requestDataChange(
     actor,
     { to: citizen.email, template: 'solicitud-datos', data: { nombre: displayName(citizen), tipo, caso, fecha: solicitud.creadaEn } },
     subject,
+    citizen.id,
   );
   return ok({ caso, correo: maskEmail(citizen.email), correoEnviado });
 }

@@ -7,12 +7,14 @@ import { maskEmail } from './text.js';
 /**
  * Sends a mail after its state change was committed. A mail that cannot be sent does not undo the
  * change: it is audited and reported as `false`, so the chat can say the e-mail did not go.
+ * `persona`: the document key of the person the mail went to, when it is one (their history lists it).
  */
 export async function sendAndRecord(
   deps: Pick<CoreDeps, 'store' | 'clock' | 'random' | 'mailer'>,
   actor: Actor,
   mail: MailRequest,
   subject: string,
+  persona?: string,
 ): Promise<boolean> {
   let sent = true;
   try {
@@ -24,7 +26,7 @@ export async function sendAndRecord(
     audit(tx, deps.clock, deps.random, actor, sent ? 'correo.enviado' : 'correo.no_enviado', subject, {
       plantilla: mail.template,
       destino: maskEmail(mail.to),
-    }),
+    }, persona),
   );
   return sent;
 }

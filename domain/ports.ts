@@ -45,6 +45,20 @@ export interface AuditEvent extends Entity {
 }
 
 /**
+ * Which person an audit event is about (Mesa de ayuda's history of one person): audit subjects are
+ * masked and collide ("CC *****456"), so audit() writes one of these per person it is told of.
+ * Holds the document key ("CC:70123456"), like every other record keyed by person; never in the event.
+ */
+export interface AuditoriaPersona extends Entity {
+  /** `${eventoId}|${persona}`. */
+  readonly id: string;
+  readonly eventoId: string;
+  /** The person's document key. */
+  readonly persona: string;
+  readonly en: string; // ISO-8601, the event's `at`
+}
+
+/**
  * A form's answers saved to be resumed later (domain/drafts.ts), one per owner and form. Declared
  * here, like AuditEvent, because the use-case module imports this file. Never holds secrets.
  */
@@ -77,6 +91,8 @@ export interface SolicitudDatos extends Entity {
  */
 export interface Collections {
   audit: AuditEvent;
+  /** Which persons each audit event is about (by document key), for the exact history of one person. */
+  auditoriaPersonas: AuditoriaPersona;
   citizens: Citizen;
   accountTokens: AccountToken;
   identityChecks: IdentityCheck;
@@ -117,6 +133,7 @@ export type CollectionName = keyof Collections;
 
 export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Collections[N] & string)[] } = {
   audit: [],
+  auditoriaPersonas: [],
   citizens: ['email'],
   accountTokens: [],
   identityChecks: [],

@@ -72,7 +72,7 @@ function context(deps: RegistroDeps, tx: Tx, actor: Actor, tipo: DocumentType, n
 }
 
 function note(c: Ctx, action: string, detail?: Record<string, string | number | boolean | null>): Promise<void> {
-  return audit(c.tx, c.deps.clock, c.deps.random, c.actor, action, c.subject, detail);
+  return audit(c.tx, c.deps.clock, c.deps.random, c.actor, action, c.subject, detail, c.key);
 }
 
 const used = (check: IdentityCheck): number => check.intentosDatos + check.rondasFallidas;
@@ -228,7 +228,7 @@ async function releaseStaleEmail(c: Ctx, email: string): Promise<boolean> {
     if (!stale) return false;
     await dropUnusedTokens(c.tx, h.id);
     await c.tx.collection('citizens').delete(h.id);
-    await audit(c.tx, c.deps.clock, c.deps.random, c.actor, 'registro.pendiente_vencido_eliminado', documentSubject(h.tipoDocumento, h.numeroDocumento));
+    await audit(c.tx, c.deps.clock, c.deps.random, c.actor, 'registro.pendiente_vencido_eliminado', documentSubject(h.tipoDocumento, h.numeroDocumento), undefined, h.id);
   }
   return true;
 }
@@ -315,6 +315,7 @@ export async function completeRegistration(
       },
     },
     subject,
+    citizen.id,
   );
   return ok({ emailEnmascarado: maskEmail(citizen.email), correoEnviado });
 }
