@@ -56,6 +56,7 @@ const ROLES: Record<string, { who: Principal; on?: Resource }> = {
   'Administrador MinSalud': { who: citizen('CE:654321', { staff: ['admin_minsalud'], acting: { tipo: 'admin_minsalud' } }) },
   'Administrador MinSalud who is the RL of X': { who: citizen(RL, { staff: ['admin_minsalud'], acting: { tipo: 'admin_minsalud' } }) },
   'Mesa de ayuda': { who: citizen('CC:14770440', { staff: ['mesa_ayuda'], acting: { tipo: 'mesa_ayuda' } }) },
+  'Mesa de ayuda who is the RL of X': { who: citizen(RL, { staff: ['mesa_ayuda'], acting: { tipo: 'mesa_ayuda' } }) },
 };
 
 /** The roles allowed for each action; every other role of ROLES is refused. */
@@ -65,6 +66,7 @@ const ALLOWED: Record<Action, string[]> = {
     'RL of X acting as employer of X',
     'RL of X acting as employer of another company',
     'Administrador MinSalud who is the RL of X',
+    'Mesa de ayuda who is the RL of X',
   ],
   'empleador.ver': [
     'RL of X acting as citizen',
@@ -75,12 +77,14 @@ const ALLOWED: Record<Action, string[]> = {
     'Administrador MinSalud',
     'Administrador MinSalud who is the RL of X',
     'Mesa de ayuda',
+    'Mesa de ayuda who is the RL of X',
   ],
   'empleador.actualizar': [
     'RL of X acting as citizen',
     'RL of X acting as employer of X',
     'RL of X acting as employer of another company',
     'Administrador MinSalud who is the RL of X',
+    'Mesa de ayuda who is the RL of X',
   ],
   'autorizados.administrar': [
     'RL of X acting as employer of X',
@@ -95,12 +99,15 @@ const ALLOWED: Record<Action, string[]> = {
     'RL of X who is no longer RL in the reference sources',
     'Administrador MinSalud',
     'Administrador MinSalud who is the RL of X',
+    'Mesa de ayuda who is the RL of X',
   ],
   'ccf.activar': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
   'servicios.catalogo': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
   'servicios.asignar': ['Administrador MinSalud', 'Administrador MinSalud who is the RL of X'],
   'servicios.administrar': ['authorized person of X acting in rol CCF of X'],
-  'mesa.consultar': ['Mesa de ayuda'],
+  'mesa.consultar': ['Mesa de ayuda', 'Mesa de ayuda who is the RL of X'],
+  // Nobody lifts their own block or resends their own link: the person in question (titular) is the RL.
+  'mesa.actuar': ['Mesa de ayuda'],
   // Only the owner, with an active account, in whatever role they act; not even the helpdesk.
   'datos.propios': [
     'RL of X acting as citizen',
@@ -108,6 +115,7 @@ const ALLOWED: Record<Action, string[]> = {
     'RL of X acting as employer of another company',
     'RL of X who is no longer RL in the reference sources',
     'Administrador MinSalud who is the RL of X',
+    'Mesa de ayuda who is the RL of X',
   ],
 };
 

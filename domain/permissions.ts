@@ -21,6 +21,7 @@ export const ACTIONS = [
   'servicios.asignar',
   'servicios.administrar',
   'mesa.consultar',
+  'mesa.actuar',
   'datos.propios',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
@@ -77,6 +78,8 @@ const RULES: { readonly [A in Action]: (p: Principal, r: Resource) => boolean } 
   'servicios.administrar': (p, r) =>
     r.ccfActivo === true && (r.autorizados ?? []).includes(p.citizenId ?? '') && actsAs(p, 'ccf', r.nit),
   'mesa.consultar': (p) => p.staff.includes('mesa_ayuda'),
+  // Lifting a block or resending a link on someone's behalf (with a reason): the helpdesk, never on themself.
+  'mesa.actuar': (p, r) => p.staff.includes('mesa_ayuda') && (r.titular === undefined || r.titular !== p.citizenId),
   // Habeas data: a person sees, and asks to correct or delete, only their own data, in any role.
   'datos.propios': (p, r) => r.titular !== undefined && r.titular === p.citizenId,
 };
