@@ -1,38 +1,18 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loopbackIsPublic, startHttpsServer, type LoopbackHttpsServer } from '../test/helpers/https-servers.js';
 import { checkInboundServiceUrl, safeFetch, type Resolver, type SafeFetchOptions } from './outbound.js';
 
-/** A throwaway self-signed certificate for the loopback TLS server (names the tests resolve themselves). */
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'outbound-'));
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=files.example.test',
-      '-addext', 'subjectAltName=DNS:files.example.test,DNS:contoso.sharepoint.com,DNS:other.example.test',
-    ], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 describe('safeFetch', () => {
-  let server: Server;
+  let https: LoopbackHttpsServer;
   let port = 0;
   let cert = '';
-  let connections = 0;
   const requests: { url: string; host: string | undefined; method?: string; body?: string; length?: string | undefined }[] = [];
 
   beforeAll(async () => {
-    const tls = selfSigned();
-    cert = tls.cert;
-    server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    // The names the tests resolve themselves to the loopback server.
+    https = await startHttpsServer(['files.example.test', 'contoso.sharepoint.com', 'other.example.test'], (req, res) => {
       if (req.url === '/echo') {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
@@ -70,17 +50,9 @@ describe('safeFetch', () => {
         res.end();
       }
     });
-    server.on('connection', (s: Socket) => {
-      connections++;
-      s.on('error', () => {});
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    port = (server.address() as AddressInfo).port;
+    ({ port, cert } = https);
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    return new Promise<void>((ok) => server.close(() => ok()));
-  });
+  afterAll(() => https.close());
 
   const MB = 1024 * 1024;
   const toLoopback: Resolver = async () => [{ address: '127.0.0.1', family: 4 }];
@@ -89,14 +61,14 @@ describe('safeFetch', () => {
     maxBytes: MB,
     timeoutMs: 3000,
     resolver: toLoopback,
-    addressAllowed: (ip) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1',
+    addressAllowed: loopbackIsPublic,
     ca: cert,
     allowPorts: [port],
     ...extra,
   });
 
   it('refuses a loopback https server, however it is named, without connecting', async () => {
-    const before = connections;
+    const before = https.connections;
     const urls = [
       `https://127.0.0.1:${port}/file.pdf`,
       `https://127.1:${port}/file.pdf`,
@@ -112,7 +84,7 @@ describe('safeFetch', () => {
     // A DNS name that resolves to loopback: refused after resolution, before connecting.
     const r = await safeFetch(`https://files.example.test:${port}/file.pdf`, { maxBytes: MB, timeoutMs: 2000, allowPorts: [port], resolver: toLoopback });
     expect(r.ok ? 'ok' : r.reason).toBe('address-not-public');
-    expect(connections).toBe(before);
+    expect(https.connections).toBe(before);
   });
 
   it.each([

@@ -1,28 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger, LogFields, PruebaConexion } from '../domain/ports.js';
+import {
+  basicCredentials,
+  loopbackIsPublic,
+  readingRequest,
+  sendJson,
+  startHttpsServer,
+  type LoopbackHttpsServer,
+  type RequestRead,
+} from '../test/helpers/https-servers.js';
 import type { Resolver } from './outbound.js';
 import { createConnectionTester, type ConnectionTesterOptions } from './probar-conexion.js';
-
-/** A throwaway self-signed certificate for the loopback test server and the names the tests resolve to it. */
-function selfSigned(): { key: string; cert: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'probar-conexion-'));
-  try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-subj', '/CN=auth.ccf.test',
-      '-addext', 'subjectAltName=DNS:auth.ccf.test,DNS:api.ccf.test,DNS:rebind.ccf.test,DNS:localhost,IP:127.0.0.1',
-    ], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'k.pem'), 'utf8'), cert: readFileSync(join(dir, 'c.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const CLIENT_ID = 'comfama-app';
 const CLIENT_SECRET = 'S3cr3t+/:ñ-cliente';
@@ -31,52 +20,21 @@ const PASSWORD = 'Cl4ve#Privada!2024';
 const TOKEN = 'eyJhbGciOi.tok-9f8e7d6c5b4a';
 const KB = 1024;
 
-/** RFC 6749 §2.3.1: each part form-decoded after splitting the Basic credentials at the first colon. */
-function basicCredentials(header: string | undefined): [string, string] | undefined {
-  if (!header?.startsWith('Basic ')) return undefined;
-  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return undefined;
-  const form = (s: string) => decodeURIComponent(s.replace(/\+/g, ' '));
-  return [form(decoded.slice(0, colon)), form(decoded.slice(colon + 1))];
-}
-
-interface Received {
-  readonly method: string;
-  readonly path: string;
-  readonly authorization?: string;
-  readonly contentType?: string;
-  readonly body: string;
-}
-
 describe('Probar conexión (createConnectionTester) against local HTTPS servers', () => {
-  let server: Server;
+  let https: LoopbackHttpsServer;
   let port = 0;
   let cert = '';
-  let connections = 0;
-  const received: Received[] = [];
+  const received: RequestRead[] = [];
   const lines: string[] = [];
 
   beforeAll(async () => {
-    const tls = selfSigned();
-    cert = tls.cert;
-    server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const path = (req.url ?? '').split('?')[0]!;
-        const body = Buffer.concat(chunks).toString('utf8');
-        received.push({
-          method: req.method ?? '',
-          path,
-          body,
-          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
-          ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
-        });
-        const json = (status: number, value: unknown) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(value));
-        };
+    // The loopback test server, its certificate for the names the tests resolve to it.
+    https = await startHttpsServer(
+      ['auth.ccf.test', 'api.ccf.test', 'rebind.ccf.test', 'localhost', '127.0.0.1'],
+      readingRequest((read, req, res) => {
+        const { path, body } = read;
+        received.push(read);
+        const json = (status: number, value: unknown) => sendJson(res, status, value);
         if (path === '/oauth/token') {
           const form = new URLSearchParams(body);
           const client = basicCredentials(req.headers.authorization);
@@ -110,19 +68,11 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
           } else if (path === '/api/falla') json(500, { error: 'interno' });
           else json(404, {});
         } else json(404, {});
-      });
-    });
-    server.on('connection', (s: Socket) => {
-      connections++;
-      s.on('error', () => {});
-    });
-    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    port = (server.address() as AddressInfo).port;
+      }),
+    );
+    ({ port, cert } = https);
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    return new Promise<void>((ok) => server.close(() => ok()));
-  });
+  afterAll(() => https.close());
   beforeEach(() => {
     received.length = 0;
     lines.length = 0;
@@ -145,8 +95,6 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
     'mixta.ccf.test': '127.0.0.1,192.168.1.20',
   };
   const byName: Resolver = async (host) => (NAMES[host] ?? '').split(',').filter(Boolean).map((address) => ({ address, family: 4 }));
-  /** The only test allowance: the loopback test server stands for a public one. */
-  const loopbackIsPublic = (ip: string) => ip === '127.0.0.1' || ip === '::ffff:127.0.0.1';
   const tester = (extra: ConnectionTesterOptions = {}) =>
     createConnectionTester({ resolver: byName, addressAllowed: loopbackIsPublic, ca: cert, allowPorts: [port], log: capture, ...extra });
 
@@ -267,7 +215,7 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
   });
 
   it('a name resolving to a private address is refused when connecting, before any byte reaches it', async () => {
-    const before = connections;
+    const before = https.connections;
     const service = await tester().test(prueba({ serviceUrl: `https://privada.ccf.test:${port}/api/afiliados` }));
     expect(outcome(service.servicio)).toBe('direccion -');
     const mixed = await tester().test(prueba({ serviceUrl: `https://mixta.ccf.test:${port}/api/afiliados` }));
@@ -276,7 +224,7 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
     expect(outcome(token.token)).toBe('direccion -');
     expect(token.servicio).toBeUndefined();
     // Only the two token requests connected; nothing was sent to the refused names.
-    expect(connections - before).toBe(2);
+    expect(https.connections - before).toBe(2);
     expect(received.map((q) => q.path)).toEqual(['/oauth/token', '/oauth/token']);
   });
 
@@ -290,7 +238,7 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
     };
     const localAddresses: string[] = [];
     const onConnection = (s: Socket) => localAddresses.push(s.localAddress ?? '');
-    server.on('connection', onConnection);
+    https.server.on('connection', onConnection);
     try {
       const r = await tester({ resolver: rebinding }).test(
         prueba({ tokenUrl: `https://rebind.ccf.test:${port}/oauth/token`, serviceUrl: `https://rebind.ccf.test:${port}/api/afiliados` }),
@@ -301,7 +249,7 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
       expect(localAddresses).toEqual(['127.0.0.1']);
       expect(received.map((q) => q.path)).toEqual(['/oauth/token']);
     } finally {
-      server.off('connection', onConnection);
+      https.server.off('connection', onConnection);
     }
   });
 
@@ -326,7 +274,7 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
   });
 
   it('with the defaults (production), refuses the loopback server even when it listens, and reaches nothing', async () => {
-    const before = connections;
+    const before = https.connections;
     const urls = [`https://127.0.0.1:${port}/oauth/token`, `https://localhost:${port}/oauth/token`];
     for (const tokenUrl of urls) {
       const r = await createConnectionTester().test(prueba({ tokenUrl }));
@@ -340,7 +288,7 @@ describe('Probar conexión (createConnectionTester) against local HTTPS servers'
       expect(r.token.ok, tokenUrl).toBe(false);
       expect(['url', 'direccion']).toContain(!r.token.ok && r.token.motivo);
     }
-    expect(connections).toBe(before);
+    expect(https.connections).toBe(before);
     expect(received).toEqual([]);
   });
 

@@ -8,48 +8,24 @@
  * step 3 done, with his name. José's registration, COMFAMA's employer role and the accounts are seeded
  * over HTTP (they are not the point here). Screenshots: /tmp/autorizados-*.png.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferencePerson } from '../domain/reference.js';
-import { fold } from '../domain/text.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { MARIA_EMAIL, registerComfamaWithMaria } from './helpers/autorizados.js';
-import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
+import { available, launchChromium } from './helpers/browser.js';
 import { readOutbox, recipients, registerAndActivate } from './helpers/chat-people.js';
+import { cardWith, click, logIn, openChat, say, screenshots } from './helpers/webchat-page.js';
 
 const PASSWORD = 'Guayacan-Florido-2026';
 const jose = EXAMPLE_PERSONS.rlComfama;
 const maria = EXAMPLE_PERSONS.delegateComfama;
 const andres = EXAMPLE_PERSONS.authorizedComfama;
 const ANDRES_EMAIL = 'andres.zapata@comfama.com.co';
-const shot = (name: string) => `/tmp/autorizados-${name}.png`;
-
-const feed = (page: Page) => page.locator('[role="feed"] article');
-
-/** Waits until an article after the first `from` ones matches (accents and case ignored); returns their folded text. */
-async function waitFor(page: Page, from: number, expected: string | RegExp): Promise<string> {
-  const want = typeof expected === 'string' ? fold(expected) : expected;
-  let seen = '';
-  for (let i = 0; i < 150; i++) {
-    seen = fold((await feed(page).allInnerTexts()).slice(Math.max(0, from - 1)).join('\n'));
-    if (typeof want === 'string' ? seen.includes(want) : want.test(seen)) return seen;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`"${String(expected)}" did not arrive; saw:\n${seen.slice(-1500)}`);
-}
-
-/** Types `text` in the send box, presses Enter, and waits for a new bot message that matches `expected`. */
-async function say(page: Page, text: string, expected: string | RegExp): Promise<string> {
-  const before = await feed(page).count();
-  const input = page.locator('[data-id="webchat-sendbox-input"]');
-  await input.fill(text);
-  await input.press('Enter');
-  return waitFor(page, before, expected);
-}
+const { shot, snap } = screenshots('autorizados', 0);
 
 /** The last "¿En qué voy?" card (the process's question may follow it). */
-const checklist = (page: Page) => page.locator('.ac-adaptiveCard').filter({ hasText: 'Paso 3: Administrar autorizados' }).last();
+const checklist = (page: Page) => cardWith(page, 'Paso 3: Administrar autorizados');
 
 describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () => {
   let app: TestApp | undefined;
@@ -57,34 +33,13 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
 
   beforeAll(async () => {
     app = await startApp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
   });
-
-  async function open(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser!.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
-    const page = await context.newPage();
-    const problems = await guard(page);
-    await page.goto(`${app!.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
-    return { context, page, problems };
-  }
-
-  /** "ingresar", the document typed, the password only in the card's masked input; returns the folded replies. */
-  async function login(page: Page, p: ReferencePerson, expected: string): Promise<string> {
-    await say(page, 'ingresar', 'tipo de documento');
-    await say(page, p.tipoDocumento.toLowerCase(), 'numero');
-    await say(page, p.numeroDocumento, 'contrasena');
-    const before = await feed(page).count();
-    const card = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).last();
-    await card.locator('input[type="password"]').fill(PASSWORD);
-    await card.getByRole('button').first().click();
-    return waitFor(page, before, expected);
-  }
 
   it('María authorizes Andrés; he registers and sees the CCF role waiting for the Ministry; step 3 is done', async () => {
     if (!browser || !app) throw new Error('not started');
@@ -93,9 +48,9 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     await registerAndActivate(app.url, app.dataDir, maria, MARIA_EMAIL, PASSWORD);
 
     // María, as a person types.
-    const delegate = await open();
+    const delegate = await openChat(browser, app.url);
     const page = delegate.page;
-    const roles = await login(page, maria, 'en que rol desea actuar');
+    const roles = await logIn(page, maria, PASSWORD, 'en que rol desea actuar');
     expect(roles).toContain('ingreso correctamente');
     await say(page, 'empleador', 'ahora actua como empleador persona juridica');
     const empty = await say(page, 'administrar autorizados', 'que desea hacer en');
@@ -103,8 +58,7 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     await say(page, 'nuevo', 'tipo de documento de la persona');
 
     // The person card: document and names as in the identity document, and the e-mail.
-    const before = await feed(page).count();
-    const personCard = page.locator('.ac-adaptiveCard').filter({ hasText: 'Correo de la persona' }).last();
+    const personCard = cardWith(page, 'Correo de la persona');
     await personCard.locator('select').first().selectOption('CC');
     await personCard.getByLabel('Número de documento').fill(andres.numeroDocumento);
     await personCard.getByLabel('Primer nombre').fill('andres');
@@ -112,8 +66,7 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     await personCard.getByLabel('Primer apellido').fill('zapata');
     await personCard.getByLabel('Segundo apellido').fill('londono');
     await personCard.getByLabel('Correo de la persona').fill(ANDRES_EMAIL);
-    await personCard.getByRole('button', { name: 'Enviar' }).click();
-    await waitFor(page, before, 'en que sede operara');
+    await click(page, personCard.getByRole('button', { name: 'Enviar' }), 'en que sede operara');
 
     await say(page, 'sede principal', 'rol autorizado');
     await say(page, 'caja', 'perfil autorizado');
@@ -124,7 +77,7 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     expect(invited).toContain('le enviamos una invitacion');
 
     // The list card: Andrés, invited, document masked.
-    const list = page.locator('.ac-adaptiveCard').filter({ hasText: 'Autorizados de' }).last();
+    const list = cardWith(page, 'Autorizados de');
     await list.waitFor({ timeout: 30_000 });
     const listText = await list.innerText();
     expect(listText).toContain('Andrés Felipe Zapata Londoño');
@@ -143,17 +96,14 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     expect((await readOutbox(app.dataDir)).some((m) => recipients(m).includes(ANDRES_EMAIL) && /^Usted es persona autorizada de /.test(m.subject ?? ''))).toBe(true);
 
     // Andrés logs in in a page of his own and picks the CCF role.
-    const person = await open();
-    await login(person.page, andres, 'en que rol desea actuar');
+    const person = await openChat(browser, app.url);
+    await logIn(person.page, andres, PASSWORD, 'en que rol desea actuar');
     const ccf = person.page.getByRole('button', { name: 'Caja de compensación familiar — COMFAMA' }).last();
     await ccf.waitFor({ timeout: 30_000 });
-    const beforeRole = await feed(person.page).count();
-    await ccf.click();
-    const waiting = await waitFor(person.page, beforeRole, 'aun no ha activado');
+    const waiting = await click(person.page, ccf, 'aun no ha activado');
     expect(waiting).toContain('ahora actua como caja de compensacion familiar');
     expect(waiting).toContain('miseguridadsocial@minsalud.gov.co');
-    await person.page.getByText(/aún no ha activado/).last().scrollIntoViewIfNeeded();
-    await person.page.screenshot({ path: shot('2-rol-ccf-sin-activar'), fullPage: false });
+    await snap(person.page, /aún no ha activado/, '2-rol-ccf-sin-activar');
 
     // "en que voy": step 3 done, with his name (he is "usted" in the step; María sees his name there).
     const mine = await say(person.page, 'en que voy', 'paso 3 administrar autorizados');

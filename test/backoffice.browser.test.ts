@@ -10,48 +10,21 @@
  * employer role, María, Andrés authorized and registered, Carlos registered) is seeded over HTTP.
  * Screenshots: /tmp/backoffice-*.png.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReferencePerson } from '../domain/reference.js';
-import { fold } from '../domain/text.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { ANDRES_EMAIL, authorizeAndresByMaria, MARIA_EMAIL, registerComfamaWithMaria } from './helpers/autorizados.js';
-import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
+import { available, launchChromium } from './helpers/browser.js';
 import { readOutbox, recipients, registerAndActivate } from './helpers/chat-people.js';
+import { cardWith, click, feed, logIn, openChat, say, screenshots } from './helpers/webchat-page.js';
 
 const PASSWORD = 'Guayacan-Florido-2026';
 const jose = EXAMPLE_PERSONS.rlComfama;
 const maria = EXAMPLE_PERSONS.delegateComfama;
 const andres = EXAMPLE_PERSONS.authorizedComfama;
 const carlos = EXAMPLE_PERSONS.citizenCe;
-const shot = (name: string) => `/tmp/backoffice-${name}.png`;
-
-const feed = (page: Page) => page.locator('[role="feed"] article');
-
-/** Waits until an article after the first `from` ones matches (accents and case ignored); returns their folded text. */
-async function waitFor(page: Page, from: number, expected: string | RegExp): Promise<string> {
-  const want = typeof expected === 'string' ? fold(expected) : expected;
-  let seen = '';
-  for (let i = 0; i < 150; i++) {
-    seen = fold((await feed(page).allInnerTexts()).slice(Math.max(0, from - 1)).join('\n'));
-    if (typeof want === 'string' ? seen.includes(want) : want.test(seen)) return seen;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`"${String(expected)}" did not arrive; saw:\n${seen.slice(-1500)}`);
-}
-
-/** Types `text` in the send box, presses Enter, and waits for a new bot message that matches `expected`. */
-async function say(page: Page, text: string, expected: string | RegExp): Promise<string> {
-  const before = await feed(page).count();
-  const input = page.locator('[data-id="webchat-sendbox-input"]');
-  await input.fill(text);
-  await input.press('Enter');
-  return waitFor(page, before, expected);
-}
-
-/** The last adaptive card that shows `text`. */
-const cardWith = (page: Page, text: string) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
+const { shot, snap } = screenshots('backoffice');
 
 /** What Web Chat logs when it cannot render the services card (an Input.ChoiceSet with isRequired and no label). */
 const CARD_LABEL_FAILURE = /Failed to render Adaptive Cards\. \[Error: Required inputs should have a label/;
@@ -64,34 +37,13 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
 
   beforeAll(async () => {
     app = await startApp({ STAFF_ADMINS: 'CE:654321' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
   });
-
-  async function open(): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-    const context = await browser!.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
-    const page = await context.newPage();
-    const problems = await guard(page);
-    await page.goto(`${app!.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
-    return { context, page, problems };
-  }
-
-  /** "ingresar", the document typed, the password only in the card's masked input; returns the folded replies. */
-  async function login(page: Page, p: ReferencePerson, expected: string): Promise<string> {
-    await say(page, 'ingresar', 'tipo de documento');
-    await say(page, p.tipoDocumento.toLowerCase(), 'numero');
-    await say(page, p.numeroDocumento, 'contrasena');
-    const before = await feed(page).count();
-    const card = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).last();
-    await card.locator('input[type="password"]').fill(PASSWORD);
-    await card.getByRole('button').first().click();
-    return waitFor(page, before, expected);
-  }
 
   it('Carlos activates COMFAMA and assigns SolicitudAfiliacion and ConsultaBeneficiarios; Andrés sees both in en que voy', async () => {
     if (!browser || !app) throw new Error('not started');
@@ -103,9 +55,9 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     await registerAndActivate(app.url, app.dataDir, carlos, 'carlos.briceno@correo.com', PASSWORD);
 
     // Carlos, as a person types.
-    const admin = await open();
+    const admin = await openChat(browser, app.url);
     const page = admin.page;
-    const roles = await login(page, carlos, 'en que rol desea actuar');
+    const roles = await logIn(page, carlos, PASSWORD, 'en que rol desea actuar');
     expect(roles).toContain('administrador minsalud');
     await say(page, 'admin', 'ahora actua como administrador minsalud');
     const tray = await say(page, 'bandeja', /lo que espera al ministerio[\s\S]*que desea hacer/);
@@ -123,9 +75,7 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     expect(activated).toContain('el rol caja de compensacion familiar de comfama quedo activo');
     expect(activated).toContain('avisamos a 3 personas');
     expect(activated).toMatch(/cajas con el rol activo y sin servicios asignados 1\s+caja de compensacion familiar de antioquia comfama desde el/);
-    await page.getByText(/quedó activo/).last().scrollIntoViewIfNeeded();
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: shot('2-rol-activado') });
+    await snap(page, /quedó activo/, '2-rol-activado');
     const activatedMails = (await readOutbox(app.dataDir)).filter((m) => m.subject === 'El Ministerio de Salud activó el rol Caja de Compensación Familiar de COMFAMA');
     expect(activatedMails.map(recipients).sort()).toEqual([ANDRES_EMAIL, 'jose.restrepo@correo.com', MARIA_EMAIL].sort());
 
@@ -147,17 +97,14 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     await feed(page).last().scrollIntoViewIfNeeded();
     await page.waitForTimeout(400);
     await page.screenshot({ path: shot('3-tarjeta-servicios') });
-    const beforePick = await feed(page).count();
+    let review: string;
     if (known.selectCardRendered) {
       await select.getByRole('checkbox', { name: 'POST SolicitudAfiliacion' }).check();
       await select.getByRole('checkbox', { name: 'GET ConsultaBeneficiarios' }).check();
-      await select.getByRole('button', { name: 'Asignar servicios' }).click();
+      review = await click(page, select.getByRole('button', { name: 'Asignar servicios' }), 'asigna a comfama estos servicios');
     } else {
-      const input = page.locator('[data-id="webchat-sendbox-input"]');
-      await input.fill(`${solicitud}, ${beneficiarios}`);
-      await input.press('Enter');
+      review = await say(page, `${solicitud}, ${beneficiarios}`, 'asigna a comfama estos servicios');
     }
-    const review = await waitFor(page, beforePick, 'asigna a comfama estos servicios');
     expect(review).toContain('solicitudafiliacion');
     expect(review).toContain('consultabeneficiarios');
     const done = await say(page, 'si', /listo asignaciones de comfama[\s\S]*que desea hacer/);
@@ -169,28 +116,22 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     const assignedText = await assignedCard.innerText();
     expect(assignedText).toMatch(/POST SolicitudAfiliacion — activo\s+Client ID: \S{20,}/);
     expect(assignedText).toMatch(/GET ConsultaBeneficiarios — activo\s+Client ID: \S{20,}/);
-    await page.getByText(/Listo, asignaciones de/).last().scrollIntoViewIfNeeded();
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: shot('4-asignados-client-id') });
+    await snap(page, /Listo, asignaciones de/, '4-asignados-client-id');
     const assignedMail = (await readOutbox(app.dataDir)).find((m) => /^Servicios web asignados a /.test(m.subject ?? ''));
     expect(assignedMail && recipients(assignedMail)).toBe(ANDRES_EMAIL);
     expect(assignedMail?.text).toContain('SolicitudAfiliacion');
     expect(assignedMail?.text).toContain('ConsultaBeneficiarios');
 
     // Andrés, in a page of his own.
-    const person = await open();
-    await login(person.page, andres, 'en que rol desea actuar');
+    const person = await openChat(browser, app.url);
+    await logIn(person.page, andres, PASSWORD, 'en que rol desea actuar');
     const ccf = person.page.getByRole('button', { name: 'Caja de compensación familiar — COMFAMA' }).last();
     await ccf.waitFor({ timeout: 30_000 });
-    const beforeRole = await feed(person.page).count();
-    await ccf.click();
-    const opened = await waitFor(person.page, beforeRole, 'siguiente paso es la administracion de servicios web');
+    const opened = await click(person.page, ccf, 'siguiente paso es la administracion de servicios web');
     expect(opened).toContain('el ministerio de salud activo el rol');
     expect(opened).toContain('solicitudafiliacion');
     expect(opened).toContain('consultabeneficiarios');
-    await person.page.getByText(/El siguiente paso es la/).last().scrollIntoViewIfNeeded();
-    await person.page.waitForTimeout(400);
-    await person.page.screenshot({ path: shot('5-rol-ccf-activo') });
+    await snap(person.page, /El siguiente paso es la/, '5-rol-ccf-activo');
 
     const mine = await say(person.page, 'en que voy', 'paso 5');
     const step4 = mine.slice(mine.indexOf('paso 4'), mine.indexOf('paso 5'));

@@ -13,15 +13,16 @@
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
  */
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from '../domain/random.js';
 import { fold } from '../domain/text.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
+import { available, launchChromium, onLoopback } from './helpers/browser.js';
 import { publicKeyPem, startOAuthServers, type OAuthServers } from './helpers/https-servers.js';
 import { chainToAssignment, PASSWORD, STAFF_ENV } from './helpers/servicios-chat.js';
+import { cardWith, click, logIn, maskedCard, openChat, paste, sayer, screenshots } from './helpers/webchat-page.js';
 
 const SERVICIO = 'AfiliadosComfama';
 const andres = EXAMPLE_PERSONS.authorizedComfama;
@@ -33,58 +34,17 @@ const CLIENT_SECRET = 'Cs-9f3KqZ/Guadua+Lirio';
 const SERVICES_PASSWORD = 'Quindio-Palma-Cera-4817';
 const TOKEN = 'at-7c1e0b9a44d2-Frailejon';
 const EJEMPLO = '{"tipoDocumento": "CC", "numeroDocumento": "70123456"}';
-const shot = (name: string) => `/tmp/compartir-${name}.png`;
-
-const feed = (page: Page) => page.locator('[role="feed"] article');
-const input = (page: Page) => page.locator('[data-id="webchat-sendbox-input"]');
-
-/** Waits until an article after the first `from` ones matches (accents and case ignored); returns their folded text. */
-async function waitFor(page: Page, from: number, expected: string | RegExp): Promise<string> {
-  const want = typeof expected === 'string' ? fold(expected) : expected;
-  let seen = '';
-  for (let i = 0; i < 150; i++) {
-    seen = fold((await feed(page).allInnerTexts()).slice(Math.max(0, from - 1)).join('\n'));
-    if (typeof want === 'string' ? seen.includes(want) : want.test(seen)) return seen;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`"${String(expected)}" did not arrive; saw:\n${seen.slice(-1500)}`);
-}
-
-/** Types `text` in the send box key by key, presses Enter, and waits for a new bot message that matches `expected`. */
-async function say(page: Page, text: string, expected: string | RegExp): Promise<string> {
-  const before = await feed(page).count();
-  await input(page).click();
-  await input(page).pressSequentially(text);
-  await input(page).press('Enter');
-  return waitFor(page, before, expected);
-}
-
-/** Copies `text` to the clipboard, pastes it in the send box with Ctrl+V and sends it, as a person pastes a key. */
-async function paste(page: Page, text: string, expected: string | RegExp): Promise<string> {
-  const before = await feed(page).count();
-  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
-  await input(page).click();
-  await input(page).press('Control+V');
-  await input(page).press('Enter');
-  return waitFor(page, before, expected);
-}
+const { snap } = screenshots('compartir', 250);
+/** Typed key by key, as a person types. */
+const say = sayer('keys');
 
 /** The last card with a masked input: fills its password fields in order and presses its button. */
 async function fillMasked(page: Page, values: readonly string[], expected: string | RegExp): Promise<string> {
-  const card = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).last();
+  const card = maskedCard(page);
   const fields = card.locator('input[type="password"]');
   expect(await fields.count()).toBe(values.length);
   for (const [i, v] of values.entries()) await fields.nth(i).pressSequentially(v);
-  const before = await feed(page).count();
-  await card.getByRole('button', { name: 'Enviar' }).click();
-  return waitFor(page, before, expected);
-}
-
-/** Scrolls the last element with `text` into view and takes a screenshot of the page. */
-async function snap(page: Page, text: RegExp, name: string): Promise<void> {
-  await page.getByText(text).last().scrollIntoViewIfNeeded();
-  await page.waitForTimeout(250);
-  await page.screenshot({ path: shot(name) });
+  return click(page, card.getByRole('button', { name: 'Enviar' }), expected);
 }
 
 /** The masked inputs of the page that still hold something after their card was sent: their label, and whether the card's button still works. */
@@ -132,11 +92,6 @@ function reviewLayout(card: Locator, label: string): Promise<{ broken: string[];
   }, label);
 }
 
-const onLoopback = (url: string) => {
-  const u = new URL(url);
-  return u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost';
-};
-
 describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña and Probar conexión in the local Web Chat', () => {
   const clock = fakeClock(new Date());
   let servers: OAuthServers | undefined;
@@ -161,7 +116,7 @@ describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña an
     app = await startApp({ ...STAFF_ENV, SERVICIOS_PUERTOS: `${servers.tokenPort},${servers.servicePort}` }, { clock, tester: servers.tester() });
     // The chain up to the Ministry's assignment, through the chat over HTTP (not the point here), while Chromium starts.
     [browser] = await Promise.all([
-      chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 }),
+      launchChromium(),
       chainToAssignment(app.url, app.dataDir, ['ConsultaAfiliacion']),
     ]);
   }, 90_000);
@@ -175,22 +130,11 @@ describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña an
 
   /** A new conversation: a fresh browser context on the chat page, Andrés logged in and acting as COMFAMA. */
   async function andresChat(requests: string[], problems: string[][]): Promise<Page> {
-    const context = await browser!.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
-    contexts.push(context);
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app!.url });
-    context.on('request', (r) => requests.push(r.url()));
-    const page = await context.newPage();
-    problems.push(await guard(page));
-    await page.goto(`${app!.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
-    await say(page, 'ingresar', 'tipo de documento');
-    const loginCard = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).last();
-    await loginCard.locator('select').first().selectOption(andres.tipoDocumento);
-    await loginCard.getByLabel('Número de documento').fill(andres.numeroDocumento);
-    await loginCard.locator('input[type="password"]').fill(PASSWORD);
-    const before = await feed(page).count();
-    await loginCard.getByRole('button', { name: 'Enviar' }).click();
-    await waitFor(page, before, 'en que rol desea actuar');
+    const chat = await openChat(browser!, app!.url, { requests, clipboard: true });
+    contexts.push(chat.context);
+    problems.push(chat.problems);
+    const { page } = chat;
+    await logIn(page, andres, PASSWORD, 'en que rol desea actuar', { document: 'card', say });
     await say(page, 'caja', 'ahora actua como caja de compensacion familiar comfama');
     return page;
   }
@@ -215,7 +159,7 @@ describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña an
     expect(key).not.toContain('no pude leer una llave publica');
     await paste(day1, EJEMPLO, 'revise los datos del servicio web');
     await snap(day1, /Revise los datos del servicio web/, '1-revision-datos');
-    seen.review = await reviewLayout(day1.locator('.ac-adaptiveCard').filter({ hasText: 'Revise los datos del servicio web' }).last(), 'Ejemplo del servicio');
+    seen.review = await reviewLayout(cardWith(day1, 'Revise los datos del servicio web'), 'Ejemplo del servicio');
     const saved = await say(day1, 'confirmar', /quedaron guardados los datos[\s\S]*que desea hacer/);
     expect(saved).toContain(fold(`${SERVICIO} — ○ Incompleto: falta Credenciales OAuth 2.0`));
     await snap(day1, /Incompleto: falta Credenciales OAuth 2\.0/, '2-incompleto');

@@ -15,54 +15,23 @@
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
  */
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DOC_LINK_MINUTES } from '../domain/rules.js';
 import { fold } from '../domain/text.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { startApp, type TestApp } from './helpers/app.js';
-import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
+import { available, guard, launchChromium, onLoopback } from './helpers/browser.js';
 import { COMFAMA_NIT } from './helpers/employers.js';
 import { chainToAssignment, PASSWORD, STAFF_ENV } from './helpers/servicios-chat.js';
+import { cardWith, logIn, openChat, sayer, screenshots } from './helpers/webchat-page.js';
 
 const SOLICITUD = 'SolicitudAfiliacion';
 const CONSULTA = 'ConsultaAfiliacion';
 const andres = EXAMPLE_PERSONS.authorizedComfama;
-const shot = (name: string) => `/tmp/servicios-${name}.png`;
-
-const feed = (page: Page) => page.locator('[role="feed"] article');
-
-/** Waits until an article after the first `from` ones matches (accents and case ignored); returns their folded text. */
-async function waitFor(page: Page, from: number, expected: string | RegExp): Promise<string> {
-  const want = typeof expected === 'string' ? fold(expected) : expected;
-  let seen = '';
-  for (let i = 0; i < 150; i++) {
-    seen = fold((await feed(page).allInnerTexts()).slice(Math.max(0, from - 1)).join('\n'));
-    if (typeof want === 'string' ? seen.includes(want) : want.test(seen)) return seen;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`"${String(expected)}" did not arrive; saw:\n${seen.slice(-1500)}`);
-}
-
-/** Types `text` in the send box key by key, presses Enter, and waits for a new bot message that matches `expected`. */
-async function say(page: Page, text: string, expected: string | RegExp): Promise<string> {
-  const before = await feed(page).count();
-  const input = page.locator('[data-id="webchat-sendbox-input"]');
-  await input.click();
-  await input.pressSequentially(text, { delay: 15 });
-  await input.press('Enter');
-  return waitFor(page, before, expected);
-}
-
-/** The last adaptive card that shows `text`. */
-const cardWith = (page: Page, text: string | RegExp) => page.locator('.ac-adaptiveCard').filter({ hasText: text }).last();
-
-/** Scrolls the last element with `text` into view and takes a screenshot of the page. */
-async function snap(page: Page, text: RegExp, name: string): Promise<void> {
-  await page.getByText(text).last().scrollIntoViewIfNeeded();
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: shot(name) });
-}
+const { shot, snap } = screenshots('servicios');
+/** Typed key by key, as a person types. */
+const say = sayer({ keyDelay: 15 });
 
 /** A bold label of a card ("**Client ID de COMFAMA:**", "**201**") as laid out on screen. */
 interface BoldLabel {
@@ -127,11 +96,6 @@ function codeValueAfter(card: Locator, label: string): Promise<{ text: string; i
   }, label);
 }
 
-const onLoopback = (url: string) => {
-  const u = new URL(url);
-  return u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost';
-};
-
 describe.skipIf(!available)('Administración de Servicios Web in the local Web Chat', () => {
   let app: TestApp | undefined;
   let browser: Browser | undefined;
@@ -141,7 +105,7 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
 
   beforeAll(async () => {
     app = await startApp({ ...STAFF_ENV });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+    browser = await launchChromium();
   }, 90_000);
 
   afterAll(async () => {
@@ -158,23 +122,13 @@ describe.skipIf(!available)('Administración de Servicios Web in the local Web C
     expect(stored?.clientId).toBe(ids.comfama.get(SOLICITUD));
 
     // Every request of every page of this context (the chat, the Swagger tab), to check none leaves loopback.
-    context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 1400 } });
     const requests: string[] = [];
-    context.on('request', (r) => requests.push(r.url()));
-    const page = await context.newPage();
-    const problems = await guard(page);
-    await page.goto(`${app.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await page.getByText(/Soy el Asistente CCF/).first().waitFor({ timeout: 60_000 });
+    const chat = await openChat(browser, app.url, { requests });
+    context = chat.context;
+    const { page, problems } = chat;
 
     // "ingresar", then the login card: the document and the masked password.
-    await say(page, 'ingresar', 'tipo de documento');
-    const loginCard = page.locator('.ac-adaptiveCard').filter({ has: page.locator('input[type="password"]') }).last();
-    await loginCard.locator('select').first().selectOption(andres.tipoDocumento);
-    await loginCard.getByLabel('Número de documento').fill(andres.numeroDocumento);
-    await loginCard.locator('input[type="password"]').fill(PASSWORD);
-    const beforeLogin = await feed(page).count();
-    await loginCard.getByRole('button', { name: 'Enviar' }).click();
-    const roles = await waitFor(page, beforeLogin, 'en que rol desea actuar');
+    const roles = await logIn(page, andres, PASSWORD, 'en que rol desea actuar', { document: 'card', say });
     expect(roles).toContain('caja de compensacion familiar comfama');
     expect(await page.content()).not.toContain(PASSWORD);
 

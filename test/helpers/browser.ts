@@ -1,6 +1,6 @@
-/** Headless Debian Chromium for the browser tests: launch flags and a guard against errors and outside requests. */
+/** Headless Debian Chromium for the browser tests: its launch, and a guard against page errors and requests that leave this machine. */
 import { existsSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -17,6 +17,17 @@ export const ARGS = [
 ];
 
 export const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+/** Starts headless Chromium with these flags (a minute for a cold start). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 60_000 });
+}
+
+/** Whether a request to `url` stays on this machine (data:, blob:, 127.0.0.1 or localhost). */
+export function onLoopback(url: string): boolean {
+  const u = new URL(url);
+  return u.protocol === 'data:' || u.protocol === 'blob:' || u.hostname === '127.0.0.1' || u.hostname === 'localhost';
+}
 
 export interface GuardOptions {
   /** Also report every console error and any CSP refusal, not only messages that mention an error (pages without scripts of their own). */
@@ -38,11 +49,11 @@ export async function guard(page: Page, opts: GuardOptions = {}): Promise<string
     if (reported) problems.push(`console ${m.type()}: ${text.slice(0, 200)}`);
   });
   await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.protocol === 'data:' || url.protocol === 'blob:' || url.hostname === '127.0.0.1' || url.hostname === 'localhost') {
+    const url = route.request().url();
+    if (onLoopback(url)) {
       await route.continue();
     } else {
-      problems.push(`external request refused: ${url.origin}`);
+      problems.push(`external request refused: ${new URL(url).origin}`);
       await route.abort();
     }
   });
