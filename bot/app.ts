@@ -17,6 +17,7 @@ import {
 } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Clock, ConnectionTester, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
+import type { ConversacionMesa } from '../dialogs/mesa/seguimiento.js';
 import type { Session } from '../domain/session.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
 import { MainDialog, type MainDialogDeps } from '../dialogs/main.dialog.js';
@@ -138,6 +139,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const userState = new UserState(stateStore);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
+  const conversacion = conversationState.createProperty<ConversacionMesa | undefined>('mesa');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));
   // The shipped example services of the catalog (synthetic), seeded once; an administrator's changes stay.
   const seeded = await ensureExampleServices({ store, blobs, clock, random, openapi }, EXAMPLE_SERVICES);
@@ -167,13 +169,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
   // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
   const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
-    store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
+    store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session, conversacion,
     blobs, staff, download: createAttachmentDownloader({
       // Direct Line uploads are read in process, by id; Teams files through the outbound guard.
       local: { attachmentUrlPrefix: () => directLine.attachmentUrlPrefix(), getAttachment: (id) => directLine.getAttachment(id) },
       log,
     }), rutLink: (sha256) => fileLinks.rutLink(sha256),
-    notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text) },
+    notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text), deliver: (r, a) => notifier.deliver(r, a) },
     openapi,
     docLink: (citizenId, nit, servicioId) => docLinks.swaggerLink(citizenId, nit, servicioId),
     // Probar conexión: public https addresses only, checked at connection time (no option opens loopback here).

@@ -2,7 +2,7 @@
  * Chat notices to a person the assistant has talked to before (e.g. "you were designated delegate"):
  * the conversation of their last login is remembered, and a proactive message goes there.
  */
-import { TurnContext, type CloudAdapter, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type CloudAdapter, type ConversationReference } from 'botbuilder';
 import type { Logger, StateStore } from '../domain/ports.js';
 import type { Notifier } from '../dialogs/notifier.js';
 import { directLineAuthResult } from './directline/deliver.js';
@@ -18,7 +18,7 @@ export function createNotifier(deps: {
   localServiceUrl: () => string;
   log: Logger;
 }): Notifier {
-  return {
+  const notifier: Notifier = {
     async remember(context, citizenId) {
       const reference = TurnContext.getConversationReference(context.activity);
       await deps.state.write({ [key(citizenId)]: { reference, eTag: '*' } });
@@ -30,23 +30,29 @@ export function createNotifier(deps: {
         deps.log.debug('chat notice: no conversation remembered');
         return false;
       }
-      const send = async (context: TurnContext) => {
-        await context.sendActivity(text);
-      };
-      try {
-        if (reference.serviceUrl === deps.localServiceUrl()) {
-          const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference, true);
-          delete activity.id; // the reference carries the id of the login message, which was processed already
-          await deps.adapter.processActivityDirect(directLineAuthResult(deps.internalSecret, deps.appId), activity as never, send);
-        } else {
-          await deps.adapter.continueConversationAsync(deps.appId ?? '', reference, send);
-        }
-        deps.log.debug('chat notice delivered', { channel: reference.channelId });
-        return true;
-      } catch (error) {
-        deps.log.warn('chat notice not delivered', { channel: reference.channelId, err: error instanceof Error ? error.message : String(error) });
-        return false;
-      }
+      return deliver(reference, [{ type: 'message', text }]);
     },
+    deliver: (referencia, activities) => deliver(referencia as Partial<ConversationReference>, activities),
   };
+  return notifier;
+
+  async function deliver(reference: Partial<ConversationReference>, activities: readonly Partial<Activity>[]): Promise<boolean> {
+    const send = async (context: TurnContext) => {
+      await context.sendActivities(activities.map((a) => ({ ...a })));
+    };
+    try {
+      if (reference.serviceUrl === deps.localServiceUrl()) {
+        const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference, true);
+        delete activity.id; // the reference carries the id of a message that was processed already
+        await deps.adapter.processActivityDirect(directLineAuthResult(deps.internalSecret, deps.appId), activity as never, send);
+      } else {
+        await deps.adapter.continueConversationAsync(deps.appId ?? '', reference, send);
+      }
+      deps.log.debug('chat notice delivered', { channel: reference.channelId });
+      return true;
+    } catch (error) {
+      deps.log.warn('chat notice not delivered', { channel: reference.channelId, err: error instanceof Error ? error.message : String(error) });
+      return false;
+    }
+  }
 }

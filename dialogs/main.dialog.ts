@@ -41,6 +41,12 @@ import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
 import { activeSession } from './session.js';
 import { describesStep, type StepInfo } from './step-info.js';
 import { menuActivity, welcomeActivity } from './welcome.js';
+import { caseOfConversation } from '../domain/casos-mesa.js';
+import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
+import { personTurn, startHandoff } from './mesa/handoff.js';
+import { recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { mt } from './mesa/texts.js';
+import { conversationKey } from './notifier.js';
 
 export type { MainDialogDeps } from './main.deps.js';
 
@@ -70,6 +76,7 @@ export class MainDialog extends ComponentDialog {
       this.dialogIds.set(p.id, dialog.id);
     }
     this.addDialog(new SearchDialog());
+    this.addDialog(new CasoDialog(deps));
     this.addDialog(new TextPrompt('route-choice'));
     this.addDialog(
       new WaterfallDialog(ROUTE, [this.routeStep.bind(this), this.afterStep.bind(this), this.continueStep.bind(this), this.menuStep.bind(this)]),
@@ -95,11 +102,72 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     await this.refreshSession(innerDc.context);
-    return super.onBeginDialog(innerDc, options);
+    watchTurn(innerDc.context);
+    const result = (await this.handoffTurn(innerDc, 'begin')) ?? (await super.onBeginDialog(innerDc, options));
+    await this.track(innerDc);
+    return result;
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    watchTurn(innerDc.context);
+    const result = await this.continueTurn(innerDc);
+    await this.track(innerDc);
+    return result;
+  }
+
+  // ---------------------------------------------------------------- Mesa de ayuda: handoff and tracking
+
+  /**
+   * A conversation in a helpdesk case: the person's messages go to the agent while an agent attends
+   * it (their process waits, untouched); the agent's conversation is in the case dialog. Undefined
+   * when the turn goes on as usual.
+   */
+  private async handoffTurn(innerDc: DialogContext, phase: 'begin' | 'continue'): Promise<DialogTurnResult | undefined> {
+    const context = innerDc.context;
+    const found = await caseOfConversation(this.deps, conversationKey(context));
+    if (!found) return undefined;
+    const { caso, lado } = found;
+    if (lado === 'agente') {
+      if (caso.estado !== 'atendido' || this.stack(innerDc).some(([, d]) => d.id === CASO)) return undefined;
+      // Back to the case (e.g. after "menú"): the agent's conversation is the case until it is closed.
+      if (phase === 'continue') await innerDc.cancelAllDialogs();
+      if (incomingText(context)) await context.sendActivity(mt('agente-vuelve-al-caso', { numero: caso.numero }));
+      return innerDc.beginDialog(CASO, { casoId: caso.id } satisfies CasoOptions);
+    }
+    const outcome = await personTurn(this.deps, context, caso);
+    if (outcome === 'continue') return undefined;
+    if (outcome === 'ended') {
+      if (phase === 'continue') {
+        await this.deepest(innerDc).repromptDialog();
+        return Dialog.EndOfTurn;
+      }
+      await context.sendActivity(await this.menu(context));
+    }
+    return phase === 'continue' ? Dialog.EndOfTurn : { status: DialogTurnStatus.complete };
+  }
+
+  /** The helpdesk's record of the turn: the last messages, and where the person is. */
+  private async track(innerDc: DialogContext): Promise<void> {
+    const session = await activeSession(this.deps, innerDc.context);
+    const process = this.activeProcess(innerDc);
+    const paso = process ? this.stepInfo(innerDc)?.paso : undefined;
+    await recordTurn(this.deps, innerDc.context, { ...(process ? { proceso: process.id } : {}), ...(paso ? { paso } : {}) }, session?.citizenId);
+  }
+
+  /** "Hablar con un asesor" at any prompt: the case, then the person continues where they were. */
+  private async askForAgent(innerDc: DialogContext): Promise<void> {
+    const session = await activeSession(this.deps, innerDc.context);
+    const process = this.activeProcess(innerDc);
+    const paso = process ? this.stepInfo(innerDc)?.paso : undefined;
+    await startHandoff(this.deps, innerDc.context, { ...(process ? { proceso: process.id } : {}), ...(paso ? { paso } : {}) }, session?.citizenId);
   }
 
   /** Global commands, checked before the active dialog sees the message. */
-  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+  private async continueTurn(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const handoff = await this.handoffTurn(innerDc, 'continue');
+    if (handoff) return handoff;
+    // The agent's conversation with a person: every word is theirs to send (the case dialog reads its own commands).
+    if (this.stack(innerDc).some(([, d]) => d.id === CASO)) return super.onContinueDialog(innerDc);
     const expired = await this.refreshSession(innerDc.context);
     if (expired && this.activeProcess(innerDc)?.session) {
       await innerDc.context.sendActivity(await this.menu(innerDc.context));
@@ -116,6 +184,10 @@ export class MainDialog extends ComponentDialog {
     const deepest = this.deepest(innerDc);
     const inForm = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) instanceof FormDialog : false;
     switch (command?.kind) {
+      case 'asesor':
+        await this.askForAgent(innerDc);
+        await deepest.repromptDialog();
+        return Dialog.EndOfTurn;
       case 'cancelar':
       case 'menu':
         if (command.kind === 'cancelar') await innerDc.context.sendActivity(render('general/cancelado'));
@@ -164,6 +236,9 @@ export class MainDialog extends ComponentDialog {
         return this.start(step, 'estado');
       case 'buscar':
         return step.beginDialog(SEARCH, {} satisfies SearchOptions);
+      case 'asesor':
+        await this.askForAgent(step);
+        return step.endDialog({ terminar: true });
       case 'salir':
         await this.logout(step.context);
         return step.endDialog();

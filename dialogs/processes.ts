@@ -14,6 +14,7 @@ import { AutorizadosDialog } from './autorizados/autorizados.dialog.js';
 import { BackOfficeDialog } from './backoffice/backoffice.dialog.js';
 import { AyudaDialog, EstadoDialog } from './general.dialog.js';
 import type { MainDialogDeps } from './main.deps.js';
+import { MesaDialog } from './mesa/mesa.dialog.js';
 import { MisDatosDialog } from './mis-datos/mis-datos.dialog.js';
 import { RegistroDialog } from './registro/registro.dialog.js';
 import { ServiciosWebDialog } from './servicios/servicios.dialog.js';
@@ -84,7 +85,10 @@ export const PROCESSES: readonly Process[] = [
   { id: 'catalogo-servicios', dialog: (d) => new BackOfficeDialog(d, 'catalogo-servicios', 'catalogo'), session: true, roles: ['admin_minsalud'] },
   { id: 'asignar-servicios', dialog: (d) => new BackOfficeDialog(d, 'asignar-servicios', 'asignar'), session: true, roles: ['admin_minsalud'] },
   { id: 'revision-rut', dialog: (d) => new RevisionRutDialog(d), session: true, roles: ['admin_minsalud'] },
-  { id: 'mesa-consulta', session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
+  // Mesa de ayuda: the queue of cases, a person or a CCF, the history, "Mis casos".
+  { id: 'mesa-consulta', dialog: (d) => new MesaDialog(d, 'mesa-consulta', 'menu'), session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
+  { id: 'casos-en-cola', dialog: (d) => new MesaDialog(d, 'casos-en-cola', 'cola'), session: true, roles: ['mesa_ayuda'] },
+  { id: 'mis-casos', dialog: (d) => new MesaDialog(d, 'mis-casos', 'mis-casos'), session: true, roles: ['mesa_ayuda'] },
   // Habeas data: any logged-in person, in any role, sees and asks to correct or delete their own data.
   { id: 'mis-datos', dialog: (d) => new MisDatosDialog(d), session: true, menu: (who) => who.session !== undefined },
   { id: 'estado', dialog: (d) => new EstadoDialog(d), session: false, menu: (who) => who.session !== undefined },

@@ -194,7 +194,7 @@ export function openCase(deps: CasosDeps, nuevo: NuevoCaso, actor: Actor): Promi
       numero: caso.numero,
       proceso: caso.proceso ?? null,
       paso: caso.paso ?? null,
-    });
+    }, caso.persona.id);
     return { caso, nuevo: true };
   });
 }
@@ -205,7 +205,7 @@ export function markEmailOnAnswer(deps: CasosDeps, casoId: string): Promise<void
     const caso = await tx.collection('casosMesa').get(casoId);
     if (!caso || caso.estado !== 'en_cola' || caso.avisarPorCorreo) return;
     await tx.collection('casosMesa').put({ ...caso, avisarPorCorreo: true });
-    await audit(tx, deps.clock, deps.random, SYSTEM_ACTOR, 'mesa.caso_aviso_correo', personaSubject(caso), { numero: caso.numero });
+    await audit(tx, deps.clock, deps.random, SYSTEM_ACTOR, 'mesa.caso_aviso_correo', personaSubject(caso), { numero: caso.numero }, caso.persona.id);
   });
 }
 
@@ -270,7 +270,7 @@ export async function takeCase(
       tomadoEn: deps.clock.now().toISOString(),
     };
     await tx.collection('casosMesa').put(tomado);
-    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_tomado', personaSubject(tomado), { numero: tomado.numero });
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_tomado', personaSubject(tomado), { numero: tomado.numero }, tomado.persona.id);
     await recordAction(tx, deps, agenteId, 'caso_tomado', tomado);
     const persona = tomado.avisarPorCorreo && tomado.persona.id ? await tx.collection('citizens').get(tomado.persona.id) : undefined;
     return ok({ caso: tomado, ...(persona?.email ? { aviso: persona } : {}) });
@@ -283,6 +283,7 @@ export async function takeCase(
     actor,
     { to: aviso.email, template: 'caso-atendido', data: { nombre: displayName(aviso), numero: caso.numero, enlace: chatLink(deps) } },
     personaSubject(caso) ?? sujetoOf(caso),
+    caso.persona.id,
   );
   return ok({ caso, correo: maskEmail(aviso.email), enviado });
 }
@@ -342,7 +343,7 @@ export function closeCase(
     const cerradoPor = por.lado === 'persona' ? 'persona' : 'asesor';
     const cerrado: CasoMesa = { ...caso, estado: 'cerrado', cerradoEn: deps.clock.now().toISOString(), cerradoPor };
     await tx.collection('casosMesa').put(cerrado);
-    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_cerrado', personaSubject(cerrado), { numero: cerrado.numero, por: cerradoPor });
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_cerrado', personaSubject(cerrado), { numero: cerrado.numero, por: cerradoPor }, cerrado.persona.id);
     if (por.lado === 'agente') await recordAction(tx, deps, por.agenteId, 'caso_cerrado', cerrado);
     return ok(cerrado);
   });

@@ -11,6 +11,7 @@ import { decide, startState, type EngineEnv, type EngineStep, type FormEvent, ty
 import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
 import { asksSecret, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
+import { noteError, noteSecretTyped } from '../turn-notes.js';
 import { replaceUsedCard, retractIncoming } from './secret-channel.js';
 
 export { isSealed, type FormResult, type SealedValue } from './form-spec.js';
@@ -127,6 +128,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         await context.sendActivity(common('borrador-descartado'));
         return this.run(dc, state, { kind: 'start' });
       case 'reask': {
+        noteError(context, `${this.spec.id}${d.field ? `.${d.field}` : ''}:${d.reason}`);
+        if (d.retract) noteSecretTyped(context);
         let lead = reasonText(this.spec, d.reason, d.detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         await this.prompt(context, dc.activeDialog!.state, state, lead);

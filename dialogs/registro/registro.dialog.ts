@@ -2,9 +2,10 @@
  * Registro ciudadano: data-treatment authorization → basic data → comparison with the reference sources → identity questions →
  * contact data → account pending activation (e-mail with a one-time link).
  */
+import { identifyPerson, noteError } from '../turn-notes.js';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DescribesStep, StepInfo } from '../step-info.js';
-import type { BasicData } from '../../domain/citizens.js';
+import { documentKey, type BasicData } from '../../domain/citizens.js';
 import { answerYesNo } from '../../domain/fields.js';
 import type { IdentityQuestion } from '../../domain/identity-questions.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
@@ -108,7 +109,9 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
   private async checkBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
     const data = formResult(step.result, datosBasicosForm).values;
     const autorizacion = (step.values as { autorizacion: AutorizacionAceptada }).autorizacion;
+    identifyPerson(step.context, documentKey(data.tipoDocumento, data.numeroDocumento));
     const result = await startRegistration(this.deps, data, actorOf(step.context));
+    if (!result.ok) noteError(step.context, result.error.code);
     if (result.ok) {
       await step.context.sendActivity(render('registro/preguntas-intro', { total: result.value.preguntas.length }));
       return step.beginDialog(IDENTIDAD, { data, preguntas: result.value.preguntas, autorizacion } satisfies IdentidadOptions);
@@ -140,6 +143,8 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
       await step.context.sendActivity(render('registro/preguntas-superadas'));
       return step.replaceDialog(CONTACTO, { data, autorizacion } satisfies ContactoOptions);
     }
+    identifyPerson(step.context, documentKey(data.tipoDocumento, data.numeroDocumento));
+    noteError(step.context, result.error.code);
     if (result.error.code === 'IDENTIDAD.NO_SUPERADA') {
       (step.values as Record<string, unknown>)['preguntas'] = result.error.preguntas;
       return step.prompt(RETRY_PROMPT, {
@@ -180,6 +185,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
       );
       return step.endDialog({ superada: true } satisfies IdentidadResult);
     }
+    noteError(step.context, result.error.code);
     if (result.error.code === 'CORREO.EN_USO') {
       await step.context.sendActivity(render('registro/correo-en-uso'));
       return step.replaceDialog(CONTACTO, { data, autorizacion, initial: { celular: contacto.celular } } satisfies ContactoOptions);

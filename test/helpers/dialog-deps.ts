@@ -1,6 +1,7 @@
 /** Everything the main dialog needs, in memory, with a fake clock and seeded randomness. */
+import type { ConversacionMesa } from '../../dialogs/mesa/seguimiento.js';
 import { randomBytes } from 'node:crypto';
-import { AutoSaveStateMiddleware, MemoryStorage, UserState } from 'botbuilder';
+import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, UserState, type Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
 import { fakeClock, seededRandom } from '../../domain/random.js';
 import type { Session } from '../../domain/session.js';
@@ -34,6 +35,13 @@ export function recordingNotifier() {
       notices.push({ citizenId, text });
       return true;
     },
+    /** Activities sent to other conversations (a handoff's other side), by the conversation's id. */
+    delivered: [] as { conversation: string; activities: Partial<Activity>[] }[],
+    async deliver(referencia: Readonly<Record<string, unknown>>, activities: readonly Partial<Activity>[]) {
+      const conversation = String((referencia['conversation'] as { id?: string } | undefined)?.id ?? '');
+      this.delivered.push({ conversation, activities: [...activities] });
+      return true;
+    },
   };
 }
 
@@ -56,6 +64,7 @@ export function scriptedTester() {
 export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: { admins?: string[]; helpdesk?: string[] } = {}) {
   const storage = new MemoryStorage();
   const userState = new UserState(storage);
+  const conversationState = new ConversationState(storage);
   const clock = fakeClock(start);
   const mailer = recordingMailer();
   const notifier = recordingNotifier();
@@ -68,6 +77,7 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     publicBaseUrl: 'http://localhost:3978',
     secrets: createSecretBox(randomBytes(32)),
     session: userState.createProperty<Session | undefined>('sesion'),
+    conversacion: conversationState.createProperty<ConversacionMesa | undefined>('mesa'),
     blobs: createMemoryBlobStore(),
     staff: staffDirectory({ admins: staff.admins ?? [], helpdesk: staff.helpdesk ?? [] }),
     download: async (attachment, maxBytes) => {
@@ -82,10 +92,10 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     tester: scriptedTester(),
     docLink: (_citizenId: string, nit: string, servicioId: string) => `http://localhost:3978/servicios/documentacion/${servicioId}?c=${nit}&p=test&exp=0&sig=test`,
   } satisfies MainDialogDeps;
-  return { deps, clock, mailer, userState, notifier };
+  return { deps, clock, mailer, userState, conversationState, notifier };
 }
 
 /** A DialogTestClient over the main dialog, with user state saved every turn. */
 export function mainClient(setup = dialogDeps()): DialogTestClient {
-  return new DialogTestClient('test', new MainDialog(setup.deps), undefined, [new AutoSaveStateMiddleware(setup.userState)]);
+  return new DialogTestClient('test', new MainDialog(setup.deps), undefined, [new AutoSaveStateMiddleware(setup.userState, setup.conversationState)]);
 }

@@ -1,0 +1,228 @@
+/**
+ * The agent's side of a case they took: a card with the person, the step they are on, their last
+ * messages and what the agent may do for them; what the agent writes reaches the person (the
+ * assistant relays it); the buttons act (each with a reason) without the person seeing the reason;
+ * "Cerrar caso" ends it and the person continues where they were.
+ */
+import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { Activity } from 'botbuilder';
+import { addMessage, closeCase, safeMessage } from '../../domain/casos-mesa.js';
+import type { CasoMesa } from '../../domain/mesa-tipos.js';
+import {
+  consultarPersona,
+  desbloquearIngreso,
+  levantarBloqueoIdentidad,
+  MESA_MOTIVO_MAX,
+  MESA_MOTIVO_MIN,
+  reenviarActivacion,
+  reenviarRecuperacion,
+  type MesaError,
+  type VistaPersona,
+} from '../../domain/mesa-ayuda.js';
+import type { DocumentType } from '../../domain/reference.js';
+import { looksLikeSecret } from '../../domain/secret-text.js';
+import { fold } from '../../domain/text.js';
+import { actorOf } from '../actor.js';
+import { card, message, submit, textBlock, type CardElement } from '../cards.js';
+import { formatDateTime } from '../format.js';
+import { incomingText, incomingValue } from '../incoming.js';
+import { requireSession } from '../session.js';
+import type { DescribesStep, StepInfo } from '../step-info.js';
+import { caseSummary, endedByAgentActivities, type HandoffDeps } from './handoff.js';
+import { personCard } from './persona-card.js';
+import { mesaTexts, mt } from './texts.js';
+
+export const CASO = 'mesa-caso';
+
+export interface CasoOptions {
+  readonly casoId: string;
+}
+
+/** The actions of a case's card; those that change something ask a reason first. */
+export const CASE_ACTIONS = ['levantar-bloqueo', 'desbloquear-ingreso', 'reenviar-activacion', 'reenviar-recuperacion', 'ver-persona', 'cerrar'] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+const WITH_REASON = new Set<CaseAction>(['levantar-bloqueo', 'desbloquear-ingreso', 'reenviar-activacion', 'reenviar-recuperacion']);
+
+interface CasoState {
+  casoId: string;
+  /** An action waiting for its reason (the agent's next message is the reason, not relayed). */
+  motivoPara?: CaseAction;
+}
+
+/** The actions that fit the person now. */
+export function actionsFor(v: VistaPersona | undefined): CaseAction[] {
+  const out: CaseAction[] = [];
+  if (v?.bloqueoIdentidad) out.push('levantar-bloqueo');
+  if (v?.bloqueoIngreso) out.push('desbloquear-ingreso');
+  if (v?.cuenta.estado === 'pendiente') out.push('reenviar-activacion');
+  if (v?.cuenta.estado === 'activa') out.push('reenviar-recuperacion');
+  if (v) out.push('ver-persona');
+  out.push('cerrar');
+  return out;
+}
+
+const CLOSE_WORDS = new Set(['cerrar caso', 'cerrar el caso', 'terminar caso', 'finalizar caso', 'cerrar']);
+
+export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
+  constructor(private readonly deps: HandoffDeps) {
+    super(CASO);
+  }
+
+  describeStep(instance: { state: Record<string, unknown> }): StepInfo | undefined {
+    const s = instance.state as unknown as CasoState;
+    return s.motivoPara ? { paso: mt('paso-motivo'), ayuda: mt('ayuda-motivo', { min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }) } : { paso: mt('paso-caso'), ayuda: mt('ayuda-caso') };
+  }
+
+  override async beginDialog(dc: DialogContext, options?: CasoOptions): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as CasoState;
+    state.casoId = options!.casoId;
+    const caso = await this.caso(dc);
+    if (!caso || caso.estado !== 'atendido') return dc.endDialog();
+    await dc.context.sendActivity(await this.caseCard(dc, caso, true));
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as CasoState;
+    const caso = await this.caso(dc);
+    if (!caso || caso.estado !== 'atendido') {
+      await dc.context.sendActivity(mt('agente-caso-terminado', { numero: caso?.numero ?? '' }));
+      return dc.endDialog();
+    }
+    const value = incomingValue(dc.context);
+    const text = incomingText(dc.context)?.trim();
+    const action = typeof value?.['__caso'] === 'string' ? (value['__caso'] as CaseAction) : undefined;
+    if (action && CASE_ACTIONS.includes(action)) return this.act(dc, caso, action);
+    if (value && !text) {
+      await dc.context.sendActivity(mt('agente-tarjeta-vieja'));
+      return Dialog.EndOfTurn;
+    }
+    if (!text) return Dialog.EndOfTurn;
+    const folded = fold(text).replace(/[?¿!¡.]/g, '').trim();
+    if (state.motivoPara) {
+      if (['atras', 'cancelar', 'volver'].includes(folded)) {
+        delete state.motivoPara;
+        await dc.context.sendActivity(mt('motivo-cancelado'));
+        return Dialog.EndOfTurn;
+      }
+      return this.withReason(dc, caso, state.motivoPara, text);
+    }
+    if (CLOSE_WORDS.has(folded)) return this.act(dc, caso, 'cerrar');
+    if (['menu', 'menu principal', 'cancelar', 'salir', 'terminar', 'inicio'].includes(folded)) {
+      await dc.context.sendActivity(mt('agente-en-caso', { numero: caso.numero }));
+      return Dialog.EndOfTurn;
+    }
+    if (['ayuda', 'que hago', 'como funciona'].includes(folded)) {
+      await dc.context.sendActivity(mt('ayuda-caso'));
+      return Dialog.EndOfTurn;
+    }
+    if (['ver caso', 'caso', 'estado', 'ver persona'].includes(folded)) {
+      await dc.context.sendActivity(await this.caseCard(dc, caso, false));
+      return Dialog.EndOfTurn;
+    }
+    // Anything else is a message for the person.
+    if (looksLikeSecret(text)) {
+      await dc.context.sendActivity(mt('agente-secreto'));
+      return Dialog.EndOfTurn;
+    }
+    const session = await requireSession(this.deps, dc.context);
+    const added = await addMessage(this.deps, caso.id, safeMessage({ de: 'asesor', texto: text, en: this.deps.clock.now().toISOString() }));
+    if (!added.ok) {
+      await dc.context.sendActivity(mt('agente-caso-terminado', { numero: caso.numero }));
+      return dc.endDialog();
+    }
+    const delivered = await this.deps.notifier.deliver(caso.conversacionPersona.referencia, [{ type: 'message', text: mt('relevo-asesor', { asesor: caso.agente?.nombre ?? session.nombre, texto: text }) }]);
+    if (!delivered) await dc.context.sendActivity(mt('agente-no-entregado'));
+    return Dialog.EndOfTurn;
+  }
+
+  override async repromptDialog(context: import('botbuilder').TurnContext, instance: { state: object }): Promise<void> {
+    const state = instance.state as CasoState;
+    await context.sendActivity(state.motivoPara ? mt('pide-motivo', { accion: mesaTexts().acciones[state.motivoPara], min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }) : mt('recordatorio-caso'));
+  }
+
+  private async caso(dc: DialogContext): Promise<CasoMesa | undefined> {
+    const { casoId } = dc.activeDialog!.state as CasoState;
+    return this.deps.store.transaction((tx) => tx.collection('casosMesa').get(casoId));
+  }
+
+  private async person(dc: DialogContext, caso: CasoMesa): Promise<VistaPersona | undefined> {
+    if (!caso.persona.id) return undefined;
+    const session = await requireSession(this.deps, dc.context);
+    const [tipo, numero] = caso.persona.id.split(':') as [DocumentType, string];
+    const r = await consultarPersona(this.deps, session.citizenId, tipo, numero, actorOf(dc.context));
+    return r.ok ? r.value : undefined;
+  }
+
+  /** The case: who, where they are, their last messages, their state, and the buttons that fit. */
+  private async caseCard(dc: DialogContext, caso: CasoMesa, withMessages: boolean): Promise<Partial<Activity>> {
+    const v = await this.person(dc, caso);
+    const { persona, donde } = caseSummary(caso);
+    const body: CardElement[] = [
+      textBlock(mt('caso-titulo', { numero: caso.numero, persona }), { weight: 'Bolder', size: 'Medium' }),
+      textBlock(mt('caso-donde', { donde, desde: formatDateTime(caso.creadoEn) }), { spacing: 'Small' }),
+    ];
+    if (withMessages && caso.mensajes.length) {
+      body.push(textBlock(mt('caso-mensajes'), { weight: 'Bolder', spacing: 'Medium' }));
+      for (const m of caso.mensajes.slice(-10)) {
+        body.push({ type: 'RichTextBlock', spacing: 'None', inlines: [{ type: 'TextRun', text: `${mesaTexts()[`de-${m.de}`] ?? m.de}: `, weight: 'Bolder' }, { type: 'TextRun', text: m.texto.slice(0, 300) }] });
+      }
+    }
+    const personaCard = v ? personCard(v) : undefined;
+    if (personaCard) body.push(...personaCard.body);
+    else body.push(textBlock(mt('caso-sin-documento'), { isSubtle: true, spacing: 'Medium' }));
+    body.push(textBlock(mt('caso-instrucciones'), { isSubtle: true, spacing: 'Medium' }));
+    const actions = actionsFor(v).map((a) => submit(mesaTexts().acciones[a]!, { __caso: a }, a === 'cerrar' ? 'destructive' : undefined));
+    const fallback = [mt('caso-titulo', { numero: caso.numero, persona }), mt('caso-donde', { donde, desde: formatDateTime(caso.creadoEn) }), personaCard?.fallback, mt('caso-instrucciones')].filter(Boolean).join('\n\n');
+    return message('', card(body, actions, fallback));
+  }
+
+  private async act(dc: DialogContext, caso: CasoMesa, action: CaseAction): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as CasoState;
+    if (action === 'ver-persona') {
+      await dc.context.sendActivity(await this.caseCard(dc, caso, false));
+      return Dialog.EndOfTurn;
+    }
+    if (action === 'cerrar') {
+      const session = await requireSession(this.deps, dc.context);
+      const closed = await closeCase(this.deps, caso.id, { lado: 'agente', agenteId: session.citizenId }, actorOf(dc.context));
+      if (closed.ok) await this.deps.notifier.deliver(caso.conversacionPersona.referencia, endedByAgentActivities(closed.value));
+      await dc.context.sendActivity(mt('agente-cerro', { numero: caso.numero }));
+      return dc.endDialog({ casoCerrado: true });
+    }
+    if (WITH_REASON.has(action)) {
+      state.motivoPara = action;
+      await dc.context.sendActivity(mt('pide-motivo', { accion: mesaTexts().acciones[action], min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }));
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  private async withReason(dc: DialogContext, caso: CasoMesa, action: CaseAction, motivo: string): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as CasoState;
+    const session = await requireSession(this.deps, dc.context);
+    const [tipo, numero] = (caso.persona.id ?? '').split(':') as [DocumentType, string];
+    const actor = actorOf(dc.context);
+    const args = [this.deps, session.citizenId, tipo, numero, motivo, actor, caso.numero] as const;
+    const r =
+      action === 'levantar-bloqueo'
+        ? await levantarBloqueoIdentidad(...args)
+        : action === 'desbloquear-ingreso'
+          ? await desbloquearIngreso(...args)
+          : action === 'reenviar-activacion'
+            ? await reenviarActivacion(...args)
+            : await reenviarRecuperacion(...args);
+    if (!r.ok && r.error.code === 'MESA.MOTIVO_REQUERIDO') {
+      await dc.context.sendActivity(mt('motivo-invalido', { min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }));
+      return Dialog.EndOfTurn;
+    }
+    delete state.motivoPara;
+    await dc.context.sendActivity(r.ok ? mt(`hecho-${action}`, r.value as Record<string, unknown>) : errorText(r.error));
+    await dc.context.sendActivity(await this.caseCard(dc, caso, false));
+    return Dialog.EndOfTurn;
+  }
+}
+
+/** A helpdesk refusal in plain Spanish. */
+export function errorText(e: MesaError): string {
+  return mt(`error-${e.code}`, e as unknown as Record<string, unknown>);
+}

@@ -1,0 +1,34 @@
+/** Forms of the helpdesk: a document as people write it ("CC 70.123.456", "cédula 70123456"), and a reason. */
+import { parseDocumentNumberFor, parseDocumentType, parseProse, type FieldParser } from '../../domain/fields.js';
+import { MESA_MOTIVO_MAX, MESA_MOTIVO_MIN } from '../../domain/mesa-ayuda.js';
+import type { DocumentType } from '../../domain/reference.js';
+import { fail, ok } from '../../domain/result.js';
+import type { FormSpec } from '../form/form-spec.js';
+
+export interface Documento {
+  tipo: DocumentType;
+  numero: string;
+}
+
+/** "CC 70123456", "cc70.123.456", "cédula de ciudadanía 70123456", "CE:AB1234": the type's words, then the number. */
+export const parseDocumento: FieldParser<Documento> = (raw, ctx) => {
+  const text = raw.normalize('NFKC').trim();
+  const m = /^(.*?)[\s:#-]*([0-9][0-9.\s,-]*|[A-Za-z]{0,3}[0-9][A-Za-z0-9]*)$/.exec(text);
+  if (!m || !m[1]?.trim()) return fail(/\d/.test(text) ? 'mesa.documento.tipo' : 'mesa.documento.formato');
+  const tipo = parseDocumentType(m[1].trim(), ctx);
+  if (!tipo.ok) return fail('mesa.documento.tipo');
+  const numero = parseDocumentNumberFor(tipo.value)(m[2]!, ctx);
+  return numero.ok ? ok({ tipo: tipo.value, numero: numero.value }) : numero;
+};
+
+export const documentoForm: FormSpec<{ documento: Documento }> = {
+  id: 'mesa-documento',
+  fields: [{ key: 'documento', parse: parseDocumento, display: (v) => `${(v as Documento).tipo} ${(v as Documento).numero}` }],
+  review: false,
+};
+
+export const mesaMotivoForm: FormSpec<{ motivo: string }> = {
+  id: 'mesa-motivo',
+  fields: [{ key: 'motivo', parse: parseProse(MESA_MOTIVO_MIN, MESA_MOTIVO_MAX) }],
+  review: false,
+};
