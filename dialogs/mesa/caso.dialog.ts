@@ -168,7 +168,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
         body.push({ type: 'RichTextBlock', spacing: 'None', inlines: [{ type: 'TextRun', text: `${mesaTexts()[`de-${m.de}`] ?? m.de}: `, weight: 'Bolder' }, { type: 'TextRun', text: m.texto.slice(0, 300) }] });
       }
     }
-    const personaCard = v ? personCard(v) : undefined;
+    const personaCard = v ? personCard(v, this.deps.clock.now()) : undefined;
     if (personaCard) body.push(...personaCard.body);
     else body.push(textBlock(mt('caso-sin-documento'), { isSubtle: true, spacing: 'Medium' }));
     body.push(textBlock(mt('caso-instrucciones'), { isSubtle: true, spacing: 'Medium' }));

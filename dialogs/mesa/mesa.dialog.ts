@@ -16,11 +16,13 @@ import {
   levantarBloqueoIdentidad,
   misCasos,
   reenviarActivacion,
+  reenviarInvitacion,
   reenviarRecuperacion,
   type VistaCcf,
   type VistaPersona,
 } from '../../domain/mesa-ayuda.js';
 import type { ReferenceCompany } from '../../domain/reference.js';
+import { documentKey } from '../../domain/citizens.js';
 import { actorOf } from '../actor.js';
 import { CcfPrompt, ccfPrompt, chosenCcf } from '../backoffice/ccf-prompt.js';
 import { card, message } from '../cards.js';
@@ -36,10 +38,17 @@ import { actionsFor, CASO, errorText, type CaseAction } from './caso.dialog.js';
 import { caseSummary, takenActivities, type HandoffDeps } from './handoff.js';
 import { historialLine } from './historial-texto.js';
 import { documentoForm, mesaMotivoForm, type Documento } from './mesa.forms.js';
-import { ccfCard, personCard } from './persona-card.js';
+import { ccfCard, escapeMarkdown, personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
 export type SeccionMesa = 'menu' | 'cola' | 'mis-casos';
+
+/** An action's button: its name, or "Reenviar invitación (COMFAMA)" for a pending invitation. */
+function actionLabel(a: string, v: Pick<VistaPersona, 'invitaciones'>): string {
+  if (!a.startsWith('invitacion:')) return mesaTexts().acciones[a]!;
+  const inv = v.invitaciones[Number(a.slice('invitacion:'.length))];
+  return mt('reenviar-invitacion', { empresa: inv?.empresa ?? '' });
+}
 
 const MENU = 'mesa-menu';
 const COLA = 'mesa-cola';
@@ -197,38 +206,50 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
       return step.endDialog();
     }
     const v = r.value;
-    const pc = personCard(v);
+    const pc = personCard(v, this.deps.clock.now());
     await step.context.sendActivity(message('', card(pc.body, [], pc.fallback)));
+    // Their CCFs' activation checklist, as they would see it (third person).
+    if (v.cuenta.estado !== 'sin_registro' && v.ccfs.length) {
+      const facts = await loadChecklistFacts(this.deps, documentKey(v.tipo, v.numero));
+      const r2 = checklist(facts, this.deps.clock.now());
+      if (r2.cajas.length) await step.context.sendActivity(checklistActivity(r2, { tercero: true }));
+    }
     const acciones = this.personActions(v);
-    (step.values as { acciones?: string[] }).acciones = acciones;
-    const labels = acciones.map((a) => mesaTexts().acciones[a]!);
-    return step.prompt(CHOICE, choicePrompt(mt('persona-que-hacer'), labels, {}, { back: true }));
+    Object.assign(step.values, { acciones, invitaciones: v.invitaciones });
+    return step.prompt(CHOICE, choicePrompt(mt('persona-que-hacer'), acciones.map((a) => actionLabel(a, v)), {}, { back: true }));
   }
 
+  /** What the agent may do for this person now: the actions that fit, each pending invitation, the history. */
   private personActions(v: VistaPersona): string[] {
     const fit = actionsFor(v).filter((a) => a !== 'ver-persona' && a !== 'cerrar');
-    return [...fit, 'historial', 'otra-persona', 'volver'];
+    return [...fit, ...v.invitaciones.map((_, i) => `invitacion:${i}`), 'historial', 'otra-persona', 'volver'];
   }
 
   private async personAction(step: WaterfallStepContext<Documento>): Promise<DialogTurnResult> {
     if (wentBack(step.result)) return step.endDialog();
-    const acciones = (step.values as { acciones: string[] }).acciones;
-    const action = acciones[chosen(step.result, acciones.map((a) => mesaTexts().acciones[a]!))]!;
+    const { acciones, invitaciones } = step.values as { acciones: string[]; invitaciones: VistaPersona['invitaciones'] };
+    const action = acciones[chosen(step.result, acciones.map((a) => actionLabel(a, { invitaciones })))]!;
     if (action === 'volver') return step.endDialog();
     if (action === 'otra-persona') return step.replaceDialog(PERSONA);
     if (action === 'historial') return step.beginDialog(HISTORIAL, { sujeto: { tipo: step.options.tipo, numero: step.options.numero } } satisfies HistorialOptions);
     (step.values as { accion?: string }).accion = action;
-    await step.context.sendActivity(mt('motivo-para', { accion: mesaTexts().acciones[action] }));
+    await step.context.sendActivity(mt('motivo-para', { accion: actionLabel(action, { invitaciones }) }));
     return step.beginDialog(mesaMotivoForm.id, { backAtFirst: true });
   }
 
   private async applyAction(step: WaterfallStepContext<Documento>): Promise<DialogTurnResult> {
-    const accion = (step.values as { accion?: CaseAction }).accion;
+    const { accion, invitaciones } = step.values as { accion?: CaseAction | `invitacion:${number}`; invitaciones: VistaPersona['invitaciones'] };
     if (!accion || wentBackFromForm(step.result) || !step.result || !('formId' in (step.result as object))) return step.replaceDialog(PERSONA_VISTA, step.options);
     const { motivo } = formResult(step.result, mesaMotivoForm).values;
     const session = await requireSession(this.deps, step.context);
     const { tipo, numero } = step.options;
     const args = [this.deps, session.citizenId, tipo, numero, motivo, actorOf(step.context)] as const;
+    if (accion.startsWith('invitacion:')) {
+      const inv = invitaciones[Number(accion.slice('invitacion:'.length))]!;
+      const sent = await reenviarInvitacion(this.deps, session.citizenId, tipo, numero, { tipo: inv.tipo, nit: inv.nit }, motivo, actorOf(step.context));
+      await step.context.sendActivity(sent.ok ? mt('hecho-reenviar-invitacion', { ...sent.value, empresa: inv.empresa }) : errorText(sent.error));
+      return step.replaceDialog(PERSONA_VISTA, step.options);
+    }
     const r =
       accion === 'levantar-bloqueo'
         ? await levantarBloqueoIdentidad(...args)
@@ -301,7 +322,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
       return step.endDialog();
     }
     const { lineas, paginas, total } = r.value;
-    const text = total === 0 ? mt('historial-vacio') : [mt('historial-titulo', { pagina, paginas, total }), ...lineas.map((l) => `- ${historialLine(l)}`)].join('\n');
+    const text = total === 0 ? mt('historial-vacio') : [mt('historial-titulo', { pagina, paginas, total }), ...lineas.map((l) => `- ${escapeMarkdown(historialLine(l))}`)].join('\n');
     const labels = [...(pagina < paginas ? [mt('historial-mas')] : []), ...(pagina > 1 ? [mt('historial-recientes')] : []), mt('volver')];
     (step.values as { labels?: string[] }).labels = labels;
     return step.prompt(CHOICE, choicePrompt(text, labels, {}, { back: true }));

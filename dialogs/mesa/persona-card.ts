@@ -7,7 +7,8 @@ import { formatDateTime } from '../format.js';
 import { mesaTexts, mt } from './texts.js';
 
 /** One line: the label bold, the value as data (Markdown characters of the value escaped). */
-const esc = (v: string) => v.replace(/[\\`*_{}[\]()|<>~#]/g, (c) => `\\${c}`);
+export const escapeMarkdown = (v: string): string => v.replace(/[\\`*_{}[\]()|<>~#]/g, (c) => `\\${c}`);
+const esc = escapeMarkdown;
 const line = (label: string, value: string) => `**${label}:** ${esc(value)}`;
 
 function processTitle(id: string): string {
@@ -18,7 +19,15 @@ function processTitle(id: string): string {
   }
 }
 
-export function personLines(v: VistaPersona): string[] {
+/** "hace 5 minutos", "hace 2 horas", "hace 3 días". */
+export function ago(iso: string, now: Date): string {
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
+  if (minutes < 60) return mt('hace-minutos', { n: minutes });
+  const hours = Math.round(minutes / 60);
+  return hours < 48 ? mt('hace-horas', { n: hours }) : mt('hace-dias', { n: Math.round(hours / 24) });
+}
+
+export function personLines(v: VistaPersona, now: Date): string[] {
   const t = mesaTexts();
   const out = [line(t['f-documento']!, `${v.tipo} ${v.numero}`), ...(v.nombre ? [line(t['f-nombre']!, v.nombre)] : [])];
   const c = v.cuenta;
@@ -37,7 +46,7 @@ export function personLines(v: VistaPersona): string[] {
     const donde = p.proceso ? `${processTitle(p.proceso)}${p.paso ? ` — ${p.paso}` : ''}` : mt('sin-tramite');
     out.push(line(t['f-donde']!, donde));
     if (p.error) out.push(line(t['f-ultimo-error']!, mt('ultimo-error', { codigo: p.error.codigo, fecha: formatDateTime(p.error.en) })));
-    out.push(line(t['f-actividad']!, mt('actividad', { fecha: formatDateTime(p.ultimaActividad), canal: t[`canal-${p.canal}`] ?? p.canal })));
+    out.push(line(t['f-actividad']!, mt('actividad', { fecha: formatDateTime(p.ultimaActividad), hace: ago(p.ultimaActividad, now), canal: t[`canal-${p.canal}`] ?? p.canal })));
   }
   for (const e of v.enlaces) out.push(line(t['f-enlace']!, mt('enlace', { tipo: t.enlaces[e.tipo] ?? e.tipo, creado: formatDateTime(e.creadoEn), expira: formatDateTime(e.expira) })));
   for (const i of v.invitaciones) out.push(line(t['f-invitacion']!, mt('invitacion', { tipo: t[`invitacion-${i.tipo}`] ?? i.tipo, empresa: i.empresa, fecha: formatDateTime(i.en) })));
@@ -48,8 +57,8 @@ export function personLines(v: VistaPersona): string[] {
   return out;
 }
 
-export function personCard(v: VistaPersona): { body: CardElement[]; fallback: string } {
-  const lines = personLines(v);
+export function personCard(v: VistaPersona, now: Date): { body: CardElement[]; fallback: string } {
+  const lines = personLines(v, now);
   return {
     body: [textBlock(mt('persona-titulo'), { weight: 'Bolder', spacing: 'Medium' }), ...lines.map((l, i) => textBlock(l, { spacing: i ? 'None' : 'Small' }))],
     fallback: [`**${mt('persona-titulo')}**`, ...lines.map((l) => `- ${l}`)].join('\n'),
