@@ -348,3 +348,24 @@ export function closeCase(
     return ok(cerrado);
   });
 }
+
+/**
+ * A new case by e-mail to the agents the chat could not reach (no conversation of theirs to write
+ * in): the case number and where the person is, never their messages. Returns how many went.
+ */
+export async function mailAgentsAboutCase(deps: CasosDeps, caso: CasoMesa, agentes: readonly string[], donde: string): Promise<number> {
+  const emails = await deps.store.transaction(async (tx) => {
+    const out: { email: string; nombre: string }[] = [];
+    for (const id of agentes) {
+      const c = await tx.collection('citizens').get(id);
+      if (c?.estado === 'activo' && c.email) out.push({ email: c.email, nombre: displayName(c) });
+    }
+    return out;
+  });
+  let sent = 0;
+  for (const a of emails) {
+    const ok = await sendAndRecord(deps, SYSTEM_ACTOR, { to: a.email, template: 'caso-nuevo-agente', data: { nombre: a.nombre, numero: caso.numero, donde, enlace: chatLink(deps) } }, sujetoOf(caso));
+    if (ok) sent++;
+  }
+  return sent;
+}

@@ -10,7 +10,7 @@ import { EventFactory, type Activity, type StatePropertyAccessor, type TurnConte
 import type { Session } from '../../domain/session.js';
 import type { FormDeps } from '../form/form.dialog.js';
 import { ccfsOf } from '../../domain/autorizados.js';
-import { addMessage, closeCase, markEmailOnAnswer, openCase, safeMessage, withinHelpdeskHours, type CasosDeps } from '../../domain/casos-mesa.js';
+import { addMessage, closeCase, mailAgentsAboutCase, markEmailOnAnswer, openCase, safeMessage, withinHelpdeskHours, type CasosDeps } from '../../domain/casos-mesa.js';
 import type { Citizen } from '../../domain/citizens.js';
 import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import { displayName } from '../../domain/people.js';
@@ -105,9 +105,13 @@ export async function startHandoff(deps: HandoffDeps, context: TurnContext, dond
 
   const { persona, donde: where } = caseSummary(caso);
   let reached = 0;
+  const unreached: string[] = [];
   for (const agente of deps.staff.members('mesa_ayuda')) {
     if (await deps.notifier.notify(agente, mt('aviso-agentes', { numero: caso.numero, persona, donde: where }))) reached++;
+    else unreached.push(agente);
   }
+  // The agents no chat reaches hear about it by e-mail (no message of the person in it).
+  if (unreached.length) await mailAgentsAboutCase(deps, caso, unreached, where);
   const abierto = withinHelpdeskHours(deps.clock.now());
   const porCorreo = !abierto || reached === 0;
   if (porCorreo) await markEmailOnAnswer(deps, caso.id);

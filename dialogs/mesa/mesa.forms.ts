@@ -13,12 +13,15 @@ export interface Documento {
 /** "CC 70123456", "cc70.123.456", "cédula de ciudadanía 70123456", "CE:AB1234": the type's words, then the number. */
 export const parseDocumento: FieldParser<Documento> = (raw, ctx) => {
   const text = raw.normalize('NFKC').trim();
-  const m = /^(.*?)[\s:#-]*([0-9][0-9.\s,-]*|[A-Za-z]{0,3}[0-9][A-Za-z0-9]*)$/.exec(text);
-  if (!m || !m[1]?.trim()) return fail(/\d/.test(text) ? 'mesa.documento.tipo' : 'mesa.documento.formato');
-  const tipo = parseDocumentType(m[1].trim(), ctx);
-  if (!tipo.ok) return fail('mesa.documento.tipo');
-  const numero = parseDocumentNumberFor(tipo.value)(m[2]!, ctx);
-  return numero.ok ? ok({ tipo: tipo.value, numero: numero.value }) : numero;
+  // The type's words then a number ("cc70.123.456"), or the type's words, a separator and an alphanumeric number ("pasaporte AB123").
+  const splits = [/^(.*?\p{L})[\s:#-]*([0-9][0-9.\s,-]*)$/u.exec(text), /^(.*?)[\s:#-]+([A-Za-z0-9]+)$/.exec(text)];
+  for (const m of splits) {
+    const tipo = m?.[1]?.trim() ? parseDocumentType(m[1].trim(), ctx) : undefined;
+    if (!tipo?.ok) continue;
+    const numero = parseDocumentNumberFor(tipo.value)(m![2]!, ctx);
+    return numero.ok ? ok({ tipo: tipo.value, numero: numero.value }) : numero;
+  }
+  return fail(/\d/.test(text) ? 'mesa.documento.tipo' : 'mesa.documento.formato');
 };
 
 export const documentoForm: FormSpec<{ documento: Documento }> = {

@@ -11,6 +11,7 @@ import { datosBasicosForm } from '../../dialogs/registro/datos-basicos.form.js';
 import { solicitudForm } from '../../dialogs/mis-datos/mis-datos.dialog.js';
 import { motivoForm, servicioForm } from '../../dialogs/backoffice/backoffice.forms.js';
 import { claveServiciosForm, servicioDatosForm, servicioOAuthForm } from '../../dialogs/servicios/compartir.forms.js';
+import { documentoForm, mesaMotivoForm } from '../../dialogs/mesa/mesa.forms.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { messages } from '../../templates/render.js';
 
@@ -60,6 +61,8 @@ export const ALL_FORMS: readonly FormSpec[] = [
   servicioDatosForm(async (nombre) => (nombre.toLowerCase() === 'consultaafiliados' ? 'ConsultaAfiliados' : undefined)),
   servicioOAuthForm(),
   claveServiciosForm({ open: (sealed) => sealed, persona: async () => ({ numeroDocumento: '70123456', nombres: ['JOSÉ', 'RESTREPO'] }) }),
+  documentoForm,
+  mesaMotivoForm,
 ].map((f) => f as unknown as FormSpec);
 
 export const sharedMotivos = messages<Record<string, string>>('formularios/motivos');
