@@ -109,8 +109,8 @@ const ROWS: Row[] = [
     turns: [...LOGIN, [loginCard(), all('ya se uso', neverOffers('Registrarme'))]],
   },
   {
-    name: 'a process not built yet says so and who will do it',
-    turns: [...LOGIN, ['Consultar persona o Caja', all('todavia no esta disponible', 'mesa de ayuda')]],
+    name: 'a helpdesk process asked by a citizen says plainly who can do it',
+    turns: [...LOGIN, ['Consultar persona o Caja', all('es para', 'mesa de ayuda', neverOffers('Casos en cola'))]],
   },
   {
     name: 'a process for another role says plainly who can do it',
