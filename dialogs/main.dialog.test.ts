@@ -235,7 +235,7 @@ describe('main dialog: menu, search and help', () => {
             expect(r.text).toContain('Comenzar');
           },
         ],
-        [{ value: { __action: 'comenzar', id: 'mesa-consulta' } }, 'todavia no esta disponible'],
+        [{ value: { __action: 'comenzar', id: 'mesa-consulta' } }, 'primero debe ingresar'],
       ],
     },
     {
@@ -251,8 +251,8 @@ describe('main dialog: menu, search and help', () => {
       turns: [['registrar empresa', 'Registrar rol empleador persona jurídica']],
     },
     {
-      name: 'a functionality not built yet says so plainly',
-      turns: [['Consultar persona o Caja', (r) => expect(r.folded).toMatch(/consulta de personas y cajas.*todavia no esta disponible/s)]],
+      name: 'a staff functionality asked before logging in asks to log in first',
+      turns: [['Consultar persona o Caja', (r) => expect(r.folded).toMatch(/consulta de personas y cajas.*primero debe ingresar/s)]],
     },
     {
       name: 'echoed text cannot inject Markdown (links, emphasis) into the chat',
