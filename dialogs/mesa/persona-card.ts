@@ -3,6 +3,7 @@ import type { VistaCcf, VistaPersona } from '../../domain/mesa-ayuda.js';
 import { formatNit, computeDv } from '../../domain/nit.js';
 import { titleOf } from '../catalog.js';
 import { textBlock, type CardElement } from '../cards.js';
+import { fieldTexts } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
 import { mesaTexts, mt } from './texts.js';
 
@@ -17,6 +18,24 @@ function processTitle(id: string): string {
   } catch {
     return id;
   }
+}
+
+/**
+ * A progress error in words: a known domain code ("bloqueado por las preguntas de identidad"), or a
+ * form's re-ask ("repregunta en «Número de documento» (document_number.digits)"), else the code.
+ */
+export function errorName(codigo: string): string {
+  const known = mesaTexts().errores[codigo];
+  if (known) return known;
+  const m = /^([a-z0-9-]+)\.([A-Za-z0-9_]+):(.+)$/.exec(codigo);
+  if (m) {
+    try {
+      return mt('repregunta', { campo: fieldTexts({ id: m[1]! }, m[2]!).etiqueta, motivo: m[3] });
+    } catch {
+      return codigo;
+    }
+  }
+  return codigo;
 }
 
 /** "hace 5 minutos", "hace 2 horas", "hace 3 días". */
@@ -45,7 +64,7 @@ export function personLines(v: VistaPersona, now: Date): string[] {
     const p = v.progreso;
     const donde = p.proceso ? `${processTitle(p.proceso)}${p.paso ? ` — ${p.paso}` : ''}` : mt('sin-tramite');
     out.push(line(t['f-donde']!, donde));
-    if (p.error) out.push(line(t['f-ultimo-error']!, mt('ultimo-error', { codigo: p.error.codigo, fecha: formatDateTime(p.error.en) })));
+    if (p.error) out.push(line(t['f-ultimo-error']!, mt('ultimo-error', { codigo: errorName(p.error.codigo), fecha: formatDateTime(p.error.en) })));
     out.push(line(t['f-actividad']!, mt('actividad', { fecha: formatDateTime(p.ultimaActividad), hace: ago(p.ultimaActividad, now), canal: t[`canal-${p.canal}`] ?? p.canal })));
   }
   for (const e of v.enlaces) out.push(line(t['f-enlace']!, mt('enlace', { tipo: t.enlaces[e.tipo] ?? e.tipo, creado: formatDateTime(e.creadoEn), expira: formatDateTime(e.expira) })));
