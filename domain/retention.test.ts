@@ -68,6 +68,15 @@ async function setup() {
       role('555555555', recent.sha256, undefined), // pending review
     ]) await tx.collection('employers').put(r);
     await tx.collection('audit').put({ id: 'a0', at: ago(4000), actor: 'x', action: 'registro.iniciado', channel: 'webchat' });
+    for (const [id, days] of [['CC:30', RETENTION.progresoInactivoDias + 1], ['CC:31', RETENTION.progresoInactivoDias - 1]] as const) {
+      await tx.collection('progreso').put({ id, proceso: 'registro', paso: 'Correo', ultimaActividad: ago(days), canal: 'webchat' });
+    }
+    const caso = (id: string, estado: 'cerrado' | 'en_cola', cerradoDias?: number) => ({
+      id, numero: `M-${id}`, estado, persona: {}, nits: [], mensajes: [{ de: 'persona' as const, texto: 'hola', en: ago(800) }],
+      conversacionPersona: { clave: `webchat|${id}`, referencia: {} }, clavePersona: `webchat|${id}`, creadoEn: ago(800),
+      ...(cerradoDias !== undefined ? { cerradoEn: ago(cerradoDias), cerradoPor: 'asesor' as const } : {}), avisarPorCorreo: false,
+    });
+    for (const c of [caso('K1', 'cerrado', RETENTION.casosCerradosDias + 1), caso('K2', 'cerrado', RETENTION.casosCerradosDias - 1), caso('K3', 'en_cola')]) await tx.collection('casosMesa').put(c);
   });
   return { store, blobs, random: seededRandom(7), oldRut, shared, recent };
 }
@@ -84,7 +93,9 @@ describe('purge', () => {
   it('deletes what the schedule no longer needs, keeps the rest and the audit, and audits the counts', async () => {
     const s = await setup();
     const counts = await purge(s, NOW, { conversaciones: 3 });
-    expect(counts).toEqual({ enlaces: 3, verificaciones: 2, borradores: 1, cuentasSinActivar: 1, rut: 2, conversaciones: 3 });
+    expect(counts).toEqual({ enlaces: 3, verificaciones: 2, borradores: 1, cuentasSinActivar: 1, rut: 2, progreso: 1, casos: 1, conversaciones: 3 });
+    expect((await records(s.store, 'progreso')).map((p) => p.id)).toEqual(['CC:31']);
+    expect((await records(s.store, 'casosMesa')).map((c) => c.id)).toEqual(['K2', 'K3']); // an open case stays, however old
 
     expect((await records(s.store, 'citizens')).map((c) => c.id)).toEqual(['CC:11', 'CC:12']);
     expect((await records(s.store, 'accountTokens')).map((t) => t.id)).toEqual(['t-expired-recently', 't-valid']);
@@ -123,6 +134,6 @@ describe('purge', () => {
   it('a second run right after deletes nothing', async () => {
     const s = await setup();
     await purge(s, NOW);
-    expect(await purge(s, NOW)).toEqual({ enlaces: 0, verificaciones: 0, borradores: 0, cuentasSinActivar: 0, rut: 0 });
+    expect(await purge(s, NOW)).toEqual({ enlaces: 0, verificaciones: 0, borradores: 0, cuentasSinActivar: 0, rut: 0, progreso: 0, casos: 0 });
   });
 });

@@ -43,6 +43,10 @@ export const RETENTION = {
    * hours without activity (bot/directline/limits.ts idleMs) or when the server stops.
    */
   transcriptosDirectLineHoras: 2,
+  /** Where a person was stuck (domain/progreso.ts), this long after their last activity: the helpdesk needs the recent. */
+  progresoInactivoDias: 90,
+  /** A helpdesk case (its messages) this long after it was closed; the audit log keeps that it happened. */
+  casosCerradosDias: 365,
 } as const;
 
 const DAY = 86_400_000;
@@ -82,7 +86,7 @@ export async function purge(deps: RetentionDeps, now: Date, adapterCounts: Reado
   const nowIso = now.toISOString();
   const clock: Clock = { now: () => now };
   const { counts, rutFiles } = await deps.store.transaction(async (tx) => {
-    const counts: RetentionCounts = { enlaces: 0, verificaciones: 0, borradores: 0, cuentasSinActivar: 0, rut: 0 };
+    const counts: RetentionCounts = { enlaces: 0, verificaciones: 0, borradores: 0, cuentasSinActivar: 0, rut: 0, progreso: 0, casos: 0 };
 
     const citizens = tx.collection('citizens');
     const tokens = tx.collection('accountTokens');
@@ -108,6 +112,14 @@ export async function purge(deps: RetentionDeps, now: Date, adapterCounts: Reado
     const draftsBefore = daysBefore(now, RETENTION.borradoresDias);
     const drafts = tx.collection('drafts');
     for (const d of await drafts.list()) if (d.savedAt < draftsBefore && (await drafts.delete(d.id))) counts.borradores++;
+
+    const progresoBefore = daysBefore(now, RETENTION.progresoInactivoDias);
+    const progreso = tx.collection('progreso');
+    for (const p of await progreso.list()) if (p.ultimaActividad < progresoBefore && (await progreso.delete(p.id))) counts['progreso']!++;
+
+    const casosBefore = daysBefore(now, RETENTION.casosCerradosDias);
+    const casos = tx.collection('casosMesa');
+    for (const c of await casos.list()) if (c.estado === 'cerrado' && (c.cerradoEn ?? c.creadoEn) < casosBefore && (await casos.delete(c.id))) counts['casos']!++;
 
     const rutBefore = daysBefore(now, RETENTION.rutTrasRevisionDias);
     const employers = tx.collection('employers');
