@@ -1,0 +1,356 @@
+/**
+ * "Hablar con un asesor" at dialog level, with two chats over the same deps (the person's and the
+ * agent's, each with its own conversation): the case opened mid-form with its process and step and the
+ * form asked again (nothing lost), the agents told, an agent takes it, messages relayed both ways (a
+ * password-like text never), either side ends it and the person is back at the same field; cancelling
+ * in the queue, asking twice, outside the helpdesk's hours, no agent reached, the agent's "menú" in a
+ * case, no secret in the case's messages, and a person in a case never reaching the agent's tools.
+ */
+import type { Activity } from 'botbuilder';
+import type { DialogTestClient } from 'botbuilder-testing';
+import { describe, expect, it } from 'vitest';
+import type { ReferencePerson } from '../../domain/reference.js';
+import { fold } from '../../domain/text.js';
+import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
+import { dialogDeps } from '../../test/helpers/dialog-deps.js';
+import { asHelpdesk, casesOf, chatClient, conversationIdOf, deliveredTo, loginAs, type MesaSetup } from '../../test/helpers/mesa.js';
+import { seedActiveCitizen } from '../../test/helpers/people.js';
+import { say, toReply, type Reply } from '../../test/helpers/transcript.js';
+
+// Tuesday 1 December 2026, 10:00 in Bogotá: the helpdesk is open.
+const START = '2026-12-01T15:00:00.000Z';
+// Sunday 6 December 2026, 10:00 in Bogotá: closed.
+const SUNDAY = '2026-12-06T15:00:00.000Z';
+const PASSWORD = 'Guayacan-Florido-2026';
+const { citizenCe: carlos, rlComfama: jose } = EXAMPLE_PERSONS;
+const id = (p: ReferencePerson) => `${p.tipoDocumento}:${p.numeroDocumento}`;
+const CARLOS = id(carlos);
+
+const NUMBER_Q = 'cual es el numero de su documento';
+const OPENED = 'abri el caso';
+
+type World = MesaSetup & { agent: DialogTestClient; person: DialogTestClient };
+
+/** Carlos (Mesa de ayuda) and José have accounts; Carlos is logged in as Mesa de ayuda unless `agentOnline: false`. */
+async function world(opts: { start?: string; agentOnline?: boolean } = {}): Promise<World> {
+  const s = dialogDeps(opts.start ?? START, 7, { helpdesk: [CARLOS] });
+  await seedActiveCitizen(s.deps.store, carlos, 'carlos.briceno@correo.com', PASSWORD, s.clock.now());
+  await seedActiveCitizen(s.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD, s.clock.now());
+  const agent = chatClient(s, 'asesor');
+  if (opts.agentOnline !== false) expect((await asHelpdesk(agent, carlos, PASSWORD)).folded).toContain(fold('Consultar persona o Caja'));
+  return { ...s, agent, person: chatClient(s, 'persona') };
+}
+
+/** The person starts the registration and stops at the number of their document. */
+async function atNumberField(w: World): Promise<void> {
+  await say(w.person, 'Registrarme');
+  expect((await say(w.person, 'Acepto')).folded).toContain('tipo de documento');
+  expect((await say(w.person, 'CC')).folded).toContain(NUMBER_Q);
+}
+
+const caseNumber = (r: Reply): string => {
+  const m = /caso \*\*(M-[0-9A-Z]{6})\*\*/.exec(r.text);
+  expect(m, r.text).not.toBeNull();
+  return m![1]!;
+};
+
+/** The agent takes the only case in the queue; returns the reply with the case card. */
+async function take(w: World, numero: string): Promise<Reply> {
+  const queue = await say(w.agent, 'casos en cola');
+  expect(queue.text).toContain(numero);
+  const taken = await say(w.agent, `Tomar ${numero}`);
+  expect(taken.folded).toContain(fold(`tomo el caso ${numero}`));
+  return taken;
+}
+
+/** Opens a case at the number field and has the agent take it; returns the case number. */
+async function openAndTake(w: World): Promise<string> {
+  await atNumberField(w);
+  const numero = caseNumber(await say(w.person, 'hablar con un asesor'));
+  await take(w, numero);
+  return numero;
+}
+
+/** Every activity (events too) of one turn. */
+async function rawTurn(client: DialogTestClient, text: string): Promise<Partial<Activity>[]> {
+  const first = await client.sendActivity(text);
+  const out: Partial<Activity>[] = first ? [first] : [];
+  for (let next = client.getNextReply(); next; next = client.getNextReply()) out.push(next);
+  return out;
+}
+
+const auditOf = (w: World) => w.deps.store.transaction((tx) => tx.collection('audit').list());
+
+// ------------------------------------------------------------------------------ opening a case
+
+describe('hablar con un asesor mid-form', () => {
+  it('opens a case with the process and the step, tells the agents, emits handoff.initiate, and asks the same field again', async () => {
+    const w = await world();
+    await atNumberField(w);
+    const activities = await rawTurn(w.person, 'quiero hablar con un asesor');
+    const initiate = activities.find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+    expect(initiate).toBeDefined();
+    const reply = toReply(activities.filter((a) => a.type === 'message'));
+    expect(reply.folded).toContain(OPENED);
+    expect(reply.folded).toContain('un asesor lo tomara en breve');
+    expect(reply.folded).toContain('nada de lo que lleva se pierde');
+    expect(reply.folded).toContain(NUMBER_Q); // the form asked again
+    const numero = caseNumber(reply);
+    const [caso] = await casesOf(w);
+    expect(caso).toMatchObject({ numero, estado: 'en_cola', proceso: 'registro', paso: expect.stringMatching(/n[uú]mero de documento/i) });
+    expect(w.notifier.notices).toEqual([{ citizenId: CARLOS, text: expect.stringContaining(numero) }]);
+    expect(fold(w.notifier.notices[0]!.text)).toContain('registro ciudadano');
+    expect((await auditOf(w)).some((e) => e.action === 'mesa.caso_abierto')).toBe(true);
+    // Nothing lost: the next answer fills the number.
+    expect((await say(w.person, '1036612345')).folded).toContain('primer nombre');
+  });
+
+  it('asking twice gives the same case', async () => {
+    const w = await world();
+    await atNumberField(w);
+    const numero = caseNumber(await say(w.person, 'hablar con un asesor'));
+    const again = await say(w.person, 'necesito un asesor');
+    expect(again.folded).toContain('ya esta en cola');
+    expect(again.text).toContain(numero);
+    expect(again.folded).toContain(NUMBER_Q);
+    expect(await casesOf(w)).toHaveLength(1);
+    expect(w.notifier.notices).toHaveLength(1);
+  });
+
+  it('"cancelar solicitud" while in the queue cancels the case; the person is still at the same field', async () => {
+    const w = await world();
+    await atNumberField(w);
+    const numero = caseNumber(await say(w.person, 'hablar con un asesor'));
+    const cancelled = await say(w.person, 'cancelar solicitud');
+    expect(cancelled.folded).toContain(fold(`cancele su solicitud (caso ${numero})`));
+    expect(cancelled.folded).toContain(NUMBER_Q);
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'cerrado', cerradoPor: 'persona' });
+    expect((await say(w.agent, 'casos en cola')).folded).toContain('no hay casos en cola');
+    expect((await say(w.person, '1036612345')).folded).toContain('primer nombre');
+  });
+
+  it('outside the helpdesk hours (a Sunday): the person is told the hours, the case waits and is marked for e-mail', async () => {
+    const w = await world({ start: SUNDAY });
+    expect((await loginAs(w.person, jose, PASSWORD)).folded).toContain(fold('ingresó correctamente'));
+    const reply = await say(w.person, 'hablar con un asesor');
+    expect(reply.folded).toContain(OPENED);
+    expect(reply.folded).toContain(fold('lunes a viernes de 7:00 a. m. a 6:00 p. m.'));
+    expect(reply.folded).toContain(fold('sábados de 8:00 a. m. a 1:00 p. m.'));
+    expect(reply.text).toContain('j***@correo.com'); // told they will be e-mailed
+    expect(reply.folded).not.toContain('lo tomara en breve');
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'en_cola', avisarPorCorreo: true });
+    // When an agent takes it on Monday, the person is e-mailed.
+    w.clock.set('2026-12-07T13:00:00.000Z');
+    const numero = (await casesOf(w))[0]!.numero;
+    const monday = chatClient(w, 'asesor-lunes');
+    await asHelpdesk(monday, carlos, PASSWORD);
+    await take({ ...w, agent: monday }, numero);
+    expect(w.mailer.sent.at(-1)).toMatchObject({ to: 'jose.restrepo@correo.com', template: 'caso-atendido' });
+  });
+
+  it('no agent reached (nobody of the helpdesk in the chat): the person is told, the case waits and is marked for e-mail', async () => {
+    const w = await world({ agentOnline: false });
+    await atNumberField(w);
+    const reply = await say(w.person, 'hablar con un asesor');
+    expect(reply.folded).toContain(OPENED);
+    expect(reply.folded).toContain('no hay asesores conectados');
+    expect(reply.folded).toContain(NUMBER_Q);
+    expect(w.notifier.notices).toEqual([]);
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'en_cola', avisarPorCorreo: true });
+  });
+});
+
+// ------------------------------------------------------------------------------ the conversation
+
+describe('the agent takes the case: messages relayed both ways', () => {
+  it('the person hears it was taken; texts go both ways through the assistant; the case card shows the step and the last messages', async () => {
+    const w = await world();
+    await atNumberField(w);
+    const numero = caseNumber(await say(w.person, 'hablar con un asesor'));
+    const card = await take(w, numero);
+    expect(card.folded).toContain('registro ciudadano');
+    expect(card.folded).toContain('numero de documento');
+    expect(card.folded).toContain('ultimos mensajes');
+    const taken = deliveredTo(w, 'persona');
+    expect(taken.folded).toContain(fold(`tomo su caso ${numero}`));
+    expect(taken.folded).toContain('carlos');
+    expect(taken.folded).toContain('terminar conversacion');
+    const accepted = w.notifier.delivered.flatMap((d) => d.activities).find((a) => a.type === 'event' && a.name === 'handoff.status');
+    expect(accepted?.value).toMatchObject({ state: 'accepted' });
+
+    const mark = w.notifier.delivered.length;
+    const sent = await say(w.person, 'No sé si poner los puntos de la cédula');
+    expect(sent.folded).not.toContain('no pude entregar');
+    expect(sent.folded).not.toContain(NUMBER_Q); // the form waits: this was for the agent
+    expect(deliveredTo(w, 'asesor', mark).text).toContain('No sé si poner los puntos de la cédula');
+    expect(deliveredTo(w, 'persona', mark).text).toBe('');
+
+    const mark2 = w.notifier.delivered.length;
+    const answer = await say(w.agent, 'Escríbalo sin puntos, solo los números');
+    expect(answer.text).toBe('');
+    expect(deliveredTo(w, 'persona', mark2).text).toContain('Escríbalo sin puntos, solo los números');
+    expect(deliveredTo(w, 'persona', mark2).folded).toContain('asesor');
+
+    const caso = (await casesOf(w))[0]!;
+    expect(caso.mensajes.map((m) => `${m.de}: ${m.texto}`)).toEqual(
+      expect.arrayContaining(['persona: No sé si poner los puntos de la cédula', 'asesor: Escríbalo sin puntos, solo los números']),
+    );
+    expect(conversationIdOf('persona')).not.toBe(conversationIdOf('asesor'));
+  });
+
+  it('a password-like text of the person is not relayed nor kept in the case', async () => {
+    const w = await world();
+    await openAndTake(w);
+    const mark = w.notifier.delivered.length;
+    const reply = await say(w.person, 'Tulipan.Rojo-2026');
+    expect(reply.folded).toContain('parece una contrasena');
+    expect(w.notifier.delivered.slice(mark)).toEqual([]);
+    const caso = (await casesOf(w))[0]!;
+    expect(JSON.stringify(caso)).not.toContain('Tulipan.Rojo-2026');
+  });
+
+  it('"terminar conversación": the case closes, the agent is told, the person is back at the same field and the next answer fills it', async () => {
+    const w = await world();
+    const numero = await openAndTake(w);
+    const mark = w.notifier.delivered.length;
+    const ended = await say(w.person, 'terminar conversación');
+    expect(ended.folded).toContain(fold(`termino la conversacion con la mesa de ayuda (caso ${numero})`));
+    expect(ended.folded).toContain(NUMBER_Q);
+    expect(deliveredTo(w, 'asesor', mark).folded).toContain('termino la conversacion');
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'cerrado', cerradoPor: 'persona' });
+    expect((await say(w.person, '1036612345')).folded).toContain('primer nombre');
+    // The agent's next message is not relayed: the case is over.
+    const mark2 = w.notifier.delivered.length;
+    expect((await say(w.agent, 'Hola, ¿sigue ahí?')).folded).toContain('ya termino');
+    expect(w.notifier.delivered.slice(mark2)).toEqual([]);
+  });
+
+  it('the agent ends it with "cerrar caso": the person is told and continues at the same field; Mis casos lists the case', async () => {
+    const w = await world();
+    const numero = await openAndTake(w);
+    const mark = w.notifier.delivered.length;
+    const closed = await say(w.agent, 'cerrar caso');
+    expect(closed.folded).toContain(fold(`cerro el caso ${numero}`));
+    expect(closed.folded).toContain('mesa de ayuda'); // back at the helpdesk menu
+    const told = deliveredTo(w, 'persona', mark);
+    expect(told.folded).toContain('el asesor termino la conversacion');
+    expect(told.folded).toContain('registro ciudadano');
+    expect(w.notifier.delivered.slice(mark).flatMap((d) => d.activities).some((a) => a.type === 'event' && (a.value as { state?: string }).state === 'completed')).toBe(true);
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'cerrado', cerradoPor: 'asesor' });
+    const next = await say(w.person, '1036612345');
+    expect(next.folded).toContain('primer nombre');
+    expect(next.folded).not.toContain('asesor');
+    const mine = await say(w.agent, 'Mis casos');
+    expect(mine.text).toContain(numero);
+    expect(mine.folded).toContain('cerrado');
+    expect(mine.folded).toContain('tomo el caso');
+    expect(mine.folded).toContain('cerro el caso');
+  });
+
+  it('the agent typing "menú" in a case is told to close it first; nothing reaches the person', async () => {
+    const w = await world();
+    const numero = await openAndTake(w);
+    for (const word of ['menú', 'cancelar', 'salir']) {
+      const mark = w.notifier.delivered.length;
+      const reply = await say(w.agent, word);
+      expect(reply.folded, word).toContain(fold(`esta atendiendo el caso ${numero}`));
+      expect(reply.folded, word).toContain('cerrar caso');
+      expect(w.notifier.delivered.slice(mark), word).toEqual([]);
+    }
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'atendido' });
+  });
+
+  it('an action from the case card asks a reason and is audited with the case number; "nada que levantar" said plainly', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    const card = await take(w, numero);
+    expect(card.text).toContain('CC 70123456');
+    expect(card.folded).toContain('reenviar enlace de recuperacion');
+    const ask = await say(w.agent, { value: { __caso: 'reenviar-recuperacion' } });
+    expect(ask.folded).toContain('cual es el motivo');
+    const mark = w.notifier.delivered.length;
+    expect((await say(w.agent, 'ok')).folded).toContain('entre 5 y 500 caracteres');
+    const done = await say(w.agent, 'No recuerda su contraseña');
+    expect(done.folded).toContain('envie un nuevo enlace de recuperacion');
+    expect(w.notifier.delivered.slice(mark)).toEqual([]); // the reason never reaches the person
+    expect((await auditOf(w)).find((e) => e.action === 'mesa.recuperacion_reenviada')?.detail).toMatchObject({ motivo: 'No recuerda su contraseña', caso: numero });
+    // A forged "levantar bloqueo" for José, who has no block.
+    await say(w.agent, { value: { __caso: 'levantar-bloqueo' } });
+    expect((await say(w.agent, 'Dice que está bloqueado')).folded).toContain('no hay nada que levantar');
+    const mine = await say(w.agent, 'cerrar caso');
+    expect(mine.folded).toContain('cerro el caso');
+    const list = await say(w.agent, 'Mis casos');
+    expect(list.text).toContain('No recuerda su contraseña');
+    expect(list.text).toContain(`(caso ${numero})`);
+  });
+
+  // BUG: the case card of a person without a known document offers only "Cerrar caso", but a stale or
+  // forged { __caso: 'levantar-bloqueo' } (e.g. a button of an earlier case's card: the buttons carry no
+  // case id) is accepted, and after the reason caso.dialog.ts withReason calls the use case with
+  // tipo '' and numero undefined: the turn throws ("Cannot read properties of undefined (reading
+  // 'normalize')") instead of a plain refusal.
+  it.fails('an action for a person the chat does not know (no document) is refused plainly, not a fault', async () => {
+    const w = await world();
+    await openAndTake(w);
+    await say(w.agent, { value: { __caso: 'levantar-bloqueo' } });
+    const reply = await say(w.agent, 'Confirmó sus datos por teléfono');
+    expect(reply.folded).toMatch(/no encontre|no aplica|no hay nada/);
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'atendido' });
+  });
+});
+
+// ------------------------------------------------------------------------------ secrets and tools
+
+describe('no secret in a case, no agent tool for the person', () => {
+  it('a password typed at the masked login prompt (refused there) is in no message of the case, nor on the agent card', async () => {
+    const w = await world();
+    const SECRET = 'girasolesamarillosdelvalle'; // letters only: it does not look like a password, the prompt is what makes it one
+    await say(w.person, 'Ingresar');
+    await say(w.person, 'CC');
+    await say(w.person, '70123456');
+    const refused = await say(w.person, SECRET);
+    expect(refused.folded).not.toContain(fold('ingreso correctamente'));
+    const opened = await say(w.person, 'hablar con un asesor');
+    expect(opened.folded).toContain(OPENED);
+    const caso = (await casesOf(w))[0]!;
+    expect(caso.mensajes.length).toBeGreaterThan(0);
+    expect(JSON.stringify(caso)).not.toContain(SECRET);
+    const card = await take(w, caso.numero);
+    expect(card.text).not.toContain(SECRET);
+    expect(JSON.stringify(await auditOf(w))).not.toContain(SECRET);
+  });
+
+  it('a password-looking text typed in the chat before asking is kept as "[dato protegido omitido]"', async () => {
+    const w = await world();
+    await atNumberField(w);
+    await say(w.person, 'Clave-Secreta-2026');
+    await say(w.person, 'hablar con un asesor');
+    const caso = (await casesOf(w))[0]!;
+    expect(JSON.stringify(caso)).not.toContain('Clave-Secreta-2026');
+    expect(caso.mensajes.some((m) => m.texto.includes('[dato protegido omitido]'))).toBe(true);
+  });
+
+  it('the person in a case cannot act with the agent buttons nor open the queue', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    await say(joseChat, 'hablar con un asesor');
+    // In the queue: "casos en cola" is a process of the helpdesk, refused.
+    const queue = await say(joseChat, 'casos en cola');
+    expect(queue.folded).toContain('usted no tiene ese rol');
+    expect(queue.folded).not.toMatch(/tomar m-/);
+    // Attended: a forged case button is not an action.
+    const numero = (await casesOf(w))[0]!.numero;
+    await take(w, numero);
+    const before = (await auditOf(w)).length;
+    const forged = await say(joseChat, { value: { __caso: 'reenviar-recuperacion' } });
+    expect(forged.folded).not.toContain('motivo');
+    expect(forged.folded).toContain('esta conversando con un asesor');
+    await say(joseChat, 'Mi motivo es que quiero un enlace');
+    const after = (await auditOf(w)).slice(before).map((e) => e.action);
+    expect(after.filter((a) => a.startsWith('mesa.') && a !== 'mesa.caso_abierto')).toEqual([]);
+    expect(w.mailer.sent.filter((m) => m.template === 'cuenta-recuperacion')).toEqual([]);
+  });
+});
