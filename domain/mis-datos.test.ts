@@ -115,6 +115,16 @@ describe('pseudonymizeCitizen: deletion keeps the audit, with the person pseudon
     await saveDraft(s.deps, { owner: JOSE, formId: 'empleador-sede', values: { nombre: 'Sede' }, history: ['nombre'] });
     await requestDataChange(s.deps, JOSE, 'eliminacion', 'Por favor eliminen todos mis datos personales.', actor);
     await s.store.transaction((tx) => tx.collection('identityChecks').put({ id: JOSE, intentosDatos: 1, rondasFallidas: 0, actualizadoEn: '2026-11-26T15:00:00.000Z' }));
+    // The helpdesk's traces: where he was stuck, a case with his messages, his actor reference.
+    await s.store.transaction(async (tx) => {
+      await tx.collection('progreso').put({ id: JOSE, proceso: 'registro', paso: 'Correo', ultimaActividad: '2026-11-26T15:00:00.000Z', canal: 'webchat' });
+      await tx.collection('casosMesa').put({
+        id: 'k1', numero: 'M-ABCDEF', estado: 'cerrado', persona: { id: JOSE, nombre: 'José Restrepo' }, nits: [],
+        mensajes: [{ de: 'persona', texto: 'soy José Restrepo, CC 70123456', en: '2026-11-26T15:00:00.000Z' }],
+        conversacionPersona: { clave: 'webchat|c1', referencia: {} }, clavePersona: 'webchat|c1', creadoEn: '2026-11-26T15:00:00.000Z', avisarPorCorreo: false,
+      });
+      await tx.collection('actoresConocidos').put({ id: 'ref-jose', citizenId: JOSE, en: '2026-11-26T15:00:00.000Z' });
+    });
     const auditBefore = await records(s.store, 'audit');
     expect(auditBefore.length).toBeGreaterThan(5);
 
@@ -127,9 +137,13 @@ describe('pseudonymizeCitizen: deletion keeps the audit, with the person pseudon
     expect(await records(s.store, 'drafts')).toEqual([]);
     expect(await records(s.store, 'solicitudesDatos')).toEqual([expect.objectContaining({ citizenId: PSEUDONYM, descripcion: '', tipo: 'eliminacion' })]);
     expect(await records(s.store, 'audit')).toEqual(auditBefore);
+    expect(await records(s.store, 'progreso')).toEqual([]);
+    expect(await records(s.store, 'actoresConocidos')).toEqual([]);
+    expect((await records(s.store, 'auditoriaPersonas')).filter((i) => i.persona === JOSE)).toEqual([]);
+    expect(await records(s.store, 'casosMesa')).toEqual([expect.objectContaining({ numero: 'M-ABCDEF', persona: {}, mensajes: [] })]);
 
     // What stays (the audit, the requests) names nobody: no document number, e-mail, phone or name.
-    const kept = JSON.stringify([await records(s.store, 'audit'), await records(s.store, 'solicitudesDatos')]);
+    const kept = JSON.stringify([await records(s.store, 'audit'), await records(s.store, 'solicitudesDatos'), await records(s.store, 'casosMesa')]);
     for (const personal of ['70123456', EMAIL, '3001234567', 'RESTREPO', 'Restrepo', 'JOSÉ', JOSE]) expect(kept).not.toContain(personal);
   });
 

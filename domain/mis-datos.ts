@@ -194,6 +194,14 @@ export async function pseudonymizeCitizen(
   }
   // The decisions on the web services' terms stay as the CCF's proof, without the person.
   for (const d of await tx.collection('decisionesTerminos').findBy('citizenId', citizenId)) await tx.collection('decisionesTerminos').put({ ...d, citizenId: PSEUDONYM });
+  // The helpdesk's traces of the person: where they were stuck, and their cases (kept as having happened, without them or their messages).
+  await tx.collection('progreso').delete(citizenId);
+  for (const c of (await tx.collection('casosMesa').list()).filter((x) => x.persona.id === citizenId)) {
+    await tx.collection('casosMesa').put({ ...c, persona: {}, mensajes: [] });
+  }
+  for (const a of await tx.collection('actoresConocidos').findBy('citizenId', citizenId)) await tx.collection('actoresConocidos').delete(a.id);
+  // The audit stays as it was; only the index that tied its events to the person goes.
+  for (const i of await tx.collection('auditoriaPersonas').findBy('persona', citizenId)) await tx.collection('auditoriaPersonas').delete(i.id);
   const cuenta = await tx.collection('citizens').delete(citizenId);
   return ok({ enlaces, verificaciones, borradores, solicitudes, cuenta });
 }
