@@ -35,6 +35,7 @@ interface Texts {
   detalle: Record<string, string>;
   siguienteTitulo: string;
   entrada: string;
+  entradaTercero: string;
   siguiente: Record<string, string>;
   otraEmpresa: string;
   estadosRol: Record<string, string>;
@@ -236,5 +237,5 @@ export function checklistActivity(r: Checklist, view: ChecklistView = {}): Parti
   body.push(...otherLines(r, c).map((l) => textBlock(l, { separator: true })));
   if (r.cajas.length === 0) body.push(nextElement(r.siguiente, c));
   // The card carries the checklist; the message only leads into it (a channel without cards shows the card's full fallback).
-  return message(c.t.entrada, card(body, [], checklistText(r, view)));
+  return message(c.tercero ? c.t.entradaTercero : c.t.entrada, card(body, [], checklistText(r, view)));
 }

@@ -110,8 +110,11 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     watchTurn(innerDc.context);
+    // Where the turn started: a process that ends in it (a registration blocked now) is still where the person is.
+    const process = this.activeProcess(innerDc);
+    const startedIn = process ? { proceso: process.id, paso: this.stepInfo(innerDc)?.paso } : undefined;
     const result = await this.continueTurn(innerDc);
-    await this.track(innerDc);
+    await this.track(innerDc, startedIn);
     return result;
   }
 
@@ -147,11 +150,11 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** The helpdesk's record of the turn: the last messages, and where the person is. */
-  private async track(innerDc: DialogContext): Promise<void> {
+  private async track(innerDc: DialogContext, startedIn?: { proceso: string; paso?: string | undefined }): Promise<void> {
     const session = await activeSession(this.deps, innerDc.context);
     const process = this.activeProcess(innerDc);
-    const paso = process ? this.stepInfo(innerDc)?.paso : undefined;
-    await recordTurn(this.deps, innerDc.context, { ...(process ? { proceso: process.id } : {}), ...(paso ? { paso } : {}) }, session?.citizenId);
+    const where = process ? { proceso: process.id, paso: this.stepInfo(innerDc)?.paso } : startedIn;
+    await recordTurn(this.deps, innerDc.context, { ...(where ? { proceso: where.proceso } : {}), ...(where?.paso ? { paso: where.paso } : {}) }, session?.citizenId);
   }
 
   /** "Hablar con un asesor" at any prompt: the case, then the person continues where they were. */

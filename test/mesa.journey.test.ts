@@ -93,7 +93,8 @@ describe('journey: hablar con un asesor — the agent lifts an identity block th
     // Messages both ways, through the assistant.
     await jose.send('no he podido registrarme, me bloquearon');
     await desk.waitFor('no he podido registrarme, me bloquearon');
-    await desk.submit({ __caso: 'levantar-bloqueo' });
+    const casoId = (await app.store.transaction((tx) => tx.collection('casosMesa').list()))[0]!.id;
+    await desk.submit({ __caso: 'levantar-bloqueo', caso: casoId });
     await desk.waitFor('cual es el motivo');
     await desk.send('ok'); // too short
     await desk.waitFor('entre 5 y 500 caracteres');

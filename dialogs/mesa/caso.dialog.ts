@@ -92,7 +92,14 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     const value = incomingValue(dc.context);
     const text = incomingText(dc.context)?.trim();
     const action = typeof value?.['__caso'] === 'string' ? (value['__caso'] as CaseAction) : undefined;
-    if (action && CASE_ACTIONS.includes(action)) return this.act(dc, caso, action);
+    if (action && CASE_ACTIONS.includes(action)) {
+      // A button of another case's card (an earlier one) never acts on this case's person.
+      if (value?.['caso'] !== caso.id) {
+        await dc.context.sendActivity(mt('agente-tarjeta-vieja'));
+        return Dialog.EndOfTurn;
+      }
+      return this.act(dc, caso, action);
+    }
     if (value && !text) {
       await dc.context.sendActivity(mt('agente-tarjeta-vieja'));
       return Dialog.EndOfTurn;
@@ -172,7 +179,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     if (personaCard) body.push(...personaCard.body);
     else body.push(textBlock(mt('caso-sin-documento'), { isSubtle: true, spacing: 'Medium' }));
     body.push(textBlock(mt('caso-instrucciones'), { isSubtle: true, spacing: 'Medium' }));
-    const actions = actionsFor(v).map((a) => submit(mesaTexts().acciones[a]!, { __caso: a }, a === 'cerrar' ? 'destructive' : undefined));
+    const actions = actionsFor(v).map((a) => submit(mesaTexts().acciones[a]!, { __caso: a, caso: caso.id }, a === 'cerrar' ? 'destructive' : undefined));
     const fallback = [mt('caso-titulo', { numero: caso.numero, persona }), mt('caso-donde', { donde, desde: formatDateTime(caso.creadoEn) }), personaCard?.fallback, mt('caso-instrucciones')].filter(Boolean).join('\n\n');
     return message('', card(body, actions, fallback));
   }
@@ -191,6 +198,10 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       return dc.endDialog({ casoCerrado: true });
     }
     if (WITH_REASON.has(action)) {
+      if (!caso.persona.id) {
+        await dc.context.sendActivity(mt('caso-sin-documento'));
+        return Dialog.EndOfTurn;
+      }
       state.motivoPara = action;
       await dc.context.sendActivity(mt('pide-motivo', { accion: mesaTexts().acciones[action], min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }));
     }
@@ -199,8 +210,13 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
 
   private async withReason(dc: DialogContext, caso: CasoMesa, action: CaseAction, motivo: string): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as CasoState;
+    if (!caso.persona.id) {
+      delete state.motivoPara;
+      await dc.context.sendActivity(mt('caso-sin-documento'));
+      return Dialog.EndOfTurn;
+    }
     const session = await requireSession(this.deps, dc.context);
-    const [tipo, numero] = (caso.persona.id ?? '').split(':') as [DocumentType, string];
+    const [tipo, numero] = caso.persona.id.split(':') as [DocumentType, string];
     const actor = actorOf(dc.context);
     const args = [this.deps, session.citizenId, tipo, numero, motivo, actor, caso.numero] as const;
     const r =
@@ -216,10 +232,16 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       return Dialog.EndOfTurn;
     }
     delete state.motivoPara;
-    await dc.context.sendActivity(r.ok ? mt(`hecho-${action}`, r.value as Record<string, unknown>) : errorText(r.error));
+    await dc.context.sendActivity(r.ok ? mt(`hecho-${action}`, doneData(r.value)) : errorText(r.error));
     await dc.context.sendActivity(await this.caseCard(dc, caso, false));
     return Dialog.EndOfTurn;
   }
+}
+
+/** What an action's result says, with its date in words ("1 de diciembre de 2026 a las 10:20 a. m."). */
+export function doneData(value: object): Record<string, unknown> {
+  const v = value as Record<string, unknown>;
+  return typeof v['hasta'] === 'string' ? { ...v, hasta: formatDateTime(v['hasta']) } : v;
 }
 
 /** A helpdesk refusal in plain Spanish. */

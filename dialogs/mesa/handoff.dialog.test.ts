@@ -268,7 +268,8 @@ describe('the agent takes the case: messages relayed both ways', () => {
     const card = await take(w, numero);
     expect(card.text).toContain('CC 70123456');
     expect(card.folded).toContain('reenviar enlace de recuperacion');
-    const ask = await say(w.agent, { value: { __caso: 'reenviar-recuperacion' } });
+    const caso = (await casesOf(w))[0]!.id;
+    const ask = await say(w.agent, { value: { __caso: 'reenviar-recuperacion', caso } });
     expect(ask.folded).toContain('cual es el motivo');
     const mark = w.notifier.delivered.length;
     expect((await say(w.agent, 'ok')).folded).toContain('entre 5 y 500 caracteres');
@@ -276,8 +277,10 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(done.folded).toContain('envie un nuevo enlace de recuperacion');
     expect(w.notifier.delivered.slice(mark)).toEqual([]); // the reason never reaches the person
     expect((await auditOf(w)).find((e) => e.action === 'mesa.recuperacion_reenviada')?.detail).toMatchObject({ motivo: 'No recuerda su contraseña', caso: numero });
+    // A button of another case's card is not applied to this one.
+    expect((await say(w.agent, { value: { __caso: 'levantar-bloqueo', caso: 'otro-caso' } })).folded).toContain('esa tarjeta es de antes');
     // A forged "levantar bloqueo" for José, who has no block.
-    await say(w.agent, { value: { __caso: 'levantar-bloqueo' } });
+    await say(w.agent, { value: { __caso: 'levantar-bloqueo', caso } });
     expect((await say(w.agent, 'Dice que está bloqueado')).folded).toContain('no hay nada que levantar');
     const mine = await say(w.agent, 'cerrar caso');
     expect(mine.folded).toContain('cerro el caso');
@@ -286,17 +289,15 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(list.text).toContain(`(caso ${numero})`);
   });
 
-  // BUG: the case card of a person without a known document offers only "Cerrar caso", but a stale or
-  // forged { __caso: 'levantar-bloqueo' } (e.g. a button of an earlier case's card: the buttons carry no
-  // case id) is accepted, and after the reason caso.dialog.ts withReason calls the use case with
-  // tipo '' and numero undefined: the turn throws ("Cannot read properties of undefined (reading
-  // 'normalize')") instead of a plain refusal.
-  it.fails('an action for a person the chat does not know (no document) is refused plainly, not a fault', async () => {
+  // FIXED BUG: a forged action for a person without a known document threw after the reason; the
+  // buttons now carry the case id and an action needs the person's document.
+  it('an action for a person the chat does not know (no document) is refused plainly, not a fault', async () => {
     const w = await world();
     await openAndTake(w);
-    await say(w.agent, { value: { __caso: 'levantar-bloqueo' } });
-    const reply = await say(w.agent, 'Confirmó sus datos por teléfono');
-    expect(reply.folded).toMatch(/no encontre|no aplica|no hay nada/);
+    const caso = (await casesOf(w))[0]!.id;
+    const reply = await say(w.agent, { value: { __caso: 'levantar-bloqueo', caso } });
+    expect(reply.folded).toContain('aun no ha dado su documento');
+    expect((await say(w.agent, 'Confirmó sus datos por teléfono')).folded).not.toContain('motivo');
     expect((await casesOf(w))[0]).toMatchObject({ estado: 'atendido' });
   });
 });

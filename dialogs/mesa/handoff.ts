@@ -26,6 +26,7 @@ import { incomingText, incomingValue } from '../incoming.js';
 import type { Notifier } from '../notifier.js';
 import { conversationOf } from '../notifier.js';
 import { conversationRecord, type SeguimientoDeps } from './seguimiento.js';
+import { whereText } from './persona-card.js';
 import { mt } from './texts.js';
 
 export type HandoffDeps = CasosDeps &
@@ -50,7 +51,7 @@ export function caseSummary(c: CasoMesa): { persona: string; donde: string } {
   const proceso = c.proceso ? safeTitle(c.proceso) : undefined;
   return {
     persona: c.persona.nombre ?? mt('persona-sin-nombre'),
-    donde: proceso ? (c.paso ? `${proceso} — ${c.paso}` : proceso) : mt('sin-tramite'),
+    donde: proceso ? whereText(proceso, c.paso) : mt('sin-tramite'),
   };
 }
 

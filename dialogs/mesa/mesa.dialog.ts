@@ -34,7 +34,7 @@ import { formatDateTime } from '../format.js';
 import { conversationOf } from '../notifier.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
-import { actionsFor, CASO, errorText, type CaseAction } from './caso.dialog.js';
+import { actionsFor, CASO, doneData, errorText, type CaseAction } from './caso.dialog.js';
 import { caseSummary, takenActivities, type HandoffDeps } from './handoff.js';
 import { historialLine } from './historial-texto.js';
 import { documentoForm, mesaMotivoForm, type Documento } from './mesa.forms.js';
@@ -188,7 +188,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
   // ---------------------------------------------------------------- a person
 
   private async askDocument(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(documentoForm.id, { backAtFirst: true });
+    return step.beginDialog(documentoForm.id, { canGoBack: true });
   }
 
   private async afterDocument(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -234,7 +234,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     if (action === 'historial') return step.beginDialog(HISTORIAL, { sujeto: { tipo: step.options.tipo, numero: step.options.numero } } satisfies HistorialOptions);
     (step.values as { accion?: string }).accion = action;
     await step.context.sendActivity(mt('motivo-para', { accion: actionLabel(action, { invitaciones }) }));
-    return step.beginDialog(mesaMotivoForm.id, { backAtFirst: true });
+    return step.beginDialog(mesaMotivoForm.id, { canGoBack: true });
   }
 
   private async applyAction(step: WaterfallStepContext<Documento>): Promise<DialogTurnResult> {
@@ -258,7 +258,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
           : accion === 'reenviar-activacion'
             ? await reenviarActivacion(...args)
             : await reenviarRecuperacion(...args);
-    await step.context.sendActivity(r.ok ? mt(`hecho-${accion}`, r.value as Record<string, unknown>) : errorText(r.error));
+    await step.context.sendActivity(r.ok ? mt(`hecho-${accion}`, doneData(r.value)) : errorText(r.error));
     return step.replaceDialog(PERSONA_VISTA, step.options);
   }
 

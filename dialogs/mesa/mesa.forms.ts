@@ -14,9 +14,11 @@ export interface Documento {
 export const parseDocumento: FieldParser<Documento> = (raw, ctx) => {
   const text = raw.normalize('NFKC').trim();
   // The type's words then a number ("cc70.123.456"), or the type's words, a separator and an alphanumeric number ("pasaporte AB123").
-  const splits = [/^(.*?\p{L})[\s:#-]*([0-9][0-9.\s,-]*)$/u.exec(text), /^(.*?)[\s:#-]+([A-Za-z0-9]+)$/.exec(text)];
+  const splits = [/^(.*?\p{L})[\s:#.-]*([0-9][0-9.\s,-]*)$/u.exec(text), /^(.*?)[\s:#.-]+([A-Za-z0-9]+)$/.exec(text)];
   for (const m of splits) {
-    const tipo = m?.[1]?.trim() ? parseDocumentType(m[1].trim(), ctx) : undefined;
+    // "C.C." and "c.e" are how many write the abbreviations.
+    const words = m?.[1]?.replace(/(\p{L})\.(?=\p{L}|$)/gu, '$1').replace(/\.$/, '').trim();
+    const tipo = words ? parseDocumentType(words, ctx) : undefined;
     if (!tipo?.ok) continue;
     const numero = parseDocumentNumberFor(tipo.value)(m![2]!, ctx);
     return numero.ok ? ok({ tipo: tipo.value, numero: numero.value }) : numero;

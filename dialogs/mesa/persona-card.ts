@@ -38,6 +38,13 @@ export function errorName(codigo: string): string {
   return codigo;
 }
 
+/** "Registro ciudadano — Correo": the step after the process, without saying the process twice. */
+export function whereText(proceso: string, paso: string | undefined): string {
+  if (!paso) return proceso;
+  const own = paso.toLocaleLowerCase('es-CO').startsWith(proceso.toLocaleLowerCase('es-CO')) ? paso.slice(proceso.length).replace(/^\s*[—:-]\s*/, '') : paso;
+  return own ? `${proceso} — ${own}` : proceso;
+}
+
 /** "hace 5 minutos", "hace 2 horas", "hace 3 días". */
 export function ago(iso: string, now: Date): string {
   const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
@@ -62,7 +69,7 @@ export function personLines(v: VistaPersona, now: Date): string[] {
   if (v.bloqueoIngreso) out.push(line(t['f-bloqueo-ingreso']!, mt('bloqueo-ingreso', { hasta: formatDateTime(v.bloqueoIngreso.hasta), fallidos: v.bloqueoIngreso.fallidos })));
   if (v.progreso) {
     const p = v.progreso;
-    const donde = p.proceso ? `${processTitle(p.proceso)}${p.paso ? ` — ${p.paso}` : ''}` : mt('sin-tramite');
+    const donde = p.proceso ? whereText(processTitle(p.proceso), p.paso) : mt('sin-tramite');
     out.push(line(t['f-donde']!, donde));
     if (p.error) out.push(line(t['f-ultimo-error']!, mt('ultimo-error', { codigo: errorName(p.error.codigo), fecha: formatDateTime(p.error.en) })));
     out.push(line(t['f-actividad']!, mt('actividad', { fecha: formatDateTime(p.ultimaActividad), hace: ago(p.ultimaActividad, now), canal: t[`canal-${p.canal}`] ?? p.canal })));
@@ -70,7 +77,7 @@ export function personLines(v: VistaPersona, now: Date): string[] {
   for (const e of v.enlaces) out.push(line(t['f-enlace']!, mt('enlace', { tipo: t.enlaces[e.tipo] ?? e.tipo, creado: formatDateTime(e.creadoEn), expira: formatDateTime(e.expira) })));
   for (const i of v.invitaciones) out.push(line(t['f-invitacion']!, mt('invitacion', { tipo: t[`invitacion-${i.tipo}`] ?? i.tipo, empresa: i.empresa, fecha: formatDateTime(i.en) })));
   if (v.correos.length) {
-    for (const m of v.correos.slice(0, 5)) out.push(line(t['f-correo']!, mt('correo-enviado', { plantilla: m.plantilla, destino: m.destino, enviado: m.enviado, fecha: formatDateTime(m.en) })));
+    for (const m of v.correos.slice(0, 5)) out.push(line(t['f-correo']!, mt('correo-enviado', { plantilla: t.plantillas[m.plantilla] ?? m.plantilla, destino: m.destino, enviado: m.enviado, fecha: formatDateTime(m.en) })));
   } else out.push(line(t['f-correo']!, mt('sin-correos')));
   if (v.ccfs.length) out.push(line(t['f-cajas']!, v.ccfs.map((c) => c.razonSocial).join(', ')));
   return out;
