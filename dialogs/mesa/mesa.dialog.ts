@@ -37,7 +37,7 @@ import type { DescribesStep, StepInfo } from '../step-info.js';
 import { actionsFor, CASO, doneData, errorText, type CaseAction } from './caso.dialog.js';
 import { caseSummary, takenActivities, type HandoffDeps } from './handoff.js';
 import { historialLine } from './historial-texto.js';
-import { documentoForm, mesaMotivoForm, type Documento } from './mesa.forms.js';
+import { documentoForm, documentoOf, mesaMotivoForm, type Documento } from './mesa.forms.js';
 import { ccfCard, escapeMarkdown, personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
@@ -194,7 +194,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
   private async afterDocument(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (wentBackFromForm(step.result)) return step.endDialog();
     const { documento } = formResult(step.result, documentoForm).values;
-    return step.replaceDialog(PERSONA_VISTA, documento);
+    return step.replaceDialog(PERSONA_VISTA, documentoOf(documento));
   }
 
   private async showPerson(step: WaterfallStepContext<Documento>): Promise<DialogTurnResult> {

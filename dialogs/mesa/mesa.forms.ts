@@ -26,11 +26,27 @@ export const parseDocumento: FieldParser<Documento> = (raw, ctx) => {
   return fail(/\d/.test(text) ? 'mesa.documento.tipo' : 'mesa.documento.formato');
 };
 
-export const documentoForm: FormSpec<{ documento: Documento }> = {
+/** The form keeps the document as its key ("CC:70123456"): form values are plain text. */
+export const documentoForm: FormSpec<{ documento: string }> = {
   id: 'mesa-documento',
-  fields: [{ key: 'documento', parse: parseDocumento, display: (v) => `${(v as Documento).tipo} ${(v as Documento).numero}` }],
+  fields: [
+    {
+      key: 'documento',
+      parse: (raw, ctx) => {
+        const d = parseDocumento(raw, ctx);
+        return d.ok ? ok(`${d.value.tipo}:${d.value.numero}`) : d;
+      },
+      display: (v) => String(v).replace(':', ' '),
+    },
+  ],
   review: false,
 };
+
+/** The document a documentoForm result holds. */
+export function documentoOf(key: string): Documento {
+  const [tipo, numero] = key.split(':') as [Documento['tipo'], string];
+  return { tipo, numero };
+}
 
 export const mesaMotivoForm: FormSpec<{ motivo: string }> = {
   id: 'mesa-motivo',
