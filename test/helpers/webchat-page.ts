@@ -150,3 +150,31 @@ export function screenshots(prefix: string, settleMs = 400): { shot: (name: stri
   };
   return { shot, snap };
 }
+
+/** The button titles of the last message (the options of a question). */
+export async function lastButtons(page: Page): Promise<string[]> {
+  const buttons = feed(page).last().getByRole('button');
+  await buttons.first().waitFor({ timeout: 30_000 });
+  return (await buttons.allTextContents()).map((t) => t.trim()).filter(Boolean);
+}
+
+/**
+ * Sends `text` from the send box and returns the folded text of what the assistant answers to it (the
+ * messages after the person's own, once `quietMs` pass without a new one): for answers not known beforehand.
+ */
+export async function reply(page: Page, text: string, quietMs = 1000): Promise<string> {
+  const before = await feed(page).count();
+  await sendBox(page).fill(text);
+  await sendBox(page).press('Enter');
+  let count = 0;
+  for (let i = 0; i < 150 && count <= before + 1; i++) {
+    await page.waitForTimeout(200);
+    count = await feed(page).count();
+  }
+  if (count <= before + 1) throw new Error(`no answer to "${text}"`);
+  for (let now = count, last = -1; now !== last; now = await feed(page).count()) {
+    last = now;
+    await page.waitForTimeout(quietMs);
+  }
+  return fold((await feed(page).allInnerTexts()).slice(before + 1).join('\n'));
+}
