@@ -108,35 +108,35 @@ async function mailed(deps: MesaDeps, actor: Actor, mail: MailRequest, subject: 
   return { correo: maskEmail(mail.to), enviado };
 }
 
-/** A pending account gets a new activation link (older unused ones stop working), with the registration's e-mail. */
-export async function reenviarActivacion(
+/** A new one-time link for the account in the state it needs (older unused ones of the kind stop working), mailed as its own process mails it. */
+async function resendLink(
   deps: MesaDeps,
   agenteId: string,
-  tipo: DocumentType,
-  numero: string,
+  p: ReturnType<typeof documento>,
   motivo: string,
   actor: Actor,
-  casoNumero?: string,
+  casoNumero: string | undefined,
+  how: {
+    readonly accion: 'activacion_reenviada' | 'recuperacion_reenviada';
+    readonly estado: 'pendiente' | 'activo';
+    readonly tipo: 'activacion' | 'recuperacion';
+    readonly horas: number;
+    readonly mail: (citizen: Citizen, token: string) => Omit<MailRequest, 'to'>;
+  },
 ): Promise<Result<{ correo: string; enviado: boolean }, MesaError>> {
-  const p = documento(tipo, numero);
-  const done = await act(deps, agenteId, p, motivo, actor, 'activacion_reenviada', casoNumero, async (tx) => {
+  const done = await act(deps, agenteId, p, motivo, actor, how.accion, casoNumero, async (tx) => {
     const citizen = await tx.collection('citizens').get(p.key);
     if (!citizen && (await unknownPerson(tx, deps, p))) return err({ code: 'MESA.PERSONA_NO_ENCONTRADA' });
-    if (citizen?.estado !== 'pendiente') return err({ code: 'MESA.NO_APLICA', estado: estadoCuenta(citizen) });
-    const anulados = await dropUnusedTokens(tx, citizen.id, 'activacion');
-    const token = await issueToken(tx, deps, citizen.id, 'activacion', ACTIVATION_HOURS * HOUR);
-    const mail: MailRequest = {
-      to: citizen.email,
-      template: 'registro-activacion',
-      data: { nombre: displayName(citizen), usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}`, enlace: accountLink(deps, 'activar', token), horas: ACTIVATION_HOURS },
-    };
-    return ok({ value: mail, detail: { enlacesAnulados: anulados } });
+    if (citizen?.estado !== how.estado) return err({ code: 'MESA.NO_APLICA', estado: estadoCuenta(citizen) });
+    const anulados = await dropUnusedTokens(tx, citizen.id, how.tipo);
+    const token = await issueToken(tx, deps, citizen.id, how.tipo, how.horas * HOUR);
+    return ok({ value: { to: citizen.email, ...how.mail(citizen, token) } as MailRequest, detail: { enlacesAnulados: anulados } });
   });
   return done.ok ? ok(await mailed(deps, actor, done.value, p.subject, p.key)) : done;
 }
 
-/** An active account gets a new password-reset link (older unused ones stop working), as "Olvidé mi contraseña" mails it. */
-export async function reenviarRecuperacion(
+/** A pending account gets a new activation link (older unused ones stop working), with the registration's e-mail. */
+export function reenviarActivacion(
   deps: MesaDeps,
   agenteId: string,
   tipo: DocumentType,
@@ -145,21 +145,35 @@ export async function reenviarRecuperacion(
   actor: Actor,
   casoNumero?: string,
 ): Promise<Result<{ correo: string; enviado: boolean }, MesaError>> {
-  const p = documento(tipo, numero);
-  const done = await act(deps, agenteId, p, motivo, actor, 'recuperacion_reenviada', casoNumero, async (tx) => {
-    const citizen = await tx.collection('citizens').get(p.key);
-    if (!citizen && (await unknownPerson(tx, deps, p))) return err({ code: 'MESA.PERSONA_NO_ENCONTRADA' });
-    if (citizen?.estado !== 'activo') return err({ code: 'MESA.NO_APLICA', estado: estadoCuenta(citizen) });
-    const anulados = await dropUnusedTokens(tx, citizen.id, 'recuperacion');
-    const token = await issueToken(tx, deps, citizen.id, 'recuperacion', RESET_HOURS * HOUR);
-    const mail: MailRequest = {
-      to: citizen.email,
-      template: 'cuenta-recuperacion',
-      data: { nombre: displayName(citizen), enlace: accountLink(deps, 'restablecer', token), minutos: RESET_HOURS * 60 },
-    };
-    return ok({ value: mail, detail: { enlacesAnulados: anulados } });
+  return resendLink(deps, agenteId, documento(tipo, numero), motivo, actor, casoNumero, {
+    accion: 'activacion_reenviada',
+    estado: 'pendiente',
+    tipo: 'activacion',
+    horas: ACTIVATION_HOURS,
+    mail: (citizen, token) => ({
+      template: 'registro-activacion',
+      data: { nombre: displayName(citizen), usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}`, enlace: accountLink(deps, 'activar', token), horas: ACTIVATION_HOURS },
+    }),
   });
-  return done.ok ? ok(await mailed(deps, actor, done.value, p.subject, p.key)) : done;
+}
+
+/** An active account gets a new password-reset link (older unused ones stop working), as "Olvidé mi contraseña" mails it. */
+export function reenviarRecuperacion(
+  deps: MesaDeps,
+  agenteId: string,
+  tipo: DocumentType,
+  numero: string,
+  motivo: string,
+  actor: Actor,
+  casoNumero?: string,
+): Promise<Result<{ correo: string; enviado: boolean }, MesaError>> {
+  return resendLink(deps, agenteId, documento(tipo, numero), motivo, actor, casoNumero, {
+    accion: 'recuperacion_reenviada',
+    estado: 'activo',
+    tipo: 'recuperacion',
+    horas: RESET_HOURS,
+    mail: (citizen, token) => ({ template: 'cuenta-recuperacion', data: { nombre: displayName(citizen), enlace: accountLink(deps, 'restablecer', token), minutos: RESET_HOURS * 60 } }),
+  });
 }
 
 /**
