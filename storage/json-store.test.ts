@@ -1,6 +1,6 @@
-import { chmod, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../domain/ports.js';
 import { CONTRACT_UNIQUE_FIELDS, storeContract } from '../test/contracts/store.contract.js';
@@ -63,11 +63,107 @@ describe('json store file', () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 
-  it('has the write on disk when the transaction resolves, leaving no temp file', async () => {
+  const journals = async () => (await readdir(join(dir, 'nested'))).filter((n) => n.startsWith('db.json.journal.')).sort();
+  /** The folder as a crash would leave it now: a copy taken while the store is open. */
+  const crashImage = async () => {
+    const image = join(dir, `crash-${Math.random().toString(36).slice(2)}`);
+    await cp(join(dir, 'nested'), image, { recursive: true });
+    return join(image, 'db.json');
+  };
+  const big = (i: number) => ({ ...event, id: `big${i}`, detail: { pad: 'x'.repeat(300) } });
+
+  it('has the write in the journal on disk when the transaction resolves', async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i)); // past the size compacted at once
+    });
+    await store.transaction((tx) => tx.collection('audit').put(event));
+    const [journal] = await journals();
+    expect(await readFile(join(dir, 'nested', journal!), 'utf8')).toContain(JSON.stringify(event));
+    const reopened = await track(open(await crashImage()));
+    expect(await reopened.transaction((tx) => tx.collection('audit').get(event.id))).toEqual(event);
+  });
+
+  it('close folds the journal into the snapshot and leaves no other file', async () => {
     const store = await track(open(file));
     await store.transaction((tx) => tx.collection('audit').put(event));
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ audit: [event] });
+    await store.close();
     expect(await readdir(join(dir, 'nested'))).toEqual(['db.json']);
+    const data = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+    expect(data.audit).toEqual([event]);
+  });
+
+  it('a crash image with a large journal and no compaction yet opens with every write, in order', async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i)); // past the eager size
+    });
+    await store.transaction(async (tx) => {
+      await tx.collection('audit').delete('big3');
+      await tx.collection('audit').put(big(1));
+      await tx.collection('audit').put(big(3));
+    });
+    const image = await crashImage();
+    const reopened = await track(open(image));
+    const ids = (await reopened.transaction((tx) => tx.collection('audit').list())).map((e) => e.id);
+    expect(ids).toEqual([...Array.from({ length: 200 }, (_, i) => `big${i}`).filter((id) => id !== 'big3'), 'big3']);
+  });
+
+  it('discards a torn last journal line (never acknowledged) and keeps appending after it', async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i));
+    });
+    const image = await crashImage();
+    const last = (await readdir(dirname(image))).filter((n) => n.startsWith('db.json.journal.')).sort().at(-1)!;
+    await appendFile(join(dirname(image), last), '{"s":99,"c":[["p","audit",{"id":"half"');
+    let reopened = await track(open(image));
+    await reopened.transaction((tx) => tx.collection('audit').put({ ...event, id: 'after' }));
+    expect(await reopened.transaction((tx) => tx.collection('audit').get('half'))).toBeUndefined();
+    await reopened.close();
+    reopened = await track(open(image));
+    const ids = (await reopened.transaction((tx) => tx.collection('audit').list())).map((e) => e.id);
+    expect(ids).toHaveLength(201);
+    expect(ids.at(-1)).toBe('after');
+  });
+
+  it('refuses a journal whose complete line is damaged, leaving the files as they are', async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i));
+    });
+    await store.transaction((tx) => tx.collection('audit').put(event));
+    const image = await crashImage();
+    const journal = join(dirname(image), (await readdir(dirname(image))).find((n) => n.startsWith('db.json.journal.'))!);
+    const damaged = (await readFile(journal, 'utf8')).replace('"s":1,', '"s":1,,');
+    await writeFile(journal, damaged);
+    await expect(open(image)).rejects.toThrow(/line 1 is not usable/);
+    expect(await readFile(journal, 'utf8')).toBe(damaged);
+  });
+
+  it('removes the temp file of an interrupted compaction and replays a journal the snapshot already holds once', async () => {
+    const store = await track(open(file));
+    await store.transaction((tx) => tx.collection('audit').put(event));
+    await store.close();
+    const journalText = `${JSON.stringify({ s: 1, c: [['p', 'audit', event]] })}\n`;
+    // As if the compaction had renamed the snapshot in but died before deleting the journal.
+    await writeFile(`${file}.journal.000001`, journalText);
+    await writeFile(join(dir, 'nested', '.db.json.0123456789ab.tmp'), '{"audit": [');
+    const reopened = await track(open(file));
+    expect(await reopened.transaction((tx) => tx.collection('audit').list())).toEqual([event]);
+    await reopened.close();
+    expect(await readdir(join(dir, 'nested'))).toEqual(['db.json']);
+  });
+
+  it('opens a store in the single-file format of earlier versions and keeps its unique fields', async () => {
+    await track(open(file));
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+    const person = { id: 'p1', email: 'ana@example.test', name: 'Ana' };
+    await writeFile(file, JSON.stringify({ contract_people: [person], audit: [event] }, null, 2));
+    const store = await track(open(file));
+    expect(await store.transaction((tx) => tx.collection('audit').get('e1'))).toEqual(event);
+    const clash = store.transaction((tx) => (tx.collection('contract_people' as 'audit') as unknown as { put(r: object): Promise<void> }).put({ ...person, id: 'p2' }));
+    await expect(clash).rejects.toMatchObject({ field: 'email' });
   });
 
   it('reports a corrupt file by name and never overwrites it', async () => {
@@ -99,7 +195,8 @@ describe('json store file', () => {
     await writeFile(file, JSON.stringify({ legacy: [{ id: 'x', v: 1 }] }));
     const store = await track(open(file));
     await store.transaction((tx) => tx.collection('audit').put(event));
-    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({ legacy: [{ id: 'x', v: 1 }], audit: [event] });
+    await store.close();
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ legacy: [{ id: 'x', v: 1 }], audit: [event] });
   });
 
   it('shares one instance between two opens of the same file in this process', async () => {

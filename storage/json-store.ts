@@ -1,15 +1,20 @@
 /**
- * The default Store: one JSON file (lowdb), replaced atomically on every commit (steno writes a
- * temp file and renames it). Transactions are serialized in process; a resolved transaction is on
- * disk. One process per file: several instances need the PostgreSQL adapter.
+ * The default Store: JSON files under the data directory. A commit appends one line with its
+ * changes to a journal and fsyncs it before the transaction resolves, so a write costs what it
+ * changes; compactions fold the journal into the snapshot (`<file>`, the single JSON file earlier
+ * versions wrote, still readable and still opened as is) in the background, in slices. Opening
+ * replays snapshot + journal: exact after a crash. One process per file: several instances need
+ * the PostgreSQL adapter.
  */
 import { constants } from 'node:fs';
-import { access, readFile, stat } from 'node:fs/promises';
+import { access, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Low, type Adapter } from 'lowdb';
 import { UNIQUE_FIELDS, type Store } from '../domain/ports.js';
-import { createStoreEngine, type EngineStore, type Snapshot, type UniqueFields } from './memory-store.js';
-import { ensurePrivateDir, makePrivate, writePrivateFile } from './private-file.js';
+import { JournalWriter, cutTornTail, journalPath, listJournals, readJournal } from './journal.js';
+import { createStoreEngine, toTables, type EngineStore, type Snapshot, type UniqueFields } from './memory-store.js';
+import { ensurePrivateDir, makePrivate } from './private-file.js';
+import { SnapshotFile } from './snapshot-file.js';
+import { applyChanges } from './store-table.js';
 
 export interface JsonStoreOptions {
   file: string;
@@ -17,14 +22,26 @@ export interface JsonStoreOptions {
   uniqueFields?: UniqueFields;
 }
 
+/** A store this small is compacted after every commit: the snapshot stays a current, readable copy. */
+const EAGER_BYTES = 32 * 1024;
+/** Otherwise the journal may grow to half the snapshot (at least this) before a compaction. */
+const MIN_JOURNAL_BYTES = 1024 * 1024;
+/** A journal left over after writes stopped is folded in after this quiet time. */
+const IDLE_COMPACTION_MS = 30_000;
+
 interface OpenFile {
   refs: number;
   uniqueKey: string;
-  engine: Promise<EngineStore>;
+  engine: Promise<JsonEngine>;
 }
 
-// Exactly one Low instance (and one write queue) per file in this process: a second open of the
-// same file shares it instead of racing it.
+interface JsonEngine {
+  engine: EngineStore;
+  close(): Promise<void>;
+}
+
+// Exactly one engine (and one write queue) per file in this process: a second open of the same
+// file shares it instead of racing it.
 const openFiles = new Map<string, OpenFile>();
 const closingFiles = new Map<string, Promise<void>>();
 
@@ -32,86 +49,136 @@ function canonical(fields: UniqueFields): string {
   return JSON.stringify(Object.keys(fields).sort().map((k) => [k, [...(fields[k] ?? [])].sort()]));
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
+async function sizeOf(file: string): Promise<number> {
+  return (await stat(file)).size;
 }
 
-function validate(file: string, data: unknown): Snapshot {
-  const bad = (why: string) => new Error(`JSON store ${file} is not usable: ${why}. The file was left untouched.`);
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw bad('it does not hold a JSON object');
-  for (const [name, records] of Object.entries(data)) {
-    if (!Array.isArray(records)) throw bad(`collection "${name}" is not an array`);
-    for (const r of records) {
-      if (r === null || typeof r !== 'object' || typeof (r as { id?: unknown }).id !== 'string') {
-        throw bad(`collection "${name}" holds a record without a string id`);
-      }
-    }
-  }
-  return data as Snapshot;
-}
-
-/** lowdb's JSONFile, but the file is created 0600 (personal data) with a unique temp name per write. */
-function privateJsonFile(file: string): Adapter<Snapshot> {
-  return {
-    async read() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw e;
-      }
-      return JSON.parse(text) as Snapshot;
-    },
-    write: (data) => writePrivateFile(file, JSON.stringify(data, null, 2)),
-  };
-}
-
-async function load(file: string, uniqueFields: UniqueFields): Promise<EngineStore> {
+async function load(file: string, uniqueFields: UniqueFields): Promise<JsonEngine> {
   await ensurePrivateDir(dirname(file));
-  const db = new Low<Snapshot>(privateJsonFile(file), {});
-  if (await exists(file)) {
-    await makePrivate(file); // a store written by an earlier version may be 0644
-    let data: unknown;
-    try {
-      data = await db.adapter.read();
-    } catch (e) {
-      if (e instanceof SyntaxError) {
-        throw new Error(`JSON store ${file} is not valid JSON (${e.message}). The file was left untouched.`);
-      }
-      throw e;
-    }
-    db.data = validate(file, data);
+  const snapshotFile = new SnapshotFile(file);
+  await snapshotFile.removeTemps();
+  let content = await snapshotFile.read();
+  if (!content) {
+    await snapshotFile.write({}, 0);
+    content = { collections: {}, seq: 0 };
   } else {
-    await db.write();
+    await makePrivate(file); // a store written by an earlier version may be 0644
   }
-  return createStoreEngine({
+
+  const tables = toTables(content.collections, uniqueFields);
+  let seq = content.seq;
+  let snapshotSeq = content.seq;
+  let snapshotBytes = await sizeOf(file);
+  let journalBytes = 0;
+  const journals = await listJournals(file);
+  for (const [i, journal] of journals.entries()) {
+    const read = await readJournal(journal.path, i === journals.length - 1);
+    for (const entry of read.entries) {
+      if (entry.seq <= seq) continue; // already in the snapshot (a compaction stopped before deleting it)
+      applyChanges(tables, entry.changes, uniqueFields);
+      seq = entry.seq;
+    }
+    if (read.torn) await cutTornTail(journal.path, read.goodBytes);
+    journalBytes += read.goodBytes;
+  }
+  const writer = new JournalWriter(file, (journals.at(-1)?.gen ?? 0) + 1);
+  let journalGens = journals.map((j) => j.gen);
+
+  let compacting: Promise<void> | undefined;
+  let again = false;
+  let idleTimer: NodeJS.Timeout | undefined;
+  let compactionError: unknown;
+
+  async function compact(): Promise<void> {
+    const captured = await engine.exclusive(async (committed) => {
+      if (seq === snapshotSeq) return undefined;
+      const collections: Snapshot = {};
+      for (const [name, records] of committed) {
+        collections[name] = Array.from(records.values());
+        await new Promise<void>((r) => setImmediate(r));
+      }
+      const through = { seq, bytes: journalBytes, gen: writer.gen };
+      await writer.rotate();
+      return { collections, ...through };
+    });
+    if (!captured) return;
+    await snapshotFile.write(captured.collections, captured.seq);
+    snapshotSeq = captured.seq;
+    snapshotBytes = await sizeOf(file);
+    journalBytes -= captured.bytes;
+    const obsolete = [...journalGens.filter((g) => g < captured.gen), captured.gen];
+    journalGens = journalGens.filter((g) => g > captured.gen);
+    for (const gen of obsolete) await unlink(journalPath(file, gen)).catch(ignoreMissing);
+  }
+
+  function requestCompaction(): void {
+    if (compacting) {
+      again = true;
+      return;
+    }
+    compacting = compact()
+      .then(
+        () => {
+          compactionError = undefined;
+        },
+        (e: unknown) => {
+          compactionError = e; // reported by health(); the journal still holds every write
+        },
+      )
+      .finally(() => {
+        compacting = undefined;
+        if (again) {
+          again = false;
+          requestCompaction();
+        }
+      });
+  }
+
+  const engine = createStoreEngine({
     uniqueFields,
-    initial: db.data,
-    persist: async (next) => {
-      const previous = db.data;
-      db.data = next;
-      try {
-        await db.write();
-      } catch (e) {
-        db.data = previous;
-        throw e;
+    tables,
+    persist: async (changes) => {
+      const bytes = await writer.append({ seq: seq + 1, changes });
+      seq++;
+      if (!journalGens.includes(writer.gen)) journalGens.push(writer.gen);
+      journalBytes += bytes;
+      clearTimeout(idleTimer);
+      if (snapshotBytes + journalBytes <= EAGER_BYTES || journalBytes >= Math.max(MIN_JOURNAL_BYTES, snapshotBytes / 2)) {
+        requestCompaction();
+      } else {
+        idleTimer = setTimeout(requestCompaction, IDLE_COMPACTION_MS).unref();
       }
     },
     health: async () => {
+      if (compactionError !== undefined) throw compactionError;
       await access(file, constants.R_OK | constants.W_OK);
-      await access(dirname(file), constants.W_OK); // the atomic rename needs the folder
+      await access(dirname(file), constants.W_OK); // journals and the snapshot's rename need the folder
     },
   });
+  if (seq !== snapshotSeq) requestCompaction();
+  else {
+    for (const gen of journalGens) await unlink(journalPath(file, gen)).catch(ignoreMissing); // all in the snapshot
+    journalGens = [];
+    journalBytes = 0;
+  }
+
+  return {
+    engine,
+    async close() {
+      await engine.close();
+      clearTimeout(idleTimer);
+      while (compacting) await compacting;
+      if (seq !== snapshotSeq) await compact(); // leave the snapshot whole: the journal is empty after close
+      await writer.close();
+    },
+  };
 }
 
-/** Opens (creating when missing) the JSON store at `opts.file`; corrupt JSON throws, never overwritten. */
+function ignoreMissing(e: unknown): void {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+}
+
+/** Opens (creating when missing) the JSON store at `opts.file`; corrupt files throw, never overwritten. */
 export async function openJsonStore(opts: JsonStoreOptions): Promise<Store> {
   const file = resolve(opts.file);
   const uniqueFields = opts.uniqueFields ?? (UNIQUE_FIELDS as UniqueFields);
@@ -127,14 +194,15 @@ export async function openJsonStore(opts: JsonStoreOptions): Promise<Store> {
   }
   const shared = entry;
   shared.refs++;
-  let engine: EngineStore;
+  let opened: JsonEngine;
   try {
-    engine = await shared.engine;
+    opened = await shared.engine;
   } catch (e) {
     shared.refs--;
     if (openFiles.get(file) === shared) openFiles.delete(file);
     throw e;
   }
+  const engine = opened.engine;
 
   let closed = false;
   const ensureOpen = () => {
@@ -155,7 +223,7 @@ export async function openJsonStore(opts: JsonStoreOptions): Promise<Store> {
       shared.refs--;
       if (shared.refs > 0) return engine.idle();
       openFiles.delete(file);
-      const done = engine.close();
+      const done = opened.close();
       closingFiles.set(file, done);
       try {
         await done;

@@ -1,7 +1,9 @@
 /**
- * The transactional engine behind every in-process Store adapter: serialized transactions over
- * copy-on-write collections. `createMemoryStore` is the engine alone; the JSON store adds
- * persistence through the `persist` hook.
+ * The transactional engine behind every in-process Store adapter: serialized transactions, each
+ * with an overlay of the records it changed, applied to the committed tables only after the
+ * `persist` hook made them durable. Unique fields and looked-up fields are indexed, so no path but
+ * list() reads the whole collection. `createMemoryStore` is the engine alone; the JSON store adds
+ * persistence (a journal of these changes).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
@@ -14,19 +16,26 @@ import {
   type Store,
   type Tx,
 } from '../domain/ports.js';
+import { MultiIndex, Table, applyChanges, indexable, type Change, type Rec } from './store-table.js';
+
+export type { Change } from './store-table.js';
 
 /** Unique fields by collection name; collections not listed have none. */
 export type UniqueFields = Readonly<Record<string, readonly string[]>>;
 
-type Rec = Entity & Record<string, unknown>;
 /** The whole store as plain JSON: collection name → records in insertion order. */
 export type Snapshot = Record<string, Entity[]>;
+
+/** The committed records, read-only: collection name and id → record (records are never mutated). */
+export type CommittedView = Iterable<readonly [string, ReadonlyMap<string, Entity>]>;
 
 export interface EngineOptions {
   uniqueFields?: UniqueFields;
   initial?: Snapshot;
-  /** Makes a commit durable; the engine swaps the new state in only after it resolves. */
-  persist?: (next: Snapshot) => Promise<void>;
+  /** Committed tables built by the caller (e.g. a snapshot plus a replayed journal); wins over `initial`. */
+  tables?: Map<string, Table>;
+  /** Makes a commit's changes durable; the engine applies them only after it resolves. */
+  persist?: (changes: readonly Change[]) => Promise<void>;
   /** Extra health check (e.g. the file is still writable). */
   health?: () => Promise<void>;
 }
@@ -34,23 +43,32 @@ export interface EngineOptions {
 export interface EngineStore extends Store {
   /** Resolves when every transaction queued so far has finished. */
   idle(): Promise<void>;
+  /** Runs `job` in the transaction queue: no commit happens until it resolves. */
+  exclusive<T>(job: (committed: CommittedView) => Promise<T> | T): Promise<T>;
 }
 
 const noop = () => {};
-const EMPTY: ReadonlyMap<string, Rec> = new Map();
 
 function jsonCopy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** A record as this transaction sees it: `rec` undefined = deleted; `fresh` = (re)inserted at the end. */
+interface Entry {
+  rec: Rec | undefined;
+  fresh: boolean;
+}
+
 class Transaction implements Tx {
-  /** Collections written by this transaction (copies of the committed maps). */
-  readonly working = new Map<string, Map<string, Rec>>();
+  /** Collection → id → what this transaction did to that record, in the order it first did it. */
+  readonly overlay = new Map<string, Map<string, Entry>>();
+  /** Collection → unique field → values this transaction put (clash checks without scanning). */
+  private readonly uniquePut = new Map<string, Map<string, MultiIndex>>();
   failure: unknown;
   finished = false;
 
   constructor(
-    private readonly committed: ReadonlyMap<string, ReadonlyMap<string, Rec>>,
+    private readonly committed: ReadonlyMap<string, Table>,
     private readonly unique: UniqueFields,
   ) {}
 
@@ -58,40 +76,57 @@ class Transaction implements Tx {
     return this.repository(name) as unknown as Repository<Collections[N]>;
   }
 
+  /** The changes to persist and apply, in a replayable order. */
+  changes(): Change[] {
+    const out: Change[] = [];
+    for (const [collection, entries] of this.overlay) {
+      const table = this.committed.get(collection);
+      for (const [id, entry] of entries) {
+        const stored = table?.records.has(id) ?? false;
+        if (!entry.rec || (entry.fresh && stored)) {
+          if (stored) out.push({ op: 'delete', collection, id });
+        }
+        if (entry.rec) out.push({ op: 'put', collection, record: entry.rec });
+      }
+    }
+    return out;
+  }
+
   private guard(): void {
     if (this.finished) throw new Error('transaction already finished: use the tx only inside its work');
     if (this.failure !== undefined) throw this.failure;
   }
 
-  private view(name: string): ReadonlyMap<string, Rec> {
-    return this.working.get(name) ?? this.committed.get(name) ?? EMPTY;
+  private entries(name: string): Map<string, Entry> {
+    let entries = this.overlay.get(name);
+    if (!entries) {
+      entries = new Map();
+      this.overlay.set(name, entries);
+    }
+    return entries;
   }
 
-  private writable(name: string): Map<string, Rec> {
-    let map = this.working.get(name);
-    if (!map) {
-      map = new Map(this.committed.get(name) ?? EMPTY);
-      this.working.set(name, map);
-    }
-    return map;
+  private current(name: string, id: string): Rec | undefined {
+    const entry = this.overlay.get(name)?.get(id);
+    return entry ? entry.rec : this.committed.get(name)?.records.get(id);
   }
 
   private repository(name: string): Repository<Rec> {
     return {
       get: async (id) => {
         this.guard();
-        const rec = this.view(name).get(id);
+        const rec = this.current(name, id);
         return rec && structuredClone(rec);
       },
       findBy: async (field, value) => {
         this.guard();
-        const out: Rec[] = [];
-        for (const rec of this.view(name).values()) if (rec[field] === value) out.push(structuredClone(rec));
-        return out;
+        const found = await this.find(name, field, value);
+        this.guard();
+        return found.map((rec) => structuredClone(rec));
       },
       list: async () => {
         this.guard();
-        return [...this.view(name).values()].map((rec) => structuredClone(rec));
+        return this.all(name).map((rec) => structuredClone(rec));
       },
       put: async (record) => {
         this.guard();
@@ -103,70 +138,143 @@ class Transaction implements Tx {
           this.failure = clash;
           throw clash;
         }
-        this.writable(name).set(stored.id, stored);
+        this.write(name, stored);
       },
       delete: async (id) => {
         this.guard();
-        if (!this.view(name).has(id)) return false;
-        return this.writable(name).delete(id);
+        if (!this.current(name, id)) return false;
+        const entries = this.entries(name);
+        const entry = entries.get(id);
+        this.forgetUnique(name, id, entry?.rec);
+        if (entry?.fresh && !this.committed.get(name)?.records.has(id)) entries.delete(id);
+        else entries.set(id, { rec: undefined, fresh: false });
+        return true;
       },
     };
   }
 
+  private write(name: string, rec: Rec): void {
+    const entries = this.entries(name);
+    const entry = entries.get(rec.id);
+    this.forgetUnique(name, rec.id, entry?.rec);
+    if (entry && entry.rec === undefined) {
+      // Deleted earlier in this transaction: it comes back at the end, as a new record would.
+      entries.delete(rec.id);
+      entries.set(rec.id, { rec, fresh: true });
+    } else if (entry) entry.rec = rec;
+    else entries.set(rec.id, { rec, fresh: !this.committed.get(name)?.records.has(rec.id) });
+    for (const field of this.unique[name] ?? []) this.uniqueIndex(name, field).add(rec[field], rec.id);
+  }
+
+  private forgetUnique(name: string, id: string, old: Rec | undefined): void {
+    if (!old) return;
+    for (const field of this.unique[name] ?? []) this.uniqueIndex(name, field).remove(old[field], id);
+  }
+
+  private uniqueIndex(name: string, field: string): MultiIndex {
+    let byField = this.uniquePut.get(name);
+    if (!byField) {
+      byField = new Map();
+      this.uniquePut.set(name, byField);
+    }
+    let index = byField.get(field);
+    if (!index) {
+      index = new MultiIndex();
+      byField.set(field, index);
+    }
+    return index;
+  }
+
   private clash(name: string, record: Rec): UniqueViolation | undefined {
-    const fields = this.unique[name];
-    if (!fields?.length) return undefined;
-    const others = this.view(name);
-    for (const field of fields) {
+    const entries = this.overlay.get(name);
+    const table = this.committed.get(name);
+    for (const field of this.unique[name] ?? []) {
       const value = record[field];
       if (value === undefined || value === null) continue;
-      for (const other of others.values()) {
-        if (other.id !== record.id && other[field] === value) return new UniqueViolation(name, field);
+      for (const id of this.uniqueIndex(name, field).get(value)) if (id !== record.id) return new UniqueViolation(name, field);
+      for (const id of table?.index(field)?.get(value) ?? []) {
+        // A record this transaction touched is judged by its overlay version (checked just above).
+        if (id !== record.id && !entries?.has(id)) return new UniqueViolation(name, field);
       }
     }
     return undefined;
   }
-}
 
-function toCollections(snapshot: Snapshot): Map<string, ReadonlyMap<string, Rec>> {
-  const out = new Map<string, ReadonlyMap<string, Rec>>();
-  for (const [name, records] of Object.entries(snapshot)) {
-    out.set(name, new Map((records as Rec[]).map((r) => [r.id, r])));
+  private async find(name: string, field: string, value: unknown): Promise<Rec[]> {
+    if (!indexable(value)) return []; // strict equality never matches an object handed in
+    const table = this.committed.get(name);
+    const entries = this.overlay.get(name);
+    const hits: { at: number; rec: Rec }[] = [];
+    if (table) {
+      const index = await table.lookup(field);
+      for (const id of index.get(value)) {
+        if (!entries?.has(id)) hits.push({ at: table.position(id), rec: table.records.get(id)! });
+      }
+    }
+    let added = 0;
+    for (const [id, entry] of entries ?? []) {
+      if (!entry.fresh && entry.rec === undefined) continue;
+      const at = entry.fresh ? (table?.end ?? 0) + added++ : table!.position(id);
+      if (entry.rec && entry.rec[field] === value) hits.push({ at, rec: entry.rec });
+    }
+    return hits.sort((a, b) => a.at - b.at).map((h) => h.rec);
   }
-  return out;
+
+  private all(name: string): Rec[] {
+    const table = this.committed.get(name);
+    const entries = this.overlay.get(name);
+    if (!entries?.size) return table ? [...table.records.values()] : [];
+    const out: Rec[] = [];
+    for (const [id, rec] of table?.records ?? []) {
+      const entry = entries.get(id);
+      if (!entry) out.push(rec);
+      else if (entry.rec && !entry.fresh) out.push(entry.rec);
+    }
+    for (const entry of entries.values()) if (entry.rec && entry.fresh) out.push(entry.rec);
+    return out;
+  }
 }
 
-/** A Store whose transactions run one at a time, each on copy-on-write clones of what it writes. */
+/** Tables from a snapshot, with the unique indexes built. */
+export function toTables(snapshot: Snapshot, unique: UniqueFields): Map<string, Table> {
+  const tables = new Map<string, Table>();
+  for (const [name, records] of Object.entries(snapshot)) tables.set(name, new Table(unique[name], records as Rec[]));
+  return tables;
+}
+
+/** A Store whose transactions run one at a time, each writing an overlay applied on commit. */
 export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
   const unique = opts.uniqueFields ?? (UNIQUE_FIELDS as UniqueFields);
-  let snapshot: Snapshot = { ...opts.initial };
-  let committed = toCollections(snapshot);
+  const tables = opts.tables ?? toTables(opts.initial ?? {}, unique);
+  function* view(): Generator<readonly [string, ReadonlyMap<string, Entity>]> {
+    for (const [name, table] of tables) yield [name, table.records];
+  }
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
   const inside = new AsyncLocalStorage<Transaction>();
 
   async function execute<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const tx = new Transaction(committed, unique);
+    const tx = new Transaction(tables, unique);
     try {
       const result = await inside.run(tx, () => work(tx));
       if (tx.failure !== undefined) throw tx.failure;
       tx.finished = true;
-      if (tx.working.size > 0) {
-        const nextSnapshot: Snapshot = { ...snapshot };
-        const nextCommitted = new Map(committed);
-        for (const [name, map] of tx.working) {
-          nextSnapshot[name] = [...map.values()];
-          nextCommitted.set(name, map);
-        }
-        await opts.persist?.(nextSnapshot);
-        snapshot = nextSnapshot;
-        committed = nextCommitted;
+      const changes = tx.changes();
+      if (changes.length > 0) {
+        await opts.persist?.(changes);
+        applyChanges(tables, changes, unique);
       }
       return result;
     } finally {
       tx.finished = true;
     }
   }
+
+  const enqueue = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(job);
+    queue = run.then(noop, noop);
+    return run;
+  };
 
   return {
     transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
@@ -175,9 +283,7 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
       if (outer && !outer.finished) {
         return Promise.reject(new Error('nested store.transaction() would deadlock: use the outer tx'));
       }
-      const run = queue.then(() => execute(work));
-      queue = run.then(noop, noop);
-      return run;
+      return enqueue(() => execute(work));
     },
     async health() {
       if (closed) throw new Error('store is closed');
@@ -188,6 +294,7 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
       await queue;
     },
     idle: () => queue.then(noop),
+    exclusive: (job) => enqueue(async () => job(view())),
   };
 }
 

@@ -1,0 +1,176 @@
+/**
+ * The JSON store's append-only journal: one line per committed transaction (its sequence number
+ * and its puts/deletes), written and fsync'ed before the transaction resolves. Files are
+ * generations (`<store>.journal.000001`, …); a compaction starts a new one and deletes the ones
+ * its snapshot holds.
+ */
+import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PRIVATE_FILE_MODE, namesIn } from './private-file.js';
+import type { Change, Rec } from './store-table.js';
+
+export interface JournalEntry {
+  readonly seq: number;
+  readonly changes: readonly Change[];
+}
+
+type Line = { s: number; c: (['p', string, Rec] | ['d', string, string])[] };
+
+export interface JournalFile {
+  readonly gen: number;
+  readonly path: string;
+}
+
+const SUFFIX = /\.journal\.(\d{6,})$/;
+
+export function journalPath(store: string, gen: number): string {
+  return `${store}.journal.${String(gen).padStart(6, '0')}`;
+}
+
+/** The journal generations of `store`, oldest first. */
+export async function listJournals(store: string): Promise<JournalFile[]> {
+  const prefix = `${basename(store)}.journal.`;
+  const found: JournalFile[] = [];
+  for (const name of await namesIn(dirname(store))) {
+    const match = SUFFIX.exec(name);
+    if (name.startsWith(prefix) && match && name.length === prefix.length + match[1]!.length) {
+      found.push({ gen: Number(match[1]), path: join(dirname(store), name) });
+    }
+  }
+  return found.sort((a, b) => a.gen - b.gen);
+}
+
+export function encodeEntry(entry: JournalEntry): string {
+  const line: Line = {
+    s: entry.seq,
+    c: entry.changes.map((c) => (c.op === 'put' ? ['p', c.collection, c.record] : ['d', c.collection, c.id])),
+  };
+  return `${JSON.stringify(line)}\n`;
+}
+
+function decodeLine(path: string, n: number, text: string): JournalEntry {
+  const bad = (why: string) => new Error(`JSON store journal ${path} line ${n} is not usable: ${why}. The files were left untouched.`);
+  let line: Line;
+  try {
+    line = JSON.parse(text) as Line;
+  } catch {
+    throw bad('not valid JSON');
+  }
+  if (typeof line?.s !== 'number' || !Array.isArray(line.c)) throw bad('not a journal entry');
+  const changes = line.c.map((c): Change => {
+    if (Array.isArray(c) && c[0] === 'p' && typeof c[1] === 'string' && typeof (c[2] as Rec | undefined)?.id === 'string') {
+      return { op: 'put', collection: c[1], record: c[2] };
+    }
+    if (Array.isArray(c) && c[0] === 'd' && typeof c[1] === 'string' && typeof c[2] === 'string') return { op: 'delete', collection: c[1], id: c[2] };
+    throw bad('a change is neither a put nor a delete');
+  });
+  return { seq: line.s, changes };
+}
+
+export interface ReadJournal {
+  entries: JournalEntry[];
+  /** Bytes up to the end of the last complete line. */
+  goodBytes: number;
+  /** A last line without its newline: a write that was never acknowledged. */
+  torn: boolean;
+}
+
+/** Reads one generation; only the newest (`last`) may end in a torn line, which is left out. */
+export async function readJournal(path: string, last: boolean): Promise<ReadJournal> {
+  const bytes = await readFile(path);
+  const end = bytes.lastIndexOf(0x0a) + 1;
+  const torn = end < bytes.length;
+  if (torn && !last) throw new Error(`JSON store journal ${path} ends in a partial line but is not the newest. The files were left untouched.`);
+  const lines = bytes.subarray(0, end).toString('utf8').split('\n');
+  lines.pop();
+  return { entries: lines.map((text, i) => decodeLine(path, i + 1, text)), goodBytes: end, torn };
+}
+
+/** Cuts a torn last line off, so that the next generation starts after a clean file. */
+export async function cutTornTail(path: string, goodBytes: number): Promise<void> {
+  await truncate(path, goodBytes);
+  const fh = await open(path, 'r+');
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Makes a new or renamed directory entry durable. */
+export async function syncDir(dir: string): Promise<void> {
+  const fh = await open(dir, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Appends entries to the current generation; a failed append is cut off again or breaks the writer. */
+export class JournalWriter {
+  private handle: FileHandle | undefined;
+  private size = 0;
+  private broken: unknown;
+
+  constructor(
+    private readonly store: string,
+    private generation: number,
+  ) {}
+
+  get gen(): number {
+    return this.generation;
+  }
+
+  /** Writes one line and fsyncs it; resolves with the bytes written. */
+  async append(entry: JournalEntry): Promise<number> {
+    if (this.broken !== undefined) throw this.broken;
+    const line = Buffer.from(encodeEntry(entry));
+    const fh = await this.current();
+    try {
+      await fh.write(line, 0, line.length, this.size);
+      await fh.datasync();
+    } catch (e) {
+      try {
+        await fh.truncate(this.size);
+        await fh.datasync();
+      } catch {
+        this.broken = e; // the line may be on disk while its transaction failed: accept no more writes
+      }
+      throw e;
+    }
+    this.size += line.length;
+    return line.length;
+  }
+
+  /** Closes the current generation; the next append starts a new file. Returns the closed generation. */
+  async rotate(): Promise<number> {
+    const closed = this.generation;
+    await this.close();
+    this.generation++;
+    this.size = 0;
+    return closed;
+  }
+
+  async close(): Promise<void> {
+    const fh = this.handle;
+    this.handle = undefined;
+    await fh?.close();
+  }
+
+  private async current(): Promise<FileHandle> {
+    if (this.handle) return this.handle;
+    const path = journalPath(this.store, this.generation);
+    const fh = await open(path, 'w', PRIVATE_FILE_MODE);
+    try {
+      await fh.chmod(PRIVATE_FILE_MODE);
+      await syncDir(dirname(path));
+    } catch (e) {
+      await fh.close();
+      throw e;
+    }
+    this.handle = fh;
+    this.size = 0;
+    return fh;
+  }
+}
