@@ -95,7 +95,10 @@ const redactWord = (word: string): string => {
 /** A message as a case may keep it: trimmed, cut to MENSAJE_MAX, and "[dato protegido omitido]" when it looks like a secret. */
 export function safeMessage(m: MensajeCaso): MensajeCaso {
   let texto = m.texto.replace(/[\u0000-\u0008\u000B-\u001F\u007F\u200B-\u200F\u2028-\u202E\u2060-\u2064\uFEFF]/g, '').trim();
-  if (looksLikeSecret(texto)) texto = DATO_PROTEGIDO;
+  // The assistant's own words never hold a secret (it never echoes one): only what people typed is screened.
+  if (m.de === 'asistente') {
+    // kept as said
+  } else if (looksLikeSecret(texto)) texto = DATO_PROTEGIDO;
   else {
     texto = texto.replace(ANNOUNCED, (_all, palabra: string, sep: string) => `${palabra}${sep}${DATO_PROTEGIDO}`);
     texto = texto.split(/(\s+)/).map((w) => (/^\s*$/.test(w) ? w : redactWord(w))).join('');

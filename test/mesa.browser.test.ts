@@ -144,7 +144,7 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
     await snap(carlos, /Casos en cola/, '07-cola');
     const taken = await click(carlos, carlos.getByRole('button', { name: `Tomar ${numero}` }).last(), 'bloqueo por preguntas de identidad');
     expect(taken).toContain(`caso ${fold(numero!)} jose restrepo`);
-    expect(taken).toMatch(/donde esta registro ciudadano[^\n]*pregunta de identidad/);
+    expect(taken).toMatch(/ultimo paso en el chat registro ciudadano[^\n]*pregunta de identidad/);
     expect(taken).toContain('bloqueo por preguntas de identidad hasta el 2 de diciembre de 2026');
     expect(taken).toContain('documento cc 70123456');
     const caseCard = cardWith(carlos, `Caso ${numero}`);
@@ -189,7 +189,7 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
     await snap(jose, /El asesor terminó la conversación/, '17-persona-cerrado');
     // Nothing of Carlos's side reached José's page: not "menu", not the reason, not the card.
     const joseText = fold((await feed(jose).allInnerTexts()).slice(joseSaw).join('\n'));
-    expect(joseText).not.toMatch(/\bmenu\b/);
+    expect(joseText).not.toMatch(/carlos briceno menu\b/);
     expect(joseText).not.toContain('confirmo su identidad por telefono');
     expect(joseText).not.toContain('levantar bloqueo');
     const casos = await app.store.transaction((tx) => tx.collection('casosMesa').list());
@@ -219,7 +219,7 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
   // The block's message (registro) and the menu after it offer the phone and the e-mail of the helpdesk,
   // never "hablar con un asesor": a blocked person cannot guess that the chat can take them to an agent.
   // Screenshot /tmp/mesa-02-persona-bloqueada.png.
-  it.fails('the block tells the person they can write "hablar con un asesor" in the chat', () => {
+  it('the block tells the person they can write "hablar con un asesor" in the chat', () => {
     expect(seen.blocked, 'the journey was blocked').toBeDefined();
     expect(seen.blocked).toContain('hablar con un asesor');
   });
@@ -227,14 +227,14 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
   // personTurn (dialogs/mesa/handoff.ts) leaves a case 'en_cola' to the main dialog, whose "ayuda" is the
   // general one: nothing about the case waiting, nor "cancelar solicitud" (its "cancelar" does not cancel
   // it). Screenshot /tmp/mesa-04-ayuda-en-cola.png.
-  it.fails('"ayuda" while in the queue speaks of the case waiting for an agent', () => {
+  it('"ayuda" while in the queue speaks of the case waiting for an agent', () => {
     expect(seen.ayudaEnCola, 'the journey asked').toBeDefined();
     expect(seen.ayudaEnCola).toContain(fold(seen.numero!));
   });
 
   // "estado" in the queue answers "Aún no ha ingresado: para ver el avance de su Caja elija Ingresar",
   // nothing about the case. Screenshot /tmp/mesa-05-estado-en-cola.png.
-  it.fails('"estado" while in the queue says the case is waiting for an agent', () => {
+  it('"estado" while in the queue says the case is waiting for an agent', () => {
     expect(seen.estadoEnCola, 'the journey asked').toBeDefined();
     expect(seen.estadoEnCola).toContain(fold(seen.numero!));
   });
@@ -242,7 +242,7 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
   // safeMessage (domain/casos-mesa.ts) takes the assistant's own "afiliado(a)?" for a secret: the agent
   // reads "¿En cuál de las siguientes EPS ha estado [dato protegido omitido])?". Screenshot /tmp/mesa-08-tarjeta-caso.png.
   // The questions are drawn at random: skipped when the card shows no EPS or pension question.
-  it.fails('the case card shows the assistant\'s EPS and pension questions whole (nothing of the assistant is taken for a secret)', (ctx) => {
+  it('the case card shows the assistant\'s EPS and pension questions whole (nothing of the assistant is taken for a secret)', (ctx) => {
     expect(seen.caseLines?.length, 'the journey read the card').toBeGreaterThan(0);
     const affiliation = seen.caseLines!.filter((l) => l.startsWith('Asistente:') && /EPS ha estado|fondos de pensiones ha estado/.test(l));
     if (affiliation.length === 0) ctx.skip();
@@ -252,7 +252,7 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
   // The card cuts each message at 300 characters (m.texto.slice(0, 300) in dialogs/mesa/caso.dialog.ts)
   // with no mark: the block's message ends "…comuníquese con la mesa de ayuda: Mesa de ayuda de Mi".
   // Screenshot /tmp/mesa-08-tarjeta-caso.png.
-  it.fails('a message cut on the case card is marked as cut (…)', () => {
+  it('a message cut on the case card is marked as cut (…)', () => {
     const blockLine = seen.caseLines?.find((l) => l.includes('quedó bloqueado'));
     expect(blockLine, 'the card shows the block\'s message').toBeDefined();
     expect(blockLine!.trimEnd()).toMatch(/…$|Seguridad Social[\s\S]*5893750/);
@@ -270,7 +270,7 @@ describe.skipIf(!available)('Mesa de ayuda in the local Web Chat: an agent lifts
   // last step recorded: "Sigamos con su trámite: Registro ciudadano — la pregunta de identidad 4 de 4.
   // Escriba su respuesta cuando quiera." There is no question waiting; "registrarme" starts over.
   // Screenshot /tmp/mesa-17-persona-cerrado.png.
-  it.fails('when the agent closes, the person is not sent back to an identity question that no longer waits', () => {
+  it('when the agent closes, the person is not sent back to an identity question that no longer waits', () => {
     expect(seen.closedForPerson, 'the journey closed the case').toBeDefined();
     expect(seen.closedForPerson).not.toContain('pregunta de identidad');
   });

@@ -83,7 +83,7 @@ describe('journey: hablar con un asesor — the agent lifts an identity block th
     await desk.send(`Tomar ${numero}`);
     const card = await desk.waitFor('bloqueo por preguntas de identidad');
     expect(card).toContain(`caso ${fold(numero!)}`);
-    expect(card).toContain('donde esta registro ciudadano la pregunta de identidad 4 de 4');
+    expect(card).toContain('ultimo paso en el chat registro ciudadano la pregunta de identidad 4 de 4');
     expect(card).toContain('ultimo error o repregunta bloqueado por las preguntas de identidad');
     expect(card).toContain('levantar bloqueo de identidad');
     expect(card).toContain('cc 70123456'); // the document of the case, in full for the agent

@@ -172,7 +172,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     if (withMessages && caso.mensajes.length) {
       body.push(textBlock(mt('caso-mensajes'), { weight: 'Bolder', spacing: 'Medium' }));
       for (const m of caso.mensajes.slice(-10)) {
-        body.push({ type: 'RichTextBlock', spacing: 'None', inlines: [{ type: 'TextRun', text: `${mesaTexts()[`de-${m.de}`] ?? m.de}: `, weight: 'Bolder' }, { type: 'TextRun', text: m.texto.slice(0, 300) }] });
+        body.push({ type: 'RichTextBlock', spacing: 'None', inlines: [{ type: 'TextRun', text: `${mesaTexts()[`de-${m.de}`] ?? m.de}: `, weight: 'Bolder' }, { type: 'TextRun', text: m.texto.length > 300 ? `${m.texto.slice(0, 299).trimEnd()}…` : m.texto }] });
       }
     }
     const personaCard = v ? personCard(v, this.deps.clock.now()) : undefined;

@@ -234,7 +234,7 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(closed.folded).toContain('mesa de ayuda'); // back at the helpdesk menu
     const told = deliveredTo(w, 'persona', mark);
     expect(told.folded).toContain('el asesor termino la conversacion');
-    expect(told.folded).toContain('registro ciudadano');
+    expect(told.folded).toContain('puede seguir con su tramite donde iba');
     expect(w.notifier.delivered.slice(mark).flatMap((d) => d.activities).some((a) => a.type === 'event' && (a.value as { state?: string }).state === 'completed')).toBe(true);
     expect((await casesOf(w))[0]).toMatchObject({ estado: 'cerrado', cerradoPor: 'asesor' });
     const next = await say(w.person, '1036612345');

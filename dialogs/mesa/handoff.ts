@@ -16,6 +16,7 @@ import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import { displayName } from '../../domain/people.js';
 import { progressOf } from '../../domain/progreso.js';
 import type { DocumentType } from '../../domain/reference.js';
+import { parseCommand } from '../../domain/commands.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
 import { fold } from '../../domain/text.js';
 import { maskEmail } from '../../domain/text.js';
@@ -134,6 +135,8 @@ export async function personTurn(deps: HandoffDeps, context: TurnContext, caso: 
   const text = incomingText(context);
   const actor = actorOf(context);
   if (caso.estado === 'en_cola') {
+    const command = parseCommand(text);
+    if (command?.kind === 'ayuda' || command?.kind === 'estado') await context.sendActivity(mt('caso-en-cola-recordatorio', { numero: caso.numero }));
     if (!text || fold(text).replace(/[?¿!¡.]/g, '').trim() !== fold(mt('texto-cancelar-caso'))) return 'continue';
     await closeCase(deps, caso.id, { lado: 'persona' }, actor);
     await context.sendActivity(mt('caso-cancelado', { numero: caso.numero }));

@@ -182,7 +182,7 @@ describe('Consultar persona: the document as people write it', () => {
     expect(view.folded).toContain('delegad');
     expect(view.folded).toContain('comfama');
     expect(view.text).toContain('m***@comfama.com.co');
-    expect(view.folded).toMatch(/donde va[^\n]*registro ciudadano/);
+    expect(view.folded).toMatch(/ultimo paso en el chat[^\n]*registro ciudadano/);
     expect(view.folded).toMatch(/ultimo error[^\n]*no coinciden/);
     // The actions that fit: lift the block; not the ones that do not (no account to unlock or resend to).
     expect(view.folded).toContain('levantar bloqueo de identidad');
@@ -211,7 +211,7 @@ describe('Consultar persona: the document as people write it', () => {
     expect((await say(chat, 'confirmar')).folded).toContain('bloqueado');
     const view = await viewPerson(w, 'CC 33773336');
     expect(view.folded).toMatch(/ultimo error[^\n]*bloque/);
-    expect(view.folded).toMatch(/donde va[^\n]*registro ciudadano/);
+    expect(view.folded).toMatch(/ultimo paso en el chat[^\n]*registro ciudadano/);
   });
 
   it("Andrés's view: an active account, the login lock and its unlock link pending, his CCF; no hash, token or full e-mail", async () => {
