@@ -1,79 +1,169 @@
 /**
- * `npm run bench`: turn latency and memory of the real assistant over HTTP while the conversation
- * state directory holds more and more stored conversations. A turn's cost must not grow with the
- * amount of stored data (conversation state is one file per conversation).
+ * `npm run bench`: the performance figures of issue 13 in one run, each beside its goal and, where
+ * there is one, a baseline measured by this same run; prints a table and exits 0 whatever the
+ * figures say (1 only when a figure could not be measured). README "Benchmark" says what each means.
  */
-import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { createFileStateStore } from '../../storage/state-store.js';
-import { startApp, startFakeConnector, tempDir } from '../helpers/app.js';
+import { tempDir } from '../helpers/app.js';
+import { echoThroughput, humanPaced, journeyThroughput } from './capacity.js';
+import { coldStart } from './cold-start.js';
+import { idleMemory } from './memory.js';
+import { machine, mb, ms, pct, table, type Row } from './report.js';
+import { benchSizes } from './sizes.js';
+import { measureOpen, measureWrites, openStore, seed } from './store-bench.js';
 
-const SIZES = (process.env['BENCH_SIZES'] ?? '0,10000,50000').split(',').map(Number);
-const CONVERSATIONS = 20;
-const ANSWERS = ['Registrarme', 'Acepto', 'CC', '70123456', 'José', 'Alejandro', 'Restrepo', 'Muñoz', '14/03/1968', '20/05/1986', 'M', 'confirmar'];
+const sizes = benchSizes();
+const began = performance.now();
+const rows: Row[] = [];
+const notes: string[] = [];
+let failedToMeasure = false;
+const n = (v: number) => v.toLocaleString('en-US');
+const log = (text: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0)} s] ${text}\n`);
 
-async function prefill(dir: string, n: number): Promise<void> {
-  const store = createFileStateStore(join(dir, 'conversaciones'));
-  const batch = 500;
-  const filler = { dialogState: { dialogStack: [{ id: 'main', state: { values: { x: randomBytes(200).toString('hex') } } }] } };
-  for (let i = 0; i < n; i += batch) {
-    const changes: Record<string, unknown> = {};
-    for (let j = i; j < Math.min(n, i + batch); j++) changes[`webchat/conversations/old-${j}/`] = { ...filler, eTag: '*' };
-    await store.write(changes);
+/** Runs one section; a section that throws becomes an ERROR row and the others still run. */
+async function section(name: string, figure: string, work: () => Promise<void>): Promise<void> {
+  if (!sizes.only.has(name)) return;
+  log(`${name}…`);
+  try {
+    await work();
+  } catch (error) {
+    failedToMeasure = true;
+    rows.push({ figure, value: `ERROR: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`, goal: '', pass: false });
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
+const L = sizes.large;
+const largeLabel = `${n(L.citizens)} citizens, ${n(L.audit)} audit events, ${n(L.employers)} employers`;
+const largeDir = await tempDir('asistente-bench-large-');
+let largeSeeded = false;
 
-async function run(n: number) {
-  const dir = await tempDir('asistente-bench-');
+async function seedLarge(): Promise<void> {
+  if (largeSeeded) return;
+  const store = await openStore(largeDir);
   const t0 = performance.now();
-  await prefill(dir, n);
-  const prefillMs = performance.now() - t0;
-  const connector = await startFakeConnector();
-  const app = await startApp({}, {}, dir);
-  const times: number[] = [];
-  for (let c = 0; c < CONVERSATIONS; c++) {
-    for (const [i, text] of ANSWERS.entries()) {
-      const activity = {
-        type: 'message', text, id: `b-${n}-${c}-${i}`, channelId: 'webchat', serviceUrl: connector.url,
-        conversation: { id: `bench-${c}` }, from: { id: `user-${c}` }, recipient: { id: 'bot' },
-      };
-      const start = performance.now();
-      const res = await fetch(`${app.url}/api/messages`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity),
-      });
-      await res.arrayBuffer();
-      times.push(performance.now() - start);
-      if (res.status !== 200) throw new Error(`turn failed with ${res.status}`);
-    }
-  }
-  (globalThis as { gc?: () => void }).gc?.(); // with --expose-gc: live memory, not garbage from the prefill
-  const mem = process.memoryUsage();
-  await app.stop();
-  await connector.close();
-  await rm(dir, { recursive: true, force: true });
-  times.sort((a, b) => a - b);
-  return {
-    storedConversations: n,
-    turns: times.length,
-    p50ms: +percentile(times, 50).toFixed(2),
-    p95ms: +percentile(times, 95).toFixed(2),
-    maxms: +(times.at(-1) ?? NaN).toFixed(2),
-    rssMB: +(mem.rss / 2 ** 20).toFixed(1),
-    heapUsedMB: +(mem.heapUsed / 2 ** 20).toFixed(1),
-    prefillS: +(prefillMs / 1000).toFixed(1),
-  };
+  await seed(store, L);
+  await store.close();
+  largeSeeded = true;
+  log(`stored ${largeLabel} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-const rows = [];
-for (const n of SIZES) rows.push(await run(n));
-console.table(rows);
-const first = rows[0];
-const last = rows.at(-1);
-if (first && last && rows.length > 1) {
-  console.log(`p50 turn latency: ${first.p50ms} ms with ${first.storedConversations} stored conversations, ${last.p50ms} ms with ${last.storedConversations}.`);
+interface StoreFigures {
+  readonly small: { p50: number; p99: number; maxBlockMs: number };
+  readonly large: { p50: number; p99: number; maxBlockMs: number };
+  readonly openMs: number;
+  readonly source: string;
 }
+
+/** The shape of storage/bench-store.ts's report (the store's own measurement, when that module exists). */
+interface StorageBenchModule {
+  measureStoreWrites(opts: { sizes: readonly (typeof L)[]; writes?: number; warmup?: number }): Promise<{
+    runs: { loadMs: number; p50Ms: number; p99Ms: number; maxBlockMs: number }[];
+  }>;
+}
+
+/** Goal 1 through storage/bench-store.ts when the store provides it; undefined when it does not. */
+async function storeBenchOfStorage(): Promise<StoreFigures | undefined> {
+  const specifier = '../../storage/bench-store.js'; // not a static import: the bench also runs without it
+  let mod: StorageBenchModule;
+  try {
+    mod = (await import(specifier)) as StorageBenchModule;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw error;
+  }
+  const report = await mod.measureStoreWrites({ sizes: [sizes.small, L], writes: sizes.writeTurns, warmup: 10 });
+  const [small, large] = report.runs;
+  if (!small || !large) throw new Error('storage/bench-store.ts measured no runs');
+  const pick = (r: typeof small) => ({ p50: r.p50Ms, p99: r.p99Ms, maxBlockMs: r.maxBlockMs });
+  return { small: pick(small), large: pick(large), openMs: large.loadMs, source: `storage/bench-store.ts measureStoreWrites, ${sizes.writeTurns} turns a size` };
+}
+
+/** Goal 1 measured here, through the public Store API only. */
+async function ownStoreFigures(): Promise<StoreFigures> {
+  const smallDir = await tempDir('asistente-bench-small-');
+  try {
+    const small = await openStore(smallDir);
+    await seed(small, sizes.small);
+    const base = await measureWrites(small, sizes.small.citizens, { turns: sizes.writeTurns, minTurns: 5, budgetMs: sizes.writeBudgetMs });
+    await small.close();
+    await seedLarge();
+    const large = await openStore(largeDir);
+    const big = await measureWrites(large, L.citizens, { turns: sizes.writeTurns, minTurns: 5, budgetMs: sizes.writeBudgetMs });
+    await large.close();
+    return { small: base, large: big, openMs: await measureOpen(largeDir), source: `test/bench/store-bench.ts, ${big.turns} and ${base.turns} turns` };
+  } finally {
+    await rm(smallDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  await section('store', 'domain write turn (store)', async () => {
+    const figures = (await storeBenchOfStorage()) ?? (await ownStoreFigures());
+    const { small: base, large: big } = figures;
+    const ratio = big.p50 / base.p50;
+    rows.push({
+      figure: `write turn p50 (lookup by e-mail + 1 audit event), ${largeLabel} ÷ 100 of each`,
+      value: `${ratio.toFixed(2)}× (${ms(big.p50)})`,
+      goal: '≤ 1.25×',
+      baseline: ms(base.p50),
+      pass: ratio <= 1.25,
+    });
+    rows.push({ figure: 'longest event-loop block during those large-store write turns', value: ms(big.maxBlockMs), goal: '≤ 20 ms', baseline: ms(base.maxBlockMs), pass: big.maxBlockMs <= 20 });
+    notes.push(`write turn p99: ${ms(big.p99)} large, ${ms(base.p99)} small (${figures.source})`);
+    rows.push({ figure: `start-up load: open the store (${largeLabel})`, value: ms(figures.openMs), goal: '< 2 s', pass: figures.openMs < 2000 });
+  });
+
+  await section('capacity', 'capacity', async () => {
+    const echo = await echoThroughput(sizes.concurrency, sizes.echoMs);
+    const app = await journeyThroughput(sizes.concurrency, sizes.rounds);
+    const ratio = app.perSecond / echo.perSecond;
+    rows.push({
+      figure: `journey turns/s at ${sizes.concurrency} concurrent conversations ÷ echo bot`,
+      value: `${pct(ratio)} (${app.perSecond.toFixed(0)} turns/s, ${n(app.turns)} turns)`,
+      goal: '≥ 50 %',
+      baseline: `echo bot ${echo.perSecond.toFixed(0)} turns/s`,
+      pass: ratio >= 0.5,
+    });
+    notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}`);
+    const human = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs);
+    rows.push({
+      figure: `p99 turn latency, ${n(sizes.humanConversations)} conversations × 1 message / ${sizes.paceMs / 1000} s`,
+      value: `${ms(human.p99)}${human.failed ? ` (${n(human.failed)} turns failed)` : ''}`,
+      goal: '≤ 50 ms, no failed turn',
+      pass: human.p99 <= 50 && human.failed === 0,
+    });
+    for (const f of human.failures) notes.push(`human pace, a failed turn: ${f}`);
+    notes.push(`human pace: ${n(human.turns)} turns, p50 ${ms(human.p50)}, p99 ${ms(human.p99)}, ${human.perSecond.toFixed(0)} turns/s offered; ${human.late} messages sent late (a reply took longer than the pace)`);
+  });
+
+  await section('start', 'cold start', async () => {
+    const start = await coldStart(sizes.starts);
+    rows.push({
+      figure: `cold start: \`${start.command}\` → /healthz 200 (median of ${start.all.length})`,
+      value: ms(start.median),
+      goal: '≤ 1.5 s',
+      baseline: `runs: ${start.all.map((t) => (t / 1000).toFixed(2)).join(', ')} s`,
+      pass: start.median <= 1500,
+    });
+  });
+
+  await section('memory', 'memory', async () => {
+    await seedLarge();
+    const m = await idleMemory(largeDir, sizes.idleConversations);
+    rows.push({ figure: 'stored state per idle conversation (welcome + "Registrarme")', value: `${(m.stateBytesPerConversation / 1024).toFixed(2)} KB`, goal: '≤ 2 KB', pass: m.stateBytesPerConversation <= 2048 });
+    rows.push({ figure: `assistant RSS with ${n(L.citizens)} stored citizens and ${n(sizes.idleConversations)} idle conversations`, value: mb(m.rss), goal: 'printed', baseline: `heap used ${mb(m.heapUsed)}` });
+  });
+} finally {
+  await rm(largeDir, { recursive: true, force: true });
+}
+
+const seconds = (performance.now() - began) / 1000;
+console.log(`\nAsistente CCF bench — ${machine()}${process.env['BENCH_QUICK'] === '1' ? ' — QUICK sizes (BENCH_QUICK=1), not the goals\' sizes' : ''}\n`);
+console.log(table(rows));
+console.log('');
+for (const note of notes) console.log(`- ${note}`);
+console.log(`- bench runtime: ${seconds.toFixed(0)} s`);
+const failing = rows.filter((r) => r.pass === false).length;
+console.log(failing ? `\n${failing} of ${rows.filter((r) => r.pass !== undefined).length} goals not met.` : '\nAll goals met.');
+process.exitCode = failedToMeasure ? 1 : 0;

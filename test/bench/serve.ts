@@ -1,0 +1,38 @@
+/**
+ * Child process of the bench: serves the real assistant (`app`, test/helpers/app.ts startApp on
+ * DATA_DIR) or the echo bot (`echo`), so the load generator does not share its event loop or its
+ * memory figures. Prints `{"url": ...}` once listening; answers "memory" and "stop" over IPC.
+ */
+import { startApp } from '../helpers/app.js';
+import { startEchoBot } from './echo-bot.js';
+
+export type ServeRequest = 'memory' | 'stop' | { lookup: string };
+export interface ServeMemory {
+  readonly rss: number;
+  readonly heapUsed: number;
+}
+
+const mode = process.argv[2];
+const dataDir = process.env['BENCH_DATA_DIR'];
+
+if (mode !== 'app' && mode !== 'echo') throw new Error(`serve.ts: unknown mode ${mode}`);
+const app = mode === 'app' ? await startApp({ LOCAL_CONNECTORS: 'true' }, {}, dataDir) : undefined;
+const echo = mode === 'echo' ? await startEchoBot() : undefined;
+const url = app?.url ?? echo?.url;
+
+process.on('message', async (request: ServeRequest) => {
+  if (request === 'memory') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const m = process.memoryUsage();
+    process.send?.({ rss: m.rss, heapUsed: m.heapUsed } satisfies ServeMemory);
+  } else if (request === 'stop') {
+    await app?.stop(true);
+    await echo?.close();
+    process.send?.('stopped', () => process.exit(0));
+  } else if (app) {
+    // Whether a citizen seeded by the bench is visible to the app (the bench seeded the file the app reads).
+    const found = await app.store.transaction((tx) => tx.collection('citizens').findBy('email', request.lookup));
+    process.send?.({ found: found.length });
+  }
+});
+process.send?.({ url });

@@ -1,0 +1,47 @@
+/** The bench's sizes: the issue's by default, smaller with BENCH_QUICK=1; each one can be set on its own. */
+export interface BenchSizes {
+  readonly large: { citizens: number; audit: number; employers: number };
+  readonly small: { citizens: number; audit: number; employers: number };
+  /** Write turns per store size (fewer when the time budget runs out, never under 5). */
+  readonly writeTurns: number;
+  readonly writeBudgetMs: number;
+  readonly concurrency: number;
+  /** Measured journey rounds (one warm-up round runs first). */
+  readonly rounds: number;
+  readonly echoMs: number;
+  readonly humanConversations: number;
+  readonly humanMessages: number;
+  readonly paceMs: number;
+  readonly starts: number;
+  readonly idleConversations: number;
+  /** Sections to run: store, capacity, start, memory. */
+  readonly only: ReadonlySet<string>;
+}
+
+const num = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return n;
+};
+
+export function benchSizes(): BenchSizes {
+  const quick = process.env['BENCH_QUICK'] === '1';
+  const large = quick ? 5_000 : 100_000;
+  return {
+    large: { citizens: num('BENCH_CITIZENS', large), audit: num('BENCH_AUDIT', large), employers: num('BENCH_EMPLOYERS', large / 10) },
+    small: { citizens: 100, audit: 100, employers: 100 },
+    writeTurns: num('BENCH_WRITE_TURNS', quick ? 30 : 200),
+    writeBudgetMs: num('BENCH_WRITE_BUDGET_MS', quick ? 5_000 : 20_000),
+    concurrency: num('BENCH_CONCURRENCY', 10),
+    rounds: Math.max(1, num('BENCH_ROUNDS', quick ? 1 : 3)),
+    echoMs: num('BENCH_ECHO_MS', quick ? 2_000 : 6_000),
+    humanConversations: num('BENCH_HUMAN', quick ? 100 : 1_000),
+    humanMessages: num('BENCH_HUMAN_MESSAGES', quick ? 3 : 10),
+    paceMs: num('BENCH_PACE_MS', 2_000),
+    starts: Math.max(1, num('BENCH_STARTS', quick ? 1 : 3)),
+    idleConversations: num('BENCH_IDLE', quick ? 100 : 1_000),
+    only: new Set((process.env['BENCH_ONLY'] ?? 'store,capacity,start,memory').split(',').map((s) => s.trim())),
+  };
+}
