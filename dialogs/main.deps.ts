@@ -3,7 +3,6 @@ import type { StatePropertyAccessor } from 'botbuilder';
 import type { CuentaDeps } from '../domain/cuenta.js';
 import type { Clock, SecretBox } from '../domain/ports.js';
 import type { Session } from '../domain/session.js';
-import type { ConversacionMesa } from './mesa/seguimiento.js';
 import type { ServiciosDialogDeps } from './servicios/texts.js';
 
 export interface MainDialogDeps extends CuentaDeps, ServiciosDialogDeps {
@@ -11,6 +10,6 @@ export interface MainDialogDeps extends CuentaDeps, ServiciosDialogDeps {
   readonly secrets: SecretBox;
   /** The person's session, kept per channel user (created once in bot/). */
   readonly session: StatePropertyAccessor<Session | undefined>;
-  /** The helpdesk's record of the conversation: whose it is and the last messages (created once in bot/). */
-  readonly conversacion: StatePropertyAccessor<ConversacionMesa | undefined>;
+  /** @deprecated unused: the helpdesk keeps a conversation's last messages in memory (dialogs/mesa/seguimiento.ts). */
+  readonly conversacion?: unknown;
 }

@@ -44,7 +44,7 @@ import { menuActivity, welcomeActivity } from './welcome.js';
 import { caseOfConversation } from '../domain/casos-mesa.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff } from './mesa/handoff.js';
-import { recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
 
@@ -66,6 +66,8 @@ interface RouteValues {
 export class MainDialog extends ComponentDialog {
   /** Process id → its dialog id. */
   private readonly dialogIds = new Map<string, string>();
+  /** Each conversation's last messages and person, for a helpdesk case (memory only). */
+  private readonly memory = new ConversationMemory();
 
   constructor(private readonly deps: MainDialogDeps) {
     super('main');
@@ -154,7 +156,7 @@ export class MainDialog extends ComponentDialog {
     const session = await activeSession(this.deps, innerDc.context);
     const process = this.activeProcess(innerDc);
     const where = process ? { proceso: process.id, paso: this.stepInfo(innerDc)?.paso } : startedIn;
-    await recordTurn(this.deps, innerDc.context, { ...(where ? { proceso: where.proceso } : {}), ...(where?.paso ? { paso: where.paso } : {}) }, session?.citizenId);
+    await recordTurn(this.deps, this.memory, innerDc.context, { ...(where ? { proceso: where.proceso } : {}), ...(where?.paso ? { paso: where.paso } : {}) }, session?.citizenId);
   }
 
   /** "Hablar con un asesor" at any prompt: the case, then the person continues where they were. */
@@ -162,7 +164,7 @@ export class MainDialog extends ComponentDialog {
     const session = await activeSession(this.deps, innerDc.context);
     const process = this.activeProcess(innerDc);
     const paso = process ? this.stepInfo(innerDc)?.paso : undefined;
-    await startHandoff(this.deps, innerDc.context, { ...(process ? { proceso: process.id } : {}), ...(paso ? { paso } : {}) }, session?.citizenId);
+    await startHandoff(this.deps, this.memory, innerDc.context, { ...(process ? { proceso: process.id } : {}), ...(paso ? { paso } : {}) }, session?.citizenId);
   }
 
   /** Global commands, checked before the active dialog sees the message. */

@@ -79,7 +79,15 @@ describe('journey: what a registration and a login leave behind', () => {
     expect(citizen).toMatchObject({ email: EMAIL, estado: 'activo' });
     expect(String(citizen?.passwordHash)).toMatch(/^scrypt/);
     // Other records name the person by the citizen key ("CE:654321"): those reference fields, nothing else.
-    const references: Record<string, string[]> = { accountTokens: ['citizenId'], identityChecks: ['id'], drafts: ['owner', 'id'] };
+    const references: Record<string, string[]> = {
+      accountTokens: ['citizenId'],
+      identityChecks: ['id'],
+      drafts: ['owner', 'id'],
+      // The helpdesk's indexes: which audit events are about the person, whose actor reference it is, where they are.
+      auditoriaPersonas: ['id', 'persona'],
+      actoresConocidos: ['citizenId'],
+      progreso: ['id'],
+    };
     for (const [name, recs] of Object.entries(db)) {
       if (name === 'citizens') continue;
       for (const r of recs) {

@@ -26,7 +26,7 @@ import { imBack, card, message, textBlock } from '../cards.js';
 import { incomingText, incomingValue } from '../incoming.js';
 import type { Notifier } from '../notifier.js';
 import { conversationOf } from '../notifier.js';
-import { conversationRecord, type SeguimientoDeps } from './seguimiento.js';
+import { conversationRecord, type ConversationMemory, type SeguimientoDeps } from './seguimiento.js';
 import { whereText } from './persona-card.js';
 import { mt } from './texts.js';
 
@@ -78,8 +78,8 @@ async function whoAsks(deps: HandoffDeps, personaId: string | undefined): Promis
 }
 
 /** Opens the case (or says the open one), tells the agents, emits handoff.initiate, and tells the person. */
-export async function startHandoff(deps: HandoffDeps, context: TurnContext, donde: Donde, citizenId: string | undefined): Promise<void> {
-  const record = await conversationRecord(deps, context);
+export async function startHandoff(deps: HandoffDeps, memory: ConversationMemory, context: TurnContext, donde: Donde, citizenId: string | undefined): Promise<void> {
+  const record = conversationRecord(deps, memory, context);
   const personaId = citizenId ?? record.personaId;
   const who = await whoAsks(deps, personaId);
   const progreso = personaId && !donde.proceso ? await progressOf(deps, personaId) : undefined;

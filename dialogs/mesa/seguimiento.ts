@@ -3,7 +3,8 @@
  * context, never a secret), whose conversation it is (the person's document key once known), and
  * after each turn where that person is (domain/progreso.ts: process, step, last error; no typed value).
  */
-import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import type { Activity, TurnContext } from 'botbuilder';
+import { conversationKey } from '../notifier.js';
 import { safeMessage, MENSAJES_PREVIOS } from '../../domain/casos-mesa.js';
 import type { MensajeCaso } from '../../domain/mesa-tipos.js';
 import type { Clock, Store } from '../../domain/ports.js';
@@ -12,7 +13,7 @@ import { mt } from './texts.js';
 import { incomingText, incomingValue } from '../incoming.js';
 import { errorOf, identifiedPerson, secretTyped } from '../turn-notes.js';
 
-/** Kept per conversation (conversation state). */
+/** Kept per conversation, in this process's memory only (never on disk: what people typed stays out of the stored state). */
 export interface ConversacionMesa {
   /** The person's document key, once known (logged in, or typed in the registration). */
   personaId?: string;
@@ -20,10 +21,46 @@ export interface ConversacionMesa {
   mensajes?: MensajeCaso[];
 }
 
+/** How many conversations and for how long their last messages are remembered (like the local chat's transcripts). */
+export const MEMORIA_CONVERSACIONES = 5_000;
+export const MEMORIA_HORAS = 2;
+
+/**
+ * The last messages of each conversation, in memory: bounded (the least recently active forgotten
+ * first) and forgotten after MEMORIA_HORAS without activity or when the process stops. A case opened
+ * after a restart simply carries fewer messages.
+ */
+export class ConversationMemory {
+  private readonly items = new Map<string, { record: ConversacionMesa; at: number }>();
+  constructor(private readonly max = MEMORIA_CONVERSACIONES, private readonly ttlMs = MEMORIA_HORAS * 3_600_000) {}
+
+  get(key: string, now: number): ConversacionMesa {
+    const hit = this.items.get(key);
+    if (!hit) return {};
+    if (now - hit.at > this.ttlMs) {
+      this.items.delete(key);
+      return {};
+    }
+    return hit.record;
+  }
+
+  set(key: string, record: ConversacionMesa, now: number): void {
+    this.items.delete(key); // re-inserted last: Map order is the recency order
+    this.items.set(key, { record, at: now });
+    for (const oldest of this.items.keys()) {
+      if (this.items.size <= this.max) break;
+      this.items.delete(oldest);
+    }
+  }
+
+  get size(): number {
+    return this.items.size;
+  }
+}
+
 export interface SeguimientoDeps {
   store: Store;
   clock: Clock;
-  readonly conversacion: StatePropertyAccessor<ConversacionMesa | undefined>;
 }
 
 const STARTED = Symbol('seguimiento.started');
@@ -55,8 +92,9 @@ export function watchTurn(context: TurnContext): void {
  * Ends the turn's watch: the person's message (a card's values never; a secret never) and the
  * assistant's replies join the last messages, and the person's progress is recorded when known.
  */
-export async function recordTurn(deps: SeguimientoDeps, context: TurnContext, donde: { proceso?: string; paso?: string }, citizenId?: string): Promise<void> {
-  const state = (await deps.conversacion.get(context, {})) ?? {};
+export async function recordTurn(deps: SeguimientoDeps, memory: ConversationMemory, context: TurnContext, donde: { proceso?: string; paso?: string }, citizenId?: string): Promise<void> {
+  const key = conversationKey(context);
+  const state = memory.get(key, deps.clock.now().getTime());
   const en = deps.clock.now().toISOString();
   const typed = incomingText(context);
   const mensajes: MensajeCaso[] = [...(state.mensajes ?? [])];
@@ -67,7 +105,7 @@ export async function recordTurn(deps: SeguimientoDeps, context: TurnContext, do
   }
   for (const t of (context.turnState.get(OUT) as string[] | undefined) ?? []) mensajes.push(safeMessage({ de: 'asistente', texto: t, en }));
   const personaId = citizenId ?? identifiedPerson(context) ?? state.personaId;
-  await deps.conversacion.set(context, { ...(personaId ? { personaId } : {}), mensajes: mensajes.slice(-MENSAJES_PREVIOS) });
+  memory.set(key, { ...(personaId ? { personaId } : {}), mensajes: mensajes.slice(-MENSAJES_PREVIOS) }, deps.clock.now().getTime());
   if (personaId) {
     const error = errorOf(context);
     await recordProgress(deps, personaId, { ...donde, ...(error ? { error } : {}) }, context.activity.channelId ?? 'desconocido');
@@ -75,6 +113,6 @@ export async function recordTurn(deps: SeguimientoDeps, context: TurnContext, do
 }
 
 /** The conversation's record: the person and the last messages. */
-export async function conversationRecord(deps: Pick<SeguimientoDeps, 'conversacion'>, context: TurnContext): Promise<ConversacionMesa> {
-  return (await deps.conversacion.get(context, {})) ?? {};
+export function conversationRecord(deps: Pick<SeguimientoDeps, 'clock'>, memory: ConversationMemory, context: TurnContext): ConversacionMesa {
+  return memory.get(conversationKey(context), deps.clock.now().getTime());
 }

@@ -1,5 +1,4 @@
 /** Everything the main dialog needs, in memory, with a fake clock and seeded randomness. */
-import type { ConversacionMesa } from '../../dialogs/mesa/seguimiento.js';
 import { randomBytes } from 'node:crypto';
 import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, UserState, type Activity } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
@@ -77,7 +76,6 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     publicBaseUrl: 'http://localhost:3978',
     secrets: createSecretBox(randomBytes(32)),
     session: userState.createProperty<Session | undefined>('sesion'),
-    conversacion: conversationState.createProperty<ConversacionMesa | undefined>('mesa'),
     blobs: createMemoryBlobStore(),
     staff: staffDirectory({ admins: staff.admins ?? [], helpdesk: staff.helpdesk ?? [] }),
     download: async (attachment, maxBytes) => {
