@@ -7,20 +7,13 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import restify from 'restify';
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  ShowTypingMiddleware,
-  UserState,
-  type TurnContext,
-} from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import type { Clock, ConnectionTester, Logger, Mailer, Random, StateStore, Store } from '../domain/ports.js';
+import type { Clock, ConnectionTester, Logger, Mailer, OpenApiReader, Random, StateStore, Store } from '../domain/ports.js';
 import type { ConversacionMesa } from '../dialogs/mesa/seguimiento.js';
 import type { Session } from '../domain/session.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
-import { MainDialog, type MainDialogDeps } from '../dialogs/main.dialog.js';
+import type { MainDialog, MainDialogDeps } from '../dialogs/main.dialog.js';
 import { createMailer } from '../mail/mailer.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
@@ -38,18 +31,13 @@ import { securityHeaders } from './security-headers.js';
 import { API_MESSAGES_MAX_BYTES, bodyGuard, DEFAULT_MAX_BODY_BYTES } from './body.js';
 import { createAttachmentDownloader } from './attachments.js';
 import { createFileLinks, registerFileRoutes } from './files.js';
-import { createNotifier } from './notifier.js';
 import { parseStaffList, staffDirectory } from '../domain/staff.js';
 import { createFileBlobStore } from '../storage/blob-store.js';
-import { Assistant } from './assistant.js';
+import type { Assistant } from './assistant.js';
 import type { Config } from './config.js';
-import { createDirectLineDelivery } from './directline/deliver.js';
-import { CHANNEL_ID, registerDirectLine } from './directline/index.js';
 import { checkInboundServiceUrl } from './outbound.js';
 import { createLogger } from './log.js';
 import { CardButtonText, DeduplicateActivities, InFlightTurns, SerializeConversations } from './middleware.js';
-import { openApiReader } from '../storage/openapi.js';
-import { EXAMPLE_SERVICES } from '../storage/reference/servicios.js';
 import { ensureExampleServices } from '../domain/catalogo.js';
 import { createConnectionTester } from './probar-conexion.js';
 
@@ -74,6 +62,9 @@ export interface App {
   /** Stops accepting requests, waits for turns in flight, flushes storage. */
   close(): Promise<void>;
 }
+
+/** Module loads block the process: the requests that arrived during one are answered before the next. */
+const requestsFirst = () => new Promise<void>((ok) => setImmediate(ok));
 
 /** A short, non-reversible reference for logs (never the raw id). */
 export const ref = (value: string | undefined): string =>
@@ -105,8 +96,74 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     overrides.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
   const reference = defaultReferenceRegistry(); // loaded and indexed now, not on a user's first turn
-  const openapi = openApiReader();
+  // swagger-parser and its schema compiler load with the first document read (seeding, an upload), not at start.
+  let reader: Promise<OpenApiReader> | undefined;
+  const openapi: OpenApiReader = {
+    read: async (bytes) => (await (reader ??= import('../storage/openapi.js').then((m) => m.openApiReader()))).read(bytes),
+  };
   const random = overrides.random ?? cryptoRandom;
+
+  // HTTP server.
+  const server = restify.createServer({ name: 'asistente-ccf', handleUncaughtExceptions: false });
+  server.pre(securityHeaders()); // nosniff, no referrer, no framing, a closed CSP unless a page sets its own
+  // Until every route is registered (the Bot Framework loads once the server listens), requests other
+  // than /healthz wait for them.
+  let routed = false;
+  let routesDone!: () => void;
+  const routes = new Promise<void>((ok) => (routesDone = ok));
+  server.pre((req: restify.Request, _res: restify.Response, next: restify.Next) => {
+    if (routed || req.getPath() === '/healthz') return next();
+    void routes.then(() => next());
+  });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  // Bodies are read per route, bounded (bot/body.ts): /api/messages here, Direct Line and the account
+  // forms in their own modules; anything else gets a small default. Depth checked before parsing.
+  server.use(
+    bodyGuard({
+      rules: [{ method: 'POST', path: /^\/api\/messages$/, maxBytes: API_MESSAGES_MAX_BYTES }],
+      defaultMaxBytes: DEFAULT_MAX_BODY_BYTES,
+    }),
+  );
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    const status = err.statusCode ?? 500;
+    if (status >= 500) log.error('request failed', { method: req.method, path: req.getPath(), status, err: err.message });
+    else log.debug('request refused', { method: req.method, path: req.getPath(), status });
+    return cb();
+  });
+
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    try {
+      await store.health();
+      await stateStore.read([]);
+      res.send(200, { status: 'ok' });
+    } catch (error) {
+      log.error('health check failed', { err: String(error) });
+      res.send(503, { status: 'error' });
+    }
+  });
+
+  let port = config.PORT;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(config.PORT, config.HOST, () => {
+      server.removeListener('error', fail);
+      ok();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log.info('assistant listening', { url: `http://localhost:${port}`, auth: config.MicrosoftAppId ? 'jwt' : 'anonymous' });
+
+  // The Bot Framework, then the dialogs, load in steps that let waiting requests through between them.
+  await requestsFirst();
+  const { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, ShowTypingMiddleware, UserState } = await import('botbuilder');
+  await requestsFirst();
+  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }] = await Promise.all([
+    import('./assistant.js'),
+    import('./notifier.js'),
+    import('./directline/index.js'),
+    import('./directline/deliver.js'),
+  ]);
 
   // Bot Framework: JWT enforced when MicrosoftAppId is set; anonymous (local use) when it is not.
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -141,9 +198,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const session = userState.createProperty<Session | undefined>('sesion');
   const conversacion = conversationState.createProperty<ConversacionMesa | undefined>('mesa');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));
-  // The shipped example services of the catalog (synthetic), seeded once; an administrator's changes stay.
-  const seeded = await ensureExampleServices({ store, blobs, clock, random, openapi }, EXAMPLE_SERVICES);
-  if (seeded > 0) log.info('example services seeded', { count: seeded });
   // Retention (domain/retention.ts): a minute after start, then daily; `npm run retencion` runs the same job.
   let retentionRun: Promise<void> | undefined;
   const retain = () =>
@@ -182,30 +236,21 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     tester: overrides.tester ?? createConnectionTester({ log, allowPorts: config.SERVICIOS_PUERTOS }),
     puertosPermitidos: config.SERVICIOS_PUERTOS,
   };
-  const assistant = new Assistant(
-    { conversation: conversationState, user: userState, dialog: dialogState },
-    new MainDialog(cuenta),
-  );
-  const logic = (context: TurnContext) => assistant.run(context);
-
-  // HTTP server.
-  const server = restify.createServer({ name: 'asistente-ccf', handleUncaughtExceptions: false });
-  server.pre(securityHeaders()); // nosniff, no referrer, no framing, a closed CSP unless a page sets its own
-  server.use(restify.plugins.queryParser({ mapParams: false }));
-  // Bodies are read per route, bounded (bot/body.ts): /api/messages here, Direct Line and the account
-  // forms in their own modules; anything else gets a small default. Depth checked before parsing.
-  server.use(
-    bodyGuard({
-      rules: [{ method: 'POST', path: /^\/api\/messages$/, maxBytes: API_MESSAGES_MAX_BYTES }],
-      defaultMaxBytes: DEFAULT_MAX_BODY_BYTES,
-    }),
-  );
-  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
-    const status = err.statusCode ?? 500;
-    if (status >= 500) log.error('request failed', { method: req.method, path: req.getPath(), status, err: err.message });
-    else log.debug('request refused', { method: req.method, path: req.getPath(), status });
-    return cb();
-  });
+  // The dialogs (botbuilder-dialogs, the recognizers) and the example catalog are prepared once the server
+  // listens, so /healthz and the pages answer meanwhile; a turn that comes first waits for them.
+  let assistant: Promise<Assistant> | undefined;
+  const conversations = () =>
+    (assistant ??= (async () => {
+      const { MainDialog } = await import('../dialogs/main.dialog.js');
+      await requestsFirst();
+      const { EXAMPLE_SERVICES } = await import('../storage/reference/servicios.js');
+      await requestsFirst();
+      // The shipped example services of the catalog (synthetic), seeded once; an administrator's changes stay.
+      const seeded = await ensureExampleServices({ store, blobs, clock, random, openapi }, EXAMPLE_SERVICES);
+      if (seeded > 0) log.info('example services seeded', { count: seeded });
+      return new Assistant({ conversation: conversationState, user: userState, dialog: dialogState }, new MainDialog(cuenta));
+    })());
+  const logic = async (context: TurnContext) => (await conversations()).run(context);
 
   const messages = createMessageEndpoint({ adapter, auth, logic, log });
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
@@ -231,17 +276,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     await messages(req, res); // 401 without detail when the request cannot be authenticated
   });
 
-  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
-    try {
-      await store.health();
-      await stateStore.read([]);
-      res.send(200, { status: 'ok' });
-    } catch (error) {
-      log.error('health check failed', { err: String(error) });
-      res.send(503, { status: 'error' });
-    }
-  });
-
   registerAccountPages(server, { cuenta, log });
   registerPrivacyPage(server);
   registerServiciosPages(server, { links: docLinks, servicios: cuenta, vigentes: terminosVigentes, log });
@@ -252,7 +286,6 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     adapter, state: stateStore, internalSecret, appId: config.MicrosoftAppId, localServiceUrl: () => `http://127.0.0.1:${port}/`, log,
   });
   const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));
-  let port = config.PORT;
   const directLine = registerDirectLine(server, {
     deliver: createDirectLineDelivery(adapter, logic, internalSecret, { appId: config.MicrosoftAppId }),
     serviceUrl: () => `http://127.0.0.1:${port}/`,
@@ -262,17 +295,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     clock,
   });
 
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(config.PORT, config.HOST, () => {
-      server.removeListener('error', fail);
-      ok();
-    });
-  });
-  port = (server.address() as AddressInfo).port;
   if (!config.PUBLIC_BASE_URL) cuenta.publicBaseUrl = `http://localhost:${port}`; // links in e-mails point at the real port
-  const url = `http://127.0.0.1:${port}`;
-  log.info('assistant listening', { url: `http://localhost:${port}`, auth: config.MicrosoftAppId ? 'jwt' : 'anonymous' });
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -286,9 +309,18 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       server.server.closeAllConnections();
       await Promise.race([stopped, new Promise((ok) => setTimeout(ok, 2_000).unref())]);
       await retentionRun;
+      await assistant?.catch(() => undefined); // the seeding writes to the store
       await store.close();
       await mailer.close?.();
     })());
 
+  routed = true;
+  routesDone();
+  try {
+    await conversations(); // resolves ready for turns, as before; the process answers /healthz meanwhile
+  } catch (error) {
+    await close();
+    throw error;
+  }
   return { url, port, server, store, mailer, log, close };
 }

@@ -9,12 +9,14 @@ if (!loaded.ok) {
 
 // Loaded after the configuration is known to be good, so a bad setting fails fast and alone.
 const { createApp } = await import('./app.js');
-const app = await createApp(loaded.config);
+// The server listens before the app has finished loading: a signal meanwhile stops it once it has.
+const starting = createApp(loaded.config);
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
+  const app = await starting;
   app.log.info('shutting down', { signal });
   try {
     await app.close();
@@ -26,4 +28,5 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+const app = await starting;
 process.on('unhandledRejection', (reason) => app.log.error('unhandled rejection', { err: String(reason) }));
