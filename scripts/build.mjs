@@ -6,7 +6,8 @@
  *   node scripts/build.mjs              # build (npm run build)
  *   node scripts/build.mjs --if-stale   # only when a source file, folder or tsconfig is newer than the last build
  *
- * Plain JavaScript so that the check before every `npm start` costs one node start, not a compiler.
+ * Plain JavaScript so that the check before every `npm start` (scripts/start.mjs, in its own process)
+ * costs a few milliseconds, not a compiler.
  * The new build is written beside dist/ and swapped in whole: a running assistant never sees half of it.
  */
 import { spawnSync } from 'node:child_process';
@@ -47,7 +48,7 @@ function stale() {
   return newestSource() > statSync(STAMP).mtimeMs;
 }
 
-function build() {
+export function build() {
   let tsc;
   try {
     tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
@@ -89,4 +90,12 @@ function build() {
   console.error(`scripts/build.mjs: built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-if (!process.argv.includes('--if-stale') || stale()) build();
+/** Builds when a source is newer than dist/ (or dist/ was never built). */
+export function buildIfStale() {
+  if (stale()) build();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  if (process.argv.includes('--if-stale')) buildIfStale();
+  else build();
+}
