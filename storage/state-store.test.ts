@@ -102,6 +102,17 @@ describe('file state store: personal data at rest', () => {
     expect(await readFile(join(dir, fileOf(KEY)), 'utf8')).not.toContain('70123456');
   });
 
+  it('a write is in its file when it resolves (reads are served from memory, writes are not deferred)', async () => {
+    const store = createFileStateStore(dir, { secrets: box });
+    await store.write({ [KEY]: ITEM });
+    const item = (await store.read([KEY]))[KEY];
+    await store.write({ [KEY]: { ...item, paso: 2 } });
+    const onDisk = JSON.parse(box.open((await readFile(join(dir, fileOf(KEY)), 'utf8')).trim())) as { key: string; item: Record<string, unknown> };
+    expect(onDisk).toMatchObject({ key: KEY, item: { ...ITEM, paso: 2 } });
+    expect(onDisk.item['eTag']).toBe((await store.read([KEY]))[KEY].eTag);
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('purgeIdleStateFiles deletes files not written since the cutoff, and stale temp files', async () => {
     const store = createFileStateStore(dir, { secrets: box });
     await store.write({ old: { v: 1 }, recent: { v: 2 } });

@@ -3,12 +3,17 @@
  * adapter keeps one file per key, so a turn costs the same however many conversations exist. With
  * a SecretBox every file is sealed (AES-256-GCM): the answers of a form in progress, the key (which
  * may name a document) and the conversation reference are not readable on disk. Files are 0600.
+ *
+ * Every write reaches the file before it resolves (temp file + rename, as before); what was last
+ * written or read is also kept in memory, briefly and bounded, so a turn reads its state without
+ * touching the disk and checks eTags without reading the file back.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb } from 'node:fs';
 import { readFile, stat, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
-import { ensurePrivateDir, namesIn, writePrivateFile } from './private-file.js';
+import { ensurePrivateDir, namesIn, PRIVATE_FILE_MODE } from './private-file.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
 interface StoredItem {
@@ -28,14 +33,16 @@ function asItem(key: string, value: unknown): Item {
 }
 
 /** MemoryStorage's rule: no eTag or '*' overwrites; otherwise it must equal the stored one. */
-function checkETag(key: string, change: Item, stored: Item | undefined): void {
+function checkETag(key: string, change: Item, storedETag: unknown): void {
   const tag = change.eTag;
-  if (!stored || tag === undefined || tag === null || tag === '' || tag === '*') return;
-  if (tag !== stored.eTag) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
+  if (storedETag === undefined || tag === undefined || tag === null || tag === '' || tag === '*') return;
+  if (tag !== storedETag) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
 }
 
-function stamp(change: Item): Item {
-  return { ...(JSON.parse(JSON.stringify(change)) as Item), eTag: newETag() };
+/** The item as stored: a copy (one stringify) with a new eTag. */
+function stamp(change: Item): { json: string; eTag: string } {
+  const eTag = newETag();
+  return { json: JSON.stringify({ ...change, eTag }), eTag };
 }
 
 async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
@@ -49,8 +56,8 @@ async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
 const fileQueues = new Map<string, Promise<void>>();
 
 function serialize<T>(file: string, op: () => Promise<T>): Promise<T> {
-  const previous = fileQueues.get(file) ?? Promise.resolve();
-  const run = previous.then(op);
+  const previous = fileQueues.get(file);
+  const run = previous ? previous.then(op) : op();
   const tail = run.then(
     () => undefined,
     () => undefined,
@@ -60,6 +67,92 @@ function serialize<T>(file: string, op: () => Promise<T>): Promise<T> {
     if (fileQueues.get(file) === tail) fileQueues.delete(file);
   });
   return run;
+}
+
+// ---------------------------------------------------------------- what is on disk, in memory
+
+/** A file's content as last written or read in this process (the item's JSON, eTag included), or that there is no file. */
+interface Cached {
+  /** Undefined: no file (a user who never logged in has no user state, read every turn). */
+  readonly json: string | undefined;
+  readonly eTag: string | undefined;
+  /** How the file is encoded: the box that sealed it, or undefined for plain JSON. */
+  readonly box: SecretBox | undefined;
+  readonly at: number;
+}
+
+/** Bounded: the least recently written or read entries go first. */
+export const STATE_CACHE_MAX = 10_000;
+/**
+ * An entry older than this is read from the file again: memory stays small for idle conversations
+ * (they are read from disk on their next turn), and a file deleted by another process (the
+ * retention job run with `npm run retencion`) is seen within a minute.
+ */
+export const STATE_CACHE_TTL_MS = 60_000;
+
+// Shared by every instance in this process, like the write queues: a write through one store is
+// what another store on the same folder reads next.
+const cache = new Map<string, Cached>();
+
+const ABSENT: Omit<Cached, 'at'> = { json: undefined, eTag: undefined, box: undefined };
+
+function remember(file: string, entry: Omit<Cached, 'at'>): void {
+  const now = Date.now();
+  cache.delete(file); // re-inserted last: Map order is the recency order
+  cache.set(file, { ...entry, at: now });
+  for (const [oldest, e] of cache) {
+    if (cache.size <= STATE_CACHE_MAX && now - e.at <= STATE_CACHE_TTL_MS) break;
+    cache.delete(oldest);
+  }
+}
+
+/** The entry when it is fresh and this instance could have read the file itself (same key, or plain). */
+function recall(file: string, box: SecretBox | undefined): Cached | undefined {
+  const entry = cache.get(file);
+  if (!entry) return undefined;
+  if (Date.now() - entry.at > STATE_CACHE_TTL_MS) {
+    cache.delete(file);
+    return undefined;
+  }
+  return entry.json === undefined || entry.box === undefined || entry.box === box ? entry : undefined;
+}
+
+// ---------------------------------------------------------------- atomic replace, few syscalls
+
+// Unique temp names without a random draw per write: a per-process tag and a counter.
+const TEMP_TAG = randomBytes(4).toString('hex');
+let tempCounter = 0;
+/** Whether the umask narrows 0600 (then every temp file is chmod-ed); learnt from the first temp file. */
+let umaskNarrows: boolean | undefined;
+
+const call = <T>(fn: (done: (e: NodeJS.ErrnoException | null, v?: T) => void) => void): Promise<T> =>
+  new Promise((ok, fail) => fn((e, v) => (e ? fail(e) : ok(v as T))));
+
+/**
+ * Writes `data` to `file` atomically with mode 0600: open (exclusive, new temp file) + write +
+ * close + rename; no read-back, no stat, and no chmod unless the umask narrows 0600. No fsync,
+ * like the store's other files of conversation state: a crash of the process never loses a
+ * finished write (the page cache holds it) and never shows a half-written file (rename is atomic).
+ */
+async function replaceFile(file: string, data: string): Promise<void> {
+  const temp = join(dirname(file), `.${basename(file)}.${TEMP_TAG}${(tempCounter++).toString(36)}.tmp`);
+  const fd = await call<number>((done) => open(temp, 'wx', PRIVATE_FILE_MODE, done));
+  try {
+    try {
+      if (umaskNarrows === undefined) {
+        const st = await call<{ mode: number }>((done) => fstat(fd, done));
+        umaskNarrows = (st.mode & 0o777) !== PRIVATE_FILE_MODE;
+      }
+      await call<number>((done) => writeCb(fd, data, null, 'utf8', done));
+    } finally {
+      await call<void>((done) => close(fd, done));
+    }
+    if (umaskNarrows) await call<void>((done) => chmod(temp, PRIVATE_FILE_MODE, done));
+    await call<void>((done) => rename(temp, file, done));
+  } catch (e) {
+    await call<void>((done) => unlinkCb(temp, done)).catch(() => undefined);
+    throw e;
+  }
 }
 
 export interface FileStateStoreOptions {
@@ -80,17 +173,18 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
   const ensureDir = () => (ready ??= ensurePrivateDir(root));
   const fileFor = (key: string) => join(root, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
 
-  async function readStored(key: string): Promise<Item | undefined> {
-    const file = fileFor(key);
+  /** The stored item's JSON and how its file is encoded; undefined when there is no file. */
+  async function readFromDisk(key: string, file: string): Promise<Omit<Cached, 'at'>> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ABSENT;
       throw e;
     }
     let json = text;
-    if (!text.trimStart().startsWith('{')) {
+    const sealed = !text.trimStart().startsWith('{');
+    if (sealed) {
       if (!secrets) throw new Error(`conversation state file ${file} is sealed and no key was given`);
       try {
         json = secrets.open(text.trim());
@@ -105,11 +199,26 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
       throw new Error(`conversation state file ${file} is not valid JSON (${(e as Error).message})`);
     }
     if (stored?.key !== key) throw new Error(`conversation state file ${file} belongs to another key`);
-    return stored.item;
+    const item = stored.item;
+    return { json: JSON.stringify(item), eTag: item?.eTag as string, box: sealed ? secrets : undefined };
   }
 
-  const encode = (stored: StoredItem): string => {
-    const json = JSON.stringify(stored);
+  /** The stored entry: from memory when fresh, else read (in the file's queue, so no write is missed) and remembered. */
+  async function current(key: string, file: string, queued: boolean): Promise<Omit<Cached, 'at'>> {
+    const hit = recall(file, secrets);
+    if (hit) return hit;
+    const load = async () => {
+      const again = recall(file, secrets);
+      if (again) return again;
+      const found = await readFromDisk(key, file);
+      remember(file, found);
+      return found;
+    };
+    return queued ? load() : serialize(file, load);
+  }
+
+  const encode = (key: string, itemJson: string): string => {
+    const json = `{"key":${JSON.stringify(key)},"item":${itemJson}}`;
     return secrets ? secrets.seal(json) : json;
   };
 
@@ -118,8 +227,8 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
       const out: StateItems = {};
       await Promise.all(
         keys.map(async (key) => {
-          const item = await readStored(key);
-          if (item) out[key] = item;
+          const entry = await current(key, fileFor(key), false);
+          if (entry.json !== undefined) out[key] = JSON.parse(entry.json) as Item; // a copy: later changes never leak in
         }),
       );
       return out;
@@ -131,8 +240,15 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
         entries.map(([key, change]) => {
           const file = fileFor(key);
           return serialize(file, async () => {
-            checkETag(key, change, await readStored(key));
-            await writePrivateFile(file, encode({ key, item: stamp(change) }));
+            checkETag(key, change, (await current(key, file, true)).eTag);
+            const { json, eTag } = stamp(change);
+            try {
+              await replaceFile(file, encode(key, json));
+            } catch (e) {
+              cache.delete(file); // what the file holds now is read again
+              throw e;
+            }
+            remember(file, { json, eTag, box: secrets });
           });
         }),
       );
@@ -142,11 +258,13 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
         keys.map((key) => {
           const file = fileFor(key);
           return serialize(file, async () => {
+            cache.delete(file);
             try {
               await unlink(file);
             } catch (e) {
               if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
             }
+            remember(file, ABSENT);
           });
         }),
       );
@@ -178,6 +296,7 @@ export async function purgeIdleStateFiles(dir: string, before: Date): Promise<nu
     const file = join(root, name);
     const gone = await serialize(file, async () => {
       if (!(await idle(file))) return false;
+      cache.delete(file);
       try {
         await unlink(file);
         return !temp;
@@ -212,8 +331,8 @@ export function createMemoryStateStore(): StateStore {
       const errors: unknown[] = [];
       for (const [key, change] of entries) {
         try {
-          checkETag(key, change, load(key));
-          memory.set(key, JSON.stringify(stamp(change)));
+          checkETag(key, change, load(key)?.eTag);
+          memory.set(key, stamp(change).json);
         } catch (e) {
           errors.push(e);
         }
