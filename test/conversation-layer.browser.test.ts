@@ -18,41 +18,11 @@ import { startApp, type TestApp } from './helpers/app.js';
 import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
 import { readOutbox, recipients } from './helpers/chat-people.js';
 import { rightAnswer } from './helpers/identity.js';
+import { lastButtons, say, waitFor } from './helpers/webchat-page.js';
 
 const SHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 const jose = EXAMPLE_PERSONS.rlComfama;
 const PASSWORD = 'Guayacan-Florido-2026';
-
-/** Sends what a person types and waits for a new bot message that matches `expected` (accents and case ignored). */
-async function say(page: Page, text: string, expected: string | RegExp): Promise<string> {
-  const feed = page.locator('[role="feed"] article');
-  const before = await feed.count();
-  const input = page.locator('[data-id="webchat-sendbox-input"]');
-  await input.fill(text);
-  await input.press('Enter');
-  return waitFor(page, before, expected);
-}
-
-/** Waits until an article after the first `from` ones matches; returns their folded text. */
-async function waitFor(page: Page, from: number, expected: string | RegExp): Promise<string> {
-  const feed = page.locator('[role="feed"] article');
-  const want = typeof expected === 'string' ? fold(expected) : expected;
-  let seen = '';
-  for (let i = 0; i < 150; i++) {
-    const texts = await feed.allInnerTexts();
-    seen = fold(texts.slice(Math.max(0, from - 1)).join('\n'));
-    if (typeof want === 'string' ? seen.includes(want) : want.test(seen)) return seen;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`"${String(expected)}" did not arrive; saw:\n${seen.slice(-1500)}`);
-}
-
-/** The button titles of the last bot message (the options of a question). */
-async function lastButtons(page: Page): Promise<string[]> {
-  const buttons = page.locator('[role="feed"] article').last().getByRole('button');
-  await buttons.first().waitFor({ timeout: 30_000 });
-  return (await buttons.allTextContents()).map((t) => t.trim()).filter(Boolean);
-}
 
 /** How a person would write an option: "ninguna", "envigado", "sura". */
 function typedWord(option: string): string {
@@ -138,7 +108,8 @@ describe.skipIf(!available)('conversation layer, tried as a new user in the loca
     await loginCard.locator('input[type="password"]').fill(PASSWORD);
     await page.screenshot({ path: join(SHOTS, 'capa-2a-ingreso.png'), fullPage: true });
     await loginCard.getByRole('button').first().click();
-    const welcome = await waitFor(page, before, 'ingreso correctamente');
+    // The welcome and the menu are two messages: wait for both, not only the first.
+    const welcome = await waitFor(page, before, /ingreso correctamente.*registrar rol empleador/s);
     expect(welcome).toContain('registrar rol empleador');
     await page.screenshot({ path: join(SHOTS, 'capa-2-menu.png'), fullPage: true });
     const menu = page.locator('.webchat__suggested-actions').getByRole('button');

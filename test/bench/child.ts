@@ -28,7 +28,7 @@ function ask<T>(child: ChildProcess, request: ServeRequest): Promise<T> {
 
 export async function serve(mode: 'app' | 'echo', dataDir?: string): Promise<Served> {
   const child = fork(SERVE, [mode], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: ['--expose-gc', '--import', 'tsx', ...(process.env['BENCH_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`] : [])],
     env: { ...process.env, ...(dataDir ? { BENCH_DATA_DIR: dataDir } : {}) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
