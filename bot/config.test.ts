@@ -34,6 +34,41 @@ describe('configuration', () => {
     }
   });
 
+  describe('DATABASE_URL and DIRECTLINE_LOCAL (PostgreSQL, several instances)', () => {
+    it('are unset / on by default: the JSON store and the built-in Direct Line endpoint', () => {
+      const r = loadConfig({ DATABASE_URL: '  ' });
+      expect(r.ok && r.config.DATABASE_URL).toBeUndefined();
+      expect(r.ok && r.config.DIRECTLINE_LOCAL).toBe(true);
+    });
+
+    it.each(['postgres://asistente:s3cret-pw@db.example.org:5432/asistente', 'postgresql://localhost/asistente?sslmode=require'])(
+      'accepts %s',
+      (url) => {
+        const r = loadConfig({ DATABASE_URL: url });
+        expect(r.ok && r.config.DATABASE_URL).toBe(url);
+      },
+    );
+
+    it.each(['mysql://u:s3cret-pw@db/x', 'asistente', 'postgres://u:s3cret-pw@db/x with spaces'])(
+      'refuses %s naming DATABASE_URL, never echoing the value (it may carry a password)',
+      (url) => {
+        const r = loadConfig({ DATABASE_URL: url });
+        expect(r.ok).toBe(false);
+        if (!r.ok) {
+          expect(r.message).toContain('DATABASE_URL');
+          expect(r.message).not.toContain('s3cret-pw');
+        }
+      },
+    );
+
+    it('DIRECTLINE_LOCAL=false turns the built-in endpoint off; anything but true/false is refused', () => {
+      const off = loadConfig({ DIRECTLINE_LOCAL: 'false' });
+      expect(off.ok && off.config.DIRECTLINE_LOCAL).toBe(false);
+      const bad = loadConfig({ DIRECTLINE_LOCAL: 'no' });
+      expect(!bad.ok && bad.message).toContain('DIRECTLINE_LOCAL');
+    });
+  });
+
   it('accepts hex and base64 keys and trims the public URL', () => {
     const hex = 'a'.repeat(64);
     const r = loadConfig({ SECRETS_KEY: hex, PUBLIC_BASE_URL: 'https://ccf.example.org/' });

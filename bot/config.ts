@@ -58,6 +58,19 @@ export const ConfigSchema = z
       })
       .transform((raw): readonly number[] => (raw ?? '').split(',').map((p) => p.trim()).filter(Boolean).map(Number)),
     NODE_ENV: optionalText,
+    /**
+     * PostgreSQL for the domain store and the conversation state (several instances on one database);
+     * without it, the embedded JSON store in DATA_DIR. Never logged: it may carry a password.
+     */
+    DATABASE_URL: optionalText.pipe(
+      z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, 'must start with postgres:// or postgresql://').optional(),
+    ),
+    /**
+     * Whether this instance serves the built-in Direct Line endpoint and its Web Chat page (/chat). Its
+     * conversations live in this process's memory: with DATABASE_URL and several instances, exactly one
+     * instance serves it (the others set DIRECTLINE_LOCAL=false); a second one refuses to start.
+     */
+    DIRECTLINE_LOCAL: z.enum(['true', 'false', '']).default('true').transform((v) => v !== 'false'),
   })
   .superRefine((c, ctx) => {
     const current = c.SECRETS_KEY ? parseSecretsKey(c.SECRETS_KEY) : undefined;
