@@ -1,0 +1,35 @@
+/**
+ * The node-postgres pool the PostgreSQL adapters share. Whoever calls createPool owns the pool and
+ * ends it (`pool.end()`) after closing every store opened on it; the stores never end it.
+ */
+import pg from 'pg';
+
+export interface PoolOptions {
+  /** Connections at most (default 10: several instances share the server's max_connections). */
+  max?: number;
+  /** Shown in pg_stat_activity (default "asistente-ccf"). */
+  applicationName?: string;
+  /** A statement running longer than this is cancelled by the server (default 15 s). */
+  statementTimeoutMs?: number;
+  /**
+   * Errors of idle connections (server restart, network cut). The pool drops such a connection by
+   * itself; without a listener node-postgres would crash the process. Default: ignored.
+   */
+  onError?: (error: Error) => void;
+}
+
+export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: opts.max ?? 10,
+    // An idle connection is closed after 30 s; waiting for a free one gives up after 10 s.
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: opts.statementTimeoutMs ?? 15_000,
+    // A transaction left open by a stuck request must not hold its locks (and a connection) forever.
+    idle_in_transaction_session_timeout: 60_000,
+    application_name: opts.applicationName ?? 'asistente-ccf',
+  });
+  pool.on('error', opts.onError ?? (() => {}));
+  return pool;
+}
