@@ -21,6 +21,8 @@ import { cryptoRandom, systemClock } from '../domain/random.js';
 import type { CredencialesOAuth } from '../domain/servicios-web.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { namesIn, writePrivateFile } from '../storage/private-file.js';
+import { decodeState, encodeState, isSealedState } from '../storage/state-codec.js';
+import { forgetCachedState } from '../storage/state-store.js';
 import { createSecretBox, devKeyPath, parseSecretsKey, type RotatingSecretBox } from '../storage/secret-box.js';
 
 export interface RotationCounts {
@@ -78,6 +80,7 @@ export async function rotateSecrets(deps: RotationDeps): Promise<RotationReport>
   for (const name of (await namesIn(deps.stateDir)).filter((n) => STATE_FILE.test(n)).sort()) {
     await resealStateFile(deps.box, join(deps.stateDir, name), `conversaciones/${name}`, report, resealValue);
   }
+  forgetCachedState(); // the files changed under any state store open in this process
 
   await deps.store.transaction(async (tx) => {
     const repo = tx.collection('serviciosCompartidos');
@@ -121,16 +124,11 @@ async function resealStateFile(
   const times = await stat(file);
   let json: string;
   let stale: boolean;
-  if (text.startsWith('{')) {
-    json = text; // written unsealed by an earlier version: sealed now
-    stale = true;
-  } else {
-    try {
-      stale = box.needsReseal(text);
-      json = box.open(text);
-    } catch {
-      return fail();
-    }
+  try {
+    stale = !isSealedState(text) || box.needsReseal(text); // written unsealed by an earlier version: sealed now
+    json = decodeState(text, (t) => box.open(t));
+  } catch {
+    return fail();
   }
   let stored: unknown;
   try {
@@ -157,7 +155,7 @@ async function resealStateFile(
     report.archivos.alDia++;
     return;
   }
-  await writePrivateFile(file, box.seal(JSON.stringify(stored)));
+  await writePrivateFile(file, encodeState(JSON.stringify(stored), box));
   // Retention deletes conversations by their last write: a re-seal must not make them look recent.
   await utimes(file, times.atime, times.mtime);
   report.archivos.resellados++;

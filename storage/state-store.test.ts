@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stateStoreContract } from '../test/contracts/state-store.contract.js';
 import { createSecretBox } from './secret-box.js';
 import { createFileStateStore, createMemoryStateStore, purgeIdleStateFiles } from './state-store.js';
+import { decodeState } from './state-codec.js';
 
 stateStoreContract('memory', async () => {
   const store = createMemoryStateStore();
@@ -107,7 +108,7 @@ describe('file state store: personal data at rest', () => {
     await store.write({ [KEY]: ITEM });
     const item = (await store.read([KEY]))[KEY];
     await store.write({ [KEY]: { ...item, paso: 2 } });
-    const onDisk = JSON.parse(box.open((await readFile(join(dir, fileOf(KEY)), 'utf8')).trim())) as { key: string; item: Record<string, unknown> };
+    const onDisk = JSON.parse(decodeState(await readFile(join(dir, fileOf(KEY)), 'utf8'), (t) => box.open(t))) as { key: string; item: Record<string, unknown> };
     expect(onDisk).toMatchObject({ key: KEY, item: { ...ITEM, paso: 2 } });
     expect(onDisk.item['eTag']).toBe((await store.read([KEY]))[KEY].eTag);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

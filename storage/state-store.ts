@@ -14,6 +14,7 @@ import { readFile, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
 import { ensurePrivateDir, namesIn, PRIVATE_FILE_MODE } from './private-file.js';
+import { decodeState, encodeState, isSealedState } from './state-codec.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
 interface StoredItem {
@@ -93,6 +94,14 @@ export const STATE_CACHE_TTL_MS = 60_000;
 // Shared by every instance in this process, like the write queues: a write through one store is
 // what another store on the same folder reads next.
 const cache = new Map<string, Cached>();
+
+/**
+ * Forgets what this process remembers of the state files: for code that rewrites them behind the
+ * stores' backs in this process (the key rotation; in production it runs as its own command).
+ */
+export function forgetCachedState(): void {
+  cache.clear();
+}
 
 const ABSENT: Omit<Cached, 'at'> = { json: undefined, eTag: undefined, box: undefined };
 
@@ -182,15 +191,13 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ABSENT;
       throw e;
     }
-    let json = text;
-    const sealed = !text.trimStart().startsWith('{');
-    if (sealed) {
-      if (!secrets) throw new Error(`conversation state file ${file} is sealed and no key was given`);
-      try {
-        json = secrets.open(text.trim());
-      } catch (e) {
-        throw new Error(`conversation state file ${file} cannot be opened: ${(e as Error).message}`);
-      }
+    const sealed = isSealedState(text);
+    if (sealed && !secrets) throw new Error(`conversation state file ${file} is sealed and no key was given`);
+    let json: string;
+    try {
+      json = decodeState(text, secrets ? (t) => secrets.open(t) : undefined);
+    } catch (e) {
+      throw new Error(`conversation state file ${file} cannot be opened: ${(e as Error).message}`);
     }
     let stored: StoredItem;
     try {
@@ -218,8 +225,7 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
   }
 
   const encode = (key: string, itemJson: string): string => {
-    const json = `{"key":${JSON.stringify(key)},"item":${itemJson}}`;
-    return secrets ? secrets.seal(json) : json;
+    return encodeState(`{"key":${JSON.stringify(key)},"item":${itemJson}}`, secrets);
   };
 
   return {

@@ -15,6 +15,7 @@ import { createSecretBox, loadOrCreateDevKey } from '../storage/secret-box.js';
 import { startApp, type TestApp } from './helpers/app.js';
 import { loginChat, newChat, readOutbox, recipients, registerAndActivate } from './helpers/chat-people.js';
 import type { DlActivity } from './helpers/directline-client.js';
+import { decodeState } from '../storage/state-codec.js';
 
 const person = EXAMPLE_PERSONS.citizenCe; // Carlos Briceño Salas, CE 654321
 const NUMBER = person.numeroDocumento;
@@ -50,7 +51,7 @@ describe('journey: what a registration and a login leave behind', () => {
   const openState = async () => {
     const box = createSecretBox((await loadOrCreateDevKey(app.dataDir)).key);
     const files = (await readdir(stateDir())).filter((f) => f.endsWith('.json'));
-    return Promise.all(files.map(async (f) => ({ raw: await readFile(join(stateDir(), f), 'utf8'), open: box.open.bind(box) })));
+    return Promise.all(files.map(async (f) => ({ raw: await readFile(join(stateDir(), f), 'utf8'), open: (raw: string) => decodeState(raw, (t) => box.open(t)) })));
   };
 
   it('logs: no password, document number or e-mail', () => {
@@ -122,7 +123,11 @@ describe('journey: what a registration and a login leave behind', () => {
     const entries = await walk(app.dataDir);
     expect(entries.some((e) => e.path.endsWith('.eml'))).toBe(true);
     expect((await stat(app.dataDir)).mode & 0o777).toBe(0o700);
-    for (const e of entries) expect([e.path, (await stat(e.path)).mode & 0o777]).toEqual([e.path, e.dir ? 0o700 : 0o600]);
+    for (const e of entries) {
+      // A journal the store's background compaction folded in meanwhile is gone: nothing to check.
+      const mode = await stat(e.path).then((s) => s.mode & 0o777, (err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : Promise.reject(err)));
+      if (mode !== undefined) expect([e.path, mode]).toEqual([e.path, e.dir ? 0o700 : 0o600]);
+    }
   });
 
   it('a cancelled registration leaves no answer in the conversation state, even opened', async () => {

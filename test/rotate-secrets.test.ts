@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServicioCompartido } from '../domain/servicios-web.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { createSecretBox } from '../storage/secret-box.js';
-import { createFileStateStore } from '../storage/state-store.js';
+import { createFileStateStore, forgetCachedState } from '../storage/state-store.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
 
 const KEY_A = randomBytes(32);
@@ -90,6 +90,7 @@ async function services(): Promise<ServicioCompartido[]> {
 /** Every sealed value of the data dir, opened with `box` alone (throws when one does not open). */
 async function openEverything(box: ReturnType<typeof createSecretBox>): Promise<string[]> {
   const opened: string[] = [];
+  forgetCachedState(); // the command line rotated the files in another process
   const items = await createFileStateStore(stateDir(), { secrets: box }).read(STATE_KEYS);
   expect(Object.keys(items).sort()).toEqual([...STATE_KEYS].sort());
   const walk = (node: unknown): void => {

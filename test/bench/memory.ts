@@ -8,11 +8,11 @@ import { serve } from './child.js';
 import { Conversation, startConnector } from './connector.js';
 import { citizenEmail } from './store-bench.js';
 
-/** Bytes of the files under `dir`, except the domain store (asistente*, its temp files) and the outbox: the conversation state. */
+/** Bytes of the files under `dir`, except the domain store (asistente*, its temp files), the outbox and the uploaded files (archivos: the example documents seeded at start): the conversation state. */
 async function stateBytes(dir: string, top = true): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (top && (/^\.?asistente/.test(entry.name) || entry.name === 'outbox')) continue;
+    if (top && (/^\.?asistente/.test(entry.name) || entry.name === 'outbox' || entry.name === 'archivos')) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) total += await stateBytes(path, false);
     else if (entry.isFile()) total += await stat(path).then((s) => s.size, () => 0); // a temp file renamed meanwhile
