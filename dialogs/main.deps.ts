@@ -10,6 +10,4 @@ export interface MainDialogDeps extends CuentaDeps, ServiciosDialogDeps {
   readonly secrets: SecretBox;
   /** The person's session, kept per channel user (created once in bot/). */
   readonly session: StatePropertyAccessor<Session | undefined>;
-  /** @deprecated unused: the helpdesk keeps a conversation's last messages in memory (dialogs/mesa/seguimiento.ts). */
-  readonly conversacion?: unknown;
 }
