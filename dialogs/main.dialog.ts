@@ -19,7 +19,7 @@ import {
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { parseCommand } from '../domain/commands.js';
 import { rolesOf } from '../domain/roles.js';
-import { actingRole, checkSession, touchSession } from '../domain/session.js';
+import { actingRole, checkSession, touchSession, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
 import { messages, render } from '../templates/render.js';
@@ -43,7 +43,7 @@ import { describesStep, type StepInfo } from './step-info.js';
 import { menuActivity, welcomeActivity } from './welcome.js';
 import { caseOfConversation } from '../domain/casos-mesa.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
-import { personTurn, startHandoff } from './mesa/handoff.js';
+import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
@@ -51,6 +51,8 @@ import { conversationKey } from './notifier.js';
 export type { MainDialogDeps } from './main.deps.js';
 
 const ROUTE = 'route';
+/** The turn's session, once refreshSession has checked it (turnState key). */
+const TURN_SESSION = Symbol('main.turnSession');
 
 interface RouteOptions {
   readonly text?: string;
@@ -113,8 +115,7 @@ export class MainDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     watchTurn(innerDc.context);
     // Where the turn started: a process that ends in it (a registration blocked now) is still where the person is.
-    const process = this.activeProcess(innerDc);
-    const startedIn = process ? { proceso: process.id, paso: this.stepInfo(innerDc)?.paso } : undefined;
+    const startedIn = this.whereNow(innerDc);
     const result = await this.continueTurn(innerDc);
     await this.track(innerDc, startedIn);
     return result;
@@ -152,19 +153,16 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** The helpdesk's record of the turn: the last messages, and where the person is. */
-  private async track(innerDc: DialogContext, startedIn?: { proceso: string; paso?: string | undefined }): Promise<void> {
-    const session = await activeSession(this.deps, innerDc.context);
-    const process = this.activeProcess(innerDc);
-    const where = process ? { proceso: process.id, paso: this.stepInfo(innerDc)?.paso } : startedIn;
-    await recordTurn(this.deps, this.memory, innerDc.context, { ...(where ? { proceso: where.proceso } : {}), ...(where?.paso ? { paso: where.paso } : {}) }, session?.citizenId);
+  private async track(innerDc: DialogContext, startedIn?: Donde): Promise<void> {
+    const session = await this.turnSession(innerDc.context);
+    const where = this.whereNow(innerDc) ?? startedIn;
+    await recordTurn(this.deps, this.memory, innerDc.context, where ?? {}, session?.citizenId);
   }
 
   /** "Hablar con un asesor" at any prompt: the case, then the person continues where they were. */
   private async askForAgent(innerDc: DialogContext): Promise<void> {
-    const session = await activeSession(this.deps, innerDc.context);
-    const process = this.activeProcess(innerDc);
-    const paso = process ? this.stepInfo(innerDc)?.paso : undefined;
-    await startHandoff(this.deps, this.memory, innerDc.context, { ...(process ? { proceso: process.id } : {}), ...(paso ? { paso } : {}) }, session?.citizenId);
+    const session = await this.turnSession(innerDc.context);
+    await startHandoff(this.deps, this.memory, innerDc.context, this.whereNow(innerDc) ?? {}, session?.citizenId);
   }
 
   /** Global commands, checked before the active dialog sees the message. */
@@ -202,8 +200,9 @@ export class MainDialog extends ComponentDialog {
         await this.logout(innerDc.context);
         return innerDc.cancelAllDialogs();
       case 'estado': {
-        const where = this.where(innerDc);
-        for (const a of await statusActivities(this.deps, innerDc.context, where)) await innerDc.context.sendActivity(a);
+        const where = this.whereNow(innerDc);
+        const shown = where ? { tramite: titleOf(where.proceso), ...(where.paso ? { paso: where.paso } : {}) } : undefined;
+        for (const a of await statusActivities(this.deps, innerDc.context, shown)) await innerDc.context.sendActivity(a);
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }
@@ -365,19 +364,34 @@ export class MainDialog extends ComponentDialog {
     await context.sendActivity(await this.menu(context));
   }
 
-  /** Ends an idle session (telling the person) or records this turn as activity; true when it just expired. */
+  /**
+   * Ends an idle session (telling the person) or records this turn as activity; true when it just
+   * expired. The session it leaves is kept for the rest of the turn (turnSession), so that the
+   * turn reads it once.
+   */
   private async refreshSession(context: TurnContext): Promise<boolean> {
     const check = checkSession(await this.deps.session.get(context), this.deps.clock.now());
     if (check.state === 'expired') {
       await this.deps.session.delete(context);
+      context.turnState.set(TURN_SESSION, undefined);
       await context.sendActivity(render('cuenta/sesion-vencida'));
       return true;
     }
     if (check.state === 'active') {
       const touched = touchSession(check.session, this.deps.clock.now());
       if (touched !== check.session) await this.deps.session.set(context, touched);
-    }
+      context.turnState.set(TURN_SESSION, touched);
+    } else context.turnState.set(TURN_SESSION, undefined);
     return false;
+  }
+
+  /**
+   * This turn's session as refreshSession left it. A turn that began without one may have logged
+   * the person in, so only then is the session read again.
+   */
+  private async turnSession(context: TurnContext): Promise<Session | undefined> {
+    const known = context.turnState.get(TURN_SESSION) as Session | undefined;
+    return known ?? (await activeSession(this.deps, context));
   }
 
   // ---------------------------------------------------------------- the step in progress
@@ -425,10 +439,11 @@ export class MainDialog extends ComponentDialog {
     return undefined;
   }
 
-  private where(innerDc: DialogContext): { tramite: string; paso?: string } | undefined {
+  /** Where the person is now: the process in progress and its step, if any. */
+  private whereNow(innerDc: DialogContext): (Donde & { proceso: string }) | undefined {
     const process = this.activeProcess(innerDc);
     if (!process) return undefined;
     const paso = this.stepInfo(innerDc)?.paso;
-    return { tramite: titleOf(process.id), ...(paso ? { paso } : {}) };
+    return { proceso: process.id, ...(paso ? { paso } : {}) };
   }
 }
