@@ -1,0 +1,312 @@
+/**
+ * The domain Store on PostgreSQL, for several instances on one database (issue 14). Every
+ * collection lives in one table, `records (collection, id, seq, data json)` (migrations/001_store.sql):
+ *
+ * - A transaction is a real one, SERIALIZABLE: two instances reading and writing the same records
+ *   behave as if one ran after the other. When PostgreSQL cannot serialize them (40001) or finds a
+ *   deadlock (40P01), the whole transaction, `work` included, runs again after a short random
+ *   pause, up to `maxAttempts` times. So `work` must do no I/O but through `tx` (the domain sends
+ *   mail and writes files after its transactions: none of them does anything else) and may run
+ *   more than once.
+ * - Unique fields are real unique indexes, one partial index per (collection, field) on the type and
+ *   text of the JSON value (absent and null values are not checked), named
+ *   `records_unique_<collection>_<field>`: the migration creates those of UNIQUE_FIELDS, open
+ *   creates any other the caller names. A unique_violation (23505) becomes the domain's
+ *   UniqueViolation(collection, field), and like in the other adapters it aborts the transaction.
+ * - list() is in insertion order (`seq`); an update keeps the row and so its place; a record
+ *   deleted and put again goes to the end. findBy() is strict equality on the stored JSON value.
+ *
+ * The pool is the caller's: close() waits for the transactions in flight and stops taking new ones,
+ * but never ends the pool (other stores, e.g. the conversation state, share it). Whoever created it
+ * with createPool ends it, after closing every store on it.
+ */
+import { createHash } from 'node:crypto';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type pg from 'pg';
+import {
+  UNIQUE_FIELDS,
+  UniqueViolation,
+  type CollectionName,
+  type Collections,
+  type Entity,
+  type Repository,
+  type Store,
+  type Tx,
+} from '../../domain/ports.js';
+import type { UniqueFields } from '../memory-store.js';
+import { LOCK_CLASS, migrate as runMigrations } from './migrate.js';
+
+export interface PgStoreOptions {
+  /** The caller's pool: never ended by the store. */
+  pool: pg.Pool;
+  /** Defaults to UNIQUE_FIELDS. */
+  uniqueFields?: UniqueFields;
+  /** Apply pending migrations when opening (default true; idempotent, safe with several instances). */
+  migrate?: boolean;
+  /** Tries of a transaction that PostgreSQL could not serialize, the first included (default 12). */
+  maxAttempts?: number;
+}
+
+/** SQLSTATEs after which the whole transaction is run again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const UNIQUE_VIOLATION = '23505';
+const IN_FAILED_TRANSACTION = '25P02';
+/** Backoff before try n+1: a random pause up to min(BASE · 2ⁿ, CAP) ms ("full jitter"). */
+const BACKOFF_BASE_MS = 4;
+const BACKOFF_CAP_MS = 250;
+/** Advisory lock (two-key space, LOCK_CLASS) held while creating unique indexes at open. */
+const LOCK_UNIQUE_INDEXES = 2;
+
+type Rec = Entity & Record<string, unknown>;
+
+/** The name of the unique index of (collection, field); a long or unusual name is hashed. */
+export function uniqueIndexName(collection: string, field: string): string {
+  const plain = `records_unique_${collection}_${field}`;
+  if (/^[A-Za-z0-9_]+$/.test(collection) && /^[A-Za-z0-9_]+$/.test(field) && Buffer.byteLength(plain) <= 63) return plain;
+  return `records_unique_${createHash('sha256').update(`${collection}\u0000${field}`).digest('hex').slice(0, 32)}`;
+}
+
+function literal(s: string): string {
+  if (s.includes('\u0000')) throw new TypeError('a collection or field name cannot hold U+0000');
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+function identifier(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}
+
+/** What PostgreSQL reports: its SQLSTATE and, for a unique violation, the index. */
+function pgCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+}
+
+/** Thrown inside a try to say "run the transaction again"; never leaves the store. */
+class Retry extends Error {
+  constructor(override readonly cause: unknown) {
+    super('transaction to retry');
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+class PgTransaction implements Tx {
+  /** The first error of the database: the transaction is aborted, every later call throws it again. */
+  failure: unknown;
+  finished = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly constraints: ReadonlyMap<string, { collection: string; field: string }>,
+  ) {}
+
+  collection<N extends CollectionName>(name: N): Repository<Collections[N]> {
+    return this.repository(name) as unknown as Repository<Collections[N]>;
+  }
+
+  private guard(): void {
+    if (this.finished) throw new Error('transaction already finished: use the tx only inside its work');
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private async query<R extends pg.QueryResultRow>(name: string, text: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+    this.guard();
+    try {
+      return await this.client.query<R>(text, values);
+    } catch (e) {
+      // The first error aborted the transaction; later statements only report that.
+      if (this.failure === undefined || pgCode(e) !== IN_FAILED_TRANSACTION) this.failure ??= this.translate(e, name);
+      throw this.failure;
+    }
+  }
+
+  private translate(e: unknown, collection: string): unknown {
+    const code = pgCode(e);
+    if (code === UNIQUE_VIOLATION) {
+      const index = (e as { constraint?: string }).constraint ?? '';
+      const known = this.constraints.get(index);
+      return known ? new UniqueViolation(known.collection, known.field) : new UniqueViolation(collection, index);
+    }
+    if (code !== undefined && RETRYABLE.has(code)) return new Retry(e);
+    return e;
+  }
+
+  private repository(name: string): Repository<Rec> {
+    const col = literal(name);
+    return {
+      get: async (id) => {
+        const { rows } = await this.query<{ data: Rec }>(name, `select data from records where collection = ${col} and id = $1`, [id]);
+        return rows[0]?.data;
+      },
+      findBy: async (field, value) => {
+        this.guard();
+        const where = match(field, value);
+        if (!where) return [];
+        const { rows } = await this.query<{ data: Rec }>(name, `select data from records where collection = ${col} and ${where.sql} order by seq`, where.values);
+        return rows.map((r) => r.data);
+      },
+      list: async () => {
+        const { rows } = await this.query<{ data: Rec }>(name, `select data from records where collection = ${col} order by seq`, []);
+        return rows.map((r) => r.data);
+      },
+      put: async (record) => {
+        this.guard();
+        if (typeof record?.id !== 'string' || record.id === '') throw new TypeError(`put into ${name}: record needs a non-empty string id`);
+        const json = JSON.stringify(record);
+        await this.query(
+          name,
+          `insert into records (collection, id, data) values (${col}, $1, $2::json) on conflict (collection, id) do update set data = excluded.data`,
+          [record.id, json],
+        );
+      },
+      delete: async (id) => {
+        const { rowCount } = await this.query(name, `delete from records where collection = ${col} and id = $1`, [id]);
+        return (rowCount ?? 0) > 0;
+      },
+    };
+  }
+}
+
+/**
+ * The condition of findBy(field, value): strict equality on the stored JSON value, written so that
+ * the expression indexes on `data ->> field` serve it. undefined = the field is absent; an object,
+ * NaN or ±Infinity never equals a stored value.
+ */
+function match(field: string, value: unknown): { sql: string; values: unknown[] } | undefined {
+  const f = literal(field);
+  if (value === undefined) return { sql: `data -> ${f} is null`, values: [] };
+  if (value === null) return { sql: `json_typeof(data -> ${f}) = 'null'`, values: [] };
+  let type: string;
+  if (typeof value === 'string') type = 'string';
+  else if (typeof value === 'boolean') type = 'boolean';
+  else if (typeof value === 'number' && Number.isFinite(value)) type = 'number';
+  else return undefined;
+  // Text of the value as stored: a string's own text, a number or boolean as JSON writes it.
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return { sql: `data ->> ${f} = $1 and json_typeof(data -> ${f}) = '${type}'`, values: [text] };
+}
+
+/** Creates the unique indexes of `unique` that do not exist yet, one instance at a time; returns index name → (collection, field). */
+async function ensureUniqueIndexes(pool: pg.Pool, unique: UniqueFields): Promise<Map<string, { collection: string; field: string }>> {
+  const wanted = new Map<string, { collection: string; field: string }>();
+  for (const [collection, fields] of Object.entries(unique)) {
+    for (const field of fields ?? []) wanted.set(uniqueIndexName(collection, field), { collection, field });
+  }
+  const existing = async (q: pg.Pool | pg.PoolClient) =>
+    new Set(
+      (await q.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = current_schema() and tablename = 'records'`)).rows.map((r) => r.indexname),
+    );
+  const before = await existing(pool);
+  const missing = [...wanted].filter(([name]) => !before.has(name));
+  if (missing.length === 0) return wanted; // the usual case: no lock, no DDL
+
+  const client = await pool.connect();
+  let reusable = false;
+  try {
+    await client.query('begin');
+    // Two instances opening together must not both create an index (that races in the catalog).
+    await client.query('select pg_advisory_xact_lock($1, $2)', [LOCK_CLASS, LOCK_UNIQUE_INDEXES]);
+    const now = await existing(client);
+    for (const [name, { collection, field }] of missing) {
+      if (now.has(name)) continue;
+      const f = literal(field);
+      try {
+        await client.query(`create unique index ${identifier(name)} on records (json_typeof(data -> ${f}), (data ->> ${f})) where collection = ${literal(collection)}`);
+      } catch (e) {
+        if (pgCode(e) === UNIQUE_VIOLATION) throw new Error(`cannot make ${collection}.${field} unique: stored records already repeat a value`, { cause: e });
+        throw e;
+      }
+    }
+    await client.query('commit');
+    reusable = true;
+    return wanted;
+  } finally {
+    if (!reusable) reusable = await client.query('rollback').then(() => true, () => false);
+    client.release(reusable ? undefined : new Error('connection left in an unknown state'));
+  }
+}
+
+/** Opens the store on the caller's pool (see the module comment for who ends the pool). */
+export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
+  const { pool } = opts;
+  const unique = opts.uniqueFields ?? (UNIQUE_FIELDS as UniqueFields);
+  const maxAttempts = Math.max(1, opts.maxAttempts ?? 12);
+  if (opts.migrate !== false) await runMigrations(pool);
+  const constraints = await ensureUniqueIndexes(pool, unique);
+
+  const inside = new AsyncLocalStorage<PgTransaction>();
+  const inFlight = new Set<Promise<unknown>>();
+  let closed = false;
+
+  async function attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    const tx = new PgTransaction(client, constraints);
+    // Whether the session is known to be outside any transaction again (else the pool drops it).
+    let reusable = false;
+    try {
+      await client.query('begin isolation level serializable');
+      let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+      try {
+        outcome = { ok: true, value: await inside.run(tx, () => work(tx)) };
+      } catch (e) {
+        outcome = { ok: false, error: e };
+      }
+      tx.finished = true;
+      if (tx.failure !== undefined || !outcome.ok) {
+        await client.query('rollback');
+        reusable = true;
+        // The database's error wins: work may have caught it and thrown or returned something else.
+        throw tx.failure !== undefined ? tx.failure : (outcome as { error: unknown }).error;
+      }
+      try {
+        await client.query('commit');
+      } catch (e) {
+        const code = pgCode(e);
+        reusable = code !== undefined; // the server answered: the transaction is over either way
+        if (code !== undefined && RETRYABLE.has(code)) throw new Retry(e);
+        throw e;
+      }
+      reusable = true;
+      return outcome.value;
+    } finally {
+      tx.finished = true;
+      client.release(reusable ? undefined : new Error('connection left in an unknown state'));
+    }
+  }
+
+  async function execute<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+      try {
+        return await attempt(work);
+      } catch (e) {
+        if (!(e instanceof Retry)) throw e;
+        if (n >= maxAttempts) {
+          throw new Error(`PostgreSQL could not serialize the transaction after ${n} attempts (SQLSTATE ${pgCode(e.cause) ?? '?'})`, { cause: e.cause });
+        }
+        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n));
+      }
+    }
+  }
+
+  return {
+    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+      if (closed) return Promise.reject(new Error('store is closed'));
+      const outer = inside.getStore();
+      if (outer && !outer.finished) {
+        return Promise.reject(new Error('nested store.transaction() would deadlock: use the outer tx'));
+      }
+      const run = execute(work);
+      inFlight.add(run);
+      const forget = () => inFlight.delete(run);
+      run.then(forget, forget);
+      return run;
+    },
+    async health() {
+      if (closed) throw new Error('store is closed');
+      await pool.query('select 1');
+    },
+    async close() {
+      closed = true;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+  };
+}
