@@ -134,7 +134,10 @@ export class MainDialog extends ComponentDialog {
     if (!found) return undefined;
     const { caso, lado } = found;
     if (lado === 'agente') {
-      if (caso.estado !== 'atendido' || this.stack(innerDc).some(([, d]) => d.id === CASO)) return undefined;
+      if (caso.estado !== 'atendido' || this.inCase(innerDc)) return undefined;
+      // The case needs its agent logged in as Mesa de ayuda (after an idle session ended, once they log in again).
+      const session = await this.turnSession(context);
+      if (session?.citizenId !== caso.agenteId || actingRole(session).tipo !== 'mesa_ayuda') return undefined;
       // Back to the case (e.g. after "menú"): the agent's conversation is the case until it is closed.
       if (phase === 'continue') await innerDc.cancelAllDialogs();
       if (incomingText(context)) await context.sendActivity(mt('agente-vuelve-al-caso', { numero: caso.numero }));
@@ -143,13 +146,13 @@ export class MainDialog extends ComponentDialog {
     const outcome = await personTurn(this.deps, context, caso);
     if (outcome === 'continue') return undefined;
     if (outcome === 'ended') {
-      if (phase === 'continue') {
+      if (phase === 'continue' && innerDc.activeDialog) {
         await this.deepest(innerDc).repromptDialog();
         return Dialog.EndOfTurn;
       }
       await context.sendActivity(await this.menu(context));
     }
-    return phase === 'continue' ? Dialog.EndOfTurn : { status: DialogTurnStatus.complete };
+    return phase === 'continue' && innerDc.activeDialog ? Dialog.EndOfTurn : { status: DialogTurnStatus.complete };
   }
 
   /** The helpdesk's record of the turn: the last messages, and where the person is. */
@@ -167,15 +170,19 @@ export class MainDialog extends ComponentDialog {
 
   /** Global commands, checked before the active dialog sees the message. */
   private async continueTurn(innerDc: DialogContext): Promise<DialogTurnResult> {
+    // An idle session ends here for everyone, in a helpdesk case too: what needed it (a process, the agent's case) ends with it.
+    const expired = await this.refreshSession(innerDc.context);
+    const ended = expired && (this.activeProcess(innerDc)?.session === true || this.inCase(innerDc));
+    if (ended) await innerDc.cancelAllDialogs();
+    // The person's side of a case is the conversation's, not the session's: their message still reaches the agent.
     const handoff = await this.handoffTurn(innerDc, 'continue');
     if (handoff) return handoff;
-    // The agent's conversation with a person: every word is theirs to send (the case dialog reads its own commands).
-    if (this.stack(innerDc).some(([, d]) => d.id === CASO)) return super.onContinueDialog(innerDc);
-    const expired = await this.refreshSession(innerDc.context);
-    if (expired && this.activeProcess(innerDc)?.session) {
+    if (ended) {
       await innerDc.context.sendActivity(await this.menu(innerDc.context));
-      return innerDc.cancelAllDialogs();
+      return { status: DialogTurnStatus.cancelled };
     }
+    // The agent's conversation with a person: every word is theirs to send (the case dialog reads its own commands).
+    if (this.inCase(innerDc)) return super.onContinueDialog(innerDc);
     const value = incomingValue(innerDc.context);
     if (typeof value?.['__form'] === 'string' && !this.formIsActive(innerDc, value['__form'])) {
       // A card from an earlier step (e.g. a login card already used) is answered as such, never re-applied.
@@ -410,6 +417,11 @@ export class MainDialog extends ComponentDialog {
       if (dialog) out.push([d, dialog]);
     }
     return out;
+  }
+
+  /** The agent is in a helpdesk case (the case dialog is on the stack). */
+  private inCase(innerDc: DialogContext): boolean {
+    return this.stack(innerDc).some(([, d]) => d.id === CASO);
   }
 
   private activeProcess(innerDc: DialogContext): Process | undefined {

@@ -302,6 +302,59 @@ describe('the agent takes the case: messages relayed both ways', () => {
   });
 });
 
+// ------------------------------------------------------------------------------ the session in a case
+
+describe('an idle session ends in a case as anywhere else', () => {
+  const EXPIRED = 'su sesion se cerro por inactividad';
+
+  it('the person (logged in) idle past the limit hears their session ended; their message still reaches the agent', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    const misDatos = await say(joseChat, 'Mis datos'); // a process that needs the session, waiting at its prompt
+    const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    await take(w, numero);
+    w.clock.advance(31 * 60_000);
+    const mark = w.notifier.delivered.length;
+    const reply = await say(joseChat, '¿Sigue ahí?');
+    expect(reply.folded).toContain(EXPIRED);
+    expect(deliveredTo(w, 'asesor', mark).text).toContain('¿Sigue ahí?');
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'atendido' });
+    // The process that needed the session is over: ending the conversation leads to the menu, not back to it.
+    const ended = await say(joseChat, 'terminar conversación');
+    expect(ended.folded).toContain(fold(`termino la conversacion con la mesa de ayuda (caso ${numero})`));
+    expect(ended.folded).toContain('ingresar');
+    expect(ended.text).not.toContain(misDatos.text);
+  });
+
+  it('a person active in the relay keeps their session (each message counts as activity)', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    await take(w, numero);
+    for (let i = 0; i < 3; i++) {
+      w.clock.advance(20 * 60_000);
+      await say(w.agent, `Mensaje ${i} del asesor`);
+      expect((await say(joseChat, `Respuesta ${i}`)).folded).not.toContain(EXPIRED);
+    }
+  });
+
+  it('the agent idle past the limit in a case hears their session ended (no fault); after logging in again as Mesa de ayuda they are back in the case', async () => {
+    const w = await world();
+    const numero = await openAndTake(w);
+    w.clock.advance(31 * 60_000);
+    const mark = w.notifier.delivered.length;
+    const reply = await say(w.agent, 'Hola, ¿me escucha?');
+    expect(reply.folded).toContain(EXPIRED);
+    expect(w.notifier.delivered.slice(mark)).toEqual([]); // not sent on behalf of a closed session
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'atendido' });
+    await asHelpdesk(w.agent, carlos, PASSWORD);
+    const back = await say(w.agent, 'ver caso');
+    expect(back.folded).toContain(fold(`caso ${numero}`));
+  });
+});
+
 // ------------------------------------------------------------------------------ secrets and tools
 
 describe('no secret in a case, no agent tool for the person', () => {
