@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stateStoreContract } from '../../test/contracts/state-store.contract.js';
 import { describePg, pgDatabase, type PgDatabase } from '../../test/helpers/postgres.js';
 import { createSecretBox } from '../secret-box.js';
-import { readFile } from 'node:fs/promises';
+import { migrate } from './migrate.js';
 import { createPgStateStore, runInPgTurn, StateConflictError, type PgTurnScope } from './pg-state-store.js';
 import { createPool } from './pool.js';
 
@@ -17,7 +17,7 @@ describePg('PostgreSQL conversation state', () => {
 
   beforeAll(async () => {
     db = await pgDatabase();
-    await db.pool.query(await readFile(new URL('./migrations/002_state.sql', import.meta.url), 'utf8')); // TODO migrate()
+    await migrate(db.pool);
     other = createPool(db.url, { max: 4 });
   });
   afterAll(async () => {

@@ -2,8 +2,9 @@
  * Conversation state in PostgreSQL (table `conversation_state`, migration 002_state.sql), for
  * several instances on one database. Same contract as the file adapter (MemoryStorage eTag
  * semantics, copies, persistence) and the same privacy at rest: with a SecretBox the value is the
- * `{ key, item }` JSON sealed (AES-256-GCM), and the row is found by the sha256 of the key, so
- * neither the key (which may name a document) nor the item is readable in the database.
+ * `{ key, item }` JSON deflated and sealed (AES-256-GCM, storage/state-codec.ts), and the row is
+ * found by the sha256 of the key, so neither the key (which may name a document) nor the item is
+ * readable in the database.
  *
  * Optimistic concurrency that does not inherit last-writer-wins. botbuilder's
  * `BotState.saveChanges` always writes with `eTag = '*'` (botbuilder-core/lib/botState.js sets
@@ -27,6 +28,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash, randomUUID } from 'node:crypto';
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { Clock, SecretBox, StateItems, StateStore } from '../../domain/ports.js';
+import { decodeState, encodeState, isSealedState } from '../state-codec.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
 type Queryable = Pick<ClientBase, 'query'>;
@@ -114,21 +116,19 @@ export function createPgStateStore(opts: PgStateStoreOptions): StateStore {
   const joinTurns = opts.joinTurns ?? true;
   const turnOf = () => (joinTurns ? activePgTurn(pool) : undefined);
 
+  // The file adapter's encoding (storage/state-codec.ts): with a box, the JSON deflated and sealed.
   const encode = (key: string, item: Item): string => {
     const { eTag: _drop, ...rest } = item; // the eTag is the column's
-    const json = JSON.stringify({ key, item: rest });
-    return secrets ? secrets.seal(json) : json;
+    return encodeState(JSON.stringify({ key, item: rest }), secrets);
   };
 
   const decode = (key: string, hash: string, value: string, eTag: string): Item => {
-    let json = value;
-    if (!value.startsWith('{')) {
-      if (!secrets) throw new Error(`conversation state ${keyRef(hash)} is sealed and no key was given`);
-      try {
-        json = secrets.open(value);
-      } catch (e) {
-        throw new Error(`conversation state ${keyRef(hash)} cannot be opened: ${(e as Error).message}`);
-      }
+    if (isSealedState(value) && !secrets) throw new Error(`conversation state ${keyRef(hash)} is sealed and no key was given`);
+    let json: string;
+    try {
+      json = decodeState(value, secrets ? (sealed) => secrets.open(sealed) : undefined);
+    } catch (e) {
+      throw new Error(`conversation state ${keyRef(hash)} cannot be opened: ${(e as Error).message}`);
     }
     let stored: { key?: unknown; item?: Item };
     try {
