@@ -137,7 +137,7 @@ export class MainDialog extends ComponentDialog {
       if (caso.estado !== 'atendido' || this.inCase(innerDc)) return undefined;
       // The case needs its agent logged in as Mesa de ayuda (after an idle session ended, once they log in again).
       const session = await this.turnSession(context);
-      if (session?.citizenId !== caso.agenteId || actingRole(session).tipo !== 'mesa_ayuda') return undefined;
+      if (!session || session.citizenId !== caso.agenteId || actingRole(session).tipo !== 'mesa_ayuda') return undefined;
       // Back to the case (e.g. after "menú"): the agent's conversation is the case until it is closed.
       if (phase === 'continue') await innerDc.cancelAllDialogs();
       if (incomingText(context)) await context.sendActivity(mt('agente-vuelve-al-caso', { numero: caso.numero }));
