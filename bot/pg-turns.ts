@@ -69,6 +69,7 @@ export function conversationLockKey(channel: string, conversation: string): stri
 }
 
 const LOCK_NOT_AVAILABLE = '55P03';
+const QUERY_CANCELED = '57014';
 const systemClock: Clock = { now: () => new Date() };
 const ref = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 12);
 
@@ -223,7 +224,9 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
       try {
         await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [t.lockKey]);
       } catch (e) {
-        if ((e as { code?: string }).code !== LOCK_NOT_AVAILABLE) throw e;
+        // lock_timeout, or the pool's statement_timeout when it is the shorter (storage/pg/pool.ts: 15 s).
+        const code = (e as { code?: string }).code;
+        if (code !== LOCK_NOT_AVAILABLE && code !== QUERY_CANCELED) throw e;
         await rollback();
         await busy(context, t.channel, t.conversation, t.queuedMs + (Date.now() - locking));
         return;
