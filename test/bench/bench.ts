@@ -9,14 +9,20 @@ import { echoThroughput, humanPaced, journeyThroughput } from './capacity.js';
 import { coldStart } from './cold-start.js';
 import { idleMemory } from './memory.js';
 import { machine, mb, ms, pct, table, type Row } from './report.js';
+import { benchDatabase, pgStoreFigures } from './pg-bench.js';
 import { benchSizes } from './sizes.js';
 import { measureOpen, measureWrites, openStore, seed } from './store-bench.js';
 
-const sizes = benchSizes();
+// The JSON default is measured without it; with it, the 'pg' section measures PostgreSQL too.
+const databaseUrl = process.env['DATABASE_URL'] || undefined;
+delete process.env['DATABASE_URL'];
+const sizes = benchSizes(databaseUrl !== undefined);
 const began = performance.now();
 const rows: Row[] = [];
 const notes: string[] = [];
 let failedToMeasure = false;
+/** The echo bot's turns/s, once measured (the PostgreSQL journey is compared with it too). */
+let echoBaseline: number | undefined;
 const n = (v: number) => v.toLocaleString('en-US');
 const log = (text: string) => process.stderr.write(`[bench ${((performance.now() - began) / 1000).toFixed(0)} s] ${text}\n`);
 
@@ -116,6 +122,7 @@ try {
 
   await section('capacity', 'capacity', async () => {
     const echo = await echoThroughput(sizes.concurrency, sizes.echoMs);
+    echoBaseline = echo.perSecond;
     const app = await journeyThroughput(sizes.concurrency, sizes.rounds);
     const ratio = app.perSecond / echo.perSecond;
     rows.push({
@@ -154,6 +161,47 @@ try {
     rows.push({ figure: 'stored state per idle conversation (welcome + "Registrarme")', value: `${(m.stateBytesPerConversation / 1024).toFixed(2)} KB`, goal: '≤ 2 KB', pass: m.stateBytesPerConversation <= 2048 });
     rows.push({ figure: `assistant RSS with ${n(L.citizens)} stored citizens and ${n(sizes.idleConversations)} idle conversations`, value: mb(m.rss), goal: 'printed', baseline: `heap used ${mb(m.heapUsed)}` });
   });
+
+  if (databaseUrl) {
+    await section('pg', 'PostgreSQL', async () => {
+      const pgStore = await pgStoreFigures(databaseUrl, sizes.small, L, { turns: sizes.writeTurns, minTurns: 5, budgetMs: sizes.writeBudgetMs });
+      const ratio = pgStore.large.p50 / pgStore.small.p50;
+      rows.push({
+        figure: `PostgreSQL: write turn p50, ${largeLabel} ÷ 100 of each`,
+        value: `${ratio.toFixed(2)}× (${ms(pgStore.large.p50)})`,
+        goal: '≤ 1.25×',
+        baseline: ms(pgStore.small.p50),
+        pass: ratio <= 1.25,
+      });
+      rows.push({ figure: 'PostgreSQL: longest event-loop block during those large-store write turns', value: ms(pgStore.large.maxBlockMs), goal: '≤ 20 ms', baseline: ms(pgStore.small.maxBlockMs), pass: pgStore.large.maxBlockMs <= 20 });
+      notes.push(`PostgreSQL write turn p99: ${ms(pgStore.large.p99)} large, ${ms(pgStore.small.p99)} small (${pgStore.large.turns} and ${pgStore.small.turns} turns)`);
+      echoBaseline ??= (await echoThroughput(sizes.concurrency, sizes.echoMs)).perSecond;
+      const app = await journeyThroughput(sizes.concurrency, sizes.rounds, {
+        async prepare() {
+          const db = await benchDatabase(databaseUrl);
+          await db.pool.end(); // the assistant opens its own pool
+          return {
+            env: { DATABASE_URL: db.url },
+            async drop() {
+              // The figure is PostgreSQL's only if the assistant wrote there: the round's people are in it.
+              const citizens = await db.count('citizens');
+              await db.drop();
+              if (citizens < sizes.concurrency) throw new Error(`the assistant stored ${citizens} citizens in PostgreSQL (expected ${sizes.concurrency}): is DATABASE_URL wired in bot/app.ts?`);
+            },
+          };
+        },
+      });
+      const share = app.perSecond / echoBaseline;
+      rows.push({
+        figure: `PostgreSQL: journey turns/s at ${sizes.concurrency} concurrent conversations ÷ echo bot`,
+        value: `${pct(share)} (${app.perSecond.toFixed(0)} turns/s, ${n(app.turns)} turns)`,
+        goal: '≥ 50 %',
+        baseline: `echo bot ${echoBaseline.toFixed(0)} turns/s`,
+        pass: share >= 0.5,
+      });
+      notes.push(`PostgreSQL journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}`);
+    });
+  }
 } finally {
   await rm(largeDir, { recursive: true, force: true });
 }

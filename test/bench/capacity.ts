@@ -27,14 +27,20 @@ function summary(times: number[], seconds: number): Throughput {
  * `concurrency` people go through the journey at once. Only chat turns are timed; the account
  * activation between the two halves (a web page) is not.
  */
-export async function journeyThroughput(concurrency: number, rounds: number): Promise<Throughput> {
+export interface JourneyBackend {
+  /** A fresh backend for one round: the environment the assistant starts with, and how to remove it. */
+  prepare(): Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
+}
+
+export async function journeyThroughput(concurrency: number, rounds: number, backend?: JourneyBackend): Promise<Throughput> {
   const connector = await startConnector();
   const times: number[] = [];
   let seconds = 0;
   try {
     for (let round = 0; round <= rounds; round++) {
       const dataDir = await tempDir('asistente-bench-journey-');
-      const app = await serve('app', dataDir);
+      const prepared = await backend?.prepare();
+      const app = await serve('app', dataDir, prepared?.env);
       try {
         const cast = await casts(concurrency, `r${round}`);
         const convs = cast.map((_, i) => new Conversation(app.url, connector, `journey-${round}-${i}`));
@@ -53,6 +59,7 @@ export async function journeyThroughput(concurrency: number, rounds: number): Pr
         }
       } finally {
         await app.stop();
+        await prepared?.drop();
         await rm(dataDir, { recursive: true, force: true });
       }
     }

@@ -26,10 +26,11 @@ function ask<T>(child: ChildProcess, request: ServeRequest): Promise<T> {
   });
 }
 
-export async function serve(mode: 'app' | 'echo', dataDir?: string): Promise<Served> {
+/** `env` is added to this process's environment for the child (e.g. DATABASE_URL for the PostgreSQL runs). */
+export async function serve(mode: 'app' | 'echo', dataDir?: string, env: Record<string, string> = {}): Promise<Served> {
   const child = fork(SERVE, [mode], {
     execArgv: ['--expose-gc', '--import', 'tsx', ...(process.env['BENCH_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`] : [])],
-    env: { ...process.env, ...(dataDir ? { BENCH_DATA_DIR: dataDir } : {}) },
+    env: { ...process.env, ...(dataDir ? { BENCH_DATA_DIR: dataDir } : {}), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const { url } = await new Promise<{ url: string }>((ok, fail) => {

@@ -14,7 +14,7 @@ export interface BenchSizes {
   readonly paceMs: number;
   readonly starts: number;
   readonly idleConversations: number;
-  /** Sections to run: store, capacity, start, memory. */
+  /** Sections to run: store, capacity, start, memory, and pg (with DATABASE_URL). */
   readonly only: ReadonlySet<string>;
 }
 
@@ -26,7 +26,8 @@ const num = (name: string, fallback: number): number => {
   return n;
 };
 
-export function benchSizes(): BenchSizes {
+/** `postgres`: DATABASE_URL was given, so the 'pg' section runs by default too. */
+export function benchSizes(postgres = false): BenchSizes {
   const quick = process.env['BENCH_QUICK'] === '1';
   const large = quick ? 5_000 : 100_000;
   return {
@@ -42,6 +43,6 @@ export function benchSizes(): BenchSizes {
     paceMs: num('BENCH_PACE_MS', 2_000),
     starts: Math.max(1, num('BENCH_STARTS', quick ? 1 : 3)),
     idleConversations: num('BENCH_IDLE', quick ? 100 : 1_000),
-    only: new Set((process.env['BENCH_ONLY'] ?? 'store,capacity,start,memory').split(',').map((s) => s.trim())),
+    only: new Set((process.env['BENCH_ONLY'] ?? `store,capacity,start,memory${postgres ? ',pg' : ''}`).split(',').map((s) => s.trim())),
   };
 }

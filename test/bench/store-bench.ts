@@ -34,7 +34,7 @@ const actor: Actor = { ref: 'u-bench0001', channel: 'webchat' };
 export const storeFile = (dataDir: string): string => join(dataDir, 'asistente.json');
 export const citizenEmail = (i: number): string => `persona.${i}@correo.com`;
 
-function citizen(i: number): Citizen {
+export function citizen(i: number): Citizen {
   const numero = String(10_000_000 + i);
   return {
     id: `CC:${numero}`, tipoDocumento: 'CC', numeroDocumento: numero,
@@ -47,11 +47,11 @@ function citizen(i: number): Citizen {
   };
 }
 
-function auditEvent(i: number): AuditEvent {
+export function auditEvent(i: number): AuditEvent {
   return { id: `${AT}-ev${i}`, at: AT, actor: `u-${(i % 5000).toString(16).padStart(8, '0')}`, action: 'cuenta.ingreso', channel: 'webchat', subject: 'CC *****456' };
 }
 
-function employer(i: number): EmployerRole {
+export function employer(i: number): EmployerRole {
   const nit = String(800_000_000 + i);
   return {
     id: nit, nit, dv: String(i % 10), razonSocial: `EMPRESA DE PRUEBA ${i} S.A.S.`, naturaleza: '2', rl: `CC:${10_000_000 + i}`, estado: 'activo',
