@@ -1,6 +1,6 @@
 /**
- * Composition root: picks the adapters (JSON store, file conversation state, outbox or SMTP
- * mail), builds the bot and the restify server with its endpoints.
+ * Composition root: picks the adapters (JSON store and file conversation state, or PostgreSQL with
+ * DATABASE_URL; outbox or SMTP mail), builds the bot and the restify server with its endpoints.
  */
 import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
@@ -10,7 +10,6 @@ import restify from 'restify';
 import type { TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Clock, ConnectionTester, Logger, Mailer, OpenApiReader, Random, StateStore, Store } from '../domain/ports.js';
-import type { ConversacionMesa } from '../dialogs/mesa/seguimiento.js';
 import type { Session } from '../domain/session.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
 import type { MainDialog, MainDialogDeps } from '../dialogs/main.dialog.js';
@@ -89,9 +88,23 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   }
   const secrets = createSecretBox(key, config.SECRETS_KEY_PREVIOUS); // opens what previous keys sealed until `npm run rotar-clave`
 
-  const store = overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
-  // Conversation state is sealed on disk: form answers, the session and chat references are personal data.
-  const stateStore = overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'), { secrets });
+  // PostgreSQL (several instances on one database) when DATABASE_URL is set: pg and its adapters load
+  // only then. Otherwise the embedded JSON store and the file conversation state in DATA_DIR.
+  const postgres = config.DATABASE_URL
+    ? await (await import('./pg-instance.js')).openPostgres({
+        url: config.DATABASE_URL,
+        secrets,
+        clock,
+        log,
+        directLine: config.DIRECTLINE_LOCAL,
+        store: overrides.store,
+        stateStore: overrides.stateStore,
+      })
+    : undefined;
+  if (postgres) log.info('storage: PostgreSQL', { directLine: config.DIRECTLINE_LOCAL });
+  const store = postgres?.store ?? overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
+  // Conversation state is sealed at rest: form answers, the session and chat references are personal data.
+  const stateStore = postgres?.stateStore ?? overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'), { secrets });
   const mailer =
     overrides.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
@@ -143,13 +156,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   });
 
   let port = config.PORT;
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(config.PORT, config.HOST, () => {
-      server.removeListener('error', fail);
-      ok();
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(config.PORT, config.HOST, () => {
+        server.removeListener('error', fail);
+        ok();
+      });
     });
-  });
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    await postgres?.close().catch(() => undefined);
+    throw error;
+  }
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
   log.info('assistant listening', { url: `http://localhost:${port}`, auth: config.MicrosoftAppId ? 'jwt' : 'anonymous' });
@@ -175,8 +194,14 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const adapter = new CloudAdapter(auth);
   const inFlight = new InFlightTurns();
   adapter.use(inFlight);
-  adapter.use(new SerializeConversations());
-  adapter.use(new DeduplicateActivities());
+  if (postgres) {
+    // Across instances: a transaction-scoped advisory lock per conversation, seen activities recorded
+    // in the turn's transaction, the conversation state written in it.
+    adapter.use(postgres.turns);
+  } else {
+    adapter.use(new SerializeConversations());
+    adapter.use(new DeduplicateActivities());
+  }
   adapter.use(new CardButtonText());
   adapter.use(new ShowTypingMiddleware(800, 2000));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -196,16 +221,19 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const userState = new UserState(stateStore);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
-  const conversacion = conversationState.createProperty<ConversacionMesa | undefined>('mesa');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));
   // Retention (domain/retention.ts): a minute after start, then daily; `npm run retencion` runs the same job.
   let retentionRun: Promise<void> | undefined;
   const retain = () =>
     (retentionRun ??= runRetention(
-      { store, blobs, random, blobDir: join(dataDir, 'archivos'), ...(overrides.stateStore ? {} : { stateDir: join(dataDir, 'conversaciones') }) },
+      { store, blobs, random, blobDir: join(dataDir, 'archivos'), ...(overrides.stateStore || postgres ? {} : { stateDir: join(dataDir, 'conversaciones') }) },
       clock.now(),
     )
-      .then((counts) => log.info('retention ran', counts))
+      .then(async (counts) => {
+        // Conversation state in PostgreSQL: the same period as the state files.
+        const conversaciones = postgres ? await postgres.purgeIdleState(clock.now()) : undefined;
+        log.info('retention ran', conversaciones === undefined ? counts : { ...counts, conversacionesPostgres: conversaciones });
+      })
       .catch((e: unknown) => log.error('retention failed', { err: e instanceof Error ? e.message : String(e) }))
       .finally(() => (retentionRun = undefined)));
   const retentionTimers = [setTimeout(() => void retain(), 60_000), setInterval(() => void retain(), 24 * 3600_000)];
@@ -223,10 +251,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
   // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
   const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
-    store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session, conversacion,
+    store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
     blobs, staff, download: createAttachmentDownloader({
       // Direct Line uploads are read in process, by id; Teams files through the outbound guard.
-      local: { attachmentUrlPrefix: () => directLine.attachmentUrlPrefix(), getAttachment: (id) => directLine.getAttachment(id) },
+      local: { attachmentUrlPrefix: () => directLine?.attachmentUrlPrefix() ?? '', getAttachment: (id) => directLine?.getAttachment(id) },
       log,
     }), rutLink: (sha256) => fileLinks.rutLink(sha256),
     notifier: { remember: (c, id) => notifier.remember(c, id), notify: (id, text) => notifier.notify(id, text), deliver: (r, a) => notifier.deliver(r, a) },
@@ -282,18 +310,30 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   registerFileRoutes(server, { links: fileLinks, blobs, log });
 
   const internalSecret = randomBytes(32).toString('base64url');
+  const localServiceUrl = () => `http://127.0.0.1:${port}/`;
   const notifier = createNotifier({
-    adapter, state: stateStore, internalSecret, appId: config.MicrosoftAppId, localServiceUrl: () => `http://127.0.0.1:${port}/`, log,
+    adapter, state: stateStore, internalSecret, appId: config.MicrosoftAppId, localServiceUrl, log,
+    // Several instances: a Web Chat conversation of the built-in endpoint lives on the instance that
+    // serves it; a notice raised elsewhere goes there through PostgreSQL (bot/pg-instance.ts).
+    relay: (reference, activities) =>
+      postgres && reference.channelId === CHANNEL_ID && reference.serviceUrl?.startsWith('http://127.0.0.1:') && !postgres.link.servesDirectLine
+        ? postgres.link.relay(reference as Record<string, unknown>, activities as Record<string, unknown>[])
+        : undefined,
   });
+  postgres?.link.onNotice((reference, activities) => notifier.deliver(reference, activities));
   const tokenKey = Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/directline-token', 32));
-  const directLine = registerDirectLine(server, {
-    deliver: createDirectLineDelivery(adapter, logic, internalSecret, { appId: config.MicrosoftAppId }),
-    serviceUrl: () => `http://127.0.0.1:${port}/`,
-    tokenKey,
-    internalSecret,
-    log,
-    clock,
-  });
+  // The built-in Direct Line endpoint and its Web Chat page, unless DIRECTLINE_LOCAL=false (another
+  // instance serves it: its conversations live in one process's memory).
+  const directLine = config.DIRECTLINE_LOCAL
+    ? registerDirectLine(server, {
+        deliver: createDirectLineDelivery(adapter, logic, internalSecret, { appId: config.MicrosoftAppId }),
+        serviceUrl: localServiceUrl,
+        tokenKey,
+        internalSecret,
+        log,
+        clock,
+      })
+    : undefined;
 
   if (!config.PUBLIC_BASE_URL) cuenta.publicBaseUrl = `http://localhost:${port}`; // links in e-mails point at the real port
 
@@ -303,7 +343,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       const stopped = new Promise<void>((ok) => server.close(() => ok()));
       // Keep-alive connections would otherwise go on reaching this instance after it stopped listening.
       server.server.closeIdleConnections();
-      directLine.close();
+      directLine?.close();
       for (const t of retentionTimers) clearTimeout(t);
       await inFlight.idle(10_000);
       server.server.closeAllConnections();
@@ -311,6 +351,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await retentionRun;
       await assistant?.catch(() => undefined); // the seeding writes to the store
       await store.close();
+      await postgres?.close(); // after the store: the pool is the caller's to end
       await mailer.close?.();
     })());
 

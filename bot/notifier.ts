@@ -16,6 +16,11 @@ export function createNotifier(deps: {
   appId?: string | undefined;
   /** The serviceUrl of the built-in Direct Line endpoint (its conversations are reached in process). */
   localServiceUrl: () => string;
+  /**
+   * Several instances (PostgreSQL): a notice this instance cannot deliver itself (a Web Chat conversation
+   * of the instance that serves the built-in endpoint) is handed over; undefined when it is not such a one.
+   */
+  relay?: (reference: Partial<ConversationReference>, activities: readonly Partial<Activity>[]) => Promise<boolean> | undefined;
   log: Logger;
 }): Notifier {
   const notifier: Notifier = {
@@ -40,6 +45,8 @@ export function createNotifier(deps: {
     const send = async (context: TurnContext) => {
       await context.sendActivities(activities.map((a) => ({ ...a })));
     };
+    const relayed = deps.relay?.(reference, activities);
+    if (relayed) return relayed;
     try {
       if (reference.serviceUrl === deps.localServiceUrl()) {
         const activity = TurnContext.applyConversationReference({ type: 'event', name: 'ContinueConversation' }, reference, true);
