@@ -265,6 +265,41 @@ describePg('PostgreSQL turns across instances', () => {
     expect(ran).toEqual(['act-1', 'act-3']);
   });
 
+  it('a turn of the same conversation started inside a turn joins it (no wait on itself)', async () => {
+    const a = instance({ lockTimeoutMs: 300 });
+    const ran: string[] = [];
+    await a.adapter.run(activity('conv-nested', 'outer'), async () => {
+      await a.adapter.run(activity('conv-nested', 'inner'), async () => {
+        ran.push('inner');
+      });
+      ran.push('outer');
+    });
+    expect(ran).toEqual(['inner', 'outer']);
+    expect(a.adapter.sent).toEqual([]);
+  });
+
+  it('a connection lost in the middle of a turn fails the turn, not the process', async () => {
+    const a = instance();
+    const turn = a.adapter.run(activity('conv-lost', 'act-1'), async (context) => {
+      await a.conversationState.load(context);
+      // The turn's connection is the one idle in a transaction: the server ends it.
+      await db.pool.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'",
+      );
+      await sleep(100);
+      await a.conversationState.createProperty<number>('count').set(context, 1);
+      await a.conversationState.saveChanges(context);
+    });
+    await expect(turn).rejects.toThrow();
+    expect(a.logged.some((l) => l.level === 'warn' && /connection of a turn was lost/.test(l.msg))).toBe(true);
+    // The pool goes on: the activity is processed when delivered again.
+    let runs = 0;
+    await a.adapter.run(activity('conv-lost', 'act-1'), async () => {
+      runs++;
+    });
+    expect(runs).toBe(1);
+  });
+
   it('a proactive ContinueConversation (no id) only sends: it takes no lock', async () => {
     const a = instance({ lockTimeoutMs: 200 });
     const holder = await db.pool.connect();

@@ -208,6 +208,14 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
     const client: PoolClient = await pool.connect();
     let broken: Error | undefined;
     let open = false;
+    // A checked-out client has no error listener of the pool's: a connection lost while the turn
+    // does other work (server restart, idle_in_transaction_session_timeout) would otherwise crash
+    // the process. The turn's next query fails instead, and the connection is discarded.
+    const lost = (e: Error) => {
+      broken = e;
+      log.warn('PostgreSQL: the connection of a turn was lost', { err: e.message });
+    };
+    client.on('error', lost);
     /** Ends the transaction without throwing; a connection that cannot roll back is discarded. */
     const rollback = async () => {
       open = false;
@@ -257,6 +265,7 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
       if (open) await rollback(); // the turn failed: nothing of it stays, the activity may come again
       throw e;
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }

@@ -181,6 +181,8 @@ export function createPgStateStore(opts: PgStateStoreOptions): StateStore {
   async function inTransaction<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken: Error | undefined;
+    const lost = (e: Error) => (broken = e); // a checked-out client's error would be uncaught
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       try {
@@ -192,6 +194,7 @@ export function createPgStateStore(opts: PgStateStoreOptions): StateStore {
         throw e;
       }
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }
