@@ -30,7 +30,7 @@ import {
   type MensajeCaso,
   type NuevoCaso,
 } from './casos-mesa.js';
-import type { Mailer, Random } from './ports.js';
+import type { Mailer, Random, Store } from './ports.js';
 import { seededRandom } from './random.js';
 import { staffDirectory } from './staff.js';
 
@@ -290,6 +290,54 @@ describe('openCase → takeCase → messages → closeCase', () => {
     const a = await openCase(deps, nuevoDeJose(), personActor);
     const b = await openCase(deps, nuevoDeJose({ conversacion: conv('webchat|otra') }), personActor);
     expect([a.caso.numero, b.caso.numero]).toEqual(['M-222222', 'M-333333']);
+  });
+});
+
+describe('caseOfConversation: the store is asked only for a conversation that may be in an open case', () => {
+  /** The setup with its store counting transactions. */
+  async function counted(): Promise<Setup & { reads: () => number }> {
+    const s = await helpdesk();
+    let n = 0;
+    const inner = s.deps.store;
+    const transaction: Store['transaction'] = (work) => {
+      n++;
+      return inner.transaction(work);
+    };
+    const store = { ...inner, transaction };
+    return { ...s, deps: { ...s.deps, store }, reads: () => n };
+  }
+
+  it('a conversation without a case is not looked up (after the one load); a person with an open case is relayed; closed, not looked up again', async () => {
+    const s = await counted();
+    expect(await caseOfConversation(s.deps, 'webchat|conv-sin-caso')).toBeUndefined(); // loads the open cases' keys once
+    const afterLoad = s.reads();
+    for (let i = 0; i < 5; i++) expect(await caseOfConversation(s.deps, `webchat|conv-sin-caso-${i}`)).toBeUndefined();
+    expect(s.reads()).toBe(afterLoad);
+
+    const { caso } = await openCase(s.deps, nuevoDeJose(), personActor);
+    let before = s.reads();
+    expect(await caseOfConversation(s.deps, PERSONA_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'persona' });
+    expect(s.reads()).toBe(before + 1);
+    expect(await caseOfConversation(s.deps, AGENT_CONV.clave)).toBeUndefined();
+
+    value(await takeCase(s.deps, HELPDESK, caso.numero, AGENT_CONV, agentActor));
+    expect(await caseOfConversation(s.deps, AGENT_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'agente' });
+
+    value(await closeCase(s.deps, caso.id, { lado: 'persona' }, personActor));
+    before = s.reads();
+    expect(await caseOfConversation(s.deps, PERSONA_CONV.clave)).toBeUndefined();
+    expect(await caseOfConversation(s.deps, AGENT_CONV.clave)).toBeUndefined();
+    expect(s.reads()).toBe(before);
+  });
+
+  it('open cases already in the store (e.g. before a restart) are found on first use', async () => {
+    const s = await helpdesk();
+    const { caso } = await openCase(s.deps, nuevoDeJose(), personActor);
+    value(await takeCase(s.deps, HELPDESK, caso.numero, AGENT_CONV, agentActor));
+    // Another process over the same records: a fresh filter, loaded from the store.
+    const restarted = { ...s.deps, store: { ...s.deps.store } };
+    expect(await caseOfConversation(restarted, PERSONA_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'persona' });
+    expect(await caseOfConversation(restarted, AGENT_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'agente' });
   });
 });
 

@@ -11,7 +11,7 @@ import type { AccionMesa, CasoMesa, ConversacionCaso, MensajeCaso } from './mesa
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
 import { permit, principalOf } from './permissions.js';
-import type { Tx } from './ports.js';
+import type { Store, Tx } from './ports.js';
 import { DOCUMENT_TYPES, type DocumentType } from './reference.js';
 import { err, ok, type Result } from './result.js';
 import { looksLikeSecret } from './secret-text.js';
@@ -173,8 +173,8 @@ export interface NuevoCaso {
 }
 
 /** Opens a case in the queue, or returns the open one of the same conversation unchanged (`nuevo: false`). */
-export function openCase(deps: CasosDeps, nuevo: NuevoCaso, actor: Actor): Promise<{ caso: CasoMesa; nuevo: boolean }> {
-  return deps.store.transaction(async (tx) => {
+export async function openCase(deps: CasosDeps, nuevo: NuevoCaso, actor: Actor): Promise<{ caso: CasoMesa; nuevo: boolean }> {
+  const opened = await deps.store.transaction(async (tx) => {
     const abierto = await openOf(tx, 'clavePersona', nuevo.conversacion.clave);
     if (abierto) return { caso: abierto, nuevo: false };
     const now = deps.clock.now();
@@ -200,6 +200,8 @@ export function openCase(deps: CasosDeps, nuevo: NuevoCaso, actor: Actor): Promi
     }, caso.persona.id);
     return { caso, nuevo: true };
   });
+  await noteCase(deps.store, opened.caso);
+  return opened;
 }
 
 /** The chat tells no agent was reached: the person will be e-mailed when it is answered. */
@@ -280,6 +282,7 @@ export async function takeCase(
   });
   if (!outcome.ok) return outcome;
   const { caso, aviso } = outcome.value;
+  await noteCase(deps.store, caso);
   if (!aviso) return ok({ caso });
   const enviado = await sendAndRecord(
     deps,
@@ -303,14 +306,54 @@ export function casesOfAgent(deps: CasosDeps, agenteId: string, actor: Actor): P
 
 // ---------------------------------------------------------------- the relay
 
+/**
+ * The conversation keys that may take part in an open case, per store: a filter in front of the
+ * lookup the relay makes on every turn (a key not in it has no open case, so the store is not asked).
+ * Loaded from the store on first use, then kept by openCase, takeCase and closeCase in this process;
+ * a key found without an open case leaves it. It assumes this process opens, takes and closes the
+ * store's cases: instances sharing one store would each miss the others' cases.
+ */
+const openKeysByStore = new WeakMap<Store, Promise<Set<string>>>();
+
+function openKeys(store: Store): Promise<Set<string>> {
+  let keys = openKeysByStore.get(store);
+  if (!keys) {
+    keys = store.transaction(async (tx) => {
+      const out = new Set<string>();
+      for (const c of (await tx.collection('casosMesa').list()).filter(isOpen)) {
+        out.add(c.clavePersona);
+        if (c.claveAgente) out.add(c.claveAgente);
+      }
+      return out;
+    });
+    openKeysByStore.set(store, keys);
+    keys.catch(() => openKeysByStore.delete(store)); // loaded again on the next turn
+  }
+  return keys;
+}
+
+/** A case as it now is, in the filter (its keys in while open, out once closed). */
+async function noteCase(store: Store, caso: CasoMesa): Promise<void> {
+  const keys = await openKeys(store);
+  for (const k of [caso.clavePersona, caso.claveAgente]) {
+    if (k === undefined) continue;
+    if (isOpen(caso)) keys.add(k);
+    else keys.delete(k);
+  }
+}
+
 /** The open case a conversation takes part in, and on which side. No permission check: the relay asks on every turn. */
-export function caseOfConversation(deps: Pick<CoreDeps, 'store'>, clave: string): Promise<{ caso: CasoMesa; lado: 'persona' | 'agente' } | undefined> {
-  return deps.store.transaction(async (tx) => {
+export async function caseOfConversation(deps: Pick<CoreDeps, 'store'>, clave: string): Promise<{ caso: CasoMesa; lado: 'persona' | 'agente' } | undefined> {
+  const keys = await openKeys(deps.store);
+  if (!keys.has(clave)) return undefined;
+  const found = await deps.store.transaction(async (tx) => {
     const persona = await openOf(tx, 'clavePersona', clave);
     if (persona) return { caso: persona, lado: 'persona' as const };
     const agente = await openOf(tx, 'claveAgente', clave);
     return agente ? { caso: agente, lado: 'agente' as const } : undefined;
   });
+  if (!found) keys.delete(clave);
+  return found;
 }
 
 /** Appends a relayed message (through safeMessage; the oldest dropped beyond MENSAJES_MAX). */
@@ -328,13 +371,13 @@ export function addMessage(deps: Pick<CoreDeps, 'store'>, casoId: string, mensaj
 }
 
 /** Ends a case: by the person (any time while open) or by the agent who took it. */
-export function closeCase(
+export async function closeCase(
   deps: CasosDeps,
   casoId: string,
   por: { lado: 'persona' } | { lado: 'agente'; agenteId: string },
   actor: Actor,
 ): Promise<Result<CasoMesa, CasoError>> {
-  return deps.store.transaction(async (tx) => {
+  const closed = await deps.store.transaction(async (tx): Promise<Result<CasoMesa, CasoError>> => {
     if (por.lado === 'agente') {
       const allowed = await agentOnly(tx, deps, por.agenteId, actor);
       if (!allowed.ok) return allowed;
@@ -350,6 +393,8 @@ export function closeCase(
     if (por.lado === 'agente') await recordAction(tx, deps, por.agenteId, 'caso_cerrado', cerrado);
     return ok(cerrado);
   });
+  if (closed.ok) await noteCase(deps.store, closed.value);
+  return closed;
 }
 
 /**
