@@ -142,19 +142,19 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
     const mine = new Promise<void>((r) => (release = r));
     const tail = previous.then(() => mine);
     tails.set(key, tail);
-    const done = () => {
-      release();
+    // The entry goes when the last turn queued is done (the map does not grow with conversations).
+    void tail.then(() => {
       if (tails.get(key) === tail) tails.delete(key);
-    };
+    });
     let timer: NodeJS.Timeout | undefined;
     const inTime = await Promise.race([
       previous.then(() => true),
       new Promise<boolean>((ok) => (timer = setTimeout(() => ok(false), ms))),
     ]);
     clearTimeout(timer);
-    // Out of time: `mine` is released at once, so later turns still wait only for `previous`.
-    if (!inTime) done();
-    return { inTime, release: done };
+    // Out of time: `mine` is released at once, so later turns still wait for `previous` (and no longer).
+    if (!inTime) release();
+    return { inTime, release };
   }
 
   const busy = async (context: TurnContext, channel: string, conversation: string, waitedMs: number) => {
