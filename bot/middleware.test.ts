@@ -54,4 +54,28 @@ describe('turn middleware', () => {
     expect(maxActive).toBe(1);
     expect(active).toBe(0);
   });
+
+  it('SerializeConversations: two conversations relaying to each other in the same moment both finish (a proactive send does not wait)', async () => {
+    const serialize = new SerializeConversations();
+    const turn = (conversation: string, extra: Partial<Activity>, body: () => Promise<void>) =>
+      serialize.onTurn({ activity: { type: 'message', channelId: 'test', conversation: { id: conversation }, ...extra } } as unknown as TurnContext, body);
+    const relay = (to: string) => turn(to, { type: 'event', name: 'ContinueConversation' }, async () => undefined);
+    let bothIn!: () => void;
+    let entered = 0;
+    const together = new Promise<void>((ok) => (bothIn = ok));
+    const meet = async () => {
+      if (++entered === 2) bothIn();
+      await together;
+    };
+    const person = turn('persona', { id: 'p1', text: 'hola' }, async () => {
+      await meet();
+      await relay('agente');
+    });
+    const agent = turn('agente', { id: 'a1', text: 'buenos días' }, async () => {
+      await meet();
+      await relay('persona');
+    });
+    const outcome = await Promise.race([Promise.all([person, agent]).then(() => 'done'), new Promise((ok) => setTimeout(() => ok('deadlock'), 2_000))]);
+    expect(outcome).toBe('done');
+  });
 });

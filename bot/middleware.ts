@@ -22,11 +22,18 @@ export class DeduplicateActivities implements Middleware {
   }
 }
 
-/** Runs turns of one conversation one after another (state is read, changed and saved per turn). */
+/**
+ * Runs turns of one conversation one after another (state is read, changed and saved per turn). A
+ * proactive ContinueConversation (no activity id: a notice or a helpdesk relay) only sends, and is
+ * often raised from inside another conversation's turn: it does not wait, or two conversations
+ * relaying to each other at the same moment would each wait for the other forever.
+ */
 export class SerializeConversations implements Middleware {
   private readonly tails = new Map<string, Promise<void>>();
 
   async onTurn(context: TurnContext, next: () => Promise<void>): Promise<void> {
+    const a = context.activity;
+    if (!a.id && a.type === 'event' && a.name === 'ContinueConversation') return next();
     const key = `${context.activity.channelId}|${context.activity.conversation?.id}`;
     const previous = this.tails.get(key) ?? Promise.resolve();
     let release!: () => void;
