@@ -16,7 +16,7 @@ const mode = process.argv[2];
 const dataDir = process.env['BENCH_DATA_DIR'];
 
 if (mode !== 'app' && mode !== 'echo') throw new Error(`serve.ts: unknown mode ${mode}`);
-const app = mode === 'app' ? await startApp({ LOCAL_CONNECTORS: 'true' }, {}, dataDir) : undefined;
+const app = mode === 'app' ? await startApp({ LOCAL_CONNECTORS: 'true', ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}) }, {}, dataDir) : undefined;
 const echo = mode === 'echo' ? await startEchoBot() : undefined;
 const url = app?.url ?? echo?.url;
 
