@@ -101,7 +101,10 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
         stateStore: overrides.stateStore,
       })
     : undefined;
-  if (postgres) log.info('storage: PostgreSQL', { directLine: config.DIRECTLINE_LOCAL });
+  if (postgres) {
+    log.info('storage: PostgreSQL', { directLine: config.DIRECTLINE_LOCAL });
+    if (!config.SECRETS_KEY) log.warn('DATABASE_URL without SECRETS_KEY: every instance on the database must use the same SECRETS_KEY, or one cannot open the state another sealed.');
+  }
   const store = postgres?.store ?? overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
   // Conversation state is sealed at rest: form answers, the session and chat references are personal data.
   const stateStore = postgres?.stateStore ?? overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'), { secrets });

@@ -21,6 +21,8 @@ import { createPgStateStore } from '../storage/pg/pg-state-store.js';
 import { activate, casts, journey, type Cast } from './bench/journey.js';
 import { Conversation, startConnector, type FakeConnector, type TurnResult } from './bench/connector.js';
 import { describePg, pgDatabase, type PgDatabase } from './helpers/postgres.js';
+import { loginChat, newChat, registerAndActivate } from './helpers/chat-people.js';
+import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 
 const SECRETS_KEY = randomBytes(32).toString('hex');
 
@@ -278,6 +280,28 @@ describePg('two instances on one PostgreSQL database', () => {
     const token = await fetch(`${b.url}/v3/directline/tokens/generate`, { method: 'POST' });
     expect(token.status).toBe(404);
   }, 60_000);
+
+  it('a notice raised on the other instance reaches a Web Chat conversation of the built-in endpoint (delegate designated)', async () => {
+    // The delegate registers and logs in through the local Web Chat, served by instance A only.
+    const maria = EXAMPLE_PERSONS.delegateComfama;
+    await registerAndActivate(a.url, dataDir, maria, `maria.${randomBytes(3).toString('hex')}@correo.com`, 'Guayacan-Florido-2026');
+    const mariaChat = await newChat(a.url);
+    await loginChat(mariaChat, maria, 'Guayacan-Florido-2026');
+
+    // A legal representative registers their company naming her, every turn on instance B.
+    const cast = (await casts(2, `dl${randomBytes(3).toString('hex')}`))[1]!;
+    expect(cast.delegate.numeroDocumento).toBe(maria.numeroDocumento);
+    const record = () => undefined;
+    await journey.register(new Conversation(b.url, connector, `dl-${cast.email}`), cast, record);
+    await activate(b.url, dataDir, cast.email);
+    // The journey expects an invitation (a delegate not registered yet); she is registered, so the
+    // last turns differ: the registration turn ran, and with it the notice.
+    await journey.employer(new Conversation(b.url, connector, `dl-${cast.email}-2`), cast, record).catch((e: Error) => {
+      if (!/invitacion/.test(e.message)) throw e;
+    });
+    const notice = await mariaChat.waitFor('usted fue designado', 15_000);
+    expect(notice).toContain(fold(cast.company.razonSocial).split(' ')[0]!);
+  }, 120_000);
 });
 
 describePg('instance link (bot/pg-instance.ts)', () => {
