@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from './commands.js';
+import { dropsReason, endsHandoff, parseCaseCommand, parseCommand } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -23,4 +23,43 @@ describe('parseCommand: hablar con un asesor', () => {
   it.each(['asesoría contable', 'persona', 'hablar', 'quiero registrar el rol de empleador', 'mesa de ayuda', 'el asesor me dijo que cancelara'])('"%s" does not', (text) => {
     expect(parseCommand(text)?.kind).not.toBe('asesor');
   });
+});
+
+describe('endsHandoff: the person ends the conversation with the agent', () => {
+  it.each(['terminar conversación', 'Terminar la conversación.', '¡Finalizar!', 'volver al asistente', 'cancelar solicitud', 'menú', 'salir', 'terminar chat'])('"%s" ends it', (text) => {
+    expect(endsHandoff(text)).toBe(true);
+  });
+
+  it.each([undefined, '', 'no sé cómo terminar el registro', 'gracias', 'terminar registro', 'cerrar sesión'])('%j does not (it is relayed)', (text) => {
+    expect(endsHandoff(text)).toBe(false);
+  });
+});
+
+describe('parseCaseCommand: the agent attending a case', () => {
+  it.each([
+    ['cerrar caso', 'cerrar'],
+    ['Cerrar el caso.', 'cerrar'],
+    ['finalizar caso', 'cerrar'],
+    ['menú', 'menu'],
+    ['Menú principal', 'menu'],
+    ['cancelar', 'menu'],
+    ['salir', 'menu'],
+    ['inicio', 'menu'],
+    ['ayuda', 'ayuda'],
+    ['¿Qué hago?', 'ayuda'],
+    ['ver caso', 'ver'],
+    ['estado', 'ver'],
+    ['ver persona', 'ver'],
+  ] as const)('"%s" → %s', (text, command) => {
+    expect(parseCaseCommand(text)).toBe(command);
+  });
+
+  it.each(['Buen día, ¿en qué le ayudo?', 'cerrar la sesión del portal', 'ya le ayudo con el caso'])('"%s" is a message for the person', (text) => {
+    expect(parseCaseCommand(text)).toBeUndefined();
+  });
+});
+
+describe('dropsReason: words that drop an action waiting for its reason', () => {
+  it.each(['atrás', 'Cancelar', 'volver.'])('"%s" drops it', (text) => expect(dropsReason(text)).toBe(true));
+  it.each(['No recuerda su contraseña', 'atrasado en el pago'])('"%s" is a reason', (text) => expect(dropsReason(text)).toBe(false));
 });

@@ -36,3 +36,35 @@ export function parseCommand(text: string | undefined): Command | undefined {
   if (m) return m[1] ? { kind: 'corregir', field: m[1] } : { kind: 'corregir' };
   return undefined;
 }
+
+// ---------------------------------------------------------------- in a helpdesk case (DESIGN §2 handoff)
+
+/** A short answer as the word lists below hold it: folded, without ¿?¡!. nor outer spaces. */
+const asWords = (text: string): string => fold(text).replace(/[?¿!¡.]/g, '').trim();
+
+/** What ends a conversation with an agent, typed by the person (or the button's text). */
+const END_HANDOFF = new Set([
+  'terminar conversacion', 'terminar la conversacion', 'terminar conversacion con el asesor', 'terminar chat', 'finalizar', 'finalizar conversacion',
+  'terminar', 'salir del chat', 'volver al asistente', 'cancelar', 'menu', 'salir', 'cerrar caso', 'terminar caso', 'cancelar caso', 'cancelar solicitud',
+]);
+
+/** True when the person, talking with an agent, asks to end the conversation. */
+export const endsHandoff = (text: string | undefined): boolean => text !== undefined && END_HANDOFF.has(asWords(text));
+
+/** What the agent attending a case may type instead of a message for the person. */
+export type CaseCommand = 'cerrar' | 'menu' | 'ayuda' | 'ver';
+
+const CASE_WORDS: Record<string, CaseCommand> = {
+  'cerrar caso': 'cerrar', 'cerrar el caso': 'cerrar', 'terminar caso': 'cerrar', 'finalizar caso': 'cerrar', cerrar: 'cerrar',
+  // Leaving the case for the menu is refused (the case is closed first): these are not relayed.
+  menu: 'menu', 'menu principal': 'menu', cancelar: 'menu', salir: 'menu', terminar: 'menu', inicio: 'menu',
+  ayuda: 'ayuda', 'que hago': 'ayuda', 'como funciona': 'ayuda',
+  'ver caso': 'ver', caso: 'ver', estado: 'ver', 'ver persona': 'ver',
+};
+
+/** The agent's command in a case; anything else is a message for the person. */
+export const parseCaseCommand = (text: string): CaseCommand | undefined => CASE_WORDS[asWords(text)];
+
+/** While the case waits for an action's reason: the words that drop the action instead. */
+const DROP_REASON = new Set(['atras', 'cancelar', 'volver']);
+export const dropsReason = (text: string): boolean => DROP_REASON.has(asWords(text));

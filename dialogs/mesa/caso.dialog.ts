@@ -21,7 +21,7 @@ import {
 } from '../../domain/mesa-ayuda.js';
 import type { DocumentType } from '../../domain/reference.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
-import { fold } from '../../domain/text.js';
+import { dropsReason, parseCaseCommand } from '../../domain/commands.js';
 import { actorOf } from '../actor.js';
 import { card, message, submit, textBlock, type CardElement } from '../cards.js';
 import { formatDateTime } from '../format.js';
@@ -60,8 +60,6 @@ export function actionsFor(v: VistaPersona | undefined): CaseAction[] {
   out.push('cerrar');
   return out;
 }
-
-const CLOSE_WORDS = new Set(['cerrar caso', 'cerrar el caso', 'terminar caso', 'finalizar caso', 'cerrar']);
 
 export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
   constructor(private readonly deps: HandoffDeps) {
@@ -105,27 +103,28 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       return Dialog.EndOfTurn;
     }
     if (!text) return Dialog.EndOfTurn;
-    const folded = fold(text).replace(/[?¿!¡.]/g, '').trim();
     if (state.motivoPara) {
-      if (['atras', 'cancelar', 'volver'].includes(folded)) {
+      if (dropsReason(text)) {
         delete state.motivoPara;
         await dc.context.sendActivity(mt('motivo-cancelado'));
         return Dialog.EndOfTurn;
       }
       return this.withReason(dc, caso, state.motivoPara, text);
     }
-    if (CLOSE_WORDS.has(folded)) return this.act(dc, caso, 'cerrar');
-    if (['menu', 'menu principal', 'cancelar', 'salir', 'terminar', 'inicio'].includes(folded)) {
-      await dc.context.sendActivity(mt('agente-en-caso', { numero: caso.numero }));
-      return Dialog.EndOfTurn;
-    }
-    if (['ayuda', 'que hago', 'como funciona'].includes(folded)) {
-      await dc.context.sendActivity(mt('ayuda-caso'));
-      return Dialog.EndOfTurn;
-    }
-    if (['ver caso', 'caso', 'estado', 'ver persona'].includes(folded)) {
-      await dc.context.sendActivity(await this.caseCard(dc, caso, false));
-      return Dialog.EndOfTurn;
+    switch (parseCaseCommand(text)) {
+      case 'cerrar':
+        return this.act(dc, caso, 'cerrar');
+      case 'menu':
+        await dc.context.sendActivity(mt('agente-en-caso', { numero: caso.numero }));
+        return Dialog.EndOfTurn;
+      case 'ayuda':
+        await dc.context.sendActivity(mt('ayuda-caso'));
+        return Dialog.EndOfTurn;
+      case 'ver':
+        await dc.context.sendActivity(await this.caseCard(dc, caso, false));
+        return Dialog.EndOfTurn;
+      case undefined:
+        break;
     }
     // Anything else is a message for the person.
     if (looksLikeSecret(text)) {

@@ -16,7 +16,7 @@ import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import { displayName } from '../../domain/people.js';
 import { progressOf } from '../../domain/progreso.js';
 import type { DocumentType } from '../../domain/reference.js';
-import { parseCommand } from '../../domain/commands.js';
+import { endsHandoff, parseCommand } from '../../domain/commands.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
 import { fold } from '../../domain/text.js';
 import { maskEmail } from '../../domain/text.js';
@@ -43,9 +43,6 @@ export interface Donde {
   readonly paso?: string;
 }
 
-/** What ends a conversation with an agent, typed by the person (or the button). */
-const END = new Set(['terminar conversacion', 'terminar la conversacion', 'terminar conversacion con el asesor', 'terminar chat', 'finalizar', 'finalizar conversacion', 'terminar', 'salir del chat', 'volver al asistente', 'cancelar', 'menu', 'salir', 'cerrar caso', 'terminar caso', 'cancelar caso', 'cancelar solicitud']);
-export const endsHandoff = (text: string | undefined): boolean => text !== undefined && END.has(fold(text).replace(/[?¿!¡.]/g, '').trim());
 
 /** A case's person and step as the agent reads them. */
 export function caseSummary(c: CasoMesa): { persona: string; donde: string } {
