@@ -24,6 +24,7 @@ import {
   normalizeCaseNumber,
   openCase,
   safeMessage,
+  SUJETO_SIN_IDENTIFICAR,
   takeCase,
   withinHelpdeskHours,
   type ConversacionCaso,
@@ -328,6 +329,13 @@ describe('caseOfConversation: the store is asked only for a conversation that ma
     expect(await caseOfConversation(s.deps, PERSONA_CONV.clave)).toBeUndefined();
     expect(await caseOfConversation(s.deps, AGENT_CONV.clave)).toBeUndefined();
     expect(s.reads()).toBe(before);
+  });
+
+  it('an action on a case of nobody known records the subject as a code (the chat renders it), never Spanish text', async () => {
+    const s = await helpdesk();
+    const { caso } = await openCase(s.deps, { ...nuevoDeJose(), persona: {}, nits: [] }, personActor);
+    value(await takeCase(s.deps, HELPDESK, caso.numero, AGENT_CONV, agentActor));
+    expect((await records(s.store, 'accionesMesa')).map((a) => a.sujeto)).toEqual([SUJETO_SIN_IDENTIFICAR]);
   });
 
   it('open cases already in the store (e.g. before a restart) are found on first use', async () => {

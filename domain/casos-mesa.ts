@@ -130,8 +130,10 @@ function personaSubject(caso: Pick<CasoMesa, 'persona'>): string | undefined {
   const [tipo, numero] = (caso.persona.id ?? '').split(':');
   return tipo && numero && (DOCUMENT_TYPES as readonly string[]).includes(tipo) ? documentSubject(tipo as DocumentType, numero) : undefined;
 }
+/** The subject of a case whose person and CCF are unknown: a code, the chat renders it (templates/es/mesa/textos.json). */
+export const SUJETO_SIN_IDENTIFICAR = 'persona:sin-identificar';
 /** Whom an agent's action was about, masked: the person, else their CCF, else nobody known. */
-const sujetoOf = (caso: CasoMesa): string => personaSubject(caso) ?? (caso.nits[0] ? nitSubject(caso.nits[0]) : 'Persona sin identificar');
+const sujetoOf = (caso: CasoMesa): string => personaSubject(caso) ?? (caso.nits[0] ? nitSubject(caso.nits[0]) : SUJETO_SIN_IDENTIFICAR);
 
 async function newNumber(tx: Tx, deps: Pick<CoreDeps, 'random'>): Promise<string> {
   for (let i = 0; i < 50; i++) {

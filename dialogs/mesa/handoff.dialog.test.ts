@@ -245,6 +245,9 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(mine.folded).toContain('cerrado');
     expect(mine.folded).toContain('tomo el caso');
     expect(mine.folded).toContain('cerro el caso');
+    // The person never gave their document: the actions name them in the template's words, not by a code.
+    expect(mine.text).toContain('Persona sin identificar');
+    expect(mine.text).not.toContain('sin-identificar');
   });
 
   it('the agent typing "menú" in a case is told to close it first; nothing reaches the person', async () => {

@@ -5,7 +5,7 @@
  * identity block, unlock a login, resend a link), the history in plain Spanish, and "Mis casos".
  */
 import { ComponentDialog, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { casesInQueue, takeCase } from '../../domain/casos-mesa.js';
+import { casesInQueue, SUJETO_SIN_IDENTIFICAR, takeCase } from '../../domain/casos-mesa.js';
 import { checklist } from '../../domain/checklist.js';
 import { loadChecklistFacts } from '../../domain/checklist-facts.js';
 import {
@@ -348,7 +348,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
       return step.endDialog();
     }
     const casos = r.value.casos.map((c) => `- ${mt('mis-casos-fila', { numero: c.numero, persona: caseSummary(c).persona, estado: mesaTexts()[`caso-${c.estado}`] ?? c.estado, fecha: formatDateTime(c.tomadoEn ?? c.creadoEn) })}`);
-    const acciones = r.value.acciones.map((a) => `- ${mt('mis-acciones-fila', { fecha: formatDateTime(a.en), accion: mesaTexts().acciones[a.accion] ?? a.accion, sujeto: a.sujeto, motivo: a.motivo, caso: a.casoNumero })}`);
+    const acciones = r.value.acciones.map((a) => `- ${mt('mis-acciones-fila', { fecha: formatDateTime(a.en), accion: mesaTexts().acciones[a.accion] ?? a.accion, sujeto: a.sujeto === SUJETO_SIN_IDENTIFICAR ? mt('sujeto-sin-identificar') : a.sujeto, motivo: a.motivo, caso: a.casoNumero })}`);
     const text = [mt('mis-casos-titulo'), casos.length ? casos.join('\n') : mt('mis-casos-vacio'), mt('mis-acciones-titulo'), acciones.length ? acciones.join('\n') : mt('mis-acciones-vacio')].join('\n\n');
     return step.prompt(CHOICE, choicePrompt(text, [mt('volver')], {}, { back: true }));
   }
