@@ -151,6 +151,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     try {
       await store.health();
       await stateStore.read([]);
+      if (postgres && !postgres.link.healthy) throw new Error('the instance connection to PostgreSQL was lost');
       res.send(200, { status: 'ok' });
     } catch (error) {
       log.error('health check failed', { err: String(error) });

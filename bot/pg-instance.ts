@@ -113,6 +113,8 @@ export interface NoticeDelivery {
 export interface InstanceLink {
   /** Whether this instance holds the built-in Direct Line endpoint. */
   readonly servesDirectLine: boolean;
+  /** False once the dedicated connection was lost (with it the Direct Line lock and the LISTENs): /healthz fails, restart the instance. */
+  readonly healthy: boolean;
   /**
    * Hands a notice for a Web Chat conversation of the endpoint's instance to that instance; resolves
    * with its answer (delivered or not), false when no answer came in `ackTimeoutMs`.
@@ -139,11 +141,17 @@ export async function openInstanceLink(opts: InstanceLinkOptions): Promise<Insta
   const ackTimeoutMs = opts.ackTimeoutMs ?? 5_000;
   const client = new pg.Client({ connectionString: opts.url, application_name: 'asistente-ccf-instance' });
   let closing = false;
-  client.on('error', (error: Error) => {
-    if (closing) return;
+  let lost = false;
+  const onLost = (error?: Error) => {
+    if (closing || lost) return;
+    lost = true;
     // The lock and the LISTENs went with the connection: another instance may now take the endpoint.
-    log.error('the instance connection to PostgreSQL failed: Direct Line lock and notice relay lost', { err: error.message });
-  });
+    log.error('the instance connection to PostgreSQL was lost: Direct Line lock and notice relay gone, restart this instance', {
+      err: error?.message ?? 'connection ended',
+    });
+  };
+  client.on('error', (error: Error) => onLost(error));
+  client.on('end', () => onLost());
   await client.connect();
   try {
     if (opts.directLine) {
@@ -215,6 +223,9 @@ export async function openInstanceLink(opts: InstanceLinkOptions): Promise<Insta
 
   return {
     servesDirectLine: opts.directLine,
+    get healthy() {
+      return !lost;
+    },
     onNotice(fn) {
       deliver = fn;
       for (const id of pending.splice(0)) working = working.then(() => handle(id));

@@ -357,4 +357,21 @@ describePg('instance link (bot/pg-instance.ts)', () => {
     const again = await openInstanceLink({ url: db.url, directLine: true, outbox, log: silentLogger });
     await again.close();
   }, 30_000);
+
+  it('a lost instance connection is reported unhealthy (for /healthz) and frees the endpoint for another instance', async () => {
+    const outbox = createPgStateStore({ pool: db.pool });
+    const endpoint = await openInstanceLink({ url: db.url, directLine: true, outbox, log: silentLogger });
+    try {
+      expect(endpoint.healthy).toBe(true);
+      await db.pool.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'asistente-ccf-instance'",
+      );
+      for (let i = 0; i < 50 && endpoint.healthy; i++) await new Promise((ok) => setTimeout(ok, 50));
+      expect(endpoint.healthy).toBe(false);
+      const next = await openInstanceLink({ url: db.url, directLine: true, outbox, log: silentLogger });
+      await next.close();
+    } finally {
+      await endpoint.close();
+    }
+  }, 30_000);
 });
