@@ -149,7 +149,7 @@ interface Run {
 /** The real command line, asynchronously (a test server in this process must keep answering). */
 function cli(args: string[], env: Record<string, string>): Promise<Run> {
   const base = { ...process.env };
-  for (const name of ['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'DATA_DIR', 'PORT', 'HOST', 'NODE_ENV', 'MicrosoftAppId']) delete base[name];
+  for (const name of ['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'DATA_DIR', 'PORT', 'HOST', 'NODE_ENV', 'MicrosoftAppId', 'DATABASE_URL']) delete base[name];
   return new Promise((done, fail) => {
     const child = spawn('npx', ['tsx', 'scripts/rotate-secrets.ts', ...args], {
       env: { ...base, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env },
