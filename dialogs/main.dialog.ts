@@ -45,6 +45,7 @@ import { caseOfConversation } from '../domain/casos-mesa.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { helpdeskStatus } from './mesa/estado.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
 
@@ -162,6 +163,13 @@ export class MainDialog extends ComponentDialog {
     await recordTurn(this.deps, this.memory, innerDc.context, where ?? {}, session?.citizenId);
   }
 
+  /** "¿En qué voy?" for a person acting as Mesa de ayuda: the queue, their case and the options (undefined for anyone else). */
+  private async helpdeskStatus(context: TurnContext, where?: { tramite: string; paso?: string }): Promise<Partial<Activity> | undefined> {
+    const session = await this.turnSession(context);
+    if (!session || actingRole(session).tipo !== 'mesa_ayuda') return undefined;
+    return helpdeskStatus(this.deps, session, actorOf(context), where);
+  }
+
   /** "Hablar con un asesor" at any prompt: the case, then the person continues where they were. */
   private async askForAgent(innerDc: DialogContext): Promise<void> {
     const session = await this.turnSession(innerDc.context);
@@ -209,7 +217,8 @@ export class MainDialog extends ComponentDialog {
       case 'estado': {
         const where = this.whereNow(innerDc);
         const shown = where ? { tramite: titleOf(where.proceso), ...(where.paso ? { paso: where.paso } : {}) } : undefined;
-        for (const a of await statusActivities(this.deps, innerDc.context, shown)) await innerDc.context.sendActivity(a);
+        const helpdesk = await this.helpdeskStatus(innerDc.context, shown);
+        for (const a of helpdesk ? [helpdesk] : await statusActivities(this.deps, innerDc.context, shown)) await innerDc.context.sendActivity(a);
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }
@@ -297,6 +306,14 @@ export class MainDialog extends ComponentDialog {
     const dialogId = this.dialogIds.get(id);
     const funcionalidad = titleOf(id);
     if (!process) return step.next();
+    if (id === 'estado') {
+      // The helpdesk's "¿En qué voy?" carries its own options: no menu after it.
+      const helpdesk = await this.helpdeskStatus(step.context);
+      if (helpdesk) {
+        await step.context.sendActivity(helpdesk);
+        return step.endDialog({ terminar: true });
+      }
+    }
     const who = await this.who(step.context);
     if (process.withoutSession && who.session) {
       await step.context.sendActivity(render('general/ya-ingreso', { nombre: who.session.nombre, funcionalidad }));

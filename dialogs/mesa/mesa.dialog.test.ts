@@ -488,3 +488,43 @@ describe('Only the Mesa de ayuda', () => {
     expect(asked.folded).toContain('no hay casos en cola');
   });
 });
+
+// ------------------------------------------------------------------------------ ¿En qué voy?
+
+describe('"¿En qué voy?" acting as Mesa de ayuda: the helpdesk view, not the citizen checklist', () => {
+  it('says the queue, the case attended (none) and the options; with a case waiting, the count; mid-process, where and the same question again', async () => {
+    const w = await world();
+    const citizenView = await say(chatClient(w, 'jose-estado'), 'estado'); // not logged in: only the general line
+    const empty = await say(w.agent, '¿En qué voy?');
+    expect(empty.folded).toContain(fold('actúa como mesa de ayuda'));
+    expect(empty.folded).toContain('no hay casos en cola');
+    expect(empty.folded).toContain(fold('no está atendiendo ningún caso'));
+    for (const option of ['Casos en cola', 'Mis casos', 'Consultar persona o Caja']) expect(empty.text).toContain(option);
+    expect(empty.folded).not.toContain(fold('¿en qué voy?')); // the checklist card's title
+    expect(empty.folded).not.toContain(fold(citizenView.text));
+
+    const person = chatClient(w, 'persona');
+    await say(person, 'hablar con un asesor');
+    expect((await say(w.agent, 'en qué voy')).folded).toContain('hay 1 caso en cola');
+    // An option of the status leads to it.
+    expect((await say(w.agent, 'Casos en cola')).folded).toContain('casos en cola');
+    await say(w.agent, 'menú');
+
+    await atMesaMenu(w);
+    expect((await say(w.agent, 'Consultar persona')).folded).toContain(DOC_Q);
+    const mid = await say(w.agent, 'estado');
+    expect(mid.folded).toContain(fold('consulta de personas y cajas'));
+    expect(mid.folded).toContain('hay 1 caso en cola');
+    expect(mid.folded).toContain(DOC_Q); // asked again: nothing lost
+  });
+
+  it('the same person acting as Ciudadano gets the citizen checklist', async () => {
+    const w = await world();
+    const citizen = chatClient(w, 'carlos-ciudadano');
+    await loginAs(citizen, carlos, PASSWORD);
+    await say(citizen, 'Ciudadano');
+    const status = await say(citizen, '¿En qué voy?');
+    expect(status.folded).not.toContain(fold('actúa como mesa de ayuda'));
+    expect(status.folded).not.toContain('casos en cola');
+  });
+});
