@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { checkout } from './pool.js';
 
 /** The folder of the migration files beside this module (in the sources and in dist/). */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -70,23 +71,25 @@ export async function readMigrations(dir: string = MIGRATIONS_DIR): Promise<Migr
 /** Applies every pending migration of `dir` (default: storage/pg/migrations). Safe to run from several instances at once. */
 export async function migrate(pool: pg.Pool, opts: { dir?: string } = {}): Promise<MigrateResult> {
   const migrations = await readMigrations(opts.dir);
-  const client = await pool.connect();
-  let broken: Error | undefined;
+  const held = await checkout(pool);
+  const { client } = held;
+  let reusable = false;
   try {
     await client.query(`set statement_timeout = '${RUN_TIMEOUT}'`);
     await client.query('select pg_advisory_lock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
+    let result: MigrateResult;
     try {
-      return await run(client, migrations);
+      result = await run(client, migrations);
     } finally {
       await client.query('select pg_advisory_unlock($1, $2)', [LOCK_CLASS, LOCK_MIGRATE]);
       await client.query('reset statement_timeout');
     }
-  } catch (e) {
-    // A connection in an unknown state (still holding the lock, a transaction open) is not reused.
-    broken = e instanceof Error ? e : new Error(String(e));
-    throw e;
+    reusable = true;
+    return result;
   } finally {
-    client.release(broken);
+    // After a failure the connection is not reused (it may still hold the lock or a transaction):
+    // closing it releases both.
+    held.release(reusable);
   }
 }
 

@@ -36,6 +36,7 @@ import {
 } from '../../domain/ports.js';
 import type { UniqueFields } from '../memory-store.js';
 import { LOCK_CLASS, migrate as runMigrations } from './migrate.js';
+import { checkout } from './pool.js';
 
 export interface PgStoreOptions {
   /** The caller's pool: never ended by the store. */
@@ -208,7 +209,8 @@ async function ensureUniqueIndexes(pool: pg.Pool, unique: UniqueFields): Promise
   const missing = [...wanted].filter(([name]) => !before.has(name));
   if (missing.length === 0) return wanted; // the usual case: no lock, no DDL
 
-  const client = await pool.connect();
+  const held = await checkout(pool);
+  const { client } = held;
   let reusable = false;
   try {
     await client.query('begin');
@@ -230,7 +232,7 @@ async function ensureUniqueIndexes(pool: pg.Pool, unique: UniqueFields): Promise
     return wanted;
   } finally {
     if (!reusable) reusable = await client.query('rollback').then(() => true, () => false);
-    client.release(reusable ? undefined : new Error('connection left in an unknown state'));
+    held.release(reusable);
   }
 }
 
@@ -247,7 +249,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
   let closed = false;
 
   async function attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
+    const held = await checkout(pool);
+    const { client } = held;
     const tx = new PgTransaction(client, constraints);
     // Whether the session is known to be outside any transaction again (else the pool drops it).
     let reusable = false;
@@ -278,7 +281,7 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
       return outcome.value;
     } finally {
       tx.finished = true;
-      client.release(reusable ? undefined : new Error('connection left in an unknown state'));
+      held.release(reusable);
     }
   }
 

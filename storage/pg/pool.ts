@@ -33,3 +33,33 @@ export function createPool(url: string, opts: PoolOptions = {}): pg.Pool {
   pool.on('error', opts.onError ?? (() => {}));
   return pool;
 }
+
+/** A pool client held for one unit of work (a transaction, a migration run). */
+export interface HeldClient {
+  readonly client: pg.PoolClient;
+  /** Gives it back: reused when `reusable` and no error was seen on it, else the pool discards it. */
+  release(reusable: boolean): void;
+}
+
+/**
+ * Checks a client out with an error listener for as long as it is held: a connection lost while
+ * checked out (server restart, a terminated backend) then fails the statement running on it instead
+ * of crashing the process with an unhandled 'error' event, and the connection is discarded.
+ */
+export async function checkout(pool: pg.Pool): Promise<HeldClient> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (e: Error) => {
+    lost ??= e;
+  };
+  client.on('error', onError);
+  return {
+    client,
+    release(reusable) {
+      const discard = lost ?? (reusable ? undefined : new Error('connection left in an unknown state'));
+      // A discarded connection keeps the listener: its socket may still report the end.
+      if (!discard) client.off('error', onError);
+      client.release(discard);
+    },
+  };
+}
