@@ -32,7 +32,7 @@ export interface Postgres {
   readonly link: InstanceLink;
   /** Retention: deletes conversation state not written for the retention period; how many. */
   purgeIdleState(now: Date): Promise<number>;
-  /** Closes the link and ends the pools (after the caller closed the store). */
+  /** Closes the link and ends the pool (after the caller closed the store). */
   close(): Promise<void>;
 }
 
@@ -56,7 +56,10 @@ export async function openPostgres(opts: {
   let store: Store | undefined;
   let link: InstanceLink | undefined;
   try {
-    await migrate(pool);
+    const migrated = await migrate(pool);
+    if (migrated.applied.length > 0) log.info('PostgreSQL migrations applied', { versions: migrated.applied });
+    // A newer instance migrated the database further: this older code may not know its schema.
+    if (migrated.unknown.length > 0) log.warn('PostgreSQL has migrations this version does not know', { versions: migrated.unknown });
     const turns = createPgTurns({ pool, log, secrets: opts.secrets, clock: opts.clock });
     const stateStore = opts.stateStore ?? turns.state;
     // The notice outbox is written at once, not in the sending turn's transaction: the other instance
@@ -99,7 +102,7 @@ export class DirectLineEndpointTaken extends Error {
       'Another instance on this database already serves the built-in Direct Line endpoint (Web Chat at /). ' +
         'Its conversations live in one process, so it must run on one instance only: set DIRECTLINE_LOCAL=false ' +
         'on every other instance (they still serve /api/messages, the pages and proactive notices), and route the ' +
-        'chat page and /v3/ paths to the one instance that serves it.',
+        'chat page, /webchat/ and /v3/directline/ paths to the one instance that serves it.',
     );
     this.name = 'DirectLineEndpointTaken';
   }
