@@ -264,8 +264,12 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
       }
       tx.finished = true;
       if (tx.failure !== undefined || !outcome.ok) {
-        await client.query('rollback');
-        reusable = true;
+        // A rollback that fails (the connection is gone) leaves the connection to be discarded; the
+        // error to report is still the first one.
+        reusable = await client.query('rollback').then(
+          () => true,
+          () => false,
+        );
         // The database's error wins: work may have caught it and thrown or returned something else.
         throw tx.failure !== undefined ? tx.failure : (outcome as { error: unknown }).error;
       }
