@@ -108,72 +108,54 @@ async function mailed(deps: MesaDeps, actor: Actor, mail: MailRequest, subject: 
   return { correo: maskEmail(mail.to), enviado };
 }
 
-/** A new one-time link for the account in the state it needs (older unused ones of the kind stop working), mailed as its own process mails it. */
-async function resendLink(
+/** The one-time links the helpdesk may send again: the account state each needs, and the mail of the process that first sent it. */
+const ENLACES = {
+  activacion: {
+    accion: 'activacion_reenviada',
+    estado: 'pendiente',
+    horas: () => ACTIVATION_HOURS, // read when used: no import-order dependence
+    mail: (deps: MesaDeps, citizen: Citizen, token: string): Omit<MailRequest, 'to'> => ({
+      template: 'registro-activacion',
+      data: { nombre: displayName(citizen), usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}`, enlace: accountLink(deps, 'activar', token), horas: ACTIVATION_HOURS },
+    }),
+  },
+  recuperacion: {
+    accion: 'recuperacion_reenviada',
+    estado: 'activo',
+    horas: () => RESET_HOURS,
+    mail: (deps: MesaDeps, citizen: Citizen, token: string): Omit<MailRequest, 'to'> => ({
+      template: 'cuenta-recuperacion',
+      data: { nombre: displayName(citizen), enlace: accountLink(deps, 'restablecer', token), minutos: RESET_HOURS * 60 },
+    }),
+  },
+} as const;
+export type EnlaceMesa = keyof typeof ENLACES;
+
+/**
+ * A new one-time link for the account (older unused ones of the kind stop working), mailed as its
+ * own process mails it: the activation link for a pending account, a password-reset link for an active one.
+ */
+export async function reenviarEnlace(
   deps: MesaDeps,
   agenteId: string,
-  p: ReturnType<typeof documento>,
+  tipo: DocumentType,
+  numero: string,
+  enlace: EnlaceMesa,
   motivo: string,
   actor: Actor,
-  casoNumero: string | undefined,
-  how: {
-    readonly accion: 'activacion_reenviada' | 'recuperacion_reenviada';
-    readonly estado: 'pendiente' | 'activo';
-    readonly tipo: 'activacion' | 'recuperacion';
-    readonly horas: number;
-    readonly mail: (citizen: Citizen, token: string) => Omit<MailRequest, 'to'>;
-  },
+  casoNumero?: string,
 ): Promise<Result<{ correo: string; enviado: boolean }, MesaError>> {
+  const p = documento(tipo, numero);
+  const how = ENLACES[enlace];
   const done = await act(deps, agenteId, p, motivo, actor, how.accion, casoNumero, async (tx) => {
     const citizen = await tx.collection('citizens').get(p.key);
     if (!citizen && (await unknownPerson(tx, deps, p))) return err({ code: 'MESA.PERSONA_NO_ENCONTRADA' });
     if (citizen?.estado !== how.estado) return err({ code: 'MESA.NO_APLICA', estado: estadoCuenta(citizen) });
-    const anulados = await dropUnusedTokens(tx, citizen.id, how.tipo);
-    const token = await issueToken(tx, deps, citizen.id, how.tipo, how.horas * HOUR);
-    return ok({ value: { to: citizen.email, ...how.mail(citizen, token) } as MailRequest, detail: { enlacesAnulados: anulados } });
+    const anulados = await dropUnusedTokens(tx, citizen.id, enlace);
+    const token = await issueToken(tx, deps, citizen.id, enlace, how.horas() * HOUR);
+    return ok({ value: { to: citizen.email, ...how.mail(deps, citizen, token) } as MailRequest, detail: { enlacesAnulados: anulados } });
   });
   return done.ok ? ok(await mailed(deps, actor, done.value, p.subject, p.key)) : done;
-}
-
-/** A pending account gets a new activation link (older unused ones stop working), with the registration's e-mail. */
-export function reenviarActivacion(
-  deps: MesaDeps,
-  agenteId: string,
-  tipo: DocumentType,
-  numero: string,
-  motivo: string,
-  actor: Actor,
-  casoNumero?: string,
-): Promise<Result<{ correo: string; enviado: boolean }, MesaError>> {
-  return resendLink(deps, agenteId, documento(tipo, numero), motivo, actor, casoNumero, {
-    accion: 'activacion_reenviada',
-    estado: 'pendiente',
-    tipo: 'activacion',
-    horas: ACTIVATION_HOURS,
-    mail: (citizen, token) => ({
-      template: 'registro-activacion',
-      data: { nombre: displayName(citizen), usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}`, enlace: accountLink(deps, 'activar', token), horas: ACTIVATION_HOURS },
-    }),
-  });
-}
-
-/** An active account gets a new password-reset link (older unused ones stop working), as "Olvidé mi contraseña" mails it. */
-export function reenviarRecuperacion(
-  deps: MesaDeps,
-  agenteId: string,
-  tipo: DocumentType,
-  numero: string,
-  motivo: string,
-  actor: Actor,
-  casoNumero?: string,
-): Promise<Result<{ correo: string; enviado: boolean }, MesaError>> {
-  return resendLink(deps, agenteId, documento(tipo, numero), motivo, actor, casoNumero, {
-    accion: 'recuperacion_reenviada',
-    estado: 'activo',
-    tipo: 'recuperacion',
-    horas: RESET_HOURS,
-    mail: (citizen, token) => ({ template: 'cuenta-recuperacion', data: { nombre: displayName(citizen), enlace: accountLink(deps, 'restablecer', token), minutos: RESET_HOURS * 60 } }),
-  });
 }
 
 /**

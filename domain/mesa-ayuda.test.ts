@@ -37,9 +37,8 @@ import {
   MESA_MOTIVO_MAX,
   MESA_MOTIVO_MIN,
   misCasos,
-  reenviarActivacion,
+  reenviarEnlace,
   reenviarInvitacion,
-  reenviarRecuperacion,
   type MesaError,
 } from './mesa-ayuda.js';
 import type { CasoMesa } from './mesa-tipos.js';
@@ -102,8 +101,8 @@ const CALLS: Record<string, Call> = {
   misCasos: (s, who) => misCasos(s.deps, who, agente),
   levantarBloqueoIdentidad: (s, who) => levantarBloqueoIdentidad(s.deps, who, 'CC', '1017234567', MOTIVO, agente),
   desbloquearIngreso: (s, who) => desbloquearIngreso(s.deps, who, 'CC', '70123456', MOTIVO, agente),
-  reenviarActivacion: (s, who) => reenviarActivacion(s.deps, who, 'CC', '70123456', MOTIVO, agente),
-  reenviarRecuperacion: (s, who) => reenviarRecuperacion(s.deps, who, 'CC', '70123456', MOTIVO, agente),
+  reenviarActivacion: (s, who) => reenviarEnlace(s.deps, who, 'CC', '70123456', 'activacion', MOTIVO, agente),
+  reenviarRecuperacion: (s, who) => reenviarEnlace(s.deps, who, 'CC', '70123456', 'recuperacion', MOTIVO, agente),
   reenviarInvitacion: (s, who) => reenviarInvitacion(s.deps, who, 'CC', '1036612345', { tipo: 'delegado', nit: COMFAMA_NIT }, MOTIVO, agente),
 };
 const WHO: [string, string, boolean][] = [
@@ -135,7 +134,7 @@ describe('permissions: only the Mesa de ayuda looks up and acts; refusals are au
   it('an agent does not act on their own account', async () => {
     const s = await world();
     expect(await desbloquearIngreso(s.deps, AGENTE, 'CC', '14770440', MOTIVO, agente)).toEqual(denied);
-    expect(await reenviarRecuperacion(s.deps, AGENTE, 'CC', '14.770.440', MOTIVO, agente)).toEqual(denied);
+    expect(await reenviarEnlace(s.deps, AGENTE, 'CC', '14.770.440', 'recuperacion', MOTIVO, agente)).toEqual(denied);
     expect(s.mailer.sent).toEqual([]);
   });
 });
@@ -235,12 +234,12 @@ describe('desbloquearIngreso', () => {
   });
 });
 
-describe('reenviarActivacion', () => {
+describe("reenviarEnlace 'activacion'", () => {
   it('a pending account: the old link stops working, a new one is mailed (after the commit) with the registration template, and it activates', async () => {
     const s = await world();
     await seedCitizen(s, 'CC', '70123456', 'jose.restrepo@correo.com', 'pendiente');
     const old = await s.store.transaction((tx) => issueToken(tx, s.deps, JOSE, 'activacion', 24 * 60 * MINUTE));
-    const r = await reenviarActivacion(s.deps, AGENTE, 'CC', '70123456', MOTIVO, agente, 'M-ABC123');
+    const r = await reenviarEnlace(s.deps, AGENTE, 'CC', '70123456', 'activacion', MOTIVO, agente, 'M-ABC123');
     expect(r).toEqual({ ok: true, value: { correo: 'j***@correo.com', enviado: true } });
     const mail = s.mailer.sent.at(-1)!;
     expect(mail).toMatchObject({ to: 'jose.restrepo@correo.com', template: 'registro-activacion', insideTransaction: false, data: { nombre: 'José Restrepo', usuario: 'CC 70123456', horas: 24 } });
@@ -257,18 +256,18 @@ describe('reenviarActivacion', () => {
   ])('does not apply: %s', async (_name, arrange, numero, error) => {
     const s = await world();
     await arrange(s);
-    expect(await reenviarActivacion(s.deps, AGENTE, 'CC', numero, MOTIVO, agente)).toEqual(failed(error));
+    expect(await reenviarEnlace(s.deps, AGENTE, 'CC', numero, 'activacion', MOTIVO, agente)).toEqual(failed(error));
     expect(s.mailer.sent).toEqual([]);
   });
 });
 
-describe('reenviarRecuperacion', () => {
+describe("reenviarEnlace 'recuperacion'", () => {
   it('an active account: a new reset link as "Olvidé mi contraseña" mails it; the earlier one stops working', async () => {
     const s = await world();
     await joseActive(s);
     await requestPasswordReset(s.deps, 'CC', '70123456', actor);
     const first = s.mailer.sent.at(-1)!;
-    expect(await reenviarRecuperacion(s.deps, AGENTE, 'CC', '70123456', MOTIVO, agente)).toEqual({ ok: true, value: { correo: 'j***@correo.com', enviado: true } });
+    expect(await reenviarEnlace(s.deps, AGENTE, 'CC', '70123456', 'recuperacion', MOTIVO, agente)).toEqual({ ok: true, value: { correo: 'j***@correo.com', enviado: true } });
     const second = s.mailer.sent.at(-1)!;
     expect(second).toMatchObject({ to: 'jose.restrepo@correo.com', template: first.template, data: { nombre: first.data['nombre'], minutos: first.data['minutos'] } });
     expect(await inspectAccountToken(s.deps, tokenOf(first.data['enlace']), 'recuperacion')).toEqual({ ok: false, error: { code: 'TOKEN.INVALIDO' } });
@@ -278,7 +277,7 @@ describe('reenviarRecuperacion', () => {
   it('a pending account does not apply', async () => {
     const s = await world();
     await seedCitizen(s, 'CC', '70123456', 'jose.restrepo@correo.com', 'pendiente');
-    expect(await reenviarRecuperacion(s.deps, AGENTE, 'CC', '70123456', MOTIVO, agente)).toEqual(failed({ code: 'MESA.NO_APLICA', estado: 'pendiente' }));
+    expect(await reenviarEnlace(s.deps, AGENTE, 'CC', '70123456', 'recuperacion', MOTIVO, agente)).toEqual(failed({ code: 'MESA.NO_APLICA', estado: 'pendiente' }));
   });
 });
 
@@ -424,7 +423,7 @@ describe('masking: no secret, hash, token or other full document in anything an 
     await blockAndres(s);
     const p = (await s.deps.reference.findPerson('CC', '1036612345'))!;
     await startRegistration(s.deps, basicData(p), actor); // María has a pending round of identity questions (with the right answers stored)
-    await reenviarRecuperacion(s.deps, AGENTE, 'CC', '70123456', MOTIVO, agente);
+    await reenviarEnlace(s.deps, AGENTE, 'CC', '70123456', 'recuperacion', MOTIVO, agente);
     await reenviarInvitacion(s.deps, AGENTE, 'CC', '1036612345', { tipo: 'delegado', nit: COMFAMA_NIT }, MOTIVO, agente);
 
     const citizens = await records(s.store, 'citizens');
@@ -566,7 +565,7 @@ describe('misCasos', () => {
     await seedCitizen(s, 'CC', '70123456', 'jose.restrepo@correo.com', 'pendiente');
     for (let i = 0; i < 22; i++) {
       s.clock.advance(MINUTE);
-      expect((await reenviarActivacion(s.deps, AGENTE, 'CC', '70123456', `${MOTIVO} ${i}`, agente)).ok).toBe(true);
+      expect((await reenviarEnlace(s.deps, AGENTE, 'CC', '70123456', 'activacion', `${MOTIVO} ${i}`, agente)).ok).toBe(true);
     }
     await s.store.transaction(async (tx) => {
       await tx.collection('casosMesa').put(caso('a1', 'cerrado', [], AGENTE, '2026-11-26T16:00:00.000Z'));

@@ -18,7 +18,7 @@ import { err, ok, type Result } from './result.js';
 import { maskEmail } from './text.js';
 
 export { recordKnownActor } from './actores-conocidos.js';
-export { desbloquearIngreso, levantarBloqueoIdentidad, reenviarActivacion, reenviarInvitacion, reenviarRecuperacion } from './mesa-acciones.js';
+export { desbloquearIngreso, levantarBloqueoIdentidad, reenviarEnlace, reenviarInvitacion, type EnlaceMesa } from './mesa-acciones.js';
 export { ACCIONES_MESA, MESA_MOTIVO_MAX, MESA_MOTIVO_MIN, motivoMesa, type AccionMesaNombre, type MesaDeps, type MesaError } from './mesa-comun.js';
 
 /** The history shows this many lines a page. */

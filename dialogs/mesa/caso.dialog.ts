@@ -14,8 +14,7 @@ import {
   levantarBloqueoIdentidad,
   MESA_MOTIVO_MAX,
   MESA_MOTIVO_MIN,
-  reenviarActivacion,
-  reenviarRecuperacion,
+  reenviarEnlace,
   type MesaError,
   type VistaPersona,
 } from '../../domain/mesa-ayuda.js';
@@ -223,9 +222,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
         ? await levantarBloqueoIdentidad(...args)
         : action === 'desbloquear-ingreso'
           ? await desbloquearIngreso(...args)
-          : action === 'reenviar-activacion'
-            ? await reenviarActivacion(...args)
-            : await reenviarRecuperacion(...args);
+          : await reenviarEnlace(this.deps, session.citizenId, tipo, numero, action === 'reenviar-activacion' ? 'activacion' : 'recuperacion', motivo, actor, caso.numero);
     if (!r.ok && r.error.code === 'MESA.MOTIVO_REQUERIDO') {
       await dc.context.sendActivity(mt('motivo-invalido', { min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }));
       return Dialog.EndOfTurn;

@@ -12,7 +12,7 @@ import { authorize } from '../../domain/autorizados.js';
 import { documentKey, type Citizen } from '../../domain/citizens.js';
 import { login } from '../../domain/cuenta.js';
 import { registerEmployer } from '../../domain/empleador-registro.js';
-import { levantarBloqueoIdentidad, reenviarRecuperacion } from '../../domain/mesa-ayuda.js';
+import { levantarBloqueoIdentidad, reenviarEnlace } from '../../domain/mesa-ayuda.js';
 import type { ReferencePerson } from '../../domain/reference.js';
 import { startRegistration } from '../../domain/registro.js';
 import { fold } from '../../domain/text.js';
@@ -393,7 +393,7 @@ describe("A person's history, paged", () => {
     const w = await world();
     for (let i = 1; i <= 6; i++) {
       w.clock.advance(MINUTE);
-      expect(await reenviarRecuperacion(w.deps, CARLOS, 'CC', '70123456', `Motivo de prueba ${i}`, actor)).toMatchObject({ ok: true });
+      expect(await reenviarEnlace(w.deps, CARLOS, 'CC', '70123456', 'recuperacion', `Motivo de prueba ${i}`, actor)).toMatchObject({ ok: true });
     }
     w.clock.advance(MINUTE);
     await viewPerson(w, 'cc 70123456');

@@ -15,9 +15,8 @@ import {
   historial,
   levantarBloqueoIdentidad,
   misCasos,
-  reenviarActivacion,
+  reenviarEnlace,
   reenviarInvitacion,
-  reenviarRecuperacion,
   type VistaCcf,
   type VistaPersona,
 } from '../../domain/mesa-ayuda.js';
@@ -255,9 +254,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
         ? await levantarBloqueoIdentidad(...args)
         : accion === 'desbloquear-ingreso'
           ? await desbloquearIngreso(...args)
-          : accion === 'reenviar-activacion'
-            ? await reenviarActivacion(...args)
-            : await reenviarRecuperacion(...args);
+          : await reenviarEnlace(this.deps, session.citizenId, tipo, numero, accion === 'reenviar-activacion' ? 'activacion' : 'recuperacion', motivo, actorOf(step.context));
     await step.context.sendActivity(r.ok ? mt(`hecho-${accion}`, doneData(r.value)) : errorText(r.error));
     return step.replaceDialog(PERSONA_VISTA, step.options);
   }
