@@ -54,7 +54,6 @@ export interface PgStoreOptions {
 /** SQLSTATEs after which the whole transaction is run again. */
 const RETRYABLE = new Set(['40001', '40P01']);
 const UNIQUE_VIOLATION = '23505';
-const IN_FAILED_TRANSACTION = '25P02';
 /** Backoff before try n+1: a random pause up to min(BASE · 2ⁿ, CAP) ms ("full jitter"). */
 const BACKOFF_BASE_MS = 4;
 const BACKOFF_CAP_MS = 250;
@@ -85,9 +84,10 @@ function identifier(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** What PostgreSQL reports: its SQLSTATE and, for a unique violation, the index. */
+/** The SQLSTATE of an error the server sent; undefined for any other error (a socket's ECONNRESET included). */
 function pgCode(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'string' ? (e as { code: string }).code : undefined;
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
 }
 
 /** Thrown inside a try to say "run the transaction again"; never leaves the store. */
@@ -123,8 +123,8 @@ class PgTransaction implements Tx {
     try {
       return await this.client.query<R>(text, values);
     } catch (e) {
-      // The first error aborted the transaction; later statements only report that.
-      if (this.failure === undefined || pgCode(e) !== IN_FAILED_TRANSACTION) this.failure ??= this.translate(e, name);
+      // The first error aborts the transaction (as in the other adapters); it is the one reported.
+      this.failure ??= this.translate(e, name);
       throw this.failure;
     }
   }
