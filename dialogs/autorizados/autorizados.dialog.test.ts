@@ -20,6 +20,7 @@ import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { COMFAMA_NIT, DELEGADA_MARIA, DELEGADO_ANDRES, JAIME, registration } from '../../test/helpers/employers.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
+import { buttons } from '../../test/helpers/cards.js';
 
 const START = '2026-11-26T15:00:00.000Z';
 const PASSWORD = 'Guayacan-Florido-2026';
@@ -105,12 +106,6 @@ async function andresAuthorized(w: World): Promise<Autorizacion> {
   return r.value.autorizacion;
 }
 
-/** Every button a reply offers (hero-card buttons and suggested actions). */
-const buttons = (r: Reply): string[] =>
-  r.activities.flatMap((a) => [
-    ...(a.suggestedActions?.actions ?? []).map((x) => String(x.title)),
-    ...(a.attachments ?? []).flatMap((att) => ((att.content as { buttons?: { title: string }[] } | undefined)?.buttons ?? []).map((b) => b.title)),
-  ]);
 
 /** The numbered entries of the list card ("1. Andrés Felipe Zapata Londoño — CC *******567"), read from the Adaptive Card. */
 const rows = (r: Reply): string[] =>

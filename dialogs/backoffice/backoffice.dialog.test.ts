@@ -25,6 +25,7 @@ import { dialogDeps, mainClient, testFiles } from '../../test/helpers/dialog-dep
 import { COMFAMA_NIT, DELEGADA_MARIA, NUEVO_ANDRES, SEDE, registration } from '../../test/helpers/employers.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
+import { buttons } from '../../test/helpers/cards.js';
 
 const START = '2026-11-26T15:00:00.000Z';
 const DAY = 86_400_000;
@@ -170,15 +171,6 @@ async function talkedBefore(w: World, p: ReferencePerson): Promise<void> {
   expect((await say(w.client, 'salir')).folded).toContain(fold('sesion en el asistente quedo cerrada'));
 }
 
-/** Every button a reply offers: suggested actions, hero-card buttons, Adaptive Card actions. */
-const buttons = (r: Reply): string[] =>
-  r.activities.flatMap((a) => [
-    ...(a.suggestedActions?.actions ?? []).map((x) => String(x.title)),
-    ...(a.attachments ?? []).flatMap((att) => {
-      const c = att.content as { buttons?: { title: string }[]; actions?: { title: string }[] } | undefined;
-      return [...(c?.buttons ?? []), ...(c?.actions ?? [])].map((b) => b.title);
-    }),
-  ]);
 const unique = (xs: string[]) => [...new Set(xs)];
 
 /** The rows of one group of the tray card ("CAJA … — desde el 26/11/2026"), read from the Adaptive Card. */

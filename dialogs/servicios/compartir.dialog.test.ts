@@ -30,6 +30,7 @@ import { dialogDeps, mainClient, scriptedTester } from '../../test/helpers/dialo
 import { COMFAMA_NIT, DELEGADA_MARIA, NUEVO_ANDRES, registration } from '../../test/helpers/employers.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
+import { adaptive, buttons, elements, facts } from '../../test/helpers/cards.js';
 import { terminosVigentes } from './texts.js';
 
 const START = '2026-11-26T15:00:00.000Z';
@@ -124,38 +125,8 @@ const auditOf = async (w: World, action: string) => (await list(w, 'audit')).fil
 const storeText = async (w: World) =>
   JSON.stringify(await w.deps.store.transaction(async (tx) => Object.fromEntries(await Promise.all((['serviciosCompartidos', 'clavesServicios', 'drafts', 'audit', 'citizens', 'employers'] as const).map(async (n) => [n, await tx.collection(n).list()])))));
 
-/** Every button a reply offers: suggested actions, hero-card buttons, Adaptive Card actions. */
-const buttons = (r: Reply): string[] =>
-  r.activities.flatMap((a) => [
-    ...(a.suggestedActions?.actions ?? []).map((x) => String(x.title)),
-    ...(a.attachments ?? []).flatMap((att) => {
-      const c = att.content as { buttons?: { title: string }[]; actions?: { title: string }[] } | undefined;
-      return [...(c?.buttons ?? []), ...(c?.actions ?? [])].map((b) => b.title);
-    }),
-  ]);
-
-type Node = Record<string, unknown>;
-function elements(node: unknown, out: Node[] = []): Node[] {
-  if (Array.isArray(node)) node.forEach((n) => elements(n, out));
-  else if (node && typeof node === 'object') {
-    if (typeof (node as Node)['type'] === 'string') out.push(node as Node);
-    for (const v of Object.values(node)) if (typeof v === 'object') elements(v, out);
-  }
-  return out;
-}
-const adaptive = (r: Reply): Node[] => r.activities.flatMap((a) => (a.attachments ?? []).filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive').map((x) => x.content as Node));
 /** The masked inputs of the reply's cards, by id. */
 const maskedInputs = (r: Reply): string[] => elements(adaptive(r)).filter((e) => e['type'] === 'Input.Text' && e['style'] === 'Password').map((e) => String(e['id']));
-/** The card's "**Label:** value" lines as a record (values shown as code lose their backticks). */
-const facts = (r: Reply): Record<string, string> =>
-  Object.fromEntries(
-    elements(adaptive(r))
-      .filter((e) => e['type'] === 'TextBlock')
-      .flatMap((e) => {
-        const m = /^\*\*(.+?):\*\* (.+)$/.exec(String(e['text']));
-        return m ? [[m[1]!, m[2]!.replace(/^`(.*)`$/, '$1')]] : [];
-      }),
-  );
 
 /** Every reply of a world's conversation is kept, to look for what must never be shown. */
 function recorder(w: World) {

@@ -30,6 +30,7 @@ import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { COMFAMA_NIT, DELEGADA_MARIA, NUEVO_ANDRES, SEDE, registration } from '../../test/helpers/employers.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
+import { adaptive, buttons, elements, facts, textBlocks, type CardNode } from '../../test/helpers/cards.js';
 import { terminosVigentes, type Terminos } from './texts.js';
 
 // A new version of the terms is published by changing what the terms template says (every reader,
@@ -189,36 +190,6 @@ const snapshot = async (w: World) =>
     auditoria: (await list(w, 'audit')).map((e) => e.action).filter((a) => a.startsWith('servicios.')),
   });
 
-/** Every button a reply offers: suggested actions, hero-card buttons, Adaptive Card actions. */
-const buttons = (r: Reply): string[] =>
-  r.activities.flatMap((a) => [
-    ...(a.suggestedActions?.actions ?? []).map((x) => String(x.title)),
-    ...(a.attachments ?? []).flatMap((att) => {
-      const c = att.content as { buttons?: { title: string }[]; actions?: { title: string }[] } | undefined;
-      return [...(c?.buttons ?? []), ...(c?.actions ?? [])].map((b) => b.title);
-    }),
-  ]);
-
-type Node = Record<string, unknown>;
-/** Every element of an Adaptive Card (body, containers, actions), depth first. */
-function elements(node: unknown, out: Node[] = []): Node[] {
-  if (Array.isArray(node)) node.forEach((n) => elements(n, out));
-  else if (node && typeof node === 'object') {
-    if (typeof (node as Node)['type'] === 'string') out.push(node as Node);
-    for (const v of Object.values(node)) if (typeof v === 'object') elements(v, out);
-  }
-  return out;
-}
-const adaptive = (r: Reply): Node[] => r.activities.flatMap((a) => (a.attachments ?? []).filter((x) => x.contentType === 'application/vnd.microsoft.card.adaptive').map((x) => x.content as Node));
-const textBlocks = (c: Node): string[] => elements(c['body']).filter((e) => e['type'] === 'TextBlock').map((e) => String(e['text']));
-/** The card's "**Label:** value" lines as a record (values shown as code lose their backticks). */
-const facts = (c: Node): Record<string, string> =>
-  Object.fromEntries(
-    textBlocks(c).flatMap((t) => {
-      const m = /^\*\*(.+?):\*\* (.+)$/.exec(t);
-      return m ? [[m[1]!, m[2]!.replace(/^`(.*)`$/, '$1')]] : [];
-    }),
-  );
 
 /** The rows of the catalog ("GET ConsultaAfiliacion — Consulta de afiliación — Estado: Activo"), from its text. */
 const catalogRows = (r: Reply): string[] => [...r.text.matchAll(/^- \*\*(.+?)\*\* — (Estado: .+)$/gm)].map((m) => `${m[1]} — ${m[2]}`);
@@ -252,8 +223,8 @@ describe('finding it', () => {
     await asCcf(w);
     if (!typed.includes('servicos')) expect((await say(w.client, '¿Qué está buscando?')).folded).toContain(fold('escribalo con sus palabras'));
     const results = await say(w.client, typed);
-    const comenzar = elements(adaptive(results)).filter((e) => e['type'] === 'Action.Submit' && (e['data'] as Node)['__action'] === 'comenzar');
-    expect(comenzar.map((e) => (e['data'] as Node)['id'])[0]).toBe('servicios-web');
+    const comenzar = elements(adaptive(results)).filter((e) => e['type'] === 'Action.Submit' && (e['data'] as CardNode)['__action'] === 'comenzar');
+    expect(comenzar.map((e) => (e['data'] as CardNode)['id'])[0]).toBe('servicios-web');
     const r = await say(w.client, { value: comenzar[0]!['data'] as Record<string, unknown> });
     expect(r.folded).toContain(TERMS_Q);
   });
