@@ -145,6 +145,22 @@ describePg('PostgreSQL store: what the contract does not say', () => {
     expect(String(failed[0]!.reason)).toMatch(/could not serialize the transaction after 1 attempts \(SQLSTATE 40001\)/);
   });
 
+  it('200 parallel increments of one record from two instances end at exactly 200, within the bounded tries', async () => {
+    const other = await open(newPool(), { onRetry: () => {} });
+    const counters = (tx: Tx) => tx.collection('contract_counters' as CollectionName) as unknown as Repository<{ id: string; n: number }>;
+    await store.transaction((tx) => counters(tx).put({ id: 'hot', n: 0 }));
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 ? store : other).transaction(async (tx) => {
+          const c = (await counters(tx).get('hot'))!;
+          await new Promise<void>((r) => setImmediate(r));
+          await counters(tx).put({ id: 'hot', n: c.n + 1 });
+        }),
+      ),
+    );
+    expect(await store.transaction((tx) => counters(tx).get('hot'))).toEqual({ id: 'hot', n: 200 });
+  });
+
   it('two instances opening at once with a new unique field both create nothing twice, and both enforce it', async () => {
     const fields = { ...CONTRACT_UNIQUE_FIELDS, contract_badges: ['code'] };
     const [x, y] = await Promise.all([open(newPool(), { uniqueFields: fields }), open(newPool(), { uniqueFields: fields })]);

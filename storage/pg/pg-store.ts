@@ -5,7 +5,8 @@
  * - A transaction is a real one, SERIALIZABLE: two instances reading and writing the same records
  *   behave as if one ran after the other. When PostgreSQL cannot serialize them (40001) or finds a
  *   deadlock (40P01), the whole transaction, `work` included, runs again after a short random
- *   pause, up to `maxAttempts` times. So `work` must do no I/O but through `tx` (the domain sends
+ *   pause, up to `maxAttempts` times; retries of one instance run one at a time (the retry lane),
+ *   so a hot record does not turn into a storm of tries that all fail together. So `work` must do no I/O but through `tx` (the domain sends
  *   mail and writes files after its transactions: none of them does anything else) and may run
  *   more than once.
  * - Unique fields are real unique indexes, one partial index per (collection, field) on the type and
@@ -289,30 +290,50 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
     }
   }
 
+  // The retry lane: in this instance, transactions run again one at a time. Under contention on a
+  // hot record every first try but one fails; without the lane all of them would try again together
+  // and fail again together. In the lane a retried transaction only competes with new first tries
+  // and with the other instances' lanes, so it soon succeeds.
+  let lane: Promise<void> = Promise.resolve();
+  const enterLane = async (): Promise<() => void> => {
+    let leave!: () => void;
+    const previous = lane;
+    lane = new Promise<void>((r) => (leave = r));
+    await previous;
+    return leave;
+  };
+
   async function execute<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     let uniqueRetried = false;
-    for (let n = 1; ; n++) {
-      try {
-        return await attempt(work);
-      } catch (e) {
-        let code: string;
-        if (e instanceof Retry) code = pgCode(e.cause) ?? '?';
-        else if (e instanceof UniqueViolation && !uniqueRetried && n < maxAttempts) {
-          // Once: when a concurrent transaction took the value after this one checked for it,
-          // PostgreSQL may report 23505 rather than 40001; run again, work's own check then sees the
-          // winner and answers as the use case does ("the e-mail is in use"). A real clash fails again.
-          uniqueRetried = true;
-          code = UNIQUE_VIOLATION;
-        } else throw e;
-        if (n >= maxAttempts) {
-          const cause = e instanceof Retry ? e.cause : e;
-          throw new Error(`PostgreSQL could not serialize the transaction after ${n} attempts (SQLSTATE ${code})`, { cause });
+    let leave: (() => void) | undefined;
+    try {
+      for (let n = 1; ; n++) {
+        try {
+          return await attempt(work);
+        } catch (e) {
+          let code: string;
+          if (e instanceof Retry) code = pgCode(e.cause) ?? '?';
+          else if (e instanceof UniqueViolation && !uniqueRetried && n < maxAttempts) {
+            // Once: when a concurrent transaction took the value after this one checked for it,
+            // PostgreSQL may report 23505 rather than 40001; run again, work's own check then sees the
+            // winner and answers as the use case does ("the e-mail is in use"). A real clash fails again.
+            uniqueRetried = true;
+            code = UNIQUE_VIOLATION;
+          } else throw e;
+          if (n >= maxAttempts) {
+            const cause = e instanceof Retry ? e.cause : e;
+            throw new Error(`PostgreSQL could not serialize the transaction after ${n} attempts (SQLSTATE ${code})`, { cause });
+          }
+          opts.onRetry?.(n, code);
+          leave ??= await enterLane();
+          await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n));
         }
-        opts.onRetry?.(n, code);
-        await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** n));
       }
+    } finally {
+      leave?.();
     }
   }
+
 
 
   return {
