@@ -12,6 +12,7 @@ import {
   addMessage,
   caseByNumber,
   caseOfConversation,
+  casesOnlyInThisProcess,
   casesInQueue,
   casesOfAgent,
   closeCase,
@@ -294,7 +295,7 @@ describe('openCase → takeCase → messages → closeCase', () => {
   });
 });
 
-describe('caseOfConversation: the store is asked only for a conversation that may be in an open case', () => {
+describe('caseOfConversation: a store only this process writes is asked only for a conversation that may be in an open case', () => {
   /** The setup with its store counting transactions. */
   async function counted(): Promise<Setup & { reads: () => number }> {
     const s = await helpdesk();
@@ -305,6 +306,7 @@ describe('caseOfConversation: the store is asked only for a conversation that ma
       return inner.transaction(work);
     };
     const store = { ...inner, transaction };
+    casesOnlyInThisProcess(store);
     return { ...s, deps: { ...s.deps, store }, reads: () => n };
   }
 
@@ -338,12 +340,26 @@ describe('caseOfConversation: the store is asked only for a conversation that ma
     expect((await records(s.store, 'accionesMesa')).map((a) => a.sujeto)).toEqual([SUJETO_SIN_IDENTIFICAR]);
   });
 
+  it('a store shared by instances (not declared) is asked on every turn: a case opened and taken on another instance is relayed', async () => {
+    const s = await helpdesk();
+    const a = { ...s.deps, store: { ...s.deps.store } };
+    const b = { ...s.deps, store: { ...s.deps.store } };
+    expect(await caseOfConversation(b, PERSONA_CONV.clave)).toBeUndefined(); // B answered before the case existed
+    const { caso } = await openCase(a, nuevoDeJose(), personActor);
+    expect(await caseOfConversation(b, PERSONA_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'persona' });
+    value(await takeCase(a, HELPDESK, caso.numero, AGENT_CONV, agentActor));
+    expect(await caseOfConversation(b, AGENT_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'agente' });
+    value(await closeCase(a, caso.id, { lado: 'persona' }, personActor));
+    expect(await caseOfConversation(b, PERSONA_CONV.clave)).toBeUndefined();
+  });
+
   it('open cases already in the store (e.g. before a restart) are found on first use', async () => {
     const s = await helpdesk();
     const { caso } = await openCase(s.deps, nuevoDeJose(), personActor);
     value(await takeCase(s.deps, HELPDESK, caso.numero, AGENT_CONV, agentActor));
-    // Another process over the same records: a fresh filter, loaded from the store.
+    // The process restarted over the same records: a fresh filter, loaded from the store.
     const restarted = { ...s.deps, store: { ...s.deps.store } };
+    casesOnlyInThisProcess(restarted.store);
     expect(await caseOfConversation(restarted, PERSONA_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'persona' });
     expect(await caseOfConversation(restarted, AGENT_CONV.clave)).toMatchObject({ caso: { id: caso.id }, lado: 'agente' });
   });

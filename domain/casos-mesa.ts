@@ -312,10 +312,17 @@ export function casesOfAgent(deps: CasosDeps, agenteId: string, actor: Actor): P
  * The conversation keys that may take part in an open case, per store: a filter in front of the
  * lookup the relay makes on every turn (a key not in it has no open case, so the store is not asked).
  * Loaded from the store on first use, then kept by openCase, takeCase and closeCase in this process;
- * a key found without an open case leaves it. It assumes this process opens, takes and closes the
- * store's cases: instances sharing one store would each miss the others' cases.
+ * a key found without an open case leaves it. Only for a store this process alone writes
+ * (casesOnlyInThisProcess): instances sharing a store (PostgreSQL) would miss the cases opened or
+ * taken on the others, so for any other store every turn asks the store, as before.
  */
 const openKeysByStore = new WeakMap<Store, Promise<Set<string>>>();
+const processLocalStores = new WeakSet<Store>();
+
+/** Declares that no other process opens, takes or closes this store's cases (the JSON file store), so the relay may skip the store for conversations without one. */
+export function casesOnlyInThisProcess(store: Store): void {
+  processLocalStores.add(store);
+}
 
 function openKeys(store: Store): Promise<Set<string>> {
   let keys = openKeysByStore.get(store);
@@ -336,6 +343,7 @@ function openKeys(store: Store): Promise<Set<string>> {
 
 /** A case as it now is, in the filter (its keys in while open, out once closed). */
 async function noteCase(store: Store, caso: CasoMesa): Promise<void> {
+  if (!processLocalStores.has(store)) return;
   const keys = await openKeys(store);
   for (const k of [caso.clavePersona, caso.claveAgente]) {
     if (k === undefined) continue;
@@ -346,15 +354,15 @@ async function noteCase(store: Store, caso: CasoMesa): Promise<void> {
 
 /** The open case a conversation takes part in, and on which side. No permission check: the relay asks on every turn. */
 export async function caseOfConversation(deps: Pick<CoreDeps, 'store'>, clave: string): Promise<{ caso: CasoMesa; lado: 'persona' | 'agente' } | undefined> {
-  const keys = await openKeys(deps.store);
-  if (!keys.has(clave)) return undefined;
+  const keys = processLocalStores.has(deps.store) ? await openKeys(deps.store) : undefined;
+  if (keys && !keys.has(clave)) return undefined;
   const found = await deps.store.transaction(async (tx) => {
     const persona = await openOf(tx, 'clavePersona', clave);
     if (persona) return { caso: persona, lado: 'persona' as const };
     const agente = await openOf(tx, 'claveAgente', clave);
     return agente ? { caso: agente, lado: 'agente' as const } : undefined;
   });
-  if (!found) keys.delete(clave);
+  if (!found) keys?.delete(clave);
   return found;
 }
 
