@@ -11,6 +11,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Clock, ConnectionTester, Logger, Mailer, OpenApiReader, Random, StateStore, Store } from '../domain/ports.js';
 import type { Session } from '../domain/session.js';
+import { casesOnlyInThisProcess } from '../domain/casos-mesa.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
 import type { MainDialog, MainDialogDeps } from '../dialogs/main.dialog.js';
 import { createMailer } from '../mail/mailer.js';
@@ -106,6 +107,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     if (!config.SECRETS_KEY) log.warn('DATABASE_URL without SECRETS_KEY: every instance on the database must use the same SECRETS_KEY, or one cannot open the state another sealed.');
   }
   const store = postgres?.store ?? overrides.store ?? (await openJsonStore({ file: join(dataDir, 'asistente.json') }));
+  // One process per JSON file: its helpdesk cases change only here, so the relay keeps their conversations in memory.
+  if (!postgres) casesOnlyInThisProcess(store);
   // Conversation state is sealed at rest: form answers, the session and chat references are personal data.
   const stateStore = postgres?.stateStore ?? overrides.stateStore ?? createFileStateStore(join(dataDir, 'conversaciones'), { secrets });
   const mailer =
