@@ -51,7 +51,9 @@ describe('journey: the Ministry activates COMFAMA and assigns it two services', 
     const roles = await loginChat(admin, carlos, PASSWORD, 'en que rol desea actuar');
     expect(offered(admin)).toContain('Administrador MinSalud');
     expect(roles).toContain('ciudadano');
-    const acting = await say(admin, 'Administrador MinSalud', 'ahora actua como administrador minsalud');
+    // The role's confirmation and then the menu (two messages: wait for the second, whose buttons are checked).
+    const acting = await say(admin, 'Administrador MinSalud', 'que desea hacer ahora');
+    expect(acting).toContain('ahora actua como administrador minsalud');
     expect(offered(admin)).toContain('Bandeja del Ministerio');
     expect(acting).not.toContain(carlos.numeroDocumento);
     const tray = await say(admin, 'Bandeja del Ministerio', 'que desea hacer');
