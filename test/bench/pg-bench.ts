@@ -11,6 +11,7 @@ import type { Store } from '../../domain/ports.js';
 import { migrate } from '../../storage/pg/migrate.js';
 import { openPgStore } from '../../storage/pg/pg-store.js';
 import { createPool } from '../../storage/pg/pool.js';
+import { dropDatabase } from '../helpers/pg-drop.js';
 import { auditEvent, citizen, employer, measureWrites, type StoreSizes, type WriteTurns } from './store-bench.js';
 
 export interface BenchDatabase {
@@ -45,7 +46,13 @@ export async function benchDatabase(serverUrl: string): Promise<BenchDatabase> {
     count: async (collection) => Number((await admin('select count(*) as n from records where collection = $1', url, [collection]))[0]?.['n'] ?? 0),
     async drop() {
       await pool.end().catch(() => undefined);
-      await admin(`drop database if exists ${name} with (force)`);
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await dropDatabase(client, name);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

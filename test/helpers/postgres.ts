@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { dropDatabase } from './pg-drop.js';
 import { describe } from 'vitest';
 import { createPool } from '../../storage/pg/pool.js';
 
@@ -88,30 +89,6 @@ export async function pgDatabase(): Promise<PgDatabase> {
       return dropped;
     },
   };
-}
-
-/**
- * Drops a test database with whatever connections a test left open. WITH (FORCE) (PostgreSQL 13+)
- * refuses when an autovacuum worker is on it and the role may not signal it (42501); then this
- * closes the role's own connections and a plain DROP, which stops autovacuum by itself, waits for them.
- */
-async function dropDatabase(client: pg.Client, name: string): Promise<void> {
-  try {
-    await client.query(`drop database if exists ${name} with (force)`);
-    return;
-  } catch (e) {
-    if ((e as { code?: string }).code !== '42501') throw e;
-  }
-  for (let attempt = 1; ; attempt++) {
-    await client.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and usename = current_user and pid <> pg_backend_pid()', [name]);
-    try {
-      await client.query(`drop database if exists ${name}`);
-      return;
-    } catch (e) {
-      // 55006: still being accessed (a terminated connection not gone yet): try again a few times.
-      if ((e as { code?: string }).code !== '55006' || attempt >= 5) throw e;
-    }
-  }
 }
 
 async function admin<T>(job: (client: pg.Client) => Promise<T>): Promise<T> {
