@@ -281,6 +281,24 @@ describe('main dialog: menu, search and help', () => {
     await runTranscript(client, c);
   });
 
+  it.each(['hola', 'Hola!', 'buenos dias', 'Hola, buenas tardes.'])('"%s" with nothing in progress: a greeting and the menu, not a failed search', async (text) => {
+    const client = mainClient();
+    const r = await say(client, text);
+    expect(r.folded).toContain('hola');
+    expect(r.folded).toContain('soy el asistente ccf');
+    expect(r.folded).toContain('que desea hacer');
+    expect(r.folded).not.toContain('no encontre');
+  });
+
+  it('"hola" in the middle of a form is an answer for the step as before (its own re-ask), not the menu', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    await say(client, 'Acepto');
+    const r = await say(client, 'hola');
+    expect(r.folded).not.toContain('soy el asistente ccf');
+    expect(r.folded).not.toContain('que desea hacer');
+  });
+
   it('a submit from an old card while nothing is active does not crash', async () => {
     const client = mainClient();
     const r = await say(client, { value: { __form: 'registro-datos-basicos', __action: 'confirmar' } });

@@ -262,6 +262,12 @@ export class MainDialog extends ComponentDialog {
       case 'salir':
         await this.logout(step.context);
         return step.endDialog();
+      case 'saludo': {
+        // "hola" with nothing in progress: a greeting back, then the menu (after the route).
+        const session = await this.turnSession(step.context);
+        await step.context.sendActivity(render('general/saludo', { nombre: session?.nombre }));
+        return step.next();
+      }
       case undefined:
         break;
       default:

@@ -63,3 +63,13 @@ describe('dropsReason: words that drop an action waiting for its reason', () => 
   it.each(['atrás', 'Cancelar', 'volver.'])('"%s" drops it', (text) => expect(dropsReason(text)).toBe(true));
   it.each(['No recuerda su contraseña', 'atrasado en el pago'])('"%s" is a reason', (text) => expect(dropsReason(text)).toBe(false));
 });
+
+describe('parseCommand: greetings', () => {
+  it.each(['hola', 'Hola', '¡Hola!', 'holi', 'buenas', 'Buenos días', 'buenas tardes', 'Hola, buenas noches.', 'hola que tal', 'hello'])('"%s" is a greeting', (text) => {
+    expect(parseCommand(text)).toEqual({ kind: 'saludo' });
+  });
+
+  it.each(['hola quiero registrarme', 'holanda', 'buenas practicas', 'Hola, necesito ayuda con el registro'])('"%s" is not', (text) => {
+    expect(parseCommand(text)?.kind).not.toBe('saludo');
+  });
+});

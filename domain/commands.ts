@@ -10,6 +10,7 @@ export type Command =
   | { kind: 'salir' }
   | { kind: 'buscar' }
   | { kind: 'asesor' }
+  | { kind: 'saludo' }
   | { kind: 'corregir'; field?: string };
 
 const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
@@ -20,6 +21,10 @@ const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
   estado: 'estado', 'en que voy': 'estado', 'mi estado': 'estado',
   salir: 'salir', 'cerrar sesion': 'salir',
   'que esta buscando': 'buscar', buscar: 'buscar', 'buscar funcionalidad': 'buscar',
+  // A greeting, the first thing many people write: answered with the menu, not searched for.
+  hola: 'saludo', holi: 'saludo', ola: 'saludo', buenas: 'saludo', 'buen dia': 'saludo', 'buenos dias': 'saludo', 'buenas tardes': 'saludo',
+  'buenas noches': 'saludo', 'hola buenos dias': 'saludo', 'hola buenas tardes': 'saludo', 'hola buenas noches': 'saludo', 'hola buenas': 'saludo',
+  'hola que tal': 'saludo', saludos: 'saludo', hi: 'saludo', hello: 'saludo', hey: 'saludo', 'buenos dias hola': 'saludo',
 };
 
 /** "Hablar con un asesor" and the ways people ask for a person (DESIGN §2 handoff). */
@@ -29,7 +34,7 @@ const ASESOR = /^(?:(?:yo )?(?:quiero|quisiera|necesito|deseo|puedo|me gustaria|
 export function parseCommand(text: string | undefined): Command | undefined {
   if (!text || text.length > 60) return undefined;
   const t = fold(text).replace(/[?¿!¡]/g, '').trim();
-  const kind = WORDS[t];
+  const kind = WORDS[t] ?? WORDS[t.replace(/[.,;:]/g, ' ').replace(/\s+/g, ' ').trim()];
   if (kind) return { kind } as Command;
   if (ASESOR.test(t.replace(/[.,]/g, '').replace(/\s+/g, ' '))) return { kind: 'asesor' };
   const m = /^corregir(?: (.+))?$/.exec(t);
