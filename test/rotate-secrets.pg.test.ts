@@ -19,6 +19,7 @@ import { createPgStateStore } from '../storage/pg/pg-state-store.js';
 import { createSecretBox } from '../storage/secret-box.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
 import { describePg, pgDatabase, type PgDatabase } from './helpers/postgres.js';
+import { openSealedValues } from './helpers/sealed.js';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -104,20 +105,9 @@ describePg('npm run rotar-clave with PostgreSQL', () => {
 
   /** Every sealed value in the database, opened with `box` alone (throws when one does not open). */
   async function openEverything(box: ReturnType<typeof createSecretBox>): Promise<string[]> {
-    const opened: string[] = [];
     const items = await createPgStateStore({ pool: db.pool, secrets: box }).read(STATE_KEYS);
     expect(Object.keys(items).sort()).toEqual([...STATE_KEYS].sort());
-    const walk = (node: unknown): void => {
-      if (node === null || typeof node !== 'object') return;
-      const sealed = (node as { $sealed?: unknown }).$sealed;
-      if (typeof sealed === 'string') opened.push(box.open(sealed));
-      else Object.values(node).forEach(walk);
-    };
-    walk(items);
-    for (const s of await services()) {
-      if (s.credenciales) opened.push(box.open(s.credenciales.passwordSellada!), box.open(s.credenciales.clientSecretSellado));
-    }
-    return opened.sort();
+    return openSealedValues(items, await services(), box);
   }
 
   function expectNoSecretIn(text: string): void {

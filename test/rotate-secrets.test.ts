@@ -16,6 +16,7 @@ import { openJsonStore } from '../storage/json-store.js';
 import { createSecretBox } from '../storage/secret-box.js';
 import { createFileStateStore, forgetCachedState } from '../storage/state-store.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
+import { openSealedValues } from './helpers/sealed.js';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -89,21 +90,10 @@ async function services(): Promise<ServicioCompartido[]> {
 
 /** Every sealed value of the data dir, opened with `box` alone (throws when one does not open). */
 async function openEverything(box: ReturnType<typeof createSecretBox>): Promise<string[]> {
-  const opened: string[] = [];
   forgetCachedState(); // the command line rotated the files in another process
   const items = await createFileStateStore(stateDir(), { secrets: box }).read(STATE_KEYS);
   expect(Object.keys(items).sort()).toEqual([...STATE_KEYS].sort());
-  const walk = (node: unknown): void => {
-    if (node === null || typeof node !== 'object') return;
-    const sealed = (node as { $sealed?: unknown }).$sealed;
-    if (typeof sealed === 'string') opened.push(box.open(sealed));
-    else Object.values(node).forEach(walk);
-  };
-  walk(items);
-  for (const s of await services()) {
-    if (s.credenciales) opened.push(box.open(s.credenciales.passwordSellada!), box.open(s.credenciales.clientSecretSellado));
-  }
-  return opened.sort();
+  return openSealedValues(items, await services(), box);
 }
 
 /** Every file of the data dir and its bytes. */

@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import type pg from 'pg';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Actor } from '../../domain/audit.js';
-import type { BasicData, Citizen } from '../../domain/citizens.js';
+import type { Citizen } from '../../domain/citizens.js';
 import { UniqueViolation, type Mailer, type MailRequest, type Store } from '../../domain/ports.js';
 import { cryptoRandom, fakeClock } from '../../domain/random.js';
 import type { ReferencePerson } from '../../domain/reference.js';
 import { answerIdentityQuestions, completeRegistration, startRegistration, type RegistroDeps } from '../../domain/registro.js';
 import { render } from '../../templates/render.js';
 import { recordingMailer } from '../../test/helpers/mailer.js';
+import { basicData } from '../../test/helpers/people.js';
 import { describePg, pgDatabase, type PgDatabase } from '../../test/helpers/postgres.js';
 import { DEFAULT_REFERENCE_DATA_DIR, defaultReferenceRegistry } from '../reference/registry.js';
 import { openPgStore } from './pg-store.js';
@@ -75,19 +76,7 @@ describePg('PostgreSQL unique constraints across instances', () => {
     });
     const deps = [depsOf(a), depsOf(b)] as const;
     const actor = (i: number): Actor => ({ ref: `u-race-${i}`, channel: 'webchat' });
-    const data = persons.map(
-      (p): BasicData => ({
-        tipoDocumento: p.tipoDocumento,
-        numeroDocumento: p.numeroDocumento,
-        primerNombre: p.primerNombre,
-        segundoNombre: p.segundoNombre ?? '',
-        primerApellido: p.primerApellido,
-        segundoApellido: p.segundoApellido ?? '',
-        fechaNacimiento: p.fechaNacimiento,
-        fechaExpedicion: p.fechaExpedicion,
-        sexo: p.sexo,
-      }),
-    );
+    const data = persons.map(basicData);
 
     // Everyone passes the identity questions first (each on the instance that will complete it).
     for (const [i, d] of data.entries()) {
