@@ -105,19 +105,23 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
 
   let lastExpiry = 0;
   let expiring: Promise<number> | undefined;
-  const expireSeen = (): Promise<number> =>
-    (expiring ??= (async () => {
-      try {
-        const cutoff = new Date(clock.now().getTime() - seenTtlMs);
-        const { rowCount } = await pool.query(
-          'DELETE FROM seen_activities WHERE ctid = ANY(ARRAY(SELECT ctid FROM seen_activities WHERE seen_at < $1 LIMIT $2))',
-          [cutoff, SEEN_EXPIRY_BATCH],
-        );
-        return rowCount ?? 0;
-      } finally {
-        expiring = undefined;
-      }
-    })());
+  const deleteExpired = async (): Promise<number> => {
+    const cutoff = new Date(clock.now().getTime() - seenTtlMs);
+    const { rowCount } = await pool.query(
+      'DELETE FROM seen_activities WHERE ctid = ANY(ARRAY(SELECT ctid FROM seen_activities WHERE seen_at < $1 LIMIT $2))',
+      [cutoff, SEEN_EXPIRY_BATCH],
+    );
+    return rowCount ?? 0;
+  };
+  /** One expiry batch, run now: after the one in flight, if any (so what is due at the call is looked at). */
+  const expireSeen = async (): Promise<number> => {
+    while (expiring) await expiring.catch(() => 0);
+    const run = deleteExpired().finally(() => {
+      if (expiring === run) expiring = undefined;
+    });
+    expiring = run;
+    return run;
+  };
   const maybeExpire = () => {
     const now = Date.now();
     if (now - lastExpiry < EXPIRY_EVERY_MS) return;
