@@ -3,7 +3,6 @@
  * a shared service's OAuth secrets in the PostgreSQL store, sealed with key A, are re-sealed to key B,
  * through the exported function and through the real command line.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -20,6 +19,7 @@ import { createSecretBox } from '../storage/secret-box.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
 import { describePg, pgDatabase, type PgDatabase } from './helpers/postgres.js';
 import { openSealedValues } from './helpers/sealed.js';
+import { runRotation, type RotationRun as Run } from './helpers/rotation.js';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -275,28 +275,7 @@ describePg('npm run rotar-clave with PostgreSQL', () => {
   });
 
   describe('the command line', () => {
-    interface Run {
-      code: number | null;
-      stdout: string;
-      stderr: string;
-    }
-
-    function cli(args: string[], env: Record<string, string>): Promise<Run> {
-      const base = { ...process.env };
-      for (const name of ['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'DATA_DIR', 'PORT', 'HOST', 'NODE_ENV', 'MicrosoftAppId', 'DATABASE_URL']) delete base[name];
-      return new Promise((done, fail) => {
-        const child = spawn('npx', ['tsx', 'scripts/rotate-secrets.ts', ...args], {
-          env: { ...base, DATA_DIR: join(dir, 'data'), PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: db.url, ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-        child.on('error', fail);
-        child.on('close', (code) => done({ code, stdout, stderr }));
-      });
-    }
+    const cli = (args: string[], env: Record<string, string>): Promise<Run> => runRotation(args, { DATA_DIR: join(dir, 'data'), DATABASE_URL: db.url, ...env });
 
     const rotationEnv = () => ({ SECRETS_KEY: KEY_B.toString('hex'), SECRETS_KEY_PREVIOUS: KEY_A.toString('base64') });
     const expectNothingPrivate = (run: Run) => {

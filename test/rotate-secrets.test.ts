@@ -3,7 +3,6 @@
  * secrets inside, a shared service's OAuth secrets in the JSON store) is re-sealed to key B, through
  * the exported function and through the real command line.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -17,6 +16,7 @@ import { createSecretBox } from '../storage/secret-box.js';
 import { createFileStateStore, forgetCachedState } from '../storage/state-store.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
 import { openSealedValues } from './helpers/sealed.js';
+import { runRotation, type RotationRun as Run } from './helpers/rotation.js';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -130,29 +130,8 @@ async function tamperClientSecret(id: string): Promise<void> {
   await store.close();
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real command line, asynchronously (a test server in this process must keep answering). */
-function cli(args: string[], env: Record<string, string>): Promise<Run> {
-  const base = { ...process.env };
-  for (const name of ['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'DATA_DIR', 'PORT', 'HOST', 'NODE_ENV', 'MicrosoftAppId', 'DATABASE_URL']) delete base[name];
-  return new Promise((done, fail) => {
-    const child = spawn('npx', ['tsx', 'scripts/rotate-secrets.ts', ...args], {
-      env: { ...base, DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
+/** The real command line on this test's data directory. */
+const cli = (args: string[], env: Record<string, string>): Promise<Run> => runRotation(args, { DATA_DIR: dataDir, ...env });
 
 const rotationEnv = { SECRETS_KEY: KEY_B.toString('hex'), SECRETS_KEY_PREVIOUS: KEY_A.toString('base64') };
 

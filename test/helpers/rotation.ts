@@ -1,0 +1,29 @@
+/** `npm run rotar-clave` as a child process, for the key-rotation tests (files and PostgreSQL). */
+import { spawn } from 'node:child_process';
+
+export interface RotationRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Settings of the test runner's own environment that must not leak into the command. */
+const INHERITED = ['SECRETS_KEY', 'SECRETS_KEY_PREVIOUS', 'DATA_DIR', 'PORT', 'HOST', 'NODE_ENV', 'MicrosoftAppId', 'DATABASE_URL'];
+
+/** Runs the real command line asynchronously (a test server in this process must keep answering) with only `env` set. */
+export function runRotation(args: string[], env: Record<string, string>): Promise<RotationRun> {
+  const base = { ...process.env };
+  for (const name of INHERITED) delete base[name];
+  return new Promise((done, fail) => {
+    const child = spawn('npx', ['tsx', 'scripts/rotate-secrets.ts', ...args], {
+      env: { ...base, PORT: '0', LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
