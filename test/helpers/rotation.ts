@@ -1,4 +1,5 @@
 /** `npm run rotar-clave` as a child process, for the key-rotation tests (files and PostgreSQL). */
+import { expect } from 'vitest';
 import { spawn } from 'node:child_process';
 
 export interface RotationRun {
@@ -26,4 +27,13 @@ export function runRotation(args: string[], env: Record<string, string>): Promis
     child.on('error', fail);
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
+}
+
+/** What a rotation printed holds none of `secrets` nor any of `keys` (hex or base64). */
+export function expectNoSecretIn(text: string, secrets: readonly string[], keys: readonly Buffer[]): void {
+  for (const secret of secrets) expect(text).not.toContain(secret);
+  for (const key of keys) {
+    expect(text).not.toContain(key.toString('hex'));
+    expect(text).not.toContain(key.toString('base64'));
+  }
 }
