@@ -24,6 +24,7 @@ import type { Middleware, TurnContext } from 'botbuilder';
 import type { Pool, PoolClient } from 'pg';
 import type { Clock, Logger, SecretBox, StateStore } from '../domain/ports.js';
 import { activePgTurn, createPgStateStore, runInPgTurn, type PgTurnScope } from '../storage/pg/pg-state-store.js';
+import { checkout } from '../storage/pg/pool.js';
 import { render } from '../templates/render.js';
 
 export interface PgTurnsOptions {
@@ -209,21 +210,17 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
     next: () => Promise<void>,
     t: { channel: string; conversation: string; lockKey: string; queuedMs: number },
   ): Promise<void> {
-    const client: PoolClient = await pool.connect();
-    let broken: Error | undefined;
+    // Held with an error listener (storage/pg/pool.ts checkout): a connection lost while the turn does
+    // other work (server restart, idle_in_transaction_session_timeout) fails the turn's next query
+    // instead of crashing the process, and is discarded.
+    const held = await checkout(pool, (e) => log.warn('PostgreSQL: the connection of a turn was lost', { err: e.message }));
+    const client: PoolClient = held.client;
+    let broken = false;
     let open = false;
-    // A checked-out client has no error listener of the pool's: a connection lost while the turn
-    // does other work (server restart, idle_in_transaction_session_timeout) would otherwise crash
-    // the process. The turn's next query fails instead, and the connection is discarded.
-    const lost = (e: Error) => {
-      broken = e;
-      log.warn('PostgreSQL: the connection of a turn was lost', { err: e.message });
-    };
-    client.on('error', lost);
     /** Ends the transaction without throwing; a connection that cannot roll back is discarded. */
     const rollback = async () => {
       open = false;
-      await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+      await client.query('ROLLBACK').catch(() => (broken = true));
     };
     try {
       await client.query('BEGIN');
@@ -269,8 +266,7 @@ export function createPgTurns(opts: PgTurnsOptions): PgTurns {
       if (open) await rollback(); // the turn failed: nothing of it stays, the activity may come again
       throw e;
     } finally {
-      client.removeListener('error', lost);
-      client.release(broken);
+      held.release(!broken);
     }
   }
 

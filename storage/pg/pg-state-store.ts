@@ -29,6 +29,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { ClientBase, Pool, PoolClient } from 'pg';
 import type { Clock, SecretBox, StateItems, StateStore } from '../../domain/ports.js';
 import { decodeState, encodeState, isSealedState } from '../state-codec.js';
+import { checkout } from './pool.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
 type Queryable = Pick<ClientBase, 'query'>;
@@ -179,10 +180,9 @@ export function createPgStateStore(opts: PgStateStoreOptions): StateStore {
 
   /** Runs `work` on a pool client inside BEGIN/COMMIT (rolled back when it throws). */
   async function inTransaction<T>(work: (db: Queryable) => Promise<T>): Promise<T> {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    const lost = (e: Error) => (broken = e); // a checked-out client's error would be uncaught
-    client.on('error', lost);
+    const held = await checkout(pool); // with an error listener while held: a lost connection fails the query
+    const client = held.client;
+    let broken = false;
     try {
       await client.query('BEGIN');
       try {
@@ -190,12 +190,11 @@ export function createPgStateStore(opts: PgStateStoreOptions): StateStore {
         await client.query('COMMIT');
         return out;
       } catch (e) {
-        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        await client.query('ROLLBACK').catch(() => (broken = true));
         throw e;
       }
     } finally {
-      client.removeListener('error', lost);
-      client.release(broken);
+      held.release(!broken);
     }
   }
 

@@ -44,12 +44,14 @@ export interface HeldClient {
 /**
  * Checks a client out with an error listener for as long as it is held: a connection lost while
  * checked out (server restart, a terminated backend) then fails the statement running on it instead
- * of crashing the process with an unhandled 'error' event, and the connection is discarded.
+ * of crashing the process with an unhandled 'error' event, and the connection is discarded. `onLost`
+ * hears the first such error (e.g. to log it).
  */
-export async function checkout(pool: pg.Pool): Promise<HeldClient> {
+export async function checkout(pool: pg.Pool, onLost?: (error: Error) => void): Promise<HeldClient> {
   const client = await pool.connect();
   let lost: Error | undefined;
   const onError = (e: Error) => {
+    if (!lost) onLost?.(e);
     lost ??= e;
   };
   client.on('error', onError);
