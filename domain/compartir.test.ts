@@ -19,6 +19,7 @@ import {
   MINUTE,
   otherActor,
   PASSWORD,
+  recordingTester,
   sharingDeps,
   VIGENTES,
   world,
@@ -64,18 +65,9 @@ interface Ready extends World {
   readonly c: Sharing;
 }
 
-/**
- * The limit of "Probar conexión" lives in a module-level Map keyed by NIT (not in the store, not
- * resettable, shared by every world of this file): each world starts a week after the previous one,
- * so a test's connection tests never count in another's. See the it.fails in "Probar conexión".
- */
-let epoch = 0;
-const WEEK = 7 * DAY;
-
 /** A world where Andrés (COMFAMA) and Jaime (COMFENALCO) accepted the terms in force; sharing deps over it. */
 async function ready(o: WorldOptions & { aceptar?: boolean } = {}): Promise<Ready> {
   const w = await world(o);
-  w.clock.advance(++epoch * WEEK);
   if (o.aceptar ?? true) {
     if ((o.rolComfama ?? 'activo') === 'activo') await accept(w);
     await accept(w, JAIME, COMFENALCO_NIT);
@@ -572,13 +564,7 @@ describe('testSharedService ("Probar conexión")', () => {
     expect(await probe(w)).toMatchObject({ ok: true });
   });
 
-  // BUG: the limit is a module-level Map keyed by NIT (domain/compartir.ts `recentTests`), outside the
-  // deps: every store, app instance and test world in the process shares it, it cannot be reset, and
-  // it is not the injected clock's state. A fresh world whose clock reads the same time as an earlier
-  // one inherits that world's tests, so tests of this module depend on their order (this file works
-  // around it by starting each world a week later). With several instances (PostgreSQL) each process
-  // counts on its own, so the limit per CCF is multiplied by the number of instances.
-  it('a separate store (another app instance, a new test world) starts with no connection tests counted', async () => {
+  it('a separate store (a new test world) starts with no connection tests counted', async () => {
     const first = await ready();
     await complete(first);
     for (let i = 0; i < PRUEBAS_POR_MINUTO; i++) unwrap(await probe(first));
@@ -586,6 +572,58 @@ describe('testSharedService ("Probar conexión")', () => {
     second.clock.set(first.clock.now());
     await complete(second);
     expect(await probe(second)).toMatchObject({ ok: true });
+  });
+
+  /** Another app instance over the same store: its own Store object (as a second pool would be), its own tester. */
+  const instanceOf = (w: Ready): Sharing => ({
+    ...w.c,
+    store: { transaction: (work) => w.store.transaction(work), health: () => w.store.health(), close: async () => {} },
+    tester: recordingTester(),
+  });
+
+  it('two instances sharing one store count the same tests: together at most the limit, then both refuse', async () => {
+    const w = await ready();
+    await complete(w);
+    const other = instanceOf(w);
+    const probeOn = (c: Sharing) => testSharedService(c, ANDRES, asCcf(), VIGENTES, SERVICIO, actor);
+    // Alternating, then all at once from both: never more than the limit in the minute.
+    expect(await probeOn(w.c)).toMatchObject({ ok: true });
+    w.clock.advance(SECOND);
+    expect(await probeOn(other)).toMatchObject({ ok: true });
+    w.clock.advance(SECOND);
+    const burst = await Promise.all([probeOn(w.c), probeOn(other), probeOn(w.c), probeOn(other)]);
+    expect(burst.filter((r) => r.ok)).toHaveLength(PRUEBAS_POR_MINUTO - 2);
+    expect(burst.filter((r) => !r.ok).map((r) => !r.ok && r.error.code)).toEqual(Array(4 - (PRUEBAS_POR_MINUTO - 2)).fill('COMPARTIDO.DEMASIADAS_PRUEBAS'));
+    expect(w.c.tester.calls.length + other.tester.calls.length).toBe(PRUEBAS_POR_MINUTO);
+    // The first test (t0) leaves the window at t0 + 60 s: 58 s from now, for either instance.
+    expect(await probeOn(other)).toEqual(refused({ code: 'COMPARTIDO.DEMASIADAS_PRUEBAS', segundos: 58 }));
+    w.clock.advance(58 * SECOND);
+    expect(await probeOn(other)).toMatchObject({ ok: true });
+    expect(await probeOn(w.c)).toMatchObject(refused({ code: 'COMPARTIDO.DEMASIADAS_PRUEBAS' }));
+  });
+
+  it('the store keeps one record per CCF with only the tests of the last minute (older ones pruned at each test), no secret', async () => {
+    const w = await ready();
+    await complete(w);
+    unwrap(await saveServiceData(w.c, JAIME, asCcf(COMFENALCO_NIT), VIGENTES, SERVICIO, DATOS, actor));
+    unwrap(await saveCredentials(w.c, JAIME, asCcf(COMFENALCO_NIT), VIGENTES, SERVICIO, credenciales(w.c.secrets), actor));
+    for (let day = 0; day < 5; day++) {
+      for (let i = 0; i < PRUEBAS_POR_MINUTO + 1; i++) {
+        await probe(w);
+        w.clock.advance(10 * SECOND);
+      }
+      w.clock.advance(DAY);
+    }
+    const t = w.clock.now().getTime();
+    unwrap(await probe(w, SERVICIO, JAIME, asCcf(COMFENALCO_NIT)));
+    w.clock.advance(30 * SECOND);
+    unwrap(await probe(w));
+    expect(await records(w.store, 'pruebasConexion')).toEqual([
+      { id: COMFAMA_NIT, en: [t + 30 * SECOND] },
+      { id: COMFENALCO_NIT, en: [t] },
+    ]);
+    const text = JSON.stringify(await records(w.store, 'pruebasConexion'));
+    for (const secret of [PASSWORD, CLIENT_SECRET, SERVICIO, 'minsalud-afiliados']) expect(text).not.toContain(secret);
   });
 });
 

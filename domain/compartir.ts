@@ -199,15 +199,28 @@ export function removeSharedService(
 
 // ---------------------------------------------------------------- Probar conexión
 
+const WINDOW_MS = 60_000;
+
 /**
- * Recent tests per CCF, per store (in memory: a limit against hammering a service, not a record; one
- * process's count — several instances would each count their own).
+ * Takes one of the CCF's connection tests of the last minute, or says how many seconds until the
+ * oldest leaves the window. The record keeps only the tests still inside it (at most the limit).
  */
-const recentTests = new WeakMap<object, Map<string, number[]>>();
+async function claimTest(tx: Tx, nit: string, now: number): Promise<Result<void, CompartirError>> {
+  const repo = tx.collection('pruebasConexion');
+  const times = ((await repo.get(nit))?.en ?? []).filter((t) => now - t < WINDOW_MS).sort((x, y) => x - y);
+  if (times.length >= PRUEBAS_POR_MINUTO) {
+    return err({ code: 'COMPARTIDO.DEMASIADAS_PRUEBAS', segundos: Math.max(1, Math.ceil((times[0]! + WINDOW_MS - now) / 1000)) });
+  }
+  await repo.put({ id: nit, en: [...times, now] });
+  return ok(undefined);
+}
 
 /**
  * "Probar conexión": for a complete shared service, a token from its token URL with the stored
- * credentials, then a call to the service with the example body. At most PRUEBAS_POR_MINUTO per CCF.
+ * credentials, then a call to the service with the example body. At most PRUEBAS_POR_MINUTO per CCF:
+ * a test is claimed in the same transaction that finds the service, in the CCF's `pruebasConexion`
+ * record (its tests of the last minute, older ones pruned), so instances sharing a store count the
+ * same tests and two of them cannot both take the last one.
  */
 export async function testSharedService(
   deps: CompartirDeps & { readonly tester: ConnectionTester },
@@ -224,16 +237,12 @@ export async function testSharedService(
     if (!s) return err({ code: 'COMPARTIDO.NO_EXISTE' } as const);
     const v = view(s);
     if (!s.datos || !s.credenciales) return err({ code: 'COMPARTIDO.INCOMPLETO', faltan: v.faltan } as const);
+    const claimed = await claimTest(tx, a.value, deps.clock.now().getTime());
+    if (!claimed.ok) return claimed;
     return ok({ nit: a.value, datos: s.datos, credenciales: s.credenciales });
   });
   if (!found.ok) return found;
   const { nit, datos, credenciales: c } = found.value;
-  const now = deps.clock.now().getTime();
-  const counts = recentTests.get(deps.store) ?? new Map<string, number[]>();
-  recentTests.set(deps.store, counts);
-  const times = (counts.get(nit) ?? []).filter((t) => now - t < 60_000);
-  if (times.length >= PRUEBAS_POR_MINUTO) return err({ code: 'COMPARTIDO.DEMASIADAS_PRUEBAS', segundos: Math.max(1, Math.ceil((times[0]! + 60_000 - now) / 1000)) });
-  counts.set(nit, [...times, now]);
   const result = await deps.tester.test({
     tokenUrl: c.tokenUrl,
     grantType: c.username && c.passwordSellada ? 'password' : 'client_credentials',

@@ -86,6 +86,15 @@ export interface SolicitudDatos extends Entity {
 }
 
 /**
+ * The recent "Probar conexión" runs of one CCF (domain/compartir.ts), by NIT: when each of those
+ * within the last minute started (ms since the epoch), pruned at every write. In the store, not in
+ * memory, so that every instance on a shared database counts the same runs.
+ */
+export interface PruebasRecientes extends Entity {
+  readonly en: readonly number[];
+}
+
+/**
  * The collections the domain stores, by name. Each later process adds its aggregates here;
  * `unique` lists the fields whose values may appear at most once in the collection.
  */
@@ -120,6 +129,8 @@ export interface Collections {
   serviciosCompartidos: ServicioCompartido;
   /** Each CCF's password for the web services (hash only), by NIT. */
   clavesServicios: ClaveServiciosCcf;
+  /** Each CCF's connection tests of the last minute ("Probar conexión"'s limit), by NIT. */
+  pruebasConexion: PruebasRecientes;
   /** Where each person is in their process (Mesa de ayuda), by document key; never typed values. */
   progreso: ProgresoPersona;
   /** Handoff cases ("hablar con un asesor"). */
@@ -149,6 +160,7 @@ export const UNIQUE_FIELDS: { readonly [N in CollectionName]: readonly (keyof Co
   serviciosVistos: [],
   serviciosCompartidos: [],
   clavesServicios: [],
+  pruebasConexion: [],
   progreso: [],
   casosMesa: ['numero'],
   accionesMesa: [],
