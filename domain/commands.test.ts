@@ -16,11 +16,29 @@ describe('parseCommand: hablar con un asesor', () => {
     'hablar con un humano',
     'comunicarme con un agente',
     '¿puedo hablar con un asesor?',
+    // How people in Colombia ask for one, with and without accents.
+    '¿Me comunica con un asesor?',
+    'me puede comunicar con un asesor',
+    'Páseme con un asesor, por favor',
+    'pasame con un asesor',
+    'Comuníqueme con un asesor',
+    'contactar a un asesor',
+    'necesito ayuda de un asesor',
+    'quiero que me atienda un asesor',
+    '¿me ayuda un asesor?',
+    'transferir a un asesor',
+    'conectar con un asesor',
+    'hablar con soporte técnico',
+    'hablar con servicio al cliente',
+    'atención humana',
+    'chat con un asesor',
+    'hablar con un acesor',
+    'Quiero hablar con una persona real ya',
   ])('"%s" asks for an agent', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'asesor' });
   });
 
-  it.each(['asesoría contable', 'persona', 'hablar', 'quiero registrar el rol de empleador', 'mesa de ayuda', 'el asesor me dijo que cancelara'])('"%s" does not', (text) => {
+  it.each(['asesoría contable', 'persona', 'hablar', 'quiero registrar el rol de empleador', 'mesa de ayuda', 'el asesor me dijo que cancelara', 'soporte', 'pasar al siguiente paso', 'comunicarme con mi empresa', 'necesito asesoría contable', 'la persona que me atendió'])('"%s" does not', (text) => {
     expect(parseCommand(text)?.kind).not.toBe('asesor');
   });
 });

@@ -27,8 +27,21 @@ const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
   'hola que tal': 'saludo', saludos: 'saludo', hi: 'saludo', hello: 'saludo', hey: 'saludo', 'buenos dias hola': 'saludo',
 };
 
-/** "Hablar con un asesor" and the ways people ask for a person (DESIGN §2 handoff). */
-const ASESOR = /^(?:(?:yo )?(?:quiero|quisiera|necesito|deseo|puedo|me gustaria|por favor)? ?(?:hablar|comunicarme|conversar|chatear|contactar(?:me)?) (?:con )?(?:un |una |el |la |algun |alguna )?(?:asesor|asesora|agente|persona|humano|operador|operadora|funcionario|funcionaria|alguien|mesa de ayuda)(?: de (?:la )?mesa de ayuda| real| humano)?(?: por favor)?|(?:un |una )?(?:asesor|asesora|agente humano|operador|humano)(?: por favor)?|(?:necesito|quiero) (?:un |una )?(?:asesor|asesora|agente|operador)(?: por favor)?)$/;
+/** "Hablar con un asesor" and the ways people ask for a person (DESIGN §2 handoff), folded and without punctuation. */
+const WHO = '(?:un |una |el |la |algun |alguna )?(?:asesor|asesora|acesor|acesora|agente|persona|humano|operador|operadora|funcionario|funcionaria|alguien|mesa de ayuda|soporte(?: tecnico)?|servicio al cliente)(?: de (?:la )?mesa de ayuda| real| humano| humana)?';
+const LEAD = '(?:(?:yo |por favor )?(?:quiero|quisiera|necesito|deseo|puedo|podria|me gustaria|favor)(?: que)? )?(?:me )?(?:puede |podria |pueden |podrian )?';
+const VERB = '(?:hablar|habla|ablar|hablarle|comunicar(?:me)?|comunica|comunicame|comuniqueme|comuniquenme|conversar|chatear|contactar(?:me)?|conectar(?:me)?|conecteme|pasar(?:me)?|pasa|pasame|paseme|transferir(?:me)?|transfiera(?:me)?|transfierame)';
+const AGENT = '(?:un |una )?(?:asesor|asesora|acesor|agente|operador|operadora|humano|persona)';
+const ASESOR = new RegExp(
+  `^(?:${LEAD}${VERB} (?:con |a )?${WHO}` +
+    `|(?:un |una )?(?:asesor|asesora|acesor|agente humano|operador|humano)` +
+    `|(?:necesito|quiero) (?:un |una )?(?:asesor|asesora|agente|operador)` +
+    `|(?:necesito|quiero) (?:la )?ayuda de ${AGENT}` +
+    `|(?:quiero|necesito|quisiera) que me atienda ${AGENT}` +
+    `|(?:que )?me (?:ayuda|atiende|puede ayudar|puede atender) ${AGENT}` +
+    `|atencion (?:humana|personalizada)` +
+    `|chat con ${AGENT})(?: por favor| ya| ahora)?$`,
+);
 
 /** Recognizes a global command; anything else (including longer sentences) is not one. */
 export function parseCommand(text: string | undefined): Command | undefined {
