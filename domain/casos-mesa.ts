@@ -40,15 +40,17 @@ export const DATO_PROTEGIDO = '[dato protegido omitido]';
 
 /** Bogotá is UTC−5 all year (no daylight saving time). */
 const BOGOTA_OFFSET_MS = 5 * 3_600_000;
+/** The helpdesk's hours from the manual (Bogotá): Monday to Friday, and Saturday; closed on Sundays. The chat tells them from here. */
+export const HORARIO_MESA = { semana: { abre: 7, cierra: 18 }, sabado: { abre: 8, cierra: 13 } } as const;
 /** Opening and closing hour (Bogotá) by day of the week, Sunday = 0; null: closed all day. */
 const HORARIO: readonly ({ readonly abre: number; readonly cierra: number } | null)[] = [
   null,
-  { abre: 7, cierra: 18 },
-  { abre: 7, cierra: 18 },
-  { abre: 7, cierra: 18 },
-  { abre: 7, cierra: 18 },
-  { abre: 7, cierra: 18 },
-  { abre: 8, cierra: 13 },
+  HORARIO_MESA.semana,
+  HORARIO_MESA.semana,
+  HORARIO_MESA.semana,
+  HORARIO_MESA.semana,
+  HORARIO_MESA.semana,
+  HORARIO_MESA.sabado,
 ];
 
 // Colombian public holidays ("festivos") are ignored: the manual gives only the weekly hours, so a

@@ -93,6 +93,9 @@ describe('hablar con un asesor mid-form', () => {
     const reply = toReply(activities.filter((a) => a.type === 'message'));
     expect(reply.folded).toContain(OPENED);
     expect(reply.folded).toContain('un asesor lo tomara en breve');
+    // The helpdesk's hours from the manual, also when it is open.
+    expect(reply.folded).toContain(fold('lunes a viernes de 7:00 a. m. a 6:00 p. m.'));
+    expect(reply.folded).toContain(fold('sábados de 8:00 a. m. a 1:00 p. m.'));
     expect(reply.folded).toContain('nada de lo que lleva se pierde');
     expect(reply.folded).toContain(NUMBER_Q); // the form asked again
     const numero = caseNumber(reply);
@@ -136,7 +139,9 @@ describe('hablar con un asesor mid-form', () => {
     expect(reply.folded).toContain(OPENED);
     expect(reply.folded).toContain(fold('lunes a viernes de 7:00 a. m. a 6:00 p. m.'));
     expect(reply.folded).toContain(fold('sábados de 8:00 a. m. a 1:00 p. m.'));
+    expect(reply.folded).toContain('ahora esta cerrada');
     expect(reply.text).toContain('j***@correo.com'); // told they will be e-mailed
+    expect(reply.folded).not.toContain('no tengo un correo');
     expect(reply.folded).not.toContain('lo tomara en breve');
     expect((await casesOf(w))[0]).toMatchObject({ estado: 'en_cola', avisarPorCorreo: true });
     // When an agent takes it on Monday, the person is e-mailed.
@@ -154,6 +159,10 @@ describe('hablar con un asesor mid-form', () => {
     const reply = await say(w.person, 'hablar con un asesor');
     expect(reply.folded).toContain(OPENED);
     expect(reply.folded).toContain('no hay asesores conectados');
+    expect(reply.folded).toContain(fold('lunes a viernes de 7:00 a. m. a 6:00 p. m.'));
+    // Not logged in: no address to e-mail, and the person is told so instead of waiting for a mail that cannot come.
+    expect(reply.folded).toContain('no tengo un correo para avisarle');
+    expect(reply.folded).toContain('le aviso en este chat');
     expect(reply.folded).toContain(NUMBER_Q);
     expect(w.notifier.notices).toEqual([]);
     expect((await casesOf(w))[0]).toMatchObject({ estado: 'en_cola', avisarPorCorreo: true });

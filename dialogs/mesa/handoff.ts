@@ -10,7 +10,7 @@ import { EventFactory, type Activity, type StatePropertyAccessor, type TurnConte
 import type { Session } from '../../domain/session.js';
 import type { FormDeps } from '../form/form.dialog.js';
 import { ccfsOf } from '../../domain/autorizados.js';
-import { addMessage, closeCase, mailAgentsAboutCase, markEmailOnAnswer, openCase, safeMessage, withinHelpdeskHours, type CasosDeps } from '../../domain/casos-mesa.js';
+import { addMessage, closeCase, HORARIO_MESA, mailAgentsAboutCase, markEmailOnAnswer, openCase, safeMessage, withinHelpdeskHours, type CasosDeps } from '../../domain/casos-mesa.js';
 import type { Citizen } from '../../domain/citizens.js';
 import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import { displayName } from '../../domain/people.js';
@@ -43,6 +43,15 @@ export interface Donde {
   readonly paso?: string;
 }
 
+
+/** An hour of the day as people in Colombia write it: 7 → "7:00 a. m.", 18 → "6:00 p. m.". */
+const hora = (h: number): string => `${h % 12 === 0 ? 12 : h % 12}:00 ${h < 12 ? 'a. m.' : 'p. m.'}`;
+
+/** The helpdesk's hours for a message, from the domain's table. */
+export function horarioMesa(): { semana: string; sabado: string } {
+  const { semana, sabado } = HORARIO_MESA;
+  return { semana: `${hora(semana.abre)} a ${hora(semana.cierra)}`, sabado: `${hora(sabado.abre)} a ${hora(sabado.cierra)}` };
+}
 
 /** A case's person and step as the agent reads them. */
 export function caseSummary(c: CasoMesa): { persona: string; donde: string } {
@@ -117,7 +126,7 @@ export async function startHandoff(deps: HandoffDeps, memory: ConversationMemory
   const correo = who.citizen?.email ? maskEmail(who.citizen.email) : undefined;
   await context.sendActivity(
     message(
-      mt('caso-abierto', { numero: caso.numero, abierto, asesores: reached > 0, correo, porCorreo }),
+      mt('caso-abierto', { numero: caso.numero, abierto, asesores: reached > 0, correo, porCorreo, horario: horarioMesa() }),
       card([textBlock(mt('caso-abierto-card', { numero: caso.numero }), { isSubtle: true })], [imBack(mt('boton-cancelar-caso'), mt('texto-cancelar-caso'))], mt('caso-abierto-card', { numero: caso.numero })),
     ),
   );
