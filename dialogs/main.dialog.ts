@@ -41,7 +41,8 @@ import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
 import { activeSession } from './session.js';
 import { describesStep, type StepInfo } from './step-info.js';
 import { menuActivity, welcomeActivity } from './welcome.js';
-import { caseOfConversation } from '../domain/casos-mesa.js';
+import { caseOfConversation, notePersonInProcess } from '../domain/casos-mesa.js';
+import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
@@ -54,6 +55,8 @@ export type { MainDialogDeps } from './main.deps.js';
 const ROUTE = 'route';
 /** The turn's session, once refreshSession has checked it (turnState key). */
 const TURN_SESSION = Symbol('main.turnSession');
+/** The open case this turn's conversation is the person's side of (set by handoffTurn). */
+const PERSON_CASE = Symbol('main.personCase');
 
 interface RouteOptions {
   readonly text?: string;
@@ -134,6 +137,7 @@ export class MainDialog extends ComponentDialog {
     const found = await caseOfConversation(this.deps, conversationKey(context));
     if (!found) return undefined;
     const { caso, lado } = found;
+    if (lado === 'persona') context.turnState.set(PERSON_CASE, caso);
     if (lado === 'agente') {
       if (caso.estado !== 'atendido' || this.inCase(innerDc)) return undefined;
       // The case needs its agent logged in as Mesa de ayuda (after an idle session ended, once they log in again).
@@ -159,7 +163,11 @@ export class MainDialog extends ComponentDialog {
   /** The helpdesk's record of the turn: the last messages, and where the person is. */
   private async track(innerDc: DialogContext, startedIn?: Donde): Promise<void> {
     const session = await this.turnSession(innerDc.context);
-    const where = this.whereNow(innerDc) ?? startedIn;
+    const now = this.whereNow(innerDc);
+    // The person of an open case: whether a question of a process waits for them, for what they hear when the agent ends it.
+    const caso = innerDc.context.turnState.get(PERSON_CASE) as CasoMesa | undefined;
+    if (caso && caso.personaEnTramite !== (now !== undefined)) await notePersonInProcess(this.deps, caso.id, now !== undefined);
+    const where = now ?? startedIn;
     await recordTurn(this.deps, this.memory, innerDc.context, where ?? {}, session?.citizenId);
   }
 

@@ -174,6 +174,8 @@ export interface NuevoCaso {
   paso?: string;
   mensajes: readonly MensajeCaso[];
   conversacion: ConversacionCaso;
+  /** A question of a process waits for the person in this conversation. */
+  enTramite?: boolean;
 }
 
 /** Opens a case in the queue, or returns the open one of the same conversation unchanged (`nuevo: false`). */
@@ -195,6 +197,7 @@ export async function openCase(deps: CasosDeps, nuevo: NuevoCaso, actor: Actor):
       clavePersona: nuevo.conversacion.clave,
       creadoEn: now.toISOString(),
       avisarPorCorreo: !withinHelpdeskHours(now),
+      ...(nuevo.enTramite !== undefined ? { personaEnTramite: nuevo.enTramite } : {}),
     };
     await tx.collection('casosMesa').put(caso);
     await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_abierto', personaSubject(caso), {
@@ -215,6 +218,15 @@ export function markEmailOnAnswer(deps: CasosDeps, casoId: string): Promise<void
     if (!caso || caso.estado !== 'en_cola' || caso.avisarPorCorreo) return;
     await tx.collection('casosMesa').put({ ...caso, avisarPorCorreo: true });
     await audit(tx, deps.clock, deps.random, SYSTEM_ACTOR, 'mesa.caso_aviso_correo', personaSubject(caso), { numero: caso.numero }, caso.persona.id);
+  });
+}
+
+/** The person of an open case started or left a process (their turns go on while it waits): kept for what they hear when it ends. */
+export function notePersonInProcess(deps: Pick<CoreDeps, 'store'>, casoId: string, enTramite: boolean): Promise<void> {
+  return deps.store.transaction(async (tx) => {
+    const caso = await tx.collection('casosMesa').get(casoId);
+    if (!caso || !isOpen(caso) || caso.personaEnTramite === enTramite) return;
+    await tx.collection('casosMesa').put({ ...caso, personaEnTramite: enTramite });
   });
 }
 

@@ -65,6 +65,8 @@ export interface CasoMesa {
   readonly cerradoPor?: 'persona' | 'asesor';
   /** Opened outside the helpdesk hours or with no agent reached: the person is e-mailed when it is answered. */
   readonly avisarPorCorreo: boolean;
+  /** Whether the person's conversation is in a process now (a question waits for them): what they are told when the agent ends the case. */
+  readonly personaEnTramite?: boolean;
 }
 
 /** An agent's own action ("Mis casos"): what, on whom (masked), the reason, when. */

@@ -259,6 +259,38 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(mine.text).not.toContain('sin-identificar');
   });
 
+  // A person who asked at the menu (no question of a process waiting) was told "escriba su respuesta cuando
+  // quiera" when the agent closed: an answer to nothing. Screenshot /tmp/mesa-17-persona-cerrado.png.
+  it('the agent ends a case asked for at the menu: the person is not told to answer a question, but what they can do', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    await take(w, numero);
+    const mark = w.notifier.delivered.length;
+    await say(w.agent, 'cerrar caso');
+    const told = deliveredTo(w, 'jose', mark);
+    expect(told.folded).toContain('el asesor termino la conversacion');
+    expect(told.folded).not.toContain('donde iba');
+    expect(told.folded).not.toContain('escriba su respuesta');
+    expect(told.folded).toContain('que desea hacer ahora');
+  });
+
+  it('a person who starts a process while the case waits is told to go on with it when the agent ends the case', async () => {
+    const w = await world();
+    const numero = caseNumber(await say(w.person, 'hablar con un asesor'));
+    expect((await casesOf(w))[0]).toMatchObject({ personaEnTramite: false });
+    await say(w.person, 'Registrarme');
+    await say(w.person, 'Acepto');
+    expect((await say(w.person, 'CC')).folded).toContain(NUMBER_Q);
+    expect((await casesOf(w))[0]).toMatchObject({ personaEnTramite: true });
+    await take(w, numero);
+    const mark = w.notifier.delivered.length;
+    await say(w.agent, 'cerrar caso');
+    expect(deliveredTo(w, 'persona', mark).folded).toContain('puede seguir con su tramite donde iba');
+    expect((await say(w.person, '1036612345')).folded).toContain('primer nombre');
+  });
+
   it('the agent typing "menú" in a case is told to close it first; nothing reaches the person', async () => {
     const w = await world();
     const numero = await openAndTake(w);

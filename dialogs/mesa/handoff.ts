@@ -100,6 +100,7 @@ export async function startHandoff(deps: HandoffDeps, memory: ConversationMemory
       ...(paso ? { paso } : {}),
       mensajes: record.mensajes ?? [],
       conversacion: conversationOf(context),
+      enTramite: donde.proceso !== undefined,
     },
     actorOf(context),
   );
@@ -189,5 +190,5 @@ export function takenActivities(caso: CasoMesa): Partial<Activity>[] {
 export function endedByAgentActivities(caso: CasoMesa): Partial<Activity>[] {
   const conversation = caso.conversacionPersona.referencia['conversation'] as never;
   const { donde } = caseSummary(caso);
-  return [EventFactory.createHandoffStatus(conversation, 'completed') as Partial<Activity>, { type: 'message', text: mt('persona-agente-termino', { numero: caso.numero, donde, conTramite: Boolean(caso.proceso) }) }];
+  return [EventFactory.createHandoffStatus(conversation, 'completed') as Partial<Activity>, { type: 'message', text: mt('persona-agente-termino', { numero: caso.numero, donde, conTramite: caso.personaEnTramite ?? Boolean(caso.proceso) }) }];
 }
