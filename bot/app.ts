@@ -184,11 +184,12 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await requestsFirst();
   const { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, ShowTypingMiddleware, UserState } = await import('botbuilder');
   await requestsFirst();
-  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }] = await Promise.all([
+  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }, { sendLean }] = await Promise.all([
     import('./assistant.js'),
     import('./notifier.js'),
     import('./directline/index.js'),
     import('./directline/deliver.js'),
+    import('./connector-sender.js'),
   ]);
 
   // Bot Framework: JWT enforced when MicrosoftAppId is set; anonymous (local use) when it is not.
@@ -198,6 +199,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId,
   });
+  // Replies go to the connector as one plain request each (bot/connector-sender.ts), not through the Azure pipeline.
+  sendLean(auth);
   const adapter = new CloudAdapter(auth);
   const inFlight = new InFlightTurns();
   adapter.use(inFlight);

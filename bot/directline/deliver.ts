@@ -13,6 +13,7 @@ import {
 // botbuilder's own dependency; its connector types are not re-exported by botbuilder.
 import { AuthenticationConstants, ClaimsIdentity, ConnectorClient, ConnectorFactory } from 'botframework-connector';
 import type { AuthenticateRequestResult } from 'botframework-connector';
+import { ClientCache, leanSending } from '../connector-sender.js';
 
 type ServiceClientCredentials = ConstructorParameters<typeof ConnectorClient>[0];
 type WebResourceLike = Parameters<ServiceClientCredentials['signRequest']>[0];
@@ -38,8 +39,11 @@ export class DirectLineConnectorFactory extends ConnectorFactory {
     this.credentials = new InternalSecretCredentials(internalSecret);
   }
 
+  private readonly clients = new ClientCache();
+
   override async create(serviceUrl: string): Promise<ConnectorClient> {
-    return new ConnectorClient(this.credentials, { baseUri: serviceUrl });
+    // Loopback to this process: always one plain request per activity (no proxy applies); one client per URL.
+    return this.clients.get(serviceUrl, async () => leanSending(new ConnectorClient(this.credentials, { baseUri: serviceUrl }), serviceUrl));
   }
 }
 
