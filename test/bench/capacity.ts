@@ -23,12 +23,13 @@ function summary(times: number[], seconds: number): Throughput {
 }
 
 /**
- * `rounds` measured rounds (after one warm-up round), each on a fresh assistant and data directory:
- * `concurrency` people go through the journey at once. Only chat turns are timed; the account
+ * `rounds` measured rounds after one warm-up round, all on one assistant process and data directory
+ * (as the echo bot is measured warm, after its own warm-up): in each round `concurrency` people, new
+ * to the assistant, go through the journey at once. Only chat turns are timed; the account
  * activation between the two halves (a web page) is not.
  */
 export interface JourneyBackend {
-  /** A fresh backend for one round: the environment the assistant starts with, and how to remove it. */
+  /** A fresh backend for the run: the environment the assistant starts with, and how to remove it. */
   prepare(): Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
 }
 
@@ -36,13 +37,15 @@ export async function journeyThroughput(concurrency: number, rounds: number, bac
   const connector = await startConnector();
   const times: number[] = [];
   let seconds = 0;
+  const dataDir = await tempDir('asistente-bench-journey-');
+  const prepared = await backend?.prepare();
+  // Registration is once per person: every round has its own people.
+  const everyone = await casts(concurrency * (rounds + 1), 'bench');
   try {
-    for (let round = 0; round <= rounds; round++) {
-      const dataDir = await tempDir('asistente-bench-journey-');
-      const prepared = await backend?.prepare();
-      const app = await serve('app', dataDir, prepared?.env);
-      try {
-        const cast = await casts(concurrency, `r${round}`);
+    const app = await serve('app', dataDir, prepared?.env);
+    try {
+      for (let round = 0; round <= rounds; round++) {
+        const cast = everyone.slice(round * concurrency, (round + 1) * concurrency);
         const convs = cast.map((_, i) => new Conversation(app.url, connector, `journey-${round}-${i}`));
         const mine: number[] = [];
         const record = (t: TurnResult) => mine.push(t.ms);
@@ -57,13 +60,13 @@ export async function journeyThroughput(concurrency: number, rounds: number, bac
           times.push(...mine);
           seconds += elapsed / 1000;
         }
-      } finally {
-        await app.stop();
-        await prepared?.drop();
-        await rm(dataDir, { recursive: true, force: true });
       }
+    } finally {
+      await app.stop();
     }
   } finally {
+    await prepared?.drop();
+    await rm(dataDir, { recursive: true, force: true });
     await connector.close();
   }
   return summary(times, seconds);
