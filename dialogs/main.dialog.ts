@@ -41,7 +41,7 @@ import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
 import { activeSession } from './session.js';
 import { describesStep, type StepInfo } from './step-info.js';
 import { menuActivity, welcomeActivity } from './welcome.js';
-import { caseOfConversation, notePersonInProcess } from '../domain/casos-mesa.js';
+import { caseOfConversation, caseToTake, notePersonInProcess } from '../domain/casos-mesa.js';
 import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
@@ -282,7 +282,8 @@ export class MainDialog extends ComponentDialog {
         return step.next(); // cancelar, menú, atrás… with nothing in progress: the menu
     }
     if (!text) return step.next();
-    const named = this.byButton(text) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
+    // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
+    const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
     if (named) return this.start(step, named);
     return step.beginDialog(SEARCH, { query: text } satisfies SearchOptions);
   }

@@ -22,6 +22,7 @@ import {
   MENSAJES_MAX,
   MENSAJES_PREVIOS,
   nextOpening,
+  caseToTake,
   normalizeCaseNumber,
   openCase,
   safeMessage,
@@ -190,6 +191,24 @@ describe('normalizeCaseNumber', () => {
     ['', undefined],
   ])('%j → %j', (raw, numero) => {
     expect(normalizeCaseNumber(raw)).toBe(numero);
+  });
+});
+
+describe('caseToTake: an agent asking for a case by its number', () => {
+  it.each<[string | undefined, string | undefined]>([
+    ['Tomar M-4F7K2Q', 'M-4F7K2Q'],
+    ['tomar m-4f7k2q', 'M-4F7K2Q'],
+    ['tomar el caso M-4F7K2Q.', 'M-4F7K2Q'],
+    ['Tomar caso 4F7K2Q', 'M-4F7K2Q'],
+    ['atender caso m 4f7k2q', 'M-4F7K2Q'],
+    ['tomar', undefined],
+    ['tomar el caso', undefined],
+    ['tomar agua', undefined],
+    ['M-4F7K2Q', undefined],
+    ['quiero tomar M-4F7K2Q y otro', undefined],
+    [undefined, undefined],
+  ])('%j → %j', (text, numero) => {
+    expect(caseToTake(text)).toBe(numero);
   });
 });
 

@@ -127,6 +127,12 @@ export function normalizeCaseNumber(raw: string): string | undefined {
   return /^[0-9A-Z]{6}$/.test(s) ? `M-${s}` : undefined;
 }
 
+/** "Tomar M-4F7K2Q", "tomar el caso m-4f7k2q", "atender caso 4F7K2Q" → "M-4F7K2Q": an agent asking for a case by its number. */
+export function caseToTake(text: string | undefined): string | undefined {
+  const m = /^\s*(?:tomar|atender)(?:\s+el)?(?:\s+caso)?\s+((?:m\s*-?\s*)?[0-9a-z]{6})[\s.!]*$/iu.exec(text ?? '');
+  return m ? normalizeCaseNumber(m[1]!) : undefined;
+}
+
 /** The masked audit subject of the person of a case ("CC *****456"), when their document is known. */
 function personaSubject(caso: Pick<CasoMesa, 'persona'>): string | undefined {
   const [tipo, numero] = (caso.persona.id ?? '').split(':');

@@ -138,3 +138,90 @@ describe('journey: hablar con un asesor — the agent lifts an identity block th
     expect(lines.join('\n')).not.toContain('654321');
   });
 });
+
+describe('journey: hablar con un asesor mid-form — two conversations at once, relayed both ways, back at the same field, no secret anywhere', () => {
+  const clock = fakeClock(START);
+  const lines: string[] = [];
+  const PERSON_PASSWORD = 'Orquidea-Morada-2026';
+  const TYPED_SECRET = 'Guacamaya.Azul-77';
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp({ STAFF_MESA_AYUDA: 'CE:654321' }, { clock, log: createLogger('debug', {}, (l) => lines.push(l)) });
+    await registerAndActivate(app.url, app.dataDir, agent, 'carlos.mesa@example.com', PASSWORD);
+    await registerAndActivate(app.url, app.dataDir, person, 'jose.restrepo@example.com', PERSON_PASSWORD);
+  });
+  afterAll(() => app?.stop());
+
+  /** Every activity the Direct Line endpoint keeps for a conversation (the page's whole transcript). */
+  async function transcript(dl: DirectLineClient): Promise<{ from: { role?: string }; type: string }[]> {
+    const res = await fetch(`${app.url}/v3/directline/conversations/${dl.conversationId}/activities?watermark=`, { headers: dl.headers() });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { activities: { from: { role?: string }; type: string }[] }).activities;
+  }
+
+  it('José, at the razón social of his employer role, asks for an agent; Carlos answers him; José ends it and answers the same field', async () => {
+    const desk = await newChat(app.url);
+    await loginChat(desk, agent, PASSWORD, 'en que rol desea actuar');
+    await desk.send('Mesa de ayuda');
+    await desk.waitFor('Consultar persona o Caja');
+    const deskSaw: string[] = [];
+
+    const jose = await newChat(app.url);
+    await loginChat(jose, person, PERSON_PASSWORD);
+    await jose.converse([
+      ['Registrar rol empleador persona jurídica', 'nit de la empresa'],
+      ['890.900.841-9', 'razon social'],
+    ]);
+    await jose.send('¿Me comunica con un asesor?');
+    const opened = await jose.waitFor('abri el caso');
+    expect(opened).toContain('razon social'); // the same field asked again
+    const numero = /abri el caso (m-[a-z0-9]{6})/.exec(opened)?.[1]?.toUpperCase();
+    expect(numero, opened).toMatch(/^M-[A-Z0-9]{6}$/);
+    deskSaw.push(await desk.waitFor(`nuevo caso ${numero}`));
+
+    await desk.send(`Tomar ${numero}`);
+    const card = await desk.waitFor('ultimo paso en el chat');
+    deskSaw.push(card);
+    expect(card).toMatch(/ultimo paso en el chat[^\n]*registrar rol empleador/);
+    await jose.waitFor('tomo su caso');
+
+    // Both ways, while each conversation goes on at once.
+    await jose.send('No sé qué razón social poner');
+    deskSaw.push(await desk.waitFor('no se que razon social poner'));
+    await desk.send('Escríbala como aparece en el RUT, en mayúsculas');
+    expect(await jose.waitFor('como aparece en el rut')).toContain('asesor de la mesa de ayuda');
+    // A password inside a sentence never reaches the agent: the rest does, and José is told.
+    await jose.send(`mi contraseña es ${TYPED_SECRET}`);
+    expect(await jose.waitFor('sin la parte que parece una contrasena')).not.toContain(fold(TYPED_SECRET));
+    deskSaw.push(await desk.waitFor('mi contrasena es [dato protegido omitido]'));
+    // And a password alone is not sent at all.
+    await jose.send(PERSON_PASSWORD);
+    await jose.waitFor('no envie ese mensaje');
+    await jose.send('Gracias, ya entendí');
+    deskSaw.push(await desk.waitFor('gracias, ya entendi'));
+
+    // José ends it: the agent is told; José is at the razón social again and his answer fills it.
+    await jose.send('terminar conversación');
+    const back = await jose.waitFor('termino la conversacion con la mesa de ayuda');
+    expect(back).toContain('razon social');
+    deskSaw.push(await desk.waitFor('termino la conversacion del caso'));
+    await jose.send('CAJA DE COMPENSACION FAMILIAR DE ANTIOQUIA COMFAMA');
+    expect(await jose.waitFor('naturaleza')).not.toContain('asesor');
+
+    const casos = await app.store.transaction((tx) => tx.collection('casosMesa').list());
+    expect(casos).toMatchObject([{ numero, estado: 'cerrado', cerradoPor: 'persona', proceso: 'rol-empleador' }]);
+    expect(casos[0]!.mensajes.map((m) => `${m.de}: ${m.texto}`)).toEqual(
+      expect.arrayContaining(['persona: No sé qué razón social poner', 'asesor: Escríbala como aparece en el RUT, en mayúsculas']),
+    );
+
+    // No secret in the case, the audit, what the agent's page received, the assistant's messages to José, nor the logs.
+    const audit = await app.store.transaction((tx) => tx.collection('audit').list());
+    const deskPage = JSON.stringify(await transcript(desk));
+    const toJose = JSON.stringify((await transcript(jose)).filter((a) => a.from.role !== 'user'));
+    for (const secret of [TYPED_SECRET, PERSON_PASSWORD, PASSWORD]) {
+      for (const [where, text] of [['case', JSON.stringify(casos)], ['audit', JSON.stringify(audit)], ['agent page', deskPage + deskSaw.join('\n')], ['assistant to José', toJose], ['logs', lines.join('\n')]] as const) {
+        expect(text.includes(secret) || fold(text).includes(fold(secret)), `${where} holds a secret`).toBe(false);
+      }
+    }
+  });
+});

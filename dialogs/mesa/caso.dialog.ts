@@ -6,7 +6,7 @@
  */
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Activity } from 'botbuilder';
-import { addMessage, closeCase, safeMessage } from '../../domain/casos-mesa.js';
+import { addMessage, closeCase, DATO_PROTEGIDO, safeMessage } from '../../domain/casos-mesa.js';
 import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import {
   consultarPersona,
@@ -27,7 +27,7 @@ import { formatDateTime } from '../format.js';
 import { incomingText, incomingValue } from '../incoming.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
-import { caseSummary, endedByAgentActivities, type HandoffDeps } from './handoff.js';
+import { caseSummary, endedByAgentActivities, redacted, type HandoffDeps } from './handoff.js';
 import { personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
@@ -126,18 +126,21 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
         break;
     }
     // Anything else is a message for the person.
-    if (looksLikeSecret(text)) {
+    const safe = safeMessage({ de: 'asesor', texto: text, en: this.deps.clock.now().toISOString() });
+    if (looksLikeSecret(text) || safe.texto === DATO_PROTEGIDO) {
       await dc.context.sendActivity(mt('agente-secreto'));
       return Dialog.EndOfTurn;
     }
     const session = await requireSession(this.deps, dc.context);
-    const added = await addMessage(this.deps, caso.id, safeMessage({ de: 'asesor', texto: text, en: this.deps.clock.now().toISOString() }));
+    const added = await addMessage(this.deps, caso.id, safe);
     if (!added.ok) {
       await dc.context.sendActivity(mt('agente-caso-terminado', { numero: caso.numero }));
       return dc.endDialog();
     }
-    const delivered = await this.deps.notifier.deliver(caso.conversacionPersona.referencia, [{ type: 'message', text: mt('relevo-asesor', { asesor: caso.agente?.nombre ?? session.nombre, texto: text }) }]);
+    // The person reads what the case keeps: a password inside a sentence never reaches them.
+    const delivered = await this.deps.notifier.deliver(caso.conversacionPersona.referencia, [{ type: 'message', text: mt('relevo-asesor', { asesor: caso.agente?.nombre ?? session.nombre, texto: safe.texto }) }]);
     if (!delivered) await dc.context.sendActivity(mt('agente-no-entregado'));
+    else if (redacted(text, safe.texto)) await dc.context.sendActivity(mt('agente-secreto-omitido', { omitido: DATO_PROTEGIDO }));
     return Dialog.EndOfTurn;
   }
 

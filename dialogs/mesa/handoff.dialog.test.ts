@@ -172,6 +172,22 @@ describe('hablar con un asesor mid-form', () => {
 // ------------------------------------------------------------------------------ the conversation
 
 describe('the agent takes the case: messages relayed both ways', () => {
+  it('"tomar M-…" typed at the helpdesk menu, as the notice reads, takes the case; an unknown number is said plainly; in a case it is a message for the person', async () => {
+    const w = await world();
+    await atNumberField(w);
+    const numero = caseNumber(await say(w.person, 'hablar con un asesor'));
+    expect(fold(w.notifier.notices[0]!.text)).toContain(fold(`tomar ${numero}`));
+    const wrong = await say(w.agent, 'tomar M-2222ZZ');
+    expect(wrong.folded).not.toContain('esto es lo que encontre');
+    expect(wrong.folded).toMatch(/no (existe|encontre)/);
+    const taken = await say(w.agent, `tomar ${numero.toLowerCase()}`);
+    expect(taken.folded).toContain(fold(`tomo el caso ${numero}`));
+    expect((await casesOf(w))[0]).toMatchObject({ estado: 'atendido', agenteId: CARLOS });
+    const mark = w.notifier.delivered.length;
+    await say(w.agent, `tomar ${numero}`);
+    expect(deliveredTo(w, 'persona', mark).text).toContain(`tomar ${numero}`);
+  });
+
   it('the person hears it was taken; texts go both ways through the assistant; the case card shows the step and the last messages', async () => {
     const w = await world();
     await atNumberField(w);
@@ -216,6 +232,25 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(w.notifier.delivered.slice(mark)).toEqual([]);
     const caso = (await casesOf(w))[0]!;
     expect(JSON.stringify(caso)).not.toContain('Tulipan.Rojo-2026');
+  });
+
+  // A password inside a sentence ("mi clave es …") was kept out of the case but relayed as typed.
+  it('a password inside a sentence reaches the other side as "[dato protegido omitido]", both ways, and the writer is told', async () => {
+    const w = await world();
+    await openAndTake(w);
+    let mark = w.notifier.delivered.length;
+    const told = await say(w.person, 'mi clave es Ceiba.Roja-2026 y no me deja entrar');
+    expect(told.folded).toContain('sin la parte que parece una contrasena');
+    const toAgent = deliveredTo(w, 'asesor', mark).text;
+    expect(toAgent).toContain('[dato protegido omitido] y no me deja entrar');
+    expect(toAgent).not.toContain('Ceiba.Roja-2026');
+    mark = w.notifier.delivered.length;
+    const agentTold = await say(w.agent, 'pruebe con la contraseña: Samán.Verde-2026 por favor');
+    expect(agentTold.folded).toContain('sin la parte que parece una contrasena');
+    const toPerson = deliveredTo(w, 'persona', mark).text;
+    expect(toPerson).toContain('[dato protegido omitido]');
+    expect(toPerson).not.toContain('Samán.Verde-2026');
+    expect(JSON.stringify(await casesOf(w))).not.toMatch(/Ceiba\.Roja|Samán\.Verde/);
   });
 
   it('"terminar conversación": the case closes, the agent is told, the person is back at the same field and the next answer fills it', async () => {

@@ -10,7 +10,7 @@ import { EventFactory, type Activity, type StatePropertyAccessor, type TurnConte
 import type { Session } from '../../domain/session.js';
 import type { FormDeps } from '../form/form.dialog.js';
 import { ccfsOf } from '../../domain/autorizados.js';
-import { addMessage, closeCase, HORARIO_MESA, mailAgentsAboutCase, markEmailOnAnswer, openCase, safeMessage, withinHelpdeskHours, type CasosDeps } from '../../domain/casos-mesa.js';
+import { addMessage, closeCase, DATO_PROTEGIDO, HORARIO_MESA, mailAgentsAboutCase, markEmailOnAnswer, openCase, safeMessage, withinHelpdeskHours, type CasosDeps } from '../../domain/casos-mesa.js';
 import type { Citizen } from '../../domain/citizens.js';
 import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import { displayName } from '../../domain/people.js';
@@ -163,19 +163,24 @@ export async function personTurn(deps: HandoffDeps, context: TurnContext, caso: 
     await context.sendActivity(mt('persona-en-conversacion'));
     return 'handled';
   }
-  if (looksLikeSecret(text)) {
+  const safe = safeMessage({ de: 'persona', texto: text, en: deps.clock.now().toISOString() });
+  if (looksLikeSecret(text) || safe.texto === DATO_PROTEGIDO) {
     await context.sendActivity(mt('persona-secreto'));
     return 'handled';
   }
-  const en = deps.clock.now().toISOString();
-  const added = await addMessage(deps, caso.id, safeMessage({ de: 'persona', texto: text, en }));
+  const added = await addMessage(deps, caso.id, safe);
   if (!added.ok) return 'continue'; // closed meanwhile: back to the process
+  // The agent reads what the case keeps: a password inside a sentence ("mi clave es …") never reaches them.
   const delivered = caso.conversacionAgente
-    ? await deps.notifier.deliver(caso.conversacionAgente.referencia, [{ type: 'message', text: mt('relevo-persona', { persona: caseSummary(caso).persona, texto: text }) }])
+    ? await deps.notifier.deliver(caso.conversacionAgente.referencia, [{ type: 'message', text: mt('relevo-persona', { persona: caseSummary(caso).persona, texto: safe.texto }) }])
     : false;
   if (!delivered) await context.sendActivity(mt('persona-no-entregado'));
+  else if (redacted(text, safe.texto)) await context.sendActivity(mt('persona-secreto-omitido', { omitido: DATO_PROTEGIDO }));
   return 'handled';
 }
+
+/** Whether safeMessage took something out of a text (a password inside a sentence). */
+export const redacted = (typed: string, kept: string): boolean => kept.includes(DATO_PROTEGIDO) && !typed.includes(DATO_PROTEGIDO);
 
 /** Said in the person's conversation when the agent takes the case (by the agent's turn). */
 export function takenActivities(caso: CasoMesa): Partial<Activity>[] {

@@ -4,8 +4,8 @@
  * invitations and e-mails; the CCF's activation checklist), the actions with a reason (lift an
  * identity block, unlock a login, resend a link), the history in plain Spanish, and "Mis casos".
  */
-import { ComponentDialog, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { casesInQueue, SUJETO_SIN_IDENTIFICAR, takeCase } from '../../domain/casos-mesa.js';
+import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { casesInQueue, caseToTake, SUJETO_SIN_IDENTIFICAR, takeCase } from '../../domain/casos-mesa.js';
 import { checklist } from '../../domain/checklist.js';
 import { loadChecklistFacts } from '../../domain/checklist-facts.js';
 import {
@@ -30,6 +30,7 @@ import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
 import { FormDialog, wentBackFromForm } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
+import { incomingText } from '../incoming.js';
 import { conversationOf } from '../notifier.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
@@ -63,6 +64,10 @@ const MENU_ACTIONS = ['cola', 'persona', 'ccf', 'mis-casos', 'terminar'] as cons
 type MenuAction = (typeof MENU_ACTIONS)[number];
 
 type Sujeto = { tipo: Documento['tipo']; numero: string } | { nit: string };
+/** The queue, or straight to taking a case named by its number. */
+interface ColaOptions {
+  readonly numero?: string;
+}
 interface HistorialOptions {
   readonly sujeto: Sujeto;
   readonly pagina?: number;
@@ -102,9 +107,20 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     return at('menu');
   }
 
+  /** "Tomar M-…" typed anywhere in the helpdesk (as the new-case notice reads), except in a case, where it is a message for the person. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const numero = innerDc.activeDialog?.id === CASO ? undefined : caseToTake(incomingText(innerDc.context));
+    if (!numero) return super.onContinueDialog(innerDc);
+    await innerDc.cancelAllDialogs();
+    return innerDc.beginDialog(COLA, { numero } satisfies ColaOptions);
+  }
+
   // ---------------------------------------------------------------- start and the menu
 
   private async begin(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    // Started by "tomar M-…" (the main dialog routes it to the queue): that case, not the whole queue.
+    const numero = this.seccion === 'cola' ? caseToTake(incomingText(step.context)) : undefined;
+    if (numero) return step.beginDialog(COLA, { numero } satisfies ColaOptions);
     return step.beginDialog({ menu: MENU, cola: COLA, 'mis-casos': MIS_CASOS }[this.seccion]);
   }
 
@@ -145,7 +161,8 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
 
   // ---------------------------------------------------------------- the queue
 
-  private async queue(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async queue(step: WaterfallStepContext<ColaOptions>): Promise<DialogTurnResult> {
+    if (step.options?.numero) return this.takeNumber(step, step.options.numero);
     const session = await requireSession(this.deps, step.context);
     const queue = await casesInQueue(this.deps, session.citizenId, actorOf(step.context));
     if (!queue.ok) {
@@ -170,8 +187,12 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     const { labels, numeros } = step.values as { labels: string[]; numeros: string[] };
     const i = chosen(step.result, labels);
     if (i >= numeros.length) return step.endDialog();
+    return this.takeNumber(step, numeros[i]!);
+  }
+
+  private async takeNumber(step: WaterfallStepContext, numero: string): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
-    const r = await takeCase(this.deps, session.citizenId, numeros[i]!, conversationOf(step.context), actorOf(step.context));
+    const r = await takeCase(this.deps, session.citizenId, numero, conversationOf(step.context), actorOf(step.context));
     if (!r.ok) {
       await step.context.sendActivity(mt(`error-${r.error.code}`, r.error as unknown as Record<string, unknown>));
       return step.replaceDialog(COLA);
