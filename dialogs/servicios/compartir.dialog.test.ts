@@ -7,13 +7,14 @@
  * and its outcomes, the password with its policy and notices, step 5 of the checklist, and no secret
  * anywhere it should not be.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import type { DialogTestClient } from 'botbuilder-testing';
 import { describe, expect, it } from 'vitest';
 import { assignServices } from '../../domain/asignaciones.js';
 import { authorize } from '../../domain/autorizados.js';
 import { ensureExampleServices } from '../../domain/catalogo.js';
-import { PRUEBAS_POR_MINUTO } from '../../domain/compartir.js';
+import { PRUEBAS_POR_MINUTO, saveServiceData } from '../../domain/compartir.js';
+import { inspectPublicKey } from '../../domain/compartir-campos.js';
 import { registerEmployer } from '../../domain/empleador-registro.js';
 import { verifyPassword } from '../../domain/password.js';
 import type { ResultadoPrueba } from '../../domain/ports.js';
@@ -25,6 +26,7 @@ import { fold } from '../../domain/text.js';
 import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { EXAMPLE_SERVICES } from '../../storage/reference/servicios.js';
 import { messages, renderFile } from '../../templates/render.js';
+import { pemFixture } from '../../test/fixtures/pem/fixtures.js';
 import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
 import { dialogDeps, mainClient, scriptedTester } from '../../test/helpers/dialog-deps.js';
 import { COMFAMA_NIT, DELEGADA_MARIA, NUEVO_ANDRES, registration } from '../../test/helpers/employers.js';
@@ -407,6 +409,30 @@ describe('the two forms, saved separately', () => {
 // ------------------------------------------------------------------------------ editing
 
 describe('editing a shared service', () => {
+  it('a stored certificate that expired since: "Datos del servicio web" says so and asks a current key first, keeps the rest, and saves', async () => {
+    const w = await world();
+    const leaf = pemFixture('servicio-ec.pem');
+    const cert = new X509Certificate(leaf);
+    const inspected = inspectPublicKey(leaf, new Date(Date.parse(cert.validFrom) + 86_400_000));
+    if (!inspected.ok) throw new Error(inspected.error.code);
+    const ejemplo = JSON.stringify(JSON.parse(EJEMPLO), null, 2);
+    const datos = { descripcion: 'Consulta los afiliados activos de la Caja por documento', url: URL_SERVICE, metodo: 'POST' as const, llave: inspected.value.llave, ejemplo };
+    expect(await saveServiceData(w.deps, ANDRES, asCcfRole, terminosVigentes(), SERVICE, datos, actor)).toMatchObject({ ok: true });
+    w.clock.set(new Date(Date.parse(cert.validTo) + 2 * 86_400_000));
+    await atList(w);
+    await say(w.client, SERVICE);
+    const opened = await say(w.client, 'Datos del servicio web');
+    expect(opened.text).toContain(`La llave pública o el certificado guardado de **${SERVICE}** ya no es válido (venció el `);
+    expect(opened.folded).toContain(fold('Pegue la **llave pública**'));
+    expect(opened.folded).not.toContain(fold('Revise los datos del servicio web'));
+    const review = await say(w.client, PEM);
+    expect(review.folded).toContain(fold('Revise los datos del servicio web'));
+    expect(review.text).toContain(URL_SERVICE);
+    expect((await say(w.client, 'confirmar')).text).toContain(`Quedaron guardados los datos de **${SERVICE}**`);
+    const [stored] = await list(w, 'serviciosCompartidos');
+    expect(stored!.datos).toMatchObject({ url: URL_SERVICE, ejemplo, llave: { pem: expect.stringContaining(PEM.split('\n')[1]!) } });
+  }, 60_000);
+
   it('"Datos del servicio web" starts from the review with the saved values; "corregir URL" changes only the URL; audited; the credentials stay', async () => {
     const w = await world();
     await completeService(w);
@@ -759,6 +785,32 @@ describe('atrás, cancelar, ayuda and estado', () => {
     expect(await list(w, 'clavesServicios')).toEqual([]);
   }, 60_000);
 
+  const ALL_QUESTIONS = [
+    ...DATOS_QUESTIONS.map((q, i) => ({ form: 'Datos del servicio web', q, previous: DATOS_QUESTIONS[i - 1] })),
+    ...OAUTH_QUESTIONS.map((q, i) => ({ form: 'Credenciales OAuth 2.0', q, previous: OAUTH_QUESTIONS[i - 1] })),
+  ];
+  it.each(ALL_QUESTIONS.filter((x) => x.previous))('$form, $q.name: atrás asks the previous question again; cancelar then ends with nothing saved and no secret kept', async ({ form, q, previous }) => {
+    const w = await world();
+    await atList(w);
+    if (form === 'Datos del servicio web') await say(w.client, 'Nuevo servicio');
+    else {
+      await shareData(w);
+      await say(w.client, SERVICE);
+      await say(w.client, 'Credenciales OAuth 2.0');
+    }
+    let r: Reply | undefined;
+    for (const input of q.before) r = await say(w.client, input);
+    expect(r!.folded).toContain(fold(q.question));
+    const back = await say(w.client, 'atrás');
+    expect(back.folded).toContain(fold(previous!.question));
+    expect((await say(w.client, previous!.good)).folded).toContain(fold(q.question));
+    const before = JSON.stringify(await list(w, 'serviciosCompartidos'));
+    const cancelled = await say(w.client, 'cancelar');
+    expect(cancelled.folded).toMatch(/cancele lo que estaba haciendo.*que desea hacer ahora andres zapata/s);
+    expect(JSON.stringify(await list(w, 'serviciosCompartidos'))).toBe(before);
+    for (const secret of SECRETS) expect(await storeText(w)).not.toContain(secret);
+  }, 60_000);
+
   it('atrás inside a form goes to the previous question, keeping the answers before it', async () => {
     const w = await world();
     await atList(w);
@@ -917,6 +969,21 @@ describe('Probar conexión', () => {
     const [audited] = await auditOf(w, 'compartir.conexion_probada');
     expect(audited!.detail).toMatchObject({ servicio: SERVICE, token: answer.token.ok ? 'ok 200' : answer.token.motivo });
     for (const s of SECRETS) expect(JSON.stringify(audited)).not.toContain(s);
+  }, 60_000);
+
+  it('the result stays in view: after the test only the service\'s menu follows (not its card again); estado names the service', async () => {
+    const w = await world();
+    await completeService(w);
+    const r = await say(w.client, 'Probar conexión');
+    expect(r.text).toContain('funciona:');
+    expect(r.folded).toContain(SERVICE_Q(SERVICE));
+    expect(r.text).not.toContain(`**${ct()['f-llave']}:**`);
+    expect(r.text).not.toContain(`**${ct()['f-client-secret']}:**`);
+    const estado = await say(w.client, 'estado');
+    expect(estado.text).toContain(`en **Compartir Servicios Entidad, servicio ${SERVICE}**`);
+    // Leaving the menu after a test and coming back shows the card again.
+    await say(w.client, 'Volver');
+    expect((await say(w.client, SERVICE)).text).toContain(`**${ct()['f-llave']}:**`);
   }, 60_000);
 
   it(`at most ${PRUEBAS_POR_MINUTO} tests a minute per CCF: the next says how many seconds to wait, calls nothing, and works again after them`, async () => {
@@ -1131,7 +1198,8 @@ describe('bugs found earlier (now regressions)', () => {
   ] as const)('FIXED BUG: estado at %s does not name the step', async (_at, reach, key) => {
     const w = await world();
     await reach(w);
-    expect((await say(w.client, 'estado')).text).toContain(`Está en **Administración de Servicios Web**, en **${ct()[`paso-${key}`]}**.`);
+    const paso = key === 'servicio' ? `Compartir Servicios Entidad, servicio ${SERVICE}` : ct()['paso-lista'];
+    expect((await say(w.client, 'estado')).text).toContain(`Está en **Administración de Servicios Web**, en **${paso}**.`);
   }, 60_000);
 
   // The edit form accepts another name (validate only refuses another service's name) and saveData

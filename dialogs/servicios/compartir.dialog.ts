@@ -19,6 +19,7 @@ import {
   type CompartirError,
   type Parte,
 } from '../../domain/compartir.js';
+import { inspectPublicKey } from '../../domain/compartir-campos.js';
 import type { EtapaPrueba } from '../../domain/ports.js';
 import type { ServiciosCcfError } from '../../domain/servicios-ccf.js';
 import { actingRole } from '../../domain/session.js';
@@ -29,7 +30,7 @@ import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
-import { formatDateTime } from '../format.js';
+import { formatDate, formatDateTime } from '../format.js';
 import { requireSession } from '../session.js';
 import { claveServiciosForm, datosServicio, servicioDatosForm, servicioOAuthForm, type ClaveServiciosValues, type ServicioDatosValues, type ServicioOAuthValues } from './compartir.forms.js';
 import type { FormSpec } from '../form/form-spec.js';
@@ -61,6 +62,8 @@ const CERRAR = { cerrar: true } as const;
 
 interface ServicioOptions {
   readonly nombre: string;
+  /** Only the menu: the card was just shown and nothing in it changed (after "Probar conexión"), so the result stays in view. */
+  readonly soloMenu?: boolean;
 }
 
 const SERVICE_ACTIONS = ['datos', 'credenciales', 'probar', 'eliminar', 'volver'] as const;
@@ -245,7 +248,7 @@ export class CompartirDialog extends ComponentDialog {
     const v = await this.current(step);
     if (!('nombre' in v)) return v;
     (step.values as Record<string, unknown>)['vista'] = v;
-    await step.context.sendActivity(serviceCard(v));
+    if (!step.options.soloMenu) await step.context.sendActivity(serviceCard(v));
     const labels = SERVICE_ACTIONS.map((a) => texts().acciones[a]!);
     return step.prompt(CHOICE, choicePrompt(ct('que-hacer-servicio', { nombre: v.nombre }), labels, {}, { back: true }));
   }
@@ -262,7 +265,16 @@ export class CompartirDialog extends ComponentDialog {
         return step.endDialog();
       case 'datos': {
         const d = v.datos;
-        const initial = d ? { nombre: v.nombre, descripcion: d.descripcion, url: d.url, metodo: d.metodo, llave: d.llave.pem, ejemplo: d.ejemplo } : { nombre: v.nombre };
+        // A stored key that no longer passes (the certificate expired since) is asked again first,
+        // instead of a review whose "Confirmar" could only be refused.
+        const vigente = d ? inspectPublicKey(d.llave.pem, this.deps.clock.now()).ok : true;
+        if (d && !vigente) {
+          const vencio = d.llave.hasta && Date.parse(d.llave.hasta) < this.deps.clock.now().getTime() ? formatDate(d.llave.hasta) : undefined;
+          await step.context.sendActivity(ct('llave-guardada-vencida', { nombre: v.nombre, hasta: vencio }));
+        }
+        const initial = d
+          ? { nombre: v.nombre, descripcion: d.descripcion, url: d.url, metodo: d.metodo, ...(vigente ? { llave: d.llave.pem } : {}), ejemplo: d.ejemplo }
+          : { nombre: v.nombre };
         return step.beginDialog(this.datosForm.id, { canGoBack: true, heading, initial, context: { nit, editando: v.nombre }, draftScope: v.nombre } satisfies FormOptions);
       }
       case 'credenciales': {
@@ -281,9 +293,10 @@ export class CompartirDialog extends ComponentDialog {
     const { session, acting } = await this.who(step.context);
     await step.context.sendActivity(ct('probando', { nombre }));
     const r = await testSharedService(this.deps, session.citizenId, acting, terminosVigentes(), nombre, actorOf(step.context));
-    if (!r.ok) return (await this.said(step, r.error)) ?? step.replaceDialog(SERVICIO, step.options);
+    const menu: ServicioOptions = { nombre: step.options.nombre, soloMenu: true };
+    if (!r.ok) return (await this.said(step, r.error)) ?? step.replaceDialog(SERVICIO, menu);
     await step.context.sendActivity(testText(nombre, r.value.token, r.value.servicio));
-    return step.replaceDialog(SERVICIO, step.options);
+    return step.replaceDialog(SERVICIO, menu);
   }
 
   private async afterAct(step: WaterfallStepContext<ServicioOptions>): Promise<DialogTurnResult> {
@@ -292,7 +305,7 @@ export class CompartirDialog extends ComponentDialog {
     const nombre = step.options.nombre;
     if (typeof result === 'string') {
       // The answer to "¿Eliminar…?"
-      if (wentBack(result) || chosen(result, [ct('si-eliminar'), ct('no')]) === 1) return step.replaceDialog(SERVICIO, step.options);
+      if (wentBack(result) || chosen(result, [ct('si-eliminar'), ct('no')]) === 1) return step.replaceDialog(SERVICIO, { nombre });
       const r = await removeSharedService(this.deps, session.citizenId, acting, terminosVigentes(), nombre, actorOf(step.context));
       if (!r.ok) return (await this.said(step, r.error)) ?? step.endDialog();
       await step.context.sendActivity(ct('eliminado', { nombre }));
@@ -325,7 +338,7 @@ export class CompartirDialog extends ComponentDialog {
         if (done) return done;
       }
     }
-    return step.replaceDialog(SERVICIO, step.options);
+    return step.replaceDialog(SERVICIO, { nombre });
   }
 }
 

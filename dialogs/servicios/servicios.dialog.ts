@@ -96,7 +96,7 @@ const termsDate = (iso: string): string => formatDate(`${iso}T12:00:00-05:00`);
 
 interface Frame {
   readonly id: string;
-  readonly state?: { dialogs?: { dialogStack?: Frame[] } };
+  readonly state?: { dialogs?: { dialogStack?: Frame[] }; options?: unknown };
 }
 
 function innerStack(instance: DialogInstance): Frame[] {
@@ -106,6 +106,15 @@ function innerStack(instance: DialogInstance): Frame[] {
 /** Every dialog id active inside, at every depth (a component's waterfalls sit under its prompts). */
 function allInner(frames: readonly Frame[]): string[] {
   return frames.flatMap((f) => [f.id, ...allInner(f.state?.dialogs?.dialogStack ?? [])]);
+}
+
+/** The frame of `id` at any depth inside. */
+function findInner(frames: readonly Frame[], id: string): Frame | undefined {
+  for (const f of frames) {
+    const found = f.id === id ? f : findInner(f.state?.dialogs?.dialogStack ?? [], id);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 export class ServiciosWebDialog extends ComponentDialog implements DescribesStep {
@@ -132,7 +141,12 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     if (below.at(-1) !== CHOICE && below.at(-1) !== COMPARTIR_CHOICE) return undefined; // the forms describe their own fields
     const ids = allInner(innerStack(instance));
     const at = (key: string) => ({ paso: st(`paso-${key}`), ayuda: st(`ayuda-${key}`) });
-    if (ids.includes(COMPARTIR_SERVICIO)) return { paso: ct('paso-servicio'), ayuda: ct('ayuda-servicio') };
+    const servicio = findInner(innerStack(instance), COMPARTIR_SERVICIO);
+    if (servicio) {
+      // The shared service open (its waterfall's options): "¿en qué voy?" and "estado" name it.
+      const nombre = (servicio.state?.options as { nombre?: string } | undefined)?.nombre;
+      return { paso: ct('paso-servicio', { nombre }), ayuda: ct('ayuda-servicio') };
+    }
     if (ids.includes(COMPARTIR)) return { paso: ct('paso-lista'), ayuda: ct('ayuda-lista') };
     if (ids.includes(DOC) || ids.includes(INFO)) return at('servicio');
     if (ids.includes(RECHAZO)) return at('rechazo');
