@@ -13,10 +13,7 @@
  * of the data directory (the JSON store, the conversation state, the drafts, the .eml files), the
  * parsed e-mails and the whole Direct Line history of both conversations are searched for the
  * password, the Client Secrets, the services password and the token: none is found.
- *
- * Found bug, recorded as it.fails: a form of Compartir Servicios Entidad left half-way is not kept
- * as a draft (the forms say "guardo lo que vaya respondiendo", but CompartirDialog builds its
- * FormDialogs without a draftOwner, so FormDrafts never saves nor resumes).
+ * Then a "Datos del servicio web" left half-way is resumed from its draft in another conversation.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -294,8 +291,7 @@ describe('journey: COMFAMA shares a service in two conversations, assigns the pa
     expect(found).toEqual([]);
   }, 90_000);
 
-  // CompartirDialog gives its FormDialogs `deps` without `draftOwner` (the other processes pass
-  // sessionOwner(deps.session, deps.clock)), so FormDrafts.target() is undefined: nothing is saved.
+  // Once a bug (CompartirDialog's FormDialogs had no draftOwner, so nothing was saved): now a regression test.
   it('a "Datos del servicio web" left half-way is resumed from its draft in another conversation, as the form promises', async () => {
     expect(conversations.length, 'after the journey').toBeGreaterThan(0);
     clock.advance(DAY);
