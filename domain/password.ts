@@ -139,8 +139,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
 
 // ---------------------------------------------------------------- verification limit
 
-/** scrypt checks running at once (libuv runs four crypto jobs at a time by default). */
-export const MAX_CONCURRENT_VERIFICATIONS = 4;
+/**
+ * scrypt checks running at once. libuv runs four jobs at a time by default, crypto and file I/O
+ * alike: with four checks of ~50 ms each, every file read or write of every other conversation
+ * (state files, the store's journal) waited behind them. Two keep two threads for file I/O.
+ */
+export const MAX_CONCURRENT_VERIFICATIONS = 2;
 /** Checks allowed to wait for a slot; beyond them the answer is "try again in a moment". */
 export const MAX_QUEUED_VERIFICATIONS = 32;
 
