@@ -40,6 +40,13 @@ describe('recordProgress: where a person is, never what they typed', () => {
     ['an e-mail', 'jose@example.com'],
     ['markup', '<script>x</script>'],
     ['too long', 'X'.repeat(121)],
+    ['a document number', '1036612345'],
+    ['a name', 'jose'],
+    ['a password', 'Clave-Mesa-2026'],
+    ['a dotted password', 'Tulipan.Rojo-2026'],
+    ['a date', '14/03/1968'],
+    ['a phone', '3001234567'],
+    ['a NIT', '890.900.841-9'],
   ])('an error that is not a plain code (%s) is not kept', async (_name, error) => {
     const w = world();
     await recordProgress(w.deps, ID, { proceso: 'registro', paso: 'Correo', error }, 'webchat');
@@ -47,6 +54,15 @@ describe('recordProgress: where a person is, never what they typed', () => {
     expect(p?.error).toBeUndefined();
     expect(JSON.stringify(p)).not.toContain(error);
   });
+
+  it.each(['REGISTRO.BLOQUEADO', 'REGISTRO.DATOS_NO_COINCIDEN', 'registro-datos-basicos.numeroDocumento:document_number.digits', 'ingreso:empty', 'compartir-servicio.url:out-of-range'])(
+    'a reason code (%s) is kept',
+    async (code) => {
+      const w = world();
+      await recordProgress(w.deps, ID, { proceso: 'registro', paso: 'Correo', error: code }, 'webchat');
+      expect((await progressOf(w.deps, ID))?.error?.codigo).toBe(code);
+    },
+  );
 
   it('activity alone is written at most once a minute (a turn that changes nothing else)', async () => {
     const w = world();

@@ -17,7 +17,9 @@ export interface Avance {
 /** Another write only for activity alone after this long (a turn that changes nothing else). */
 export const ACTIVIDAD_MINUTOS = 1;
 
-const CODE = /^[A-Za-z0-9_.:-]{1,120}$/;
+/** A reason code as the chat notes it: a domain code ("REGISTRO.BLOQUEADO") or a form's "form.field:reason" ("registro-datos-basicos.numeroDocumento:document_number.digits"). */
+const CODE = /^(?:[A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)+|[a-z][a-z0-9-]*(?:\.[A-Za-z][A-Za-z0-9_]*)?:[a-z][a-z0-9_.-]*)$/;
+const CODE_MAX = 120;
 const LABEL_MAX = 120;
 
 /**
@@ -28,7 +30,7 @@ const LABEL_MAX = 120;
 export async function recordProgress(deps: { store: Store; clock: Clock }, id: string, avance: Avance, canal: string): Promise<void> {
   const now = deps.clock.now();
   const en = now.toISOString();
-  const error = avance.error !== undefined && CODE.test(avance.error) ? avance.error : undefined;
+  const error = avance.error !== undefined && avance.error.length <= CODE_MAX && CODE.test(avance.error) ? avance.error : undefined;
   const paso = avance.paso?.slice(0, LABEL_MAX);
   await deps.store.transaction(async (tx) => {
     const repo = tx.collection('progreso');

@@ -437,6 +437,18 @@ describe('an idle session ends in a case as anywhere else', () => {
 // ------------------------------------------------------------------------------ secrets and tools
 
 describe('no secret in a case, no agent tool for the person', () => {
+  it('the stuck-step record of a person typing in a form holds the step and the reason code, none of what they typed', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    expect((await say(joseChat, 'Registrar rol empleador persona jurídica')).folded).toContain('nit de la empresa');
+    const typed = ['86OO7336X', 'Gualanday-Rosado-2026'];
+    for (const t of typed) await say(joseChat, t);
+    const record = await w.deps.store.transaction((tx) => tx.collection('progreso').get(id(jose)));
+    expect(record).toMatchObject({ proceso: 'rol-empleador', paso: expect.stringMatching(/nit/i), error: { codigo: expect.stringMatching(/^[a-z-]+\.[A-Za-z]+:[a-z_.-]+$/) } });
+    for (const t of [...typed, PASSWORD]) expect(JSON.stringify(record)).not.toContain(t);
+  });
+
   it('a password typed at the masked login prompt (refused there) is in no message of the case, nor on the agent card', async () => {
     const w = await world();
     const SECRET = 'girasolesamarillosdelvalle'; // letters only: it does not look like a password, the prompt is what makes it one
