@@ -305,15 +305,27 @@ export async function takeCase(
   if (!outcome.ok) return outcome;
   const { caso, aviso } = outcome.value;
   await noteCase(deps.store, caso);
-  if (!aviso) return ok({ caso });
+  return aviso ? ok({ caso, ...(await mailTaken(deps, caso, aviso, actor)) }) : ok({ caso });
+}
+
+async function mailTaken(deps: CasosDeps, caso: CasoMesa, persona: Citizen, actor: Actor): Promise<{ correo: string; enviado: boolean }> {
   const enviado = await sendAndRecord(
     deps,
     actor,
-    { to: aviso.email, template: 'caso-atendido', data: { nombre: displayName(aviso), numero: caso.numero, enlace: chatLink(deps) } },
+    { to: persona.email, template: 'caso-atendido', data: { nombre: displayName(persona), numero: caso.numero, enlace: chatLink(deps) } },
     personaSubject(caso) ?? sujetoOf(caso),
     caso.persona.id,
   );
-  return ok({ caso, correo: maskEmail(aviso.email), enviado });
+  return { correo: maskEmail(persona.email), enviado };
+}
+
+/**
+ * The person of a taken case by e-mail, when the chat could not tell them (their conversation not
+ * reached): as the agents are mailed when no chat reaches them. Undefined without an account to mail.
+ */
+export async function mailPersonCaseTaken(deps: CasosDeps, caso: CasoMesa, actor: Actor): Promise<{ correo: string; enviado: boolean } | undefined> {
+  const persona = caso.persona.id ? await deps.store.transaction((tx) => tx.collection('citizens').get(caso.persona.id!)) : undefined;
+  return persona?.email ? mailTaken(deps, caso, persona, actor) : undefined;
 }
 
 /** Cases taken by this agent, newest first ("Mis casos"). */

@@ -153,6 +153,24 @@ describe('hablar con un asesor mid-form', () => {
     expect(w.mailer.sent.at(-1)).toMatchObject({ to: 'jose.restrepo@correo.com', template: 'caso-atendido' });
   });
 
+  it("taken while the person's chat cannot be reached: the person is e-mailed (as agents are), and the agent is told so", async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    expect((await casesOf(w))[0]).toMatchObject({ avisarPorCorreo: false });
+    const deliver = w.notifier.deliver;
+    w.notifier.deliver = async () => false;
+    try {
+      const taken = await take(w, numero);
+      expect(taken.folded).toContain('no pude avisarle en su chat');
+      expect(taken.text).toContain('j***@correo.com');
+    } finally {
+      w.notifier.deliver = deliver;
+    }
+    expect(w.mailer.sent.filter((m) => m.template === 'caso-atendido')).toMatchObject([{ to: 'jose.restrepo@correo.com', data: { numero } }]);
+  });
+
   it('no agent reached (nobody of the helpdesk in the chat): the person is told, the case waits and is marked for e-mail', async () => {
     const w = await world({ agentOnline: false });
     await atNumberField(w);

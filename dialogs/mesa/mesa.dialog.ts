@@ -5,7 +5,7 @@
  * identity block, unlock a login, resend a link), the history in plain Spanish, and "Mis casos".
  */
 import { ComponentDialog, WaterfallDialog, type DialogContext, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { casesInQueue, caseToTake, SUJETO_SIN_IDENTIFICAR, takeCase } from '../../domain/casos-mesa.js';
+import { casesInQueue, caseToTake, mailPersonCaseTaken, SUJETO_SIN_IDENTIFICAR, takeCase } from '../../domain/casos-mesa.js';
 import { checklist } from '../../domain/checklist.js';
 import { loadChecklistFacts } from '../../domain/checklist-facts.js';
 import {
@@ -199,7 +199,10 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     }
     const caso = r.value.caso;
     const delivered = await this.deps.notifier.deliver(caso.conversacionPersona.referencia, takenActivities(caso));
-    await step.context.sendActivity(mt('tomado', { numero: caso.numero, entregado: delivered, correo: r.value.correo, enviado: r.value.enviado }));
+    // Their chat not reached and not mailed yet: the person hears it by e-mail.
+    const mailed = !delivered && !r.value.correo ? await mailPersonCaseTaken(this.deps, caso, actorOf(step.context)) : undefined;
+    const { correo, enviado } = mailed ?? r.value;
+    await step.context.sendActivity(mt('tomado', { numero: caso.numero, entregado: delivered, correo, enviado }));
     // The conversation with the person in place of the queue (the case dialog is the main dialog's,
     // which resumes it on the agent's every turn); once closed, the helpdesk menu again.
     return step.replaceDialog(CASO, { casoId: caso.id });
