@@ -319,7 +319,9 @@ describe('the agent takes the case: messages relayed both ways', () => {
     const joseChat = chatClient(w, 'jose');
     await loginAs(joseChat, jose, PASSWORD);
     const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    const before = w.notifier.delivered.length;
     await take(w, numero);
+    expect(deliveredTo(w, 'jose', before).folded).not.toContain('donde iba');
     const mark = w.notifier.delivered.length;
     await say(w.agent, 'cerrar caso');
     const told = deliveredTo(w, 'jose', mark);
@@ -337,7 +339,9 @@ describe('the agent takes the case: messages relayed both ways', () => {
     await say(w.person, 'Acepto');
     expect((await say(w.person, 'CC')).folded).toContain(NUMBER_Q);
     expect((await casesOf(w))[0]).toMatchObject({ personaEnTramite: true });
+    const before = w.notifier.delivered.length;
     await take(w, numero);
+    expect(deliveredTo(w, 'persona', before).folded).toContain('volvera a su tramite donde iba');
     const mark = w.notifier.delivered.length;
     await say(w.agent, 'cerrar caso');
     expect(deliveredTo(w, 'persona', mark).folded).toContain('puede seguir con su tramite donde iba');

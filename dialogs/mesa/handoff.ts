@@ -182,18 +182,19 @@ export async function personTurn(deps: HandoffDeps, context: TurnContext, caso: 
 /** Whether safeMessage took something out of a text (a password inside a sentence). */
 export const redacted = (typed: string, kept: string): boolean => kept.includes(DATO_PROTEGIDO) && !typed.includes(DATO_PROTEGIDO);
 
+/** Whether a question of a process waits for the person (cases from before personaEnTramite: when it has a process). */
+const enTramite = (caso: CasoMesa): boolean => caso.personaEnTramite ?? Boolean(caso.proceso);
+
 /** Said in the person's conversation when the agent takes the case (by the agent's turn). */
 export function takenActivities(caso: CasoMesa): Partial<Activity>[] {
   const conversation = caso.conversacionPersona.referencia['conversation'] as never;
-  return [
-    EventFactory.createHandoffStatus(conversation, 'accepted') as Partial<Activity>,
-    message(mt('persona-caso-tomado', { numero: caso.numero, asesor: caso.agente?.nombre }), card([], [imBack(mt('boton-terminar'), mt('texto-terminar'))], mt('persona-caso-tomado', { numero: caso.numero, asesor: caso.agente?.nombre }))),
-  ];
+  const text = mt('persona-caso-tomado', { numero: caso.numero, asesor: caso.agente?.nombre, conTramite: enTramite(caso) });
+  return [EventFactory.createHandoffStatus(conversation, 'accepted') as Partial<Activity>, message(text, card([], [imBack(mt('boton-terminar'), mt('texto-terminar'))], text))];
 }
 
 /** Said in the person's conversation when the agent ends the case. */
 export function endedByAgentActivities(caso: CasoMesa): Partial<Activity>[] {
   const conversation = caso.conversacionPersona.referencia['conversation'] as never;
   const { donde } = caseSummary(caso);
-  return [EventFactory.createHandoffStatus(conversation, 'completed') as Partial<Activity>, { type: 'message', text: mt('persona-agente-termino', { numero: caso.numero, donde, conTramite: caso.personaEnTramite ?? Boolean(caso.proceso) }) }];
+  return [EventFactory.createHandoffStatus(conversation, 'completed') as Partial<Activity>, { type: 'message', text: mt('persona-agente-termino', { numero: caso.numero, donde, conTramite: enTramite(caso) }) }];
 }
