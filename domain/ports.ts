@@ -196,12 +196,24 @@ export interface Tx {
   collection<N extends CollectionName>(name: N): Repository<Collections[N]>;
 }
 
+/** How a transaction's writes reach the disk before it resolves. */
+export interface TransactionOptions {
+  /**
+   * 'relaxed': written before the transaction resolves (a crash of the process loses nothing) but
+   * not flushed to the device (a power loss may lose it; PostgreSQL: synchronous_commit off). Only
+   * for records that are an aid, never something the chat says was saved: the helpdesk's record of
+   * where a person is. A later durable transaction flushes it too.
+   */
+  readonly durability?: 'relaxed';
+}
+
 /**
  * The transactional store. `transaction` runs `work` atomically: all of its writes are durable
- * (on disk / committed) when the returned promise resolves, and none are when `work` throws.
+ * (on disk / committed) when the returned promise resolves (unless `options` relax that), and none
+ * are when `work` throws.
  */
 export interface Store {
-  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Throws when the store cannot serve requests. */
   health(): Promise<void>;
   /** Waits for pending writes and releases resources. */

@@ -1,6 +1,7 @@
 /**
  * The JSON store's append-only journal: one line per committed transaction (its sequence number
- * and its puts/deletes), written and fsync'ed before the transaction resolves. Files are
+ * and its puts/deletes), written and fsync'ed before the transaction resolves (written only, for a
+ * relaxed one). Files are
  * generations (`<store>.journal.000001`, …); a compaction starts a new one and deletes the ones
  * its snapshot holds.
  */
@@ -122,14 +123,17 @@ export class JournalWriter {
     return this.generation;
   }
 
-  /** Writes one line and fsyncs it; resolves with the bytes written. */
-  async append(entry: JournalEntry): Promise<number> {
+  /**
+   * Writes one line and, unless `flush` is false (a relaxed transaction), fsyncs it; resolves with
+   * the bytes written. An unflushed line is flushed by the next fsync of the file.
+   */
+  async append(entry: JournalEntry, flush = true): Promise<number> {
     if (this.broken !== undefined) throw this.broken;
     const line = Buffer.from(encodeEntry(entry));
     const fh = await this.current();
     try {
       await fh.write(line, 0, line.length, this.size);
-      await fh.datasync();
+      if (flush) await fh.datasync();
     } catch (e) {
       try {
         await fh.truncate(this.size);

@@ -1,7 +1,7 @@
-import { appendFile, chmod, cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, open as openHandle, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../domain/ports.js';
 import { CONTRACT_UNIQUE_FIELDS, storeContract } from '../test/contracts/store.contract.js';
 import { openJsonStore } from './json-store.js';
@@ -82,6 +82,30 @@ describe('json store file', () => {
     expect(await readFile(join(dir, 'nested', journal!), 'utf8')).toContain(JSON.stringify(event));
     const reopened = await track(open(await crashImage()));
     expect(await reopened.transaction((tx) => tx.collection('audit').get(event.id))).toEqual(event);
+  });
+
+  it('flushes a durable transaction to the device before it resolves, a relaxed one only writes it (the next flush covers it)', async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i)); // past the size compacted at once
+    });
+    // Every FileHandle shares one prototype: count the flushes the store asks for from here on.
+    const probe = await openHandle(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const datasync = vi.spyOn(proto, 'datasync');
+    try {
+      await store.transaction((tx) => tx.collection('audit').put(event), { durability: 'relaxed' });
+      expect(datasync).not.toHaveBeenCalled();
+      const [journal] = await journals();
+      expect(await readFile(join(dir, 'nested', journal!), 'utf8')).toContain(JSON.stringify(event));
+      const reopened = await track(open(await crashImage())); // a killed process: the page cache holds it
+      expect(await reopened.transaction((tx) => tx.collection('audit').get(event.id))).toEqual(event);
+      await store.transaction((tx) => tx.collection('audit').put({ ...event, id: 'e2' }));
+      expect(datasync).toHaveBeenCalledTimes(1);
+    } finally {
+      datasync.mockRestore();
+    }
   });
 
   it('close folds the journal into the snapshot and leaves no other file', async () => {

@@ -137,8 +137,8 @@ async function load(file: string, uniqueFields: UniqueFields): Promise<JsonEngin
   const engine = createStoreEngine({
     uniqueFields,
     tables,
-    persist: async (changes) => {
-      const bytes = await writer.append({ seq: seq + 1, changes });
+    persist: async (changes, flush) => {
+      const bytes = await writer.append({ seq: seq + 1, changes }, flush);
       seq++;
       if (!journalGens.includes(writer.gen)) journalGens.push(writer.gen);
       journalBytes += bytes;
@@ -209,9 +209,9 @@ export async function openJsonStore(opts: JsonStoreOptions): Promise<Store> {
     if (closed) throw new Error(`JSON store ${file} is closed`);
   };
   return {
-    async transaction(work) {
+    async transaction(work, options) {
       ensureOpen();
-      return engine.transaction(work);
+      return engine.transaction(work, options);
     },
     async health() {
       ensureOpen();

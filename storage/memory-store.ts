@@ -14,6 +14,7 @@ import {
   type Entity,
   type Repository,
   type Store,
+  type TransactionOptions,
   type Tx,
 } from '../domain/ports.js';
 import { MultiIndex, Table, applyChanges, indexable, type Change, type Rec } from './store-table.js';
@@ -34,8 +35,11 @@ export interface EngineOptions {
   initial?: Snapshot;
   /** Committed tables built by the caller (e.g. a snapshot plus a replayed journal); wins over `initial`. */
   tables?: Map<string, Table>;
-  /** Makes a commit's changes durable; the engine applies them only after it resolves. */
-  persist?: (changes: readonly Change[]) => Promise<void>;
+  /**
+   * Makes a commit's changes durable; the engine applies them only after it resolves. `flush` is
+   * false for a relaxed transaction (written, not flushed to the device).
+   */
+  persist?: (changes: readonly Change[], flush: boolean) => Promise<void>;
   /** Extra health check (e.g. the file is still writable). */
   health?: () => Promise<void>;
 }
@@ -253,7 +257,7 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
   let closed = false;
   const inside = new AsyncLocalStorage<Transaction>();
 
-  async function execute<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  async function execute<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions | undefined): Promise<T> {
     const tx = new Transaction(tables, unique);
     try {
       const result = await inside.run(tx, () => work(tx));
@@ -261,7 +265,7 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
       tx.finished = true;
       const changes = tx.changes();
       if (changes.length > 0) {
-        await opts.persist?.(changes);
+        await opts.persist?.(changes, options?.durability !== 'relaxed');
         applyChanges(tables, changes, unique);
       }
       return result;
@@ -277,13 +281,13 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
   };
 
   return {
-    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
       if (closed) return Promise.reject(new Error('store is closed'));
       const outer = inside.getStore();
       if (outer && !outer.finished) {
         return Promise.reject(new Error('nested store.transaction() would deadlock: use the outer tx'));
       }
-      return enqueue(() => execute(work));
+      return enqueue(() => execute(work, options));
     },
     async health() {
       if (closed) throw new Error('store is closed');

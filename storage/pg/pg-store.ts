@@ -33,6 +33,7 @@ import {
   type Entity,
   type Repository,
   type Store,
+  type TransactionOptions,
   type Tx,
 } from '../../domain/ports.js';
 import type { UniqueFields } from '../memory-store.js';
@@ -66,6 +67,8 @@ const LOCK_UNIQUE_INDEXES = 2;
  * scan locks only the index pages it read. Every query of the store has an index to use.
  */
 const BEGIN = `begin isolation level serializable; set local enable_seqscan = off`;
+/** A relaxed transaction (TransactionOptions): committed without waiting for the WAL flush. */
+const BEGIN_RELAXED = `${BEGIN}; set local synchronous_commit = off`;
 
 type Rec = Entity & Record<string, unknown>;
 
@@ -249,14 +252,14 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
-  async function attempt<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  async function attempt<T>(work: (tx: Tx) => Promise<T>, relaxed: boolean): Promise<T> {
     const held = await checkout(pool);
     const { client } = held;
     const tx = new PgTransaction(client, constraints);
     // Whether the session is known to be outside any transaction again (else the pool drops it).
     let reusable = false;
     try {
-      await client.query(BEGIN);
+      await client.query(relaxed ? BEGIN_RELAXED : BEGIN);
       let outcome: { ok: true; value: T } | { ok: false; error: unknown };
       try {
         outcome = { ok: true, value: await inside.run(tx, () => work(tx)) };
@@ -303,13 +306,13 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
     return leave;
   };
 
-  async function execute<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  async function execute<T>(work: (tx: Tx) => Promise<T>, relaxed: boolean): Promise<T> {
     let uniqueRetried = false;
     let leave: (() => void) | undefined;
     try {
       for (let n = 1; ; n++) {
         try {
-          return await attempt(work);
+          return await attempt(work, relaxed);
         } catch (e) {
           let code: string;
           if (e instanceof Retry) code = pgCode(e.cause) ?? '?';
@@ -337,13 +340,13 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
 
 
   return {
-    transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
       if (closed) return Promise.reject(new Error('store is closed'));
       const outer = inside.getStore();
       if (outer && !outer.finished) {
         return Promise.reject(new Error('nested store.transaction() would deadlock: use the outer tx'));
       }
-      const run = execute(work);
+      const run = execute(work, options?.durability === 'relaxed');
       inFlight.add(run);
       const forget = () => inFlight.delete(run);
       run.then(forget, forget);

@@ -189,6 +189,22 @@ export function storeContract(name: string, factory: () => Promise<StoreHandle>)
         expect(await all()).toEqual([ana]);
       });
 
+      it('a relaxed transaction commits and rolls back like any other, and its writes are there after reopening', async () => {
+        await seed(ana);
+        const relaxed = { durability: 'relaxed' } as const;
+        expect(await store.transaction(async (tx) => (await people(tx).put(beto), 'ok'), relaxed)).toBe('ok');
+        await expect(
+          store.transaction(async (tx) => {
+            await people(tx).delete('p1');
+            throw new Error('boom');
+          }, relaxed),
+        ).rejects.toThrow('boom');
+        await store.transaction(async (tx) => people(tx).put({ ...ana, name: 'Ana María' }), relaxed);
+        expect(await all()).toEqual([{ ...ana, name: 'Ana María' }, beto]);
+        await reopen();
+        expect(await all()).toEqual([{ ...ana, name: 'Ana María' }, beto]);
+      });
+
       it('reads inside a transaction see its own writes', async () => {
         await seed(ana);
         await store.transaction(async (tx) => {

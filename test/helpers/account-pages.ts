@@ -35,7 +35,7 @@ export async function startAccountPages(opts: { mailDown?: boolean } = {}): Prom
   let broken = false;
   // A store that can be made to fail (an infrastructure fault) after the seed.
   const store: Store = {
-    transaction: (work) => (broken ? Promise.reject(new Error('disk I/O error')) : real.transaction(work)),
+    transaction: (work, options) => (broken ? Promise.reject(new Error('disk I/O error')) : real.transaction(work, options)),
     health: () => real.health(),
     close: () => real.close(),
   };

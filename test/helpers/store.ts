@@ -10,7 +10,7 @@ export function trackedStore(inner: Store = createMemoryStore()): Store & OpenTr
     get open() {
       return open;
     },
-    transaction: (work) =>
+    transaction: (work, options) =>
       inner.transaction(async (tx) => {
         open++;
         try {
@@ -18,7 +18,7 @@ export function trackedStore(inner: Store = createMemoryStore()): Store & OpenTr
         } finally {
           open--;
         }
-      }),
+      }, options),
     health: () => inner.health(),
     close: () => inner.close(),
   };
