@@ -33,6 +33,23 @@ function npmEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, PATH: `${join(ROOT, 'node_modules', '.bin')}${delimiter}${process.env['PATH'] ?? ''}`, ...extra };
 }
 
+/** Waits until no process of group `pgid` is left; SIGKILLs the group after `graceMs`. */
+async function groupGone(pgid: number, graceMs: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = performance.now() + graceMs;
+  while (alive()) {
+    if (performance.now() > deadline) process.kill(-pgid, 'SIGKILL');
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+}
+
 /** Milliseconds from spawning the start command to the first 200 of /healthz. */
 async function oneStart(command: string): Promise<number> {
   const dataDir = await tempDir('asistente-bench-start-');
@@ -58,25 +75,25 @@ async function oneStart(command: string): Promise<number> {
       await new Promise((ok) => setTimeout(ok, 5));
     }
   } finally {
-    if (exited === undefined) {
-      const gone = new Promise<void>((ok) => child.once('exit', () => ok()));
-      process.kill(-child.pid!, 'SIGTERM');
-      const timer = setTimeout(() => exited === undefined && process.kill(-child.pid!, 'SIGKILL'), 5_000);
-      await gone;
-      clearTimeout(timer);
-    }
+    if (exited === undefined) process.kill(-child.pid!, 'SIGTERM');
+    // The whole group, not just the shell: `sh -c` forks the assistant, and the shell exits at once
+    // while the assistant still shuts down; the next start must not run beside it.
+    await groupGone(child.pid!, 5_000);
     await rm(dataDir, { recursive: true, force: true });
   }
 }
 
-/** Median of `runs` cold starts, after `prestart` (when the project has one) ran once, untimed. */
+/** Median of `runs` cold starts, after `prepare` and `prestart` (when the project has them) ran once, untimed. */
 export async function coldStart(runs: number): Promise<{ command: string; median: number; all: number[] }> {
   const s = await scripts();
   const command = s['start'];
   if (!command) throw new Error('package.json has no start script');
-  if (s['prestart']) {
-    const pre = spawnSync('sh', ['-c', s['prestart']], { cwd: ROOT, env: npmEnv({}), stdio: 'inherit' });
-    if (pre.status !== 0) throw new Error(`prestart (\`${s['prestart']}\`) failed with ${pre.status}`);
+  // What `npm install` (prepare) and `npm start` (prestart) run before the start itself: once, untimed.
+  for (const name of ['prepare', 'prestart']) {
+    const script = s[name];
+    if (!script) continue;
+    const pre = spawnSync('sh', ['-c', script], { cwd: ROOT, env: npmEnv({}), stdio: 'inherit' });
+    if (pre.status !== 0) throw new Error(`${name} (\`${script}\`) failed with ${pre.status}`);
   }
   const all: number[] = [];
   for (let i = 0; i < runs; i++) all.push(await oneStart(command));
