@@ -360,6 +360,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       await Promise.race([stopped, new Promise((ok) => setTimeout(ok, 2_000).unref())]);
       await retentionRun;
       await assistant?.catch(() => undefined); // the seeding writes to the store
+      // The file store folds its journal into the state files (a journal left behind is replayed at the next start).
+      await stateStore.close?.().catch((error: unknown) => log.error('conversation state: folding the journal failed', { err: String(error) }));
       await store.close();
       await postgres?.close(); // after the store: the pool is the caller's to end
       await mailer.close?.();

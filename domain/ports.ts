@@ -232,6 +232,8 @@ export interface StateStore {
   read(keys: string[]): Promise<StateItems>;
   write(changes: StateItems): Promise<void>;
   delete(keys: string[]): Promise<void>;
+  /** Optional: puts away what is kept for later (the file store folds its journal into its files) when the assistant stops. */
+  close?(): Promise<void>;
 }
 
 // ---------------------------------------------------------------- mail

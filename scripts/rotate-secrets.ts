@@ -31,7 +31,7 @@ import type { CredencialesOAuth } from '../domain/servicios-web.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { namesIn, writePrivateFile } from '../storage/private-file.js';
 import { decodeState, encodeState, isSealedState } from '../storage/state-codec.js';
-import { forgetCachedState } from '../storage/state-store.js';
+import { foldStateJournal, forgetCachedState } from '../storage/state-store.js';
 import { createSecretBox, devKeyPath, parseSecretsKey, type RotatingSecretBox } from '../storage/secret-box.js';
 
 export interface RotationCounts {
@@ -94,6 +94,9 @@ export async function rotateSecrets(deps: RotationDeps): Promise<RotationReport>
   if (deps.pool) {
     await resealPgState(deps.pool, deps.box, report, deps.batchSize ?? 200, deps.onBatchRead);
   } else {
+    // The latest writes may still be in the folder's journal: into the files first (this process's
+    // journal, and one a stopped or killed assistant left).
+    await foldStateJournal(deps.stateDir);
     for (const name of (await namesIn(deps.stateDir)).filter((n) => STATE_FILE.test(n)).sort()) {
       await resealStateFile(deps.box, join(deps.stateDir, name), `conversaciones/${name}`, report);
     }

@@ -25,6 +25,7 @@ describe('retention job', () => {
     const blobDir = join(dir, 'archivos');
     const state = createFileStateStore(stateDir, { secrets: createSecretBox(randomBytes(32)) });
     await state.write({ abandoned: { v: 1 }, active: { v: 2 } });
+    await state.close(); // the journal folded into the per-key files, which retention ages
     const blobs = createFileBlobStore(blobDir);
     const orphan = await blobs.put(Buffer.from('%PDF orphan'));
     const now = new Date();

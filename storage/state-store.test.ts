@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stateStoreContract } from '../test/contracts/state-store.contract.js';
 import { createSecretBox } from './secret-box.js';
-import { createFileStateStore, createMemoryStateStore, purgeIdleStateFiles } from './state-store.js';
+import { createFileStateStore, createMemoryStateStore, foldStateJournal, purgeIdleStateFiles } from './state-store.js';
 import { decodeState } from './state-codec.js';
 
 stateStoreContract('memory', async () => {
@@ -43,11 +43,13 @@ describe('file state store layout', () => {
 
   const fileOf = (key: string) => `${createHash('sha256').update(key).digest('hex')}.json`;
 
-  it('keeps one file per key, named by the sha256 of the key, and no temp files', async () => {
+  it('keeps one file per key, named by the sha256 of the key, and no temp files (once the journal is folded)', async () => {
     const store = createFileStateStore(dir);
     await store.write({ 'a|b:c': { v: 1 }, 'x/y': { v: 2 } });
+    await store.close();
     expect((await readdir(dir)).sort()).toEqual([fileOf('a|b:c'), fileOf('x/y')].sort());
     await store.delete(['a|b:c']);
+    await store.close();
     expect(await readdir(dir)).toEqual([fileOf('x/y')]);
   });
 
@@ -80,6 +82,7 @@ describe('file state store: personal data at rest', () => {
     const root = join(dir, 'conversaciones');
     const store = createFileStateStore(root, { secrets: box });
     await store.write({ [KEY]: ITEM });
+    await store.close();
     const raw = await readFile(join(root, fileOf(KEY)), 'utf8');
     for (const clear of ['70123456', 'JOS', 'jose@example.org', 'avisos', 'numeroDocumento']) expect(raw).not.toContain(clear);
     expect((await stat(root)).mode & 0o777).toBe(0o700);
@@ -95,19 +98,28 @@ describe('file state store: personal data at rest', () => {
 
   it('reads a plain file of an earlier version and seals it on the next write', async () => {
     await createFileStateStore(dir).write({ [KEY]: ITEM });
+    await foldStateJournal(dir);
     expect(await readFile(join(dir, fileOf(KEY)), 'utf8')).toContain('70123456');
     const store = createFileStateStore(dir, { secrets: box });
     const item = (await store.read([KEY]))[KEY];
     expect(item).toMatchObject(ITEM);
     await store.write({ [KEY]: { ...item, more: 1 } });
+    await store.close();
     expect(await readFile(join(dir, fileOf(KEY)), 'utf8')).not.toContain('70123456');
   });
 
-  it('a write is in its file when it resolves (reads are served from memory, writes are not deferred)', async () => {
+  it('a write is in the journal when it resolves, sealed as its file will be, and in its file once folded', async () => {
     const store = createFileStateStore(dir, { secrets: box });
     await store.write({ [KEY]: ITEM });
     const item = (await store.read([KEY]))[KEY];
     await store.write({ [KEY]: { ...item, paso: 2 } });
+    const journal = (await readdir(dir)).filter((f) => f.startsWith('journal-'));
+    expect(journal).toHaveLength(1);
+    const lines = (await readFile(join(dir, journal[0]!), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { h: string; t: string });
+    expect(lines.map((l) => l.h)).toEqual([fileOf(KEY).slice(0, 64), fileOf(KEY).slice(0, 64)]);
+    expect(JSON.parse(decodeState(lines[1]!.t, (t) => box.open(t)))).toMatchObject({ key: KEY, item: { ...ITEM, paso: 2 } });
+    await store.close();
+    expect(await readdir(dir)).toEqual([fileOf(KEY)]);
     const onDisk = JSON.parse(decodeState(await readFile(join(dir, fileOf(KEY)), 'utf8'), (t) => box.open(t))) as { key: string; item: Record<string, unknown> };
     expect(onDisk).toMatchObject({ key: KEY, item: { ...ITEM, paso: 2 } });
     expect(onDisk.item['eTag']).toBe((await store.read([KEY]))[KEY].eTag);
@@ -117,6 +129,7 @@ describe('file state store: personal data at rest', () => {
   it('purgeIdleStateFiles deletes files not written since the cutoff, and stale temp files', async () => {
     const store = createFileStateStore(dir, { secrets: box });
     await store.write({ old: { v: 1 }, recent: { v: 2 } });
+    await store.close();
     await writeFile(join(dir, '.x.tmp'), 'half');
     await writeFile(join(dir, 'README'), 'not state');
     const old = new Date(Date.now() - 10 * 86_400_000);

@@ -4,13 +4,23 @@
  * a SecretBox every file is sealed (AES-256-GCM): the answers of a form in progress, the key (which
  * may name a document) and the conversation reference are not readable on disk. Files are 0600.
  *
- * Every write reaches the file before it resolves (temp file + rename, as before); what was last
- * written or read is also kept in memory, briefly and bounded, so a turn reads its state without
- * touching the disk and checks eTags without reading the file back.
+ * Writes go through an append-only journal per folder (`journal-<n>-<tag>.log`, 0600): a write
+ * resolves when its line — the item encoded exactly as its file would hold it, sealed with a key —
+ * was written to the journal (one `write` for every write that arrived meanwhile: group commit), so
+ * a turn costs one append instead of creating, writing, closing and renaming a file. What the
+ * journal holds and the files do not yet is also kept in memory (the overlay), and is folded into
+ * the per-key files off the request path: when the journal passes FOLD_BYTES or after a quiet
+ * moment, new lines go to the next journal, the old one's latest items are written to their files
+ * (temp file + rename) and the old journal is deleted. A process that did not fold (a crash, a kill)
+ * leaves journals that the next process replays into the files before it reads or writes the
+ * folder: every resolved write survives a crash of the process, and a torn last line is ignored.
+ *
+ * What was last written or read is also kept in memory, briefly and bounded, so a turn reads its
+ * state without touching the disk and checks eTags without reading the file back.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb } from 'node:fs';
-import { readFile, stat, unlink } from 'node:fs/promises';
+import { chmod as chmodAsync, open as openAsync, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
 import { ensurePrivateDir, namesIn, PRIVATE_FILE_MODE } from './private-file.js';
@@ -164,6 +174,327 @@ async function replaceFile(file: string, data: string): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- the journal of a folder
+
+/** A journal passing this size is folded into the per-key files (and a new one started). */
+const DEFAULT_FOLD_BYTES = 4 * 1024 * 1024;
+/** After this long without a write, the journal is folded (and closed: an idle folder holds no journal). */
+const DEFAULT_FOLD_IDLE_MS = 1_000;
+/** Per-key files written at once by a fold: the journal's appends share libuv's thread pool with them. */
+const FOLD_CONCURRENCY = 2;
+
+const limits = { foldBytes: DEFAULT_FOLD_BYTES, foldIdleMs: DEFAULT_FOLD_IDLE_MS };
+
+/** Tests: when a journal is folded. Applies to folders from their next write on. */
+export function configureStateJournal(opts: { foldBytes?: number; foldIdleMs?: number }): void {
+  if (opts.foldBytes !== undefined) limits.foldBytes = opts.foldBytes;
+  if (opts.foldIdleMs !== undefined) limits.foldIdleMs = opts.foldIdleMs;
+}
+
+const JOURNAL_FILE = /^journal-(\d+)-[0-9a-z]+\.log$/;
+const HASH = /^[0-9a-f]{64}$/;
+
+/** The latest encoded text of a key the files do not hold yet (undefined: deleted), and the journal holding it. */
+interface OverlayEntry {
+  readonly text: string | undefined;
+  readonly gen: number;
+}
+
+interface PendingLine {
+  readonly hash: string;
+  readonly text: string | undefined;
+  readonly line: string;
+  readonly ok: () => void;
+  readonly fail: (e: unknown) => void;
+}
+
+interface DirJournal {
+  readonly root: string;
+  /** Journals left by an earlier process replayed into the files: before any read or write here. */
+  readonly ready: Promise<void>;
+  readonly overlay: Map<string, OverlayEntry>;
+  /** The journal new lines go to, and whether it was created. */
+  gen: number;
+  handle: FileHandle | undefined;
+  size: number;
+  /** Journals closed and not folded yet (their lines are in the overlay, unless overwritten since). */
+  readonly closed: number[];
+  pending: PendingLine[];
+  rotateWaiters: (() => void)[];
+  writing: Promise<void> | undefined;
+  /** The last fold queued (folds run one after the other), and whether a background one waits. */
+  foldTail: Promise<void>;
+  foldQueued: boolean;
+  timer: NodeJS.Timeout | undefined;
+  lastWriteAt: number;
+  /** Diagnostics and tests: `write` calls made and lines written. */
+  writes: number;
+  lines: number;
+}
+
+const journals = new Map<string, DirJournal>();
+
+const journalName = (root: string, gen: number) => join(root, `journal-${String(gen).padStart(6, '0')}-${TEMP_TAG}.log`);
+const stateFileOf = (root: string, hash: string) => join(root, `${hash}.json`);
+
+const ignoreMissing = (e: unknown): void => {
+  if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+};
+
+/** The journal files of `root`, oldest first. */
+async function listJournals(root: string): Promise<{ gen: number; path: string }[]> {
+  const found: { gen: number; path: string; name: string }[] = [];
+  for (const name of await namesIn(root)) {
+    const m = JOURNAL_FILE.exec(name);
+    if (m) found.push({ gen: Number(m[1]), path: join(root, name), name });
+  }
+  return found.sort((a, b) => a.gen - b.gen || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** A journal's lines, later ones winning; a torn or unparsable line (a write cut by a crash) is skipped. */
+function readJournalLines(text: string, into: Map<string, string | undefined>): void {
+  for (const raw of text.split('\n')) {
+    if (raw === '') continue;
+    let line: { h?: unknown; t?: unknown; d?: unknown };
+    try {
+      line = JSON.parse(raw) as typeof line;
+    } catch {
+      continue;
+    }
+    if (typeof line?.h !== 'string' || !HASH.test(line.h)) continue;
+    if (typeof line.t === 'string') into.set(line.h, line.t);
+    else if (line.d === 1) into.set(line.h, undefined);
+  }
+}
+
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && failure === undefined) {
+        try {
+          await fn(items[next++]!);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
+}
+
+/** Writes (or, for undefined, deletes) the per-key file of `hash`. */
+async function foldOne(root: string, hash: string, text: string | undefined): Promise<void> {
+  const file = stateFileOf(root, hash);
+  if (text === undefined) await unlink(file).catch(ignoreMissing);
+  else await replaceFile(file, text);
+}
+
+/** Replays the journals an earlier process left in `root` into the files, then deletes them. Returns the highest journal number. */
+async function replayJournals(root: string): Promise<number> {
+  const found = await listJournals(root);
+  if (found.length === 0) return 0;
+  const latest = new Map<string, string | undefined>();
+  for (const j of found) {
+    let text: string;
+    try {
+      text = await readFile(j.path, 'utf8');
+    } catch (e) {
+      ignoreMissing(e);
+      continue;
+    }
+    readJournalLines(text, latest);
+  }
+  await mapLimit([...latest], 8, ([hash, text]) => foldOne(root, hash, text));
+  for (const j of found) await unlink(j.path).catch(ignoreMissing);
+  return found[found.length - 1]!.gen;
+}
+
+function journalOf(root: string): DirJournal {
+  let j = journals.get(root);
+  if (j) return j;
+  const created: DirJournal = {
+    root,
+    ready: replayJournals(root).then((gen) => {
+      created.gen = Math.max(created.gen, gen + 1);
+    }),
+    overlay: new Map(),
+    gen: 1,
+    handle: undefined,
+    size: 0,
+    closed: [],
+    pending: [],
+    rotateWaiters: [],
+    writing: undefined,
+    foldTail: Promise.resolve(),
+    foldQueued: false,
+    timer: undefined,
+    lastWriteAt: 0,
+    writes: 0,
+    lines: 0,
+  };
+  // A failed replay is tried again by the next store operation on the folder.
+  created.ready.catch(() => {
+    if (journals.get(root) === created) journals.delete(root);
+  });
+  journals.set(root, created);
+  return created;
+}
+
+/** Tests and diagnostics: how many `write` calls and lines the journal of `dir` took in this process, and its overlay's size. */
+export function stateJournalStats(dir: string): { writes: number; lines: number; overlay: number } | undefined {
+  const j = journals.get(resolve(dir));
+  return j && { writes: j.writes, lines: j.lines, overlay: j.overlay.size };
+}
+
+async function openJournal(j: DirJournal): Promise<FileHandle> {
+  const path = journalName(j.root, j.gen);
+  const handle = await openAsync(path, 'a', PRIVATE_FILE_MODE);
+  try {
+    if (((await handle.stat()).mode & 0o777) !== PRIVATE_FILE_MODE) await chmodAsync(path, PRIVATE_FILE_MODE);
+  } catch (e) {
+    await handle.close().catch(() => undefined);
+    throw e;
+  }
+  return handle;
+}
+
+/** Closes the current journal (it waits in `closed` for the fold); the next line opens a new one. */
+async function rotateNow(j: DirJournal): Promise<void> {
+  const handle = j.handle;
+  if (!handle) return;
+  j.handle = undefined;
+  j.closed.push(j.gen);
+  j.gen++;
+  j.size = 0;
+  await handle.close().catch(() => undefined);
+}
+
+/** The append loop: every line waiting is written by one `write` call; rotations happen between writes. */
+async function drain(j: DirJournal): Promise<void> {
+  while (j.pending.length > 0 || j.rotateWaiters.length > 0) {
+    if (j.rotateWaiters.length > 0) {
+      const waiters = j.rotateWaiters;
+      j.rotateWaiters = [];
+      await rotateNow(j);
+      for (const w of waiters) w();
+      continue;
+    }
+    const batch = j.pending;
+    j.pending = [];
+    const data = Buffer.from(batch.length === 1 ? batch[0]!.line : batch.map((b) => b.line).join(''), 'utf8');
+    try {
+      j.handle ??= await openJournal(j);
+      const handle = j.handle;
+      let done = 0;
+      while (done < data.length) {
+        const { bytesWritten } = await handle.write(data, done, data.length - done);
+        done += bytesWritten;
+      }
+      j.writes++;
+      j.lines += batch.length;
+      j.size += data.length;
+    } catch (e) {
+      // The lines may be partly in the journal: cut them off, and start a new journal so that
+      // nothing follows a torn line.
+      if (j.handle) {
+        await j.handle.truncate(j.size).catch(() => undefined);
+        await rotateNow(j);
+      }
+      for (const b of batch) b.fail(e);
+      continue;
+    }
+    for (const b of batch) {
+      j.overlay.set(b.hash, { text: b.text, gen: j.gen });
+      b.ok();
+    }
+    if (j.size >= limits.foldBytes) startFold(j);
+  }
+}
+
+function kick(j: DirJournal): void {
+  if (j.writing) return;
+  j.writing = drain(j).finally(() => {
+    j.writing = undefined;
+    if (j.pending.length > 0 || j.rotateWaiters.length > 0) kick(j);
+  });
+}
+
+/** Appends one line (a write: the encoded text; a delete: a tombstone); resolves once it is written. */
+function append(j: DirJournal, hash: string, text: string | undefined): Promise<void> {
+  const line = text === undefined ? `{"h":"${hash}","d":1}\n` : `{"h":"${hash}","t":${JSON.stringify(text)}}\n`;
+  const written = new Promise<void>((ok, fail) => j.pending.push({ hash, text, line, ok, fail }));
+  j.lastWriteAt = Date.now();
+  armIdleFold(j);
+  kick(j);
+  return written;
+}
+
+function armIdleFold(j: DirJournal): void {
+  if (j.timer) return;
+  const wait = Math.max(0, j.lastWriteAt + limits.foldIdleMs - Date.now());
+  j.timer = setTimeout(() => {
+    j.timer = undefined;
+    if (Date.now() - j.lastWriteAt < limits.foldIdleMs) return armIdleFold(j);
+    startFold(j);
+  }, wait);
+  j.timer.unref();
+}
+
+/** Folds run one at a time (two could rename an older text over a newer one). */
+function runFold(j: DirJournal): Promise<void> {
+  const run = j.foldTail.then(() => fold(j));
+  j.foldTail = run.catch(() => undefined);
+  return run;
+}
+
+/** Queues a fold off the request path unless one waits already; a failed one is tried again later. */
+function startFold(j: DirJournal): void {
+  if (j.foldQueued) return;
+  j.foldQueued = true;
+  runFold(j).catch(async () => {
+    // The folder was removed (tests, a reset data directory): nothing is left to fold into.
+    const gone = await stat(j.root).then(
+      () => false,
+      (e: NodeJS.ErrnoException) => e.code === 'ENOENT',
+    );
+    if (gone) {
+      if (journals.get(j.root) === j && j.pending.length === 0 && !j.handle) journals.delete(j.root);
+      return;
+    }
+    j.lastWriteAt = Date.now();
+    armIdleFold(j);
+  });
+}
+
+/** Switches new lines to the next journal, writes every item of the closed ones into its file, deletes them. */
+async function fold(j: DirJournal): Promise<void> {
+  j.foldQueued = false;
+  await new Promise<void>((ok) => {
+    j.rotateWaiters.push(ok);
+    kick(j);
+  });
+  if (j.closed.length === 0) return;
+  const gens = [...j.closed];
+  const entries = [...j.overlay].filter(([, e]) => e.gen < j.gen);
+  await mapLimit(entries, FOLD_CONCURRENCY, ([hash, e]) => foldOne(j.root, hash, e.text));
+  for (const gen of gens) await unlink(journalName(j.root, gen)).catch(ignoreMissing);
+  j.closed.splice(0, gens.length);
+  for (const [hash, e] of entries) if (j.overlay.get(hash) === e) j.overlay.delete(hash);
+}
+
+/**
+ * Folds the journal of `dir` into the per-key files now, and replays journals an earlier process
+ * left: afterwards the files hold every write (code that works on the files directly, such as the
+ * key rotation, and the assistant when it stops). Writes made meanwhile may start a new journal.
+ */
+export async function foldStateJournal(dir: string): Promise<void> {
+  const j = journalOf(resolve(dir));
+  await j.ready;
+  await runFold(j);
+}
+
 export interface FileStateStoreOptions {
   /**
    * Seals every file. Files written without it (plain JSON, by an earlier version) are still read,
@@ -174,23 +505,31 @@ export interface FileStateStoreOptions {
 
 const STATE_FILE = /^[0-9a-f]{64}\.json$/;
 
-/** State kept as `<dir>/<sha256(key)>.json` (mode 0600), written atomically (temp file + rename). */
-export function createFileStateStore(dir: string, opts: FileStateStoreOptions = {}): StateStore {
+/** The file store: a StateStore that can fold its journal into the files (the assistant does when it stops). */
+export interface FileStateStore extends StateStore {
+  /** Folds the folder's journal into the per-key files; the store stays usable. */
+  close(): Promise<void>;
+}
+
+/**
+ * State kept as `<dir>/<sha256(key)>.json` (mode 0600), written through the folder's journal
+ * (see the top of this file) and folded into those files off the request path.
+ */
+export function createFileStateStore(dir: string, opts: FileStateStoreOptions = {}): FileStateStore {
   const root = resolve(dir);
   const { secrets } = opts;
-  let ready: Promise<unknown> | undefined;
-  const ensureDir = () => (ready ??= ensurePrivateDir(root));
-  const fileFor = (key: string) => join(root, `${createHash('sha256').update(key, 'utf8').digest('hex')}.json`);
+  let made: Promise<unknown> | undefined;
+  const ensureDir = () => (made ??= ensurePrivateDir(root));
+  const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+  /** The folder's journal, its earlier journals replayed (again, if the folder was removed and made anew). */
+  const journal = async (): Promise<DirJournal> => {
+    const j = journalOf(root);
+    await j.ready;
+    return j;
+  };
 
-  /** The stored item's JSON and how its file is encoded; undefined when there is no file. */
-  async function readFromDisk(key: string, file: string): Promise<Omit<Cached, 'at'>> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ABSENT;
-      throw e;
-    }
+  /** The stored item's JSON and how it is encoded, from the text of its file (or journal line). */
+  function parse(key: string, file: string, text: string): Omit<Cached, 'at'> {
     const sealed = isSealedState(text);
     if (sealed && !secrets) throw new Error(`conversation state file ${file} is sealed and no key was given`);
     let json: string;
@@ -210,14 +549,28 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
     return { json: JSON.stringify(item), eTag: item?.eTag as string, box: sealed ? secrets : undefined };
   }
 
+  /** The stored item: the journal's latest line for the key when the file does not hold it yet, else the file. */
+  async function readStored(j: DirJournal, key: string, hash: string, file: string): Promise<Omit<Cached, 'at'>> {
+    const pending = j.overlay.get(hash);
+    if (pending) return pending.text === undefined ? ABSENT : parse(key, file, pending.text);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return ABSENT;
+      throw e;
+    }
+    return parse(key, file, text);
+  }
+
   /** The stored entry: from memory when fresh, else read (in the file's queue, so no write is missed) and remembered. */
-  async function current(key: string, file: string, queued: boolean): Promise<Omit<Cached, 'at'>> {
+  async function current(j: DirJournal, key: string, hash: string, file: string, queued: boolean): Promise<Omit<Cached, 'at'>> {
     const hit = recall(file, secrets);
     if (hit) return hit;
     const load = async () => {
       const again = recall(file, secrets);
       if (again) return again;
-      const found = await readFromDisk(key, file);
+      const found = await readStored(j, key, hash, file);
       remember(file, found);
       return found;
     };
@@ -231,9 +584,12 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
   return {
     async read(keys) {
       const out: StateItems = {};
+      if (keys.length === 0) return out;
+      const j = await journal();
       await Promise.all(
         keys.map(async (key) => {
-          const entry = await current(key, fileFor(key), false);
+          const hash = hashOf(key);
+          const entry = await current(j, key, hash, stateFileOf(root, hash), false);
           if (entry.json !== undefined) out[key] = JSON.parse(entry.json) as Item; // a copy: later changes never leak in
         }),
       );
@@ -242,16 +598,18 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
     async write(changes) {
       const entries = Object.entries(changes).map(([key, value]) => [key, asItem(key, value)] as const);
       await ensureDir();
+      const j = await journal();
       await settleAll(
         entries.map(([key, change]) => {
-          const file = fileFor(key);
+          const hash = hashOf(key);
+          const file = stateFileOf(root, hash);
           return serialize(file, async () => {
-            checkETag(key, change, (await current(key, file, true)).eTag);
+            checkETag(key, change, (await current(j, key, hash, file, true)).eTag);
             const { json, eTag } = stamp(change);
             try {
-              await replaceFile(file, encode(key, json));
+              await append(j, hash, encode(key, json));
             } catch (e) {
-              cache.delete(file); // what the file holds now is read again
+              cache.delete(file); // what is stored now is read again
               throw e;
             }
             remember(file, { json, eTag, box: secrets });
@@ -260,21 +618,22 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
       );
     },
     async delete(keys) {
+      if (keys.length === 0) return;
+      await ensureDir();
+      const j = await journal();
       await Promise.all(
         keys.map((key) => {
-          const file = fileFor(key);
+          const hash = hashOf(key);
+          const file = stateFileOf(root, hash);
           return serialize(file, async () => {
             cache.delete(file);
-            try {
-              await unlink(file);
-            } catch (e) {
-              if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-            }
+            await append(j, hash, undefined);
             remember(file, ABSENT);
           });
         }),
       );
     },
+    close: () => foldStateJournal(root),
   };
 }
 
@@ -282,7 +641,8 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
  * Retention, adapter side: deletes the state files of `dir` not written since `before` (abandoned
  * conversations, and the user state of people not seen since), and temp files left by a crash.
  * Returns how many state files were deleted. Safe while the store is in use: each file is checked
- * again, and deleted, in that file's write queue.
+ * again, and deleted, in that file's write queue; a key whose latest write waits in this process's
+ * journal is recent, and left alone (journals themselves are not state files: they are folded).
  */
 export async function purgeIdleStateFiles(dir: string, before: Date): Promise<number> {
   const root = resolve(dir);
@@ -301,6 +661,7 @@ export async function purgeIdleStateFiles(dir: string, before: Date): Promise<nu
     if (!temp && !STATE_FILE.test(name)) continue;
     const file = join(root, name);
     const gone = await serialize(file, async () => {
+      if (!temp && journals.get(root)?.overlay.has(name.slice(0, 64))) return false;
       if (!(await idle(file))) return false;
       cache.delete(file);
       try {

@@ -67,6 +67,7 @@ async function buildDataDir(): Promise<void> {
   });
   // A file an earlier version wrote unsealed, holding a sealed form value.
   await createFileStateStore(stateDir()).write({ [STATE_KEYS[2]!]: { valores: { clave: { $sealed: boxA.seal(SECRETS.legacyClave) } } } });
+  await state.close(); // as the assistant leaves them when it stops: the journal folded into the files
   for (const name of await readdir(stateDir())) await utimes(join(stateDir(), name), OLD_MTIME, OLD_MTIME);
 
   const store = await openJsonStore({ file: storeFile() });

@@ -47,6 +47,11 @@ export async function idleMemory(dataDir: string, conversations: number, concurr
       }),
     );
     await new Promise((ok) => setTimeout(ok, 500)); // state written after the reply, if the store defers it
+    // The file store folds its journal into the per-key files after a quiet moment: what stays is those files.
+    const stateDir = join(dataDir, 'conversaciones');
+    for (let waited = 0; waited < 15_000 && (await readdir(stateDir).catch(() => [])).some((n) => n.startsWith('journal-')); waited += 100) {
+      await new Promise((ok) => setTimeout(ok, 100));
+    }
     const after = await stateBytes(dataDir);
     const mem = await app.memory();
     return { stateBytesPerConversation: (after - before) / conversations, rss: mem.rss, heapUsed: mem.heapUsed };
