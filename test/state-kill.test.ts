@@ -4,7 +4,6 @@
  * after each kill, a copy of the folder opened afresh (its journals replayed) holds, for every key,
  * the last acknowledged item or one written after it, never a half-written one.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSecretBox } from '../storage/secret-box.js';
 import { createFileStateStore } from '../storage/state-store.js';
+import { runUntilKilled } from './helpers/kill.js';
 
 const WRITER = join(import.meta.dirname, 'fixtures', 'state-writer.ts');
 const KILLS = 6;
@@ -22,35 +22,23 @@ const padOf = (n: number): string => String(n).repeat(1 + (n % 40));
 /** The latest acknowledged operation per key: the n written, or -n for a delete. */
 type Acked = Map<string, number>;
 
-function runAndKill(dir: string, start: number, acked: Acked): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, dir, KEY.toString('hex'), String(start)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let armed = false;
-    let count = 0;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const lines = out.split('\n');
-      out = lines.pop()!;
-      for (const line of lines) {
-        const [what, key, n] = line.split(' ');
-        if (what !== 'ack' && what !== 'del') continue;
-        count++;
-        const v = what === 'ack' ? Number(n) : -Number(n);
-        if (Math.abs(v) > Math.abs(acked.get(key!) ?? 0)) acked.set(key!, v);
-        if (!armed) {
-          armed = true;
-          setTimeout(() => child.kill('SIGKILL'), 30 + Math.random() * 400);
-        }
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve(count);
-      else reject(new Error(`writer exited with ${code}: ${err}`));
-    });
-  });
+/** Runs the writer from operation `start` until it acknowledged something, then kills it; resolves with the acknowledgements seen. */
+async function runAndKill(dir: string, start: number, acked: Acked): Promise<number> {
+  let count = 0;
+  await runUntilKilled(
+    WRITER,
+    [dir, KEY.toString('hex'), String(start)],
+    (line) => {
+      const [what, key, n] = line.split(' ');
+      if (what !== 'ack' && what !== 'del') return false;
+      count++;
+      const v = what === 'ack' ? Number(n) : -Number(n);
+      if (Math.abs(v) > Math.abs(acked.get(key!) ?? 0)) acked.set(key!, v);
+      return true;
+    },
+    { min: 30, max: 430 },
+  );
+  return count;
 }
 
 /** Opens a copy of the folder as the kill left it, in this process (a folder it never saw: its journals are replayed). */

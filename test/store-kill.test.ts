@@ -3,13 +3,13 @@
  * stdout; it is killed at random moments 20 times; after each kill the store opens with every
  * acknowledged pair, no half pair, and no temp file of an interrupted compaction.
  */
-import { spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repository, Tx } from '../domain/ports.js';
 import { openJsonStore } from '../storage/json-store.js';
+import { runUntilKilled } from './helpers/kill.js';
 
 interface Row {
   id: string;
@@ -21,29 +21,7 @@ const KILLS = 20;
 
 /** Runs the writer until it acknowledged something, then kills it after a random delay. */
 function runAndKill(file: string, acked: Set<number>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let armed = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      const lines = out.split('\n');
-      out = lines.pop()!;
-      for (const line of lines) {
-        if (line.startsWith('ack ')) acked.add(Number(line.slice(4)));
-        if (!armed && line.startsWith('ack ')) {
-          armed = true;
-          setTimeout(() => child.kill('SIGKILL'), Math.random() * 120);
-        }
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-    child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL') resolve();
-      else reject(new Error(`writer exited with ${code}: ${err}`));
-    });
-  });
+  return runUntilKilled(WRITER, [file], (line) => line.startsWith('ack ') && (acked.add(Number(line.slice(4))), true), { min: 0, max: 120 });
 }
 
 /** Opens a copy of the folder as the kill left it (the original goes on to the next writer). */
