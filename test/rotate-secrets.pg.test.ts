@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../domain/ports.js';
-import type { ServicioCompartido } from '../domain/servicios-web.js';
 import { migrate } from '../storage/pg/migrate.js';
 import { openPgStore } from '../storage/pg/pg-store.js';
 import { createPgStateStore } from '../storage/pg/pg-state-store.js';
@@ -19,7 +18,7 @@ import { createSecretBox } from '../storage/secret-box.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
 import { describePg, pgDatabase, type PgDatabase } from './helpers/postgres.js';
 import { openSealedValues } from './helpers/sealed.js';
-import { expectNoSecretIn as expectNoneOf, runRotation, type RotationRun as Run } from './helpers/rotation.js';
+import { expectNoSecretIn as expectNoneOf, runRotation, type RotationRun as Run, sealedService } from './helpers/rotation.js';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -45,17 +44,6 @@ const INCOMPLETE = '890900842:SoloDatos';
 const OLD_UPDATE = new Date('2026-01-02T03:04:05.000Z');
 const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
 
-function servicio(id: string, password: string, clientSecret: string): ServicioCompartido {
-  const [nit = '', nombre = ''] = id.split(':');
-  return {
-    id, nit, nombre, creadoEn: '2026-01-10T10:00:00.000Z', actualizadoEn: '2026-01-11T10:00:00.000Z', por: 'ciudadano-1',
-    credenciales: {
-      nombreToken: 'token', tokenUrl: 'https://auth.example.org/token', username: 'usuario',
-      passwordSellada: boxA.seal(password), clientId: 'cid-1', clientSecretSellado: boxA.seal(clientSecret), scope: 'read',
-      guardadoEn: '2026-01-11T10:00:00.000Z',
-    },
-  };
-}
 
 interface Row {
   key: string;
@@ -84,8 +72,8 @@ describePg('npm run rotar-clave with PostgreSQL', () => {
     const store = await openPgStore({ pool: db.pool });
     await store.transaction(async (tx) => {
       const repo = tx.collection('serviciosCompartidos');
-      await repo.put(servicio(SERVICE_ID, SECRETS.password, SECRETS.clientSecret));
-      await repo.put(servicio(SERVICE_2, SECRETS.password2, SECRETS.clientSecret2));
+      await repo.put(sealedService(SERVICE_ID, SECRETS.password, SECRETS.clientSecret, boxA));
+      await repo.put(sealedService(SERVICE_2, SECRETS.password2, SECRETS.clientSecret2, boxA));
       await repo.put({ id: INCOMPLETE, nit: '890900842', nombre: 'SoloDatos', creadoEn: 'x', actualizadoEn: 'x', por: 'ciudadano-2' });
     });
     await store.close();

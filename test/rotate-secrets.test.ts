@@ -16,7 +16,7 @@ import { createSecretBox } from '../storage/secret-box.js';
 import { createFileStateStore, forgetCachedState } from '../storage/state-store.js';
 import { rotateSecrets } from '../scripts/rotate-secrets.js';
 import { openSealedValues } from './helpers/sealed.js';
-import { expectNoSecretIn as expectNoneOf, runRotation, type RotationRun as Run } from './helpers/rotation.js';
+import { expectNoSecretIn as expectNoneOf, runRotation, type RotationRun as Run, sealedService } from './helpers/rotation.js';
 
 const KEY_A = randomBytes(32);
 const KEY_B = randomBytes(32);
@@ -44,17 +44,6 @@ let dataDir: string;
 const stateDir = () => join(dataDir, 'conversaciones');
 const storeFile = () => join(dataDir, 'asistente.json');
 
-function servicio(id: string, password: string, clientSecret: string, box = boxA): ServicioCompartido {
-  const [nit = '', nombre = ''] = id.split(':');
-  return {
-    id, nit, nombre, creadoEn: '2026-01-10T10:00:00.000Z', actualizadoEn: '2026-01-11T10:00:00.000Z', por: 'ciudadano-1',
-    credenciales: {
-      nombreToken: 'token', tokenUrl: 'https://auth.example.org/token', username: 'usuario',
-      passwordSellada: box.seal(password), clientId: 'cid-1', clientSecretSellado: box.seal(clientSecret), scope: 'read',
-      guardadoEn: '2026-01-11T10:00:00.000Z',
-    },
-  };
-}
 
 /** A data directory as the assistant leaves it with key A. */
 async function buildDataDir(): Promise<void> {
@@ -73,8 +62,8 @@ async function buildDataDir(): Promise<void> {
   const store = await openJsonStore({ file: storeFile() });
   await store.transaction(async (tx) => {
     const repo = tx.collection('serviciosCompartidos');
-    await repo.put(servicio(SERVICE_ID, SECRETS.password, SECRETS.clientSecret));
-    await repo.put(servicio(SERVICE_2, SECRETS.password2, SECRETS.clientSecret2));
+    await repo.put(sealedService(SERVICE_ID, SECRETS.password, SECRETS.clientSecret, boxA));
+    await repo.put(sealedService(SERVICE_2, SECRETS.password2, SECRETS.clientSecret2, boxA));
     await repo.put({ id: INCOMPLETE, nit: '890900842', nombre: 'SoloDatos', creadoEn: 'x', actualizadoEn: 'x', por: 'ciudadano-2' });
   });
   await store.close();

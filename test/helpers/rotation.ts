@@ -1,6 +1,8 @@
 /** `npm run rotar-clave` as a child process, for the key-rotation tests (files and PostgreSQL). */
 import { expect } from 'vitest';
 import { spawn } from 'node:child_process';
+import type { SecretBox } from '../../domain/ports.js';
+import type { ServicioCompartido } from '../../domain/servicios-web.js';
 
 export interface RotationRun {
   code: number | null;
@@ -36,4 +38,17 @@ export function expectNoSecretIn(text: string, secrets: readonly string[], keys:
     expect(text).not.toContain(key.toString('hex'));
     expect(text).not.toContain(key.toString('base64'));
   }
+}
+
+/** A complete shared service `nit:nombre` whose OAuth password and Client Secret are sealed with `box`. */
+export function sealedService(id: string, password: string, clientSecret: string, box: SecretBox): ServicioCompartido {
+  const [nit = '', nombre = ''] = id.split(':');
+  return {
+    id, nit, nombre, creadoEn: '2026-01-10T10:00:00.000Z', actualizadoEn: '2026-01-11T10:00:00.000Z', por: 'ciudadano-1',
+    credenciales: {
+      nombreToken: 'token', tokenUrl: 'https://auth.example.org/token', username: 'usuario',
+      passwordSellada: box.seal(password), clientId: 'cid-1', clientSecretSellado: box.seal(clientSecret), scope: 'read',
+      guardadoEn: '2026-01-11T10:00:00.000Z',
+    },
+  };
 }
