@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { ClaimsIdentity, ConnectorClient, type ConnectorFactory, type UserTokenClient } from 'botframework-connector';
-import { ClientCache, ConnectorSendError, leanConnectorFactory, leanSending, proxyConfigured, sendActivity, sendLean } from './connector-sender.js';
+import { ClientCache, ConnectorSendError, leanConnectorFactory, leanSending, MAX_CONNECTOR_SOCKETS, proxyConfigured, sendActivity, sendLean } from './connector-sender.js';
 import { InternalSecretCredentials } from './directline/deliver.js';
 
 interface Seen {
@@ -118,6 +118,37 @@ describe('sendActivity: one plain POST per activity', () => {
     opened.push({ close: () => new Promise<void>((ok) => (server.closeAllConnections(), server.close(() => ok()))) });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     await expect(sendActivity(url, credentials, 'p', activity, {}, { ...noWait, retries: 0, timeoutMs: 100 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+  });
+});
+
+describe('connections to one connector', () => {
+  it(`a burst of replies shares at most ${MAX_CONNECTOR_SOCKETS} kept-alive connections, and every reply arrives`, async () => {
+    let connections = 0;
+    let inFlight = 0;
+    let peak = 0;
+    const ids: string[] = [];
+    const server: Server = createServer(async (req, res) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      ids.push((JSON.parse(body) as { text: string }).text);
+      await new Promise((ok) => setTimeout(ok, 15)); // a connector that takes a moment
+      inFlight--;
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"r"}');
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    opened.push({ close: () => new Promise<void>((ok) => { server.closeAllConnections(); server.close(() => ok()); }) });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const client = leanSending(new ConnectorClient(credentials, { baseUri: url }), url, noWait);
+    const burst = MAX_CONNECTOR_SOCKETS * 2 + 44;
+    await Promise.all(Array.from({ length: burst }, (_, i) => client.conversations.sendToConversation(`c-${i}`, { ...activity, text: `r${i}` } as never)));
+    expect(new Set(ids).size).toBe(burst);
+    expect(connections).toBeLessThanOrEqual(MAX_CONNECTOR_SOCKETS);
+    expect(peak).toBeLessThanOrEqual(MAX_CONNECTOR_SOCKETS);
+    expect(connections).toBeGreaterThan(1); // still in parallel, not one after another
   });
 });
 

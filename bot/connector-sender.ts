@@ -19,8 +19,14 @@ import type { BotFrameworkAuthentication, ConnectorClient, ConnectorFactory, Use
 type ServiceClientCredentials = ConstructorParameters<typeof ConnectorClient>[0];
 type WebResourceLike = Parameters<ServiceClientCredentials['signRequest']>[0];
 
-/** Sockets kept open to the connector between turns (the pipeline's agent does the same). */
-const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+/**
+ * Sockets kept open to the connector between turns (the pipeline's agent does the same), at most
+ * MAX_CONNECTOR_SOCKETS to one connector: under a burst, replies wait a moment for a free socket
+ * instead of each opening a new connection (a TLS handshake costs more CPU than the reply itself).
+ */
+export const MAX_CONNECTOR_SOCKETS = 128;
+const pool = { keepAlive: true, maxSockets: MAX_CONNECTOR_SOCKETS };
+const agents = { http: new http.Agent(pool), https: new https.Agent(pool) };
 
 /** How a send is retried: the Azure pipeline's defaults (3 retries, exponential from 0.8 s, at most 60 s). */
 export interface RetryOptions {
