@@ -10,7 +10,17 @@ export interface AssistantState {
   readonly dialog: StatePropertyAccessor<DialogState>;
 }
 
+/**
+ * botbuilder-dialogs builds the memory scopes and path resolvers of its DialogStateManager once per
+ * turn (a service collection, a schema check that fails by design, new scope objects) and keeps
+ * them in the turn state under this key for the turn's other dialog contexts. They hold no state of
+ * their own (each reads the turn it is given), so the first turn's are kept for every later turn.
+ */
+const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
+
 export class Assistant extends ActivityHandler {
+  private dialogStateManagerConfiguration: unknown;
+
   constructor(
     private readonly state: AssistantState,
     private readonly main: MainDialog,
@@ -29,7 +39,9 @@ export class Assistant extends ActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    if (this.dialogStateManagerConfiguration) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.dialogStateManagerConfiguration);
     await super.run(context);
+    this.dialogStateManagerConfiguration ??= context.turnState.get(DIALOG_STATE_MANAGER_CONFIGURATION);
     await this.state.conversation.saveChanges(context, false);
     await this.state.user.saveChanges(context, false);
   }

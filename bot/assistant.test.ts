@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationState, MemoryStorage, TestAdapter, UserState, type TurnContext } from 'botbuilder';
+import { DialogSet, type DialogState } from 'botbuilder-dialogs';
+import { Assistant } from './assistant.js';
+import type { MainDialog } from '../dialogs/main.dialog.js';
+
+describe('Assistant: the dialog state manager configuration', () => {
+  it('is built on the first turn and reused by later turns, whose memory scopes still read their own turn', async () => {
+    const conversation = new ConversationState(new MemoryStorage());
+    const user = new UserState(new MemoryStorage());
+    const dialog = conversation.createProperty<DialogState>('dialog');
+    const configurations: unknown[] = [];
+    const main = {
+      async run(context: TurnContext) {
+        context.turnState.set('ConversationState', conversation); // what the conversation memory scope reads
+        const dc = await new DialogSet(dialog).createContext(context);
+        configurations.push(dc.state.configuration);
+        const count = (dc.state.getValue<number>('conversation.count') ?? 0) + 1;
+        dc.state.setValue('conversation.count', count);
+        dc.state.setValue('turn.heard', context.activity.text);
+        await context.sendActivity(`${count}: ${dc.state.getValue<string>('turn.heard')}`);
+      },
+    };
+    const bot = new Assistant({ conversation, user, dialog }, main as unknown as MainDialog);
+    const adapter = new TestAdapter((context) => bot.run(context));
+    await adapter.send('uno').assertReply('1: uno').send('dos').assertReply('2: dos').send('tres').assertReply('3: tres');
+    expect(configurations).toHaveLength(3);
+    expect(configurations[0]).toBeTruthy();
+    expect(configurations[1]).toBe(configurations[0]);
+    expect(configurations[2]).toBe(configurations[0]);
+  });
+});
