@@ -123,7 +123,7 @@ try {
   await section('capacity', 'capacity', async () => {
     const echo = await echoThroughput(sizes.concurrency, sizes.echoMs);
     echoBaseline = echo.perSecond;
-    const app = await journeyThroughput(sizes.concurrency, sizes.rounds);
+    const app = await journeyThroughput(sizes.concurrency, sizes.journeys);
     const ratio = app.perSecond / echo.perSecond;
     rows.push({
       figure: `journey turns/s at ${sizes.concurrency} concurrent conversations ÷ echo bot`,
@@ -132,16 +132,18 @@ try {
       baseline: `echo bot ${echo.perSecond.toFixed(0)} turns/s`,
       pass: ratio >= 0.5,
     });
-    notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}`);
+    notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}; registration half ${app.halves.registration.toFixed(0)} turns/s, employer half ${app.halves.employer.toFixed(0)} turns/s`);
+    const echoHuman = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs, 'echo');
     const human = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs);
     rows.push({
       figure: `p99 turn latency, ${n(sizes.humanConversations)} conversations × 1 message / ${sizes.paceMs / 1000} s`,
       value: `${ms(human.p99)}${human.failed ? ` (${n(human.failed)} turns failed)` : ''}`,
       goal: '≤ 50 ms, no failed turn',
+      baseline: `echo bot ${ms(echoHuman.p99)}${echoHuman.failed ? ` (${n(echoHuman.failed)} failed)` : ''}`,
       pass: human.p99 <= 50 && human.failed === 0,
     });
     for (const f of human.failures) notes.push(`human pace, a failed turn: ${f}`);
-    notes.push(`human pace: ${n(human.turns)} turns, p50 ${ms(human.p50)}, p99 ${ms(human.p99)}, ${human.perSecond.toFixed(0)} turns/s offered; ${human.late} messages sent late (a reply took longer than the pace)`);
+    notes.push(`human pace: ${n(human.turns)} turns, p50 ${ms(human.p50)}, p99 ${ms(human.p99)}, ${human.perSecond.toFixed(0)} turns/s offered; ${human.late} messages sent late (a reply took longer than the pace); the echo bot under the same load: p50 ${ms(echoHuman.p50)}, p99 ${ms(echoHuman.p99)}, ${echoHuman.late} late`);
   });
 
   await section('start', 'cold start', async () => {
@@ -176,14 +178,14 @@ try {
       rows.push({ figure: 'PostgreSQL: longest event-loop block during those large-store write turns', value: ms(pgStore.large.maxBlockMs), goal: '≤ 20 ms', baseline: ms(pgStore.small.maxBlockMs), pass: pgStore.large.maxBlockMs <= 20 });
       notes.push(`PostgreSQL write turn p99: ${ms(pgStore.large.p99)} large, ${ms(pgStore.small.p99)} small (${pgStore.large.turns} and ${pgStore.small.turns} turns)`);
       echoBaseline ??= (await echoThroughput(sizes.concurrency, sizes.echoMs)).perSecond;
-      const app = await journeyThroughput(sizes.concurrency, sizes.rounds, {
+      const app = await journeyThroughput(sizes.concurrency, sizes.journeys, {
         async prepare() {
           const db = await benchDatabase(databaseUrl);
           await db.pool.end(); // the assistant opens its own pool
           return {
             env: { DATABASE_URL: db.url },
             async drop() {
-              // The figure is PostgreSQL's only if the assistant wrote there: the round's people are in it.
+              // The figure is PostgreSQL's only if the assistant wrote there: the journey's people are in it.
               const citizens = await db.count('citizens');
               await db.drop();
               if (citizens < sizes.concurrency) throw new Error(`the assistant stored ${citizens} citizens in PostgreSQL (expected ${sizes.concurrency}): is DATABASE_URL wired in bot/app.ts?`);

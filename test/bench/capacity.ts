@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { tempDir } from '../helpers/app.js';
 import { serve } from './child.js';
 import { Conversation, startConnector, type TurnResult } from './connector.js';
-import { activate, casts, journey } from './journey.js';
+import { activate, casts, journey, OutboxIndex } from './journey.js';
 import { percentile } from './report.js';
 
 export interface Throughput {
@@ -22,45 +22,46 @@ function summary(times: number[], seconds: number): Throughput {
   return { turns: times.length, perSecond: times.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
-/**
- * `rounds` measured rounds after one warm-up round, all on one assistant process and data directory
- * (as the echo bot is measured warm, after its own warm-up): in each round `concurrency` people, new
- * to the assistant, go through the journey at once. Only chat turns are timed; the account
- * activation between the two halves (a web page) is not.
- */
 export interface JourneyBackend {
   /** A fresh backend for the run: the environment the assistant starts with, and how to remove it. */
   prepare(): Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
 }
 
-export async function journeyThroughput(concurrency: number, rounds: number, backend?: JourneyBackend): Promise<Throughput> {
+/**
+ * Steady state, as the echo bot is measured: `concurrency` conversations at once on one warm
+ * assistant process and data directory, each bringing one person after another through a half of
+ * the journey and starting the next person as soon as the last one's final reply came. No
+ * conversation waits for another. Registration is once per person: every journey its own person.
+ *
+ * The journey runs in its two halves: everyone registers (welcome … "pendiente de activación");
+ * then every account is activated through the e-mail's link (a web page, not a chat turn: not
+ * timed, as the issue's journey does not name it); then everyone goes on in the same conversation
+ * (login … "¿en qué voy?"). In each half the window opens when every conversation has brought its
+ * first person through (the warm-up) and closes when the first conversation finds no one left
+ * (the reference data has a few dozen legal representatives), so all `concurrency` conversations
+ * are busy for the whole window; the turns answered inside the two windows are counted over their
+ * time. `people` bounds the journeys (every legal representative of the reference data by default).
+ */
+export async function journeyThroughput(
+  concurrency: number,
+  people?: number,
+  backend?: JourneyBackend,
+): Promise<Throughput & { halves: { registration: number; employer: number } }> {
   const connector = await startConnector();
-  const times: number[] = [];
-  let seconds = 0;
   const dataDir = await tempDir('asistente-bench-journey-');
   const prepared = await backend?.prepare();
-  // Registration is once per person: every round has its own people.
-  const everyone = await casts(concurrency * (rounds + 1), 'bench');
+  const everyone = await casts(people ?? 'all', 'bench');
+  if (everyone.length < concurrency * 3) throw new Error(`the journey needs at least ${concurrency * 3} people, the reference data gives ${everyone.length}`);
   try {
     const app = await serve('app', dataDir, prepared?.env);
     try {
-      for (let round = 0; round <= rounds; round++) {
-        const cast = everyone.slice(round * concurrency, (round + 1) * concurrency);
-        const convs = cast.map((_, i) => new Conversation(app.url, connector, `journey-${round}-${i}`));
-        const mine: number[] = [];
-        const record = (t: TurnResult) => mine.push(t.ms);
-        let t0 = performance.now();
-        await Promise.all(convs.map((c, i) => journey.register(c, cast[i]!, record)));
-        let elapsed = performance.now() - t0;
-        await Promise.all(cast.map((c) => activate(app.url, dataDir, c.email)));
-        t0 = performance.now();
-        await Promise.all(convs.map((c, i) => journey.employer(c, cast[i]!, record)));
-        elapsed += performance.now() - t0;
-        if (round > 0) {
-          times.push(...mine);
-          seconds += elapsed / 1000;
-        }
-      }
+      const convs = everyone.map((_, i) => new Conversation(app.url, connector, `journey-${i}`));
+      const first = await steadyWindow(concurrency, everyone.length, (i, record) => journey.register(convs[i]!, everyone[i]!, record));
+      const outbox = new OutboxIndex(dataDir);
+      for (const cast of everyone) await activate(app.url, outbox, cast.email);
+      const second = await steadyWindow(concurrency, everyone.length, (i, record) => journey.employer(convs[i]!, everyone[i]!, record));
+      const rate = (h: { times: number[]; seconds: number }) => h.times.length / h.seconds;
+      return { ...summary([...first.times, ...second.times], first.seconds + second.seconds), halves: { registration: rate(first), employer: rate(second) } };
     } finally {
       await app.stop();
     }
@@ -69,7 +70,39 @@ export async function journeyThroughput(concurrency: number, rounds: number, bac
     await rm(dataDir, { recursive: true, force: true });
     await connector.close();
   }
-  return summary(times, seconds);
+}
+
+/**
+ * Runs `work(0 … count-1)` on `concurrency` workers, each taking the next index when its last is
+ * done; returns the latencies of the turns answered while every worker was on its second index or
+ * later and none had yet found the queue empty, and that window's length.
+ */
+async function steadyWindow(
+  concurrency: number,
+  count: number,
+  work: (index: number, record: (t: TurnResult) => void) => Promise<void>,
+): Promise<{ times: number[]; seconds: number }> {
+  const ended: { at: number; ms: number }[] = [];
+  const record = (t: TurnResult) => ended.push({ at: performance.now(), ms: t.ms });
+  let opened = Number.POSITIVE_INFINITY;
+  let closed = Number.POSITIVE_INFINITY;
+  let warming = concurrency;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let own = 0; ; own++) {
+        if (next >= count) {
+          closed = Math.min(closed, performance.now());
+          return;
+        }
+        await work(next++, record);
+        if (own === 0 && --warming === 0) opened = performance.now();
+      }
+    }),
+  );
+  const times = ended.filter((t) => t.at > opened && t.at <= closed).map((t) => t.ms);
+  if (times.length === 0) throw new Error(`no turn was answered while all ${concurrency} conversations were busy (${count} people)`);
+  return { times, seconds: (closed - opened) / 1000 };
 }
 
 /** The echo bot under the same load: `concurrency` conversations, each sending its next message when the last was answered. */
@@ -110,7 +143,8 @@ function humanScript(i: number, first = 30_000_000): string[] {
 
 /**
  * `conversations` people, each sending one message every `paceMs` (their starts spread over one
- * period), `messages` messages each after the welcome. A reply slower than the pace delays that
+ * period), `messages` messages each after the welcome, to the assistant or (`bot` 'echo') to the echo
+ * bot under the same load, the figure's baseline. A reply slower than the pace delays that
  * person's next message, as a person waits for the answer. A failed turn ends that conversation
  * and is counted.
  */
@@ -118,10 +152,11 @@ export async function humanPaced(
   conversations: number,
   messages: number,
   paceMs: number,
+  bot: 'app' | 'echo' = 'app',
 ): Promise<Throughput & { late: number; failed: number; failures: string[] }> {
   const dataDir = await tempDir('asistente-bench-human-');
   const connector = await startConnector();
-  const app = await serve('app', dataDir);
+  const app = await serve(bot, bot === 'app' ? dataDir : undefined);
   const times: number[] = [];
   let late = 0;
   let failed = 0;

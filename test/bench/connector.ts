@@ -2,7 +2,7 @@
  * The bench's side of /api/messages: a stand-in Bot Framework connector that keeps each
  * conversation's replies, and a client that posts one activity and returns the replies of that turn.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fold } from '../../domain/text.js';
 
@@ -83,6 +83,26 @@ function buttonsOf(replies: readonly BotReply[]): string[] {
   return [];
 }
 
+/**
+ * The bench's connections to the bot: kept alive and at most 64 at once, as a Bot Framework
+ * channel posts over a pool of connections, not one new connection per conversation (1,000
+ * conversations each opening their own would measure the kernel's listen backlog, not the bot).
+ */
+const botAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+/** POSTs JSON; resolves with the status once the whole answer is read. */
+function postJson(url: string, body: string): Promise<number> {
+  return new Promise((ok, fail) => {
+    const req = request(url, { method: 'POST', agent: botAgent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.on('data', () => {});
+      res.on('end', () => ok(res.statusCode ?? 0));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
 /** One conversation of the bench with a bot's /api/messages (anonymous, replies to the fake connector). */
 export class Conversation {
   private seq = 0;
@@ -123,17 +143,12 @@ export class Conversation {
 
   private async post(activity: Record<string, unknown>): Promise<TurnResult> {
     const start = performance.now();
-    const res = await fetch(`${this.botUrl}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity),
-    }).catch((error: unknown) => {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new Error(`POST /api/messages failed in conversation ${this.id}: ${cause?.code ?? ''} ${cause?.message ?? String(error)}`);
+    const status = await postJson(`${this.botUrl}/api/messages`, JSON.stringify(activity)).catch((error: unknown) => {
+      const e = error as { code?: string; message?: string };
+      throw new Error(`POST /api/messages failed in conversation ${this.id}: ${e.code ?? ''} ${e.message ?? String(error)}`);
     });
-    await res.arrayBuffer();
     const ms = performance.now() - start;
-    if (res.status !== 200) throw new Error(`/api/messages answered ${res.status} in conversation ${this.id}`);
+    if (status !== 200) throw new Error(`/api/messages answered ${status} in conversation ${this.id}`);
     const replies = this.connector.take(this.id);
     const texts: string[] = [];
     for (const r of replies) {

@@ -26,8 +26,8 @@ export interface Cast {
   readonly email: string;
 }
 
-/** As many distinct (RL, company) pairs of the reference data as asked; throws when there are not enough. */
-export async function casts(n: number, tag: string): Promise<Cast[]> {
+/** As many distinct (RL, company) pairs of the reference data as asked (or all of them); throws when there are not enough. */
+export async function casts(n: number | 'all', tag: string): Promise<Cast[]> {
   const companies = JSON.parse(await readFile(new URL('../../storage/reference/data/companies.json', import.meta.url), 'utf8')) as {
     companies: ReferenceCompany[];
   };
@@ -43,6 +43,7 @@ export async function casts(n: number, tag: string): Promise<Cast[]> {
     out.push({ person, company: c, delegate, email: `rl.${tag}.${person.numeroDocumento.toLowerCase()}@correo.com` });
     if (out.length === n) return out;
   }
+  if (n === 'all') return out;
   throw new Error(`the reference data has ${out.length} legal representatives, the bench asked for ${n}`);
 }
 
@@ -72,26 +73,53 @@ async function register(c: Conversation, cast: Cast, record: (t: TurnResult) => 
   await run(says('confirmar', 'pendiente de activacion'));
 }
 
-/** Sets the password through the link of the activation e-mail in the outbox (a web page, not a chat turn). */
-export async function activate(botUrl: string, dataDir: string, email: string): Promise<void> {
-  const dir = join(dataDir, 'outbox');
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.eml'))) {
-    const raw = await readFile(join(dir, f), 'utf8');
-    if (!raw.includes(email)) continue; // the header names the recipient
-    const mail = await simpleParser(raw);
-    const link = /\/cuenta\/activar\?token=[\w%-]+/.exec(mail.text ?? '')?.[0];
-    if (!link) continue;
-    const token = new URL(`http://x${link}`).searchParams.get('token') ?? '';
-    const res = await fetch(`${botUrl}/cuenta/activar`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ token, clave: PASSWORD, confirmacion: PASSWORD }).toString(),
-    });
-    await res.arrayBuffer();
-    if (res.status !== 200) throw new Error(`activation of ${email} answered ${res.status}`);
-    return;
+/**
+ * The outbox's activation links by recipient: each .eml file is read and parsed once (the bench
+ * activates many people in one data directory; reading every file each time would load the
+ * load generator more than the assistant).
+ */
+export class OutboxIndex {
+  private readonly links = new Map<string, string>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly dataDir: string) {}
+
+  /** The activation token sent to `email`; undefined when no such e-mail is in the outbox yet. */
+  async token(email: string): Promise<string | undefined> {
+    // The e-mail may still be on its way to the outbox when the chat has answered: a few looks.
+    for (let i = 0; i < 50 && !this.links.has(email); i++) {
+      if (i > 0) await new Promise((ok) => setTimeout(ok, 20));
+      await this.scan();
+    }
+    return this.links.get(email);
   }
-  throw new Error(`no activation e-mail for ${email} in ${dir}`);
+
+  private async scan(): Promise<void> {
+    const dir = join(this.dataDir, 'outbox');
+    for (const f of (await readdir(dir)).filter((x) => x.endsWith('.eml'))) {
+      if (this.seen.has(f)) continue;
+      const mail = await simpleParser(await readFile(join(dir, f), 'utf8'));
+      const to = (Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
+      if (to.length === 0) continue; // not complete yet: read again next time
+      this.seen.add(f);
+      const link = /\/cuenta\/activar\?token=[\w%-]+/.exec(mail.text ?? '')?.[0];
+      if (link) for (const address of to) this.links.set(address.toLowerCase(), new URL(`http://x${link}`).searchParams.get('token') ?? '');
+    }
+  }
+}
+
+/** Sets the password through the link of the activation e-mail in the outbox (a web page, not a chat turn). */
+export async function activate(botUrl: string, outbox: OutboxIndex | string, email: string): Promise<void> {
+  const index = typeof outbox === 'string' ? new OutboxIndex(outbox) : outbox;
+  const token = await index.token(email.toLowerCase());
+  if (token === undefined) throw new Error(`no activation e-mail for ${email} in the outbox`);
+  const res = await fetch(`${botUrl}/cuenta/activar`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, clave: PASSWORD, confirmacion: PASSWORD }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`activation of ${email} answered ${res.status}`);
 }
 
 /** The chat turns after activation: login, employer registration, "¿en qué voy?". */

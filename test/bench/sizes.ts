@@ -6,8 +6,8 @@ export interface BenchSizes {
   readonly writeTurns: number;
   readonly writeBudgetMs: number;
   readonly concurrency: number;
-  /** Measured journey rounds (one warm-up round runs first). */
-  readonly rounds: number;
+  /** People brought through the journey (each once); undefined: every legal representative of the reference data. */
+  readonly journeys: number | undefined;
   readonly echoMs: number;
   readonly humanConversations: number;
   readonly humanMessages: number;
@@ -36,7 +36,7 @@ export function benchSizes(postgres = false): BenchSizes {
     writeTurns: num('BENCH_WRITE_TURNS', quick ? 30 : 200),
     writeBudgetMs: num('BENCH_WRITE_BUDGET_MS', quick ? 5_000 : 20_000),
     concurrency: num('BENCH_CONCURRENCY', 10),
-    rounds: Math.max(1, num('BENCH_ROUNDS', quick ? 1 : 3)),
+    journeys: quick ? num('BENCH_JOURNEYS', 30) : process.env['BENCH_JOURNEYS'] ? num('BENCH_JOURNEYS', 0) : undefined,
     echoMs: num('BENCH_ECHO_MS', quick ? 2_000 : 6_000),
     humanConversations: num('BENCH_HUMAN', quick ? 100 : 1_000),
     humanMessages: num('BENCH_HUMAN_MESSAGES', quick ? 3 : 10),
