@@ -133,6 +133,7 @@ try {
       pass: ratio >= 0.5,
     });
     notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}; registration half ${app.halves.registration.toFixed(0)} turns/s, employer half ${app.halves.employer.toFixed(0)} turns/s`);
+    notes.push(`bot process CPU per turn (all its threads; steadier than turns/s on a shared machine): journey ${ms(app.cpuPerTurn)}, echo bot ${ms(echo.cpuPerTurn)} (echo ÷ journey ${pct(echo.cpuPerTurn / app.cpuPerTurn)})`);
     const echoHuman = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs, 'echo');
     const human = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs);
     rows.push({

@@ -17,6 +17,14 @@ export interface Throughput {
   readonly p99: number;
 }
 
+/**
+ * The bot process's CPU time (all its threads) per turn: steadier than turns per second on a
+ * shared machine, where the baseline itself swings between runs.
+ */
+export interface CpuPerTurn {
+  readonly cpuPerTurn: number;
+}
+
 function summary(times: number[], seconds: number): Throughput {
   const sorted = [...times].sort((a, b) => a - b);
   return { turns: times.length, perSecond: times.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
@@ -46,7 +54,7 @@ export async function journeyThroughput(
   concurrency: number,
   people?: number,
   backend?: JourneyBackend,
-): Promise<Throughput & { halves: { registration: number; employer: number } }> {
+): Promise<Throughput & CpuPerTurn & { halves: { registration: number; employer: number } }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
   const prepared = await backend?.prepare();
@@ -56,12 +64,21 @@ export async function journeyThroughput(
     const app = await serve('app', dataDir, prepared?.env);
     try {
       const convs = everyone.map((_, i) => new Conversation(app.url, connector, `journey-${i}`));
+      // CPU per turn over each whole half (its warm-up and tail too: every turn of it, no activation).
+      let cpu = -(await app.cpu());
       const first = await steadyWindow(concurrency, everyone.length, (i, record) => journey.register(convs[i]!, everyone[i]!, record));
+      cpu += await app.cpu();
       const outbox = new OutboxIndex(dataDir);
       for (const cast of everyone) await activate(app.url, outbox, cast.email);
+      cpu -= await app.cpu();
       const second = await steadyWindow(concurrency, everyone.length, (i, record) => journey.employer(convs[i]!, everyone[i]!, record));
+      cpu += await app.cpu();
       const rate = (h: { times: number[]; seconds: number }) => h.times.length / h.seconds;
-      return { ...summary([...first.times, ...second.times], first.seconds + second.seconds), halves: { registration: rate(first), employer: rate(second) } };
+      return {
+        ...summary([...first.times, ...second.times], first.seconds + second.seconds),
+        cpuPerTurn: cpu / (first.all + second.all),
+        halves: { registration: rate(first), employer: rate(second) },
+      };
     } finally {
       await app.stop();
     }
@@ -75,13 +92,13 @@ export async function journeyThroughput(
 /**
  * Runs `work(0 … count-1)` on `concurrency` workers, each taking the next index when its last is
  * done; returns the latencies of the turns answered while every worker was on its second index or
- * later and none had yet found the queue empty, and that window's length.
+ * later and none had yet found the queue empty, that window's length, and how many turns ran in all.
  */
 async function steadyWindow(
   concurrency: number,
   count: number,
   work: (index: number, record: (t: TurnResult) => void) => Promise<void>,
-): Promise<{ times: number[]; seconds: number }> {
+): Promise<{ times: number[]; seconds: number; all: number }> {
   const ended: { at: number; ms: number }[] = [];
   const record = (t: TurnResult) => ended.push({ at: performance.now(), ms: t.ms });
   let opened = Number.POSITIVE_INFINITY;
@@ -102,11 +119,11 @@ async function steadyWindow(
   );
   const times = ended.filter((t) => t.at > opened && t.at <= closed).map((t) => t.ms);
   if (times.length === 0) throw new Error(`no turn was answered while all ${concurrency} conversations were busy (${count} people)`);
-  return { times, seconds: (closed - opened) / 1000 };
+  return { times, seconds: (closed - opened) / 1000, all: ended.length };
 }
 
 /** The echo bot under the same load: `concurrency` conversations, each sending its next message when the last was answered. */
-export async function echoThroughput(concurrency: number, durationMs: number): Promise<Throughput> {
+export async function echoThroughput(concurrency: number, durationMs: number): Promise<Throughput & CpuPerTurn> {
   const connector = await startConnector();
   const bot = await serve('echo');
   try {
@@ -128,7 +145,9 @@ export async function echoThroughput(concurrency: number, durationMs: number): P
       return summary(times, (performance.now() - t0) / 1000);
     };
     await run(Math.min(2000, durationMs), 'warm');
-    return await run(durationMs, 'run');
+    const cpu = await bot.cpu();
+    const measured = await run(durationMs, 'run');
+    return { ...measured, cpuPerTurn: ((await bot.cpu()) - cpu) / measured.turns };
   } finally {
     await bot.stop();
     await connector.close();

@@ -7,6 +7,8 @@ export interface Served {
   readonly url: string;
   readonly pid: number;
   memory(): Promise<ServeMemory>;
+  /** CPU time the process has used so far, all its threads (ms). */
+  cpu(): Promise<number>;
   /** How many citizens with this e-mail the app sees. */
   lookup(email: string): Promise<number>;
   stop(): Promise<void>;
@@ -42,6 +44,7 @@ export async function serve(mode: 'app' | 'echo', dataDir?: string, env: Record<
     url,
     pid: child.pid!,
     memory: () => ask<ServeMemory>(child, 'memory'),
+    cpu: async () => (await ask<{ cpuMs: number }>(child, 'cpu')).cpuMs,
     lookup: async (email) => (await ask<{ found: number }>(child, { lookup: email })).found,
     async stop() {
       const exited = new Promise<void>((ok) => child.once('exit', () => ok()));

@@ -1,12 +1,12 @@
 /**
  * Child process of the bench: serves the real assistant (`app`, test/helpers/app.ts startApp on
  * DATA_DIR) or the echo bot (`echo`), so the load generator does not share its event loop or its
- * memory figures. Prints `{"url": ...}` once listening; answers "memory" and "stop" over IPC.
+ * memory figures. Prints `{"url": ...}` once listening; answers "memory", "cpu" and "stop" over IPC.
  */
 import { startApp } from '../helpers/app.js';
 import { startEchoBot } from './echo-bot.js';
 
-export type ServeRequest = 'memory' | 'stop' | { lookup: string };
+export type ServeRequest = 'memory' | 'cpu' | 'stop' | { lookup: string };
 export interface ServeMemory {
   readonly rss: number;
   readonly heapUsed: number;
@@ -25,6 +25,9 @@ process.on('message', async (request: ServeRequest) => {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     process.send?.({ rss: m.rss, heapUsed: m.heapUsed } satisfies ServeMemory);
+  } else if (request === 'cpu') {
+    const { user, system } = process.cpuUsage(); // every thread of the process: the event loop, libuv's pool, GC
+    process.send?.({ cpuMs: (user + system) / 1000 });
   } else if (request === 'stop') {
     await app?.stop(true);
     await echo?.close();
