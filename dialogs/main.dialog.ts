@@ -456,8 +456,8 @@ export class MainDialog extends ComponentDialog {
     return this.stack(innerDc).some(([, d]) => d.id === CASO);
   }
 
-  private activeProcess(innerDc: DialogContext): Process | undefined {
-    const ids = this.stack(innerDc).map(([, d]) => d.id);
+  private activeProcess(innerDc: DialogContext, stack = this.stack(innerDc)): Process | undefined {
+    const ids = stack.map(([, d]) => d.id);
     return PROCESSES.find((p) => ids.includes(this.dialogIds.get(p.id) ?? ''));
   }
 
@@ -466,8 +466,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** The deepest step that describes itself: a form's field, an identity question, the RUT upload, a confirmation. */
-  private stepInfo(innerDc: DialogContext): StepInfo | undefined {
-    const stack = this.stack(innerDc);
+  private stepInfo(innerDc: DialogContext, stack = this.stack(innerDc)): StepInfo | undefined {
     for (let i = stack.length - 1; i >= 0; i--) {
       const [dc, dialog] = stack[i]!;
       if (dialog instanceof FormDialog) {
@@ -485,9 +484,11 @@ export class MainDialog extends ComponentDialog {
 
   /** Where the person is now: the process in progress and its step, if any. */
   private whereNow(innerDc: DialogContext): (Donde & { proceso: string }) | undefined {
-    const process = this.activeProcess(innerDc);
+    // One walk of the stack (each level's child context is built anew by botbuilder-dialogs).
+    const stack = this.stack(innerDc);
+    const process = this.activeProcess(innerDc, stack);
     if (!process) return undefined;
-    const paso = this.stepInfo(innerDc)?.paso;
+    const paso = this.stepInfo(innerDc, stack)?.paso;
     return { proceso: process.id, ...(paso ? { paso } : {}) };
   }
 }

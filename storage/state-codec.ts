@@ -17,7 +17,7 @@ export const isSealedState = (text: string): boolean => !text.trimStart().starts
 /** The file's text for `json`: deflated and sealed with `box`, or the JSON itself without one. */
 export function encodeState(json: string, box: SecretBox | undefined): string {
   if (!box) return json;
-  return box.seal(DEFLATED + deflateRawSync(Buffer.from(json, 'utf8'), { level: 6 }).toString('base64'));
+  return box.seal(DEFLATED + deflateRawSync(Buffer.from(json, 'utf8'), { level: 1 }).toString('base64'));
 }
 
 /** The JSON a file's text holds; `open` is the box's (or a rotating box's) open. Throws on a bad file. */
