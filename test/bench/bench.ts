@@ -11,6 +11,7 @@ import { idleMemory } from './memory.js';
 import { machine, mb, ms, pct, table, type Row } from './report.js';
 import { benchDatabase, pgStoreFigures } from './pg-bench.js';
 import { benchSizes } from './sizes.js';
+import { passwordCheckCpu } from './password-cost.js';
 import { measureOpen, measureWrites, openStore, seed } from './store-bench.js';
 
 // The JSON default is measured without it; with it, the 'pg' section measures PostgreSQL too.
@@ -134,6 +135,8 @@ try {
     });
     notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}; registration half ${app.halves.registration.toFixed(0)} turns/s, employer half ${app.halves.employer.toFixed(0)} turns/s`);
     notes.push(`bot process CPU per turn (all its threads; steadier than turns/s on a shared machine): journey ${ms(app.cpuPerTurn)}, echo bot ${ms(echo.cpuPerTurn)} (echo ÷ journey ${pct(echo.cpuPerTurn / app.cpuPerTurn)})`);
+    const login = await passwordCheckCpu();
+    notes.push(`of the journey's CPU: the login's password check (${login.params}) costs ${ms(login.ms)} of CPU, once per journey of ${app.turnsPerJourney.toFixed(0)} turns: ${ms(login.ms / app.turnsPerJourney)} a turn (${pct(login.ms / app.turnsPerJourney / app.cpuPerTurn)} of the journey's CPU per turn)`);
     const echoHuman = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs, 'echo');
     const human = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs);
     rows.push({

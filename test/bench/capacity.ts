@@ -54,7 +54,7 @@ export async function journeyThroughput(
   concurrency: number,
   people?: number,
   backend?: JourneyBackend,
-): Promise<Throughput & CpuPerTurn & { halves: { registration: number; employer: number } }> {
+): Promise<Throughput & CpuPerTurn & { halves: { registration: number; employer: number }; turnsPerJourney: number }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
   const prepared = await backend?.prepare();
@@ -64,20 +64,18 @@ export async function journeyThroughput(
     const app = await serve('app', dataDir, prepared?.env);
     try {
       const convs = everyone.map((_, i) => new Conversation(app.url, connector, `journey-${i}`));
-      // CPU per turn over each whole half (its warm-up and tail too: every turn of it, no activation).
-      let cpu = -(await app.cpu());
-      const first = await steadyWindow(concurrency, everyone.length, (i, record) => journey.register(convs[i]!, everyone[i]!, record));
-      cpu += await app.cpu();
+      // CPU per turn over each half's window, as the turns are counted: the first turn's loading of the
+      // dialogs and the example catalog, and each conversation's first person, fall before it.
+      const first = await steadyWindow(concurrency, everyone.length, (i, record) => journey.register(convs[i]!, everyone[i]!, record), app.cpu);
       const outbox = new OutboxIndex(dataDir);
       for (const cast of everyone) await activate(app.url, outbox, cast.email);
-      cpu -= await app.cpu();
-      const second = await steadyWindow(concurrency, everyone.length, (i, record) => journey.employer(convs[i]!, everyone[i]!, record));
-      cpu += await app.cpu();
+      const second = await steadyWindow(concurrency, everyone.length, (i, record) => journey.employer(convs[i]!, everyone[i]!, record), app.cpu);
       const rate = (h: { times: number[]; seconds: number }) => h.times.length / h.seconds;
       return {
         ...summary([...first.times, ...second.times], first.seconds + second.seconds),
-        cpuPerTurn: cpu / (first.all + second.all),
+        cpuPerTurn: (first.cpuMs + second.cpuMs) / (first.times.length + second.times.length),
         halves: { registration: rate(first), employer: rate(second) },
+        turnsPerJourney: (first.all + second.all) / everyone.length,
       };
     } finally {
       await app.stop();
@@ -92,34 +90,44 @@ export async function journeyThroughput(
 /**
  * Runs `work(0 … count-1)` on `concurrency` workers, each taking the next index when its last is
  * done; returns the latencies of the turns answered while every worker was on its second index or
- * later and none had yet found the queue empty, that window's length, and how many turns ran in all.
+ * later and none had yet found the queue empty, that window's length, and the bot's CPU time
+ * (`cpu`, read when the window opens and when it closes) over it; `all` counts every turn.
  */
 async function steadyWindow(
   concurrency: number,
   count: number,
   work: (index: number, record: (t: TurnResult) => void) => Promise<void>,
-): Promise<{ times: number[]; seconds: number; all: number }> {
+  cpu: () => Promise<number>,
+): Promise<{ times: number[]; seconds: number; cpuMs: number; all: number }> {
   const ended: { at: number; ms: number }[] = [];
   const record = (t: TurnResult) => ended.push({ at: performance.now(), ms: t.ms });
   let opened = Number.POSITIVE_INFINITY;
   let closed = Number.POSITIVE_INFINITY;
+  let cpuAtOpen: Promise<number> | undefined;
+  let cpuAtClose: Promise<number> | undefined;
   let warming = concurrency;
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       for (let own = 0; ; own++) {
         if (next >= count) {
-          closed = Math.min(closed, performance.now());
+          if (closed === Number.POSITIVE_INFINITY) {
+            closed = performance.now();
+            cpuAtClose = cpu();
+          }
           return;
         }
         await work(next++, record);
-        if (own === 0 && --warming === 0) opened = performance.now();
+        if (own === 0 && --warming === 0) {
+          opened = performance.now();
+          cpuAtOpen = cpu();
+        }
       }
     }),
   );
   const times = ended.filter((t) => t.at > opened && t.at <= closed).map((t) => t.ms);
-  if (times.length === 0) throw new Error(`no turn was answered while all ${concurrency} conversations were busy (${count} people)`);
-  return { times, seconds: (closed - opened) / 1000, all: ended.length };
+  if (times.length === 0 || !cpuAtOpen || !cpuAtClose) throw new Error(`no turn was answered while all ${concurrency} conversations were busy (${count} people)`);
+  return { times, seconds: (closed - opened) / 1000, cpuMs: (await cpuAtClose) - (await cpuAtOpen), all: ended.length };
 }
 
 /** The echo bot under the same load: `concurrency` conversations, each sending its next message when the last was answered. */

@@ -1,0 +1,16 @@
+/**
+ * What the journey's login costs in password hashing: the CPU time of one check with the
+ * assistant's own scrypt parameters (domain/password.ts), measured here, outside the bot process.
+ */
+import { hashPassword, verifyPassword } from '../../domain/password.js';
+
+export async function passwordCheckCpu(checks = 5): Promise<{ ms: number; params: string }> {
+  const stored = await hashPassword('Guayacan-Florido-2026');
+  const [, n, r, p] = stored.split('$');
+  const before = process.cpuUsage(); // every thread: scrypt runs in libuv's pool
+  for (let i = 0; i < checks; i++) {
+    if (!(await verifyPassword('Guayacan-Florido-2026', stored))) throw new Error('the password check failed');
+  }
+  const used = process.cpuUsage(before);
+  return { ms: (used.user + used.system) / 1000 / checks, params: `scrypt N=${n}, r=${r}, p=${p}` };
+}
