@@ -1,7 +1,7 @@
 /**
  * The JSON store's append-only journal: one line per committed transaction (its sequence number
  * and its puts/deletes), written and fsync'ed before the transaction resolves (written only, for a
- * relaxed one). Files are
+ * relaxed one); the lines written while a flush runs share the next one. Files are
  * generations (`<store>.journal.000001`, …); a compaction starts a new one and deletes the ones
  * its snapshot holds.
  */
@@ -108,11 +108,22 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/** Appends entries to the current generation; a failed append is cut off again or breaks the writer. */
+/**
+ * Appends entries to the current generation; a failed append is cut off again or breaks the writer.
+ * Flushes to the device are shared (group commit): `write` only writes a line; `durable` resolves
+ * once every line written for a durable transaction is on the device, with one fdatasync for all
+ * the lines written by the time it starts. A failed flush breaks the writer (what reached the device
+ * is unknown): every later write and flush fails with it.
+ */
 export class JournalWriter {
   private handle: FileHandle | undefined;
   private size = 0;
   private broken: unknown;
+  /** Bytes written, synced to the device, and needed on it by durable writes: counted over every generation. */
+  private written = 0;
+  private synced = 0;
+  private wanted = 0;
+  private syncing: Promise<void> | undefined;
 
   constructor(
     private readonly store: string,
@@ -123,17 +134,22 @@ export class JournalWriter {
     return this.generation;
   }
 
+  /** Why the writer accepts no more writes (a failed write that could not be cut off, a failed flush); undefined while it works. */
+  get failure(): unknown {
+    return this.broken;
+  }
+
   /**
-   * Writes one line and, unless `flush` is false (a relaxed transaction), fsyncs it; resolves with
-   * the bytes written. An unflushed line is flushed by the next fsync of the file.
+   * Writes one line; resolves with the bytes written. `durable`: the line must reach the device
+   * before its transaction resolves (the caller waits for `durable()`); a relaxed line is flushed
+   * by the next flush of the file, or folded into the snapshot by a compaction.
    */
-  async append(entry: JournalEntry, flush = true): Promise<number> {
+  async write(entry: JournalEntry, durable: boolean): Promise<number> {
     if (this.broken !== undefined) throw this.broken;
     const line = Buffer.from(encodeEntry(entry));
     const fh = await this.current();
     try {
       await fh.write(line, 0, line.length, this.size);
-      if (flush) await fh.datasync();
     } catch (e) {
       try {
         await fh.truncate(this.size);
@@ -144,12 +160,21 @@ export class JournalWriter {
       throw e;
     }
     this.size += line.length;
+    this.written += line.length;
+    if (durable) this.wanted = this.written;
     return line.length;
   }
 
-  /** Closes the current generation; the next append starts a new file. Returns the closed generation. */
+  /** Undefined when every durable line is on the device; otherwise resolves once they are (rejects when the flush fails). */
+  durable(): Promise<void> | undefined {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    return this.synced >= this.wanted ? undefined : this.flushTo(this.wanted);
+  }
+
+  /** Closes the current generation once its durable lines are on the device; the next write starts a new file. Returns the closed generation. */
   async rotate(): Promise<number> {
     const closed = this.generation;
+    await this.durable();
     await this.close();
     this.generation++;
     this.size = 0;
@@ -157,9 +182,36 @@ export class JournalWriter {
   }
 
   async close(): Promise<void> {
+    await this.durable()?.catch(() => undefined); // a failed flush was reported to the transactions waiting for it
     const fh = this.handle;
     this.handle = undefined;
-    await fh?.close();
+    await fh?.close(); // after any flush still running on it
+  }
+
+  /** One fdatasync at a time; each covers every line written when it starts. */
+  private async flushTo(target: number): Promise<void> {
+    while (this.synced < target) {
+      if (this.broken !== undefined) throw this.broken;
+      this.syncing ??= this.flushNow().finally(() => {
+        this.syncing = undefined;
+      });
+      await this.syncing;
+    }
+  }
+
+  private async flushNow(): Promise<void> {
+    const upTo = this.written;
+    const fh = this.handle;
+    // No open file: the last generation was closed by rotate(), after its durable lines were flushed.
+    if (fh) {
+      try {
+        await fh.datasync();
+      } catch (e) {
+        this.broken = e;
+        throw e;
+      }
+    }
+    this.synced = Math.max(this.synced, upTo);
   }
 
   private async current(): Promise<FileHandle> {

@@ -108,6 +108,91 @@ describe('json store file', () => {
     }
   });
 
+  /** Replaces FileHandle.datasync (one prototype for every handle) until restored. */
+  const spyDatasync = async () => {
+    const probe = await openHandle(join(dir, 'probe'), 'w');
+    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
+    await probe.close();
+    const original = proto.datasync;
+    return { original, spy: vi.spyOn(proto, 'datasync') };
+  };
+  const bigStore = async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i)); // past the size compacted at once
+    });
+    return store;
+  };
+
+  it('group commit: transactions made while a flush runs share the next one, and each resolves only once its line is on the device', async () => {
+    const store = await bigStore();
+    const { original, spy: slow } = await spyDatasync();
+    // What each finished flush covered: the journal as it was when the flush started.
+    const covered: string[] = [];
+    slow.mockImplementation(async function (this: { datasync(): Promise<void> }) {
+      const [journal] = await journals();
+      const before = await readFile(join(dir, 'nested', journal!), 'utf8');
+      await new Promise((ok) => setTimeout(ok, 20));
+      await original.call(this);
+      covered.push(before);
+    });
+    try {
+      const ids = Array.from({ length: 12 }, (_, i) => `g${i}`);
+      await Promise.all(
+        ids.map(async (id) => {
+          await store.transaction((tx) => tx.collection('audit').put({ ...event, id }));
+          expect(covered.some((c) => c.includes(`"id":"${id}"`))).toBe(true);
+        }),
+      );
+      expect(slow.mock.calls.length).toBeGreaterThan(0);
+      expect(slow.mock.calls.length).toBeLessThan(ids.length); // shared: 12 commits, fewer flushes
+      const reopened = await track(open(await crashImage()));
+      for (const id of ids) expect(await reopened.transaction((tx) => tx.collection('audit').get(id))).toMatchObject({ id });
+    } finally {
+      slow.mockRestore();
+    }
+  });
+
+  it('group commit: a read made while a write waits for the device resolves only after that flush', async () => {
+    const store = await bigStore();
+    const { spy } = await spyDatasync();
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    spy.mockImplementation(async function () {
+      await gate;
+    });
+    try {
+      const settled: string[] = [];
+      const write = store.transaction((tx) => tx.collection('audit').put(event)).then(() => settled.push('write'));
+      const read = store.transaction((tx) => tx.collection('audit').get(event.id)).then((found) => {
+        settled.push('read');
+        return found;
+      });
+      await new Promise((ok) => setTimeout(ok, 50));
+      expect(settled).toEqual([]); // the read saw the record: it waits until the record is on the device
+      release();
+      expect(await read).toMatchObject({ id: event.id });
+      await write;
+      expect(settled.sort()).toEqual(['read', 'write']);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('group commit: a failed flush fails the transactions waiting for it, every later one, and the health check', async () => {
+    const store = await bigStore();
+    const { spy } = await spyDatasync();
+    spy.mockRejectedValue(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    try {
+      await expect(store.transaction((tx) => tx.collection('audit').put(event))).rejects.toThrow(/EIO/);
+      await expect(store.transaction((tx) => tx.collection('audit').get('big1'))).rejects.toThrow(/EIO/);
+      await expect(store.transaction((tx) => tx.collection('audit').put({ ...event, id: 'e2' }))).rejects.toThrow(/EIO/);
+      await expect(store.health()).rejects.toThrow(/EIO/);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('close folds the journal into the snapshot and leaves no other file', async () => {
     const store = await track(open(file));
     await store.transaction((tx) => tx.collection('audit').put(event));

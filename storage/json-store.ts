@@ -1,10 +1,11 @@
 /**
  * The default Store: JSON files under the data directory. A commit appends one line with its
- * changes to a journal and fsyncs it before the transaction resolves, so a write costs what it
- * changes; compactions fold the journal into the snapshot (`<file>`, the single JSON file earlier
- * versions wrote, still readable and still opened as is) in the background, in slices. Opening
- * replays snapshot + journal: exact after a crash. One process per file: several instances need
- * the PostgreSQL adapter.
+ * changes to a journal and resolves once it is fsync'ed, so a write costs what it changes; the
+ * commits made while an fsync runs share the next one (group commit), so a busy store does not wait
+ * for the device once per commit. Compactions fold the journal into the snapshot (`<file>`, the
+ * single JSON file earlier versions wrote, still readable and still opened as is) in the
+ * background, in slices. Opening replays snapshot + journal: exact after a crash. One process per
+ * file: several instances need the PostgreSQL adapter.
  */
 import { constants } from 'node:fs';
 import { access, stat, unlink } from 'node:fs/promises';
@@ -138,7 +139,7 @@ async function load(file: string, uniqueFields: UniqueFields): Promise<JsonEngin
     uniqueFields,
     tables,
     persist: async (changes, flush) => {
-      const bytes = await writer.append({ seq: seq + 1, changes }, flush);
+      const bytes = await writer.write({ seq: seq + 1, changes }, flush);
       seq++;
       if (!journalGens.includes(writer.gen)) journalGens.push(writer.gen);
       journalBytes += bytes;
@@ -149,7 +150,10 @@ async function load(file: string, uniqueFields: UniqueFields): Promise<JsonEngin
         idleTimer = setTimeout(requestCompaction, IDLE_COMPACTION_MS).unref();
       }
     },
+    // The transactions written while a flush to the device runs share the next flush (group commit).
+    durable: () => writer.durable(),
     health: async () => {
+      if (writer.failure !== undefined) throw writer.failure;
       if (compactionError !== undefined) throw compactionError;
       await access(file, constants.R_OK | constants.W_OK);
       await access(dirname(file), constants.W_OK); // journals and the snapshot's rename need the folder
@@ -168,7 +172,9 @@ async function load(file: string, uniqueFields: UniqueFields): Promise<JsonEngin
       await engine.close();
       clearTimeout(idleTimer);
       while (compacting) await compacting;
-      if (seq !== snapshotSeq) await compact(); // leave the snapshot whole: the journal is empty after close
+      // Leave the snapshot whole: the journal is empty after close (unless the device failed: then the
+      // files stay as they are, and the next open replays what the journal holds).
+      if (seq !== snapshotSeq && writer.failure === undefined) await compact();
       await writer.close();
     },
   };

@@ -1,7 +1,7 @@
 /**
  * The transactional engine behind every in-process Store adapter: serialized transactions, each
  * with an overlay of the records it changed, applied to the committed tables only after the
- * `persist` hook made them durable. Unique fields and looked-up fields are indexed, so no path but
+ * `persist` hook made them durable (or wrote them, with `durable` waited for outside the queue). Unique fields and looked-up fields are indexed, so no path but
  * list() reads the whole collection. `createMemoryStore` is the engine alone; the JSON store adds
  * persistence (a journal of these changes).
  */
@@ -40,6 +40,15 @@ export interface EngineOptions {
    * false for a relaxed transaction (written, not flushed to the device).
    */
   persist?: (changes: readonly Change[], flush: boolean) => Promise<void>;
+  /**
+   * Group commit: with it, `persist` only writes (`flush` says the write must reach the device) and
+   * a transaction resolves once the promise this returns does, after the transaction left the
+   * queue: the transactions behind it run meanwhile, and one flush to the device covers every write
+   * made by then. Undefined when no write waits for the device. Every transaction waits for it, a
+   * read-only one too (it may have read what is not on the device yet); one whose flush failed
+   * rejects, its changes applied in memory (the writer then refuses every later write).
+   */
+  durable?: () => Promise<void> | undefined;
   /** Extra health check (e.g. the file is still writable). */
   health?: () => Promise<void>;
 }
@@ -287,7 +296,13 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
       if (outer && !outer.finished) {
         return Promise.reject(new Error('nested store.transaction() would deadlock: use the outer tx'));
       }
-      return enqueue(() => execute(work, options));
+      const run = enqueue(() => execute(work, options));
+      const durable = opts.durable;
+      if (!durable) return run;
+      return run.then((result) => {
+        const flushed = durable();
+        return flushed ? flushed.then(() => result) : result;
+      });
     },
     async health() {
       if (closed) throw new Error('store is closed');
