@@ -51,7 +51,23 @@ export interface EngineOptions {
   durable?: () => Promise<void> | undefined;
   /** Extra health check (e.g. the file is still writable). */
   health?: () => Promise<void>;
+  /**
+   * Refuse at once a store.transaction() called inside another's work (it would wait for the outer
+   * one forever). Found through AsyncLocalStorage, which puts promise hooks on every promise of the
+   * process (about a tenth of a turn's CPU): by default only under the test runner (VITEST), where
+   * such calls are found; elsewhere the wait limit turns one into an error.
+   */
+  checkNesting?: boolean;
+  /** How long a transaction waits for the ones before it (TRANSACTION_WAIT_MS by default). */
+  waitMs?: number;
 }
+
+/**
+ * A transaction that waited this long for the ones before it fails instead of waiting on: a
+ * store.transaction() nested in another's work never gets its turn (the outer one waits for it),
+ * so it fails, the outer one sees the error, and the store goes on instead of hanging.
+ */
+export const TRANSACTION_WAIT_MS = 30_000;
 
 export interface EngineStore extends Store {
   /** Resolves when every transaction queued so far has finished. */
@@ -264,12 +280,13 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
   }
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
-  const inside = new AsyncLocalStorage<Transaction>();
+  const inside = (opts.checkNesting ?? process.env['VITEST'] !== undefined) ? new AsyncLocalStorage<Transaction>() : undefined;
+  const waitMs = opts.waitMs ?? TRANSACTION_WAIT_MS;
 
   async function execute<T>(work: (tx: Tx) => Promise<T>, options: TransactionOptions | undefined): Promise<T> {
     const tx = new Transaction(tables, unique);
     try {
-      const result = await inside.run(tx, () => work(tx));
+      const result = inside ? await inside.run(tx, () => work(tx)) : await work(tx);
       if (tx.failure !== undefined) throw tx.failure;
       tx.finished = true;
       const changes = tx.changes();
@@ -289,14 +306,33 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
     return run;
   };
 
+  /** `enqueue`, but giving up (rejecting, and never running `job`) after `waitMs` without its turn. */
+  const enqueueWaiting = <T>(job: () => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      let decided = false;
+      const timer = setTimeout(() => {
+        if (decided) return;
+        decided = true;
+        reject(new Error(`store.transaction() waited ${waitMs / 1000} s for the ones before it: one called inside another's work never gets its turn (use the outer tx)`));
+      }, waitMs);
+      timer.unref();
+      const run = queue.then(() => {
+        clearTimeout(timer);
+        if (decided) return undefined;
+        decided = true;
+        return job().then(resolve, reject);
+      });
+      queue = run.then(noop, noop);
+    });
+
   return {
     transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T> {
       if (closed) return Promise.reject(new Error('store is closed'));
-      const outer = inside.getStore();
+      const outer = inside?.getStore();
       if (outer && !outer.finished) {
         return Promise.reject(new Error('nested store.transaction() would deadlock: use the outer tx'));
       }
-      const run = enqueue(() => execute(work, options));
+      const run = enqueueWaiting(() => execute(work, options));
       const durable = opts.durable;
       if (!durable) return run;
       return run.then((result) => {
