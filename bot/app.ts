@@ -182,14 +182,15 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
 
   // The Bot Framework, then the dialogs, load in steps that let waiting requests through between them.
   await requestsFirst();
-  const { CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, ShowTypingMiddleware, UserState } = await import('botbuilder');
+  const { CloudAdapter, ConfigurationBotFrameworkAuthentication, ShowTypingMiddleware } = await import('botbuilder');
   await requestsFirst();
-  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }, { sendLean }] = await Promise.all([
+  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }, { sendLean }, { LeanConversationState, LeanUserState }] = await Promise.all([
     import('./assistant.js'),
     import('./notifier.js'),
     import('./directline/index.js'),
     import('./directline/deliver.js'),
     import('./connector-sender.js'),
+    import('./lean-state.js'),
   ]);
 
   // Bot Framework: JWT enforced when MicrosoftAppId is set; anonymous (local use) when it is not.
@@ -227,8 +228,9 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     }
   };
 
-  const conversationState = new ConversationState(stateStore);
-  const userState = new UserState(stateStore);
+  // Changes told by the state's JSON, not botbuilder's three hashes a turn (bot/lean-state.ts).
+  const conversationState = new LeanConversationState(stateStore);
+  const userState = new LeanUserState(stateStore);
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));

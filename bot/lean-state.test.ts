@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationState, MemoryStorage, TestAdapter, TurnContext, UserState, type BotState, type StoreItems } from 'botbuilder';
+import { LeanConversationState, LeanUserState } from './lean-state.js';
+
+/** MemoryStorage that records what is written. */
+class RecordingStorage extends MemoryStorage {
+  readonly writes: StoreItems[] = [];
+  override async write(changes: StoreItems): Promise<void> {
+    this.writes.push(JSON.parse(JSON.stringify(changes)) as StoreItems);
+    await super.write(changes);
+  }
+}
+
+const context = (text = 'hola') =>
+  new TurnContext(new TestAdapter(async () => undefined), {
+    type: 'message',
+    text,
+    channelId: 'test',
+    conversation: { id: 'c1', isGroup: false, conversationType: 'personal', name: '' },
+    from: { id: 'u1', name: 'Usuario' },
+    recipient: { id: 'bot', name: 'Bot' },
+  });
+
+/** One scripted sequence of turns: what each does to the state, and what the storage received. */
+async function script(make: (storage: RecordingStorage) => BotState): Promise<{ writes: StoreItems[]; seen: unknown[] }> {
+  const storage = new RecordingStorage();
+  const state = make(storage);
+  const count = state.createProperty<number>('count');
+  const form = state.createProperty<{ campos: Record<string, string> }>('form');
+  const seen: unknown[] = [];
+  const turns: ((c: TurnContext) => Promise<void>)[] = [
+    async (c) => void (await count.set(c, 1)), // new state: written
+    async (c) => void seen.push(await count.get(c)), // read only: not written
+    async (c) => {
+      const f = (await form.get(c, { campos: {} }))!; // a default set: written
+      f.campos['nombre'] = 'Ana';
+    },
+    async (c) => {
+      const f = (await form.get(c))!;
+      f.campos['nombre'] = 'Ana'; // the same value again: not written
+    },
+    async (c) => {
+      (await form.get(c))!.campos['apellido'] = 'Gómez'; // a nested change: written
+      await state.saveChanges(c); // saved twice in one turn: the second finds nothing new
+    },
+    async (c) => {
+      seen.push(state.get(c)); // nothing loaded yet this turn
+      await state.load(c);
+      seen.push(JSON.parse(JSON.stringify(state.get(c))));
+    },
+    async (c) => void (await state.clear(c)), // cleared: written empty
+    async (c) => {
+      seen.push(await count.get(c));
+      await state.saveChanges(c, true); // forced: written though unchanged
+    },
+    async (c) => void (await state.delete(c)),
+    async (c) => void seen.push(await count.get(c)),
+  ];
+  for (const turn of turns) {
+    const c = context();
+    await turn(c);
+    await state.saveChanges(c);
+  }
+  return { writes: storage.writes, seen };
+}
+
+describe('lean conversation and user state', () => {
+  it('write exactly what botbuilder\'s BotState writes, turn by turn, and read the same', async () => {
+    for (const [lean, original] of [
+      [(s: RecordingStorage) => new LeanConversationState(s), (s: RecordingStorage) => new ConversationState(s)],
+      [(s: RecordingStorage) => new LeanUserState(s), (s: RecordingStorage) => new UserState(s)],
+    ] as const) {
+      const ours = await script(lean);
+      const theirs = await script(original);
+      expect(ours.writes).toEqual(theirs.writes);
+      expect(ours.seen).toEqual(theirs.seen);
+      expect(ours.writes).toHaveLength(5); // new, default set, nested change, cleared, forced
+      expect(ours.seen).toEqual([1, undefined, { count: 1, form: { campos: { nombre: 'Ana', apellido: 'Gómez' } }, eTag: expect.any(String) }, undefined, undefined]);
+    }
+  });
+
+  it('keep the cache entry where BotState.get finds it', async () => {
+    const state = new LeanConversationState(new MemoryStorage());
+    const c = context();
+    expect(state.get(c)).toBeUndefined();
+    const loaded = await state.load(c);
+    expect(state.get(c)).toBe(loaded);
+  });
+});
