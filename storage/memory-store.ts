@@ -1,8 +1,8 @@
 /**
  * The transactional engine behind every in-process Store adapter: serialized transactions, each
  * with an overlay of the records it changed, applied to the committed tables only after the
- * `persist` hook made them durable (or wrote them, with `durable` waited for outside the queue). Unique fields and looked-up fields are indexed, so no path but
- * list() reads the whole collection. `createMemoryStore` is the engine alone; the JSON store adds
+ * `persist` hook made them durable (or wrote them, with `durable` waited for outside the queue).
+ * Unique fields and looked-up fields are indexed, so no path but list() reads the whole collection. `createMemoryStore` is the engine alone; the JSON store adds
  * persistence (a journal of these changes).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -316,13 +316,12 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
         reject(new Error(`store.transaction() waited ${waitMs / 1000} s for the ones before it: one called inside another's work never gets its turn (use the outer tx)`));
       }, waitMs);
       timer.unref();
-      const run = queue.then(() => {
+      void enqueue(async () => {
         clearTimeout(timer);
-        if (decided) return undefined;
+        if (decided) return;
         decided = true;
-        return job().then(resolve, reject);
+        await job().then(resolve, reject);
       });
-      queue = run.then(noop, noop);
     });
 
   return {
