@@ -3,7 +3,7 @@
  * read before the files, folded into them off the request path, and replayed by the next process.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,5 +197,80 @@ describe('state journal', () => {
     const missing = join(dir, 'missing');
     expect(await createFileStateStore(missing).read(['a'])).toEqual({});
     await expect(stat(missing)).rejects.toThrow(/ENOENT/);
+  });
+
+  describe('keys without a file', () => {
+    const listed = async () => {
+      for (let i = 0; i < 200 && !stateJournalStats(dir)?.listed; i++) await new Promise((ok) => setTimeout(ok, 5));
+      expect(stateJournalStats(dir)?.listed).toBe(true);
+    };
+    /** What an earlier process left: a plain per-key file (an earlier version's format). */
+    const leftBehind = (key: string, item: Record<string, unknown>) => writeFile(join(dir, fileOf(key)), JSON.stringify({ key, item: { ...item, eTag: 'e0' } }));
+
+    it('once the folder is listed, a key never written is answered without opening its file; files listed and keys written since are read', async () => {
+      await leftBehind('antes', { v: 1 });
+      const store = createFileStateStore(dir, { secrets: box });
+      expect(await store.read(['nueva'])).toEqual({}); // the first read lists the folder
+      await listed();
+      // Where a file would be, something that cannot be opened as one: a read that looked would fail.
+      await mkdir(join(dir, fileOf('sin-archivo')));
+      expect(await store.read(['sin-archivo'])).toEqual({});
+      expect(await store.read(['antes'])).toEqual({ antes: expect.objectContaining({ v: 1 }) });
+      await store.write({ despues: { v: 2 } });
+      await foldStateJournal(dir);
+      forgetCachedState(); // from its file now, not from memory
+      expect(await store.read(['despues'])).toEqual({ despues: expect.objectContaining({ v: 2 }) });
+      await listed();
+      forgetCachedState();
+      expect(await store.read(['despues'])).toEqual({ despues: expect.objectContaining({ v: 2 }) });
+    });
+
+    it('a key deleted, or removed by the retention job, is read as absent; written again, it is read', async () => {
+      const store = createFileStateStore(dir, { secrets: box });
+      await store.write({ a: { v: 1 }, b: { v: 2 } });
+      await foldStateJournal(dir);
+      await store.delete(['a']);
+      await foldStateJournal(dir);
+      const old = new Date(Date.now() - 3_600_000);
+      await utimes(join(dir, fileOf('b')), old, old);
+      expect(await purgeIdleStateFiles(dir, new Date())).toBe(1);
+      forgetCachedState();
+      expect(await store.read(['a', 'b'])).toEqual({});
+      await listed();
+      expect(await store.read(['a', 'b'])).toEqual({});
+      await store.write({ a: { v: 3 } });
+      await foldStateJournal(dir);
+      forgetCachedState();
+      await store.read(['x']);
+      await listed();
+      expect(await store.read(['a'])).toEqual({ a: expect.objectContaining({ v: 3 }) });
+    });
+
+    it('forgetting what the process remembers lists the folder again: a file put there meanwhile is read', async () => {
+      const store = createFileStateStore(dir, { secrets: box });
+      expect(await store.read(['puesta'])).toEqual({});
+      await listed();
+      await leftBehind('puesta', { v: 7 });
+      forgetCachedState(); // as the key rotation does after rewriting the files
+      expect(await store.read(['puesta'])).toEqual({ puesta: expect.objectContaining({ v: 7 }) });
+      await listed();
+      forgetCachedState();
+      await store.read(['otra']);
+      await listed();
+      expect(await store.read(['puesta'])).toEqual({ puesta: expect.objectContaining({ v: 7 }) });
+    });
+
+    it('a write still in the journal when the folder is listed again is read from its file after the fold', async () => {
+      const store = createFileStateStore(dir, { secrets: box });
+      await store.read(['x']);
+      await listed();
+      await store.write({ pendiente: { v: 9 } }); // in the journal, no file yet
+      forgetCachedState();
+      await store.read(['y']); // lists the folder again: no file of "pendiente" there
+      await listed();
+      await foldStateJournal(dir); // now it has one, and the journal is gone
+      expect(await journalsIn(dir)).toEqual([]);
+      expect(await store.read(['pendiente'])).toEqual({ pendiente: expect.objectContaining({ v: 9 }) });
+    });
   });
 });

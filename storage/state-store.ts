@@ -111,6 +111,9 @@ const cache = new Map<string, Cached>();
  */
 export function forgetCachedState(): void {
   cache.clear();
+  // Listed again; what this process wrote stays known (a write not folded yet may reach its file
+  // after the new listing).
+  for (const j of journals.values()) j.presence = newPresence(j.presence.tags);
 }
 
 const ABSENT: Omit<Cached, 'at'> = { json: undefined, eTag: undefined, box: undefined };
@@ -230,7 +233,28 @@ interface DirJournal {
   /** Diagnostics and tests: `write` calls made and lines written. */
   writes: number;
   lines: number;
+  /** Which keys may have a file here (see `mayExist`). */
+  presence: Presence;
 }
+
+/**
+ * The keys of a folder that may have a file: those listed once (after the replay) and every key
+ * written since, by a short tag of its hash. A key not in it has no file, so a new conversation's
+ * first read answers "none" without asking the disk (an open that fails, each new conversation,
+ * twice). A tag shared by two keys, or a file deleted since, only costs that read; no file appears
+ * here but through this process's writes (another process, such as the retention job, only deletes;
+ * the key rotation rewrites files that exist, and `forgetCachedState` lists the folder again).
+ */
+interface Presence {
+  readonly tags: Set<number>;
+  listed: boolean;
+  listing: Promise<void> | undefined;
+}
+
+/** 28 bits of the hash: a small integer (kept unboxed by V8), few collisions among 100,000 keys. */
+const tagOf = (hash: string): number => Number.parseInt(hash.slice(0, 7), 16);
+
+const newPresence = (tags = new Set<number>()): Presence => ({ tags, listed: false, listing: undefined });
 
 const journals = new Map<string, DirJournal>();
 
@@ -333,6 +357,7 @@ function journalOf(root: string): DirJournal {
     lastWriteAt: 0,
     writes: 0,
     lines: 0,
+    presence: newPresence(),
   };
   // A failed replay is tried again by the next store operation on the folder.
   created.ready.catch(() => {
@@ -342,10 +367,33 @@ function journalOf(root: string): DirJournal {
   return created;
 }
 
-/** Tests and diagnostics: how many `write` calls and lines the journal of `dir` took in this process, and its overlay's size. */
-export function stateJournalStats(dir: string): { writes: number; lines: number; overlay: number } | undefined {
+/**
+ * False only when the key surely has no file in the folder (its journal replayed). The first call
+ * lists the folder in the background; until that is done every key may exist.
+ */
+function mayExist(j: DirJournal, hash: string): boolean {
+  const p = j.presence;
+  if (p.listed) return p.tags.has(tagOf(hash));
+  p.listing ??= namesIn(j.root).then(
+    (names) => {
+      if (j.presence !== p) return; // forgotten meanwhile
+      for (const name of names) if (STATE_FILE.test(name)) p.tags.add(tagOf(name));
+      p.listed = true;
+    },
+    () => {
+      if (j.presence === p) p.listing = undefined; // tried again by a later read
+    },
+  );
+  return true;
+}
+
+/**
+ * Tests and diagnostics: how many `write` calls and lines the journal of `dir` took in this process,
+ * its overlay's size, and whether the folder was listed (keys without a file answered from memory).
+ */
+export function stateJournalStats(dir: string): { writes: number; lines: number; overlay: number; listed: boolean } | undefined {
   const j = journals.get(resolve(dir));
-  return j && { writes: j.writes, lines: j.lines, overlay: j.overlay.size };
+  return j && { writes: j.writes, lines: j.lines, overlay: j.overlay.size, listed: j.presence.listed };
 }
 
 async function openJournal(j: DirJournal): Promise<FileHandle> {
@@ -409,7 +457,12 @@ async function drain(j: DirJournal): Promise<void> {
       j.overlay.set(b.hash, { text: b.text, gen: j.gen });
       b.ok();
     }
-    if (j.size >= limits.foldBytes) startFold(j);
+    if (j.size >= limits.foldBytes) {
+      // The next lines go to a new journal at once, whether or not an earlier fold is still writing
+      // files: a journal stays about FOLD_BYTES however fast the writes come.
+      await rotateNow(j);
+      startFold(j);
+    }
   }
 }
 
@@ -423,6 +476,7 @@ function kick(j: DirJournal): void {
 
 /** Appends one line (a write: the encoded text; a delete: a tombstone); resolves once it is written. */
 function append(j: DirJournal, hash: string, text: string | undefined): Promise<void> {
+  if (text !== undefined) j.presence.tags.add(tagOf(hash));
   const line = text === undefined ? `{"h":"${hash}","d":1}\n` : `{"h":"${hash}","t":${JSON.stringify(text)}}\n`;
   const written = new Promise<void>((ok, fail) => j.pending.push({ hash, text, line, ok, fail }));
   j.lastWriteAt = Date.now();
@@ -553,6 +607,7 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
   async function readStored(j: DirJournal, key: string, hash: string, file: string): Promise<Omit<Cached, 'at'>> {
     const pending = j.overlay.get(hash);
     if (pending) return pending.text === undefined ? ABSENT : parse(key, file, pending.text);
+    if (!mayExist(j, hash)) return ABSENT;
     let text: string;
     try {
       text = await readFile(file, 'utf8');
