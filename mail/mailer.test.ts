@@ -79,6 +79,22 @@ describe('mailer: outbox', () => {
     expect(a.location).not.toBe(b.location);
     expect(await readdir(join(dir, 'outbox'))).toHaveLength(2);
   });
+
+  it('makes the outbox again (0700) when it was removed after the first message', async () => {
+    await mailer.send({ to: TO, template: 'prueba', data: {} });
+    await rm(join(dir, 'outbox'), { recursive: true });
+    const sent = await mailer.send({ to: TO, template: 'prueba', data: { nombre: 'Ana Pérez' } });
+    expect((await stat(join(dir, 'outbox'))).mode & 0o777).toBe(0o700);
+    expectTestMail(await simpleParser(await readFile(sent.location)), 'Ana Pérez');
+  });
+
+  it('writes the text and HTML parts quoted-printable: Spanish text stays readable in the file', async () => {
+    const sent = await mailer.send({ to: TO, template: 'prueba', data: { nombre: 'Ana Pérez' } });
+    const raw = await readFile(sent.location, 'utf8');
+    const encodings = [...raw.matchAll(/^Content-Transfer-Encoding: (.+)$/gim)].map((m) => m[1]!.trim().toLowerCase());
+    expect(encodings).toEqual(['quoted-printable', 'quoted-printable']);
+    expect(raw).toContain('Ana P=C3=A9rez');
+  });
 });
 
 describe('mailer: SMTP', () => {
