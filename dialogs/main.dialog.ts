@@ -13,6 +13,7 @@ import {
   TextPrompt,
   WaterfallDialog,
   type DialogContext,
+  type DialogInstance,
   type DialogTurnResult,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
@@ -67,6 +68,19 @@ interface RouteOptions {
 interface RouteValues {
   /** The process to continue with once the person logged in or chose a role. */
   pending?: string;
+}
+
+/** A dialog context's child context as last built for its active dialog instance (see MainDialog.stack). */
+const readingChildren = new WeakMap<DialogContext, { readonly instance: DialogInstance; readonly child: DialogContext | undefined }>();
+
+function readingChild(dc: DialogContext): DialogContext | undefined {
+  const instance = dc.activeDialog;
+  if (!instance) return undefined;
+  const known = readingChildren.get(dc);
+  if (known?.instance === instance) return known.child;
+  const child = dc.child;
+  readingChildren.set(dc, { instance, child });
+  return child;
 }
 
 export class MainDialog extends ComponentDialog {
@@ -441,10 +455,15 @@ export class MainDialog extends ComponentDialog {
     return d;
   }
 
-  /** The active dialogs from the route down: [dialog context, dialog] pairs, outermost first. */
+  /**
+   * The active dialogs from the route down: [dialog context, dialog] pairs, outermost first. For
+   * reading only: a level's child context is reused while that level's active dialog is the same
+   * (botbuilder-dialogs builds a new one, with its memory scopes, at every `child`; a turn walks the
+   * stack several times).
+   */
   private stack(innerDc: DialogContext): [DialogContext, Dialog][] {
     const out: [DialogContext, Dialog][] = [];
-    for (let d: DialogContext | undefined = innerDc; d?.activeDialog; d = d.child) {
+    for (let d: DialogContext | undefined = innerDc; d?.activeDialog; d = readingChild(d)) {
       const dialog = d.findDialog(d.activeDialog.id);
       if (dialog) out.push([d, dialog]);
     }

@@ -57,9 +57,31 @@ function distractors(person: ReferencePerson, registry: ReferenceRegistry, kind:
   const own = new Set(
     (isPlace ? person.historia.lugares.map((l) => placeName(registry, l.municipio) ?? l.municipio) : truths(person, registry, kind)).map(fold),
   );
-  const pool = registry.distractorPool(isPlace ? 'lugares' : (kind as 'eps' | 'pensiones' | 'empleadores'));
-  const names = isPlace ? pool.map((code) => placeName(registry, code)) : pool;
-  return [...new Set(names.filter((v): v is string => v !== undefined && !own.has(fold(v))))];
+  return candidatesOf(registry, isPlace ? 'lugares' : (kind as 'eps' | 'pensiones' | 'empleadores'))
+    .filter((c) => !own.has(c.folded))
+    .map((c) => c.name);
+}
+
+type PoolKind = Parameters<ReferenceRegistry['distractorPool']>[0];
+interface Candidate {
+  readonly name: string;
+  readonly folded: string;
+}
+
+/** Each registry's distractor pools as display names (places named), without repeats, with their folded form: built once. */
+const candidates = new WeakMap<ReferenceRegistry, Map<PoolKind, readonly Candidate[]>>();
+
+function candidatesOf(registry: ReferenceRegistry, kind: PoolKind): readonly Candidate[] {
+  let byKind = candidates.get(registry);
+  if (!byKind) candidates.set(registry, (byKind = new Map()));
+  let list = byKind.get(kind);
+  if (!list) {
+    const pool = registry.distractorPool(kind);
+    const names = kind === 'lugares' ? pool.map((code) => placeName(registry, code)) : pool;
+    list = [...new Set(names.filter((v): v is string => v !== undefined))].map((name) => ({ name, folded: fold(name) }));
+    byKind.set(kind, list);
+  }
+  return list;
 }
 
 const signature = (q: IdentityQuestion): string => `${q.kind}|${[...q.options].sort().join('|')}|${q.options[q.correct]}`;

@@ -38,9 +38,20 @@ function compile(file: string, escape: boolean): Handlebars.TemplateDelegate {
   return tpl;
 }
 
+/** Template key + extension → its file; keys are few and fixed, so each is checked and joined once. */
+const files = new Map<string, string>();
+const FILES_MAX = 5_000;
+
 function fileFor(key: string, ext: string): string {
-  if (!/^[a-z0-9][a-z0-9/_-]*$/.test(key) || key.includes('..')) throw new Error(`bad template key: ${key}`);
-  return join(ROOT, `${key}${ext}`);
+  const name = `${key}${ext}`;
+  let file = files.get(name);
+  if (file === undefined) {
+    if (!/^[a-z0-9][a-z0-9/_-]*$/.test(key) || key.includes('..')) throw new Error(`bad template key: ${key}`);
+    file = join(ROOT, name);
+    if (files.size >= FILES_MAX) files.clear(); // a bound, should a key ever be built from input
+    files.set(name, file);
+  }
+  return file;
 }
 
 /** Renders a chat / plain-text template (`<key>.hbs`), trimmed, without HTML escaping. */

@@ -6,7 +6,7 @@
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { answerYesNo } from '../../domain/fields.js';
 import { fill, messages, render } from '../../templates/render.js';
-import { choicePrompt, readChoice, reaskActivity } from '../choice.js';
+import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
 
 export interface AutorizacionTexts {
   readonly version: string;
@@ -38,18 +38,32 @@ export function readConsent(answer: unknown): boolean | undefined {
   return reading.ok ? reading.value === 0 : undefined;
 }
 
+/** The question as rendered for each texts catalog and public address: the same for everyone, rendered once. */
+const questions = new WeakMap<AutorizacionTexts, Map<string, string>>();
+
 function question(publicBaseUrl: string): string {
   const t = autorizacionTexts();
-  return render('privacidad/autorizacion', {
-    pregunta: fill(t.pregunta, { version: t.version, fecha: t.fecha }),
-    resumen: t.resumen,
-    cierre: fill(t.cierre, { enlace: privacyUrl(publicBaseUrl) }),
-  });
+  let byUrl = questions.get(t);
+  if (!byUrl) questions.set(t, (byUrl = new Map()));
+  let text = byUrl.get(publicBaseUrl);
+  if (text === undefined) {
+    text = render('privacidad/autorizacion', {
+      pregunta: fill(t.pregunta, { version: t.version, fecha: t.fecha }),
+      resumen: t.resumen,
+      cierre: fill(t.cierre, { enlace: privacyUrl(publicBaseUrl) }),
+    });
+    byUrl.set(publicBaseUrl, text);
+  }
+  return text;
 }
 
-/** The prompt options that ask for the authorization, with its two buttons. */
+/**
+ * The prompt options that ask for the authorization, with its two buttons. Only the prompt: the
+ * ConsentPrompt reads the answer from the texts, so the long question is not kept twice in the
+ * conversation's state while the person reads it.
+ */
 export function consentPrompt(publicBaseUrl: string): PromptOptions {
-  return choicePrompt(question(publicBaseUrl), labels(autorizacionTexts()));
+  return { prompt: choiceActivity(question(publicBaseUrl), labels(autorizacionTexts())) };
 }
 
 /** Waits for "Acepto" / "No acepto" (or sí / no); anything else gets the re-ask with both options. */
