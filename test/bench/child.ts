@@ -31,7 +31,13 @@ function ask<T>(child: ChildProcess, request: ServeRequest): Promise<T> {
 /** `env` is added to this process's environment for the child (e.g. DATABASE_URL for the PostgreSQL runs). */
 export async function serve(mode: 'app' | 'echo', dataDir?: string, env: Record<string, string> = {}): Promise<Served> {
   const child = fork(SERVE, [mode], {
-    execArgv: ['--expose-gc', '--import', 'tsx', ...(process.env['BENCH_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`] : [])],
+    execArgv: [
+      '--expose-gc',
+      ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), // flags to try, on the assistant and the echo bot alike
+      '--import',
+      'tsx',
+      ...(process.env['BENCH_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`, '--cpu-prof-interval=250'] : []),
+    ],
     env: { ...process.env, ...(dataDir ? { BENCH_DATA_DIR: dataDir } : {}), ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
