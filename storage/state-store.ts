@@ -19,11 +19,11 @@
  * state without touching the disk and checks eTags without reading the file back.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb } from 'node:fs';
-import { chmod as chmodAsync, open as openAsync, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb, type Dir } from 'node:fs';
+import { chmod as chmodAsync, open as openAsync, opendir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
-import { ensurePrivateDir, namesIn, PRIVATE_FILE_MODE } from './private-file.js';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-file.js';
 import { decodeState, encodeState, isSealedState } from './state-codec.js';
 
 type Item = Record<string, unknown> & { eTag?: unknown };
@@ -238,8 +238,8 @@ interface DirJournal {
 }
 
 /**
- * The keys of a folder that may have a file: those listed once (after the replay) and every key
- * written since, by a short tag of its hash. A key not in it has no file, so a new conversation's
+ * The keys of a folder that may have a file: those met by the replay's pass over the folder (or
+ * the files the replay wrote) and every key written since, by a short tag of its hash. A key not in it has no file, so a new conversation's
  * first read answers "none" without asking the disk (an open that fails, each new conversation,
  * twice). A tag shared by two keys, or a file deleted since, only costs that read; no file appears
  * here but through this process's writes (another process, such as the retention job, only deletes;
@@ -255,6 +255,8 @@ interface Presence {
 const tagOf = (hash: string): number => Number.parseInt(hash.slice(0, 7), 16);
 
 const newPresence = (tags = new Set<number>()): Presence => ({ tags, listed: false, listing: undefined });
+/** Names read from the folder at a time while listing it. */
+const LIST_BATCH = 512;
 
 const journals = new Map<string, DirJournal>();
 
@@ -265,12 +267,28 @@ const ignoreMissing = (e: unknown): void => {
   if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
 };
 
-/** The journal files of `root`, oldest first. */
-async function listJournals(root: string): Promise<{ gen: number; path: string }[]> {
+/**
+ * The names in `root` (none when it does not exist), read a few hundred at a time: a folder of
+ * 100,000 state files read in one go holds the event loop for about 100 ms.
+ */
+async function* namesOf(root: string): AsyncGenerator<string> {
+  let dir: Dir;
+  try {
+    dir = await opendir(root, { bufferSize: LIST_BATCH });
+  } catch (e) {
+    ignoreMissing(e);
+    return;
+  }
+  for await (const entry of dir) yield entry.name;
+}
+
+/** The journal files of `root`, oldest first; the tag of every state file met on the way goes to `presence`. */
+async function listJournals(root: string, presence: Presence): Promise<{ gen: number; path: string }[]> {
   const found: { gen: number; path: string; name: string }[] = [];
-  for (const name of await namesIn(root)) {
+  for await (const name of namesOf(root)) {
     const m = JOURNAL_FILE.exec(name);
     if (m) found.push({ gen: Number(m[1]), path: join(root, name), name });
+    else if (STATE_FILE.test(name)) presence.tags.add(tagOf(name));
   }
   return found.sort((a, b) => a.gen - b.gen || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
@@ -315,9 +333,12 @@ async function foldOne(root: string, hash: string, text: string | undefined): Pr
   else await replaceFile(file, text);
 }
 
-/** Replays the journals an earlier process left in `root` into the files, then deletes them. Returns the highest journal number. */
-async function replayJournals(root: string): Promise<number> {
-  const found = await listJournals(root);
+/**
+ * Replays the journals an earlier process left in `root` into the files, then deletes them; the
+ * folder's state files are known to `presence` afterwards. Returns the highest journal number.
+ */
+async function replayJournals(root: string, presence: Presence): Promise<number> {
+  const found = await listJournals(root, presence);
   if (found.length === 0) return 0;
   const latest = new Map<string, string | undefined>();
   for (const j of found) {
@@ -330,6 +351,7 @@ async function replayJournals(root: string): Promise<number> {
     }
     readJournalLines(text, latest);
   }
+  for (const [hash, text] of latest) if (text !== undefined) presence.tags.add(tagOf(hash));
   await mapLimit([...latest], 8, ([hash, text]) => foldOne(root, hash, text));
   for (const j of found) await unlink(j.path).catch(ignoreMissing);
   return found[found.length - 1]!.gen;
@@ -338,10 +360,12 @@ async function replayJournals(root: string): Promise<number> {
 function journalOf(root: string): DirJournal {
   let j = journals.get(root);
   if (j) return j;
+  const presence = newPresence();
   const created: DirJournal = {
     root,
-    ready: replayJournals(root).then((gen) => {
+    ready: replayJournals(root, presence).then((gen) => {
       created.gen = Math.max(created.gen, gen + 1);
+      if (created.presence === presence) presence.listed = true;
     }),
     overlay: new Map(),
     gen: 1,
@@ -357,7 +381,7 @@ function journalOf(root: string): DirJournal {
     lastWriteAt: 0,
     writes: 0,
     lines: 0,
-    presence: newPresence(),
+    presence,
   };
   // A failed replay is tried again by the next store operation on the folder.
   created.ready.catch(() => {
@@ -368,17 +392,18 @@ function journalOf(root: string): DirJournal {
 }
 
 /**
- * False only when the key surely has no file in the folder (its journal replayed). The first call
- * lists the folder in the background; until that is done every key may exist.
+ * False only when the key surely has no file in the folder (its journals replayed: the replay lists
+ * the folder). After `forgetCachedState` the folder is listed again in the background; until that
+ * is done every key may exist.
  */
 function mayExist(j: DirJournal, hash: string): boolean {
   const p = j.presence;
   if (p.listed) return p.tags.has(tagOf(hash));
-  p.listing ??= namesIn(j.root).then(
-    (names) => {
-      if (j.presence !== p) return; // forgotten meanwhile
-      for (const name of names) if (STATE_FILE.test(name)) p.tags.add(tagOf(name));
-      p.listed = true;
+  p.listing ??= (async () => {
+    for await (const name of namesOf(j.root)) if (STATE_FILE.test(name)) p.tags.add(tagOf(name));
+  })().then(
+    () => {
+      if (j.presence === p) p.listed = true;
     },
     () => {
       if (j.presence === p) p.listing = undefined; // tried again by a later read
@@ -701,7 +726,6 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
  */
 export async function purgeIdleStateFiles(dir: string, before: Date): Promise<number> {
   const root = resolve(dir);
-  const names = await namesIn(root);
   let deleted = 0;
   const idle = async (file: string): Promise<boolean> => {
     try {
@@ -711,7 +735,7 @@ export async function purgeIdleStateFiles(dir: string, before: Date): Promise<nu
       throw e;
     }
   };
-  for (const name of names) {
+  for await (const name of namesOf(root)) {
     const temp = name.startsWith('.') && name.endsWith('.tmp');
     if (!temp && !STATE_FILE.test(name)) continue;
     const file = join(root, name);
