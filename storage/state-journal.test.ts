@@ -204,6 +204,12 @@ describe('state journal', () => {
       for (let i = 0; i < 200 && !stateJournalStats(dir)?.listed; i++) await new Promise((ok) => setTimeout(ok, 5));
       expect(stateJournalStats(dir)?.listed).toBe(true);
     };
+    /** Forgets what the process remembers and waits until the folder is listed again (a read starts the listing). */
+    const relisted = async (store: ReturnType<typeof createFileStateStore>) => {
+      forgetCachedState();
+      await store.read(['otra']);
+      await listed();
+    };
     /** What an earlier process left: a plain per-key file (an earlier version's format). */
     const leftBehind = (key: string, item: Record<string, unknown>) => writeFile(join(dir, fileOf(key)), JSON.stringify({ key, item: { ...item, eTag: 'e0' } }));
 
@@ -240,9 +246,7 @@ describe('state journal', () => {
       expect(await store.read(['a', 'b'])).toEqual({});
       await store.write({ a: { v: 3 } });
       await foldStateJournal(dir);
-      forgetCachedState();
-      await store.read(['x']);
-      await listed();
+      await relisted(store);
       expect(await store.read(['a'])).toEqual({ a: expect.objectContaining({ v: 3 }) });
     });
 
@@ -253,10 +257,7 @@ describe('state journal', () => {
       await leftBehind('puesta', { v: 7 });
       forgetCachedState(); // as the key rotation does after rewriting the files
       expect(await store.read(['puesta'])).toEqual({ puesta: expect.objectContaining({ v: 7 }) });
-      await listed();
-      forgetCachedState();
-      await store.read(['otra']);
-      await listed();
+      await relisted(store);
       expect(await store.read(['puesta'])).toEqual({ puesta: expect.objectContaining({ v: 7 }) });
     });
 
@@ -265,9 +266,7 @@ describe('state journal', () => {
       await store.read(['x']);
       await listed();
       await store.write({ pendiente: { v: 9 } }); // in the journal, no file yet
-      forgetCachedState();
-      await store.read(['y']); // lists the folder again: no file of "pendiente" there
-      await listed();
+      await relisted(store); // no file of "pendiente" in the new listing
       await foldStateJournal(dir); // now it has one, and the journal is gone
       expect(await journalsIn(dir)).toEqual([]);
       expect(await store.read(['pendiente'])).toEqual({ pendiente: expect.objectContaining({ v: 9 }) });
