@@ -5,6 +5,7 @@
  * generations (`<store>.journal.000001`, …); a compaction starts a new one and deletes the ones
  * its snapshot holds.
  */
+import { writeSync } from 'node:fs';
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PRIVATE_FILE_MODE, namesIn } from './private-file.js';
@@ -149,7 +150,7 @@ export class JournalWriter {
     const line = Buffer.from(encodeEntry(entry));
     const fh = await this.current();
     try {
-      await fh.write(line, 0, line.length, this.size);
+      for (let done = 0; done < line.length; ) done += writeSync(fh.fd, line, done, line.length - done, this.size + done);
     } catch (e) {
       try {
         await fh.truncate(this.size);

@@ -19,7 +19,7 @@
  * state without touching the disk and checks eTags without reading the file back.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb, type Dir } from 'node:fs';
+import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb, writeSync, type Dir } from 'node:fs';
 import { chmod as chmodAsync, open as openAsync, opendir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
@@ -460,11 +460,9 @@ async function drain(j: DirJournal): Promise<void> {
     try {
       j.handle ??= await openJournal(j);
       const handle = j.handle;
-      let done = 0;
-      while (done < data.length) {
-        const { bytesWritten } = await handle.write(data, done, data.length - done);
-        done += bytesWritten;
-      }
+      // A synchronous append: a few hundred bytes into the page cache take microseconds, where a
+      // write through libuv's thread pool costs ~90 µs of CPU in thread hand-offs (measured).
+      for (let done = 0; done < data.length; ) done += writeSync(handle.fd, data, done, data.length - done);
       j.writes++;
       j.lines += batch.length;
       j.size += data.length;
@@ -493,7 +491,8 @@ async function drain(j: DirJournal): Promise<void> {
 
 function kick(j: DirJournal): void {
   if (j.writing) return;
-  j.writing = drain(j).finally(() => {
+  // Started after the callbacks of this turn of the event loop: the lines they append go out in one write.
+  j.writing = new Promise<void>((ok) => setImmediate(ok)).then(() => drain(j)).finally(() => {
     j.writing = undefined;
     if (j.pending.length > 0 || j.rotateWaiters.length > 0) kick(j);
   });
