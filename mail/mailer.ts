@@ -3,8 +3,7 @@
  * written as an .eml file to the outbox folder so local runs need no mail server.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, openSync, renameSync, writeSync } from 'node:fs';
-import { mkdir, unlink } from 'node:fs/promises';
+import { chmod, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer';
@@ -46,22 +45,6 @@ function smtpError(template: string, e: unknown): Error {
   const x = e as { code?: string; responseCode?: number; command?: string };
   const parts = [x.code, x.responseCode, x.command].filter((p) => p !== undefined && p !== '');
   return new Error(`mail "${template}" could not be sent by SMTP${parts.length ? ` (${parts.join(' ')})` : ''}`);
-}
-
-/**
- * Writes a message to `temp` (new, 0600 whatever the umask), then renames it to `path`. Synchronous:
- * a few kilobytes into the page cache and a rename take tens of microseconds, where each step through
- * libuv's thread pool cost ~90 µs of CPU in thread hand-offs.
- */
-function writeMessage(temp: string, path: string, message: Buffer): void {
-  const fd = openSync(temp, 'wx', 0o600);
-  try {
-    for (let done = 0; done < message.length; ) done += writeSync(fd, message, done, message.length - done);
-    fchmodSync(fd, 0o600);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
 }
 
 /** Picks the SMTP transport when `smtpUrl` is set, the .eml outbox otherwise. */
@@ -112,13 +95,13 @@ export function createMailer(opts: MailerOptions): Mailer {
       const temp = join(outbox, `.${name}.tmp`);
       try {
         await made();
-        try {
-          writeMessage(temp, path, info.message);
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        await writeFile(temp, info.message, { mode: 0o600 }).catch(async (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
           await made(true); // the folder was removed meanwhile
-          writeMessage(temp, path, info.message);
-        }
+          await writeFile(temp, info.message, { mode: 0o600 });
+        });
+        await chmod(temp, 0o600); // exact whatever the umask
+        await rename(temp, path);
       } catch (e) {
         await unlink(temp).catch(() => {});
         throw e;

@@ -19,7 +19,7 @@
  * state without touching the disk and checks eTags without reading the file back.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, fstatSync, openSync, renameSync, unlinkSync, writeSync, type Dir } from 'node:fs';
+import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb, writeSync, type Dir } from 'node:fs';
 import { chmod as chmodAsync, open as openAsync, opendir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
@@ -147,33 +147,32 @@ let tempCounter = 0;
 /** Whether the umask narrows 0600 (then every temp file is chmod-ed); learnt from the first temp file. */
 let umaskNarrows: boolean | undefined;
 
+const call = <T>(fn: (done: (e: NodeJS.ErrnoException | null, v?: T) => void) => void): Promise<T> =>
+  new Promise((ok, fail) => fn((e, v) => (e ? fail(e) : ok(v as T))));
+
 /**
  * Writes `data` to `file` atomically with mode 0600: open (exclusive, new temp file) + write +
  * close + rename; no read-back, no stat, and no chmod unless the umask narrows 0600. No fsync,
  * like the store's other files of conversation state: a crash of the process never loses a
  * finished write (the page cache holds it) and never shows a half-written file (rename is atomic).
- * Synchronous: each step through libuv's thread pool cost ~90 µs of CPU in thread hand-offs, here
- * it takes a few; a fold writes its files a slice at a time (`foldEntries`).
  */
-function replaceFile(file: string, data: string): void {
+async function replaceFile(file: string, data: string): Promise<void> {
   const temp = join(dirname(file), `.${basename(file)}.${TEMP_TAG}${(tempCounter++).toString(36)}.tmp`);
-  const fd = openSync(temp, 'wx', PRIVATE_FILE_MODE);
+  const fd = await call<number>((done) => open(temp, 'wx', PRIVATE_FILE_MODE, done));
   try {
     try {
-      umaskNarrows ??= (fstatSync(fd).mode & 0o777) !== PRIVATE_FILE_MODE;
-      const bytes = Buffer.from(data, 'utf8');
-      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+      if (umaskNarrows === undefined) {
+        const st = await call<{ mode: number }>((done) => fstat(fd, done));
+        umaskNarrows = (st.mode & 0o777) !== PRIVATE_FILE_MODE;
+      }
+      await call<number>((done) => writeCb(fd, data, null, 'utf8', done));
     } finally {
-      closeSync(fd);
+      await call<void>((done) => close(fd, done));
     }
-    if (umaskNarrows) chmodSync(temp, PRIVATE_FILE_MODE);
-    renameSync(temp, file);
+    if (umaskNarrows) await call<void>((done) => chmod(temp, PRIVATE_FILE_MODE, done));
+    await call<void>((done) => rename(temp, file, done));
   } catch (e) {
-    try {
-      unlinkSync(temp);
-    } catch {
-      // not created, or already gone
-    }
+    await call<void>((done) => unlinkCb(temp, done)).catch(() => undefined);
     throw e;
   }
 }
@@ -184,8 +183,8 @@ function replaceFile(file: string, data: string): void {
 const DEFAULT_FOLD_BYTES = 4 * 1024 * 1024;
 /** After this long without a write, the journal is folded (and closed: an idle folder holds no journal). */
 const DEFAULT_FOLD_IDLE_MS = 1_000;
-/** A fold writes files for this long at most before it lets the event loop run the turns waiting. */
-const FOLD_SLICE_MS = 4;
+/** Per-key files written at once by a fold: the journal's appends share libuv's thread pool with them. */
+const FOLD_CONCURRENCY = 2;
 
 const limits = { foldBytes: DEFAULT_FOLD_BYTES, foldIdleMs: DEFAULT_FOLD_IDLE_MS };
 
@@ -310,27 +309,28 @@ function readJournalLines(text: string, into: Map<string, string | undefined>): 
   }
 }
 
-/** Writes (or, for undefined, deletes) the per-key file of `hash`. */
-function foldOne(root: string, hash: string, text: string | undefined): void {
-  const file = stateFileOf(root, hash);
-  if (text !== undefined) return replaceFile(file, text);
-  try {
-    unlinkSync(file);
-  } catch (e) {
-    ignoreMissing(e);
-  }
+async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failure: unknown;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && failure === undefined) {
+        try {
+          await fn(items[next++]!);
+        } catch (e) {
+          failure ??= e;
+        }
+      }
+    }),
+  );
+  if (failure !== undefined) throw failure;
 }
 
-/** Folds `entries` into their files, FOLD_SLICE_MS at a time; stops at the first failure and throws it. */
-async function foldEntries(root: string, entries: Iterable<readonly [string, string | undefined]>): Promise<void> {
-  let slice = performance.now();
-  for (const [hash, text] of entries) {
-    foldOne(root, hash, text);
-    if (performance.now() - slice >= FOLD_SLICE_MS) {
-      await new Promise<void>((ok) => setImmediate(ok));
-      slice = performance.now();
-    }
-  }
+/** Writes (or, for undefined, deletes) the per-key file of `hash`. */
+async function foldOne(root: string, hash: string, text: string | undefined): Promise<void> {
+  const file = stateFileOf(root, hash);
+  if (text === undefined) await unlink(file).catch(ignoreMissing);
+  else await replaceFile(file, text);
 }
 
 /**
@@ -352,7 +352,7 @@ async function replayJournals(root: string, presence: Presence): Promise<number>
     readJournalLines(text, latest);
   }
   for (const [hash, text] of latest) if (text !== undefined) presence.tags.add(tagOf(hash));
-  await foldEntries(root, latest);
+  await mapLimit([...latest], 8, ([hash, text]) => foldOne(root, hash, text));
   for (const j of found) await unlink(j.path).catch(ignoreMissing);
   return found[found.length - 1]!.gen;
 }
@@ -556,7 +556,7 @@ async function fold(j: DirJournal): Promise<void> {
   if (j.closed.length === 0) return;
   const gens = [...j.closed];
   const entries = [...j.overlay].filter(([, e]) => e.gen < j.gen);
-  await foldEntries(j.root, entries.map(([hash, e]) => [hash, e.text] as const));
+  await mapLimit(entries, FOLD_CONCURRENCY, ([hash, e]) => foldOne(j.root, hash, e.text));
   for (const gen of gens) await unlink(journalName(j.root, gen)).catch(ignoreMissing);
   j.closed.splice(0, gens.length);
   for (const [hash, e] of entries) if (j.overlay.get(hash) === e) j.overlay.delete(hash);
