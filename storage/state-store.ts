@@ -491,8 +491,9 @@ async function drain(j: DirJournal): Promise<void> {
 
 function kick(j: DirJournal): void {
   if (j.writing) return;
-  // Started after the callbacks of this turn of the event loop: the lines they append go out in one write.
-  j.writing = new Promise<void>((ok) => setImmediate(ok)).then(() => drain(j)).finally(() => {
+  // Started once the promise callbacks queued now have run: lines appended by turns that go on
+  // meanwhile go out in the same write, and none waits for the event loop's next round.
+  j.writing = new Promise<void>((ok) => queueMicrotask(ok)).then(() => drain(j)).finally(() => {
     j.writing = undefined;
     if (j.pending.length > 0 || j.rotateWaiters.length > 0) kick(j);
   });
