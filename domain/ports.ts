@@ -178,11 +178,21 @@ export class UniqueViolation extends Error {
   }
 }
 
+/** A field of one of a record's object fields, as findBy names it: "delegado.citizenId". */
+export type NestedField<T> = {
+  [K in keyof T & string]: NonNullable<T[K]> extends readonly unknown[] ? never : NonNullable<T[K]> extends object ? `${K}.${keyof NonNullable<T[K]> & string}` : never;
+}[keyof T & string];
+
 /** Repository of one collection, inside a transaction. */
 export interface Repository<T extends Entity> {
   get(id: string): Promise<T | undefined>;
-  /** Records whose `field` equals `value` (strict equality on the stored JSON value). */
+  /**
+   * Records whose `field` equals `value` (strict equality on the stored JSON value), in insertion
+   * order. `field` may name a field of an object field ("delegado.citizenId"); an absent object
+   * reads as an absent field.
+   */
   findBy<K extends keyof T & string>(field: K, value: T[K]): Promise<T[]>;
+  findBy(field: NestedField<T>, value: string | number | boolean | null | undefined): Promise<T[]>;
   /** All records, in insertion order. */
   list(): Promise<T[]>;
   /** Insert or replace by id. Throws UniqueViolation when a unique field clashes. */

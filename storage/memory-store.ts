@@ -17,7 +17,7 @@ import {
   type TransactionOptions,
   type Tx,
 } from '../domain/ports.js';
-import { MultiIndex, Table, applyChanges, indexable, type Change, type Rec } from './store-table.js';
+import { MultiIndex, Table, applyChanges, fieldValue, indexable, type Change, type Rec } from './store-table.js';
 
 export type { Change } from './store-table.js';
 
@@ -147,7 +147,7 @@ class Transaction implements Tx {
         const rec = this.current(name, id);
         return rec && structuredClone(rec);
       },
-      findBy: async (field, value) => {
+      findBy: async (field: string, value: unknown) => {
         this.guard();
         const found = await this.find(name, field, value);
         this.guard();
@@ -244,7 +244,7 @@ class Transaction implements Tx {
     for (const [id, entry] of entries ?? []) {
       if (!entry.fresh && entry.rec === undefined) continue;
       const at = entry.fresh ? (table?.end ?? 0) + added++ : table!.position(id);
-      if (entry.rec && entry.rec[field] === value) hits.push({ at, rec: entry.rec });
+      if (entry.rec && fieldValue(entry.rec, field) === value) hits.push({ at, rec: entry.rec });
     }
     return hits.sort((a, b) => a.at - b.at).map((h) => h.rec);
   }

@@ -15,6 +15,14 @@ const BUILD_SLICE = 5_000;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A record's value of `field`, which may name a field of an object field ("delegado.citizenId"). */
+export function fieldValue(rec: Rec, field: string): unknown {
+  const dot = field.indexOf('.');
+  if (dot < 0) return rec[field];
+  const inner = rec[field.slice(0, dot)];
+  return inner !== null && typeof inner === 'object' && !Array.isArray(inner) ? (inner as Record<string, unknown>)[field.slice(dot + 1)] : undefined;
+}
+
 /** Values an index holds: strict equality on these is what Map keys compare (JSON has no NaN). */
 export function indexable(value: unknown): boolean {
   return value === null || value === undefined || (typeof value !== 'object' && typeof value !== 'function' && !Number.isNaN(value));
@@ -99,14 +107,16 @@ export class Table {
     const old = this.records.get(rec.id);
     if (old) {
       for (const [field, index] of this.indexes) {
-        if (old[field] !== rec[field]) {
-          index.remove(old[field], rec.id);
-          index.add(rec[field], rec.id);
+        const before = fieldValue(old, field);
+        const after = fieldValue(rec, field);
+        if (before !== after) {
+          index.remove(before, rec.id);
+          index.add(after, rec.id);
         }
       }
     } else {
       this.positions.set(rec.id, this.nextPosition++);
-      for (const [field, index] of this.indexes) index.add(rec[field], rec.id);
+      for (const [field, index] of this.indexes) index.add(fieldValue(rec, field), rec.id);
     }
     this.records.set(rec.id, rec);
   }
@@ -115,14 +125,14 @@ export class Table {
     const old = this.records.get(id);
     if (!old) return;
     this.changes++;
-    for (const [field, index] of this.indexes) index.remove(old[field], id);
+    for (const [field, index] of this.indexes) index.remove(fieldValue(old, field), id);
     this.records.delete(id);
     this.positions.delete(id);
   }
 
   private indexNow(field: string): MultiIndex {
     const index = new MultiIndex();
-    for (const rec of this.records.values()) index.add(rec[field], rec.id);
+    for (const rec of this.records.values()) index.add(fieldValue(rec, field), rec.id);
     return index;
   }
 
@@ -133,7 +143,7 @@ export class Table {
     let index = new MultiIndex();
     let done = 0;
     for (const rec of this.records.values()) {
-      index.add(rec[field], rec.id);
+      index.add(fieldValue(rec, field), rec.id);
       if (++done % BUILD_SLICE === 0) {
         await yieldToLoop();
         if (this.changes !== before) break;

@@ -151,7 +151,7 @@ class PgTransaction implements Tx {
         const { rows } = await this.query<{ data: Rec }>(name, `select data from records where collection = ${col} and id = $1`, [id]);
         return rows[0]?.data;
       },
-      findBy: async (field, value) => {
+      findBy: async (field: string, value: unknown) => {
         this.guard();
         const where = match(field, value);
         if (!where) return [];
@@ -186,17 +186,21 @@ class PgTransaction implements Tx {
  * NaN or ±Infinity never equals a stored value.
  */
 function match(field: string, value: unknown): { sql: string; values: unknown[] } | undefined {
-  const f = literal(field);
-  if (value === undefined) return { sql: `data -> ${f} is null`, values: [] };
-  if (value === null) return { sql: `json_typeof(data -> ${f}) = 'null'`, values: [] };
+  // "delegado.citizenId": a field of an object field, read with the path operators (its index: migration 003).
+  const dot = field.indexOf('.');
+  const path = dot < 0 ? undefined : literal(`{${[field.slice(0, dot), field.slice(dot + 1)].map((p) => `"${p.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  const json = path ? `data #> ${path}` : `data -> ${literal(field)}`;
+  const text = path ? `data #>> ${path}` : `data ->> ${literal(field)}`;
+  if (value === undefined) return { sql: `${json} is null`, values: [] };
+  if (value === null) return { sql: `json_typeof(${json}) = 'null'`, values: [] };
   let type: string;
   if (typeof value === 'string') type = 'string';
   else if (typeof value === 'boolean') type = 'boolean';
   else if (typeof value === 'number' && Number.isFinite(value)) type = 'number';
   else return undefined;
   // Text of the value as stored: a string's own text, a number or boolean as JSON writes it.
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return { sql: `data ->> ${f} = $1 and json_typeof(data -> ${f}) = '${type}'`, values: [text] };
+  const stored = typeof value === 'string' ? value : JSON.stringify(value);
+  return { sql: `${text} = $1 and json_typeof(${json}) = '${type}'`, values: [stored] };
 }
 
 /** Creates the unique indexes of `unique` that do not exist yet, one instance at a time; returns index name → (collection, field). */

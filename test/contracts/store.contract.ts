@@ -17,6 +17,7 @@ interface Person {
   email?: string | null;
   name: string;
   tags?: string[];
+  boss?: { id: string; since?: number } | null;
 }
 interface Counter {
   id: string;
@@ -79,6 +80,27 @@ export function storeContract(name: string, factory: () => Promise<StoreHandle>)
           expect((await people(tx).findBy('name', 'Ana')).map((p) => p.id)).toEqual(['p1', 'p3']);
           expect(await people(tx).findBy('name', 'ana')).toEqual([]);
         });
+      });
+
+      it('finds by a field of an object field ("boss.id"), in insertion order, also what the transaction wrote', async () => {
+        await seed({ ...ana, boss: { id: 'b1', since: 2020 } }, { ...beto, boss: null }, { ...carla, boss: { id: 'b1' } }, { id: 'p4', name: 'Dora', boss: { id: 'b2' } });
+        await store.transaction(async (tx) => {
+          expect((await people(tx).findBy('boss.id', 'b1')).map((p) => p.id)).toEqual(['p1', 'p3']);
+          expect((await people(tx).findBy('boss.since', 2020)).map((p) => p.id)).toEqual(['p1']);
+          expect(await people(tx).findBy('boss.id', 'B1')).toEqual([]);
+          await people(tx).put({ id: 'p1', name: 'Ana', boss: { id: 'b2' } }); // moves to b2, keeps its place
+          await people(tx).put({ id: 'p5', name: 'Eva', boss: { id: 'b1' } });
+          expect((await people(tx).findBy('boss.id', 'b1')).map((p) => p.id)).toEqual(['p3', 'p5']);
+          expect((await people(tx).findBy('boss.id', 'b2')).map((p) => p.id)).toEqual(['p1', 'p4']);
+        });
+        // Committed, and from the index once it is built (a second lookup), as from a scan.
+        for (let i = 0; i < 2; i++) {
+          expect((await store.transaction((tx) => people(tx).findBy('boss.id', 'b2'))).map((p) => p.id)).toEqual(['p1', 'p4']);
+        }
+        await store.transaction((tx) => people(tx).delete('p4'));
+        expect((await store.transaction((tx) => people(tx).findBy('boss.id', 'b2'))).map((p) => p.id)).toEqual(['p1']);
+        // No object, or no such field in it: the field is absent.
+        expect((await store.transaction((tx) => people(tx).findBy('boss.id', undefined))).map((p) => p.id)).toEqual(['p2']);
       });
 
       it('deletes by id and reports whether something was deleted', async () => {
