@@ -7,6 +7,7 @@ import { ROL_CAJA } from './autorizaciones.js';
 import { sharingFacts } from './compartir.js';
 import { step5Facts } from './servicios-ccf.js';
 import type { EmployerRole } from './employers.js';
+import { rolesOfPerson } from './empleador-roles.js';
 import { formatNit } from './nit.js';
 import type { Store, Tx } from './ports.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry } from './reference.js';
@@ -108,9 +109,12 @@ export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string)
     const authorizedAt = new Set(
       (await tx.collection('autorizaciones').findBy('citizenId', citizenId)).filter((a) => a.estado !== 'revocado').map((a) => a.nit),
     );
-    const roles = (await tx.collection('employers').list()).filter(
-      (r) => r.rl === citizenId || (r.estado !== 'rechazado' && (r.delegado.citizenId === citizenId || authorizedAt.has(r.nit))),
-    );
+    const own = await rolesOfPerson(tx, citizenId);
+    const roles = own.filter((r) => r.rl === citizenId || r.estado !== 'rechazado');
+    for (const nit of authorizedAt) {
+      const r = own.some((o) => o.nit === nit) ? undefined : await tx.collection('employers').get(nit);
+      if (r && r.estado !== 'rechazado') roles.push(r);
+    }
     const empresas: CompanyFacts[] = [];
     for (const role of roles) {
       const company = await reference.findCompany(role.nit);

@@ -122,9 +122,7 @@ export async function completePendingDesignations(
   actor: Actor = SYSTEM_ACTOR,
 ): Promise<MailRequest[]> {
   if (citizen.estado !== 'activo') return [];
-  const invited = (await tx.collection('employers').list()).filter(
-    (r) => r.estado !== 'rechazado' && r.delegado.estado === 'invitado' && r.delegado.citizenId === citizen.id,
-  );
+  const invited = (await tx.collection('employers').findBy('delegado.citizenId', citizen.id)).filter((r) => r.estado !== 'rechazado' && r.delegado.estado === 'invitado');
   const mails: MailRequest[] = [];
   for (const role of invited) {
     const nowIso = deps.clock.now().toISOString();

@@ -50,7 +50,7 @@ async function unknownPerson(tx: Tx, deps: MesaDeps, p: Documento): Promise<bool
   if (await tx.collection('identityChecks').get(p.key)) return false;
   if (await deps.reference.findPerson(p.tipo, p.numero)) return false;
   if ((await tx.collection('autorizaciones').findBy('citizenId', p.key)).length > 0) return false;
-  return !(await tx.collection('employers').list()).some((r) => r.delegado.citizenId === p.key);
+  return (await tx.collection('employers').findBy('delegado.citizenId', p.key)).length === 0;
 }
 
 const estadoCuenta = (c: Citizen | undefined): string => (c === undefined ? 'sin_registro' : c.estado === 'activo' ? 'activa' : 'pendiente');

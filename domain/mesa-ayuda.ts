@@ -9,6 +9,7 @@ import type { Actor } from './audit.js';
 import { documentSubject } from './audit.js';
 import type { Citizen } from './citizens.js';
 import { nitOf, nitSubject } from './empleador-common.js';
+import { rolesOfPerson } from './empleador-roles.js';
 import { agentOnly, documento, type MesaDeps, type MesaError } from './mesa-comun.js';
 import type { AccionMesa, CasoMesa, ProgresoPersona } from './mesa-tipos.js';
 import { displayName } from './people.js';
@@ -111,8 +112,13 @@ export function consultarPersona(deps: MesaDeps, agenteId: string, tipo: Documen
     const citizen = await tx.collection('citizens').get(p.key);
     const check = await tx.collection('identityChecks').get(p.key);
     const ref = await deps.reference.findPerson(p.tipo, p.numero);
-    const roles = await tx.collection('employers').list();
     const autorizaciones = await tx.collection('autorizaciones').findBy('citizenId', p.key);
+    // The roles the person is RL or delegate of, and those of the CCFs they are an active authorized person of.
+    const roles = await rolesOfPerson(tx, p.key);
+    for (const nit of new Set(autorizaciones.filter((a) => a.estado === 'activo').map((a) => a.nit))) {
+      const r = roles.some((o) => o.nit === nit) ? undefined : await tx.collection('employers').get(nit);
+      if (r) roles.push(r);
+    }
     const delegadoInvitado = roles.filter((r) => r.estado !== 'rechazado' && r.delegado.estado === 'invitado' && r.delegado.citizenId === p.key);
     const autorizadoInvitado = autorizaciones.filter((a) => a.estado === 'invitado');
     if (!citizen && !check && !ref && delegadoInvitado.length === 0 && autorizadoInvitado.length === 0) return err({ code: 'MESA.PERSONA_NO_ENCONTRADA' });

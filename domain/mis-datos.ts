@@ -8,6 +8,7 @@ import type { AutorizacionDatos, Citizen } from './citizens.js';
 import type { CoreDeps } from './deps.js';
 import type { FieldParser } from './fields.js';
 import { sendAndRecord } from './notify.js';
+import { rolesOfPerson } from './empleador-roles.js';
 import { displayName } from './people.js';
 import { permit, principalOf, type PermissionError } from './permissions.js';
 import type { SolicitudDatos, Tx } from './ports.js';
@@ -79,7 +80,7 @@ export function myData(deps: MisDatosDeps, citizenId: string, acting?: ActingRol
     const c = await allowed(deps, tx, citizenId, acting);
     if (!c.ok) return c;
     const citizen = c.value;
-    const employers = await tx.collection('employers').list();
+    const employers = await rolesOfPerson(tx, citizenId);
     const roles: MisDatos['roles'][number][] = [];
     for (const e of employers) {
       if (e.rl === citizenId) roles.push({ nit: e.nit, razonSocial: e.razonSocial, como: 'rl' });
@@ -178,7 +179,7 @@ export async function pseudonymizeCitizen(
   tx: Tx,
   citizenId: string,
 ): Promise<Result<{ enlaces: number; verificaciones: number; borradores: number; solicitudes: number; cuenta: boolean }, PseudonymizeError>> {
-  const nits = (await tx.collection('employers').list()).filter((e) => e.rl === citizenId || e.delegado.citizenId === citizenId).map((e) => e.nit);
+  const nits = (await rolesOfPerson(tx, citizenId)).map((e) => e.nit);
   // A current authorization (active or invited) is a role too: the RL or delegate revokes it first.
   for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) if (a.estado !== 'revocado' && !nits.includes(a.nit)) nits.push(a.nit);
   if (nits.length > 0) return err({ code: 'DATOS.ROLES_VIGENTES', nits });

@@ -6,6 +6,9 @@ import { registerEmployer } from './empleador-registro.js';
 import { reviewRut } from './backoffice.js';
 import type { DelegateData, Sede } from './employers.js';
 import { rolesOf } from './roles.js';
+import { loadChecklistFacts } from './checklist-facts.js';
+import type { Store } from './ports.js';
+import { employer } from '../test/bench/store-bench.js';
 import type { ActingRole } from './session.js';
 
 const kinds = (roles: readonly { tipo: string; nit?: string; como?: string }[]) => roles.map((r) => [r.tipo, r.nit ?? '', r.como ?? '']);
@@ -106,5 +109,34 @@ describe('rolesOf: the roles a person may act in, and what the chain expects of 
       { tipo: 'admin_minsalud' },
     ]);
     expect(r.sinRolEmpleador).toEqual([]);
+  });
+
+  it('reads only the roles of the person: with 50 other employer roles stored and listing every role refused, the same answers', async () => {
+    const s = setup();
+    await withPeople(s);
+    expect((await registerEmployer(s.deps, JOSE, registration(), actor)).ok).toBe(true);
+    await s.deps.store.transaction(async (tx) => {
+      for (let i = 0; i < 50; i++) await tx.collection('employers').put(employer(i));
+    });
+    const refusing: Store = {
+      ...s.deps.store,
+      transaction: (work, opts) =>
+        s.deps.store.transaction(
+          (tx) =>
+            work({
+              collection: (name) => {
+                const repo = tx.collection(name);
+                if (name !== 'employers') return repo;
+                return new Proxy(repo, { get: (t, k) => (k === 'list' ? () => Promise.reject(new Error('every employer role was read')) : Reflect.get(t, k)) });
+              },
+            }),
+          opts,
+        ),
+    } as Store;
+    const deps = { ...s.deps, store: refusing };
+    expect(kinds((await rolesOf(deps, JOSE)).roles)).toEqual([['ciudadano', '', ''], ['empleador', COMFAMA_NIT, 'rl']]);
+    expect((await rolesOf(deps, JOSE)).sinRolEmpleador).toEqual([]);
+    expect(kinds((await rolesOf(deps, ANDRES)).roles)).toEqual([['ciudadano', '', ''], ['empleador', COMFAMA_NIT, 'delegado']]);
+    expect((await loadChecklistFacts(deps, JOSE)).empresas.map((e) => e.nit)).toEqual([COMFAMA_NIT]);
   });
 });

@@ -29,11 +29,20 @@ export async function rolesOf(
   deps: { readonly store: Store; readonly staff: StaffDirectory; readonly reference: ReferenceRegistry },
   citizenId: string,
 ): Promise<PersonRoles> {
-  const stored = await deps.store.transaction((tx) => tx.collection('employers').list());
   const staff: ActingRole[] = deps.staff.rolesOf(citizenId).map((tipo) => ({ tipo }));
   const doc = documentOf(citizenId);
   const represented = doc ? await deps.reference.companiesRepresentedBy(doc.tipo, doc.numero) : [];
-  const registered = new Set(stored.filter((r) => r.estado !== 'rechazado').map((r) => r.nit));
+  // Only the companies the person represents are looked at (a role is stored under its NIT).
+  const registered = new Set(
+    await deps.store.transaction(async (tx) => {
+      const nits: string[] = [];
+      for (const c of represented) {
+        const r = await tx.collection('employers').get(c.nit);
+        if (r && r.nit === c.nit && r.estado !== 'rechazado') nits.push(c.nit);
+      }
+      return nits;
+    }),
+  );
   // A rejected registration is no role to act in: the RL registers it again.
   const employers: ActingRole[] = (await employersOf(deps, citizenId))
     .filter((r) => r.estado !== 'rechazado')
