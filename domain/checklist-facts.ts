@@ -109,12 +109,7 @@ export async function loadChecklistFacts(deps: ChecklistDeps, citizenId: string)
     const authorizedAt = new Set(
       (await tx.collection('autorizaciones').findBy('citizenId', citizenId)).filter((a) => a.estado !== 'revocado').map((a) => a.nit),
     );
-    const own = await rolesOfPerson(tx, citizenId);
-    const roles = own.filter((r) => r.rl === citizenId || r.estado !== 'rechazado');
-    for (const nit of authorizedAt) {
-      const r = own.some((o) => o.nit === nit) ? undefined : await tx.collection('employers').get(nit);
-      if (r && r.estado !== 'rechazado') roles.push(r);
-    }
+    const roles = (await rolesOfPerson(tx, citizenId, authorizedAt)).filter((r) => r.rl === citizenId || r.estado !== 'rechazado');
     const empresas: CompanyFacts[] = [];
     for (const role of roles) {
       const company = await reference.findCompany(role.nit);

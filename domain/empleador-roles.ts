@@ -17,13 +17,18 @@ export interface EmployerRef {
 
 /**
  * The employer roles `citizenId` is the legal representative or the delegate (linked or invited) of,
- * in the order they were registered: found through the `rl` and `delegado.citizenId` lookups, never
- * by reading every role (with 10,000 roles stored, reading them all took ~90 ms a call).
+ * and those of the NITs in `alsoAt` (e.g. where they are an authorized person), in the order they
+ * were registered: found through the `rl` and `delegado.citizenId` lookups and by NIT, never by
+ * reading every role (with 10,000 roles stored, reading them all took ~90 ms a call).
  */
-export async function rolesOfPerson(tx: Tx, citizenId: string): Promise<EmployerRole[]> {
+export async function rolesOfPerson(tx: Tx, citizenId: string, alsoAt: Iterable<string> = []): Promise<EmployerRole[]> {
   const repo = tx.collection('employers');
   const found = new Map<string, EmployerRole>();
   for (const r of [...(await repo.findBy('rl', citizenId)), ...(await repo.findBy('delegado.citizenId', citizenId))]) found.set(r.id, r);
+  for (const nit of alsoAt) {
+    const r = found.has(nit) ? undefined : await repo.get(nit);
+    if (r) found.set(r.id, r);
+  }
   return [...found.values()].sort((a, b) => a.creadoEn.localeCompare(b.creadoEn) || a.id.localeCompare(b.id));
 }
 

@@ -114,11 +114,11 @@ export function consultarPersona(deps: MesaDeps, agenteId: string, tipo: Documen
     const ref = await deps.reference.findPerson(p.tipo, p.numero);
     const autorizaciones = await tx.collection('autorizaciones').findBy('citizenId', p.key);
     // The roles the person is RL or delegate of, and those of the CCFs they are an active authorized person of.
-    const roles = await rolesOfPerson(tx, p.key);
-    for (const nit of new Set(autorizaciones.filter((a) => a.estado === 'activo').map((a) => a.nit))) {
-      const r = roles.some((o) => o.nit === nit) ? undefined : await tx.collection('employers').get(nit);
-      if (r) roles.push(r);
-    }
+    const roles = await rolesOfPerson(
+      tx,
+      p.key,
+      autorizaciones.filter((a) => a.estado === 'activo').map((a) => a.nit),
+    );
     const delegadoInvitado = roles.filter((r) => r.estado !== 'rechazado' && r.delegado.estado === 'invitado' && r.delegado.citizenId === p.key);
     const autorizadoInvitado = autorizaciones.filter((a) => a.estado === 'invitado');
     if (!citizen && !check && !ref && delegadoInvitado.length === 0 && autorizadoInvitado.length === 0) return err({ code: 'MESA.PERSONA_NO_ENCONTRADA' });

@@ -239,9 +239,9 @@ interface DirJournal {
 
 /**
  * The keys of a folder that may have a file: those met by the replay's pass over the folder (or
- * the files the replay wrote) and every key written since, by a short tag of its hash. A key not in it has no file, so a new conversation's
- * first read answers "none" without asking the disk (an open that fails, each new conversation,
- * twice). A tag shared by two keys, or a file deleted since, only costs that read; no file appears
+ * the files the replay wrote) and every key written since, by a short tag of its hash. A key not
+ * in it has no file, so a new conversation's first read answers "none" without asking the disk (an
+ * open that fails, each new conversation, twice). A tag shared by two keys, or a file deleted since, only costs that read; no file appears
  * here but through this process's writes (another process, such as the retention job, only deletes;
  * the key rotation rewrites files that exist, and `forgetCachedState` lists the folder again).
  */
@@ -399,9 +399,7 @@ function journalOf(root: string): DirJournal {
 function mayExist(j: DirJournal, hash: string): boolean {
   const p = j.presence;
   if (p.listed) return p.tags.has(tagOf(hash));
-  p.listing ??= (async () => {
-    for await (const name of namesOf(j.root)) if (STATE_FILE.test(name)) p.tags.add(tagOf(name));
-  })().then(
+  p.listing ??= listJournals(j.root, p).then(
     () => {
       if (j.presence === p) p.listed = true;
     },
