@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomFillSync, randomInt } from 'node:crypto';
 import type { Clock, Random } from './ports.js';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -22,12 +22,33 @@ function shuffleWith<T>(items: readonly T[], int: (n: number) => number): T[] {
   return out;
 }
 
+/**
+ * `n` bytes from the system's CSPRNG, served from a 4 KB pool refilled in one call (as Node's own
+ * randomUUID does): a call into OpenSSL for 12 bytes costs about 20 times the copy, and the state
+ * store seals every conversation turn with a fresh IV. Each byte is handed out once; the caller gets a
+ * copy. For keys and salts, call randomBytes itself.
+ */
+const POOL_BYTES = 4096;
+const pool = Buffer.allocUnsafe(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+export function pooledRandomBytes(n: number): Buffer {
+  if (n > 64) return randomBytes(n);
+  if (poolOffset + n > POOL_BYTES) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = Buffer.from(pool.subarray(poolOffset, poolOffset + n));
+  pool.fill(0, poolOffset, poolOffset + n); // handed out: not kept in memory
+  poolOffset += n;
+  return out;
+}
+
 /** Crypto-backed randomness for production. */
 export const cryptoRandom: Random = {
   next: () => randomInt(0, 2 ** 48) / 2 ** 48,
   int: (n) => randomInt(0, n),
   shuffle: (items) => shuffleWith(items, (n) => randomInt(0, n)),
-  token: (bytes = 32) => randomBytes(bytes).toString('base64url'),
+  token: (bytes = 32) => pooledRandomBytes(bytes).toString('base64url'),
 };
 
 /** Deterministic randomness (mulberry32) for tests; never for tokens in production. */

@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmod, link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SecretBox } from '../domain/ports.js';
+import { pooledRandomBytes } from '../domain/random.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-file.js';
 
 const VERSION = 'v1';
@@ -33,7 +34,7 @@ export function createSecretBox(key: Buffer, previous: readonly Buffer[] = []): 
   const current = keys[0]!;
 
   const seal = (plain: string): string => {
-    const iv = randomBytes(IV_BYTES);
+    const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', current, iv);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     const tag = cipher.getAuthTag();
