@@ -87,8 +87,11 @@ function buttonsOf(replies: readonly BotReply[]): string[] {
  * The bench's connections to the bot: kept alive and at most 64 at once, as a Bot Framework
  * channel posts over a pool of connections, not one new connection per conversation (1,000
  * conversations each opening their own would measure the kernel's listen backlog, not the bot).
+ * A socket left idle is closed by this side after 4 s, before the bot's server closes it (Node's
+ * keep-alive timeout, 5 s): otherwise a busy load generator may send on a socket the server has
+ * just closed and count the ECONNRESET as a failed turn of the bot.
  */
-const botAgent = new Agent({ keepAlive: true, maxSockets: 64 });
+const botAgent = new Agent({ keepAlive: true, maxSockets: 64, timeout: 4_000 });
 
 /** POSTs JSON; resolves with the status once the whole answer is read. */
 function postJson(url: string, body: string): Promise<number> {
