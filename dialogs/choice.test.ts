@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../domain/text.js';
-import { choiceActivity, choiceCard, numberedList, readChoice, reaskActivity } from './choice.js';
+import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { DialogTestClient } from 'botbuilder-testing';
+import { say } from '../test/helpers/transcript.js';
+import { choiceActivity, choiceCard, choicePrompt, ChoicePrompt, chosen, numberedList, readChoice, reaskActivity } from './choice.js';
 
 const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
 const TWO_CCF = ['Ciudadano', 'Empleador persona jurídica — COMFAMA', 'Empleador persona jurídica — COMPENSAR'];
@@ -19,8 +22,9 @@ describe('choice rendering: imBack buttons whose value is the label, numbered te
     expect(a.text).toMatch(/^¿Cuál\?\n\n1\. EPS Sura\n2\. Sanitas/);
     expect(choiceActivity('¿Cuál?', EPS).text).toBe('¿Cuál?');
   });
-  it('a subset keeps the numbers of the whole list', () => {
-    expect(numberedList(EPS, [0, 2])).toBe('1. EPS Sura\n3. Nueva EPS');
+  it('a subset is numbered from 1 in the order shown (Markdown would show "1., 3." as "1., 2.")', () => {
+    expect(numberedList(EPS, [0, 2])).toBe('1. EPS Sura\n2. Nueva EPS');
+    expect(numberedList(EPS, [2, 0])).toBe('1. Nueva EPS\n2. EPS Sura');
     expect(hero(choiceActivity('x', EPS, { show: [0, 2] })).buttons.map((b) => b.title)).toEqual(['EPS Sura', 'Nueva EPS']);
   });
 });
@@ -45,9 +49,24 @@ describe('readChoice: the index, or a Spanish re-ask', () => {
     const r = readChoice('empleador', TWO_CCF);
     if (r.ok) throw new Error('expected a re-ask');
     expect(r.show).toEqual([1, 2]);
-    expect(r.error).toContain('2. Empleador persona jurídica — COMFAMA');
-    expect(r.error).toContain('3. Empleador persona jurídica — COMPENSAR');
-    expect(r.error).not.toContain('1. Ciudadano');
+    expect(r.error).toContain('1. Empleador persona jurídica — COMFAMA');
+    expect(r.error).toContain('2. Empleador persona jurídica — COMPENSAR');
+    expect(r.error).not.toContain('Ciudadano');
+  });
+
+  it('after a re-ask that showed some options, a number means one of those, as numbered; words still read against all', () => {
+    const shown = [1, 2];
+    expect(readChoice('2', TWO_CCF, shown)).toEqual({ ok: true, value: 2 });
+    expect(readChoice('la primera', TWO_CCF, shown)).toEqual({ ok: true, value: 1 });
+    expect(readChoice('ciudadano', TWO_CCF, shown)).toEqual({ ok: true, value: 0 });
+    const out = readChoice('3', TWO_CCF, shown);
+    if (out.ok) throw new Error('expected a re-ask');
+    expect(fold(out.error)).toContain('no hay una opcion 3');
+    expect(fold(out.error)).toContain('del 1 al 2');
+    expect(out.show).toEqual(shown);
+    // Every option shown: the numbers are those of the whole list.
+    expect(readChoice('1', TWO_CCF, [0, 1, 2])).toEqual({ ok: true, value: 0 });
+    expect(readChoice('1', TWO_CCF)).toEqual({ ok: true, value: 0 });
   });
 
   it('the echoed answer cannot inject Markdown', () => {
@@ -69,5 +88,37 @@ describe('readChoice: the index, or a Spanish re-ask', () => {
     expect(a.text).toMatch(/^Pregunta 1 de 4/);
     expect(a.text).toContain('1. EPS Sura');
     expect(hero(a).buttons.map((b) => b.value)).toEqual(['EPS Sura', 'Nueva EPS']);
+  });
+});
+
+describe('ChoicePrompt: the numbers of a re-ask are those it showed', () => {
+  class Pick extends ComponentDialog {
+    constructor() {
+      super('pick');
+      this.addDialog(
+        new WaterfallDialog('steps', [
+          (step: WaterfallStepContext) => step.prompt('choice', choicePrompt('¿En qué rol?', TWO_CCF)),
+          (step: WaterfallStepContext) => step.endDialog(chosen(step.result, TWO_CCF)),
+        ]),
+      );
+      this.addDialog(new ChoicePrompt('choice'));
+    }
+  }
+
+  it('"2" after a re-ask listing two of three options is the second of those', async () => {
+    const client = new DialogTestClient('test', new Pick());
+    await say(client, 'hola');
+    const reask = await say(client, 'empleador');
+    expect(reask.text).toContain('1. Empleador persona jurídica — COMFAMA');
+    expect(reask.text).toContain('2. Empleador persona jurídica — COMPENSAR');
+    await say(client, '2');
+    expect(client.dialogTurnResult.result).toBe(2);
+  });
+
+  it('without a re-ask, "2" is the second of the whole list', async () => {
+    const client = new DialogTestClient('test', new Pick());
+    await say(client, 'hola');
+    await say(client, '2');
+    expect(client.dialogTurnResult.result).toBe(1);
   });
 });

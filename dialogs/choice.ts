@@ -12,7 +12,11 @@ import { message } from './cards.js';
 export interface ChoiceLook {
   /** Also list the options with their numbers in the message text (when the person is asked for a number). */
   readonly numbered?: boolean;
-  /** 0-based indices of the options to show (default: all); numbers stay those of the whole list. */
+  /**
+   * 0-based indices of the options to show (default: all). A part of the list is numbered from 1 in the
+   * order shown (a list numbered "3., 6." is shown "3., 4." by Markdown): give the same `show` to
+   * readChoice for the next answer, so that its numbers mean those.
+   */
   readonly show?: readonly number[];
 }
 
@@ -26,10 +30,14 @@ export type ChoiceReading =
 
 const all = (labels: readonly string[]) => labels.map((_, i) => i);
 
-/** "1. Sanitas\n2. Nueva EPS", numbered as in the whole list. */
+/** "1. Sanitas\n2. Nueva EPS": the options shown, numbered from 1 in that order. */
 export function numberedList(labels: readonly string[], show: readonly number[] = all(labels)): string {
-  return show.map((i) => `${i + 1}. ${labels[i]}`).join('\n');
+  return show.map((i, k) => `${k + 1}. ${labels[i]}`).join('\n');
 }
+
+/** True when `shown` is a part of the list, so that its numbers are its own (see ChoiceLook.show). */
+const isPart = (labels: readonly string[], shown: readonly number[] | undefined): shown is readonly number[] =>
+  shown !== undefined && shown.length > 0 && shown.length < labels.length;
 
 /** A hero card of imBack buttons (one per option, its value the label) with the numbered list as fallback. */
 export function choiceCard(labels: readonly string[], show: readonly number[] = all(labels)): Attachment {
@@ -45,11 +53,24 @@ export function choiceActivity(text: string, labels: readonly string[], look: Ch
   return message(look.numbered ? `${text}\n\n${numberedList(labels, show)}` : text, choiceCard(labels, show));
 }
 
-/** Reads a typed answer or a card value (the label); anything else is not an answer. */
-export function readChoice(answer: unknown, labels: readonly string[]): ChoiceReading {
-  const m = matchChoice(typeof answer === 'string' ? answer : '', labels);
+/**
+ * Reads a typed answer or a card value (the label); anything else is not an answer. `shown`: the
+ * options the last message showed, when only some (the re-ask after an ambiguous answer): a number
+ * then means one of those, as they were numbered; words and labels still read against every option.
+ */
+export function readChoice(answer: unknown, labels: readonly string[], shown?: readonly number[]): ChoiceReading {
+  const text = typeof answer === 'string' ? answer : '';
+  const opciones = (show: readonly number[]) => show.map((i, k) => ({ numero: k + 1, titulo: labels[i] }));
+  if (isPart(labels, shown)) {
+    const byNumber = matchChoice(text, shown.map((i) => labels[i] as string));
+    if (byNumber.kind === 'match' && byNumber.by === 'number') return { ok: true, value: shown[byNumber.index] as number };
+    if (byNumber.kind === 'none' && byNumber.reason === 'out-of-range') {
+      const numero = text.replace(/\D/g, '').slice(0, 6);
+      return { ok: false, error: render('general/opcion-invalida', { numero, total: shown.length, opciones: opciones(shown) }), show: shown };
+    }
+  }
+  const m = matchChoice(text, labels);
   if (m.kind === 'match') return { ok: true, value: m.index };
-  const opciones = (show: readonly number[]) => show.map((i) => ({ numero: i + 1, titulo: labels[i] }));
   if (m.kind === 'ambiguous') {
     const error = render('general/opcion-ambigua', { respuesta: String(answer).slice(0, 80), opciones: opciones(m.indices) });
     return { ok: false, error, show: m.indices };
@@ -87,13 +108,20 @@ export function wentBack(result: unknown): boolean {
  * unique word or prefix); anything else gets the Spanish re-ask with the options again. Its result is
  * the answer's text: `chosen(step.result, labels)` gives the index.
  */
+/** Where a ChoicePrompt keeps the options its last re-ask showed. */
+const SHOWN = 'shown';
+
 export class ChoicePrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
       const { question, labels, back } = p.options.validations as ChoiceValidations;
       if (back && wentBack(p.recognized.value)) return true;
-      const reading = readChoice(p.recognized.value ?? '', labels);
-      if (reading.ok) return true;
+      const reading = readChoice(p.recognized.value ?? '', labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
+      if (reading.ok) {
+        p.recognized.value = labels[reading.value]; // the result names the option itself, whatever numbers were shown
+        return true;
+      }
+      (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows
       await p.context.sendActivity(reaskActivity(question, reading, labels)); // the prompt then stays silent
       return false;
     });

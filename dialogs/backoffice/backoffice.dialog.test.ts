@@ -301,9 +301,24 @@ describe('Activar / desactivar el rol CCF', () => {
     await say(w.client, 'Activar o desactivar rol CCF');
     const several = await say(w.client, 'antioquia');
     expect(several.folded).toContain(fold('encontre varias cajas con «antioquia»'));
-    expect(several.text).toContain('2. COMFENALCO ANTIOQUIA — CAJA DE COMPENSACIÓN FAMILIAR COMFENALCO ANTIOQUIA (NIT 890.900.842-6)');
-    expect(several.text).toContain('3. COMFAMA — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA (NIT 890.900.841-9)');
-    expect((await say(w.client, '3')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+    expect(several.text).toContain('1. COMFENALCO ANTIOQUIA — CAJA DE COMPENSACIÓN FAMILIAR COMFENALCO ANTIOQUIA (NIT 890.900.842-6)');
+    expect(several.text).toContain('2. COMFAMA — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA (NIT 890.900.841-9)');
+    // A number beyond those shown is not the n-th CCF of the country.
+    expect((await say(w.client, '7')).folded).toContain(fold('no encontre una caja con «7»'));
+    expect((await say(w.client, '2')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+  });
+
+  it('a number names one of the buttons shown with the question (the CCFs waiting), never the n-th CCF of the country', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Bandeja del Ministerio');
+    const asked = await say(w.client, 'Activar o desactivar rol CCF');
+    const buttons = asked.cards.flatMap((c) => ((c['buttons'] as { title: string }[] | undefined) ?? []).map((b) => b.title));
+    expect(buttons).toEqual(['COMFAMA — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA (NIT 890.900.841-9)']);
+    const before = await snapshot(w);
+    expect((await say(w.client, '5')).folded).toContain(fold('no encontre una caja con «5»'));
+    expect(await snapshot(w)).toEqual(before);
+    expect((await say(w.client, '1')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
   });
 
   it('a CCF without the employer role says so and asks again; one nobody knows is asked again; nothing changes', async () => {

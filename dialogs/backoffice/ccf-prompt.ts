@@ -15,14 +15,23 @@ export type CcfOption = Pick<ReferenceCompany, 'nit' | 'razonSocial' | 'sigla'>;
 interface CcfValidations {
   readonly question: string;
   readonly ccfs: readonly CcfOption[];
+  /** The CCFs the question shows as buttons. */
+  readonly suggested: readonly number[];
 }
 
 /** "COMFAMA — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA (NIT 890.900.841-9)". */
 export const ccfLabel = (c: CcfOption): string => `${c.sigla ? `${c.sigla} — ` : ''}${c.razonSocial} (NIT ${formatNit(c.nit, computeDv(c.nit))})`;
 
-/** Which CCF the answer names: its index, 'atras', or the indices that fit (none or several). */
-export function readCcf(answer: string, ccfs: readonly CcfOption[]): { index: number } | { atras: true } | { candidates: number[] } {
+/**
+ * Which CCF the answer names: its index, 'atras', or the indices that fit (none or several). A number
+ * ("2", "la segunda") names one of the CCFs last `shown`, in the order shown; never the n-th of all.
+ */
+export function readCcf(answer: string, ccfs: readonly CcfOption[], shown: readonly number[] = []): { index: number } | { atras: true } | { candidates: number[] } {
   if (wentBack(answer)) return { atras: true };
+  if (shown.length > 0) {
+    const m = matchChoice(answer, shown.map((i) => ccfLabel(ccfs[i] as CcfOption)));
+    if (m.kind === 'match' && m.by === 'number') return { index: shown[m.index] as number };
+  }
   const nit = nitOf(answer);
   if (nit) {
     const i = ccfs.findIndex((c) => c.nit === nit);
@@ -31,7 +40,7 @@ export function readCcf(answer: string, ccfs: readonly CcfOption[]): { index: nu
   const bySigla = ccfs.findIndex((c) => c.sigla !== undefined && c.sigla.toLowerCase() === answer.trim().toLowerCase());
   if (bySigla >= 0) return { index: bySigla };
   const m = matchChoice(answer, ccfs.map(ccfLabel));
-  if (m.kind === 'match') return { index: m.index };
+  if (m.kind === 'match') return m.by === 'number' ? { candidates: [] } : { index: m.index };
   return { candidates: m.kind === 'ambiguous' ? m.indices.slice(0, 8) : [] };
 }
 
@@ -40,21 +49,30 @@ const texts = () => messages<Record<string, string>>('backoffice/textos');
 /** The question, with the suggested CCFs as buttons. */
 export function ccfPrompt(question: string, ccfs: readonly CcfOption[], suggested: readonly number[]): PromptOptions {
   const labels = ccfs.map(ccfLabel);
-  return { prompt: choiceActivity(question, labels, { show: suggested }), validations: { question, ccfs } satisfies CcfValidations };
+  return { prompt: choiceActivity(question, labels, { show: suggested }), validations: { question, ccfs, suggested } satisfies CcfValidations };
 }
+
+/** Where the prompt keeps the CCFs its last re-ask listed. */
+const SHOWN = 'shown';
 
 export class CcfPrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
-      const { ccfs } = p.options.validations as CcfValidations;
+      const { ccfs, suggested } = p.options.validations as CcfValidations;
       const text = p.recognized.value ?? '';
-      const read = readCcf(text, ccfs);
-      if (!('candidates' in read)) return true;
+      const read = readCcf(text, ccfs, ((p.state as Record<string, unknown>)[SHOWN] as number[] | undefined) ?? suggested ?? []);
+      if ('index' in read) {
+        const c = ccfs[read.index] as CcfOption;
+        p.recognized.value = formatNit(c.nit, computeDv(c.nit)); // the result names the CCF itself, whatever numbers were shown
+        return true;
+      }
+      if ('atras' in read) return true;
       const labels = ccfs.map(ccfLabel);
       const t = texts();
       if (read.candidates.length === 0) {
         await p.context.sendActivity(fill(t['ccf-no-encontrada']!, { texto: text.slice(0, 60) }));
       } else {
+        (p.state as Record<string, unknown>)[SHOWN] = read.candidates; // numbered 1… in this order
         await p.context.sendActivity(choiceActivity(fill(t['ccf-varias']!, { texto: text.slice(0, 60) }), labels, { show: read.candidates, numbered: true }));
       }
       return false;

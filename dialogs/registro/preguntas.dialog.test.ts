@@ -27,18 +27,27 @@ const cases: (TranscriptCase & { respuestas?: number[] })[] = [
     ],
   },
   {
-    name: 'a word that fits several options: names them, then a word more picks one',
+    name: 'a word that fits several options: names them numbered from 1, then their number (or a word more) picks one',
     turns: [
       ['eps', (r) => {
         expect(r.text).toContain('1. EPS Sura');
-        expect(r.text).toContain('3. Nueva EPS');
-        expect(r.text).not.toContain('2. Sanitas');
+        expect(r.text).toContain('2. Nueva EPS');
+        expect(r.text).not.toContain('Sanitas');
       }],
-      ['nueva', 'pregunta 2 de 2'],
+      ['2', 'pregunta 2 de 2'],
       ['antioquia', (r) => expect(r.text).toContain('3. Medellín (Antioquia)')],
       ['medelin', () => {}],
     ],
     respuestas: [2, 2],
+  },
+  {
+    name: 'after that re-ask, a word still reads against every option; the next question numbers all its options again',
+    turns: [
+      ['eps', '2. Nueva EPS'],
+      ['compensar', 'pregunta 2 de 2'],
+      ['2', () => {}],
+    ],
+    respuestas: [3, 1],
   },
 ];
 

@@ -19,6 +19,8 @@ export interface PreguntasResult {
 interface PreguntasState {
   preguntas: IdentityQuestion[];
   respuestas: number[];
+  /** The options the last re-ask showed, when only some: its numbers are theirs. */
+  mostradas?: readonly number[];
 }
 interface PreguntasTexts {
   enunciados: Record<string, string>;
@@ -53,8 +55,9 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
       return this.ask(dc.context, state);
     }
     const options = question.options.map(label);
-    const answer = readChoice(value?.['respuesta'] ?? text, options);
+    const answer = readChoice(value?.['respuesta'] ?? text, options, state.mostradas);
     if (!answer.ok) {
+      state.mostradas = answer.show;
       await dc.context.sendActivity(reaskActivity(this.questionText(state), answer, options));
       return Dialog.EndOfTurn;
     }
@@ -86,6 +89,7 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
   private async ask(context: TurnContext, state: PreguntasState): Promise<DialogTurnResult> {
     const question = state.preguntas[state.respuestas.length];
     if (!question) return Dialog.EndOfTurn;
+    delete state.mostradas; // every option shown again, with its own number
     await context.sendActivity(choiceActivity(this.questionText(state), question.options.map(label)));
     return Dialog.EndOfTurn;
   }
