@@ -169,7 +169,8 @@ class Turn {
       s.current = undefined;
       return this.advance();
     }
-    return typedSecret ? this.secretTyped() : this.reask(result.error.code, result.error);
+    if (typedSecret) return this.secretTyped();
+    return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
   }
 
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {

@@ -26,6 +26,11 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
   readonly optional?: '' extends T[K] ? boolean : never;
   /** Asked only through a masked card input; never echoed, stored sealed, never in a draft. */
   readonly secret?: boolean;
+  /**
+   * Reasons of `parse` meaning the message itself holds a secret (a private key pasted where the public
+   * one goes): it is then removed from the conversation, or the person asked to delete it, as a typed password.
+   */
+  readonly retractOn?: readonly string[];
   /** The longest answer read, in characters (default 2000; a pasted certificate chain or JSON example needs more). */
   readonly maxLength?: number;
   /** Several lines (a PEM, a JSON example): a multi-line input in the card. */

@@ -642,6 +642,8 @@ describe('bad input at every prompt', () => {
     const r = await talk(PRIVATE_PEM);
     expect(r.text).toContain('Eso es una **llave privada**: nunca la comparta con nadie, ni aquí ni por correo. No la guardé.');
     expect(r.folded).toContain(fold('Pegue la **llave pública**'));
+    // The message leaves the conversation as a typed password does; a channel that cannot remove it asks the person to.
+    expect(r.folded).toContain(fold('bórrelo usted del chat'));
     expect((await talk('ayuda')).folded).toContain(fold('Nunca pegue una llave privada'));
     expect(await storeText(w)).not.toContain(PRIVATE_LINE);
     expect((await talk(PEM)).folded).toContain(fold('Pegue un **ejemplo del servicio**'));

@@ -113,6 +113,7 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
       {
         key: 'llave',
         parse: parsePublicKeyPem,
+        retractOn: ['llave.privada'], // a private key pasted in the chat leaves it, as a typed password does
         // A certificate chain is longer than an ordinary answer; the parser refuses more than LLAVE_MAX_BYTES.
         maxLength: 2 * LLAVE_MAX_BYTES,
         multiline: true,
