@@ -102,7 +102,7 @@ describe('names, sex, skip answers', () => {
   it.each([['F', 'F'], ['femenino', 'F'], ['Mujer', 'F'], ['m', 'M'], ['MASCULINO', 'M']])('sex %s → %s', (raw, v) => {
     expect(parseSex(raw, ctx())).toEqual({ ok: true, value: v });
   });
-  it.each([['omitir', true], ['No tengo', true], ['-', true], ['', true], ['Ana', false]])('skip %j → %s', (raw, v) => {
+  it.each([['omitir', true], ['No tengo', true], ['no tiene', true], ['No hay', true], ['ningún', true], ['sin segundo nombre', true], ['-', true], ['', true], ['Ana', false], ['Nohemí', false]])('skip %j → %s', (raw, v) => {
     expect(isSkipAnswer(raw)).toBe(v);
   });
 });

@@ -85,7 +85,8 @@ export const parseName: FieldParser<string> = (raw) => {
   return ok(c.value.toLocaleUpperCase('es-CO'));
 };
 
-const NONE = new Set(['no', 'no tengo', 'ninguno', 'ninguna', 'no aplica', 'na', 'n a', 'omitir', 'sin']);
+/** What people write for "none" at an optional field ("no tiene" when the name is another person's). */
+const NONE = new Set(['no', 'no tengo', 'no tiene', 'no hay', 'ninguno', 'ninguna', 'ningun', 'no aplica', 'na', 'n a', 'omitir', 'sin', 'sin segundo nombre', 'sin segundo apellido']);
 
 /** An optional name: "no tengo" / "omitir" / "-" mean none (stored as ""). */
 export const parseOptionalName: FieldParser<string> = (raw, ctx) => {
