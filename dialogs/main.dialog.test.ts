@@ -248,6 +248,10 @@ describe('main dialog: menu, search and help', () => {
         ['1', 'administrar autorizados'],
       ],
     },
+    { name: 'the menu by number: 1 is Registrarme', turns: [['1', 'tratamiento de sus datos']] },
+    { name: 'the menu by number: "la segunda" is Ingresar', turns: [['la segunda', 'tipo de documento']] },
+    { name: 'the menu by number: 3 is ¿Qué está buscando?', turns: [['3', 'escribalo con sus palabras']] },
+    { name: 'the menu by number: "opcion 4" is Ayuda', turns: [['opcion 4', 'miseguridadsocial@minsalud.gov.co']] },
     {
       name: 'free text is searched directly',
       turns: [['registrar empresa', 'Registrar rol empleador persona jurídica']],

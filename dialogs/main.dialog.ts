@@ -18,6 +18,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { matchChoice } from '../domain/choice.js';
 import { parseCommand } from '../domain/commands.js';
 import { rolesOf } from '../domain/roles.js';
 import { actingRole, checkSession, touchSession, type Session } from '../domain/session.js';
@@ -269,7 +270,9 @@ export class MainDialog extends ComponentDialog {
       await step.context.sendActivity(render('general/tarjeta-usada'));
       return step.next();
     }
-    const text = step.options?.text ?? incomingText(step.context) ?? '';
+    const typed = step.options?.text ?? incomingText(step.context) ?? '';
+    // "2" (or "la segunda") at the menu: its second button, as the menu shows them to this person.
+    const text = (await this.menuByNumber(step.context, typed)) ?? typed;
     const command = parseCommand(text);
     switch (command?.kind) {
       case 'ayuda':
@@ -398,6 +401,13 @@ export class MainDialog extends ComponentDialog {
     const session = await activeSession(this.deps, context);
     if (!session) return {};
     return { session, acting: actingRole(session), person: await rolesOf(this.deps, session.citizenId) };
+  }
+
+  /** The menu button a number names ("2", "opción 2", "la segunda"), for this person's menu; undefined otherwise. */
+  private async menuByNumber(context: TurnContext, text: string): Promise<string | undefined> {
+    const labels = this.menuLabels(await this.who(context));
+    const m = matchChoice(text, labels);
+    return m.kind === 'match' && m.by === 'number' ? labels[m.index] : undefined;
   }
 
   private menuLabels(who: Who): string[] {
