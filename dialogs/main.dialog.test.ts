@@ -146,6 +146,16 @@ const cases: TranscriptCase[] = [
     ],
   },
   {
+    name: 'cancelar in a form without drafts (no session yet): nothing recorded, no draft promised',
+    turns: [
+      ...fillUpTo(3),
+      ['cancelar', (r) => {
+        expect(r.folded).toContain('no se registro ningun cambio de ese tramite');
+        expect(r.folded).not.toContain('borrador');
+      }],
+    ],
+  },
+  {
     name: 'corregir <campo> at the review changes only that field',
     turns: [
       ...fillUpTo(FORM.length),

@@ -231,7 +231,11 @@ export class MainDialog extends ComponentDialog {
         return Dialog.EndOfTurn;
       case 'cancelar':
       case 'menu':
-        if (command.kind === 'cancelar') await innerDc.context.sendActivity(render('general/cancelado'));
+        if (command.kind === 'cancelar') {
+          // Nothing of the process was recorded; the answers of a form with drafts stay, and the person is told so.
+          const borrador = inForm && (await (deepest.findDialog(deepest.activeDialog!.id) as FormDialog<unknown>).hasDraft(deepest));
+          await innerDc.context.sendActivity(render('general/cancelado', { borrador }));
+        }
         await innerDc.context.sendActivity(await this.menu(innerDc.context));
         return innerDc.cancelAllDialogs();
       case 'salir':

@@ -57,12 +57,18 @@ export class FormDrafts<T> {
     return resumeFrom(this.spec, state, draft, env);
   }
 
-  /** Saves the answers when they changed; removes the draft when the form finished or starts over. */
+  /** True when the person has a saved draft of this form (e.g. to say so when they cancel). */
+  async has(context: TurnContext, scope?: string): Promise<boolean> {
+    const t = await this.target(context);
+    return t !== undefined && (await loadDraft({ store: t.store, clock: this.deps.clock }, t.owner, this.formKey(scope))) !== undefined;
+  }
+
   /** The form's id, or its id for one subject (FormOptions.draftScope). */
   private formKey(scope: string | undefined): string {
     return scope ? `${this.spec.id}@${scope}` : this.spec.id;
   }
 
+  /** Saves the answers when they changed; removes the draft when the form finished or starts over. */
   async afterStep(context: TurnContext, before: FormState, step: EngineStep, scope?: string): Promise<void> {
     const t = await this.target(context);
     if (!t) return;

@@ -92,6 +92,11 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return { today: clock.now(), seal: (plain) => ({ $sealed: secrets.seal(plain) }) };
   }
 
+  /** True when the form active in `dc` has a saved draft of the person's answers (what "cancelar" leaves behind). */
+  hasDraft(dc: DialogContext): Promise<boolean> {
+    return this.drafts.has(dc.context, dc.activeDialog?.state[SCOPE_KEY] as string | undefined);
+  }
+
   /** One event through the engine (and `validate`, when the engine asks for it), then the reply. */
   private async run(dc: DialogContext, before: FormState, event: FormEvent): Promise<DialogTurnResult> {
     let step = decide(this.spec, before, event, this.env());

@@ -1142,7 +1142,9 @@ describe('bugs found earlier (now regressions)', () => {
     await atList(w);
     await say(w.client, 'Nuevo servicio');
     for (const input of DATOS_ANSWERS.slice(0, 3)) await say(w.client, input);
-    await say(w.client, 'cancelar');
+    // The person is told that nothing was recorded and that what they typed stays as a draft.
+    const cancelled = await say(w.client, 'cancelar');
+    expect(cancelled.folded).toContain(fold('No se registró ningún cambio de ese trámite. Lo que alcanzó a escribir quedó guardado como borrador'));
     expect(JSON.stringify(await list(w, 'drafts'))).toContain(URL_SERVICE);
     w.clock.advance(86_400_000);
     const other = { ...w, client: mainClient(w) };
