@@ -122,6 +122,10 @@ describe('natural sentences of people of a CCF find the right functionality firs
     ['necesito el client id', 'info-servicio'],
     ['cómo autorizo a una persona', undefined], // "autorizo" is a form of "autorizar": offered, not started
     ['clave', undefined], // several functionalities are about a password
+    // "Cambiar contraseña" is the person's own as often as the Caja's: both offered, neither started.
+    ['cambiar contraseña', undefined],
+    ['cambiar mi clave', undefined],
+    ['cambiar la contraseña de la caja', 'asignar-clave'],
   ])('%j starts %s at once', (query, id) => {
     expect(clearWinner(searchFunctionalities(query, functionalities))?.id).toBe(id);
   });
