@@ -159,6 +159,8 @@ describe('safeMessage: what a case may keep of a message', () => {
     ['a long key pasted', `el client secret que me dieron: ${'a1B2c3D4'.repeat(20)}`, `el client secret que me dieron: ${DATO_PROTEGIDO}`],
     ['a long link', `https://asistente.example/docs/${'a1'.repeat(80)}`, `https://asistente.example/docs/${'a1'.repeat(80)}`],
     ['trimmed', '  hola  ', 'hola'],
+    ['Markdown emphasis is not a secret', '**importante**: no pegue la llave _privada_ ni `clave`', '**importante**: no pegue la llave _privada_ ni `clave`'],
+    ['a password in emphasis is still one', `use **${SECRET}** y _${SECRET}_`, `use ${DATO_PROTEGIDO} y ${DATO_PROTEGIDO}`],
   ])('%s', (_label, texto, kept) => {
     expect(safeMessage(msg('persona', texto)).texto).toBe(kept);
   });

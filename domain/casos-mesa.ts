@@ -89,9 +89,13 @@ const CASE_NUMBER = /^M-[0-9A-Z]{6}$/i;
 /** A pasted key or token longer than looksLikeSecret considers: one long word mixing letters and digits, not a link. */
 const longKey = (w: string): boolean => w.length > 128 && /\p{L}/u.test(w) && /\d/.test(w) && !/^(https?:\/\/|www\.)/i.test(w);
 
+/** Markdown emphasis around a whole word ("**importante**", "_privada_"): the same marks on both sides. */
+const EMPHASIS = /^(\*{1,3}|_{1,3}|~{1,2}|`)(.+)\1$/su;
+
 const redactWord = (word: string): string => {
   const core = word.replace(AROUND, '');
-  return core !== '' && !CASE_NUMBER.test(core) && (looksLikeSecret(core) || longKey(core)) ? word.replace(core, DATO_PROTEGIDO) : word;
+  const inner = EMPHASIS.exec(core)?.[2]?.replace(AROUND, '') ?? core; // an emphasized word is judged as the word
+  return inner !== '' && !CASE_NUMBER.test(inner) && (looksLikeSecret(inner) || longKey(inner)) ? word.replace(core, DATO_PROTEGIDO) : word;
 };
 
 /** A message as a case may keep it: trimmed, cut to MENSAJE_MAX, and "[dato protegido omitido]" when it looks like a secret. */
