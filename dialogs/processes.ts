@@ -86,8 +86,9 @@ export const PROCESSES: readonly Process[] = [
   { id: 'asignar-servicios', dialog: (d) => new BackOfficeDialog(d, 'asignar-servicios', 'asignar'), session: true, roles: ['admin_minsalud'] },
   { id: 'revision-rut', dialog: (d) => new RevisionRutDialog(d), session: true, roles: ['admin_minsalud'] },
   // Mesa de ayuda: the queue of cases, a person or a CCF, the history, "Mis casos".
+  // The queue first on an agent's menu: people waiting are what an agent who arrives looks for.
+  { id: 'casos-en-cola', dialog: (d) => new MesaDialog(d, 'casos-en-cola', 'cola'), session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
   { id: 'mesa-consulta', dialog: (d) => new MesaDialog(d, 'mesa-consulta', 'menu'), session: true, roles: ['mesa_ayuda'], menu: actingAs('mesa_ayuda') },
-  { id: 'casos-en-cola', dialog: (d) => new MesaDialog(d, 'casos-en-cola', 'cola'), session: true, roles: ['mesa_ayuda'] },
   { id: 'mis-casos', dialog: (d) => new MesaDialog(d, 'mis-casos', 'mis-casos'), session: true, roles: ['mesa_ayuda'] },
   // Habeas data: any logged-in person, in any role, sees and asks to correct or delete their own data.
   { id: 'mis-datos', dialog: (d) => new MisDatosDialog(d), session: true, menu: (who) => who.session !== undefined },

@@ -79,7 +79,8 @@ async function world(): Promise<World> {
   expect(await s.deps.store.transaction((tx) => tx.collection('identityChecks').get('CC:1036612345'))).toMatchObject({ bloqueadoHasta: expect.any(String) });
 
   const agent = chatClient(s, 'asesor');
-  expect((await asHelpdesk(agent, carlos, PASSWORD)).folded).toContain(fold('Consultar persona o Caja'));
+  // The agent's menu: the queue first, then the look-up.
+  expect((await asHelpdesk(agent, carlos, PASSWORD)).folded).toMatch(/casos en cola.*consultar persona o caja/s);
   return { ...s, agent };
 }
 
