@@ -44,7 +44,7 @@ describe('parseCommand: hablar con un asesor', () => {
 });
 
 describe('endsHandoff: the person ends the conversation with the agent', () => {
-  it.each(['terminar conversación', 'Terminar la conversación.', '¡Finalizar!', 'volver al asistente', 'cancelar solicitud', 'menú', 'salir', 'terminar chat'])('"%s" ends it', (text) => {
+  it.each(['terminar conversación', 'Terminar la conversación.', '¡Finalizar!', 'volver al asistente', 'menú', 'salir', 'terminar chat'])('"%s" ends it', (text) => {
     expect(endsHandoff(text)).toBe(true);
   });
 

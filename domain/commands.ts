@@ -63,7 +63,7 @@ const asWords = (text: string): string => fold(text).replace(/[?¿!¡.]/g, '').t
 /** What ends a conversation with an agent, typed by the person (or the button's text). */
 const END_HANDOFF = new Set([
   'terminar conversacion', 'terminar la conversacion', 'terminar conversacion con el asesor', 'terminar chat', 'finalizar', 'finalizar conversacion',
-  'terminar', 'salir del chat', 'volver al asistente', 'cancelar', 'menu', 'salir', 'cerrar caso', 'terminar caso', 'cancelar caso', 'cancelar solicitud',
+  'terminar', 'salir del chat', 'volver al asistente', 'cancelar', 'menu', 'salir', 'cerrar caso', 'terminar caso', 'cancelar caso',
 ]);
 
 /** True when the person, talking with an agent, asks to end the conversation. */

@@ -271,6 +271,17 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(JSON.stringify(await casesOf(w))).not.toMatch(/Ceiba\.Roja|Samán\.Verde/);
   });
 
+  it('the queue card\'s "Cancelar solicitud", tapped once an agent has the case, does not end the conversation: it says how', async () => {
+    const w = await world();
+    const numero = await openAndTake(w);
+    const mark = w.notifier.delivered.length;
+    const stale = await say(w.person, 'Cancelar solicitud');
+    expect(stale.folded).toContain(fold(`Su solicitud ya la atiende`));
+    expect(stale.folded).toContain(fold(`(caso ${numero}): escriba aquí su mensaje. Si ya no necesita ayuda, escriba terminar conversación`));
+    expect((await casesOf(w))[0]).toMatchObject({ estado: expect.not.stringMatching(/cerrado/) });
+    expect(w.notifier.delivered.slice(mark)).toEqual([]); // neither relayed to the agent nor announced as an end
+  });
+
   it('"terminar conversación": the case closes, the agent is told, the person is back at the same field and the next answer fills it', async () => {
     const w = await world();
     const numero = await openAndTake(w);

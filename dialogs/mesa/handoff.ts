@@ -133,6 +133,9 @@ export async function startHandoff(deps: HandoffDeps, memory: ConversationMemory
   );
 }
 
+/** A short answer compared as words: folded, without ¿?¡!. nor outer spaces. */
+const asWords = (text: string): string => fold(text).replace(/[?¿!¡.]/g, '').trim();
+
 /**
  * A turn of the person while their case is open. In the queue: only "cancelar solicitud" is theirs to
  * handle (anything else continues their process). With an agent: every message is relayed, a secret
@@ -144,10 +147,15 @@ export async function personTurn(deps: HandoffDeps, context: TurnContext, caso: 
   if (caso.estado === 'en_cola') {
     const command = parseCommand(text);
     if (command?.kind === 'ayuda' || command?.kind === 'estado') await context.sendActivity(mt('caso-en-cola-recordatorio', { numero: caso.numero }));
-    if (!text || fold(text).replace(/[?¿!¡.]/g, '').trim() !== fold(mt('texto-cancelar-caso'))) return 'continue';
+    if (!text || asWords(text) !== asWords(mt('texto-cancelar-caso'))) return 'continue';
     await closeCase(deps, caso.id, { lado: 'persona' }, actor);
     await context.sendActivity(mt('caso-cancelado', { numero: caso.numero }));
     return 'ended';
+  }
+  if (text && asWords(text) === asWords(mt('texto-cancelar-caso'))) {
+    // The queue's button, still in the chat above: an agent is talking with the person now; ending that takes its own words.
+    await context.sendActivity(mt('persona-solicitud-ya-tomada', { numero: caso.numero, asesor: caso.agente?.nombre }));
+    return 'handled';
   }
   if (endsHandoff(text)) {
     const closed = await closeCase(deps, caso.id, { lado: 'persona' }, actor);
