@@ -168,6 +168,30 @@ const cases: TranscriptCase[] = [
     ],
   },
   {
+    name: 'atrás while correcting a field: back to the review with the value as it was; atrás mid-form: back to that question',
+    turns: [
+      ...fillUpTo(FORM.length),
+      ['corregir correo', 'no encontre el dato'],
+      ['corregir segundo apellido', 'segundo apellido'],
+      ['atras', (r) => {
+        expect(r.folded).toContain('revise sus datos');
+        expect(r.text).toContain('MUÑOZ');
+      }],
+      ['confirmar', 'pregunta 1 de 4'],
+    ],
+  },
+  {
+    name: 'corregir in the middle of the form, then atrás: back to the question the person was at, nothing lost',
+    turns: [
+      ...fillUpTo(5),
+      ['corregir primer nombre', 'primer nombre'],
+      ['atras', 'segundo apellido'],
+      ['Muñoz', 'fecha de nacimiento'],
+      ...FORM.slice(6).map(([a, q]) => [a, q] as Turn),
+      ['confirmar', 'pregunta 1 de 4'],
+    ],
+  },
+  {
     name: 'changing the document type drops a number that no longer fits',
     turns: [
       ...fillUpTo(FORM.length),

@@ -32,6 +32,11 @@ export interface FormState {
   validated?: boolean;
   /** The values the form began with ("empezar de nuevo" goes back to them). */
   initial?: FormValues;
+  /**
+   * While "corregir" asks a field again: its value and the history before, and where the person was,
+   * so that "atrás" puts the value back and returns there instead of walking back through the form.
+   */
+  correcting?: { key: string; value: unknown; history: string[]; returnTo?: string; validated?: boolean };
 }
 
 /** What the person sent, as the engine sees it. */
@@ -254,6 +259,16 @@ class Turn {
 
   private back(): Decision {
     const s = this.state;
+    const c = s.correcting;
+    if (c) {
+      // "atrás" while correcting: the correction is dropped, the value as it was.
+      delete s.correcting;
+      s.values[c.key] = c.value;
+      s.history = [...c.history];
+      if (c.validated) s.validated = true;
+      s.current = c.returnTo;
+      return this.advance();
+    }
     const previous = s.history.at(-1);
     if (!previous) {
       s.choosingCorrection = false;
@@ -279,6 +294,13 @@ class Turn {
     }
     const [target] = found;
     if (!target) return { kind: 'unknownField', name: name.slice(0, 40), fields: answered.map((f) => f.key) };
+    s.correcting = {
+      key: target.key,
+      value: s.values[target.key],
+      history: [...s.history],
+      ...(s.current !== undefined ? { returnTo: s.current } : {}),
+      ...(s.validated ? { validated: true } : {}),
+    };
     this.forget(target.key);
     s.current = target.key;
     return this.advance();
@@ -306,6 +328,7 @@ class Turn {
 
   private set(field: FieldSpec, value: unknown): void {
     const s = this.state;
+    delete s.correcting; // an answer ends a correction
     s.values[field.key] = field.secret ? this.env.seal(String(value)) : value;
     s.history = [...s.history.filter((k) => k !== field.key), field.key];
     if (this.checked(field.key)) s.validated = false;
