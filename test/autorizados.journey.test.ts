@@ -70,7 +70,7 @@ describe('journey: Administrar autorizados', () => {
     expect(invited).toContain('listo andres zapata');
     // The list shows him, invited, with the document masked (the folded text drops the asterisks).
     const card = JSON.stringify(delegate.lastBotActivities.map((a) => a.attachments ?? []));
-    expect(card).toContain('1. Andrés Felipe Zapata Londoño — CC *******567');
+    expect(card).toContain('1 · Andrés Felipe Zapata Londoño — CC *******567');
     expect(card).toContain('{"title":"Estado","value":"Invitado (aún no se ha registrado)"}');
     expect(invited).not.toContain(andres.numeroDocumento);
 

@@ -107,9 +107,12 @@ async function andresAuthorized(w: World): Promise<Autorizacion> {
 }
 
 
-/** The numbered entries of the list card ("1. Andrés Felipe Zapata Londoño — CC *******567"), read from the Adaptive Card. */
+/**
+ * The numbered entries of the list card ("1 · Andrés Felipe Zapata Londoño — CC *******567"), read from the
+ * Adaptive Card. Not "1." : each entry is its own TextBlock, and Markdown shows any "N." alone as "1.".
+ */
 const rows = (r: Reply): string[] =>
-  r.cards.flatMap((c) => ((c as { body?: { type: string; text?: string }[] }).body ?? []).filter((b) => b.type === 'TextBlock' && /^\d+\. /.test(b.text ?? '')).map((b) => b.text!));
+  r.cards.flatMap((c) => ((c as { body?: { type: string; text?: string }[] }).body ?? []).filter((b) => b.type === 'TextBlock' && /^\d+ · /.test(b.text ?? '')).map((b) => b.text!));
 
 /** No reply shows a whole document number: the list, the choice and every message mask it. */
 function neverShowsDocument(r: Reply, ...numeros: string[]): void {
@@ -170,7 +173,7 @@ describe('the list of authorized persons', () => {
     const list = await say(w.client, 'Administrar autorizados');
     const card = list.text;
     // Current entries first (newest first), the revoked one last.
-    expect(card).toMatch(/1\. Luisa Gómez Prueba — CC \*+456[\s\S]*2\. Carlos Briceño Prueba — CE \*+321[\s\S]*3\. Andrés Zapata Prueba — CC \*+567/);
+    expect(card).toMatch(/1 · Luisa Gómez Prueba — CC \*+456[\s\S]*2 · Carlos Briceño Prueba — CE \*+321[\s\S]*3 · Andrés Zapata Prueba — CC \*+567/);
     for (const fact of ['Rol autorizado: CAJA DE SUBSIDIO FAMILIAR', 'Perfil autorizado: Autorizado para administrar servicios web externos']) {
       expect(card.split(fact).length - 1, fact).toBe(3);
     }
@@ -199,13 +202,13 @@ describe('the list of authorized persons', () => {
     const first = await say(w.client, 'Administrar autorizados');
     expect(first.folded).toContain('1 a 10 de 12');
     expect(rows(first)).toHaveLength(10);
-    expect(rows(first)[0]).toBe('1. Persona Numero12 Prueba — CC *****112');
-    expect(rows(first).at(-1)).toMatch(/^10\. Persona Numero3 Prueba — /);
+    expect(rows(first)[0]).toBe('1 · Persona Numero12 Prueba — CC *****112');
+    expect(rows(first).at(-1)).toMatch(/^10 · Persona Numero3 Prueba — /);
     expect(buttons(first)).toEqual(['Nuevo', 'Revocar una autorización', 'Ver siguientes', 'Terminar']);
 
     const second = await say(w.client, 'Ver siguientes');
     expect(second.folded).toContain('11 a 12 de 12');
-    expect(rows(second)).toEqual(['11. Persona Numero2 Prueba — CC *****102', '12. Persona Numero1 Prueba — CC *****101']);
+    expect(rows(second)).toEqual(['11 · Persona Numero2 Prueba — CC *****102', '12 · Persona Numero1 Prueba — CC *****101']);
     expect(buttons(second)).toEqual(['Nuevo', 'Revocar una autorización', 'Ver primeros', 'Terminar']);
 
     const again = await say(w.client, 'Ver primeros');
@@ -257,7 +260,7 @@ describe('Nuevo', () => {
       expect(done.text).toContain('Estado: Invitado (aún no se ha registrado)');
     }
     // Back at the list, with the new entry.
-    expect(done.text).toMatch(/1\. Andrés Felipe Zapata Londoño — CC \*+567/);
+    expect(done.text).toMatch(/1 · Andrés Felipe Zapata Londoño — CC \*+567/);
     expect(done.text).toContain(`Autorizado por: ${por}, el 26/11/2026`);
     expect(done.text).toContain('Sede: Sede principal');
     neverShowsDocument(done, andres.numeroDocumento);
@@ -323,7 +326,7 @@ describe('Nuevo', () => {
     expect(mailsAbout(w)).toEqual([]);
     // "empezar de nuevo" and then atrás lead back to the list, unchanged.
     expect((await say(w.client, 'empezar de nuevo')).folded).toContain('tipo de documento de la persona');
-    expect(rows(await say(w.client, 'atrás'))).toEqual(['1. Andrés Felipe Zapata Londoño — CC *******567']);
+    expect(rows(await say(w.client, 'atrás'))).toEqual(['1 · Andrés Felipe Zapata Londoño — CC *******567']);
   });
 
   // Found by this test (reported): `authorize` checks once per rol again at "confirmar", but the dialog's
@@ -413,7 +416,7 @@ describe('Revocar', () => {
     // A revoked person can be authorized again: a new entry.
     const again = await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'));
     expect(again.folded).toContain('andres zapata quedo autorizado');
-    expect(again.text).toMatch(/1\. Andrés Felipe Zapata Londoño — CC \*+567[\s\S]*Estado: Activo[\s\S]*2\. Andrés Felipe Zapata Londoño — CC \*+567[\s\S]*Estado: Revocado/);
+    expect(again.text).toMatch(/1 · Andrés Felipe Zapata Londoño — CC \*+567[\s\S]*Estado: Activo[\s\S]*2 · Andrés Felipe Zapata Londoño — CC \*+567[\s\S]*Estado: Revocado/);
     expect((await entries(w)).map((a) => a.estado).sort()).toEqual(['activo', 'revocado']);
   });
 
