@@ -250,16 +250,16 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     // Credenciales OAuth 2.0: the password and the Client Secret only through masked inputs.
     expect((await talk('credenciales')).text).toContain(`Compartir Servicios Entidad — COMFAMA — ${SERVICE}`);
     expect((await talk('Token afiliaciones COMFAMA')).folded).toContain(fold('URL del servicio de autorización'));
-    expect((await talk(TOKEN_URL)).folded).toContain(fold('¿Cuál es el **username**'));
+    expect((await talk(TOKEN_URL)).folded).toContain(fold('¿Cuál es el **usuario** (username)'));
     // No username: the token is asked with client credentials, so no password is asked.
     const noPassword = await talk('omitir');
     expect(maskedInputs(noPassword)).toEqual([]);
     expect(noPassword.folded).toContain(fold('Client ID'));
     const secret = await talk(CLIENT_ID);
     expect(maskedInputs(secret)).toEqual(['clientSecret']);
-    expect((await talk(oauthSubmit({ clientSecret: CLIENT_SECRET }))).folded).toContain(fold('¿Qué **scope**'));
+    expect((await talk(oauthSubmit({ clientSecret: CLIENT_SECRET }))).folded).toContain(fold('¿Qué **alcance** (scope)'));
     const credReview = await talk('omitir');
-    expect(credReview.text).not.toContain('**Password**');
+    expect(credReview.text).not.toContain('**Contraseña (password)**');
     expect(credReview.text).toContain('- **Client Secret**: •••••••• (dato protegido: se guardará cifrado)');
     expect(credReview.text).toContain(`- **Client ID**: ${CLIENT_ID}`);
 
@@ -501,7 +501,7 @@ describe('editing a shared service', () => {
     expect(maskedInputs(first)).toEqual(['password']);
     expect(maskedInputs(await say(w.client, oauthSubmit({ password: OAUTH_PASSWORD })))).toEqual(['clientSecret']);
     const review = await say(w.client, oauthSubmit({ clientSecret: 'sk_otro-secreto-2027-Qw9' }));
-    for (const v of ['- **Nombre del token**: Token afiliaciones COMFAMA', `- **Client ID**: ${CLIENT_ID}`, '- **Username**: svc-ministerio']) expect(review.text).toContain(v);
+    for (const v of ['- **Nombre del token**: Token afiliaciones COMFAMA', `- **Client ID**: ${CLIENT_ID}`, '- **Usuario (username)**: svc-ministerio']) expect(review.text).toContain(v);
     expect((await say(w.client, 'confirmar')).text).toContain('Estado: ✔ Completo.');
     const [s] = await list(w, 'serviciosCompartidos');
     expect(w.deps.secrets.open(s!.credenciales!.clientSecretSellado)).toBe('sk_otro-secreto-2027-Qw9');
@@ -539,12 +539,12 @@ const OAUTH_QUESTIONS: FormQuestion[] = [
   { name: 'nombre del token', before: [], question: '¿Cuál es el **nombre del token**?', good: OAUTH_ANSWERS[0]! },
   { name: 'URL del servicio de autorización', before: OAUTH_ANSWERS.slice(0, 1), question: '¿Cuál es la **URL del servicio de autorización**', good: OAUTH_ANSWERS[1]! },
   // Optional: an empty answer skips it, and so does an emoji (it folds to nothing: dialogs/form isSkipAnswer).
-  { name: 'username', before: OAUTH_ANSWERS.slice(0, 2), question: '¿Cuál es el **username**', good: OAUTH_ANSWERS[2]!, fair: ['empty', 'emoji'] },
-  { name: 'password (masked)', before: OAUTH_ANSWERS.slice(0, 3), question: 'Escriba el **password** en el campo protegido', good: OAUTH_ANSWERS[3]! },
+  { name: 'username', before: OAUTH_ANSWERS.slice(0, 2), question: '¿Cuál es el **usuario** (username)', good: OAUTH_ANSWERS[2]!, fair: ['empty', 'emoji'] },
+  { name: 'password (masked)', before: OAUTH_ANSWERS.slice(0, 3), question: 'Escriba la **contraseña** (password) de ese usuario en el campo protegido', good: OAUTH_ANSWERS[3]! },
   { name: 'Client ID', before: OAUTH_ANSWERS.slice(0, 4), question: '¿Cuál es el **Client ID**?', good: OAUTH_ANSWERS[4]! },
   { name: 'Client Secret (masked)', before: OAUTH_ANSWERS.slice(0, 5), question: 'Escriba el **Client Secret** en el campo protegido', good: OAUTH_ANSWERS[5]! },
   // Optional (empty and emoji skip it), and RFC 6749 scope tokens allow ' < > = ( ) ;: the SQL and the HTML are scopes.
-  { name: 'scope', before: OAUTH_ANSWERS.slice(0, 6), question: '¿Qué **scope**', good: OAUTH_ANSWERS[6]!, fair: ['empty', 'emoji', 'SQL', 'HTML'] },
+  { name: 'scope', before: OAUTH_ANSWERS.slice(0, 6), question: '¿Qué **alcance** (scope)', good: OAUTH_ANSWERS[6]!, fair: ['empty', 'emoji', 'SQL', 'HTML'] },
 ];
 
 describe('bad input at every prompt', () => {
