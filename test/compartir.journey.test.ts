@@ -216,7 +216,7 @@ describe('journey: COMFAMA shares a service in two conversations, assigns the pa
     expect(inputsOf(dl.lastBotActivities)).toEqual({ confirmacion: 'Password' });
     await dl.submit({ __form: 'clave-servicios', confirmacion: SERVICES_PASSWORD });
     await dl.waitFor('quedo asignada la contrasena');
-    expect(textOf(dl.lastBotActivities)).toContain('Enviamos el aviso por correo (2), sin la contraseña.');
+    expect(textOf(dl.lastBotActivities)).toContain('Enviamos el aviso por correo, sin la contraseña, a 2 direcciones.');
     const notices = (await readOutbox(app.dataDir)).slice(outboxBefore);
     expect(notices.map(recipients).join(' ')).toContain(ANDRES_EMAIL);
     expect(notices.map(recipients).join(' ')).toContain('notificaciones@comfama.com.co');

@@ -304,7 +304,7 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     expect(clave.text).toContain('Asignar contraseña — COMFAMA');
     expect(maskedInputs(clave)).toEqual(['clave']);
     const done = await talk(claveSubmit({ clave: SERVICES_PASSWORD, confirmacion: SERVICES_PASSWORD }));
-    expect(done.text).toMatch(/Listo: el .+ quedó asignada la contraseña de los servicios web\. Enviamos el aviso por correo \(2\), sin la contraseña\./);
+    expect(done.text).toMatch(/Listo: el .+ quedó asignada la contraseña de los servicios web\. Enviamos el aviso por correo, sin la contraseña, a 2 direcciones\./);
     expect(done.folded).toContain(MODULE_AGAIN);
     const [assigned] = await list(w, 'clavesServicios');
     expect(assigned).toMatchObject({ id: COMFAMA_NIT, por: ANDRES, hash: expect.stringMatching(/^scrypt\$/) });

@@ -15,6 +15,7 @@ import {
   USUARIO_REASONS,
 } from '../../domain/compartir-campos.js';
 import type { Store } from '../../domain/ports.js';
+import { MIN_PASSWORD_LENGTH } from '../../domain/password.js';
 import { fakeClock } from '../../domain/random.js';
 import { createMemoryStore } from '../../storage/memory-store.js';
 import { createSecretBox } from '../../storage/secret-box.js';
@@ -25,7 +26,7 @@ import { decide, draftOf, resumeFrom, startState, type EngineEnv, type EngineSte
 import { parseAnswer } from '../form/field-input.js';
 import { common, promptFor, reasonText } from '../form/form-render.js';
 import { FormDialog } from '../form/form.dialog.js';
-import { assertFormTexts, formResult, formTexts, untyped, type FormSpec, type FormValues } from '../form/form-spec.js';
+import { assertFormTexts, fieldTexts, formResult, formTexts, untyped, type FormSpec, type FormValues } from '../form/form-spec.js';
 import {
   claveReasons,
   claveServiciosForm,
@@ -482,5 +483,12 @@ describe('drafts of Datos del servicio web across conversations (FormDialog over
     expect(second.dialogTurnResult.status).toBe(DialogTurnStatus.complete);
     expect(formResult(second.dialogTurnResult.result, datos).values).toMatchObject({ nombre: 'ConsultaAfiliadosCaja', llave: LEAF });
     expect(await records(store, 'drafts')).toEqual([]);
+  });
+});
+
+describe('Asignar contraseña: the help names the policy the form enforces', () => {
+  it('the minimum length in the help is the one checked', () => {
+    const spec = claveServiciosForm({} as never);
+    expect(fieldTexts(spec, 'clave').ayuda).toContain(`al menos ${MIN_PASSWORD_LENGTH} caracteres`);
   });
 });
