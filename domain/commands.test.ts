@@ -34,11 +34,17 @@ describe('parseCommand: hablar con un asesor', () => {
     'chat con un asesor',
     'hablar con un acesor',
     'Quiero hablar con una persona real ya',
+    // The request closing a longer message.
+    'no entiendo lo de la llave, quiero hablar con un asesor',
+    'Llevo una hora intentando registrar la empresa y no me deja. ¿Me comunica con un asesor?',
+    'ya probé todo pero necesito un asesor',
+    'No sé qué poner aquí, hablar con un asesor.',
   ])('"%s" asks for an agent', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'asesor' });
   });
 
-  it.each(['asesoría contable', 'persona', 'hablar', 'quiero registrar el rol de empleador', 'mesa de ayuda', 'el asesor me dijo que cancelara', 'soporte', 'pasar al siguiente paso', 'comunicarme con mi empresa', 'necesito asesoría contable', 'la persona que me atendió'])('"%s" does not', (text) => {
+  it.each(['asesoría contable', 'persona', 'hablar', 'quiero registrar el rol de empleador', 'mesa de ayuda', 'el asesor me dijo que cancelara', 'soporte', 'pasar al siguiente paso', 'comunicarme con mi empresa', 'necesito asesoría contable', 'la persona que me atendió',
+    'quiero hablar con un asesor, pero primero termino el registro', 'el asesor, que es muy amable, me ayudó', 'Servicio de consulta para que la persona hable con un asesor de su EPS'])('"%s" does not', (text) => {
     expect(parseCommand(text)?.kind).not.toBe('asesor');
   });
 });

@@ -43,16 +43,31 @@ const ASESOR = new RegExp(
     `|chat con ${AGENT})(?: por favor| ya| ahora)?$`,
 );
 
-/** Recognizes a global command; anything else (including longer sentences) is not one. */
+/** Longest message whose closing clause is read as asking for an agent. */
+const ASESOR_AT_END_MAX = 200;
+
+/**
+ * "No entiendo lo de la llave, quiero hablar con un asesor": a message whose last clause (after a
+ * comma, a period or "pero") is a request for an agent asks for one, whatever came before.
+ */
+function asksForAgentAtEnd(text: string): boolean {
+  if (text.length > ASESOR_AT_END_MAX) return false;
+  const clauses = text.replace(/[?¿!¡]/g, '').replace(/[.,;:\s]+$/, '').split(/[.,;:]|\bpero\b/i);
+  const last = fold(clauses.at(-1) ?? '').replace(/\s+/g, ' ').trim();
+  return clauses.length > 1 && last !== '' && ASESOR.test(last);
+}
+
+/** Recognizes a global command; anything else (other longer sentences) is not one. */
 export function parseCommand(text: string | undefined): Command | undefined {
-  if (!text || text.length > 60) return undefined;
+  if (!text) return undefined;
+  if (text.length > 60) return asksForAgentAtEnd(text) ? { kind: 'asesor' } : undefined;
   const t = fold(text).replace(/[?¿!¡]/g, '').trim();
   const kind = WORDS[t] ?? WORDS[t.replace(/[.,;:]/g, ' ').replace(/\s+/g, ' ').trim()];
   if (kind) return { kind } as Command;
   if (ASESOR.test(t.replace(/[.,]/g, '').replace(/\s+/g, ' '))) return { kind: 'asesor' };
   const m = /^corregir(?: (.+))?$/.exec(t);
   if (m) return m[1] ? { kind: 'corregir', field: m[1] } : { kind: 'corregir' };
-  return undefined;
+  return asksForAgentAtEnd(text) ? { kind: 'asesor' } : undefined;
 }
 
 // ---------------------------------------------------------------- in a helpdesk case (DESIGN §2 handoff)
