@@ -115,6 +115,30 @@ describe('ChoicePrompt: the numbers of a re-ask are those it showed', () => {
     expect(client.dialogTurnResult.result).toBe(2);
   });
 
+  it('an option\'s other names choose it; a name two options share does not', async () => {
+    class Aliased extends ComponentDialog {
+      constructor() {
+        super('aliased');
+        this.addDialog(
+          new WaterfallDialog('steps', [
+            (step: WaterfallStepContext) => step.prompt('choice', choicePrompt('¿Qué desea hacer?', ['Nuevo', 'Revocar', 'Terminar'], {}, { aliases: [['agregar'], ['quitar', 'eliminar'], []] })),
+            (step: WaterfallStepContext) => step.endDialog(chosen(step.result, ['Nuevo', 'Revocar', 'Terminar'])),
+          ]),
+        );
+        this.addDialog(new ChoicePrompt('choice'));
+      }
+    }
+    const client = new DialogTestClient('test', new Aliased());
+    await say(client, 'hola');
+    await say(client, 'quiero eliminar a carlos');
+    expect(client.dialogTurnResult.result).toBe(1);
+    const other = new DialogTestClient('test', new Aliased());
+    await say(other, 'hola');
+    expect((await say(other, 'modificar')).folded).toContain('elija una de las opciones');
+    await say(other, 'agregar');
+    expect(other.dialogTurnResult.result).toBe(0);
+  });
+
   it('without a re-ask, "2" is the second of the whole list', async () => {
     const client = new DialogTestClient('test', new Pick());
     await say(client, 'hola');

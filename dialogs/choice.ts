@@ -6,6 +6,7 @@ import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbui
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchChoice } from '../domain/choice.js';
 import { parseCommand } from '../domain/commands.js';
+import { fold } from '../domain/text.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
 
@@ -88,14 +89,29 @@ interface ChoiceValidations {
   readonly question: string;
   readonly labels: readonly string[];
   readonly back?: boolean;
+  /** Other names people use for each option, by index (choicePrompt's opts.aliases). */
+  readonly aliases?: readonly (readonly string[])[];
 }
 
 /**
  * The prompt options that ask `text` with `labels` as choices (for a ChoicePrompt). With `back`, "atrás"
  * is an answer too: `wentBack(step.result)` tells the step to return to where the person came from.
  */
-export function choicePrompt(text: string, labels: readonly string[], look: ChoiceLook = {}, opts: { back?: boolean } = {}): PromptOptions {
-  return { prompt: choiceActivity(text, labels, look), validations: { question: text, labels, ...(opts.back ? { back: true } : {}) } satisfies ChoiceValidations };
+export function choicePrompt(
+  text: string,
+  labels: readonly string[],
+  look: ChoiceLook = {},
+  opts: { back?: boolean; aliases?: readonly (readonly string[])[] } = {},
+): PromptOptions {
+  const validations: ChoiceValidations = { question: text, labels, ...(opts.back ? { back: true } : {}), ...(opts.aliases ? { aliases: opts.aliases } : {}) };
+  return { prompt: choiceActivity(text, labels, look), validations };
+}
+
+/** The option one of whose other names (aliases[i], e.g. "agregar" for "Nuevo") the answer says, when only one option's does. */
+function byAlias(answer: string, aliases: readonly (readonly string[])[]): number | undefined {
+  const said = ` ${fold(answer).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
+  const fits = aliases.flatMap((names, i) => (names.some((name) => said.includes(` ${fold(name)} `)) ? [i] : []));
+  return fits.length === 1 ? fits[0] : undefined;
 }
 
 /** The person answered "atrás" (or "volver", "anterior") to a choice asked with `back`. */
@@ -103,27 +119,31 @@ export function wentBack(result: unknown): boolean {
   return typeof result === 'string' && parseCommand(result)?.kind === 'atras';
 }
 
-/**
- * The one choice prompt: waits for an answer that reads as one of the options (number, label, a
- * unique word or prefix); anything else gets the Spanish re-ask with the options again. Its result is
- * the answer's text: `chosen(step.result, labels)` gives the index.
- */
 /** Where a ChoicePrompt keeps the options its last re-ask showed. */
 const SHOWN = 'shown';
 
+/**
+ * The one choice prompt: waits for an answer that reads as one of the options (number, label, a
+ * unique word or prefix, or one of the option's other names); anything else gets the Spanish re-ask
+ * with the options again. Its result is the chosen option's label: `chosen(step.result, labels)` gives the index.
+ */
 export class ChoicePrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
-      const { question, labels, back } = p.options.validations as ChoiceValidations;
+      const { question, labels, back, aliases } = p.options.validations as ChoiceValidations;
       if (back && wentBack(p.recognized.value)) return true;
-      const reading = readChoice(p.recognized.value ?? '', labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
-      if (reading.ok) {
-        p.recognized.value = labels[reading.value]; // the result names the option itself, whatever numbers were shown
-        return true;
+      const answer = p.recognized.value ?? '';
+      const reading = readChoice(answer, labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
+      const index = reading.ok ? reading.value : aliases ? byAlias(answer, aliases) : undefined;
+      if (index === undefined) {
+        if (!reading.ok) {
+          (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows
+          await p.context.sendActivity(reaskActivity(question, reading, labels)); // the prompt then stays silent
+        }
+        return false;
       }
-      (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows
-      await p.context.sendActivity(reaskActivity(question, reading, labels)); // the prompt then stays silent
-      return false;
+      p.recognized.value = labels[index]; // the result names the option itself, whatever numbers or words were used
+      return true;
     });
   }
 }

@@ -85,8 +85,8 @@ const personCard = (p: ReferencePerson, email: string, over: Record<string, stri
 });
 
 /** At the list: Nuevo, the person's card, the main site, rol, perfil, review; returns the reply to "confirmar". */
-async function authorizeInChat(client: DialogTestClient, card: Input): Promise<Reply> {
-  expect((await say(client, 'Nuevo')).folded).toContain('tipo de documento de la persona que va a autorizar');
+async function authorizeInChat(client: DialogTestClient, card: Input, nuevo = 'Nuevo'): Promise<Reply> {
+  expect((await say(client, nuevo)).folded).toContain('tipo de documento de la persona que va a autorizar');
   expect((await say(client, card)).folded).toContain('en que sede operara la persona');
   expect((await say(client, 'Sede principal')).folded).toContain('que rol autorizado tendra la persona');
   expect((await say(client, 'CAJA DE SUBSIDIO FAMILIAR')).folded).toContain('que perfil autorizado tendra la persona');
@@ -189,8 +189,8 @@ describe('the list of authorized persons', () => {
     // The Adaptive Card itself holds the same facts (the text above also reads the card's fallback).
     expect(JSON.stringify(list.cards)).toContain('"title":"Estado","value":"Invitado (aún no se ha registrado)"');
     expect(buttons(list)).toEqual(['Nuevo', 'Revocar una autorización', 'Terminar']);
-    // Only current entries can be revoked, masked too.
-    const choice = await say(w.client, 'Revocar una autorización');
+    // Only current entries can be revoked, masked too; "quitar" (one of the words people use) is the same.
+    const choice = await say(w.client, 'quiero quitar una persona');
     expect(buttons(choice)).toEqual(['Luisa Gómez Prueba — CC *****456 (activo)', 'Carlos Briceño Prueba — CE ***321 (invitado)']);
     neverShowsDocument(choice, '1017234567', '654321', '43123456');
   });
@@ -312,7 +312,8 @@ describe('Nuevo', () => {
     const w = await comfama({ maria: true });
     await asEmployer(w.client, maria);
     await say(w.client, 'Administrar autorizados');
-    expect((await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'))).folded).toContain('aun no esta registrado');
+    // "agregar", as people say it, is Nuevo.
+    expect((await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'), 'agregar')).folded).toContain('aun no esta registrado');
     w.mailer.sent.length = 0;
     await say(w.client, 'Nuevo');
     const dup = await say(w.client, personCard(andres, 'otro.correo@comfama.com.co'));

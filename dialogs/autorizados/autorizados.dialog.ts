@@ -45,6 +45,9 @@ type Texts = Record<string, string> & {
   'estados-cortos': Record<string, string>;
   roles: Record<string, string>;
   perfiles: Record<string, string>;
+  /** Other names people use for an action of the list ("agregar" for Nuevo), by action: `accion-<id>-otros`. */
+  'accion-nuevo-otros': string[];
+  'accion-revocar-otros': string[];
 };
 const texts = () => messages<Texts>('autorizados/textos');
 const t = (key: string, data: Record<string, unknown> = {}) => fill(texts()[key] as string, data);
@@ -160,7 +163,9 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     if (others.length > 0) actions.push(['empresa', t('accion-empresa')]);
     actions.push(['terminar', t('accion-terminar')]);
     Object.assign(step.values, { actions, empresa, pagina });
-    return step.prompt(CHOICE, choicePrompt(t('que-hacer', companyData(company)), actions.map(([, label]) => label), {}, { back: true }));
+    const x = texts();
+    const aliases = actions.map(([id]) => (id === 'nuevo' ? x['accion-nuevo-otros'] : id === 'revocar' ? x['accion-revocar-otros'] : []));
+    return step.prompt(CHOICE, choicePrompt(t('que-hacer', companyData(company)), actions.map(([, label]) => label), {}, { back: true, aliases }));
   }
 
   private listCard(empresa: Empresa, shown: readonly Autorizacion[], desde: number, intro: string) {
