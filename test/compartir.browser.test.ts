@@ -175,8 +175,8 @@ describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña an
     await say(page, 'credenciales', 'nombre del token');
     await say(page, 'Token afiliaciones COMFAMA', 'url del servicio de autorizacion');
     await paste(page, servers.tokenUrl, 'username');
-    await say(page, OAUTH_USER, 'escriba el password en el campo protegido');
-    await snap(page, /Escriba el \*\*password\*\*|Escriba el password/, '3-password-enmascarado');
+    await say(page, OAUTH_USER, 'de ese usuario en el campo protegido');
+    await snap(page, /contraseña\*\* \(password\)|contraseña \(password\)/, '3-password-enmascarado');
     await fillMasked(page, [OAUTH_PASSWORD], 'client id');
     await say(page, CLIENT_ID, 'client secret en el campo protegido');
     await fillMasked(page, [CLIENT_SECRET], 'scope');
