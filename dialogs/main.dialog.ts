@@ -48,6 +48,7 @@ import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
@@ -186,11 +187,16 @@ export class MainDialog extends ComponentDialog {
     await recordTurn(this.deps, this.memory, innerDc.context, where ?? {}, session?.citizenId);
   }
 
-  /** "¿En qué voy?" for a person acting as Mesa de ayuda: the queue, their case and the options (undefined for anyone else). */
-  private async helpdeskStatus(context: TurnContext, where?: { tramite: string; paso?: string }): Promise<Partial<Activity> | undefined> {
+  /**
+   * "¿En qué voy?" for staff, their own work instead of a CCF's chain: as Mesa de ayuda the queue,
+   * their case and the options; as Administrador MinSalud what waits for the Ministry (undefined for anyone else).
+   */
+  private async staffStatus(context: TurnContext, where?: { tramite: string; paso?: string }): Promise<Partial<Activity> | undefined> {
     const session = await this.turnSession(context);
-    if (!session || actingRole(session).tipo !== 'mesa_ayuda') return undefined;
-    return helpdeskStatus(this.deps, session, actorOf(context), where);
+    const tipo = session ? actingRole(session).tipo : undefined;
+    if (session && tipo === 'mesa_ayuda') return helpdeskStatus(this.deps, session, actorOf(context), where);
+    if (session && tipo === 'admin_minsalud') return ministryStatus(this.deps, session, actorOf(context), where);
+    return undefined;
   }
 
   /** "Hablar con un asesor" at any prompt: the case, then the person continues where they were. */
@@ -244,8 +250,8 @@ export class MainDialog extends ComponentDialog {
       case 'estado': {
         const where = this.whereNow(innerDc);
         const shown = where ? { tramite: titleOf(where.proceso), ...(where.paso ? { paso: where.paso } : {}) } : undefined;
-        const helpdesk = await this.helpdeskStatus(innerDc.context, shown);
-        for (const a of helpdesk ? [helpdesk] : await statusActivities(this.deps, innerDc.context, shown)) await innerDc.context.sendActivity(a);
+        const staff = await this.staffStatus(innerDc.context, shown);
+        for (const a of staff ? [staff] : await statusActivities(this.deps, innerDc.context, shown)) await innerDc.context.sendActivity(a);
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }
@@ -343,10 +349,10 @@ export class MainDialog extends ComponentDialog {
     const funcionalidad = titleOf(id);
     if (!process) return step.next();
     if (id === 'estado') {
-      // The helpdesk's "¿En qué voy?" carries its own options: no menu after it.
-      const helpdesk = await this.helpdeskStatus(step.context);
-      if (helpdesk) {
-        await step.context.sendActivity(helpdesk);
+      // Staff's "¿En qué voy?" carries its own options: no menu after it.
+      const staff = await this.staffStatus(step.context);
+      if (staff) {
+        await step.context.sendActivity(staff);
         return step.endDialog({ terminar: true });
       }
     }

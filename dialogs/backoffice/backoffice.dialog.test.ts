@@ -1103,6 +1103,19 @@ describe.each(PROMPTS)('$flow, the question "$question"', (p) => {
   });
 });
 
+describe('¿En qué voy? of an administrator: the Ministry\'s work, not a CCF\'s chain', () => {
+  it('from the menu: what waits for the Ministry, with the back office\'s options', async () => {
+    const w = await world();
+    await asAdmin(w);
+    const status = await say(w.client, 'en que voy');
+    expect(status.folded).toContain(fold('actúa como Administrador MinSalud'));
+    expect(status.folded).toContain(fold('Esto espera al Ministerio: 1 Caja lista para activar su rol, ninguna Caja activa sin servicios y ningún RUT por revisar'));
+    expect(status.activities.flatMap((a) => a.suggestedActions?.actions.map((x) => x.title) ?? [])).toEqual(['Bandeja del Ministerio', 'Revisar RUT pendientes']);
+    expect(status.folded).not.toMatch(/representante legal .* debe registrar|paso 1/);
+    expect((await say(w.client, 'Bandeja del Ministerio')).folded).toContain(fold('Esto es lo que espera al Ministerio de Salud'));
+  });
+});
+
 describe('ayuda and estado at the tray', () => {
   it('estado names the Bandeja del Ministerio; ayuda explains its choices', async () => {
     const w = await reach('Activar', 0);
