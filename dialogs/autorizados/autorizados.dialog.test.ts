@@ -246,8 +246,9 @@ describe('Nuevo', () => {
     const por = row.by === 'jose' ? 'José Restrepo (representante legal)' : 'María Peña (delegada)';
     if (row.registered) {
       expect(done.folded).toContain('andres zapata quedo autorizado en comfama');
-      // The person's own account address is not shown to the one who authorized them.
+      // The person's own account address is not shown to the one who authorized them; that it is used, not the one typed, is said.
       expect(done.text).not.toMatch(/a\*+@correo\.com|andres\.zapata@/);
+      expect(done.folded).toContain(fold('le avisamos al correo registrado en ella (para quien ya está registrado se usa ese, no el escrito en el formulario)'));
       expect(mailsAbout(w)).toEqual(['autorizado-asignado→andres.zapata@correo.com']);
       expect(w.notifier.notices).toEqual([{ citizenId: ANDRES_ID, text: expect.stringMatching(/lo autorizó en \*\*COMFAMA\*\*.*cambiar de rol/s) }]);
       expect(done.text).toContain('Estado: Activo');
