@@ -17,6 +17,11 @@ describe('choice rendering: imBack buttons whose value is the label, numbered te
     expect(card.buttons.map((b) => [b.type, b.title, b.value])).toEqual(EPS.map((l) => ['imBack', l, l]));
     expect(card.fallbackText).toBe('1. EPS Sura\n2. Sanitas\n3. Nueva EPS\n4. Compensar\n5. Ninguna de las anteriores');
   });
+  it('no option to show: the question alone, without an empty card', () => {
+    const a = choiceActivity('¿Cuál Caja?', EPS, { show: [] });
+    expect(a.text).toBe('¿Cuál Caja?');
+    expect(a.attachments).toBeUndefined();
+  });
   it('numbered: the message text lists the options with their numbers', () => {
     const a = choiceActivity('¿Cuál?', EPS, { numbered: true });
     expect(a.text).toMatch(/^¿Cuál\?\n\n1\. EPS Sura\n2\. Sanitas/);

@@ -51,7 +51,8 @@ export function choiceCard(labels: readonly string[], show: readonly number[] = 
 /** A question with its options as buttons. */
 export function choiceActivity(text: string, labels: readonly string[], look: ChoiceLook = {}): Partial<Activity> {
   const show = look.show ?? all(labels);
-  return message(look.numbered ? `${text}\n\n${numberedList(labels, show)}` : text, choiceCard(labels, show));
+  // No option to show (a question answered by typing, e.g. a CCF's name with none suggested): no empty card.
+  return message(look.numbered && show.length > 0 ? `${text}\n\n${numberedList(labels, show)}` : text, show.length > 0 ? choiceCard(labels, show) : undefined);
 }
 
 /**
