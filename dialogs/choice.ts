@@ -4,9 +4,8 @@
  */
 import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
-import { matchChoice } from '../domain/choice.js';
+import { matchAlias, matchChoice } from '../domain/choice.js';
 import { parseCommand } from '../domain/commands.js';
-import { fold } from '../domain/text.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
 
@@ -108,13 +107,6 @@ export function choicePrompt(
   return { prompt: choiceActivity(text, labels, look), validations };
 }
 
-/** The option one of whose other names (aliases[i], e.g. "agregar" for "Nuevo") the answer says, when only one option's does. */
-function byAlias(answer: string, aliases: readonly (readonly string[])[]): number | undefined {
-  const said = ` ${fold(answer).replace(/[^a-z0-9ñ]+/g, ' ').trim()} `;
-  const fits = aliases.flatMap((names, i) => (names.some((name) => said.includes(` ${fold(name)} `)) ? [i] : []));
-  return fits.length === 1 ? fits[0] : undefined;
-}
-
 /** The person answered "atrás" (or "volver", "anterior") to a choice asked with `back`. */
 export function wentBack(result: unknown): boolean {
   return typeof result === 'string' && parseCommand(result)?.kind === 'atras';
@@ -135,7 +127,7 @@ export class ChoicePrompt extends TextPrompt {
       if (back && wentBack(p.recognized.value)) return true;
       const answer = p.recognized.value ?? '';
       const reading = readChoice(answer, labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
-      const index = reading.ok ? reading.value : aliases ? byAlias(answer, aliases) : undefined;
+      const index = reading.ok ? reading.value : aliases ? matchAlias(answer, aliases) : undefined;
       if (index === undefined) {
         if (!reading.ok) {
           (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchChoice, MAX_CHOICE_ANSWER, type ChoiceMatch } from './choice.js';
+import { matchAlias, matchChoice, MAX_CHOICE_ANSWER, type ChoiceMatch } from './choice.js';
 
 const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
 const PLACES = ['Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)', 'Bogotá, D.C.', 'Ninguna de las anteriores'];
@@ -153,5 +153,18 @@ describe('filler words that are also a label\'s words', () => {
     ['no acepto', ['Acepto', 'No acepto'], 1],
   ] as const)('%j among %j → option %i', (answer, labels, index) => {
     expect(matchChoice(answer, labels)).toMatchObject({ kind: 'match', index });
+  });
+});
+
+describe('matchAlias: an option\'s other names, said anywhere in the answer', () => {
+  const aliases = [['agregar', 'añadir'], ['quitar', 'dar de baja'], []];
+  it.each([
+    ['agregar', 0], ['Quiero AÑADIR a alguien', 0], ['quitar a Carlos', 1], ['hay que dar de baja a Luisa', 1],
+    ['agregarle', undefined], ['quitar y agregar', undefined], ['terminar', undefined], ['', undefined],
+  ] as const)('%j → %s', (answer, index) => {
+    expect(matchAlias(answer, aliases)).toBe(index);
+  });
+  it('a pasted paragraph is not read', () => {
+    expect(matchAlias(`agregar ${'x'.repeat(MAX_CHOICE_ANSWER)}`, aliases)).toBeUndefined();
   });
 });

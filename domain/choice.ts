@@ -116,3 +116,14 @@ export function matchChoice(answer: string, labels: readonly string[]): ChoiceMa
   const indices = fits.flatMap((f, i) => (f === best ? [i] : []));
   return indices.length === 1 ? { kind: 'match', index: indices[0] as number, by: 'words' } : { kind: 'ambiguous', indices };
 }
+
+/**
+ * The option one of whose other names (`aliases[i]`, e.g. "agregar" for "Nuevo") the answer says, as
+ * whole words anywhere in it ("quiero quitar a Carlos"); undefined when none, or several options', do.
+ */
+export function matchAlias(answer: string, aliases: readonly (readonly string[])[]): number | undefined {
+  if (answer.length > MAX_CHOICE_ANSWER) return undefined;
+  const said = ` ${words(answer).join(' ')} `;
+  const fits = aliases.flatMap((names, i) => (names.some((name) => said.includes(` ${words(name).join(' ')} `)) ? [i] : []));
+  return fits.length === 1 ? fits[0] : undefined;
+}
