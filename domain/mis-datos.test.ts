@@ -171,6 +171,13 @@ describe('pseudonymizeCitizen: deletion keeps the audit, with the person pseudon
     const s = await registered();
     await s.store.transaction((tx) => tx.collection('autorizaciones').put(entry('revocado')));
     expect(await s.store.transaction((tx) => pseudonymizeCitizen(tx, JOSE))).toMatchObject({ ok: true });
+    // The company an authorized person works for is named by its razón social, not its NIT, in Mis datos.
+    const named = await registered();
+    await named.store.transaction(async (tx) => {
+      await tx.collection('employers').put(roleWith('CC:18054862', 'CC:1036612345'));
+      await tx.collection('autorizaciones').put(entry('activo'));
+    });
+    expect(await myData(named.deps, JOSE)).toMatchObject({ ok: true, value: { roles: [{ nit: '890900841', razonSocial: 'COMFAMA', como: 'autorizado' }] } });
   });
 });
 

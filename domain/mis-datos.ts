@@ -80,14 +80,15 @@ export function myData(deps: MisDatosDeps, citizenId: string, acting?: ActingRol
     const c = await allowed(deps, tx, citizenId, acting);
     if (!c.ok) return c;
     const citizen = c.value;
-    const employers = await rolesOfPerson(tx, citizenId);
+    const autorizaciones = (await tx.collection('autorizaciones').findBy('citizenId', citizenId)).filter((a) => a.estado !== 'revocado');
+    // The roles the person holds, and those of the companies they are authorized at (for their names).
+    const employers = await rolesOfPerson(tx, citizenId, autorizaciones.map((a) => a.nit));
     const roles: MisDatos['roles'][number][] = [];
     for (const e of employers) {
       if (e.rl === citizenId) roles.push({ nit: e.nit, razonSocial: e.razonSocial, como: 'rl' });
       else if (e.delegado.citizenId === citizenId && e.delegado.estado === 'vinculado') roles.push({ nit: e.nit, razonSocial: e.razonSocial, como: 'delegado' });
     }
-    for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) {
-      if (a.estado === 'revocado') continue;
+    for (const a of autorizaciones) {
       const role = employers.find((e) => e.nit === a.nit);
       roles.push({ nit: a.nit, razonSocial: role?.razonSocial ?? a.nit, como: 'autorizado' });
     }
