@@ -25,7 +25,7 @@ import { actingRole, checkSession, touchSession, type Session } from '../domain/
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
 import { messages, render } from '../templates/render.js';
-import { functionalities, titleOf } from './catalog.js';
+import { buttonOf, functionalities, titleOf } from './catalog.js';
 import { checklist } from '../domain/checklist.js';
 import { loadChecklistFacts } from '../domain/checklist-facts.js';
 import { missingStepText } from './checklist.js';
@@ -422,7 +422,7 @@ export class MainDialog extends ComponentDialog {
 
   private menuLabels(who: Who): string[] {
     const { buscar, salir } = messages<{ buscar: string; salir: string }>('general/menu-extra');
-    const offered = menuProcesses(who).map((p) => functionalities().find((f) => f.id === p.id)?.boton ?? p.id);
+    const offered = menuProcesses(who).map((p) => buttonOf(p.id));
     return who.session ? [...offered, salir] : [...offered.slice(0, -1), buscar, ...offered.slice(-1)];
   }
 

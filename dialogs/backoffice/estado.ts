@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import type { Actor } from '../../domain/audit.js';
 import { bandeja, type MinisterioDeps } from '../../domain/ministerio.js';
 import type { Session } from '../../domain/session.js';
-import { functionalities } from '../catalog.js';
+import { buttonOf } from '../catalog.js';
 import { menuActivity } from '../welcome.js';
 import { bt } from './texts.js';
 
@@ -31,6 +31,6 @@ export async function ministryStatus(
     tramite: where?.tramite,
     paso: where?.paso !== where?.tramite ? where?.paso : undefined, // a section named like the tray is said once
   });
-  const options = OPTIONS.map((id) => functionalities().find((f) => f.id === id)?.boton ?? id);
+  const options = OPTIONS.map(buttonOf);
   return menuActivity(options, text);
 }

@@ -7,7 +7,7 @@ import type { Activity } from 'botbuilder';
 import type { Actor } from '../../domain/audit.js';
 import { casesInQueue, casesOfAgent } from '../../domain/casos-mesa.js';
 import type { Session } from '../../domain/session.js';
-import { functionalities } from '../catalog.js';
+import { buttonOf } from '../catalog.js';
 import { menuActivity } from '../welcome.js';
 import { caseSummary, type HandoffDeps } from './handoff.js';
 import { mt } from './texts.js';
@@ -34,6 +34,6 @@ export async function helpdeskStatus(
     tramite: where?.tramite,
     paso: where?.paso,
   });
-  const options = OPTIONS.map((id) => functionalities().find((f) => f.id === id)?.boton ?? id);
+  const options = OPTIONS.map(buttonOf);
   return menuActivity(options, text);
 }
