@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropsReason, endsHandoff, parseCaseCommand, parseCommand } from './commands.js';
+import { asksAboutTheQuestion, dropsReason, endsHandoff, parseCaseCommand, parseCommand } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -96,4 +96,16 @@ describe('parseCommand: greetings', () => {
   it.each(['hola quiero registrarme', 'holanda', 'buenas practicas', 'Hola, necesito ayuda con el registro'])('"%s" is not', (text) => {
     expect(parseCommand(text)?.kind).not.toBe('saludo');
   });
+});
+
+describe('asksAboutTheQuestion: a question instead of an answer', () => {
+  it.each([
+    '¿para qué es esta contraseña?', '¿Qué pongo aquí?', 'que es el client id?', 'no sé qué poner', 'No entiendo la pregunta',
+    'para que sirve eso', 'donde encuentro el NIT', 'cual es el dv', 'ni idea de eso', '¿ esto es obligatorio',
+  ])('"%s" asks', (text) => expect(asksAboutTheQuestion(text)).toBe(true));
+
+  it.each(['Clave?', 'María José', 'Sede principal', 'Calle 10 # 5-20', 'no tengo', 'no aplica', 'ninguno', 'Token afiliaciones COMFAMA', 'Quebrada Seca', 'Cuál'])(
+    '"%s" does not',
+    (text) => expect(asksAboutTheQuestion(text)).toBe(false),
+  );
 });

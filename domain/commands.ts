@@ -101,3 +101,28 @@ export const parseCaseCommand = (text: string): CaseCommand | undefined => CASE_
 /** While the case waits for an action's reason: the words that drop the action instead. */
 const DROP_REASON = new Set(['atras', 'cancelar', 'volver']);
 export const dropsReason = (text: string): boolean => DROP_REASON.has(asWords(text));
+
+// ---------------------------------------------------------------- a question instead of an answer
+
+/** How people start asking what a question means or what to write, folded and without punctuation. */
+const ASKS_ABOUT = new RegExp(
+  '^(?:no (?:se|entiendo|comprendo|tengo idea|lo se|la se|lo tengo claro|estoy segur[oa])' +
+    '|(?:que|cual|cuales) (?:es|son|significa|quiere decir|pongo|escribo|debo|tengo que|hay que|me pide|me piden|piden|necesita|va)' +
+    '|para que (?:es|sirve|son|se usa|lo|la)' +
+    '|(?:como|donde) (?:lo|la|los|las|se|hago|encuentro|consigo|obtengo|saco|busco|veo)' +
+    '|por que (?:me|se|lo|la|piden|pide|necesita)' +
+    '|(?:a )?que se refiere|ni idea|explique(?:me)?|expliqueme)(?: .*)?$',
+);
+
+/**
+ * A message that asks about the question instead of answering it ("¿para qué es esta contraseña?",
+ * "no sé qué poner"): an opening ¿, or a text of two words or more ending in "?" or opening as people
+ * ask. One word ("Clave?") is never read so: it may be the answer itself.
+ */
+export function asksAboutTheQuestion(text: string): boolean {
+  const trimmed = text.trim();
+  if (trimmed.length > 200) return false;
+  const t = fold(trimmed).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (!t.includes(' ')) return false;
+  return trimmed.startsWith('¿') || trimmed.endsWith('?') || ASKS_ABOUT.test(t);
+}

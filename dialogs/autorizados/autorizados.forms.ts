@@ -95,6 +95,6 @@ export function nuevoAutorizado(v: NuevoAutorizadoValues): NuevoAutorizado {
 
 export const revocarForm: FormSpec<{ motivo: string }> = {
   id: 'autorizado-revocar',
-  fields: [{ key: 'motivo', parse: parseProse(REVOCACION_MOTIVO_MIN, REVOCACION_MOTIVO_MAX) }],
+  fields: [{ key: 'motivo', parse: parseProse(REVOCACION_MOTIVO_MIN, REVOCACION_MOTIVO_MAX), prose: true }],
   review: false,
 };

@@ -7,7 +7,7 @@ import type { FormSpec } from '../form/form-spec.js';
 
 export const motivoForm: FormSpec<{ motivo: string }> = {
   id: 'ministerio-motivo',
-  fields: [{ key: 'motivo', parse: parseProse(MOTIVO_MIN, MOTIVO_MAX) }],
+  fields: [{ key: 'motivo', parse: parseProse(MOTIVO_MIN, MOTIVO_MAX), prose: true }],
   review: false,
 };
 
@@ -31,7 +31,7 @@ export function servicioForm(taken: (id: string) => Promise<string | undefined>)
     fields: [
       { key: 'id', parse: parseServiceId },
       { key: 'nombre', parse: parseText(3, 120) },
-      { key: 'descripcion', parse: parseProse(5, 300) },
+      { key: 'descripcion', parse: parseProse(5, 300), prose: true },
     ],
     async validate(values) {
       const existing = await taken(values.id);

@@ -238,3 +238,42 @@ describe('form engine: drafts', () => {
     expect(decide(acceso, step.state, { kind: 'start' }, env).decision).toEqual({ kind: 'ask', field: 'usuario' });
   });
 });
+
+describe('a question typed instead of an answer', () => {
+  const motivo: FormSpec<{ motivo: string }> = {
+    id: 'mesa-motivo',
+    fields: [{ key: 'motivo', parse: (raw) => (raw.trim().length >= 5 ? ok(raw.trim()) : fail('too_short')), prose: true }],
+  };
+
+  it.each([
+    ['¿qué es el número de documento?', ['CC'], 'numeroDocumento'],
+    ['no se que poner', ['CC', '70123456'], 'primerNombre'],
+    ['para que sirve esto', ['CC', '70123456'], 'primerNombre'],
+    ['no entiendo', ['CC', '70123456', 'Ana'], 'segundoNombre'],
+  ])('"%s" gives the field help, not an error or an answer', (question, before, field) => {
+    const step = play(persona, [...before, question]);
+    expect(step.decision).toEqual({ kind: 'help', field });
+    expect(step.state.current).toBe(field);
+    expect(step.state.values).not.toHaveProperty(field);
+    expect(step.accepted).toEqual([]);
+  });
+
+  it('at a password, the question is neither kept nor retracted as a typed password', () => {
+    const step = play(acceso, ['Ana', '¿para qué es esta contraseña?']);
+    expect(step.decision).toEqual({ kind: 'help', field: 'clave' });
+    expect(step.state.values).not.toHaveProperty('clave');
+    // A real password typed in the chat is still refused and retracted.
+    expect(decide(acceso, step.state, { kind: 'text', text: SECRET }, env).decision).toMatchObject({ kind: 'reask', reason: 'secret_typed', retract: true });
+  });
+
+  it('a "none" answer of an optional field and one-word answers stay answers', () => {
+    expect(play(persona, ['CC', '70123456', 'Ana', 'no tengo']).state.values['segundoNombre']).toBe('');
+    expect(play(persona, ['CC', '70123456', 'Ana?']).decision).toMatchObject({ kind: 'reask', field: 'primerNombre' });
+  });
+
+  it('in free prose (a reason) a question is the answer', () => {
+    const step = play(motivo, ['¿Por qué no puedo ingresar con mi cédula?']);
+    expect(step.accepted).toEqual(['motivo']);
+    expect(step.state.values['motivo']).toBe('¿Por qué no puedo ingresar con mi cédula?');
+  });
+});

@@ -3,8 +3,8 @@
  * state and what the person sent, the next state and what to do (ask, re-ask with a reason, review,
  * validate, finish…). form.dialog.ts only renders the decision and sends it.
  */
-import { parseCommand } from '../../domain/commands.js';
-import { answerYesNo } from '../../domain/fields.js';
+import { asksAboutTheQuestion, parseCommand } from '../../domain/commands.js';
+import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
 import { fold } from '../../domain/text.js';
@@ -167,6 +167,8 @@ class Turn {
       return typedSecret ? this.secretTyped() : { kind: 'review', retry: true };
     }
     const field = this.field(s.current);
+    // "¿Para qué es esta contraseña?" at a password, "no sé qué poner" at a name: the field's help, not an answer.
+    if (!field.prose && asksAboutTheQuestion(text) && !(field.optional && isSkipAnswer(text))) return { kind: 'help', field: s.current };
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
     const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today);
     if (result.ok) {

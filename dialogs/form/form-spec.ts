@@ -35,6 +35,11 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
   readonly maxLength?: number;
   /** Several lines (a PEM, a JSON example): a multi-line input in the card. */
   readonly multiline?: boolean;
+  /**
+   * Free prose (a reason, a description): a question typed here is the answer. Elsewhere a question
+   * ("¿para qué es esto?", "no sé qué poner") is read as asking for the field's help.
+   */
+  readonly prose?: boolean;
   /** Asked only when this returns true for the values so far (an unasked field is absent from the values). */
   when?(values: Partial<T>): boolean;
   /** False: not listed in the review (e.g. a confirmation that repeats another field). */

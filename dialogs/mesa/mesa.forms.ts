@@ -50,6 +50,6 @@ export function documentoOf(key: string): Documento {
 
 export const mesaMotivoForm: FormSpec<{ motivo: string }> = {
   id: 'mesa-motivo',
-  fields: [{ key: 'motivo', parse: parseProse(MESA_MOTIVO_MIN, MESA_MOTIVO_MAX) }],
+  fields: [{ key: 'motivo', parse: parseProse(MESA_MOTIVO_MIN, MESA_MOTIVO_MAX), prose: true }],
   review: false,
 };

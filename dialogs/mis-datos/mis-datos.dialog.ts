@@ -22,7 +22,7 @@ const CHOICE = 'mis-datos-accion';
 
 export const solicitudForm: FormSpec<{ descripcion: string }> = {
   id: 'mis-datos-solicitud',
-  fields: [{ key: 'descripcion', parse: parseDescripcion }],
+  fields: [{ key: 'descripcion', parse: parseDescripcion, prose: true }],
 };
 
 interface Textos {

@@ -107,7 +107,7 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
     id: SERVICIO_DATOS_FORM_ID,
     fields: [
       { key: 'nombre', parse: parseServiceIdentifier },
-      { key: 'descripcion', parse: parseProse(5, 300) },
+      { key: 'descripcion', parse: parseProse(5, 300), prose: true },
       { key: 'url', parse: url },
       { key: 'metodo', parse: parseHttpMethod },
       {
