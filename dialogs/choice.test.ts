@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fold } from '../domain/text.js';
 import { ComponentDialog, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { DialogTestClient } from 'botbuilder-testing';
+import { TestAdapter, TurnContext } from 'botbuilder';
 import { say } from '../test/helpers/transcript.js';
 import { choiceActivity, choiceCard, choicePrompt, ChoicePrompt, chosen, numberedList, readChoice, reaskActivity } from './choice.js';
 
@@ -89,7 +90,7 @@ describe('readChoice: the index, or a Spanish re-ask', () => {
   it('the re-ask repeats the question with the buttons of the options shown', () => {
     const r = readChoice('eps', EPS);
     if (r.ok) throw new Error('expected a re-ask');
-    const a = reaskActivity('Pregunta 1 de 4: ¿En cuál EPS?', r, EPS);
+    const a = reaskActivity(new TurnContext(new TestAdapter(), { type: 'message', text: 'eps' }), 'Pregunta 1 de 4: ¿En cuál EPS?', r, EPS);
     expect(a.text).toMatch(/^Pregunta 1 de 4/);
     expect(a.text).toContain('1. EPS Sura');
     expect(hero(a).buttons.map((b) => b.value)).toEqual(['EPS Sura', 'Nueva EPS']);

@@ -2,12 +2,13 @@
  * One shape for every list of options: buttons (imBack, so a tap arrives as the option's text) with a
  * numbered text fallback, and one reading of the answer (domain/choice) with a Spanish re-ask.
  */
-import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbuilder';
+import { ActionTypes, CardFactory, type Activity, type Attachment, type TurnContext } from 'botbuilder';
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchAlias, matchChoice } from '../domain/choice.js';
 import { parseCommand } from '../domain/commands.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
+import { staleButton } from './shown-buttons.js';
 
 export interface ChoiceLook {
   /** Also list the options with their numbers in the message text (when the person is asked for a number). */
@@ -80,9 +81,19 @@ export function readChoice(answer: unknown, labels: readonly string[], shown?: r
   return { ok: false, error: render('general/opcion-invalida', { numero, total: labels.length, opciones: opciones(all(labels)) }), show: all(labels) };
 }
 
-/** The question again after a re-ask: the question, then why and the numbered options, with the buttons of those options. */
-export function reaskActivity(question: string, reading: Extract<ChoiceReading, { ok: false }>, labels: readonly string[]): Partial<Activity> {
-  return choiceActivity(`${question}\n\n${reading.error}`, labels, { show: reading.show });
+/**
+ * The question again after a re-ask: the question, then why and the numbered options, with the
+ * buttons of those options; a tap on a button of an earlier question is said so before the options.
+ */
+export function reaskActivity(
+  context: TurnContext,
+  question: string,
+  reading: Extract<ChoiceReading, { ok: false }>,
+  labels: readonly string[],
+): Partial<Activity> {
+  const stale = staleButton(context);
+  const why = stale ? `${render('general/boton-anterior', { boton: stale })}\n\n${reading.error}` : reading.error;
+  return choiceActivity(`${question}\n\n${why}`, labels, { show: reading.show });
 }
 
 interface ChoiceValidations {
@@ -131,7 +142,7 @@ export class ChoicePrompt extends TextPrompt {
       if (index === undefined) {
         if (!reading.ok) {
           (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows
-          await p.context.sendActivity(reaskActivity(question, reading, labels)); // the prompt then stays silent
+          await p.context.sendActivity(reaskActivity(p.context, question, reading, labels)); // the prompt then stays silent
         }
         return false;
       }

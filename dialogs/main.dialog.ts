@@ -52,6 +52,7 @@ import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
+import { watchButtons, type ShownButtons } from './shown-buttons.js';
 
 export type { MainDialogDeps } from './main.deps.js';
 
@@ -110,6 +111,9 @@ export class MainDialog extends ComponentDialog {
 
   /** Runs one turn: continues the active dialog or starts routing the new message. */
   async run(context: TurnContext, accessor: StatePropertyAccessor): Promise<void> {
+    // The buttons shown are kept beside the dialog stack (a tap on an old one is told apart from a wrong answer).
+    const root = (await accessor.get(context, { dialogStack: [] })) as { botones?: ShownButtons };
+    watchButtons(context, (root.botones ??= {}));
     const set = new DialogSet(accessor);
     set.add(this);
     const dc = await set.createContext(context);

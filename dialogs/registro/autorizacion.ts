@@ -73,7 +73,7 @@ export class ConsentPrompt extends TextPrompt {
       if (readConsent(p.recognized.value) !== undefined) return true;
       const t = autorizacionTexts();
       const reading = readChoice(p.recognized.value ?? '', labels(t));
-      if (!reading.ok) await p.context.sendActivity(reaskActivity(t.repregunta, reading, labels(t)));
+      if (!reading.ok) await p.context.sendActivity(reaskActivity(p.context, t.repregunta, reading, labels(t)));
       return false;
     });
   }

@@ -58,7 +58,7 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
     const answer = readChoice(value?.['respuesta'] ?? text, options, state.mostradas);
     if (!answer.ok) {
       state.mostradas = answer.show;
-      await dc.context.sendActivity(reaskActivity(this.questionText(state), answer, options));
+      await dc.context.sendActivity(reaskActivity(dc.context, this.questionText(state), answer, options));
       return Dialog.EndOfTurn;
     }
     state.respuestas.push(answer.value);

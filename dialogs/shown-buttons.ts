@@ -1,0 +1,73 @@
+/**
+ * The buttons a conversation showed, so that a tap on a button of an earlier question (still on the
+ * screen, and sent as its text) is told apart from a wrong answer: "«Sede principal» is a button of
+ * an earlier question" instead of "that e-mail does not look valid". Kept with the dialog state: the
+ * texts the buttons of the last message with buttons send, and those of a few messages before.
+ */
+import type { Activity, TurnContext } from 'botbuilder';
+import { fold } from '../domain/text.js';
+
+export interface ShownButtons {
+  /** What the buttons of the latest reply send, folded (empty when that reply had none). */
+  latest?: string[];
+  /** The same of the replies before it, newest first. */
+  earlier?: string[];
+}
+
+/** Bounds of what is kept: the idle state stays small. */
+const MAX_LATEST = 16;
+const MAX_EARLIER = 16;
+const MAX_TEXT = 60;
+
+const STALE = Symbol('shown-buttons.stale');
+
+/** The text a tap on each button of these activities sends (imBack and messageBack buttons, suggested actions). */
+function buttonTexts(activities: readonly Partial<Activity>[]): string[] {
+  const out: string[] = [];
+  const take = (action: { type?: string; value?: unknown; text?: unknown; title?: unknown }) => {
+    const sent = action.type === 'imBack' ? action.value : action.type === 'messageBack' ? action.text : undefined;
+    if (typeof sent === 'string' && sent.length <= MAX_TEXT) out.push(fold(sent).trim());
+  };
+  for (const a of activities) {
+    if (a.type !== undefined && a.type !== 'message') continue;
+    for (const action of a.suggestedActions?.actions ?? []) take(action);
+    for (const att of a.attachments ?? []) {
+      const buttons = (att.content as { buttons?: unknown } | undefined)?.buttons;
+      if (Array.isArray(buttons)) for (const b of buttons) if (b && typeof b === 'object') take(b as Record<string, unknown>);
+    }
+  }
+  return out;
+}
+
+/**
+ * Called at the start of a turn with the conversation's record (changed in place as the turn's
+ * replies are sent): notes whether the incoming text is a button of an earlier reply that the
+ * latest one does not have, and keeps the buttons of the replies this turn sends.
+ */
+export function watchButtons(context: TurnContext, shown: ShownButtons): void {
+  const text = context.activity.type === 'message' ? context.activity.text : undefined;
+  if (text && text.length <= MAX_TEXT) {
+    const t = fold(text).trim();
+    if (shown.earlier?.includes(t) && !shown.latest?.includes(t)) context.turnState.set(STALE, text.trim());
+  }
+  let first = true;
+  context.onSendActivities(async (_ctx, activities, next) => {
+    if (!activities.some((a) => a.type === 'message')) return next();
+    const texts = buttonTexts(activities);
+    if (first) {
+      // The first reply of the turn: what was latest becomes earlier.
+      first = false;
+      const before = shown.latest ?? [];
+      if (before.length > 0) shown.earlier = [...new Set([...before, ...(shown.earlier ?? [])])].slice(0, MAX_EARLIER);
+      shown.latest = [];
+    }
+    // A turn may send a question in several messages; the buttons of all of them answer it.
+    if (texts.length > 0) shown.latest = [...new Set([...(shown.latest ?? []), ...texts])].slice(0, MAX_LATEST);
+    if (shown.latest?.length === 0) delete shown.latest;
+    if (shown.earlier?.length === 0) delete shown.earlier;
+    return next();
+  });
+}
+
+/** The incoming text when it is a tap on a button of an earlier question (see watchButtons); else undefined. */
+export const staleButton = (context: TurnContext): string | undefined => context.turnState.get(STALE) as string | undefined;
