@@ -294,7 +294,7 @@ export class MainDialog extends ComponentDialog {
       case 'estado':
         return this.start(step, 'estado');
       case 'buscar':
-        return step.beginDialog(SEARCH, {} satisfies SearchOptions);
+        return step.beginDialog(SEARCH, { unusable: await this.unusable(step.context) } satisfies SearchOptions);
       case 'asesor':
         await this.askForAgent(step);
         return step.endDialog({ terminar: true });
@@ -316,7 +316,17 @@ export class MainDialog extends ComponentDialog {
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
     if (named) return this.start(step, named);
-    return step.beginDialog(SEARCH, { query: text } satisfies SearchOptions);
+    return step.beginDialog(SEARCH, { query: text, unusable: await this.unusable(step.context) } satisfies SearchOptions);
+  }
+
+  /**
+   * For a logged-in person, the processes they cannot start now: those for people without a session,
+   * and those of roles they do not hold (except the activation chain's, which explain the missing step).
+   */
+  private async unusable(context: TurnContext): Promise<string[]> {
+    const who = await this.who(context);
+    if (!who.session) return [];
+    return PROCESSES.filter((p) => p.withoutSession || (p.roles && !p.explica && !roleFits(p, who.acting) && rolesThatFit(p, who.person).length === 0)).map((p) => p.id);
   }
 
   /** After a process: a login continues with the role choice (when the person has several roles). */

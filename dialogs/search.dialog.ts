@@ -19,6 +19,12 @@ export interface SearchOptions {
   readonly query?: string;
   /** The ids found, when the person is choosing among them. */
   readonly ids?: readonly string[];
+  /**
+   * Functionalities this person cannot use now (another role's, or those for people not logged in):
+   * left out of the results when others match too; alone, they are still offered (the process then
+   * says who can use it).
+   */
+  readonly unusable?: readonly string[];
 }
 /** What the search ends with: a functionality to start, or other words to route as a new request. */
 export type SearchResult = { readonly startId: string } | { readonly reroute: string } | undefined;
@@ -47,11 +53,12 @@ export class SearchDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     const query = String(step.result ?? '').slice(0, MAX_QUERY);
-    const hits = relevantHits(searchFunctionalities(query, functionalities()));
+    const unusable = step.options?.unusable ?? [];
+    const hits = usableFirst(relevantHits(searchFunctionalities(query, functionalities())), unusable);
     if (hits.length === 0) {
       await step.context.sendActivity(render('general/no-entendi', { consulta: query.slice(0, 80) }));
       // Asked with "¿Qué está buscando?": ask again; free text: back to the menu.
-      return step.options?.query === undefined ? step.replaceDialog(STEPS, {}) : step.endDialog();
+      return step.options?.query === undefined ? step.replaceDialog(STEPS, { unusable } satisfies SearchOptions) : step.endDialog();
     }
     values.ids = hits.map((h) => h.item.id);
     await step.context.sendActivity(resultsActivity(query, hits));
@@ -69,6 +76,12 @@ export class SearchDialog extends ComponentDialog {
     if (picked?.kind === 'ask') return step.replaceDialog(STEPS, { ids: picked.ids } satisfies SearchOptions);
     return step.endDialog(text ? ({ reroute: text } satisfies SearchResult) : undefined);
   }
+}
+
+/** The hits the person can use, when there are any; else all of them. */
+function usableFirst(hits: SearchHit<Functionality>[], unusable: readonly string[]): SearchHit<Functionality>[] {
+  const usable = hits.filter((h) => !unusable.includes(h.item.id));
+  return usable.length > 0 ? usable : hits;
 }
 
 function resultsActivity(query: string, hits: SearchHit<Functionality>[]) {
