@@ -217,3 +217,11 @@ export function activeServiceIds(deps: { readonly store: Store }, nit: string): 
     (await tx.collection('asignaciones').findBy('nit', nit)).filter((a) => a.estado === 'activo').map((a) => a.servicioId).sort(),
   );
 }
+
+/**
+ * Whether `clientId` is one the Ministry gave to an assignment (what "Información del servicio" shows):
+ * not the Client ID a CCF's own authorization server gives the Ministry for a shared service.
+ */
+export function isAssignmentClientId(deps: { readonly store: Store }, clientId: string): Promise<boolean> {
+  return deps.store.transaction(async (tx) => (await tx.collection('asignaciones').findBy('clientId', clientId)).length > 0);
+}

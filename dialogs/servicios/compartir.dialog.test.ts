@@ -1245,3 +1245,30 @@ describe('bugs found earlier (now regressions)', () => {
     expect(startsWithCredentials || !intro.folded.includes(fold('puede llenar antes o después'))).toBe(true);
   });
 });
+
+describe('the Client ID of the credentials', () => {
+  it("the Client ID the Ministry assigned (Información del servicio) is refused with what goes there; the help says whose Client ID it is", async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    await say(w.client, SERVICE);
+    await say(w.client, 'Credenciales OAuth 2.0');
+    await say(w.client, 'Token afiliaciones COMFAMA');
+    await say(w.client, TOKEN_URL);
+    expect((await say(w.client, 'omitir')).folded).toContain(fold('¿Cuál es el **Client ID**?'));
+    const help = await say(w.client, '¿qué es el client id?');
+    expect(help.folded).toContain(fold('servidor de autorización **de su Caja**'));
+    expect(help.folded).toContain(fold('¿Cuál es el **Client ID**?'));
+    const [assigned] = await w.deps.store.transaction((tx) => tx.collection('asignaciones').findBy('nit', COMFAMA_NIT));
+    const refused = await say(w.client, assigned!.clientId);
+    expect(refused.folded).toContain(fold('Ese es un Client ID que el Ministerio asignó'));
+    expect(refused.folded).toContain(fold('¿Cuál es el **Client ID**?'));
+    expect(maskedInputs(refused)).toEqual([]);
+    // The right one goes on to the Client Secret, the answers before it kept.
+    expect(maskedInputs(await say(w.client, CLIENT_ID))).toEqual(['clientSecret']);
+    await say(w.client, oauthSubmit({ clientSecret: CLIENT_SECRET }));
+    const review = await say(w.client, 'omitir');
+    expect(review.text).toContain(`- **Client ID**: ${CLIENT_ID}`);
+    expect(review.text).toContain('- **Nombre del token**: Token afiliaciones COMFAMA');
+  });
+});

@@ -19,6 +19,7 @@ import {
   type CompartirError,
   type Parte,
 } from '../../domain/compartir.js';
+import { isAssignmentClientId } from '../../domain/asignaciones.js';
 import { inspectPublicKey } from '../../domain/compartir-campos.js';
 import type { EtapaPrueba } from '../../domain/ports.js';
 import type { ServiciosCcfError } from '../../domain/servicios-ccf.js';
@@ -150,7 +151,7 @@ export class CompartirDialog extends ComponentDialog {
     };
     const ports = deps.puertosPermitidos?.length ? { allowPorts: deps.puertosPermitidos } : {};
     this.datosForm = servicioDatosForm(taken, { now: () => deps.clock.now(), ...ports });
-    this.oauthForm = servicioOAuthForm(ports);
+    this.oauthForm = servicioOAuthForm(ports, (clientId) => isAssignmentClientId(deps, clientId));
     // Both forms keep a draft for the person (another day, another channel): the data of a new service
     // as one draft, each existing service's forms apart (draftScope).
     const formDeps = { ...deps, draftOwner: sessionOwner(deps.session, deps.clock) };

@@ -100,7 +100,7 @@ describe('the texts of the three forms', () => {
       tokenUrl: URL_REASONS,
       username: USUARIO_REASONS,
       password: [...SECRETO_REASONS, 'secret_typed', 'secret_typed.elsewhere'],
-      clientId: CLIENT_ID_REASONS,
+      clientId: [...CLIENT_ID_REASONS, 'client_id.del_ministerio'],
       clientSecret: SECRETO_REASONS,
       scope: SCOPE_REASONS,
     },

@@ -165,8 +165,12 @@ export interface ServicioOAuthValues {
   scope: string;
 }
 
-/** "Credenciales OAuth 2.0" (manual step 3): the password and the Client Secret only through masked inputs. */
-export function servicioOAuthForm(options: UrlFieldOptions = {}): FormSpec<ServicioOAuthValues> {
+/**
+ * "Credenciales OAuth 2.0" (manual step 3): the password and the Client Secret only through masked
+ * inputs. `ministryClientId` tells a Client ID the Ministry gave (Información del servicio), which is
+ * asked again as soon as it is typed: here goes the one the CCF's own authorization server gives.
+ */
+export function servicioOAuthForm(options: UrlFieldOptions = {}, ministryClientId?: (clientId: string) => Promise<boolean>): FormSpec<ServicioOAuthValues> {
   return {
     id: SERVICIO_OAUTH_FORM_ID,
     fields: [
@@ -181,6 +185,10 @@ export function servicioOAuthForm(options: UrlFieldOptions = {}): FormSpec<Servi
       { key: 'scope', parse: parseScope, optional: true },
     ],
     draft: true,
+    validateAfter: 'clientId',
+    async validate(values) {
+      return (await ministryClientId?.(values.clientId)) ? { field: 'clientId', code: 'client_id.del_ministerio' } : undefined;
+    },
   };
 }
 
