@@ -77,7 +77,7 @@ export function nuevoAutorizadoForm(registry: ReferenceRegistry, check: Authoriz
       const r = await check(ctx.citizenId, company, values);
       if (r.ok) return undefined;
       if (r.error.code === 'AUTORIZADO.YA_ASIGNADO') {
-        return { field: 'numeroDocumento', code: 'autorizado.ya_asignado', detail: duplicate(r.error.existente, company) };
+        return { field: 'numeroDocumento', code: 'autorizado.ya_asignado', detail: duplicate(r.error.existente, company), backLeaves: true };
       }
       return { field: 'numeroDocumento', code: r.error.code === 'AUTORIZADO.NO_COINCIDE' ? 'autorizado.no_coincide' : 'autorizado.no_disponible' };
     },

@@ -277,3 +277,22 @@ describe('a question typed instead of an answer', () => {
     expect(step.state.values['motivo']).toBe('¿Por qué no puedo ingresar con mi cédula?');
   });
 });
+
+describe('a validate failure that "atrás" leaves (backLeaves)', () => {
+  const checked: FormSpec<Persona> = { ...persona, validate: async () => undefined };
+  const refuse = (state: EngineStep['state']) =>
+    decide(checked, state, { kind: 'validated', failure: { field: 'numeroDocumento', code: 'autorizado.ya_asignado', backLeaves: true } }, env);
+
+  it('"atrás" at that re-ask leaves the form and drops the draft', () => {
+    const refused = refuse(play(checked, ['CC', '70123456', 'Ana', 'omitir', 'F']).state);
+    expect(refused.decision).toMatchObject({ kind: 'reask', field: 'numeroDocumento' });
+    expect(decide(checked, refused.state, { kind: 'text', text: 'atrás' }, env).decision).toEqual({ kind: 'noPrevious', discard: true });
+  });
+
+  it('once another answer is given, "atrás" walks back as usual', () => {
+    const refused = refuse(play(checked, ['CC', '70123456', 'Ana', 'omitir', 'F']).state);
+    const answered = decide(checked, refused.state, { kind: 'text', text: '80123456' }, env);
+    expect(answered.state.backLeaves).toBeUndefined();
+    expect(decide(checked, answered.state, { kind: 'text', text: 'atrás' }, env).decision.kind).not.toBe('noPrevious');
+  });
+});

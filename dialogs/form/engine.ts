@@ -37,6 +37,8 @@ export interface FormState {
    * so that "atrás" puts the value back and returns there instead of walking back through the form.
    */
   correcting?: { key: string; value: unknown; history: string[]; returnTo?: string; validated?: boolean };
+  /** The field re-asked by a `validate` failure with `backLeaves`: "atrás" there leaves the form. */
+  backLeaves?: string;
 }
 
 /** What the person sent, as the engine sees it. */
@@ -71,8 +73,8 @@ export type Decision =
   | { readonly kind: 'chooseCorrection'; readonly fields: readonly string[] }
   /** No answered field by that name; then the prompt again unless the person is choosing one. */
   | { readonly kind: 'unknownField'; readonly name: string; readonly fields: readonly string[] }
-  /** "atrás" at the first question; then the prompt again. */
-  | { readonly kind: 'noPrevious' }
+  /** "atrás" at the first question (or where a failure's `backLeaves` says); then the prompt again. `discard`: the draft too. */
+  | { readonly kind: 'noPrevious'; readonly discard?: boolean }
   /** "empezar de nuevo" (draft forms): the answers are cleared; the dialog discards the draft and starts. */
   | { readonly kind: 'restart' };
 
@@ -217,6 +219,7 @@ class Turn {
     }
     this.forget(failure.field);
     s.current = failure.field;
+    if (failure.backLeaves) s.backLeaves = failure.field;
     return this.reask(failure.code, failure.detail ?? {});
   }
 
@@ -261,6 +264,11 @@ class Turn {
 
   private back(): Decision {
     const s = this.state;
+    if (s.backLeaves !== undefined && s.backLeaves === s.current) {
+      delete s.backLeaves;
+      s.choosingCorrection = false;
+      return { kind: 'noPrevious', discard: true };
+    }
     const c = s.correcting;
     if (c) {
       // "atrás" while correcting: the correction is dropped, the value as it was.
@@ -331,6 +339,7 @@ class Turn {
   private set(field: FieldSpec, value: unknown): void {
     const s = this.state;
     delete s.correcting; // an answer ends a correction
+    delete s.backLeaves; // and the re-ask that "atrás" would leave
     s.values[field.key] = field.secret ? this.env.seal(String(value)) : value;
     s.history = [...s.history.filter((k) => k !== field.key), field.key];
     if (this.checked(field.key)) s.validated = false;

@@ -73,7 +73,7 @@ export class FormDrafts<T> {
     const t = await this.target(context);
     if (!t) return;
     const deps = { store: t.store, clock: this.deps.clock };
-    if (step.decision.kind === 'finish' || step.decision.kind === 'restart') {
+    if (step.decision.kind === 'finish' || step.decision.kind === 'restart' || (step.decision.kind === 'noPrevious' && step.decision.discard)) {
       await discardDraft(deps, t.owner, this.formKey(scope));
       return;
     }

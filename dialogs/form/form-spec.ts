@@ -57,6 +57,11 @@ export interface FieldFailure<T = FormValues> {
   /** A reason code: its text comes from the form's `motivos` or templates/es/formularios/motivos.json. */
   readonly code: string;
   readonly detail?: Readonly<Record<string, unknown>>;
+  /**
+   * "atrás" at this re-ask leaves the form (as at its first question) and drops its draft: what was
+   * typed is of no further use (e.g. a person already authorized), so no walking back field by field.
+   */
+  readonly backLeaves?: boolean;
 }
 
 /** What `validate` may know besides the values. */
