@@ -138,6 +138,20 @@ describe('a used secret card', () => {
     expect(s.updated.map((a) => a.id)).toEqual([cardId]);
   });
 
+  it('webchat: the replaced message keeps its question and the reason it was asked again, above the note', async () => {
+    const s = setup('webchat', withSecret);
+    await say(s.client, 'hola');
+    await say(s.client, 'Ana');
+    const reasked = await say(s.client, { type: 'message', text: '', value: { __form: 'ejemplo-clave', clave: 'corta' } });
+    const card = reasked.activities.find((a) => a.attachments?.length);
+    expect(card?.text).toBeTruthy();
+    await say(s.client, { type: 'message', text: '', value: { __form: 'ejemplo-clave', clave: SECRET } });
+    expect(s.updated.map((a) => a.id)).toEqual([card!.id]);
+    expect(s.updated[0]?.text).toContain(card!.text!);
+    expect(s.updated[0]?.text).toMatch(/enviados/);
+    expect(s.updated[0]?.text).not.toContain(SECRET);
+  });
+
   it('Teams: the card is left as it is', async () => {
     const s = setup('msteams', withSecret);
     await say(s.client, 'hola');

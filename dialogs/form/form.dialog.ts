@@ -41,7 +41,7 @@ export function wentBackFromForm(result: unknown): boolean {
 }
 
 const STATE_KEY = 'form';
-/** The id of the last card with a masked input sent (rendering state, not the engine's). */
+/** The id and text of the last message with a masked input sent (rendering state, not the engine's). */
 const CARD_KEY = 'secretCard';
 /** The options kept for the form's life: validate's context and the heading. */
 const CONTEXT_KEY = 'context';
@@ -114,7 +114,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     if (tookSecret) {
       const texts = formTexts(this.spec);
       const note = texts.enviada ?? fill(common('tarjeta-enviada'), { titulo: texts.titulo });
-      await replaceUsedCard(dc.context, note, dc.activeDialog!.state[CARD_KEY] as string | undefined);
+      await replaceUsedCard(dc.context, note, dc.activeDialog!.state[CARD_KEY] as { id: string; text?: string } | undefined);
     }
     return this.reply(dc, step);
   }
@@ -185,7 +185,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const secret = asksSecret(this.spec, state);
     for (const activity of activities) {
       const sent = await context.sendActivity(activity);
-      if (secret && activity.attachments?.length && sent?.id) dialogState[CARD_KEY] = sent.id;
+      if (secret && activity.attachments?.length && sent?.id) dialogState[CARD_KEY] = { id: sent.id, ...(activity.text ? { text: activity.text } : {}) };
     }
   }
 }

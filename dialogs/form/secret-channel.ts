@@ -24,11 +24,14 @@ export async function retractIncoming(context: TurnContext): Promise<boolean> {
 
 /**
  * Replaces the card a secret was submitted from with a short note, so it cannot be sent again
- * silently: the card the submit replies to, else `cardId` (Web Chat does not say which card it was).
+ * silently: the card the submit replies to, else `card.id` (Web Chat does not say which card it was).
+ * The message's own text (`card.text`: the question, and why it was asked again) stays above the
+ * note, so the conversation still reads as it went, also after a page reload.
  */
-export async function replaceUsedCard(context: TurnContext, text: string, cardId?: string): Promise<void> {
-  const id = context.activity.replyToId || cardId;
+export async function replaceUsedCard(context: TurnContext, note: string, card?: { id: string; text?: string }): Promise<void> {
+  const id = context.activity.replyToId || card?.id;
   if (!id || !canEditMessages(context)) return;
+  const text = id === card?.id && card.text ? `${card.text}\n\n${note}` : note;
   try {
     await context.updateActivity({ id, type: 'message', text, attachments: [] });
   } catch {
