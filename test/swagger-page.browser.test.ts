@@ -77,12 +77,31 @@ describe.skipIf(!available)('the documentation page in headless Chromium', () =>
       expect(await op.locator('.opblock-summary-path').innerText()).toContain('/afiliaciones/solicitudes');
       const body = op.locator('.opblock-section-request-body');
       await body.waitFor();
-      await body.getByRole('tab', { name: 'Schema' }).click();
+      await body.getByRole('tab', { name: 'Esquema' }).click();
       const schema = body.getByRole('tabpanel');
       await schema.locator('.json-schema-2020-12__title', { hasText: 'SolicitudAfiliacion' }).waitFor();
       expect(await schema.locator('.json-schema-2020-12__title').allInnerTexts()).toEqual(expect.arrayContaining(['trabajador', 'empleador']));
       await page.locator('.swagger-ui .models').getByText('SolicitudAfiliacion', { exact: true }).waitFor();
       expect(await op.locator('.responses-wrapper').innerText()).toMatch(/\b20\d\b/);
+
+      // Swagger UI's own labels in Spanish; the document's own words (names, examples) untouched.
+      await op.getByText('Parámetros', { exact: true }).waitFor();
+      for (const label of ['Cuerpo de la solicitud', 'Valor de ejemplo', 'Respuestas', 'Código', 'Descripción', 'Tipo de contenido']) {
+        expect(await op.getByText(label, { exact: true }).count(), label).toBeGreaterThan(0);
+      }
+      expect(await page.locator('.swagger-ui .models-control').innerText()).toContain('Esquemas');
+      expect(await op.locator('.parameter__name.required').first().evaluate((e) => getComputedStyle(e, '::after').content)).toBe('"obligatorio"');
+      const english = await page.locator('#swagger-ui').evaluate((root) => {
+        const found: string[] = [];
+        const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let n = w.nextNode(); n; n = w.nextNode()) {
+          const t = (n.nodeValue ?? '').trim();
+          if (['Parameters', 'Request body', 'Example Value', 'Schema', 'Responses', 'Code', 'Description', 'Name', 'Media type', 'No links', 'Schemas', 'Servers'].includes(t)) found.push(t);
+        }
+        return found;
+      });
+      expect(english).toEqual([]);
+      expect(await schema.locator('.json-schema-2020-12__title').allInnerTexts()).toEqual(expect.arrayContaining(['trabajador', 'empleador']));
 
       // Read only: no "Try it out", no "Authorize", no "Explore" bar, no validator badge.
       expect(await page.getByRole('button', { name: /try it out/i }).count()).toBe(0);
