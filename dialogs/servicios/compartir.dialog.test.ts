@@ -153,6 +153,14 @@ async function shareData(w: World, nombre = SERVICE, url = URL_SERVICE, talk = (
   return talk('confirmar');
 }
 
+/** Andrés at the list, a new service's data shared, then that service's "Credenciales OAuth 2.0" opened; returns the first question. */
+async function openCredentials(w: World): Promise<Reply> {
+  await atList(w);
+  await shareData(w);
+  await say(w.client, SERVICE);
+  return say(w.client, 'Credenciales OAuth 2.0');
+}
+
 /** From a service's menu: its Credenciales OAuth 2.0 (the secrets through the masked inputs), confirmed; returns the reply to "confirmar". */
 async function shareCredentials(w: World, opts: { username?: string } = {}, talk = (i: Input) => say(w.client, i)): Promise<Reply> {
   expect((await talk('Credenciales OAuth 2.0')).folded).toContain(fold('¿Cuál es el **nombre del token**?'));
@@ -390,10 +398,7 @@ describe('the two forms, saved separately', () => {
 
   it('leaving the credentials half-way (after the masked password) saves nothing and keeps no secret anywhere; the service stays incompleto', async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
-    await say(w.client, 'Credenciales OAuth 2.0');
+    await openCredentials(w);
     await say(w.client, 'Token afiliaciones COMFAMA');
     await say(w.client, TOKEN_URL);
     await say(w.client, 'omitir');
@@ -569,10 +574,7 @@ describe('bad input at every prompt', () => {
 
   it.each(OAUTH_QUESTIONS)('Credenciales OAuth 2.0, $name: every bad input is asked again in Spanish; nothing typed is lost; then it goes on', async (q) => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
-    await say(w.client, 'Credenciales OAuth 2.0');
+    await openCredentials(w);
     for (const input of q.before) await say(w.client, input);
     for (const [kind, bad] of BAD_INPUTS) {
       if (q.fair?.includes(kind)) continue;
@@ -623,10 +625,7 @@ describe('bad input at every prompt', () => {
     ['https://2130706433/token', '(es este mismo equipo)'],
   ])('the token URL %s is refused by the same rules', async (url, reason) => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
-    await say(w.client, 'Credenciales OAuth 2.0');
+    await openCredentials(w);
     await say(w.client, 'Token afiliaciones COMFAMA');
     const r = await say(w.client, url);
     expect(r.text).toContain(reason);
@@ -675,10 +674,7 @@ describe('bad input at every prompt', () => {
 
   it('a password typed in the chat at the masked prompt is refused and kept nowhere', async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
-    await say(w.client, 'Credenciales OAuth 2.0');
+    await openCredentials(w);
     for (const input of OAUTH_ANSWERS.slice(0, 3)) await say(w.client, input);
     const r = await say(w.client, OAUTH_PASSWORD);
     expect(r.folded).toContain(fold('solo se recibe en el campo protegido de la tarjeta'));
@@ -1160,10 +1156,7 @@ describe('bugs found earlier (now regressions)', () => {
 
   it('FIXED BUG: the credentials form left half-way keeps no draft of its plain answers (it must keep them, never the secrets)', async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
-    await say(w.client, 'Credenciales OAuth 2.0');
+    await openCredentials(w);
     for (const input of OAUTH_ANSWERS.slice(0, 5)) await say(w.client, input);
     await say(w.client, 'cancelar');
     const drafts = JSON.stringify(await list(w, 'drafts'));
@@ -1249,10 +1242,7 @@ describe('bugs found earlier (now regressions)', () => {
 describe('the Client ID of the credentials', () => {
   it("the Client ID the Ministry assigned (Información del servicio) is refused with what goes there; the help says whose Client ID it is", async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
-    await say(w.client, 'Credenciales OAuth 2.0');
+    await openCredentials(w);
     await say(w.client, 'Token afiliaciones COMFAMA');
     await say(w.client, TOKEN_URL);
     expect((await say(w.client, 'omitir')).folded).toContain(fold('¿Cuál es el **Client ID**?'));
