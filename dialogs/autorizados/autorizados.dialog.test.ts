@@ -331,13 +331,18 @@ describe('Nuevo', () => {
     expect(rows(await say(w.client, 'atrás'))).toEqual(['1 · Andrés Felipe Zapata Londoño — CC *******567']);
   });
 
-  it('after the duplicate, one "atrás" goes back to the list and leaves no draft of that person behind', async () => {
+  /** María authorized Andrés, then (Nuevo) gives his data again: the re-ask that he is already assigned. */
+  async function duplicateOfAndres() {
     const w = await comfama({ maria: true });
     await asEmployer(w.client, maria);
     await say(w.client, 'Administrar autorizados');
     await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'), 'agregar');
     await say(w.client, 'Nuevo');
-    const dup = await say(w.client, personCard(andres, 'otro.correo@comfama.com.co'));
+    return { w, dup: await say(w.client, personCard(andres, 'otro.correo@comfama.com.co')) };
+  }
+
+  it('after the duplicate, one "atrás" goes back to the list and leaves no draft of that person behind', async () => {
+    const { w, dup } = await duplicateOfAndres();
     expect(dup.folded).toContain('para volver a la lista de autorizados escriba atras');
     expect(rows(await say(w.client, 'atrás'))).toEqual(['1 · Andrés Felipe Zapata Londoño — CC *******567']);
     const drafts = await w.deps.store.transaction((tx) => tx.collection('drafts').list());
@@ -349,12 +354,7 @@ describe('Nuevo', () => {
   });
 
   it('after the duplicate, a different number is an answer, and "atrás" then walks back as usual', async () => {
-    const w = await comfama({ maria: true });
-    await asEmployer(w.client, maria);
-    await say(w.client, 'Administrar autorizados');
-    await authorizeInChat(w.client, personCard(andres, 'andres.zapata@comfama.com.co'), 'agregar');
-    await say(w.client, 'Nuevo');
-    await say(w.client, personCard(andres, 'otro.correo@comfama.com.co'));
+    const { w } = await duplicateOfAndres();
     // Another number (the names then do not match: the number is asked again, not the list).
     const other = await say(w.client, '1036612345');
     expect(other.folded).toContain('numero de documento de la persona');
