@@ -8,7 +8,7 @@ import { matchAlias, matchChoice } from '../domain/choice.js';
 import { parseCommand } from '../domain/commands.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
-import { staleButton } from './shown-buttons.js';
+import { staleButtonNote } from './shown-buttons.js';
 
 export interface ChoiceLook {
   /** Also list the options with their numbers in the message text (when the person is asked for a number). */
@@ -91,8 +91,8 @@ export function reaskActivity(
   reading: Extract<ChoiceReading, { ok: false }>,
   labels: readonly string[],
 ): Partial<Activity> {
-  const stale = staleButton(context);
-  const why = stale ? `${render('general/boton-anterior', { boton: stale })}\n\n${reading.error}` : reading.error;
+  const stale = staleButtonNote(context);
+  const why = stale ? `${stale}\n\n${reading.error}` : reading.error;
   return choiceActivity(`${question}\n\n${why}`, labels, { show: reading.show });
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Activity, TurnContext } from 'botbuilder';
 import { fold } from '../domain/text.js';
+import { render } from '../templates/render.js';
 
 export interface ShownButtons {
   /** What the buttons of the latest reply send, folded (empty when that reply had none). */
@@ -71,3 +72,9 @@ export function watchButtons(context: TurnContext, shown: ShownButtons): void {
 
 /** The incoming text when it is a tap on a button of an earlier question (see watchButtons); else undefined. */
 export const staleButton = (context: TurnContext): string | undefined => context.turnState.get(STALE) as string | undefined;
+
+/** "«Acepto» es el botón de una pregunta anterior…" when the incoming text is such a tap (see staleButton); else undefined. */
+export function staleButtonNote(context: TurnContext): string | undefined {
+  const boton = staleButton(context);
+  return boton === undefined ? undefined : render('general/boton-anterior', { boton });
+}

@@ -12,7 +12,7 @@ import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
 import { asksSecret, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { noteError, noteSecretTyped } from '../turn-notes.js';
-import { staleButton } from '../shown-buttons.js';
+import { staleButtonNote } from '../shown-buttons.js';
 import { replaceUsedCard, retractIncoming } from './secret-channel.js';
 
 export { isSealed, type FormResult, type SealedValue } from './form-spec.js';
@@ -137,8 +137,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         noteError(context, `${this.spec.id}${d.field ? `.${d.field}` : ''}:${d.reason}`);
         if (d.retract) noteSecretTyped(context);
         // A tap on a button of an earlier question: said so, rather than why it is no answer here.
-        const stale = d.retract ? undefined : staleButton(context);
-        let lead = stale ? render('general/boton-anterior', { boton: stale }) : reasonText(this.spec, d.reason, d.detail);
+        let lead = (d.retract ? undefined : staleButtonNote(context)) ?? reasonText(this.spec, d.reason, d.detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         await this.prompt(context, dc.activeDialog!.state, state, lead);
         return Dialog.EndOfTurn;
@@ -162,10 +161,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         await context.sendActivity(common('sin-anterior'));
         break;
       case 'review':
-        if (d.retry) {
-          const stale = staleButton(context);
-          await context.sendActivity([stale ? render('general/boton-anterior', { boton: stale }) : undefined, common('revision-reintentar')].filter(Boolean).join(' '));
-        }
+        if (d.retry) await context.sendActivity([staleButtonNote(context), common('revision-reintentar')].filter(Boolean).join(' '));
         break;
       case 'ask':
       case 'validate': // resolved in run()
