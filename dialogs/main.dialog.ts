@@ -53,6 +53,8 @@ import { helpdeskStatus } from './mesa/estado.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
 import { watchButtons, type ShownButtons } from './shown-buttons.js';
+import { refuseTypedSecret } from './form/secret-channel.js';
+import { holdsSecret } from '../domain/secret-text.js';
 
 export type { MainDialogDeps } from './main.deps.js';
 
@@ -313,6 +315,11 @@ export class MainDialog extends ComponentDialog {
         return step.next(); // cancelar, menú, atrás… with nothing in progress: the menu
     }
     if (!text) return step.next();
+    // A password typed at the menu is never searched for nor repeated in "No encontré…".
+    if (holdsSecret(text)) {
+      await refuseTypedSecret(step.context);
+      return step.next();
+    }
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
     if (named) return this.start(step, named);

@@ -9,6 +9,8 @@ import { card, message, submit, textBlock } from './cards.js';
 import { functionalities, type Functionality } from './catalog.js';
 import { choiceActivity } from './choice.js';
 import { incomingText, incomingValue } from './incoming.js';
+import { refuseTypedSecret } from './form/secret-channel.js';
+import { holdsSecret } from '../domain/secret-text.js';
 
 export const SEARCH = 'search';
 const STEPS = 'search-steps';
@@ -53,6 +55,11 @@ export class SearchDialog extends ComponentDialog {
       return Dialog.EndOfTurn;
     }
     const query = String(step.result ?? '').slice(0, MAX_QUERY);
+    if (holdsSecret(query)) {
+      // A password typed at "¿Qué está buscando?": not searched for, not repeated; asked again.
+      await refuseTypedSecret(step.context);
+      return step.options?.query === undefined ? step.replaceDialog(STEPS, { unusable: step.options?.unusable ?? [] } satisfies SearchOptions) : step.endDialog();
+    }
     const unusable = step.options?.unusable ?? [];
     const hits = usableFirst(relevantHits(searchFunctionalities(query, functionalities())), unusable);
     if (hits.length === 0) {

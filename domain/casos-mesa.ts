@@ -14,7 +14,7 @@ import { permit, principalOf } from './permissions.js';
 import type { Store, Tx } from './ports.js';
 import { DOCUMENT_TYPES, type DocumentType } from './reference.js';
 import { err, ok, type Result } from './result.js';
-import { looksLikeSecret } from './secret-text.js';
+import { AROUND_WORD, looksLikeSecret } from './secret-text.js';
 import type { StaffDirectory } from './staff.js';
 import { maskEmail } from './text.js';
 
@@ -82,8 +82,6 @@ export function nextOpening(now: Date): Date {
 
 /** Words that announce a secret: "contraseña: perro", "mi clave es gato", "password=…". */
 const ANNOUNCED = /\b(contraseñas?|claves?|password|passwd|pwd|secret|client[\s_-]?secret)(\s*[:=]\s*|\s+es\s+)(\S+)/giu;
-/** Punctuation around a word that is part of the sentence, not of the word. */
-const AROUND = /^[\p{Ps}\p{Pi}"'¿¡,;:!?]+|[\p{Pe}\p{Pf}"',;:!?.]+$/gu;
 const CASE_NUMBER = /^M-[0-9A-Z]{6}$/i;
 
 /** A pasted key or token longer than looksLikeSecret considers: one long word mixing letters and digits, not a link. */
@@ -93,8 +91,8 @@ const longKey = (w: string): boolean => w.length > 128 && /\p{L}/u.test(w) && /\
 const EMPHASIS = /^(\*{1,3}|_{1,3}|~{1,2}|`)(.+)\1$/su;
 
 const redactWord = (word: string): string => {
-  const core = word.replace(AROUND, '');
-  const inner = EMPHASIS.exec(core)?.[2]?.replace(AROUND, '') ?? core; // an emphasized word is judged as the word
+  const core = word.replace(AROUND_WORD, '');
+  const inner = EMPHASIS.exec(core)?.[2]?.replace(AROUND_WORD, '') ?? core; // an emphasized word is judged as the word
   return inner !== '' && !CASE_NUMBER.test(inner) && (looksLikeSecret(inner) || longKey(inner)) ? word.replace(core, DATO_PROTEGIDO) : word;
 };
 

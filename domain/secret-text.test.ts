@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeSecret } from './secret-text.js';
+import { holdsSecret, looksLikeSecret } from './secret-text.js';
 
 describe('looksLikeSecret', () => {
   it.each([
@@ -34,4 +34,14 @@ describe('looksLikeSecret', () => {
   ])('%j → %s', (text, expected) => {
     expect(looksLikeSecret(text)).toBe(expected);
   });
+});
+
+describe('holdsSecret: a password alone or among words', () => {
+  it.each(['Antioquia2025abc', 'quiero poner la nueva contraseña Antioquia2025abc', 'mi clave es "Guayacan-Florido-2026".', '¿Zorzal.Azul.77?'])('"%s" holds one', (text) =>
+    expect(holdsSecret(text)).toBe(true),
+  );
+  it.each(['servicios web', 'olvide mi contraseña', 'mi cedula es 70123456', 'escribir a ana.perez@correo.com', 'NIT 890900841-9', 'registrar rol empleador persona juridica', 'https://api.comfama.com.co/afiliados', '[premio](http://malo.example) **gratis**', 'ver http://x.co/a1b2c3d4e5'])(
+    '"%s" does not',
+    (text) => expect(holdsSecret(text)).toBe(false),
+  );
 });

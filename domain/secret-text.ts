@@ -28,3 +28,19 @@ export function looksLikeSecret(text: string): boolean {
   const symbols = /[^\p{L}\d]/u.test(t.replace(WORD_PUNCTUATION, ''));
   return letters && (digits || symbols);
 }
+
+/** Punctuation around a word that belongs to the sentence ("¿", quotes, a final period), not to the word. */
+export const AROUND_WORD = /^[\p{Ps}\p{Pi}"'¿¡,;:!?]+|[\p{Pe}\p{Pf}"',;:!?.]+$/gu;
+
+/**
+ * True when the text is a password or holds one among its words ("quiero poner la clave
+ * Antioquia2025abc"): such a text is never repeated back, searched for or kept.
+ */
+export function holdsSecret(text: string): boolean {
+  if (looksLikeSecret(text)) return true;
+  // Among words, only what a password of the portal is (letters and digits), not a link nor Markdown.
+  return text.split(/\s+/).some((w) => {
+    const word = w.replace(AROUND_WORD, '');
+    return /\p{L}/u.test(word) && /\d/.test(word) && !/:\/\/|^www\.|\]\(/i.test(word) && looksLikeSecret(word);
+  });
+}

@@ -4,6 +4,8 @@
  * (Teams…) the person is asked to delete their message.
  */
 import type { TurnContext } from 'botbuilder';
+import { render } from '../../templates/render.js';
+import { noteSecretTyped } from '../turn-notes.js';
 
 const EDITABLE = new Set(['webchat', 'directline', 'emulator']);
 
@@ -37,4 +39,14 @@ export async function replaceUsedCard(context: TurnContext, note: string, card?:
   } catch {
     // The card stays; a second submit reaches a form that is no longer active and is answered as such.
   }
+}
+
+/**
+ * A password typed where no form asks for one (the menu, the search): not repeated, searched or
+ * kept (the turn is noted as a secret), the message removed where the channel allows, and said so.
+ */
+export async function refuseTypedSecret(context: TurnContext): Promise<void> {
+  noteSecretTyped(context);
+  const retirado = await retractIncoming(context);
+  await context.sendActivity(render('general/secreto-en-chat', { retirado }));
 }
