@@ -296,3 +296,23 @@ describe('a validate failure that "atrás" leaves (backLeaves)', () => {
     expect(decide(checked, answered.state, { kind: 'text', text: 'atrás' }, env).decision.kind).not.toBe('noPrevious');
   });
 });
+
+describe('choosing the field to correct from a shown list', () => {
+  const full = ['CC', '70123456', 'Ana', 'Lucía', 'F'];
+  it.each([
+    ['el primero', 'primerNombre'],
+    ['1', 'primerNombre'],
+    ['la segunda', 'segundoNombre'],
+    ['2', 'segundoNombre'],
+  ])('after "corregir nombre" lists both names, "%s" names %s (not the form\'s field of that number)', (answer, field) => {
+    const listed = play(persona, [...full, 'corregir nombre']);
+    expect(listed.decision).toEqual({ kind: 'chooseCorrection', fields: ['primerNombre', 'segundoNombre'] });
+    const chosen = decide(persona, listed.state, { kind: 'text', text: answer }, env);
+    expect(chosen.decision).toEqual({ kind: 'ask', field });
+  });
+
+  it('a field named by its label is still found among all the answered ones', () => {
+    const listed = play(persona, [...full, 'corregir nombre']);
+    expect(decide(persona, listed.state, { kind: 'text', text: 'sexo' }, env).decision).toEqual({ kind: 'ask', field: 'sexo' });
+  });
+});

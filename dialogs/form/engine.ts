@@ -28,6 +28,8 @@ export interface FormState {
   current?: string;
   /** True while showing the field list after "corregir". */
   choosingCorrection?: boolean;
+  /** The fields that list shows, in its order ("el primero", "2" name one of them). */
+  correctionShown?: string[];
   /** True once `validate` accepted the current values; any change clears it. */
   validated?: boolean;
   /** The values the form began with ("empezar de nuevo" goes back to them). */
@@ -227,6 +229,7 @@ class Turn {
   private advance(): Decision {
     const s = this.state;
     s.choosingCorrection = false;
+    delete s.correctionShown;
     const next = s.current !== undefined ? this.field(s.current) : nextMissingField(this.spec, s.values);
     if (next && this.spec.validate && !s.validated && this.earlyFieldsGiven()) {
       s.current = undefined;
@@ -292,16 +295,18 @@ class Turn {
   private correct(name: string | undefined): Decision {
     const s = this.state;
     const answered = activeFields(this.spec, s.values).filter((f) => f.key in s.values);
-    if (!name) {
+    const choose = (fields: readonly FieldSpec[]): Decision => {
       s.choosingCorrection = true;
-      return { kind: 'chooseCorrection', fields: answered.map((f) => f.key) };
-    }
+      s.correctionShown = fields.map((f) => f.key);
+      return { kind: 'chooseCorrection', fields: s.correctionShown };
+    };
+    if (!name) return choose(answered);
     if (this.hasSecret && looksLikeSecret(name)) return this.secretTyped();
-    const found = findFields(this.spec, answered, name);
-    if (found.length > 1) {
-      s.choosingCorrection = true;
-      return { kind: 'chooseCorrection', fields: found.map((f) => f.key) };
-    }
+    // While a list of fields is shown, a number or an ordinal names one of those, in the order shown.
+    const shown = s.choosingCorrection ? answered.filter((f) => s.correctionShown?.includes(f.key)) : [];
+    const byNumber = shown.length > 0 ? findFields(this.spec, shown, name, 'number') : [];
+    const found = byNumber.length > 0 ? byNumber : findFields(this.spec, answered, name);
+    if (found.length > 1) return choose(found);
     const [target] = found;
     if (!target) return { kind: 'unknownField', name: name.slice(0, 40), fields: answered.map((f) => f.key) };
     s.correcting = {

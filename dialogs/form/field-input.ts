@@ -28,12 +28,14 @@ export function parseAnswer(spec: FormSpec, field: FieldSpec, raw: string, value
 
 /**
  * The fields among `fields` that `name` designates: by key, else by label (accents, case and small
- * typos ignored; a unique word or prefix will do). Several when the name fits more than one equally.
+ * typos ignored; a unique word or prefix will do) or by its number in `fields`. Several when the name
+ * fits more than one equally. `only: 'number'`: by its number ("2", "el primero") and nothing else.
  */
-export function findFields(spec: FormSpec, fields: readonly FieldSpec[], name: string): FieldSpec[] {
+export function findFields(spec: FormSpec, fields: readonly FieldSpec[], name: string, only?: 'number'): FieldSpec[] {
+  const m = matchChoice(name, fields.map((f) => fieldTexts(spec, f.key).etiqueta));
+  if (only === 'number') return m.kind === 'match' && m.by === 'number' ? [fields[m.index] as FieldSpec] : [];
   const byKey = fields.find((f) => f.key === name || fold(f.key) === fold(name));
   if (byKey) return [byKey];
-  const m = matchChoice(name, fields.map((f) => fieldTexts(spec, f.key).etiqueta));
   if (m.kind === 'match') return [fields[m.index] as FieldSpec];
   if (m.kind === 'ambiguous') return m.indices.map((i) => fields[i] as FieldSpec);
   return [];
