@@ -132,6 +132,8 @@ describe('yes / no answers', () => {
   it.each([
     ['sí', true], ['Si', true], ['confirmar', true], ['Confirmo', true], ['correcto', true], ['OK', true], ['de acuerdo', true],
     ['no', false], ['No acepto', false], ['tal vez', undefined], ['', undefined], ['confirmar ya', undefined],
+    // As people write it at a review.
+    ['listo', true], ['Dale', true], ['ok, confirmar', true], ['¡Sí, confirmo!', true], ['todo bien', true], ['Está bien.', true], ['nop', false],
   ])('%j → %s', (raw, expected) => {
     expect(answerYesNo(raw)).toBe(expected);
   });

@@ -173,9 +173,13 @@ export const parseSex: FieldParser<Sex> = (raw) => {
   return fail('sex.unknown');
 };
 
-/** Yes / no answers. */
-const YES = new Set(['si', 's', 'claro', 'confirmar', 'confirmo', 'correcto', 'estan correctos', 'acepto', 'ok', 'de acuerdo']);
-const NO = new Set(['no', 'n', 'no acepto']);
+/** Yes / no answers, as people write them (folded: no accents, no punctuation). */
+const YES = new Set([
+  'si', 's', 'claro', 'confirmar', 'confirmo', 'correcto', 'estan correctos', 'acepto', 'ok', 'de acuerdo',
+  'listo', 'dale', 'vale', 'okey', 'okay', 'ok confirmar', 'ok confirmo', 'si confirmar', 'si confirmo', 'si claro', 'si senor', 'sip',
+  'confirmado', 'perfecto', 'todo bien', 'todo correcto', 'esta bien', 'estan bien', 'si estan correctos', 'si esta bien', 'correctos', 'afirmativo', 'de una',
+]);
+const NO = new Set(['no', 'n', 'no acepto', 'nop', 'nope', 'negativo', 'no gracias']);
 
 /** A yes/no answer (also a review's "confirmar"); undefined when it is neither. */
 export function answerYesNo(raw: string): boolean | undefined {
