@@ -219,7 +219,8 @@ export const parseEmail: FieldParser<string> = (raw) => {
 export const parseEmailConfirmation: FieldParser<string> = (raw, ctx) => {
   const r = parseEmail(raw, ctx);
   if (!r.ok) return r;
-  return r.value === ctx.values['email'] ? r : fail('email.mismatch');
+  const first = ctx.values['email'];
+  return r.value === first ? r : fail('email.mismatch', typeof first === 'string' ? { primero: first } : {});
 };
 
 /** A Colombian mobile number: 10 digits starting with 3 (spaces, dashes and +57 tolerated). */

@@ -102,7 +102,13 @@ describe('Registro ciudadano: the whole conversation', () => {
 
     expect((await say(client, 'no-es-un-correo')).folded).toContain('no parece valido');
     expect((await say(client, EMAIL)).folded).toContain('escriba de nuevo su correo');
-    expect((await say(client, 'otro@correo.com')).folded).toContain('no coinciden');
+    const mismatch = await say(client, 'otro@correo.com');
+    expect(mismatch.folded).toContain('no coinciden');
+    // Which one was first, and how to change it when that one was the wrong one.
+    expect(mismatch.text).toContain(`el primero fue **${EMAIL}**`);
+    expect(mismatch.folded).toContain('si el primero estaba mal escriba atras para cambiarlo');
+    expect((await say(client, 'atrás')).folded).toContain('correo electronico personal');
+    expect((await say(client, EMAIL)).folded).toContain('escriba de nuevo su correo');
     expect((await say(client, EMAIL.toUpperCase())).folded).toContain('celular');
     expect((await say(client, '2001234567')).folded).toContain('empieza por 3');
     const review = await say(client, '300 123 4567');
