@@ -1,5 +1,5 @@
 /**
- * The search offers a logged-in person what they can use: a vague request ("servisios web") does not
+ * What a logged-in person is offered for the roles they hold. The search offers what they can use: a vague request ("servisios web") does not
  * list another role's process beside the ones that fit; asked for by name, it is still found, and the
  * process says who can use it.
  */
@@ -39,5 +39,15 @@ describe('search results for a logged-in person', () => {
     const client = await citizen();
     const reply = await say(client, 'administrar autorizados');
     expect(reply.folded).toMatch(/representante legal|delegado/);
+  });
+});
+
+describe('"Cambiar de rol" with one role', () => {
+  it('says there is no other role and what to do instead, then the menu', async () => {
+    const client = await citizen();
+    const reply = await say(client, 'cambiar de rol');
+    expect(reply.folded).toContain('por ahora solo puede actuar como ciudadano no tiene otro rol');
+    expect(reply.folded).toContain('registrar rol empleador');
+    expect(reply.folded).toContain('que desea hacer ahora');
   });
 });

@@ -11,7 +11,7 @@ import { updateEmployer } from '../../domain/empleador-actualizar.js';
 import { employersOf, getEmployer, type EmployerRef } from '../../domain/empleador-roles.js';
 import type { DelegateData, Sede } from '../../domain/employers.js';
 import { formatNit, computeDv } from '../../domain/nit.js';
-import type { ActingRole } from '../../domain/session.js';
+import { actingRole, type ActingRole } from '../../domain/session.js';
 import { rolesOf } from '../../domain/roles.js';
 import { requireSession } from '../session.js';
 import { roleLabel } from '../roles-text.js';
@@ -60,7 +60,11 @@ export class ElegirRolDialog extends ComponentDialog {
   private async ask(step: WaterfallStepContext<ElegirRolOptions>): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     const roles = step.options?.solo ?? (await rolesOf(this.deps, session.citizenId)).roles;
-    if (roles.length === 0 || (roles.length === 1 && !step.options?.solo)) return step.endDialog({} satisfies ElegirRolResult);
+    if (roles.length === 0 || (roles.length === 1 && !step.options?.solo)) {
+      // "Cambiar de rol" typed by a person with one role (the login asks only people with several).
+      await step.context.sendActivity(render('empleador/un-solo-rol', { rol: roleLabel(roles[0] ?? actingRole(session)) }));
+      return step.endDialog({} satisfies ElegirRolResult);
+    }
     if (roles.length === 1) return this.actAs(step, roles[0]!); // the one role that fits: no question
     (step.values as Values)['roles'] = roles;
     return step.prompt(CHOICE, choicePrompt(render('empleador/elegir-rol'), roles.map(roleLabel)));
