@@ -5,6 +5,7 @@ import { loadChecklistFacts } from '../domain/checklist-facts.js';
 import { checklistActivity } from './checklist.js';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { render } from '../templates/render.js';
+import { fold } from '../domain/text.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { roleLabel } from './roles-text.js';
 import { activeSession } from './session.js';
@@ -19,6 +20,14 @@ export function helpText(step?: StepInfo): string {
   return [step?.ayuda, render('general/ayuda'), render('general/contactos')].filter(Boolean).join('\n\n');
 }
 
+/** The step's name without its process's name before it ("Registro ciudadano — datos de contacto" in Registro ciudadano: "datos de contacto"). */
+function stepWithin(where: { tramite: string; paso?: string }): string | undefined {
+  const { tramite, paso } = where;
+  if (!paso || fold(paso) === fold(tramite)) return undefined;
+  const m = /^(.*?)\s+[—–-]\s+(.+)$/.exec(paso);
+  return m && fold(m[1]!) === fold(tramite) ? m[2] : paso;
+}
+
 /** Where the person is ("Está en el trámite…") and the activation checklist for them. */
 export async function statusActivities(
   deps: MainDialogDeps,
@@ -27,7 +36,7 @@ export async function statusActivities(
 ): Promise<(Partial<Activity> | string)[]> {
   const session = await activeSession(deps, context);
   const sesion = session ? { nombre: session.nombre, rol: roleLabel(actingRole(session)) } : undefined;
-  const here = render('general/estado', { sesion, tramite: where?.tramite, paso: where?.paso });
+  const here = render('general/estado', { sesion, tramite: where?.tramite, paso: where ? stepWithin(where) : undefined });
   if (!session) return [here];
   const facts = await loadChecklistFacts(deps, session.citizenId);
   const card = checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()));

@@ -113,6 +113,8 @@ describe('Registro ciudadano: the whole conversation', () => {
     expect((await say(client, '2001234567')).folded).toContain('empieza por 3');
     const review = await say(client, '300 123 4567');
     expect(review.text).toContain('3001234567');
+    // "estado" at the review names the step once, not "Registro ciudadano, en Registro ciudadano — datos de contacto".
+    expect((await say(client, 'estado')).text).toContain('Está en **Registro ciudadano**, en **datos de contacto**.');
     const done = await say(client, 'confirmar');
     expect(done.folded).toContain('pendiente de activacion');
     expect(done.text).toContain('j***@correo.com');
