@@ -6,7 +6,7 @@ import { fail, ok, type Result } from './result.js';
 import { NATURALEZAS, type Naturaleza } from './employers.js';
 import { normalizeNit } from './nit.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry, type Sex } from './reference.js';
-import { fold } from './text.js';
+import { editDistance, fold, soundKey } from './text.js';
 
 /** What a parser may look at besides the raw text: values already given and today's date. */
 export interface ParseContext {
@@ -289,12 +289,25 @@ export const parsePhone: FieldParser<string> = (raw) => {
   return ok(digits);
 };
 
-/** Finds one item by folded name: exact, then starting with, then containing; several → ambiguous. */
+/**
+ * Finds one item by folded name: exact, then starting with, then containing; then as it sounds
+ * ("medeyin", "antiokia") and with a slip of a letter or two for longer names; several → ambiguous.
+ */
 function pickByName<T>(items: readonly T[], name: (t: T) => string, raw: string, kind: string): Result<T> {
   const t = fold(raw).replace(/\bd ?c\b/g, '').trim();
   if (!t) return fail('empty');
   const keyOf = (x: T) => fold(name(x)).replace(/\bd ?c\b/g, '').trim();
-  for (const test of [(k: string) => k === t, (k: string) => k.startsWith(t), (k: string) => k.includes(t)]) {
+  const sound = soundKey(t);
+  // A slip of a letter from 5 letters on, of two from 9 on (as the sound key reads the name).
+  const slips = sound.length >= 9 ? 2 : sound.length >= 5 ? 1 : 0;
+  const tests = [
+    (k: string) => k === t,
+    (k: string) => k.startsWith(t),
+    (k: string) => k.includes(t),
+    (k: string) => soundKey(k) === sound,
+    (k: string) => slips > 0 && editDistance(soundKey(k), sound, slips) <= slips,
+  ];
+  for (const test of tests) {
     const found = items.filter((x) => test(keyOf(x)));
     if (found.length === 1) return ok(found[0] as T);
     if (found.length > 1) return fail(`${kind}.ambiguo`, { opciones: found.slice(0, 8).map(name).join(', ') });

@@ -41,6 +41,23 @@ export function editDistance(a: string, b: string, max = Infinity): number {
   return (rows[a.length] as number[])[b.length] as number;
 }
 
+/**
+ * How a folded Spanish word sounds, for matching names typed by ear ("medeyin" Medellín, "antiokia"
+ * Antioquia, "bogota", "sinselejo" Sincelejo): qu/k, c/s/z, ll/y, v/b, a silent h and double letters fold together.
+ */
+export function soundKey(folded: string): string {
+  return folded
+    .replace(/qu(?=[ei])/g, 'k')
+    .replace(/q/g, 'k')
+    .replace(/c(?=[ei])/g, 's')
+    .replace(/c/g, 'k')
+    .replace(/z/g, 's')
+    .replace(/ll/g, 'y')
+    .replace(/v/g, 'b')
+    .replace(/h/g, '')
+    .replace(/([a-z])\1+/g, '$1');
+}
+
 /** Mask an e-mail for display: "juana.perez@correo.com" → "j***@correo.com". */
 export function maskEmail(email: string): string {
   const [user = '', domain = ''] = email.split('@');

@@ -35,3 +35,18 @@ describe('DIVIPOLA names as people type them (accents and case ignored; ambiguit
     expect(r.ok ? 'ok' : r.error.code).toBe('municipio.desconocido');
   });
 });
+
+describe('names typed by ear or with a slip of a letter', () => {
+  it.each([['antiokia', '05'], ['antoquia', '05'], ['Antioqia', '05'], ['boyaka', '15'], ['kundinamarca', '25'], ['balle del cauca', '76'], ['cordova', '23']])(
+    'department %j → %s',
+    (raw, code) => expect(parseDepartment(registry)(raw, { values: {}, today })).toEqual({ ok: true, value: code }),
+  );
+  it.each([['05', 'medeyin', '05001'], ['05', 'medelin', '05001'], ['05', 'medellinn', '05001'], ['70', 'sinselejo', '70001'], ['08', 'baranquilla', '08001']])(
+    'municipality in %s: %j → %s',
+    (dept, raw, code) => expect(parseMunicipality(registry)(raw, { values: { departamento: dept }, today })).toEqual({ ok: true, value: code }),
+  );
+  it.each([['zzz'], ['xyzzy'], ['medeyin']])('%j stays unknown or ambiguous, never a guess', (raw) => {
+    const r = parseDepartment(registry)(raw, { values: {}, today });
+    expect(r.ok).toBe(false);
+  });
+});
