@@ -278,3 +278,42 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     expect(JSON.stringify(mail.data)).toContain('El RUT no corresponde a la razón social');
   });
 });
+
+describe('the final summary: correcting a part without starting again', () => {
+  it('"corregir delegado" opens the delegate on its review; a changed e-mail comes back to the summary and is registered', async () => {
+    const { client, deps } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    const summary = await delegateAndSite(client);
+    expect(summary.cards.flatMap((c) => ((c['actions'] ?? c['buttons'] ?? []) as { title: string }[]).map((b) => b.title))).toContain('Corregir');
+    const review = await say(client, 'corregir delegado');
+    expect(review.folded).toContain('revise sus datos');
+    expect(review.text).toContain('maria.pena@comfama.com.co');
+    expect((await say(client, 'corregir correo')).folded).toContain('correo');
+    expect((await say(client, 'maria.p@comfama.com.co')).folded).toContain('revise sus datos');
+    const again = await say(client, 'confirmar');
+    expect(again.folded).toContain('revise el registro completo');
+    expect(again.text).toContain('maria.p@comfama.com.co');
+    expect(again.text).toContain('Carrera 50 No. 52-10'); // the rest as it was
+    expect((await say(client, 'confirmar')).folded).toContain('quedo registrado');
+    const [employer] = await deps.store.transaction((tx) => tx.collection('employers').list());
+    expect(JSON.stringify(employer)).toContain('maria.p@comfama.com.co');
+  });
+
+  it('"no" asks what to correct instead of throwing everything away; "atrás" from that part comes back to the summary', async () => {
+    const { client, deps } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await delegateAndSite(client);
+    const which = await say(client, 'no');
+    expect(which.folded).toContain('que desea corregir');
+    expect(which.folded).toContain('cancelar el registro');
+    expect((await say(client, 'la sede')).folded).toContain('revise sus datos');
+    expect((await say(client, 'atrás')).folded).toContain('revise el registro completo');
+    expect(await deps.store.transaction((tx) => tx.collection('employers').list())).toEqual([]);
+    // "Cancelar el registro" from the question leaves without registering.
+    await say(client, 'no');
+    expect((await say(client, 'cancelar el registro')).folded).toContain('cancel');
+    expect(await deps.store.transaction((tx) => tx.collection('employers').list())).toEqual([]);
+  });
+});

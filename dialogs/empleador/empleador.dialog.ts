@@ -27,10 +27,12 @@ import type { Session } from '../../domain/session.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, imBack, message, textBlock } from '../cards.js';
-import { FormDialog } from '../form/form.dialog.js';
+import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult, maybeFormResult, type FormSpec } from '../form/form-spec.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { incomingText } from '../incoming.js';
+import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
+import { fold } from '../../domain/text.js';
 import { DELEGADO_FORM_ID, delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
@@ -42,6 +44,16 @@ const PASOS = REGISTRO_EMPLEADOR + '-pasos';
 const ADJUNTO = 'empleador-adjunto';
 const CONFIRMAR = 'empleador-confirmar';
 const EMPRESA = 'empleador-empresa-paso';
+/** The final summary: confirm, correct the delegate or the main site (and back to the summary), or cancel. */
+const FINAL = 'empleador-final';
+const QUE_CORREGIR = 'empleador-que-corregir';
+
+/** What the final summary lets the person correct without starting again. */
+type Parte = 'delegado' | 'sede';
+interface FinalOptions {
+  readonly draft: Draft;
+  readonly citizenId: string;
+}
 
 interface EmpresaOptions {
   readonly nit: string;
@@ -112,7 +124,10 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     this.addDialog(new FormDialog(this.delegado, formDeps));
     this.addDialog(new FormDialog(this.sede, formDeps));
     this.addDialog(new RutAttachmentDialog(deps));
-    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => answerYesNo(p.recognized.value ?? '') !== undefined));
+    // The summary takes yes / no, "corregir [dato]" and "atrás"; anything else shows it again.
+    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => finalAnswer(p.recognized.value ?? '') !== undefined));
+    this.addDialog(new ChoicePrompt(QUE_CORREGIR));
+    this.addDialog(new WaterfallDialog<FinalOptions>(FINAL, [this.showSummary.bind(this), this.decide.bind(this), this.correctPart.bind(this), this.afterCorrection.bind(this)]));
     this.addDialog(
       new WaterfallDialog(PASOS, [
         this.askNit.bind(this),
@@ -121,7 +136,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
         this.afterRutDate.bind(this),
         this.afterDelegate.bind(this),
         this.afterSede.bind(this),
-        this.register.bind(this),
+        this.afterFinal.bind(this),
       ]),
     );
     this.addDialog(
@@ -208,20 +223,61 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   private async afterSede(step: Step): Promise<DialogTurnResult> {
     const draft = draftOf(step);
     draft.sede = formResult(step.result, this.sede).values;
-    const summary = this.summary(draft);
+    return step.beginDialog(FINAL, { draft, citizenId: this.citizen(step) } satisfies FinalOptions);
+  }
+
+  private async afterFinal(step: Step): Promise<DialogTurnResult> {
+    return step.endDialog(step.result);
+  }
+
+  // ---------------------------------------------------------------- the final summary (its own loop)
+
+  private async showSummary(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
+    const summary = this.summary(step.options.draft);
     return step.prompt(CONFIRMAR, { prompt: summary, retryPrompt: summary });
   }
 
-  private async register(step: Step): Promise<DialogTurnResult> {
-    const draft = draftOf(step);
-    if (answerYesNo(String(step.result ?? '')) === false) {
+  /** Confirmed: the role is registered. "corregir …", "atrás" or "no": that part, or which one. */
+  private async decide(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
+    const answer = finalAnswer(String(step.result ?? ''));
+    if (answer === 'si') return this.register(step);
+    if (answer === 'delegado' || answer === 'sede') return step.next(answer);
+    const t = messages<ResumenTexts>('empleador/resumen');
+    return step.prompt(QUE_CORREGIR, choicePrompt(t['que-corregir']!, [t['delegado']!, t['sede']!, t['cancelar-registro']!]));
+  }
+
+  private async correctPart(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
+    const t = messages<ResumenTexts>('empleador/resumen');
+    const parte: Parte | 'cancelar' =
+      step.result === 'delegado' || step.result === 'sede' ? step.result : (['delegado', 'sede', 'cancelar'] as const)[chosen(step.result, [t['delegado']!, t['sede']!, t['cancelar-registro']!])]!;
+    if (parte === 'cancelar') {
       await step.context.sendActivity(render('general/cancelado'));
       return step.endDialog();
     }
+    (step.values as Record<string, unknown>)['parte'] = parte;
+    const { draft } = step.options;
+    // The form opens on its review with the values given: the person changes what is wrong and confirms.
+    return parte === 'delegado'
+      ? step.beginDialog(DELEGADO_FORM_ID, { initial: { ...draft.delegado }, canGoBack: true } satisfies FormOptions)
+      : step.beginDialog(SEDE_FORM_ID, { initial: { ...draft.sede }, canGoBack: true } satisfies FormOptions);
+  }
+
+  private async afterCorrection(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
+    const parte = (step.values as Record<string, unknown>)['parte'] as Parte;
+    const draft: Draft = { ...step.options.draft };
+    // "atrás" from the part's review: back to the summary as it was.
+    if (wentBackFromForm(step.result)) return step.replaceDialog(FINAL, step.options);
+    if (parte === 'delegado') draft.delegado = formResult(step.result, this.delegado).values;
+    else draft.sede = formResult(step.result, this.sede).values;
+    return step.replaceDialog(FINAL, { ...step.options, draft } satisfies FinalOptions);
+  }
+
+  private async register(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
+    const { draft, citizenId } = step.options;
     const bytes = draft.rut ? await this.deps.blobs.get(draft.rut.sha256) : undefined;
     const result = await registerEmployer(
       this.deps,
-      this.citizen(step),
+      citizenId,
       {
         nit: draft.nit!,
         razonSocial: draft.razonSocial!,
@@ -257,7 +313,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     return String((step.values as Record<string, unknown>)['citizenId']);
   }
 
-  private async stop(step: Step, error: EmpleadorError): Promise<DialogTurnResult> {
+  private async stop(step: WaterfallStepContext, error: EmpleadorError): Promise<DialogTurnResult> {
     await step.context.sendActivity(render(errorTemplate(error)));
     return step.endDialog();
   }
@@ -295,9 +351,27 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     const text = render('empleador/resumen');
     return message(
       text,
-      card(body, [imBack(t['confirmar']!, 'confirmar', 'positive'), imBack(t['cancelar']!, 'cancelar')], text),
+      card(body, [imBack(t['confirmar']!, 'confirmar', 'positive'), imBack(t['corregir']!, 'corregir'), imBack(t['cancelar']!, 'cancelar')], text),
     );
   }
+}
+
+/**
+ * An answer to the final summary: 'si' to register; the part to correct ("corregir delegado",
+ * "corregir dirección" → the main site; "atrás": the main site, the step before); 'elegir' when the
+ * part is to be asked ("corregir", "no"); undefined when it is none of these (the summary again).
+ */
+export function finalAnswer(text: string): 'si' | Parte | 'elegir' | undefined {
+  const yes = answerYesNo(text);
+  if (yes === true) return 'si';
+  if (yes === false) return 'elegir';
+  const command = parseCommand(text);
+  if (command?.kind === 'atras') return 'sede'; // the step before the summary
+  if (command?.kind !== 'corregir') return undefined;
+  const field = fold(command.field ?? '');
+  if (/delegad/.test(field)) return 'delegado';
+  if (/sede|direcc|telefon|municip|ciudad|departament|corporativ|correo/.test(field)) return 'sede';
+  return 'elegir';
 }
 
 const ERROR_TEMPLATES: Partial<Record<EmpleadorError['code'], string>> = {

@@ -40,7 +40,8 @@ const FLOW: readonly [Input, string, string][] = [
   ['Carrera 50 No. 52-10', 'telefono', 'direccion'],
   ['6044445566', 'correo corporativo', 'telefono'],
   ['notificaciones@comfama.com.co', 'revise sus datos', 'correo corporativo'],
-  ['confirmar', 'revise el registro completo', 'revise el registro completo'],
+  // "atrás" at the final summary opens the main site's review (the step before), its data kept.
+  ['confirmar', 'revise el registro completo', 'carrera 50 no 52-10'],
   ['confirmar', 'quedo registrado', ''],
 ];
 

@@ -82,15 +82,17 @@ function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
   const rows = activeFields(spec, state.values)
     .filter((f) => f.inReview !== false)
     .map((f) => ({ etiqueta: fieldTexts(spec, f.key).etiqueta, valor: display(spec, f, state.values[f.key]) }));
+  // "corregir <one of this form's fields>", the last one listed, as the example of a correction.
+  const ejemplo = rows.at(-1)?.etiqueta.toLocaleLowerCase('es-CO') ?? '';
   const reviewCard = card(
     [textBlock(own?.titulo ?? common('revision-titulo'), { weight: 'Bolder', size: 'Medium' }), ...rows.flatMap(reviewRow)],
     [
       submit(common('confirmar'), { __form: spec.id, __action: 'confirmar' }, 'positive'),
       submit(common('corregir'), { __form: spec.id, __action: 'corregir' }),
     ],
-    fill(common('revision-texto'), { filas: rows, ejemplo: rows.at(-1)?.etiqueta.toLocaleLowerCase('es-CO') ?? '' }),
+    fill(common('revision-texto'), { filas: rows, ejemplo }),
   );
-  return message(own?.intro ?? common('revision-intro'), reviewCard);
+  return message(own?.intro ?? fill(common('revision-intro'), { ejemplo }), reviewCard);
 }
 
 /**
