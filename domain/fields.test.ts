@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseProse,
   answerYesNo,
+  splitDocument,
   isSkipAnswer,
   parseBirthDate,
   parseDate,
@@ -161,4 +162,12 @@ describe('parseProse (reasons, descriptions)', () => {
   ])('refuses %j (%s)', (raw, code) => {
     expect(prose(raw, ctx)).toMatchObject({ ok: false, error: { code } });
   });
+});
+
+describe('splitDocument: the type and the number in one answer', () => {
+  it.each([
+    ['CC 70123456', 'CC', '70123456'], ['cc 70.123.456', 'CC', '70.123.456'], ['cedula 70123456', 'CC', '70123456'], ['Cédula de ciudadanía 70123456', 'CC', '70123456'],
+    ['C.C. 70123456', 'CC', '70123456'], ['CC: 70123456', 'CC', '70123456'], ['cc:70123456', 'CC', '70123456'], ['CE 654321', 'CE', '654321'], ['cc no. 70123456', 'CC', '70123456'],
+  ])('%j → %s %s', (raw, tipo, numero) => expect(splitDocument(raw)).toEqual({ tipoDocumento: tipo, numeroDocumento: numero }));
+  it.each(['CC', '70123456', 'cc abc', 'hola 70123456', 'pasaporte', ''])('%j → nothing', (raw) => expect(splitDocument(raw)).toBeUndefined());
 });

@@ -39,9 +39,27 @@ const DOC_ALIASES: Record<string, DocumentType> = {
 export const parseDocumentType: FieldParser<DocumentType> = (raw) => {
   const c = clean(raw);
   if (!c.ok) return c;
-  const t = DOC_ALIASES[fold(c.value)];
+  // "C.C." and "c c" are CC too.
+  const t = DOC_ALIASES[fold(c.value).replace(/\./g, '').replace(/^([a-z]) ([a-z])$/, '$1$2')];
   return t ? ok(t) : fail('document_type.unknown');
 };
+
+/**
+ * A document type and its number in one answer, as the account e-mail writes the user ("CC 70123456")
+ * and people type it ("cédula 70.123.456", "C.C: 70123456"): the two raw texts; undefined otherwise.
+ */
+export function splitDocument(raw: string): { tipoDocumento: string; numeroDocumento: string } | undefined {
+  const words = raw.trim().replace(/^([\p{L}.]+)[:#-]+(?=\s*\d)/u, '$1 ').split(/\s+/);
+  const ctx = { values: {}, today: new Date(0) };
+  for (let i = 1; i < words.length && i <= 4; i++) {
+    const tipo = parseDocumentType(words.slice(0, i).join(' ').replace(/[:#]+$/, ''), ctx);
+    if (!tipo.ok) continue;
+    const numero = words.slice(i).join(' ').replace(/^(n[o°º.]*|numero|número)\s*/iu, '');
+    // "cédula de ciudadanía 70123456": "cédula" is a type too; a longer one may leave the number.
+    if (parseDocumentNumberFor(tipo.value)(numero, ctx).ok) return { tipoDocumento: tipo.value, numeroDocumento: numero };
+  }
+  return undefined;
+}
 
 const DOC_RULES: Record<DocumentType, { pattern: RegExp; strip: boolean }> = {
   CC: { pattern: /^\d{3,10}$/, strip: true },

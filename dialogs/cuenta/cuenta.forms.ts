@@ -1,13 +1,13 @@
 /** Ingresar and Olvidé mi contraseña: the forms. */
 import { fail, ok } from '../../domain/result.js';
-import { parseDocumentNumber, parseDocumentType } from '../../domain/fields.js';
+import { parseDocumentNumber, parseDocumentType, splitDocument } from '../../domain/fields.js';
 import type { DocumentType } from '../../domain/reference.js';
 import type { FormSpec, SealedValue } from '../form/form-spec.js';
 
 export const ingresoForm: FormSpec<{ tipoDocumento: DocumentType; numeroDocumento: string; clave: SealedValue }> = {
   id: 'ingreso',
   fields: [
-    { key: 'tipoDocumento', parse: parseDocumentType },
+    { key: 'tipoDocumento', parse: parseDocumentType, alsoFills: splitDocument },
     { key: 'numeroDocumento', parse: parseDocumentNumber },
     // The policy is checked when the password is set; here any non-empty text is tried.
     { key: 'clave', parse: (raw) => (raw.length === 0 ? fail('empty') : raw.length > 256 ? fail('too_long') : ok(raw)), secret: true },
@@ -19,7 +19,7 @@ export const ingresoForm: FormSpec<{ tipoDocumento: DocumentType; numeroDocument
 export const recuperarForm: FormSpec<{ tipoDocumento: DocumentType; numeroDocumento: string }> = {
   id: 'recuperar-clave',
   fields: [
-    { key: 'tipoDocumento', parse: parseDocumentType },
+    { key: 'tipoDocumento', parse: parseDocumentType, alsoFills: splitDocument },
     { key: 'numeroDocumento', parse: parseDocumentNumber },
   ],
   review: false,

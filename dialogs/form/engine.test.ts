@@ -4,6 +4,7 @@ import type { DocumentType, Sex } from '../../domain/reference.js';
 import { fail, ok } from '../../domain/result.js';
 import { decide, draftOf, resumeFrom, startState, type EngineEnv, type EngineStep, type FormEvent } from './engine.js';
 import type { FieldFailure, FormSpec, FormValues, SealedValue } from './form-spec.js';
+import { ingresoForm } from '../cuenta/cuenta.forms.js';
 
 interface Persona {
   tipoDocumento: DocumentType;
@@ -314,5 +315,20 @@ describe('choosing the field to correct from a shown list', () => {
   it('a field named by its label is still found among all the answered ones', () => {
     const listed = play(persona, [...full, 'corregir nombre']);
     expect(decide(persona, listed.state, { kind: 'text', text: 'sexo' }, env).decision).toEqual({ kind: 'ask', field: 'sexo' });
+  });
+});
+
+describe('a document type and its number in one answer (alsoFills)', () => {
+  it('"CC 70123456" at the document type of the login answers both; the password is asked next', () => {
+    const step = play(ingresoForm, ['CC 70123456']);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'clave' });
+    expect(step.state.values).toMatchObject({ tipoDocumento: 'CC', numeroDocumento: '70123456' });
+    expect(step.accepted).toEqual(['tipoDocumento', 'numeroDocumento']);
+  });
+
+  it('a type with a number that does not fit it takes neither', () => {
+    const step = play(ingresoForm, ['CC 12AB']);
+    expect(step.decision).toMatchObject({ kind: 'reask', field: 'tipoDocumento' });
+    expect(step.state.values).toEqual({});
   });
 });

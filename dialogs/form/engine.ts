@@ -180,6 +180,11 @@ class Turn {
       s.current = undefined;
       return this.advance();
     }
+    const several = field.alsoFills?.(text);
+    if (several && this.acceptAll(several)) {
+      s.current = undefined;
+      return this.advance();
+    }
     if (typedSecret) return this.secretTyped();
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
   }
@@ -334,6 +339,22 @@ class Turn {
   }
 
   // ---------------------------------------------------------------- values
+
+  /** Several fields' raw answers at once (FieldSpec.alsoFills), in field order: all are taken, or none. */
+  private acceptAll(raw: Readonly<Record<string, string>>): boolean {
+    const values = { ...this.state.values };
+    const parsed: [FieldSpec, unknown][] = [];
+    for (const f of this.spec.fields) {
+      const text = raw[f.key];
+      if (text === undefined || f.secret) continue;
+      const r = parseAnswer(this.spec, f, text, values, this.env.today);
+      if (!r.ok) return false;
+      values[f.key] = r.value;
+      parsed.push([f, r.value]);
+    }
+    for (const [f, v] of parsed) this.set(f, v);
+    return parsed.length > 0;
+  }
 
   private field(key: string): FieldSpec {
     const f = this.spec.fields.find((x) => x.key === key);

@@ -33,6 +33,11 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
   readonly retractOn?: readonly string[];
   /** The longest answer read, in characters (default 2000; a pasted certificate chain or JSON example needs more). */
   readonly maxLength?: number;
+  /**
+   * An answer that gives this field and the next ones at once ("CC 70123456" for the document type):
+   * their raw texts by key, each then read by its own parser; all must be good, or none is taken.
+   */
+  alsoFills?(raw: string): Readonly<Record<string, string>> | undefined;
   /** Several lines (a PEM, a JSON example): a multi-line input in the card. */
   readonly multiline?: boolean;
   /**

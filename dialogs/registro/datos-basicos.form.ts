@@ -7,6 +7,7 @@ import {
   parseName,
   parseOptionalName,
   parseSex,
+  splitDocument,
 } from '../../domain/fields.js';
 import type { BasicData } from '../../domain/citizens.js';
 import type { AnyField, FormSpec } from '../form/form-spec.js';
@@ -16,7 +17,7 @@ import type { AnyField, FormSpec } from '../form/form-spec.js';
 export type DocumentAndNames = Pick<BasicData, 'tipoDocumento' | 'numeroDocumento' | 'primerNombre' | 'segundoNombre' | 'primerApellido' | 'segundoApellido'>;
 
 export const documentAndNames: readonly AnyField<DocumentAndNames>[] = [
-  { key: 'tipoDocumento', parse: parseDocumentType },
+  { key: 'tipoDocumento', parse: parseDocumentType, alsoFills: splitDocument },
   { key: 'numeroDocumento', parse: parseDocumentNumber },
   { key: 'primerNombre', parse: parseName },
   { key: 'segundoNombre', parse: parseOptionalName, optional: true },
