@@ -3,6 +3,7 @@ import {
   parseProse,
   answerYesNo,
   splitDocument,
+  parseFirstName,
   isSkipAnswer,
   parseBirthDate,
   parseDate,
@@ -170,4 +171,14 @@ describe('splitDocument: the type and the number in one answer', () => {
     ['C.C. 70123456', 'CC', '70123456'], ['CC: 70123456', 'CC', '70123456'], ['cc:70123456', 'CC', '70123456'], ['CE 654321', 'CE', '654321'], ['cc no. 70123456', 'CC', '70123456'],
   ])('%j → %s %s', (raw, tipo, numero) => expect(splitDocument(raw)).toEqual({ tipoDocumento: tipo, numeroDocumento: numero }));
   it.each(['CC', '70123456', 'cc abc', 'hola 70123456', 'pasaporte', ''])('%j → nothing', (raw) => expect(splitDocument(raw)).toBeUndefined());
+});
+
+describe('parseFirstName: one name', () => {
+  it.each([['Luz', 'LUZ'], ['andrés', 'ANDRÉS'], ['María del Pilar', 'MARÍA DEL PILAR'], ['Jean-Pierre', 'JEAN-PIERRE']])('%j → %s', (raw, name) =>
+    expect(parseFirstName(raw, ctx())).toEqual({ ok: true, value: name }),
+  );
+  it('"luz paola" is refused, naming the first and the second name', () => {
+    const r = parseFirstName('luz paola', ctx());
+    expect(r).toEqual({ ok: false, error: { code: 'name.first_only', primero: 'LUZ', resto: 'PAOLA' } });
+  });
 });

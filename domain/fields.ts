@@ -103,6 +103,21 @@ export const parseName: FieldParser<string> = (raw) => {
   return ok(c.value.toLocaleUpperCase('es-CO'));
 };
 
+/** Words that join a compound name ("María del Pilar", "De la Hoz"): such a name is one name. */
+const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'san', 'santa']);
+
+/**
+ * A first name: one name. "Luz Paola" is refused with its parts named (the second name is asked
+ * next); a name joined by "del", "de la"… stays one ("María del Pilar").
+ */
+export const parseFirstName: FieldParser<string> = (raw, ctx) => {
+  const r = parseName(raw, ctx);
+  if (!r.ok) return r;
+  const words = r.value.split(/\s+/);
+  if (words.length < 2 || words.some((w) => NAME_PARTICLES.has(fold(w)))) return r;
+  return fail('name.first_only', { primero: words[0], resto: words.slice(1).join(' ') });
+};
+
 /** What people write for "none" at an optional field ("no tiene" when the name is another person's). */
 const NONE = new Set(['no', 'no tengo', 'no tiene', 'no hay', 'ninguno', 'ninguna', 'ningun', 'no aplica', 'na', 'n a', 'omitir', 'sin', 'sin segundo nombre', 'sin segundo apellido']);
 

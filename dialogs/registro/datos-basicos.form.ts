@@ -3,6 +3,7 @@ import {
   parseBirthDate,
   parseDocumentNumber,
   parseDocumentType,
+  parseFirstName,
   parseIssueDate,
   parseName,
   parseOptionalName,
@@ -19,7 +20,7 @@ export type DocumentAndNames = Pick<BasicData, 'tipoDocumento' | 'numeroDocument
 export const documentAndNames: readonly AnyField<DocumentAndNames>[] = [
   { key: 'tipoDocumento', parse: parseDocumentType, alsoFills: splitDocument },
   { key: 'numeroDocumento', parse: parseDocumentNumber },
-  { key: 'primerNombre', parse: parseName },
+  { key: 'primerNombre', parse: parseFirstName },
   { key: 'segundoNombre', parse: parseOptionalName, optional: true },
   { key: 'primerApellido', parse: parseName },
   { key: 'segundoApellido', parse: parseOptionalName, optional: true },

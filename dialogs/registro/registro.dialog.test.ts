@@ -334,3 +334,18 @@ describe('Ingresar, sesión y Olvidé mi contraseña', () => {
     expect(setup.mailer.sent.at(-1)!.template).toBe('cuenta-recuperacion');
   });
 });
+
+describe('Registro ciudadano: both names typed as the first name', () => {
+  it('"luz paola" is asked again as one name, before it can cost an attempt against the reference sources', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    await say(client, 'Acepto');
+    await say(client, 'cc');
+    expect((await say(client, '43123456')).folded).toContain('primer nombre');
+    const reply = await say(client, 'luz paola');
+    expect(reply.folded).toContain('escriba aqui solo el primer nombre');
+    expect(reply.text).toContain('**LUZ**');
+    expect(reply.folded).toContain('cual es su primer nombre');
+    expect((await say(client, 'luz')).folded).toContain('segundo nombre');
+  });
+});

@@ -68,6 +68,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseDocumentNumberFor: DOCUMENT_TYPES.map((t) => fields.parseDocumentNumberFor(t)),
   parseDocumentNumber: [fields.parseDocumentNumber],
   parseName: [fields.parseName],
+  parseFirstName: [fields.parseFirstName],
   parseOptionalName: [fields.parseOptionalName],
   parseDate: [fields.parseDate],
   parseBirthDate: [fields.parseBirthDate],
@@ -86,7 +87,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseMunicipality: [fields.parseMunicipality(registry)],
 };
 /** Exports of domain/fields.ts that are helpers, not parsers (fuzzed below all the same). */
-const NOT_PARSERS = new Set(['answerYesNo', 'isSkipAnswer', 'yearsBetween']);
+const NOT_PARSERS = new Set(['answerYesNo', 'isSkipAnswer', 'yearsBetween', 'splitDocument']);
 
 describe(`field parsers under generated input (${seedNote})`, () => {
   it('the table covers every exported parser of domain/fields.ts', () => {
@@ -105,10 +106,12 @@ describe(`field parsers under generated input (${seedNote})`, () => {
     }, TIMEOUT);
   }
 
-  it(`answerYesNo, isSkipAnswer, yearsBetween: ${RUNS} inputs, no exception`, () => {
+  it(`answerYesNo, isSkipAnswer, yearsBetween, splitDocument: ${RUNS} inputs, no exception`, () => {
     fc.assert(
       fc.property(anyText, anyText, (a, b) => {
         expect([true, false, undefined]).toContain(fields.answerYesNo(a));
+        const split = fields.splitDocument(a);
+        if (split) expect(fields.parseDocumentType(split.tipoDocumento, { values: {}, today: new Date() }).ok).toBe(true);
         expect(typeof fields.isSkipAnswer(a)).toBe('boolean');
         expect(() => fields.yearsBetween(a, b)).not.toThrow();
       }),
