@@ -315,14 +315,14 @@ export class MainDialog extends ComponentDialog {
         return step.next(); // cancelar, menú, atrás… with nothing in progress: the menu
     }
     if (!text) return step.next();
+    // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
+    const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
+    if (named) return this.start(step, named);
     // A password typed at the menu is never searched for nor repeated in "No encontré…".
     if (holdsSecret(text)) {
       await refuseTypedSecret(step.context);
       return step.next();
     }
-    // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
-    const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
-    if (named) return this.start(step, named);
     return step.beginDialog(SEARCH, { query: text, unusable: await this.unusable(step.context) } satisfies SearchOptions);
   }
 

@@ -170,7 +170,7 @@ describe('splitDocument: the type and the number in one answer', () => {
     ['CC 70123456', 'CC', '70123456'], ['cc 70.123.456', 'CC', '70.123.456'], ['cedula 70123456', 'CC', '70123456'], ['Cédula de ciudadanía 70123456', 'CC', '70123456'],
     ['C.C. 70123456', 'CC', '70123456'], ['CC: 70123456', 'CC', '70123456'], ['cc:70123456', 'CC', '70123456'], ['CE 654321', 'CE', '654321'], ['cc no. 70123456', 'CC', '70123456'],
   ])('%j → %s %s', (raw, tipo, numero) => expect(splitDocument(raw)).toEqual({ tipoDocumento: tipo, numeroDocumento: numero }));
-  it.each(['CC', '70123456', 'cc abc', 'hola 70123456', 'pasaporte', ''])('%j → nothing', (raw) => expect(splitDocument(raw)).toBeUndefined());
+  it.each(['CC', '70123456', 'cc abc', 'hola 70123456', 'pasaporte', '', 'pasaporte chino'])('%j → nothing', (raw) => expect(splitDocument(raw)).toBeUndefined());
 });
 
 describe('parseFirstName: one name', () => {

@@ -55,6 +55,7 @@ export function splitDocument(raw: string): { tipoDocumento: string; numeroDocum
     const tipo = parseDocumentType(words.slice(0, i).join(' ').replace(/[:#]+$/, ''), ctx);
     if (!tipo.ok) continue;
     const numero = words.slice(i).join(' ').replace(/^(n[o°º.]*|numero|número)\s*/iu, '');
+    if (!/\d/.test(numero)) continue; // "pasaporte chino" is no passport number
     // "cédula de ciudadanía 70123456": "cédula" is a type too; a longer one may leave the number.
     if (parseDocumentNumberFor(tipo.value)(numero, ctx).ok) return { tipoDocumento: tipo.value, numeroDocumento: numero };
   }

@@ -40,7 +40,7 @@ describe('holdsSecret: a password alone or among words', () => {
   it.each(['Antioquia2025abc', 'quiero poner la nueva contraseña Antioquia2025abc', 'mi clave es "Guayacan-Florido-2026".', '¿Zorzal.Azul.77?'])('"%s" holds one', (text) =>
     expect(holdsSecret(text)).toBe(true),
   );
-  it.each(['servicios web', 'olvide mi contraseña', 'mi cedula es 70123456', 'escribir a ana.perez@correo.com', 'NIT 890900841-9', 'registrar rol empleador persona juridica', 'https://api.comfama.com.co/afiliados', '[premio](http://malo.example) **gratis**', 'ver http://x.co/a1b2c3d4e5'])(
+  it.each(['servicios web', 'olvide mi contraseña', 'mi cedula es 70123456', 'escribir a ana.perez@correo.com', 'NIT 890900841-9', 'registrar rol empleador persona juridica', 'https://api.comfama.com.co/afiliados', '[premio](http://malo.example) **gratis**', 'ver http://x.co/a1b2c3d4e5', 'tomar M-7K2P9Q', 'radicado SAT-2026-000123'])(
     '"%s" does not',
     (text) => expect(holdsSecret(text)).toBe(false),
   );

@@ -41,6 +41,8 @@ export function holdsSecret(text: string): boolean {
   // Among words, only what a password of the portal is (letters and digits), not a link nor Markdown.
   return text.split(/\s+/).some((w) => {
     const word = w.replace(AROUND_WORD, '');
+    // Codes in capitals with dashes ("M-7K2P9Q", "SAT-2026-000123") are references, not passwords.
+    if (/^[A-Z0-9]+(-[A-Z0-9]+)+$/.test(word)) return false;
     return /\p{L}/u.test(word) && /\d/.test(word) && !/:\/\/|^www\.|\]\(/i.test(word) && looksLikeSecret(word);
   });
 }
