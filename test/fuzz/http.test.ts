@@ -19,10 +19,12 @@ import { anyJson, anyText, nestedJson, RUNS, sample, seedNote } from './arbitrar
 import { closeAgents, describeRequest, send, type FuzzRequest, type Outcome } from './http-client.js';
 
 /**
- * Requests per route group: the full FUZZ_RUNS (10,000) in CI, where the time is there (a few minutes
- * more for `.ci/run`); 2,000 on a developer's `npm test` (see the header). FUZZ_RUNS scales both.
+ * Requests per route group: half of FUZZ_RUNS (5,000) in CI, 2,000 on a developer's `npm test` (see
+ * the header). The full 10,000 took this file 283 s in a clean-clone `.ci/run` on a busy 2-core
+ * machine (2 Dec 2026) and brought the whole run to 20.5 minutes, past its 20-minute bound; 5,000
+ * keeps it near 2.5 minutes. FUZZ_RUNS scales both.
  */
-const ROUTE_RUNS = process.env.CI ? RUNS : Math.max(8, Math.round((RUNS * 2_000) / 10_000));
+const ROUTE_RUNS = process.env.CI ? Math.max(8, Math.round(RUNS / 2)) : Math.max(8, Math.round((RUNS * 2_000) / 10_000));
 const HTTP_BATCH = 8;
 const HTTP_TIMEOUT_MS = 15_000;
 
