@@ -84,6 +84,53 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
     await context.close();
   }, 180_000);
 
+  it('after a reload, what the person sends before the page has reconnected is sent once it has', async () => {
+    if (!browser) throw new Error('not started');
+    const bot = await startDirectLineBot();
+    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const problems = await guard(page);
+      await page.goto(`${bot.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText(TEST_BOT_WELCOME).first().waitFor({ timeout: 60_000 });
+      const input = page.locator('[data-id="webchat-sendbox-input"]');
+      await input.fill('tarjeta');
+      await input.press('Enter');
+      await page.getByText('tarjeta original').first().waitFor({ timeout: 30_000 });
+
+      // The reload shows the history at once; the connection to the conversation is slow to come.
+      let open = (): void => undefined;
+      const connected = new Promise<void>((resolve) => (open = resolve));
+      await page.route(/\/v3\/directline\/conversations\/[^/?]+\?watermark=/, async (route) => {
+        await connected;
+        await route.continue();
+      });
+      await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
+      await page.getByText('tarjeta original').first().waitFor({ timeout: 30_000 });
+      // The person clicks the card's button and types at once, as people do.
+      await page.locator('.ac-adaptiveCard').getByRole('button', { name: 'Enviar' }).click();
+      await input.fill('tras recargar');
+      await input.press('Enter');
+      await page.waitForTimeout(500);
+      open();
+
+      await page.getByText('eco: tras recargar').first().waitFor({ timeout: 30_000 });
+      await page.getByText('eco: Enviar').first().waitFor({ timeout: 30_000 });
+      await page.waitForTimeout(1000); // time for a second send to show up, if one were made
+      const articles = page.locator('[role="feed"] article');
+      for (const text of ['eco: tras recargar', 'eco: Enviar']) {
+        expect(await articles.filter({ hasText: text }).count(), text).toBe(1);
+      }
+      const said = bot.bot.turns.filter((a) => a.type === 'message').map((a) => a.text);
+      expect(said).toEqual(['tarjeta', 'Enviar', 'tras recargar']);
+      expect(await input.inputValue()).toBe('');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await bot.close();
+    }
+  }, 180_000);
+
   it('uploads a file, renews an expired token and keeps polling across a server restart', async () => {
     if (!browser) throw new Error('not started');
     // The server's clock runs ahead on demand, to expire tokens without waiting 30 minutes.

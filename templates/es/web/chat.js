@@ -15,6 +15,8 @@
  *   out, an event says so and the page shows the note of #historial.
  * - When the assistant deletes an activity (e.g. a password typed as plain text), an event names it
  *   and the page removes it from the transcript, also the local copy of a message being sent.
+ * - Web Chat ignores what is sent while it is not connected (e.g. just after a reload, the history
+ *   already on screen): the page holds it and sends it, in order, once the connection is up.
  */
 (function () {
   'use strict';
@@ -33,6 +35,11 @@
   var INCOMING_ACTIVITY = 'DIRECT_LINE/INCOMING_ACTIVITY';
   var POST_ACTIVITY_FULFILLED = 'DIRECT_LINE/POST_ACTIVITY_FULFILLED';
   var DELETE_ACTIVITY = 'DIRECT_LINE/DELETE_ACTIVITY';
+  // Web Chat's connection lifecycle, and what a person sends (Web Chat handles these only while connected).
+  var CONNECTED = ['DIRECT_LINE/CONNECT_FULFILLING', 'DIRECT_LINE/RECONNECT_FULFILLING'];
+  var CONNECTION_BUSY = ['DIRECT_LINE/CONNECT', 'DIRECT_LINE/RECONNECT_PENDING', 'DIRECT_LINE/DISCONNECT_PENDING'];
+  var SUBMIT_SEND_BOX = 'WEB_CHAT/SUBMIT_SEND_BOX';
+  var SENDS = [SUBMIT_SEND_BOX, 'WEB_CHAT/SEND_MESSAGE', 'WEB_CHAT/SEND_MESSAGE_BACK', 'WEB_CHAT/SEND_POST_BACK', 'WEB_CHAT/SEND_EVENT', 'WEB_CHAT/SEND_FILES'];
 
   var STYLE = {
     accent: '#3366CC',
@@ -303,10 +310,56 @@
     removeRetracted(api);
   }
 
-  /** Web Chat store middleware: retraction and history-note events, and retracted activities arriving late. */
+  // ---------------------------------------------------------------- sends while connecting
+
+  // Web Chat ignores a send while it is not connected (just after a reload the history is already on
+  // screen and the connection still coming): Enter does nothing, a card's button is lost. The page
+  // holds those sends and makes them, in order, once the connection is up.
+  var connected = false;
+  var held = [];
+
+  function sendHeld(api) {
+    // Web Chat starts its send handlers on the action that says it is connected: after them.
+    setTimeout(function () {
+      held.splice(0).forEach(function (action) {
+        api.dispatch(action);
+      });
+    }, 0);
+  }
+
+  /** Enter in the send box, or its send button, while not connected: the submit waits. */
+  function holdSubmit(event) {
+    if (connected || !store || !event.target || !event.target.closest) return;
+    var isEnter = (event.type === 'keydown' || event.type === 'keypress') && event.key === 'Enter' && !event.shiftKey && !event.isComposing;
+    var inSendBox = event.target.closest('.webchat__send-box');
+    if (!(isEnter && inSendBox) && !(event.type === 'click' && event.target.closest('.webchat__send-button'))) return;
+    event.preventDefault();
+    event.stopPropagation();
+    if (event.type !== 'keypress') held.push({ type: SUBMIT_SEND_BOX, payload: { method: event.type === 'click' ? 'button' : 'keyboard' } });
+  }
+  ['keydown', 'keypress', 'click'].forEach(function (type) {
+    window.addEventListener(type, holdSubmit, true);
+  });
+
+  /**
+   * Web Chat store middleware: retraction and history-note events, retracted activities arriving
+   * late, and sends made while not connected (held until it is).
+   */
   function middleware(api) {
     return function (next) {
       return function (action) {
+        var type = action && action.type;
+        if (CONNECTED.indexOf(type) >= 0) {
+          var fulfilled = next(action);
+          connected = true;
+          sendHeld(api);
+          return fulfilled;
+        }
+        if (CONNECTION_BUSY.indexOf(type) >= 0) connected = false;
+        if (!connected && SENDS.indexOf(type) >= 0) {
+          held.push(action);
+          return undefined;
+        }
         var activity = action && action.payload && action.payload.activity;
         if (action.type === INCOMING_ACTIVITY && activity && activity.type === 'event') {
           if (activity.name === RECENT_HISTORY_EVENT) {
