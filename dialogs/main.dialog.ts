@@ -320,7 +320,8 @@ export class MainDialog extends ComponentDialog {
     if (named) return this.start(step, named);
     // A password typed at the menu is never searched for nor repeated in "No encontré…".
     if (holdsSecret(text)) {
-      await refuseTypedSecret(step.context);
+      // Without a session the way out is a reset link; with one, changing the password.
+      await refuseTypedSecret(step.context, { olvido: !(await this.turnSession(step.context)) });
       return step.next();
     }
     return step.beginDialog(SEARCH, { query: text, unusable: await this.unusable(step.context) } satisfies SearchOptions);

@@ -97,10 +97,10 @@ const ROWS: Row[] = [
     ],
   },
   {
-    name: 'a failed login offers the Olvidé mi contraseña button it names, and it works',
+    name: 'a failed login offers trying again, another document and Olvidé mi contraseña, and that works',
     turns: [
       ['Ingresar', 'tipo de documento'],
-      [loginCard(jose, 'Equivocada-2026'), all('no son correctos', offers('Olvidé mi contraseña', 'Ingresar'))],
+      [loginCard(jose, 'Equivocada-2026'), all('no son correctos', offers('Intentar de nuevo', 'Usar otro documento', 'Olvidé mi contraseña'))],
       ['Olvidé mi contraseña', 'tipo de documento'],
     ],
   },

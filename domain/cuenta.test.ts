@@ -198,14 +198,14 @@ describe('Ingresar', () => {
     const s = setup();
     if (estado) await s.seed(estado);
     const r = await login(s.deps, 'CC', numero, clave, actor);
-    expect(r).toEqual(success ? { ok: true, value: { citizenId: 'CC:70123456', nombre: 'José Restrepo' } } : { ok: false, error: { code: 'INGRESO.INVALIDO' } });
+    expect(r).toEqual(success ? { ok: true, value: { citizenId: 'CC:70123456', nombre: 'José Restrepo' } } : { ok: false, error: { code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - 1 } });
   });
 
   it(`${MAX_LOGIN_FAILURES} failures in a row lock the login for ${LOGIN_LOCK_MINUTES} minutes, even for the right password`, async () => {
     const s = setup();
     await s.seed('activo');
     for (let i = 1; i < MAX_LOGIN_FAILURES; i++) {
-      expect(await login(s.deps, 'CC', '70123456', `wrong-${i}-Pass`, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+      expect(await login(s.deps, 'CC', '70123456', `wrong-${i}-Pass`, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - i } });
     }
     const locked = { ok: false, error: { code: 'INGRESO.BLOQUEADO', hasta: '2026-11-26T15:15:00.000Z' } };
     expect(await login(s.deps, 'CC', '70123456', 'wrong-5-Pass', actor)).toEqual(locked);
@@ -225,7 +225,7 @@ describe('Ingresar', () => {
     const fail = (who: Actor) => login(s.deps, 'CC', '70123456', 'wrong-Pass-1', who);
     for (let i = 1; i < MAX_LOGIN_FAILURES; i++) await fail(actor);
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
-    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) expect(await fail(other)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+    for (let i = 1; i < MAX_LOGIN_FAILURES; i++) expect(await fail(other)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - i } });
     expect(await fail(other)).toMatchObject({ ok: false, error: { code: 'INGRESO.BLOQUEADO' } });
   });
 
@@ -237,7 +237,7 @@ describe('Ingresar', () => {
     if (estado) await s.seed(estado);
     const before = await records(s.store, 'citizens');
     for (let i = 1; i < MAX_LOGIN_FAILURES; i++) {
-      expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+      expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - i } });
     }
     const locked = { ok: false, error: { code: 'INGRESO.BLOQUEADO', hasta: '2026-11-26T15:15:00.000Z' } };
     expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual(locked);
@@ -306,7 +306,7 @@ describe('Olvidé mi contraseña', () => {
     expect((await s.citizen()).loginBloqueadoHasta).toBeUndefined();
     expect(s.mailer.sent[1]).toEqual({ to: JOSE.email, template: 'clave-cambiada', data: { nombre: 'José Restrepo' } });
 
-    expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+    expect(await login(s.deps, 'CC', '70123456', CLAVE, actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - 1 } });
     expect((await login(s.deps, 'CC', '70123456', nueva, actor)).ok).toBe(true);
     expect(await setPasswordWithToken(s.deps, token, 'recuperacion', 'Otra-Clave-8841', 'Otra-Clave-8841', actor)).toEqual({
       ok: false,
@@ -425,7 +425,7 @@ describe('login throttling that cannot be turned against the owner', () => {
     await s.seed('activo');
     const waits: number[] = [];
     for (let i = 0; i < CLIENT_FREE_FAILURES; i++) {
-      expect(await login(s.deps, 'CC', String(80_000_000 + i), 'Wrong-Pass-1', actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO' } });
+      expect(await login(s.deps, 'CC', String(80_000_000 + i), 'Wrong-Pass-1', actor)).toEqual({ ok: false, error: { code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - 1 } });
     }
     for (let round = 0; round < 5; round++) {
       const checks = c.runs;

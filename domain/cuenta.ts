@@ -50,7 +50,8 @@ export const RESET_CLIENT_FREE = 3;
 export type TokenError = { code: 'TOKEN.INVALIDO' } | { code: 'TOKEN.VENCIDO' } | { code: 'TOKEN.USADO' };
 export type PasswordError = { code: 'CLAVE.NO_COINCIDE' } | { code: 'CLAVE.POLITICA'; motivos: PasswordReason[] };
 export type LoginError =
-  | { code: 'INGRESO.INVALIDO' }
+  /** Wrong document or password; `quedan`: the failures still allowed on this document before it is locked (absent when none will lock it). */
+  | { code: 'INGRESO.INVALIDO'; quedan?: number }
   | { code: 'INGRESO.BLOQUEADO'; hasta: string }
   /** Too many failures from this client, or on this document while it cannot be locked: wait first. */
   | { code: 'INGRESO.ESPERE'; segundos: number }
@@ -271,7 +272,8 @@ export async function login(
   const fallidos = g.documents.fail(key, now.getTime());
   if (fallidos < MAX_LOGIN_FAILURES) {
     await deps.store.transaction((tx) => note(tx, 'ingreso.fallido', { motivo: usable ? 'clave' : before ? 'pendiente' : 'desconocido', fallidos }));
-    return err({ code: 'INGRESO.INVALIDO' });
+    // Told for any document alike, so it says nothing of whether an account exists.
+    return err({ code: 'INGRESO.INVALIDO', quedan: MAX_LOGIN_FAILURES - fallidos });
   }
 
   const hasta = new Date(now.getTime() + LOGIN_LOCK_MINUTES * MINUTE).toISOString();

@@ -66,3 +66,71 @@ describe('Olvidé mi contraseña: throttling in the chat', () => {
     expect(await ask('99999999')).toContain('por seguridad espere 60 segundos antes de pedir otro enlace');
   });
 });
+
+describe('Ingresar: a wrong password', () => {
+  const password = (clave: string) => ({ value: { __form: 'ingreso', clave } });
+
+  it('says how many attempts remain, and "intentar de nuevo" asks only the password, for the same document', async () => {
+    const setup = dialogDeps();
+    await seedActiveCitizen(setup.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD, setup.clock.now());
+    const client = mainClient(setup);
+    await say(client, 'Ingresar');
+    const wrong = await say(client, login(jose.numeroDocumento, 'Equivocada-2026'));
+    expect(wrong.folded).toContain('no son correctos');
+    expect(wrong.folded).toContain('le quedan 4 intentos con este documento');
+    expect(wrong.folded).toContain('el ingreso se bloquea 15 minutos');
+    expect(wrong.folded).toContain('que desea hacer');
+    setup.clock.advance(60_000); // past any wait the failure set
+    const again = await say(client, 'intentar de nuevo');
+    expect(again.folded).toContain(`ingreso con cc ${jose.numeroDocumento}`);
+    expect(again.folded).not.toContain('cual es su tipo de documento');
+    expect(again.folded).not.toContain('cual es su numero de documento');
+    const masked = JSON.stringify(again.cards);
+    expect(masked).toContain('"style":"Password"');
+    expect(again.folded).not.toContain('necesito su tipo y numero de documento');
+    // One more wrong: one attempt fewer; then the right one gets in.
+    expect((await say(client, password('Equivocada-2027'))).folded).toContain('le quedan 3 intentos');
+    setup.clock.advance(60_000);
+    await say(client, 'de nuevo');
+    expect((await say(client, password(PASSWORD))).folded).toContain('bienvenido');
+  });
+
+  it('"otro documento" asks the document again; "olvide" starts Olvidé mi contraseña; other words are read as at the menu', async () => {
+    const setup = dialogDeps();
+    await seedActiveCitizen(setup.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD, setup.clock.now());
+    const client = mainClient(setup);
+    const fail = async () => {
+      await say(client, 'Ingresar');
+      expect((await say(client, login('80123456', 'Equivocada-2026'))).folded).toContain('que desea hacer');
+      setup.clock.advance(60_000);
+    };
+    await fail();
+    expect((await say(client, 'usar otro documento')).folded).toContain('cual es su tipo de documento');
+    expect((await say(client, login(jose.numeroDocumento, PASSWORD))).folded).toContain('bienvenido');
+    await say(client, 'salir');
+
+    await fail();
+    const olvide = await say(client, 'la olvide');
+    expect(olvide.folded).toContain('cual es su tipo de documento');
+    expect(olvide.folded).toContain('le enviare un enlace para asignar una contrasena nueva');
+
+    await say(client, 'menu');
+    await fail();
+    // The password typed in the chat after a failure: not repeated, the person told to use the protected
+    // field and offered a reset link; the question is asked again.
+    const typed = await say(client, PASSWORD);
+    expect(typed.text).not.toContain(PASSWORD);
+    expect(typed.folded).toContain('campo protegido');
+    expect(typed.folded).toContain('si no la recuerda elija olvide mi contrasena');
+    expect(typed.folded).toContain('que desea hacer');
+    // Words that are no option: the options again, numbered; a number picks one.
+    const unclear = await say(client, 'mmm no se');
+    expect(unclear.folded).toContain('que desea hacer');
+    expect(unclear.folded).toMatch(/1\W+intentar de nuevo/);
+    expect((await say(client, '2')).folded).toContain('cual es su tipo de documento');
+    await say(client, 'menu');
+    await fail();
+    // Words that name a functionality go to it, as at the menu.
+    expect((await say(client, 'registrarme')).folded).toContain('tratamiento de sus datos');
+  });
+});

@@ -1,17 +1,23 @@
 /** Ingresar (login with a masked password) and Olvidé mi contraseña (a reset link by e-mail). */
-import { MessageFactory, type StatePropertyAccessor } from 'botbuilder';
-import { ComponentDialog, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
+import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { matchAlias } from '../../domain/choice.js';
+import { clearWinner, searchFunctionalities } from '../../domain/search.js';
+import { holdsSecret } from '../../domain/secret-text.js';
+import { LOGIN_LOCK_MINUTES, login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
+import type { DocumentType } from '../../domain/reference.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import { openSession, type Session } from '../../domain/session.js';
-import { render } from '../../templates/render.js';
+import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
-import { FormDialog, isSealed } from '../form/form.dialog.js';
+import { choiceActivity, reaskActivity, readChoice } from '../choice.js';
+import { FormDialog, isSealed, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
+import { refuseTypedSecret } from '../form/secret-channel.js';
 import { formatTime } from '../format.js';
 import type { Notifier } from '../notifier.js';
 import { ingresoForm, recuperarForm } from './cuenta.forms.js';
-import { buttonOf } from '../catalog.js';
+import { buttonOf, functionalities } from '../catalog.js';
 
 export const INGRESAR = 'ingresar';
 
@@ -28,19 +34,47 @@ export interface CuentaDialogDeps extends CuentaDeps {
   readonly notifier: Notifier;
 }
 
+/** What to do after a wrong password: the question, its options and other names people use for them. */
+interface ReintentoTexts {
+  readonly pregunta: string;
+  readonly opciones: readonly string[];
+  readonly 'otros-nombres': readonly (readonly string[])[];
+  readonly encabezado: string;
+}
+const PASOS = INGRESAR + '-pasos';
+const REINTENTO = INGRESAR + '-reintento';
+const REINTENTO_PREGUNTA = INGRESAR + '-reintento-pregunta';
+/** The options after a wrong password, in the order of ReintentoTexts.opciones. */
+const OPCIONES = ['de-nuevo', 'otro-documento', 'olvide'] as const;
+type Opcion = (typeof OPCIONES)[number];
+
+/** The document of the last attempt, kept when the person tries again after a wrong password. */
+interface IngresarOptions {
+  readonly documento?: { readonly tipoDocumento: DocumentType; readonly numeroDocumento: string };
+}
+
+/** How the question after a wrong password ended: an option, or words to read as at the menu. */
+type ReintentoResult = { readonly opcion: Opcion } | { readonly reroute: string };
+
 export class IngresarDialog extends ComponentDialog {
   constructor(private readonly deps: CuentaDialogDeps) {
     super(INGRESAR);
     this.addDialog(new FormDialog(ingresoForm, deps));
-    this.addDialog(new WaterfallDialog(INGRESAR + '-pasos', [this.ask.bind(this), this.check.bind(this)]));
-    this.initialDialogId = INGRESAR + '-pasos';
+    this.addDialog(new TextPrompt(REINTENTO_PREGUNTA, async (p) => answersRetry(p.context, p.recognized.value ?? '')));
+    this.addDialog(new WaterfallDialog<IngresarOptions>(PASOS, [this.ask.bind(this), this.check.bind(this), this.retry.bind(this)]));
+    this.addDialog(new WaterfallDialog(REINTENTO, [this.offer.bind(this), this.read.bind(this)]));
+    this.initialDialogId = PASOS;
   }
 
-  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(ingresoForm.id);
+  private async ask(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
+    const documento = step.options?.documento;
+    if (!documento) return step.beginDialog(ingresoForm.id);
+    // Trying again: only the password is asked, under the document it is for.
+    const heading = fill(messages<ReintentoTexts>('cuenta/reintento').encabezado, { tipo: documento.tipoDocumento, numero: documento.numeroDocumento });
+    return step.beginDialog(ingresoForm.id, { initial: { ...documento }, heading, skipIntro: true } satisfies FormOptions);
   }
 
-  private async check(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async check(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
     const { values } = formResult(step.result, ingresoForm);
     const clave = isSealed(values.clave) ? this.deps.secrets.open(values.clave.$sealed) : '';
     const result = await login(this.deps, values.tipoDocumento, values.numeroDocumento, clave, actorOf(step.context));
@@ -51,18 +85,65 @@ export class IngresarDialog extends ComponentDialog {
       return step.endDialog({ ingreso: true });
     }
     const e = result.error;
+    if (e.code === 'INGRESO.INVALIDO') {
+      // Try again without typing the document again, another document, or a reset link.
+      (step.values as { documento?: IngresarOptions['documento'] }).documento = { tipoDocumento: values.tipoDocumento, numeroDocumento: values.numeroDocumento };
+      await step.context.sendActivity(render('cuenta/ingreso-invalido', { quedan: e.quedan, minutos: LOGIN_LOCK_MINUTES }));
+      return step.beginDialog(REINTENTO);
+    }
     const text =
       e.code === 'INGRESO.BLOQUEADO'
         ? render('cuenta/ingreso-bloqueado', { hasta: formatTime(e.hasta) })
         : e.code === 'INGRESO.ESPERE'
           ? render('cuenta/ingreso-espere', waitData(e.segundos))
-          : e.code === 'INGRESO.OCUPADO'
-            ? render('cuenta/ingreso-ocupado')
-            : render('cuenta/ingreso-invalido');
+          : render('cuenta/ingreso-ocupado');
     // The buttons the message names: try again, or get a reset link.
     await step.context.sendActivity(MessageFactory.suggestedActions([buttonOf('ingresar'), buttonOf('recuperar-clave')], text));
     return step.endDialog({ ingreso: false, terminar: true });
   }
+
+  /** After a wrong password: the same document again, another one, or a reset link; other words are read as at the menu. */
+  private async retry(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
+    const result = step.result as ReintentoResult;
+    if ('reroute' in result) return step.endDialog({ ingreso: false, reroute: result.reroute });
+    const documento = (step.values as IngresarOptions).documento;
+    if (result.opcion === 'olvide') return step.endDialog({ ingreso: false, startId: 'recuperar-clave' });
+    return step.replaceDialog(PASOS, (result.opcion === 'de-nuevo' && documento ? { documento } : {}) satisfies IngresarOptions);
+  }
+
+  private async offer(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const t = messages<ReintentoTexts>('cuenta/reintento');
+    return step.prompt(REINTENTO_PREGUNTA, { prompt: choiceActivity(t.pregunta, t.opciones) });
+  }
+
+  /** An option, a password typed in the chat (refused, then the question again) or words that name a functionality (read as at the menu). */
+  private async read(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const text = String(step.result ?? '');
+    const opcion = retryOption(text);
+    if (opcion) return step.endDialog({ opcion } satisfies ReintentoResult);
+    if (holdsSecret(text)) {
+      await refuseTypedSecret(step.context, { olvido: true });
+      return step.replaceDialog(REINTENTO);
+    }
+    return step.endDialog({ reroute: text } satisfies ReintentoResult);
+  }
+}
+
+/** The option meant by an answer to "¿Qué desea hacer?" after a wrong password: a number, its words or another name of it. */
+function retryOption(text: string): Opcion | undefined {
+  const t = messages<ReintentoTexts>('cuenta/reintento');
+  const reading = readChoice(text, t.opciones);
+  const index = reading.ok ? reading.value : matchAlias(text, t['otros-nombres']);
+  return index === undefined ? undefined : OPCIONES[index];
+}
+
+/** The retry question's validator: anything else than an option, a password or a functionality's name gets the options again. */
+async function answersRetry(context: TurnContext, text: string): Promise<boolean> {
+  if (retryOption(text) || holdsSecret(text) || clearWinner(searchFunctionalities(text, functionalities()))) return true;
+  const t = messages<ReintentoTexts>('cuenta/reintento');
+  const reading = readChoice(text, t.opciones);
+  if (!reading.ok) await context.sendActivity(reaskActivity(context, t.pregunta, reading, t.opciones));
+  return false;
 }
 
 export class RecuperarDialog extends ComponentDialog {

@@ -31,6 +31,8 @@ export interface FormOptions<T = FormValues> {
   readonly heading?: string;
   /** "atrás" at the first question ends the form with `{ formId, atras: true }` (see wentBackFromForm) instead of saying there is nothing before. */
   readonly canGoBack?: boolean;
+  /** No intro (the person knows what the form asks, e.g. trying again after a wrong password). */
+  readonly skipIntro?: boolean;
   /** Keeps this form's draft apart per subject (e.g. one shared service's credentials from another's). */
   readonly draftScope?: string;
 }
@@ -67,7 +69,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     if (options?.heading) own[HEADING_KEY] = options.heading;
     if (options?.canGoBack) own[BACK_KEY] = true;
     if (options?.draftScope) own[SCOPE_KEY] = options.draftScope;
-    const intro = formTexts(this.spec).intro;
+    const intro = options?.skipIntro ? undefined : formTexts(this.spec).intro;
     if (intro) await dc.context.sendActivity(intro);
     const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(), options?.draftScope);
     return this.run(dc, state, { kind: 'start' });

@@ -44,9 +44,10 @@ export async function replaceUsedCard(context: TurnContext, note: string, card?:
 /**
  * A password typed where no form asks for one (the menu, the search): not repeated, searched or
  * kept (the turn is noted as a secret), the message removed where the channel allows, and said so.
+ * `olvido`: the person is logging in (a reset link is offered, not a change of password).
  */
-export async function refuseTypedSecret(context: TurnContext): Promise<void> {
+export async function refuseTypedSecret(context: TurnContext, opts: { readonly olvido?: boolean } = {}): Promise<void> {
   noteSecretTyped(context);
   const retirado = await retractIncoming(context);
-  await context.sendActivity(render('general/secreto-en-chat', { retirado }));
+  await context.sendActivity(render('general/secreto-en-chat', { retirado, olvido: opts.olvido === true }));
 }
