@@ -6,6 +6,7 @@ import { fail, ok, type Result } from './result.js';
 import { NATURALEZAS, type Naturaleza } from './employers.js';
 import { normalizeNit } from './nit.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry, type Sex } from './reference.js';
+import { likelyMeantEmail } from './email-slips.js';
 import { editDistance, fold, soundKey } from './text.js';
 
 /** What a parser may look at besides the raw text: values already given and today's date. */
@@ -247,6 +248,18 @@ export const parseEmail: FieldParser<string> = (raw) => {
   if (!/^[a-z]{2,24}$/.test(tld)) return fail('email.format');
   if (email.split('@')[0]!.length > 64) return fail('email.format');
   return ok(email);
+};
+
+/**
+ * An e-mail typed as an answer: as parseEmail, and a slip in a well-known domain ("gmial.com") is
+ * asked about first: the failure names the address likely meant (`sugerencia`) and the one typed
+ * (`escrito`), which the form accepts when the person keeps it (see FieldFailure in dialogs/form).
+ */
+export const parseEmailAnswer: FieldParser<string> = (raw, ctx) => {
+  const r = parseEmail(raw, ctx);
+  if (!r.ok) return r;
+  const meant = likelyMeantEmail(r.value);
+  return meant ? fail('email.sugerencia', { sugerencia: meant, escrito: r.value }) : r;
 };
 
 /** The same e-mail typed a second time (compares with `values.email`). */

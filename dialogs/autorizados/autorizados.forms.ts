@@ -2,7 +2,7 @@
 import type { AutorizadoError, NuevoAutorizado } from '../../domain/autorizados.js';
 import { PERFIL_SERVICIOS, ROL_CAJA, type PerfilAutorizado, type RolAutorizado } from '../../domain/autorizaciones.js';
 import type { DelegateData } from '../../domain/employers.js';
-import { parseDepartment, parseEmail, parseMunicipality, parseProse, parseText, type FieldParser } from '../../domain/fields.js';
+import { parseDepartment, parseEmailAnswer, parseMunicipality, parseProse, parseText, type FieldParser } from '../../domain/fields.js';
 import type { ReferenceRegistry } from '../../domain/reference.js';
 import { fail, ok, type Result } from '../../domain/result.js';
 import { REVOCACION_MOTIVO_MAX, REVOCACION_MOTIVO_MIN } from '../../domain/autorizados.js';
@@ -55,7 +55,7 @@ export function nuevoAutorizadoForm(registry: ReferenceRegistry, check: Authoriz
     id: NUEVO_AUTORIZADO_FORM_ID,
     fields: [
       ...documentAndNames,
-      { key: 'email', parse: parseEmail },
+      { key: 'email', parse: parseEmailAnswer },
       { key: 'sede', parse: (raw) => (raw === 'principal' || raw === 'otra' ? ok(raw) : fail('choice')) },
       {
         key: 'departamento',

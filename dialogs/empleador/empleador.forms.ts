@@ -4,7 +4,7 @@ import type { DelegateData, Naturaleza, Sede } from '../../domain/employers.js';
 import {
   parseDate,
   parseDepartment,
-  parseEmail,
+  parseEmailAnswer,
   parseMunicipality,
   parseNaturaleza,
   parseNitField,
@@ -58,7 +58,7 @@ export type DelegateCheck = (rlCitizenId: string, delegado: DelegateData) => Pro
 export function delegadoForm(check: DelegateCheck): FormSpec<DelegateData> {
   return {
     id: DELEGADO_FORM_ID,
-    fields: [...documentAndNames, { key: 'email', parse: parseEmail }],
+    fields: [...documentAndNames, { key: 'email', parse: parseEmailAnswer }],
     cardGroups: [['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'email']],
     async validate(values, ctx) {
       if (!ctx.citizenId) return undefined;
@@ -70,7 +70,7 @@ export function delegadoForm(check: DelegateCheck): FormSpec<DelegateData> {
 }
 
 const corporateEmail: FieldParser<string> = (raw, ctx) => {
-  const e = parseEmail(raw, ctx);
+  const e = parseEmailAnswer(raw, ctx);
   if (!e.ok) return e;
   const c = checkCorporateEmail(e.value);
   return c.ok ? ok(c.value) : fail('email.webmail', { dominio: c.error.dominio });

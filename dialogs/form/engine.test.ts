@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseDocumentNumber, parseDocumentType, parseName, parseOptionalName, parseSex } from '../../domain/fields.js';
+import { parseDocumentNumber, parseDocumentType, parseEmailAnswer, parseName, parseOptionalName, parseSex } from '../../domain/fields.js';
 import type { DocumentType, Sex } from '../../domain/reference.js';
 import { fail, ok } from '../../domain/result.js';
 import { decide, draftOf, resumeFrom, startState, type EngineEnv, type EngineStep, type FormEvent } from './engine.js';
 import type { FieldFailure, FormSpec, FormValues, SealedValue } from './form-spec.js';
 import { ingresoForm } from '../cuenta/cuenta.forms.js';
+import { contactoForm } from '../registro/contacto.form.js';
 
 interface Persona {
   tipoDocumento: DocumentType;
@@ -330,5 +331,46 @@ describe('a document type and its number in one answer (alsoFills)', () => {
     const step = play(ingresoForm, ['CC 12AB']);
     expect(step.decision).toMatchObject({ kind: 'reask', field: 'tipoDocumento' });
     expect(step.state.values).toEqual({});
+  });
+});
+
+describe('an answer the parser doubts (a slip in an e-mail domain)', () => {
+  const contacto = contactoForm;
+
+  it('asks first, naming the address likely meant and the one typed', () => {
+    const step = play(contacto, ['ana@gmial.com']);
+    expect(step.decision).toMatchObject({ kind: 'reask', field: 'email', reason: 'email.sugerencia', detail: { sugerencia: 'ana@gmail.com', escrito: 'ana@gmial.com' } });
+    expect(step.state.values).toEqual({});
+  });
+
+  it.each<[string, string, string]>([
+    ['"sí" takes the suggestion', 'si', 'ana@gmail.com'],
+    ['"no" keeps what was typed', 'no', 'ana@gmial.com'],
+    ['the same address again keeps it', 'ANA@gmial.com', 'ana@gmial.com'],
+    ['another address is read as a new answer', 'ana@gmail.com', 'ana@gmail.com'],
+  ])('%s', (_, answer, kept) => {
+    const step = play(contacto, ['ana@gmial.com', answer]);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'emailConfirmacion' });
+    expect(step.state.values['email']).toBe(kept);
+    expect(step.state.doubt).toBeUndefined();
+    // The kept address stays through the next answers (they check the others again).
+    const done = play(contacto, ['ana@gmial.com', answer, kept, '3001234567']);
+    expect(done.state.values).toMatchObject({ email: kept, emailConfirmacion: kept, celular: '3001234567' });
+  });
+
+  it('"ayuda" leaves the question open; another slip asks again about that one; "sí" elsewhere is no answer to it', () => {
+    expect(play(contacto, ['ana@gmial.com', 'ayuda', 'si']).state.values['email']).toBe('ana@gmail.com');
+    const other = play(contacto, ['ana@gmial.com', 'ana@hotmial.com']);
+    expect(other.decision).toMatchObject({ kind: 'reask', detail: { sugerencia: 'ana@hotmail.com' } });
+    expect(play(contacto, ['ana@gmial.com', 'ana@hotmial.com', 'si']).state.values['email']).toBe('ana@hotmail.com');
+    // A wrong answer in between ends the doubt: "sí" is then read as an address.
+    expect(play(contacto, ['ana@gmial.com', 'xyz', 'si']).decision).toMatchObject({ kind: 'reask', reason: 'email.format' });
+  });
+
+  it('from a card: the same doubted address sent again is kept', () => {
+    const card = { email: 'ana@gmial.com', emailConfirmacion: 'ana@gmial.com', celular: '3001234567' };
+    expect(play(contacto, [card]).decision).toMatchObject({ kind: 'reask', field: 'email', reason: 'email.sugerencia' });
+    const kept = play(contacto, [card, card]);
+    expect(kept.state.values).toMatchObject({ email: 'ana@gmial.com', emailConfirmacion: 'ana@gmial.com', celular: '3001234567' });
   });
 });

@@ -41,6 +41,11 @@ export interface FormState {
   correcting?: { key: string; value: unknown; history: string[]; returnTo?: string; validated?: boolean };
   /** The field re-asked by a `validate` failure with `backLeaves`: "atrás" there leaves the form. */
   backLeaves?: string;
+  /**
+   * An answer the field's parser doubted (its failure named `escrito` and `sugerencia`, e.g. an e-mail
+   * at "gmial.com"): the next answer "sí" takes the suggestion; "no", or the same answer again, keeps it.
+   */
+  doubt?: { key: string; escrito: string; sugerencia: string };
 }
 
 /** What the person sent, as the engine sees it. */
@@ -152,6 +157,7 @@ class Turn {
 
   private onText(text: string): Decision {
     const s = this.state;
+    const doubt = this.takeDoubt();
     if (this.spec.draft && RESTART.has(fold(text))) {
       Object.assign(s, startState(s.initial), { current: undefined, choosingCorrection: false, validated: false });
       return { kind: 'restart' };
@@ -159,6 +165,7 @@ class Turn {
     const command = parseCommand(text);
     if (command?.kind === 'ayuda') {
       s.choosingCorrection = false;
+      if (doubt) s.doubt = doubt; // still to answer after the help
       return { kind: 'help', field: s.current };
     }
     if (command?.kind === 'atras') return this.back();
@@ -172,11 +179,26 @@ class Turn {
     }
     const field = this.field(s.current);
     // "¿Para qué es esta contraseña?" at a password, "no sé qué poner" at a name: the field's help, not an answer.
-    if (!field.prose && asksAboutTheQuestion(text) && !(field.optional && isSkipAnswer(text))) return { kind: 'help', field: s.current };
+    if (!field.prose && asksAboutTheQuestion(text) && !(field.optional && isSkipAnswer(text))) {
+      if (doubt) s.doubt = doubt;
+      return { kind: 'help', field: s.current };
+    }
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
+    const decided = doubt?.key === field.key ? this.settleDoubt(field, doubt, text) : undefined;
+    if (decided !== undefined) {
+      this.set(field, decided);
+      s.current = undefined;
+      return this.advance();
+    }
     const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today);
     if (result.ok) {
       this.set(field, result.value);
+      s.current = undefined;
+      return this.advance();
+    }
+    if (doubt?.key === field.key && result.error['escrito'] === doubt.escrito) {
+      // The same doubted answer again: the person means it.
+      this.set(field, doubt.escrito);
       s.current = undefined;
       return this.advance();
     }
@@ -186,11 +208,35 @@ class Turn {
       return this.advance();
     }
     if (typedSecret) return this.secretTyped();
+    this.noteDoubt(field.key, result.error);
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
+  }
+
+  /** The doubt raised by the last answer, taken off the state (a new answer settles it or raises another). */
+  private takeDoubt(): FormState['doubt'] {
+    const doubt = this.state.doubt;
+    delete this.state.doubt;
+    return doubt;
+  }
+
+  /** A parser's failure that names what was typed and what was likely meant: remembered for the next answer. */
+  private noteDoubt(key: string, detail: Readonly<Record<string, unknown>>): void {
+    const { escrito, sugerencia } = detail;
+    if (typeof escrito === 'string' && typeof sugerencia === 'string') this.state.doubt = { key, escrito, sugerencia };
+  }
+
+  /** The answer to a doubt: "sí" takes the suggestion (parsed as if typed), "no" keeps what was typed; else undefined. */
+  private settleDoubt(field: FieldSpec, doubt: NonNullable<FormState['doubt']>, text: string): unknown {
+    const yes = answerYesNo(text);
+    if (yes === false) return doubt.escrito;
+    if (yes !== true) return undefined;
+    const r = parseAnswer(this.spec, field, doubt.sugerencia, this.state.values, this.env.today);
+    return r.ok ? r.value : undefined;
   }
 
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {
     const s = this.state;
+    const doubt = this.takeDoubt();
     const action = value['__action'];
     if (action === 'confirmar' && s.current === undefined && !s.choosingCorrection) return this.confirm();
     if (action === 'corregir') return this.correct(typeof value['field'] === 'string' ? value['field'] : undefined);
@@ -203,11 +249,13 @@ class Turn {
       const raw = value[field.key];
       const result = typeof raw === 'string' ? parseAnswer(this.spec, field, raw, s.values, this.env.today) : fail('type');
       if (result.ok) this.set(field, result.value);
+      else if (doubt?.key === field.key && result.error['escrito'] === doubt.escrito) this.set(field, doubt.escrito); // sent again as it was: meant
       else firstError ??= { key: field.key, code: result.error.code, detail: result.error };
     }
     if (firstError) {
       this.forget(firstError.key); // the bad answer replaces the old one: neither value nor history keeps it
       s.current = firstError.key;
+      this.noteDoubt(firstError.key, firstError.detail);
       return this.reask(firstError.code, firstError.detail);
     }
     if (this.accepted.length === 0) return this.reask('empty');

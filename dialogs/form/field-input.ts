@@ -51,8 +51,10 @@ export function staleAnswers(spec: FormSpec, values: Readonly<FormValues>, chang
   for (const f of spec.fields) {
     if (f.key === changed || !(f.key in kept)) continue;
     const v = kept[f.key];
-    // A sealed secret is not text its parser could read again; only its condition is checked.
-    const refused = !f.secret && typeof v === 'string' && v !== '' && !f.parse(v, { values: kept, today }).ok;
+    // A sealed secret is not text its parser could read again; only its condition is checked. An answer
+    // the parser only doubts (its failure names it as `escrito`) was kept by the person: it still fits.
+    const r = !f.secret && typeof v === 'string' && v !== '' ? f.parse(v, { values: kept, today }) : undefined;
+    const refused = r !== undefined && !r.ok && r.error['escrito'] !== v;
     if ((f.when && !f.when(kept)) || refused) {
       delete kept[f.key];
       stale.push(f.key);

@@ -1,5 +1,5 @@
 /** Registro ciudadano: contact data (personal e-mail twice, mobile phone). */
-import { parseEmail, parseEmailConfirmation, parseMobile } from '../../domain/fields.js';
+import { parseEmailAnswer, parseEmailConfirmation, parseMobile } from '../../domain/fields.js';
 import type { FormSpec } from '../form/form-spec.js';
 
 /** The contact data as the form returns it (the confirmation only checks the e-mail). */
@@ -12,7 +12,7 @@ export interface Contacto {
 export const contactoForm: FormSpec<Contacto> = {
   id: 'registro-contacto',
   fields: [
-    { key: 'email', parse: parseEmail },
+    { key: 'email', parse: parseEmailAnswer },
     { key: 'emailConfirmacion', parse: parseEmailConfirmation, inReview: false },
     { key: 'celular', parse: parseMobile },
   ],

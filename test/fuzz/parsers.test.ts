@@ -76,6 +76,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseSex: [fields.parseSex],
   parseYesNo: [fields.parseYesNo],
   parseEmail: [fields.parseEmail],
+  parseEmailAnswer: [fields.parseEmailAnswer],
   parseEmailConfirmation: [fields.parseEmailConfirmation],
   parseMobile: [fields.parseMobile],
   parseNitField: [fields.parseNitField],
