@@ -269,15 +269,37 @@ describe('Olvidé mi contraseña', () => {
     ]);
   });
 
-  it.each<[string, Citizen['estado'] | undefined]>([
-    ['an unknown document', undefined],
-    ['an account pending activation', 'pendiente'],
-  ])('does nothing visible for %s', async (_, estado) => {
+  it('does nothing visible for an unknown document', async () => {
     const s = setup();
-    if (estado) await s.seed(estado);
     await expect(requestPasswordReset(s.deps, 'CC', '70123456', actor)).resolves.toEqual({ ok: true, value: undefined });
     expect(s.mailer.sent).toEqual([]);
     expect(await records(s.store, 'accountTokens')).toEqual([]);
+  });
+
+  it('an account pending activation (its first e-mail lost or expired) gets a new activation link, once in a while', async () => {
+    const s = setup();
+    await s.seed('pendiente');
+    await expect(requestPasswordReset(s.deps, 'CC', '70123456', actor)).resolves.toEqual({ ok: true, value: undefined });
+    expect(s.mailer.sent).toEqual([
+      {
+        to: JOSE.email,
+        template: 'registro-activacion',
+        data: { nombre: 'José Restrepo', usuario: 'CC 70123456', enlace: expect.stringContaining('https://asistente.example/cuenta/activar?token='), horas: 24 },
+      },
+    ]);
+    const first = tokenOf(s.mailer.sent[0]);
+    expect(await records(s.store, 'accountTokens')).toEqual([
+      { id: createHash('sha256').update(first).digest('hex'), tipo: 'activacion', citizenId: JOSE.id, creadoEn: START, expira: '2026-11-27T15:00:00.000Z' },
+    ]);
+    // Sooner than RESET_MAIL_MINUTES: no second e-mail; later, a new link that voids the first.
+    await requestPasswordReset(s.deps, 'CC', '70123456', { ref: 'u-other', channel: 'webchat' });
+    expect(s.mailer.sent).toHaveLength(1);
+    s.clock.advance(RESET_MAIL_MINUTES * MINUTE);
+    await requestPasswordReset(s.deps, 'CC', '70123456', actor);
+    const second = tokenOf(s.mailer.sent[1]);
+    expect(await inspectAccountToken(s.deps, first, 'activacion')).toEqual({ ok: false, error: { code: 'TOKEN.INVALIDO' } });
+    expect(await setPasswordWithToken(s.deps, second, 'activacion', 'Nuevo-Rio-7345', 'Nuevo-Rio-7345', actor)).toMatchObject({ ok: true });
+    expect(await s.citizen()).toMatchObject({ estado: 'activo' });
   });
 
   it(`a new request after ${RESET_MAIL_MINUTES} minutes voids the previous link; sooner, no second e-mail`, async () => {

@@ -22,6 +22,7 @@ import { displayName, normalizeNumero } from './people.js';
 import type { MailRequest, Tx } from './ports.js';
 import type { DocumentType } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
+import { ACTIVATION_HOURS } from './registro.js';
 import { Backoff, Deadlines, waitSeconds } from './throttle.js';
 
 export interface CuentaDeps extends CoreDeps {
@@ -371,30 +372,40 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
   const issued = await deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
     const citizen = await tx.collection('citizens').get(key);
-    if (citizen?.estado !== 'activo') {
-      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: citizen ? 'pendiente' : 'desconocido' }, key);
+    if (citizen?.estado !== 'activo' && citizen?.estado !== 'pendiente') {
+      await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'desconocido' }, key);
       return undefined;
     }
+    // An account still pending activation (its first e-mail lost or expired) gets a new activation link.
+    const tipoEnlace = citizen.estado === 'activo' ? 'recuperacion' : 'activacion';
     const recent = new Date(now.getTime() - RESET_MAIL_MINUTES * MINUTE).toISOString();
     const tokens = await tx.collection('accountTokens').findBy('citizenId', citizen.id);
-    if (tokens.some((t) => t.tipo === 'recuperacion' && t.usadoEn === undefined && t.creadoEn > recent)) {
+    if (tokens.some((t) => t.tipo === tipoEnlace && t.usadoEn === undefined && t.creadoEn > recent)) {
       await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'reciente' }, key);
       return undefined;
     }
-    await dropUnusedTokens(tx, citizen.id, 'recuperacion');
-    const token = await issueToken(tx, deps, citizen.id, 'recuperacion', RESET_HOURS * HOUR);
-    await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_solicitada', subject, undefined, key);
-    return { citizen, token };
+    await dropUnusedTokens(tx, citizen.id, tipoEnlace);
+    const horas = tipoEnlace === 'recuperacion' ? RESET_HOURS : ACTIVATION_HOURS;
+    const token = await issueToken(tx, deps, citizen.id, tipoEnlace, horas * HOUR);
+    await audit(tx, deps.clock, deps.random, actor, tipoEnlace === 'recuperacion' ? 'cuenta.recuperacion_solicitada' : 'cuenta.activacion_reenviada', subject, undefined, key);
+    return { citizen, token, tipoEnlace };
   });
   if (!issued) return ok(undefined);
+  const { citizen, token } = issued;
   await sendAndRecord(
     deps,
     actor,
-    {
-      to: issued.citizen.email,
-      template: 'cuenta-recuperacion',
-      data: { nombre: displayName(issued.citizen), enlace: accountLink(deps, 'restablecer', issued.token), minutos: RESET_HOURS * 60 },
-    },
+    issued.tipoEnlace === 'recuperacion'
+      ? {
+          to: citizen.email,
+          template: 'cuenta-recuperacion',
+          data: { nombre: displayName(citizen), enlace: accountLink(deps, 'restablecer', token), minutos: RESET_HOURS * 60 },
+        }
+      : {
+          to: citizen.email,
+          template: 'registro-activacion',
+          data: { nombre: displayName(citizen), usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}`, enlace: accountLink(deps, 'activar', token), horas: ACTIVATION_HOURS },
+        },
     subject,
     key,
   );

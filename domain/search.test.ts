@@ -69,7 +69,7 @@ describe('natural sentences of people of a CCF find the right functionality firs
     ['Olvidé mi contraseña', 'recuperar-clave'],
     ['no recuerdo mi contrasena', 'recuperar-clave'],
     ['se me olvido la clave de ingreso', 'recuperar-clave'],
-    ['no me llego el correo de activacion', 'ayuda'],
+    ['no me llego el correo de activacion', 'recuperar-clave'],
     // employer role and its data
     ['soy el representante legal y quiero registrar la caja', 'rol-empleador'],
     ['registrar la caja como empleador', 'rol-empleador'],

@@ -191,7 +191,7 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
       expect(page.status).toBe(410);
       expectSecurityHeaders(page.headers);
       expect(page.html).toContain('venció');
-      expect(page.html).toContain('«Registrarme»');
+      expect(page.html).toContain('«Olvidé mi contraseña»');
       expect(page.html).not.toContain('<form');
       const posted = await post(h, '/cuenta/activar', { token, clave: GOOD_PASSWORD, confirmacion: GOOD_PASSWORD });
       expect(posted.status).toBe(410);

@@ -59,7 +59,7 @@ describe('Olvidé mi contraseña: throttling in the chat', () => {
       return (await say(client, numero)).folded;
     };
     const known = await ask(jose.numeroDocumento);
-    expect(known).toContain('si el documento corresponde a una cuenta activa');
+    expect(known).toContain('si el documento corresponde a una cuenta registrada');
     expect(await ask('99999999')).toBe(known);
     expect(await ask(jose.numeroDocumento)).toBe(known); // no second e-mail, the same words
     expect(setup.mailer.sent.filter((m) => m.template === 'cuenta-recuperacion')).toHaveLength(1);
@@ -132,5 +132,23 @@ describe('Ingresar: a wrong password', () => {
     await fail();
     // Words that name a functionality go to it, as at the menu.
     expect((await say(client, 'registrarme')).folded).toContain('tratamiento de sus datos');
+  });
+});
+
+describe('"no me llegó el correo" with the account pending activation', () => {
+  it('goes to Olvidé mi contraseña, which sends a new activation link to the registered e-mail', async () => {
+    const setup = dialogDeps();
+    const citizen = await seedActiveCitizen(setup.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD, setup.clock.now());
+    const { passwordHash: _hash, activadoEn: _at, ...pending } = citizen;
+    await setup.deps.store.transaction((tx) => tx.collection('citizens').put({ ...pending, estado: 'pendiente' }));
+    const client = mainClient(setup);
+    const asked = await say(client, 'no me llego el correo');
+    expect(asked.folded).toContain('cual es su tipo de documento');
+    await say(client, 'cc');
+    const told = await say(client, jose.numeroDocumento);
+    expect(told.folded).toContain('si la cuenta aun no estaba activa el mismo enlace la activa');
+    const mail = setup.mailer.sent.at(-1)!;
+    expect(mail).toMatchObject({ to: 'jose.restrepo@correo.com', template: 'registro-activacion' });
+    expect(String(mail.data['enlace'])).toContain('/cuenta/activar?token=');
   });
 });

@@ -105,7 +105,7 @@ const PROMPTS: Prompt[] = [
     },
     question: 'numero de documento',
     good: '70123456',
-    next: 'si el documento corresponde a una cuenta activa',
+    next: 'si el documento corresponde a una cuenta registrada',
     previous: 'tipo de documento',
   },
 ];

@@ -329,7 +329,7 @@ describe('Ingresar, sesión y Olvidé mi contraseña', () => {
       answers.push((await say(client, numero)).folded);
     }
     expect(answers[0]).toBe(answers[1]);
-    expect(answers[0]).toContain('si el documento corresponde a una cuenta activa');
+    expect(answers[0]).toContain('si el documento corresponde a una cuenta registrada');
     expect(setup.mailer.sent.length).toBe(sentBefore + 1); // only the registered one got a link
     expect(setup.mailer.sent.at(-1)!.template).toBe('cuenta-recuperacion');
   });
