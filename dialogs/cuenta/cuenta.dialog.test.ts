@@ -112,7 +112,7 @@ describe('Ingresar: a wrong password', () => {
     await fail();
     const olvide = await say(client, 'la olvide');
     expect(olvide.folded).toContain('cual es su tipo de documento');
-    expect(olvide.folded).toContain('le enviare un enlace para asignar una contrasena nueva');
+    expect(olvide.folded).toContain('le enviare al correo con el que se registro un enlace para asignar una contrasena nueva');
 
     await say(client, 'menu');
     await fail();
