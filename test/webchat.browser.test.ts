@@ -13,6 +13,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { ARGS, available, CHROMIUM, guard } from './helpers/browser.js';
 import { startDirectLineBot, TEST_BOT_WELCOME, type ChatTarget, type DirectLineBot } from './helpers/directline-bot.js';
 import { startApp } from './helpers/app.js';
+import { openChat, sendBox } from './helpers/webchat-page.js';
 import { rightAnswer } from './helpers/identity.js';
 import { EXAMPLE_PERSONS } from '../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
@@ -87,13 +88,9 @@ describe.skipIf(!available)('Web Chat page in headless Chromium', () => {
   it('after a reload, what the person sends before the page has reconnected is sent once it has', async () => {
     if (!browser) throw new Error('not started');
     const bot = await startDirectLineBot();
-    const context = await browser.newContext({ locale: 'es-CO', viewport: { width: 1000, height: 800 } });
+    const { context, page, problems } = await openChat(browser, bot.url, { welcome: TEST_BOT_WELCOME });
     try {
-      const page = await context.newPage();
-      const problems = await guard(page);
-      await page.goto(`${bot.url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-      await page.getByText(TEST_BOT_WELCOME).first().waitFor({ timeout: 60_000 });
-      const input = page.locator('[data-id="webchat-sendbox-input"]');
+      const input = sendBox(page);
       await input.fill('tarjeta');
       await input.press('Enter');
       await page.getByText('tarjeta original').first().waitFor({ timeout: 30_000 });

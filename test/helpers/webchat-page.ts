@@ -118,6 +118,8 @@ export interface OpenChatOptions {
   readonly requests?: string[];
   /** Lets the page read and write the clipboard (for `paste`). */
   readonly clipboard?: boolean;
+  /** The first message that says the page is ready (default: the assistant's welcome). */
+  readonly welcome?: string | RegExp;
 }
 
 export interface ChatPage {
@@ -136,7 +138,7 @@ export async function openChat(browser: Browser, url: string, opts: OpenChatOpti
   const page = await context.newPage();
   const problems = await guard(page);
   await page.goto(`${url}/`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-  await page.getByText(WELCOME).first().waitFor({ timeout: 60_000 });
+  await page.getByText(opts.welcome ?? WELCOME).first().waitFor({ timeout: 60_000 });
   return { context, page, problems };
 }
 
