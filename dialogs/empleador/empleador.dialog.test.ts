@@ -4,6 +4,10 @@ import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { dialogDeps, mainClient, testFiles } from '../../test/helpers/dialog-deps.js';
 import { pdfBytes, seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
+import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import { untyped } from '../form/form-spec.js';
+import { finalAnswer } from './empleador.dialog.js';
+import { delegadoForm, sedeForm } from './empleador.forms.js';
 
 const jose = EXAMPLE_PERSONS.rlComfama;
 const maria = EXAMPLE_PERSONS.delegateComfama;
@@ -315,5 +319,44 @@ describe('the final summary: correcting a part without starting again', () => {
     await say(client, 'no');
     expect((await say(client, 'cancelar el registro')).folded).toContain('cancel');
     expect(await deps.store.transaction((tx) => tx.collection('employers').list())).toEqual([]);
+  });
+});
+
+describe('the final summary: which part a "corregir …" names', () => {
+  const parts = { delegado: untyped(delegadoForm(async () => ({ ok: true, value: undefined }) as never)), sede: untyped(sedeForm(defaultReferenceRegistry())) };
+  it.each<[string, ReturnType<typeof finalAnswer>]>([
+    ['corregir delegado', 'delegado'],
+    ['corregir el delegado', 'delegado'],
+    ['corregir la sede', 'sede'],
+    ['corregir apellido', 'delegado'], // only the delegate has names and surnames
+    ['corregir primer apellido', 'delegado'],
+    ['corregir numero de documento', 'delegado'],
+    ['corregir direccion', 'sede'],
+    ['corregir telefono', 'sede'],
+    ['corregir municipio', 'sede'],
+    ['corregir correo', 'elegir'], // both parts have one: asked
+    ['corregir', 'elegir'],
+    ['corregir xyz', 'elegir'],
+    ['no', 'elegir'],
+    ['si', 'si'],
+    ['atras', 'sede'],
+    ['hola', undefined],
+  ])('%s → %s', (text, part) => {
+    expect(finalAnswer(text, parts)).toBe(part);
+  });
+});
+
+describe('the final summary in the chat: a field named with "corregir"', () => {
+  it('"corregir apellido" opens the delegate\'s review; "corregir correo" (both parts have one) asks which part', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await delegateAndSite(client);
+    const apellido = await say(client, 'corregir apellido');
+    expect(apellido.folded).toContain('primer apellido');
+    expect(apellido.folded).not.toContain('que desea corregir');
+    await say(client, 'atras'); // back to the summary as it was
+    const correo = await say(client, 'corregir correo');
+    expect(correo.folded).toContain('que desea corregir');
   });
 });

@@ -28,7 +28,8 @@ import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, imBack, message, textBlock } from '../cards.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
-import { formResult, maybeFormResult, type FormSpec } from '../form/form-spec.js';
+import { findFields } from '../form/field-input.js';
+import { formResult, maybeFormResult, untyped, type FormSpec } from '../form/form-spec.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { incomingText } from '../incoming.js';
 import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
@@ -49,7 +50,9 @@ const FINAL = 'empleador-final';
 const QUE_CORREGIR = 'empleador-que-corregir';
 
 /** What the final summary lets the person correct without starting again. */
-type Parte = 'delegado' | 'sede';
+/** The parts of the final summary that can be corrected. */
+const PARTES = ['delegado', 'sede'] as const;
+type Parte = (typeof PARTES)[number];
 interface FinalOptions {
   readonly draft: Draft;
   readonly citizenId: string;
@@ -125,7 +128,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     this.addDialog(new FormDialog(this.sede, formDeps));
     this.addDialog(new RutAttachmentDialog(deps));
     // The summary takes yes / no, "corregir [dato]" and "atrás"; anything else shows it again.
-    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => finalAnswer(p.recognized.value ?? '') !== undefined));
+    this.addDialog(new TextPrompt(CONFIRMAR, async (p) => finalAnswer(p.recognized.value ?? '', this.parts()) !== undefined));
     this.addDialog(new ChoicePrompt(QUE_CORREGIR));
     this.addDialog(new WaterfallDialog<FinalOptions>(FINAL, [this.showSummary.bind(this), this.decide.bind(this), this.correctPart.bind(this), this.afterCorrection.bind(this)]));
     this.addDialog(
@@ -226,6 +229,11 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     return step.beginDialog(FINAL, { draft, citizenId: this.citizen(step) } satisfies FinalOptions);
   }
 
+  /** The forms of the summary's parts, for reading which one a "corregir …" names. */
+  private parts(): Record<Parte, FormSpec> {
+    return { delegado: untyped(this.delegado), sede: untyped(this.sede) };
+  }
+
   private async afterFinal(step: Step): Promise<DialogTurnResult> {
     return step.endDialog(step.result);
   }
@@ -239,7 +247,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
 
   /** Confirmed: the role is registered. "corregir …", "atrás" or "no": that part, or which one. */
   private async decide(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
-    const answer = finalAnswer(String(step.result ?? ''));
+    const answer = finalAnswer(String(step.result ?? ''), this.parts());
     if (answer === 'si') return this.register(step);
     if (answer === 'delegado' || answer === 'sede') return step.next(answer);
     const t = messages<ResumenTexts>('empleador/resumen');
@@ -357,21 +365,26 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
 }
 
 /**
- * An answer to the final summary: 'si' to register; the part to correct ("corregir delegado",
- * "corregir dirección" → the main site; "atrás": the main site, the step before); 'elegir' when the
- * part is to be asked ("corregir", "no"); undefined when it is none of these (the summary again).
+ * An answer to the final summary: 'si' to register; the part to correct ("corregir delegado", or a
+ * field of one part only: "corregir dirección" → the main site, "corregir apellido" → the delegate;
+ * "atrás": the main site, the step before); 'elegir' when the part is to be asked ("corregir", "no",
+ * a field both parts have); undefined when it is none of these (the summary again).
  */
-export function finalAnswer(text: string): 'si' | Parte | 'elegir' | undefined {
+export function finalAnswer(text: string, parts: Readonly<Record<Parte, FormSpec>>): 'si' | Parte | 'elegir' | undefined {
   const yes = answerYesNo(text);
   if (yes === true) return 'si';
   if (yes === false) return 'elegir';
   const command = parseCommand(text);
   if (command?.kind === 'atras') return 'sede'; // the step before the summary
   if (command?.kind !== 'corregir') return undefined;
-  const field = fold(command.field ?? '');
-  if (/delegad/.test(field)) return 'delegado';
-  if (/sede|direcc|telefon|municip|ciudad|departament|corporativ|correo/.test(field)) return 'sede';
-  return 'elegir';
+  const name = command.field ?? '';
+  const said = fold(name);
+  if (/\bdelegad/.test(said)) return 'delegado';
+  if (/\bsede\b/.test(said)) return 'sede';
+  if (!said) return 'elegir';
+  // The part whose form has a field of that name (labels, as "corregir" reads them in a review).
+  const fits = PARTES.filter((p) => findFields(parts[p], parts[p].fields, name).length > 0);
+  return fits.length === 1 ? (fits[0] as Parte) : 'elegir';
 }
 
 const ERROR_TEMPLATES: Partial<Record<EmpleadorError['code'], string>> = {
