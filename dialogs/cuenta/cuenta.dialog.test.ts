@@ -88,6 +88,11 @@ describe('Ingresar: a wrong password', () => {
     const masked = JSON.stringify(again.cards);
     expect(masked).toContain('"style":"Password"');
     expect(again.folded).not.toContain('necesito su tipo y numero de documento');
+    // "atrás" at the password: the options again, the document still kept.
+    const back = await say(client, 'atras');
+    expect(back.folded).toContain('que desea hacer');
+    expect(back.folded).not.toContain('no hay una anterior');
+    expect((await say(client, 'intentar de nuevo')).folded).toContain(`ingreso con cc ${jose.numeroDocumento}`);
     // One more wrong: one attempt fewer; then the right one gets in.
     expect((await say(client, password('Equivocada-2027'))).folded).toContain('le quedan 3 intentos');
     setup.clock.advance(60_000);

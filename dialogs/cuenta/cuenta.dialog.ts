@@ -11,7 +11,7 @@ import { openSession, type Session } from '../../domain/session.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { choiceActivity, reaskActivity, readChoice } from '../choice.js';
-import { FormDialog, isSealed, type FormOptions } from '../form/form.dialog.js';
+import { FormDialog, isSealed, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { refuseTypedSecret } from '../form/secret-channel.js';
 import { formatTime } from '../format.js';
@@ -71,10 +71,15 @@ export class IngresarDialog extends ComponentDialog {
     if (!documento) return step.beginDialog(ingresoForm.id);
     // Trying again: only the password is asked, under the document it is for.
     const heading = fill(messages<ReintentoTexts>('cuenta/reintento').encabezado, { tipo: documento.tipoDocumento, numero: documento.numeroDocumento });
-    return step.beginDialog(ingresoForm.id, { initial: { ...documento }, heading, skipIntro: true } satisfies FormOptions);
+    // "atrás" at the password goes back to the options (another document, a reset link).
+    return step.beginDialog(ingresoForm.id, { initial: { ...documento }, heading, skipIntro: true, canGoBack: true } satisfies FormOptions);
   }
 
   private async check(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
+    if (wentBackFromForm(step.result)) {
+      (step.values as { documento?: IngresarOptions['documento'] }).documento = step.options?.documento;
+      return step.beginDialog(REINTENTO);
+    }
     const { values } = formResult(step.result, ingresoForm);
     const clave = isSealed(values.clave) ? this.deps.secrets.open(values.clave.$sealed) : '';
     const result = await login(this.deps, values.tipoDocumento, values.numeroDocumento, clave, actorOf(step.context));
