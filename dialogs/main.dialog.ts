@@ -69,6 +69,8 @@ interface RouteOptions {
   readonly value?: Record<string, unknown>;
   /** Start this process (after a search pick, a login or a role choice). */
   readonly startId?: string;
+  /** Given to that process's dialog (e.g. the document of a failed login for Olvidé mi contraseña). */
+  readonly startOptions?: object;
 }
 interface RouteValues {
   /** The process to continue with once the person logged in or chose a role. */
@@ -279,7 +281,7 @@ export class MainDialog extends ComponentDialog {
   // ---------------------------------------------------------------- route
 
   private async routeStep(step: WaterfallStepContext<RouteOptions>): Promise<DialogTurnResult> {
-    if (step.options?.startId) return this.start(step, step.options.startId);
+    if (step.options?.startId) return this.start(step, step.options.startId, step.options.startOptions);
     const value = step.options?.value ?? incomingValue(step.context);
     if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') return this.start(step, value['id']);
     if (typeof value?.['__form'] === 'string') {
@@ -339,8 +341,8 @@ export class MainDialog extends ComponentDialog {
 
   /** After a process: a login continues with the role choice (when the person has several roles). */
   private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as { ingreso?: boolean; startId?: string; reroute?: string } | undefined;
-    if (result?.startId) return step.replaceDialog(ROUTE, { startId: result.startId } satisfies RouteOptions);
+    const result = step.result as { ingreso?: boolean; startId?: string; startOptions?: object; reroute?: string } | undefined;
+    if (result?.startId) return step.replaceDialog(ROUTE, { startId: result.startId, ...(result.startOptions ? { startOptions: result.startOptions } : {}) } satisfies RouteOptions);
     if (result?.reroute) return step.replaceDialog(ROUTE, { text: result.reroute } satisfies RouteOptions);
     const session = result?.ingreso ? await activeSession(this.deps, step.context) : undefined;
     if (session && (await rolesOf(this.deps, session.citizenId)).roles.length > 1) {
@@ -365,7 +367,7 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Starts a process by id, as the registry says: log in first, the right role, built or not. */
-  private async start(step: WaterfallStepContext, id: string): Promise<DialogTurnResult> {
+  private async start(step: WaterfallStepContext, id: string, options?: object): Promise<DialogTurnResult> {
     const process = processById(id);
     const dialogId = this.dialogIds.get(id);
     const funcionalidad = titleOf(id);
@@ -393,7 +395,7 @@ export class MainDialog extends ComponentDialog {
       return step.beginDialog(INGRESAR);
     }
     if (!roleFits(process, who.acting)) return this.changeRoleFor(step, process, who);
-    return step.beginDialog(dialogId);
+    return step.beginDialog(dialogId, options);
   }
 
   /** Wrong role: offers the roles of the person that fit (then continues), or says plainly who can do it. */

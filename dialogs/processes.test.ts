@@ -101,7 +101,7 @@ const ROWS: Row[] = [
     turns: [
       ['Ingresar', 'tipo de documento'],
       [loginCard(jose, 'Equivocada-2026'), all('no son correctos', offers('Intentar de nuevo', 'Usar otro documento', 'Olvidé mi contraseña'))],
-      ['Olvidé mi contraseña', 'tipo de documento'],
+      ['Olvidé mi contraseña', all('si el documento corresponde a una cuenta registrada', neverOffers('Cédula de ciudadanía'))],
     ],
   },
   {

@@ -115,9 +115,16 @@ describe('Ingresar: a wrong password', () => {
     await say(client, 'salir');
 
     await fail();
+    // Olvidé mi contraseña for the document just tried: not asked again.
     const olvide = await say(client, 'la olvide');
-    expect(olvide.folded).toContain('cual es su tipo de documento');
     expect(olvide.folded).toContain('le enviare al correo con el que se registro un enlace para asignar una contrasena nueva');
+    expect(olvide.folded).not.toContain('cual es su tipo de documento');
+    expect(olvide.folded).toContain('si el documento corresponde a una cuenta registrada');
+    expect(setup.mailer.sent).toHaveLength(0); // 80123456 has no account
+    await say(client, 'Ingresar');
+    await say(client, login(jose.numeroDocumento, 'Equivocada-2026'));
+    await say(client, 'Olvidé mi contraseña');
+    expect(setup.mailer.sent.map((m) => [m.to, m.template])).toEqual([['jose.restrepo@correo.com', 'cuenta-recuperacion']]);
 
     await say(client, 'menu');
     await fail();

@@ -112,7 +112,8 @@ export class IngresarDialog extends ComponentDialog {
     const result = step.result as ReintentoResult;
     if ('reroute' in result) return step.endDialog({ ingreso: false, reroute: result.reroute });
     const documento = (step.values as IngresarOptions).documento;
-    if (result.opcion === 'olvide') return step.endDialog({ ingreso: false, startId: 'recuperar-clave' });
+    // Olvidé mi contraseña for the document just tried: not asked again.
+    if (result.opcion === 'olvide') return step.endDialog({ ingreso: false, startId: 'recuperar-clave', ...(documento ? { startOptions: { documento } satisfies IngresarOptions } : {}) });
     return step.replaceDialog(PASOS, (result.opcion === 'de-nuevo' && documento ? { documento } : {}) satisfies IngresarOptions);
   }
 
@@ -159,8 +160,9 @@ export class RecuperarDialog extends ComponentDialog {
     this.initialDialogId = RECUPERAR + '-pasos';
   }
 
-  private async ask(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.beginDialog(recuperarForm.id);
+  private async ask(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
+    const documento = step.options?.documento;
+    return step.beginDialog(recuperarForm.id, documento ? ({ initial: { ...documento } } satisfies FormOptions) : undefined);
   }
 
   private async request(step: WaterfallStepContext): Promise<DialogTurnResult> {
