@@ -4,7 +4,7 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, ty
 import { matchAlias } from '../../domain/choice.js';
 import { clearWinner, searchFunctionalities } from '../../domain/search.js';
 import { holdsSecret } from '../../domain/secret-text.js';
-import { LOGIN_LOCK_MINUTES, login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
+import { login, requestPasswordReset, type CuentaDeps } from '../../domain/cuenta.js';
 import type { DocumentType } from '../../domain/reference.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
 import { openSession, type Session } from '../../domain/session.js';
@@ -93,7 +93,7 @@ export class IngresarDialog extends ComponentDialog {
     if (e.code === 'INGRESO.INVALIDO') {
       // Try again without typing the document again, another document, or a reset link.
       (step.values as { documento?: IngresarOptions['documento'] }).documento = { tipoDocumento: values.tipoDocumento, numeroDocumento: values.numeroDocumento };
-      await step.context.sendActivity(render('cuenta/ingreso-invalido', { quedan: e.quedan, minutos: LOGIN_LOCK_MINUTES }));
+      await step.context.sendActivity(render('cuenta/ingreso-invalido', { quedan: e.quedan }));
       return step.beginDialog(REINTENTO);
     }
     const text =

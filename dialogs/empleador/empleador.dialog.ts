@@ -50,7 +50,6 @@ const FINAL = 'empleador-final';
 const QUE_CORREGIR = 'empleador-que-corregir';
 
 /** What the final summary lets the person correct without starting again. */
-/** The parts of the final summary that can be corrected. */
 const PARTES = ['delegado', 'sede'] as const;
 type Parte = (typeof PARTES)[number];
 interface FinalOptions {
