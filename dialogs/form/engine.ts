@@ -44,8 +44,9 @@ export interface FormState {
   /**
    * An answer the field's parser doubted (its failure named `escrito` and `sugerencia`, e.g. an e-mail
    * at "gmial.com"): the next answer "sí" takes the suggestion; "no", or the same answer again, keeps it.
+   * `code` is the failure's reason, to ask the question again after a help (absent in older states).
    */
-  doubt?: { key: string; escrito: string; sugerencia: string };
+  doubt?: { key: string; escrito: string; sugerencia: string; code?: string };
 }
 
 /** What the person sent, as the engine sees it. */
@@ -208,7 +209,7 @@ class Turn {
       return this.advance();
     }
     if (typedSecret) return this.secretTyped();
-    this.noteDoubt(field.key, result.error);
+    this.noteDoubt(field.key, result.error.code, result.error);
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
   }
 
@@ -220,9 +221,9 @@ class Turn {
   }
 
   /** A parser's failure that names what was typed and what was likely meant: remembered for the next answer. */
-  private noteDoubt(key: string, detail: Readonly<Record<string, unknown>>): void {
+  private noteDoubt(key: string, code: string, detail: Readonly<Record<string, unknown>>): void {
     const { escrito, sugerencia } = detail;
-    if (typeof escrito === 'string' && typeof sugerencia === 'string') this.state.doubt = { key, escrito, sugerencia };
+    if (typeof escrito === 'string' && typeof sugerencia === 'string') this.state.doubt = { key, escrito, sugerencia, code };
   }
 
   /** The answer to a doubt: "sí" takes the suggestion (parsed as if typed), "no" keeps what was typed; else undefined. */
@@ -255,7 +256,7 @@ class Turn {
     if (firstError) {
       this.forget(firstError.key); // the bad answer replaces the old one: neither value nor history keeps it
       s.current = firstError.key;
-      this.noteDoubt(firstError.key, firstError.detail);
+      this.noteDoubt(firstError.key, firstError.code, firstError.detail);
       return this.reask(firstError.code, firstError.detail);
     }
     if (this.accepted.length === 0) return this.reask('empty');

@@ -8,6 +8,7 @@ import { fakeClock } from '../../domain/random.js';
 import { fail, ok } from '../../domain/result.js';
 import { createSecretBox } from '../../storage/secret-box.js';
 import { newClient, runTranscript, say, type TranscriptCase } from '../../test/helpers/transcript.js';
+import { contactoForm } from '../registro/contacto.form.js';
 import { FormDialog, isSealed, type FormResult } from './form.dialog.js';
 import { formResult, type FormSpec, type SealedValue, type ValidateContext } from './form-spec.js';
 
@@ -137,5 +138,23 @@ describe('form validate', () => {
     expect(values.usuario).toBe('BEATRIZ');
     expect(values.correo).toBe('');
     expect(seen.map((c) => c.citizenId)).toEqual(['CC:70123456', 'CC:70123456']);
+  });
+});
+
+describe('form engine: an e-mail the parser doubts', () => {
+  it('asks about the likely address again after "ayuda", and "sí" then takes it', async () => {
+    const client = newClient(new FormDialog(contactoForm, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)) }));
+    await say(client, 'hola');
+    const doubt = await say(client, 'ana@gmial.com');
+    expect(doubt.folded).toContain('quiso decir ana@gmail.com');
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('quiso decir ana@gmail.com');
+    expect(help.folded).toContain('ana@gmial.com');
+    const next = await say(client, 'si');
+    expect(next.folded).toContain('escriba de nuevo su correo');
+    await say(client, 'ana@gmail.com');
+    await say(client, '3001234567');
+    await say(client, 'confirmar');
+    expect(formResult(client.dialogTurnResult.result, contactoForm).values.email).toBe('ana@gmail.com');
   });
 });

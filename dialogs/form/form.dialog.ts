@@ -173,8 +173,17 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return Dialog.EndOfTurn;
   }
 
-  /** Sends the prompt (after `lead`, if any); the id of a card with a masked input is kept to replace it once used. */
-  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string): Promise<void> {
+  /**
+   * The question about the last answer ("¿Quiso decir …?") while it is still open — after "ayuda",
+   * or "estado" answered by the main dialog — so that "sí" is never an answer to a question not shown.
+   */
+  private openDoubt(state: FormState): string | undefined {
+    const doubt = state.doubt;
+    return doubt?.code && doubt.key === state.current ? reasonText(this.spec, doubt.code, doubt) : undefined;
+  }
+
+  /** Sends the prompt (after `lead`, if any; by default the open doubt's question); the id of a card with a masked input is kept to replace it once used. */
+  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead = this.openDoubt(state)): Promise<void> {
     const activities = promptFor(this.spec, state);
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;

@@ -135,3 +135,15 @@ describe.each(PROMPTS)('"$name": cancelar and atrás', (prompt) => {
     expect((await say(client, 'atrás')).folded).toContain(prompt.previous);
   });
 });
+
+describe('a slip in the e-mail ("gmial.com")', () => {
+  it.each(['estado', 'ayuda'])('"%s" at the question "¿Quiso decir …?" asks it again; "si" then takes the suggestion', async (word) => {
+    const client = mainClient();
+    await toContact(client);
+    expect((await say(client, 'jose@gmial.com')).folded).toContain('quiso decir jose@gmail.com');
+    const again = await say(client, word);
+    expect(again.folded, again.text).toContain('quiso decir jose@gmail.com');
+    expect((await say(client, 'si')).folded).toContain('escriba de nuevo su correo');
+    expect((await say(client, 'jose@gmail.com')).folded).toContain('celular');
+  });
+});
