@@ -321,6 +321,14 @@ describe('main dialog: menu, search and help', () => {
     await runTranscript(client, c);
   });
 
+  it.each(['no se', 'No entiendo qué hago aquí', '¿qué tengo que hacer?'])('"%s" at the menu: the help, not "No encontré una funcionalidad"', async (text) => {
+    const client = mainClient();
+    const r = await say(client, text);
+    expect(r.folded).toContain('puede escribir en cualquier momento');
+    expect(r.folded).toContain('que desea hacer');
+    expect(r.folded).not.toContain('no encontre');
+  });
+
   it.each(['hola', 'Hola!', 'buenos dias', 'Hola, buenas tardes.'])('"%s" with nothing in progress: a greeting and the menu, not a failed search', async (text) => {
     const client = mainClient();
     const r = await say(client, text);

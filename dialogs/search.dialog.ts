@@ -11,6 +11,7 @@ import { choiceActivity } from './choice.js';
 import { incomingText, incomingValue } from './incoming.js';
 import { refuseTypedSecret } from './form/secret-channel.js';
 import { holdsSecret } from '../domain/secret-text.js';
+import { asksAboutTheQuestion } from '../domain/commands.js';
 
 export const SEARCH = 'search';
 const STEPS = 'search-steps';
@@ -63,6 +64,8 @@ export class SearchDialog extends ComponentDialog {
     const unusable = step.options?.unusable ?? [];
     const hits = usableFirst(relevantHits(searchFunctionalities(query, functionalities())), unusable);
     if (hits.length === 0) {
+      // "no sé", "no entiendo qué hago aquí": someone lost, not a functionality's name — the help, not "No encontré…".
+      if (asksAboutTheQuestion(query)) return step.endDialog({ startId: 'ayuda' } satisfies SearchResult);
       await step.context.sendActivity(render('general/no-entendi', { consulta: query.slice(0, 80) }));
       // Asked with "¿Qué está buscando?": ask again; free text: back to the menu.
       return step.options?.query === undefined ? step.replaceDialog(STEPS, { unusable } satisfies SearchOptions) : step.endDialog();

@@ -88,6 +88,12 @@ describe('dropsReason: words that drop an action waiting for its reason', () => 
   it.each(['No recuerda su contraseña', 'atrasado en el pago'])('"%s" is a reason', (text) => expect(dropsReason(text)).toBe(false));
 });
 
+describe('parseCommand: a person who does not know what to do asks for help', () => {
+  it.each(['¿Qué hago?', 'que hago ahora', 'Qué puedo hacer', '¿cómo funciona esto?', 'estoy perdida', 'no entiendo nada'])('"%s" → ayuda', (text) => {
+    expect(parseCommand(text)).toEqual({ kind: 'ayuda' });
+  });
+});
+
 describe('parseCommand: greetings', () => {
   it.each(['hola', 'Hola', '¡Hola!', 'holi', 'buenas', 'Buenos días', 'buenas tardes', 'Hola, buenas noches.', 'hola que tal', 'hello'])('"%s" is a greeting', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'saludo' });

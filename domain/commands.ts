@@ -15,6 +15,8 @@ export type Command =
 
 const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
   ayuda: 'ayuda', help: 'ayuda', 'mas informacion': 'ayuda', 'necesito ayuda': 'ayuda',
+  'que hago': 'ayuda', 'que hago ahora': 'ayuda', 'que puedo hacer': 'ayuda', 'como funciona': 'ayuda', 'como funciona esto': 'ayuda',
+  'como se usa': 'ayuda', 'estoy perdido': 'ayuda', 'estoy perdida': 'ayuda', 'no entiendo nada': 'ayuda',
   cancelar: 'cancelar', cancel: 'cancelar',
   menu: 'menu', 'menu principal': 'menu', inicio: 'menu', 'volver al menu': 'menu', terminar: 'menu',
   atras: 'atras', volver: 'atras', anterior: 'atras',
