@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, dropsReason, endsHandoff, parseCaseCommand, parseCommand } from './commands.js';
+import { asksAboutTheQuestion, dropsReason, endsHandoff, parseCaseCommand, parseCommand, saysItIsMissing } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -92,6 +92,11 @@ describe('parseCommand: a person who does not know what to do asks for help', ()
   it.each(['¿Qué hago?', 'que hago ahora', 'Qué puedo hacer', '¿cómo funciona esto?', 'estoy perdida', 'no entiendo nada'])('"%s" → ayuda', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'ayuda' });
   });
+});
+
+describe('saysItIsMissing: the answer is not at hand', () => {
+  it.each(['la llave no la tengo', 'No lo tengo.', 'eso no lo sé todavía', 'no tenemos ese dato', 'aún no la encuentro'])('"%s" says so', (text) => expect(saysItIsMissing(text)).toBe(true));
+  it.each(['Carrera 13 No. 32-76', 'Tengo la llave', 'notengo', 'no aplica', 'Consulta afiliados'])('"%s" does not', (text) => expect(saysItIsMissing(text)).toBe(false));
 });
 
 describe('parseCommand: greetings', () => {

@@ -116,6 +116,15 @@ const ASKS_ABOUT = new RegExp(
     '|(?:a )?que se refiere|ni idea|explique(?:me)?|expliqueme)(?: .*)?$',
 );
 
+/** How people say they do not have what is asked ("no la tengo", "todavía no lo tenemos"), folded. */
+const LACKS = /(?:^|\s)no (?:la |lo |las |los |le )?(?:tengo|tenemos|tiene|tienen|se|sabemos|conozco|conocemos|encuentro|encontramos|hay)(?:\s|$)/;
+
+/** A message that says the answer is not at hand ("la llave no la tengo", "eso no lo sé todavía"). */
+export function saysItIsMissing(text: string): boolean {
+  if (text.length > 200) return false;
+  return LACKS.test(fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim());
+}
+
 /**
  * A message that asks about the question instead of answering it ("¿para qué es esta contraseña?",
  * "no sé qué poner"): an opening ¿, or a text of two words or more ending in "?" or opening as people

@@ -273,6 +273,17 @@ describe('a question typed instead of an answer', () => {
     expect(play(persona, ['CC', '70123456', 'Ana?']).decision).toMatchObject({ kind: 'reask', field: 'primerNombre' });
   });
 
+  it.each([
+    ['omitir', ['CC']],
+    ['no tengo', ['CC']],
+    ['ese no lo tengo a la mano', ['CC']],
+    ['ninguno', []],
+  ])('"%s" where an answer is required: said to be required, not the format rule', (text, before) => {
+    const step = play(persona, [...before, text]);
+    expect(step.decision).toMatchObject({ kind: 'reask', reason: 'required' });
+    expect(step.accepted).toEqual([]);
+  });
+
   it('in free prose (a reason) a question is the answer', () => {
     const step = play(motivo, ['¿Por qué no puedo ingresar con mi cédula?']);
     expect(step.accepted).toEqual(['motivo']);

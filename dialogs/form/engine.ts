@@ -3,7 +3,7 @@
  * state and what the person sent, the next state and what to do (ask, re-ask with a reason, review,
  * validate, finish…). form.dialog.ts only renders the decision and sends it.
  */
-import { asksAboutTheQuestion, parseCommand } from '../../domain/commands.js';
+import { asksAboutTheQuestion, parseCommand, saysItIsMissing } from '../../domain/commands.js';
 import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
@@ -209,6 +209,8 @@ class Turn {
       return this.advance();
     }
     if (typedSecret) return this.secretTyped();
+    // "omitir", "no tengo", "la llave no la tengo" where no answer is no option: said so, not the format's rule.
+    if (!field.optional && !field.prose && ((isSkipAnswer(text) && fold(text) !== '') || saysItIsMissing(text))) return this.reask('required');
     this.noteDoubt(field.key, result.error.code, result.error);
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
   }

@@ -39,6 +39,11 @@ export class FormDrafts<T> {
     return this.deps.draftOwner?.(context) ?? Promise.resolve(undefined);
   }
 
+  /** True when this person's answers to the form are kept as they go (a form with drafts, a person with a session). */
+  async saves(context: TurnContext): Promise<boolean> {
+    return (await this.target(context)) !== undefined;
+  }
+
   private async target(context: TurnContext): Promise<{ store: Store; owner: string } | undefined> {
     const store = this.deps.store;
     if (!this.spec.draft || !store) return undefined;

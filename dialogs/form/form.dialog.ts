@@ -139,7 +139,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         noteError(context, `${this.spec.id}${d.field ? `.${d.field}` : ''}:${d.reason}`);
         if (d.retract) noteSecretTyped(context);
         // A tap on a button of an earlier question: said so, rather than why it is no answer here.
-        let lead = (d.retract ? undefined : staleButtonNote(context)) ?? reasonText(this.spec, d.reason, d.detail);
+        // "Sin este dato no puedo continuar": whether leaving now keeps the answers is this person's case.
+        const detail = d.reason === 'required' ? { ...d.detail, borrador: await this.drafts.saves(context) } : d.detail;
+        let lead = (d.retract ? undefined : staleButtonNote(context)) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         await this.prompt(context, dc.activeDialog!.state, state, lead);
         return Dialog.EndOfTurn;

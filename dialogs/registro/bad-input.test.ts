@@ -147,3 +147,15 @@ describe('a slip in the e-mail ("gmial.com")', () => {
     expect((await say(client, 'jose@gmail.com')).folded).toContain('celular');
   });
 });
+
+describe('"no tengo" where an answer is required', () => {
+  it('without a session nothing is kept on leaving: the message does not promise it', async () => {
+    const client = mainClient();
+    await start(client);
+    await say(client, 'CC');
+    const r = await say(client, 'no tengo');
+    expect(r.folded).toContain('este dato es obligatorio sin el no puedo continuar escriba ayuda para saber mas de el');
+    expect(r.folded).not.toContain('queda guardado');
+    expect(r.folded).toContain('numero de su documento');
+  });
+});

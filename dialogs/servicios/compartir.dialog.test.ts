@@ -672,6 +672,19 @@ describe('bad input at every prompt', () => {
     expect((await say(w.client, EJEMPLO)).text).toContain(`- **Nombre del servicio**: ${SERVICE}`);
   });
 
+  it.each(['la llave no la tengo', 'omitir'])('"%s" at the public key: it is required, "cancelar" keeps what was answered; then it goes on', async (text) => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    for (const input of DATOS_ANSWERS.slice(0, 4)) await say(w.client, input);
+    const r = await say(w.client, text);
+    expect(r.text).toContain('Este dato es obligatorio: sin él no puedo continuar.');
+    expect(r.folded).toContain('o cancelar si necesita conseguirlo lo que ya respondio queda guardado');
+    expect(r.folded).not.toContain('no pude leer');
+    expect(r.folded).toContain(fold('Pegue la **llave pública**'));
+    expect((await say(w.client, PEM)).folded).toContain(fold('Pegue un **ejemplo del servicio**'));
+  });
+
   it('a password typed in the chat at the masked prompt is refused and kept nowhere', async () => {
     const w = await world();
     await openCredentials(w);
