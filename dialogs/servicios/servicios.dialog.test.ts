@@ -853,6 +853,9 @@ describe.each(PROMPTS)('at $name', (p) => {
     expect(r.text).toContain('01 8000 96 00 20');
     expect(r.text.lastIndexOf(p.question)).toBeGreaterThan(r.text.indexOf('miseguridadsocial@minsalud.gov.co'));
     expect(buttons(r)).toEqual(p.options);
+    // The help explains every option the question offers (a menu that grew must not leave its help behind).
+    const help = fold(texts()[`ayuda-${p.key}`]!);
+    if (p.key !== 'servicio') for (const option of p.options) expect(help, option).toContain(fold(option));
   });
 
   it('estado names Administración de Servicios Web and the step, shows the checklist, then the same question', async () => {
