@@ -352,6 +352,31 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
 
 // ------------------------------------------------------------------------------ two forms, separately
 
+describe('an action named at the list', () => {
+  it('with one service, "credenciales" opens its Credenciales OAuth 2.0 and "probar conexion" tests it (no need to choose the service first)', async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    expect((await say(w.client, 'credenciales')).folded).toContain(fold('¿Cuál es el **nombre del token**?'));
+    await say(w.client, 'atrás');
+    const back = await say(w.client, 'volver');
+    expect(back.folded).toContain(LIST_Q);
+    const probe = await say(w.client, 'probar conexion');
+    expect(probe.folded).toContain(fold('falta Credenciales OAuth 2.0'));
+    expect(probe.folded).toContain(SERVICE_Q(SERVICE));
+  });
+
+  it('with two services, the word alone does not choose one: the list is asked again', async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    await shareData(w, 'OtroServicioCaja', 'https://api.comfama.com.co/otro');
+    const r = await say(w.client, 'credenciales');
+    expect(r.folded).toContain(LIST_Q);
+    expect(r.folded).not.toContain(fold('nombre del token'));
+  });
+});
+
 describe('the two forms, saved separately', () => {
   it.each([
     ['Compartir servicios', LIST_Q, []],

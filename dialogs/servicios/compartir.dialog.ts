@@ -28,6 +28,8 @@ import { fill, messages } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, message, textBlock, type CardElement } from '../cards.js';
 import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
+import { incomingText } from '../incoming.js';
+import { matchAlias } from '../../domain/choice.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
@@ -52,6 +54,7 @@ export type Refusal = (context: TurnContext, error: ServiciosCcfError) => Promis
 
 type Texts = Record<string, string> & {
   acciones: Record<string, string>;
+  'acciones-otros-nombres': Record<string, string[]>;
   partes: Record<Parte, string>;
   motivosPrueba: Record<string, string>;
 };
@@ -65,9 +68,19 @@ interface ServicioOptions {
   readonly nombre: string;
   /** Only the menu: the card was just shown and nothing in it changed (after "Probar conexión"), so the result stays in view. */
   readonly soloMenu?: boolean;
+  /** The action the person already named at the list ("credenciales" with one service): done at once. */
+  readonly accion?: ServiceAction;
 }
 
 const SERVICE_ACTIONS = ['datos', 'credenciales', 'probar', 'eliminar', 'volver'] as const;
+/** The actions a service's menu offers that a word at the list may name (compartir.json "acciones-otros-nombres"). */
+const NAMED_ACTIONS = ['datos', 'credenciales', 'probar', 'eliminar'] as const;
+const actionNames = () => NAMED_ACTIONS.map((a) => texts()['acciones-otros-nombres'][a] ?? []);
+/** The action `text` names ("credenciales", "probar la conexión"), if exactly one. */
+const actionNamed = (text: string | undefined): ServiceAction | undefined => {
+  const i = text ? matchAlias(text, actionNames()) : undefined;
+  return i === undefined ? undefined : NAMED_ACTIONS[i];
+};
 type ServiceAction = (typeof SERVICE_ACTIONS)[number];
 
 function stateLine(v: CompartidoVista): string {
@@ -190,7 +203,9 @@ export class CompartirDialog extends ComponentDialog {
     Object.assign(step.values, { nombres: r.value.servicios.map((s) => s.nombre), nit: r.value.nit });
     await step.context.sendActivity(listCard(caja, r.value.servicios));
     const labels = [ct('nuevo'), ...r.value.servicios.map((s) => s.nombre), ct('volver')];
-    return step.prompt(CHOICE, choicePrompt(ct('que-hacer-lista'), labels, { numbered: r.value.servicios.length > 2 }, { back: true }));
+    // With one service, "credenciales" or "probar conexión" can only mean that service's: it is chosen.
+    const aliases = r.value.servicios.length === 1 ? [[], actionNames().flat(), []] : undefined;
+    return step.prompt(CHOICE, choicePrompt(ct('que-hacer-lista'), labels, { numbered: r.value.servicios.length > 2 }, { back: true, ...(aliases ? { aliases } : {}) }));
   }
 
   private async pick(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -198,7 +213,10 @@ export class CompartirDialog extends ComponentDialog {
     if (wentBack(step.result)) return step.endDialog();
     const i = chosen(step.result, [ct('nuevo'), ...nombres, ct('volver')]);
     if (i === nombres.length + 1) return step.endDialog();
-    if (i > 0) return step.beginDialog(SERVICIO, { nombre: nombres[i - 1]! } satisfies ServicioOptions);
+    if (i > 0) {
+      const accion = nombres.length === 1 ? actionNamed(incomingText(step.context)) : undefined;
+      return step.beginDialog(SERVICIO, { nombre: nombres[i - 1]!, ...(accion ? { accion } : {}) } satisfies ServicioOptions);
+    }
     const { caja } = await this.who(step.context);
     const nit = (step.values as { nit: string }).nit;
     return step.beginDialog(this.datosForm.id, { canGoBack: true, heading: ct('encabezado', { caja }), context: { nit } } satisfies FormOptions);
@@ -249,8 +267,9 @@ export class CompartirDialog extends ComponentDialog {
     const v = await this.current(step);
     if (!('nombre' in v)) return v;
     (step.values as Record<string, unknown>)['vista'] = v;
-    if (!step.options.soloMenu) await step.context.sendActivity(serviceCard(v));
     const labels = SERVICE_ACTIONS.map((a) => texts().acciones[a]!);
+    if (step.options.accion) return step.next(texts().acciones[step.options.accion]);
+    if (!step.options.soloMenu) await step.context.sendActivity(serviceCard(v));
     return step.prompt(CHOICE, choicePrompt(ct('que-hacer-servicio', { nombre: v.nombre }), labels, {}, { back: true }));
   }
 
