@@ -5,7 +5,7 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment, type TurnContext } from 'botbuilder';
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchAlias, matchChoice } from '../domain/choice.js';
-import { parseCommand } from '../domain/commands.js';
+import { asksAboutTheQuestion, parseCommand } from '../domain/commands.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
 import { staleButtonNote } from './shown-buttons.js';
@@ -150,6 +150,18 @@ export class ChoicePrompt extends TextPrompt {
       return true;
     });
   }
+}
+
+/**
+ * "no sé", "¿qué es eso?" typed at a ChoicePrompt (`dialog`, with its instance `state`) where it is
+ * none of the options: a question about the question, which the step's help answers.
+ */
+export function asksAtChoice(dialog: unknown, state: unknown, text: string | undefined): boolean {
+  if (!(dialog instanceof ChoicePrompt) || !text || !asksAboutTheQuestion(text)) return false;
+  const validations = (state as { options?: { validations?: ChoiceValidations } } | undefined)?.options?.validations;
+  if (!validations) return false;
+  if (readChoice(text, validations.labels).ok) return false;
+  return validations.aliases ? matchAlias(text, validations.aliases) === undefined : true;
 }
 
 /** The index of the option a ChoicePrompt accepted. */

@@ -26,6 +26,7 @@ import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
 import { messages, render } from '../templates/render.js';
 import { buttonOf, functionalities, titleOf } from './catalog.js';
+import { asksAtChoice } from './choice.js';
 import { checklist } from '../domain/checklist.js';
 import { loadChecklistFacts } from '../domain/checklist-facts.js';
 import { missingStepText } from './checklist.js';
@@ -235,9 +236,12 @@ export class MainDialog extends ComponentDialog {
       await this.deepest(innerDc).repromptDialog();
       return Dialog.EndOfTurn;
     }
-    const command = parseCommand(incomingText(innerDc.context));
+    const text = incomingText(innerDc.context);
     const deepest = this.deepest(innerDc);
-    const inForm = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) instanceof FormDialog : false;
+    const active = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) : undefined;
+    const inForm = active instanceof FormDialog;
+    // "no sé qué elegir" at a list of options: the step's help, as "ayuda" gives it.
+    const command = parseCommand(text) ?? (asksAtChoice(active, deepest.activeDialog?.state, text) ? ({ kind: 'ayuda' } as const) : undefined);
     switch (command?.kind) {
       case 'asesor':
         await this.askForAgent(innerDc);

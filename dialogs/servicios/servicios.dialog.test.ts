@@ -858,6 +858,14 @@ describe.each(PROMPTS)('at $name', (p) => {
     if (p.key !== 'servicio') for (const option of p.options) expect(help, option).toContain(fold(option));
   });
 
+  it('"no sé qué elegir" is answered as "ayuda": this step\'s help, then the same question', async () => {
+    const w = await reach(p);
+    const r = await say(w.client, 'no se que elegir');
+    expect(r.text).toContain(texts()[`ayuda-${p.key}`]!);
+    expect(r.text.lastIndexOf(p.question)).toBeGreaterThan(r.text.indexOf(texts()[`ayuda-${p.key}`]!));
+    expect(buttons(r)).toEqual(p.options);
+  });
+
   it('estado names Administración de Servicios Web and the step, shows the checklist, then the same question', async () => {
     const w = await reach(p);
     const before = await snapshot(w);
