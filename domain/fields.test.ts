@@ -4,6 +4,7 @@ import {
   answerYesNo,
   splitDocument,
   parseFirstName,
+  splitFirstName,
   isSkipAnswer,
   parseBirthDate,
   parseDate,
@@ -177,8 +178,13 @@ describe('parseFirstName: one name', () => {
   it.each([['Luz', 'LUZ'], ['andrés', 'ANDRÉS'], ['María del Pilar', 'MARÍA DEL PILAR'], ['Jean-Pierre', 'JEAN-PIERRE']])('%j → %s', (raw, name) =>
     expect(parseFirstName(raw, ctx())).toEqual({ ok: true, value: name }),
   );
-  it('"luz paola" is refused, naming the first and the second name', () => {
+  it('"luz paola" is doubted, naming the first and the second name', () => {
     const r = parseFirstName('luz paola', ctx());
-    expect(r).toEqual({ ok: false, error: { code: 'name.first_only', primero: 'LUZ', resto: 'PAOLA' } });
+    expect(r).toEqual({ ok: false, error: { code: 'name.first_only', primero: 'LUZ', resto: 'PAOLA', escrito: 'LUZ PAOLA', sugerencia: 'LUZ' } });
+  });
+  it('splitFirstName gives both names only for such an answer', () => {
+    expect(splitFirstName('luz paola')).toEqual({ primerNombre: 'LUZ', segundoNombre: 'PAOLA' });
+    expect(splitFirstName('José Alejandro de Jesús')).toBeUndefined(); // a particle: one name
+    expect(splitFirstName('Luz')).toBeUndefined();
   });
 });

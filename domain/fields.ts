@@ -117,8 +117,16 @@ export const parseFirstName: FieldParser<string> = (raw, ctx) => {
   if (!r.ok) return r;
   const words = r.value.split(/\s+/);
   if (words.length < 2 || words.some((w) => NAME_PARTICLES.has(fold(w)))) return r;
-  return fail('name.first_only', { primero: words[0], resto: words.slice(1).join(' ') });
+  // A doubt, not a refusal: "sí" takes both names (splitFirstName), "no" or the same again keeps it whole.
+  return fail('name.first_only', { primero: words[0], resto: words.slice(1).join(' '), escrito: r.value, sugerencia: words[0] });
 };
+
+/** "José Alejandro" at the first name: the first name and the second, when parseFirstName doubts it. */
+export function splitFirstName(raw: string): { primerNombre: string; segundoNombre: string } | undefined {
+  const r = parseFirstName(raw, { values: {}, today: new Date(0) });
+  if (r.ok || r.error.code !== 'name.first_only') return undefined;
+  return { primerNombre: String(r.error['primero']), segundoNombre: String(r.error['resto']) };
+}
 
 /** What people write for "none" at an optional field ("no tiene" when the name is another person's). */
 const NONE = new Set(['no', 'no tengo', 'no tiene', 'no hay', 'ninguno', 'ninguna', 'ningun', 'no aplica', 'na', 'n a', 'omitir', 'sin', 'sin segundo nombre', 'sin segundo apellido']);

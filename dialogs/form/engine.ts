@@ -46,7 +46,7 @@ export interface FormState {
    * at "gmial.com"): the next answer "sí" takes the suggestion; "no", or the same answer again, keeps it.
    * `code` is the failure's reason, to ask the question again after a help (absent in older states).
    */
-  doubt?: { key: string; escrito: string; sugerencia: string; code?: string };
+  doubt?: { key: string; escrito: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
 }
 
 /** What the person sent, as the engine sees it. */
@@ -185,9 +185,7 @@ class Turn {
       return { kind: 'help', field: s.current };
     }
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
-    const decided = doubt?.key === field.key ? this.settleDoubt(field, doubt, text) : undefined;
-    if (decided !== undefined) {
-      this.set(field, decided);
+    if (doubt?.key === field.key && this.settleDoubt(field, doubt, text)) {
       s.current = undefined;
       return this.advance();
     }
@@ -203,7 +201,9 @@ class Turn {
       s.current = undefined;
       return this.advance();
     }
-    const several = field.alsoFills?.(text);
+    // A doubted answer is asked about first, even when it could fill several fields ("José Alejandro").
+    const doubted = typeof result.error['escrito'] === 'string' && typeof result.error['sugerencia'] === 'string';
+    const several = doubted ? undefined : field.alsoFills?.(text);
     if (several && this.acceptAll(several)) {
       s.current = undefined;
       return this.advance();
@@ -224,17 +224,30 @@ class Turn {
 
   /** A parser's failure that names what was typed and what was likely meant: remembered for the next answer. */
   private noteDoubt(key: string, code: string, detail: Readonly<Record<string, unknown>>): void {
-    const { escrito, sugerencia } = detail;
-    if (typeof escrito === 'string' && typeof sugerencia === 'string') this.state.doubt = { key, escrito, sugerencia, code };
+    const { escrito, sugerencia, code: _code, ...rest } = detail;
+    const detalle = Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    if (typeof escrito === 'string' && typeof sugerencia === 'string') {
+      this.state.doubt = { key, escrito, sugerencia, code, ...(Object.keys(detalle).length ? { detalle } : {}) };
+    }
   }
 
-  /** The answer to a doubt: "sí" takes the suggestion (parsed as if typed), "no" keeps what was typed; else undefined. */
-  private settleDoubt(field: FieldSpec, doubt: NonNullable<FormState['doubt']>, text: string): unknown {
+  /**
+   * The answer to a doubt, taken when it settles it: "sí" takes the suggestion (the fields the typed
+   * answer fills, FieldSpec.alsoFills, else the suggestion parsed as if typed), "no" keeps what was
+   * typed. False when the answer is neither.
+   */
+  private settleDoubt(field: FieldSpec, doubt: NonNullable<FormState['doubt']>, text: string): boolean {
     const yes = answerYesNo(text);
-    if (yes === false) return doubt.escrito;
-    if (yes !== true) return undefined;
+    if (yes === false) {
+      this.set(field, doubt.escrito);
+      return true;
+    }
+    if (yes !== true) return false;
+    const several = field.alsoFills?.(doubt.escrito);
+    if (several && this.acceptAll(several)) return true;
     const r = parseAnswer(this.spec, field, doubt.sugerencia, this.state.values, this.env.today);
-    return r.ok ? r.value : undefined;
+    if (r.ok) this.set(field, r.value);
+    return r.ok;
   }
 
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {

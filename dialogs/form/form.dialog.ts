@@ -181,7 +181,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
    */
   private openDoubt(state: FormState): string | undefined {
     const doubt = state.doubt;
-    return doubt?.code && doubt.key === state.current ? reasonText(this.spec, doubt.code, doubt) : undefined;
+    return doubt?.code && doubt.key === state.current ? reasonText(this.spec, doubt.code, { ...doubt.detalle, ...doubt }) : undefined;
   }
 
   /** Sends the prompt (after `lead`, if any; by default the open doubt's question); the id of a card with a masked input is kept to replace it once used. */

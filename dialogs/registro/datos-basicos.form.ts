@@ -4,6 +4,7 @@ import {
   parseDocumentNumber,
   parseDocumentType,
   parseFirstName,
+  splitFirstName,
   parseIssueDate,
   parseName,
   parseOptionalName,
@@ -20,7 +21,7 @@ export type DocumentAndNames = Pick<BasicData, 'tipoDocumento' | 'numeroDocument
 export const documentAndNames: readonly AnyField<DocumentAndNames>[] = [
   { key: 'tipoDocumento', parse: parseDocumentType, alsoFills: splitDocument },
   { key: 'numeroDocumento', parse: parseDocumentNumber },
-  { key: 'primerNombre', parse: parseFirstName },
+  { key: 'primerNombre', parse: parseFirstName, alsoFills: splitFirstName },
   { key: 'segundoNombre', parse: parseOptionalName, optional: true },
   { key: 'primerApellido', parse: parseName },
   { key: 'segundoApellido', parse: parseOptionalName, optional: true },

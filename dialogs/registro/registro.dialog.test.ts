@@ -343,9 +343,32 @@ describe('Registro ciudadano: both names typed as the first name', () => {
     await say(client, 'cc');
     expect((await say(client, '43123456')).folded).toContain('primer nombre');
     const reply = await say(client, 'luz paola');
-    expect(reply.folded).toContain('escriba aqui solo el primer nombre');
-    expect(reply.text).toContain('**LUZ**');
+    expect(reply.text).toContain('¿El primer nombre es **LUZ** y el segundo nombre **PAOLA**?');
     expect(reply.folded).toContain('cual es su primer nombre');
     expect((await say(client, 'luz')).folded).toContain('segundo nombre');
+  });
+
+  async function atFirstName(): Promise<ReturnType<typeof mainClient>> {
+    const client = mainClient();
+    for (const text of ['Registrarme', 'Acepto', 'cc', '43123456']) await say(client, text);
+    await say(client, 'luz paola');
+    return client;
+  }
+
+  it('"sí" takes both names: the second name is not asked; the review shows them', async () => {
+    const client = await atFirstName();
+    expect((await say(client, 'si')).folded).toContain('cual es su primer apellido');
+    for (const text of ['gomez', 'omitir', '14/03/1968', '20/05/1986']) await say(client, text);
+    const review = await say(client, 'F');
+    expect(review.text).toMatch(/Primer nombre\*\*: LUZ\b/);
+    expect(review.text).toMatch(/Segundo nombre\*\*: PAOLA\b/);
+  });
+
+  it('"no" (or the same again) keeps it as one first name; "ayuda" in between asks the question again', async () => {
+    const client = await atFirstName();
+    expect((await say(client, 'ayuda')).text).toContain('¿El primer nombre es **LUZ** y el segundo nombre **PAOLA**?');
+    expect((await say(client, 'no')).folded).toContain('segundo nombre');
+    const again = await atFirstName();
+    expect((await say(again, 'Luz Paola')).folded).toContain('segundo nombre');
   });
 });
