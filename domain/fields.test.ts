@@ -174,6 +174,10 @@ describe('splitDocument: the type and the number in one answer', () => {
   it.each(['CC', '70123456', 'cc abc', 'hola 70123456', 'pasaporte', '', 'pasaporte chino'])('%j → nothing', (raw) => expect(splitDocument(raw)).toBeUndefined());
 });
 
+describe('parseName: "no tengo" is no name', () => {
+  it.each(['no tengo', 'Ninguno', 'no aplica', 'omitir'])('%j → required', (raw) => expect(parseName(raw, ctx())).toEqual({ ok: false, error: { code: 'required' } }));
+});
+
 describe('parseFirstName: one name', () => {
   it.each([['Luz', 'LUZ'], ['andrés', 'ANDRÉS'], ['María del Pilar', 'MARÍA DEL PILAR'], ['Jean-Pierre', 'JEAN-PIERRE']])('%j → %s', (raw, name) =>
     expect(parseFirstName(raw, ctx())).toEqual({ ok: true, value: name }),

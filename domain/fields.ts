@@ -101,6 +101,8 @@ export const parseName: FieldParser<string> = (raw) => {
   const c = clean(raw);
   if (!c.ok) return c;
   if (c.value.length > 60) return fail('too_long');
+  // "no tengo", "ninguno": no name at all (an optional name takes them as none before this).
+  if (NONE.has(fold(c.value))) return fail('required');
   if (!NAME.test(c.value)) return fail('name.chars');
   return ok(c.value.toLocaleUpperCase('es-CO'));
 };
@@ -125,7 +127,9 @@ export const parseFirstName: FieldParser<string> = (raw, ctx) => {
 export function splitFirstName(raw: string): { primerNombre: string; segundoNombre: string } | undefined {
   const r = parseFirstName(raw, { values: {}, today: new Date(0) });
   if (r.ok || r.error.code !== 'name.first_only') return undefined;
-  return { primerNombre: String(r.error['primero']), segundoNombre: String(r.error['resto']) };
+  const names = { primerNombre: String(r.error['primero']), segundoNombre: String(r.error['resto']) };
+  const ctx = { values: {}, today: new Date(0) };
+  return parseName(names.primerNombre, ctx).ok && parseName(names.segundoNombre, ctx).ok ? names : undefined;
 }
 
 /** What people write for "none" at an optional field ("no tiene" when the name is another person's). */

@@ -184,12 +184,14 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return doubt?.code && doubt.key === state.current ? reasonText(this.spec, doubt.code, { ...doubt.detalle, ...doubt }) : undefined;
   }
 
-  /** Sends the prompt (after `lead`, if any; by default the open doubt's question); the id of a card with a masked input is kept to replace it once used. */
-  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead = this.openDoubt(state)): Promise<void> {
+  /** Sends the prompt (after `lead`, if any; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
+  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string): Promise<void> {
     const activities = promptFor(this.spec, state);
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
-    const text = [heading, `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
+    // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.
+    const doubt = this.openDoubt(state);
+    const text = [heading, doubt ?? `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
     if (first) activities[0] = { ...first, text };
     const secret = asksSecret(this.spec, state);
     for (const activity of activities) {

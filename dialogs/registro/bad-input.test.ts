@@ -158,4 +158,14 @@ describe('"no tengo" where an answer is required', () => {
     expect(r.folded).not.toContain('queda guardado');
     expect(r.folded).toContain('numero de su documento');
   });
+
+  it('"no tengo" at the first surname is not taken as a surname', async () => {
+    const client = mainClient();
+    await start(client);
+    for (const text of ['CC', '70123456', 'José', 'omitir']) await say(client, text);
+    const r = await say(client, 'no tengo');
+    expect(r.folded).toContain('este dato es obligatorio');
+    expect(r.folded).toContain('cual es su primer apellido');
+    expect((await say(client, 'Restrepo')).folded).toContain('segundo apellido');
+  });
 });
