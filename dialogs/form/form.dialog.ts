@@ -13,6 +13,7 @@ import { asksSecret, common, correctionChoice, labelOf, promptFor, reasonText } 
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { noteError, noteSecretTyped } from '../turn-notes.js';
 import { staleButtonNote } from '../shown-buttons.js';
+import { choiceCard } from '../choice.js';
 import { replaceUsedCard, retractIncoming } from './secret-channel.js';
 
 export { isSealed, type FormResult, type SealedValue } from './form-spec.js';
@@ -193,6 +194,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const doubt = this.openDoubt(state);
     const text = [heading, doubt ?? `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
     if (first) activities[0] = { ...first, text };
+    // Its two answers as buttons, when the question shows no card of its own.
+    if (doubt && first && !first.attachments?.length) activities[0] = { ...activities[0], attachments: [choiceCard([common('duda-si'), common('duda-no')])] };
     const secret = asksSecret(this.spec, state);
     for (const activity of activities) {
       const sent = await context.sendActivity(activity);

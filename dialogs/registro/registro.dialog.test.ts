@@ -7,6 +7,7 @@ import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { optionsOf, rightAnswer, wrongAnswer } from '../../test/helpers/identity.js';
 import { basicDataCard } from '../../test/helpers/people.js';
+import { buttons } from '../../test/helpers/cards.js';
 import { say, type Reply } from '../../test/helpers/transcript.js';
 
 const registry = defaultReferenceRegistry();
@@ -357,8 +358,11 @@ describe('Registro ciudadano: both names typed as the first name', () => {
   }
 
   it('"sí" takes both names: the second name is not asked; the review shows them', async () => {
-    const client = await atFirstName();
-    expect((await say(client, 'si')).folded).toContain('cual es su primer apellido');
+    const client = mainClient();
+    for (const text of ['Registrarme', 'Acepto', 'cc', '43123456']) await say(client, text);
+    const asked = await say(client, 'luz paola');
+    expect(buttons(asked)).toEqual(['Sí', 'No']);
+    expect((await say(client, 'Sí')).folded).toContain('cual es su primer apellido');
     for (const text of ['gomez', 'omitir', '14/03/1968', '20/05/1986']) await say(client, text);
     const review = await say(client, 'F');
     expect(review.text).toMatch(/Primer nombre\*\*: LUZ\b/);
