@@ -44,7 +44,8 @@ export interface FormState {
   /**
    * An answer the field's parser doubted (its failure named `escrito` and `sugerencia`, e.g. an e-mail
    * at "gmial.com"): the next answer "sí" takes the suggestion; "no", or the same answer again, keeps it.
-   * `code` is the failure's reason, to ask the question again after a help (absent in older states).
+   * `code` and `detalle` (the failure's reason and its other details) ask the question again after a
+   * help (absent in older states).
    */
   doubt?: { key: string; escrito: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
 }
@@ -129,6 +130,12 @@ export function resumeFrom<T>(spec: FormSpec<T>, state: FormState, saved: Readon
   return turn.state;
 }
 
+/** What a parser's failure doubts: what was typed and what was likely meant, when it names both. */
+function doubtIn(detail: Readonly<Record<string, unknown>>): { escrito: string; sugerencia: string } | undefined {
+  const { escrito, sugerencia } = detail;
+  return typeof escrito === 'string' && typeof sugerencia === 'string' ? { escrito, sugerencia } : undefined;
+}
+
 class Turn {
   readonly accepted: string[] = [];
   private readonly hasSecret: boolean;
@@ -202,8 +209,7 @@ class Turn {
       return this.advance();
     }
     // A doubted answer is asked about first, even when it could fill several fields ("José Alejandro").
-    const doubted = typeof result.error['escrito'] === 'string' && typeof result.error['sugerencia'] === 'string';
-    const several = doubted ? undefined : field.alsoFills?.(text);
+    const several = doubtIn(result.error) ? undefined : field.alsoFills?.(text);
     if (several && this.acceptAll(several)) {
       s.current = undefined;
       return this.advance();
@@ -224,11 +230,10 @@ class Turn {
 
   /** A parser's failure that names what was typed and what was likely meant: remembered for the next answer. */
   private noteDoubt(key: string, code: string, detail: Readonly<Record<string, unknown>>): void {
-    const { escrito, sugerencia, code: _code, ...rest } = detail;
-    const detalle = Object.fromEntries(Object.entries(rest).filter((e): e is [string, string] => typeof e[1] === 'string'));
-    if (typeof escrito === 'string' && typeof sugerencia === 'string') {
-      this.state.doubt = { key, escrito, sugerencia, code, ...(Object.keys(detalle).length ? { detalle } : {}) };
-    }
+    const doubt = doubtIn(detail);
+    if (!doubt) return;
+    const detalle = Object.fromEntries(Object.entries(detail).filter((e): e is [string, string] => typeof e[1] === 'string' && !(e[0] in doubt) && e[0] !== 'code'));
+    this.state.doubt = { key, ...doubt, code, ...(Object.keys(detalle).length ? { detalle } : {}) };
   }
 
   /**
