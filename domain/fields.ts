@@ -125,10 +125,10 @@ export const parseFirstName: FieldParser<string> = (raw, ctx) => {
 
 /** "José Alejandro" at the first name: the first name and the second, when parseFirstName doubts it. */
 export function splitFirstName(raw: string): { primerNombre: string; segundoNombre: string } | undefined {
-  const r = parseFirstName(raw, { values: {}, today: new Date(0) });
+  const ctx = { values: {}, today: new Date(0) }; // names read no context
+  const r = parseFirstName(raw, ctx);
   if (r.ok || r.error.code !== 'name.first_only') return undefined;
   const names = { primerNombre: String(r.error['primero']), segundoNombre: String(r.error['resto']) };
-  const ctx = { values: {}, today: new Date(0) };
   return parseName(names.primerNombre, ctx).ok && parseName(names.segundoNombre, ctx).ok ? names : undefined;
 }
 

@@ -267,9 +267,9 @@ export class CompartirDialog extends ComponentDialog {
     const v = await this.current(step);
     if (!('nombre' in v)) return v;
     (step.values as Record<string, unknown>)['vista'] = v;
-    const labels = SERVICE_ACTIONS.map((a) => texts().acciones[a]!);
     if (step.options.accion) return step.next(texts().acciones[step.options.accion]);
     if (!step.options.soloMenu) await step.context.sendActivity(serviceCard(v));
+    const labels = SERVICE_ACTIONS.map((a) => texts().acciones[a]!);
     return step.prompt(CHOICE, choicePrompt(ct('que-hacer-servicio', { nombre: v.nombre }), labels, {}, { back: true }));
   }
 
