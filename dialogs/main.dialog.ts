@@ -542,7 +542,9 @@ export class MainDialog extends ComponentDialog {
         return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: campo.ayuda } : {}) };
       }
       if (describesStep(dialog)) {
-        const info = dialog.describeStep(dc.activeDialog!, stack.slice(i + 1).map(([, d]) => d.id));
+        // Every dialog active inside it, at each level the whole stack (a component's waterfall stays under the prompt it asks).
+        const below = stack.slice(i + 1).flatMap(([inner]) => inner.stack.map((d) => d.id));
+        const info = dialog.describeStep(dc.activeDialog!, below);
         if (info) return info;
       }
     }

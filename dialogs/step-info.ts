@@ -12,7 +12,10 @@ export interface StepInfo {
 }
 
 export interface DescribesStep {
-  /** This dialog's step; `below` are the ids of the dialogs active inside it, outermost first. */
+  /**
+   * This dialog's step; `below` are the ids of every dialog active inside it, outermost first: at each
+   * level its whole stack (a waterfall and the prompt it asks), the deepest last.
+   */
   describeStep(instance: DialogInstance, below: readonly string[]): StepInfo | undefined;
 }
 

@@ -992,24 +992,26 @@ interface FlowStep {
   readonly q: string;
   /** What "atrás" at that question shows (folded); undefined: not tested here (see the known bugs). */
   readonly back?: string;
+  /** The step "estado" names at that question ("Está en Bandeja del Ministerio, en …"); undefined: a form's field, which names itself. */
+  readonly paso?: string;
 }
 
 /** Each flow from the administrator's menu; the last step is the result, not a prompt. */
 const FLOWS = {
   Activar: [
-    { say: 'Bandeja del Ministerio', q: 'activar o desactivar rol ccf' },
-    { say: 'Activar o desactivar rol CCF', q: 'sigla', back: TRAY },
-    { say: 'COMFAMA', q: 'activar el rol', back: CCF_QUESTION },
+    { say: 'Bandeja del Ministerio', q: 'activar o desactivar rol ccf', paso: 'Elegir qué hacer' },
+    { say: 'Activar o desactivar rol CCF', q: 'sigla', back: TRAY, paso: 'Activar o desactivar rol CCF — Elegir la Caja' },
+    { say: 'COMFAMA', q: 'activar el rol', back: CCF_QUESTION, paso: 'Activar o desactivar rol CCF' },
     { say: 'Activar el rol', q: 'cual es el motivo', back: CCF_QUESTION },
-    { say: 'Cumple los requisitos', q: 'activa el rol caja de compensacion familiar de comfama', back: CCF_QUESTION },
+    { say: 'Cumple los requisitos', q: 'activa el rol caja de compensacion familiar de comfama', back: CCF_QUESTION, paso: 'Activar o desactivar rol CCF' },
     { say: 'Sí, confirmar', q: 'quedo activo' },
   ],
   Agregar: [
     { say: 'Bandeja del Ministerio', q: 'activar o desactivar rol ccf' },
-    { say: 'Catálogo de servicios', q: 'agregar un servicio', back: TRAY },
-    { say: 'Agregar un servicio', q: 'adjunt', back: 'catalogo de servicios web' },
-    { say: attach('bo-dos-operaciones.yaml'), q: 'cual operacion es el servicio', back: 'adjunte el documento openapi' },
-    { say: '2', q: 'revise', back: 'adjunte el documento openapi' },
+    { say: 'Catálogo de servicios', q: 'agregar un servicio', back: TRAY, paso: 'Catálogo de servicios web' },
+    { say: 'Agregar un servicio', q: 'adjunt', back: 'catalogo de servicios web', paso: 'Catálogo de servicios web' },
+    { say: attach('bo-dos-operaciones.yaml'), q: 'cual operacion es el servicio', back: 'adjunte el documento openapi', paso: 'Catálogo de servicios web' },
+    { say: '2', q: 'revise', back: 'adjunte el documento openapi', paso: 'Nuevo servicio del catálogo' },
     { say: 'confirmar', q: 'quedo publicado' },
   ],
   Retirar: [
@@ -1022,10 +1024,10 @@ const FLOWS = {
   ],
   Asignar: [
     { say: 'Bandeja del Ministerio', q: 'activar o desactivar rol ccf' },
-    { say: 'Asignar servicios a una Caja', q: 'sigla', back: TRAY },
-    { say: 'COMFAMA', q: 'cambiar una asignacion', back: TRAY },
-    { say: 'Asignar servicios', q: 'sus numeros separados por comas', back: 'comfama no tiene servicios asignados' },
-    { say: '1, 6', q: 'asigna a comfama estos servicios', back: 'que servicios asigna a comfama' },
+    { say: 'Asignar servicios a una Caja', q: 'sigla', back: TRAY, paso: 'Asignar servicios a una Caja — Elegir la Caja' },
+    { say: 'COMFAMA', q: 'cambiar una asignacion', back: TRAY, paso: 'Asignar servicios a una Caja' },
+    { say: 'Asignar servicios', q: 'sus numeros separados por comas', back: 'comfama no tiene servicios asignados', paso: 'Asignar servicios a una Caja' },
+    { say: '1, 6', q: 'asigna a comfama estos servicios', back: 'que servicios asigna a comfama', paso: 'Asignar servicios a una Caja' },
     { say: 'Sí, confirmar', q: 'asignado, client id' },
   ],
   Cambiar: [
@@ -1065,7 +1067,7 @@ const PROMPTS = (Object.keys(FLOWS) as FlowName[]).flatMap((flow) =>
     if (SEEN.has(key)) return [];
     SEEN.add(key);
     const next = (FLOWS[flow] as readonly FlowStep[])[step + 1]!;
-    return [{ flow, step, question: fold(f.q), back: f.back === undefined ? undefined : fold(f.back), good: next.say, next: fold(next.q) }];
+    return [{ flow, step, question: fold(f.q), back: f.back === undefined ? undefined : fold(f.back), paso: f.paso, good: next.say, next: fold(next.q) }];
   }),
 );
 
@@ -1083,6 +1085,7 @@ describe.each(PROMPTS)('$flow, the question "$question"', (p) => {
     expect(ayuda.folded).toContain(p.question);
     const estado = await say(w.client, 'estado');
     expect(estado.folded).toContain(fold('esta en bandeja del ministerio'));
+    if (p.paso) expect(estado.folded, estado.text).toContain(fold(`Está en Bandeja del Ministerio, en ${p.paso};`));
     expect(estado.folded).toContain(p.question);
     expect(await snapshot(w)).toBe(before);
     expect((await say(w.client, p.good)).folded).toContain(p.next);
