@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchAlias, matchChoice, MAX_CHOICE_ANSWER, type ChoiceMatch } from './choice.js';
+import { matchAlias, matchChoice, matchMany, MAX_CHOICE_ANSWER, type ChoiceMatch } from './choice.js';
 
 const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
 const PLACES = ['Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)', 'Bogotá, D.C.', 'Ninguna de las anteriores'];
@@ -166,5 +166,19 @@ describe('matchAlias: an option\'s other names, said anywhere in the answer', ()
   });
   it('a pasted paragraph is not read', () => {
     expect(matchAlias(`agregar ${'x'.repeat(MAX_CHOICE_ANSWER)}`, aliases)).toBeUndefined();
+  });
+});
+
+describe('matchMany: several options in one answer, by numbers or words', () => {
+  const labels = ['ConsultaAfiliacion — Consulta de afiliación', 'ConsultaBeneficiarios — Consulta de beneficiarios', 'Aportes y pagos', 'SolicitudAfiliacion — Solicitud de afiliación'];
+  it.each([
+    ['1, 3', [0, 2]], ['3 y 1', [2, 0]], ['1 4', [0, 3]], ['1;2;2', [0, 1]], ['dos e cuatro', [1, 3]],
+    ['consulta afiliacion y beneficiarios', [0, 1]], ['ConsultaAfiliacion, solicitudafiliacion', [0, 3]],
+    ['aportes y pagos', [2]], ['2, aportes y pagos', [1, 2]], ['solicitud', [3]],
+  ] as const)('%j → %j', (answer, indices) => {
+    expect(matchMany(answer, labels)).toEqual(indices);
+  });
+  it.each(['', '5', '0, 1', 'consulta', '1, x', 'todos', ',,', `1, ${'x'.repeat(MAX_CHOICE_ANSWER)}`])('%j is not read', (answer) => {
+    expect(matchMany(answer, labels)).toBeUndefined();
   });
 });

@@ -127,3 +127,29 @@ export function matchAlias(answer: string, aliases: readonly (readonly string[])
   const fits = aliases.flatMap((names, i) => (names.some((name) => said.includes(` ${words(name).join(' ')} `)) ? [i] : []));
   return fits.length === 1 ? fits[0] : undefined;
 }
+
+/**
+ * Several options in one answer ("1, 3", "1 y 3", "2 4", "consulta de afiliación y beneficiarios",
+ * "ConsultaAfiliacion, 6"): the 0-based indices, each once, in the order said; undefined when a part
+ * is none of the options or fits several. A whole answer that is one option's label is that option
+ * alone, "y" in it included.
+ */
+export function matchMany(answer: string, labels: readonly string[]): number[] | undefined {
+  if (answer.length > MAX_CHOICE_ANSWER) return undefined;
+  const whole = matchChoice(answer, labels);
+  if (whole.kind === 'match') return [whole.index];
+  const parts = answer.split(/\s*(?:[,;]|\s(?:y|e)\s)\s*/i).map((p) => p.trim()).filter(Boolean);
+  const out: number[] = [];
+  for (const part of parts) {
+    if (/^\d{1,4}(?:\s+\d{1,4})*$/.test(part)) {
+      const numbers = part.split(/\s+/).map(Number);
+      if (numbers.some((n) => n < 1 || n > labels.length)) return undefined;
+      out.push(...numbers.map((n) => n - 1));
+      continue;
+    }
+    const m = matchChoice(part, labels);
+    if (m.kind !== 'match') return undefined;
+    out.push(m.index);
+  }
+  return out.length > 0 ? [...new Set(out)] : undefined;
+}

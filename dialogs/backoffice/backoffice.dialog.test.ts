@@ -643,12 +643,16 @@ describe('Asignar servicios a una CCF', () => {
     { how: 'typed numbers "1, 6"', input: '1, 6' as Input, listed: '- ConsultaAfiliacion\n- SolicitudAfiliacion' },
     { how: 'typed "6 y 1"', input: '6 y 1' as Input, listed: '- SolicitudAfiliacion\n- ConsultaAfiliacion' },
     { how: 'the card', input: { value: { servicios: '1,6', __servicios: true } } as Input, listed: '- ConsultaAfiliacion\n- SolicitudAfiliacion' },
+    { how: 'typed "uno y seis"', input: 'uno y seis' as Input, listed: '- ConsultaAfiliacion\n- SolicitudAfiliacion' },
+    { how: 'their names, as a person types them', input: 'consulta afiliacion y solicitud' as Input, listed: '- ConsultaAfiliacion\n- SolicitudAfiliacion' },
+    { how: 'their identifiers', input: 'SolicitudAfiliacion, consultaafiliacion' as Input, listed: '- SolicitudAfiliacion\n- ConsultaAfiliacion' },
+    { how: 'a number and a name', input: '1; solicitud de afiliación' as Input, listed: '- ConsultaAfiliacion\n- SolicitudAfiliacion' },
   ])('two services by $how: the numbers are those of the list, confirm, a Client ID each; the card; Andrés e-mailed and told', async ({ input, listed }) => {
     const w = await world();
     await talkedBefore(w, andres);
     await toComfamaServices(w);
     const offer = await say(w.client, 'Asignar servicios');
-    expect(offer.folded).toContain(fold('que servicios asigna a comfama? marque uno o varios en la tarjeta, o escriba sus numeros separados por comas'));
+    expect(offer.folded).toContain(fold('que servicios asigna a comfama? marque uno o varios en la tarjeta, o escriba sus numeros o sus nombres separados por comas'));
     const numbers = numberedServices(offer);
     expect([...numbers.entries()]).toEqual(EXAMPLES.map((s, i) => [i + 1, s]));
     expect(offer.text).toContain('1. GET ConsultaAfiliacion — Consulta de afiliación');
@@ -687,12 +691,12 @@ describe('Asignar servicios a una CCF', () => {
     expect(done.text).not.toMatch(/1017234567|70123456|654321/);
   });
 
-  it.each(['1, 9', '0', '7', 'todos', 'uno y seis', '1,,x', '🙂'])('the services "%s" are asked again (numbers from 1 to 6); nothing assigned', async (bad) => {
+  it.each(['1, 9', '0', '7', 'todos', '1,,x', '🙂', 'consulta', 'afiliacion y pagos'])('the services "%s" are asked again (numbers from 1 to 6, or names); nothing assigned', async (bad) => {
     const w = await world();
     await toComfamaServices(w);
     await say(w.client, 'Asignar servicios');
     const r = await say(w.client, bad);
-    expect(r.folded).toContain(fold('no entendi cuales servicios. escriba sus numeros separados por comas (del 1 al 6)'));
+    expect(r.folded).toContain(fold('no entendi cuales servicios. escriba sus numeros o sus nombres separados por comas (numeros del 1 al 6)'));
     expect(await assignments(w)).toEqual([]);
     expect((await say(w.client, '2')).folded).toContain(fold('asigna a comfama este servicio'));
   });
@@ -1026,7 +1030,7 @@ const FLOWS = {
     { say: 'Bandeja del Ministerio', q: 'activar o desactivar rol ccf' },
     { say: 'Asignar servicios a una Caja', q: 'sigla', back: TRAY, paso: 'Asignar servicios a una Caja — Elegir la Caja' },
     { say: 'COMFAMA', q: 'cambiar una asignacion', back: TRAY, paso: 'Asignar servicios a una Caja' },
-    { say: 'Asignar servicios', q: 'sus numeros separados por comas', back: 'comfama no tiene servicios asignados', paso: 'Asignar servicios a una Caja' },
+    { say: 'Asignar servicios', q: 'sus numeros o sus nombres separados por comas', back: 'comfama no tiene servicios asignados', paso: 'Asignar servicios a una Caja' },
     { say: '1, 6', q: 'asigna a comfama estos servicios', back: 'que servicios asigna a comfama', paso: 'Asignar servicios a una Caja' },
     { say: 'Sí, confirmar', q: 'asignado, client id' },
   ],

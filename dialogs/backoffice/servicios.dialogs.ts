@@ -16,6 +16,7 @@ import {
 import { assignmentsOf, assignServices, changeAssignment, TRANSICIONES, type AsignacionVista, type CambioAsignacion } from '../../domain/asignaciones.js';
 import { ccfRoleOf } from '../../domain/autorizados.js';
 import { addService, existingServiceId, listServices, OPENAPI_MAX_BYTES, readServiceDocument, retireService, suggestedId, type CatalogoError } from '../../domain/catalogo.js';
+import { matchMany } from '../../domain/choice.js';
 import { bandeja } from '../../domain/ministerio.js';
 import type { OpenApiDocument } from '../../domain/ports.js';
 import type { ReferenceCompany } from '../../domain/reference.js';
@@ -261,31 +262,35 @@ export class CatalogoDialog extends ComponentDialog {
 
 // ---------------------------------------------------------------- Asignar servicios a una CCF
 
-/** The services chosen: a card submit ("a,b") or typed numbers ("1, 3", "1 y 3"); undefined when unreadable. */
-export function readServices(context: TurnContext, total: number): number[] | undefined {
+/** How a service is named in a typed answer: its identifier and its name ("ConsultaAfiliacion — Consulta de afiliación"). */
+export const serviceLabel = (s: Pick<ServicioWeb, 'id' | 'nombre'>): string => `${s.id} — ${s.nombre}`;
+
+/**
+ * The services chosen (1-based, as numbered): a card submit ("1,3"), or typed numbers ("1, 3", "1 y 3")
+ * or names ("ConsultaAfiliacion", "consulta de afiliación y beneficiarios"); undefined when unreadable.
+ */
+export function readServices(context: TurnContext, labels: readonly string[]): number[] | undefined {
   const value = incomingValue(context)?.['servicios'];
   const ids = typeof value === 'string' ? value.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
   if (ids) {
     const n = ids.map(Number);
-    return n.length && n.every((x) => Number.isInteger(x) && x >= 1 && x <= total) ? [...new Set(n)] : undefined;
+    return n.length && n.every((x) => Number.isInteger(x) && x >= 1 && x <= labels.length) ? [...new Set(n)] : undefined;
   }
-  const text = incomingText(context) ?? '';
-  const parts = text.split(/\s*(?:,|;|\sy\s|\se\s|\s)\s*/i).filter(Boolean);
-  const nums = parts.map((p) => (/^\d{1,3}$/.test(p) ? Number(p) : NaN));
-  return nums.length && nums.every((x) => x >= 1 && x <= total) ? [...new Set(nums)] : undefined;
+  return matchMany(incomingText(context) ?? '', labels)?.map((i) => i + 1);
 }
 
 interface ServiciosValidations {
-  readonly total: number;
+  /** The published services, as serviceLabel names them, in the order numbered. */
+  readonly labels: readonly string[];
 }
 
 class ServiciosPrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
       if (parseCommand(incomingText(p.context))?.kind === 'atras') return true;
-      const { total } = p.options.validations as ServiciosValidations;
-      if (readServices(p.context, total)) return true;
-      await p.context.sendActivity(bt('servicios-invalidos', { total }));
+      const { labels } = p.options.validations as ServiciosValidations;
+      if (readServices(p.context, labels)) return true;
+      await p.context.sendActivity(bt('servicios-invalidos', { total: labels.length }));
       return false;
     });
   }
@@ -397,14 +402,14 @@ export class AsignarDialog extends ComponentDialog {
       [submit(sub('acciones-asignar')['asignar']!, { __servicios: true }, 'positive')],
       `${question}\n\n${listText}`,
     );
-    return step.prompt(SERVICIOS, { prompt: message(`${question}\n\n${listText}`, selectCard), validations: { total: published.length } satisfies ServiciosValidations });
+    return step.prompt(SERVICIOS, { prompt: message(`${question}\n\n${listText}`, selectCard), validations: { labels: published.map(serviceLabel) } satisfies ServiciosValidations });
   }
 
   private async confirmServices(step: WaterfallStepContext<CcfChosen>): Promise<DialogTurnResult> {
     if (parseCommand(incomingText(step.context))?.kind === 'atras') return step.endDialog();
     const values = step.values as Values;
     const published = values['published'] as ServicioWeb[];
-    const picked = readServices(step.context, published.length)!.map((n) => published[n - 1]!.id);
+    const picked = readServices(step.context, published.map(serviceLabel))!.map((n) => published[n - 1]!.id);
     values['picked'] = picked;
     const text = bt('confirmar-asignar', { nombre: step.options.nombre, total: picked.length, servicios: picked });
     return step.prompt(CHOICE, choicePrompt(text, [bt('si'), bt('no')], {}, { back: true }));
