@@ -1123,6 +1123,52 @@ describe('¿En qué voy? of an administrator: the Ministry\'s work, not a CCF\'s
   });
 });
 
+describe('the tray read as a person writes: the action in other words, with the CCF named', () => {
+  it('"activar comfama": COMFAMA\'s state and "Activar el rol", without asking which Caja', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Bandeja del Ministerio');
+    const r = await say(w.client, 'activar comfama');
+    expect(r.folded).not.toContain(CCF_QUESTION);
+    expect(r.text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+    expect(unique(buttons(r))).toEqual(['Activar el rol', 'Volver']);
+    expect((await say(w.client, 'Activar el rol')).folded).toContain('cual es el motivo');
+  });
+
+  it('"quiero desactivar el rol de Comfama" once active: its state and "Desactivar el rol"', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Bandeja del Ministerio');
+    for (const text of ['Activar o desactivar rol CCF', 'COMFAMA', 'Activar el rol', 'Cumple los requisitos', 'Sí, confirmar']) await say(w.client, text);
+    const r = await say(w.client, 'quiero desactivar el rol de Comfama');
+    expect(r.text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+    expect(unique(buttons(r))).toEqual(['Desactivar el rol', 'Volver']);
+  });
+
+  it('"asignar servicios a comfama": COMFAMA\'s assignments, without asking which Caja; "atrás" there goes back to the tray', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Bandeja del Ministerio');
+    const r = await say(w.client, 'asignar servicios a comfama');
+    expect(r.folded).not.toContain(CCF_QUESTION);
+    expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
+    expect((await say(w.client, 'atrás')).folded).toContain(TRAY);
+  });
+
+  it.each([
+    ['asignacion', CCF_QUESTION],
+    ['activar la de antioquia', fold('¿Cuál Caja de Compensación Familiar?')],
+    ['desactivar', CCF_QUESTION],
+    ['historial', fold('Mis acciones recientes')],
+    ['nuevo servicio', fold('agregar un servicio')],
+  ])('"%s" opens that action (several Cajas fit, or none is named: the question)', async (text, expected) => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Bandeja del Ministerio');
+    expect((await say(w.client, text)).folded).toContain(expected);
+  });
+});
+
 describe('ayuda and estado at the tray', () => {
   it('estado names the Bandeja del Ministerio; ayuda explains its choices', async () => {
     const w = await reach('Activar', 0);

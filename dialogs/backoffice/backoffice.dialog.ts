@@ -15,10 +15,11 @@ import { REVISION_RUT, RevisionRutDialog } from '../empleador/roles.dialog.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDate, formatDateTime } from '../format.js';
+import { incomingText } from '../incoming.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { motivoForm } from './backoffice.forms.js';
-import { CcfPrompt, ccfPrompt, chosenCcf } from './ccf-prompt.js';
+import { ccfAlsoNamed, ccfAnswer, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
 import { ASIGNAR, AsignarDialog, CATALOGO, CatalogoDialog } from './servicios.dialogs.js';
 import { boTexts, bt, ccfName, type BackOfficeDialogDeps } from './texts.js';
 
@@ -37,6 +38,7 @@ const CCF = 'backoffice-ccf';
 
 const ACTIONS = ['rut', 'activar', 'catalogo', 'asignar', 'acciones', 'terminar'] as const;
 type MenuAction = (typeof ACTIONS)[number];
+const otherNames = (a: MenuAction): string[] => boTexts()['acciones-otros-nombres'][a] ?? [];
 type Values = Record<string, unknown>;
 
 
@@ -109,7 +111,7 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     }
     await step.context.sendActivity(trayCard(b.value));
     const labels = ACTIONS.map((a) => boTexts().acciones[a]!);
-    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), labels, {}, { back: true }));
+    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), labels, {}, { back: true, aliases: ACTIONS.map(otherNames) }));
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -117,7 +119,11 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     const action: MenuAction = ACTIONS[chosen(step.result, ACTIONS.map((a) => boTexts().acciones[a]!))]!;
     const dialogs: Record<MenuAction, string | undefined> = { rut: REVISION_RUT, activar: ACTIVAR, catalogo: CATALOGO, asignar: ASIGNAR, acciones: ACCIONES, terminar: undefined };
     const next = dialogs[action];
-    return next ? step.beginDialog(next) : step.endDialog();
+    if (!next) return step.endDialog();
+    // "activar comfama", "asignar servicios a comfama": the CCF named with the action is not asked again.
+    const texto = incomingText(step.context);
+    const pista: CcfHint | undefined = texto ? { texto, said: [boTexts().acciones[action]!, ...otherNames(action)] } : undefined;
+    return step.beginDialog(next, action === 'activar' || action === 'asignar' ? { pista } : undefined);
   }
 
   /** Every section goes back to the tray. */
@@ -127,13 +133,18 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
 
   // ---------------------------------------------------------------- activar / desactivar rol CCF
 
-  private async pickCcf(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async pickCcf(step: WaterfallStepContext<{ pista?: CcfHint }>): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     const actor = actorOf(step.context);
     const list = await ccfsParaActivar(this.deps, session.citizenId, actor);
     if (!list.ok) {
       await step.context.sendActivity(bt('no-permitido'));
       return step.endDialog();
+    }
+    const named = step.options?.pista ? ccfAlsoNamed(step.options.pista.texto, step.options.pista.said, list.value) : undefined;
+    if (named !== undefined) {
+      Object.assign(step.values, { citizenId: session.citizenId, ccfs: list.value });
+      return step.next(ccfAnswer(list.value[named]!));
     }
     const tray = await bandeja(this.deps, session.citizenId, actor);
     const waiting = tray.ok ? tray.value.porActivar.map((w) => list.value.findIndex((c) => c.nit === w.nit)).filter((i) => i >= 0) : [];

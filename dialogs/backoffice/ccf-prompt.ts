@@ -7,6 +7,7 @@ import { matchChoice } from '../../domain/choice.js';
 import { nitOf } from '../../domain/empleador-common.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { ReferenceCompany } from '../../domain/reference.js';
+import { words } from '../../domain/text.js';
 import { fill, messages } from '../../templates/render.js';
 import { choiceActivity, wentBack } from '../choice.js';
 
@@ -44,6 +45,28 @@ export function readCcf(answer: string, ccfs: readonly CcfOption[], shown: reado
   return { candidates: m.kind === 'ambiguous' ? m.indices.slice(0, 8) : [] };
 }
 
+/** An answer to an earlier question that may also name the CCF ("activar comfama"): what was typed, and the words that answered that question. */
+export interface CcfHint {
+  readonly texto: string;
+  readonly said: readonly string[];
+}
+
+/**
+ * The one CCF an answer to another question also names ("activar comfama", "asignar servicios a
+ * Comfenalco Valle"): its index once the words of that question's answer (`said`) are set aside;
+ * undefined when it names none, or several.
+ */
+export function ccfAlsoNamed(answer: string, said: readonly string[], ccfs: readonly CcfOption[]): number | undefined {
+  const skip = new Set(said.flatMap(words));
+  const rest = words(answer).filter((w) => !skip.has(w));
+  // The CCF comes last ("quiero desactivar el rol de Comfama"): the longest ending that names one.
+  for (let from = 0; from < rest.length; from++) {
+    const read = readCcf(rest.slice(from).join(' '), ccfs);
+    if ('index' in read) return read.index;
+  }
+  return undefined;
+}
+
 const texts = () => messages<Record<string, string>>('backoffice/textos');
 
 /** The question, with the suggested CCFs as buttons. */
@@ -62,8 +85,7 @@ export class CcfPrompt extends TextPrompt {
       const text = p.recognized.value ?? '';
       const read = readCcf(text, ccfs, ((p.state as Record<string, unknown>)[SHOWN] as number[] | undefined) ?? suggested ?? []);
       if ('index' in read) {
-        const c = ccfs[read.index] as CcfOption;
-        p.recognized.value = formatNit(c.nit, computeDv(c.nit)); // the result names the CCF itself, whatever numbers were shown
+        p.recognized.value = ccfAnswer(ccfs[read.index] as CcfOption); // the result names the CCF itself, whatever numbers were shown
         return true;
       }
       if ('atras' in read) return true;
@@ -79,6 +101,9 @@ export class CcfPrompt extends TextPrompt {
     });
   }
 }
+
+/** A CcfPrompt's result for `c` (its NIT, which chosenCcf reads back). */
+export const ccfAnswer = (c: CcfOption): string => formatNit(c.nit, computeDv(c.nit));
 
 /** The CCF a CcfPrompt accepted, or undefined for "atrás". */
 export function chosenCcf<T extends CcfOption>(result: unknown, ccfs: readonly T[]): T | undefined {

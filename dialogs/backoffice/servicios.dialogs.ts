@@ -32,7 +32,7 @@ import { parseCommand } from '../../domain/commands.js';
 import { requireSession } from '../session.js';
 import { motivoForm, servicioForm, type ServicioNuevoValues } from './backoffice.forms.js';
 import { boTexts, bt, ccfName, type BackOfficeDialogDeps } from './texts.js';
-import { CcfPrompt, ccfPrompt, chosenCcf } from './ccf-prompt.js';
+import { ccfAlsoNamed, ccfAnswer, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
 
 export const CATALOGO = 'backoffice-catalogo';
 export const ASIGNAR = 'backoffice-asignar';
@@ -301,6 +301,12 @@ interface CcfChosen {
   readonly nombre: string;
 }
 
+/** The CCF already chosen (back from one of its actions), or what the tray's answer may have named ("asignar servicios a comfama"). */
+interface AsignarOptions {
+  readonly ccf?: CcfChosen;
+  readonly pista?: CcfHint;
+}
+
 export class AsignarDialog extends ComponentDialog {
   constructor(private readonly deps: BackOfficeDialogDeps) {
     super(ASIGNAR);
@@ -308,7 +314,7 @@ export class AsignarDialog extends ComponentDialog {
     this.addDialog(new CcfPrompt(CCF));
     this.addDialog(new ServiciosPrompt(SERVICIOS));
     this.addDialog(new FormDialog(motivoForm, deps));
-    this.addDialog(new WaterfallDialog<{ ccf?: CcfChosen }>(ASIGNAR + '-pasos', [this.pickCcf.bind(this), this.show.bind(this), this.act.bind(this), this.again.bind(this)]));
+    this.addDialog(new WaterfallDialog<AsignarOptions>(ASIGNAR + '-pasos', [this.pickCcf.bind(this), this.show.bind(this), this.act.bind(this), this.again.bind(this)]));
     this.addDialog(new WaterfallDialog<CcfChosen>(ASIGNAR_NUEVOS, [this.askServices.bind(this), this.confirmServices.bind(this), this.assign.bind(this)]));
     this.addDialog(
       new WaterfallDialog<CcfChosen>(CAMBIAR, [this.pickAssignment.bind(this), this.pickChange.bind(this), this.changeReason.bind(this), this.changeConfirm.bind(this), this.change.bind(this)]),
@@ -318,12 +324,18 @@ export class AsignarDialog extends ComponentDialog {
 
   private actions = () => [sub('acciones-asignar')['asignar']!, sub('acciones-asignar')['cambiar']!, sub('acciones-asignar')['volver']!];
 
-  private async pickCcf(step: WaterfallStepContext<{ ccf?: CcfChosen }>): Promise<DialogTurnResult> {
+  private async pickCcf(step: WaterfallStepContext<AsignarOptions>): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     (step.values as Values)['citizenId'] = session.citizenId;
     // Back from an action: the same CCF again, without asking.
     if (step.options?.ccf) return step.next(step.options.ccf);
     const ccfs = await this.deps.reference.listCcfs();
+    const pista = step.options?.pista;
+    const named = pista ? ccfAlsoNamed(pista.texto, pista.said, ccfs) : undefined;
+    if (named !== undefined) {
+      (step.values as Values)['ccfs'] = ccfs;
+      return step.next(ccfAnswer(ccfs[named]!));
+    }
     const tray = await bandeja(this.deps, session.citizenId, actorOf(step.context));
     if (!tray.ok) {
       await step.context.sendActivity(bt('no-permitido'));
@@ -334,7 +346,7 @@ export class AsignarDialog extends ComponentDialog {
     return step.prompt(CCF, ccfPrompt(bt('cual-ccf', { sugeridas: waiting.length > 0 }), ccfs, waiting));
   }
 
-  private async show(step: WaterfallStepContext<{ ccf?: CcfChosen }>): Promise<DialogTurnResult> {
+  private async show(step: WaterfallStepContext<AsignarOptions>): Promise<DialogTurnResult> {
     const values = step.values as Values;
     let ccf: CcfChosen | undefined = step.options?.ccf;
     if (!ccf) {

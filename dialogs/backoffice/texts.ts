@@ -7,7 +7,12 @@ export interface BackOfficeDialogDeps extends RolesDialogDeps {
   readonly openapi: OpenApiReader;
 }
 
-type Texts = Record<string, string> & { acciones: Record<string, string>; 'nombres-accion': Record<string, string> };
+type Texts = Record<string, string> & {
+  acciones: Record<string, string>;
+  /** Other words for each of the tray's actions ("desactivar", "asignación"), said anywhere in an answer. */
+  'acciones-otros-nombres': Record<string, string[]>;
+  'nombres-accion': Record<string, string>;
+};
 export const boTexts = () => messages<Texts>('backoffice/textos');
 export const bt = (key: string, data: Record<string, unknown> = {}) => fill(boTexts()[key] as string, data);
 
