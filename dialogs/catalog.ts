@@ -33,6 +33,11 @@ export function buttonOf(id: string): string {
   return functionalities().find((f) => f.id === id)?.boton ?? id;
 }
 
+/** What a functionality does, in a sentence (the search's and the help's). */
+export function descriptionOf(id: string): string | undefined {
+  return functionalities().find((f) => f.id === id)?.descripcion;
+}
+
 /** The manual's name of a functionality, for messages that mention it. */
 export function titleOf(id: string): string {
   return functionalities().find((f) => f.id === id)?.title ?? id;

@@ -2,6 +2,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { checklist } from '../domain/checklist.js';
 import { loadChecklistFacts } from '../domain/checklist-facts.js';
+import { buttonOf, descriptionOf } from './catalog.js';
 import { checklistActivity } from './checklist.js';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import { render } from '../templates/render.js';
@@ -15,9 +16,22 @@ import { actingRole } from '../domain/session.js';
 export const AYUDA = 'ayuda-general';
 export const ESTADO = 'estado-general';
 
-/** The general help: the commands and the helpdesk contacts, after the help of the step in progress if any. */
-export function helpText(step?: StepInfo): string {
-  return [step?.ayuda, render('general/ayuda'), render('general/contactos')].filter(Boolean).join('\n\n');
+/**
+ * The general help: the commands and the helpdesk contacts, after the help of the step in progress if
+ * any; with no step in progress, what each option of the person's menu (`menu`, process ids) does.
+ */
+export function helpText(step?: StepInfo, menu: readonly string[] = []): string {
+  const opciones = step ? [] : menu.filter((id) => id !== AYUDA_ID).map((id) => ({ boton: buttonOf(id), descripcion: descriptionOf(id) }));
+  const enMenu = opciones.length > 0 ? render('general/ayuda-menu', { opciones }) : undefined;
+  return [step?.ayuda, enMenu, render('general/ayuda'), render('general/contactos')].filter(Boolean).join('\n\n');
+}
+
+/** The help's own process id: the menu's "Ayuda" is not explained by the help. */
+const AYUDA_ID = 'ayuda';
+
+/** AyudaDialog's options: the person's menu (process ids), which the help explains. */
+export interface AyudaOptions {
+  readonly menu?: readonly string[];
 }
 
 /** The step's name without its process's name before it ("Registro ciudadano — datos de contacto" in Registro ciudadano: "datos de contacto"). */
@@ -49,8 +63,8 @@ export class AyudaDialog extends Dialog {
     super(AYUDA);
   }
 
-  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    await dc.context.sendActivity(helpText());
+  override async beginDialog(dc: DialogContext, options?: AyudaOptions): Promise<DialogTurnResult> {
+    await dc.context.sendActivity(helpText(undefined, options?.menu));
     return dc.endDialog();
   }
 }

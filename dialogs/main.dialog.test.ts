@@ -256,8 +256,17 @@ describe('main dialog: menu, search and help', () => {
             expect(r.text).toContain('miseguridadsocial@minsalud.gov.co');
             expect(r.text).toContain('(57-1) 5893750');
             expect(r.text).toContain('Carrera 13 No. 32-76');
+            // What each option of this person's menu does (not the help itself).
+            expect(r.text).toContain('En el menú:\n- **Registrarme**: Cree su cuenta en Mi Seguridad Social');
+            expect(r.text).toContain('- **Ingresar**: Inicie sesión con su tipo y número de documento');
+            expect(r.text).not.toContain('**Ayuda**:');
           },
         ],
+        // Typed as a question, the same.
+        ['que puedo hacer', (r) => expect(r.text).toContain('- **Registrarme**: Cree su cuenta')],
+        // Inside a process, the step's help, not the menu's.
+        ['Registrarme', 'tratamiento de sus datos'],
+        ['ayuda', (r) => expect(r.text).not.toContain('En el menú')],
       ],
     },
     {

@@ -34,7 +34,7 @@ import { INGRESAR } from './cuenta/cuenta.dialog.js';
 import { ELEGIR_ROL, type ElegirRolOptions, type ElegirRolResult } from './empleador/roles.dialog.js';
 import { FormDialog, type FormState } from './form/form.dialog.js';
 import { fieldTexts, formTexts } from './form/form-spec.js';
-import { helpText, statusActivities } from './general.dialog.js';
+import { helpText, statusActivities, type AyudaOptions } from './general.dialog.js';
 import { incomingText, incomingValue } from './incoming.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { menuProcesses, processById, PROCESSES, roleFits, rolesThatFit, type Process, type Who } from './processes.js';
@@ -269,7 +269,7 @@ export class MainDialog extends ComponentDialog {
       }
       case 'ayuda':
         if (inForm) break; // the form gives its field's help and the contacts itself
-        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc)));
+        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), this.activeProcess(innerDc) ? [] : await this.menuIds(innerDc.context)));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       case 'buscar':
@@ -399,6 +399,7 @@ export class MainDialog extends ComponentDialog {
       return step.beginDialog(INGRESAR);
     }
     if (!roleFits(process, who.acting)) return this.changeRoleFor(step, process, who);
+    if (id === 'ayuda') return step.beginDialog(dialogId, { menu: menuProcesses(who).map((p) => p.id) } satisfies AyudaOptions);
     return step.beginDialog(dialogId, options);
   }
 
@@ -446,6 +447,11 @@ export class MainDialog extends ComponentDialog {
     const labels = this.menuLabels(await this.who(context));
     const m = matchChoice(text, labels);
     return m.kind === 'match' && m.by === 'number' ? labels[m.index] : undefined;
+  }
+
+  /** The processes this person's menu offers now (ids). */
+  private async menuIds(context: TurnContext): Promise<string[]> {
+    return menuProcesses(await this.who(context)).map((p) => p.id);
   }
 
   private menuLabels(who: Who): string[] {

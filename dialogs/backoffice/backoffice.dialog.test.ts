@@ -1169,6 +1169,18 @@ describe('the tray read as a person writes: the action in other words, with the 
   });
 });
 
+describe('ayuda at the administrator\'s menu', () => {
+  it('says what each of its options does', async () => {
+    const w = await world();
+    await asAdmin(w);
+    const r = await say(w.client, 'que puedo hacer');
+    expect(r.text).toContain('En el menú:\n- **Bandeja del Ministerio**: Para administradores del Ministerio: lo que espera al Ministerio');
+    expect(r.text).toContain('- **Mis datos**: Vea los datos personales');
+    expect(r.text).toContain('- **Cambiar de rol**: Elija en cuál de sus roles actúa ahora');
+    expect(r.text).toContain('miseguridadsocial@minsalud.gov.co');
+  });
+});
+
 describe('ayuda and estado at the tray', () => {
   it('estado names the Bandeja del Ministerio; ayuda explains its choices', async () => {
     const w = await reach('Activar', 0);
