@@ -5,7 +5,7 @@ import { loadChecklistFacts } from '../domain/checklist-facts.js';
 import { buttonOf, descriptionOf } from './catalog.js';
 import { checklistActivity } from './checklist.js';
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { render } from '../templates/render.js';
+import { messages, render } from '../templates/render.js';
 import { fold } from '../domain/text.js';
 import type { MainDialogDeps } from './main.deps.js';
 import { roleLabel } from './roles-text.js';
@@ -17,13 +17,25 @@ export const AYUDA = 'ayuda-general';
 export const ESTADO = 'estado-general';
 
 /**
- * The general help: the commands and the helpdesk contacts, after the help of the step in progress if
- * any; with no step in progress, what each option of the person's menu (`menu`, process ids) does.
+ * The general help: the commands (with search examples for the person's `menu`, process ids) and the
+ * helpdesk contacts, after the help of the step in progress if any; `atMenu` (no process in progress),
+ * first what each option of that menu does.
  */
-export function helpText(step?: StepInfo, menu: readonly string[] = []): string {
-  const opciones = step ? [] : menu.filter((id) => id !== AYUDA_ID).map((id) => ({ boton: buttonOf(id), descripcion: descriptionOf(id) }));
+export function helpText(step?: StepInfo, menu: readonly string[] = [], atMenu = false): string {
+  const opciones = atMenu ? menu.filter((id) => id !== AYUDA_ID).map((id) => ({ boton: buttonOf(id), descripcion: descriptionOf(id) })) : [];
   const enMenu = opciones.length > 0 ? render('general/ayuda-menu', { opciones }) : undefined;
-  return [step?.ayuda, enMenu, render('general/ayuda'), render('general/contactos')].filter(Boolean).join('\n\n');
+  return [step?.ayuda, enMenu, render('general/ayuda', { ejemplos: searchExamples(menu) }), render('general/contactos')].filter(Boolean).join('\n\n');
+}
+
+interface Ejemplos {
+  readonly 'por-menu': readonly { readonly opcion: string; readonly ejemplos: readonly string[] }[];
+  readonly otros: readonly string[];
+}
+
+/** Two things to type for the search that this person's menu leads to (an administrator's are not a citizen's). */
+function searchExamples(menu: readonly string[]): readonly string[] {
+  const t = messages<Ejemplos>('general/ayuda-ejemplos');
+  return t['por-menu'].find((e) => menu.includes(e.opcion))?.ejemplos ?? t.otros;
 }
 
 /** The help's own process id: the menu's "Ayuda" is not explained by the help. */
@@ -64,7 +76,7 @@ export class AyudaDialog extends Dialog {
   }
 
   override async beginDialog(dc: DialogContext, options?: AyudaOptions): Promise<DialogTurnResult> {
-    await dc.context.sendActivity(helpText(undefined, options?.menu));
+    await dc.context.sendActivity(helpText(undefined, options?.menu, true));
     return dc.endDialog();
   }
 }

@@ -260,6 +260,7 @@ describe('main dialog: menu, search and help', () => {
             expect(r.text).toContain('En el menú:\n- **Registrarme**: Cree su cuenta en Mi Seguridad Social');
             expect(r.text).toContain('- **Ingresar**: Inicie sesión con su tipo y número de documento');
             expect(r.text).not.toContain('**Ayuda**:');
+            expect(r.text).toContain('por ejemplo "registrar empresa" o "compartir servicios"');
           },
         ],
         // Typed as a question, the same.

@@ -269,7 +269,7 @@ export class MainDialog extends ComponentDialog {
       }
       case 'ayuda':
         if (inForm) break; // the form gives its field's help and the contacts itself
-        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), this.activeProcess(innerDc) ? [] : await this.menuIds(innerDc.context)));
+        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), await this.menuIds(innerDc.context), !this.activeProcess(innerDc)));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       case 'buscar':

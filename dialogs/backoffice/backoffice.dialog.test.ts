@@ -1177,6 +1177,7 @@ describe('ayuda at the administrator\'s menu', () => {
     expect(r.text).toContain('En el menú:\n- **Bandeja del Ministerio**: Para administradores del Ministerio: lo que espera al Ministerio');
     expect(r.text).toContain('- **Mis datos**: Vea los datos personales');
     expect(r.text).toContain('- **Cambiar de rol**: Elija en cuál de sus roles actúa ahora');
+    expect(r.text).toContain('por ejemplo "asignar servicios" o "revisar rut"');
     expect(r.text).toContain('miseguridadsocial@minsalud.gov.co');
   });
 });
@@ -1190,6 +1191,9 @@ describe('ayuda and estado at the tray', () => {
     const ayuda = await say(w.client, 'ayuda');
     expect(ayuda.folded).toContain(fold('elija que hacer: revisar rut adjuntos, activar o desactivar el rol caja de compensacion familiar'));
     expect(ayuda.folded).toContain(fold('cada asignacion recibe su client id'));
+    // Inside the back office: the step's help and the administrator's search examples, not the menu's options.
+    expect(ayuda.text).toContain('por ejemplo "asignar servicios" o "revisar rut"');
+    expect(ayuda.text).not.toContain('En el menú');
   });
 });
 
