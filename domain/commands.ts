@@ -113,7 +113,8 @@ const ASKS_ABOUT = new RegExp(
     '|para que (?:es|sirve|son|se usa|lo|la)' +
     '|(?:como|donde) (?:lo|la|los|las|se|hago|encuentro|consigo|obtengo|saco|busco|veo)' +
     '|por que (?:me|se|lo|la|piden|pide|necesita)' +
-    '|(?:a )?que se refiere|ni idea|explique(?:me)?|expliqueme)(?: .*)?$',
+    '|(?:a )?que se refiere|ni idea|explique(?:me)?|expliqueme' +
+    '|(?:necesito|quiero|pido|requiero|quisiera) (?:ayuda|una ayuda|orientacion)|ayud(?:a|e)me|me (?:ayuda|ayudan|puede ayudar|pueden ayudar))(?: .*)?$',
 );
 
 /** How people say they do not have what is asked ("no la tengo", "todavía no lo tenemos"), folded. */

@@ -858,9 +858,9 @@ describe.each(PROMPTS)('at $name', (p) => {
     if (p.key !== 'servicio') for (const option of p.options) expect(help, option).toContain(fold(option));
   });
 
-  it('"no sé qué elegir" is answered as "ayuda": this step\'s help, then the same question', async () => {
+  it.each(['no se que elegir', 'necesito ayuda con esto'])('"%s" is answered as "ayuda": this step\'s help, then the same question', async (text) => {
     const w = await reach(p);
-    const r = await say(w.client, 'no se que elegir');
+    const r = await say(w.client, text);
     expect(r.text).toContain(texts()[`ayuda-${p.key}`]!);
     expect(r.text.lastIndexOf(p.question)).toBeGreaterThan(r.text.indexOf(texts()[`ayuda-${p.key}`]!));
     expect(buttons(r)).toEqual(p.options);
