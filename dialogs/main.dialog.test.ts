@@ -215,6 +215,15 @@ const cases: TranscriptCase[] = [
     ],
   },
   {
+    name: 'atrás asks the previous question again with what the person had answered (as the review shows it)',
+    turns: [
+      ...fillUpTo(7),
+      ['atrás', (r) => expect(r.text).toMatch(/Antes respondió: \*\*14\/03\/1968\*\*\. .*fecha de nacimiento/is)],
+      ['atrás', (r) => expect(r.text).toMatch(/Antes respondió: \*\*MUÑOZ\*\*\. .*segundo apellido/is)],
+      ['Muñoz', 'fecha de nacimiento'],
+    ],
+  },
+  {
     name: 'salir closes the session',
     turns: [...fillUpTo(1), ['salir', 'sesion en el asistente quedo cerrada']],
     result: (client) => expect(client.dialogTurnResult.status).not.toBe(DialogTurnStatus.waiting),

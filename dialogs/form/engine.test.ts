@@ -71,7 +71,7 @@ describe('form engine decisions', () => {
     ['a bad answer re-asks with the parser reason', ['xyz'], {}, { kind: 'reask', field: 'tipoDocumento', reason: 'document_type.unknown' }, {}],
     ['no text nor card: re-ask', [{ kind: 'none' }], {}, { kind: 'reask', field: 'tipoDocumento', reason: 'type' }],
     ['atrás at the first question', ['atrás'], {}, { kind: 'noPrevious' }],
-    ['atrás asks the previous field again, its answer removed', ['CC', 'atrás'], {}, { kind: 'ask', field: 'tipoDocumento' }, {}],
+    ['atrás asks the previous field again, its answer removed and given as before', ['CC', 'atrás'], {}, { kind: 'ask', field: 'tipoDocumento', antes: 'CC' }, {}],
     ['ayuda answers for the field being asked', ['CC', 'ayuda'], {}, { kind: 'help', field: 'numeroDocumento' }],
     ['omitir skips an optional field', ['CC', '70123456', 'Ana', 'omitir'], {}, { kind: 'ask', field: 'sexo' }, { segundoNombre: '' }],
     ['all given: the review', [], ANA, { kind: 'review' }],
@@ -288,6 +288,13 @@ describe('a question typed instead of an answer', () => {
     const step = play(motivo, ['¿Por qué no puedo ingresar con mi cédula?']);
     expect(step.accepted).toEqual(['motivo']);
     expect(step.state.values['motivo']).toBe('¿Por qué no puedo ingresar con mi cédula?');
+  });
+});
+
+describe('"atrás" gives the answer it removes, to show with the question', () => {
+  it('not for an optional field left empty', () => {
+    const step = play(persona, ['CC', '70123456', 'Ana', 'omitir', 'atrás']);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'segundoNombre' });
   });
 });
 

@@ -63,7 +63,12 @@ export type FormEvent =
 
 export type Decision =
   /** Ask `field` (the state's current field). */
-  | { readonly kind: 'ask'; readonly field: string }
+  | {
+      readonly kind: 'ask';
+      readonly field: string;
+      /** "atrás" to this field: what the person had answered (never a secret's), to show with the question. */
+      readonly antes?: unknown;
+    }
   /** Show the review; `retry` after a text that was neither "confirmar" nor a correction. */
   | { readonly kind: 'review'; readonly retry?: boolean }
   /** Ask `field` again (the review when undefined) with the reason; `retract` the message: a typed secret. */
@@ -361,9 +366,12 @@ class Turn {
       s.choosingCorrection = false;
       return { kind: 'noPrevious' };
     }
+    const before = s.values[previous];
     this.forget(previous);
     s.current = previous;
-    return this.advance();
+    const next = this.advance();
+    const shown = next.kind === 'ask' && next.field === previous && !this.field(previous).secret && before !== undefined && before !== '';
+    return shown ? { ...next, antes: before } : next;
   }
 
   private correct(name: string | undefined): Decision {

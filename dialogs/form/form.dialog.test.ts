@@ -54,6 +54,17 @@ describe('form engine: secret fields', () => {
     if (isSealed(sealed)) expect(secrets.open(sealed.$sealed)).toBe(SECRET);
   });
 
+  it('"atrás" to the secret asks it again without showing it, masked or not; to a plain field, shows its answer', async () => {
+    const { client } = setup();
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    await say(client, { value: { __form: 'ejemplo-clave', clave: SECRET } });
+    const back = await say(client, 'atrás');
+    expect(back.text).not.toContain(SECRET);
+    expect(back.text).not.toContain('Antes respondió');
+    expect((await say(client, 'atrás')).text).toContain('Antes respondió: **ANA**.');
+  });
+
   it('keeps secrets out of the stored conversation state', async () => {
     const storage = new MemoryStorage();
     const dialog = new FormDialog(spec, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)) });
