@@ -1090,6 +1090,8 @@ describe.each(PROMPTS)('$flow, the question "$question"', (p) => {
     const estado = await say(w.client, 'estado');
     expect(estado.folded).toContain(fold('esta en bandeja del ministerio'));
     if (p.paso) expect(estado.folded, estado.text).toContain(fold(`Está en Bandeja del Ministerio, en ${p.paso};`));
+    // The status asks nothing of its own in the middle of a step: the step's question follows it.
+    expect(estado.activities.flatMap((a) => a.suggestedActions?.actions ?? [])).toEqual([]);
     expect(estado.folded).toContain(p.question);
     expect(await snapshot(w)).toBe(before);
     expect((await say(w.client, p.good)).folded).toContain(p.next);

@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/audit.js';
 import { bandeja, type MinisterioDeps } from '../../domain/ministerio.js';
 import type { Session } from '../../domain/session.js';
 import { buttonOf } from '../catalog.js';
+import { message } from '../cards.js';
 import { menuActivity } from '../welcome.js';
 import { bt } from './texts.js';
 
@@ -31,6 +32,7 @@ export async function ministryStatus(
     tramite: where?.tramite,
     paso: where?.paso !== where?.tramite ? where?.paso : undefined, // a section named like the tray is said once
   });
-  const options = OPTIONS.map(buttonOf);
-  return menuActivity(options, text);
+  // In the middle of a step, the step's own question follows: no second question with options of its own.
+  if (where) return message(text);
+  return menuActivity(OPTIONS.map(buttonOf), text);
 }

@@ -8,6 +8,7 @@ import type { Actor } from '../../domain/audit.js';
 import { casesInQueue, casesOfAgent } from '../../domain/casos-mesa.js';
 import type { Session } from '../../domain/session.js';
 import { buttonOf } from '../catalog.js';
+import { message } from '../cards.js';
 import { menuActivity } from '../welcome.js';
 import { caseSummary, type HandoffDeps } from './handoff.js';
 import { mt } from './texts.js';
@@ -34,6 +35,7 @@ export async function helpdeskStatus(
     tramite: where?.tramite,
     paso: where?.paso,
   });
-  const options = OPTIONS.map(buttonOf);
-  return menuActivity(options, text);
+  // In the middle of a step, the step's own question follows: no second question with options of its own.
+  if (where) return message(text);
+  return menuActivity(OPTIONS.map(buttonOf), text);
 }

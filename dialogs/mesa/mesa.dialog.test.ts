@@ -517,6 +517,9 @@ describe('"¿En qué voy?" acting as Mesa de ayuda: the helpdesk view, not the c
     expect(mid.folded).toContain(fold('consulta de personas y cajas'));
     expect(mid.folded).toContain('hay 1 caso en cola');
     expect(mid.folded).toContain(DOC_Q); // asked again: nothing lost
+    // No question of its own before the step's: no "¿Qué desea hacer?", no options of the status.
+    expect(mid.folded).not.toContain(fold('¿Qué desea hacer?'));
+    expect(mid.activities.flatMap((a) => a.suggestedActions?.actions ?? [])).toEqual([]);
   });
 
   it('the same person acting as Ciudadano gets the citizen checklist', async () => {
