@@ -105,6 +105,11 @@ describe('natural sentences of people of a CCF find the right functionality firs
     ['desbloquear un documento', 'mesa-consulta'],
     ['cual es el telefono de la mesa de ayuda', 'ayuda'],
     ['necesito hablar con un asesor', 'ayuda'],
+    // one's own personal data (habeas data), not the company's
+    ['quiero cambiar mi correo', 'mis-datos'],
+    ['mi correo esta mal', 'mis-datos'],
+    ['corregir mi nombre', 'mis-datos'],
+    ['cambiar el correo de la sede', 'actualizar-datos'],
   ])('%j → %s', (query, id) => {
     expect(top(query)).toBe(id);
   });
