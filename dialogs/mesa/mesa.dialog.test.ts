@@ -151,6 +151,27 @@ describe('Consultar persona: the document as people write it', () => {
     expect(again.folded).not.toMatch(/invalid|error|undefined/);
   });
 
+  it.each(['cc 1036612345', 'consultar C.C. 1.036.612.345', 'buscar a cedula 1036612345'])(
+    '"%s" typed at the helpdesk menu finds María without the document question; Volver is the menu again',
+    async (typed) => {
+      const w = await world();
+      await atMesaMenu(w);
+      const view = await say(w.agent, typed);
+      expect(view.folded).not.toContain(DOC_Q);
+      expect(view.text).toContain('CC 1036612345');
+      expect(view.folded, view.text).toContain(WHAT_NOW);
+      expect((await say(w.agent, 'atrás')).folded).toContain(MESA_MENU);
+    },
+  );
+
+  it('at the menu, a document of no one is said plainly; a word that is no option nor document is asked again', async () => {
+    const w = await world();
+    await atMesaMenu(w);
+    expect((await say(w.agent, 'CC 99999999')).folded).toContain('no encontre a ninguna persona con ese documento');
+    await atMesaMenu(w);
+    expect((await say(w.agent, 'consultar algo')).folded).toContain(MESA_MENU);
+  });
+
   it('an unknown document is said plainly', async () => {
     const w = await world();
     await atMesaMenu(w);

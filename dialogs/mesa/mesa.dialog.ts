@@ -37,7 +37,7 @@ import type { DescribesStep, StepInfo } from '../step-info.js';
 import { actionsFor, CASO, doneData, errorText, type CaseAction } from './caso.dialog.js';
 import { caseSummary, takenActivities, type HandoffDeps } from './handoff.js';
 import { historialLine } from './historial-texto.js';
-import { documentoForm, documentoOf, mesaMotivoForm, type Documento } from './mesa.forms.js';
+import { documentoForm, documentoOf, mesaMotivoForm, parseDocumento, type Documento } from './mesa.forms.js';
 import { ccfCard, escapeMarkdown, personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
@@ -51,6 +51,10 @@ function actionLabel(a: string, v: Pick<VistaPersona, 'invitaciones'>): string {
 }
 
 const MENU = 'mesa-menu';
+/** The menu's answer when a document was typed at it instead of an option. */
+interface MenuDocumento {
+  readonly documento: Documento;
+}
 const COLA = 'mesa-cola';
 const PERSONA = 'mesa-persona';
 const PERSONA_VISTA = 'mesa-persona-vista';
@@ -110,7 +114,11 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
   /** "Tomar M-…" typed anywhere in the helpdesk (as the new-case notice reads), except in a case, where it is a message for the person. */
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const numero = innerDc.activeDialog?.id === CASO ? undefined : caseToTake(incomingText(innerDc.context));
-    if (!numero) return super.onContinueDialog(innerDc);
+    if (!numero) {
+      // A document typed at the helpdesk's menu ("cc 1017234567", "consultar CE 654321"): that person, without the question.
+      const documento = this.atMenu(innerDc) ? this.documentIn(incomingText(innerDc.context)) : undefined;
+      return documento ? innerDc.endDialog({ documento } satisfies MenuDocumento) : super.onContinueDialog(innerDc);
+    }
     await innerDc.cancelAllDialogs();
     return innerDc.beginDialog(COLA, { numero } satisfies ColaOptions);
   }
@@ -145,8 +153,27 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     return step.prompt(CHOICE, choicePrompt(mt('menu-pregunta', { nombre: session.nombre, n: queue.value.length }), labels, {}, { back: true }));
   }
 
+  /** The menu's question is the one waiting. */
+  private atMenu(innerDc: DialogContext): boolean {
+    const stack = innerDc.stack;
+    return stack.at(-1)?.id === CHOICE && stack.at(-2)?.id === MENU;
+  }
+
+  /** A person's document in a message, with or without "consultar" / "buscar" / "ver" before it. */
+  private documentIn(text: string | undefined): Documento | undefined {
+    if (!text || text.length > 80) return undefined;
+    const ctx = { values: {}, today: this.deps.clock.now() };
+    for (const candidate of [text, text.replace(/^\s*(?:consultar|buscar|ver|revisar)\s+(?:a\s+|el\s+|la\s+)?/i, '')]) {
+      const d = parseDocumento(candidate, ctx);
+      if (d.ok) return d.value;
+    }
+    return undefined;
+  }
+
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (wentBack(step.result)) return step.endDialog();
+    const typed = (step.result as Partial<MenuDocumento> | undefined)?.documento;
+    if (typed) return step.beginDialog(PERSONA_VISTA, typed);
     const labels = (step.values as { labels: string[] }).labels;
     const action: MenuAction = MENU_ACTIONS[chosen(step.result, labels)]!;
     const next: Record<MenuAction, string | undefined> = { cola: COLA, persona: PERSONA, ccf: CCF, 'mis-casos': MIS_CASOS, terminar: undefined };
