@@ -51,6 +51,8 @@ import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
 import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
+import type { MenuDocumento } from './mesa/mesa.dialog.js';
+import { documentIn } from './mesa/mesa.forms.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
 import { watchButtons, type ShownButtons } from './shown-buttons.js';
@@ -324,6 +326,11 @@ export class MainDialog extends ComponentDialog {
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
     if (named) return this.start(step, named);
+    // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
+    if ((await this.who(step.context)).acting?.tipo === 'mesa_ayuda') {
+      const documento = documentIn(text, this.deps.clock.now());
+      if (documento) return this.start(step, 'mesa-consulta', { documento } satisfies MenuDocumento);
+    }
     // A password typed at the menu is never searched for nor repeated in "No encontré…".
     if (holdsSecret(text)) {
       // Without a session the way out is a reset link; with one, changing the password.

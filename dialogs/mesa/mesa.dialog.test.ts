@@ -164,6 +164,24 @@ describe('Consultar persona: the document as people write it', () => {
     },
   );
 
+  it('typed at the main menu by an agent, the document shows that person; then the helpdesk menu', async () => {
+    const w = await world();
+    const view = await say(w.agent, 'consultar cc 1036612345');
+    expect(view.text).toContain('CC 1036612345');
+    expect(view.folded, view.text).toContain(WHAT_NOW);
+    expect((await say(w.agent, 'atrás')).folded).toContain(MESA_MENU);
+  });
+
+  it('typed at the main menu by a citizen, a document is no look-up of anyone', async () => {
+    const w = await world();
+    const citizen = chatClient(w, 'jose-doc');
+    await loginAs(citizen, jose, PASSWORD);
+    await say(citizen, 'Ciudadano');
+    const r = await say(citizen, 'cc 1036612345');
+    expect(r.text).not.toContain('CC 1036612345');
+    expect(r.folded).not.toContain('maria');
+  });
+
   it('at the menu, a document of no one is said plainly; a word that is no option nor document is asked again', async () => {
     const w = await world();
     await atMesaMenu(w);

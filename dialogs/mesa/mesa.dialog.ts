@@ -37,7 +37,7 @@ import type { DescribesStep, StepInfo } from '../step-info.js';
 import { actionsFor, CASO, doneData, errorText, type CaseAction } from './caso.dialog.js';
 import { caseSummary, takenActivities, type HandoffDeps } from './handoff.js';
 import { historialLine } from './historial-texto.js';
-import { documentoForm, documentoOf, mesaMotivoForm, parseDocumento, type Documento } from './mesa.forms.js';
+import { documentIn, documentoForm, documentoOf, mesaMotivoForm, type Documento } from './mesa.forms.js';
 import { ccfCard, escapeMarkdown, personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
@@ -51,8 +51,8 @@ function actionLabel(a: string, v: Pick<VistaPersona, 'invitaciones'>): string {
 }
 
 const MENU = 'mesa-menu';
-/** The menu's answer when a document was typed at it instead of an option. */
-interface MenuDocumento {
+/** The menu's answer when a document was typed at it instead of an option (or at the main menu: MesaDialog's options). */
+export interface MenuDocumento {
   readonly documento: Documento;
 }
 const COLA = 'mesa-cola';
@@ -116,7 +116,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     const numero = innerDc.activeDialog?.id === CASO ? undefined : caseToTake(incomingText(innerDc.context));
     if (!numero) {
       // A document typed at the helpdesk's menu ("cc 1017234567", "consultar CE 654321"): that person, without the question.
-      const documento = this.atMenu(innerDc) ? this.documentIn(incomingText(innerDc.context)) : undefined;
+      const documento = this.atMenu(innerDc) ? documentIn(incomingText(innerDc.context), this.deps.clock.now()) : undefined;
       return documento ? innerDc.endDialog({ documento } satisfies MenuDocumento) : super.onContinueDialog(innerDc);
     }
     await innerDc.cancelAllDialogs();
@@ -125,10 +125,12 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
 
   // ---------------------------------------------------------------- start and the menu
 
-  private async begin(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async begin(step: WaterfallStepContext<Partial<MenuDocumento>>): Promise<DialogTurnResult> {
     // Started by "tomar M-…" (the main dialog routes it to the queue): that case, not the whole queue.
     const numero = this.seccion === 'cola' ? caseToTake(incomingText(step.context)) : undefined;
     if (numero) return step.beginDialog(COLA, { numero } satisfies ColaOptions);
+    // Started by a document typed at the main menu: the menu, answered with that person.
+    if (this.seccion === 'menu' && step.options?.documento) return step.beginDialog(MENU, { documento: step.options.documento } satisfies MenuDocumento);
     return step.beginDialog({ menu: MENU, cola: COLA, 'mis-casos': MIS_CASOS }[this.seccion]);
   }
 
@@ -140,7 +142,8 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     return MENU_ACTIONS.map((a) => mesaTexts()[`menu-${a}`]!);
   }
 
-  private async menu(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async menu(step: WaterfallStepContext<Partial<MenuDocumento>>): Promise<DialogTurnResult> {
+    if (step.options?.documento) return step.next({ documento: step.options.documento } satisfies MenuDocumento);
     const session = await requireSession(this.deps, step.context);
     const queue = await casesInQueue(this.deps, session.citizenId, actorOf(step.context));
     if (!queue.ok) {
@@ -157,17 +160,6 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
   private atMenu(innerDc: DialogContext): boolean {
     const stack = innerDc.stack;
     return stack.at(-1)?.id === CHOICE && stack.at(-2)?.id === MENU;
-  }
-
-  /** A person's document in a message, with or without "consultar" / "buscar" / "ver" before it. */
-  private documentIn(text: string | undefined): Documento | undefined {
-    if (!text || text.length > 80) return undefined;
-    const ctx = { values: {}, today: this.deps.clock.now() };
-    for (const candidate of [text, text.replace(/^\s*(?:consultar|buscar|ver|revisar)\s+(?:a\s+|el\s+|la\s+)?/i, '')]) {
-      const d = parseDocumento(candidate, ctx);
-      if (d.ok) return d.value;
-    }
-    return undefined;
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -26,6 +26,17 @@ export const parseDocumento: FieldParser<Documento> = (raw, ctx) => {
   return fail(/\d/.test(text) ? 'mesa.documento.tipo' : 'mesa.documento.formato');
 };
 
+/** A person's document in a message ("cc 1036612345", "consultar C.C. 1.036.612.345"); undefined when it holds none. */
+export function documentIn(text: string | undefined, today: Date): Documento | undefined {
+  if (!text || text.length > 80) return undefined;
+  const ctx = { values: {}, today };
+  for (const candidate of [text, text.replace(/^\s*(?:consultar|buscar|ver|revisar)\s+(?:a\s+|el\s+|la\s+)?/i, '')]) {
+    const d = parseDocumento(candidate, ctx);
+    if (d.ok) return d.value;
+  }
+  return undefined;
+}
+
 /** The form keeps the document as its key ("CC:70123456"): form values are plain text. */
 export const documentoForm: FormSpec<{ documento: string }> = {
   id: 'mesa-documento',
