@@ -42,12 +42,12 @@ describe('readChoice: the index, or a Spanish re-ask', () => {
     expect(readChoice(answer, EPS)).toEqual({ ok: true, value: index });
   });
 
-  it('a number out of range says there is no such option and lists them with numbers', () => {
+  it('a number out of range says there is no such option and how many there are; the options are its buttons, not listed again in the text', () => {
     const r = readChoice('9', EPS);
     if (r.ok) throw new Error('expected a re-ask');
     expect(fold(r.error)).toContain('no hay una opcion 9');
     expect(fold(r.error)).toContain('del 1 al 5');
-    expect(r.error).toContain('5. Ninguna de las anteriores');
+    expect(r.error).not.toContain('Ninguna de las anteriores');
     expect(r.show).toEqual([0, 1, 2, 3, 4]);
   });
 
@@ -94,6 +94,15 @@ describe('readChoice: the index, or a Spanish re-ask', () => {
     expect(a.text).toMatch(/^Pregunta 1 de 4/);
     expect(a.text).toContain('1. EPS Sura');
     expect(hero(a).buttons.map((b) => b.value)).toEqual(['EPS Sura', 'Nueva EPS']);
+  });
+
+  it('a re-ask of every option shows them once: as buttons (the numbered list is the card\'s text fallback)', () => {
+    const r = readChoice('otra cosa', EPS);
+    if (r.ok) throw new Error('expected a re-ask');
+    const a = reaskActivity(new TurnContext(new TestAdapter(), { type: 'message', text: 'otra cosa' }), '¿En cuál EPS?', r, EPS);
+    expect(a.text).not.toContain('EPS Sura');
+    expect(hero(a).buttons.map((b) => b.value)).toEqual(EPS);
+    expect((a.attachments?.[0]?.content as { fallbackText?: string }).fallbackText).toContain('1. EPS Sura');
   });
 });
 
