@@ -16,6 +16,9 @@ import { actingRole } from '../domain/session.js';
 export const AYUDA = 'ayuda-general';
 export const ESTADO = 'estado-general';
 
+/** The help's own process id: the menu's "Ayuda" is not explained by the help. */
+const AYUDA_ID = 'ayuda';
+
 /**
  * The general help: the commands (with search examples for the person's `menu`, process ids) and the
  * helpdesk contacts, after the help of the step in progress if any; `atMenu` (no process in progress),
@@ -37,9 +40,6 @@ function searchExamples(menu: readonly string[]): readonly string[] {
   const t = messages<Ejemplos>('general/ayuda-ejemplos');
   return t['por-menu'].find((e) => menu.includes(e.opcion))?.ejemplos ?? t.otros;
 }
-
-/** The help's own process id: the menu's "Ayuda" is not explained by the help. */
-const AYUDA_ID = 'ayuda';
 
 /** AyudaDialog's options: the person's menu (process ids), which the help explains. */
 export interface AyudaOptions {

@@ -51,10 +51,6 @@ function actionLabel(a: string, v: Pick<VistaPersona, 'invitaciones'>): string {
 }
 
 const MENU = 'mesa-menu';
-/** The menu's answer when a document was typed at it instead of an option (or at the main menu: MesaDialog's options). */
-export interface MenuDocumento {
-  readonly documento: Documento;
-}
 const COLA = 'mesa-cola';
 const PERSONA = 'mesa-persona';
 const PERSONA_VISTA = 'mesa-persona-vista';
@@ -63,6 +59,11 @@ const HISTORIAL = 'mesa-historial';
 const MIS_CASOS = 'mesa-mis-casos';
 const CHOICE = 'mesa-eleccion';
 const CCF_PROMPT = 'mesa-ccf-prompt';
+
+/** The menu's answer when a document was typed at it instead of an option (or at the main menu: MesaDialog's options). */
+export interface MenuDocumento {
+  readonly documento: Documento;
+}
 
 const MENU_ACTIONS = ['cola', 'persona', 'ccf', 'mis-casos', 'terminar'] as const;
 type MenuAction = (typeof MENU_ACTIONS)[number];
