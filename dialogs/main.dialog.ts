@@ -327,7 +327,8 @@ export class MainDialog extends ComponentDialog {
     const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
     if (named) return this.start(step, named);
     // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
-    if ((await this.who(step.context)).acting?.tipo === 'mesa_ayuda') {
+    const session = await this.turnSession(step.context);
+    if (session && actingRole(session).tipo === 'mesa_ayuda') {
       const documento = documentIn(text, this.deps.clock.now());
       if (documento) return this.start(step, 'mesa-consulta', { documento } satisfies MenuDocumento);
     }

@@ -26,6 +26,7 @@ import { COMFAMA_NIT, DELEGADA_MARIA, NUEVO_ANDRES, SEDE, registration } from '.
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
 import { buttons } from '../../test/helpers/cards.js';
+import { buttonOf, descriptionOf } from '../catalog.js';
 
 const START = '2026-11-26T15:00:00.000Z';
 const DAY = 86_400_000;
@@ -1181,6 +1182,9 @@ describe('ayuda at the administrator\'s menu', () => {
     expect(r.text).toContain('- **Cambiar de rol**: Elija en cuál de sus roles actúa ahora');
     expect(r.text).toContain('por ejemplo "asignar servicios" o "revisar rut"');
     expect(r.text).toContain('miseguridadsocial@minsalud.gov.co');
+    // Every option of this menu, with what it does; the help itself is not among them.
+    for (const id of ['bandeja-ministerio', 'mis-datos', 'estado', 'elegir-rol']) expect(r.text).toContain(`- **${buttonOf(id)}**: ${descriptionOf(id)}`);
+    expect(r.text).not.toContain(`- **${buttonOf('ayuda')}**:`);
   });
 });
 
