@@ -49,6 +49,7 @@ import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { namedSection } from './backoffice/backoffice.dialog.js';
 import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
 import type { MenuDocumento } from './mesa/mesa.dialog.js';
@@ -324,11 +325,17 @@ export class MainDialog extends ComponentDialog {
     }
     if (!text) return step.next();
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
-    const named = this.byButton(text) ?? (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
+    const button = this.byButton(text);
+    if (button) return this.start(step, button);
+    const session = await this.turnSession(step.context);
+    const acting = session ? actingRole(session).tipo : undefined;
+    // An administrator's "activar comfama": that section, with that CCF (as the tray reads it).
+    const section = acting === 'admin_minsalud' ? namedSection(text) : undefined;
+    if (section) return this.start(step, section.id, section.options);
+    const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
     if (named) return this.start(step, named);
     // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
-    const session = await this.turnSession(step.context);
-    if (session && actingRole(session).tipo === 'mesa_ayuda') {
+    if (acting === 'mesa_ayuda') {
       const documento = documentIn(text, this.deps.clock.now());
       if (documento) return this.start(step, 'mesa-consulta', { documento } satisfies MenuDocumento);
     }

@@ -1172,6 +1172,46 @@ describe('the tray read as a person writes: the action in other words, with the 
   });
 });
 
+describe('the administrator\'s menu read as the tray reads it: the action with the CCF named', () => {
+  it('"activar comfama" at the main menu: COMFAMA\'s state and "Activar el rol", without asking which Caja', async () => {
+    const w = await world();
+    await asAdmin(w);
+    const r = await say(w.client, 'activar comfama');
+    expect(r.folded).not.toContain(CCF_QUESTION);
+    expect(r.folded).not.toContain(fold('esto es lo que encontré'));
+    expect(r.text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+    expect(unique(buttons(r))).toEqual(['Activar el rol', 'Volver']);
+    expect((await say(w.client, 'Activar el rol')).folded).toContain('cual es el motivo');
+  });
+
+  it('"asignar servicios a comfama" at the main menu: COMFAMA\'s assignments, without asking which Caja', async () => {
+    const w = await world();
+    await asAdmin(w);
+    const r = await say(w.client, 'asignar servicios a comfama');
+    expect(r.folded).not.toContain(CCF_QUESTION);
+    expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
+  });
+
+  it.each([
+    ['desactivar', CCF_QUESTION],
+    ['activar la de antioquia', fold('¿Cuál Caja de Compensación Familiar?')],
+  ])('"%s" at the main menu opens that action and asks which Caja (none, or several, named)', async (text, expected) => {
+    const w = await world();
+    await asAdmin(w);
+    expect((await say(w.client, text)).folded).toContain(expected);
+  });
+
+  it('the same words from a citizen who is not acting as administrator are searched for, as any words', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'cambiar de rol');
+    const roles = await say(w.client, 'Ciudadano');
+    expect(roles.folded).toContain(fold('ahora actúa como ciudadano'));
+    const r = await say(w.client, 'activar comfama');
+    expect(r.text).not.toContain('**COMFAMA** (NIT 890.900.841-9)');
+  });
+});
+
 describe('ayuda at the administrator\'s menu', () => {
   it('says what each of its options does', async () => {
     const w = await world();

@@ -5,6 +5,7 @@
  * to a CCF, and "Mis acciones recientes". Each section returns to the tray when started from it.
  */
 import { ComponentDialog, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { matchAlias } from '../../domain/choice.js';
 import { bandeja, recentActions, type Bandeja } from '../../domain/ministerio.js';
 import { ccfsParaActivar, setCcfRole, type CcfParaActivar, type RolCcfError } from '../../domain/rol-ccf.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
@@ -40,6 +41,26 @@ const ACTIONS = ['rut', 'activar', 'catalogo', 'asignar', 'acciones', 'terminar'
 type MenuAction = (typeof ACTIONS)[number];
 const otherNames = (a: MenuAction): string[] => boTexts()['acciones-otros-nombres'][a] ?? [];
 type Values = Record<string, unknown>;
+
+/** How a section may be started: with the words that also named the CCF ("activar comfama"). */
+export interface SeccionOptions {
+  readonly pista?: CcfHint;
+}
+
+/** The sections an administrator's words at the main menu may open with the CCF they name, by the process id that starts each. */
+const NAMED_SECTIONS = { activar: 'activar-rol-ccf', asignar: 'asignar-servicios' } as const;
+
+/**
+ * An administrator's words at the main menu that name the activation or the assignments ("activar
+ * comfama", "suspender servicios de comfenalco valle"), as the tray reads them: the process that
+ * starts that section, and the words as the hint of the CCF they may name (asked when they name none).
+ */
+export function namedSection(text: string): { id: (typeof NAMED_SECTIONS)[keyof typeof NAMED_SECTIONS]; options: SeccionOptions } | undefined {
+  const i = matchAlias(text, ACTIONS.map((a) => [boTexts().acciones[a]!, ...otherNames(a)]));
+  const action = i === undefined ? undefined : ACTIONS[i];
+  if (action !== 'activar' && action !== 'asignar') return undefined;
+  return { id: NAMED_SECTIONS[action], options: { pista: { texto: text, said: [boTexts().acciones[action]!, ...otherNames(action)] } } };
+}
 
 
 /** One section of the tray card: a title and its rows (or "Nada pendiente"). */
@@ -93,9 +114,10 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
 
   // ---------------------------------------------------------------- start and the tray
 
-  private async begin(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async begin(step: WaterfallStepContext<SeccionOptions>): Promise<DialogTurnResult> {
     const section = { bandeja: MENU, activar: ACTIVAR, catalogo: CATALOGO, asignar: ASIGNAR }[this.seccion];
-    return step.beginDialog(section);
+    const pista = step.options?.pista;
+    return step.beginDialog(section, pista && (this.seccion === 'activar' || this.seccion === 'asignar') ? { pista } : undefined);
   }
 
   private async afterSection(step: WaterfallStepContext): Promise<DialogTurnResult> {
