@@ -1212,6 +1212,46 @@ describe('the administrator\'s menu read as the tray reads it: the action with t
   });
 });
 
+describe('another action named where the back office asks which Caja', () => {
+  it('"asignar servicios a comfama" at the activation\'s question: COMFAMA\'s assignments; then the tray', async () => {
+    const w = await world();
+    await asAdmin(w);
+    expect((await say(w.client, 'Activar o desactivar rol CCF')).folded).toContain(CCF_QUESTION);
+    const r = await say(w.client, 'asignar servicios a comfama');
+    expect(r.folded).not.toContain(fold('No encontré una Caja'));
+    expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
+    expect((await say(w.client, 'atrás')).folded).toContain(TRAY);
+  });
+
+  it('"activar" at the assignments\' question (from the tray): the activation asks which Caja; "atrás" there is the tray', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Bandeja del Ministerio');
+    expect((await say(w.client, 'Asignar servicios a una Caja')).folded).toContain(CCF_QUESTION);
+    const r = await say(w.client, 'mejor quiero activar');
+    expect(r.folded).not.toContain(fold('No encontré una Caja'));
+    expect(r.folded).toContain(fold('¿Cuál Caja de Compensación Familiar?'));
+    expect((await say(w.client, 'comfama')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+    expect((await say(w.client, 'atrás')).folded).toContain(CCF_QUESTION);
+    expect((await say(w.client, 'atrás')).folded).toContain(TRAY);
+  });
+
+  it('"historial" at the activation\'s question: Mis acciones recientes', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Activar o desactivar rol CCF');
+    expect((await say(w.client, 'historial')).folded).toContain(fold('Mis acciones recientes'));
+  });
+
+  it('words that name neither a Caja nor an action are still "No encontré una Caja", and the question stays', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Activar o desactivar rol CCF');
+    expect((await say(w.client, 'la caja del tio')).folded).toContain(fold('No encontré una Caja'));
+    expect((await say(w.client, 'comfama')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+  });
+});
+
 describe('ayuda at the administrator\'s menu', () => {
   it('says what each of its options does', async () => {
     const w = await world();

@@ -22,7 +22,7 @@ import type { DescribesStep, StepInfo } from '../step-info.js';
 import { motivoForm } from './backoffice.forms.js';
 import { ccfAlsoNamed, ccfAnswer, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
 import { ASIGNAR, AsignarDialog, CATALOGO, CatalogoDialog } from './servicios.dialogs.js';
-import { boTexts, bt, ccfName, type BackOfficeDialogDeps } from './texts.js';
+import { ACTIONS, boTexts, bt, ccfName, isOtherSection, namesOf, otherNames, otherSectionIn, otherSectionNames, type BackOfficeDialogDeps, type MenuAction, type OtherSection } from './texts.js';
 
 export type { BackOfficeDialogDeps };
 
@@ -37,10 +37,12 @@ const CHOICE = 'backoffice-eleccion';
 const CCF = 'backoffice-ccf';
 
 
-const ACTIONS = ['rut', 'activar', 'catalogo', 'asignar', 'acciones', 'terminar'] as const;
-type MenuAction = (typeof ACTIONS)[number];
-const otherNames = (a: MenuAction): string[] => boTexts()['acciones-otros-nombres'][a] ?? [];
 type Values = Record<string, unknown>;
+
+/** The tray, or (`then`) straight the section another one was left for. */
+interface TrayOptions {
+  readonly then?: OtherSection;
+}
 
 /** How a section may be started: with the words that also named the CCF ("activar comfama"). */
 export interface SeccionOptions {
@@ -56,10 +58,10 @@ const NAMED_SECTIONS = { activar: 'activar-rol-ccf', asignar: 'asignar-servicios
  * starts that section, and the words as the hint of the CCF they may name (asked when they name none).
  */
 export function namedSection(text: string): { id: (typeof NAMED_SECTIONS)[keyof typeof NAMED_SECTIONS]; options: SeccionOptions } | undefined {
-  const i = matchAlias(text, ACTIONS.map((a) => [boTexts().acciones[a]!, ...otherNames(a)]));
+  const i = matchAlias(text, ACTIONS.map(namesOf));
   const action = i === undefined ? undefined : ACTIONS[i];
   if (action !== 'activar' && action !== 'asignar') return undefined;
-  return { id: NAMED_SECTIONS[action], options: { pista: { texto: text, said: [boTexts().acciones[action]!, ...otherNames(action)] } } };
+  return { id: NAMED_SECTIONS[action], options: { pista: { texto: text, said: namesOf(action) } } };
 }
 
 
@@ -120,11 +122,14 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     return step.beginDialog(section, pista && (this.seccion === 'activar' || this.seccion === 'asignar') ? { pista } : undefined);
   }
 
+  /** A section left for another one it named ("asignar servicios" at the activation's CCF question): that one, then the tray. */
   private async afterSection(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (isOtherSection(step.result)) return step.replaceDialog(MENU, { then: step.result } satisfies TrayOptions);
     return step.endDialog(step.result);
   }
 
-  private async tray(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async tray(step: WaterfallStepContext<TrayOptions>): Promise<DialogTurnResult> {
+    if (step.options?.then) return step.next(step.options.then);
     const session = await requireSession(this.deps, step.context);
     const b = await bandeja(this.deps, session.citizenId, actorOf(step.context));
     if (!b.ok) {
@@ -137,20 +142,21 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (wentBack(step.result)) return step.endDialog(); // atrás at the tray: the main menu
-    const action: MenuAction = ACTIONS[chosen(step.result, ACTIONS.map((a) => boTexts().acciones[a]!))]!;
+    const other = isOtherSection(step.result) ? step.result : undefined;
+    if (!other && wentBack(step.result)) return step.endDialog(); // atrás at the tray: the main menu
+    const action: MenuAction = other?.otra ?? ACTIONS[chosen(step.result, ACTIONS.map((a) => boTexts().acciones[a]!))]!;
     const dialogs: Record<MenuAction, string | undefined> = { rut: REVISION_RUT, activar: ACTIVAR, catalogo: CATALOGO, asignar: ASIGNAR, acciones: ACCIONES, terminar: undefined };
     const next = dialogs[action];
     if (!next) return step.endDialog();
     // "activar comfama", "asignar servicios a comfama": the CCF named with the action is not asked again.
-    const texto = incomingText(step.context);
-    const pista: CcfHint | undefined = texto ? { texto, said: [boTexts().acciones[action]!, ...otherNames(action)] } : undefined;
+    const texto = other?.texto ?? incomingText(step.context);
+    const pista: CcfHint | undefined = texto ? { texto, said: namesOf(action) } : undefined;
     return step.beginDialog(next, action === 'activar' || action === 'asignar' ? { pista } : undefined);
   }
 
-  /** Every section goes back to the tray. */
+  /** Every section goes back to the tray; one left for another section goes there first. */
   private async back(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    return step.replaceDialog(MENU);
+    return step.replaceDialog(MENU, isOtherSection(step.result) ? ({ then: step.result } satisfies TrayOptions) : undefined);
   }
 
   // ---------------------------------------------------------------- activar / desactivar rol CCF
@@ -171,13 +177,13 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     const tray = await bandeja(this.deps, session.citizenId, actor);
     const waiting = tray.ok ? tray.value.porActivar.map((w) => list.value.findIndex((c) => c.nit === w.nit)).filter((i) => i >= 0) : [];
     Object.assign(step.values, { citizenId: session.citizenId, ccfs: list.value });
-    return step.prompt(CCF, ccfPrompt(bt('cual-ccf', { sugeridas: waiting.length > 0 }), list.value, waiting));
+    return step.prompt(CCF, ccfPrompt(bt('cual-ccf', { sugeridas: waiting.length > 0 }), list.value, waiting, otherSectionNames('activar')));
   }
 
   private async showCcf(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = step.values as Values;
     const ccf = chosenCcf(step.result, values['ccfs'] as CcfParaActivar[]);
-    if (!ccf) return step.endDialog();
+    if (!ccf) return step.endDialog(otherSectionIn(step.result, 'activar'));
     values['ccf'] = ccf;
     const nombre = ccfName(ccf);
     const r = ccf.rolCcf;

@@ -3,7 +3,7 @@
  * several that fit are offered as buttons; "atrás" is an answer too. Suggested CCFs (the tray's) are shown as buttons.
  */
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
-import { matchChoice } from '../../domain/choice.js';
+import { matchAlias, matchChoice } from '../../domain/choice.js';
 import { nitOf } from '../../domain/empleador-common.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { ReferenceCompany } from '../../domain/reference.js';
@@ -18,6 +18,8 @@ interface CcfValidations {
   readonly ccfs: readonly CcfOption[];
   /** The CCFs the question shows as buttons. */
   readonly suggested: readonly number[];
+  /** Other names of what the person may go to instead ("asignar servicios" while activating): accepted as the answer when no CCF fits. */
+  readonly leave?: readonly (readonly string[])[];
 }
 
 /** "COMFAMA — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA (NIT 890.900.841-9)". */
@@ -70,9 +72,9 @@ export function ccfAlsoNamed(answer: string, said: readonly string[], ccfs: read
 const texts = () => messages<Record<string, string>>('backoffice/textos');
 
 /** The question, with the suggested CCFs as buttons. */
-export function ccfPrompt(question: string, ccfs: readonly CcfOption[], suggested: readonly number[]): PromptOptions {
+export function ccfPrompt(question: string, ccfs: readonly CcfOption[], suggested: readonly number[], leave?: readonly (readonly string[])[]): PromptOptions {
   const labels = ccfs.map(ccfLabel);
-  return { prompt: choiceActivity(question, labels, { show: suggested }), validations: { question, ccfs, suggested } satisfies CcfValidations };
+  return { prompt: choiceActivity(question, labels, { show: suggested }), validations: { question, ccfs, suggested, ...(leave ? { leave } : {}) } satisfies CcfValidations };
 }
 
 /** Where the prompt keeps the CCFs its last re-ask listed. */
@@ -81,7 +83,7 @@ const SHOWN = 'shown';
 export class CcfPrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
-      const { ccfs, suggested } = p.options.validations as CcfValidations;
+      const { ccfs, suggested, leave } = p.options.validations as CcfValidations;
       const text = p.recognized.value ?? '';
       const read = readCcf(text, ccfs, ((p.state as Record<string, unknown>)[SHOWN] as number[] | undefined) ?? suggested ?? []);
       if ('index' in read) {
@@ -89,6 +91,8 @@ export class CcfPrompt extends TextPrompt {
         return true;
       }
       if ('atras' in read) return true;
+      // Another action named where no CCF fits: the answer, for the dialog to go there.
+      if (read.candidates.length === 0 && leave && matchAlias(text, leave) !== undefined) return true;
       const labels = ccfs.map(ccfLabel);
       const t = texts();
       if (read.candidates.length === 0) {
@@ -105,7 +109,7 @@ export class CcfPrompt extends TextPrompt {
 /** A CcfPrompt's result for `c` (its NIT, which chosenCcf reads back). */
 export const ccfAnswer = (c: CcfOption): string => formatNit(c.nit, computeDv(c.nit));
 
-/** The CCF a CcfPrompt accepted, or undefined for "atrás". */
+/** The CCF a CcfPrompt accepted, or undefined for "atrás" (or another action named, see `leave`). */
 export function chosenCcf<T extends CcfOption>(result: unknown, ccfs: readonly T[]): T | undefined {
   const read = readCcf(String(result ?? ''), ccfs);
   return 'index' in read ? ccfs[read.index] : undefined;

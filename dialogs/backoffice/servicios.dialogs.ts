@@ -31,7 +31,7 @@ import { incomingText, incomingValue } from '../incoming.js';
 import { parseCommand } from '../../domain/commands.js';
 import { requireSession } from '../session.js';
 import { motivoForm, servicioForm, type ServicioNuevoValues } from './backoffice.forms.js';
-import { boTexts, bt, ccfName, type BackOfficeDialogDeps } from './texts.js';
+import { boTexts, bt, ccfName, otherSectionIn, otherSectionNames, type BackOfficeDialogDeps } from './texts.js';
 import { ccfAlsoNamed, ccfAnswer, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
 
 export const CATALOGO = 'backoffice-catalogo';
@@ -343,7 +343,7 @@ export class AsignarDialog extends ComponentDialog {
     }
     const waiting = tray.value.sinServicios.map((w) => ccfs.findIndex((c) => c.nit === w.nit)).filter((i) => i >= 0);
     (step.values as Values)['ccfs'] = ccfs;
-    return step.prompt(CCF, ccfPrompt(bt('cual-ccf', { sugeridas: waiting.length > 0 }), ccfs, waiting));
+    return step.prompt(CCF, ccfPrompt(bt('cual-ccf', { sugeridas: waiting.length > 0 }), ccfs, waiting, otherSectionNames('asignar')));
   }
 
   private async show(step: WaterfallStepContext<AsignarOptions>): Promise<DialogTurnResult> {
@@ -351,7 +351,7 @@ export class AsignarDialog extends ComponentDialog {
     let ccf: CcfChosen | undefined = step.options?.ccf;
     if (!ccf) {
       const company = chosenCcf(step.result, values['ccfs'] as ReferenceCompany[]);
-      if (!company) return step.endDialog();
+      if (!company) return step.endDialog(otherSectionIn(step.result, 'asignar'));
       ccf = { nit: company.nit, nombre: ccfName(company) };
     }
     values['ccf'] = ccf;
