@@ -578,7 +578,7 @@ export class MainDialog extends ComponentDialog {
     const stack = this.stack(innerDc);
     const process = this.activeProcess(innerDc, stack);
     if (!process) return undefined;
-    const paso = this.stepInfo(innerDc, stack)?.paso;
-    return { proceso: process.id, ...(paso ? { paso } : {}) };
+    const info = this.stepInfo(innerDc, stack);
+    return { proceso: info?.proceso ?? process.id, ...(info?.paso ? { paso: info.paso } : {}) };
   }
 }

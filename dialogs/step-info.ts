@@ -9,6 +9,8 @@ export interface StepInfo {
   readonly paso?: string;
   /** Help for this step. */
   readonly ayuda?: string;
+  /** The process the person is in, when not the one that was started (the back office's tray, reached from one of its sections). */
+  readonly proceso?: string;
 }
 
 export interface DescribesStep {

@@ -1220,6 +1220,10 @@ describe('another action named where the back office asks which Caja', () => {
     const r = await say(w.client, 'asignar servicios a comfama');
     expect(r.folded).not.toContain(fold('No encontré una Caja'));
     expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
+    // Where the person is now: the tray's assignments, not the activation it was started as.
+    const estado = await say(w.client, 'estado');
+    expect(estado.text).toContain('Está en **Bandeja del Ministerio**');
+    expect(estado.folded).not.toContain(fold('Activar o desactivar'));
     expect((await say(w.client, 'atrás')).folded).toContain(TRAY);
   });
 

@@ -106,6 +106,12 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
 
   /** The section and its step: the tray's choice, the CCF question, the activation, the catalog, the assignments. */
   describeStep(_instance: DialogInstance, below: readonly string[]): StepInfo | undefined {
+    const info = this.step(below);
+    // A section left for another one goes on in the tray: the person is in the Bandeja del Ministerio now.
+    return info && this.seccion !== 'bandeja' && below.includes(MENU) ? { ...info, proceso: 'bandeja-ministerio' } : info;
+  }
+
+  private step(below: readonly string[]): StepInfo | undefined {
     const at = (key: string, paso = key) => ({ paso: bt(`paso-${paso}`), ayuda: bt(`ayuda-${key}`) });
     const last = below.at(-1);
     if (below.includes(CATALOGO)) return at('catalogo');
