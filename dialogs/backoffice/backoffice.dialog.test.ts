@@ -631,13 +631,24 @@ async function toComfamaServices(w: World): Promise<Reply> {
 }
 
 describe('Asignar servicios a una CCF', () => {
-  it('COMFAMA without services and with its role not active: says so, with the note, and offers the actions', async () => {
+  it('COMFAMA without services and with its role not active: says so, with the note, and offers what can be done (nothing to change yet)', async () => {
     const w = await world();
     const r = await toComfamaServices(w);
     expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
     expect(r.text).toContain('El rol Caja de Compensación Familiar de **COMFAMA** no está activo: puede asignarle servicios, pero la Caja no podrá usarlos hasta que se active.');
+    expect(unique(buttons(r))).toEqual(['Asignar servicios', 'Volver']);
+    expect((await say(w.client, '2')).folded).toContain(TRAY);
+  });
+
+  it('"Cambiar una asignación" is offered once COMFAMA has one, and again after revoking its last one is not', async () => {
+    const w = await world();
+    expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion'], actor)).ok).toBe(true);
+    const r = await toComfamaServices(w);
     expect(unique(buttons(r))).toEqual(['Asignar servicios', 'Cambiar una asignación (suspender, reactivar o revocar)', 'Volver']);
-    expect((await say(w.client, 'Cambiar una asignación')).folded).toContain(fold('comfama no tiene asignaciones que se puedan cambiar'));
+    for (const text of ['Cambiar una asignación', 'ConsultaAfiliacion', 'Revocar', 'La Caja lo pidió por escrito']) await say(w.client, text);
+    const after = await say(w.client, 'Sí, confirmar');
+    expect(after.folded).toContain('revocado');
+    expect(unique(buttons(after))).toEqual(['Asignar servicios', 'Volver']);
   });
 
   it.each([
@@ -1030,7 +1041,7 @@ const FLOWS = {
   Asignar: [
     { say: 'Bandeja del Ministerio', q: 'activar o desactivar rol ccf' },
     { say: 'Asignar servicios a una Caja', q: 'sigla', back: TRAY, paso: 'Asignar servicios a una Caja — Elegir la Caja' },
-    { say: 'COMFAMA', q: 'cambiar una asignacion', back: TRAY, paso: 'Asignar servicios a una Caja' },
+    { say: 'COMFAMA', q: 'que desea hacer', back: TRAY, paso: 'Asignar servicios a una Caja' },
     { say: 'Asignar servicios', q: 'sus numeros o sus nombres separados por comas', back: 'comfama no tiene servicios asignados', paso: 'Asignar servicios a una Caja' },
     { say: '1, 6', q: 'asigna a comfama estos servicios', back: 'que servicios asigna a comfama', paso: 'Asignar servicios a una Caja' },
     { say: 'Sí, confirmar', q: 'asignado, client id' },

@@ -363,15 +363,22 @@ export class AsignarDialog extends ComponentDialog {
     await step.context.sendActivity(assignmentsCard(ccf, list.value));
     const rol = await ccfRoleOf(this.deps, ccf.nit);
     if (!rol?.activo) await step.context.sendActivity(bt('rol-no-activo-nota', { nombre: ccf.nombre }));
-    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), this.actions(), {}, { back: true }));
+    // "Cambiar una asignación" only when there is one to change.
+    const [asignar, cambiar, volver] = this.actions();
+    const offered = list.value.some((a) => a.estado !== 'revocado') ? [asignar!, cambiar!, volver!] : [asignar!, volver!];
+    values['acciones'] = offered;
+    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), offered, {}, { back: true }));
   }
 
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (wentBack(step.result)) return step.endDialog();
-    const ccf = (step.values as Values)['ccf'] as CcfChosen;
-    const i = chosen(step.result, this.actions());
-    if (i === 0) return step.beginDialog(ASIGNAR_NUEVOS, ccf);
-    if (i === 1) return step.beginDialog(CAMBIAR, ccf);
+    const values = step.values as Values;
+    const ccf = values['ccf'] as CcfChosen;
+    const offered = values['acciones'] as string[];
+    const [asignar, cambiar] = this.actions();
+    const label = offered[chosen(step.result, offered)];
+    if (label === asignar) return step.beginDialog(ASIGNAR_NUEVOS, ccf);
+    if (label === cambiar) return step.beginDialog(CAMBIAR, ccf);
     return step.endDialog();
   }
 
