@@ -1195,6 +1195,18 @@ describe('the administrator\'s menu read as the tray reads it: the action with t
     expect((await say(w.client, 'Activar el rol')).folded).toContain('cual es el motivo');
   });
 
+  it('"estado" in a section started from the main menu names it once (the process), then the step', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'desactivar');
+    const atCcf = await say(w.client, 'estado');
+    expect(atCcf.text).toContain('Está en **Activar o desactivar rol Caja de Compensación Familiar**, en **Elegir la Caja**');
+    await say(w.client, 'comfama');
+    const atRole = await say(w.client, 'estado');
+    expect(atRole.text).toContain('Está en **Activar o desactivar rol Caja de Compensación Familiar**');
+    expect(atRole.folded).not.toContain(fold('Activar o desactivar rol CCF'));
+  });
+
   it('"asignar servicios a comfama" at the main menu: COMFAMA\'s assignments, without asking which Caja', async () => {
     const w = await world();
     await asAdmin(w);

@@ -112,12 +112,17 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
   }
 
   private step(below: readonly string[]): StepInfo | undefined {
-    const at = (key: string, paso = key) => ({ paso: bt(`paso-${paso}`), ayuda: bt(`ayuda-${key}`) });
     const last = below.at(-1);
-    if (below.includes(CATALOGO)) return at('catalogo');
-    if (below.includes(ASIGNAR)) return last?.endsWith('-ccf') ? { paso: `${bt('paso-asignar')} — ${bt('paso-ccf')}`, ayuda: bt('ayuda-ccf') } : at('asignar');
-    if (below.includes(ACTIVAR)) return last === CCF ? { paso: `${bt('paso-activar')} — ${bt('paso-ccf')}`, ayuda: bt('ayuda-ccf') } : at('activar');
-    return last === CHOICE ? at('bandeja') : undefined;
+    // Started as this section (not from the tray): the process's own title already names the section.
+    const own = !below.includes(MENU);
+    const section = (key: 'catalogo' | 'asignar' | 'activar', ccf: boolean): StepInfo => {
+      if (ccf) return { paso: own ? bt('paso-ccf') : `${bt(`paso-${key}`)} — ${bt('paso-ccf')}`, ayuda: bt('ayuda-ccf') };
+      return { ...(own ? {} : { paso: bt(`paso-${key}`) }), ayuda: bt(`ayuda-${key}`) };
+    };
+    if (below.includes(CATALOGO)) return section('catalogo', false);
+    if (below.includes(ASIGNAR)) return section('asignar', last?.endsWith('-ccf') ?? false);
+    if (below.includes(ACTIVAR)) return section('activar', last === CCF);
+    return last === CHOICE ? { paso: bt('paso-bandeja'), ayuda: bt('ayuda-bandeja') } : undefined;
   }
 
   // ---------------------------------------------------------------- start and the tray
