@@ -49,6 +49,7 @@ import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
 import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { autorizadosActionIn, type AutorizadosOptions } from './autorizados/autorizados.dialog.js';
 import { namedSection } from './backoffice/backoffice.dialog.js';
 import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
@@ -332,7 +333,11 @@ export class MainDialog extends ComponentDialog {
     // An administrator's "activar comfama": that section, with that CCF (as the tray reads it).
     const section = acting === 'admin_minsalud' ? namedSection(text) : undefined;
     if (section) return this.start(step, section.id, section.options);
-    const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(searchFunctionalities(text, functionalities()))?.id;
+    const hits = searchFunctionalities(text, functionalities());
+    // "quiero agregar otra persona autorizada": Administrar autorizados, straight to that action.
+    const accion = hits[0]?.item.id === 'autorizados' ? autorizadosActionIn(text) : undefined;
+    if (accion) return this.start(step, 'autorizados', { accion } satisfies AutorizadosOptions);
+    const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(hits)?.id;
     if (named) return this.start(step, named);
     // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
     if (acting === 'mesa_ayuda') {

@@ -497,6 +497,37 @@ interface FlowStep {
   readonly optional?: boolean;
 }
 
+describe('the action asked for at the main menu, in a person\'s words', () => {
+  it('"quiero agregar otra persona autorizada": the list, then Nuevo\'s first question (no search results, no extra choice); atrás there is the list', async () => {
+    const w = await comfama();
+    await asEmployer(w.client);
+    const r = await say(w.client, 'quiero agregar otra persona autorizada');
+    expect(r.folded).not.toContain(fold('Esto es lo que encontré'));
+    expect(r.folded).toContain(fold('Administrar autorizados'));
+    expect(r.folded).toContain('tipo de documento de la persona que va a autorizar');
+    expect((await say(w.client, 'atrás')).folded).toContain(LIST);
+  });
+
+  it('"quitar una persona autorizada" with one to revoke: which one', async () => {
+    const w = await comfama();
+    await andresAuthorized(w);
+    await asEmployer(w.client);
+    const r = await say(w.client, 'quitar una persona autorizada');
+    expect(r.folded).not.toContain(fold('Esto es lo que encontré'));
+    expect(r.folded).toContain(CHOICE_Q);
+  });
+
+  it('"quitar una persona autorizada" with none to revoke: the list and its choice (nothing to revoke is offered)', async () => {
+    const w = await comfama();
+    await asEmployer(w.client);
+    const r = await say(w.client, 'quitar una persona autorizada');
+    expect(r.folded).toContain('que desea hacer en comfama');
+    expect(buttons(r)).not.toContain('Revocar una autorización');
+  });
+});
+
+const CHOICE_Q = 'cual autorizacion de comfama desea revocar';
+
 const LIST = 'que desea hacer en comfama';
 const MENU = 'que desea hacer ahora';
 const CHOICE = 'cual autorizacion de comfama desea revocar';

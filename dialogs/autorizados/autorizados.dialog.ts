@@ -16,6 +16,7 @@ import {
   type AutorizadoError,
   type Empresa,
 } from '../../domain/autorizados.js';
+import { matchAlias } from '../../domain/choice.js';
 import { employersOf } from '../../domain/empleador-roles.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import { displayName } from '../../domain/people.js';
@@ -64,6 +65,26 @@ interface Company {
 interface ListaOptions {
   readonly company: Company;
   readonly pagina: number;
+  /** What the person asked for when starting ("agregar una persona autorizada"): done once the list is shown, if offered. */
+  readonly accion?: AutorizadosAccion;
+}
+
+/** What may be asked for together with the process: authorizing a new person or revoking one. */
+export type AutorizadosAccion = 'nuevo' | 'revocar';
+
+/** How the process may be started: straight to one of its actions. */
+export interface AutorizadosOptions {
+  readonly accion?: AutorizadosAccion;
+}
+
+/**
+ * The action words at the main menu ask for ("quiero agregar otra persona autorizada", "quitar una
+ * autorización"), read with the list's own other names for them; undefined when none, or both.
+ */
+export function autorizadosActionIn(text: string): AutorizadosAccion | undefined {
+  const x = texts();
+  const i = matchAlias(text, [[t('accion-nuevo'), ...x['accion-nuevo-otros']], [t('accion-revocar'), ...x['accion-revocar-otros']]]);
+  return i === 0 ? 'nuevo' : i === 1 ? 'revocar' : undefined;
 }
 type Values = Record<string, unknown>;
 
@@ -121,13 +142,14 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
 
   // ---------------------------------------------------------------- the company
 
-  private async start(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async start(step: WaterfallStepContext<AutorizadosOptions>): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     const rol = session.rol;
     // The process registry starts this only for a person acting as an employer (it offers the choice first).
     if (rol?.tipo !== 'empleador') throw new Error('autorizados: the process registry must start it in an employer role');
     const company = await this.companyOf(session.citizenId, rol.nit, rol.razonSocial, rol.como);
-    return step.replaceDialog(LISTA, { company, pagina: 0 } satisfies ListaOptions);
+    const accion = step.options?.accion;
+    return step.replaceDialog(LISTA, { company, pagina: 0, ...(accion ? { accion } : {}) } satisfies ListaOptions);
   }
 
   private async companyOf(citizenId: string, nit: string, razonSocial: string, como: 'rl' | 'delegado'): Promise<Company> {
@@ -163,6 +185,9 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     if (others.length > 0) actions.push(['empresa', t('accion-empresa')]);
     actions.push(['terminar', t('accion-terminar')]);
     Object.assign(step.values, { actions, empresa, pagina });
+    // Asked for when starting ("agregar una persona autorizada"): that action, when the list offers it.
+    const asked = actions.find(([id]) => id === step.options.accion);
+    if (asked) return step.next(asked[1]);
     const x = texts();
     const aliases = actions.map(([id]) => (id === 'nuevo' ? x['accion-nuevo-otros'] : id === 'revocar' ? x['accion-revocar-otros'] : []));
     return step.prompt(CHOICE, choicePrompt(t('que-hacer', companyData(company)), actions.map(([, label]) => label), {}, { back: true, aliases }));
