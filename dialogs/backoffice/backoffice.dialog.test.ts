@@ -1242,6 +1242,7 @@ describe('another action named where the back office asks which Caja', () => {
     expect((await say(w.client, 'Activar o desactivar rol CCF')).folded).toContain(CCF_QUESTION);
     const r = await say(w.client, 'asignar servicios a comfama');
     expect(r.folded).not.toContain(fold('No encontré una Caja'));
+    expect(r.text).toContain('Pasamos a **Asignar servicios a una Caja**.');
     expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
     // Where the person is now: the tray's assignments, not the activation it was started as.
     const estado = await say(w.client, 'estado');
@@ -1257,6 +1258,7 @@ describe('another action named where the back office asks which Caja', () => {
     expect((await say(w.client, 'Asignar servicios a una Caja')).folded).toContain(CCF_QUESTION);
     const r = await say(w.client, 'mejor quiero activar');
     expect(r.folded).not.toContain(fold('No encontré una Caja'));
+    expect(r.text).toContain('Pasamos a **Activar o desactivar rol CCF**.');
     expect(r.folded).toContain(fold('¿Cuál Caja de Compensación Familiar?'));
     expect((await say(w.client, 'comfama')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
     expect((await say(w.client, 'atrás')).folded).toContain(CCF_QUESTION);

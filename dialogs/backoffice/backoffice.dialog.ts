@@ -159,6 +159,8 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     const dialogs: Record<MenuAction, string | undefined> = { rut: REVISION_RUT, activar: ACTIVAR, catalogo: CATALOGO, asignar: ASIGNAR, acciones: ACCIONES, terminar: undefined };
     const next = dialogs[action];
     if (!next) return step.endDialog();
+    // Left another section for this one: said, as both may ask the same question ("¿Cuál Caja…?").
+    if (other) await step.context.sendActivity(bt('pasamos-a', { seccion: boTexts().acciones[action] }));
     // "activar comfama", "asignar servicios a comfama": the CCF named with the action is not asked again.
     const texto = other?.texto ?? incomingText(step.context);
     const pista: CcfHint | undefined = texto ? { texto, said: namesOf(action) } : undefined;
