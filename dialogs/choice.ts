@@ -102,6 +102,8 @@ interface ChoiceValidations {
   readonly back?: boolean;
   /** Other names people use for each option, by index (choicePrompt's opts.aliases). */
   readonly aliases?: readonly (readonly string[])[];
+  /** Names of what the person may go to instead (choicePrompt's opts.leave). */
+  readonly leave?: readonly (readonly string[])[];
 }
 
 /**
@@ -112,9 +114,15 @@ export function choicePrompt(
   text: string,
   labels: readonly string[],
   look: ChoiceLook = {},
-  opts: { back?: boolean; aliases?: readonly (readonly string[])[] } = {},
+  opts: { back?: boolean; aliases?: readonly (readonly string[])[]; leave?: readonly (readonly string[])[] } = {},
 ): PromptOptions {
-  const validations: ChoiceValidations = { question: text, labels, ...(opts.back ? { back: true } : {}), ...(opts.aliases ? { aliases: opts.aliases } : {}) };
+  const validations: ChoiceValidations = {
+    question: text,
+    labels,
+    ...(opts.back ? { back: true } : {}),
+    ...(opts.aliases ? { aliases: opts.aliases } : {}),
+    ...(opts.leave ? { leave: opts.leave } : {}),
+  };
   return { prompt: choiceActivity(text, labels, look), validations };
 }
 
@@ -129,16 +137,19 @@ const SHOWN = 'shown';
 /**
  * The one choice prompt: waits for an answer that reads as one of the options (number, label, a
  * unique word or prefix, or one of the option's other names); anything else gets the Spanish re-ask
- * with the options again. Its result is the chosen option's label: `chosen(step.result, labels)` gives the index.
+ * with the options again. Its result is the chosen option's label: `chosen(step.result, labels)` gives the index;
+ * asked with `leave`, it may also be the words that named something to go to instead (check those first).
  */
 export class ChoicePrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
-      const { question, labels, back, aliases } = p.options.validations as ChoiceValidations;
+      const { question, labels, back, aliases, leave } = p.options.validations as ChoiceValidations;
       if (back && wentBack(p.recognized.value)) return true;
       const answer = p.recognized.value ?? '';
       const reading = readChoice(answer, labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
       const index = reading.ok ? reading.value : aliases ? matchAlias(answer, aliases) : undefined;
+      // None of the options, but the name of something to go to instead: the words themselves are the result.
+      if (index === undefined && leave && matchAlias(answer, leave) !== undefined) return true;
       if (index === undefined) {
         if (!reading.ok) {
           (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows

@@ -1265,6 +1265,21 @@ describe('another action named where the back office asks which Caja', () => {
     expect((await say(w.client, 'atrás')).folded).toContain(TRAY);
   });
 
+  it('"asignar servicios a comfama" at COMFAMA\'s "Activar el rol / Volver": COMFAMA\'s assignments; "activar comfama" there: its role again', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Activar o desactivar rol CCF');
+    expect((await say(w.client, 'comfama')).text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+    const r = await say(w.client, 'asignar servicios a comfama');
+    expect(r.text).toContain('Pasamos a **Asignar servicios a una Caja**.');
+    expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
+    const back = await say(w.client, 'activar comfama');
+    expect(back.text).toContain('Pasamos a **Activar o desactivar rol CCF**.');
+    expect(unique(buttons(back))).toEqual(['Activar el rol', 'Volver']);
+    // The options themselves still mean what they say.
+    expect((await say(w.client, 'Activar el rol')).folded).toContain('cual es el motivo');
+  });
+
   it('"historial" at the activation\'s question: Mis acciones recientes', async () => {
     const w = await world();
     await asAdmin(w);

@@ -208,12 +208,16 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     }
     const options = [bt(r?.activo ? 'desactivar' : 'activar'), bt('volver')];
     values['activar'] = !r?.activo;
-    return step.prompt(CHOICE, choicePrompt(estado, options, {}, { back: true }));
+    return step.prompt(CHOICE, choicePrompt(estado, options, {}, { back: true, leave: otherSectionNames('activar') }));
   }
 
   private async reason(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const values = step.values as Values;
-    if (wentBack(step.result) || chosen(step.result, [bt(values['activar'] ? 'activar' : 'desactivar'), bt('volver')]) === 1) return step.replaceDialog(ACTIVAR);
+    const options = [bt(values['activar'] ? 'activar' : 'desactivar'), bt('volver')];
+    // Not one of the options: another action named ("asignar servicios"), to go there.
+    const other = options.includes(step.result as string) ? undefined : otherSectionIn(step.result, 'activar');
+    if (other) return step.endDialog(other);
+    if (wentBack(step.result) || chosen(step.result, options) === 1) return step.replaceDialog(ACTIVAR);
     return step.beginDialog(motivoForm.id, { canGoBack: true } satisfies FormOptions);
   }
 

@@ -367,14 +367,17 @@ export class AsignarDialog extends ComponentDialog {
     const [asignar, cambiar, volver] = this.actions();
     const offered = list.value.some((a) => a.estado !== 'revocado') ? [asignar!, cambiar!, volver!] : [asignar!, volver!];
     values['acciones'] = offered;
-    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), offered, {}, { back: true }));
+    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), offered, {}, { back: true, leave: otherSectionNames('asignar') }));
   }
 
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (wentBack(step.result)) return step.endDialog();
     const values = step.values as Values;
-    const ccf = values['ccf'] as CcfChosen;
     const offered = values['acciones'] as string[];
+    // Not one of the options: another action named ("activar comfama"), to go there.
+    const other = offered.includes(step.result as string) ? undefined : otherSectionIn(step.result, 'asignar');
+    if (other) return step.endDialog(other);
+    if (wentBack(step.result)) return step.endDialog();
+    const ccf = values['ccf'] as CcfChosen;
     const [asignar, cambiar] = this.actions();
     const label = offered[chosen(step.result, offered)];
     if (label === asignar) return step.beginDialog(ASIGNAR_NUEVOS, ccf);
