@@ -1280,6 +1280,28 @@ describe('another action named where the back office asks which Caja', () => {
     expect((await say(w.client, 'Activar el rol')).folded).toContain('cual es el motivo');
   });
 
+  it('the action alone at a Caja\'s own choice takes that Caja along: "asignar servicios" at COMFAMA\'s role, "desactivar" at its assignments', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Activar o desactivar rol CCF');
+    await say(w.client, 'comfama');
+    const r = await say(w.client, 'mejor asignar servicios');
+    expect(r.folded).not.toContain(CCF_QUESTION);
+    expect(r.text).toContain('**COMFAMA** no tiene servicios asignados.');
+    const back = await say(w.client, 'desactivar');
+    expect(back.folded).not.toContain(CCF_QUESTION);
+    expect(back.text).toContain('**COMFAMA** (NIT 890.900.841-9)');
+  });
+
+  it('another Caja named with the action at a Caja\'s own choice is that other Caja', async () => {
+    const w = await world();
+    await asAdmin(w);
+    await say(w.client, 'Activar o desactivar rol CCF');
+    await say(w.client, 'comfama');
+    const r = await say(w.client, 'asignar servicios a comfenalco antioquia');
+    expect(r.text).toContain('**COMFENALCO ANTIOQUIA** no tiene servicios asignados.');
+  });
+
   it('"historial" at the activation\'s question: Mis acciones recientes', async () => {
     const w = await world();
     await asAdmin(w);

@@ -20,7 +20,7 @@ import { incomingText } from '../incoming.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { motivoForm } from './backoffice.forms.js';
-import { ccfAlsoNamed, ccfAnswer, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
+import { ccfAnswer, ccfOfHint, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
 import { ASIGNAR, AsignarDialog, CATALOGO, CatalogoDialog } from './servicios.dialogs.js';
 import { ACTIONS, boTexts, bt, ccfName, isOtherSection, namesOf, otherNames, otherSectionIn, otherSectionNames, type BackOfficeDialogDeps, type MenuAction, type OtherSection } from './texts.js';
 
@@ -163,7 +163,7 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     if (other) await step.context.sendActivity(bt('pasamos-a', { seccion: boTexts().acciones[action] }));
     // "activar comfama", "asignar servicios a comfama": the CCF named with the action is not asked again.
     const texto = other?.texto ?? incomingText(step.context);
-    const pista: CcfHint | undefined = texto ? { texto, said: namesOf(action) } : undefined;
+    const pista: CcfHint | undefined = texto ? { texto, said: namesOf(action), ...(other?.nit ? { nit: other.nit } : {}) } : undefined;
     return step.beginDialog(next, action === 'activar' || action === 'asignar' ? { pista } : undefined);
   }
 
@@ -182,7 +182,7 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
       await step.context.sendActivity(bt('no-permitido'));
       return step.endDialog();
     }
-    const named = step.options?.pista ? ccfAlsoNamed(step.options.pista.texto, step.options.pista.said, list.value) : undefined;
+    const named = step.options?.pista ? ccfOfHint(step.options.pista, list.value) : undefined;
     if (named !== undefined) {
       Object.assign(step.values, { citizenId: session.citizenId, ccfs: list.value });
       return step.next(ccfAnswer(list.value[named]!));
@@ -215,7 +215,7 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     const values = step.values as Values;
     const options = [bt(values['activar'] ? 'activar' : 'desactivar'), bt('volver')];
     // Not one of the options: another action named ("asignar servicios"), to go there.
-    const other = options.includes(step.result as string) ? undefined : otherSectionIn(step.result, 'activar');
+    const other = options.includes(step.result as string) ? undefined : otherSectionIn(step.result, 'activar', (values['ccf'] as CcfParaActivar).nit);
     if (other) return step.endDialog(other);
     if (wentBack(step.result) || chosen(step.result, options) === 1) return step.replaceDialog(ACTIVAR);
     return step.beginDialog(motivoForm.id, { canGoBack: true } satisfies FormOptions);

@@ -51,6 +51,16 @@ export function readCcf(answer: string, ccfs: readonly CcfOption[], shown: reado
 export interface CcfHint {
   readonly texto: string;
   readonly said: readonly string[];
+  /** The CCF the person was looking at when they said it, taken along when the words name none. */
+  readonly nit?: string;
+}
+
+/** The CCF a hint names, or else the one it was said at; undefined when neither. */
+export function ccfOfHint(hint: CcfHint, ccfs: readonly CcfOption[]): number | undefined {
+  const named = ccfAlsoNamed(hint.texto, hint.said, ccfs);
+  if (named !== undefined) return named;
+  const at = hint.nit === undefined ? -1 : ccfs.findIndex((c) => c.nit === hint.nit);
+  return at >= 0 ? at : undefined;
 }
 
 /**

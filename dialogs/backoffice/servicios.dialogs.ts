@@ -32,7 +32,7 @@ import { parseCommand } from '../../domain/commands.js';
 import { requireSession } from '../session.js';
 import { motivoForm, servicioForm, type ServicioNuevoValues } from './backoffice.forms.js';
 import { boTexts, bt, ccfName, otherSectionIn, otherSectionNames, type BackOfficeDialogDeps } from './texts.js';
-import { ccfAlsoNamed, ccfAnswer, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
+import { ccfAnswer, ccfOfHint, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
 
 export const CATALOGO = 'backoffice-catalogo';
 export const ASIGNAR = 'backoffice-asignar';
@@ -331,7 +331,7 @@ export class AsignarDialog extends ComponentDialog {
     if (step.options?.ccf) return step.next(step.options.ccf);
     const ccfs = await this.deps.reference.listCcfs();
     const pista = step.options?.pista;
-    const named = pista ? ccfAlsoNamed(pista.texto, pista.said, ccfs) : undefined;
+    const named = pista ? ccfOfHint(pista, ccfs) : undefined;
     if (named !== undefined) {
       (step.values as Values)['ccfs'] = ccfs;
       return step.next(ccfAnswer(ccfs[named]!));
@@ -374,7 +374,7 @@ export class AsignarDialog extends ComponentDialog {
     const values = step.values as Values;
     const offered = values['acciones'] as string[];
     // Not one of the options: another action named ("activar comfama"), to go there.
-    const other = offered.includes(step.result as string) ? undefined : otherSectionIn(step.result, 'asignar');
+    const other = offered.includes(step.result as string) ? undefined : otherSectionIn(step.result, 'asignar', (values['ccf'] as CcfChosen).nit);
     if (other) return step.endDialog(other);
     if (wentBack(step.result)) return step.endDialog();
     const ccf = values['ccf'] as CcfChosen;

@@ -35,6 +35,8 @@ export const namesOf = (a: MenuAction): string[] => [boTexts().acciones[a]!, ...
 export interface OtherSection {
   readonly otra: MenuAction;
   readonly texto: string;
+  /** The CCF it was said at (its own choice), to take along when the words name none. */
+  readonly nit?: string;
 }
 
 /** The sections a person may go to from `current` by naming them: every one but it and "Terminar". */
@@ -43,11 +45,11 @@ const others = (current: MenuAction): MenuAction[] => ACTIONS.filter((a) => a !=
 /** What a CCF question in `current` accepts as naming another section: each other section's names. */
 export const otherSectionNames = (current: MenuAction): string[][] => others(current).map(namesOf);
 
-/** The other section an answer to the CCF question of `current` names, if it names one. */
-export function otherSectionIn(answer: unknown, current: MenuAction): OtherSection | undefined {
+/** The other section an answer in `current` names, if it names one; `nit`: the CCF it was said at, if any. */
+export function otherSectionIn(answer: unknown, current: MenuAction, nit?: string): OtherSection | undefined {
   if (typeof answer !== 'string') return undefined;
   const i = matchAlias(answer, otherSectionNames(current));
-  return i === undefined ? undefined : { otra: others(current)[i]!, texto: answer };
+  return i === undefined ? undefined : { otra: others(current)[i]!, texto: answer, ...(nit ? { nit } : {}) };
 }
 
 /** True for a section's result that names another section. */
