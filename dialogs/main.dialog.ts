@@ -325,10 +325,15 @@ export class MainDialog extends ComponentDialog {
         return step.next(); // cancelar, menú, atrás… with nothing in progress: the menu
     }
     if (!text) return step.next();
-    // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const button = this.byButton(text);
     if (button) return this.start(step, button);
     const session = await this.turnSession(step.context);
+    // A password typed at the menu is never searched for, read as an action nor repeated in "No encontré…".
+    if (holdsSecret(text)) {
+      // Without a session the way out is a reset link; with one, changing the password.
+      await refuseTypedSecret(step.context, { olvido: !session });
+      return step.next();
+    }
     const acting = session ? actingRole(session).tipo : undefined;
     // An administrator's "activar comfama": that section, with that CCF (as the tray reads it).
     const section = acting === 'admin_minsalud' ? namedSection(text) : undefined;
@@ -337,18 +342,13 @@ export class MainDialog extends ComponentDialog {
     // "quiero agregar otra persona autorizada": Administrar autorizados, straight to that action.
     const accion = hits[0]?.item.id === 'autorizados' ? autorizadosActionIn(text) : undefined;
     if (accion) return this.start(step, 'autorizados', { accion } satisfies AutorizadosOptions);
+    // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(hits)?.id;
     if (named) return this.start(step, named);
     // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
     if (acting === 'mesa_ayuda') {
       const documento = documentIn(text, this.deps.clock.now());
       if (documento) return this.start(step, 'mesa-consulta', { documento } satisfies MenuDocumento);
-    }
-    // A password typed at the menu is never searched for nor repeated in "No encontré…".
-    if (holdsSecret(text)) {
-      // Without a session the way out is a reset link; with one, changing the password.
-      await refuseTypedSecret(step.context, { olvido: !(await this.turnSession(step.context)) });
-      return step.next();
     }
     return step.beginDialog(SEARCH, { query: text, unusable: await this.unusable(step.context) } satisfies SearchOptions);
   }

@@ -1224,6 +1224,15 @@ describe('the administrator\'s menu read as the tray reads it: the action with t
     expect((await say(w.client, text)).folded).toContain(expected);
   });
 
+  it('a password typed with the action ("activar Antioquia2025abc") is refused as at any menu, not read as the action', async () => {
+    const w = await world();
+    await asAdmin(w);
+    const r = await say(w.client, 'activar Antioquia2025abc');
+    expect(r.text).not.toContain('Antioquia2025abc');
+    expect(r.folded).toContain('eso parece una contrasena');
+    expect(r.folded).not.toContain(CCF_QUESTION);
+  });
+
   it('the same words from a citizen who is not acting as administrator are searched for, as any words', async () => {
     const w = await world();
     await asAdmin(w);
