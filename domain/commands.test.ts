@@ -114,9 +114,10 @@ describe('asksAboutTheQuestion: a question instead of an answer', () => {
     '¿para qué es esta contraseña?', '¿Qué pongo aquí?', 'que es el client id?', 'no sé qué poner', 'No entiendo la pregunta',
     'para que sirve eso', 'donde encuentro el NIT', 'cual es el dv', 'ni idea de eso', '¿ esto es obligatorio',
     'necesito ayuda con el rol empleador', 'Quiero ayuda', 'ayudeme por favor', 'me puede ayudar con esto',
+    'que pasa si no acepto', 'y si no acepto que pasa', 'Qué sucede si lo desactivo', 'y como queda si desactivo',
   ])('"%s" asks', (text) => expect(asksAboutTheQuestion(text)).toBe(true));
 
-  it.each(['Clave?', 'María José', 'Sede principal', 'Calle 10 # 5-20', 'no tengo', 'no aplica', 'ninguno', 'Token afiliaciones COMFAMA', 'Quebrada Seca', 'Cuál', 'Ayuda Mutua SAS'])(
+  it.each(['Clave?', 'María José', 'Sede principal', 'Calle 10 # 5-20', 'no tengo', 'no aplica', 'ninguno', 'Token afiliaciones COMFAMA', 'Quebrada Seca', 'Cuál', 'Ayuda Mutua SAS', 'Que Pasa Ltda'])(
     '"%s" does not',
     (text) => expect(asksAboutTheQuestion(text)).toBe(false),
   );

@@ -114,6 +114,9 @@ const ASKS_ABOUT = new RegExp(
     '|(?:como|donde) (?:lo|la|los|las|se|hago|encuentro|consigo|obtengo|saco|busco|veo)' +
     '|por que (?:me|se|lo|la|piden|pide|necesita)' +
     '|(?:a )?que se refiere|ni idea|explique(?:me)?|expliqueme' +
+    // "¿qué pasa si no acepto?", "y si no acepto qué pasa": what an option leads to
+    '|(?:y )?(?:que|como) (?:pasa|sucede|ocurre|pasaria|sucederia|queda) (?:si|con|cuando|despues|luego|entonces|ahora)' +
+    '|(?:y )?si .* (?:que|como) (?:pasa|sucede|ocurre|queda)$' +
     '|(?:necesito|quiero|pido|requiero|quisiera) (?:ayuda|una ayuda|orientacion)|ayud(?:a|e)me|me (?:ayuda|ayudan|puede ayudar|pueden ayudar))(?: .*)?$',
 );
 

@@ -858,7 +858,7 @@ describe.each(PROMPTS)('at $name', (p) => {
     if (p.key !== 'servicio') for (const option of p.options) expect(help, option).toContain(fold(option));
   });
 
-  it.each(['no se que elegir', 'necesito ayuda con esto'])('"%s" is answered as "ayuda": this step\'s help, then the same question', async (text) => {
+  it.each(['no se que elegir', 'necesito ayuda con esto', 'y que pasa si elijo mal'])('"%s" is answered as "ayuda": this step\'s help, then the same question', async (text) => {
     const w = await reach(p);
     const r = await say(w.client, text);
     expect(r.text).toContain(texts()[`ayuda-${p.key}`]!);
@@ -896,6 +896,21 @@ describe.each(PROMPTS)('at $name', (p) => {
 });
 
 // ------------------------------------------------------------------------------ the checklist and what never leaks
+
+describe('a question about the terms instead of an answer', () => {
+  it.each(['que pasa si no acepto', 'y si no acepto que pasa', '¿Qué sucede si no las acepto?'])(
+    '"%s": the step\'s help says what each answer leads to; nothing is decided, the same question follows',
+    async (text) => {
+      const w = await reach(PROMPTS[0]!);
+      const before = await snapshot(w);
+      const r = await say(w.client, text);
+      expect(r.text).toContain(texts()['ayuda-terminos']!);
+      expect(r.text.lastIndexOf(PROMPTS[0]!.question)).toBeGreaterThan(r.text.indexOf(texts()['ayuda-terminos']!));
+      expect(buttons(r)).toEqual(['Acepto', 'No acepto']);
+      expect(await snapshot(w)).toBe(before);
+    },
+  );
+});
 
 describe('the checklist and what never leaks', () => {
   it('after accepting and seeing services, ¿en qué voy? shows step 5 pending with the versions and the services consulted, and what is still missing (a shared service and the password)', async () => {
