@@ -62,7 +62,7 @@ export class SearchDialog extends ComponentDialog {
       return step.options?.query === undefined ? step.replaceDialog(STEPS, { unusable: step.options?.unusable ?? [] } satisfies SearchOptions) : step.endDialog();
     }
     const unusable = step.options?.unusable ?? [];
-    const hits = usableFirst(relevantHits(searchFunctionalities(query, functionalities())), unusable);
+    const hits = offered(searchFunctionalities(query, functionalities(), Number.POSITIVE_INFINITY), unusable);
     if (hits.length === 0) {
       // "no sé", "no entiendo qué hago aquí": someone lost, not a functionality's name — the help, not "No encontré…".
       if (asksAboutTheQuestion(query)) return step.endDialog({ startId: 'ayuda' } satisfies SearchResult);
@@ -88,10 +88,17 @@ export class SearchDialog extends ComponentDialog {
   }
 }
 
-/** The hits the person can use, when there are any; else all of them. */
-function usableFirst(hits: SearchHit<Functionality>[], unusable: readonly string[]): SearchHit<Functionality>[] {
-  const usable = hits.filter((h) => !unusable.includes(h.item.id));
-  return usable.length > 0 ? usable : hits;
+const MAX_RESULTS = 3;
+
+/**
+ * The results shown: of those close to the best match, the ones the person can use when there are
+ * any (else all of them), cut to three only then: another role's functionalities never push one of
+ * the person's own out of the list.
+ */
+function offered(hits: SearchHit<Functionality>[], unusable: readonly string[]): SearchHit<Functionality>[] {
+  const relevant = relevantHits(hits);
+  const usable = relevant.filter((h) => !unusable.includes(h.item.id));
+  return (usable.length > 0 ? usable : relevant).slice(0, MAX_RESULTS);
 }
 
 function resultsActivity(query: string, hits: SearchHit<Functionality>[]) {

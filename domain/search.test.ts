@@ -29,6 +29,18 @@ describe('functionality search tolerates accents, case and small typos', () => {
   });
 });
 
+describe('between equal scores, the functionality whose title holds the words comes first', () => {
+  it('"servicios", in a description-like keyword of one and the title of another', () => {
+    const items = [
+      { id: 'estado', title: 'En qué voy', keywords: ['servicios web del ministerio'] },
+      { id: 'modulo', title: 'Administración de Servicios Web', keywords: [] },
+    ];
+    const hits = searchFunctionalities('quiero ver los servicios', items);
+    expect(hits.map((h) => h.score)).toEqual([1, 1]);
+    expect(hits.map((h) => h.item.id)).toEqual(['modulo', 'estado']);
+  });
+});
+
 describe('a functionality named clearly starts at once; otherwise the hits are offered', () => {
   it.each([
     ['registrarme', 'registro'],

@@ -67,6 +67,8 @@ const best = (q: string, vocabulary: Iterable<string>): number => {
 interface Indexed<T> {
   readonly item: T;
   readonly vocabulary: ReadonlySet<string>;
+  /** The words of the title alone: between equal scores, a functionality named by its title comes first. */
+  readonly titleWords: ReadonlySet<string>;
   /** Keyword phrases of two words or more, as word lists. */
   readonly phrases: readonly (readonly string[])[];
 }
@@ -78,7 +80,7 @@ function index<T extends Searchable>(items: readonly T[]): Indexed<T>[] {
   if (!cached) {
     cached = items.map((item) => {
       const phrases = [item.title, ...item.keywords].map(tokens);
-      return { item, vocabulary: new Set(phrases.flat()), phrases: phrases.filter((p) => p.length >= 2) };
+      return { item, vocabulary: new Set(phrases.flat()), titleWords: new Set(phrases[0]), phrases: phrases.filter((p) => p.length >= 2) };
     });
     indexCache.set(items, cached as Indexed<Searchable>[]);
   }
@@ -113,16 +115,20 @@ export function searchFunctionalities<T extends Searchable>(
   const weight = (k: boolean) => (k ? 1 : UNKNOWN_WEIGHT);
   const total = known.reduce((s, k) => s + weight(k), 0);
 
-  const hits: SearchHit<T>[] = [];
-  for (const { item, vocabulary, phrases } of indexed) {
+  const hits: (SearchHit<T> & { inTitle: number })[] = [];
+  for (const { item, vocabulary, titleWords, phrases } of indexed) {
     const scores = q.map((t) => best(t, vocabulary));
     const coverage = scores.reduce((s, v, i) => s + v * weight(known[i] as boolean), 0) / total;
     if (coverage === 0) continue;
     const bonus = Math.min(PHRASE_BONUS_MAX, PHRASE_BONUS * longestPhrase(q, phrases));
     const score = Math.round((coverage + bonus) * 1000) / 1000;
-    if (score >= threshold) hits.push({ item, score, exact: scores.every((s) => s === EXACT) });
+    if (score < threshold) continue;
+    const inTitle = q.filter((t) => best(t, titleWords) >= SAME_STEM).length;
+    hits.push({ item, score, exact: scores.every((s) => s === EXACT), inTitle });
   }
-  return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+  // "quiero ver los servicios": Administración de Servicios Web before ¿En qué voy?, whose description only mentions them.
+  hits.sort((a, b) => b.score - a.score || b.inTitle - a.inTitle);
+  return hits.slice(0, limit).map(({ item, score, exact }) => ({ item, score, exact }));
 }
 
 /** The one functionality the person clearly named (every word matched exactly, and no tie), if any. */

@@ -229,6 +229,21 @@ describe('finding it', () => {
     expect(r.folded).toContain(TERMS_Q);
   });
 
+  it.each(['quiero ver los servicios', 'mis servicios'])(
+    '"%s" (words of several functionalities): the search lists the module, Compartir, then ¿En qué voy?; nothing of another role',
+    async (typed) => {
+      const w = await world();
+      await asCcf(w);
+      const results = await say(w.client, typed);
+      const ids = elements(adaptive(results))
+        .filter((e) => e['type'] === 'Action.Submit' && (e['data'] as CardNode)['__action'] === 'comenzar')
+        .map((e) => (e['data'] as CardNode)['id']);
+      // ¿En qué voy? only mentions the services in its description; the module and Compartir name them in their
+      // titles. The Ministry's catalog and assignments rank as high but are not his: they leave room, not a gap.
+      expect(ids).toEqual(['servicios-web', 'compartir', 'estado']);
+    },
+  );
+
   it('Andrés acting as Ciudadano asking for it is moved to his one CCF role, and it opens', async () => {
     const w = await world();
     await actingAs(w, andres, 'Ciudadano', 'Ahora actúa como Ciudadano');
