@@ -38,6 +38,11 @@ export function descriptionOf(id: string): string | undefined {
   return functionalities().find((f) => f.id === id)?.descripcion;
 }
 
+/** Every name people use for a functionality: its button and its search words (a menu's other names for it). */
+export function keywordsOf(id: string): readonly string[] {
+  return functionalities().find((f) => f.id === id)?.keywords ?? [];
+}
+
 /** The manual's name of a functionality, for messages that mention it. */
 export function titleOf(id: string): string {
   return functionalities().find((f) => f.id === id)?.title ?? id;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchAlias, matchChoice, matchMany, MAX_CHOICE_ANSWER, type ChoiceMatch } from './choice.js';
+import { matchAlias, matchChoice, matchMany, MAX_CHOICE_ANSWER, optionNamedIn, type ChoiceMatch } from './choice.js';
 
 const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
 const PLACES = ['Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)', 'Bogotá, D.C.', 'Ninguna de las anteriores'];
@@ -166,6 +166,21 @@ describe('matchAlias: an option\'s other names, said anywhere in the answer', ()
   });
   it('a pasted paragraph is not read', () => {
     expect(matchAlias(`agregar ${'x'.repeat(MAX_CHOICE_ANSWER)}`, aliases)).toBeUndefined();
+  });
+});
+
+describe('optionNamedIn: the one option words of a longer sentence name', () => {
+  const services = ['GET ConsultaAfiliacion — Consulta de afiliación', 'POST SolicitudAfiliacion — Solicitud de afiliación'];
+  it.each([
+    ['swagger de consulta', 0], ['cual es el client id de la solicitud de afiliacion', 1], ['documentacion de SolicitudAfiliacion', 1],
+    ['ver el del GET', 0],
+    // Words of both, of neither, or of each: no one option.
+    ['swagger', undefined], ['documentacion de afiliacion', undefined], ['consulta y solicitud', undefined], ['la 2', undefined], ['', undefined],
+  ] as const)('%j → %s', (text, index) => {
+    expect(optionNamedIn(text, services)).toBe(index);
+  });
+  it('a pasted paragraph is not read', () => {
+    expect(optionNamedIn(`consulta ${'x'.repeat(MAX_CHOICE_ANSWER)}`, services)).toBeUndefined();
   });
 });
 

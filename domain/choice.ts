@@ -129,6 +129,22 @@ export function matchAlias(answer: string, aliases: readonly (readonly string[])
 }
 
 /**
+ * The one option that words of a longer sentence name ("swagger de **consulta**", "el client id de la
+ * **solicitud** de afiliación"): each word read alone against the options; words that fit none or
+ * several are passed over; undefined unless every word that fits one fits the same one.
+ */
+export function optionNamedIn(text: string, labels: readonly string[]): number | undefined {
+  if (text.length > MAX_CHOICE_ANSWER) return undefined;
+  const named = new Set<number>();
+  for (const w of words(text)) {
+    if (w.length < 3 || FILLER.has(w) || /^\d+$/.test(w)) continue;
+    const m = matchChoice(w, labels);
+    if (m.kind === 'match' && m.by !== 'number') named.add(m.index);
+  }
+  return named.size === 1 ? [...named][0] : undefined;
+}
+
+/**
  * Several options in one answer ("1, 3", "1 y 3", "2 4", "consulta de afiliación y beneficiarios",
  * "ConsultaAfiliacion, 6"): the 0-based indices, each once, in the order said; undefined when a part
  * is none of the options or fits several. A whole answer that is one option's label is that option

@@ -724,6 +724,40 @@ describe('Ver documentación', () => {
 
 // ------------------------------------------------------------------------------ Información Servicio
 
+describe("the module menu reads the functionality's own words, and a service named with them", () => {
+  it.each([
+    ['swagger de consulta', 'Documentación de **GET ConsultaAfiliacion**'],
+    ['como veo el swagger de la solicitud?', 'Documentación de **POST SolicitudAfiliacion**'],
+    ['cual es el client id de consulta', 'Información Servicio — ConsultaAfiliacion'],
+  ])('"%s": that service\'s section at once, then the module again', async (typed, shown) => {
+    const w = await world();
+    await accepted(w);
+    const r = await say(w.client, typed);
+    expect(r.text).toContain(shown);
+    expect(r.folded).not.toContain(fold('de cual servicio'));
+    expect(r.folded).toContain(MODULE_AGAIN);
+  });
+
+  it.each([
+    ['swagger', '¿De cuál servicio desea ver la documentación?'],
+    ['el client id', '¿De cuál servicio desea ver la información?'],
+  ])('"%s" names no service: that section asks which one', async (typed, question) => {
+    const w = await world();
+    await accepted(w);
+    const r = await say(w.client, typed);
+    expect(r.text).toContain(question);
+    expect(buttons(r)).toEqual(SERVICES);
+  });
+
+  it('"credenciales oauth" opens Compartir Servicios Entidad', async () => {
+    const w = await world();
+    await accepted(w);
+    const r = await say(w.client, 'credenciales oauth');
+    expect(r.text).toContain('**COMFAMA** todavía no comparte servicios con el Ministerio.');
+    expect(buttons(r)).toEqual(['Nuevo servicio', 'Volver']);
+  });
+});
+
 describe('Información Servicio', () => {
   it("name, identifier, description, COMFAMA's Client ID (as stored), state, assignment date, version, token endpoint and grant type; recorded as seen", async () => {
     const w = await world({ comfenalco: true });

@@ -37,7 +37,9 @@ import { loadChecklistFacts } from '../../domain/checklist-facts.js';
 import { checklist } from '../../domain/checklist.js';
 import { missingStepText } from '../checklist.js';
 import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
-import { titleOf } from '../catalog.js';
+import { keywordsOf, titleOf } from '../catalog.js';
+import { incomingText } from '../incoming.js';
+import { optionNamedIn } from '../../domain/choice.js';
 import { formatDate, formatDateTime } from '../format.js';
 import { requireSession } from '../session.js';
 import { fill } from '../../templates/render.js';
@@ -60,6 +62,12 @@ const ACTIONS = ['documentacion', 'info', 'compartir', 'clave', 'terminar'] as c
 type MenuAction = (typeof ACTIONS)[number];
 /** The dialog each action of the module's menu opens. */
 const SECTIONS: Record<Exclude<MenuAction, 'terminar'>, string> = { documentacion: DOC, info: INFO, compartir: COMPARTIR, clave: CLAVE };
+/**
+ * The menu's other names for each action: those of the functionality it is (templates/es/funcionalidades.json),
+ * so "swagger", "client id" or "credenciales" choose it as they find it in the search.
+ */
+const FUNCTIONALITY: Record<Exclude<MenuAction, 'terminar'>, string> = { documentacion: 'swagger', info: 'info-servicio', compartir: 'compartir', clave: 'asignar-clave' };
+const menuAliases = (): string[][] => ACTIONS.map((a) => (a === 'terminar' ? [] : [...keywordsOf(FUNCTIONALITY[a])]));
 
 type Values = Record<string, unknown>;
 
@@ -83,6 +91,8 @@ interface MenuOptions {
 interface ServiceOptions {
   /** Started from the menu (atrás goes back there) rather than from the main menu or the search. */
   readonly desdeMenu?: boolean;
+  /** The person's words that chose it ("swagger de consulta"): a service they name is taken without asking. */
+  readonly pista?: string;
 }
 
 const cajaOf = (acting: ActingRole | undefined): string => (acting?.tipo === 'ccf' ? (acting.sigla ?? acting.razonSocial) : '');
@@ -286,14 +296,15 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     }
     if (!step.options?.otraVez) await step.context.sendActivity(catalogCard(c.caja, c.servicios));
     const labels = ACTIONS.map((a) => swTexts().acciones[a]!);
-    return step.prompt(CHOICE, choicePrompt(st(step.options?.otraVez ? 'que-mas' : 'que-hacer'), labels, {}, { back: true }));
+    return step.prompt(CHOICE, choicePrompt(st(step.options?.otraVez ? 'que-mas' : 'que-hacer'), labels, {}, { back: true, aliases: menuAliases() }));
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (wentBack(step.result)) return step.endDialog();
     const action: MenuAction = ACTIONS[chosen(step.result, ACTIONS.map((a) => swTexts().acciones[a]!))]!;
     if (action === 'terminar') return step.endDialog();
-    return step.beginDialog(SECTIONS[action], { desdeMenu: true } satisfies ServiceOptions);
+    const pista = incomingText(step.context);
+    return step.beginDialog(SECTIONS[action], { desdeMenu: true, ...(pista ? { pista } : {}) } satisfies ServiceOptions);
   }
 
   private async back(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -307,6 +318,9 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
   private async pick(step: WaterfallStepContext<ServiceOptions>, list: readonly ServicioAsignado[], question: string): Promise<DialogTurnResult> {
     (step.values as Values)['ids'] = list.map((s) => s.servicio.id);
     if (list.length === 1) return step.next(serviceLabel(list[0]!));
+    // "swagger de consulta", "client id de la solicitud": the service named with the action, without asking.
+    const named = step.options?.pista ? optionNamedIn(step.options.pista, list.map(serviceLabel)) : undefined;
+    if (named !== undefined) return step.next(serviceLabel(list[named]!));
     return step.prompt(CHOICE, choicePrompt(question, list.map(serviceLabel), { numbered: true }, { back: true }));
   }
 
