@@ -37,7 +37,7 @@ import { fieldTexts, formTexts } from './form/form-spec.js';
 import { helpText, statusActivities, type AyudaOptions } from './general.dialog.js';
 import { incomingText, incomingValue } from './incoming.js';
 import type { MainDialogDeps } from './main.deps.js';
-import { menuProcesses, processById, PROCESSES, roleFits, rolesThatFit, type Process, type Who } from './processes.js';
+import { menuProcesses, processById, PROCESSES, roleFits, rolesThatFit, startHint, type Process, type Who } from './processes.js';
 import { privacyUrl } from './registro/autorizacion.js';
 import { roleLabel, whoMay } from './roles-text.js';
 import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
@@ -344,7 +344,7 @@ export class MainDialog extends ComponentDialog {
     if (accion) return this.start(step, 'autorizados', { accion } satisfies AutorizadosOptions);
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(hits)?.id;
-    if (named) return this.start(step, named);
+    if (named) return this.start(step, named, startHint(named, text));
     // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
     if (acting === 'mesa_ayuda') {
       const documento = documentIn(text, this.deps.clock.now());
@@ -365,8 +365,11 @@ export class MainDialog extends ComponentDialog {
 
   /** After a process: a login continues with the role choice (when the person has several roles). */
   private async afterStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const result = step.result as { ingreso?: boolean; startId?: string; startOptions?: object; reroute?: string } | undefined;
-    if (result?.startId) return step.replaceDialog(ROUTE, { startId: result.startId, ...(result.startOptions ? { startOptions: result.startOptions } : {}) } satisfies RouteOptions);
+    const result = step.result as { ingreso?: boolean; startId?: string; startOptions?: object; query?: string; reroute?: string } | undefined;
+    if (result?.startId) {
+      const startOptions = result.startOptions ?? startHint(result.startId, result.query);
+      return step.replaceDialog(ROUTE, { startId: result.startId, ...(startOptions ? { startOptions } : {}) } satisfies RouteOptions);
+    }
     if (result?.reroute) return step.replaceDialog(ROUTE, { text: result.reroute } satisfies RouteOptions);
     const session = result?.ingreso ? await activeSession(this.deps, step.context) : undefined;
     if (session && (await rolesOf(this.deps, session.citizenId)).roles.length > 1) {

@@ -47,6 +47,16 @@ export interface Process {
    * which step is missing and who must do it (instead of only "this is for …").
    */
   readonly explica?: boolean;
+  /**
+   * Reads the words that chose it (at the menu or in the search), e.g. the service named in "swagger de
+   * consulta": started with `{ pista: words }` (see `startHint`).
+   */
+  readonly pista?: boolean;
+}
+
+/** The start options of a process chosen by `words`: the words themselves, for a process that reads them. */
+export function startHint(id: string, words: string | undefined): { pista: string } | undefined {
+  return words && processById(id)?.pista ? { pista: words } : undefined;
 }
 
 const anonymous = (who: Who) => !who.session;
@@ -75,8 +85,8 @@ export const PROCESSES: readonly Process[] = [
   // Administración de Servicios Web: the module (terms, then its menu); the terms, the documentation and the information can be asked for by name.
   { id: 'servicios-web', dialog: (d) => new ServiciosWebDialog(d, 'servicios-web', 'menu'), session: true, roles: ['ccf'], menu: actingAs('ccf'), explica: true },
   { id: 'terminos', dialog: (d) => new ServiciosWebDialog(d, 'terminos', 'terminos'), session: true, roles: ['ccf'], explica: true },
-  { id: 'swagger', dialog: (d) => new ServiciosWebDialog(d, 'swagger', 'swagger'), session: true, roles: ['ccf'], explica: true },
-  { id: 'info-servicio', dialog: (d) => new ServiciosWebDialog(d, 'info-servicio', 'info'), session: true, roles: ['ccf'], explica: true },
+  { id: 'swagger', dialog: (d) => new ServiciosWebDialog(d, 'swagger', 'swagger'), session: true, roles: ['ccf'], explica: true, pista: true },
+  { id: 'info-servicio', dialog: (d) => new ServiciosWebDialog(d, 'info-servicio', 'info'), session: true, roles: ['ccf'], explica: true, pista: true },
   { id: 'compartir', dialog: (d) => new ServiciosWebDialog(d, 'compartir', 'compartir'), session: true, roles: ['ccf'], explica: true },
   { id: 'asignar-clave', dialog: (d) => new ServiciosWebDialog(d, 'asignar-clave', 'clave'), session: true, roles: ['ccf'], explica: true },
   // The Ministry's back office: the tray leads to every section; each section can also be asked for by name.

@@ -30,7 +30,7 @@ export interface SearchOptions {
   readonly unusable?: readonly string[];
 }
 /** What the search ends with: a functionality to start, or other words to route as a new request. */
-export type SearchResult = { readonly startId: string } | { readonly reroute: string } | undefined;
+export type SearchResult = { readonly startId: string; readonly query?: string } | { readonly reroute: string } | undefined;
 
 const MAX_QUERY = 200;
 
@@ -48,9 +48,10 @@ export class SearchDialog extends ComponentDialog {
   }
 
   private async results(step: WaterfallStepContext<SearchOptions>): Promise<DialogTurnResult> {
-    const values = step.values as { ids?: string[] };
+    const values = step.values as { ids?: string[]; query?: string };
     if (step.options?.ids) {
       values.ids = [...step.options.ids];
+      if (step.options.query !== undefined) values.query = step.options.query;
       const titles = values.ids.map((id) => functionalities().find((f) => f.id === id)?.title ?? id);
       await step.context.sendActivity(choiceActivity(render('general/cual-comenzar'), titles, { numbered: true }));
       return Dialog.EndOfTurn;
@@ -71,19 +72,22 @@ export class SearchDialog extends ComponentDialog {
       return step.options?.query === undefined ? step.replaceDialog(STEPS, { unusable } satisfies SearchOptions) : step.endDialog();
     }
     values.ids = hits.map((h) => h.item.id);
+    values.query = query;
     await step.context.sendActivity(resultsActivity(query, hits));
     return Dialog.EndOfTurn;
   }
 
   private async pick(step: WaterfallStepContext<SearchOptions>): Promise<DialogTurnResult> {
-    const ids = (step.values as { ids?: string[] }).ids ?? [];
+    const { ids = [], query } = step.values as { ids?: string[]; query?: string };
+    // The words searched for go with the pick: a process may read more in them (the service of "swagger de consulta").
+    const searched = query !== undefined ? { query } : {};
     const value = incomingValue(step.context);
-    if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') return step.endDialog({ startId: value['id'] } satisfies SearchResult);
+    if (value?.['__action'] === 'comenzar' && typeof value['id'] === 'string') return step.endDialog({ startId: value['id'], ...searched } satisfies SearchResult);
     const text = incomingText(step.context) ?? '';
     const titles = ids.map((id) => functionalities().find((f) => f.id === id)?.title ?? id);
     const picked = pickAfterSearch(text, ids, titles);
-    if (picked?.kind === 'start') return step.endDialog({ startId: picked.id } satisfies SearchResult);
-    if (picked?.kind === 'ask') return step.replaceDialog(STEPS, { ids: picked.ids } satisfies SearchOptions);
+    if (picked?.kind === 'start') return step.endDialog({ startId: picked.id, ...searched } satisfies SearchResult);
+    if (picked?.kind === 'ask') return step.replaceDialog(STEPS, { ids: picked.ids, ...(query !== undefined ? { query } : {}) } satisfies SearchOptions);
     return step.endDialog(text ? ({ reroute: text } satisfies SearchResult) : undefined);
   }
 }

@@ -32,6 +32,7 @@ import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
 import { adaptive, buttons, elements, facts, textBlocks, type CardNode } from '../../test/helpers/cards.js';
 import { terminosVigentes, type Terminos } from './texts.js';
+import { titleOf } from '../catalog.js';
 
 // A new version of the terms is published by changing what the terms template says (every reader,
 // the dialog included, goes through `messages('servicios/terminos')`).
@@ -243,6 +244,26 @@ describe('finding it', () => {
       expect(ids).toEqual(['servicios-web', 'compartir', 'estado']);
     },
   );
+
+  it('"como veo el swagger de consulta" at the main menu: the search\'s Comenzar, the terms, then that service\'s documentation without asking which', async () => {
+    const w = await world();
+    await asCcf(w);
+    const results = await say(w.client, 'como veo el swagger de consulta');
+    expect(results.folded).toContain(fold(titleOf('swagger')));
+    expect((await say(w.client, 'comenzar')).folded).toContain(TERMS_Q);
+    const r = await say(w.client, 'Acepto');
+    expect(r.text).toContain('Documentación de **GET ConsultaAfiliacion**');
+    expect(r.folded).not.toContain(fold('de cual servicio'));
+  });
+
+  it('"client id de la solicitud" at the main menu, the terms accepted before: the search\'s one result, then that service\'s information', async () => {
+    const w = await world({ aceptados: true });
+    await asCcf(w);
+    expect((await say(w.client, 'client id de la solicitud')).folded).toContain(fold(titleOf('info-servicio')));
+    const r = await say(w.client, 'comenzar');
+    expect(r.text).toContain('Información Servicio — SolicitudAfiliacion');
+    expect(r.folded).not.toContain(fold('de cual servicio'));
+  });
 
   it('Andrés acting as Ciudadano asking for it is moved to his one CCF role, and it opens', async () => {
     const w = await world();

@@ -172,13 +172,14 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     return { session, acting: actingRole(session) };
   }
 
-  private async open(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async open(step: WaterfallStepContext<{ pista?: string }>): Promise<DialogTurnResult> {
     const { session, acting } = await this.who(step.context);
     const r = await openModule(this.deps, session.citizenId, acting, terminosVigentes(), actorOf(step.context));
     if (!r.ok) {
       await step.context.sendActivity(await this.refusal(step.context, r.error));
       return step.endDialog();
     }
+    (step.values as Values)['pista'] = step.options?.pista;
     const t = r.value.terminos;
     if (this.seccion === 'menu' && t.estado !== 'aceptados') await step.context.sendActivity(st('bienvenida', { caja: cajaOf(acting) }));
     if (t.estado === 'aceptados' && this.seccion !== 'terminos') return step.next({ aceptados: true } satisfies TermsResult);
@@ -188,7 +189,9 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
   private async afterTerms(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (!(step.result as TermsResult | undefined)?.aceptados) return step.endDialog();
     const section = { menu: MENU, terminos: MENU, swagger: DOC, info: INFO, compartir: COMPARTIR, clave: CLAVE }[this.seccion];
-    return step.beginDialog(section, {} satisfies MenuOptions & ServiceOptions);
+    const pista = (step.values as Values)['pista'];
+    delete (step.values as Values)['pista']; // the person's words are not kept longer than they are needed
+    return step.beginDialog(section, (typeof pista === 'string' ? { pista } : {}) satisfies MenuOptions & ServiceOptions);
   }
 
   /** A section asked for by name (documentation, information) goes on in the module's menu, unless access ended. */
