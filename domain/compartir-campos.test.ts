@@ -164,8 +164,17 @@ describe('parseHttpMethod', () => {
 
 describe('parseServiceIdentifier (the catalog rule)', () => {
   it.each([['ConsultaAfiliadosCaja'], ['  Api2  '], ['abc']])('%j is accepted', (raw) => expect(parseServiceIdentifier(raw, ctx)).toEqual({ ok: true, value: raw.trim() }));
-  it.each([['Consulta afiliados'], ['2Consulta'], ['ab'], ['Afiliación'], ['a'.repeat(61)]])('%j is refused', (raw) =>
+  it.each([['2Consulta'], ['ab'], ['a b'], ['a'.repeat(61)], ['consulta ' + 'a'.repeat(60)], ['<script>alert(1)</script>'], ['uno dos tres cuatro cinco seis siete'], ['Consulta/Afiliados']])('%j is refused, with no proposal', (raw) =>
     expect(parseServiceIdentifier(raw, ctx)).toEqual({ ok: false, error: { code: 'servicio.id' } }),
+  );
+  it.each([
+    ['Consulta afiliados', 'ConsultaAfiliados'],
+    ['consulta de afiliación', 'ConsultaDeAfiliacion'],
+    ['Afiliación', 'Afiliacion'],
+    ['consulta-afiliados_caja 2', 'ConsultaAfiliadosCaja2'],
+    ['Año Gravable', 'AnoGravable'],
+  ])('%j is refused, proposing %j (its words joined, without accents or signs)', (raw, propuesta) =>
+    expect(parseServiceIdentifier(raw, ctx)).toEqual({ ok: false, error: { code: 'servicio.id', propuesta } }),
   );
 });
 

@@ -30,12 +30,30 @@ export { EJEMPLO_MAX_BYTES, EJEMPLO_MAX_PROFUNDIDAD, JSON_REASONS, parseExampleJ
 
 // ---------------------------------------------------------------- identifier
 
-/** The shared service's identifier ("ConsultaAfiliadosCaja"): the catalog's rule (SERVICIO_ID). */
+/**
+ * The shared service's identifier ("ConsultaAfiliadosCaja"): the catalog's rule (SERVICIO_ID). A refusal
+ * proposes what the words likely meant when that is a valid identifier (`propuesta`: "consulta de
+ * afiliación" → "ConsultaDeAfiliacion"), so the person does not have to work out the rule.
+ */
 export const parseServiceIdentifier: FieldParser<string> = (raw) => {
   const id = raw.trim();
   if (!id) return fail('empty');
-  return SERVICIO_ID.test(id) ? ok(id) : fail('servicio.id');
+  if (SERVICIO_ID.test(id)) return ok(id);
+  const propuesta = identifierFrom(id);
+  return fail('servicio.id', propuesta ? { propuesta } : {});
 };
+
+/**
+ * The words of `text` joined, each with a capital letter, without accents; undefined when the text is
+ * more than a few words with spaces, hyphens, underscores or dots between them, or the result is no identifier.
+ */
+function identifierFrom(text: string): string | undefined {
+  if (text.length > 120 || !/^[\p{L}\p{N} ._-]+$/u.test(text)) return undefined;
+  const parts = text.normalize('NFD').replace(/\p{M}/gu, '').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  if (parts.length > 6) return undefined;
+  const joined = parts.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+  return SERVICIO_ID.test(joined) ? joined : undefined;
+}
 
 // ---------------------------------------------------------------- URLs
 

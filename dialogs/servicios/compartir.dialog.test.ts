@@ -577,6 +577,18 @@ const OAUTH_QUESTIONS: FormQuestion[] = [
   { name: 'scope', before: OAUTH_ANSWERS.slice(0, 6), question: '¿Qué **alcance** (scope)', good: OAUTH_ANSWERS[6]!, fair: ['empty', 'emoji', 'SQL', 'HTML'] },
 ];
 
+describe('the service name with spaces or accents', () => {
+  it('"consulta de afiliación" is refused proposing ConsultaDeAfiliacion; typed so, the form goes on', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    const r = await say(w.client, 'consulta de afiliación');
+    expect(r.text).toContain('sin espacios ni tildes; por ejemplo, escriba **ConsultaDeAfiliacion**.');
+    expect(r.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
+    expect((await say(w.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
+  });
+});
+
 describe('bad input at every prompt', () => {
   it.each(DATOS_QUESTIONS)('Datos del servicio web, $name: every bad input is asked again in Spanish; nothing typed is lost; then it goes on', async (q) => {
     const w = await world();
