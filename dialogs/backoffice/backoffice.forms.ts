@@ -1,7 +1,6 @@
 /** Forms of the Ministry's back office: a reason (activation, retirement, suspension…) and a new catalog service's identity. */
-import { SERVICIO_ID } from '../../domain/catalogo.js';
-import { fail, ok } from '../../domain/result.js';
-import { parseProse, parseText, type FieldParser } from '../../domain/fields.js';
+import { parseServiceIdentifier } from '../../domain/compartir-campos.js';
+import { parseProse, parseText } from '../../domain/fields.js';
 import { MOTIVO_MAX, MOTIVO_MIN } from '../../domain/ministerio.js';
 import type { FormSpec } from '../form/form-spec.js';
 
@@ -9,11 +8,6 @@ export const motivoForm: FormSpec<{ motivo: string }> = {
   id: 'ministerio-motivo',
   fields: [{ key: 'motivo', parse: parseProse(MOTIVO_MIN, MOTIVO_MAX), prose: true }],
   review: false,
-};
-
-const parseServiceId: FieldParser<string> = (raw) => {
-  const id = raw.trim();
-  return SERVICIO_ID.test(id) ? ok(id) : fail('servicio.id');
 };
 
 export interface ServicioNuevoValues {
@@ -29,7 +23,7 @@ export function servicioForm(taken: (id: string) => Promise<string | undefined>)
   return {
     id: SERVICIO_FORM_ID,
     fields: [
-      { key: 'id', parse: parseServiceId },
+      { key: 'id', parse: parseServiceIdentifier },
       { key: 'nombre', parse: parseText(3, 120) },
       { key: 'descripcion', parse: parseProse(5, 300), prose: true },
     ],
