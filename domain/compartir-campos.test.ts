@@ -48,6 +48,10 @@ describe('parseServiceUrl: https to a public host, every spelling of an address 
     ['https://[2001:4860:4860::8888]/servicio', 'https://[2001:4860:4860::8888]/servicio'],
     ['https://api.comfama.com.co', 'https://api.comfama.com.co/'],
     ['https://sub.dominio-largo.gov.co/a/b/c?x=1&y=2', 'https://sub.dominio-largo.gov.co/a/b/c?x=1&y=2'],
+    // typed without the scheme, as in a browser's address bar: https, the only one accepted
+    ['api.comfama.com.co/x', 'https://api.comfama.com.co/x'],
+    ['API.Comfama.com.co', 'https://api.comfama.com.co/'],
+    ['cafétería.com.co/servicio?x=1', 'https://xn--caftera-dya3b.com.co/servicio?x=1'],
   ])('%s → %s', (raw, normalized) => {
     expect(parse(raw, ctx)).toEqual({ ok: true, value: normalized });
   });
@@ -59,7 +63,12 @@ describe('parseServiceUrl: https to a public host, every spelling of an address 
     ['ws://api.comfama.com.co/x', 'url.not_https'],
     ['file:///etc/passwd', 'url.not_https'],
     // not a URL
-    ['api.comfama.com.co/x', 'url.invalid'],
+    ['consulta', 'url.invalid'],
+    ['api comfama.com.co/x', 'url.invalid'],
+    // without the scheme, still checked as any other
+    ['api.comfama.com.co:8443/x', 'url.port'],
+    ['192.168.1.20/x', 'url.host_not_public'],
+    ['usuario@api.comfama.com.co/x', 'url.invalid'],
     ['https://', 'url.invalid'],
     ['https://api comfama.com.co/x', 'url.invalid'],
     ['https://api.comfama.com.co/\\x', 'url.invalid'],

@@ -86,11 +86,13 @@ export function parseServiceUrl(options: UrlFieldOptions = {}): FieldParser<stri
     if (text.length > URL_MAX) return fail('url.muy_larga', { max: URL_MAX });
     const testOrigin = testOriginOf(text, options.allowTestOrigins);
     if (testOrigin) return ok(testOrigin);
-    const checked = checkPublicHttpsUrl(text, options.allowPorts ? { allowPorts: options.allowPorts } : {});
+    // "api.micaja.com.co/afiliados", as a browser's address bar takes it: https is the only scheme there is.
+    const full = WITHOUT_SCHEME.test(text) ? `https://${text}` : text;
+    const checked = checkPublicHttpsUrl(full, options.allowPorts ? { allowPorts: options.allowPorts } : {});
     if (!checked.ok) {
       const code = checked.error.code;
       if (code === 'url.host_not_public') {
-        const ip = parseIp(hostOf(text) ?? '');
+        const ip = parseIp(hostOf(full) ?? '');
         if (ip) return fail(code, { ip: ip.text, clase: classifyIp(ip) });
       }
       return fail(code);
@@ -98,6 +100,9 @@ export function parseServiceUrl(options: UrlFieldOptions = {}): FieldParser<stri
     return ok(normalized(checked.value.url));
   };
 }
+
+/** A host name with a dot (and maybe a port and a path) typed without "https://". */
+const WITHOUT_SCHEME = /^[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+\.?(?::\d{1,5})?(?:[/?#]\S*)?$/u;
 
 /** Without a fragment (never sent) and without the trailing dot of a host name (TLS names have none). */
 function normalized(url: URL): string {

@@ -577,7 +577,21 @@ const OAUTH_QUESTIONS: FormQuestion[] = [
   { name: 'scope', before: OAUTH_ANSWERS.slice(0, 6), question: '¿Qué **alcance** (scope)', good: OAUTH_ANSWERS[6]!, fair: ['empty', 'emoji', 'SQL', 'HTML'] },
 ];
 
-describe('the service name with spaces or accents', () => {
+describe('the name and the URL as people type them', () => {
+  it('the URL typed without https:// is taken with it and goes on; the review shows it whole', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    const r = await say(w.client, 'api.comfama.com.co/afiliados/consulta');
+    expect(r.folded).not.toContain(fold('no parece una URL'));
+    await say(w.client, 'POST');
+    await say(w.client, PEM);
+    const review = await say(w.client, EJEMPLO);
+    expect(review.text).toContain('- **URL del servicio**: https://api.comfama.com.co/afiliados/consulta');
+  });
+
   it('"consulta de afiliación" is refused proposing ConsultaDeAfiliacion; typed so, the form goes on', async () => {
     const w = await world();
     await atList(w);
