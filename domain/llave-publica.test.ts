@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pemFixture } from '../test/fixtures/pem/fixtures.js';
-import { avisoLlave, inspectPublicKey, LLAVE_MAX_BYTES, LLAVE_REASONS, parsePublicKey, parsePublicKeyPem, readPublicKey } from './llave-publica.js';
+import { avisoLlave, inspectPublicKey, LLAVE_MAX_BYTES, LLAVE_REASONS, parsePublicKey, parsePublicKeyPem, pemOfFile, readPublicKey, utf8 } from './llave-publica.js';
 import type { ParseContext } from './fields.js';
 
 const NOW = new Date('2026-12-15T15:00:00Z');
@@ -243,4 +243,41 @@ describe('inspectPublicKey: public keys and certificates, never a private key', 
 
 it('every reason of LLAVE_REASONS was produced by a table above', () => {
   expect([...seen].sort()).toEqual([...LLAVE_REASONS].sort());
+});
+
+describe('pemOfFile: a key or certificate file attached instead of pasted', () => {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const spkiPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+  const bytes = (text: string) => new TextEncoder().encode(text);
+
+  it('a PEM file is its text (a BOM dropped, Windows line ends kept for the parser)', () => {
+    expect(pemOfFile(bytes(spkiPem))).toBe(spkiPem);
+    expect(pemOfFile(bytes(`\uFEFF${spkiPem.replace(/\n/g, '\r\n')}`))).toBe(spkiPem.replace(/\n/g, '\r\n'));
+  });
+
+  it('a binary (DER) certificate, as Windows exports a .cer, becomes the same certificate in PEM', () => {
+    const pem = pemFixture('servicio-ec.pem');
+    const der = new X509Certificate(pem).raw;
+    const read = pemOfFile(der)!;
+    expect(read).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    expect(new X509Certificate(read).fingerprint256).toBe(new X509Certificate(pem).fingerprint256);
+  });
+
+  it('a binary (DER) public key becomes PUBLIC KEY PEM that the parser accepts', () => {
+    const der = rsa.publicKey.export({ type: 'spki', format: 'der' });
+    const read = pemOfFile(der)!;
+    expect(read).toBe(spkiPem);
+    expect(parsePublicKeyPem(read, { values: {}, today: new Date('2026-12-02T12:00:00Z') }).ok).toBe(true);
+  });
+
+  it('other binary data is not read (a PDF, an image, random bytes)', () => {
+    expect(pemOfFile(bytes('%PDF-1.7\n\u0000\u0001'))).toBeUndefined();
+    expect(pemOfFile(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBeUndefined();
+    expect(pemOfFile(Uint8Array.from([0x30, 0x03, 0x02, 0x01, 0xff]))).toBeUndefined();
+  });
+
+  it('utf8: strict text only', () => {
+    expect(utf8(bytes('{"a": 1}\n'))).toBe('{"a": 1}\n');
+    expect(utf8(Uint8Array.from([0xc3, 0x28]))).toBeUndefined();
+  });
 });

@@ -315,3 +315,35 @@ export const parsePublicKeyPem: FieldParser<string> = (raw, ctx) => {
   const r = inspectPublicKey(raw, ctx.today);
   return r.ok ? ok(r.value.llave.pem) : r;
 };
+
+/**
+ * The text of a key or certificate file attached instead of pasted: a PEM file as it is; a binary
+ * (DER) certificate or public key, as Windows exports a .cer, in PEM. Undefined when it is neither
+ * text nor one of those (the field then says it could not read it). A private key file is text or
+ * DER the parser refuses by its code, never read further.
+ */
+export function pemOfFile(bytes: Uint8Array): string | undefined {
+  const text = utf8(bytes);
+  if (text !== undefined) return text;
+  if (bytes[0] !== 0x30) return undefined; // not an ASN.1 SEQUENCE
+  const der = Buffer.from(bytes);
+  try {
+    return new X509Certificate(der).toString();
+  } catch {
+    try {
+      return createPublicKey({ key: der, format: 'der', type: 'spki' }).export({ format: 'pem', type: 'spki' }).toString();
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/** Strict UTF-8 text without control characters other than line breaks and tabs; undefined for binary data. */
+export function utf8(bytes: Uint8Array): string | undefined {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '');
+    return /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(text) ? undefined : text;
+  } catch {
+    return undefined;
+  }
+}

@@ -56,8 +56,11 @@ export type FormEvent =
   | { readonly kind: 'text'; readonly text: string }
   /** A submit of this form's card: field values, or `__action` confirmar / corregir (+ `field`). */
   | { readonly kind: 'submit'; readonly value: Readonly<Record<string, unknown>> }
-  /** Neither text nor this form's card (an attachment alone…). */
-  | { readonly kind: 'none' }
+  /**
+   * Neither text nor this form's card: an attachment alone (`archivo`: where files are not read, or
+   * one that could not be read or is too big), or nothing at all.
+   */
+  | { readonly kind: 'none'; readonly archivo?: 'no_aceptado' | 'ilegible' | 'muy_grande' }
   /** The outcome of the `validate` the engine asked for. */
   | { readonly kind: 'validated'; readonly failure?: FieldFailure | undefined };
 
@@ -161,8 +164,11 @@ class Turn {
         return this.onValidated(event.failure);
       case 'submit':
         return this.onSubmit(event.value);
-      case 'none':
-        return this.reask('type');
+      case 'none': {
+        if (!event.archivo) return this.reask('type');
+        const max = this.spec.fields.find((f) => f.key === this.state.current)?.archivo?.maxBytes;
+        return this.reask(`archivo.${event.archivo}`, max ? { maxKb: Math.floor(max / 1024) } : {});
+      }
       case 'text':
         return this.onText(event.text);
     }

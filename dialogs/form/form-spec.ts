@@ -38,6 +38,11 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
    * their raw texts by key, each then read by its own parser; all must be good, or none is taken.
    */
   alsoFills?(raw: string): Readonly<Record<string, string>> | undefined;
+  /**
+   * A file may be attached instead of typing (a certificate, a JSON example): at most `maxBytes`, its
+   * text (`text`, undefined when the file is not one it reads) taken as the typed answer.
+   */
+  readonly archivo?: { readonly maxBytes: number; readonly text: (bytes: Uint8Array) => string | undefined };
   /** Several lines (a PEM, a JSON example): a multi-line input in the card. */
   readonly multiline?: boolean;
   /**

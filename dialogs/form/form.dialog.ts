@@ -2,7 +2,8 @@
  * The generic form dialog: reads what the person sent, lets the engine (engine.ts) decide, runs the
  * form's async `validate` when asked, keeps drafts, and renders the decision. No form rule lives here.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Attachment, TurnContext } from 'botbuilder';
+import type { Result } from '../../domain/result.js';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { SecretBox } from '../../domain/ports.js';
 import { fill, render } from '../../templates/render.js';
@@ -21,6 +22,11 @@ export type { FormState } from './engine.js';
 
 export interface FormDeps extends FormDraftDeps {
   readonly secrets: SecretBox;
+  /** Reads an attached file (bot/attachments.ts); without it, a file is never read (FieldSpec.archivo). */
+  readonly download?: (
+    attachment: Attachment,
+    maxBytes: number,
+  ) => Promise<Result<{ bytes: Uint8Array; name: string }, { code: string }>>;
 }
 
 export interface FormOptions<T = FormValues> {
@@ -77,18 +83,31 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
-    return this.run(dc, dc.activeDialog!.state[STATE_KEY] as FormState, this.eventOf(dc.context));
+    const state = dc.activeDialog!.state[STATE_KEY] as FormState;
+    return this.run(dc, state, await this.eventOf(dc.context, state));
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
     await this.prompt(context, instance.state as Record<string, unknown>, instance.state[STATE_KEY] as FormState);
   }
 
-  private eventOf(context: TurnContext): FormEvent {
+  private async eventOf(context: TurnContext, state: FormState): Promise<FormEvent> {
     const value = incomingValue(context);
     if (value && value['__form'] === this.spec.id) return { kind: 'submit', value };
     const text = incomingText(context);
-    return text === undefined ? { kind: 'none' } : { kind: 'text', text };
+    if (text !== undefined) return { kind: 'text', text };
+    const file = (context.activity.attachments ?? []).find((a) => (a.contentUrl || a.content) && !a.contentType?.startsWith('application/vnd.microsoft.card'));
+    return file ? this.fileEvent(file, state) : { kind: 'none' };
+  }
+
+  /** A file attached alone: its text, where the question takes a file (FieldSpec.archivo); else why not. */
+  private async fileEvent(file: Attachment, state: FormState): Promise<FormEvent> {
+    const archivo = untyped(this.spec).fields.find((f) => f.key === state.current)?.archivo;
+    if (!archivo || !this.deps.download) return { kind: 'none', archivo: 'no_aceptado' };
+    const got = await this.deps.download(file, archivo.maxBytes);
+    if (!got.ok) return { kind: 'none', archivo: got.error.code === 'rut.muy_grande' ? 'muy_grande' : 'ilegible' };
+    const text = archivo.text(got.value.bytes);
+    return text === undefined ? { kind: 'none', archivo: 'ilegible' } : { kind: 'text', text };
   }
 
   private env(): EngineEnv {

@@ -28,7 +28,7 @@ import { EXAMPLE_SERVICES } from '../../storage/reference/servicios.js';
 import { messages, renderFile } from '../../templates/render.js';
 import { pemFixture } from '../../test/fixtures/pem/fixtures.js';
 import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
-import { dialogDeps, mainClient, scriptedTester } from '../../test/helpers/dialog-deps.js';
+import { dialogDeps, mainClient, scriptedTester, testFiles } from '../../test/helpers/dialog-deps.js';
 import { COMFAMA_NIT, DELEGADA_MARIA, NUEVO_ANDRES, registration } from '../../test/helpers/employers.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
@@ -576,6 +576,64 @@ const OAUTH_QUESTIONS: FormQuestion[] = [
   // Optional (empty and emoji skip it), and RFC 6749 scope tokens allow ' < > = ( ) ;: the SQL and the HTML are scopes.
   { name: 'scope', before: OAUTH_ANSWERS.slice(0, 6), question: '¿Qué **alcance** (scope)', good: OAUTH_ANSWERS[6]!, fair: ['empty', 'emoji', 'SQL', 'HTML'] },
 ];
+
+describe('a file attached where the key or the example goes', () => {
+  const file = (name: string, bytes: Uint8Array | string): Input => {
+    testFiles.set(name, typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes);
+    return { type: 'message', attachments: [{ contentType: 'application/octet-stream', contentUrl: `test:${name}`, name }] };
+  };
+  async function atKey(w: World): Promise<void> {
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    await say(w.client, URL_SERVICE);
+    expect((await say(w.client, 'POST')).folded).toContain(fold('también puede adjuntar el archivo (.pem, .crt o .cer)'));
+  }
+
+  it('the .pem file and then the .json file are read as if pasted; the review shows the key as pasted would', async () => {
+    const w = await world();
+    await atKey(w);
+    expect((await say(w.client, file('servicio.pem', PEM))).folded).toContain(fold('ejemplo del servicio'));
+    const review = await say(w.client, file('ejemplo.json', EJEMPLO));
+    expect(review.folded).toContain(fold('Revise los datos del servicio web'));
+    expect(review.text).toMatch(/\*\*Llave pública\*\*: RSA 2048 bits · huella SHA-256/);
+  });
+
+  it('a binary .cer certificate (DER) is read too', async () => {
+    const w = await world();
+    const cert = new X509Certificate(pemFixture('servicio-ec.pem'));
+    w.clock.set(new Date(Date.parse(cert.validFrom) + 86_400_000)); // the fixture is made today; the world starts before
+    await atKey(w);
+    expect((await say(w.client, file('servicio.cer', cert.raw))).folded).toContain(fold('ejemplo del servicio'));
+    const review = await say(w.client, EJEMPLO);
+    expect(review.text).toMatch(/\*\*Llave pública\*\*: [^\n]*huella SHA-256 [^\n]*api\.comfama\.test/);
+  });
+
+  it('a file that is no key, or too big, is refused saying so; the same question follows; a pasted key then goes on', async () => {
+    const w = await world();
+    await atKey(w);
+    const pdf = await say(w.client, file('rut.pdf', Uint8Array.from([0x25, 0x50, 0x44, 0x46, 0x00, 0x01, 0x02])));
+    expect(pdf.text).toContain('No pude leer ese archivo.');
+    expect(pdf.folded).toContain(fold('Pegue la **llave pública**'));
+    const privada = await say(w.client, file('servicio.key', PRIVATE_PEM));
+    expect(privada.text).toContain('Eso es una **llave privada**: nunca la comparta con nadie');
+    expect(privada.text).not.toContain('PRIVATE KEY-----\n');
+    const big = await say(w.client, file('enorme.pem', 'x'.repeat(200 * 1024)));
+    expect(big.text).toMatch(/Ese archivo es demasiado grande para este dato \(máximo \d+ KB\)/);
+    expect((await say(w.client, PEM)).folded).toContain(fold('ejemplo del servicio'));
+  });
+
+  it('a file where no file is read (the description): said so, the same question follows', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    const r = await say(w.client, file('descripcion.txt', 'Consulta de afiliados'));
+    expect(r.text).toContain('Aquí no recibo archivos adjuntos: escriba o pegue la respuesta en el chat.');
+    expect(r.folded).toContain(fold('descripción corta'));
+  });
+});
 
 describe('the name and the URL as people type them', () => {
   it('the URL typed without https:// is taken with it and goes on; the review shows it whole', async () => {

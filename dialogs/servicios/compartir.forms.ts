@@ -14,6 +14,8 @@ import {
   parseHttpMethod,
   parsePublicKeyPem,
   parseScope,
+  pemOfFile,
+  utf8,
   parseSecretText,
   parseServiceIdentifier,
   parseServiceUrl,
@@ -116,6 +118,7 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
         retractOn: ['llave.privada'], // a private key pasted in the chat leaves it, as a typed password does
         // A certificate chain is longer than an ordinary answer; the parser refuses more than LLAVE_MAX_BYTES.
         maxLength: 2 * LLAVE_MAX_BYTES,
+        archivo: { maxBytes: 2 * LLAVE_MAX_BYTES, text: pemOfFile },
         multiline: true,
         display: (pem) => {
           const r = readPublicKey(pem);
@@ -123,7 +126,14 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
         },
       },
       // Up to EJEMPLO_MAX_BYTES once compacted; formatted text with spaces is longer.
-      { key: 'ejemplo', parse: parseExampleJson, display: describeEjemplo, maxLength: 3 * EJEMPLO_MAX_BYTES, multiline: true },
+      {
+        key: 'ejemplo',
+        parse: parseExampleJson,
+        display: describeEjemplo,
+        maxLength: 3 * EJEMPLO_MAX_BYTES,
+        archivo: { maxBytes: 3 * EJEMPLO_MAX_BYTES, text: utf8 },
+        multiline: true,
+      },
     ],
     validateAfter: 'nombre',
     draft: true,
