@@ -13,6 +13,7 @@
  *
  * Needs Chromium at /usr/bin/chromium (or CHROMIUM_PATH); skipped without it, except under CI.
  */
+import { createPublicKey } from 'node:crypto';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeClock } from '../domain/random.js';
@@ -22,7 +23,7 @@ import { startApp, type TestApp } from './helpers/app.js';
 import { available, launchChromium, onLoopback } from './helpers/browser.js';
 import { publicKeyPem, startOAuthServers, type OAuthServers } from './helpers/https-servers.js';
 import { chainToAssignment, PASSWORD, STAFF_ENV } from './helpers/servicios-chat.js';
-import { cardWith, click, logIn, maskedCard, openChat, paste, sayer, screenshots } from './helpers/webchat-page.js';
+import { attachFile, cardWith, click, logIn, maskedCard, openChat, paste, sayer, screenshots } from './helpers/webchat-page.js';
 
 const SERVICIO = 'AfiliadosComfama';
 const andres = EXAMPLE_PERSONS.authorizedComfama;
@@ -155,6 +156,11 @@ describe.skipIf(!available)('Compartir Servicios Entidad, Asignar contraseña an
     await say(day1, 'Consulta los afiliados activos de COMFAMA por tipo y numero de documento', 'url del servicio');
     await paste(day1, servers.serviceUrl, 'tipo de operacion');
     await say(day1, 'post', 'llave publica');
+    // The key as a binary .cer file with the upload button (as Windows exports it), then, back a step, pasted.
+    const der = createPublicKey(publicKeyPem()).export({ type: 'spki', format: 'der' });
+    const fromFile = await attachFile(day1, { name: 'servicio.cer', mimeType: 'application/pkix-cert', buffer: der }, /ejemplo del servicio|no pude leer/);
+    expect(fromFile).toContain('ejemplo del servicio');
+    await say(day1, 'atras', /antes respondio[\s\S]*llave publica/);
     const key = await paste(day1, publicKeyPem(), 'ejemplo del servicio');
     expect(key).not.toContain('no pude leer una llave publica');
     await paste(day1, EJEMPLO, 'revise los datos del servicio web');

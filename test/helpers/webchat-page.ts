@@ -84,6 +84,18 @@ export function paste(page: Page, text: string, expected: string | RegExp): Prom
   );
 }
 
+/** Chooses a file with the send box's upload button and sends it (Web Chat sends a chosen file with the next send); waits for `expected`. */
+export function attachFile(page: Page, file: { name: string; mimeType: string; buffer: Buffer }, expected: string | RegExp): Promise<string> {
+  return answerTo(
+    page,
+    async () => {
+      await page.locator('input[type="file"]').setInputFiles(file);
+      await sendBox(page).press('Enter');
+    },
+    expected,
+  );
+}
+
 /** Clicks `button` (a card's or a suggested action's) and waits for a new bot message that matches `expected`. */
 export function click(page: Page, button: Locator, expected: string | RegExp): Promise<string> {
   return answerTo(page, () => button.click(), expected);
