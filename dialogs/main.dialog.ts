@@ -53,8 +53,7 @@ import { autorizadosActionIn, type AutorizadosOptions } from './autorizados/auto
 import { namedSection } from './backoffice/backoffice.dialog.js';
 import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
-import type { MenuDocumento } from './mesa/mesa.dialog.js';
-import { documentIn } from './mesa/mesa.forms.js';
+import { consultaIn } from './mesa/mesa.dialog.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
 import { watchButtons, type ShownButtons } from './shown-buttons.js';
@@ -345,10 +344,11 @@ export class MainDialog extends ComponentDialog {
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
     const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(hits)?.id;
     if (named) return this.start(step, named, startHint(named, text));
-    // A document typed by a helpdesk agent ("cc 1036612345"): that person, as "Consultar persona" shows them.
+    // A document or a CCF typed by a helpdesk agent ("cc 1036612345", "en qué va comfama"): that person or
+    // that CCF, as "Consultar persona" and "Consultar Caja" show them.
     if (acting === 'mesa_ayuda') {
-      const documento = documentIn(text, this.deps.clock.now());
-      if (documento) return this.start(step, 'mesa-consulta', { documento } satisfies MenuDocumento);
+      const consulta = await consultaIn(this.deps, text, this.deps.clock.now());
+      if (consulta) return this.start(step, 'mesa-consulta', consulta);
     }
     return step.beginDialog(SEARCH, { query: text, unusable: await this.unusable(step.context) } satisfies SearchOptions);
   }

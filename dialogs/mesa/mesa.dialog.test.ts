@@ -399,6 +399,35 @@ describe('Consultar Caja', () => {
     expect(view.folded).toContain('historial');
   });
 
+  it.each(['comfama', 'consultar comfama', 'en que va la caja comfama', '890.900.841-9'])(
+    '"%s" typed at the helpdesk menu shows COMFAMA without the question; Volver is the menu again',
+    async (typed) => {
+      const w = await world();
+      await atMesaMenu(w);
+      const view = await say(w.agent, typed);
+      expect(view.folded).not.toContain('que caja desea consultar');
+      expect(view.text).toContain('890.900.841-9');
+      expect(view.folded).toContain('paso 4');
+      expect((await say(w.agent, 'Volver')).folded).toContain(MESA_MENU);
+    },
+  );
+
+  it('typed at the main menu by an agent, a CCF shows it; then the helpdesk menu', async () => {
+    const w = await world();
+    const view = await say(w.agent, 'en que va comfama');
+    expect(view.text).toContain('890.900.841-9');
+    expect(view.folded).toContain('historial');
+    expect((await say(w.agent, 'atrás')).folded).toContain(MESA_MENU);
+  });
+
+  it('the menu\'s own options and words naming several CCFs are not read as one CCF', async () => {
+    const w = await world();
+    await atMesaMenu(w);
+    expect((await say(w.agent, 'consultar caja')).folded).toContain('que caja desea consultar');
+    await say(w.agent, 'atrás');
+    expect((await say(w.agent, 'caja de compensacion')).folded).toContain(MESA_MENU);
+  });
+
   it('an unknown CCF is asked again in Spanish; atrás goes back to the menu', async () => {
     const w = await world();
     const again = await viewCcf(w, 'Caja Inexistente del Sur');

@@ -23,10 +23,11 @@ import {
 import type { ReferenceCompany } from '../../domain/reference.js';
 import { documentKey } from '../../domain/citizens.js';
 import { actorOf } from '../actor.js';
-import { CcfPrompt, ccfPrompt, chosenCcf } from '../backoffice/ccf-prompt.js';
+import { ccfAlsoNamed, CcfPrompt, ccfPrompt, chosenCcf } from '../backoffice/ccf-prompt.js';
 import { card, message } from '../cards.js';
 import { checklistActivity } from '../checklist.js';
 import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
+import { matchChoice } from '../../domain/choice.js';
 import { FormDialog, wentBackFromForm } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
@@ -63,6 +64,24 @@ const CCF_PROMPT = 'mesa-ccf-prompt';
 /** The menu's answer when a document was typed at it instead of an option (or at the main menu: MesaDialog's options). */
 export interface MenuDocumento {
   readonly documento: Documento;
+}
+/** The same for a CCF named there ("comfama", "en qué va la caja Comfenalco Antioquia"): its NIT. */
+export interface MenuCaja {
+  readonly nit: string;
+}
+export type MenuConsulta = MenuDocumento | MenuCaja;
+
+/**
+ * Who a helpdesk agent's words at a menu name: a document ("cc 1017234567"), else one CCF (its name,
+ * sigla or NIT, said last: "consultar comfama"); undefined when neither, or several CCFs.
+ */
+export async function consultaIn(deps: Pick<HandoffDeps, 'reference'>, text: string | undefined, now: Date): Promise<MenuConsulta | undefined> {
+  if (!text || text.length > 200) return undefined;
+  const documento = documentIn(text, now);
+  if (documento) return { documento };
+  const ccfs = await deps.reference.listCcfs();
+  const i = ccfAlsoNamed(text, [], ccfs);
+  return i === undefined ? undefined : { nit: ccfs[i]!.nit };
 }
 
 const MENU_ACTIONS = ['cola', 'persona', 'ccf', 'mis-casos', 'terminar'] as const;
@@ -116,9 +135,12 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     const numero = innerDc.activeDialog?.id === CASO ? undefined : caseToTake(incomingText(innerDc.context));
     if (!numero) {
-      // A document typed at the helpdesk's menu ("cc 1017234567", "consultar CE 654321"): that person, without the question.
-      const documento = this.atMenu(innerDc) ? documentIn(incomingText(innerDc.context), this.deps.clock.now()) : undefined;
-      return documento ? innerDc.endDialog({ documento } satisfies MenuDocumento) : super.onContinueDialog(innerDc);
+      // A document or a CCF typed at the helpdesk's menu ("cc 1017234567", "consultar comfama"): that
+      // person or that CCF, without the question (the menu's own options first).
+      const text = incomingText(innerDc.context);
+      const asOption = text !== undefined && matchChoice(text, this.labels()).kind === 'match';
+      const consulta = this.atMenu(innerDc) && !asOption ? await consultaIn(this.deps, text, this.deps.clock.now()) : undefined;
+      return consulta ? innerDc.endDialog(consulta) : super.onContinueDialog(innerDc);
     }
     await innerDc.cancelAllDialogs();
     return innerDc.beginDialog(COLA, { numero } satisfies ColaOptions);
@@ -126,12 +148,13 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
 
   // ---------------------------------------------------------------- start and the menu
 
-  private async begin(step: WaterfallStepContext<Partial<MenuDocumento>>): Promise<DialogTurnResult> {
+  private async begin(step: WaterfallStepContext<Partial<MenuDocumento & MenuCaja>>): Promise<DialogTurnResult> {
     // Started by "tomar M-…" (the main dialog routes it to the queue): that case, not the whole queue.
     const numero = this.seccion === 'cola' ? caseToTake(incomingText(step.context)) : undefined;
     if (numero) return step.beginDialog(COLA, { numero } satisfies ColaOptions);
     // Started by a document typed at the main menu: the menu, answered with that person.
     if (this.seccion === 'menu' && step.options?.documento) return step.beginDialog(MENU, { documento: step.options.documento } satisfies MenuDocumento);
+    if (this.seccion === 'menu' && step.options?.nit) return step.beginDialog(MENU, { nit: step.options.nit } satisfies MenuCaja);
     return step.beginDialog({ menu: MENU, cola: COLA, 'mis-casos': MIS_CASOS }[this.seccion]);
   }
 
@@ -143,8 +166,9 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     return MENU_ACTIONS.map((a) => mesaTexts()[`menu-${a}`]!);
   }
 
-  private async menu(step: WaterfallStepContext<Partial<MenuDocumento>>): Promise<DialogTurnResult> {
+  private async menu(step: WaterfallStepContext<Partial<MenuDocumento & MenuCaja>>): Promise<DialogTurnResult> {
     if (step.options?.documento) return step.next({ documento: step.options.documento } satisfies MenuDocumento);
+    if (step.options?.nit) return step.next({ nit: step.options.nit } satisfies MenuCaja);
     const session = await requireSession(this.deps, step.context);
     const queue = await casesInQueue(this.deps, session.citizenId, actorOf(step.context));
     if (!queue.ok) {
@@ -165,8 +189,9 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     if (wentBack(step.result)) return step.endDialog();
-    const typed = (step.result as Partial<MenuDocumento> | undefined)?.documento;
-    if (typed) return step.beginDialog(PERSONA_VISTA, typed);
+    const typed = step.result as Partial<MenuDocumento & MenuCaja> | undefined;
+    if (typed?.documento) return step.beginDialog(PERSONA_VISTA, typed.documento);
+    if (typed?.nit) return step.beginDialog(CCF, { nit: typed.nit });
     const labels = (step.values as { labels: string[] }).labels;
     const action: MenuAction = MENU_ACTIONS[chosen(step.result, labels)]!;
     const next: Record<MenuAction, string | undefined> = { cola: COLA, persona: PERSONA, ccf: CCF, 'mis-casos': MIS_CASOS, terminar: undefined };
@@ -305,7 +330,8 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
 
   // ---------------------------------------------------------------- a CCF
 
-  private async askCcf(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async askCcf(step: WaterfallStepContext<{ nit?: string }>): Promise<DialogTurnResult> {
+    if (step.options?.nit) return step.next(); // named at the menu
     const ccfs = await this.deps.reference.listCcfs();
     (step.values as { ccfs?: typeof ccfs }).ccfs = ccfs;
     return step.prompt(CCF_PROMPT, ccfPrompt(mt('ccf-pregunta'), ccfs, []));
