@@ -486,6 +486,18 @@ describe("A person's history, paged", () => {
     expect(back.text).toContain('CC 70123456');
   });
 
+  it('an answer that is no option asks the question again with its options, not the whole page again', async () => {
+    const w = await world();
+    await viewPerson(w, 'cc 70123456');
+    const page = await say(w.agent, 'Historial');
+    expect(page.text).toContain('registró el rol empleador');
+    const again = await say(w.agent, 'quiero un café');
+    expect(again.folded).toContain(fold('¿Qué desea hacer?'));
+    expect(again.folded).toContain(fold('Elija una de las opciones'));
+    expect(again.text).not.toContain('registró el rol empleador');
+    expect((await say(w.agent, 'Volver')).text).toContain('CC 70123456');
+  });
+
   // FIXED BUG: templates/es/mesa/historial.json "ingreso.fallido" says "1 seguidos" for the first failure
   // (no singular): not plain Spanish.
   it('a first failed login reads "1 seguido", in the singular', async () => {

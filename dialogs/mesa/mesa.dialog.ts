@@ -392,7 +392,9 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     const text = total === 0 ? mt('historial-vacio') : [mt('historial-titulo', { pagina, paginas, total }), ...lineas.map((l) => `- ${escapeMarkdown(historialLine(l))}`)].join('\n');
     const labels = [...(pagina < paginas ? [mt('historial-mas')] : []), ...(pagina > 1 ? [mt('historial-recientes')] : []), mt('volver')];
     (step.values as { labels?: string[] }).labels = labels;
-    return step.prompt(CHOICE, choicePrompt(text, labels, {}, { back: true }));
+    // The page is its own message: an answer that is no option asks the question again, not the whole page.
+    await step.context.sendActivity(text);
+    return step.prompt(CHOICE, choicePrompt(mt('historial-pregunta'), labels, {}, { back: true }));
   }
 
   private async historyAction(step: WaterfallStepContext<HistorialOptions>): Promise<DialogTurnResult> {
@@ -417,7 +419,8 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     const casos = r.value.casos.map((c) => `- ${mt('mis-casos-fila', { numero: c.numero, persona: caseSummary(c).persona, estado: mesaTexts()[`caso-${c.estado}`] ?? c.estado, fecha: formatDateTime(c.tomadoEn ?? c.creadoEn) })}`);
     const acciones = r.value.acciones.map((a) => `- ${mt('mis-acciones-fila', { fecha: formatDateTime(a.en), accion: mesaTexts().acciones[a.accion] ?? a.accion, sujeto: a.sujeto === SUJETO_SIN_IDENTIFICAR ? mt('sujeto-sin-identificar') : a.sujeto, motivo: a.motivo, caso: a.casoNumero })}`);
     const text = [mt('mis-casos-titulo'), casos.length ? casos.join('\n') : mt('mis-casos-vacio'), mt('mis-acciones-titulo'), acciones.length ? acciones.join('\n') : mt('mis-acciones-vacio')].join('\n\n');
-    return step.prompt(CHOICE, choicePrompt(text, [mt('volver')], {}, { back: true }));
+    await step.context.sendActivity(text);
+    return step.prompt(CHOICE, choicePrompt(mt('historial-pregunta'), [mt('volver')], {}, { back: true }));
   }
 
   private async afterMyCases(step: WaterfallStepContext): Promise<DialogTurnResult> {
