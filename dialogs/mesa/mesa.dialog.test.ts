@@ -420,6 +420,21 @@ describe('Consultar Caja', () => {
     expect((await say(w.agent, 'atrás')).folded).toContain(MESA_MENU);
   });
 
+  it('at a CCF, a person or a history, another one named goes there; Volver then is the helpdesk menu', async () => {
+    const w = await world();
+    await atMesaMenu(w);
+    expect((await say(w.agent, 'comfama')).text).toContain('890.900.841-9');
+    const maria = await say(w.agent, 'cc 1036612345');
+    expect(maria.text).toContain('CC 1036612345');
+    expect(maria.folded).toContain(WHAT_NOW);
+    const ccf = await say(w.agent, 'nit 890900841');
+    expect(ccf.text).toContain('890.900.841-9');
+    expect((await say(w.agent, 'Historial')).folded).toContain('el mas reciente primero');
+    const jose = await say(w.agent, 'consultar cc 70123456');
+    expect(jose.text).toContain('CC 70123456');
+    expect((await say(w.agent, 'Volver')).folded).toContain(MESA_MENU);
+  });
+
   it('the menu\'s own options and words naming several CCFs are not read as one CCF', async () => {
     const w = await world();
     await atMesaMenu(w);

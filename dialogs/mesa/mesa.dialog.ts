@@ -138,9 +138,14 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
       // A document or a CCF typed at the helpdesk's menu ("cc 1017234567", "consultar comfama"): that
       // person or that CCF, without the question (the menu's own options first).
       const text = incomingText(innerDc.context);
-      const asOption = text !== undefined && matchChoice(text, this.labels()).kind === 'match';
-      const consulta = this.atMenu(innerDc) && !asOption ? await consultaIn(this.deps, text, this.deps.clock.now()) : undefined;
-      return consulta ? innerDc.endDialog(consulta) : super.onContinueDialog(innerDc);
+      const at = this.consultChoice(innerDc);
+      const asOption = text !== undefined && at !== undefined && matchChoice(text, at.labels).kind === 'match';
+      const consulta = at && !asOption ? await consultaIn(this.deps, text, this.deps.clock.now()) : undefined;
+      if (!consulta) return super.onContinueDialog(innerDc);
+      if (at!.menu) return innerDc.endDialog(consulta);
+      // At a person, a CCF or a history: the one named now instead, then the helpdesk menu as usual.
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(MENU, consulta);
     }
     await innerDc.cancelAllDialogs();
     return innerDc.beginDialog(COLA, { numero } satisfies ColaOptions);
@@ -181,10 +186,16 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     return step.prompt(CHOICE, choicePrompt(mt('menu-pregunta', { nombre: session.nombre, n: queue.value.length }), labels, {}, { back: true }));
   }
 
-  /** The menu's question is the one waiting. */
-  private atMenu(innerDc: DialogContext): boolean {
+  /**
+   * The question waiting, when a person or a CCF may be named at it: the menu's, or the one after a
+   * person, a CCF or a history is shown; with its options (read first).
+   */
+  private consultChoice(innerDc: DialogContext): { menu: boolean; labels: readonly string[] } | undefined {
     const stack = innerDc.stack;
-    return stack.at(-1)?.id === CHOICE && stack.at(-2)?.id === MENU;
+    const under = stack.at(-2)?.id;
+    if (stack.at(-1)?.id !== CHOICE || !under || ![MENU, CCF, PERSONA_VISTA, HISTORIAL].includes(under)) return undefined;
+    const labels = (stack.at(-1)?.state as { options?: { validations?: { labels?: readonly string[] } } } | undefined)?.options?.validations?.labels ?? [];
+    return { menu: under === MENU, labels };
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
