@@ -9,7 +9,7 @@
  * received and is too big says so (`rut.muy_grande`). The real reason goes to the log.
  */
 import type { Attachment } from 'botbuilder';
-import type { AttachmentDownloader } from '../dialogs/empleador/empleador.dialog.js';
+import type { AttachmentDownloader } from '../dialogs/incoming.js';
 import type { Logger } from '../domain/ports.js';
 import { safeFetch, type SafeFetchOptions } from './outbound.js';
 

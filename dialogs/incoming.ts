@@ -2,7 +2,8 @@
  * What a person sent in this turn: typed text (card buttons that stand for words arrive as text:
  * bot/middleware.ts CardButtonText), or a card submit value.
  */
-import type { TurnContext } from 'botbuilder';
+import type { Attachment, TurnContext } from 'botbuilder';
+import type { Result } from '../domain/result.js';
 
 const MAX_TEXT = 10_000;
 
@@ -20,3 +21,14 @@ export function incomingValue(context: TurnContext): Record<string, unknown> | u
   if (v && typeof v === 'object' && !Array.isArray(v)) return v as Record<string, unknown>;
   return undefined;
 }
+
+/** The file the person attached (a Web Chat upload, a Teams file), not a card; undefined when none. */
+export function incomingFile(context: TurnContext): Attachment | undefined {
+  return (context.activity.attachments ?? []).find((a) => (a.contentUrl || a.content) && !a.contentType?.startsWith('application/vnd.microsoft.card'));
+}
+
+/** Downloads what a person attached (Web Chat upload, Teams file), bounded in size (bot/attachments.ts). */
+export type AttachmentDownloader = (
+  attachment: Attachment,
+  maxBytes: number,
+) => Promise<Result<{ bytes: Uint8Array; name: string }, { code: 'attachment.download' | 'rut.muy_grande' }>>;

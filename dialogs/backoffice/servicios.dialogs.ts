@@ -27,7 +27,7 @@ import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDate } from '../format.js';
-import { incomingText, incomingValue } from '../incoming.js';
+import { incomingFile, incomingText, incomingValue } from '../incoming.js';
 import { parseCommand } from '../../domain/commands.js';
 import { requireSession } from '../session.js';
 import { motivoForm, servicioForm, type ServicioNuevoValues } from './backoffice.forms.js';
@@ -70,7 +70,7 @@ class AdjuntoDialog extends Dialog {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     if (parseCommand(incomingText(dc.context))?.kind === 'atras') return dc.endDialog({ atras: true } satisfies Adjunto);
-    const file = (dc.context.activity.attachments ?? []).find((a) => (a.contentUrl || a.content) && !a.contentType?.startsWith('application/vnd.microsoft.card'));
+    const file = incomingFile(dc.context);
     if (!file) {
       await dc.context.sendActivity(bt('sin-adjunto'));
       return Dialog.EndOfTurn;

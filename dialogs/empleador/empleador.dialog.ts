@@ -31,7 +31,7 @@ import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dia
 import { findFields } from '../form/field-input.js';
 import { formResult, maybeFormResult, untyped, type FormSpec } from '../form/form-spec.js';
 import { sessionOwner } from '../form/form-drafts.js';
-import { incomingText } from '../incoming.js';
+import { incomingText, type AttachmentDownloader } from '../incoming.js';
 import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
 import { fold } from '../../domain/text.js';
 import { DELEGADO_FORM_ID, delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
@@ -79,12 +79,6 @@ function rutRequest() {
   const text = render('empleador/rut-requerido', rutRules());
   return message(text, card([], [imBack(t['corregir-empresa']!, 'atrás')], text));
 }
-
-/** Downloads what a person attached (Web Chat upload, Teams file), bounded in size. */
-export type AttachmentDownloader = (
-  attachment: Attachment,
-  maxBytes: number,
-) => Promise<Result<{ bytes: Uint8Array; name: string }, { code: 'attachment.download' | 'rut.muy_grande' }>>;
 
 export interface EmpleadorDialogDeps extends EmpleadorDeps {
   readonly clock: Clock;

@@ -3,11 +3,10 @@
  * form's async `validate` when asked, keeps drafts, and renders the decision. No form rule lives here.
  */
 import type { Attachment, TurnContext } from 'botbuilder';
-import type { Result } from '../../domain/result.js';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { SecretBox } from '../../domain/ports.js';
 import { fill, render } from '../../templates/render.js';
-import { incomingText, incomingValue } from '../incoming.js';
+import { incomingFile, incomingText, incomingValue, type AttachmentDownloader } from '../incoming.js';
 import { decide, startState, type EngineEnv, type EngineStep, type FormEvent, type FormState } from './engine.js';
 import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
 import { answeredBefore, asksSecret, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
@@ -23,10 +22,7 @@ export type { FormState } from './engine.js';
 export interface FormDeps extends FormDraftDeps {
   readonly secrets: SecretBox;
   /** Reads an attached file (bot/attachments.ts); without it, a file is never read (FieldSpec.archivo). */
-  readonly download?: (
-    attachment: Attachment,
-    maxBytes: number,
-  ) => Promise<Result<{ bytes: Uint8Array; name: string }, { code: string }>>;
+  readonly download?: AttachmentDownloader;
 }
 
 export interface FormOptions<T = FormValues> {
@@ -96,7 +92,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     if (value && value['__form'] === this.spec.id) return { kind: 'submit', value };
     const text = incomingText(context);
     if (text !== undefined) return { kind: 'text', text };
-    const file = (context.activity.attachments ?? []).find((a) => (a.contentUrl || a.content) && !a.contentType?.startsWith('application/vnd.microsoft.card'));
+    const file = incomingFile(context);
     return file ? this.fileEvent(file, state) : { kind: 'none' };
   }
 
