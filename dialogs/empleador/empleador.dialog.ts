@@ -2,7 +2,7 @@
  * Registrar rol empleador persona jurídica (the legal representative): NIT → company data as in the
  * RUT (or the RUT attached) → delegate → main site → review → the role is created.
  */
-import { MessageFactory, type Attachment, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   Dialog,
@@ -21,7 +21,6 @@ import { parseCommand } from '../../domain/commands.js';
 import { answerYesNo } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
-import type { Result } from '../../domain/result.js';
 import { checkRutFile, RUT_MAX_AGE_DAYS, RUT_MAX_BYTES, RUT_MIN_PAGES } from '../../domain/rut.js';
 import type { Session } from '../../domain/session.js';
 import { fill, messages, render } from '../../templates/render.js';
