@@ -750,6 +750,7 @@ describe("the module menu reads the functionality's own words, and a service nam
     ['swagger de consulta', 'Documentación de **GET ConsultaAfiliacion**'],
     ['como veo el swagger de la solicitud?', 'Documentación de **POST SolicitudAfiliacion**'],
     ['cual es el client id de consulta', 'Información Servicio — ConsultaAfiliacion'],
+    ['info de la solicitud', 'Información Servicio — SolicitudAfiliacion'],
   ])('"%s": that service\'s section at once, then the module again', async (typed, shown) => {
     const w = await world();
     await accepted(w);
