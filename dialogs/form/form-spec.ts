@@ -135,6 +135,11 @@ export interface Choice {
 export interface FieldTexts {
   readonly etiqueta: string;
   readonly pregunta: string;
+  /**
+   * The question asked again after a reason that already says the rules and gives an example
+   * (e.g. the proposed identifier): the short form, so that no two examples follow each other.
+   */
+  readonly repregunta?: string;
   readonly ayuda?: string;
   readonly opciones?: readonly Choice[];
   readonly placeholder?: string;

@@ -159,7 +159,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         const detail = d.reason === 'required' ? { ...d.detail, borrador: await this.drafts.saves(context) } : d.detail;
         let lead = (d.retract ? undefined : staleButtonNote(context)) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
-        await this.prompt(context, dc.activeDialog!.state, state, lead);
+        await this.prompt(context, dc.activeDialog!.state, state, lead, true);
         return Dialog.EndOfTurn;
       }
       case 'help': {
@@ -205,9 +205,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return doubt?.code && doubt.key === state.current ? reasonText(this.spec, doubt.code, { ...doubt.detalle, ...doubt }) : undefined;
   }
 
-  /** Sends the prompt (after `lead`, if any; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
-  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string): Promise<void> {
-    const activities = promptFor(this.spec, state);
+  /** Sends the prompt (after `lead`, if any, and `again` after a reason: see promptFor; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
+  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false): Promise<void> {
+    const activities = promptFor(this.spec, state, again);
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
     // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.

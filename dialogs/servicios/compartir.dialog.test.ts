@@ -641,7 +641,10 @@ describe('the name and the URL as people type them', () => {
     await atList(w);
     await say(w.client, 'Nuevo servicio');
     await say(w.client, SERVICE);
-    await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    const question = await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    // The question does not ask for a scheme the assistant adds itself; it shows a whole URL.
+    expect(question.folded).toContain(fold('¿Cuál es la **URL del servicio**?'));
+    expect(question.folded).not.toContain(fold('empezar por https'));
     const r = await say(w.client, 'api.comfama.com.co/afiliados/consulta');
     expect(r.folded).not.toContain(fold('no parece una URL'));
     await say(w.client, 'POST');
@@ -657,6 +660,9 @@ describe('the name and the URL as people type them', () => {
     const r = await say(w.client, 'consulta de afiliación');
     expect(r.text).toContain('sin espacios ni tildes; por ejemplo, escriba **ConsultaDeAfiliacion**.');
     expect(r.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
+    // One example, the proposed one: the question is asked again in its short form.
+    expect(r.text).not.toContain('ConsultaAfiliadosCaja');
+    expect(r.text.match(/por ejemplo/gi)).toHaveLength(1);
     expect((await say(w.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
   });
 });
