@@ -144,6 +144,9 @@ describe('checklist message', () => {
   it('the helpdesk view is in third person', () => {
     const r = render({ persona: JOSE, empresas: [comfama({ rol: rol() })] }, { tercero: true });
     expect(r.fallback).toContain('seguimiento de jose alejandro restrepo');
+    // Its title is no question of the agent's own ("¿En qué voy?" is the person's).
+    expect(r.fallback).toContain('**cadena de activacion** — seguimiento de jose');
+    expect(r.fallback).not.toContain('en que voy');
     expect(r.fallback).toContain('jose alejandro restrepo (representante legal): se registro el 20/11');
     expect(r.fallback).not.toContain('usted');
   });

@@ -14,6 +14,8 @@ import { formatTime, titleCase } from './format.js';
 
 interface Texts {
   titulo: string;
+  /** The title of the helpdesk's view of someone else's checklist ("¿En qué voy?" is the person's own question). */
+  tituloTercero: string;
   persona: string;
   personaTercero: string;
   sinNombre: string;
@@ -122,6 +124,8 @@ function nextText(n: NextAction, c: Ctx): string {
   );
 }
 
+const titleOf = (c: Ctx): string => (c.tercero ? c.t.tituloTercero : c.t.titulo);
+
 function header(r: Checklist, c: Ctx): string {
   const nombre = r.persona.nombre ? titleCase(r.persona.nombre) : c.t.sinNombre;
   if (c.tercero) return fill(c.t.personaTercero, { nombre });
@@ -147,7 +151,7 @@ function ctxOf(r: Checklist, view: ChecklistView): Ctx {
 /** The complete checklist as Markdown text (the card's fallback; also for transcripts and the helpdesk). */
 export function checklistText(r: Checklist, view: ChecklistView = {}): string {
   const c = ctxOf(r, view);
-  const parts = [`**${c.t.titulo}** — ${header(r, c)}`];
+  const parts = [`**${titleOf(c)}** — ${header(r, c)}`];
   if (r.cajas.length === 0) parts.push(`${stepHeader({ paso: 1, estado: r.registro.estado, situacion: r.registro.situacion, quien: [] }, c)}\n\n${registrationLine(r.registro, c)}`);
   for (const k of r.cajas) {
     const lines = [`**${cajaName(k, c)}**`, comoLine(k, r.persona, c)].filter(Boolean);
@@ -175,7 +179,7 @@ export function missingStepText(r: Checklist, caja?: { nit: string; razonSocial:
 
 /** The essentials in a few lines: each CCF's steps in one line, who is pending in step 1, the next action. */
 function essentials(r: Checklist, c: Ctx): string {
-  const parts = [`**${c.t.titulo}** — ${header(r, c)}`];
+  const parts = [`**${titleOf(c)}** — ${header(r, c)}`];
   if (r.registro.estado !== 'hecho' || r.cajas.length === 0) parts.push(registrationLine(r.registro, c));
   for (const k of r.cajas) {
     const pasos = k.pasos.map((s) => fill(c.t.pasoCorto, { icono: c.t.iconos[s.estado], titulo: c.t.pasosCortos[s.paso], estado: c.t.estados[s.estado] })).join(' · ');
@@ -218,7 +222,7 @@ const nextElement = (n: NextAction, c: Ctx): CardElement => ({
 /** The checklist as a chat message: the essentials as text, the full checklist as a card (its fallback is the complete text). */
 export function checklistActivity(r: Checklist, view: ChecklistView = {}): Partial<Activity> {
   const c = ctxOf(r, view);
-  const body: CardElement[] = [textBlock(c.t.titulo, { weight: 'Bolder', size: 'Medium' }), textBlock(header(r, c), { isSubtle: true, spacing: 'None' })];
+  const body: CardElement[] = [textBlock(titleOf(c), { weight: 'Bolder', size: 'Medium' }), textBlock(header(r, c), { isSubtle: true, spacing: 'None' })];
   if (r.cajas.length === 0) body.push(stepElement({ paso: 1, estado: r.registro.estado, situacion: r.registro.situacion, quien: [], personas: [r.registro] }, c));
   for (const k of r.cajas) {
     const como = comoLine(k, r.persona, c);

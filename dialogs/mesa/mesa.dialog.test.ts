@@ -435,6 +435,20 @@ describe('Consultar Caja', () => {
     expect((await say(w.agent, 'Volver')).folded).toContain(MESA_MENU);
   });
 
+  it('ayuda at the question asks for a NIT, sigla or name; at the CCF\'s view it explains the view and its options', async () => {
+    const w = await world();
+    await atMesaMenu(w);
+    await say(w.agent, 'Consultar Caja');
+    expect((await say(w.agent, 'ayuda')).folded).toContain(fold('Escriba el NIT, la sigla (por ejemplo COMFAMA) o parte del nombre de la Caja'));
+    await say(w.agent, 'comfama');
+    const help = await say(w.agent, 'ayuda');
+    expect(help.folded).toContain(fold('Arriba está la ficha de la Caja'));
+    expect(help.folded).toContain(fold('**Consultar otra Caja** pide otra'));
+    expect(help.folded).not.toContain(fold('parte del nombre de la Caja. **atrás** vuelve.'));
+    expect(help.folded).toContain(WHAT_NOW); // the view's question again
+    expect((await say(w.agent, 'estado')).folded).toContain(fold('Ficha de la Caja'));
+  });
+
   it('the menu\'s own options and words naming several CCFs are not read as one CCF', async () => {
     const w = await world();
     await atMesaMenu(w);

@@ -125,7 +125,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
     if (below.includes(HISTORIAL)) return at('historial');
     if (below.includes(PERSONA_VISTA)) return below.includes(mesaMotivoForm.id) ? at('motivo') : at('persona');
     if (below.includes(PERSONA)) return at('documento');
-    if (below.includes(CCF)) return at('ccf');
+    if (below.includes(CCF)) return below.includes(CCF_PROMPT) ? at('ccf') : at('ccf-vista');
     if (below.includes(COLA)) return at('cola');
     if (below.includes(MIS_CASOS)) return at('mis-casos');
     return at('menu');
