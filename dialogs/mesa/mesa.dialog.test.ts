@@ -449,6 +449,19 @@ describe('Consultar Caja', () => {
     expect((await say(w.agent, 'estado')).folded).toContain(fold('Ficha de la Caja'));
   });
 
+  it('at a person, a CCF named is that CCF, though an option names it in brackets; the option\'s own words are the option', async () => {
+    const w = await world();
+    await atMesaMenu(w);
+    expect((await say(w.agent, 'cc 1036612345')).folded).toContain(fold('Reenviar invitación (CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA)'));
+    const ccf = await say(w.agent, 'y la caja comfama?');
+    expect(ccf.text).toContain('890.900.841-9');
+    expect(ccf.folded).not.toContain(REASON_Q);
+    await say(w.agent, 'cc 1036612345');
+    expect((await say(w.agent, 'reenviar invitacion')).folded).toContain(REASON_Q);
+    await say(w.agent, 'atrás');
+    expect((await say(w.agent, 'reenviar la invitacion de comfama')).folded).toContain(REASON_Q);
+  });
+
   it('the menu\'s own options and words naming several CCFs are not read as one CCF', async () => {
     const w = await world();
     await atMesaMenu(w);

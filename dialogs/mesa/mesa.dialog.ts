@@ -27,7 +27,7 @@ import { ccfAlsoNamed, CcfPrompt, ccfPrompt, chosenCcf } from '../backoffice/ccf
 import { card, message } from '../cards.js';
 import { checklistActivity } from '../checklist.js';
 import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
-import { matchChoice } from '../../domain/choice.js';
+import { matchChoice, optionNamedIn } from '../../domain/choice.js';
 import { FormDialog, wentBackFromForm } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
@@ -43,6 +43,18 @@ import { ccfCard, escapeMarkdown, personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
 export type SeccionMesa = 'menu' | 'cola' | 'mis-casos';
+
+/**
+ * Whether `text` is one of the view's options rather than a CCF or a document to consult: not when it
+ * fits an option only by the words in brackets ("y la caja comfama?" against "Reenviar invitación
+ * (… COMFAMA)": the CCF's name, not the action's).
+ */
+function readsAsOption(text: string, labels: readonly string[]): boolean {
+  const m = matchChoice(text, labels);
+  if (m.kind !== 'match') return false;
+  if (m.by !== 'words') return true;
+  return optionNamedIn(text, labels.map((l) => l.replace(/\s*\([^)]*\)/g, ''))) === m.index;
+}
 
 /** An action's button: its name, or "Reenviar invitación (COMFAMA)" for a pending invitation. */
 function actionLabel(a: string, v: Pick<VistaPersona, 'invitaciones'>): string {
@@ -139,7 +151,7 @@ export class MesaDialog extends ComponentDialog implements DescribesStep {
       // person or that CCF, without the question (the menu's own options first).
       const text = incomingText(innerDc.context);
       const at = this.consultChoice(innerDc);
-      const asOption = text !== undefined && at !== undefined && matchChoice(text, at.labels).kind === 'match';
+      const asOption = text !== undefined && at !== undefined && readsAsOption(text, at.labels);
       const consulta = at && !asOption ? await consultaIn(this.deps, text, this.deps.clock.now()) : undefined;
       if (!consulta) return super.onContinueDialog(innerDc);
       if (at!.menu) return innerDc.endDialog(consulta);
