@@ -5,7 +5,8 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment, type TurnContext } from 'botbuilder';
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchAlias, matchChoice } from '../domain/choice.js';
-import { asksAboutTheQuestion, parseCommand } from '../domain/commands.js';
+import { asksAboutTheQuestion, courtesyOf, parseCommand } from '../domain/commands.js';
+import { fold } from '../domain/text.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
 import { staleButtonNote } from './shown-buttons.js';
@@ -131,6 +132,20 @@ export function wentBack(result: unknown): boolean {
   return typeof result === 'string' && parseCommand(result)?.kind === 'atras';
 }
 
+/** The options that end a list of actions. */
+const CLOSING = new Set(['terminar', 'volver']);
+
+/**
+ * "listo, gracias", "eso es todo", "chao" at a list of actions that has one option to end it
+ * ("Terminar", "Volver"): that option.
+ */
+function closingBy(answer: string, labels: readonly string[]): number | undefined {
+  const courtesy = courtesyOf(answer);
+  if (courtesy === undefined || courtesy === 'acuse') return undefined;
+  const closing = labels.flatMap((l, i) => (CLOSING.has(fold(l).trim()) ? [i] : []));
+  return closing.length === 1 ? closing[0] : undefined;
+}
+
 /** Where a ChoicePrompt keeps the options its last re-ask showed. */
 const SHOWN = 'shown';
 
@@ -147,7 +162,7 @@ export class ChoicePrompt extends TextPrompt {
       if (back && wentBack(p.recognized.value)) return true;
       const answer = p.recognized.value ?? '';
       const reading = readChoice(answer, labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
-      const index = reading.ok ? reading.value : aliases ? matchAlias(answer, aliases) : undefined;
+      const index = reading.ok ? reading.value : ((aliases ? matchAlias(answer, aliases) : undefined) ?? closingBy(answer, labels));
       // None of the options, but the name of something to go to instead: the words themselves are the result.
       if (index === undefined && leave && matchAlias(answer, leave) !== undefined) return true;
       if (index === undefined) {

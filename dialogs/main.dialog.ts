@@ -19,7 +19,7 @@ import {
 } from 'botbuilder-dialogs';
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { matchChoice } from '../domain/choice.js';
-import { parseCommand } from '../domain/commands.js';
+import { courtesyOf, parseCommand } from '../domain/commands.js';
 import { rolesOf } from '../domain/roles.js';
 import { actingRole, checkSession, touchSession, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
@@ -327,6 +327,12 @@ export class MainDialog extends ComponentDialog {
     const button = this.byButton(text);
     if (button) return this.start(step, button);
     const session = await this.turnSession(step.context);
+    // "gracias", "chao", "ok": courtesy, not a search; answered in kind, then the menu.
+    const courtesy = courtesyOf(text);
+    if (courtesy) {
+      if (courtesy === 'gracias' || courtesy === 'despedida') await step.context.sendActivity(render(`general/${courtesy}`, { nombre: session?.nombre, sesion: Boolean(session) }));
+      return step.next();
+    }
     // A password typed at the menu is never searched for, read as an action nor repeated in "No encontré…".
     if (holdsSecret(text)) {
       // Without a session the way out is a reset link; with one, changing the password.

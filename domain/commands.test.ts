@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, dropsReason, endsHandoff, parseCaseCommand, parseCommand, saysItIsMissing } from './commands.js';
+import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, parseCaseCommand, parseCommand, saysItIsMissing } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -120,5 +120,19 @@ describe('asksAboutTheQuestion: a question instead of an answer', () => {
   it.each(['Clave?', 'María José', 'Sede principal', 'Calle 10 # 5-20', 'no tengo', 'no aplica', 'ninguno', 'Token afiliaciones COMFAMA', 'Quebrada Seca', 'Cuál', 'Ayuda Mutua SAS', 'Que Pasa Ltda'])(
     '"%s" does not',
     (text) => expect(asksAboutTheQuestion(text)).toBe(false),
+  );
+});
+
+describe('courtesyOf: a short message that is only courtesy', () => {
+  it.each([
+    ['gracias', 'gracias'], ['Muchas gracias!', 'gracias'], ['ok gracias', 'gracias'], ['mil gracias por la ayuda', 'gracias'], ['muy amable', 'gracias'],
+    ['chao', 'despedida'], ['Gracias, chao', 'despedida'], ['hasta luego', 'despedida'], ['Ok, muchas gracias, que esté bien', 'despedida'],
+    ['listo', 'fin'], ['eso es todo', 'fin'], ['nada más', 'fin'],
+    ['ok', 'acuse'], ['Vale', 'acuse'], ['perfecto', 'acuse'],
+  ])('"%s" is %s', (text, kind) => expect(courtesyOf(text)).toBe(kind));
+
+  it.each(['gracias, ahora quiero ver los servicios', 'chao pescado frito con papas', 'listo el RUT', 'Gracias Restrepo SAS', 'ok 70123456', '', 'x'.repeat(70) + ' gracias'])(
+    '"%s" is not',
+    (text) => expect(courtesyOf(text)).toBeUndefined(),
   );
 });

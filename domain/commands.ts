@@ -141,3 +141,38 @@ export function asksAboutTheQuestion(text: string): boolean {
   if (!t.includes(' ')) return false;
   return trimmed.startsWith('¿') || trimmed.endsWith('?') || ASKS_ABOUT.test(t);
 }
+
+// ---------------------------------------------------------------- courtesy
+
+/** What a short courtesy says: thanks, a goodbye, that the person is done ("listo", "eso es todo"), or an acknowledgement ("ok"). */
+export type Courtesy = 'gracias' | 'despedida' | 'fin' | 'acuse';
+
+const THANKS = /\b(?:gracias|agradezco|agradecid[oa]|muy amable|thanks|thank you)\b/;
+const GOODBYE = /\b(?:chao|chau|adios|bye|hasta (?:luego|pronto|manana|la proxima)|nos vemos|feliz (?:dia|tarde|noche)|que este bien)\b/;
+const DONE = new Set(['listo', 'ok listo', 'listo ya', 'ya listo', 'eso es todo', 'eso era todo', 'es todo', 'nada mas', 'ya termine', 'termine', 'ya esta']);
+const ACK = new Set([
+  ...DONE,
+  'ok', 'okay', 'oki', 'okey', 'vale', 'bueno', 'bien', 'perfecto', 'entendido', 'entiendo', 'de acuerdo', 'dale', 'ya', 'ah ok', 'super', 'excelente', 'genial',
+]);
+/** Words that may stand beside a courtesy without changing it ("ok muchas gracias", "listo, eso es todo por hoy"). */
+const COURTESY_FILLER = new Set(['muchas', 'mil', 'muy', 'bien', 'por', 'todo', 'la', 'su', 'tu', 'ayuda', 'hoy', 'entonces', 'pues', 'y', 'de', 'nuevo', 'senor', 'senora', 'asistente', 'bot', 'no']);
+
+/**
+ * A short message that is only courtesy, with nothing asked: "gracias", "ok muchas gracias", "chao",
+ * "listo". Undefined for anything that says more ("gracias, ahora quiero ver los servicios").
+ */
+export function courtesyOf(text: string | undefined): Courtesy | undefined {
+  if (!text || text.length > 60) return undefined;
+  const t = fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (t === '') return undefined;
+  if (DONE.has(t)) return 'fin';
+  if (ACK.has(t)) return 'acuse';
+  const goodbye = GOODBYE.test(t);
+  const thanks = THANKS.test(t);
+  if (!goodbye && !thanks) return undefined;
+  // Nothing else may be said: every word is part of the courtesy, an acknowledgement or a filler.
+  const rest = t.replace(GOODBYE, ' ').replace(THANKS, ' ').replace(/\b(?:gracias|chao|chau|adios|bye)\b/g, ' ');
+  const extra = rest.split(' ').filter((w) => w !== '' && !COURTESY_FILLER.has(w) && !ACK.has(w));
+  if (extra.length > 0) return undefined;
+  return goodbye ? 'despedida' : 'gracias';
+}
