@@ -517,6 +517,45 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect(r.folded).toContain(CHOICE_Q);
   });
 
+  it('"quitar a luisa" at the list, and "quiero quitar a briceño" at the main menu: that person\'s revocation, without asking which; atrás asks which', async () => {
+    const w = await comfama();
+    await seed(w, [
+      stored(2, { primerNombre: 'CARLOS', primerApellido: 'BRICEÑO', tipoDocumento: 'CE', numeroDocumento: '654321', estado: 'invitado' }),
+      stored(3, { primerNombre: 'LUISA', primerApellido: 'GÓMEZ', numeroDocumento: '43123456' }),
+    ]);
+    await asEmployer(w.client);
+    await say(w.client, 'Administrar autorizados');
+    const luisa = await say(w.client, 'quitar a luisa');
+    expect(luisa.folded).toContain('por que revoca esta autorizacion');
+    expect(luisa.folded).not.toContain(CHOICE_Q);
+    expect((await say(w.client, 'atrás')).folded).toContain(CHOICE_Q);
+    expect((await say(w.client, 'atrás')).folded).toContain('que desea hacer en comfama');
+    expect((await say(w.client, 'Terminar')).folded).toContain('que desea hacer ahora');
+    const carlos = await say(w.client, 'quiero quitar a briceño');
+    expect(carlos.folded).toContain('por que revoca esta autorizacion');
+    await say(w.client, 'Ya no trabaja en la Caja');
+    expect((await say(w.client, 'si')).folded).toContain(fold('Carlos Briceño'));
+    const [revoked] = (await w.deps.store.transaction((tx) => tx.collection('autorizaciones').list())).filter((a) => a.estado === 'revocado');
+    expect(revoked?.primerApellido).toBe('BRICEÑO');
+  });
+
+  it('"listo gracias" or "eso es todo" at the list\'s question ends it (Terminar); "gracias" at the main menu is answered, not searched', async () => {
+    const w = await comfama();
+    await asEmployer(w.client);
+    await say(w.client, 'Administrar autorizados');
+    expect((await say(w.client, 'listo gracias')).folded).toContain('que desea hacer ahora');
+    await say(w.client, 'Administrar autorizados');
+    expect((await say(w.client, 'eso es todo')).folded).toContain('que desea hacer ahora');
+    const thanks = await say(w.client, 'muchas gracias!');
+    expect(thanks.folded).toContain('con gusto');
+    expect(thanks.folded).not.toContain('no encontre');
+    expect(thanks.folded).toContain('que desea hacer ahora');
+    const bye = await say(w.client, 'chao');
+    expect(bye.folded).toContain('hasta pronto');
+    expect(bye.folded).toContain('escriba salir para cerrarla');
+    expect((await say(w.client, 'ok')).folded).not.toContain('no encontre');
+  });
+
   it('"quitar una persona autorizada" with none to revoke: the list and its choice (nothing to revoke is offered)', async () => {
     const w = await comfama();
     await asEmployer(w.client);

@@ -16,7 +16,7 @@ import {
   type AutorizadoError,
   type Empresa,
 } from '../../domain/autorizados.js';
-import { matchAlias } from '../../domain/choice.js';
+import { matchAlias, optionNamedIn } from '../../domain/choice.js';
 import { employersOf } from '../../domain/empleador-roles.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import { displayName } from '../../domain/people.js';
@@ -26,6 +26,7 @@ import { fill, messages } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { card, message, textBlock, type CardElement } from '../cards.js';
 import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
+import { incomingText } from '../incoming.js';
 import type { RolesDialogDeps } from '../empleador/roles.dialog.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { sessionOwner } from '../form/form-drafts.js';
@@ -67,7 +68,12 @@ interface ListaOptions {
   readonly pagina: number;
   /** What the person asked for when starting ("agregar una persona autorizada"): done once the list is shown, if offered. */
   readonly accion?: AutorizadosAccion;
+  /** The words that asked to revoke ("quitar a Diana"): the person they name is taken without asking which. */
+  readonly nombrado?: string;
 }
+
+/** The same list's options, the question asked again (after "atrás"): no words name a person any more. */
+const asking = ({ nombrado: _, ...options }: ListaOptions): ListaOptions => options;
 
 /** What may be asked for together with the process: authorizing a new person or revoking one. */
 export type AutorizadosAccion = 'nuevo' | 'revocar';
@@ -234,8 +240,10 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
         const context: NuevoAutorizadoContext = { nit: company.nit, razonSocial: nameOf(company), como: company.como };
         return step.beginDialog(this.nuevo.id, { heading: heading(company), context: { ...context }, canGoBack: true } satisfies FormOptions<NuevoAutorizadoValues>);
       }
-      case 'revocar':
-        return step.beginDialog(REVOCAR, { company, pagina } satisfies ListaOptions);
+      case 'revocar': {
+        const nombrado = incomingText(step.context);
+        return step.beginDialog(REVOCAR, { company, pagina, ...(nombrado ? { nombrado } : {}) } satisfies ListaOptions);
+      }
       case 'siguientes':
         return step.replaceDialog(LISTA, { company, pagina: pagina + 1 } satisfies ListaOptions);
       case 'primeros':
@@ -294,6 +302,9 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     const x = texts();
     const labels = current.map((a) => `${personLabel(a)} (${x['estados-cortos'][a.estado]})`);
     Object.assign(step.values, { current, labels });
+    // "quitar a Diana": the one authorization whose person those words name, without the question.
+    const named = step.options.nombrado ? optionNamedIn(step.options.nombrado, current.map(personLabel)) : undefined;
+    if (named !== undefined) return step.next(labels[named]);
     return step.prompt(CHOICE, choicePrompt(t('cual-revocar', companyData(company)), labels, { numbered: true }, { back: true }));
   }
 
@@ -307,7 +318,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
 
   private async confirm(step: WaterfallStepContext<ListaOptions>): Promise<DialogTurnResult> {
     const { company } = step.options;
-    if (wentBackFromForm(step.result)) return step.replaceDialog(REVOCAR, step.options);
+    if (wentBackFromForm(step.result)) return step.replaceDialog(REVOCAR, asking(step.options));
     const { motivo } = formResult(step.result, revocarForm).values;
     const values = step.values as Values;
     values['motivo'] = motivo;
@@ -318,7 +329,7 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
 
   private async revoke(step: WaterfallStepContext<ListaOptions>): Promise<DialogTurnResult> {
     const { company } = step.options;
-    if (wentBack(step.result)) return step.replaceDialog(REVOCAR, step.options);
+    if (wentBack(step.result)) return step.replaceDialog(REVOCAR, asking(step.options));
     if (chosen(step.result, [t('si-revocar'), t('no-revocar')]) === 1) return step.endDialog();
     const values = step.values as Values;
     const entry = values['entry'] as Autorizacion;
