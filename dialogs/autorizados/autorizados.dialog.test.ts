@@ -517,6 +517,22 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect(r.folded).toContain(CHOICE_Q);
   });
 
+  it('the rol and the perfil, each with one option, are taken with "sí", "ok" or "esa"; "no" is asked again', async () => {
+    const w = await comfama();
+    await asEmployer(w.client);
+    await say(w.client, 'Administrar autorizados');
+    await say(w.client, 'Nuevo');
+    await say(w.client, personCard(andres, 'andres.zapata@correo.com'));
+    await say(w.client, 'Sede principal');
+    const no = await say(w.client, 'no');
+    expect(no.folded).toContain('que rol autorizado tendra la persona');
+    expect(no.folded).not.toContain('que perfil');
+    expect((await say(w.client, 'si')).folded).toContain('que perfil autorizado tendra la persona');
+    const review = await say(w.client, 'ok');
+    expect(review.folded).toContain('revise los datos de la autorizacion');
+    expect(review.text).toContain('Perfil autorizado**: Autorizado para administrar servicios web externos');
+  });
+
   it('"quitar a luisa" at the list, and "quiero quitar a briceño" at the main menu: that person\'s revocation, without asking which; atrás asks which', async () => {
     const w = await comfama();
     await seed(w, [
