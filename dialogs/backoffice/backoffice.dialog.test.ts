@@ -470,6 +470,27 @@ describe('Catálogo de servicios web', () => {
     expect(unique(buttons(r))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
   });
 
+  it('the action named with the catalog is taken after its list: at the main menu, at the tray and at the list\'s question; atrás is the list\'s question', async () => {
+    const w = await world();
+    await asAdmin(w);
+    const added = await say(w.client, 'quiero agregar un servicio nuevo al catalogo');
+    expect(added.text).toContain('POST SolicitudAfiliacion — Solicitud de afiliación'); // the list first
+    expect(added.folded).toContain(fold('adjunte el documento openapi del servicio'));
+    const back = await say(w.client, 'atrás');
+    expect(back.folded).toContain(fold('¿Qué desea hacer?'));
+    expect(unique(buttons(back))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
+    expect((await say(w.client, 'quiero quitar uno')).folded).toContain(fold('cual servicio desea retirar?'));
+    await say(w.client, 'atrás');
+    await say(w.client, 'Volver');
+    expect((await say(w.client, 'retirar un servicio')).folded).toContain(fold('cual servicio desea retirar?'));
+    await say(w.client, 'atrás');
+    // Tapped from the tray: the list and its question, no action taken.
+    await say(w.client, 'Volver');
+    const tapped = await say(w.client, 'Catálogo de servicios');
+    expect(unique(buttons(tapped))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
+    expect(tapped.folded).not.toContain(fold('adjunte'));
+  });
+
   it('Agregar: a valid YAML document → "Documento válido" → the review with the suggested identifier → confirmar → published, stored, audited', async () => {
     const w = await world();
     await toCatalog(w);
@@ -1177,7 +1198,7 @@ describe('the tray read as a person writes: the action in other words, with the 
     ['activar la de antioquia', fold('¿Cuál Caja de Compensación Familiar?')],
     ['desactivar', CCF_QUESTION],
     ['historial', fold('Mis acciones recientes')],
-    ['nuevo servicio', fold('agregar un servicio')],
+    ['nuevo servicio', fold('adjunte el documento openapi del servicio')],
   ])('"%s" opens that action (several Cajas fit, or none is named: the question)', async (text, expected) => {
     const w = await world();
     await asAdmin(w);

@@ -21,7 +21,7 @@ import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { motivoForm } from './backoffice.forms.js';
 import { ccfAnswer, ccfOfHint, CcfPrompt, ccfPrompt, chosenCcf, type CcfHint } from './ccf-prompt.js';
-import { ASIGNAR, AsignarDialog, CATALOGO, CatalogoDialog } from './servicios.dialogs.js';
+import { ASIGNAR, AsignarDialog, CATALOGO, CatalogoDialog, type CatalogoOptions } from './servicios.dialogs.js';
 import { ACTIONS, boTexts, bt, ccfName, isOtherSection, namesOf, otherNames, otherSectionIn, otherSectionNames, type BackOfficeDialogDeps, type MenuAction, type OtherSection } from './texts.js';
 
 export type { BackOfficeDialogDeps };
@@ -64,6 +64,8 @@ export function namedSection(text: string): { id: (typeof NAMED_SECTIONS)[keyof 
   return { id: NAMED_SECTIONS[action], options: { pista: { texto: text, said: namesOf(action) } } };
 }
 
+
+const catalogoOptions = (texto: string | undefined): CatalogoOptions | undefined => (texto ? { texto } : undefined);
 
 /** One section of the tray card: a title and its rows (or "Nada pendiente"). */
 function group(title: string, rows: readonly { razonSocial: string; desde: string }[]): CardElement[] {
@@ -130,6 +132,7 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
   private async begin(step: WaterfallStepContext<SeccionOptions>): Promise<DialogTurnResult> {
     const section = { bandeja: MENU, activar: ACTIVAR, catalogo: CATALOGO, asignar: ASIGNAR }[this.seccion];
     const pista = step.options?.pista;
+    if (this.seccion === 'catalogo') return step.beginDialog(section, catalogoOptions(incomingText(step.context)));
     return step.beginDialog(section, pista && (this.seccion === 'activar' || this.seccion === 'asignar') ? { pista } : undefined);
   }
 
@@ -164,6 +167,7 @@ export class BackOfficeDialog extends ComponentDialog implements DescribesStep {
     // "activar comfama", "asignar servicios a comfama": the CCF named with the action is not asked again.
     const texto = other?.texto ?? incomingText(step.context);
     const pista: CcfHint | undefined = texto ? { texto, said: namesOf(action), ...(other?.nit ? { nit: other.nit } : {}) } : undefined;
+    if (action === 'catalogo') return step.beginDialog(next, catalogoOptions(texto));
     return step.beginDialog(next, action === 'activar' || action === 'asignar' ? { pista } : undefined);
   }
 

@@ -16,7 +16,7 @@ import {
 import { assignmentsOf, assignServices, changeAssignment, TRANSICIONES, type AsignacionVista, type CambioAsignacion } from '../../domain/asignaciones.js';
 import { ccfRoleOf } from '../../domain/autorizados.js';
 import { addService, existingServiceId, listServices, OPENAPI_MAX_BYTES, readServiceDocument, retireService, suggestedId, type CatalogoError } from '../../domain/catalogo.js';
-import { matchMany } from '../../domain/choice.js';
+import { matchAlias, matchMany } from '../../domain/choice.js';
 import { bandeja } from '../../domain/ministerio.js';
 import type { OpenApiDocument } from '../../domain/ports.js';
 import type { ReferenceCompany } from '../../domain/reference.js';
@@ -126,6 +126,13 @@ function catalogCard(list: readonly ServicioWeb[]) {
 
 // ---------------------------------------------------------------- Catálogo de servicios
 
+const CATALOG_ACTIONS = ['agregar', 'retirar', 'volver'] as const;
+
+/** How the catalog is opened: with the words that opened it, which may name its action ("agregar un servicio"). */
+export interface CatalogoOptions {
+  readonly texto?: string;
+}
+
 export class CatalogoDialog extends ComponentDialog {
   constructor(private readonly deps: BackOfficeDialogDeps) {
     super(CATALOGO);
@@ -144,9 +151,10 @@ export class CatalogoDialog extends ComponentDialog {
     this.initialDialogId = CATALOGO + '-pasos';
   }
 
-  private actions = () => [sub('acciones-catalogo')['agregar']!, sub('acciones-catalogo')['retirar']!, sub('acciones-catalogo')['volver']!];
+  private actions = () => CATALOG_ACTIONS.map((a) => sub('acciones-catalogo')[a]!);
+  private aliases = () => CATALOG_ACTIONS.map((a) => boTexts()['acciones-catalogo-otros-nombres'][a] ?? []);
 
-  private async list(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async list(step: WaterfallStepContext<CatalogoOptions>): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     const r = await listServices(this.deps, session.citizenId, actorOf(step.context));
     if (!r.ok) {
@@ -154,7 +162,10 @@ export class CatalogoDialog extends ComponentDialog {
       return step.endDialog();
     }
     await step.context.sendActivity(r.value.length ? catalogCard(r.value) : bt('catalogo-vacio'));
-    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), this.actions(), {}, { back: true }));
+    // Opened by "agregar un servicio nuevo al catálogo": that action, after the list.
+    const asked = step.options?.texto ? matchAlias(step.options.texto, this.aliases()) : undefined;
+    if (asked !== undefined && asked < 2) return step.next(this.actions()[asked]);
+    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), this.actions(), {}, { back: true, aliases: this.aliases() }));
   }
 
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -12,6 +12,8 @@ type Texts = Record<string, string> & {
   acciones: Record<string, string>;
   /** Other words for each of the tray's actions ("desactivar", "asignación"), said anywhere in an answer. */
   'acciones-otros-nombres': Record<string, string[]>;
+  /** The same for the catalog's actions ("publicar" for Agregar un servicio). */
+  'acciones-catalogo-otros-nombres': Record<string, string[]>;
   'nombres-accion': Record<string, string>;
 };
 export const boTexts = () => messages<Texts>('backoffice/textos');
