@@ -481,11 +481,12 @@ describe('Catálogo de servicios web', () => {
     expect(unique(buttons(back))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
     expect((await say(w.client, 'quiero quitar uno')).folded).toContain(fold('cual servicio desea retirar?'));
     await say(w.client, 'atrás');
-    await say(w.client, 'Volver');
+    expect((await say(w.client, 'Volver')).folded).toContain(fold('¿Qué desea hacer ahora'));
+    await say(w.client, 'Bandeja del Ministerio');
     expect((await say(w.client, 'retirar un servicio')).folded).toContain(fold('cual servicio desea retirar?'));
     await say(w.client, 'atrás');
-    // Tapped from the tray: the list and its question, no action taken.
-    await say(w.client, 'Volver');
+    expect((await say(w.client, 'Volver')).folded).toContain(TRAY);
+    // Tapped at the tray: the list and its question, no action taken.
     const tapped = await say(w.client, 'Catálogo de servicios');
     expect(unique(buttons(tapped))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
     expect(tapped.folded).not.toContain(fold('adjunte'));
