@@ -21,7 +21,7 @@ import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { matchChoice } from '../domain/choice.js';
 import { courtesyOf, parseCommand } from '../domain/commands.js';
 import { rolesOf } from '../domain/roles.js';
-import { actingRole, checkSession, touchSession, type Session } from '../domain/session.js';
+import { actingRole, checkSession, touchSession, type ActingRole, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
 import { messages, render } from '../templates/render.js';
@@ -92,6 +92,24 @@ function readingChild(dc: DialogContext): DialogContext | undefined {
   const child = dc.child;
   readingChildren.set(dc, { instance, child });
   return child;
+}
+
+/**
+ * The one functionality the search's words name: the clear winner, unless it is for another role and
+ * one exact hit is for the role the person acts in (an administrator's "catálogo de servicios" is the
+ * Ministry's catalog, not a CCF's Administración de Servicios Web).
+ */
+function winnerFor(hits: ReturnType<typeof searchFunctionalities>, acting: ActingRole | undefined): string | undefined {
+  const top = clearWinner(hits)?.id;
+  if (!acting) return top;
+  const own = (id: string) => {
+    const p = processById(id);
+    return p?.roles !== undefined && roleFits(p, acting);
+  };
+  const forAnother = (id: string) => processById(id)?.roles !== undefined && !own(id);
+  if (top !== undefined && !forAnother(top)) return top;
+  const mine = hits.filter((h) => h.exact && own(h.item.id));
+  return mine.length === 1 ? mine[0]!.item.id : top;
 }
 
 export class MainDialog extends ComponentDialog {
@@ -348,7 +366,7 @@ export class MainDialog extends ComponentDialog {
     const accion = hits[0]?.item.id === 'autorizados' ? autorizadosActionIn(text) : undefined;
     if (accion) return this.start(step, 'autorizados', { accion } satisfies AutorizadosOptions);
     // "Tomar M-…" as the helpdesk's new-case notice reads: the queue takes that case (the registry checks the role).
-    const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? clearWinner(hits)?.id;
+    const named = (caseToTake(text) ? 'casos-en-cola' : undefined) ?? winnerFor(hits, session ? actingRole(session) : undefined);
     if (named) return this.start(step, named, startHint(named, text));
     // A document or a CCF typed by a helpdesk agent ("cc 1036612345", "en qué va comfama"): that person or
     // that CCF, as "Consultar persona" and "Consultar Caja" show them.

@@ -449,7 +449,12 @@ describe('Condiciones de uso y política de privacidad y retención', () => {
       expect(again.folded, typed).not.toMatch(/client id de comfama|post solicitudafiliacion|estos son los servicios|de cual servicio/);
       expect((await say(w.client, 'atrás')).folded, typed).toContain(MENU);
     }
-    expect((await say(w.client, 'swagger')).text).toContain('Ver documentación (Swagger)');
+    // "swagger" names one functionality of this role (the other is the Ministry's catalog): straight to it, so the terms.
+    const swagger = await say(w.client, 'swagger');
+    expect(swagger.folded).toContain(TERMS_Q);
+    expect(swagger.folded).not.toContain(fold('post solicitudafiliacion'));
+    await say(w.client, 'atrás');
+    expect((await say(w.client, 'servicios')).text).toContain('Compartir Servicios Entidad');
     const viaSearch = await say(w.client, '1');
     expect(viaSearch.folded).toContain(TERMS_Q);
     expect(viaSearch.folded).not.toContain(fold('post solicitudafiliacion'));
