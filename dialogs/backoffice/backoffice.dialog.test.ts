@@ -783,6 +783,30 @@ describe('Asignar servicios a una CCF', () => {
     expect(await snapshot(w)).toBe(before);
   });
 
+  it('"suspender consulta de comfama" at the main menu, "revocar la solicitud" at the CCF\'s question: the reason of that change, nothing else asked; atrás asks which assignment', async () => {
+    const w = await world();
+    expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion', 'SolicitudAfiliacion'], actor)).ok).toBe(true);
+    await asAdmin(w);
+    const reason = await say(w.client, 'suspender consulta de comfama');
+    expect(reason.text).toContain('GET ConsultaAfiliacion — activo'); // COMFAMA's assignments first
+    expect(reason.folded).toContain(fold('cual es el motivo'));
+    expect(reason.folded).not.toContain(fold('¿Qué desea hacer?'));
+    const confirm = await say(w.client, 'Revisión de seguridad');
+    expect(confirm.text).toContain('¿Suspender la asignación de **ConsultaAfiliacion** a **COMFAMA**?');
+    expect((await say(w.client, 'No')).folded).toContain(fold('cual asignacion de comfama'));
+    await say(w.client, 'atrás');
+    const revoke = await say(w.client, 'revocar la solicitud');
+    expect(revoke.folded).toContain(fold('cual es el motivo'));
+    expect(revoke.folded).not.toContain(fold('cual asignacion de comfama'));
+    const back = await say(w.client, 'atrás');
+    expect(back.folded).toContain(fold('cual asignacion de comfama'));
+    // "reactivar" an active one is no change it allows: the question with the ones it does.
+    await say(w.client, 'atrás');
+    const notAllowed = await say(w.client, 'reactivar consulta');
+    expect(notAllowed.text).toContain('¿Qué hace con **ConsultaAfiliacion** de **COMFAMA** (hoy activo)?');
+    expect((await assignments(w)).every((a) => a.estado === 'activo')).toBe(true);
+  });
+
   it('Cambiar una asignación: suspend with a reason; the actions depend on the state; reactivate; revoke; assigning it again gives a new Client ID', async () => {
     const w = await world();
     expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion', 'SolicitudAfiliacion'], actor)).ok).toBe(true);
@@ -1205,6 +1229,17 @@ describe('the tray read as a person writes: the action in other words, with the 
     await asAdmin(w);
     await say(w.client, 'Bandeja del Ministerio');
     expect((await say(w.client, text)).folded).toContain(expected);
+  });
+});
+
+describe('the administrator\'s words for a functionality of several roles', () => {
+  it.each(['catalogo de servicios', 'catalogo', 'ver el catálogo'])('"%s" at the main menu opens the Ministry\'s catalog, not a CCF\'s module', async (text) => {
+    const w = await world();
+    await asAdmin(w);
+    const r = await say(w.client, text);
+    expect(r.text).toContain('POST SolicitudAfiliacion — Solicitud de afiliación');
+    expect(unique(buttons(r))).toEqual(['Agregar un servicio', 'Retirar un servicio', 'Volver']);
+    expect(r.folded).not.toContain(fold('Administración de Servicios Web es para'));
   });
 });
 

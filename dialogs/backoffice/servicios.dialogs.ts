@@ -16,7 +16,7 @@ import {
 import { assignmentsOf, assignServices, changeAssignment, TRANSICIONES, type AsignacionVista, type CambioAsignacion } from '../../domain/asignaciones.js';
 import { ccfRoleOf } from '../../domain/autorizados.js';
 import { addService, existingServiceId, listServices, OPENAPI_MAX_BYTES, readServiceDocument, retireService, suggestedId, type CatalogoError } from '../../domain/catalogo.js';
-import { matchAlias, matchMany } from '../../domain/choice.js';
+import { matchAlias, matchMany, optionNamedIn } from '../../domain/choice.js';
 import { bandeja } from '../../domain/ministerio.js';
 import type { OpenApiDocument } from '../../domain/ports.js';
 import type { ReferenceCompany } from '../../domain/reference.js';
@@ -312,6 +312,22 @@ interface CcfChosen {
   readonly nombre: string;
 }
 
+/** Cambiar una asignación, with the words that asked for it ("suspender consulta de comfama"): the service and the change they name are not asked. */
+interface CambiarOptions extends CcfChosen {
+  readonly texto?: string;
+}
+
+/** The same CCF's change asked from its first question (after "atrás" or "No"): no words to read again. */
+const asking = ({ nit, nombre }: CambiarOptions): CambiarOptions => ({ nit, nombre });
+
+/** The one change of an assignment the words name, if any. */
+function changeNamed(texto: string | undefined): CambioAsignacion | undefined {
+  if (!texto) return undefined;
+  const cambios = Object.keys(TRANSICIONES) as CambioAsignacion[];
+  const i = matchAlias(texto, cambios.map((c) => boTexts()['cambios-otros-nombres'][c] ?? []));
+  return i === undefined ? undefined : cambios[i];
+}
+
 /** The CCF already chosen (back from one of its actions), or what the tray's answer may have named ("asignar servicios a comfama"). */
 interface AsignarOptions {
   readonly ccf?: CcfChosen;
@@ -328,7 +344,7 @@ export class AsignarDialog extends ComponentDialog {
     this.addDialog(new WaterfallDialog<AsignarOptions>(ASIGNAR + '-pasos', [this.pickCcf.bind(this), this.show.bind(this), this.act.bind(this), this.again.bind(this)]));
     this.addDialog(new WaterfallDialog<CcfChosen>(ASIGNAR_NUEVOS, [this.askServices.bind(this), this.confirmServices.bind(this), this.assign.bind(this)]));
     this.addDialog(
-      new WaterfallDialog<CcfChosen>(CAMBIAR, [this.pickAssignment.bind(this), this.pickChange.bind(this), this.changeReason.bind(this), this.changeConfirm.bind(this), this.change.bind(this)]),
+      new WaterfallDialog<CambiarOptions>(CAMBIAR, [this.pickAssignment.bind(this), this.pickChange.bind(this), this.changeReason.bind(this), this.changeConfirm.bind(this), this.change.bind(this)]),
     );
     this.initialDialogId = ASIGNAR + '-pasos';
   }
@@ -378,7 +394,11 @@ export class AsignarDialog extends ComponentDialog {
     const [asignar, cambiar, volver] = this.actions();
     const offered = list.value.some((a) => a.estado !== 'revocado') ? [asignar!, cambiar!, volver!] : [asignar!, volver!];
     values['acciones'] = offered;
-    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), offered, {}, { back: true, leave: otherSectionNames('asignar') }));
+    // Opened by "suspender consulta de comfama": that change, without asking what to do.
+    if (offered.includes(cambiar!) && changeNamed(step.options?.pista?.texto)) return step.next(cambiar);
+    // "suspender la consulta", "revocar la solicitud": Cambiar una asignación, by the change it names.
+    const aliases = offered.map((label) => (label === cambiar ? Object.values(boTexts()['cambios-otros-nombres']).flat() : []));
+    return step.prompt(CHOICE, choicePrompt(bt('que-hacer'), offered, {}, { back: true, aliases, leave: otherSectionNames('asignar') }));
   }
 
   private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
@@ -392,7 +412,8 @@ export class AsignarDialog extends ComponentDialog {
     const [asignar, cambiar] = this.actions();
     const label = offered[chosen(step.result, offered)];
     if (label === asignar) return step.beginDialog(ASIGNAR_NUEVOS, ccf);
-    if (label === cambiar) return step.beginDialog(CAMBIAR, ccf);
+    const texto = incomingText(step.context);
+    if (label === cambiar) return step.beginDialog(CAMBIAR, { ...ccf, ...(texto ? { texto } : {}) } satisfies CambiarOptions);
     return step.endDialog();
   }
 
@@ -476,7 +497,7 @@ export class AsignarDialog extends ComponentDialog {
 
   // -- suspend, reactivate, revoke
 
-  private async pickAssignment(step: WaterfallStepContext<CcfChosen>): Promise<DialogTurnResult> {
+  private async pickAssignment(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     const list = await assignmentsOf(this.deps, session.citizenId, step.options.nit, actorOf(step.context));
     const changeable = list.ok ? list.value.filter((a) => a.estado !== 'revocado') : [];
@@ -487,10 +508,13 @@ export class AsignarDialog extends ComponentDialog {
     const estados = sub('estados-asignacion');
     const labels = changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId} (${estados[a.estado]})`.trim());
     Object.assign(step.values, { citizenId: session.citizenId, changeable, labels });
+    // "suspender consulta de comfama": the one assignment those words name.
+    const named = step.options.texto ? optionNamedIn(step.options.texto, changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId}`.trim())) : undefined;
+    if (named !== undefined) return step.next(labels[named]);
     return step.prompt(CHOICE, choicePrompt(bt('cual-asignacion', { nombre: step.options.nombre }), labels, { numbered: true }, { back: true }));
   }
 
-  private async pickChange(step: WaterfallStepContext<CcfChosen>): Promise<DialogTurnResult> {
+  private async pickChange(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
     if (wentBack(step.result)) return step.endDialog();
     const values = step.values as Values;
     const a = (values['changeable'] as AsignacionVista[])[chosen(step.result, values['labels'] as string[])]!;
@@ -498,22 +522,24 @@ export class AsignarDialog extends ComponentDialog {
     const cambios = (Object.keys(TRANSICIONES) as CambioAsignacion[]).filter((c) => TRANSICIONES[c].desde.includes(a.estado));
     values['cambios'] = cambios;
     const labels = [...cambios.map((c) => sub('cambios')[c]!), bt('volver')];
+    const named = changeNamed(step.options.texto);
+    if (named && cambios.includes(named)) return step.next(sub('cambios')[named]);
     const estado = sub('estados-asignacion')[a.estado];
     return step.prompt(CHOICE, choicePrompt(bt('que-cambio', { servicio: a.servicioId, nombre: step.options.nombre, estado }), labels, {}, { back: true }));
   }
 
-  private async changeReason(step: WaterfallStepContext<CcfChosen>): Promise<DialogTurnResult> {
+  private async changeReason(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
     const values = step.values as Values;
     const cambios = values['cambios'] as CambioAsignacion[];
     const labels = [...cambios.map((c) => sub('cambios')[c]!), bt('volver')];
     const i = wentBack(step.result) ? cambios.length : chosen(step.result, labels);
-    if (i === cambios.length) return step.replaceDialog(CAMBIAR, step.options);
+    if (i === cambios.length) return step.replaceDialog(CAMBIAR, asking(step.options));
     values['cambio'] = cambios[i];
     return step.beginDialog(motivoForm.id, { canGoBack: true } satisfies FormOptions);
   }
 
-  private async changeConfirm(step: WaterfallStepContext<CcfChosen>): Promise<DialogTurnResult> {
-    if (wentBackFromForm(step.result)) return step.replaceDialog(CAMBIAR, step.options);
+  private async changeConfirm(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
+    if (wentBackFromForm(step.result)) return step.replaceDialog(CAMBIAR, asking(step.options));
     const values = step.values as Values;
     values['motivo'] = formResult(step.result, motivoForm).values.motivo;
     const a = values['asignacion'] as AsignacionVista;
@@ -522,8 +548,8 @@ export class AsignarDialog extends ComponentDialog {
     return step.prompt(CHOICE, choicePrompt(text, [bt('si'), bt('no')], {}, { back: true }));
   }
 
-  private async change(step: WaterfallStepContext<CcfChosen>): Promise<DialogTurnResult> {
-    if (wentBack(step.result) || chosen(step.result, [bt('si'), bt('no')]) === 1) return step.replaceDialog(CAMBIAR, step.options);
+  private async change(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
+    if (wentBack(step.result) || chosen(step.result, [bt('si'), bt('no')]) === 1) return step.replaceDialog(CAMBIAR, asking(step.options));
     const values = step.values as Values;
     const a = values['asignacion'] as AsignacionVista;
     const motivo = String(values['motivo']);

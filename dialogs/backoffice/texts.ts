@@ -14,6 +14,8 @@ type Texts = Record<string, string> & {
   'acciones-otros-nombres': Record<string, string[]>;
   /** The same for the catalog's actions ("publicar" for Agregar un servicio). */
   'acciones-catalogo-otros-nombres': Record<string, string[]>;
+  /** The words that name each change of an assignment ("suspenda", "revocación"). */
+  'cambios-otros-nombres': Record<string, string[]>;
   'nombres-accion': Record<string, string>;
 };
 export const boTexts = () => messages<Texts>('backoffice/textos');
