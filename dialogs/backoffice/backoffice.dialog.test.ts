@@ -790,6 +790,7 @@ describe('Asignar servicios a una CCF', () => {
     const reason = await say(w.client, 'suspender consulta de comfama');
     expect(reason.text).toContain('GET ConsultaAfiliacion — activo'); // COMFAMA's assignments first
     expect(reason.folded).toContain(fold('cual es el motivo'));
+    expect(reason.text).toContain('Suspender la asignación de **ConsultaAfiliacion** a **COMFAMA**'); // which change the reason is for
     expect(reason.folded).not.toContain(fold('¿Qué desea hacer?'));
     const confirm = await say(w.client, 'Revisión de seguridad');
     expect(confirm.text).toContain('¿Suspender la asignación de **ConsultaAfiliacion** a **COMFAMA**?');

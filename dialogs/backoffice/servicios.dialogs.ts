@@ -535,7 +535,10 @@ export class AsignarDialog extends ComponentDialog {
     const i = wentBack(step.result) ? cambios.length : chosen(step.result, labels);
     if (i === cambios.length) return step.replaceDialog(CAMBIAR, asking(step.options));
     values['cambio'] = cambios[i];
-    return step.beginDialog(motivoForm.id, { canGoBack: true } satisfies FormOptions);
+    // Which change the reason is for: said above the question (it may have been taken from the words, not asked).
+    const a = values['asignacion'] as AsignacionVista;
+    const heading = bt('cambio-encabezado', { accion: sub('cambios')[cambios[i]!], servicio: a.servicioId, nombre: step.options.nombre });
+    return step.beginDialog(motivoForm.id, { canGoBack: true, heading } satisfies FormOptions);
   }
 
   private async changeConfirm(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
