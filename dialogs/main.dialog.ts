@@ -262,7 +262,7 @@ export class MainDialog extends ComponentDialog {
     const active = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) : undefined;
     const inForm = active instanceof FormDialog;
     // "no sé qué elegir" at a list of options: the step's help, as "ayuda" gives it.
-    const command = parseCommand(text) ?? (asksAtChoice(active, deepest.activeDialog?.state, text) ? ({ kind: 'ayuda' } as const) : undefined);
+    const command = parseCommand(text) ?? ((await this.asksAboutChoice(innerDc, active, deepest.activeDialog?.state, text)) ? ({ kind: 'ayuda' } as const) : undefined);
     switch (command?.kind) {
       case 'asesor':
         await this.askForAgent(innerDc);
@@ -583,6 +583,17 @@ export class MainDialog extends ComponentDialog {
 
   private formIsActive(innerDc: DialogContext, formId: string): boolean {
     return this.stack(innerDc).some(([, d]) => d instanceof FormDialog && d.spec.id === formId);
+  }
+
+  /**
+   * A question about the list of options asked ("no sé qué elegir"); not a helpdesk agent's "¿y la caja
+   * comfama?", which names a CCF or a person to consult (the helpdesk's views read it so).
+   */
+  private async asksAboutChoice(innerDc: DialogContext, active: unknown, state: unknown, text: string | undefined): Promise<boolean> {
+    if (!asksAtChoice(active, state, text)) return false;
+    const session = await activeSession(this.deps, innerDc.context);
+    if (!session || actingRole(session).tipo !== 'mesa_ayuda') return true;
+    return (await consultaIn(this.deps, text, this.deps.clock.now())) === undefined;
   }
 
   /** The deepest step that describes itself: a form's field, an identity question, the RUT upload, a confirmation. */

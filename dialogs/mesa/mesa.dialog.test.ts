@@ -462,6 +462,17 @@ describe('Consultar Caja', () => {
     expect((await say(w.agent, 'reenviar la invitacion de comfama')).folded).toContain(REASON_Q);
   });
 
+  it('asked as a question at a person\'s view ("¿y la caja comfama?"), a CCF is that CCF, not the step\'s help; "¿qué hago aquí?" is the help', async () => {
+    const w = await world();
+    await atMesaMenu(w);
+    await say(w.agent, 'CC 1017234567');
+    const ccf = await say(w.agent, '¿y la caja comfama?');
+    expect(ccf.text).toContain('890.900.841-9');
+    expect(ccf.folded).not.toContain(fold('Puede escribir en cualquier momento'));
+    const help = await say(w.agent, '¿qué hago aquí?');
+    expect(help.folded).toContain(fold('Arriba está la ficha de la Caja'));
+  });
+
   it('the menu\'s own options and words naming several CCFs are not read as one CCF', async () => {
     const w = await world();
     await atMesaMenu(w);
