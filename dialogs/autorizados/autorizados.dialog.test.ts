@@ -533,7 +533,7 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect(review.text).toContain('Perfil autorizado**: Autorizado para administrar servicios web externos');
   });
 
-  it('"quitar a luisa" at the list, and "quiero quitar a briceño" at the main menu: that person\'s revocation, without asking which; atrás asks which', async () => {
+  it('"quitar a luisa" at the list, and "quiero quitarle la autorización a briceño" at the main menu: that person\'s revocation, without asking which; atrás asks which', async () => {
     const w = await comfama();
     await seed(w, [
       stored(2, { primerNombre: 'CARLOS', primerApellido: 'BRICEÑO', tipoDocumento: 'CE', numeroDocumento: '654321', estado: 'invitado' }),
@@ -547,7 +547,7 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect((await say(w.client, 'atrás')).folded).toContain(CHOICE_Q);
     expect((await say(w.client, 'atrás')).folded).toContain('que desea hacer en comfama');
     expect((await say(w.client, 'Terminar')).folded).toContain('que desea hacer ahora');
-    const carlos = await say(w.client, 'quiero quitar a briceño');
+    const carlos = await say(w.client, 'quiero quitarle la autorización a briceño');
     expect(carlos.folded).toContain('por que revoca esta autorizacion');
     await say(w.client, 'Ya no trabaja en la Caja');
     expect((await say(w.client, 'si')).folded).toContain(fold('Carlos Briceño'));
