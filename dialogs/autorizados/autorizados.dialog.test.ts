@@ -543,6 +543,7 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     await say(w.client, 'Administrar autorizados');
     const luisa = await say(w.client, 'quitar a luisa');
     expect(luisa.folded).toContain('por que revoca esta autorizacion');
+    expect(luisa.folded).toContain(fold('Revocar la autorización de Luisa Gómez')); // whose, above the question
     expect(luisa.folded).not.toContain(CHOICE_Q);
     expect((await say(w.client, 'atrás')).folded).toContain(CHOICE_Q);
     expect((await say(w.client, 'atrás')).folded).toContain('que desea hacer en comfama');

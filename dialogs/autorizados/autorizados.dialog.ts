@@ -312,8 +312,11 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
     if (wentBack(step.result)) return step.endDialog();
     const values = step.values as Values;
     const current = values['current'] as Autorizacion[];
-    values['entry'] = current[chosen(step.result, values['labels'] as string[])];
-    return step.beginDialog(revocarForm.id, { heading: heading(step.options.company), canGoBack: true } satisfies FormOptions);
+    const entry = current[chosen(step.result, values['labels'] as string[])]!;
+    values['entry'] = entry;
+    // Whose authorization: above the question, as the person may have been taken from the words, not chosen.
+    const titulo = t('encabezado-revocar', { ...companyData(step.options.company), nombre: displayName(entry) });
+    return step.beginDialog(revocarForm.id, { heading: titulo, canGoBack: true } satisfies FormOptions);
   }
 
   private async confirm(step: WaterfallStepContext<ListaOptions>): Promise<DialogTurnResult> {
