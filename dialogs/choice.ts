@@ -146,6 +146,20 @@ function closingBy(answer: string, labels: readonly string[]): number | undefine
   return closing.length === 1 ? closing[0] : undefined;
 }
 
+/** What a prompt asked with `back` returns for "ninguna": read by wentBack as "atrás". */
+const BACK_ANSWER = 'atrás';
+const NONE = new Set([
+  'ninguna', 'ninguno', 'ninguna de esas', 'ninguno de esos', 'ninguna de las anteriores', 'ninguno de los anteriores', 'no ninguna', 'no ninguno',
+  'ninguna gracias', 'ninguno gracias', 'nada', 'ya no', 'mejor no', 'no gracias', 'no nada',
+]);
+
+/** "ninguna", "no, gracias", "chao": the person wants none of the options. */
+function saysNone(answer: string): boolean {
+  if (NONE.has(fold(answer).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim())) return true;
+  const courtesy = courtesyOf(answer);
+  return courtesy === 'gracias' || courtesy === 'despedida' || courtesy === 'fin';
+}
+
 /** Where a ChoicePrompt keeps the options its last re-ask showed. */
 const SHOWN = 'shown';
 
@@ -163,6 +177,11 @@ export class ChoicePrompt extends TextPrompt {
       const answer = p.recognized.value ?? '';
       const reading = readChoice(answer, labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
       const index = reading.ok ? reading.value : ((aliases ? matchAlias(answer, aliases) : undefined) ?? closingBy(answer, labels));
+      // "ninguna", "no, gracias" where "atrás" is an answer: none of the options, so back.
+      if (index === undefined && back && saysNone(answer)) {
+        p.recognized.value = BACK_ANSWER;
+        return true;
+      }
       // None of the options, but the name of something to go to instead: the words themselves are the result.
       if (index === undefined && leave && matchAlias(answer, leave) !== undefined) return true;
       if (index === undefined) {

@@ -546,6 +546,9 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect(luisa.folded).toContain(fold('Revocar la autorización de Luisa Gómez')); // whose, above the question
     expect(luisa.folded).not.toContain(CHOICE_Q);
     expect((await say(w.client, 'atrás')).folded).toContain(CHOICE_Q);
+    // None of them: as atrás, the list's question.
+    expect((await say(w.client, 'ninguna, gracias')).folded).toContain('que desea hacer en comfama');
+    expect((await say(w.client, 'Revocar una autorización')).folded).toContain(CHOICE_Q);
     expect((await say(w.client, 'atrás')).folded).toContain('que desea hacer en comfama');
     expect((await say(w.client, 'Terminar')).folded).toContain('que desea hacer ahora');
     const carlos = await say(w.client, 'quiero quitarle la autorización a briceño');
