@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, parseCaseCommand, parseCommand, saysItIsMissing } from './commands.js';
+import { asksAboutTheQuestion, courtesyOf, dropsReason, leavesLogin, endsHandoff, parseCaseCommand, parseCommand, saysItIsMissing } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -135,4 +135,13 @@ describe('courtesyOf: a short message that is only courtesy', () => {
     '"%s" is not',
     (text) => expect(courtesyOf(text)).toBeUndefined(),
   );
+});
+
+describe('leavesLogin: where the login\'s questions send a person without an account or a password', () => {
+  it.each([
+    ['no tengo usuario', 'registro'], ['No tengo cuenta aún', 'registro'], ['todavía no estoy registrado', 'registro'], ['quiero registrarme', 'registro'],
+    ['como hago para crear una cuenta?', 'registro'], ['olvidé mi contraseña', 'recuperar-clave'], ['no recuerdo la clave', 'recuperar-clave'],
+  ])('"%s" → %s', (text, where) => expect(leavesLogin(text)).toBe(where));
+
+  it.each(['cc', '70123456', 'cédula de ciudadanía', 'no tengo cédula', 'Registro Civil', 'ayuda'])('"%s" is an answer', (text) => expect(leavesLogin(text)).toBeUndefined());
 });

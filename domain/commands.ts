@@ -176,3 +176,25 @@ export function courtesyOf(text: string | undefined): Courtesy | undefined {
   if (extra.length > 0) return undefined;
   return goodbye ? 'despedida' : 'gracias';
 }
+
+// ---------------------------------------------------------------- at the login
+
+const NO_ACCOUNT = new RegExp(
+  '^(?:(?:es que |pero |aun |todavia |yo )?no (?:tengo|he creado|he hecho|tengo todavia|tengo aun) (?:un |una |mi |ningun |ninguna )?(?:usuario|cuenta|registro)(?: todavia| aun)?' +
+    '|(?:aun |todavia )?no (?:estoy|me he|me e|e) registrad[oa](?: todavia| aun)?|no me he registrado|soy nuev[oa]' +
+    '|(?:quiero |necesito |como (?:puedo|hago para) )?(?:registrarme|registrarse|crear (?:un |una |mi )?(?:usuario|cuenta)))$',
+);
+const FORGOT = new RegExp(
+  '^(?:(?:se me )?olvid(?:e|o|aron) (?:mi |la )?(?:contrasena|clave)|no (?:me acuerdo|recuerdo) (?:de )?(?:mi |la )?(?:contrasena|clave)' +
+    '|perdi (?:mi |la )?(?:contrasena|clave)|(?:quiero )?recuperar (?:mi |la )?(?:contrasena|clave)|olvide mi contrasena)$',
+);
+
+/**
+ * Typed at the login's questions, where to go instead: "no tengo usuario", "quiero registrarme" →
+ * Registrarme; "olvidé mi contraseña" → the reset link. Undefined for anything else (an answer).
+ */
+export function leavesLogin(text: string | undefined): 'registro' | 'recuperar-clave' | undefined {
+  if (!text || text.length > 80) return undefined;
+  const t = fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  return NO_ACCOUNT.test(t) ? 'registro' : FORGOT.test(t) ? 'recuperar-clave' : undefined;
+}

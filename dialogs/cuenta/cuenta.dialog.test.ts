@@ -164,3 +164,30 @@ describe('"no me llegó el correo" with the account pending activation', () => {
     expect(String(mail.data['enlace'])).toContain('/cuenta/activar?token=');
   });
 });
+
+describe('Ingresar: a person without an account, or without the password', () => {
+  it.each(['no tengo usuario', 'No tengo cuenta todavía', 'aún no estoy registrada', 'quiero registrarme', 'soy nuevo'])(
+    '"%s" at the login goes to Registrarme, saying why',
+    async (text) => {
+      const setup = dialogDeps();
+      const client = mainClient(setup);
+      await say(client, 'Ingresar');
+      const r = await say(client, text);
+      expect(r.folded).toContain('primero debe registrarse');
+      expect(r.folded).toContain('tratamiento de sus datos'); // Registrarme's first question
+      expect(r.folded).not.toContain('este dato es obligatorio');
+    },
+  );
+
+  it('"olvidé mi contraseña" at the login goes to the reset link\'s questions; a document is still an answer', async () => {
+    const setup = dialogDeps();
+    const client = mainClient(setup);
+    await say(client, 'Ingresar');
+    const r = await say(client, 'se me olvidó la contraseña');
+    expect(r.folded).toContain('un enlace para asignar una contrasena nueva');
+    expect(r.folded).not.toContain('este dato es obligatorio');
+    await say(client, 'cancelar');
+    await say(client, 'Ingresar');
+    expect((await say(client, 'cc')).folded).toContain('numero de documento');
+  });
+});

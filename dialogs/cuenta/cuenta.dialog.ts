@@ -1,6 +1,7 @@
 /** Ingresar (login with a masked password) and Olvidé mi contraseña (a reset link by e-mail). */
 import { MessageFactory, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
-import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, DialogTurnStatus, TextPrompt, WaterfallDialog, type DialogContext, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { leavesLogin } from '../../domain/commands.js';
 import { matchAlias } from '../../domain/choice.js';
 import { clearWinner, searchFunctionalities } from '../../domain/search.js';
 import { holdsSecret } from '../../domain/secret-text.js';
@@ -18,6 +19,7 @@ import { formatTime } from '../format.js';
 import type { Notifier } from '../notifier.js';
 import { ingresoForm, recuperarForm } from './cuenta.forms.js';
 import { buttonOf, functionalities } from '../catalog.js';
+import { incomingText } from '../incoming.js';
 
 export const INGRESAR = 'ingresar';
 
@@ -64,6 +66,18 @@ export class IngresarDialog extends ComponentDialog {
     this.addDialog(new WaterfallDialog<IngresarOptions>(PASOS, [this.ask.bind(this), this.check.bind(this), this.retry.bind(this)]));
     this.addDialog(new WaterfallDialog(REINTENTO, [this.offer.bind(this), this.read.bind(this)]));
     this.initialDialogId = PASOS;
+  }
+
+  /**
+   * "no tengo usuario", "quiero registrarme" at the login's questions: Registrarme (with a word why);
+   * "olvidé mi contraseña": the reset link. Before, a dead end ("Este dato es obligatorio").
+   */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const instead = innerDc.activeDialog?.id === ingresoForm.id ? leavesLogin(incomingText(innerDc.context)) : undefined;
+    if (!instead) return super.onContinueDialog(innerDc);
+    await innerDc.cancelAllDialogs();
+    if (instead === 'registro') await innerDc.context.sendActivity(render('cuenta/sin-cuenta'));
+    return { status: DialogTurnStatus.complete, result: { ingreso: false, startId: instead } };
   }
 
   private async ask(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
