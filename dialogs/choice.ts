@@ -5,7 +5,7 @@
 import { ActionTypes, CardFactory, type Activity, type Attachment, type TurnContext } from 'botbuilder';
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchAlias, matchChoice } from '../domain/choice.js';
-import { asksAboutTheQuestion, courtesyOf, parseCommand } from '../domain/commands.js';
+import { asksAboutTheQuestion, courtesyOf, parseCommand, saysNone } from '../domain/commands.js';
 import { fold } from '../domain/text.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
@@ -148,17 +148,6 @@ function closingBy(answer: string, labels: readonly string[]): number | undefine
 
 /** What a prompt asked with `back` returns for "ninguna": read by wentBack as "atrás". */
 const BACK_ANSWER = 'atrás';
-const NONE = new Set([
-  'ninguna', 'ninguno', 'ninguna de esas', 'ninguno de esos', 'ninguna de las anteriores', 'ninguno de los anteriores', 'no ninguna', 'no ninguno',
-  'ninguna gracias', 'ninguno gracias', 'nada', 'ya no', 'mejor no', 'no gracias', 'no nada',
-]);
-
-/** "ninguna", "no, gracias", "chao": the person wants none of the options. */
-function saysNone(answer: string): boolean {
-  if (NONE.has(fold(answer).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim())) return true;
-  const courtesy = courtesyOf(answer);
-  return courtesy === 'gracias' || courtesy === 'despedida' || courtesy === 'fin';
-}
 
 /** Where a ChoicePrompt keeps the options its last re-ask showed. */
 const SHOWN = 'shown';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, courtesyOf, dropsReason, leavesLogin, endsHandoff, parseCaseCommand, parseCommand, saysItIsMissing } from './commands.js';
+import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, saysItIsMissing, saysNone } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -144,4 +144,9 @@ describe('leavesLogin: where the login\'s questions send a person without an acc
   ])('"%s" → %s', (text, where) => expect(leavesLogin(text)).toBe(where));
 
   it.each(['cc', '70123456', 'cédula de ciudadanía', 'no tengo cédula', 'Registro Civil', 'ayuda'])('"%s" is an answer', (text) => expect(leavesLogin(text)).toBeUndefined());
+});
+
+describe('saysNone: none of the options', () => {
+  it.each(['ninguna', 'Ninguno de esos', 'no, gracias', 'ninguna, gracias', 'chao', 'eso es todo'])('"%s" says none', (text) => expect(saysNone(text)).toBe(true));
+  it.each(['ninguna de las dos es mía, quiero otra', 'la primera', 'ok', 'Ninguna EPS'])('"%s" does not', (text) => expect(saysNone(text)).toBe(false));
 });

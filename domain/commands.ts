@@ -177,6 +177,18 @@ export function courtesyOf(text: string | undefined): Courtesy | undefined {
   return goodbye ? 'despedida' : 'gracias';
 }
 
+const NONE = new Set([
+  'ninguna', 'ninguno', 'ninguna de esas', 'ninguno de esos', 'ninguna de las anteriores', 'ninguno de los anteriores', 'no ninguna', 'no ninguno',
+  'ninguna gracias', 'ninguno gracias', 'nada', 'ya no', 'mejor no', 'no gracias', 'no nada',
+]);
+
+/** "ninguna", "no, gracias", "chao" at a list of options: the person wants none of them. */
+export function saysNone(answer: string): boolean {
+  if (NONE.has(fold(answer).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim())) return true;
+  const courtesy = courtesyOf(answer);
+  return courtesy === 'gracias' || courtesy === 'despedida' || courtesy === 'fin';
+}
+
 // ---------------------------------------------------------------- at the login
 
 const NO_ACCOUNT = new RegExp(
