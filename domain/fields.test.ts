@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseProse,
   answerYesNo,
+  takesTheOnlyOption,
   splitDocument,
   parseFirstName,
   splitFirstName,
@@ -191,4 +192,9 @@ describe('parseFirstName: one name', () => {
     expect(splitFirstName('José Alejandro de Jesús')).toBeUndefined(); // a particle: one name
     expect(splitFirstName('Luz')).toBeUndefined();
   });
+});
+
+describe('takesTheOnlyOption: an answer that takes the one option shown', () => {
+  it.each(['sí', 'ok', 'Esa', 'la única', 'dale'])('"%s" takes it', (text) => expect(takesTheOnlyOption(text)).toBe(true));
+  it.each(['no', 'otra', 'ninguna', ''])('"%s" does not', (text) => expect(takesTheOnlyOption(text)).toBe(false));
 });

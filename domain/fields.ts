@@ -234,6 +234,12 @@ export function answerYesNo(raw: string): boolean | undefined {
   return YES.has(t) ? true : NO.has(t) ? false : undefined;
 }
 
+/** What points at the one option shown. */
+const THAT_ONE = new Set(['esa', 'ese', 'esa misma', 'ese mismo', 'esa opcion', 'la unica', 'el unico', 'la que hay', 'el que hay']);
+
+/** At a question with one option: "sí", "ok", "esa" take it. */
+export const takesTheOnlyOption = (raw: string): boolean => answerYesNo(raw) === true || THAT_ONE.has(fold(raw).trim());
+
 export const parseYesNo: FieldParser<boolean> = (raw) => {
   const answer = answerYesNo(raw);
   if (answer !== undefined) return ok(answer);

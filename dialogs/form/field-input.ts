@@ -1,13 +1,11 @@
 /** Reading one answer of a form, with no Bot Framework types: choices, "omitir", the field parser; field names for "corregir". */
 import { matchChoice } from '../../domain/choice.js';
-import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
+import { isSkipAnswer, takesTheOnlyOption } from '../../domain/fields.js';
 import { fail, ok, type Result } from '../../domain/result.js';
 import { fold } from '../../domain/text.js';
 import { fieldTexts, type FieldSpec, type FormSpec, type FormValues } from './form-spec.js';
 
 const MAX_RAW = 2000;
-/** What points at the one option shown. */
-const THAT_ONE = new Set(['esa', 'ese', 'esa misma', 'ese mismo', 'esa opcion', 'la unica', 'el unico', 'la que hay', 'el que hay']);
 
 /**
  * A typed answer: "omitir" for an optional field; for a field with options, the option's value
@@ -22,7 +20,7 @@ export function parseAnswer(spec: FormSpec, field: FieldSpec, raw: string, value
   const byValue = options.find((o) => fold(o.valor) === fold(raw));
   if (byValue) return field.parse(byValue.valor, ctx);
   // One option only ("¿Qué perfil tendrá la persona?" with one profile): "sí", "ok", "esa" take it.
-  if (options.length === 1 && (answerYesNo(raw) === true || THAT_ONE.has(fold(raw).trim()))) return field.parse((options[0] as { valor: string }).valor, ctx);
+  if (options.length === 1 && takesTheOnlyOption(raw)) return field.parse((options[0] as { valor: string }).valor, ctx);
   const m = matchChoice(raw, options.map((o) => o.titulo));
   if (m.kind === 'match') return field.parse((options[m.index] as { valor: string }).valor, ctx);
   const direct = field.parse(raw, ctx); // the parser may know other names ("cédula" → CC)
