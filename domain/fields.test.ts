@@ -5,7 +5,9 @@ import {
   takesTheOnlyOption,
   splitDocument,
   parseFirstName,
+  parseFirstSurname,
   splitFirstName,
+  splitFirstSurname,
   isSkipAnswer,
   parseBirthDate,
   parseDate,
@@ -191,6 +193,22 @@ describe('parseFirstName: one name', () => {
     expect(splitFirstName('luz paola')).toEqual({ primerNombre: 'LUZ', segundoNombre: 'PAOLA' });
     expect(splitFirstName('José Alejandro de Jesús')).toBeUndefined(); // a particle: one name
     expect(splitFirstName('Luz')).toBeUndefined();
+  });
+});
+
+describe('parseFirstSurname: one surname', () => {
+  it.each([['Gómez', 'GÓMEZ'], ['De la Hoz', 'DE LA HOZ'], ['Martínez de la Rosa', 'MARTÍNEZ DE LA ROSA']])('%j → %s', (raw, name) =>
+    expect(parseFirstSurname(raw, ctx())).toEqual({ ok: true, value: name }),
+  );
+  it('"martinez ruiz" is doubted, naming the first and the second surname', () => {
+    const r = parseFirstSurname('martinez ruiz', ctx());
+    expect(r).toEqual({ ok: false, error: { code: 'name.first_surname_only', primero: 'MARTINEZ', resto: 'RUIZ', escrito: 'MARTINEZ RUIZ', sugerencia: 'MARTINEZ' } });
+  });
+  it('splitFirstSurname gives both surnames only for such an answer', () => {
+    expect(splitFirstSurname('martinez ruiz')).toEqual({ primerApellido: 'MARTINEZ', segundoApellido: 'RUIZ' });
+    expect(splitFirstSurname('De la Hoz')).toBeUndefined();
+    expect(splitFirstSurname('Gómez')).toBeUndefined();
+    expect(splitFirstSurname('luz paola')).toEqual({ primerApellido: 'LUZ', segundoApellido: 'PAOLA' });
   });
 });
 

@@ -111,25 +111,46 @@ export const parseName: FieldParser<string> = (raw) => {
 const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'san', 'santa']);
 
 /**
- * A first name: one name. "Luz Paola" is refused with its parts named (the second name is asked
- * next); a name joined by "del", "de la"… stays one ("María del Pilar").
+ * A name of which the form asks one word at a time: "Luz Paola" at the first name, "Martínez Ruiz" at
+ * the first surname. Two or more words are a doubt (`code`) with their parts named, not a refusal:
+ * "sí" takes both (the split functions below), "no" or the same again keeps it whole. A name joined by
+ * "del", "de la"… stays one ("María del Pilar", "De la Hoz").
  */
-export const parseFirstName: FieldParser<string> = (raw, ctx) => {
-  const r = parseName(raw, ctx);
-  if (!r.ok) return r;
-  const words = r.value.split(/\s+/);
-  if (words.length < 2 || words.some((w) => NAME_PARTICLES.has(fold(w)))) return r;
-  // A doubt, not a refusal: "sí" takes both names (splitFirstName), "no" or the same again keeps it whole.
-  return fail('name.first_only', { primero: words[0], resto: words.slice(1).join(' '), escrito: r.value, sugerencia: words[0] });
-};
+function oneNameOf(code: string): FieldParser<string> {
+  return (raw, ctx) => {
+    const r = parseName(raw, ctx);
+    if (!r.ok) return r;
+    const words = r.value.split(/\s+/);
+    if (words.length < 2 || words.some((w) => NAME_PARTICLES.has(fold(w)))) return r;
+    return fail(code, { primero: words[0], resto: words.slice(1).join(' '), escrito: r.value, sugerencia: words[0] });
+  };
+}
+
+/** The first name: one name; "Luz Paola" asks whether Paola is the second name. */
+export const parseFirstName: FieldParser<string> = oneNameOf('name.first_only');
+
+/** The first surname: one surname; "Martínez Ruiz" asks whether Ruiz is the second surname. */
+export const parseFirstSurname: FieldParser<string> = oneNameOf('name.first_surname_only');
+
+/** The two parts of an answer `parse` doubts with `code`, when each is a name. */
+function twoNames(parse: FieldParser<string>, code: string, raw: string): [string, string] | undefined {
+  const ctx = { values: {}, today: new Date(0) }; // names read no context
+  const r = parse(raw, ctx);
+  if (r.ok || r.error.code !== code) return undefined;
+  const parts: [string, string] = [String(r.error['primero']), String(r.error['resto'])];
+  return parseName(parts[0], ctx).ok && parseName(parts[1], ctx).ok ? parts : undefined;
+}
 
 /** "José Alejandro" at the first name: the first name and the second, when parseFirstName doubts it. */
 export function splitFirstName(raw: string): { primerNombre: string; segundoNombre: string } | undefined {
-  const ctx = { values: {}, today: new Date(0) }; // names read no context
-  const r = parseFirstName(raw, ctx);
-  if (r.ok || r.error.code !== 'name.first_only') return undefined;
-  const names = { primerNombre: String(r.error['primero']), segundoNombre: String(r.error['resto']) };
-  return parseName(names.primerNombre, ctx).ok && parseName(names.segundoNombre, ctx).ok ? names : undefined;
+  const parts = twoNames(parseFirstName, 'name.first_only', raw);
+  return parts && { primerNombre: parts[0], segundoNombre: parts[1] };
+}
+
+/** "Martínez Ruiz" at the first surname: both surnames, when parseFirstSurname doubts it. */
+export function splitFirstSurname(raw: string): { primerApellido: string; segundoApellido: string } | undefined {
+  const parts = twoNames(parseFirstSurname, 'name.first_surname_only', raw);
+  return parts && { primerApellido: parts[0], segundoApellido: parts[1] };
 }
 
 /** What people write for "none" at an optional field ("no tiene" when the name is another person's). */

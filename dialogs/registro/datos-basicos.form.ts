@@ -4,9 +4,10 @@ import {
   parseDocumentNumber,
   parseDocumentType,
   parseFirstName,
+  parseFirstSurname,
   splitFirstName,
+  splitFirstSurname,
   parseIssueDate,
-  parseName,
   parseOptionalName,
   parseSex,
   splitDocument,
@@ -23,7 +24,7 @@ export const documentAndNames: readonly AnyField<DocumentAndNames>[] = [
   { key: 'numeroDocumento', parse: parseDocumentNumber },
   { key: 'primerNombre', parse: parseFirstName, alsoFills: splitFirstName },
   { key: 'segundoNombre', parse: parseOptionalName, optional: true },
-  { key: 'primerApellido', parse: parseName },
+  { key: 'primerApellido', parse: parseFirstSurname, alsoFills: splitFirstSurname },
   { key: 'segundoApellido', parse: parseOptionalName, optional: true },
 ];
 

@@ -377,3 +377,40 @@ describe('Registro ciudadano: both names typed as the first name', () => {
     expect((await say(again, 'Luz Paola')).folded).toContain('segundo nombre');
   });
 });
+
+describe('Registro ciudadano: both surnames typed as the first surname', () => {
+  async function atFirstSurname(): Promise<ReturnType<typeof mainClient>> {
+    const client = mainClient();
+    for (const text of ['Registrarme', 'Acepto', 'cc', '43123456', 'luz', 'omitir']) await say(client, text);
+    return client;
+  }
+
+  it('"martinez ruiz" is asked about, not taken whole with the second surname asked after it', async () => {
+    const client = await atFirstSurname();
+    const reply = await say(client, 'martinez ruiz');
+    expect(reply.text).toContain('¿El primer apellido es **MARTINEZ** y el segundo apellido **RUIZ**?');
+    expect(buttons(reply)).toEqual(['Sí', 'No']);
+    expect(reply.folded).not.toContain('cual es su segundo apellido');
+  });
+
+  it('"sí" takes both surnames: the second is not asked; the review shows them', async () => {
+    const client = await atFirstSurname();
+    await say(client, 'martinez ruiz');
+    expect((await say(client, 'si')).folded).toContain('fecha de nacimiento');
+    for (const text of ['14/03/1968', '20/05/1986']) await say(client, text);
+    const review = await say(client, 'F');
+    expect(review.text).toMatch(/Primer apellido\*\*: MARTINEZ\b/);
+    expect(review.text).toMatch(/Segundo apellido\*\*: RUIZ\b/);
+  });
+
+  it('"no", or the same again, keeps it as one surname; a surname joined by "de la" is not asked about', async () => {
+    const client = await atFirstSurname();
+    await say(client, 'martinez ruiz');
+    expect((await say(client, 'no')).folded).toContain('segundo apellido');
+    const again = await atFirstSurname();
+    await say(again, 'martinez ruiz');
+    expect((await say(again, 'Martinez Ruiz')).folded).toContain('segundo apellido');
+    const particle = await atFirstSurname();
+    expect((await say(particle, 'de la hoz')).folded).toContain('segundo apellido');
+  });
+});

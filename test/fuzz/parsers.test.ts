@@ -69,6 +69,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseDocumentNumber: [fields.parseDocumentNumber],
   parseName: [fields.parseName],
   parseFirstName: [fields.parseFirstName],
+  parseFirstSurname: [fields.parseFirstSurname],
   parseOptionalName: [fields.parseOptionalName],
   parseDate: [fields.parseDate],
   parseBirthDate: [fields.parseBirthDate],
@@ -88,7 +89,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseMunicipality: [fields.parseMunicipality(registry)],
 };
 /** Exports of domain/fields.ts that are helpers, not parsers (fuzzed below all the same). */
-const NOT_PARSERS = new Set(['answerYesNo', 'takesTheOnlyOption', 'isSkipAnswer', 'yearsBetween', 'splitDocument', 'splitFirstName']);
+const NOT_PARSERS = new Set(['answerYesNo', 'takesTheOnlyOption', 'isSkipAnswer', 'yearsBetween', 'splitDocument', 'splitFirstName', 'splitFirstSurname']);
 
 describe(`field parsers under generated input (${seedNote})`, () => {
   it('the table covers every exported parser of domain/fields.ts', () => {
@@ -107,7 +108,7 @@ describe(`field parsers under generated input (${seedNote})`, () => {
     }, TIMEOUT);
   }
 
-  it(`answerYesNo, takesTheOnlyOption, isSkipAnswer, yearsBetween, splitDocument, splitFirstName: ${RUNS} inputs, no exception`, () => {
+  it(`answerYesNo, takesTheOnlyOption, isSkipAnswer, yearsBetween, splitDocument, splitFirstName, splitFirstSurname: ${RUNS} inputs, no exception`, () => {
     fc.assert(
       fc.property(anyText, anyText, (a, b) => {
         expect([true, false, undefined]).toContain(fields.answerYesNo(a));
@@ -116,6 +117,8 @@ describe(`field parsers under generated input (${seedNote})`, () => {
         if (split) expect(fields.parseDocumentType(split.tipoDocumento, { values: {}, today: new Date() }).ok).toBe(true);
         const names = fields.splitFirstName(a);
         if (names) expect(fields.parseFirstName(names.primerNombre, { values: {}, today: new Date() }).ok).toBe(true);
+        const surnames = fields.splitFirstSurname(a);
+        if (surnames) expect(fields.parseFirstSurname(surnames.primerApellido, { values: {}, today: new Date() }).ok).toBe(true);
         expect(typeof fields.isSkipAnswer(a)).toBe('boolean');
         expect(() => fields.yearsBetween(a, b)).not.toThrow();
       }),
