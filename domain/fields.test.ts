@@ -65,12 +65,15 @@ describe('dates as people write them', () => {
     ['15/03/1980', '1980-03-15'], ['15-03-1980', '1980-03-15'], ['15.03.1980', '1980-03-15'], ['1980-03-15', '1980-03-15'],
     ['15 de marzo de 1980', '1980-03-15'], ['15 de Marzo del 1980', '1980-03-15'], ['1 de septiembre de 2001', '2001-09-01'],
     ['1 setiembre 2001', '2001-09-01'], ['3 ene 1999', '1999-01-03'], ['29/02/2024', '2024-02-29'], ['26/11/2026', '2026-11-26'],
+    // Two-digit years, as people write them: the latest such year not after today's.
+    ['18/03/85', '1985-03-18'], ['5-6-05', '2005-06-05'], ['1/1/26', '2026-01-01'], ['1/1/27', '1927-01-01'], ['18 de marzo de 85', '1985-03-18'],
   ])('%s → %s', (raw, iso) => {
     expect(parseDate(raw, ctx())).toEqual({ ok: true, value: iso });
   });
   it.each([
     ['ayer', 'date.format'], ['15/13/1980', 'date.invalid'], ['31/02/1990', 'date.invalid'], ['29/02/2023', 'date.invalid'],
     ['27/11/2026', 'date.future'], ['01/01/1850', 'date.too_old'], ['', 'empty'], ['15 de marzo', 'date.format'],
+    ['27/11/26', 'date.future'], ['15/03/198', 'date.format'], ['85/03/18', 'date.invalid'],
   ])('%s → %s', (raw, code) => {
     expect(reason(parseDate(raw, ctx()))).toBe(code);
   });

@@ -177,19 +177,30 @@ function isoDate(y: number, m: number, d: number): string | undefined {
   return dt.toISOString().slice(0, 10);
 }
 
-/** A calendar date as people write it: 15/03/1980, 15-03-1980, 1980-03-15, "15 de marzo de 1980". */
+/**
+ * A year as written: four digits, or two as people write them ("18/03/85"): the latest such year
+ * not after today's (85 → 1985, 05 → 2005), as the dates asked are all in the past.
+ */
+function fullYear(written: string, today: Date): number {
+  if (written.length === 4) return Number(written);
+  const thisYear = today.getUTCFullYear();
+  const year = thisYear - (thisYear % 100) + Number(written);
+  return year > thisYear ? year - 100 : year;
+}
+
+/** A calendar date as people write it: 15/03/1980, 15-03-1980, 15/03/80, 1980-03-15, "15 de marzo de 1980". */
 export const parseDate: FieldParser<string> = (raw, ctx) => {
   const c = clean(raw);
   if (!c.ok) return c;
   const t = fold(c.value).replace(/\s+del?\s+/g, ' ');
   let y: number | undefined, m: number | undefined, d: number | undefined;
-  let match = /^(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4})$/.exec(t);
-  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  let match = /^(\d{1,2})\s*[/.\- ]\s*(\d{1,2})\s*[/.\- ]\s*(\d{4}|\d{2})$/.exec(t);
+  if (match) [d, m, y] = [Number(match[1]), Number(match[2]), fullYear(match[3]!, ctx.today)];
   match = match ? match : /^(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})$/.exec(t);
   if (match && y === undefined) [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
   if (y === undefined) {
-    const words = /^(\d{1,2}) ([a-z]+) (\d{4})$/.exec(t);
-    if (words) [d, m, y] = [Number(words[1]), MONTHS[words[2] as string], Number(words[3])];
+    const words = /^(\d{1,2}) ([a-z]+) (\d{4}|\d{2})$/.exec(t);
+    if (words) [d, m, y] = [Number(words[1]), MONTHS[words[2] as string], fullYear(words[3]!, ctx.today)];
   }
   if (y === undefined || m === undefined || d === undefined) return fail('date.format');
   const iso = isoDate(y, m, d);
