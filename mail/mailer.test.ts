@@ -88,6 +88,15 @@ describe('mailer: outbox', () => {
     expectTestMail(await simpleParser(await readFile(sent.location)), 'Ana Pérez');
   });
 
+  it('the activation e-mail says what to do when its link expires as the chat does: "Olvidé mi contraseña" sends another', async () => {
+    const data = { nombre: 'Diana Martínez', usuario: 'CC 33773336', enlace: 'http://localhost:3978/cuenta/activar?token=abc', horas: 24 };
+    const parsed = await simpleParser(await readFile((await mailer.send({ to: TO, template: 'registro-activacion', data })).location));
+    for (const part of [parsed.text ?? '', String(parsed.html)]) {
+      expect(part).toMatch(/Si vence, pida otro en el Asistente CCF con (<strong>|")Olvidé mi contraseña/);
+      expect(part).not.toContain('vuelva a hacer el registro');
+    }
+  });
+
   it('writes the text and HTML parts quoted-printable: Spanish text stays readable in the file', async () => {
     const sent = await mailer.send({ to: TO, template: 'prueba', data: { nombre: 'Ana Pérez' } });
     const raw = await readFile(sent.location, 'utf8');
