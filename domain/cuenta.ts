@@ -151,9 +151,11 @@ export async function setPasswordWithToken(
   const checked = await deps.store.transaction(async (tx) => {
     const found = await usableToken(tx, deps.clock.now(), token, tipo);
     if ('ok' in found) return found;
-    if (clave !== confirmacion) return err({ code: 'CLAVE.NO_COINCIDE' } as const);
+    // The policy first: a weak password is chosen again and typed twice anew, so a mismatch of the
+    // two would only be a second round of errors for a password that cannot be kept.
     const motivos = checkPasswordPolicy(clave, { numeroDocumento: found.citizen.numeroDocumento, nombres: nombresOf(found.citizen) });
     if (motivos.length > 0) return err({ code: 'CLAVE.POLITICA', motivos } as const);
+    if (clave !== confirmacion) return err({ code: 'CLAVE.NO_COINCIDE' } as const);
     return ok(found.citizen.id);
   });
   if (!checked.ok) return checked;

@@ -126,6 +126,13 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
     expect(inputTag(page.html, 'confirmacion')).not.toContain('value=');
   });
 
+  it('a weak password typed differently twice shows why it is weak, not only that the two differ (one round of errors, not two)', async () => {
+    const { token } = await seedLink(h);
+    const page = await post(h, '/cuenta/activar', { token, clave: 'Kx7#pq', confirmacion: 'Kx7#pqr' });
+    expect(page.status).toBe(422);
+    expect(fieldErrors(page.html, 'clave')).toContain(TEXTOS.errores.motivos['clave.corta']);
+  });
+
   it.each([
     ['clave.corta', 'Kx7#pq'],
     ['clave.letras_digitos', 'Vientos-Del-Norte'],
