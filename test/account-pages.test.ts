@@ -166,6 +166,10 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
     expect(page.status).toBe(200);
     expectSecurityHeaders(page.headers);
     expect(page.html).toContain(TEXTOS.procesos.activacion.exito.parrafos[0]);
+    // The heading says it once; the text goes on with what to do, not the heading again.
+    const titulo = (TEXTOS.procesos.activacion.exito as { titulo?: string }).titulo ?? '';
+    expect(titulo).not.toBe('');
+    expect(page.html.split(titulo).length - 1).toBe(2); // <title> and <h1>
     expect(page.html).toContain('role="status"');
     expect(page.html).toMatch(/<a class="boton" href="\/">/);
     expect(page.html).not.toContain('<form');
