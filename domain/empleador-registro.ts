@@ -7,7 +7,7 @@ import { audit, documentSubject, type Actor } from './audit.js';
 import type { Citizen } from './citizens.js';
 import { checkedDelegate, delegateEmail, designation, type CheckedDelegate } from './delegados.js';
 import { nitOf, nitSubject, normalizeSede, note, placeName, referenceRlOf, type EmpleadorDeps, type EmpleadorError } from './empleador-common.js';
-import type { DelegateData, EmployerRole, Naturaleza, Sede } from './employers.js';
+import { naturalezaNamed, type DelegateData, type EmployerRole, type Naturaleza, type Sede } from './employers.js';
 import { formatNit, normalizeNit } from './nit.js';
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
@@ -53,12 +53,7 @@ export function checkCorporateEmail(email: string): Result<string, { code: 'CORR
 
 /** Naturaleza jurídica (1–5) of a company from the legal form in the RUT reference; associations, foundations and CCFs are private. */
 export function naturalezaOf(company: Pick<ReferenceCompany, 'naturalezaJuridica'>): Naturaleza {
-  const t = fold(company.naturalezaJuridica);
-  if (t.includes('multilateral')) return '4';
-  if (/no sometid|extranjer/.test(t)) return '5';
-  if (t.includes('mixta')) return '3';
-  if (/\bpublic[oa]s?\b|\bdel estado\b|\boficial\b|\borden (nacional|departamental|municipal|distrital|territorial)\b|\bunidad administrativa especial\b/.test(t)) return '1';
-  return '2';
+  return naturalezaNamed(fold(company.naturalezaJuridica)) ?? '2';
 }
 
 /** A razón social compared without accents, case, spaces or punctuation ("S.A.S." = "SAS"). */

@@ -16,6 +16,29 @@ export const NATURALEZAS = {
 } as const;
 export type Naturaleza = keyof typeof NATURALEZAS;
 
+/** Words that make a legal form private: a non-profit (ESAL), a CCF, a company type. */
+const PRIVATE_FORM = /\b(?:privad[oa]s?|particular|sin animo de lucro|esal|fundacion|asociacion|corporacion|cooperativa|caja de compensacion|ccf|sociedad|sas|s a s|s a|ltda|limitada)\b/;
+
+/** Words that make a legal form public. */
+const PUBLIC_FORM = /\bpublic[oa]s?\b|\bdel estado\b|\bestatal\b|\boficial\b|\borden (?:nacional|departamental|municipal|distrital|territorial)\b|\bunidad administrativa especial\b/;
+
+/**
+ * The naturaleza jurídica that a legal form's words name (folded text: the RUT reference's legal form,
+ * or what a person writes): the specific ones first (multilateral, foreign public law, mixed), then
+ * public, then private words; undefined when none is named. `typed`: a person's words, where public
+ * and private words together ("no sé si es pública o privada") name none.
+ */
+export function naturalezaNamed(folded: string, typed = false): Naturaleza | undefined {
+  const t = folded.replace(/\./g, ' '); // "s.a.s" as "s a s"
+  if (t.includes('multilateral')) return '4';
+  if (/no sometid|extranjer/.test(t)) return '5';
+  if (t.includes('mixta')) return '3';
+  const isPublic = PUBLIC_FORM.test(t);
+  const isPrivate = PRIVATE_FORM.test(t);
+  if (typed && isPublic && isPrivate) return undefined;
+  return isPublic ? '1' : isPrivate ? '2' : undefined;
+}
+
 /** The main site (sede principal). */
 export interface Sede {
   nombre: string;

@@ -15,6 +15,7 @@ import {
   parseDocumentType,
   parseIssueDate,
   parseName,
+  parseNaturaleza,
   parseNitField,
   parsePhone,
   parseSex,
@@ -213,6 +214,14 @@ describe('parseFirstSurname: one surname', () => {
     expect(splitFirstSurname('Gómez')).toBeUndefined();
     expect(splitFirstSurname('luz paola')).toEqual({ primerApellido: 'LUZ', segundoApellido: 'PAOLA' });
   });
+});
+
+describe('parseNaturaleza: the portal number, or the words of a legal form', () => {
+  it.each([
+    ['2', '2'], ['sin ánimo de lucro', '2'], ['Fundación', '2'], ['S.A.S.', '2'], ['es una empresa privada', '2'],
+    ['entidad pública', '1'], ['del Estado', '1'], ['economía mixta', '3'], ['organismo multilateral', '4'], ['entidad extranjera', '5'],
+  ])('%j → %s', (raw, code) => expect(parseNaturaleza(raw, ctx())).toEqual({ ok: true, value: code }));
+  it.each(['no sé', 'empresa', '6', '', 'no sé si es pública o privada'])('%j → asked again', (raw) => expect(parseNaturaleza(raw, ctx()).ok).toBe(false));
 });
 
 describe('takesTheOnlyOption: an answer that takes the one option shown', () => {

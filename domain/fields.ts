@@ -3,7 +3,7 @@
  * chooses the re-ask template. Values are JSON-serializable (dates as ISO `YYYY-MM-DD`).
  */
 import { fail, ok, type Result } from './result.js';
-import { NATURALEZAS, type Naturaleza } from './employers.js';
+import { NATURALEZAS, naturalezaNamed, type Naturaleza } from './employers.js';
 import { normalizeNit } from './nit.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry, type Sex } from './reference.js';
 import { likelyMeantEmail } from './email-slips.js';
@@ -340,10 +340,13 @@ export const parseNitField: FieldParser<string> = (raw) => {
   return r.ok ? ok(r.value.nit) : fail(r.error.code);
 };
 
-/** Naturaleza jurídica by its portal number (1–5); the form offers the names and maps them to the number. */
+/** Naturaleza jurídica by its portal number (1–5), or by the words of a legal form ("sin ánimo de lucro" is private, 2). */
 export const parseNaturaleza: FieldParser<Naturaleza> = (raw) => {
   const code = raw.trim();
-  return Object.hasOwn(NATURALEZAS, code) ? ok(code as Naturaleza) : fail('naturaleza.desconocida');
+  if (Object.hasOwn(NATURALEZAS, code)) return ok(code as Naturaleza);
+  // "sin ánimo de lucro", "es una entidad pública", "S.A.S.": the words of a legal form, read as the RUT's are.
+  const named = raw.length <= 200 ? naturalezaNamed(fold(raw), true) : undefined;
+  return named ? ok(named) : fail('naturaleza.desconocida');
 };
 
 /** Free text between `min` and `max` characters: letters, digits, spaces and the punctuation of names and addresses. */

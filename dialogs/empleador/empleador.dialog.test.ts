@@ -199,6 +199,34 @@ describe('Registrar rol empleador persona jurídica', () => {
   });
 });
 
+describe('Registrar rol empleador: the naturaleza jurídica in the words of a legal form', () => {
+  async function atNaturaleza(client: DialogTestClient): Promise<void> {
+    await login(client);
+    await say(client, START);
+    await say(client, '890 900 841 9');
+    expect((await say(client, RAZON)).folded).toContain('naturaleza juridica');
+  }
+
+  it.each([
+    ['sin animo de lucro', 'Privada'],
+    ['es una caja de compensacion', 'Privada'],
+    ['entidad publica', 'Pública'],
+    ['sociedad de economia mixta', 'Mixta'],
+  ])('"%s" is %s (the review shows it)', async (typed, shown) => {
+    const { client } = await setup();
+    await atNaturaleza(client);
+    const review = await say(client, typed);
+    expect(review.folded).toContain('revise sus datos');
+    expect(review.text).toContain(shown);
+  });
+
+  it('words that name no legal form are asked again with the options', async () => {
+    const { client } = await setup();
+    await atNaturaleza(client);
+    expect((await say(client, 'no estoy seguro de eso')).folded).toContain('naturaleza juridica');
+  });
+});
+
 describe('after the role exists: role choice, Actualizar datos, RUT review', () => {
   async function registered(opts: { rut?: boolean; admins?: string[] } = {}) {
     const s = await setup({ admins: opts.admins });

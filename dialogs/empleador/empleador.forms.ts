@@ -29,7 +29,7 @@ export const empresaForm: FormSpec<{ razonSocial: string; naturaleza: Naturaleza
   id: 'empleador-empresa',
   fields: [
     { key: 'razonSocial', parse: parseText(2, 200) },
-    { key: 'naturaleza', parse: parseNaturaleza },
+    { key: 'naturaleza', parse: parseNaturaleza, wordsFirst: true },
   ],
 };
 

@@ -21,6 +21,10 @@ export function parseAnswer(spec: FormSpec, field: FieldSpec, raw: string, value
   if (byValue) return field.parse(byValue.valor, ctx);
   // One option only ("¿Qué perfil tendrá la persona?" with one profile): "sí", "ok", "esa" take it.
   if (options.length === 1 && takesTheOnlyOption(raw)) return field.parse((options[0] as { valor: string }).valor, ctx);
+  if (field.wordsFirst) {
+    const own = field.parse(raw, ctx);
+    if (own.ok) return own;
+  }
   const m = matchChoice(raw, options.map((o) => o.titulo));
   if (m.kind === 'match') return field.parse((options[m.index] as { valor: string }).valor, ctx);
   const direct = field.parse(raw, ctx); // the parser may know other names ("cédula" → CC)

@@ -43,6 +43,11 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
    * text (`text`, undefined when the file is not one it reads) taken as the typed answer.
    */
   readonly archivo?: { readonly maxBytes: number; readonly text: (bytes: Uint8Array) => string | undefined };
+  /**
+   * The parser reads the person's words before the options' titles do, for options whose titles share
+   * words: "entidad pública" is Pública, not "Entidades de derecho público no sometidas…".
+   */
+  readonly wordsFirst?: boolean;
   /** Several lines (a PEM, a JSON example): a multi-line input in the card. */
   readonly multiline?: boolean;
   /**
