@@ -59,9 +59,20 @@ export function naturalezaOf(company: Pick<ReferenceCompany, 'naturalezaJuridica
 /** A razón social compared without accents, case, spaces or punctuation ("S.A.S." = "SAS"). */
 const razonKey = (razon: string): string => fold(razon).replace(/[^a-z0-9]/g, '');
 
+/**
+ * The RUT reference's values of the company data typed by the RL that differ from it: its razón social
+ * (compared folded) and its naturaleza. The RL already sees the razón social when the NIT is read, so
+ * saying it again tells them nothing new about the company, only what to correct.
+ */
+export function rutDifferences(company: ReferenceCompany, data: { razonSocial: string; naturaleza: Naturaleza }): { razonSocial?: string; naturaleza?: Naturaleza } {
+  const sameRazon = razonKey(company.razonSocial) !== '' && razonKey(company.razonSocial) === razonKey(data.razonSocial);
+  const naturaleza = naturalezaOf(company);
+  return { ...(sameRazon ? {} : { razonSocial: company.razonSocial }), ...(naturaleza === data.naturaleza ? {} : { naturaleza }) };
+}
+
 /** True when the company data typed by the RL is the RUT reference's: razón social (folded) and naturaleza. */
 export function matchesRut(company: ReferenceCompany, data: { razonSocial: string; naturaleza: Naturaleza }): boolean {
-  return razonKey(company.razonSocial) !== '' && razonKey(company.razonSocial) === razonKey(data.razonSocial) && naturalezaOf(company) === data.naturaleza;
+  return Object.keys(rutDifferences(company, data)).length === 0;
 }
 
 // ---------------------------------------------------------------- checks

@@ -227,6 +227,31 @@ describe('Registrar rol empleador: the naturaleza jurídica in the words of a le
   });
 });
 
+describe('Registrar rol empleador: company data that differs from the RUT says what the RUT has', () => {
+  async function typed(razon: string, naturaleza: string): Promise<Reply> {
+    const { client } = await setup();
+    await login(client);
+    await say(client, START);
+    await say(client, '890 900 841 9');
+    await say(client, razon);
+    await say(client, naturaleza);
+    return say(client, 'confirmar');
+  }
+
+  it('the sigla typed as the razón social: the RUT\'s razón social is named, the naturaleza is not', async () => {
+    const reply = await typed('comfama', 'privada');
+    expect(reply.folded).toContain('no coinciden con el rut');
+    expect(reply.text).toContain(`Allí la razón social es **${RAZON.toUpperCase()}**.`);
+    expect(reply.folded).not.toContain('alli la naturaleza');
+  });
+
+  it('another naturaleza: the RUT\'s is named, the razón social is not', async () => {
+    const reply = await typed(RAZON, 'mixta');
+    expect(reply.text).toContain('Allí la naturaleza jurídica es **Privada**.');
+    expect(reply.folded).not.toContain('alli la razon social');
+  });
+});
+
 describe('after the role exists: role choice, Actualizar datos, RUT review', () => {
   async function registered(opts: { rut?: boolean; admins?: string[] } = {}) {
     const s = await setup({ admins: opts.admins });

@@ -15,7 +15,7 @@ import {
 } from 'botbuilder-dialogs';
 import { checkDelegate } from '../../domain/delegados.js';
 import type { EmpleadorDeps, EmpleadorError } from '../../domain/empleador-common.js';
-import { checkRepresentative, matchesRut, registerEmployer } from '../../domain/empleador-registro.js';
+import { checkRepresentative, matchesRut, registerEmployer, rutDifferences } from '../../domain/empleador-registro.js';
 import type { DelegateData, Naturaleza, Sede } from '../../domain/employers.js';
 import { parseCommand } from '../../domain/commands.js';
 import { answerYesNo } from '../../domain/fields.js';
@@ -73,9 +73,10 @@ type AttachmentResult = { sha256: string; size: number } | { volver: true; campo
 const rutRules = () => ({ maxMb: RUT_MAX_BYTES / (1024 * 1024), paginas: RUT_MIN_PAGES, dias: RUT_MAX_AGE_DAYS });
 
 /** "The data does not match the RUT": what to do, with a button to correct the data. */
-function rutRequest() {
+/** `rut`: the RUT reference's values of what was typed differently (its razón social, its naturaleza's title). */
+function rutRequest(rut: { razonSocial?: string; naturaleza?: string } = {}) {
   const t = messages<ResumenTexts>('empleador/resumen');
-  const text = render('empleador/rut-requerido', rutRules());
+  const text = render('empleador/rut-requerido', { ...rutRules(), rut });
   return message(text, card([], [imBack(t['corregir-empresa']!, 'atrás')], text));
 }
 
@@ -186,7 +187,8 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     const company = await this.deps.reference.findCompany(step.options.nit);
     // Matching data takes the reference's own spelling of the razón social.
     if (company && matchesRut(company, data)) return step.endDialog({ ...data, razonSocial: company.razonSocial } satisfies EmpresaResult);
-    await step.context.sendActivity(rutRequest());
+    const differs = company ? rutDifferences(company, data) : {};
+    await step.context.sendActivity(rutRequest({ ...differs, ...(differs.naturaleza ? { naturaleza: naturalezaLabel(differs.naturaleza) } : {}) }));
     return step.beginDialog(ADJUNTO);
   }
 
