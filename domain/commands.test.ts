@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, saysItIsMissing, saysNone } from './commands.js';
+import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItIsMissing, saysNone } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -149,4 +149,12 @@ describe('leavesLogin: where the login\'s questions send a person without an acc
 describe('saysNone: none of the options', () => {
   it.each(['ninguna', 'Ninguno de esos', 'no, gracias', 'ninguna, gracias', 'chao', 'eso es todo'])('"%s" says none', (text) => expect(saysNone(text)).toBe(true));
   it.each(['ninguna de las dos es mía, quiero otra', 'la primera', 'ok', 'Ninguna EPS'])('"%s" does not', (text) => expect(saysNone(text)).toBe(false));
+});
+
+describe('namesSelf: the person names themself as the answer', () => {
+  it.each(['yo', 'Yo misma', 'seré yo', 'soy yo', 'yo mismo seré el delegado', 'la misma representante legal', 'el representante legal', 'a mí', 'mi persona'])(
+    '"%s" names oneself',
+    (text) => expect(namesSelf(text)).toBe(true),
+  );
+  it.each(['cc', 'cedula', 'yo no se', 'mis datos', 'el delegado es Juan', 'Yolanda', ''])('"%s" does not', (text) => expect(namesSelf(text)).toBe(false));
 });

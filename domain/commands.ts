@@ -210,3 +210,16 @@ export function leavesLogin(text: string | undefined): 'registro' | 'recuperar-c
   const t = fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
   return NO_ACCOUNT.test(t) ? 'registro' : FORGOT.test(t) ? 'recuperar-clave' : undefined;
 }
+
+// ---------------------------------------------------------------- naming oneself
+
+const SELF = new RegExp(
+  '^(?:(?:el |la )?(?:delegad[oa] )?(?:soy|sere|seria|voy a ser) yo(?: mism[oa])?|yo(?: mism[oa])?(?: (?:soy|sere|seria|voy a ser)(?: (?:el|la) delegad[oa])?)?' +
+    '|(?:el|la) mism[oa](?: representante(?: legal)?)?|(?:el|la) representante legal|mi persona|a mi|los mismos datos)$',
+);
+
+/** "yo misma", "seré yo", "el mismo representante legal": the person names themself as the answer. */
+export function namesSelf(text: string): boolean {
+  if (text.length > 80) return false;
+  return SELF.test(fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim());
+}

@@ -252,6 +252,19 @@ describe('Registrar rol empleador: company data that differs from the RUT says w
   });
 });
 
+describe('Registrar rol empleador: the RL naming themself as the delegate', () => {
+  it('"yo misma" at the delegate\'s first question says the delegate is another person, and asks again', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    const reply = await say(client, 'yo misma');
+    expect(reply.folded).toContain('el delegado debe ser una persona diferente al representante legal');
+    expect(reply.folded).toContain('tipo de documento del delegado');
+    expect(reply.folded).not.toContain('no reconoci');
+    expect((await say(client, 'cc')).folded).toContain('numero de documento del delegado');
+  });
+});
+
 describe('after the role exists: role choice, Actualizar datos, RUT review', () => {
   async function registered(opts: { rut?: boolean; admins?: string[] } = {}) {
     const s = await setup({ admins: opts.admins });

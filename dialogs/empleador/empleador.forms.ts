@@ -1,19 +1,22 @@
 /** Forms of "Registrar rol empleador persona jurídica", "Actualizar datos" and the RUT review. */
 import { checkCorporateEmail } from '../../domain/empleador-registro.js';
+import { namesSelf } from '../../domain/commands.js';
 import type { DelegateData, Naturaleza, Sede } from '../../domain/employers.js';
 import {
   parseDate,
   parseDepartment,
+  parseDocumentType,
   parseEmailAnswer,
   parseMunicipality,
   parseNaturaleza,
   parseNitField,
   parsePhone,
   parseText,
+  splitDocument,
   type FieldParser,
 } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
-import type { ReferenceRegistry } from '../../domain/reference.js';
+import type { DocumentType, ReferenceRegistry } from '../../domain/reference.js';
 import { fail, ok, type Result } from '../../domain/result.js';
 import { checkRutIssueDate, RUT_MAX_AGE_DAYS } from '../../domain/rut.js';
 import { fieldTexts, type FormSpec } from '../form/form-spec.js';
@@ -51,6 +54,9 @@ export const DELEGADO_FORM_ID = 'empleador-delegado';
 /** Checks a delegate for the RL with this citizen id (domain/delegados.ts checkDelegate). */
 export type DelegateCheck = (rlCitizenId: string, delegado: DelegateData) => Promise<Result<unknown, { code: string }>>;
 
+/** The delegate's document type; "yo misma", "seré yo" (the RL as the delegate) is refused there, before the rest is typed. */
+const delegateDocumentType: FieldParser<DocumentType> = (raw, ctx) => (namesSelf(raw) ? fail('delegado.es_el_rl') : parseDocumentType(raw, ctx));
+
 /**
  * The delegate form; once complete, the data is checked against the reference sources and the RL:
  * a refusal re-asks the document number (a mismatch never says which field), the rest is kept.
@@ -58,7 +64,7 @@ export type DelegateCheck = (rlCitizenId: string, delegado: DelegateData) => Pro
 export function delegadoForm(check: DelegateCheck): FormSpec<DelegateData> {
   return {
     id: DELEGADO_FORM_ID,
-    fields: [...documentAndNames, { key: 'email', parse: parseEmailAnswer }],
+    fields: [{ key: 'tipoDocumento', parse: delegateDocumentType, alsoFills: splitDocument }, ...documentAndNames.slice(1), { key: 'email', parse: parseEmailAnswer }],
     cardGroups: [['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'email']],
     async validate(values, ctx) {
       if (!ctx.citizenId) return undefined;
