@@ -201,7 +201,7 @@ describe('parseFirstName: one name', () => {
 });
 
 describe('parseFirstSurname: one surname', () => {
-  it.each([['Gómez', 'GÓMEZ'], ['De la Hoz', 'DE LA HOZ'], ['Martínez de la Rosa', 'MARTÍNEZ DE LA ROSA']])('%j → %s', (raw, name) =>
+  it.each([['Gómez', 'GÓMEZ'], ['De la Hoz', 'DE LA HOZ'], ['del Castillo', 'DEL CASTILLO'], ['Hoz de', 'HOZ DE']])('%j → %s', (raw, name) =>
     expect(parseFirstSurname(raw, ctx())).toEqual({ ok: true, value: name }),
   );
   it('"martinez ruiz" is doubted, naming the first and the second surname', () => {
@@ -211,6 +211,9 @@ describe('parseFirstSurname: one surname', () => {
   it('splitFirstSurname gives both surnames only for such an answer', () => {
     expect(splitFirstSurname('martinez ruiz')).toEqual({ primerApellido: 'MARTINEZ', segundoApellido: 'RUIZ' });
     expect(splitFirstSurname('De la Hoz')).toBeUndefined();
+    // A surname's particles lead it: "De la Hoz" and "de la Rosa" are each one surname.
+    expect(splitFirstSurname('de la hoz zuñiga')).toEqual({ primerApellido: 'DE LA HOZ', segundoApellido: 'ZUÑIGA' });
+    expect(splitFirstSurname('Martínez de la Rosa')).toEqual({ primerApellido: 'MARTÍNEZ', segundoApellido: 'DE LA ROSA' });
     expect(splitFirstSurname('Gómez')).toBeUndefined();
     expect(splitFirstSurname('luz paola')).toEqual({ primerApellido: 'LUZ', segundoApellido: 'PAOLA' });
   });

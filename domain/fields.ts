@@ -107,30 +107,47 @@ export const parseName: FieldParser<string> = (raw) => {
   return ok(c.value.toLocaleUpperCase('es-CO'));
 };
 
-/** Words that join a compound name ("María del Pilar", "De la Hoz"): such a name is one name. */
+/** Words that join a compound name ("María del Pilar", "De la Hoz"). */
 const NAME_PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y', 'san', 'santa']);
 
 /**
- * A name of which the form asks one word at a time: "Luz Paola" at the first name, "Martínez Ruiz" at
- * the first surname. Two or more words are a doubt (`code`) with their parts named, not a refusal:
- * "sí" takes both (the split functions below), "no" or the same again keeps it whole. A name joined by
- * "del", "de la"… stays one ("María del Pilar", "De la Hoz").
+ * Where a name typed at a question for one name is doubted: its first name and the rest, or undefined
+ * when it is one name. A first name with a particle stays one ("María del Pilar", "José de Jesús"); a
+ * surname's particles lead the surname they belong to, so "De la Hoz" is one and "De la Hoz Zúñiga",
+ * "Martínez de la Rosa" are two.
  */
-function oneNameOf(code: string): FieldParser<string> {
+function splitName(words: readonly string[], particles: 'join' | 'lead'): [string, string] | undefined {
+  const isParticle = (w: string) => NAME_PARTICLES.has(fold(w));
+  if (words.length < 2) return undefined;
+  if (particles === 'join') return words.some(isParticle) ? undefined : [words[0]!, words.slice(1).join(' ')];
+  let first = 0;
+  while (first < words.length && isParticle(words[first]!)) first++;
+  const rest = words.slice(first + 1);
+  // Nothing after the first surname, or only particles ("Hoz de"): one surname.
+  if (rest.length === 0 || rest.every(isParticle)) return undefined;
+  return [words.slice(0, first + 1).join(' '), rest.join(' ')];
+}
+
+/**
+ * A name of which the form asks one at a time: "Luz Paola" at the first name, "Martínez Ruiz" at the
+ * first surname. Two names are a doubt (`code`) with their parts named, not a refusal: "sí" takes both
+ * (the split functions below), "no" or the same again keeps it whole.
+ */
+function oneNameOf(code: string, particles: 'join' | 'lead'): FieldParser<string> {
   return (raw, ctx) => {
     const r = parseName(raw, ctx);
     if (!r.ok) return r;
-    const words = r.value.split(/\s+/);
-    if (words.length < 2 || words.some((w) => NAME_PARTICLES.has(fold(w)))) return r;
-    return fail(code, { primero: words[0], resto: words.slice(1).join(' '), escrito: r.value, sugerencia: words[0] });
+    const parts = splitName(r.value.split(/\s+/), particles);
+    if (!parts) return r;
+    return fail(code, { primero: parts[0], resto: parts[1], escrito: r.value, sugerencia: parts[0] });
   };
 }
 
 /** The first name: one name; "Luz Paola" asks whether Paola is the second name. */
-export const parseFirstName: FieldParser<string> = oneNameOf('name.first_only');
+export const parseFirstName: FieldParser<string> = oneNameOf('name.first_only', 'join');
 
 /** The first surname: one surname; "Martínez Ruiz" asks whether Ruiz is the second surname. */
-export const parseFirstSurname: FieldParser<string> = oneNameOf('name.first_surname_only');
+export const parseFirstSurname: FieldParser<string> = oneNameOf('name.first_surname_only', 'lead');
 
 /** The two parts of an answer `parse` doubts with `code`, when each is a name. */
 function twoNames(parse: FieldParser<string>, code: string, raw: string): [string, string] | undefined {

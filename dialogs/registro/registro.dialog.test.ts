@@ -393,6 +393,12 @@ describe('Registro ciudadano: both surnames typed as the first surname', () => {
     expect(reply.folded).not.toContain('cual es su segundo apellido');
   });
 
+  it('"de la hoz zuñiga": the particles lead the first surname, Zúñiga is asked about as the second', async () => {
+    const client = await atFirstSurname();
+    expect((await say(client, 'de la hoz zuñiga')).text).toContain('¿El primer apellido es **DE LA HOZ** y el segundo apellido **ZUÑIGA**?');
+    expect((await say(client, 'si')).folded).toContain('fecha de nacimiento');
+  });
+
   it('"sí" takes both surnames: the second is not asked; the review shows them', async () => {
     const client = await atFirstSurname();
     await say(client, 'martinez ruiz');
