@@ -425,4 +425,29 @@ describe('the final summary in the chat: a field named with "corregir"', () => {
     const correo = await say(client, 'corregir correo');
     expect(correo.folded).toContain('que desea corregir');
   });
+
+  it('"corregir el teléfono" asks the main site\'s phone at once (no intro, no review first); the new one shows in the summary', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await delegateAndSite(client);
+    const telefono = await say(client, 'corregir el telefono');
+    expect(telefono.folded).toContain('cual es el telefono de la sede');
+    expect(telefono.folded).not.toContain('por ultimo');
+    expect(telefono.folded).not.toContain('revise sus datos');
+    expect((await say(client, '604 555 1212')).folded).toContain('revise sus datos');
+    const summary = await say(client, 'confirmar');
+    expect(summary.folded).toContain('revise el registro completo');
+    expect(summary.folded).toContain('6045551212');
+  });
+
+  it('"corregir sede" opens the main site\'s review without its intro', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await delegateAndSite(client);
+    const sede = await say(client, 'corregir sede');
+    expect(sede.folded).toContain('revise sus datos');
+    expect(sede.folded).not.toContain('por ultimo');
+  });
 });

@@ -243,7 +243,13 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   private async decide(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {
     const answer = finalAnswer(String(step.result ?? ''), this.parts());
     if (answer === 'si') return this.register(step);
-    if (answer === 'delegado' || answer === 'sede') return step.next(answer);
+    if (answer === 'delegado' || answer === 'sede') {
+      // "corregir teléfono": that field is asked at once; "corregir sede" opens the part's review.
+      const command = parseCommand(String(step.result ?? ''));
+      const campo = command?.kind === 'corregir' ? command.field : undefined;
+      if (campo && !/\b(?:delegad|sede\b)/.test(fold(campo))) (step.values as Record<string, unknown>)['campo'] = campo;
+      return step.next(answer);
+    }
     const t = messages<ResumenTexts>('empleador/resumen');
     return step.prompt(QUE_CORREGIR, choicePrompt(t['que-corregir']!, [t['delegado']!, t['sede']!, t['cancelar-registro']!]));
   }
@@ -258,10 +264,13 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     }
     (step.values as Record<string, unknown>)['parte'] = parte;
     const { draft } = step.options;
-    // The form opens on its review with the values given: the person changes what is wrong and confirms.
+    // The form opens on its review with the values given (or asking the field named): the person
+    // changes what is wrong and confirms. Its intro ("Por último, los datos de…") was said the first time.
+    const campo = (step.values as Record<string, unknown>)['campo'] as string | undefined;
+    const opening = { canGoBack: true, skipIntro: true, ...(campo ? { correct: campo } : {}) } as const;
     return parte === 'delegado'
-      ? step.beginDialog(DELEGADO_FORM_ID, { initial: { ...draft.delegado }, canGoBack: true } satisfies FormOptions)
-      : step.beginDialog(SEDE_FORM_ID, { initial: { ...draft.sede }, canGoBack: true } satisfies FormOptions);
+      ? step.beginDialog(DELEGADO_FORM_ID, { initial: { ...draft.delegado }, ...opening } satisfies FormOptions)
+      : step.beginDialog(SEDE_FORM_ID, { initial: { ...draft.sede }, ...opening } satisfies FormOptions);
   }
 
   private async afterCorrection(step: WaterfallStepContext<FinalOptions>): Promise<DialogTurnResult> {

@@ -38,6 +38,11 @@ export interface FormOptions<T = FormValues> {
   readonly skipIntro?: boolean;
   /** Keeps this form's draft apart per subject (e.g. one shared service's credentials from another's). */
   readonly draftScope?: string;
+  /**
+   * A field named by the person ("teléfono"), to correct first: with every value given, the form opens
+   * asking it, as "corregir teléfono" at its review would (else, or when the name fits no field, as usual).
+   */
+  readonly correct?: string;
 }
 
 /** The form ended because the person went back from its first question (FormOptions.canGoBack). */
@@ -75,6 +80,10 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const intro = options?.skipIntro ? undefined : formTexts(this.spec).intro;
     if (intro) await dc.context.sendActivity(intro);
     const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(), options?.draftScope);
+    if (options?.correct) {
+      const opened = decide(this.spec, state, { kind: 'start' }, this.env());
+      if (opened.decision.kind === 'review') return this.run(dc, opened.state, { kind: 'text', text: `corregir ${options.correct}` });
+    }
     return this.run(dc, state, { kind: 'start' });
   }
 
