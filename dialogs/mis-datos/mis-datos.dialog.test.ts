@@ -4,6 +4,8 @@ import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say } from '../../test/helpers/transcript.js';
+import { DELEGADA_MARIA, registration } from '../../test/helpers/employers.js';
+import { registerEmployer } from '../../domain/empleador-registro.js';
 
 const jose = EXAMPLE_PERSONS.rlComfama;
 const PASSWORD = 'Guayacan-Florido-2026';
@@ -45,6 +47,14 @@ describe('Mis datos', () => {
     expect(reply.text).toContain('http://localhost:3978/privacidad');
     expect(reply.text).not.toMatch(/scrypt|Guayacan/);
     expect(reply.text).toMatch(/Solicitar corrección[\s\S]*Solicitar eliminación[\s\S]*Volver/);
+  });
+
+  it('names a role with its company and the NIT as the chat writes it everywhere (890.900.841-9)', async () => {
+    const { setup, client } = await loggedIn();
+    const registered = await registerEmployer(setup.deps, 'CC:70123456', registration({ delegado: DELEGADA_MARIA }), { ref: 'u-7a1b2c3d', channel: 'webchat' });
+    expect(registered.ok).toBe(true);
+    const reply = await say(client, 'Mis datos');
+    expect(reply.text).toContain('(NIT 890.900.841-9)');
   });
 
   it('is found by what people call it, and asks to log in first', async () => {

@@ -5,6 +5,7 @@
 import { ComponentDialog, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { caseNumber, myData, parseDescripcion, requestDataChange, type MisDatos, type TipoSolicitud } from '../../domain/mis-datos.js';
 import { actingRole } from '../../domain/session.js';
+import { formatNit } from '../../domain/nit.js';
 import { messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
@@ -51,7 +52,8 @@ function view(d: MisDatos, publicBaseUrl: string): Record<string, unknown> {
     creadoEn: formatDateTime(d.datos.creadoEn),
     activadoEn: d.datos.activadoEn ? formatDateTime(d.datos.activadoEn) : undefined,
     autorizacion: d.autorizacion ? { version: d.autorizacion.version, aceptadaEn: formatDateTime(d.autorizacion.aceptadaEn) } : undefined,
-    roles: d.roles.map((r) => ({ ...r, como: t.comoRol[r.como] ?? r.como })),
+    // The NIT as everywhere else in the chat: 890.900.840-1.
+    roles: d.roles.map((r) => ({ ...r, nit: formatNit(r.nit), como: t.comoRol[r.como] ?? r.como })),
     borradores: d.borradores.map((b) => ({ titulo: formTexts({ id: b.formId.split('@')[0]! }).titulo, guardadoEn: formatDateTime(b.guardadoEn) })),
     solicitudes: d.solicitudes.map((s) => ({
       caso: caseNumber(s.id),
