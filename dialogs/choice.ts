@@ -105,6 +105,8 @@ interface ChoiceValidations {
   readonly aliases?: readonly (readonly string[])[];
   /** Names of what the person may go to instead (choicePrompt's opts.leave). */
   readonly leave?: readonly (readonly string[])[];
+  /** Any answer that is none of the options is the result (choicePrompt's opts.open). */
+  readonly open?: boolean;
 }
 
 /**
@@ -115,7 +117,7 @@ export function choicePrompt(
   text: string,
   labels: readonly string[],
   look: ChoiceLook = {},
-  opts: { back?: boolean; aliases?: readonly (readonly string[])[]; leave?: readonly (readonly string[])[] } = {},
+  opts: { back?: boolean; aliases?: readonly (readonly string[])[]; leave?: readonly (readonly string[])[]; open?: boolean } = {},
 ): PromptOptions {
   const validations: ChoiceValidations = {
     question: text,
@@ -123,6 +125,7 @@ export function choicePrompt(
     ...(opts.back ? { back: true } : {}),
     ...(opts.aliases ? { aliases: opts.aliases } : {}),
     ...(opts.leave ? { leave: opts.leave } : {}),
+    ...(opts.open ? { open: true } : {}),
   };
   return { prompt: choiceActivity(text, labels, look), validations };
 }
@@ -156,12 +159,13 @@ const SHOWN = 'shown';
  * The one choice prompt: waits for an answer that reads as one of the options (number, label, a
  * unique word or prefix, or one of the option's other names); anything else gets the Spanish re-ask
  * with the options again. Its result is the chosen option's label: `chosen(step.result, labels)` gives the index;
- * asked with `leave`, it may also be the words that named something to go to instead (check those first).
+ * asked with `leave`, it may also be the words that named something to go to instead (check those first);
+ * asked with `open`, any other words (`optionIn` tells an option from them).
  */
 export class ChoicePrompt extends TextPrompt {
   constructor(id: string) {
     super(id, async (p) => {
-      const { question, labels, back, aliases, leave } = p.options.validations as ChoiceValidations;
+      const { question, labels, back, aliases, leave, open } = p.options.validations as ChoiceValidations;
       if (back && wentBack(p.recognized.value)) return true;
       const answer = p.recognized.value ?? '';
       const reading = readChoice(answer, labels, (p.state as Record<string, unknown>)[SHOWN] as number[] | undefined);
@@ -173,6 +177,8 @@ export class ChoicePrompt extends TextPrompt {
       }
       // None of the options, but the name of something to go to instead: the words themselves are the result.
       if (index === undefined && leave && matchAlias(answer, leave) !== undefined) return true;
+      // A list that ends a view (Mis datos): other words are read by the step, e.g. as at the menu.
+      if (index === undefined && open && answer.trim() !== '') return true;
       if (index === undefined) {
         if (!reading.ok) {
           (p.state as Record<string, unknown>)[SHOWN] = reading.show; // the re-ask's numbers are those of the options it shows
@@ -199,6 +205,12 @@ export function asksAtChoice(dialog: unknown, state: unknown, text: string | und
 }
 
 /** The index of the option a ChoicePrompt accepted. */
+/** The option a ChoicePrompt's result names, or undefined for other words (a prompt asked with `open` or `leave`). */
+export function optionIn(result: unknown, labels: readonly string[]): number | undefined {
+  const reading = readChoice(result, labels);
+  return reading.ok ? reading.value : undefined;
+}
+
 export function chosen(result: unknown, labels: readonly string[]): number {
   const reading = readChoice(result, labels);
   if (!reading.ok) throw new Error('a ChoicePrompt result must read as one of its options');

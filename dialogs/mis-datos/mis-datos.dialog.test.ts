@@ -57,6 +57,21 @@ describe('Mis datos', () => {
     expect(reply.text).toContain('(NIT 890.900.841-9)');
   });
 
+  it('words that are none of its options are read as at the menu: another functionality starts; "ninguna" and "atrás" end at the menu', async () => {
+    const { client } = await loggedIn();
+    await say(client, 'Mis datos');
+    const other = await say(client, 'quiero registrar mi empresa');
+    expect(other.folded).not.toContain('elija una de las opciones');
+    expect(other.folded).toContain('nit de la empresa');
+    await say(client, 'cancelar');
+    for (const text of ['ninguna', 'atras']) {
+      await say(client, 'Mis datos');
+      const menu = await say(client, text);
+      expect(menu.folded, text).toContain('que desea hacer ahora');
+      expect(menu.folded, text).not.toContain('no encontre');
+    }
+  });
+
   it('is found by what people call it, and asks to log in first', async () => {
     const client = mainClient();
     expect((await say(client, 'quiero borrar mis datos')).folded).toContain('para mis datos primero debe ingresar');

@@ -5,10 +5,11 @@
 import { ComponentDialog, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { caseNumber, myData, parseDescripcion, requestDataChange, type MisDatos, type TipoSolicitud } from '../../domain/mis-datos.js';
 import { actingRole } from '../../domain/session.js';
+import { saysNone } from '../../domain/commands.js';
 import { formatNit } from '../../domain/nit.js';
 import { messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
-import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
+import { ChoicePrompt, choicePrompt, optionIn } from '../choice.js';
 import { FormDialog } from '../form/form.dialog.js';
 import { fieldTexts, formResult, formTexts, type FormSpec } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
@@ -86,11 +87,13 @@ export class MisDatosDialog extends ComponentDialog implements DescribesStep {
       return step.endDialog();
     }
     await step.context.sendActivity(render('mis-datos/resumen', view(r.value, this.deps.publicBaseUrl)));
-    return step.prompt(CHOICE, choicePrompt(render('mis-datos/que-desea'), textos().acciones));
+    // Words that are none of the options ("quiero cambiar el teléfono de la sede") are read as at the menu.
+    return step.prompt(CHOICE, choicePrompt(render('mis-datos/que-desea'), textos().acciones, {}, { open: true }));
   }
 
   private async choose(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const index = chosen(step.result, textos().acciones);
+    const index = optionIn(step.result, textos().acciones);
+    if (index === undefined) return step.endDialog(saysNone(String(step.result)) ? undefined : { reroute: String(step.result) });
     if (index === 2) return step.endDialog();
     const tipo: TipoSolicitud = index === 0 ? 'correccion' : 'eliminacion';
     (step.values as { tipo?: TipoSolicitud }).tipo = tipo;
