@@ -66,7 +66,8 @@ const actingAs = (...kinds: RoleKind[]) => (who: Who) => who.acting !== undefine
 export const PROCESSES: readonly Process[] = [
   { id: 'registro', dialog: (d) => new RegistroDialog(d), session: false, withoutSession: true, menu: anonymous },
   { id: 'ingresar', dialog: (d) => new IngresarDialog(d), session: false, withoutSession: true, menu: anonymous },
-  { id: 'recuperar-clave', dialog: (d) => new RecuperarDialog(d), session: false, withoutSession: true },
+  // Logged in, it sends the link to change the password to the person's own e-mail, without asking the document.
+  { id: 'recuperar-clave', dialog: (d) => new RecuperarDialog(d), session: false },
   {
     id: 'rol-empleador',
     dialog: (d) => new EmpleadorDialog(d),

@@ -355,12 +355,17 @@ export function clearLoginThrottle(deps: CuentaDeps, citizenId: string): void {
   g.locks.clear(citizenId);
 }
 
+/** What became of a reset request: a link sent, one sent a few minutes ago (none now), the mail failed, or no account. */
+export type EnvioEnlace = 'enviado' | 'reciente' | 'fallido' | 'ninguno';
+
 /**
  * "Olvidé mi contraseña": for an active account, e-mails a reset link valid RESET_HOURS; for any other
- * document nothing happens, and the caller cannot tell the difference. At most one e-mail per document
- * in RESET_MAIL_MINUTES (silently); a client asking too often is told to wait, whatever the document.
+ * document nothing happens, and the anonymous chat says the same either way (`envio` is only for a
+ * caller that already knows the person, a session). At most one e-mail per document in
+ * RESET_MAIL_MINUTES (silently); a client asking too often is told to wait, whatever the document.
  */
-export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType, numero: string, actor: Actor): Promise<Result<undefined, ResetError>> {
+
+export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType, numero: string, actor: Actor): Promise<Result<{ envio: EnvioEnlace }, ResetError>> {
   const g = guardOf(deps);
   const client = clientKey(actor);
   const start = deps.clock.now().getTime();
@@ -376,7 +381,7 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
     const citizen = await tx.collection('citizens').get(key);
     if (citizen?.estado !== 'activo' && citizen?.estado !== 'pendiente') {
       await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'desconocido' }, key);
-      return undefined;
+      return 'ninguno' as const;
     }
     // An account still pending activation (its first e-mail lost or expired) gets a new activation link.
     const tipoEnlace = citizen.estado === 'activo' ? 'recuperacion' : 'activacion';
@@ -384,7 +389,7 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
     const tokens = await tx.collection('accountTokens').findBy('citizenId', citizen.id);
     if (tokens.some((t) => t.tipo === tipoEnlace && t.usadoEn === undefined && t.creadoEn > recent)) {
       await audit(tx, deps.clock, deps.random, actor, 'cuenta.recuperacion_ignorada', subject, { motivo: 'reciente' }, key);
-      return undefined;
+      return 'reciente' as const;
     }
     await dropUnusedTokens(tx, citizen.id, tipoEnlace);
     const horas = tipoEnlace === 'recuperacion' ? RESET_HOURS : ACTIVATION_HOURS;
@@ -392,9 +397,10 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
     await audit(tx, deps.clock, deps.random, actor, tipoEnlace === 'recuperacion' ? 'cuenta.recuperacion_solicitada' : 'cuenta.activacion_reenviada', subject, undefined, key);
     return { citizen, token, tipoEnlace };
   });
-  if (!issued) return ok(undefined);
+  // `envio` is for a caller that already knows the person (a session); the anonymous reply never tells.
+  if (typeof issued === 'string') return ok({ envio: issued });
   const { citizen, token } = issued;
-  await sendAndRecord(
+  const enviado = await sendAndRecord(
     deps,
     actor,
     issued.tipoEnlace === 'recuperacion'
@@ -411,5 +417,5 @@ export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType,
     subject,
     key,
   );
-  return ok(undefined);
+  return ok({ envio: enviado ? 'enviado' : 'fallido' });
 }

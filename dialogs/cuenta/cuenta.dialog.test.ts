@@ -191,3 +191,22 @@ describe('Ingresar: a person without an account, or without the password', () =>
     expect((await say(client, 'cc')).folded).toContain('numero de documento');
   });
 });
+
+describe('Cambiar mi contraseña, logged in', () => {
+  it('"cambiar mi contraseña" sends the link to the person\'s own e-mail without asking the document, and says where it went; again soon: that link', async () => {
+    const setup = dialogDeps();
+    await seedActiveCitizen(setup.deps.store, jose, 'jose.restrepo@correo.com', PASSWORD, setup.clock.now());
+    const client = mainClient(setup);
+    await say(client, 'Ingresar');
+    expect((await say(client, login(jose.numeroDocumento, PASSWORD))).folded).toContain('bienvenido');
+    const sent = await say(client, 'cambiar mi contraseña');
+    expect(sent.folded).toContain('le enviamos a j @correo.com un enlace para cambiar su contrasena');
+    expect(sent.folded).not.toContain('tipo de documento');
+    expect(sent.folded).not.toContain('servicios web');
+    const mail = setup.mailer.sent.at(-1)!;
+    expect(mail.to).toBe('jose.restrepo@correo.com');
+    expect(mail.template).toBe('cuenta-recuperacion');
+    expect((await say(client, 'cambiar contraseña')).folded).toContain('hace unos minutos le enviamos');
+    expect(setup.mailer.sent.filter((m) => m.template === 'cuenta-recuperacion')).toHaveLength(1);
+  });
+});

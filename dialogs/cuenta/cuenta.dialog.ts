@@ -16,6 +16,8 @@ import { FormDialog, isSealed, wentBackFromForm, type FormOptions } from '../for
 import { formResult } from '../form/form-spec.js';
 import { refuseTypedSecret } from '../form/secret-channel.js';
 import { formatTime } from '../format.js';
+import { activeSession } from '../session.js';
+import { maskEmail } from '../../domain/text.js';
 import type { Notifier } from '../notifier.js';
 import { ingresoForm, recuperarForm } from './cuenta.forms.js';
 import { buttonOf, functionalities } from '../catalog.js';
@@ -175,8 +177,27 @@ export class RecuperarDialog extends ComponentDialog {
   }
 
   private async ask(step: WaterfallStepContext<IngresarOptions>): Promise<DialogTurnResult> {
+    const session = await activeSession(this.deps, step.context);
+    if (session) return this.forSession(step, session);
     const documento = step.options?.documento;
     return step.beginDialog(recuperarForm.id, documento ? ({ initial: { ...documento } } satisfies FormOptions) : undefined);
+  }
+
+  /**
+   * Logged in ("cambiar mi contraseña"): the link goes to the person's own e-mail without asking the
+   * document, and the chat says where it went, or that one went a few minutes ago.
+   */
+  private async forSession(step: WaterfallStepContext, session: Session): Promise<DialogTurnResult> {
+    const citizen = await this.deps.store.transaction((tx) => tx.collection('citizens').get(session.citizenId));
+    if (!citizen) {
+      await step.context.sendActivity(render('general/error'));
+      return step.endDialog();
+    }
+    const result = await requestPasswordReset(this.deps, citizen.tipoDocumento, citizen.numeroDocumento, actorOf(step.context));
+    await step.context.sendActivity(
+      result.ok ? render('cuenta/cambio-clave', { envio: result.value.envio, correo: maskEmail(citizen.email) }) : render('cuenta/recuperacion-espere', waitData(result.error.segundos)),
+    );
+    return step.endDialog();
   }
 
   private async request(step: WaterfallStepContext): Promise<DialogTurnResult> {
