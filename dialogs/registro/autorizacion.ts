@@ -4,9 +4,11 @@
  * and one reading of the answer (the buttons, their number, or a typed "sí" / "no").
  */
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
+import { parseCommand } from '../../domain/commands.js';
 import { answerYesNo } from '../../domain/fields.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
+import { common } from '../form/form-render.js';
 
 export interface AutorizacionTexts {
   readonly version: string;
@@ -72,6 +74,11 @@ export class ConsentPrompt extends TextPrompt {
     super(id, async (p) => {
       if (readConsent(p.recognized.value) !== undefined) return true;
       const t = autorizacionTexts();
+      // "atrás" at the process's first question: said so, as at a form's first question, then the question.
+      if (parseCommand(p.recognized.value)?.kind === 'atras') {
+        await p.context.sendActivity(choiceActivity(`${common('sin-anterior')}\n\n${t.repregunta}`, labels(t)));
+        return false;
+      }
       const reading = readChoice(p.recognized.value ?? '', labels(t));
       if (!reading.ok) await p.context.sendActivity(reaskActivity(p.context, t.repregunta, reading, labels(t)));
       return false;

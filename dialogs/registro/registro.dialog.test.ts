@@ -83,6 +83,17 @@ describe('Registro ciudadano: the data-treatment authorization comes first', () 
     expect((await say(client, 'Acepto')).folded).toContain('tipo de documento');
   });
 
+  it('"atrás" at it says it is the first question, as a form\'s first question does, and asks again; "menú" then leaves', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    const back = await say(client, 'atras');
+    expect(back.folded).toContain('esta es la primera pregunta no hay una anterior');
+    expect(back.folded).toContain('autoriza el tratamiento');
+    expect(back.text).toMatch(/Acepto[\s\S]*No acepto/);
+    expect(back.folded).not.toContain('elija una de las opciones');
+    expect((await say(client, 'menu')).folded).toContain('que desea hacer');
+  });
+
   it('a mismatch of the basic data does not ask for the authorization again', async () => {
     const client = mainClient();
     const mismatch = await giveBasicData(client, jose, { fechaNacimiento: '1966-03-14' });
