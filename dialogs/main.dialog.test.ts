@@ -366,6 +366,17 @@ describe('main dialog: menu, search and help', () => {
     expect(r.folded).not.toContain('que desea hacer');
   });
 
+  it('"hola" at a question with options in a process (the consent): a short greeting, then the same question, nothing chosen', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    const r = await say(client, 'hola');
+    expect(r.folded).toContain('hola sigamos donde ibamos');
+    expect(r.folded).toContain('autoriza el tratamiento');
+    expect(r.folded).not.toContain('elija una de las opciones');
+    expect(r.folded).not.toContain('que desea hacer');
+    expect((await say(client, 'Acepto')).folded).toContain('tipo de documento');
+  });
+
   it('a submit from an old card while nothing is active does not crash', async () => {
     const client = mainClient();
     const r = await say(client, { value: { __form: 'registro-datos-basicos', __action: 'confirmar' } });

@@ -293,6 +293,14 @@ export class MainDialog extends ComponentDialog {
         await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), await this.menuIds(innerDc.context), !this.activeProcess(innerDc)));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
+      case 'saludo': {
+        // "hola" at a question of a process (a form reads its own answers): greeted back, then the question again.
+        if (inForm) break;
+        const session = await this.turnSession(innerDc.context);
+        await innerDc.context.sendActivity(render('general/saludo-en-tramite', { nombre: session?.nombre }));
+        await deepest.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
       case 'buscar':
         if (inForm) break;
         await innerDc.cancelAllDialogs();
