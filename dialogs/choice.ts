@@ -204,13 +204,13 @@ export function asksAtChoice(dialog: unknown, state: unknown, text: string | und
   return validations.aliases ? matchAlias(text, validations.aliases) === undefined : true;
 }
 
-/** The index of the option a ChoicePrompt accepted. */
 /** The option a ChoicePrompt's result names, or undefined for other words (a prompt asked with `open` or `leave`). */
 export function optionIn(result: unknown, labels: readonly string[]): number | undefined {
   const reading = readChoice(result, labels);
   return reading.ok ? reading.value : undefined;
 }
 
+/** The index of the option a ChoicePrompt accepted. */
 export function chosen(result: unknown, labels: readonly string[]): number {
   const reading = readChoice(result, labels);
   if (!reading.ok) throw new Error('a ChoicePrompt result must read as one of its options');

@@ -77,6 +77,9 @@ export function parseCommand(text: string | undefined): Command | undefined {
 /** A short answer as the word lists below hold it: folded, without ¿?¡!. nor outer spaces. */
 const asWords = (text: string): string => fold(text).replace(/[?¿!¡.]/g, '').trim();
 
+/** A message as the readings below compare it: folded, punctuation as spaces, single spaces. */
+const plain = (text: string): string => fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+
 /** What ends a conversation with an agent, typed by the person (or the button's text). */
 const END_HANDOFF = new Set([
   'terminar conversacion', 'terminar la conversacion', 'terminar conversacion con el asesor', 'terminar chat', 'finalizar', 'finalizar conversacion',
@@ -126,7 +129,7 @@ const LACKS = /(?:^|\s)no (?:la |lo |las |los |le )?(?:tengo|tenemos|tiene|tiene
 /** A message that says the answer is not at hand ("la llave no la tengo", "eso no lo sé todavía"). */
 export function saysItIsMissing(text: string): boolean {
   if (text.length > 200) return false;
-  return LACKS.test(fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim());
+  return LACKS.test(plain(text));
 }
 
 /**
@@ -137,7 +140,7 @@ export function saysItIsMissing(text: string): boolean {
 export function asksAboutTheQuestion(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed.length > 200) return false;
-  const t = fold(trimmed).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = plain(trimmed);
   if (!t.includes(' ')) return false;
   return trimmed.startsWith('¿') || trimmed.endsWith('?') || ASKS_ABOUT.test(t);
 }
@@ -163,7 +166,7 @@ const COURTESY_FILLER = new Set(['muchas', 'mil', 'muy', 'bien', 'por', 'todo', 
  */
 export function courtesyOf(text: string | undefined): Courtesy | undefined {
   if (!text || text.length > 60) return undefined;
-  const t = fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = plain(text);
   if (t === '') return undefined;
   if (DONE.has(t)) return 'fin';
   if (ACK.has(t)) return 'acuse';
@@ -184,7 +187,7 @@ const NONE = new Set([
 
 /** "ninguna", "no, gracias", "chao" at a list of options: the person wants none of them. */
 export function saysNone(answer: string): boolean {
-  if (NONE.has(fold(answer).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim())) return true;
+  if (NONE.has(plain(answer))) return true;
   const courtesy = courtesyOf(answer);
   return courtesy === 'gracias' || courtesy === 'despedida' || courtesy === 'fin';
 }
@@ -207,7 +210,7 @@ const FORGOT = new RegExp(
  */
 export function leavesLogin(text: string | undefined): 'registro' | 'recuperar-clave' | undefined {
   if (!text || text.length > 80) return undefined;
-  const t = fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = plain(text);
   return NO_ACCOUNT.test(t) ? 'registro' : FORGOT.test(t) ? 'recuperar-clave' : undefined;
 }
 
@@ -221,5 +224,5 @@ const SELF = new RegExp(
 /** "yo misma", "seré yo", "el mismo representante legal": the person names themself as the answer. */
 export function namesSelf(text: string): boolean {
   if (text.length > 80) return false;
-  return SELF.test(fold(text).replace(/[?¿!¡.,;:]/g, ' ').replace(/\s+/g, ' ').trim());
+  return SELF.test(plain(text));
 }

@@ -364,7 +364,6 @@ export type EnvioEnlace = 'enviado' | 'reciente' | 'fallido' | 'ninguno';
  * caller that already knows the person, a session). At most one e-mail per document in
  * RESET_MAIL_MINUTES (silently); a client asking too often is told to wait, whatever the document.
  */
-
 export async function requestPasswordReset(deps: CuentaDeps, tipo: DocumentType, numero: string, actor: Actor): Promise<Result<{ envio: EnvioEnlace }, ResetError>> {
   const g = guardOf(deps);
   const client = clientKey(actor);
