@@ -62,7 +62,9 @@ export type FormEvent =
    */
   | { readonly kind: 'none'; readonly archivo?: 'no_aceptado' | 'ilegible' | 'muy_grande' }
   /** The outcome of the `validate` the engine asked for. */
-  | { readonly kind: 'validated'; readonly failure?: FieldFailure | undefined };
+  | { readonly kind: 'validated'; readonly failure?: FieldFailure | undefined }
+  /** A field named to correct (by key, label or a word of it), as "corregir <name>" typed at the review. */
+  | { readonly kind: 'correct'; readonly name: string };
 
 export type Decision =
   /** Ask `field` (the state's current field). */
@@ -162,6 +164,8 @@ class Turn {
         return this.advance();
       case 'validated':
         return this.onValidated(event.failure);
+      case 'correct':
+        return this.correct(event.name);
       case 'submit':
         return this.onSubmit(event.value);
       case 'none': {

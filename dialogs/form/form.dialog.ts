@@ -82,7 +82,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(), options?.draftScope);
     if (options?.correct) {
       const opened = decide(this.spec, state, { kind: 'start' }, this.env());
-      if (opened.decision.kind === 'review') return this.run(dc, opened.state, { kind: 'text', text: `corregir ${options.correct}` });
+      if (opened.decision.kind === 'review') return this.run(dc, opened.state, { kind: 'correct', name: options.correct });
     }
     return this.run(dc, state, { kind: 'start' });
   }
