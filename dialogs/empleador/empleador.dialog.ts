@@ -72,8 +72,10 @@ type AttachmentResult = { sha256: string; size: number } | { volver: true; campo
 /** The RUT rules as the messages state them (domain constants, never typed twice). */
 const rutRules = () => ({ maxMb: RUT_MAX_BYTES / (1024 * 1024), paginas: RUT_MIN_PAGES, dias: RUT_MAX_AGE_DAYS });
 
-/** "The data does not match the RUT": what to do, with a button to correct the data. */
-/** `rut`: the RUT reference's values of what was typed differently (its razón social, its naturaleza's title). */
+/**
+ * "The data does not match the RUT": what to do, with a button to correct the data; `rut`, the RUT
+ * reference's values of what was typed differently (its razón social, its naturaleza's title).
+ */
 function rutRequest(rut: { razonSocial?: string; naturaleza?: string } = {}) {
   const t = messages<ResumenTexts>('empleador/resumen');
   const text = render('empleador/rut-requerido', { ...rutRules(), rut });
@@ -245,9 +247,8 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     if (answer === 'si') return this.register(step);
     if (answer === 'delegado' || answer === 'sede') {
       // "corregir teléfono": that field is asked at once; "corregir sede" opens the part's review.
-      const command = parseCommand(String(step.result ?? ''));
-      const campo = command?.kind === 'corregir' ? command.field : undefined;
-      if (campo && !/\b(?:delegad|sede\b)/.test(fold(campo))) (step.values as Record<string, unknown>)['campo'] = campo;
+      const campo = fieldToCorrect(String(step.result ?? ''));
+      if (campo) (step.values as Record<string, unknown>)['campo'] = campo;
       return step.next(answer);
     }
     const t = messages<ResumenTexts>('empleador/resumen');
@@ -367,6 +368,19 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   }
 }
 
+/** The part a name given to "corregir" is ("delegado", "la sede"), if it names a part rather than a field. */
+const partNamed = (name: string): Parte | undefined => {
+  const said = fold(name);
+  return /\bdelegad/.test(said) ? 'delegado' : /\bsede\b/.test(said) ? 'sede' : undefined;
+};
+
+/** The field a "corregir …" at the final summary names ("corregir teléfono"), not a part nor nothing. */
+function fieldToCorrect(text: string): string | undefined {
+  const command = parseCommand(text);
+  const name = command?.kind === 'corregir' ? command.field : undefined;
+  return name && fold(name) && !partNamed(name) ? name : undefined;
+}
+
 /**
  * An answer to the final summary: 'si' to register; the part to correct ("corregir delegado", or a
  * field of one part only: "corregir dirección" → the main site, "corregir apellido" → the delegate;
@@ -381,10 +395,9 @@ export function finalAnswer(text: string, parts: Readonly<Record<Parte, FormSpec
   if (command?.kind === 'atras') return 'sede'; // the step before the summary
   if (command?.kind !== 'corregir') return undefined;
   const name = command.field ?? '';
-  const said = fold(name);
-  if (/\bdelegad/.test(said)) return 'delegado';
-  if (/\bsede\b/.test(said)) return 'sede';
-  if (!said) return 'elegir';
+  const part = partNamed(name);
+  if (part) return part;
+  if (!fold(name)) return 'elegir';
   // The part whose form has a field of that name (labels, as "corregir" reads them in a review).
   const fits = PARTES.filter((p) => findFields(parts[p], parts[p].fields, name).length > 0);
   return fits.length === 1 ? (fits[0] as Parte) : 'elegir';

@@ -12,7 +12,6 @@ import {
   parseNitField,
   parsePhone,
   parseText,
-  splitDocument,
   type FieldParser,
 } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
@@ -64,7 +63,7 @@ const delegateDocumentType: FieldParser<DocumentType> = (raw, ctx) => (namesSelf
 export function delegadoForm(check: DelegateCheck): FormSpec<DelegateData> {
   return {
     id: DELEGADO_FORM_ID,
-    fields: [{ key: 'tipoDocumento', parse: delegateDocumentType, alsoFills: splitDocument }, ...documentAndNames.slice(1), { key: 'email', parse: parseEmailAnswer }],
+    fields: [...documentAndNames.map((f) => (f.key === 'tipoDocumento' ? { ...f, parse: delegateDocumentType } : f)), { key: 'email', parse: parseEmailAnswer }],
     cardGroups: [['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'primerApellido', 'segundoApellido', 'email']],
     async validate(values, ctx) {
       if (!ctx.citizenId) return undefined;
