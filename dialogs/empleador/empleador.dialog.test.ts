@@ -199,14 +199,15 @@ describe('Registrar rol empleador persona jurídica', () => {
   });
 });
 
-describe('Registrar rol empleador: the naturaleza jurídica in the words of a legal form', () => {
-  async function atNaturaleza(client: DialogTestClient): Promise<void> {
-    await login(client);
-    await say(client, START);
-    await say(client, '890 900 841 9');
-    expect((await say(client, RAZON)).folded).toContain('naturaleza juridica');
-  }
+/** Logged in, the NIT read and the razón social typed: at the naturaleza's question. */
+async function atNaturaleza(client: DialogTestClient, razon = RAZON): Promise<void> {
+  await login(client);
+  await say(client, START);
+  await say(client, '890 900 841 9');
+  expect((await say(client, razon)).folded).toContain('naturaleza juridica');
+}
 
+describe('Registrar rol empleador: the naturaleza jurídica in the words of a legal form', () => {
   it.each([
     ['sin animo de lucro', 'Privada'],
     ['es una caja de compensacion', 'Privada'],
@@ -230,10 +231,7 @@ describe('Registrar rol empleador: the naturaleza jurídica in the words of a le
 describe('Registrar rol empleador: company data that differs from the RUT says what the RUT has', () => {
   async function typed(razon: string, naturaleza: string): Promise<Reply> {
     const { client } = await setup();
-    await login(client);
-    await say(client, START);
-    await say(client, '890 900 841 9');
-    await say(client, razon);
+    await atNaturaleza(client, razon);
     await say(client, naturaleza);
     return say(client, 'confirmar');
   }
