@@ -10,17 +10,12 @@ import type { EmployerRole } from './employers.js';
 import { rolesOfPerson } from './empleador-roles.js';
 import { formatNit } from './nit.js';
 import type { Store, Tx } from './ports.js';
-import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry } from './reference.js';
+import { documentOf } from './citizens.js';
+import type { ReferenceRegistry } from './reference.js';
 
 export interface ChecklistDeps {
   store: Store;
   reference: ReferenceRegistry;
-}
-
-/** "CC:70123456" → its parts; undefined for an id that is not a documentKey. */
-function documentOf(citizenId: string): { tipo: DocumentType; numero: string } | undefined {
-  const [tipo = '', numero = ''] = citizenId.split(':');
-  return (DOCUMENT_TYPES as readonly string[]).includes(tipo) && numero ? { tipo: tipo as DocumentType, numero } : undefined;
 }
 
 /** A person's facts; only the person themself learns of an identity block (others see "not registered"). */

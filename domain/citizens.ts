@@ -1,5 +1,5 @@
 /** Citizens of Mi Seguridad Social as this assistant keeps them: accounts, one-time links, identity checks. */
-import type { DocumentType, Sex } from './reference.js';
+import { DOCUMENT_TYPES, type DocumentType, type Sex } from './reference.js';
 
 /** The basic data a person gives in "Registro ciudadano" (names upper-cased, dates ISO, '' when none). */
 export interface BasicData {
@@ -16,6 +16,12 @@ export interface BasicData {
 
 /** The key of a document everywhere in storage: "CC:70123456". Never logged (use maskDocument). */
 export const documentKey = (tipo: DocumentType, numero: string): string => `${tipo}:${numero}`;
+
+/** "CC:70123456" → its parts; undefined for an id that is not a documentKey. */
+export function documentOf(citizenId: string): { tipo: DocumentType; numero: string } | undefined {
+  const [tipo = '', numero = ''] = citizenId.split(':');
+  return (DOCUMENT_TYPES as readonly string[]).includes(tipo) && numero ? { tipo: tipo as DocumentType, numero } : undefined;
+}
 
 /** The data-treatment authorization as accepted (domain/privacy.ts): text version, when, through which channel. */
 export interface AutorizacionDatos {

@@ -13,6 +13,8 @@ import { editDistance, fold, soundKey } from './text.js';
 export interface ParseContext {
   readonly values: Readonly<Record<string, unknown>>;
   readonly today: Date;
+  /** What the form's parent passed in FormOptions.context (e.g. the companies the person represents). */
+  readonly context?: Readonly<Record<string, string>>;
 }
 export type FieldParser<T = unknown> = (raw: string, ctx: ParseContext) => Result<T>;
 

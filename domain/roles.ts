@@ -7,7 +7,8 @@
 import { ccfsOf } from './autorizados.js';
 import { employersOf } from './empleador-roles.js';
 import type { Store } from './ports.js';
-import { DOCUMENT_TYPES, type DocumentType, type ReferenceCompany, type ReferenceRegistry } from './reference.js';
+import { documentOf } from './citizens.js';
+import type { ReferenceCompany, ReferenceRegistry } from './reference.js';
 import type { ActingRole } from './session.js';
 import type { StaffDirectory } from './staff.js';
 
@@ -16,12 +17,6 @@ export interface PersonRoles {
   readonly roles: readonly ActingRole[];
   /** Companies the person is the legal representative of (reference sources) that have no employer role yet (or a rejected one). */
   readonly sinRolEmpleador: readonly Pick<ReferenceCompany, 'nit' | 'razonSocial'>[];
-}
-
-/** The document of a citizen id ("CC:70123456"); undefined when it is not one. */
-function documentOf(citizenId: string): { tipo: DocumentType; numero: string } | undefined {
-  const [tipo, numero] = citizenId.split(':');
-  return numero && (DOCUMENT_TYPES as readonly string[]).includes(tipo ?? '') ? { tipo: tipo as DocumentType, numero } : undefined;
 }
 
 /** Every role a person may act in, and the employer roles the chain still expects them to register. */

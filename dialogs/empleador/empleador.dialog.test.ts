@@ -250,6 +250,32 @@ describe('Registrar rol empleador: company data that differs from the RUT says w
   });
 });
 
+describe('Registrar rol empleador: the company by its name at the NIT question', () => {
+  it('the name of a company the person represents is taken for its NIT; other words say which ones they represent', async () => {
+    const { client } = await setup();
+    await login(client);
+    await say(client, START);
+    const other = await say(client, 'la de mi empresa');
+    expect(other.text).toContain('usted es representante legal de **CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA** (NIT 890.900.841-9)');
+    expect(other.folded).not.toContain('solo numeros');
+    expect(other.folded).not.toContain('por ejemplo 890.900.841-9'); // the short question again
+    const taken = await say(client, 'comfama');
+    expect(taken.text).toContain('Entendí el NIT **890.900.841-9**');
+    expect(taken.folded).toContain('razon social');
+  });
+
+  it('a person who represents no company is told the NIT is digits', async () => {
+    const s = dialogDeps();
+    await seedActiveCitizen(s.deps.store, andres, 'andres@correo.com', PASSWORD);
+    const client = mainClient(s);
+    await login(client, andres);
+    await say(client, START);
+    const reply = await say(client, 'comfama');
+    expect(reply.folded).toContain('el nit lleva solo numeros');
+    expect(reply.folded).not.toContain('representante legal de');
+  });
+});
+
 describe('Registrar rol empleador: the RL naming themself as the delegate', () => {
   it('"yo misma" at the delegate\'s first question says the delegate is another person, and asks again', async () => {
     const { client } = await setup();

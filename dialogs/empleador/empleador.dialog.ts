@@ -33,11 +33,11 @@ import { sessionOwner } from '../form/form-drafts.js';
 import { incomingText, type AttachmentDownloader } from '../incoming.js';
 import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
 import { fold } from '../../domain/text.js';
-import { DELEGADO_FORM_ID, delegadoForm, empresaForm, naturalezaLabel, nitForm, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
+import { DELEGADO_FORM_ID, delegadoForm, empresaForm, naturalezaLabel, nitForm, representedContext, rutFechaForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import type { Notifier } from '../notifier.js';
-import { documentKey } from '../../domain/citizens.js';
+import { documentKey, documentOf } from '../../domain/citizens.js';
 
 export const REGISTRO_EMPLEADOR = 'registro-empleador';
 const PASOS = REGISTRO_EMPLEADOR + '-pasos';
@@ -152,7 +152,9 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   private async askNit(step: Step): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     (step.values as Record<string, unknown>)['citizenId'] = session.citizenId;
-    return step.beginDialog(nitForm.id);
+    const doc = documentOf(session.citizenId);
+    const represented = doc ? await this.deps.reference.companiesRepresentedBy(doc.tipo, doc.numero) : [];
+    return step.beginDialog(nitForm.id, { context: representedContext(represented) } satisfies FormOptions);
   }
 
   private async checkNit(step: Step): Promise<DialogTurnResult> {

@@ -15,15 +15,36 @@ import {
   type FieldParser,
 } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
-import type { DocumentType, ReferenceRegistry } from '../../domain/reference.js';
+import type { DocumentType, ReferenceCompany, ReferenceRegistry } from '../../domain/reference.js';
+import { matchChoice } from '../../domain/choice.js';
 import { fail, ok, type Result } from '../../domain/result.js';
 import { checkRutIssueDate, RUT_MAX_AGE_DAYS } from '../../domain/rut.js';
 import { fieldTexts, type FormSpec } from '../form/form-spec.js';
 import { documentAndNames } from '../registro/datos-basicos.form.js';
 
+type Represented = Pick<ReferenceCompany, 'nit' | 'razonSocial' | 'sigla'>;
+
+/** FormOptions.context of the NIT form: the companies the person represents in the reference sources. */
+export function representedContext(companies: readonly Represented[]): Record<string, string> {
+  return { representadas: JSON.stringify(companies.map(({ nit, razonSocial, sigla }) => ({ nit, razonSocial, ...(sigla ? { sigla } : {}) }))) };
+}
+
+/**
+ * The NIT, or the name of a company the person represents ("camacol", "comfamiliar camacol"), as people who
+ * do not know the NIT by heart write it; words that name none of them say which ones the person represents.
+ */
+const nitOrCompanyName: FieldParser<string> = (raw, ctx) => {
+  const nit = parseNitField(raw, ctx);
+  const represented = JSON.parse(ctx.context?.['representadas'] ?? '[]') as Represented[];
+  if (nit.ok || /\d/.test(raw) || represented.length === 0) return nit;
+  const m = matchChoice(raw, represented.map((c) => [c.razonSocial, c.sigla ?? ''].join(' ')));
+  if (m.kind === 'match') return ok(represented[m.index]!.nit);
+  return fail('nit.por_nombre', { empresas: represented.map((c) => `**${c.razonSocial}** (NIT ${formatNit(c.nit, computeDv(c.nit))})`).join(', ') });
+};
+
 export const nitForm: FormSpec<{ nit: string }> = {
   id: 'empleador-nit',
-  fields: [{ key: 'nit', parse: parseNitField, display: (v) => formatNit(String(v), computeDv(String(v))) }],
+  fields: [{ key: 'nit', parse: nitOrCompanyName, display: (v) => formatNit(String(v), computeDv(String(v))) }],
   review: false,
 };
 

@@ -99,6 +99,8 @@ export type Decision =
 
 export interface EngineEnv {
   readonly today: Date;
+  /** FormOptions.context, which the fields' parsers may read too. */
+  readonly context?: Readonly<Record<string, string>>;
   seal(plain: string): SealedValue;
 }
 
@@ -211,7 +213,7 @@ class Turn {
       s.current = undefined;
       return this.advance();
     }
-    const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today);
+    const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today, this.env.context);
     if (result.ok) {
       this.set(field, result.value);
       s.current = undefined;
@@ -265,7 +267,7 @@ class Turn {
     if (yes !== true) return false;
     const several = field.alsoFills?.(doubt.escrito);
     if (several && this.acceptAll(several)) return true;
-    const r = parseAnswer(this.spec, field, doubt.sugerencia, this.state.values, this.env.today);
+    const r = parseAnswer(this.spec, field, doubt.sugerencia, this.state.values, this.env.today, this.env.context);
     if (r.ok) this.set(field, r.value);
     return r.ok;
   }
@@ -283,7 +285,7 @@ class Turn {
     for (const field of this.spec.fields) {
       if (!(field.key in value) || (field.when && !field.when(s.values))) continue;
       const raw = value[field.key];
-      const result = typeof raw === 'string' ? parseAnswer(this.spec, field, raw, s.values, this.env.today) : fail('type');
+      const result = typeof raw === 'string' ? parseAnswer(this.spec, field, raw, s.values, this.env.today, this.env.context) : fail('type');
       if (result.ok) this.set(field, result.value);
       else if (doubt?.key === field.key && result.error['escrito'] === doubt.escrito) this.set(field, doubt.escrito); // sent again as it was: meant
       else firstError ??= { key: field.key, code: result.error.code, detail: result.error };
@@ -434,7 +436,7 @@ class Turn {
     for (const f of this.spec.fields) {
       const text = raw[f.key];
       if (text === undefined || f.secret) continue;
-      const r = parseAnswer(this.spec, f, text, values, this.env.today);
+      const r = parseAnswer(this.spec, f, text, values, this.env.today, this.env.context);
       if (!r.ok) return false;
       values[f.key] = r.value;
       parsed.push([f, r.value]);
@@ -469,6 +471,6 @@ class Turn {
 
   /** After a change, drops other answers that no longer fit (e.g. the number after a new document type). */
   revalidate(changed: string): void {
-    for (const key of staleAnswers(this.spec, this.state.values, changed, this.env.today)) this.forget(key);
+    for (const key of staleAnswers(this.spec, this.state.values, changed, this.env.today, this.env.context)) this.forget(key);
   }
 }

@@ -11,10 +11,17 @@ const MAX_RAW = 2000;
  * A typed answer: "omitir" for an optional field; for a field with options, the option's value
  * (by its value, number, label or a unique word of it: domain/choice); then the field's parser.
  */
-export function parseAnswer(spec: FormSpec, field: FieldSpec, raw: string, values: Readonly<FormValues>, today: Date): Result<unknown> {
+export function parseAnswer(
+  spec: FormSpec,
+  field: FieldSpec,
+  raw: string,
+  values: Readonly<FormValues>,
+  today: Date,
+  context?: Readonly<Record<string, string>>,
+): Result<unknown> {
   if (raw.length > (field.maxLength ?? MAX_RAW)) return fail('too_long');
   if (field.optional && isSkipAnswer(raw)) return ok('');
-  const ctx = { values, today };
+  const ctx = { values, today, ...(context ? { context } : {}) };
   const options = fieldTexts(spec, field.key).opciones;
   if (!options) return field.parse(raw, ctx);
   const byValue = options.find((o) => fold(o.valor) === fold(raw));
@@ -51,7 +58,13 @@ export function findFields(spec: FormSpec, fields: readonly FieldSpec[], name: s
  * After `changed` was given, the other answers that no longer fit, in field order: a field whose
  * condition is now false, or a text its parser now refuses (the number after a new document type).
  */
-export function staleAnswers(spec: FormSpec, values: Readonly<FormValues>, changed: string, today: Date): string[] {
+export function staleAnswers(
+  spec: FormSpec,
+  values: Readonly<FormValues>,
+  changed: string,
+  today: Date,
+  context?: Readonly<Record<string, string>>,
+): string[] {
   const kept: FormValues = { ...values };
   const stale: string[] = [];
   for (const f of spec.fields) {
@@ -59,7 +72,7 @@ export function staleAnswers(spec: FormSpec, values: Readonly<FormValues>, chang
     const v = kept[f.key];
     // A sealed secret is not text its parser could read again; only its condition is checked. An answer
     // the parser only doubts (its failure names it as `escrito`) was kept by the person: it still fits.
-    const r = !f.secret && typeof v === 'string' && v !== '' ? f.parse(v, { values: kept, today }) : undefined;
+    const r = !f.secret && typeof v === 'string' && v !== '' ? f.parse(v, { values: kept, today, ...(context ? { context } : {}) }) : undefined;
     const refused = r !== undefined && !r.ok && r.error['escrito'] !== v;
     if ((f.when && !f.when(kept)) || refused) {
       delete kept[f.key];

@@ -79,9 +79,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     if (options?.draftScope) own[SCOPE_KEY] = options.draftScope;
     const intro = options?.skipIntro ? undefined : formTexts(this.spec).intro;
     if (intro) await dc.context.sendActivity(intro);
-    const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(), options?.draftScope);
+    const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(dc), options?.draftScope);
     if (options?.correct) {
-      const opened = decide(this.spec, state, { kind: 'start' }, this.env());
+      const opened = decide(this.spec, state, { kind: 'start' }, this.env(dc));
       if (opened.decision.kind === 'review') return this.run(dc, opened.state, { kind: 'correct', name: options.correct });
     }
     return this.run(dc, state, { kind: 'start' });
@@ -115,9 +115,10 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return text === undefined ? { kind: 'none', archivo: 'ilegible' } : { kind: 'text', text };
   }
 
-  private env(): EngineEnv {
+  private env(dc: DialogContext): EngineEnv {
     const { clock, secrets } = this.deps;
-    return { today: clock.now(), seal: (plain) => ({ $sealed: secrets.seal(plain) }) };
+    const context = dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined;
+    return { today: clock.now(), seal: (plain) => ({ $sealed: secrets.seal(plain) }), ...(context ? { context } : {}) };
   }
 
   /** True when the form active in `dc` has a saved draft of the person's answers (what "cancelar" leaves behind). */
@@ -127,14 +128,14 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
 
   /** One event through the engine (and `validate`, when the engine asks for it), then the reply. */
   private async run(dc: DialogContext, before: FormState, event: FormEvent): Promise<DialogTurnResult> {
-    let step = decide(this.spec, before, event, this.env());
+    let step = decide(this.spec, before, event, this.env(dc));
     // Whether the submit carried a secret, before a validation step replaces what was accepted.
     const tookSecret = event.kind === 'submit' && this.tookSecret(step);
     while (step.decision.kind === 'validate') {
       const context = dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined;
       const ctx = { citizenId: await this.drafts.owner(dc.context), today: this.deps.clock.now(), ...(context ? { context } : {}) };
       const failure = (await this.spec.validate?.(step.decision.values as T, ctx)) as FieldFailure | undefined;
-      step = decide(this.spec, step.state, { kind: 'validated', failure }, this.env());
+      step = decide(this.spec, step.state, { kind: 'validated', failure }, this.env(dc));
     }
     dc.activeDialog!.state[STATE_KEY] = step.state;
     await this.drafts.afterStep(dc.context, before, step, dc.activeDialog!.state[SCOPE_KEY] as string | undefined);
