@@ -276,6 +276,43 @@ describe('Registrar rol empleador: the company by its name at the NIT question',
   });
 });
 
+describe('Registrar rol empleador: "atrás" at the delegate\'s first question', () => {
+  it('shows the company data again on its review; confirmed, the delegate is asked again and the registration goes on', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    const back = await say(client, 'atras');
+    expect(back.folded).toContain('revise sus datos');
+    expect(back.folded).toContain('razon social');
+    expect(back.folded).not.toContain('primera pregunta');
+    expect(back.folded).not.toContain('entendi el nit'); // the NIT is not checked again
+    expect((await say(client, 'confirmar')).folded).toContain('tipo de documento del delegado');
+    await delegateAndSite(client);
+    expect((await say(client, 'confirmar')).folded).toContain('quedo registrado');
+  });
+
+  it('"atrás" at the main site\'s first question shows the delegate on its review; the company data is kept', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    expect((await say(client, delegate())).folded).toContain('revise sus datos');
+    expect((await say(client, 'confirmar')).folded).toContain('nombre de la sede');
+    const back = await say(client, 'atrás');
+    expect(back.folded).toContain('revise sus datos');
+    expect(back.text).toContain('maria.pena@comfama.com.co');
+    expect(back.folded).not.toContain('ahora los datos del delegado'); // its intro was said the first time
+    expect((await say(client, 'confirmar')).folded).toContain('nombre de la sede');
+    expect((await say(client, 'Sede principal Medellín')).folded).toContain('departamento');
+    for (const [answer, next] of [['antioquia', 'municipio'], ['medellin', 'direccion'], ['Carrera 50 No. 52-10', 'telefono'], ['604 444 5566', 'correo corporativo'], ['notificaciones@comfama.com.co', 'revise sus datos']]) {
+      expect((await say(client, answer!)).folded).toContain(next);
+    }
+    const summary = await say(client, 'confirmar');
+    expect(summary.text).toContain('890.900.841-9');
+    expect(summary.text).toContain('maria.pena@comfama.com.co');
+    expect((await say(client, 'confirmar')).folded).toContain('quedo registrado');
+  });
+});
+
 describe('Registrar rol empleador: the RL naming themself as the delegate', () => {
   it('"yo misma" at the delegate\'s first question says the delegate is another person, and asks again', async () => {
     const { client } = await setup();

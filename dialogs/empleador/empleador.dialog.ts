@@ -99,7 +99,14 @@ interface Draft {
   sede?: Sede;
 }
 
-type Step = WaterfallStepContext<{ draft?: Draft }>;
+/**
+ * PASOS begun again by "atrás" at the first question of the delegate or of the main site: the draft so
+ * far (its NIT checked in this same registration) and the part before, shown on its review.
+ */
+interface PasosOptions {
+  readonly volver?: { readonly draft: Draft; readonly a: 'empresa' | 'delegado' };
+}
+type Step = WaterfallStepContext<PasosOptions>;
 const draftOf = (step: Step): Draft => ((step.values as Record<string, unknown>)['draft'] ??= {}) as Draft;
 
 interface ResumenTexts {
@@ -152,12 +159,20 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   private async askNit(step: Step): Promise<DialogTurnResult> {
     const session = await requireSession(this.deps, step.context);
     (step.values as Record<string, unknown>)['citizenId'] = session.citizenId;
+    if (step.options?.volver) return step.next(); // the NIT was checked in this same registration
     const doc = documentOf(session.citizenId);
     const represented = doc ? await this.deps.reference.companiesRepresentedBy(doc.tipo, doc.numero) : [];
     return step.beginDialog(nitForm.id, { context: representedContext(represented) } satisfies FormOptions);
   }
 
   private async checkNit(step: Step): Promise<DialogTurnResult> {
+    const back = step.options?.volver;
+    if (back) {
+      const draft = Object.assign(draftOf(step), back.draft);
+      if (back.a === 'delegado') return step.next(); // the company data stays as it was
+      const initial = { razonSocial: draft.razonSocial, naturaleza: draft.naturaleza };
+      return step.beginDialog(EMPRESA, { nit: draft.nit!, initial } satisfies EmpresaOptions);
+    }
     const { nit } = formResult(step.result, nitForm).values;
     const result = await checkRepresentative(this.deps, this.citizen(step), nit);
     if (!result.ok) return this.stop(step, result.error);
@@ -169,6 +184,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async afterCompany(step: Step): Promise<DialogTurnResult> {
+    if (step.options?.volver?.a === 'delegado') return step.next();
     const empresa = step.result as EmpresaResult;
     const draft = draftOf(step);
     draft.razonSocial = empresa.razonSocial;
@@ -213,16 +229,25 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     const draft = draftOf(step);
     const result = maybeFormResult(step.result, rutFechaForm);
     if (draft.rut && result) draft.rut.fechaExpedicion = result.values.fechaExpedicion;
-    return step.beginDialog(DELEGADO_FORM_ID);
+    const review = step.options?.volver?.a === 'delegado' ? { initial: { ...draft.delegado }, skipIntro: true } : {};
+    return step.beginDialog(DELEGADO_FORM_ID, { canGoBack: true, ...review } satisfies FormOptions);
   }
 
   private async afterDelegate(step: Step): Promise<DialogTurnResult> {
-    draftOf(step).delegado = formResult(step.result, this.delegado).values;
-    return step.beginDialog(SEDE_FORM_ID);
+    const draft = draftOf(step);
+    if (wentBackFromForm(step.result)) {
+      // "atrás" at the delegate's first question: the company data again, on its review (a RUT attached is asked again).
+      const back = { nit: draft.nit!, razonSocial: draft.razonSocial!, naturaleza: draft.naturaleza! };
+      return step.replaceDialog(PASOS, { volver: { draft: back, a: 'empresa' } } satisfies PasosOptions);
+    }
+    draft.delegado = formResult(step.result, this.delegado).values;
+    return step.beginDialog(SEDE_FORM_ID, { canGoBack: true } satisfies FormOptions);
   }
 
   private async afterSede(step: Step): Promise<DialogTurnResult> {
     const draft = draftOf(step);
+    // "atrás" at the main site's first question: the delegate again, on its review.
+    if (wentBackFromForm(step.result)) return step.replaceDialog(PASOS, { volver: { draft: { ...draft }, a: 'delegado' } } satisfies PasosOptions);
     draft.sede = formResult(step.result, this.sede).values;
     return step.beginDialog(FINAL, { draft, citizenId: this.citizen(step) } satisfies FinalOptions);
   }

@@ -21,7 +21,8 @@ const FLOW: readonly [Input, string, string][] = [
   ['890900841', 'razon social', 'primera pregunta'],
   ['Caja de Compensación Familiar de Antioquia COMFAMA', 'naturaleza juridica', 'razon social'],
   ['2', 'revise sus datos', 'naturaleza juridica'],
-  ['confirmar', 'tipo de documento del delegado', 'primera pregunta'],
+  // "atrás" at the first question of the delegate or of the main site shows the part before on its review.
+  ['confirmar', 'tipo de documento del delegado', 'revise sus datos'],
   [
     {
       value: {
@@ -33,7 +34,7 @@ const FLOW: readonly [Input, string, string][] = [
     'revise sus datos',
     'correo electronico del delegado',
   ],
-  ['confirmar', 'nombre de la sede', 'primera pregunta'],
+  ['confirmar', 'nombre de la sede', 'correo del delegado'],
   ['Sede principal', 'departamento', 'nombre de la sede'],
   ['antioquia', 'municipio', 'departamento'],
   ['medellin', 'direccion', 'municipio'],

@@ -82,6 +82,8 @@ describe('form engine decisions', () => {
     ['corregir by the field key (a card button)', [{ __action: 'corregir', field: 'primerNombre' }], ANA, { kind: 'ask', field: 'primerNombre' }],
     ['corregir a name that fits two fields offers both', ['corregir nombre'], ANA, { kind: 'chooseCorrection', fields: ['primerNombre', 'segundoNombre'] }],
     ['corregir an unknown field', ['corregir estatura'], ANA, { kind: 'unknownField', name: 'estatura' }],
+    ['corregir the field being asked asks it again', ['CC', 'corregir numero de documento'], {}, { kind: 'ask', field: 'numeroDocumento' }, { tipoDocumento: 'CC' }],
+    ['corregir a field not yet asked is unknown', ['CC', 'corregir sexo'], {}, { kind: 'unknownField', name: 'sexo' }],
     ['corregir alone lists the answered fields', ['corregir'], ANA, { kind: 'chooseCorrection', fields: Object.keys(ANA) }],
     ['after corregir, the field name is typed', ['corregir', 'sexo'], ANA, { kind: 'ask', field: 'sexo' }],
     ['the corrected field is answered: back to the review', ['corregir sexo', 'M'], ANA, { kind: 'review' }, { ...ANA, sexo: 'M' }],

@@ -402,7 +402,15 @@ class Turn {
     const found = byNumber.length > 0 ? byNumber : findFields(this.spec, answered, name);
     if (found.length > 1) return choose(found);
     const [target] = found;
-    if (!target) return { kind: 'unknownField', name: name.slice(0, 40), fields: answered.map((f) => f.key) };
+    if (!target) {
+      // "corregir razón social" at the razón social's own question: it is asked again.
+      const asking = s.current !== undefined && !(s.current in s.values) ? this.field(s.current) : undefined;
+      if (asking && findFields(this.spec, [asking], name).length === 1) {
+        s.choosingCorrection = false;
+        return this.advance();
+      }
+      return { kind: 'unknownField', name: name.slice(0, 40), fields: answered.map((f) => f.key) };
+    }
     s.correcting = {
       key: target.key,
       value: s.values[target.key],
