@@ -81,6 +81,7 @@ export const PROCESSES: readonly Process[] = [
     session: true,
     roles: ['empleador'],
     menu: (who) => who.acting?.tipo === 'empleador' && who.acting.como === 'rl',
+    pista: true,
   },
   { id: 'autorizados', dialog: (d) => new AutorizadosDialog(d), session: true, roles: ['empleador'], menu: actingAs('empleador') },
   // Administración de Servicios Web: the module (terms, then its menu); the terms, the documentation and the information can be asked for by name.

@@ -372,6 +372,28 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     expect(audit.some((e) => e.action.includes('actualiz'))).toBe(true);
   });
 
+  it('Actualizar datos chosen by words that name a field of the main site asks that field at once', async () => {
+    const { client } = await registered();
+    await login(client);
+    await say(client, '2');
+    const phone = await say(client, 'quiero cambiar el telefono de la sede');
+    expect(phone.folded).not.toContain('que desea actualizar');
+    expect(phone.folded).toContain('telefono de la sede');
+    const review = await say(client, '3104445566');
+    expect(review.folded).toContain('revise sus datos');
+    expect(review.text).toContain('3104445566');
+    expect((await say(client, 'confirmar')).folded).toContain('quedaron actualizados');
+  });
+
+  it('Actualizar datos chosen by words that name the delegate opens the delegate\'s form; words that name neither ask', async () => {
+    const { client } = await registered();
+    await login(client);
+    await say(client, '2');
+    expect((await say(client, 'quiero cambiar el delegado')).folded).toContain('tipo de documento del delegado');
+    await say(client, 'cancelar');
+    expect((await say(client, 'actualizar datos')).folded).toContain('que desea actualizar');
+  });
+
   it('the RUT review is for MinSalud administrators only; approval e-mails the RL', async () => {
     const admin = EXAMPLE_PERSONS.citizenCe;
     const s = await registered({ rut: true, admins: [`${admin.tipoDocumento}:${admin.numeroDocumento}`] });

@@ -11,6 +11,8 @@ import { updateEmployer } from '../../domain/empleador-actualizar.js';
 import { employersOf, getEmployer, type EmployerRef } from '../../domain/empleador-roles.js';
 import type { DelegateData, Sede } from '../../domain/employers.js';
 import { formatNit, computeDv } from '../../domain/nit.js';
+import { optionNamedIn } from '../../domain/choice.js';
+import { fold } from '../../domain/text.js';
 import { actingRole, type ActingRole } from '../../domain/session.js';
 import { rolesOf } from '../../domain/roles.js';
 import { requireSession } from '../session.js';
@@ -19,9 +21,9 @@ import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
 import { formatDate } from '../format.js';
-import { FormDialog } from '../form/form.dialog.js';
+import { FormDialog, type FormOptions } from '../form/form.dialog.js';
 import { sessionOwner } from '../form/form-drafts.js';
-import { formResult, type FormSpec } from '../form/form-spec.js';
+import { fieldTexts, formResult, untyped, type FormSpec } from '../form/form-spec.js';
 import { notifyDelegate, type EmpleadorDialogDeps } from './empleador.dialog.js';
 import { delegadoForm, naturalezaLabel, rechazoForm, SEDE_FORM_ID, sedeForm } from './empleador.forms.js';
 
@@ -97,6 +99,25 @@ export class ElegirRolDialog extends ComponentDialog {
 
 // ---------------------------------------------------------------- Actualizar datos
 
+/** Actualizar datos' start options: the words that chose it ("quiero cambiar el teléfono de la sede"). */
+export interface ActualizarOptions {
+  readonly pista?: string;
+}
+
+/**
+ * What the words that chose Actualizar datos name: the delegate, or the main site and maybe one of its
+ * fields ("el teléfono de la sede" → telefono); undefined when they name neither.
+ */
+export function updateNamed(words: string, sede: FormSpec): { parte: 'sede' | 'delegado'; campo?: string } | undefined {
+  const folded = fold(words);
+  if (/\bdelegad[oa]s?\b/.test(folded)) return { parte: 'delegado' };
+  const fields = untyped(sede).fields;
+  // "sede" is in a field's label ("Nombre de la sede"): read apart, it names the part, not that field.
+  const i = optionNamedIn(folded.replace(/\b(sede|principal)\b/g, ' '), fields.map((f) => fieldTexts(sede, f.key).etiqueta));
+  if (i !== undefined) return { parte: 'sede', campo: fields[i]!.key };
+  return /\bsede\b/.test(folded) ? { parte: 'sede' } : undefined;
+}
+
 export class ActualizarDialog extends ComponentDialog {
   private readonly delegado: FormSpec<DelegateData>;
   private readonly sede: FormSpec<Sede>;
@@ -139,6 +160,12 @@ export class ActualizarDialog extends ComponentDialog {
     const ref = refs.find((r) => r.nit === step.result) ?? refs[chosen(step.result, refs.map((r) => r.razonSocial))]!;
     Object.assign(step.values, { nit: ref.nit, razonSocial: ref.razonSocial });
     const t = messages<Texts>('empleador/actualizar');
+    const pista = (step.options as ActualizarOptions | undefined)?.pista;
+    const named = pista ? updateNamed(pista, untyped(this.sede)) : undefined;
+    if (named) {
+      if (named.campo) (step.values as Values)['campo'] = named.campo;
+      return step.next(named.parte === 'sede' ? t['sede'] : t['delegado']);
+    }
     return step.prompt(CHOICE, choicePrompt(fill(t['que']!, { razonSocial: ref.razonSocial }), [t['sede']!, t['delegado']!]));
   }
 
@@ -149,7 +176,9 @@ export class ActualizarDialog extends ComponentDialog {
     values['que'] = i === 0 ? 'sede' : 'delegado';
     if (i === 1) return step.beginDialog(this.delegado.id);
     const current = await getEmployer(this.deps, String(values['citizenId']), String(values['nit']));
-    return step.beginDialog(SEDE_FORM_ID, { initial: current.ok ? { ...current.value.sede } : {} });
+    // A field named in the words that chose this ("el teléfono de la sede") is asked at once.
+    const campo = values['campo'] as string | undefined;
+    return step.beginDialog(SEDE_FORM_ID, { initial: current.ok ? { ...current.value.sede } : {}, ...(campo ? { correct: campo } : {}) } satisfies FormOptions);
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
