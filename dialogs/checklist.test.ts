@@ -45,6 +45,8 @@ describe('checklist message', () => {
       expect(s).toContain('pendiente');
       expect(s).toContain('maria fernanda pena (delegada): invitada el 30/11, aun no se ha registrado');
       expect(s).toMatch(/maria fernanda pena \(delegada\) debe registrarse/);
+      // Step 3 does not wait on the delegate: the RL is told they may authorize meanwhile.
+      expect(s).toContain('mientras tanto, usted mismo(a) puede autorizar a la persona en **administrar autorizados**');
     }
     expect(r.fallback).toContain('jose alejandro restrepo');
     expect(r.fallback).toContain('actua como empleador persona juridica');
@@ -149,6 +151,7 @@ describe('checklist message', () => {
     expect(r.fallback).not.toContain('en que voy');
     expect(r.fallback).toContain('jose alejandro restrepo (representante legal): se registro el 20/11');
     expect(r.fallback).not.toContain('usted');
+    expect(r.fallback).not.toContain('mientras tanto');
   });
 
   it('dates are dd/mm in Bogotá time, with the year when it is not this year', () => {

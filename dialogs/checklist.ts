@@ -39,6 +39,8 @@ interface Texts {
   entrada: string;
   entradaTercero: string;
   siguiente: Record<string, string>;
+  /** What the person looking may do meanwhile (NextAction.mientras). */
+  mientras: Record<string, string>;
   otraEmpresa: string;
   estadosRol: Record<string, string>;
   resumenCaja: string;
@@ -112,15 +114,18 @@ function testLine(s: ChecklistStep, c: Ctx): string | undefined {
 function nextText(n: NextAction, c: Ctx): string {
   const first = n.quien[0];
   const fecha = n.accion === 'esperar_bloqueo' && n.fecha ? fill(c.t.fechaHora, { fecha: date(n.fecha, c), hora: formatTime(n.fecha) }) : date(n.fecha, c);
-  return cap(
-    fill(c.t.siguiente[n.accion] ?? '', {
-      quien: whoList(n.quien, c, 'o'),
-      fecha,
-      motivo: n.motivo,
-      razonSocial: n.razonSocial,
-      femenina: first?.tipo === 'persona' && first.sexo === 'F',
-      usted: first?.tipo === 'persona' && first.usted && !c.tercero,
-    }),
+  const meanwhile = n.mientras && !c.tercero ? ` ${c.t.mientras[n.mientras]}` : '';
+  return (
+    cap(
+      fill(c.t.siguiente[n.accion] ?? '', {
+        quien: whoList(n.quien, c, 'o'),
+        fecha,
+        motivo: n.motivo,
+        razonSocial: n.razonSocial,
+        femenina: first?.tipo === 'persona' && first.sexo === 'F',
+        usted: first?.tipo === 'persona' && first.usted && !c.tercero,
+      }),
+    ) + meanwhile
   );
 }
 

@@ -91,6 +91,13 @@ const ROWS: Row[] = [
 ];
 
 describe('checklist', () => {
+  it('the RL is told they may authorize while the invited delegate has not registered; nobody else, and not once step 3 is done', () => {
+    expect(checklist(facts(JOSE, [comfama({ rol: rol() })]), NOW).siguiente).toMatchObject({ accion: 'registrarse', mientras: 'autorizar' });
+    expect(checklist(facts(JOSE, [comfama({ rol: rol({ delegado: linked }) })]), NOW).siguiente.mientras).toBeUndefined();
+    expect(checklist(facts(JOSE, [full({ rol: rol(), ...step4Done, ...step5Done })]), NOW).siguiente.mientras).toBeUndefined();
+    expect(checklist(facts(ANDRES, [comfama({ rol: rol() })]), NOW).siguiente.mientras).toBeUndefined();
+  });
+
   it.each(ROWS)('$name', ({ facts: f, registro, pasos, siguiente }) => {
     const result = checklist(f, NOW);
     expect(result.registro.situacion).toBe(registro);

@@ -170,6 +170,8 @@ export interface NextAction {
   readonly motivo?: string;
   /** The company it is about (for 'esperar_caja', the person's CCF when known). */
   readonly razonSocial?: string;
+  /** What the person looking may do meanwhile (the RL may authorize while the invited delegate has not registered). */
+  readonly mientras?: 'autorizar';
 }
 
 export interface CcfChecklist {
@@ -335,7 +337,10 @@ function chain(c: CompanyFacts, selfId: string, now: Date): CcfChecklist {
   // An invitation waits on the invited person's registration: their registration is the next action, not step 3.
   const waitsOnOthers = new Set<Situacion>(['por_autorizar', 'por_designar', 'autorizado_invitado']);
   const pending = order.find((x) => x.estado !== 'hecho' && !waitsOnOthers.has(x.situacion));
-  const siguiente = !pending ? stepAction(pasos[4]) : 'paso' in pending ? stepAction(pending) : registrationAction(pending);
+  const next = !pending ? stepAction(pasos[4]) : 'paso' in pending ? stepAction(pending) : registrationAction(pending);
+  // The delegate's registration comes first, but step 3 does not wait on it: whoever may authorize is told so.
+  const mayAuthorize = pending === delReg && pasos[2].estado === 'pendiente' && !pasos[2].espera && pasos[2].quien.some((w) => w.tipo === 'persona' && w.usted);
+  const siguiente: NextAction = mayAuthorize ? { ...next, mientras: 'autorizar' } : next;
 
   const como: PersonRole[] = [];
   if (rlFacts?.citizenId === selfId) como.push('rl');
