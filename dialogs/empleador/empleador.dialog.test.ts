@@ -363,6 +363,7 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     expect(what.folded).toContain('que desea actualizar');
     const form = await say(client, 'Sede principal');
     expect(form.folded).toContain('revise sus datos'); // current data comes first, to correct
+    expect(form.folded).not.toContain('por ultimo');
     await say(client, 'corregir dirección');
     await say(client, 'Calle 10 No. 43-12');
     const done = await say(client, 'confirmar');
@@ -378,6 +379,7 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     await say(client, '2');
     const phone = await say(client, 'quiero cambiar el telefono de la sede');
     expect(phone.folded).not.toContain('que desea actualizar');
+    expect(phone.folded).not.toContain('por ultimo'); // the registration's intro of the main site
     expect(phone.folded).toContain('telefono de la sede');
     const review = await say(client, '3104445566');
     expect(review.folded).toContain('revise sus datos');

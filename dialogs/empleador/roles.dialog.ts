@@ -176,9 +176,11 @@ export class ActualizarDialog extends ComponentDialog {
     values['que'] = i === 0 ? 'sede' : 'delegado';
     if (i === 1) return step.beginDialog(this.delegado.id);
     const current = await getEmployer(this.deps, String(values['citizenId']), String(values['nit']));
-    // A field named in the words that chose this ("el teléfono de la sede") is asked at once.
+    // A field named in the words that chose this ("el teléfono de la sede") is asked at once. No intro:
+    // the registration's ("Por último, los datos de la sede principal…") does not fit here.
     const campo = values['campo'] as string | undefined;
-    return step.beginDialog(SEDE_FORM_ID, { initial: current.ok ? { ...current.value.sede } : {}, ...(campo ? { correct: campo } : {}) } satisfies FormOptions);
+    const opening = { skipIntro: true, ...(campo ? { correct: campo } : {}) };
+    return step.beginDialog(SEDE_FORM_ID, { initial: current.ok ? { ...current.value.sede } : {}, ...opening } satisfies FormOptions);
   }
 
   private async save(step: WaterfallStepContext): Promise<DialogTurnResult> {
