@@ -142,6 +142,13 @@ export function resumeFrom<T>(spec: FormSpec<T>, state: FormState, saved: Readon
   return turn.state;
 }
 
+/** Whether two answers have a word in common (accents and case ignored). */
+function sharesAWord(a: string, b: string): boolean {
+  const words = (t: string) => fold(t).split(/[^a-z0-9ñ]+/).filter(Boolean);
+  const seen = new Set(words(b));
+  return words(a).some((w) => seen.has(w));
+}
+
 /** What a parser's failure doubts: what was typed and what was likely meant, when it names both. */
 function doubtIn(detail: Readonly<Record<string, unknown>>): { escrito: string; sugerencia: string } | undefined {
   const { escrito, sugerencia } = detail;
@@ -212,6 +219,12 @@ class Turn {
     if (doubt?.key === field.key && this.settleDoubt(field, doubt, text)) {
       s.current = undefined;
       return this.advance();
+    }
+    if (doubt?.key === field.key && doubt.code?.startsWith('name.') && !sharesAWord(text, doubt.escrito)) {
+      // "montoya montaño" at "¿El primer nombre es NICOLAS y el segundo nombre FELIPE?": the next field's
+      // answer typed ahead, not another first name; the yes-or-no question stays.
+      s.doubt = doubt;
+      return this.reask(doubt.code, { escrito: doubt.escrito, sugerencia: doubt.sugerencia, ...doubt.detalle, otraVez: true });
     }
     const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today, this.env.context);
     if (result.ok) {

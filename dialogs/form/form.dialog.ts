@@ -221,8 +221,10 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
     // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.
+    // A lead that ends with it ("Antes de seguir, responda esta pregunta: ¿El primer nombre es…?") is said whole.
     const doubt = this.openDoubt(state);
-    const text = [heading, doubt ?? `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
+    const asked = doubt && lead?.endsWith(doubt) ? lead : doubt;
+    const text = [heading, asked ?? `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
     if (first) activities[0] = { ...first, text };
     // Its two answers as buttons, when the question shows no card of its own.
     if (doubt && first && !first.attachments?.length) activities[0] = { ...activities[0], attachments: [choiceCard([common('duda-si'), common('duda-no')])] };

@@ -389,6 +389,21 @@ describe('Registro ciudadano: both names typed as the first name', () => {
   });
 });
 
+describe('Registro ciudadano: the next answer typed at the question about both names', () => {
+  it('"gomez" at "¿El primer nombre es LUZ y el segundo PAOLA?" is not taken as the first name: the question stays', async () => {
+    const client = mainClient();
+    for (const text of ['Registrarme', 'Acepto', 'cc', '43123456']) await say(client, text);
+    await say(client, 'luz paola');
+    const again = await say(client, 'gomez ruiz');
+    expect(again.text).toContain('Antes de seguir, responda esta pregunta: ¿El primer nombre es **LUZ** y el segundo nombre **PAOLA**?');
+    expect(again.text).not.toContain('GOMEZ');
+    expect((await say(client, 'si')).folded).toContain('cual es su primer apellido');
+    const surname = await say(client, 'gomez ruiz');
+    expect(surname.text).toContain('¿El primer apellido es **GOMEZ** y el segundo apellido **RUIZ**?');
+    expect((await say(client, 'mujer')).text).toContain('Antes de seguir, responda esta pregunta: ¿El primer apellido es **GOMEZ**');
+  });
+});
+
 describe('Registro ciudadano: both surnames typed as the first surname', () => {
   async function atFirstSurname(): Promise<ReturnType<typeof mainClient>> {
     const client = mainClient();
