@@ -143,6 +143,10 @@ describe('natural sentences of people of a CCF find the right functionality firs
     ['cambiar contraseña', undefined],
     ['cambiar mi clave', undefined],
     ['cambiar la contraseña de la caja', 'asignar-clave'],
+    // the delegate or the person authorized, invited by e-mail, registers
+    ['me llego una invitacion para registrarme', 'registro'],
+    ['me invitaron a registrarme', 'registro'],
+    ['me llegó un correo para registrarme', 'registro'],
   ])('%j starts %s at once', (query, id) => {
     expect(clearWinner(searchFunctionalities(query, functionalities))?.id).toBe(id);
   });
