@@ -348,6 +348,16 @@ describe('main dialog: menu, search and help', () => {
     expect(r.folded).not.toContain('no encontre');
   });
 
+  it.each(['cc 72235734', 'C.C. 72.235.734', '72235734', 'cedula 72235734'])('"%s" before logging in: Ingresar or Registrarme, the number not repeated', async (text) => {
+    const client = mainClient();
+    const r = await say(client, text);
+    expect(r.folded).toContain('parece un numero de documento');
+    expect(r.folded).toContain('elija ingresar si ya tiene usuario');
+    expect(r.text).not.toMatch(/72\.?235\.?734/);
+    expect(r.folded).not.toContain('no encontre');
+    expect(r.folded).toContain('que desea hacer');
+  });
+
   it.each(['hola', 'Hola!', 'buenos dias', 'Hola, buenas tardes.'])('"%s" with nothing in progress: a greeting and the menu, not a failed search', async (text) => {
     const client = mainClient();
     const r = await say(client, text);

@@ -54,6 +54,7 @@ import { namedSection } from './backoffice/backoffice.dialog.js';
 import { ministryStatus } from './backoffice/estado.js';
 import { helpdeskStatus } from './mesa/estado.js';
 import { consultaIn } from './mesa/mesa.dialog.js';
+import { documentIn } from './mesa/mesa.forms.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
 import { watchButtons, type ShownButtons } from './shown-buttons.js';
@@ -365,6 +366,11 @@ export class MainDialog extends ComponentDialog {
       await refuseTypedSecret(step.context, { olvido: !session });
       return step.next();
     }
+    // "cc 72235734" before logging in: the person means to log in or to register (the number is not repeated).
+    if (!session && looksLikeDocument(text, this.deps.clock.now())) {
+      await step.context.sendActivity(render('general/documento-sin-sesion'));
+      return step.next();
+    }
     const acting = session ? actingRole(session).tipo : undefined;
     // An administrator's "activar comfama": that section, with that CCF (as the tray reads it).
     const section = acting === 'admin_minsalud' ? namedSection(text) : undefined;
@@ -632,4 +638,9 @@ export class MainDialog extends ComponentDialog {
     const info = this.stepInfo(innerDc, stack);
     return { proceso: info?.proceso ?? process.id, ...(info?.paso ? { paso: info.paso } : {}) };
   }
+}
+
+/** A document typed alone: "cc 72235734", "C.C. 72.235.734" or a bare number of 6 to 12 digits. */
+function looksLikeDocument(text: string, now: Date): boolean {
+  return documentIn(text, now) !== undefined || /^\d{6,12}$/.test(text.replace(/[\s.,-]/g, ''));
 }
