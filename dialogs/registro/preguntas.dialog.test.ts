@@ -41,6 +41,20 @@ const cases: (TranscriptCase & { respuestas?: number[] })[] = [
     respuestas: [2, 2],
   },
   {
+    name: 'an answer that is none of the options ("coomeva"): "Ninguna de las anteriores" is named with its number, not chosen; the words are not repeated',
+    turns: [
+      ['coomeva', (r) => {
+        expect(r.folded).toContain('esa respuesta no esta entre las opciones');
+        expect(r.text).toContain('elija **Ninguna de las anteriores** (opción 5)');
+        expect(r.folded).toContain('pregunta 1 de 2');
+        expect(r.folded).not.toContain('coomeva');
+      }],
+      ['5', 'pregunta 2 de 2'],
+      ['2', () => {}],
+    ],
+    respuestas: [4, 1],
+  },
+  {
     name: 'after that re-ask, a word still reads against every option; the next question numbers all its options again',
     turns: [
       ['eps', '2. Nueva EPS'],

@@ -3,7 +3,7 @@ import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parseCommand } from '../../domain/commands.js';
 import { NINGUNA, type IdentityQuestion } from '../../domain/identity-questions.js';
-import { messages, render } from '../../templates/render.js';
+import { fill, messages, render } from '../../templates/render.js';
 import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
 import { incomingText, incomingValue } from '../incoming.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
@@ -25,6 +25,7 @@ interface PreguntasState {
 interface PreguntasTexts {
   enunciados: Record<string, string>;
   ninguna: string;
+  'no-esta': string;
   ayuda: string;
 }
 
@@ -58,7 +59,12 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
     const answer = readChoice(value?.['respuesta'] ?? text, options, state.mostradas);
     if (!answer.ok) {
       state.mostradas = answer.show;
-      await dc.context.sendActivity(reaskActivity(dc.context, this.questionText(state), answer, options));
+      // "porvenir" where Porvenir is not an option: the person's own answer is not listed, which is what
+      // "Ninguna de las anteriores" is for (said, not chosen for them; the typed words are not repeated).
+      const ninguna = question.options.indexOf(NINGUNA);
+      const words = !value && /\p{L}{3}/u.test(text) && !/\d/.test(text) && answer.show.length === options.length;
+      const reading = words && ninguna >= 0 ? { ...answer, error: fill(texts()['no-esta'], { numero: ninguna + 1 }) } : answer;
+      await dc.context.sendActivity(reaskActivity(dc.context, this.questionText(state), reading, options));
       return Dialog.EndOfTurn;
     }
     state.respuestas.push(answer.value);
