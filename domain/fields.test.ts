@@ -13,6 +13,7 @@ import {
   parseDate,
   parseDocumentNumberFor,
   parseDocumentType,
+  parseEmailConfirmation,
   parseIssueDate,
   parseName,
   parseNaturaleza,
@@ -146,6 +147,26 @@ describe('yes / no answers', () => {
     ['listo', true], ['Dale', true], ['ok, confirmar', true], ['¡Sí, confirmo!', true], ['todo bien', true], ['Está bien.', true], ['nop', false],
   ])('%j → %s', (raw, expected) => {
     expect(answerYesNo(raw)).toBe(expected);
+  });
+});
+
+describe('parseEmailConfirmation: the e-mail typed again', () => {
+  const first = ctx({ email: 'nicolas.montoya@gmail.com' });
+  it.each([
+    ['nicolas.montoya@gmail.com', 'ok'],
+    ['Nicolas.Montoya@Gmail.com ', 'ok'],
+    ['nicolas.montoya@hotmail.com', 'email.mismatch'],
+    // approved instead of typed again
+    ['confirmar', 'email.confirmar_escribiendo'],
+    ['sí', 'email.confirmar_escribiendo'],
+    ['ese es', 'email.confirmar_escribiendo'],
+    ['es el mismo', 'email.confirmar_escribiendo'],
+    // the phone typed ahead
+    ['310 555 1234', 'email.confirmar_no_telefono'],
+    ['+57 3105551234', 'email.confirmar_no_telefono'],
+    ['nicolas', 'email.format'],
+  ])('%j → %s', (raw, expected) => {
+    expect(reason(parseEmailConfirmation(raw, first))).toBe(expected);
   });
 });
 

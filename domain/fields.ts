@@ -334,6 +334,11 @@ export const parseEmailAnswer: FieldParser<string> = (raw, ctx) => {
 /** The same e-mail typed a second time (compares with `values.email`). */
 export const parseEmailConfirmation: FieldParser<string> = (raw, ctx) => {
   const r = parseEmail(raw, ctx);
+  if (!r.ok && !raw.includes('@')) {
+    // "confirmar", "sí, es ese": the e-mail is to be typed again, not approved; a number is the phone typed ahead.
+    if (answerYesNo(raw) === true || /^(ese es|es ese|es el mismo|el mismo)\b/.test(fold(raw).trim())) return fail('email.confirmar_escribiendo');
+    if (/^[\s+\d().-]{7,}$/.test(raw) && /\d{3}/.test(raw)) return fail('email.confirmar_no_telefono');
+  }
   if (!r.ok) return r;
   const first = ctx.values['email'];
   return r.value === first ? r : fail('email.mismatch', typeof first === 'string' ? { primero: first } : {});
