@@ -243,7 +243,7 @@ describe('completing the registration', () => {
     const s = setup();
     await verify(s.deps, JOSE);
     const r = await completeRegistration(s.deps, JOSE, { email: ' Jose.Restrepo@Correo.com ', celular: '300 123 4567' }, AUTORIZACION, actor);
-    expect(r).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
+    expect(r).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true, primerNombre: 'JOSÉ' } });
 
     const [citizen] = await records(s.store, 'citizens');
     expect(citizen).toEqual({
@@ -333,7 +333,7 @@ describe('completing the registration', () => {
     await register(s, JOSE);
     s.clock.advance(24 * HOUR);
     await verify(s.deps, MARIA);
-    expect(await completeRegistration(s.deps, MARIA, CONTACTO, AUTORIZACION, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true } });
+    expect(await completeRegistration(s.deps, MARIA, CONTACTO, AUTORIZACION, actor)).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: true, primerNombre: 'MARÍA' } });
     expect((await records(s.store, 'citizens')).map((c) => c.id)).toEqual(['CC:1036612345']);
 
     const token = String(new URL(String(s.mailer.sent.at(-1)?.data['enlace'])).searchParams.get('token'));
@@ -453,7 +453,7 @@ describe('a mail that cannot be sent after the commit', () => {
     const answers = started.value.preguntas.map((q) => q.correct);
     expect((await answerIdentityQuestions(deps, data, started.value.preguntas, answers, who)).ok).toBe(true);
     const done = await completeRegistration(deps, data, { email: 'jose@correo.com', celular: '3001234567' }, AUTORIZACION, who);
-    expect(done).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: false } });
+    expect(done).toEqual({ ok: true, value: { emailEnmascarado: 'j***@correo.com', correoEnviado: false, primerNombre: 'JOSÉ' } });
     const citizens = await store.transaction((tx) => tx.collection('citizens').list());
     expect(citizens.map((c) => c.estado)).toEqual(['pendiente']);
     const audit = await store.transaction((tx) => tx.collection('audit').list());

@@ -266,7 +266,7 @@ export async function completeRegistration(
   contacto: { email: string; celular: string },
   autorizacion: AutorizacionAceptada,
   actor: Actor,
-): Promise<Result<{ emailEnmascarado: string; correoEnviado: boolean }, RegistroError>> {
+): Promise<Result<{ emailEnmascarado: string; correoEnviado: boolean; primerNombre: string }, RegistroError>> {
   const autorizacionDatos = authorizationRecord(autorizacion, actor);
   const parseCtx = { values: {}, today: deps.clock.now() };
   const email = parseEmail(contacto.email, parseCtx);
@@ -317,5 +317,6 @@ export async function completeRegistration(
     subject,
     citizen.id,
   );
-  return ok({ emailEnmascarado: maskEmail(citizen.email), correoEnviado });
+  // The first name as the reference sources write it ("NICOLÁS" for a typed "nicolas").
+  return ok({ emailEnmascarado: maskEmail(citizen.email), correoEnviado, primerNombre: citizen.primerNombre });
 }

@@ -178,7 +178,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
     if (result.ok) {
       await step.context.sendActivity(
         render('registro/cuenta-creada', {
-          nombre: titleCase(data.primerNombre),
+          nombre: titleCase(result.value.primerNombre),
           correo: result.value.emailEnmascarado,
           correoEnviado: result.value.correoEnviado,
         }),
