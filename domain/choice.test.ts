@@ -26,7 +26,14 @@ function reading(m: ChoiceMatch, labels: readonly string[]): Expected {
   return null;
 }
 
+const CCF_ROLES = ['Ciudadano', 'Caja de compensación familiar — COMFAMILIAR CAMACOL'];
+
 const cases: [string, readonly string[], Expected][] = [
+  // the role to act in: "como", "quiero" say nothing about which
+  ['como caja', CCF_ROLES, 'Caja de compensación familiar — COMFAMILIAR CAMACOL'],
+  ['quiero actuar como ciudadano', CCF_ROLES, null], // "actuar" is no word of either
+  ['como ciudadano', CCF_ROLES, 'Ciudadano'],
+  ['prefiero camacol', CCF_ROLES, 'Caja de compensación familiar — COMFAMILIAR CAMACOL'],
   // identity questions: EPS
   ['2', EPS, 'Sanitas'],
   ['2.', EPS, 'Sanitas'],

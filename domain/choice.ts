@@ -18,7 +18,7 @@ const MAX_WORDS = 15;
 /** Words that carry no choice: "la de Sura por favor", "creo que es la primera opción". */
 const FILLER = new Set(
   ('a al con de del e el en es esa ese eso esta este esto esas esos estas estos ellas ellos la las lo los ' +
-    'mi o opcion respuesta seria si soy su u un una y que creo elijo escojo escogo selecciono por favor gracias')
+    'mi o opcion respuesta seria si soy su u un una y que creo elijo escojo escogo selecciono por favor gracias como quiero prefiero')
     .split(' '),
 );
 /** Words that may come before a number: "la 2", "opción 2", "n.º 2", "número 2". */

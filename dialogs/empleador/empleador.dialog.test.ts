@@ -351,7 +351,7 @@ describe('after the role exists: role choice, Actualizar datos, RUT review', () 
     const choice = await login(client);
     expect(choice.folded).toContain('en que rol desea actuar');
     expect(choice.text).toContain('Empleador persona jurídica — CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA');
-    expect((await say(client, '2')).folded).toContain('ahora actua como empleador persona juridica');
+    expect((await say(client, 'como representante legal')).folded).toContain('ahora actua como empleador persona juridica');
     expect((await say(client, 'estado')).folded).toMatch(/jose alejandro restrepo.*actua como empleador persona juridica.*comfama/s);
   });
 

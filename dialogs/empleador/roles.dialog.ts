@@ -16,7 +16,7 @@ import { fold } from '../../domain/text.js';
 import { actingRole, type ActingRole } from '../../domain/session.js';
 import { rolesOf } from '../../domain/roles.js';
 import { requireSession } from '../session.js';
-import { roleLabel } from '../roles-text.js';
+import { roleAliases, roleLabel } from '../roles-text.js';
 import { ChoicePrompt, choicePrompt, chosen } from '../choice.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
@@ -69,7 +69,7 @@ export class ElegirRolDialog extends ComponentDialog {
     }
     if (roles.length === 1) return this.actAs(step, roles[0]!); // the one role that fits: no question
     (step.values as Values)['roles'] = roles;
-    return step.prompt(CHOICE, choicePrompt(render('empleador/elegir-rol'), roles.map(roleLabel)));
+    return step.prompt(CHOICE, choicePrompt(render('empleador/elegir-rol'), roles.map(roleLabel), {}, { aliases: roles.map(roleAliases) }));
   }
 
   private async choose(step: WaterfallStepContext<ElegirRolOptions>): Promise<DialogTurnResult> {
