@@ -24,7 +24,7 @@ import { rolesOf } from '../domain/roles.js';
 import { actingRole, checkSession, touchSession, type ActingRole, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
-import { messages, render } from '../templates/render.js';
+import { fill, messages, render } from '../templates/render.js';
 import { buttonOf, functionalities, titleOf } from './catalog.js';
 import { asksAtChoice } from './choice.js';
 import { checklist } from '../domain/checklist.js';
@@ -617,7 +617,8 @@ export class MainDialog extends ComponentDialog {
       if (dialog instanceof FormDialog) {
         const state = dc.activeDialog!.state['form'] as FormState | undefined;
         const campo = state?.current ? fieldTexts(dialog.spec, state.current) : undefined;
-        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: campo.ayuda } : {}) };
+        const known = (dc.activeDialog!.state['context'] as Record<string, string> | undefined) ?? {}; // FormOptions.context
+        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: fill(campo.ayuda, known) } : {}) };
       }
       if (describesStep(dialog)) {
         // Every dialog active inside it, at each level the whole stack (a component's waterfall stays under the prompt it asks).

@@ -255,6 +255,9 @@ describe('Registrar rol empleador: the company by its name at the NIT question',
     const { client } = await setup();
     await login(client);
     await say(client, START);
+    const help = await say(client, 'no se el nit');
+    expect(help.text).toContain('Según el RUT, usted es representante legal de **CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA** (NIT 890.900.841-9)');
+    expect(help.text).not.toContain('{{');
     const other = await say(client, 'la de mi empresa');
     expect(other.text).toContain('usted es representante legal de **CAJA DE COMPENSACIÓN FAMILIAR DE ANTIOQUIA COMFAMA** (NIT 890.900.841-9)');
     expect(other.folded).not.toContain('solo numeros');
@@ -273,6 +276,9 @@ describe('Registrar rol empleador: the company by its name at the NIT question',
     const reply = await say(client, 'comfama');
     expect(reply.folded).toContain('el nit lleva solo numeros');
     expect(reply.folded).not.toContain('representante legal de');
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('el nit tiene 9 digitos');
+    expect(help.folded).not.toContain('usted es representante legal');
   });
 });
 

@@ -26,8 +26,14 @@ type Represented = Pick<ReferenceCompany, 'nit' | 'razonSocial' | 'sigla'>;
 
 /** FormOptions.context of the NIT form: the companies the person represents in the reference sources. */
 export function representedContext(companies: readonly Represented[]): Record<string, string> {
-  return { representadas: JSON.stringify(companies.map(({ nit, razonSocial, sigla }) => ({ nit, razonSocial, ...(sigla ? { sigla } : {}) }))) };
+  if (companies.length === 0) return {};
+  const representadas = JSON.stringify(companies.map(({ nit, razonSocial, sigla }) => ({ nit, razonSocial, ...(sigla ? { sigla } : {}) })));
+  return { representadas, empresas: namedWithNit(companies) };
 }
+
+/** "**CAJA … CAMACOL** (NIT 890.900.840-1), **…** (NIT …)". */
+const namedWithNit = (companies: readonly Represented[]): string =>
+  companies.map((c) => `**${c.razonSocial}** (NIT ${formatNit(c.nit, computeDv(c.nit))})`).join(', ');
 
 /**
  * The NIT, or the name of a company the person represents ("camacol", "comfamiliar camacol"), as people who
@@ -39,7 +45,7 @@ const nitOrCompanyName: FieldParser<string> = (raw, ctx) => {
   if (nit.ok || /\d/.test(raw) || represented.length === 0) return nit;
   const m = matchChoice(raw, represented.map((c) => [c.razonSocial, c.sigla ?? ''].join(' ')));
   if (m.kind === 'match') return ok(represented[m.index]!.nit);
-  return fail('nit.por_nombre', { empresas: represented.map((c) => `**${c.razonSocial}** (NIT ${formatNit(c.nit, computeDv(c.nit))})`).join(', ') });
+  return fail('nit.por_nombre', { empresas: namedWithNit(represented) });
 };
 
 export const nitForm: FormSpec<{ nit: string }> = {

@@ -174,7 +174,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       }
       case 'help': {
         const ayuda = d.field ? fieldTexts(this.spec, d.field).ayuda : undefined;
-        await context.sendActivity([ayuda ? fill(ayuda) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
+        // The help may name what the parent passed (e.g. the companies the person represents).
+        const known = (dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined) ?? {};
+        await context.sendActivity([ayuda ? fill(ayuda, known) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
         break;
       }
       case 'chooseCorrection':
