@@ -302,6 +302,21 @@ describe('Registrar rol empleador: "atrás" at the delegate\'s first question', 
     expect((await say(client, 'confirmar')).folded).toContain('quedo registrado');
   });
 
+  it('"atrás" at the razón social asks the NIT again (no intro), and the registration goes on from there', async () => {
+    const { client } = await setup();
+    await login(client);
+    await say(client, START);
+    expect((await say(client, '890900841')).folded).toContain('razon social');
+    const back = await say(client, 'atrás');
+    expect(back.folded).toContain('cual es el nit de la empresa');
+    expect(back.folded).not.toContain('primera pregunta');
+    expect(back.folded).not.toContain('vamos a registrar');
+    expect((await say(client, '890 900 841 9')).folded).toContain('razon social');
+    expect((await say(client, RAZON)).folded).toContain('naturaleza juridica');
+    expect((await say(client, 'Privada')).folded).toContain('revise sus datos');
+    expect((await say(client, 'confirmar')).folded).toContain('tipo de documento del delegado');
+  });
+
   it('"atrás" at the main site\'s first question shows the delegate on its review; the company data is kept', async () => {
     const { client } = await setup();
     await login(client);

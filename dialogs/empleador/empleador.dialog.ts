@@ -61,11 +61,11 @@ interface EmpresaOptions {
   readonly initial?: Record<string, unknown>;
 }
 /** The company data as the registration keeps it, with the attached RUT when the data did not match. */
-interface EmpresaResult {
-  readonly razonSocial: string;
-  readonly naturaleza: Naturaleza;
-  readonly rut?: { sha256: string; size: number };
-}
+type EmpresaResult =
+  | { readonly razonSocial: string; readonly naturaleza: Naturaleza; readonly rut?: { sha256: string; size: number } }
+  /** "atrás" at the company data's first question: back to the NIT. */
+  | { readonly atras: true };
+type EmpresaData = Exclude<EmpresaResult, { atras: true }>;
 /** The attachment step ends with the stored file, or with the wish to go back to the company data. */
 type AttachmentResult = { sha256: string; size: number } | { volver: true; campo?: 'razonSocial' | 'naturaleza' };
 
@@ -105,6 +105,8 @@ interface Draft {
  */
 interface PasosOptions {
   readonly volver?: { readonly draft: Draft; readonly a: 'empresa' | 'delegado' };
+  /** Begun again by "atrás" at the company data's first question: the NIT is asked again, without the intro. */
+  readonly otraVez?: boolean;
 }
 type Step = WaterfallStepContext<PasosOptions>;
 const draftOf = (step: Step): Draft => ((step.values as Record<string, unknown>)['draft'] ??= {}) as Draft;
@@ -162,7 +164,8 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
     if (step.options?.volver) return step.next(); // the NIT was checked in this same registration
     const doc = documentOf(session.citizenId);
     const represented = doc ? await this.deps.reference.companiesRepresentedBy(doc.tipo, doc.numero) : [];
-    return step.beginDialog(nitForm.id, { context: representedContext(represented) } satisfies FormOptions);
+    const opening = { context: representedContext(represented), ...(step.options?.otraVez ? { skipIntro: true } : {}) };
+    return step.beginDialog(nitForm.id, opening satisfies FormOptions);
   }
 
   private async checkNit(step: Step): Promise<DialogTurnResult> {
@@ -185,7 +188,9 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
 
   private async afterCompany(step: Step): Promise<DialogTurnResult> {
     if (step.options?.volver?.a === 'delegado') return step.next();
-    const empresa = step.result as EmpresaResult;
+    // "atrás" at the company data's first question (or its review opened again): the NIT again.
+    if ('atras' in (step.result as object)) return step.replaceDialog(PASOS, { otraVez: true } satisfies PasosOptions);
+    const empresa = step.result as EmpresaData;
     const draft = draftOf(step);
     draft.razonSocial = empresa.razonSocial;
     draft.naturaleza = empresa.naturaleza;
@@ -198,10 +203,11 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
 
   /** The company data as in the RUT; when it does not match, the person corrects it or attaches the RUT. */
   private async askCompany(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
-    return step.beginDialog(empresaForm.id, { initial: step.options.initial });
+    return step.beginDialog(empresaForm.id, { initial: step.options.initial, canGoBack: true } satisfies FormOptions);
   }
 
   private async checkCompany(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
+    if (wentBackFromForm(step.result)) return step.endDialog({ atras: true } satisfies EmpresaResult);
     const data = formResult(step.result, empresaForm).values;
     (step.values as Record<string, unknown>)['empresa'] = data;
     const company = await this.deps.reference.findCompany(step.options.nit);
@@ -213,7 +219,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
   }
 
   private async afterAttachment(step: WaterfallStepContext<EmpresaOptions>): Promise<DialogTurnResult> {
-    const data = (step.values as Record<string, unknown>)['empresa'] as Omit<EmpresaResult, 'rut'>;
+    const data = (step.values as Record<string, unknown>)['empresa'] as Omit<EmpresaData, 'rut'>;
     const result = step.result as AttachmentResult;
     if ('volver' in result) {
       // Back to the company data: the field named (or the razón social) is asked again, the rest kept.

@@ -18,7 +18,7 @@ const PASSWORD = 'Guayacan-Florido-2026';
 const FLOW: readonly [Input, string, string][] = [
   // [input, question it leads to, what "atrás" asks at that question]
   [{ value: { __action: 'comenzar', id: 'rol-empleador' } }, 'nit de la empresa', 'primera pregunta'],
-  ['890900841', 'razon social', 'primera pregunta'],
+  ['890900841', 'razon social', 'nit de la empresa'],
   ['Caja de Compensación Familiar de Antioquia COMFAMA', 'naturaleza juridica', 'razon social'],
   ['2', 'revise sus datos', 'naturaleza juridica'],
   // "atrás" at the first question of the delegate or of the main site shows the part before on its review.
