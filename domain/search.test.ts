@@ -147,6 +147,8 @@ describe('natural sentences of people of a CCF find the right functionality firs
     ['me llego una invitacion para registrarme', 'registro'],
     ['me invitaron a registrarme', 'registro'],
     ['me llegó un correo para registrarme', 'registro'],
+    ['hola, me llego un correo para registrarme como delegada', 'registro'],
+    ['registrarme como persona autorizada', 'registro'],
   ])('%j starts %s at once', (query, id) => {
     expect(clearWinner(searchFunctionalities(query, functionalities))?.id).toBe(id);
   });
