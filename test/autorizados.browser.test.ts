@@ -15,7 +15,7 @@ import { startApp, type TestApp } from './helpers/app.js';
 import { MARIA_EMAIL, registerComfamaWithMaria } from './helpers/autorizados.js';
 import { available, launchChromium } from './helpers/browser.js';
 import { readOutbox, recipients, registerAndActivate } from './helpers/chat-people.js';
-import { cardWith, click, logIn, openChat, say, screenshots } from './helpers/webchat-page.js';
+import { cardWith, click, feed, logIn, openChat, say, screenshots } from './helpers/webchat-page.js';
 
 const PASSWORD = 'Guayacan-Florido-2026';
 const jose = EXAMPLE_PERSONS.rlComfama;
@@ -52,6 +52,9 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     const page = delegate.page;
     const roles = await logIn(page, maria, PASSWORD, 'en que rol desea actuar');
     expect(roles).toContain('ingreso correctamente');
+    // The employer role's button shows the company's whole name (wrapped), not "CAJA DE COMPENSACIÓN FAMIL…".
+    const roleButton = feed(page).last().getByRole('button', { name: /Empleador persona jurídica — .*COMFAMA/ });
+    expect(await roleButton.evaluate((b) => [b, ...b.querySelectorAll('*')].every((e) => e.scrollWidth <= e.clientWidth + 1))).toBe(true);
     await say(page, 'empleador', 'ahora actua como empleador persona juridica');
     const empty = await say(page, 'administrar autorizados', 'que desea hacer en');
     expect(empty).toContain('aun no tiene personas autorizadas');
