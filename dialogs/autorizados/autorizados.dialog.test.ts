@@ -17,7 +17,7 @@ import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
 import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
-import { COMFAMA_NIT, DELEGADA_MARIA, DELEGADO_ANDRES, JAIME, registration } from '../../test/helpers/employers.js';
+import { COMFAMA_NIT, DELEGADA_MARIA, DELEGADO_ANDRES, JAIME, registration, SEDE } from '../../test/helpers/employers.js';
 import { seedActiveCitizen } from '../../test/helpers/people.js';
 import { say, type Input, type Reply } from '../../test/helpers/transcript.js';
 import { buttons } from '../../test/helpers/cards.js';
@@ -87,7 +87,10 @@ const personCard = (p: ReferencePerson, email: string, over: Record<string, stri
 /** At the list: Nuevo, the person's card, the main site, rol, perfil, review; returns the reply to "confirmar". */
 async function authorizeInChat(client: DialogTestClient, card: Input, nuevo = 'Nuevo'): Promise<Reply> {
   expect((await say(client, nuevo)).folded).toContain('tipo de documento de la persona que va a autorizar');
-  expect((await say(client, card)).folded).toContain('en que sede operara la persona');
+  const site = await say(client, card);
+  expect(site.folded).toContain('en que sede operara la persona');
+  // The main site named with its address, so the person knows which one it is.
+  expect(site.text).toContain(`La sede principal es **${SEDE.nombre} — ${SEDE.direccion}, Medellín (Antioquia)**.`);
   expect((await say(client, 'Sede principal')).folded).toContain('que rol autorizado tendra la persona');
   expect((await say(client, 'CAJA DE SUBSIDIO FAMILIAR')).folded).toContain('que perfil autorizado tendra la persona');
   expect((await say(client, 'Autorizado para administrar servicios web externos')).folded).toContain('revise los datos de la autorizacion');

@@ -238,7 +238,10 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
           return step.replaceDialog(LISTA, { company, pagina } satisfies ListaOptions);
         }
         const context: NuevoAutorizadoContext = { nit: company.nit, razonSocial: nameOf(company), como: company.como };
-        return step.beginDialog(this.nuevo.id, { heading: heading(company), context: { ...context }, canGoBack: true } satisfies FormOptions<NuevoAutorizadoValues>);
+        // The site question names the main site ("Sede principal Medellín — Calle 10 # 43-20, Medellín (Antioquia)").
+        const { sede } = values['empresa'] as Empresa;
+        const sedePrincipal = `${sede.nombre} — ${siteName(this.deps.reference, values['empresa'] as Empresa, { tipo: 'otra', departamento: sede.departamento, municipio: sede.municipio, direccion: sede.direccion })}`;
+        return step.beginDialog(this.nuevo.id, { heading: heading(company), context: { ...context, sedePrincipal }, canGoBack: true } satisfies FormOptions<NuevoAutorizadoValues>);
       }
       case 'revocar': {
         const nombrado = incomingText(step.context);

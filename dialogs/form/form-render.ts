@@ -52,12 +52,14 @@ function display(spec: FormSpec, field: FieldSpec, value: unknown): string {
  * The activities that ask for the current field, or show the review when none is being asked;
  * `again`: after a reason, with the field's short question when it has one.
  */
-export function promptFor<T>(typed: FormSpec<T>, state: FormState, again = false): Partial<Activity>[] {
+export function promptFor<T>(typed: FormSpec<T>, state: FormState, again = false, known: Readonly<Record<string, string>> = {}): Partial<Activity>[] {
   const spec = untyped(typed);
   if (state.current === undefined) return [reviewMessage(spec, state)];
   const field = fieldOf(spec, state.current);
   const texts = fieldTexts(spec, field.key);
-  const question = [(again && texts.repregunta) || texts.pregunta, field.optional ? common('opcional') : undefined].filter(Boolean).join(' ');
+  // `known`: what the form's parent passed (FormOptions.context), which a question may name ("La sede principal es …").
+  const asked = fill((again && texts.repregunta) || texts.pregunta, known);
+  const question = [asked, field.optional ? common('opcional') : undefined].filter(Boolean).join(' ');
   const send = submit(common('enviar'), { __form: spec.id }, 'positive');
 
   const group = groupShown(spec, state);

@@ -219,7 +219,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
 
   /** Sends the prompt (after `lead`, if any, and `again` after a reason: see promptFor; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
   private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false): Promise<void> {
-    const activities = promptFor(this.spec, state, again);
+    const activities = promptFor(this.spec, state, again, (dialogState[CONTEXT_KEY] as Record<string, string> | undefined) ?? {});
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
     // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.
