@@ -7,7 +7,7 @@ import { asksAboutTheQuestion, parseCommand, saysItIsMissing } from '../../domai
 import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
-import { fold } from '../../domain/text.js';
+import { fold, words } from '../../domain/text.js';
 import { findFields, parseAnswer, staleAnswers } from './field-input.js';
 import {
   activeFields,
@@ -144,7 +144,6 @@ export function resumeFrom<T>(spec: FormSpec<T>, state: FormState, saved: Readon
 
 /** Whether two answers have a word in common (accents and case ignored). */
 function sharesAWord(a: string, b: string): boolean {
-  const words = (t: string) => fold(t).split(/[^a-z0-9ñ]+/).filter(Boolean);
   const seen = new Set(words(b));
   return words(a).some((w) => seen.has(w));
 }

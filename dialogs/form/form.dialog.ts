@@ -55,6 +55,11 @@ const STATE_KEY = 'form';
 const CARD_KEY = 'secretCard';
 /** The options kept for the form's life: validate's context and the heading. */
 const CONTEXT_KEY = 'context';
+
+/** What the form's parent passed in FormOptions.context, from the form's dialog state (undefined when nothing). */
+export function formContext(dialogState: Record<string, unknown>): Readonly<Record<string, string>> | undefined {
+  return dialogState[CONTEXT_KEY] as Record<string, string> | undefined;
+}
 const HEADING_KEY = 'heading';
 const BACK_KEY = 'canGoBack';
 const SCOPE_KEY = 'draftScope';
@@ -117,7 +122,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
 
   private env(dc: DialogContext): EngineEnv {
     const { clock, secrets } = this.deps;
-    const context = dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined;
+    const context = formContext(dc.activeDialog!.state);
     return { today: clock.now(), seal: (plain) => ({ $sealed: secrets.seal(plain) }), ...(context ? { context } : {}) };
   }
 
@@ -132,7 +137,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     // Whether the submit carried a secret, before a validation step replaces what was accepted.
     const tookSecret = event.kind === 'submit' && this.tookSecret(step);
     while (step.decision.kind === 'validate') {
-      const context = dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined;
+      const context = formContext(dc.activeDialog!.state);
       const ctx = { citizenId: await this.drafts.owner(dc.context), today: this.deps.clock.now(), ...(context ? { context } : {}) };
       const failure = (await this.spec.validate?.(step.decision.values as T, ctx)) as FieldFailure | undefined;
       step = decide(this.spec, step.state, { kind: 'validated', failure }, this.env(dc));
@@ -175,8 +180,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       case 'help': {
         const ayuda = d.field ? fieldTexts(this.spec, d.field).ayuda : undefined;
         // The help may name what the parent passed (e.g. the companies the person represents).
-        const known = (dc.activeDialog!.state[CONTEXT_KEY] as Record<string, string> | undefined) ?? {};
-        await context.sendActivity([ayuda ? fill(ayuda, known) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
+        await context.sendActivity([ayuda ? fill(ayuda, formContext(dc.activeDialog!.state) ?? {}) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
         break;
       }
       case 'chooseCorrection':
@@ -219,7 +223,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
 
   /** Sends the prompt (after `lead`, if any, and `again` after a reason: see promptFor; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
   private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false): Promise<void> {
-    const activities = promptFor(this.spec, state, again, (dialogState[CONTEXT_KEY] as Record<string, string> | undefined) ?? {});
+    const activities = promptFor(this.spec, state, again, formContext(dialogState) ?? {});
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
     // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.
