@@ -18,6 +18,7 @@
  * production (bot/app.ts) passes none of them and no environment variable sets them.
  */
 import type { ConnectionTester, EtapaPrueba, Logger, PruebaConexion, ResultadoPrueba } from '../domain/ports.js';
+import { HTTP_METHODS, METHODS_WITH_BODY } from '../domain/servicios-web.js';
 import { safeFetch, type Resolver, type SafeFetchOptions, type SafeFetchReason, type SafeFetchResult } from './outbound.js';
 
 export interface ConnectionTesterOptions {
@@ -46,8 +47,7 @@ export const SERVICE_TIMEOUT_MS = 8_000;
 export const TOKEN_MAX_BYTES = 64 * 1024;
 export const SERVICE_MAX_BYTES = 256 * 1024;
 
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
-const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+const METHODS: ReadonlySet<string> = new Set(HTTP_METHODS);
 /** What may follow "Bearer " in a header: visible ASCII (RFC 6750 b64token is a subset). */
 const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 
@@ -144,7 +144,7 @@ export function createConnectionTester(options: ConnectionTesterOptions = {}): C
   };
 
   const callService = async (p: PruebaConexion, metodo: string, token: string): Promise<EtapaPrueba> => {
-    const withBody = WITH_BODY.has(metodo);
+    const withBody = METHODS_WITH_BODY.has(metodo);
     const { result, ms } = await call(p.serviceUrl, {
       method: metodo,
       ...(withBody ? { body: p.cuerpo ?? '' } : {}),

@@ -32,7 +32,7 @@ import { loadChecklistFacts } from '../domain/checklist-facts.js';
 import { missingStepText } from './checklist.js';
 import { INGRESAR } from './cuenta/cuenta.dialog.js';
 import { ELEGIR_ROL, type ElegirRolOptions, type ElegirRolResult } from './empleador/roles.dialog.js';
-import { FormDialog, formContext, type FormState } from './form/form.dialog.js';
+import { FormDialog, formTextData, type FormState } from './form/form.dialog.js';
 import { fieldTexts, formTexts } from './form/form-spec.js';
 import { helpText, statusActivities, type AyudaOptions } from './general.dialog.js';
 import { incomingText, incomingValue } from './incoming.js';
@@ -617,7 +617,7 @@ export class MainDialog extends ComponentDialog {
       if (dialog instanceof FormDialog) {
         const state = dc.activeDialog!.state['form'] as FormState | undefined;
         const campo = state?.current ? fieldTexts(dialog.spec, state.current) : undefined;
-        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: fill(campo.ayuda, formContext(dc.activeDialog!.state) ?? {}) } : {}) };
+        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: fill(campo.ayuda, formTextData(dialog.spec, dc.activeDialog!.state)) } : {}) };
       }
       if (describesStep(dialog)) {
         // Every dialog active inside it, at each level the whole stack (a component's waterfall stays under the prompt it asks).

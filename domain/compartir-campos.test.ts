@@ -6,6 +6,7 @@ import {
   parseHttpMethod,
   parseScope,
   parseSecretText,
+  parseServiceExample,
   parseServiceIdentifier,
   parseServiceUrl,
   parseTokenName,
@@ -262,5 +263,19 @@ describe('the reason lists are exactly what the parsers return (the forms test w
     ['secreto', SECRETO_REASONS],
   ] as const)('%s', (parser, list) => {
     expect([...(seen.get(parser) ?? [])].sort()).toEqual([...list].sort());
+  });
+});
+
+describe('parseServiceExample: a GET or DELETE request has no body', () => {
+  const at = (metodo: string): ParseContext => ({ values: { metodo }, today: NOW });
+  it.each(['GET', 'DELETE'])('%s: saying there is none is {}', (metodo) => {
+    for (const raw of ['no tiene body', 'es un get, no tiene cuerpo', 'sin cuerpo', 'ninguno', 'no tengo', 'no aplica', 'No lleva datos']) {
+      expect(parseServiceExample(raw, at(metodo))).toEqual({ ok: true, value: '{}' });
+    }
+    expect(parseServiceExample('{"tipoDocumento":"CC"}', at(metodo))).toEqual({ ok: true, value: '{\n  "tipoDocumento": "CC"\n}' });
+    expect(parseServiceExample('hola', at(metodo)).ok).toBe(false);
+  });
+  it.each(['POST', 'PUT', 'PATCH'])('%s: the body is required (a JSON example, not words)', (metodo) => {
+    for (const raw of ['no tiene body', 'ninguno', 'no tengo', 'sin cuerpo']) expect(parseServiceExample(raw, at(metodo)).ok).toBe(false);
   });
 });

@@ -5,10 +5,13 @@
  * and are re-exported here, so the forms read every rule from one place.
  */
 import { SERVICIO_ID } from './catalogo.js';
-import type { FieldParser } from './fields.js';
+import { saysItIsMissing } from './commands.js';
+import { fold } from './text.js';
+import { parseExampleJson } from './ejemplo-json.js';
+import { isSkipAnswer, type FieldParser } from './fields.js';
 import { checkPublicHttpsUrl, classifyIp, parseIp } from './net-rules.js';
 import { fail, ok } from './result.js';
-import { HTTP_METHODS, type HttpMethod } from './servicios-web.js';
+import { HTTP_METHODS, METHODS_WITH_BODY, type HttpMethod } from './servicios-web.js';
 
 export {
   avisoLlave,
@@ -142,6 +145,23 @@ export const parseHttpMethod: FieldParser<HttpMethod> = (raw) => {
   const m = raw.replace(/\s+/g, '').toUpperCase();
   if (!m) return fail('empty');
   return (HTTP_METHODS as readonly string[]).includes(m) ? ok(m as HttpMethod) : fail('metodo.desconocido');
+};
+
+// ---------------------------------------------------------------- example
+
+/** "no tiene cuerpo", "sin body", "no aplica": the request carries no body. */
+const NO_BODY = /\b(?:sin|no (?:tiene|tienen|lleva|llevan|usa|usan|hay|manda|envia|recibe))\b.*\b(?:cuerpo|body|datos|parametros)\b|\bno aplica\b/;
+
+/**
+ * The shared service's example (valid JSON). A GET or DELETE request carries no body: there, an answer
+ * that says so ("no tiene body", "ninguno", "no tengo") is the empty object, which the form's question
+ * offers; a POST, PUT or PATCH example stays required.
+ */
+export const parseServiceExample: FieldParser<string> = (raw, ctx) => {
+  const metodo = ctx.values['metodo'];
+  const withoutBody = typeof metodo === 'string' && !METHODS_WITH_BODY.has(metodo);
+  if (withoutBody && raw.trim() !== '' && raw.length <= 200 && (isSkipAnswer(raw) || saysItIsMissing(raw) || NO_BODY.test(fold(raw)))) return ok('{}');
+  return parseExampleJson(raw, ctx);
 };
 
 // ---------------------------------------------------------------- OAuth 2.0 credentials

@@ -6,6 +6,8 @@
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpMethod = (typeof HTTP_METHODS)[number];
+/** The methods whose request carries a body: the shared service's example is sent as it on «Probar conexión»; GET and DELETE carry none. */
+export const METHODS_WITH_BODY: ReadonlySet<string> = new Set<HttpMethod>(['POST', 'PUT', 'PATCH']);
 
 /** Which OpenAPI family a document belongs to. */
 export type Especificacion = 'swagger-2.0' | 'openapi-3.0' | 'openapi-3.1';

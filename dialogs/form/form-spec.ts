@@ -57,6 +57,8 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
   readonly prose?: boolean;
   /** Asked only when this returns true for the values so far (an unasked field is absent from the values). */
   when?(values: Partial<T>): boolean;
+  /** What this field's question and help may name, read from the answers so far (e.g. the HTTP method chosen, at the example). */
+  textData?(values: Partial<T>): Readonly<Record<string, string>>;
   /** False: not listed in the review (e.g. a confirmation that repeats another field). */
   readonly inReview?: boolean;
   /** Display of a stored value in the review (default: as is; option titles; dates as dd/mm/aaaa). */

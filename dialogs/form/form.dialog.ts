@@ -60,6 +60,17 @@ const CONTEXT_KEY = 'context';
 export function formContext(dialogState: Record<string, unknown>): Readonly<Record<string, string>> | undefined {
   return dialogState[CONTEXT_KEY] as Record<string, string> | undefined;
 }
+
+/**
+ * What the question and the help of the field being asked may name: what the form's parent passed
+ * (FormOptions.context) and what the field reads from the answers so far (FieldSpec.textData).
+ */
+export function formTextData<T>(spec: FormSpec<T>, dialogState: Record<string, unknown>): Readonly<Record<string, string>> {
+  const state = dialogState[STATE_KEY] as FormState | undefined;
+  const field = state?.current === undefined ? undefined : untyped(spec).fields.find((f) => f.key === state.current);
+  return { ...formContext(dialogState), ...field?.textData?.(state!.values) };
+}
+
 const HEADING_KEY = 'heading';
 const BACK_KEY = 'canGoBack';
 const SCOPE_KEY = 'draftScope';
@@ -180,7 +191,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       case 'help': {
         const ayuda = d.field ? fieldTexts(this.spec, d.field).ayuda : undefined;
         // The help may name what the parent passed (e.g. the companies the person represents).
-        await context.sendActivity([ayuda ? fill(ayuda, formContext(dc.activeDialog!.state) ?? {}) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
+        await context.sendActivity([ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
         break;
       }
       case 'chooseCorrection':
@@ -223,7 +234,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
 
   /** Sends the prompt (after `lead`, if any, and `again` after a reason: see promptFor; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
   private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false): Promise<void> {
-    const activities = promptFor(this.spec, state, again, formContext(dialogState) ?? {});
+    const activities = promptFor(this.spec, state, again, formTextData(this.spec, dialogState));
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
     // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.

@@ -667,6 +667,51 @@ describe('the name and the URL as people type them', () => {
   });
 });
 
+describe('the example of a service without a body (GET, DELETE)', () => {
+  async function atExample(w: World, metodo: string): Promise<Reply> {
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    await say(w.client, URL_SERVICE);
+    await say(w.client, metodo);
+    return say(w.client, PEM);
+  }
+
+  it('GET: the question says the request has no body and offers {}; "es un get, no tiene body" is taken as {} and the review follows', async () => {
+    const w = await world();
+    const question = await atExample(w, 'GET');
+    expect(question.text).toContain('Como es GET, la petición no lleva cuerpo (body): si el servicio no recibe datos, escriba **{}**.');
+    expect(question.folded).not.toContain(fold('el cuerpo (body) de una petición'));
+    const review = await say(w.client, 'es un get, no tiene body');
+    expect(review.folded).toContain(fold('Revise los datos del servicio web'));
+    expect(review.text).toMatch(/Ejemplo del servicio\*\*: \{\}/);
+    expect((await say(w.client, 'confirmar')).text).toContain(`Quedaron guardados los datos de **${SERVICE}**.`);
+    const [saved] = await list(w, 'serviciosCompartidos');
+    expect(saved).toMatchObject({ datos: { metodo: 'GET', ejemplo: '{}' } });
+  });
+
+  it('DELETE: "no sé" gives the help for a request without a body; "ninguno" is {}', async () => {
+    const w = await world();
+    await atExample(w, 'DELETE');
+    const help = await say(w.client, 'no se');
+    expect(help.text).toContain('Una petición DELETE no lleva cuerpo (body)');
+    expect(help.text).toContain('Si no recibe ninguno, escriba **{}**.');
+    expect(help.text).not.toContain('Probar conexión');
+    expect((await say(w.client, 'ninguno')).folded).toContain(fold('Revise los datos del servicio web'));
+  });
+
+  it('POST: the body is asked as before, and "no tiene body" is still no answer', async () => {
+    const w = await world();
+    const question = await atExample(w, 'POST');
+    expect(question.folded).toContain(fold('Pegue un **ejemplo del servicio**: el cuerpo (body) de una petición'));
+    expect(question.text).not.toContain('{}');
+    const again = await say(w.client, 'no tiene body');
+    expect(again.folded).toContain(fold('Este dato es obligatorio'));
+    expect(again.folded).toContain(fold('Pegue un **ejemplo del servicio**'));
+  });
+});
+
 describe('bad input at every prompt', () => {
   it.each(DATOS_QUESTIONS)('Datos del servicio web, $name: every bad input is asked again in Spanish; nothing typed is lost; then it goes on', async (q) => {
     const w = await world();

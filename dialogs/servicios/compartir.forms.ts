@@ -10,7 +10,7 @@ import {
   diasParaVencer,
   inspectPublicKey,
   parseClientId,
-  parseExampleJson,
+  parseServiceExample,
   parseHttpMethod,
   parsePublicKeyPem,
   parseScope,
@@ -28,7 +28,7 @@ import {
 import { parseProse } from '../../domain/fields.js';
 import { checkPasswordPolicy, MIN_PASSWORD_LENGTH, type PasswordReason } from '../../domain/password.js';
 import { err, fail, ok, type Result } from '../../domain/result.js';
-import type { DatosServicioCompartido, HttpMethod, LlavePublica } from '../../domain/servicios-web.js';
+import { METHODS_WITH_BODY, type DatosServicioCompartido, type HttpMethod, type LlavePublica } from '../../domain/servicios-web.js';
 import { fill, messages } from '../../templates/render.js';
 import { formTexts, isSealed, type FieldFailure, type FormSpec, type SealedValue } from '../form/form-spec.js';
 
@@ -128,7 +128,9 @@ export function servicioDatosForm(taken: SharedNameTaken, options: ServicioDatos
       // Up to EJEMPLO_MAX_BYTES once compacted; formatted text with spaces is longer.
       {
         key: 'ejemplo',
-        parse: parseExampleJson,
+        parse: parseServiceExample,
+        // A GET or DELETE request has no body: the question says so and offers {}.
+        textData: (v): Record<string, string> => (v.metodo && !METHODS_WITH_BODY.has(v.metodo) ? { sinCuerpo: v.metodo } : {}),
         display: describeEjemplo,
         maxLength: 3 * EJEMPLO_MAX_BYTES,
         archivo: { maxBytes: 3 * EJEMPLO_MAX_BYTES, text: utf8 },
