@@ -270,14 +270,15 @@ export class MainDialog extends ComponentDialog {
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       case 'cancelar':
-      case 'menu':
-        if (command.kind === 'cancelar') {
-          // Nothing of the process was recorded; the answers of a form with drafts stay, and the person is told so.
-          const borrador = inForm && (await (deepest.findDialog(deepest.activeDialog!.id) as FormDialog<unknown>).hasDraft(deepest));
-          await innerDc.context.sendActivity(render('general/cancelado', { borrador }));
-        }
+      case 'menu': {
+        // Nothing of the process was recorded; the answers of a form with drafts stay, and the person is told so
+        // ("menú" leaves the process as "cancelar" does).
+        const borrador = inForm && (await (deepest.findDialog(deepest.activeDialog!.id) as FormDialog<unknown>).hasDraft(deepest));
+        if (command.kind === 'cancelar') await innerDc.context.sendActivity(render('general/cancelado', { borrador }));
+        else if (borrador) await innerDc.context.sendActivity(render('general/borrador-guardado'));
         await innerDc.context.sendActivity(await this.menu(innerDc.context));
         return innerDc.cancelAllDialogs();
+      }
       case 'salir':
         await this.logout(innerDc.context);
         return innerDc.cancelAllDialogs();

@@ -18,6 +18,7 @@ const cache = new Map<string, Handlebars.TemplateDelegate>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerPartial('contactos', readFileSync(join(ROOT, 'general', 'contactos.hbs'), 'utf8'));
+hbs.registerPartial('borrador-guardado', readFileSync(join(ROOT, 'general', 'borrador-guardado.hbs'), 'utf8').trim());
 // Every e-mail's frame: {{#> correo-html titulo="…"}}body{{/correo-html}} and {{> correo-pie}} (templates/es/correo/partes).
 hbs.registerPartial('correo-html', readFileSync(join(ROOT, 'correo', 'partes', 'base.html.hbs'), 'utf8'));
 hbs.registerPartial('correo-pie', readFileSync(join(ROOT, 'correo', 'partes', 'pie.txt.hbs'), 'utf8'));

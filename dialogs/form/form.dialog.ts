@@ -190,8 +190,12 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
       }
       case 'help': {
         const ayuda = d.field ? fieldTexts(this.spec, d.field).ayuda : undefined;
+        // A required answer the person may not have at hand ("no sé" at a URL): leaving keeps the others, when this person's drafts are kept.
+        const field = d.field === undefined ? undefined : untyped(this.spec).fields.find((f) => f.key === d.field);
+        const pausa = field && !field.optional && !field.secret && (await this.drafts.saves(context)) ? common('ayuda-borrador') : undefined;
         // The help may name what the parent passed (e.g. the companies the person represents).
-        await context.sendActivity([ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : undefined, render('general/contactos')].filter(Boolean).join('\n\n'));
+        const help = [ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : undefined, pausa].filter(Boolean).join(' ');
+        await context.sendActivity([help, render('general/contactos')].filter(Boolean).join('\n\n'));
         break;
       }
       case 'chooseCorrection':

@@ -917,6 +917,30 @@ describe.each(CHOICES)('at $name', (c) => {
 // ------------------------------------------------------------------------------ atrás, cancelar, ayuda, estado
 
 describe('atrás, cancelar, ayuda and estado', () => {
+  it('"menú" half-way through the data form says what was typed stays as a draft, then the menu; "no sé" at the URL says it may leave and come back', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    for (const input of DATOS_ANSWERS.slice(0, 2)) await say(w.client, input);
+    const help = await say(w.client, 'no sé');
+    expect(help.folded).toContain(fold('Debe usar https, el puerto estándar'));
+    expect(help.folded).toContain(fold('Si no tiene este dato a mano, escriba **cancelar** y vuelva cuando lo tenga: lo que ya respondió queda guardado.'));
+    expect(help.folded).toContain(fold('¿Cuál es la **URL del servicio**?'));
+    const menu = await say(w.client, 'menú');
+    expect(menu.folded).toContain(fold('Lo que alcanzó a escribir quedó guardado como borrador: si vuelve a ese trámite, podrá retomarlo o **empezar de nuevo**.'));
+    expect(menu.folded).not.toContain(fold('cancelé'));
+    expect(JSON.stringify(await list(w, 'drafts'))).toContain(SERVICE);
+    await say(w.client, 'Administración de Servicios Web');
+    await say(w.client, 'Compartir Servicios Entidad');
+    expect((await say(w.client, 'Nuevo servicio')).folded).toContain(fold('Retomamos lo que dejó guardado'));
+  });
+
+  it('"menú" at the list (no form) says nothing of a draft', async () => {
+    const w = await world();
+    await atList(w);
+    expect((await say(w.client, 'menú')).folded).not.toContain(fold('borrador'));
+  });
+
   it.each(['atrás', 'Volver'])('"%s" at the list goes back to the module menu', async (typed) => {
     const w = await world();
     await atList(w);
