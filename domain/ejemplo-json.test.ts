@@ -28,6 +28,15 @@ describe('parseExampleJson: an object or a list, formatted, at most 64 KB', () =
     expect(parseExampleJson(raw, ctx)).toEqual({ ok: true, value: '{\n  "documento": 12345678901234567890,\n  "nombre": "Jos\\u00e9",\n  "x": 1.50E+3\n}' });
   });
 
+  it('typographic quotes (a phone keyboard, a word processor, the example copied from the chat) are read as straight ones', () => {
+    expect(parseExampleJson('{“tipoDocumento”: “CC”, “numeroDocumento”: “70123456”}', ctx)).toEqual({ ok: true, value: '{\n  "tipoDocumento": "CC",\n  "numeroDocumento": "70123456"\n}' });
+    expect(parseExampleJson('{„a″: 1}', ctx)).toEqual({ ok: true, value: '{\n  "a": 1\n}' });
+    // Inside a valid example's strings they are text, kept as written.
+    expect(parseExampleJson('{"nota": "la “mejor” caja"}', ctx)).toEqual({ ok: true, value: '{\n  "nota": "la “mejor” caja"\n}' });
+    // Still no JSON with straight quotes: the error is the one of what was typed.
+    expect(parseExampleJson('{“a”: }', ctx)).toMatchObject({ ok: false, error: { code: 'json.invalido', linea: 1, columna: 2 } });
+  });
+
   it('a formatted example parses to itself (a draft resumed later keeps it)', () => {
     const once = parseExampleJson('{"a":[1,{"b":[]}]}', ctx);
     expect(once.ok && parseExampleJson(once.value, ctx)).toEqual(once);

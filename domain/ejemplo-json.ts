@@ -137,11 +137,24 @@ function lineColumn(text: string, at: number): { linea: number; columna: number 
   return { linea, columna: at - before.lastIndexOf('\n') };
 }
 
+/** Typographic double quotes: what a phone's keyboard, a word processor or a chat's Markdown puts where JSON has ". */
+const CURLY_QUOTE = /[\u201c\u201d\u201e\u201f\u2033]/;
+const CURLY_QUOTES = new RegExp(CURLY_QUOTE.source, 'g');
+
 /**
  * The service's example body: JSON, an object or an array, at most EJEMPLO_MAX_BYTES; returned
  * formatted with 2 spaces, strings and numbers as written. A syntax error says where (line, column).
+ * Written with typographic quotes ({“tipoDocumento”: “CC”}) it is read with straight ones, when only
+ * that makes it JSON (quotes inside a valid example's strings stay as written).
  */
-export const parseExampleJson: FieldParser<string> = (raw) => {
+export const parseExampleJson: FieldParser<string> = (raw, ctx) => {
+  const read = parseStrictJson(raw, ctx);
+  if (read.ok || read.error.code !== 'json.invalido' || !CURLY_QUOTE.test(raw)) return read;
+  const straight = parseStrictJson(raw.replace(CURLY_QUOTES, '"'), ctx);
+  return straight.ok ? straight : read;
+};
+
+const parseStrictJson: FieldParser<string> = (raw) => {
   const lead = raw.length - raw.trimStart().length;
   const text = raw.trim();
   if (!text) return fail('empty');

@@ -681,8 +681,10 @@ describe('the example of a service without a body (GET, DELETE)', () => {
   it('GET: the question says the request has no body and offers {}; "es un get, no tiene body" is taken as {} and the review follows', async () => {
     const w = await world();
     const question = await atExample(w, 'GET');
-    expect(question.text).toContain('Como es GET, la petición no lleva cuerpo (body): si el servicio no recibe datos, escriba **{}**.');
+    expect(question.text).toContain('Como es GET, la petición no lleva cuerpo (body): si el servicio no recibe datos, escriba `{}`.');
     expect(question.folded).not.toContain(fold('el cuerpo (body) de una petición'));
+    // The example in a code span: the chat shows its quotes as typed, so a copy of it is JSON.
+    expect(question.text).toContain('`{"tipoDocumento": "CC", "numeroDocumento": "70123456"}`');
     const review = await say(w.client, 'es un get, no tiene body');
     expect(review.folded).toContain(fold('Revise los datos del servicio web'));
     expect(review.text).toMatch(/Ejemplo del servicio\*\*: \{\}/);
@@ -696,7 +698,7 @@ describe('the example of a service without a body (GET, DELETE)', () => {
     await atExample(w, 'DELETE');
     const help = await say(w.client, 'no se');
     expect(help.text).toContain('Una petición DELETE no lleva cuerpo (body)');
-    expect(help.text).toContain('Si no recibe ninguno, escriba **{}**.');
+    expect(help.text).toContain('Si no recibe ninguno, escriba `{}`.');
     expect(help.text).not.toContain('Probar conexión');
     expect((await say(w.client, 'ninguno')).folded).toContain(fold('Revise los datos del servicio web'));
   });
@@ -709,6 +711,10 @@ describe('the example of a service without a body (GET, DELETE)', () => {
     const again = await say(w.client, 'no tiene body');
     expect(again.folded).toContain(fold('Este dato es obligatorio'));
     expect(again.folded).toContain(fold('Pegue un **ejemplo del servicio**'));
+    // Typed on a phone (or copied from the chat's rendering): typographic quotes are read as straight ones.
+    const review = await say(w.client, '{“tipoDocumento”: “CC”, “numeroDocumento”: “70123456”}');
+    expect(review.folded).toContain(fold('Revise los datos del servicio web'));
+    expect(review.text).toContain('"numeroDocumento": "70123456"');
   });
 });
 
