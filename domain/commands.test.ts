@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItIsMissing, saysNone } from './commands.js';
+import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItIsMissing, saysNone } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -97,6 +97,11 @@ describe('parseCommand: a person who does not know what to do asks for help', ()
 describe('saysItIsMissing: the answer is not at hand', () => {
   it.each(['la llave no la tengo', 'No lo tengo.', 'eso no lo sé todavía', 'no tenemos ese dato', 'aún no la encuentro'])('"%s" says so', (text) => expect(saysItIsMissing(text)).toBe(true));
   it.each(['Carrera 13 No. 32-76', 'Tengo la llave', 'notengo', 'no aplica', 'Consulta afiliados'])('"%s" does not', (text) => expect(saysItIsMissing(text)).toBe(false));
+});
+
+describe('saysItDoesNotApply: an optional datum there is none of', () => {
+  it.each(['no usamos usuario', 'No usamos username.', 'sin scope', 'no se usa', 'no lo necesitamos', 'no aplica', 'no tenemos', 'no la tengo'])('"%s" says so', (text) => expect(saysItDoesNotApply(text)).toBe(true));
+  it.each(['svc-ministerio', 'afiliados.consulta afiliados.escritura', 'sin', 'sin segundo nombre todavia', 'nousamos', 'usamos el usuario svc'])('"%s" does not', (text) => expect(saysItDoesNotApply(text)).toBe(false));
 });
 
 describe('parseCommand: greetings', () => {

@@ -132,6 +132,15 @@ export function saysItIsMissing(text: string): boolean {
   return LACKS.test(plain(text));
 }
 
+/** How people say an optional datum does not apply to them ("no usamos usuario", "sin scope", "no se usa"), folded. */
+const NOT_USED = /^(?:no (?:lo |la |los |las |le |se )?(?:usamos|uso|usa|usan|utilizamos|utilizo|utiliza|utilizan|manejamos|manejo|maneja|necesitamos|necesito|necesita|requiere|requerimos|aplica)(?:\s|$)|sin \S+$)/;
+
+/** An answer to an optional question that says there is none: not at hand ("no tenemos") or not used ("no usamos usuario"). */
+export function saysItDoesNotApply(text: string): boolean {
+  if (text.length > 200) return false;
+  return saysItIsMissing(text) || NOT_USED.test(plain(text));
+}
+
 /**
  * A message that asks about the question instead of answering it ("¿para qué es esta contraseña?",
  * "no sé qué poner"): an opening ¿, or a text of two words or more ending in "?" or opening as people

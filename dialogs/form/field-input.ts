@@ -1,5 +1,6 @@
 /** Reading one answer of a form, with no Bot Framework types: choices, "omitir", the field parser; field names for "corregir". */
 import { matchChoice } from '../../domain/choice.js';
+import { saysItDoesNotApply } from '../../domain/commands.js';
 import { isSkipAnswer, takesTheOnlyOption } from '../../domain/fields.js';
 import { fail, ok, type Result } from '../../domain/result.js';
 import { fold } from '../../domain/text.js';
@@ -20,7 +21,8 @@ export function parseAnswer(
   context?: Readonly<Record<string, string>>,
 ): Result<unknown> {
   if (raw.length > (field.maxLength ?? MAX_RAW)) return fail('too_long');
-  if (field.optional && isSkipAnswer(raw)) return ok('');
+  // "omitir", "no tenemos", "no usamos usuario": none (a free text's words are its answer).
+  if (field.optional && (isSkipAnswer(raw) || (!field.prose && saysItDoesNotApply(raw)))) return ok('');
   const ctx = { values, today, ...(context ? { context } : {}) };
   const options = fieldTexts(spec, field.key).opciones;
   if (!options) return field.parse(raw, ctx);

@@ -667,6 +667,30 @@ describe('the name and the URL as people type them', () => {
   });
 });
 
+describe('the optional credentials said in words', () => {
+  it('"no usamos usuario" skips the username (no password is asked) and "sin scope" the scope: the review shows both empty', async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    await say(w.client, SERVICE);
+    await say(w.client, 'Credenciales OAuth 2.0');
+    await say(w.client, 'Token afiliaciones COMFAMA');
+    await say(w.client, TOKEN_URL);
+    const afterUsername = await say(w.client, 'no usamos usuario');
+    expect(afterUsername.folded).not.toContain(fold('no puede tener espacios'));
+    expect(maskedInputs(afterUsername)).toEqual([]);
+    expect(afterUsername.folded).toContain(fold('¿Cuál es el **Client ID**?'));
+    await say(w.client, CLIENT_ID);
+    await say(w.client, oauthSubmit({ clientSecret: CLIENT_SECRET }));
+    const review = await say(w.client, 'sin scope');
+    expect(review.folded).toContain(fold('Revise las credenciales OAuth 2.0'));
+    expect(review.text).not.toContain('sin scope');
+    await say(w.client, 'confirmar');
+    const [saved] = await list(w, 'serviciosCompartidos');
+    expect(saved).toMatchObject({ credenciales: { username: '', scope: '' } });
+  });
+});
+
 describe('the example of a service without a body (GET, DELETE)', () => {
   async function atExample(w: World, metodo: string): Promise<Reply> {
     await atList(w);
