@@ -200,7 +200,7 @@ describe('journey: COMFAMA shares a service in two conversations, assigns the pa
     expect(textOf(dl.lastBotActivities)).toContain(`Quedaron guardadas las credenciales de **${SERVICIO}**`);
     expect(complete).toContain(fold(`${SERVICIO} — ✔ Completo`));
     expect(textOf(dl.lastBotActivities)).toContain('Estado: ✔ Completo.');
-    expect(fallbackOf(dl.lastBotActivities)).toMatch(/\*\*Client Secret:\*\* ••••• \(registrada el 2 de diciembre de 2026/);
+    expect(fallbackOf(dl.lastBotActivities)).toMatch(/\*\*Client Secret:\*\* ••••• \(dato registrado el 2 de diciembre de 2026/);
     stored = await shared();
     expect(stored[0]!.credenciales).toMatchObject({ nombreToken: 'Token afiliaciones COMFAMA', tokenUrl: servers.tokenUrl, username: OAUTH_USER, clientId: CLIENT_ID, scope: 'afiliados.consulta' });
     expect(servers.received, 'nothing called before Probar conexión').toEqual([]);

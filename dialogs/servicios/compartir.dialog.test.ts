@@ -278,7 +278,7 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
       'Nombre del token': 'Token afiliaciones COMFAMA',
       'URL del servicio de autorización': TOKEN_URL,
       'Client ID': CLIENT_ID,
-      'Client Secret': expect.stringMatching(/^••••• \(registrada el 2\d de noviembre de 2026 a las /),
+      'Client Secret': expect.stringMatching(/^••••• \(dato registrado el 2\d de noviembre de 2026 a las /),
     });
     expect(buttons(complete)).toEqual(SERVICE_ACTIONS);
     const [stored] = await list(w, 'serviciosCompartidos');
@@ -715,6 +715,13 @@ describe('the example of a service without a body (GET, DELETE)', () => {
     expect((await say(w.client, 'confirmar')).text).toContain(`Quedaron guardados los datos de **${SERVICE}**.`);
     const [saved] = await list(w, 'serviciosCompartidos');
     expect(saved).toMatchObject({ datos: { metodo: 'GET', ejemplo: '{}' } });
+    // Probar conexión calls it without a body: it does not say it sends the example.
+    await say(w.client, SERVICE);
+    await shareCredentials(w);
+    await say(w.client, SERVICE);
+    const probe = await say(w.client, 'Probar conexión');
+    expect(probe.text).toContain('pido un token y llamo al servicio…');
+    expect(w.tester.calls.at(-1)).toMatchObject({ metodo: 'GET' });
   });
 
   it('DELETE: "no sé" gives the help for a request without a body; "ninguno" is {}', async () => {
@@ -1161,12 +1168,12 @@ describe('Probar conexión', () => {
     [
       'token refused (401)',
       { token: { ok: false, motivo: 'token_rechazado', status: 401, ms: 15 } },
-      [`✖ La conexión de **${SERVICE}** no funcionó:`, '- Token: el servicio de autorización rechazó las credenciales (código 401): revise el usuario, la contraseña, el Client ID y el Client Secret (15 ms).'],
+      [`✖ La conexión de **${SERVICE}** no funcionó:`, '- Token: el servicio de autorización rechazó las credenciales (código 401): revise el usuario, la contraseña, el Client ID y el Client Secret (15 ms).', 'Si los datos están bien escritos, pídale al equipo de sistemas de su Caja que revise su servidor de autorización; después elija **Probar conexión** otra vez.'],
     ],
     [
       'token timeout',
       { token: { ok: false, motivo: 'tiempo', ms: 5000 } },
-      ['✖ La conexión', '- Token: el servidor no respondió a tiempo (5000 ms).'],
+      ['✖ La conexión', '- Token: el servidor no respondió a tiempo (5000 ms).', 'Revise la **URL del servicio de autorización** en **Credenciales OAuth 2.0**. Si los datos están bien escritos, pídale al equipo de sistemas de su Caja que revise su servidor de autorización'],
     ],
     [
       'service answers 500',
@@ -1176,7 +1183,7 @@ describe('Probar conexión', () => {
     [
       'service timeout',
       { token: ok(200, 12, 300), servicio: { ok: false, motivo: 'tiempo', ms: 8000 } },
-      ['✖ La conexión', '- Llamada al servicio: el servidor no respondió a tiempo (8000 ms).'],
+      ['✖ La conexión', '- Llamada al servicio: el servidor no respondió a tiempo (8000 ms).', 'Revise la **URL del servicio** en **Datos del servicio web**. Si los datos están bien escritos, pídale al equipo de sistemas de su Caja que revise el servicio; después elija **Probar conexión** otra vez.'],
     ],
     [
       'service redirect',
@@ -1190,6 +1197,9 @@ describe('Probar conexión', () => {
     const r = await say(w.client, 'Probar conexión');
     for (const l of lines) expect(r.text).toContain(l);
     expect(r.text).not.toContain('funciona:');
+    // What to check follows the failed stage: the token's URL is not named when the credentials were refused.
+    if (answer.token.ok || answer.token.motivo === 'token_rechazado') expect(r.text).not.toContain('URL del servicio de autorización**');
+    expect(r.text).toContain('pídale al equipo de sistemas de su Caja');
     expect(r.folded).toContain(SERVICE_Q(SERVICE));
     const [audited] = await auditOf(w, 'compartir.conexion_probada');
     expect(audited!.detail).toMatchObject({ servicio: SERVICE, token: answer.token.ok ? 'ok 200' : answer.token.motivo });
@@ -1201,6 +1211,8 @@ describe('Probar conexión', () => {
     await completeService(w);
     const r = await say(w.client, 'Probar conexión');
     expect(r.text).toContain('funciona:');
+    expect(r.text).toContain('pido un token y llamo al servicio con el ejemplo…'); // a POST: the example is its body
+    expect(r.text).not.toContain('equipo de sistemas');
     expect(r.folded).toContain(SERVICE_Q(SERVICE));
     expect(r.text).not.toContain(`**${ct()['f-llave']}:**`);
     expect(r.text).not.toContain(`**${ct()['f-client-secret']}:**`);

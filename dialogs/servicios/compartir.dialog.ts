@@ -23,6 +23,7 @@ import { isAssignmentClientId } from '../../domain/asignaciones.js';
 import { inspectPublicKey } from '../../domain/compartir-campos.js';
 import type { EtapaPrueba } from '../../domain/ports.js';
 import type { ServiciosCcfError } from '../../domain/servicios-ccf.js';
+import { METHODS_WITH_BODY } from '../../domain/servicios-web.js';
 import { actingRole } from '../../domain/session.js';
 import { fill, messages } from '../../templates/render.js';
 import { actorOf } from '../actor.js';
@@ -101,7 +102,7 @@ function listCard(caja: string, list: readonly CompartidoVista[]) {
   return message(intro, card(body, [], `${intro}\n\n${lines.join('\n')}`));
 }
 
-/** One shared service: both parts as saved (secrets only as "••••• (registrada el …)"). */
+/** One shared service: both parts as saved (secrets only as "••••• (dato registrado el …)"). */
 function serviceCard(v: CompartidoVista) {
   const d = v.datos;
   const c = v.credenciales;
@@ -145,7 +146,10 @@ export function testText(nombre: string, token: EtapaPrueba, servicio: EtapaPrue
     e.ok ? ct(`${k}-ok`, { status: e.status, ms: e.ms, kb: Math.max(1, Math.round(e.bytes / 1024)) }) : ct(`${k}-fallo`, { motivo: fill(texts().motivosPrueba[e.motivo] ?? e.motivo, { status: e.status }), ms: e.ms });
   const lines = [stage('token', token), ...(servicio ? [stage('servicio', servicio)] : [])];
   const ok = token.ok && servicio?.ok === true;
-  return [ct(ok ? 'prueba-ok' : 'prueba-fallo', { nombre }), ...lines.map((l) => `- ${l}`)].join('\n');
+  // What to look at: the stage that failed names its URL and its form; the server is the Caja's own to check.
+  const failed = !token.ok ? { etapa: 'token', motivo: token.motivo } : servicio && !servicio.ok ? { etapa: 'servicio', motivo: servicio.motivo } : undefined;
+  const revisar = failed ? ct('prueba-revisar', failed) : undefined;
+  return [[ct(ok ? 'prueba-ok' : 'prueba-fallo', { nombre }), ...lines.map((l) => `- ${l}`)].join('\n'), revisar].filter(Boolean).join('\n\n');
 }
 
 export class CompartirDialog extends ComponentDialog {
@@ -303,15 +307,16 @@ export class CompartirDialog extends ComponentDialog {
         return step.beginDialog(this.oauthForm.id, { canGoBack: true, heading, initial, draftScope: v.nombre } satisfies FormOptions);
       }
       case 'probar':
-        return this.probe(step, v.nombre);
+        return this.probe(step, v.nombre, v.datos !== undefined && METHODS_WITH_BODY.has(v.datos.metodo));
       case 'eliminar':
         return step.prompt(CHOICE, choicePrompt(ct('confirmar-eliminar', { nombre: v.nombre }), [ct('si-eliminar'), ct('no')], {}, { back: true }));
     }
   }
 
-  private async probe(step: WaterfallStepContext<ServicioOptions>, nombre: string): Promise<DialogTurnResult> {
+  /** `conEjemplo`: the call carries the example as its body (POST, PUT, PATCH). */
+  private async probe(step: WaterfallStepContext<ServicioOptions>, nombre: string, conEjemplo: boolean): Promise<DialogTurnResult> {
     const { session, acting } = await this.who(step.context);
-    await step.context.sendActivity(ct('probando', { nombre }));
+    await step.context.sendActivity(ct('probando', { nombre, conEjemplo }));
     const r = await testSharedService(this.deps, session.citizenId, acting, terminosVigentes(), nombre, actorOf(step.context));
     const menu: ServicioOptions = { nombre: step.options.nombre, soloMenu: true };
     if (!r.ok) return (await this.said(step, r.error)) ?? step.replaceDialog(SERVICIO, menu);
