@@ -5,6 +5,8 @@ import type { Searchable } from '../domain/search.js';
 export interface Functionality extends Searchable {
   readonly descripcion: string;
   readonly boton: string;
+  /** Other buttons that start it, in a module's own menu ("Ver documentación" in Administración de Servicios Web). */
+  readonly otrosBotones: readonly string[];
 }
 
 interface RawFunctionality {
@@ -13,6 +15,7 @@ interface RawFunctionality {
   boton: string;
   descripcion: string;
   palabras: string[];
+  otrosBotones?: string[];
 }
 
 let cached: readonly Functionality[] | undefined;
@@ -21,9 +24,10 @@ export function functionalities(): readonly Functionality[] {
   cached ??= messages<RawFunctionality[]>('funcionalidades').map((f) => ({
     id: f.id,
     title: f.titulo,
-    keywords: [f.boton, ...f.palabras],
+    keywords: [f.boton, ...(f.otrosBotones ?? []), ...f.palabras],
     descripcion: f.descripcion,
     boton: f.boton,
+    otrosBotones: f.otrosBotones ?? [],
   }));
   return cached;
 }

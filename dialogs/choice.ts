@@ -197,10 +197,14 @@ export class ChoicePrompt extends TextPrompt {
  * none of the options: a question about the question, which the step's help answers.
  */
 export function asksAtChoice(dialog: unknown, state: unknown, text: string | undefined): boolean {
-  if (!(dialog instanceof ChoicePrompt) || !text || !asksAboutTheQuestion(text)) return false;
+  return text !== undefined && asksAboutTheQuestion(text) && noneOfTheOptions(dialog, state, text);
+}
+
+/** Words typed at a ChoicePrompt (`dialog`, with its instance `state`) that are none of its options nor their other names. */
+export function noneOfTheOptions(dialog: unknown, state: unknown, text: string | undefined): boolean {
+  if (!(dialog instanceof ChoicePrompt) || !text) return false;
   const validations = (state as { options?: { validations?: ChoiceValidations } } | undefined)?.options?.validations;
-  if (!validations) return false;
-  if (readChoice(text, validations.labels).ok) return false;
+  if (!validations || readChoice(text, validations.labels).ok) return false;
   return validations.aliases ? matchAlias(text, validations.aliases) === undefined : true;
 }
 

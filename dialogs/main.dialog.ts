@@ -26,7 +26,7 @@ import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fold } from '../domain/text.js';
 import { fill, messages, render } from '../templates/render.js';
 import { buttonOf, functionalities, titleOf } from './catalog.js';
-import { asksAtChoice } from './choice.js';
+import { asksAtChoice, noneOfTheOptions } from './choice.js';
 import { checklist } from '../domain/checklist.js';
 import { loadChecklistFacts } from '../domain/checklist-facts.js';
 import { missingStepText } from './checklist.js';
@@ -310,6 +310,12 @@ export class MainDialog extends ComponentDialog {
       default:
         break;
     }
+    // At a question with options, a functionality named by its button that is none of them (an earlier menu's): that functionality, as from the menu.
+    const started = !command && noneOfTheOptions(active, deepest.activeDialog?.state, text) ? await this.namedFunctionButton(innerDc.context, text!) : undefined;
+    if (started) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(ROUTE, { startId: started } satisfies RouteOptions);
+    }
     return super.onContinueDialog(innerDc);
   }
 
@@ -493,7 +499,17 @@ export class MainDialog extends ComponentDialog {
   /** A menu button or a functionality named exactly ("Registrar rol empleador", "Cambiar de rol"). */
   private byButton(text: string): string | undefined {
     const t = fold(text);
-    return functionalities().find((f) => fold(f.boton) === t || fold(f.title) === t)?.id;
+    return functionalities().find((f) => fold(f.boton) === t || fold(f.title) === t || f.otrosBotones.some((b) => fold(b) === t))?.id;
+  }
+
+  /**
+   * The functionality a logged-in person names by its button ("Asignar contraseña", the module menu's,
+   * typed or tapped under a shared service's menu): its id when they can use it; else undefined.
+   */
+  private async namedFunctionButton(context: TurnContext, text: string): Promise<string | undefined> {
+    const id = this.byButton(text);
+    if (id === undefined || !(await activeSession(this.deps, context))) return undefined;
+    return (await this.unusable(context)).includes(id) ? undefined : id;
   }
 
   // ---------------------------------------------------------------- who is talking, and their menu

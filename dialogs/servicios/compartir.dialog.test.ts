@@ -667,6 +667,41 @@ describe('the name and the URL as people type them', () => {
   });
 });
 
+describe("a button of the module's menu tapped under a shared service's menu", () => {
+  it.each([
+    ['Asignar contraseña', 'Vamos a asignar la **contraseña de los servicios web**'],
+    ['Ver documentación', '¿De cuál servicio desea ver la documentación?'],
+    ['Información Servicio', '¿De cuál servicio desea ver la información?'],
+  ])('"%s" starts it, as from the module\'s menu', async (boton, expected) => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    expect((await say(w.client, SERVICE)).folded).toContain(SERVICE_Q(SERVICE));
+    const r = await say(w.client, boton);
+    expect(r.text).not.toContain('es el botón de una pregunta anterior');
+    expect(r.text).toContain(expected);
+  });
+
+  it("a button of the question asked is its answer, even when a functionality has that name (the module menu's 'Compartir Servicios Entidad')", async () => {
+    const w = await world();
+    await asCcf(w);
+    await say(w.client, 'Administración de Servicios Web');
+    expect((await say(w.client, 'Compartir Servicios Entidad')).folded).toContain(LIST_Q);
+  });
+
+  it("a name that is no functionality's button ('Corregir', 'Eliminar', which the search reads as Mis datos) is not taken for one", async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    await say(w.client, SERVICE);
+    const corregir = await say(w.client, 'Corregir');
+    expect(corregir.folded).not.toContain(fold('Mis datos'));
+    expect(corregir.folded).toContain(SERVICE_Q(SERVICE));
+    // The service's own action, not Mis datos' "eliminar mis datos".
+    expect((await say(w.client, 'Eliminar')).text).toContain(`¿Eliminar **${SERVICE}** de los servicios que comparte su Caja?`);
+  });
+});
+
 describe('the optional credentials said in words', () => {
   it('"no usamos usuario" skips the username (no password is asked) and "sin scope" the scope: the review shows both empty', async () => {
     const w = await world();
@@ -1274,7 +1309,9 @@ describe('Asignar contraseña', () => {
     expect(confirm.folded).toContain(fold('Escriba de nuevo la misma contraseña'));
     expect(maskedInputs(confirm)).toEqual(['confirmacion']);
     const differs = await say(w.client, claveSubmit({ confirmacion: 'Frailejon-Paramo-2032' }));
-    expect(differs.text).toContain('Las dos contraseñas no coinciden.');
+    expect(differs.text).toContain('Las dos contraseñas no coinciden. Si quiere cambiar la primera, escriba **corregir nueva contraseña**.');
+    // The reason does not ask again before the question does ("Escriba de nuevo la confirmación… Escriba de nuevo la misma contraseña…").
+    expect(differs.text).not.toContain('Escriba de nuevo la confirmación');
     expect(maskedInputs(differs)).toEqual(['confirmacion']);
     expect(await list(w, 'clavesServicios')).toEqual([]);
     expect(w.mailer.sent).toEqual([]);

@@ -435,13 +435,14 @@ describe('Condiciones de uso y política de privacidad y retención', () => {
     expect(buttons(r)).toEqual(['Leer de nuevo', 'Terminar']);
     expect(await decisions(w)).toEqual([expect.objectContaining({ decision: 'no_acepto', versiones: { condiciones: '1.0', privacidad: '1.0' }, canal: 'test', en: START })]);
     expect(await auditOf(w, 'servicios.terminos_rechazados')).toEqual([expect.objectContaining({ subject: 'NIT 890.900.841-9', detail: { versiones: 'condiciones 1.0, privacidad 1.0' } })]);
-    // At the decline's question, the module's options are not answers.
-    for (const typed of ['Información Servicio', 'Ver documentación', 'solicitud afiliacion']) {
-      const reask = await say(w.client, typed);
-      expect(reask.folded, typed).toContain(fold('Elija una de las opciones'));
-      expect(buttons(reask), typed).toEqual(['Leer de nuevo', 'Terminar']);
-    }
-    expect((await say(w.client, 'Terminar')).folded).toContain(MENU);
+    // At the decline's question, a service is no answer; the module's options start them as from the menu: the terms again, never a service.
+    const reask = await say(w.client, 'solicitud afiliacion');
+    expect(reask.folded).toContain(fold('Elija una de las opciones'));
+    expect(buttons(reask)).toEqual(['Leer de nuevo', 'Terminar']);
+    const terms = await say(w.client, 'Información Servicio');
+    expect(terms.folded).toContain(TERMS_Q);
+    expect(terms.folded).not.toMatch(/client id de comfama|post solicitudafiliacion|estos son los servicios|de cual servicio/);
+    expect((await say(w.client, 'atrás')).folded).toContain(MENU);
     // From the main menu and the search: the terms again, never a service.
     for (const typed of ['Información del servicio', 'Documentación Swagger', 'Administración de Servicios Web', 'Términos y condiciones']) {
       const again = await say(w.client, typed);
