@@ -13,6 +13,7 @@ import { records } from '../test/helpers/store.js';
 import {
   addService,
   ensureExampleServices,
+  isPastedOpenApi,
   listServices,
   readServiceDocument,
   retireService,
@@ -438,4 +439,15 @@ describe('suggestedId', () => {
   it('every suggestion is an identifier addService accepts', () => {
     for (const operationId of ['id', 'x', 'a-b']) expect(suggestedId({ metodo: 'GET', ruta: '/x', operationId })).toMatch(SERVICIO_ID);
   });
+});
+
+describe('isPastedOpenApi: a document pasted in the chat, not words about one', () => {
+  it.each([
+    'openapi: 3.0.3\ninfo:\n  title: X\n',
+    '  swagger: "2.0"\ninfo: {}\n',
+    '# Consulta\nopenapi: 3.1.0\npaths: {}',
+    '{\n  "openapi": "3.0.3",\n  "info": {}\n}',
+    '{"info": {"title": "X"}, "swagger": "2.0"}',
+  ])('%j is one', (text) => expect(isPastedOpenApi(text)).toBe(true));
+  it.each(['puedo pegarlo aqui?', 'openapi: lo tengo en el correo', 'el documento openapi no lo tengo', '{"tipoDocumento": "CC"}', 'ok'])('%j is not', (text) => expect(isPastedOpenApi(text)).toBe(false));
 });

@@ -34,6 +34,13 @@ export const SERVICIO_ID = /^[A-Za-z][A-Za-z0-9]{2,59}$/;
 /** The largest OpenAPI document accepted (a real API's document is far smaller). */
 export const OPENAPI_MAX_BYTES = 1024 * 1024;
 
+/** A message that is an OpenAPI or Swagger document pasted as text (JSON or YAML), not words about one. */
+export function isPastedOpenApi(text: string): boolean {
+  const json = /^\s*\{[\s\S]*"(?:openapi|swagger)"\s*:/.test(text);
+  const yaml = text.includes('\n') && /^(?:openapi|swagger)\s*:/m.test(text.trimStart());
+  return json || yaml;
+}
+
 /** The services of the catalog, published first, then by identifier. */
 export function listServices(deps: CatalogoDeps, citizenId: string, actor: Actor): Promise<Result<ServicioWeb[], CatalogoError>> {
   return deps.store.transaction(async (tx) => {

@@ -536,6 +536,29 @@ describe('Catálogo de servicios web', () => {
     expect((await say(w.client, attach('bo-valido.yaml'))).folded).toContain(fold('documento valido'));
   });
 
+  it('the document pasted as text (YAML, or JSON longer than a chat answer) is read as the file; words are not, and say a paste is accepted', async () => {
+    const w = await world();
+    await toCatalog(w);
+    await say(w.client, 'Agregar un servicio');
+    const asked = await say(w.client, 'puedo pegarlo aqui?');
+    expect(asked.text).toContain('No recibí un documento OpenAPI. Adjúntelo con el clip 📎 o pegue aquí su texto completo');
+    expect((await say(w.client, FILES['bo-valido.yaml']!)).text).toContain('Documento válido: **SAT — Consulta de aportes (prueba)** (versión 2.1.0, openapi-3.0) con 1 operación.');
+    await say(w.client, 'cancelar');
+    await say(w.client, 'Bandeja del Ministerio');
+    await say(w.client, 'Catálogo de servicios');
+    await say(w.client, 'Agregar un servicio');
+    const json = JSON.stringify({
+      openapi: '3.0.3',
+      info: { title: 'Consulta larga', version: '1.0.0', description: 'x'.repeat(12_000) },
+      paths: { '/largo/{id}': { get: { operationId: 'consultaLarga', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'ok' } } } } },
+    }, null, 2);
+    expect(json.length).toBeGreaterThan(12_000);
+    const review = await say(w.client, json);
+    expect(review.text).toContain('Documento válido: **Consulta larga** (versión 1.0.0, openapi-3.0) con 1 operación.');
+    expect((await say(w.client, 'confirmar')).text).toContain('quedó publicado en el catálogo');
+    expect((await services(w)).find((x) => x.ruta === '/largo/{id}')).toMatchObject({ documento: { formato: 'json' } });
+  });
+
   it('a document with two operations asks which one; the chosen one is the service', async () => {
     const w = await world();
     await toCatalog(w);

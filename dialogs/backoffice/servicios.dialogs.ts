@@ -15,7 +15,7 @@ import {
 } from 'botbuilder-dialogs';
 import { assignmentsOf, assignServices, changeAssignment, TRANSICIONES, type AsignacionVista, type CambioAsignacion } from '../../domain/asignaciones.js';
 import { ccfRoleOf } from '../../domain/autorizados.js';
-import { addService, existingServiceId, listServices, OPENAPI_MAX_BYTES, readServiceDocument, retireService, suggestedId, type CatalogoError } from '../../domain/catalogo.js';
+import { addService, existingServiceId, isPastedOpenApi, listServices, OPENAPI_MAX_BYTES, readServiceDocument, retireService, suggestedId, type CatalogoError } from '../../domain/catalogo.js';
 import { matchAlias, matchMany, optionNamedIn } from '../../domain/choice.js';
 import { bandeja } from '../../domain/ministerio.js';
 import type { OpenApiDocument } from '../../domain/ports.js';
@@ -72,6 +72,14 @@ class AdjuntoDialog extends Dialog {
     if (parseCommand(incomingText(dc.context))?.kind === 'atras') return dc.endDialog({ atras: true } satisfies Adjunto);
     const file = incomingFile(dc.context);
     if (!file) {
+      // The document pasted as text is read as the file would be (the whole message, not the first 10,000 characters).
+      const pasted = dc.context.activity.text ?? '';
+      if (isPastedOpenApi(pasted)) {
+        const bytes = new TextEncoder().encode(pasted.trim());
+        if (bytes.length <= OPENAPI_MAX_BYTES) return dc.endDialog({ bytes, name: 'documento pegado' } satisfies Adjunto);
+        await dc.context.sendActivity(bt('descarga-fallo', { grande: true, maxKb: OPENAPI_MAX_BYTES / 1024 }));
+        return Dialog.EndOfTurn;
+      }
       await dc.context.sendActivity(bt('sin-adjunto'));
       return Dialog.EndOfTurn;
     }
