@@ -17,7 +17,7 @@ import { startApp, type TestApp } from './helpers/app.js';
 import { ANDRES_EMAIL, authorizeAndresByMaria, MARIA_EMAIL, registerComfamaWithMaria } from './helpers/autorizados.js';
 import { available, launchChromium } from './helpers/browser.js';
 import { readOutbox, recipients, registerAndActivate } from './helpers/chat-people.js';
-import { cardWith, click, feed, logIn, openChat, say, screenshots } from './helpers/webchat-page.js';
+import { cardWith, click, feed, logIn, openChat, paste, say, screenshots } from './helpers/webchat-page.js';
 
 const PASSWORD = 'Guayacan-Florido-2026';
 const jose = EXAMPLE_PERSONS.rlComfama;
@@ -149,6 +149,44 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     await person.context.close();
     await admin.context.close();
   }, 120_000);
+
+  it('Carlos adds a service by pasting its OpenAPI document (YAML keeps its lines in the send box); the upload button offers .yaml and .json files', async () => {
+    if (!browser || !app) throw new Error('not started');
+    const admin = await openChat(browser, app.url, { clipboard: true });
+    const page = admin.page;
+    await logIn(page, carlos, PASSWORD, 'en que rol desea actuar');
+    await say(page, 'admin', 'ahora actua como administrador minsalud');
+    await say(page, 'bandeja', 'que desea hacer');
+    await say(page, 'catalogo', 'agregar un servicio');
+    expect(await say(page, 'agregar', 'adjunte el documento openapi')).toContain('o pegue aqui su texto completo');
+    const accept = (await page.locator('input[type="file"]').getAttribute('accept')) ?? '';
+    for (const ext of ['.yaml', '.yml', '.json', '.pem', '.cer', 'application/pdf']) expect(accept).toContain(ext);
+    const yaml = [
+      'openapi: 3.0.3',
+      'info:',
+      '  title: Consulta de aportes',
+      '  version: 1.0.0',
+      'paths:',
+      '  /aportes/{documento}:',
+      '    get:',
+      '      summary: Aportes del afiliado',
+      '      parameters:',
+      '        - name: documento',
+      '          in: path',
+      '          required: true',
+      '          schema:',
+      '            type: string',
+      '      responses:',
+      "        '200':",
+      '          description: Los aportes.',
+    ].join('\n');
+    const review = await paste(page, yaml, 'revise el servicio');
+    expect(review).toContain('documento valido consulta de aportes version 1.0.0 openapi-3.0 con 1 operacion');
+    await snap(page, /Documento válido/, '7-documento-pegado');
+    expect(await say(page, 'confirmar', 'quedo publicado en el catalogo')).toContain('get aportesdocumento');
+    expect(admin.problems.filter((p) => !CARD_LABEL_FAILURE.test(p))).toEqual([]);
+    await admin.context.close();
+  }, 90_000);
 
   it('fixed: the multi-select card of services is an empty bubble in Web Chat ("Required inputs should have a label": its Input.ChoiceSet has isRequired and no label)', () => {
     expect(known.selectCardRendered, 'the journey reached the card').toBeDefined();

@@ -50,8 +50,11 @@
     bubbleFromUserBackground: '#E8EFFC',
     bubbleFromUserBorderColor: '#C9D8F5',
     sendBoxButtonColor: '#3366CC',
+    // A pasted key, certificate, JSON example or OpenAPI document keeps its lines (Enter still sends).
+    sendBoxTextWrap: true,
     suggestedActionLayout: 'flow',
-    uploadAccept: 'application/pdf,image/*',
+    // The RUT (PDF or image), a public key or certificate, a JSON example, an OpenAPI document.
+    uploadAccept: 'application/pdf,image/*,.pem,.crt,.cer,.json,.yaml,.yml',
     rootHeight: '100%',
     rootWidth: '100%'
   };
