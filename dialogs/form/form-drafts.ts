@@ -64,8 +64,13 @@ export class FormDrafts<T> {
 
   /** True when the person has a saved draft of this form (e.g. to say so when they cancel). */
   async has(context: TurnContext, scope?: string): Promise<boolean> {
+    return (await this.saved(context, scope)) !== undefined;
+  }
+
+  /** The answers of the person's saved draft of this form, if any (e.g. to name what waits in a list). */
+  async saved(context: TurnContext, scope?: string): Promise<Readonly<Record<string, unknown>> | undefined> {
     const t = await this.target(context);
-    return t !== undefined && (await loadDraft({ store: t.store, clock: this.deps.clock }, t.owner, this.formKey(scope))) !== undefined;
+    return t && (await loadDraft({ store: t.store, clock: this.deps.clock }, t.owner, this.formKey(scope)))?.values;
   }
 
   /** The form's id, or its id for one subject (FormOptions.draftScope). */

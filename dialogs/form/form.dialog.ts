@@ -142,6 +142,11 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return this.drafts.has(dc.context, dc.activeDialog?.state[SCOPE_KEY] as string | undefined);
   }
 
+  /** The answers this person left in a draft of the form (FormOptions.draftScope `scope`), if any, before the form is begun. */
+  savedAnswers(context: TurnContext, scope?: string): Promise<Readonly<Record<string, unknown>> | undefined> {
+    return this.drafts.saved(context, scope);
+  }
+
   /** One event through the engine (and `validate`, when the engine asks for it), then the reply. */
   private async run(dc: DialogContext, before: FormState, event: FormEvent): Promise<DialogTurnResult> {
     let step = decide(this.spec, before, event, this.env(dc));

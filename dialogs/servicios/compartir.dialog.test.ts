@@ -213,6 +213,7 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     // The list, empty.
     const empty = await talk('Compartir Servicios Entidad');
     expect(empty.text).toContain('**COMFAMA** todavía no comparte servicios con el Ministerio.');
+    expect(empty.text).not.toContain('sin terminar');
     expect(buttons(empty)).toEqual(['Nuevo servicio', 'Volver']);
 
     // Datos del servicio web, one answer at a time.
@@ -1003,7 +1004,9 @@ describe('atrás, cancelar, ayuda and estado', () => {
     expect(menu.folded).not.toContain(fold('cancelé'));
     expect(JSON.stringify(await list(w, 'drafts'))).toContain(SERVICE);
     await say(w.client, 'Administración de Servicios Web');
-    await say(w.client, 'Compartir Servicios Entidad');
+    // The list says what waits under "Nuevo servicio".
+    const listed = await say(w.client, 'Compartir Servicios Entidad');
+    expect(listed.text).toContain(`Tiene guardados los datos de un servicio nuevo sin terminar (**${SERVICE}**): elija **Nuevo servicio** para seguir donde iba.`);
     expect((await say(w.client, 'Nuevo servicio')).folded).toContain(fold('Retomamos lo que dejó guardado'));
   });
 

@@ -89,9 +89,9 @@ function stateLine(v: CompartidoVista): string {
   return v.estado === 'completo' ? ct('completo') : ct('incompleto', { faltan: v.faltan.map((p) => t.partes[p]).join(ct('y')) });
 }
 
-/** The shared services of the CCF, each with its state. */
-function listCard(caja: string, list: readonly CompartidoVista[]) {
-  const intro = list.length ? ct('lista-intro', { caja, total: list.length }) : ct('lista-vacia', { caja });
+/** The shared services of the CCF, each with its state; `borrador`: a new service's data left half-way (its name, '' before it). */
+function listCard(caja: string, list: readonly CompartidoVista[], borrador?: string) {
+  const intro = [list.length ? ct('lista-intro', { caja, total: list.length }) : ct('lista-vacia', { caja }), borrador === undefined ? undefined : ct('lista-borrador', { nombre: borrador })].filter(Boolean).join(' ');
   if (!list.length) return message(intro);
   const body: CardElement[] = [];
   const lines: string[] = [];
@@ -155,6 +155,7 @@ export function testText(nombre: string, token: EtapaPrueba, servicio: EtapaPrue
 export class CompartirDialog extends ComponentDialog {
   private readonly datosForm: FormSpec<ServicioDatosValues>;
   private readonly oauthForm: FormSpec<ServicioOAuthValues>;
+  private readonly datosDialog: FormDialog<ServicioDatosValues>;
 
   constructor(
     private readonly deps: CompartirDialogDeps,
@@ -173,7 +174,8 @@ export class CompartirDialog extends ComponentDialog {
     // as one draft, each existing service's forms apart (draftScope).
     const formDeps = { ...deps, draftOwner: sessionOwner(deps.session, deps.clock) };
     this.addDialog(new ChoicePrompt(CHOICE));
-    this.addDialog(new FormDialog(this.datosForm, formDeps));
+    this.datosDialog = new FormDialog(this.datosForm, formDeps);
+    this.addDialog(this.datosDialog);
     this.addDialog(new FormDialog(this.oauthForm, formDeps));
     this.addDialog(new WaterfallDialog(LISTA, [this.list.bind(this), this.pick.bind(this), this.afterNew.bind(this)]));
     this.addDialog(new WaterfallDialog(SERVICIO, [this.show.bind(this), this.act.bind(this), this.afterAct.bind(this)]));
@@ -205,7 +207,10 @@ export class CompartirDialog extends ComponentDialog {
     const r = await sharedServices(this.deps, session.citizenId, acting, terminosVigentes(), actorOf(step.context));
     if (!r.ok) return (await this.said(step, r.error)) ?? step.endDialog();
     Object.assign(step.values, { nombres: r.value.servicios.map((s) => s.nombre), nit: r.value.nit });
-    await step.context.sendActivity(listCard(caja, r.value.servicios));
+    // A new service's data left half-way waits under "Nuevo servicio": the list says so.
+    const borrador = await this.datosDialog.savedAnswers(step.context);
+    const nombre = borrador?.['nombre'];
+    await step.context.sendActivity(listCard(caja, r.value.servicios, borrador ? (typeof nombre === 'string' ? nombre : '') : undefined));
     const labels = [ct('nuevo'), ...r.value.servicios.map((s) => s.nombre), ct('volver')];
     // With one service, "credenciales" or "probar conexión" can only mean that service's: it is chosen.
     const aliases = r.value.servicios.length === 1 ? [[], actionNames().flat(), []] : undefined;
