@@ -269,7 +269,7 @@ describe('the reason lists are exactly what the parsers return (the forms test w
 describe('parseServiceExample: a GET or DELETE request has no body', () => {
   const at = (metodo: string): ParseContext => ({ values: { metodo }, today: NOW });
   it.each(['GET', 'DELETE'])('%s: saying there is none is {}', (metodo) => {
-    for (const raw of ['no tiene body', 'es un get, no tiene cuerpo', 'sin cuerpo', 'ninguno', 'no tengo', 'no aplica', 'No lleva datos']) {
+    for (const raw of ['no tiene body', 'es un get, no tiene cuerpo', 'sin cuerpo', 'ninguno', 'no tengo', 'no aplica', 'No lleva datos', 'no lleva nada', 'nada', 'vacío']) {
       expect(parseServiceExample(raw, at(metodo))).toEqual({ ok: true, value: '{}' });
     }
     expect(parseServiceExample('{"tipoDocumento":"CC"}', at(metodo))).toEqual({ ok: true, value: '{\n  "tipoDocumento": "CC"\n}' });

@@ -149,8 +149,8 @@ export const parseHttpMethod: FieldParser<HttpMethod> = (raw) => {
 
 // ---------------------------------------------------------------- example
 
-/** "no tiene cuerpo", "sin body", "no aplica": the request carries no body. */
-const NO_BODY = /\b(?:sin|no (?:tiene|tienen|lleva|llevan|usa|usan|hay|manda|envia|recibe))\b.*\b(?:cuerpo|body|datos|parametros)\b|\bno aplica\b/;
+/** "no tiene cuerpo", "sin body", "no lleva nada", "no aplica": the request carries no body. */
+const NO_BODY = /\b(?:sin|no (?:tiene|tienen|lleva|llevan|usa|usan|hay|manda|envia|recibe))\b.*\b(?:cuerpo|body|datos|parametros|nada)\b|\bno aplica\b|^(?:nada|vacio|ningun dato)$/;
 
 /**
  * The shared service's example (valid JSON). A GET or DELETE request carries no body: there, an answer
