@@ -161,6 +161,13 @@ async function openCredentials(w: World): Promise<Reply> {
   return say(w.client, 'Credenciales OAuth 2.0');
 }
 
+/** Andrés at the menu of a new service COMFAMA shares with its data saved (incomplete); returns that menu. */
+async function atServiceMenu(w: World): Promise<Reply> {
+  await atList(w);
+  await shareData(w);
+  return say(w.client, SERVICE);
+}
+
 /** From a service's menu: its Credenciales OAuth 2.0 (the secrets through the masked inputs), confirmed; returns the reply to "confirmar". */
 async function shareCredentials(w: World, opts: { username?: string } = {}, talk = (i: Input) => say(w.client, i)): Promise<Reply> {
   expect((await talk('Credenciales OAuth 2.0')).folded).toContain(fold('¿Cuál es el **nombre del token**?'));
@@ -675,9 +682,7 @@ describe("a button of the module's menu tapped under a shared service's menu", (
     ['Información Servicio', '¿De cuál servicio desea ver la información?'],
   ])('"%s" starts it, as from the module\'s menu', async (boton, expected) => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    expect((await say(w.client, SERVICE)).folded).toContain(SERVICE_Q(SERVICE));
+    expect((await atServiceMenu(w)).folded).toContain(SERVICE_Q(SERVICE));
     const r = await say(w.client, boton);
     expect(r.text).not.toContain('es el botón de una pregunta anterior');
     expect(r.text).toContain(expected);
@@ -692,9 +697,7 @@ describe("a button of the module's menu tapped under a shared service's menu", (
 
   it("a name that is no functionality's button ('Corregir', 'Eliminar', which the search reads as Mis datos) is not taken for one", async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
+    await atServiceMenu(w);
     const corregir = await say(w.client, 'Corregir');
     expect(corregir.folded).not.toContain(fold('Mis datos'));
     expect(corregir.folded).toContain(SERVICE_Q(SERVICE));
@@ -706,9 +709,7 @@ describe("a button of the module's menu tapped under a shared service's menu", (
 describe('the optional credentials said in words', () => {
   it('"no usamos usuario" skips the username (no password is asked) and "sin scope" the scope: the review shows both empty', async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
+    await atServiceMenu(w);
     await say(w.client, 'Credenciales OAuth 2.0');
     await say(w.client, 'Token afiliaciones COMFAMA');
     await say(w.client, TOKEN_URL);
@@ -1026,9 +1027,7 @@ describe('atrás, cancelar, ayuda and estado', () => {
 
   it.each(['atrás', 'Volver'])('"%s" at a service\'s menu goes back to the list', async (typed) => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
+    await atServiceMenu(w);
     const r = await say(w.client, typed);
     expect(r.folded).toContain(LIST_Q);
     expect(buttons(r)).toEqual(['Nuevo servicio', SERVICE, 'Volver']);
@@ -1192,9 +1191,7 @@ const ok = (status: number, ms: number, bytes: number) => ({ ok: true as const, 
 describe('Probar conexión', () => {
   it('an incomplete service: says what is missing; nothing is called', async () => {
     const w = await world();
-    await atList(w);
-    await shareData(w);
-    await say(w.client, SERVICE);
+    await atServiceMenu(w);
     const r = await say(w.client, 'Probar conexión');
     expect(r.text).toContain('Para probar la conexión el servicio debe estar completo: falta Credenciales OAuth 2.0.');
     expect(r.text).not.toContain('La conexión de');
