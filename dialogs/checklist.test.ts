@@ -126,6 +126,24 @@ describe('checklist message', () => {
     expect(r.fallback).toContain('la cadena esta completa: andres felipe zapata (persona autorizada) administra los servicios web');
   });
 
+  it('everything done but the last connection test failed: the next step says so and where to look', () => {
+    const full = comfama({
+      rol: rol({ delegado: linked }),
+      autorizados: [{ ...ANDRES, estado: 'activo', desde: NOV(30) }],
+      rolCcf: { activo: true, en: NOV(30) },
+      serviciosAsignados: 2,
+      terminos: { estado: 'aceptados', en: NOV(30) },
+      compartidos: { total: 1, completos: 1, nombres: ['ConsultaAportes'], ultimaPrueba: { servicio: 'ConsultaAportes', en: NOV(30), exito: false } },
+      claveAsignadaEn: NOV(30),
+    });
+    const r = render({ persona: JOSE, empresas: [full] });
+    const next = 'la cadena esta completa: andres felipe zapata (persona autorizada) administra los servicios web en **administracion de servicios web**. pero la ultima prueba de conexion, la de consultaaportes, no funciono: conviene revisar sus datos en **compartir servicios entidad** y probarla de nuevo con **probar conexion**.';
+    expect(r.fallback).toContain(next);
+    expect(r.text + r.card).toContain('pero la ultima prueba de conexion, la de consultaaportes, no funciono');
+    const ok = render({ persona: JOSE, empresas: [comfama({ ...full, compartidos: { ...full.compartidos!, ultimaPrueba: { servicio: 'ConsultaAportes', en: NOV(30), exito: true } } })] });
+    expect(ok.fallback).not.toContain('pero la ultima prueba');
+  });
+
   it('terms accepted but nothing shared yet: step 5 pending, naming what is missing and who must do it', () => {
     const part = comfama({
       rol: rol({ delegado: linked }),

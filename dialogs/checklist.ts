@@ -124,6 +124,7 @@ function nextText(n: NextAction, c: Ctx): string {
         razonSocial: n.razonSocial,
         femenina: first?.tipo === 'persona' && first.sexo === 'F',
         usted: first?.tipo === 'persona' && first.usted && !c.tercero,
+        pruebaFallida: n.pruebaFallida,
       }),
     ) + meanwhile
   );

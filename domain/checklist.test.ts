@@ -283,6 +283,19 @@ describe('checklist: step 5, the terms decided (versions, by whom) and the servi
     expect(r.siguiente).toEqual({ accion: 'administrar_servicios', paso: 5, quien: [MARIA_WHO] });
   });
 
+  it('the chain complete but the last Probar conexión failed: the next step names the service (a success or no test: nothing more)', () => {
+    const done = { ...accepted, compartidos: { total: 2, completos: 1 }, claveAsignadaEn: CLAVE_EN };
+    const failed = checklist(facts(JOSE, [dos({ ...done, compartidos: { ...done.compartidos, ultimaPrueba: { servicio: 'ConsultaAportes', en: DEC1, exito: false } } })]), NOW);
+    expect(failed.cajas[0]!.pasos[4].estado).toBe(H);
+    expect(failed.siguiente).toEqual({ accion: 'administrar_servicios', paso: 5, quien: [MARIA_WHO], pruebaFallida: 'ConsultaAportes' });
+    const passed = checklist(facts(JOSE, [dos({ ...done, compartidos: { ...done.compartidos, ultimaPrueba: { servicio: 'ConsultaAportes', en: DEC1, exito: true } } })]), NOW);
+    expect(passed.siguiente).toEqual({ accion: 'administrar_servicios', paso: 5, quien: [MARIA_WHO] });
+    // Still missing the password: that is the next step, whatever the test said.
+    const half = checklist(facts(JOSE, [dos({ ...accepted, compartidos: { total: 1, completos: 1, ultimaPrueba: { servicio: 'ConsultaAportes', en: DEC1, exito: false } } })]), NOW);
+    expect(half.siguiente).toMatchObject({ accion: 'asignar_clave' });
+    expect(half.siguiente).not.toHaveProperty('pruebaFallida');
+  });
+
   it('the person who decided sees "usted"', () => {
     const r = checklist(facts(ANDRES, [dos({ terminos: { estado: 'aceptados', en: DEC1, versiones: VERSIONES, por: ANDRES.citizenId } })]), NOW);
     expect(r.cajas[0]!.pasos[4].quien.map(whoKey)).toEqual(['autorizado*']);

@@ -172,6 +172,8 @@ export interface NextAction {
   readonly razonSocial?: string;
   /** What the person looking may do meanwhile (the RL may authorize while the invited delegate has not registered). */
   readonly mientras?: 'autorizar';
+  /** The chain complete, but the last Probar conexión (of this service) failed: worth checking. */
+  readonly pruebaFallida?: string;
 }
 
 export interface CcfChecklist {
@@ -236,10 +238,15 @@ const registrationAction = (r: Registration): NextAction => ({
 const sharingAction = (s: ChecklistStep): Accion | undefined =>
   s.situacion === 'terminos_aceptados' ? (s.faltan?.includes('compartir') ? 'compartir_servicios' : 'asignar_clave') : undefined;
 
-const stepAction = (s: ChecklistStep): NextAction => ({
-  accion: sharingAction(s) ?? STEP_ACTION[s.situacion] ?? 'administrar_servicios', paso: s.paso, quien: s.quien,
-  ...(s.motivo ? { motivo: s.motivo } : {}), ...(s.estado !== 'hecho' && s.fecha ? { fecha: s.fecha } : {}),
-});
+function stepAction(s: ChecklistStep): NextAction {
+  const accion = sharingAction(s) ?? STEP_ACTION[s.situacion] ?? 'administrar_servicios';
+  const prueba = s.compartidos?.ultimaPrueba;
+  return {
+    accion, paso: s.paso, quien: s.quien,
+    ...(s.motivo ? { motivo: s.motivo } : {}), ...(s.estado !== 'hecho' && s.fecha ? { fecha: s.fecha } : {}),
+    ...(accion === 'administrar_servicios' && prueba && !prueba.exito ? { pruebaFallida: prueba.servicio } : {}),
+  };
+}
 
 const latest = (dates: (string | undefined)[]): string | undefined => dates.filter(Boolean).sort().at(-1);
 
