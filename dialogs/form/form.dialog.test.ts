@@ -152,6 +152,23 @@ describe('form validate', () => {
   });
 });
 
+describe('form engine: "ayuda" at the review', () => {
+  it('says what the review is for and the ways on (confirmar, corregir, cancelar), then shows the review again', async () => {
+    const client = newClient(new FormDialog(contactoForm, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)) }));
+    await say(client, 'hola');
+    await say(client, 'ana@gmail.com');
+    await say(client, 'ana@gmail.com'); // typed again, as the form asks
+    await say(client, '3001234567');
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('estos son los datos que usted escribio para que los revise antes de seguir si estan bien escriba confirmar');
+    expect(help.folded).toContain('para salir sin terminar escriba cancelar');
+    expect(help.folded).not.toContain('queda guardado'); // this form keeps no draft
+    expect(help.folded).toContain('ana@gmail.com'); // the review again
+    await say(client, 'confirmar');
+    expect(formResult(client.dialogTurnResult.result, contactoForm).values.email).toBe('ana@gmail.com');
+  });
+});
+
 describe('form engine: an e-mail the parser doubts', () => {
   it('asks about the likely address again after "ayuda", and "sí" then takes it', async () => {
     const client = newClient(new FormDialog(contactoForm, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)) }));

@@ -199,7 +199,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         const field = d.field === undefined ? undefined : untyped(this.spec).fields.find((f) => f.key === d.field);
         const pausa = field && !field.optional && !field.secret && (await this.drafts.saves(context)) ? common('ayuda-borrador') : undefined;
         // The help may name what the parent passed (e.g. the companies the person represents).
-        const help = [ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : undefined, pausa].filter(Boolean).join(' ');
+        // At the review there is no question: what the review is for and the ways on from it.
+        const revision = d.field === undefined ? fill(common('ayuda-revision'), { borrador: await this.drafts.saves(context) }) : undefined;
+        const help = [ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : revision, pausa].filter(Boolean).join(' ');
         await context.sendActivity([help, render('general/contactos')].filter(Boolean).join('\n\n'));
         break;
       }

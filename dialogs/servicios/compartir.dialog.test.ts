@@ -1157,6 +1157,19 @@ describe('atrás, cancelar, ayuda and estado', () => {
     expect(r.text).toContain(messages<{ campos: Record<string, { ayuda: string }> }>('formularios/servicio-compartido-datos').campos['url']!.ayuda);
     expect(r.folded).toContain(fold('¿Cuál es la **URL del servicio**?'));
   });
+
+  it('ayuda at the review of a new service says what the review is for, that cancelar keeps the answers, then the review again', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    let last = await say(w.client, DATOS_ANSWERS[0]!);
+    for (const input of DATOS_ANSWERS.slice(1)) last = await say(w.client, input);
+    expect(last.folded).toContain(fold('Revise'));
+    const r = await say(w.client, 'ayuda');
+    expect(r.folded).toContain(fold('Estos son los datos que usted escribió, para que los revise antes de seguir: si están bien, escriba confirmar'));
+    expect(r.folded).toContain(fold('para salir sin terminar, escriba cancelar (lo que ya respondió queda guardado para seguir después)'));
+    expect(r.folded.lastIndexOf(fold('Revise'))).toBeGreaterThan(r.folded.indexOf(fold('Estos son los datos')));
+  });
 });
 
 // ------------------------------------------------------------------------------ Eliminar
