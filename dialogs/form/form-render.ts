@@ -3,7 +3,7 @@ import { ActionTypes, CardFactory, type Activity, type Attachment } from 'botbui
 import { fill, messages } from '../../templates/render.js';
 import { card, message, submit, textBlock, type CardElement } from '../cards.js';
 import type { FormState } from './engine.js';
-import { activeFields, fieldTexts, formTexts, isSealed, untyped, type FieldSpec, type FormSpec } from './form-spec.js';
+import { activeFields, fieldTexts, formTexts, isSealed, untyped, type FieldSpec, type FormSpec, type FormValues } from './form-spec.js';
 
 const DATE_ISO = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -38,10 +38,10 @@ export function answeredBefore<T>(typed: FormSpec<T>, key: string, value: unknow
   return fill(common('antes'), { valor: shown.length > 80 ? `${shown.slice(0, 79)}…` : shown });
 }
 
-function display(spec: FormSpec, field: FieldSpec, value: unknown): string {
+function display(spec: FormSpec, field: FieldSpec, value: unknown, values: FormValues = {}): string {
   if (field.secret || isSealed(value)) return formTexts(spec).revision?.secreto ?? common('secreto-mascara');
   if (value === '' || value === undefined) return common('vacio-opcional');
-  if (field.display) return field.display(value);
+  if (field.display) return field.display(value, values);
   const option = fieldTexts(spec, field.key).opciones?.find((o) => o.valor === value);
   if (option) return option.titulo;
   if (typeof value === 'string' && DATE_ISO.test(value)) return value.split('-').reverse().join('/');
@@ -95,7 +95,7 @@ function reviewMessage(spec: FormSpec, state: FormState): Partial<Activity> {
   const own = formTexts(spec).revision;
   const rows = activeFields(spec, state.values)
     .filter((f) => f.inReview !== false)
-    .map((f) => ({ etiqueta: fieldTexts(spec, f.key).etiqueta, valor: display(spec, f, state.values[f.key]) }));
+    .map((f) => ({ etiqueta: fieldTexts(spec, f.key).etiqueta, valor: display(spec, f, state.values[f.key], state.values) }));
   // "corregir <one of this form's fields>", the last one listed, as the example of a correction.
   const ejemplo = rows.at(-1)?.etiqueta.toLocaleLowerCase('es-CO') ?? '';
   const reviewCard = card(

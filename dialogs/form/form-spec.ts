@@ -61,8 +61,8 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
   textData?(values: Partial<T>): Readonly<Record<string, string>>;
   /** False: not listed in the review (e.g. a confirmation that repeats another field). */
   readonly inReview?: boolean;
-  /** Display of a stored value in the review (default: as is; option titles; dates as dd/mm/aaaa). */
-  display?(value: T[K]): string;
+  /** Display of a stored value in the review (default: as is; option titles; dates as dd/mm/aaaa); `values`: the other answers, when known. */
+  display?(value: T[K], values: Partial<T>): string;
 }
 
 /** Any field of T (a union over its keys, so that `key` picks the parser's type). */

@@ -300,6 +300,11 @@ describe('Datos del servicio web', () => {
     expect(shown.split('\n').slice(0, EJEMPLO_REVISION_LINEAS).join('\n')).toBe(long.split('\n').slice(0, EJEMPLO_REVISION_LINEAS).join('\n'));
     expect(shown).toMatch(/primeras líneas de 42/);
     expect(describeEjemplo('{}')).toBe('{}');
+    // A request without a body: its {} says so; a POST's {} is an empty body, shown as is.
+    expect(describeEjemplo('{}', { metodo: 'GET' })).toBe('{} (sin datos: la petición GET no lleva cuerpo)');
+    expect(describeEjemplo('{}', { metodo: 'DELETE' })).toBe('{} (sin datos: la petición DELETE no lleva cuerpo)');
+    expect(describeEjemplo('{}', { metodo: 'POST' })).toBe('{}');
+    expect(describeEjemplo('{\n  "a": 1\n}', { metodo: 'GET' })).toBe('{\n  "a": 1\n}');
   });
 
   it('a draft keeps every answer as plain text (the key as its PEM, the example formatted) and resumes them', async () => {

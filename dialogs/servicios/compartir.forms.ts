@@ -65,6 +65,7 @@ export interface ServicioDatosOptions extends UrlFieldOptions {
 interface Presentacion {
   readonly llave: string;
   readonly 'ejemplo-recortado': string;
+  readonly 'ejemplo-sin-cuerpo': string;
 }
 const presentacion = (): Presentacion => messages<{ presentacion: Presentacion }>(`formularios/${SERVICIO_DATOS_FORM_ID}`).presentacion;
 
@@ -91,8 +92,12 @@ export function describeLlave(llave: LlavePublica, now?: Date): string {
 /** Lines of the example shown in the review before it is cut. */
 export const EJEMPLO_REVISION_LINEAS = 20;
 
-/** The example as the review shows it: formatted, cut after EJEMPLO_REVISION_LINEAS lines. */
-export function describeEjemplo(json: string): string {
+/**
+ * The example as the review shows it: formatted, cut after EJEMPLO_REVISION_LINEAS lines; `{}` of a
+ * request without a body (GET, DELETE) says so.
+ */
+export function describeEjemplo(json: string, values: Partial<Pick<ServicioDatosValues, 'metodo'>> = {}): string {
+  if (json.trim() === '{}' && values.metodo && !METHODS_WITH_BODY.has(values.metodo)) return fill(presentacion()['ejemplo-sin-cuerpo'], { metodo: values.metodo });
   const lines = json.split('\n');
   if (lines.length <= EJEMPLO_REVISION_LINEAS) return json;
   const kb = Math.max(1, Math.round(new TextEncoder().encode(json).length / 1024));
