@@ -982,6 +982,9 @@ describe('a question about the terms instead of an answer', () => {
       const before = await snapshot(w);
       const r = await say(w.client, text);
       expect(r.text).toContain(texts()['ayuda-terminos']!);
+      // What declining leads to, and that it can be undone.
+      expect(r.folded).toContain(fold('Si no las acepta, no se abre ninguna opción del módulo'));
+      expect(r.folded).toContain(fold('puede aceptarlas más adelante'));
       expect(r.text.lastIndexOf(PROMPTS[0]!.question)).toBeGreaterThan(r.text.indexOf(texts()['ayuda-terminos']!));
       expect(buttons(r)).toEqual(['Acepto', 'No acepto']);
       expect(await snapshot(w)).toBe(before);
