@@ -17,6 +17,7 @@ import {
   casesOfAgent,
   closeCase,
   DATO_PROTEGIDO,
+  identifyCasePerson,
   markEmailOnAnswer,
   MENSAJE_MAX,
   MENSAJES_MAX,
@@ -430,6 +431,45 @@ describe('takeCase: one agent per case, one case per agent', () => {
     const fromSameConversation = (await openCase(s.deps, nuevoDeJose({ conversacion: DIANA_CONV }), personActor)).caso;
     expect(await takeCase(s.deps, DIANA, fromSameConversation.numero, DIANA_CONV, dianaActor)).toEqual({ ok: false, error: { code: 'PERMISO.DENEGADO' } });
     expect((await records(s.store, 'casosMesa')).map((c) => c.estado)).toEqual(['en_cola', 'en_cola']);
+  });
+});
+
+describe('identifyCasePerson: the agent names who asked, by the document they gave in the conversation', () => {
+  it('a case of nobody known gets the person: audited with the masked document, one action of the agent; naming them again changes nothing', async () => {
+    const s = await helpdesk();
+    const { caso } = await openCase(s.deps, nuevoDeJose({ persona: {}, nits: [] }), personActor);
+    value(await takeCase(s.deps, HELPDESK, caso.numero, AGENT_CONV, agentActor));
+    const named = value(await identifyCasePerson(s.deps, caso.id, HELPDESK, { id: JOSE, nombre: 'José Restrepo' }, agentActor));
+    expect(named.persona).toEqual({ id: JOSE, nombre: 'José Restrepo' });
+    expect((await records(s.store, 'casosMesa'))[0]!.persona).toEqual({ id: JOSE, nombre: 'José Restrepo' });
+    const [event] = (await actions(s)).filter((e) => e.action === 'mesa.caso_identificado');
+    expect(event).toMatchObject({ subject: 'CC *****456', detail: { numero: caso.numero } });
+    expect(JSON.stringify(event)).not.toContain('70123456');
+    expect((await records(s.store, 'accionesMesa')).map((a) => [a.accion, a.sujeto])).toEqual([
+      ['caso_tomado', SUJETO_SIN_IDENTIFICAR],
+      ['caso_identificado', 'CC *****456'],
+    ]);
+    expect(value(await identifyCasePerson(s.deps, caso.id, HELPDESK, { id: JOSE }, agentActor))).toEqual(named);
+    expect((await actions(s)).filter((e) => e.action === 'mesa.caso_identificado')).toHaveLength(1);
+  });
+
+  it('refused: another person once named, a case in the queue or of another agent, the agent themself, a closed case, a citizen who is not an agent', async () => {
+    const s = await helpdesk();
+    const { caso: known } = await openCase(s.deps, nuevoDeJose(), personActor);
+    value(await takeCase(s.deps, HELPDESK, known.numero, AGENT_CONV, agentActor));
+    expect(await identifyCasePerson(s.deps, known.id, HELPDESK, { id: 'CC:1036612345' }, agentActor)).toEqual({ ok: false, error: { code: 'CASO.YA_IDENTIFICADO' } });
+    const { caso: queued } = await openCase(s.deps, nuevoDeJose({ persona: {}, conversacion: conv('webchat|conv-persona-2') }), personActor);
+    const denied = { ok: false, error: { code: 'PERMISO.DENEGADO' } };
+    expect(await identifyCasePerson(s.deps, queued.id, HELPDESK, { id: JOSE }, agentActor)).toEqual(denied);
+    value(await takeCase(s.deps, DIANA, queued.numero, DIANA_CONV, dianaActor));
+    expect(await identifyCasePerson(s.deps, queued.id, HELPDESK, { id: JOSE }, agentActor)).toEqual(denied);
+    expect(await identifyCasePerson(s.deps, queued.id, DIANA, { id: DIANA }, dianaActor)).toEqual(denied);
+    expect(await identifyCasePerson(s.deps, queued.id, JOSE, { id: JOSE }, personActor)).toEqual(denied);
+    value(await closeCase(s.deps, queued.id, { lado: 'agente', agenteId: DIANA }, dianaActor));
+    expect(await identifyCasePerson(s.deps, queued.id, DIANA, { id: JOSE }, dianaActor)).toEqual({ ok: false, error: { code: 'CASO.CERRADO' } });
+    expect(await identifyCasePerson(s.deps, 'no-existe', DIANA, { id: JOSE }, dianaActor)).toEqual({ ok: false, error: { code: 'CASO.NO_EXISTE' } });
+    expect((await records(s.store, 'casosMesa')).map((c) => c.persona)).toEqual([known.persona, {}]);
+    expect((await actions(s)).filter((e) => e.action === 'mesa.caso_identificado')).toEqual([]);
   });
 });
 

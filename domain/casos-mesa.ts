@@ -27,7 +27,8 @@ export type CasoError =
   | { code: 'CASO.NO_EXISTE' }
   | { code: 'CASO.YA_TOMADO'; agente: string }
   | { code: 'CASO.CERRADO' }
-  | { code: 'CASO.AGENTE_OCUPADO'; numero: string };
+  | { code: 'CASO.AGENTE_OCUPADO'; numero: string }
+  | { code: 'CASO.YA_IDENTIFICADO' };
 
 export const MENSAJES_PREVIOS = 10;
 export const MENSAJE_MAX = 1000;
@@ -411,6 +412,34 @@ export function addMessage(deps: Pick<CoreDeps, 'store'>, casoId: string, mensaj
     const actualizado: CasoMesa = { ...caso, mensajes: [...caso.mensajes, ...mensajes].slice(-MENSAJES_MAX) };
     await tx.collection('casosMesa').put(actualizado);
     return ok(actualizado);
+  });
+}
+
+/**
+ * The agent names the person of a case opened before the chat knew them (the document the person
+ * gave in the conversation): from then on the case shows them and the actions that fit. Only the
+ * agent attending the case; a case names one person, and never the agent themself.
+ */
+export function identifyCasePerson(
+  deps: CasosDeps,
+  casoId: string,
+  agenteId: string,
+  persona: { readonly id: string; readonly nombre?: string },
+  actor: Actor,
+): Promise<Result<CasoMesa, CasoError>> {
+  return deps.store.transaction(async (tx) => {
+    const allowed = await agentOnly(tx, deps, agenteId, actor);
+    if (!allowed.ok) return allowed;
+    const caso = await tx.collection('casosMesa').get(casoId);
+    if (!caso) return err({ code: 'CASO.NO_EXISTE' });
+    if (caso.estado === 'cerrado') return err({ code: 'CASO.CERRADO' });
+    if (caso.agente?.id !== agenteId || persona.id === agenteId) return err({ code: 'PERMISO.DENEGADO' });
+    if (caso.persona.id) return caso.persona.id === persona.id ? ok(caso) : err({ code: 'CASO.YA_IDENTIFICADO' });
+    const identificado: CasoMesa = { ...caso, persona: { id: persona.id, ...(persona.nombre ? { nombre: persona.nombre } : {}) } };
+    await tx.collection('casosMesa').put(identificado);
+    await audit(tx, deps.clock, deps.random, actor, 'mesa.caso_identificado', personaSubject(identificado), { numero: identificado.numero }, persona.id);
+    await recordAction(tx, deps, agenteId, 'caso_identificado', identificado);
+    return ok(identificado);
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { Activity } from 'botbuilder';
-import { addMessage, closeCase, DATO_PROTEGIDO, safeMessage } from '../../domain/casos-mesa.js';
+import { addMessage, closeCase, DATO_PROTEGIDO, identifyCasePerson, safeMessage, type CasoError } from '../../domain/casos-mesa.js';
 import type { CasoMesa } from '../../domain/mesa-tipos.js';
 import {
   consultarPersona,
@@ -28,6 +28,7 @@ import { incomingText, incomingValue } from '../incoming.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { caseSummary, endedByAgentActivities, redacted, type HandoffDeps } from './handoff.js';
+import { documentIn, type Documento } from './mesa.forms.js';
 import { personCard } from './persona-card.js';
 import { mesaTexts, mt } from './texts.js';
 
@@ -38,7 +39,7 @@ export interface CasoOptions {
 }
 
 /** The actions of a case's card; those that change something ask a reason first. */
-export const CASE_ACTIONS = ['levantar-bloqueo', 'desbloquear-ingreso', 'reenviar-activacion', 'reenviar-recuperacion', 'ver-persona', 'cerrar'] as const;
+export const CASE_ACTIONS = ['levantar-bloqueo', 'desbloquear-ingreso', 'reenviar-activacion', 'reenviar-recuperacion', 'ver-persona', 'identificar', 'cerrar'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 const WITH_REASON = new Set<CaseAction>(['levantar-bloqueo', 'desbloquear-ingreso', 'reenviar-activacion', 'reenviar-recuperacion']);
 
@@ -46,6 +47,8 @@ interface CasoState {
   casoId: string;
   /** An action waiting for its reason (the agent's next message is the reason, not relayed). */
   motivoPara?: CaseAction;
+  /** "Identificar a la persona" waits for the document the person gave (the agent's next message, not relayed). */
+  documento?: true;
 }
 
 /** The actions that fit the person now. */
@@ -56,6 +59,7 @@ export function actionsFor(v: VistaPersona | undefined): CaseAction[] {
   if (v?.cuenta.estado === 'pendiente') out.push('reenviar-activacion');
   if (v?.cuenta.estado === 'activa') out.push('reenviar-recuperacion');
   if (v) out.push('ver-persona');
+  else out.push('identificar');
   out.push('cerrar');
   return out;
 }
@@ -67,7 +71,8 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
 
   describeStep(instance: { state: Record<string, unknown> }): StepInfo | undefined {
     const s = instance.state as unknown as CasoState;
-    return s.motivoPara ? { paso: mt('paso-motivo'), ayuda: mt('ayuda-motivo', { min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }) } : { paso: mt('paso-caso'), ayuda: mt('ayuda-caso') };
+    if (s.motivoPara) return { paso: mt('paso-motivo'), ayuda: mt('ayuda-motivo', { min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }) };
+    return s.documento ? { paso: mt('paso-documento'), ayuda: mt('pide-documento') } : { paso: mt('paso-caso'), ayuda: mt('ayuda-caso') };
   }
 
   override async beginDialog(dc: DialogContext, options?: CasoOptions): Promise<DialogTurnResult> {
@@ -110,6 +115,26 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       }
       return this.withReason(dc, caso, state.motivoPara, text);
     }
+    if (state.documento && dropsReason(text)) {
+      delete state.documento;
+      await dc.context.sendActivity(mt('documento-cancelado'));
+      return Dialog.EndOfTurn;
+    }
+    // A command of the case ("cerrar caso", "ver caso", "ayuda") is not taken for a document.
+    if (state.documento && parseCaseCommand(text) === undefined) {
+      const documento = documentIn(text.replace(IDENTIFY, ''), this.deps.clock.now());
+      if (!documento) {
+        await dc.context.sendActivity(mt('documento-invalido'));
+        return Dialog.EndOfTurn;
+      }
+      return this.identify(dc, caso, documento);
+    }
+    // "identificar CC 70123456": the person of the case, without the button (never relayed).
+    if (IDENTIFY.test(text)) {
+      const documento = documentIn(text.replace(IDENTIFY, ''), this.deps.clock.now());
+      if (documento) return this.identify(dc, caso, documento);
+      if (asWordsOnly(text)) return this.act(dc, caso, 'identificar');
+    }
     switch (parseCaseCommand(text)) {
       case 'cerrar':
         return this.act(dc, caso, 'cerrar');
@@ -117,7 +142,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
         await dc.context.sendActivity(mt('agente-en-caso', { numero: caso.numero }));
         return Dialog.EndOfTurn;
       case 'ayuda':
-        await dc.context.sendActivity(mt('ayuda-caso'));
+        await dc.context.sendActivity(mt(state.documento ? 'pide-documento' : 'ayuda-caso'));
         return Dialog.EndOfTurn;
       case 'ver':
         await dc.context.sendActivity(await this.caseCard(dc, caso, false));
@@ -146,12 +171,40 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
 
   override async repromptDialog(context: import('botbuilder').TurnContext, instance: { state: object }): Promise<void> {
     const state = instance.state as CasoState;
-    await context.sendActivity(state.motivoPara ? mt('pide-motivo', { accion: mesaTexts().acciones[state.motivoPara], min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX }) : mt('recordatorio-caso'));
+    await context.sendActivity(
+      state.motivoPara
+        ? mt('pide-motivo', { accion: mesaTexts().acciones[state.motivoPara], min: MESA_MOTIVO_MIN, max: MESA_MOTIVO_MAX })
+        : mt(state.documento ? 'pide-documento' : 'recordatorio-caso'),
+    );
   }
 
   private async caso(dc: DialogContext): Promise<CasoMesa | undefined> {
     const { casoId } = dc.activeDialog!.state as CasoState;
     return this.deps.store.transaction((tx) => tx.collection('casosMesa').get(casoId));
+  }
+
+  /** The person the agent named: found by the helpdesk's consultation, then the case is theirs and its card shows them. */
+  private async identify(dc: DialogContext, caso: CasoMesa, documento: Documento): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as CasoState;
+    const session = await requireSession(this.deps, dc.context);
+    const actor = actorOf(dc.context);
+    const found = await consultarPersona(this.deps, session.citizenId, documento.tipo, documento.numero, actor);
+    if (!found.ok) {
+      // Not found: the agent checks the number with the person and types it again (or atrás).
+      state.documento = true;
+      await dc.context.sendActivity(`${errorText(found.error)} ${mt('documento-invalido')}`);
+      return Dialog.EndOfTurn;
+    }
+    delete state.documento;
+    const id = `${documento.tipo}:${documento.numero}`;
+    const named = await identifyCasePerson(this.deps, caso.id, session.citizenId, { id, ...(found.value.nombre ? { nombre: found.value.nombre } : {}) }, actor);
+    if (!named.ok) {
+      await dc.context.sendActivity(caseErrorText(named.error));
+      return Dialog.EndOfTurn;
+    }
+    await dc.context.sendActivity(mt('identificada', { numero: caso.numero, persona: caseSummary(named.value).persona }));
+    await dc.context.sendActivity(await this.caseCard(dc, named.value, false, found.value));
+    return Dialog.EndOfTurn;
   }
 
   private async person(dc: DialogContext, caso: CasoMesa): Promise<VistaPersona | undefined> {
@@ -163,8 +216,8 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
   }
 
   /** The case: who, where they are, their last messages, their state, and the buttons that fit. */
-  private async caseCard(dc: DialogContext, caso: CasoMesa, withMessages: boolean): Promise<Partial<Activity>> {
-    const v = await this.person(dc, caso);
+  private async caseCard(dc: DialogContext, caso: CasoMesa, withMessages: boolean, seen?: VistaPersona): Promise<Partial<Activity>> {
+    const v = seen ?? (await this.person(dc, caso));
     const { persona, donde } = caseSummary(caso);
     const body: CardElement[] = [
       textBlock(mt('caso-titulo', { numero: caso.numero, persona }), { weight: 'Bolder', size: 'Medium' }),
@@ -197,6 +250,15 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       if (closed.ok) await this.deps.notifier.deliver(caso.conversacionPersona.referencia, endedByAgentActivities(closed.value));
       await dc.context.sendActivity(mt('agente-cerro', { numero: caso.numero }));
       return dc.endDialog({ casoCerrado: true });
+    }
+    if (action === 'identificar') {
+      if (caso.persona.id) {
+        await dc.context.sendActivity(await this.caseCard(dc, caso, false));
+        return Dialog.EndOfTurn;
+      }
+      state.documento = true;
+      await dc.context.sendActivity(mt('pide-documento'));
+      return Dialog.EndOfTurn;
     }
     if (WITH_REASON.has(action)) {
       if (!caso.persona.id) {
@@ -241,6 +303,15 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
 export function doneData(value: object): Record<string, unknown> {
   const v = value as Record<string, unknown>;
   return typeof v['hasta'] === 'string' ? { ...v, hasta: formatDateTime(v['hasta']) } : v;
+}
+
+/** "identificar" (or "identificar a la persona") and what may follow it: the document. */
+const IDENTIFY = /^\s*identific(?:ar|o|a)(?:\s+(?:a\s+)?(?:la\s+)?persona)?\b[\s:,-]*/i;
+const asWordsOnly = (text: string): boolean => text.replace(IDENTIFY, '').trim() === '';
+
+/** A case's refusal in plain Spanish. */
+function caseErrorText(e: CasoError): string {
+  return mt(`error-${e.code}`, e as unknown as Record<string, unknown>);
 }
 
 /** A helpdesk refusal in plain Spanish. */

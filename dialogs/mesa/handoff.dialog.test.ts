@@ -401,6 +401,60 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(list.text).toContain(`(caso ${numero})`);
   });
 
+  it('a person the chat does not know: "Identificar a la persona" takes the document they gave the agent (never relayed), the card then shows them and their actions', async () => {
+    const w = await world();
+    const numero = await openAndTake(w);
+    const caso = (await casesOf(w))[0]!.id;
+    const mark = w.notifier.delivered.length;
+    const card = await say(w.agent, 'ver caso');
+    expect(card.folded).toContain('identificar a la persona');
+    expect(card.folded).not.toContain('otra conversacion');
+    const ask = await say(w.agent, { value: { __caso: 'identificar', caso } });
+    expect(ask.folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
+    expect((await say(w.agent, 'setenta millones')).folded).toContain(fold('Escriba el tipo y el número del documento'));
+    // A number nobody has: said plainly, asked again.
+    const unknown = await say(w.agent, 'CC 99999999');
+    expect(unknown.folded).toContain('no encontre a ninguna persona con ese documento');
+    expect(unknown.folded).toContain(fold('Escriba el tipo y el número del documento'));
+    const named = await say(w.agent, 'c.c. 70.123.456');
+    expect(named.folded).toContain(fold(`el caso ${numero} queda a nombre de`));
+    expect(named.folded).toContain('jose');
+    expect(named.text).toContain('CC 70123456');
+    expect(named.folded).toContain('reenviar enlace de recuperacion');
+    expect(named.folded).not.toContain('identificar a la persona');
+    // Nothing of this reached the person.
+    expect(deliveredTo(w, 'persona', mark).text).toBe('');
+    expect((await casesOf(w))[0]!.persona).toMatchObject({ id: 'CC:70123456' });
+    expect((await auditOf(w)).filter((e) => e.action === 'mesa.caso_identificado').map((e) => e.subject)).toEqual(['CC *****456']);
+    // The person's next message reaches the agent under their name; the agent's, the person, as before.
+    const mark2 = w.notifier.delivered.length;
+    await say(w.person, 'gracias, ya le di mi cédula');
+    expect(deliveredTo(w, 'asesor', mark2).folded).toContain(fold('José'));
+    expect(deliveredTo(w, 'asesor', mark2).folded).not.toContain('persona sin identificar');
+    expect((await say(w.agent, 'Ya la veo en el sistema')).text).toBe('');
+    expect(deliveredTo(w, 'persona', mark2).text).toContain('Ya la veo en el sistema');
+    // Another document once named is refused, and not relayed either.
+    const other = await say(w.agent, 'identificar CC 1036612345');
+    expect(other.folded).toContain('este caso ya esta a nombre de otra persona');
+    expect(deliveredTo(w, 'persona', mark2).text).not.toContain('1036612345');
+  });
+
+  it('"identificar CC 70123456" typed in a case names the person at once; "identificar" alone asks; atrás drops it and what follows is relayed again', async () => {
+    const w = await world();
+    await openAndTake(w);
+    const mark = w.notifier.delivered.length;
+    expect((await say(w.agent, 'identificar')).folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
+    expect((await say(w.agent, 'ayuda')).folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
+    expect((await say(w.agent, 'ver caso')).folded).toContain('identificar a la persona'); // the card, the question still open
+    expect((await say(w.agent, 'atrás')).folded).toContain(fold('no identifiqué a la persona'));
+    expect((await say(w.agent, 'identifique su cédula, por favor')).text).toBe(''); // a message for the person
+    expect(deliveredTo(w, 'persona', mark).text).toContain('identifique su cédula, por favor');
+    const named = await say(w.agent, 'identificar a la persona cc 70123456');
+    expect(named.folded).toContain('queda a nombre de');
+    expect(named.text).toContain('CC 70123456');
+    expect(deliveredTo(w, 'persona', mark).text).not.toContain('70123456');
+  });
+
   // FIXED BUG: a forged action for a person without a known document threw after the reason; the
   // buttons now carry the case id and an action needs the person's document.
   it('an action for a person the chat does not know (no document) is refused plainly, not a fault', async () => {
