@@ -20,6 +20,7 @@ import {
 } from '../../domain/mesa-ayuda.js';
 import type { DocumentType } from '../../domain/reference.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
+import { fold } from '../../domain/text.js';
 import { dropsReason, parseCaseCommand } from '../../domain/commands.js';
 import { actorOf } from '../actor.js';
 import { card, message, submit, textBlock, type CardElement } from '../cards.js';
@@ -150,6 +151,9 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       case undefined:
         break;
     }
+    // A button of the case's card typed by its title ("reenviar enlace de recuperación") acts; it is no message for the person.
+    const typed = await this.typedAction(dc, caso, text);
+    if (typed) return this.act(dc, caso, typed);
     // Anything else is a message for the person.
     const safe = safeMessage({ de: 'asesor', texto: text, en: this.deps.clock.now().toISOString() });
     if (looksLikeSecret(text) || safe.texto === DATO_PROTEGIDO) {
@@ -181,6 +185,23 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
   private async caso(dc: DialogContext): Promise<CasoMesa | undefined> {
     const { casoId } = dc.activeDialog!.state as CasoState;
     return this.deps.store.transaction((tx) => tx.collection('casosMesa').get(casoId));
+  }
+
+  /**
+   * The action whose button title the agent typed: the whole title, or its first words when they fit
+   * one action only ("reenviar enlace": the one the person's account allows).
+   */
+  private async typedAction(dc: DialogContext, caso: CasoMesa, text: string): Promise<CaseAction | undefined> {
+    const words = fold(text);
+    if (words.split(' ').length < 2) return undefined;
+    const titles = mesaTexts().acciones;
+    const exact = CASE_ACTIONS.find((a) => fold(titles[a] ?? '') === words);
+    if (exact) return exact;
+    const starting = CASE_ACTIONS.filter((a) => fold(titles[a] ?? '').startsWith(`${words} `));
+    if (starting.length <= 1) return starting[0];
+    const fit = new Set(actionsFor(await this.person(dc, caso)));
+    const fitting = starting.filter((a) => fit.has(a));
+    return fitting.length === 1 ? fitting[0] : undefined;
   }
 
   /** The person the agent named: found by the helpdesk's consultation, then the case is theirs and its card shows them. */

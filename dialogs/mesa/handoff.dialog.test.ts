@@ -437,6 +437,30 @@ describe('the agent takes the case: messages relayed both ways', () => {
     const other = await say(w.agent, 'identificar CC 1036612345');
     expect(other.folded).toContain('este caso ya esta a nombre de otra persona');
     expect(deliveredTo(w, 'persona', mark2).text).not.toContain('1036612345');
+    // A button typed by its title acts: "reenviar enlace" is the recovery link, the one José's active account allows.
+    const mark3 = w.notifier.delivered.length;
+    expect((await say(w.agent, 'reenviar enlace')).folded).toContain(fold('¿Cuál es el motivo para **Reenviar enlace de recuperación**?'));
+    expect((await say(w.agent, 'No le llegó el correo de activación')).folded).toContain('envie un nuevo enlace de recuperacion');
+    expect(deliveredTo(w, 'persona', mark3).text).toBe('');
+  });
+
+  it('a button of the case card typed by its whole title acts on the case instead of reaching the person', async () => {
+    const w = await world();
+    const joseChat = chatClient(w, 'jose');
+    await loginAs(joseChat, jose, PASSWORD);
+    await say(joseChat, 'hablar con un asesor');
+    const mark = w.notifier.delivered.length;
+    expect((await say(w.agent, 'Casos en cola')).folded).toContain('tomar');
+    await say(w.agent, 'tomar');
+    expect((await say(w.agent, 'reenviar enlace de recuperacion')).folded).toContain('cual es el motivo');
+    expect((await say(w.agent, 'Pidió el enlace otra vez')).folded).toContain('envie un nuevo enlace de recuperacion');
+    expect((await say(w.agent, 'Levantar bloqueo de identidad')).folded).toContain('cual es el motivo');
+    expect((await say(w.agent, 'Dice que está bloqueado')).folded).toContain('no hay nada que levantar');
+    expect(deliveredTo(w, 'jose', mark).text).not.toContain('reenviar');
+    expect(deliveredTo(w, 'jose', mark).text).not.toContain('bloque');
+    // A sentence that only starts like a button is a message.
+    expect((await say(w.agent, 'Reenviar enlace de recuperación es lo que hice, revise su correo')).text).toBe('');
+    expect(deliveredTo(w, 'jose', mark).text).toContain('revise su correo');
   });
 
   it('"identificar CC 70123456" typed in a case names the person at once; "identificar" alone asks; atrás drops it and what follows is relayed again', async () => {
