@@ -44,7 +44,7 @@ import { SEARCH, SearchDialog, type SearchOptions } from './search.dialog.js';
 import { activeSession } from './session.js';
 import { describesStep, type StepInfo } from './step-info.js';
 import { menuActivity, welcomeActivity } from './welcome.js';
-import { caseOfConversation, caseToTake, notePersonInProcess } from '../domain/casos-mesa.js';
+import { caseOfConversation, casesInQueue, caseToTake, notePersonInProcess } from '../domain/casos-mesa.js';
 import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
@@ -540,7 +540,10 @@ export class MainDialog extends ComponentDialog {
 
   private async menu(context: TurnContext): Promise<Partial<Activity>> {
     const who = await this.who(context);
-    return menuActivity(this.menuLabels(who), render('general/menu', { nombre: who.session?.nombre, rol: who.acting ? roleLabel(who.acting) : undefined }));
+    // An agent who comes to the menu learns whether people wait (the notice of a case reaches only the agents in the chat when it opens).
+    const queue = who.session && who.acting?.tipo === 'mesa_ayuda' ? await casesInQueue(this.deps, who.session.citizenId, actorOf(context)) : undefined;
+    const enCola = queue?.ok ? queue.value.length : undefined;
+    return menuActivity(this.menuLabels(who), render('general/menu', { nombre: who.session?.nombre, rol: who.acting ? roleLabel(who.acting) : undefined, enCola }));
   }
 
   private async logout(context: TurnContext): Promise<void> {

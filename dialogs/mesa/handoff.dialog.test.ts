@@ -184,6 +184,13 @@ describe('hablar con un asesor mid-form', () => {
     expect(reply.folded).toContain(NUMBER_Q);
     expect(w.notifier.notices).toEqual([]);
     expect((await casesOf(w))[0]).toMatchObject({ estado: 'en_cola', avisarPorCorreo: true });
+    // An agent who comes later learns at the menu that someone waits; none once it is taken.
+    const late = await asHelpdesk(w.agent, carlos, PASSWORD);
+    expect(late.folded).toContain(fold('Hay 1 caso esperando en Casos en cola.'));
+    await say(w.agent, 'Casos en cola');
+    await say(w.agent, 'tomar');
+    await say(w.agent, 'cerrar caso');
+    expect((await say(w.agent, 'menú')).folded).not.toContain('esperando');
   });
 });
 
