@@ -225,6 +225,7 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(taken.folded).toContain(fold(`tomo su caso ${numero}`));
     expect(taken.folded).toContain('carlos');
     expect(taken.folded).toContain('terminar conversacion');
+    expect(taken.folded).toContain(fold('Lo que escriba ahora le llega a Carlos Briceño.'));
     const accepted = w.notifier.delivered.flatMap((d) => d.activities).find((a) => a.type === 'event' && a.name === 'handoff.status');
     expect(accepted?.value).toMatchObject({ state: 'accepted' });
 
