@@ -151,6 +151,11 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
       case undefined:
         break;
     }
+    // "consultar CC 1036612345": someone else the agent needs to see (the person's delegate, their RL), shown here and not relayed.
+    if (CONSULT.test(text)) {
+      const documento = documentIn(text, this.deps.clock.now());
+      if (documento) return this.consult(dc, documento);
+    }
     // A button of the case's card typed by its title ("reenviar enlace de recuperación") acts; it is no message for the person.
     const typed = await this.typedAction(dc, caso, text);
     if (typed) return this.act(dc, caso, typed);
@@ -202,6 +207,20 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     const fit = new Set(actionsFor(await this.person(dc, caso)));
     const fitting = starting.filter((a) => fit.has(a));
     return fitting.length === 1 ? fitting[0] : undefined;
+  }
+
+  /** Another person's view for the agent, in the case's conversation (nothing reaches the person of the case). */
+  private async consult(dc: DialogContext, documento: Documento): Promise<DialogTurnResult> {
+    const session = await requireSession(this.deps, dc.context);
+    const found = await consultarPersona(this.deps, session.citizenId, documento.tipo, documento.numero, actorOf(dc.context));
+    if (!found.ok) {
+      await dc.context.sendActivity(errorText(found.error));
+      return Dialog.EndOfTurn;
+    }
+    const pc = personCard(found.value, this.deps.clock.now());
+    await dc.context.sendActivity(message('', card(pc.body, [], pc.fallback)));
+    await dc.context.sendActivity(mt('consulta-en-caso'));
+    return Dialog.EndOfTurn;
   }
 
   /** The person the agent named: found by the helpdesk's consultation, then the case is theirs and its card shows them. */
@@ -329,6 +348,8 @@ export function doneData(value: object): Record<string, unknown> {
 /** "identificar" (or "identificar a la persona") and what may follow it: the document. */
 const IDENTIFY = /^\s*identific(?:ar|o|a)(?:\s+(?:a\s+)?(?:la\s+)?persona)?\b[\s:,-]*/i;
 const asWordsOnly = (text: string): boolean => text.replace(IDENTIFY, '').trim() === '';
+/** "consultar" (or "buscar", "ver a") before a document. */
+const CONSULT = /^\s*(?:consultar|buscar|ver|revisar)\b/i;
 
 /** A case's refusal in plain Spanish. */
 function caseErrorText(e: CasoError): string {

@@ -445,6 +445,12 @@ describe('the agent takes the case: messages relayed both ways', () => {
     const other = await say(w.agent, 'identificar CC 1036612345');
     expect(other.folded).toContain('este caso ya esta a nombre de otra persona');
     expect(deliveredTo(w, 'persona', mark2).text).not.toContain('1036612345');
+    // Someone else consulted from the case: shown to the agent only.
+    const maria = await say(w.agent, 'consultar cc 1036612345');
+    expect(maria.text).toContain('CC 1036612345');
+    expect(maria.folded).toContain(fold('Esta consulta no le llega a la persona del caso'));
+    expect(deliveredTo(w, 'persona', mark2).text).not.toContain('1036612345');
+    expect((await casesOf(w))[0]!.persona).toMatchObject({ id: 'CC:70123456' }); // still José's case
     // A button typed by its title acts: "reenviar enlace" is the recovery link, the one José's active account allows.
     const mark3 = w.notifier.delivered.length;
     expect((await say(w.agent, 'reenviar enlace')).folded).toContain(fold('¿Cuál es el motivo para **Reenviar enlace de recuperación**?'));
