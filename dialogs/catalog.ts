@@ -1,6 +1,7 @@
 /** The functionalities a person can look for, with their texts (templates/es/funcionalidades.json). */
 import { messages } from '../templates/render.js';
 import type { Searchable } from '../domain/search.js';
+import { fold } from '../domain/text.js';
 
 export interface Functionality extends Searchable {
   readonly descripcion: string;
@@ -30,6 +31,12 @@ export function functionalities(): readonly Functionality[] {
     otrosBotones: f.otrosBotones ?? [],
   }));
   return cached;
+}
+
+/** The functionality a text names exactly by its button, title or another button of it ("Registrar rol empleador", "Asignar contraseña"). */
+export function functionalityByButton(text: string): string | undefined {
+  const t = fold(text);
+  return functionalities().find((f) => fold(f.boton) === t || fold(f.title) === t || f.otrosBotones.some((b) => fold(b) === t))?.id;
 }
 
 /** The button of a functionality ("Olvidé mi contraseña"), for messages that offer it. */

@@ -23,9 +23,8 @@ import { courtesyOf, parseCommand } from '../domain/commands.js';
 import { rolesOf } from '../domain/roles.js';
 import { actingRole, checkSession, touchSession, type ActingRole, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
-import { fold } from '../domain/text.js';
 import { fill, messages, render } from '../templates/render.js';
-import { buttonOf, functionalities, titleOf } from './catalog.js';
+import { buttonOf, functionalities, functionalityByButton, titleOf } from './catalog.js';
 import { asksAtChoice, noneOfTheOptions } from './choice.js';
 import { checklist } from '../domain/checklist.js';
 import { loadChecklistFacts } from '../domain/checklist-facts.js';
@@ -498,8 +497,7 @@ export class MainDialog extends ComponentDialog {
 
   /** A menu button or a functionality named exactly ("Registrar rol empleador", "Cambiar de rol"). */
   private byButton(text: string): string | undefined {
-    const t = fold(text);
-    return functionalities().find((f) => fold(f.boton) === t || fold(f.title) === t || f.otrosBotones.some((b) => fold(b) === t))?.id;
+    return functionalityByButton(text);
   }
 
   /**

@@ -7,6 +7,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { fold } from '../domain/text.js';
 import { render } from '../templates/render.js';
+import { functionalityByButton } from './catalog.js';
 
 export interface ShownButtons {
   /** What the buttons of the latest reply send, folded (empty when that reply had none). */
@@ -73,8 +74,16 @@ export function watchButtons(context: TurnContext, shown: ShownButtons): void {
 /** The incoming text when it is a tap on a button of an earlier question (see watchButtons); else undefined. */
 export const staleButton = (context: TurnContext): string | undefined => context.turnState.get(STALE) as string | undefined;
 
-/** "«Acepto» es el botón de una pregunta anterior…" when the incoming text is such a tap (see staleButton); else undefined. */
-export function staleButtonNote(context: TurnContext): string | undefined {
+/**
+ * "«Acepto» es el botón de una pregunta anterior…" when the incoming text is such a tap (see
+ * staleButton); else undefined. In a form (`form`: its answer was refused), a functionality's button
+ * ("Asignar contraseña", tapped on an earlier menu or typed) says how to get there: leave by "menú"
+ * (`borrador`: the answers stay).
+ */
+export function staleButtonNote(context: TurnContext, form?: { borrador: boolean }): string | undefined {
+  const typed = context.activity.type === 'message' ? context.activity.text?.trim() : undefined;
+  const funcion = form && typed && typed.length <= MAX_TEXT && functionalityByButton(typed) !== undefined ? typed : undefined;
+  if (funcion) return render('general/boton-funcion', { boton: funcion, borrador: form!.borrador });
   const boton = staleButton(context);
   return boton === undefined ? undefined : render('general/boton-anterior', { boton });
 }

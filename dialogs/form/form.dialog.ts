@@ -188,7 +188,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         // A tap on a button of an earlier question: said so, rather than why it is no answer here.
         // "Sin este dato no puedo continuar": whether leaving now keeps the answers is this person's case.
         const detail = d.reason === 'required' ? { ...d.detail, borrador: await this.drafts.saves(context) } : d.detail;
-        let lead = (d.retract ? undefined : staleButtonNote(context)) ?? reasonText(this.spec, d.reason, detail);
+        let lead = (d.retract ? undefined : staleButtonNote(context, { borrador: await this.drafts.saves(context) })) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         await this.prompt(context, dc.activeDialog!.state, state, lead, true);
         return Dialog.EndOfTurn;

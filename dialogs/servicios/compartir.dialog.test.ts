@@ -688,6 +688,23 @@ describe("a button of the module's menu tapped under a shared service's menu", (
     expect(r.text).toContain(expected);
   });
 
+  it('in a form (a new service\'s example), such a button says how to get there ("menú", the answers kept) and the question stays', async () => {
+    const w = await world();
+    await atList(w);
+    expect((await say(w.client, 'Volver')).folded).toContain(MODULE_AGAIN); // the module's menu, its buttons on the screen
+    await say(w.client, 'Compartir Servicios Entidad');
+    await say(w.client, 'Nuevo servicio');
+    for (const input of DATOS_ANSWERS.slice(0, 5)) await say(w.client, input);
+    const r = await say(w.client, 'Asignar contraseña');
+    expect(r.text).toContain('«Asignar contraseña» es una opción de otro menú. Para ir allá, escriba **menú** (lo que lleva aquí queda guardado para seguir después)');
+    expect(r.text).not.toContain('es el botón de una pregunta anterior');
+    expect(r.folded).toContain(fold('Pegue un **ejemplo del servicio**'));
+    // Other words are still read as an answer.
+    const other = await say(w.client, 'consulta de afiliados');
+    expect(other.text).toContain('no es un JSON válido');
+    expect(other.text).not.toContain('otro menú');
+  });
+
   it("a button of the question asked is its answer, even when a functionality has that name (the module menu's 'Compartir Servicios Entidad')", async () => {
     const w = await world();
     await asCcf(w);
