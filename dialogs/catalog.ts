@@ -33,11 +33,21 @@ export function functionalities(): readonly Functionality[] {
   return cached;
 }
 
-/** The functionality a text names exactly by its button, title or another button of it ("Registrar rol empleador", "Asignar contraseña"). */
-export function functionalityByButton(text: string): string | undefined {
+/**
+ * The functionality a text names exactly by its button, title or another button of it ("registrar
+ * rol empleador", "asignar contraseña"), and that name as the chat writes it.
+ */
+export function namedButton(text: string): { id: string; label: string } | undefined {
   const t = fold(text);
-  return functionalities().find((f) => fold(f.boton) === t || fold(f.title) === t || f.otrosBotones.some((b) => fold(b) === t))?.id;
+  for (const f of functionalities()) {
+    const label = [f.boton, f.title, ...f.otrosBotones].find((b) => fold(b) === t);
+    if (label) return { id: f.id, label };
+  }
+  return undefined;
 }
+
+/** The id of the functionality a text names exactly by a button (see namedButton). */
+export const functionalityByButton = (text: string): string | undefined => namedButton(text)?.id;
 
 /** The button of a functionality ("Olvidé mi contraseña"), for messages that offer it. */
 export function buttonOf(id: string): string {

@@ -7,7 +7,7 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import { fold } from '../domain/text.js';
 import { render } from '../templates/render.js';
-import { functionalityByButton } from './catalog.js';
+import { namedButton } from './catalog.js';
 
 export interface ShownButtons {
   /** What the buttons of the latest reply send, folded (empty when that reply had none). */
@@ -82,8 +82,8 @@ export const staleButton = (context: TurnContext): string | undefined => context
  */
 export function staleButtonNote(context: TurnContext, form?: { borrador: boolean }): string | undefined {
   const typed = context.activity.type === 'message' ? context.activity.text?.trim() : undefined;
-  const funcion = form && typed && typed.length <= MAX_TEXT && functionalityByButton(typed) !== undefined ? typed : undefined;
-  if (funcion) return render('general/boton-funcion', { boton: funcion, borrador: form!.borrador });
+  const funcion = form && typed && typed.length <= MAX_TEXT ? namedButton(typed) : undefined;
+  if (funcion) return render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
   const boton = staleButton(context);
   return boton === undefined ? undefined : render('general/boton-anterior', { boton });
 }

@@ -695,7 +695,7 @@ describe("a button of the module's menu tapped under a shared service's menu", (
     await say(w.client, 'Compartir Servicios Entidad');
     await say(w.client, 'Nuevo servicio');
     for (const input of DATOS_ANSWERS.slice(0, 5)) await say(w.client, input);
-    const r = await say(w.client, 'Asignar contraseña');
+    const r = await say(w.client, 'asignar contrasena');
     expect(r.text).toContain('«Asignar contraseña» es una opción de otro menú. Para ir allá, escriba **menú** (lo que lleva aquí queda guardado para seguir después)');
     expect(r.text).not.toContain('es el botón de una pregunta anterior');
     expect(r.folded).toContain(fold('Pegue un **ejemplo del servicio**'));
