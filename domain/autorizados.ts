@@ -213,7 +213,7 @@ export async function authorize(
   nit: string,
   input: NuevoAutorizado,
   actor: Actor,
-): Promise<Result<{ autorizacion: Autorizacion; nombre: string; correo?: string; correoEnviado: boolean }, AutorizadoError>> {
+): Promise<Result<{ autorizacion: Autorizacion; nombre: string; femenina: boolean; correo?: string; correoEnviado: boolean }, AutorizadoError>> {
   const key = nitOf(nit);
   if (!key) return err({ code: 'PERMISO.DENEGADO' });
   const email = parseEmail(input.email, { values: {}, today: new Date(0) });
@@ -250,15 +250,15 @@ export async function authorize(
       como: empresa.como,
     }, [autorizacion.citizenId]);
     const mail: MailRequest = person.citizen
-      ? { to: person.citizen.email, template: 'autorizado-asignado', data: mailData(deps, autorizacion, empresa) }
-      : { to: autorizacion.email, template: 'autorizado-invitacion', data: mailData(deps, autorizacion, empresa) };
-    return ok({ autorizacion, mail, nombre: person.nombre });
+      ? { to: person.citizen.email, template: 'autorizado-asignado', data: mailData(deps, autorizacion, empresa, { femenina: person.femenina }) }
+      : { to: autorizacion.email, template: 'autorizado-invitacion', data: mailData(deps, autorizacion, empresa, { femenina: person.femenina }) };
+    return ok({ autorizacion, mail, nombre: person.nombre, femenina: person.femenina });
   });
   if (!done.ok) return done;
-  const { autorizacion, mail, nombre } = done.value;
+  const { autorizacion, mail, nombre, femenina } = done.value;
   const correoEnviado = await sendAndRecord(deps, actor, mail, nitSubject(key), autorizacion.citizenId);
   // Only the address the RL or delegate typed is shown back (masked); a registered person's own e-mail is not theirs to see.
-  return ok({ autorizacion, nombre, ...(autorizacion.estado === 'invitado' ? { correo: maskEmail(mail.to) } : {}), correoEnviado });
+  return ok({ autorizacion, nombre, femenina, ...(autorizacion.estado === 'invitado' ? { correo: maskEmail(mail.to) } : {}), correoEnviado });
 }
 
 /** Revokes an authorization with a reason; the person is told by e-mail. A revoked person may be authorized again. Audited. */

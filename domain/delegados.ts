@@ -28,6 +28,8 @@ export interface CheckedDelegate {
   data: Omit<DelegateData, 'email'>;
   /** The active account, when registered. */
   citizen?: Citizen;
+  /** A woman, by the reference sources: the chat says "registrada", "autorizada", "la delegada". */
+  femenina: boolean;
 }
 
 /** A person named by the RL or the delegate (a delegate, an authorized person) as checked against the reference sources. */
@@ -59,7 +61,7 @@ export async function checkedPerson(tx: Tx, reference: ReferenceRegistry, d: Omi
     segundoApellido: up(person.segundoApellido),
   };
   const registrado = citizen?.estado === 'activo';
-  return ok({ registrado, nombre: displayName(person), key, data, ...(registrado ? { citizen } : {}) });
+  return ok({ registrado, nombre: displayName(person), key, data, femenina: person.sexo === 'F', ...(registrado ? { citizen } : {}) });
 }
 
 /** The delegate matches the reference sources and is not the RL; names as the sources spell them. */

@@ -131,7 +131,7 @@ describe('registerEmployer', () => {
     const s = setup();
     await withPeople(s);
     const r = await registerEmployer(s.deps, JOSE, registration(), actor);
-    expect(r).toEqual({ ok: true, value: { estado: 'activo', emailEnmascarado: 's***@comfama.com.co', delegado: 'vinculado', correoEnviado: true } });
+    expect(r).toEqual({ ok: true, value: { estado: 'activo', emailEnmascarado: 's***@comfama.com.co', delegado: 'vinculado', delegada: false, correoEnviado: true } });
 
     const role = (await roleOf(s)) as EmployerRole;
     expect(role).toMatchObject({

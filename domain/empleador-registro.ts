@@ -181,7 +181,7 @@ export async function registerEmployer(
   rlCitizenId: string,
   input: RegistroEmpleador,
   actor: Actor,
-): Promise<Result<{ estado: EmployerRole['estado']; emailEnmascarado: string; delegado: 'vinculado' | 'invitado'; correoEnviado: boolean }, EmpleadorError>> {
+): Promise<Result<{ estado: EmployerRole['estado']; emailEnmascarado: string; delegado: 'vinculado' | 'invitado'; delegada: boolean; correoEnviado: boolean }, EmpleadorError>> {
   const sede = normalizeSede(deps.reference, input.sede);
   const email = delegateEmail(input.delegado);
 
@@ -223,11 +223,11 @@ export async function registerEmployer(
       delegado: documentSubject(delegado.tipoDocumento, delegado.numeroDocumento),
       estado: delegado.estado,
     }, [delegado.citizenId]);
-    return ok({ role, rl, delegateMail: mail });
+    return ok({ role, rl, delegateMail: mail, delegada: checked.femenina });
   });
   if (!done.ok) return done;
 
-  const { role, rl, delegateMail } = done.value;
+  const { role, rl, delegateMail, delegada } = done.value;
   const subject = nitSubject(role.nit);
   const correoEnviado = await sendAndRecord(
     deps,
@@ -247,5 +247,5 @@ export async function registerEmployer(
     subject,
   );
   await sendAndRecord(deps, actor, delegateMail, subject, role.delegado.citizenId);
-  return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado, correoEnviado });
+  return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado, delegada, correoEnviado });
 }

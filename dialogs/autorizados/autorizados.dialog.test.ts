@@ -15,6 +15,7 @@ import type { ActingRole } from '../../domain/session.js';
 import { fold } from '../../domain/text.js';
 import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import { renderFile } from '../../templates/render.js';
 import { BAD_INPUTS } from '../../test/helpers/bad-input.js';
 import { dialogDeps, mainClient } from '../../test/helpers/dialog-deps.js';
 import { COMFAMA_NIT, DELEGADA_MARIA, DELEGADO_ANDRES, JAIME, registration, SEDE } from '../../test/helpers/employers.js';
@@ -238,6 +239,31 @@ const NUEVO: NuevoRow[] = [
   { name: 'the linked delegate authorizes a registered person: linked, e-mailed and told', by: 'maria', registered: true },
   { name: 'the linked delegate authorizes a person who is not registered: invited by e-mail (masked)', by: 'maria', registered: false },
 ];
+
+describe('Nuevo: a woman is named as one', () => {
+  it('"aún no está registrada" for Paula (invited); "quedó autorizada" and "la autorizó" once she has an account', async () => {
+    const paula = (await defaultReferenceRegistry().findPerson('CC', '60476805'))!;
+    expect(paula.sexo).toBe('F');
+    const w = await comfama({ maria: true });
+    await asEmployer(w.client, maria);
+    await say(w.client, 'Administrar autorizados');
+    const invited = await authorizeInChat(w.client, personCard(paula, 'paula.delahoz@gmail.com'));
+    expect(invited.folded).toContain('aun no esta registrada en mi seguridad social');
+    const mailText = (x: World) => x.mailer.sent.filter((m) => m.template.startsWith('autorizado-')).map((m) => ['.txt.hbs', '.html.hbs'].map((ext) => renderFile(`correo/${m.template}`, ext, m.data as Record<string, unknown>)).join('\n')).join('\n');
+    expect(mailText(w)).toContain('la autorizó en Mi Seguridad Social');
+    expect(mailText(w)).not.toContain('lo autorizó');
+
+    const v = await comfama({ maria: true });
+    await seedActiveCitizen(v.deps.store, paula, 'paula.delahoz@correo.com', PASSWORD, new Date(START));
+    await hasTalkedBefore(v.client, paula);
+    await asEmployer(v.client, maria);
+    await say(v.client, 'Administrar autorizados');
+    const active = await authorizeInChat(v.client, personCard(paula, 'paula.delahoz@gmail.com'));
+    expect(active.folded).toContain('quedo autorizada en comfama');
+    expect(v.notifier.notices).toEqual([{ citizenId: 'CC:60476805', text: expect.stringContaining('la autorizó en **COMFAMA**') }]);
+    expect(mailText(v)).toContain('la autorizó en Mi Seguridad Social');
+  });
+});
 
 describe('Nuevo', () => {
   it.each(NUEVO)('$name', async (row) => {

@@ -281,12 +281,12 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
       await step.context.sendActivity(refusal(done.error, company));
       return again();
     }
-    const { autorizacion, nombre, correo, correoEnviado } = done.value;
+    const { autorizacion, nombre, femenina, correo, correoEnviado } = done.value;
     const activo = autorizacion.estado === 'activo';
-    await step.context.sendActivity(t(activo ? 'autorizado-activo' : 'autorizado-invitado', { ...companyData(company), nombre, correo, correoEnviado }));
+    await step.context.sendActivity(t(activo ? 'autorizado-activo' : 'autorizado-invitado', { ...companyData(company), nombre, femenina, correo, correoEnviado }));
     if (activo) {
       const sigla = (await this.deps.reference.findCompany(company.nit))?.sigla ?? company.razonSocial;
-      const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: nameOf(company), sigla });
+      const aviso = t('aviso-autorizado', { por: autorizacion.autorizadoPor.nombre, razonSocial: nameOf(company), sigla, femenina });
       await this.deps.notifier.notify(autorizacion.citizenId, aviso);
     }
     return again();

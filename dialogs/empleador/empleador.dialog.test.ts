@@ -105,7 +105,7 @@ describe('Registrar rol empleador persona jurídica', () => {
     await upToDelegate(s.client);
     await delegateAndSite(s.client);
     const done = await say(s.client, 'confirmar');
-    expect(done.folded).toContain('quedo vinculado');
+    expect(done.folded).toContain('la delegada ya estaba registrada quedo vinculada');
     expect(s.mailer.sent.map((m) => m.template)).toContain('delegado-designado');
     expect(s.notifier.notices).toHaveLength(1);
     expect(s.notifier.notices[0]!.citizenId).toBe(`CC:${maria.numeroDocumento}`);

@@ -346,6 +346,7 @@ export class EmpleadorDialog extends ComponentDialog implements DescribesStep {
         correo: result.value.emailEnmascarado,
         correoEnviado: result.value.correoEnviado,
         invitado: result.value.delegado === 'invitado',
+        delegada: result.value.delegada,
       }),
     );
     await step.context.sendActivity(done);
