@@ -210,7 +210,7 @@ describe('authorize ("Nuevo")', () => {
         to: 'andres.zapata@correo.com',
         template: 'autorizado-asignado',
         insideTransaction: false,
-        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: nombre, enlace: 'https://asistente.example/' },
+        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: nombre, enlace: 'https://asistente.example/', femenina: false },
       },
     ]);
 
@@ -243,7 +243,7 @@ describe('authorize ("Nuevo")', () => {
         to: 'andres.zapata@comfama.com.co',
         template: 'autorizado-invitacion',
         insideTransaction: false,
-        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/' },
+        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/', femenina: false },
       },
     ]);
     const events = await auditEvents(s);
