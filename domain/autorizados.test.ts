@@ -579,7 +579,7 @@ describe('an invited person who registers and activates the account is authorize
         to: 'andres.personal@correo.com',
         template: 'autorizado-asignado',
         insideTransaction: false,
-        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/' },
+        data: { nombre: 'Andrés Zapata', razonSocial: COMFAMA_RS, sigla: 'COMFAMA', nit: '890.900.841-9', por: 'María Peña', enlace: 'https://asistente.example/', femenina: false },
       },
     ]);
     const events = await auditEvents(s);

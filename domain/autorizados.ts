@@ -330,7 +330,7 @@ export async function completePendingAuthorizations(
     const role = await tx.collection('employers').get(entry.nit);
     const sigla = (await deps.reference.findCompany(entry.nit))?.sigla;
     const empresa = { razonSocial: role?.razonSocial ?? formatNit(entry.nit), nit: entry.nit, dv: role?.dv ?? '', ...(sigla ? { sigla } : {}) };
-    mails.push({ to: citizen.email, template: 'autorizado-asignado', data: mailData(deps, autorizacion, empresa) });
+    mails.push({ to: citizen.email, template: 'autorizado-asignado', data: mailData(deps, autorizacion, empresa, { femenina: citizen.sexo === 'F' }) });
   }
   return mails;
 }

@@ -194,7 +194,8 @@ export async function reenviarInvitacion(
     const entry = (await tx.collection('autorizaciones').findBy('citizenId', p.key)).find((a) => a.nit === nit && a.estado === 'invitado');
     if (!entry) return err({ code: 'MESA.NO_APLICA' });
     const sigla = (await deps.reference.findCompany(nit))?.sigla;
-    const data = mailData(deps, entry, { razonSocial: role.razonSocial, nit, dv: role.dv, ...(sigla ? { sigla } : {}) });
+    const femenina = (await deps.reference.findPerson(entry.tipoDocumento, entry.numeroDocumento))?.sexo === 'F';
+    const data = mailData(deps, entry, { razonSocial: role.razonSocial, nit, dv: role.dv, ...(sigla ? { sigla } : {}) }, { femenina });
     return ok({ value: { to: entry.email, template: 'autorizado-invitacion', data } as MailRequest, detail });
   });
   return done.ok ? ok(await mailed(deps, actor, done.value, nitSubject(nit!), p.key)) : done;
