@@ -337,7 +337,11 @@ describe('the agent takes the case: messages relayed both ways', () => {
     const w = await world();
     const joseChat = chatClient(w, 'jose');
     await loginAs(joseChat, jose, PASSWORD);
-    const numero = caseNumber(await say(joseChat, 'hablar con un asesor'));
+    const opened = await say(joseChat, 'hablar con un asesor');
+    // At the menu there is no process to go on with.
+    expect(opened.folded).toContain('mientras tanto puede seguir usando el asistente el asesor le escribira en este chat');
+    expect(opened.folded).not.toContain('su tramite');
+    const numero = caseNumber(opened);
     const before = w.notifier.delivered.length;
     await take(w, numero);
     expect(deliveredTo(w, 'jose', before).folded).not.toContain('donde iba');

@@ -127,7 +127,7 @@ export async function startHandoff(deps: HandoffDeps, memory: ConversationMemory
   const correo = who.citizen?.email ? maskEmail(who.citizen.email) : undefined;
   await context.sendActivity(
     message(
-      mt('caso-abierto', { numero: caso.numero, abierto, asesores: reached > 0, correo, porCorreo, horario: horarioMesa() }),
+      mt('caso-abierto', { numero: caso.numero, abierto, asesores: reached > 0, correo, porCorreo, horario: horarioMesa(), enTramite: donde.proceso !== undefined }),
       card([textBlock(mt('caso-abierto-card', { numero: caso.numero }), { isSubtle: true })], [imBack(mt('boton-cancelar-caso'), mt('texto-cancelar-caso'))], mt('caso-abierto-card', { numero: caso.numero })),
     ),
   );
