@@ -688,6 +688,16 @@ describe("a button of the module's menu tapped under a shared service's menu", (
     expect(r.text).toContain(expected);
   });
 
+  it('after "Asignar contraseña" started from a service\'s menu, the module\'s menu is "Administración de Servicios Web" for estado, not the password', async () => {
+    const w = await world();
+    await atServiceMenu(w);
+    await say(w.client, 'Asignar contraseña');
+    expect((await say(w.client, claveSubmit({ clave: SERVICES_PASSWORD, confirmacion: SERVICES_PASSWORD }))).folded).toContain(MODULE_AGAIN);
+    const estado = await say(w.client, 'estado');
+    expect(estado.text).toContain('Está en **Administración de Servicios Web**, en **Menú de servicios asignados**.');
+    expect(estado.text).not.toContain('Está en **Asignar contraseña**');
+  });
+
   it('in a form (a new service\'s example), such a button says how to get there ("menú", the answers kept) and the question stays', async () => {
     const w = await world();
     await atList(w);

@@ -161,7 +161,8 @@ export class ServiciosWebDialog extends ComponentDialog implements DescribesStep
     if (ids.includes(DOC) || ids.includes(INFO)) return at('servicio');
     if (ids.includes(RECHAZO)) return at('rechazo');
     if (ids.includes(TERMINOS)) return at('terminos');
-    if (ids.includes(MENU)) return at('menu');
+    // The module's menu is the module's, whichever of its functionalities the person came in by ("Asignar contraseña").
+    if (ids.includes(MENU)) return { ...at('menu'), proceso: 'servicios-web' };
     return undefined;
   }
 
