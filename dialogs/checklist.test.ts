@@ -109,17 +109,20 @@ describe('checklist message', () => {
     expect(r.fallback).toContain('el ministerio de salud debe revisar el rut adjunto (en revision desde el 30/11)');
   });
 
-  it('everything done: the chain is complete and the authorized person works', () => {
-    const full = comfama({
+  /** COMFAMA with every step done: Andrés authorized, the terms accepted, a service shared completely, the password assigned. */
+  const chainDone = (compartidos: CompanyFacts['compartidos'] = { total: 1, completos: 1 }) =>
+    comfama({
       rol: rol({ delegado: linked }),
       autorizados: [{ ...ANDRES, estado: 'activo', desde: NOV(30) }],
       rolCcf: { activo: true, en: NOV(30) },
       serviciosAsignados: 2,
       terminos: { estado: 'aceptados', en: NOV(30) },
-      compartidos: { total: 1, completos: 1 },
+      compartidos,
       claveAsignadaEn: NOV(30),
     });
-    const r = render({ persona: JOSE, empresas: [full] });
+
+  it('everything done: the chain is complete and the authorized person works', () => {
+    const r = render({ persona: JOSE, empresas: [chainDone()] });
     expect(r.fallback).not.toContain('pendiente');
     expect(r.fallback).toContain('la caja comparte 1 servicio completo y asigno la contrasena de los servicios web el 30/11');
     expect(r.fallback).toContain('asigno 2 servicios');
@@ -127,20 +130,12 @@ describe('checklist message', () => {
   });
 
   it('everything done but the last connection test failed: the next step says so and where to look', () => {
-    const full = comfama({
-      rol: rol({ delegado: linked }),
-      autorizados: [{ ...ANDRES, estado: 'activo', desde: NOV(30) }],
-      rolCcf: { activo: true, en: NOV(30) },
-      serviciosAsignados: 2,
-      terminos: { estado: 'aceptados', en: NOV(30) },
-      compartidos: { total: 1, completos: 1, nombres: ['ConsultaAportes'], ultimaPrueba: { servicio: 'ConsultaAportes', en: NOV(30), exito: false } },
-      claveAsignadaEn: NOV(30),
-    });
-    const r = render({ persona: JOSE, empresas: [full] });
+    const tested = (exito: boolean) => chainDone({ total: 1, completos: 1, nombres: ['ConsultaAportes'], ultimaPrueba: { servicio: 'ConsultaAportes', en: NOV(30), exito } });
+    const r = render({ persona: JOSE, empresas: [tested(false)] });
     const next = 'la cadena esta completa: andres felipe zapata (persona autorizada) administra los servicios web en **administracion de servicios web**. pero la ultima prueba de conexion, la de consultaaportes, no funciono: conviene revisar sus datos en **compartir servicios entidad** y probarla de nuevo con **probar conexion**.';
     expect(r.fallback).toContain(next);
     expect(r.text + r.card).toContain('pero la ultima prueba de conexion, la de consultaaportes, no funciono');
-    const ok = render({ persona: JOSE, empresas: [comfama({ ...full, compartidos: { ...full.compartidos!, ultimaPrueba: { servicio: 'ConsultaAportes', en: NOV(30), exito: true } } })] });
+    const ok = render({ persona: JOSE, empresas: [tested(true)] });
     expect(ok.fallback).not.toContain('pero la ultima prueba');
   });
 
