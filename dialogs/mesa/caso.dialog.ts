@@ -204,6 +204,8 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     if (exact) return exact;
     const starting = CASE_ACTIONS.filter((a) => fold(titles[a] ?? '').startsWith(`${words} `));
     if (starting.length <= 1) return starting[0];
+    // Nobody named yet: any of them answers that the person must be identified first.
+    if (!caso.persona.id) return starting[0];
     const fit = new Set(actionsFor(await this.person(dc, caso)));
     const fitting = starting.filter((a) => fit.has(a));
     return fitting.length === 1 ? fitting[0] : undefined;

@@ -485,6 +485,8 @@ describe('the agent takes the case: messages relayed both ways', () => {
     const w = await world();
     await openAndTake(w);
     const mark = w.notifier.delivered.length;
+    // An action before the person is named says so (it is no message for the person).
+    expect((await say(w.agent, 'reenviar enlace')).folded).toContain('aun no ha dado su documento');
     expect((await say(w.agent, 'identificar')).folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
     expect((await say(w.agent, 'ayuda')).folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
     expect((await say(w.agent, 'ver caso')).folded).toContain('identificar a la persona'); // the card, the question still open
@@ -495,6 +497,7 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(named.folded).toContain('queda a nombre de');
     expect(named.text).toContain('CC 70123456');
     expect(deliveredTo(w, 'persona', mark).text).not.toContain('70123456');
+    expect(deliveredTo(w, 'persona', mark).text).not.toContain('reenviar');
   });
 
   // FIXED BUG: a forged action for a person without a known document threw after the reason; the
