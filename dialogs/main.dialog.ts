@@ -56,7 +56,7 @@ import { consultaIn } from './mesa/mesa.dialog.js';
 import { documentIn } from './mesa/mesa.forms.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
-import { watchButtons, type ShownButtons } from './shown-buttons.js';
+import { noteCurrentProcess, watchButtons, type ShownButtons } from './shown-buttons.js';
 import { refuseTypedSecret } from './form/secret-channel.js';
 import { holdsSecret } from '../domain/secret-text.js';
 
@@ -166,6 +166,7 @@ export class MainDialog extends ComponentDialog {
     watchTurn(innerDc.context);
     // Where the turn started: a process that ends in it (a registration blocked now) is still where the person is.
     const startedIn = this.whereNow(innerDc);
+    noteCurrentProcess(innerDc.context, startedIn?.proceso);
     const result = await this.continueTurn(innerDc);
     await this.track(innerDc, startedIn);
     return result;

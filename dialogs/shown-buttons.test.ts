@@ -33,6 +33,14 @@ describe('a button of an earlier question', () => {
     expect(typed.folded).toContain('tipo de documento');
   });
 
+  it("a process's own button tapped again in its form is not 'another menu's' (Ingresar twice)", async () => {
+    const client = chatClient(dialogDeps(), 'ana');
+    expect((await say(client, 'Ingresar')).folded).toContain('tipo de documento');
+    const again = await say(client, 'Ingresar');
+    expect(again.folded).not.toContain('otro menu');
+    expect(again.folded).toContain('tipo de documento');
+  });
+
   it('at an identity question: said so before the options of this question', async () => {
     const client = chatClient(dialogDeps(), 'jose');
     await say(client, 'Registrarme');

@@ -22,6 +22,12 @@ const MAX_EARLIER = 16;
 const MAX_TEXT = 60;
 
 const STALE = Symbol('shown-buttons.stale');
+const CURRENT = Symbol('shown-buttons.current-process');
+
+/** The process the turn began in (the main dialog notes it): its own button typed in it is not "another menu's". */
+export function noteCurrentProcess(context: TurnContext, id: string | undefined): void {
+  if (id) context.turnState.set(CURRENT, id);
+}
 
 /** The text a tap on each button of these activities sends (imBack and messageBack buttons, suggested actions). */
 function buttonTexts(activities: readonly Partial<Activity>[]): string[] {
@@ -83,7 +89,7 @@ export const staleButton = (context: TurnContext): string | undefined => context
 export function staleButtonNote(context: TurnContext, form?: { borrador: boolean }): string | undefined {
   const typed = context.activity.type === 'message' ? context.activity.text?.trim() : undefined;
   const funcion = form && typed && typed.length <= MAX_TEXT ? namedButton(typed) : undefined;
-  if (funcion) return render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
+  if (funcion && funcion.id !== context.turnState.get(CURRENT)) return render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
   const boton = staleButton(context);
   return boton === undefined ? undefined : render('general/boton-anterior', { boton });
 }
