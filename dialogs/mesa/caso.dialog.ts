@@ -18,7 +18,7 @@ import {
   type MesaError,
   type VistaPersona,
 } from '../../domain/mesa-ayuda.js';
-import type { DocumentType } from '../../domain/reference.js';
+import { DOCUMENT_TYPES, type DocumentType } from '../../domain/reference.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
 import { fold } from '../../domain/text.js';
 import { dropsReason, parseCaseCommand } from '../../domain/commands.js';
@@ -123,7 +123,8 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     }
     // A command of the case ("cerrar caso", "ver caso", "ayuda") is not taken for a document.
     if (state.documento && parseCaseCommand(text) === undefined) {
-      const documento = documentIn(text.replace(IDENTIFY, ''), this.deps.clock.now());
+      const rest = text.replace(IDENTIFY, '');
+      const documento = documentIn(rest, this.deps.clock.now()) ?? numberOnly(rest);
       if (!documento) {
         await dc.context.sendActivity(mt('documento-invalido'));
         return Dialog.EndOfTurn;
@@ -132,7 +133,8 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     }
     // "identificar CC 70123456": the person of the case, without the button (never relayed).
     if (IDENTIFY.test(text)) {
-      const documento = documentIn(text.replace(IDENTIFY, ''), this.deps.clock.now());
+      const rest = text.replace(IDENTIFY, '');
+      const documento = documentIn(rest, this.deps.clock.now()) ?? numberOnly(rest);
       if (documento) return this.identify(dc, caso, documento);
       if (asWordsOnly(text)) return this.act(dc, caso, 'identificar');
     }
@@ -225,27 +227,38 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     return Dialog.EndOfTurn;
   }
 
-  /** The person the agent named: found by the helpdesk's consultation, then the case is theirs and its card shows them. */
-  private async identify(dc: DialogContext, caso: CasoMesa, documento: Documento): Promise<DialogTurnResult> {
+  /**
+   * The person the agent named (a document, or only its number: the one person with it, whatever the
+   * type): found by the helpdesk's consultation, then the case is theirs and its card shows them.
+   */
+  private async identify(dc: DialogContext, caso: CasoMesa, documento: Documento | string): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as CasoState;
     const session = await requireSession(this.deps, dc.context);
     const actor = actorOf(dc.context);
-    const found = await consultarPersona(this.deps, session.citizenId, documento.tipo, documento.numero, actor);
-    if (!found.ok) {
-      // Not found: the agent checks the number with the person and types it again (or atrás).
+    const consult = async (tipo: DocumentType, numero: string) => {
+      const r = await consultarPersona(this.deps, session.citizenId, tipo, numero, actor);
+      return r.ok ? [r.value] : [];
+    };
+    const found =
+      typeof documento === 'string'
+        ? (await Promise.all(DOCUMENT_TYPES.map((tipo) => consult(tipo, documento)))).flat()
+        : await consult(documento.tipo, documento.numero);
+    if (found.length !== 1) {
+      // None: the agent checks the number with the person and types it again (or atrás); several: the type too.
       state.documento = true;
-      await dc.context.sendActivity(`${errorText(found.error)} ${mt('documento-invalido')}`);
+      const ask = found.length > 1 ? mt('documento-varios', { numero: documento }) : `${errorText({ code: 'MESA.PERSONA_NO_ENCONTRADA' })} ${mt('documento-invalido')}`;
+      await dc.context.sendActivity(ask);
       return Dialog.EndOfTurn;
     }
     delete state.documento;
-    const id = `${documento.tipo}:${documento.numero}`;
-    const named = await identifyCasePerson(this.deps, caso.id, session.citizenId, { id, ...(found.value.nombre ? { nombre: found.value.nombre } : {}) }, actor);
+    const v = found[0]!;
+    const named = await identifyCasePerson(this.deps, caso.id, session.citizenId, { id: `${v.tipo}:${v.numero}`, ...(v.nombre ? { nombre: v.nombre } : {}) }, actor);
     if (!named.ok) {
       await dc.context.sendActivity(caseErrorText(named.error));
       return Dialog.EndOfTurn;
     }
     await dc.context.sendActivity(mt('identificada', { numero: caso.numero, persona: caseSummary(named.value).persona }));
-    await dc.context.sendActivity(await this.caseCard(dc, named.value, false, found.value));
+    await dc.context.sendActivity(await this.caseCard(dc, named.value, false, v));
     return Dialog.EndOfTurn;
   }
 
@@ -350,6 +363,12 @@ export function doneData(value: object): Record<string, unknown> {
 /** "identificar" (or "identificar a la persona") and what may follow it: the document. */
 const IDENTIFY = /^\s*identific(?:ar|o|a)(?:\s+(?:a\s+)?(?:la\s+)?persona)?\b[\s:,-]*/i;
 const asWordsOnly = (text: string): boolean => text.replace(IDENTIFY, '').trim() === '';
+/** A document number alone ("70123456", "70.123.456"), its type left to find. */
+function numberOnly(text: string): string | undefined {
+  const digits = text.replace(/[\s.,]/g, '');
+  return /^\d{4,12}$/.test(digits) ? digits : undefined;
+}
+
 /** "consultar" (or "buscar", "ver a") before a document. */
 const CONSULT = /^\s*(?:consultar|buscar|ver|revisar)\b/i;
 

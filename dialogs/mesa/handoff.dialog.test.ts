@@ -481,6 +481,20 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect(deliveredTo(w, 'jose', mark).text).toContain('revise su correo');
   });
 
+  it('only the number ("70.123.456") names the one person with it, whatever the type; a number nobody has is asked again', async () => {
+    const w = await world();
+    await openAndTake(w);
+    await say(w.agent, 'identificar');
+    const nobody = await say(w.agent, '99999999');
+    expect(nobody.folded).toContain('no encontre a ninguna persona con ese documento');
+    const named = await say(w.agent, '70.123.456');
+    expect(named.folded).toContain('queda a nombre de');
+    // Typed at once too, and never relayed.
+    expect((await say(w.agent, 'identificar 70123456')).folded).toContain(fold('Esto es lo que veo de su avance'));
+    expect(named.text).toContain('CC 70123456');
+    expect((await casesOf(w))[0]!.persona).toMatchObject({ id: 'CC:70123456' });
+  });
+
   it('"identificar CC 70123456" typed in a case names the person at once; "identificar" alone asks; atrás drops it and what follows is relayed again', async () => {
     const w = await world();
     await openAndTake(w);
