@@ -495,6 +495,17 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect((await casesOf(w))[0]!.persona).toMatchObject({ id: 'CC:70123456' });
   });
 
+  it('a number two people have (a CC and a passport): the type is asked, nothing is named', async () => {
+    const w = await world();
+    await seedActiveCitizen(w.deps.store, { ...carlos, tipoDocumento: 'PA', numeroDocumento: '70123456' }, 'otra.persona@correo.com', PASSWORD, w.clock.now());
+    await openAndTake(w);
+    await say(w.agent, 'identificar');
+    expect((await say(w.agent, '70123456')).folded).toContain(fold('Hay más de una persona con el número 70123456: escriba también el tipo de documento, por ejemplo CC 70123456'));
+    expect((await casesOf(w))[0]!.persona).toEqual({});
+    expect((await say(w.agent, 'pasaporte 70123456')).folded).toContain('queda a nombre de');
+    expect((await casesOf(w))[0]!.persona).toMatchObject({ id: 'PA:70123456' });
+  });
+
   it('"identificar CC 70123456" typed in a case names the person at once; "identificar" alone asks; atrás drops it and what follows is relayed again', async () => {
     const w = await world();
     await openAndTake(w);
