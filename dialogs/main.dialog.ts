@@ -358,7 +358,7 @@ export class MainDialog extends ComponentDialog {
         return step.next(); // cancelar, menú, atrás… with nothing in progress: the menu
     }
     if (!text) return step.next();
-    const button = this.byButton(text);
+    const button = functionalityByButton(text);
     if (button) return this.start(step, button);
     const session = await this.turnSession(step.context);
     // "gracias", "chao", "ok": courtesy, not a search; answered in kind, then the menu.
@@ -496,17 +496,12 @@ export class MainDialog extends ComponentDialog {
     return missingStepText(checklist({ ...facts, ...(who.acting ? { actuaComo: who.acting } : {}) }, this.deps.clock.now()));
   }
 
-  /** A menu button or a functionality named exactly ("Registrar rol empleador", "Cambiar de rol"). */
-  private byButton(text: string): string | undefined {
-    return functionalityByButton(text);
-  }
-
   /**
    * The functionality a logged-in person names by its button ("Asignar contraseña", the module menu's,
    * typed or tapped under a shared service's menu): its id when they can use it; else undefined.
    */
   private async namedFunctionButton(context: TurnContext, text: string): Promise<string | undefined> {
-    const id = this.byButton(text);
+    const id = functionalityByButton(text);
     if (id === undefined || !(await activeSession(this.deps, context))) return undefined;
     return (await this.unusable(context)).includes(id) ? undefined : id;
   }

@@ -123,8 +123,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     }
     // A command of the case ("cerrar caso", "ver caso", "ayuda") is not taken for a document.
     if (state.documento && parseCaseCommand(text) === undefined) {
-      const rest = text.replace(IDENTIFY, '');
-      const documento = documentIn(rest, this.deps.clock.now()) ?? numberOnly(rest);
+      const documento = this.namedDocument(text);
       if (!documento) {
         await dc.context.sendActivity(mt('documento-invalido'));
         return Dialog.EndOfTurn;
@@ -133,8 +132,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     }
     // "identificar CC 70123456": the person of the case, without the button (never relayed).
     if (IDENTIFY.test(text)) {
-      const rest = text.replace(IDENTIFY, '');
-      const documento = documentIn(rest, this.deps.clock.now()) ?? numberOnly(rest);
+      const documento = this.namedDocument(text);
       if (documento) return this.identify(dc, caso, documento);
       if (asWordsOnly(text)) return this.act(dc, caso, 'identificar');
     }
@@ -227,6 +225,12 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     return Dialog.EndOfTurn;
   }
 
+  /** The document the agent named ("identificar cc 70123456", "C.C. 70.123.456"), or only its number ("70123456"). */
+  private namedDocument(text: string): Documento | string | undefined {
+    const rest = text.replace(IDENTIFY, '');
+    return documentIn(rest, this.deps.clock.now()) ?? numberOnly(rest);
+  }
+
   /**
    * The person the agent named (a document, or only its number: the one person with it, whatever the
    * type): found by the helpdesk's consultation, then the case is theirs and its card shows them.
@@ -254,7 +258,7 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
     const v = found[0]!;
     const named = await identifyCasePerson(this.deps, caso.id, session.citizenId, { id: `${v.tipo}:${v.numero}`, ...(v.nombre ? { nombre: v.nombre } : {}) }, actor);
     if (!named.ok) {
-      await dc.context.sendActivity(caseErrorText(named.error));
+      await dc.context.sendActivity(errorText(named.error));
       return Dialog.EndOfTurn;
     }
     await dc.context.sendActivity(mt('identificada', { numero: caso.numero, persona: caseSummary(named.value).persona }));
@@ -372,12 +376,7 @@ function numberOnly(text: string): string | undefined {
 /** "consultar" (or "buscar", "ver a") before a document. */
 const CONSULT = /^\s*(?:consultar|buscar|ver|revisar)\b/i;
 
-/** A case's refusal in plain Spanish. */
-function caseErrorText(e: CasoError): string {
-  return mt(`error-${e.code}`, e as unknown as Record<string, unknown>);
-}
-
-/** A helpdesk refusal in plain Spanish. */
-export function errorText(e: MesaError): string {
+/** A helpdesk or case refusal in plain Spanish. */
+export function errorText(e: MesaError | CasoError): string {
   return mt(`error-${e.code}`, e as unknown as Record<string, unknown>);
 }
