@@ -147,6 +147,8 @@ export class CasoDialog extends Dialog<CasoOptions> implements DescribesStep {
         return Dialog.EndOfTurn;
       case 'ver':
         await dc.context.sendActivity(await this.caseCard(dc, caso, false));
+        // "estado" while the person's document is asked: the card, then that question again.
+        if (state.documento) await dc.context.sendActivity(mt('pide-documento'));
         return Dialog.EndOfTurn;
       case undefined:
         break;

@@ -515,6 +515,9 @@ describe('the agent takes the case: messages relayed both ways', () => {
     expect((await say(w.agent, 'identificar')).folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
     expect((await say(w.agent, 'ayuda')).folded).toContain(fold('¿Cuál es el documento que le dio la persona?'));
     expect((await say(w.agent, 'ver caso')).folded).toContain('identificar a la persona'); // the card, the question still open
+    const seen = await say(w.agent, 'estado');
+    expect(seen.folded).toContain('identificar a la persona'); // the card, the question still open
+    expect(seen.folded.lastIndexOf(fold('¿Cuál es el documento que le dio la persona?'))).toBeGreaterThan(seen.folded.indexOf('identificar a la persona'));
     expect((await say(w.agent, 'atrás')).folded).toContain(fold('no identifiqué a la persona'));
     expect((await say(w.agent, 'identifique su cédula, por favor')).text).toBe(''); // a message for the person
     expect(deliveredTo(w, 'persona', mark).text).toContain('identifique su cédula, por favor');
