@@ -56,6 +56,7 @@ import { consultaIn } from './mesa/mesa.dialog.js';
 import { documentIn } from './mesa/mesa.forms.js';
 import { mt } from './mesa/texts.js';
 import { conversationKey } from './notifier.js';
+import { sectionFunctionality } from './servicios/servicios.dialog.js';
 import { noteCurrentProcess, watchButtons, type ShownButtons } from './shown-buttons.js';
 import { refuseTypedSecret } from './form/secret-channel.js';
 import { holdsSecret } from '../domain/secret-text.js';
@@ -165,8 +166,9 @@ export class MainDialog extends ComponentDialog {
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
     watchTurn(innerDc.context);
     // Where the turn started: a process that ends in it (a registration blocked now) is still where the person is.
-    const startedIn = this.whereNow(innerDc);
-    noteCurrentProcess(innerDc.context, startedIn?.proceso);
+    const stack = this.stack(innerDc);
+    const startedIn = this.whereNow(innerDc, stack);
+    noteCurrentProcess(innerDc.context, [startedIn?.proceso, ...stack.map(([, d]) => sectionFunctionality(d.id))]);
     const result = await this.continueTurn(innerDc);
     await this.track(innerDc, startedIn);
     return result;
@@ -644,9 +646,8 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** Where the person is now: the process in progress and its step, if any. */
-  private whereNow(innerDc: DialogContext): (Donde & { proceso: string }) | undefined {
+  private whereNow(innerDc: DialogContext, stack = this.stack(innerDc)): (Donde & { proceso: string }) | undefined {
     // One walk of the stack (each level's child context is built anew by botbuilder-dialogs).
-    const stack = this.stack(innerDc);
     const process = this.activeProcess(innerDc, stack);
     if (!process) return undefined;
     const info = this.stepInfo(innerDc, stack);

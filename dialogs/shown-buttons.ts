@@ -24,9 +24,13 @@ const MAX_TEXT = 60;
 const STALE = Symbol('shown-buttons.stale');
 const CURRENT = Symbol('shown-buttons.current-process');
 
-/** The process the turn began in (the main dialog notes it): its own button typed in it is not "another menu's". */
-export function noteCurrentProcess(context: TurnContext, id: string | undefined): void {
-  if (id) context.turnState.set(CURRENT, id);
+/**
+ * The process the turn began in and the functionalities it is in (the main dialog notes them: Compartir
+ * inside the web-service module reached by its menu): their own buttons typed in them are not "another menu's".
+ */
+export function noteCurrentProcess(context: TurnContext, ids: readonly (string | undefined)[]): void {
+  const current = ids.filter((id): id is string => id !== undefined);
+  if (current.length > 0) context.turnState.set(CURRENT, current);
 }
 
 /** The text a tap on each button of these activities sends (imBack and messageBack buttons, suggested actions). */
@@ -89,7 +93,7 @@ export const staleButton = (context: TurnContext): string | undefined => context
 export function staleButtonNote(context: TurnContext, form?: { borrador: boolean }): string | undefined {
   const typed = context.activity.type === 'message' ? context.activity.text?.trim() : undefined;
   const funcion = form && typed && typed.length <= MAX_TEXT ? namedButton(typed) : undefined;
-  if (funcion && funcion.id !== context.turnState.get(CURRENT)) return render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
+  if (funcion && !((context.turnState.get(CURRENT) as string[] | undefined) ?? []).includes(funcion.id)) return render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
   const boton = staleButton(context);
   return boton === undefined ? undefined : render('general/boton-anterior', { boton });
 }

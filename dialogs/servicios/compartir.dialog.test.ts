@@ -713,6 +713,10 @@ describe("a button of the module's menu tapped under a shared service's menu", (
     const other = await say(w.client, 'consulta de afiliados');
     expect(other.text).toContain('no es un JSON válido');
     expect(other.text).not.toContain('otro menú');
+    // Compartir's own button, typed in its form reached through the module's menu, is not "another menu's".
+    const own = await say(w.client, 'Compartir Servicios Entidad');
+    expect(own.text).not.toContain('otro menú');
+    expect(own.folded).toContain(fold('Pegue un **ejemplo del servicio**'));
   });
 
   it("a button of the question asked is its answer, even when a functionality has that name (the module menu's 'Compartir Servicios Entidad')", async () => {

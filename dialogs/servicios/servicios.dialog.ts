@@ -67,6 +67,11 @@ const SECTIONS: Record<Exclude<MenuAction, 'terminar'>, string> = { documentacio
  * so "swagger", "client id" or "credenciales" choose it as they find it in the search.
  */
 const FUNCTIONALITY: Record<Exclude<MenuAction, 'terminar'>, string> = { documentacion: 'swagger', info: 'info-servicio', compartir: 'compartir', clave: 'asignar-clave' };
+/** The functionality a section of the module is ('servicios-compartir' is Compartir), for the dialog id on the stack; else undefined. */
+export function sectionFunctionality(dialogId: string): string | undefined {
+  const action = (Object.keys(SECTIONS) as Exclude<MenuAction, 'terminar'>[]).find((a) => SECTIONS[a] === dialogId);
+  return action ? FUNCTIONALITY[action] : undefined;
+}
 const menuAliases = (): string[][] => ACTIONS.map((a) => (a === 'terminar' ? [] : [...keywordsOf(FUNCTIONALITY[a])]));
 
 type Values = Record<string, unknown>;
