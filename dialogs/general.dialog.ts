@@ -20,14 +20,16 @@ export const ESTADO = 'estado-general';
 const AYUDA_ID = 'ayuda';
 
 /**
- * The general help: the commands (with search examples for the person's `menu`, process ids) and the
- * helpdesk contacts, after the help of the step in progress if any; `atMenu` (no process in progress),
- * first what each option of that menu does.
+ * The general help: the commands and the helpdesk contacts, after the help of the step in progress if
+ * any. `atMenu` (no process in progress): first what each option of that menu does, then every command
+ * with search examples for the person's `menu` (process ids); in a process the commands fit in one line.
  */
 export function helpText(step?: StepInfo, menu: readonly string[] = [], atMenu = false): string {
   const opciones = atMenu ? menu.filter((id) => id !== AYUDA_ID).map((id) => ({ boton: buttonOf(id), descripcion: descriptionOf(id) })) : [];
   const enMenu = opciones.length > 0 ? render('general/ayuda-menu', { opciones }) : undefined;
-  return [step?.ayuda, enMenu, render('general/ayuda', { ejemplos: searchExamples(menu) }), render('general/contactos')].filter(Boolean).join('\n\n');
+  // In a process the step's help comes first and the commands in one line (the full list is the menu's help).
+  const general = atMenu ? render('general/ayuda', { ejemplos: searchExamples(menu) }) : render('general/ayuda-en-paso');
+  return [step?.ayuda, enMenu, general, render('general/contactos')].filter(Boolean).join('\n\n');
 }
 
 interface Ejemplos {

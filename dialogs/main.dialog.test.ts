@@ -276,7 +276,16 @@ describe('main dialog: menu, search and help', () => {
         ['que puedo hacer', (r) => expect(r.text).toContain('- **Registrarme**: Cree su cuenta')],
         // Inside a process, the step's help, not the menu's.
         ['Registrarme', 'tratamiento de sus datos'],
-        ['ayuda', (r) => expect(r.text).not.toContain('En el menú')],
+        [
+          'ayuda',
+          (r) => {
+            expect(r.text).not.toContain('En el menú');
+            // The step's help, then the commands in one line (their full list is the menu's help) and the contacts.
+            expect(r.text).toContain('También puede escribir **atrás** (vuelve a la pregunta anterior), **estado** (su avance)');
+            expect(r.text).not.toContain('Puede escribir en cualquier momento');
+            expect(r.text).toContain('01 8000 96 00 20');
+          },
+        ],
       ],
     },
     {

@@ -1436,8 +1436,8 @@ describe('ayuda and estado at the tray', () => {
     const ayuda = await say(w.client, 'ayuda');
     expect(ayuda.folded).toContain(fold('elija que hacer: revisar rut adjuntos, activar o desactivar el rol caja de compensacion familiar'));
     expect(ayuda.folded).toContain(fold('cada asignacion recibe su client id'));
-    // Inside the back office: the step's help and the administrator's search examples, not the menu's options.
-    expect(ayuda.text).toContain('por ejemplo "asignar servicios" o "revisar rut"');
+    // Inside the back office: the step's help and the commands in one line, not the menu's options.
+    expect(ayuda.text).toContain('También puede escribir **atrás** (vuelve a la pregunta anterior)');
     expect(ayuda.text).not.toContain('En el menú');
   });
 });
