@@ -736,7 +736,9 @@ describe('Asignar servicios a una CCF', () => {
       expect(done.text).toContain(`Client ID: ${a.clientId} · asignado el 26/11/2026`);
     }
     expect(new Set(stored.map((a) => a.clientId)).size).toBe(2);
-    expect(done.text).toContain('El rol Caja de Compensación Familiar de COMFAMA no está activo: la Caja podrá usarlos cuando se active.');
+    // The role not active yet: said once, after the Caja's assignments (it was also glued to the list's last row).
+    expect(done.text).toContain('El rol Caja de Compensación Familiar de **COMFAMA** no está activo: puede asignarle servicios, pero la Caja no podrá usarlos hasta que se active.');
+    expect(done.text.match(/no está activo/g)).toHaveLength(1);
     // Back at COMFAMA's assignments, as a card.
     expect(done.text).toContain('Servicios asignados a COMFAMA');
     expect(done.text).toContain('GET ConsultaAfiliacion — activo');

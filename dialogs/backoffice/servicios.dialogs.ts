@@ -494,7 +494,8 @@ export class AsignarDialog extends ComponentDialog {
           ? bt('fila-ya-asignado', { servicio: x.servicioId, clientId: x.asignacion.clientId, estado: estados[x.asignacion.estado] })
           : bt('fila-no-publicado', { servicio: x.servicioId }),
     );
-    await step.context.sendActivity(bt('asignados', { nombre: step.options.nombre, filas, usable: r.value.usable }));
+    // Whether the Caja can use them yet is said once, by the Caja's assignments shown next.
+    await step.context.sendActivity(bt('asignados', { nombre: step.options.nombre, filas }));
     const nuevos = r.value.resultados.filter((x) => x.resultado === 'asignado').map((x) => x.servicioId);
     if (nuevos.length) {
       const aviso = bt('aviso-asignados', { nombre: step.options.nombre, servicios: nuevos.join(', '), usable: r.value.usable });
