@@ -90,6 +90,14 @@ describe('Mis datos', () => {
     expect((await say(client, 'Mis datos')).folded).toMatch(/sus solicitudes.*correccion abierta/s);
   });
 
+  it('each section after a list starts a paragraph of its own (a heading right under a list item reads as part of that item)', async () => {
+    const { setup, client } = await loggedIn();
+    await registerEmployer(setup.deps, 'CC:70123456', registration({ delegado: DELEGADA_MARIA }), { ref: 'u-7a1b2c3d', channel: 'webchat' });
+    await request(client, 'Solicitar corrección', 'Mi celular cambió: ahora es 3109998877.');
+    const text = (await say(client, 'Mis datos')).text;
+    expect(text).toMatch(/\(NIT 890\.900\.841-9\)\n\n\*\*Sus solicitudes\*\*\n- Caso /);
+  });
+
   it('Solicitar eliminación: explains what is kept, then the case is stored', async () => {
     const { setup, client } = await loggedIn();
     await say(client, 'Mis datos');
