@@ -150,6 +150,15 @@ describe('matchChoice: the number, the label, or a unique word or prefix of it',
     const labels = ['Primera vez', 'Segunda vez'];
     expect(reading(matchChoice('segunda', labels), labels)).toBe('Segunda vez');
   });
+
+  it('a word an identifier joins names its option ("la de beneficiarios"); the identifier typed whole still does', () => {
+    const labels = ['GET ConsultaAfiliacion (activo)', 'GET ConsultaBeneficiarios (activo)'];
+    expect(matchChoice('la de beneficiarios', labels)).toEqual({ kind: 'match', index: 1, by: 'words' });
+    expect(matchChoice('afiliacion', labels)).toEqual({ kind: 'match', index: 0, by: 'words' });
+    expect(matchChoice('consultabeneficiarios', labels)).toEqual({ kind: 'match', index: 1, by: 'words' });
+    expect(matchChoice('GET ConsultaBeneficiarios (activo)', labels)).toEqual({ kind: 'match', index: 1, by: 'label' });
+    expect(matchChoice('consulta', labels)).toEqual({ kind: 'ambiguous', indices: [0, 1] });
+  });
 });
 
 describe('filler words that are also a label\'s words', () => {

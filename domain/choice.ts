@@ -85,6 +85,16 @@ function numberOf(tokens: readonly string[], labelWords: ReadonlySet<string>, co
   return undefined;
 }
 
+/**
+ * A label's words, and the words an identifier joins ("ConsultaBeneficiarios" is also "consulta" and
+ * "beneficiarios"): "la de beneficiarios" names "GET ConsultaBeneficiarios (activo)".
+ */
+function labelWords(label: string): string[] {
+  const own = words(label);
+  const parts = words(label.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).filter((w) => !own.includes(w));
+  return [...own, ...parts];
+}
+
 /** Which of `labels` the person meant by `answer`. */
 export function matchChoice(answer: string, labels: readonly string[]): ChoiceMatch {
   if (answer.length > MAX_CHOICE_ANSWER) return { kind: 'none', reason: 'too-long' };
@@ -92,10 +102,10 @@ export function matchChoice(answer: string, labels: readonly string[]): ChoiceMa
   if (tokens.length === 0) return { kind: 'none', reason: 'empty' };
   if (tokens.length > MAX_WORDS) return { kind: 'none', reason: 'too-long' };
 
-  const labelTokens = labels.map(words);
   const whole = tokens.join(' ');
-  const same = labelTokens.findIndex((l) => l.length > 0 && l.join(' ') === whole);
+  const same = labels.findIndex((l) => words(l).join(' ') === whole && whole.length > 0);
   if (same >= 0) return { kind: 'match', index: same, by: 'label' };
+  const labelTokens = labels.map(labelWords);
 
   const n = numberOf(tokens, new Set(labelTokens.flat()), labels.length);
   if (n !== undefined) {
