@@ -55,9 +55,15 @@ function fileFor(key: string, ext: string): string {
   return file;
 }
 
+/**
+ * A time at the end of a sentence ("… a las 10:44 a. m." + ".") keeps one period, as Spanish writes
+ * it: two would show as an ellipsis in the chat's Markdown ("a. m…").
+ */
+const oneFinalPeriod = (text: string): string => (text.includes('m..') ? text.replace(/\b([ap])\. m\.\.(?!\.)/g, '$1. m.') : text);
+
 /** Renders a chat / plain-text template (`<key>.hbs`), trimmed, without HTML escaping. */
 export function render(key: string, data: Record<string, unknown> = {}): string {
-  return compile(fileFor(key, '.hbs'), false)(withGlobals(data)).trim();
+  return oneFinalPeriod(compile(fileFor(key, '.hbs'), false)(withGlobals(data)).trim());
 }
 
 /** Renders an HTML template (`<key>.html.hbs`) with HTML escaping. */
@@ -67,7 +73,7 @@ export function renderHtml(key: string, data: Record<string, unknown> = {}): str
 
 /** Renders a template with an explicit extension (e.g. `.txt.hbs`, `.asunto.hbs`, `.card.hbs`), no escaping. */
 export function renderFile(key: string, ext: string, data: Record<string, unknown> = {}): string {
-  return compile(fileFor(key, ext), false)(withGlobals(data)).trim();
+  return oneFinalPeriod(compile(fileFor(key, ext), false)(withGlobals(data)).trim());
 }
 
 const jsonCache = new Map<string, unknown>();
@@ -87,5 +93,5 @@ export function fill(template: string, data: Record<string, unknown> = {}): stri
     tpl = hbs.compile(template, { noEscape: true });
     stringCache.set(template, tpl);
   }
-  return tpl(withGlobals(data)).trim();
+  return oneFinalPeriod(tpl(withGlobals(data)).trim());
 }
