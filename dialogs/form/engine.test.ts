@@ -293,6 +293,30 @@ describe('a question typed instead of an answer', () => {
   });
 });
 
+describe('a form of one prose answer: a sentence typed at its review', () => {
+  const motivo: FormSpec<{ motivo: string }> = {
+    id: 'mesa-motivo',
+    fields: [{ key: 'motivo', parse: (raw) => (raw.trim().length >= 5 ? ok(raw.trim()) : fail('too_short')), prose: true }],
+  };
+
+  it('is the answer rewritten, reviewed again', () => {
+    const step = play(motivo, ['mi celular', 'mi celular ahora es 3157778899']);
+    expect(step.decision).toEqual({ kind: 'review' });
+    expect(step.state.values['motivo']).toBe('mi celular ahora es 3157778899');
+    expect(step.accepted).toEqual(['motivo']);
+  });
+
+  it.each(['sí, confirmar', 'no', 'no gracias', 'quiero cambiar algo', 'ok'])('"%s" is not an answer', (text) => {
+    const step = play(motivo, ['mi celular', text]);
+    expect(step.state.values['motivo']).toBe('mi celular');
+  });
+
+  it('in a form of several fields, the review still asks for confirmar or corregir', () => {
+    const step = play(persona, ['CC', '70123456', 'Ana', 'omitir', 'F', 'mi nombre es otro']);
+    expect(step.decision).toEqual({ kind: 'review', retry: true });
+  });
+});
+
 describe('"atrás" gives the answer it removes, to show with the question', () => {
   it('not for an optional field left empty', () => {
     const step = play(persona, ['CC', '70123456', 'Ana', 'omitir', 'atrás']);

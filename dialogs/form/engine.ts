@@ -154,6 +154,9 @@ function doubtIn(detail: Readonly<Record<string, unknown>>): { escrito: string; 
   return typeof escrito === 'string' && typeof sugerencia === 'string' ? { escrito, sugerencia } : undefined;
 }
 
+/** Words of a request to change an answer ("quiero cambiar algo"), not an answer. */
+const EDIT_WORDS = new Set(['cambiar', 'cambio', 'corregir', 'corrijo', 'modificar', 'editar', 'arreglar']);
+
 class Turn {
   readonly accepted: string[] = [];
   private readonly hasSecret: boolean;
@@ -206,7 +209,8 @@ class Turn {
     if (s.choosingCorrection) return typedSecret ? this.secretTyped() : this.correct(text);
     if (s.current === undefined) {
       if (answerYesNo(text) === true) return this.confirm();
-      return typedSecret ? this.secretTyped() : { kind: 'review', retry: true };
+      if (typedSecret) return this.secretTyped();
+      return this.newProse(text) ?? { kind: 'review', retry: true };
     }
     const field = this.field(s.current);
     // "¿Para qué es esta contraseña?" at a password, "no sé qué poner" at a name: the field's help, not an answer.
@@ -248,6 +252,21 @@ class Turn {
     if (!field.optional && !field.prose && ((isSkipAnswer(text) && fold(text) !== '') || saysItIsMissing(text))) return this.reask('required');
     this.noteDoubt(field.key, result.error.code, result.error);
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
+  }
+
+  /**
+   * A form of one prose answer (a reason, a description): a sentence typed at its review ("mi celular
+   * ahora es 3157778899") is the answer rewritten, reviewed again; undefined for anything else.
+   */
+  private newProse(text: string): Decision | undefined {
+    const [only, ...others] = this.spec.fields;
+    if (!only || others.length > 0 || !only.prose || only.secret) return undefined;
+    const typed = words(text);
+    if (typed.length < 3 || answerYesNo(text) !== undefined || typed.some((w) => EDIT_WORDS.has(w))) return undefined;
+    const result = parseAnswer(this.spec, only, text, this.state.values, this.env.today, this.env.context);
+    if (!result.ok) return undefined;
+    this.set(only, result.value);
+    return this.advance();
   }
 
   /** The doubt raised by the last answer, taken off the state (a new answer settles it or raises another). */

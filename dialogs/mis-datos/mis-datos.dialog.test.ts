@@ -90,6 +90,19 @@ describe('Mis datos', () => {
     expect((await say(client, 'Mis datos')).folded).toMatch(/sus solicitudes.*correccion abierta/s);
   });
 
+  it('a sentence typed at the review rewrites the description, reviewed again before it is sent', async () => {
+    const { setup, client } = await loggedIn();
+    await say(client, 'Mis datos');
+    await say(client, 'Solicitar corrección');
+    expect((await say(client, 'mi celular')).text).toContain('mi celular');
+    const again = await say(client, 'mi celular ahora es 3157778899');
+    expect(again.text).toContain('mi celular ahora es 3157778899');
+    expect(again.folded).not.toContain('escriba confirmar para continuar o corregir');
+    await say(client, 'confirmar');
+    const [solicitud] = await all(setup, 'solicitudesDatos');
+    expect(solicitud).toMatchObject({ descripcion: 'mi celular ahora es 3157778899' });
+  });
+
   it('each section after a list starts a paragraph of its own (a heading right under a list item reads as part of that item)', async () => {
     const { setup, client } = await loggedIn();
     await registerEmployer(setup.deps, 'CC:70123456', registration({ delegado: DELEGADA_MARIA }), { ref: 'u-7a1b2c3d', channel: 'webchat' });
