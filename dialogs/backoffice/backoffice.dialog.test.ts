@@ -833,6 +833,23 @@ describe('Asignar servicios a una CCF', () => {
     expect((await assignments(w)).every((a) => a.estado === 'activo')).toBe(true);
   });
 
+  it('"atrás" at the change\'s confirmation asks the reason again (the assignment and the change kept); "No" goes to the list', async () => {
+    const w = await world();
+    expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion', 'SolicitudAfiliacion'], actor)).ok).toBe(true);
+    await asAdmin(w);
+    await say(w.client, 'suspender consulta de comfama');
+    expect((await say(w.client, 'pq si')).folded).toContain(fold('¿Suspender la asignación de **ConsultaAfiliacion** a **COMFAMA**?'));
+    const again = await say(w.client, 'atrás');
+    expect(again.folded).toContain(fold('cual es el motivo'));
+    expect(again.folded).not.toContain(fold('cual asignacion de comfama'));
+    const confirm = await say(w.client, 'La Caja pidió suspenderlo mientras actualiza su sistema');
+    expect(confirm.text).toContain('¿Suspender la asignación de **ConsultaAfiliacion** a **COMFAMA**?\n\nMotivo: La Caja pidió suspenderlo mientras actualiza su sistema');
+    await say(w.client, 'Sí, confirmar');
+    const stored = (await assignments(w)).find((a) => a.servicioId === 'ConsultaAfiliacion');
+    expect(stored).toMatchObject({ estado: 'suspendido' });
+    expect(stored?.historial.at(-1)?.motivo).toBe('La Caja pidió suspenderlo mientras actualiza su sistema');
+  });
+
   it('Cambiar una asignación: suspend with a reason; the actions depend on the state; reactivate; revoke; assigning it again gives a new Client ID', async () => {
     const w = await world();
     expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion', 'SolicitudAfiliacion'], actor)).ok).toBe(true);
@@ -1128,7 +1145,7 @@ const FLOWS = {
     { say: 'Cambiar una asignación', q: 'cual asignacion de comfama', back: 'servicios asignados a comfama' },
     { say: 'SolicitudAfiliacion', q: 'que hace con solicitudafiliacion de comfama', back: 'cual asignacion de comfama' },
     { say: 'Suspender', q: 'cual es el motivo', back: 'cual asignacion de comfama' },
-    { say: 'Revisión de seguridad', q: 'suspender la asignacion de solicitudafiliacion a comfama', back: 'cual asignacion de comfama' },
+    { say: 'Revisión de seguridad', q: 'suspender la asignacion de solicitudafiliacion a comfama', back: 'cual es el motivo' },
     { say: 'Sí, confirmar', q: 'quedo suspendida' },
   ],
 } satisfies Record<string, readonly FlowStep[]>;

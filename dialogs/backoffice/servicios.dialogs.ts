@@ -323,6 +323,8 @@ interface CcfChosen {
 /** Cambiar una asignación, with the words that asked for it ("suspender consulta de comfama"): the service and the change they name are not asked. */
 interface CambiarOptions extends CcfChosen {
   readonly texto?: string;
+  /** Back from the confirmation ("atrás"): the same assignment and change, the reason asked again with the one given. */
+  readonly retomar?: { readonly servicioId: string; readonly cambio: CambioAsignacion; readonly motivo: string };
 }
 
 /** The same CCF's change asked from its first question (after "atrás" or "No"): no words to read again. */
@@ -518,7 +520,9 @@ export class AsignarDialog extends ComponentDialog {
     const labels = changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId} (${estados[a.estado]})`.trim());
     Object.assign(step.values, { citizenId: session.citizenId, changeable, labels });
     // "suspender consulta de comfama": the one assignment those words name.
-    const named = step.options.texto ? optionNamedIn(step.options.texto, changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId}`.trim())) : undefined;
+    const retomada = step.options.retomar ? changeable.findIndex((a) => a.servicioId === step.options.retomar!.servicioId) : -1;
+    const named =
+      retomada >= 0 ? retomada : step.options.texto ? optionNamedIn(step.options.texto, changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId}`.trim())) : undefined;
     if (named !== undefined) return step.next(labels[named]);
     return step.prompt(CHOICE, choicePrompt(bt('cual-asignacion', { nombre: step.options.nombre }), labels, { numbered: true }, { back: true }));
   }
@@ -531,7 +535,7 @@ export class AsignarDialog extends ComponentDialog {
     const cambios = (Object.keys(TRANSICIONES) as CambioAsignacion[]).filter((c) => TRANSICIONES[c].desde.includes(a.estado));
     values['cambios'] = cambios;
     const labels = [...cambios.map((c) => sub('cambios')[c]!), bt('volver')];
-    const named = changeNamed(step.options.texto);
+    const named = step.options.retomar?.cambio ?? changeNamed(step.options.texto);
     if (named && cambios.includes(named)) return step.next(sub('cambios')[named]);
     const estado = sub('estados-asignacion')[a.estado];
     return step.prompt(CHOICE, choicePrompt(bt('que-cambio', { servicio: a.servicioId, nombre: step.options.nombre, estado }), labels, {}, { back: true }));
@@ -547,7 +551,9 @@ export class AsignarDialog extends ComponentDialog {
     // Which change the reason is for: said above the question (it may have been taken from the words, not asked).
     const a = values['asignacion'] as AsignacionVista;
     const heading = bt('cambio-encabezado', { accion: sub('cambios')[cambios[i]!], servicio: a.servicioId, nombre: step.options.nombre });
-    return step.beginDialog(motivoForm.id, { canGoBack: true, heading } satisfies FormOptions);
+    const retomar = step.options.retomar;
+    const again = retomar && retomar.cambio === cambios[i] ? { initial: { motivo: retomar.motivo }, correct: 'motivo', skipIntro: true } : {};
+    return step.beginDialog(motivoForm.id, { canGoBack: true, heading, ...again } satisfies FormOptions);
   }
 
   private async changeConfirm(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
@@ -561,10 +567,12 @@ export class AsignarDialog extends ComponentDialog {
   }
 
   private async change(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
-    if (wentBack(step.result) || chosen(step.result, [bt('si'), bt('no')]) === 1) return step.replaceDialog(CAMBIAR, asking(step.options));
     const values = step.values as Values;
     const a = values['asignacion'] as AsignacionVista;
     const motivo = String(values['motivo']);
+    // "atrás": the question before, the reason (with the one given); "No, volver": the list of assignments.
+    if (wentBack(step.result)) return step.replaceDialog(CAMBIAR, { ...asking(step.options), retomar: { servicioId: a.servicioId, cambio: values['cambio'] as CambioAsignacion, motivo } });
+    if (chosen(step.result, [bt('si'), bt('no')]) === 1) return step.replaceDialog(CAMBIAR, asking(step.options));
     const r = await changeAssignment(this.deps, String(values['citizenId']), step.options.nit, a.servicioId, values['cambio'] as CambioAsignacion, motivo, actorOf(step.context));
     const estados = sub('estados-asignacion');
     if (!r.ok) {

@@ -98,7 +98,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const state = await this.drafts.resume(dc.context, startState({ ...(options?.initial ?? {}) }), this.env(dc), options?.draftScope);
     if (options?.correct) {
       const opened = decide(this.spec, state, { kind: 'start' }, this.env(dc));
-      if (opened.decision.kind === 'review') return this.run(dc, opened.state, { kind: 'correct', name: options.correct });
+      // Complete: at its review, or (a form without one) about to finish.
+      if (opened.decision.kind === 'review' || opened.decision.kind === 'finish') return this.run(dc, opened.state, { kind: 'correct', name: options.correct });
     }
     return this.run(dc, state, { kind: 'start' });
   }
