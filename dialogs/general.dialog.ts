@@ -23,12 +23,13 @@ const AYUDA_ID = 'ayuda';
  * The general help: the commands and the helpdesk contacts, after the help of the step in progress if
  * any. `atMenu` (no process in progress): first what each option of that menu does, then every command
  * with search examples for the person's `menu` (process ids); in a process the commands fit in one line.
+ * "salir" (it closes a session) only for a person logged in (`sesion`).
  */
-export function helpText(step?: StepInfo, menu: readonly string[] = [], atMenu = false): string {
+export function helpText(step?: StepInfo, menu: readonly string[] = [], atMenu = false, sesion = false): string {
   const opciones = atMenu ? menu.filter((id) => id !== AYUDA_ID).map((id) => ({ boton: buttonOf(id), descripcion: descriptionOf(id) })) : [];
   const enMenu = opciones.length > 0 ? render('general/ayuda-menu', { opciones }) : undefined;
   // In a process the step's help comes first and the commands in one line (the full list is the menu's help).
-  const general = atMenu ? render('general/ayuda', { ejemplos: searchExamples(menu) }) : render('general/ayuda-en-paso');
+  const general = atMenu ? render('general/ayuda', { ejemplos: searchExamples(menu), sesion }) : render('general/ayuda-en-paso', { sesion });
   return [step?.ayuda, enMenu, general, render('general/contactos')].filter(Boolean).join('\n\n');
 }
 
@@ -46,6 +47,8 @@ function searchExamples(menu: readonly string[]): readonly string[] {
 /** AyudaDialog's options: the person's menu (process ids), which the help explains. */
 export interface AyudaOptions {
   readonly menu?: readonly string[];
+  /** The person is logged in ("salir" is one of their commands). */
+  readonly sesion?: boolean;
 }
 
 /** The step's name without its process's name before it ("Registro ciudadano — datos de contacto" in Registro ciudadano: "datos de contacto"). */
@@ -78,7 +81,7 @@ export class AyudaDialog extends Dialog {
   }
 
   override async beginDialog(dc: DialogContext, options?: AyudaOptions): Promise<DialogTurnResult> {
-    await dc.context.sendActivity(helpText(undefined, options?.menu, true));
+    await dc.context.sendActivity(helpText(undefined, options?.menu, true, options?.sesion));
     return dc.endDialog();
   }
 }

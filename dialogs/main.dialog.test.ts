@@ -270,6 +270,9 @@ describe('main dialog: menu, search and help', () => {
             expect(r.text).toContain('- **Ingresar**: Inicie sesión con su tipo y número de documento');
             expect(r.text).not.toContain('**Ayuda**:');
             expect(r.text).toContain('por ejemplo "registrar empresa" o "compartir servicios"');
+            // Not logged in: no session for "salir" to close.
+            expect(r.text).toContain('- **estado** o **¿en qué voy?**: muestra su avance.');
+            expect(r.text).not.toContain('**salir**');
           },
         ],
         // Typed as a question, the same.
@@ -281,7 +284,7 @@ describe('main dialog: menu, search and help', () => {
           (r) => {
             expect(r.text).not.toContain('En el menú');
             // The step's help, then the commands in one line (their full list is the menu's help) and the contacts.
-            expect(r.text).toContain('También puede escribir **atrás** (vuelve a la pregunta anterior), **estado** (su avance)');
+            expect(r.text).toContain('También puede escribir **atrás** (vuelve a la pregunta anterior), **estado** (su avance), **cancelar** (deja lo que está haciendo) o **menú** (las opciones principales).');
             expect(r.text).not.toContain('Puede escribir en cualquier momento');
             expect(r.text).toContain('01 8000 96 00 20');
           },

@@ -294,7 +294,8 @@ export class MainDialog extends ComponentDialog {
       }
       case 'ayuda':
         if (inForm) break; // the form gives its field's help and the contacts itself
-        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), await this.menuIds(innerDc.context), !this.activeProcess(innerDc)));
+        const who = await this.who(innerDc.context);
+        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), menuProcesses(who).map((p) => p.id), !this.activeProcess(innerDc), Boolean(who.session)));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       case 'saludo': {
@@ -469,7 +470,7 @@ export class MainDialog extends ComponentDialog {
       return step.beginDialog(INGRESAR);
     }
     if (!roleFits(process, who.acting)) return this.changeRoleFor(step, process, who);
-    if (id === 'ayuda') return step.beginDialog(dialogId, { menu: menuProcesses(who).map((p) => p.id) } satisfies AyudaOptions);
+    if (id === 'ayuda') return step.beginDialog(dialogId, { menu: menuProcesses(who).map((p) => p.id), sesion: Boolean(who.session) } satisfies AyudaOptions);
     return step.beginDialog(dialogId, options);
   }
 
@@ -524,10 +525,6 @@ export class MainDialog extends ComponentDialog {
   }
 
   /** The processes this person's menu offers now (ids). */
-  private async menuIds(context: TurnContext): Promise<string[]> {
-    return menuProcesses(await this.who(context)).map((p) => p.id);
-  }
-
   private menuLabels(who: Who): string[] {
     const { buscar, salir } = messages<{ buscar: string; salir: string }>('general/menu-extra');
     const offered = menuProcesses(who).map((p) => buttonOf(p.id));

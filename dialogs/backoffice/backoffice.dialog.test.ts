@@ -1443,6 +1443,7 @@ describe('ayuda at the administrator\'s menu', () => {
     // Every option of this menu, with what it does; the help itself is not among them.
     for (const id of ['bandeja-ministerio', 'mis-datos', 'estado', 'elegir-rol']) expect(r.text).toContain(`- **${buttonOf(id)}**: ${descriptionOf(id)}`);
     expect(r.text).not.toContain(`- **${buttonOf('ayuda')}**:`);
+    expect(r.text).toContain('- **salir**: cierra su sesión.'); // logged in
   });
 });
 
@@ -1457,6 +1458,7 @@ describe('ayuda and estado at the tray', () => {
     expect(ayuda.folded).toContain(fold('cada asignacion recibe su client id'));
     // Inside the back office: the step's help and the commands in one line, not the menu's options.
     expect(ayuda.text).toContain('También puede escribir **atrás** (vuelve a la pregunta anterior)');
+    expect(ayuda.text).toContain('**menú** (las opciones principales) o **salir** (cierra su sesión).'); // logged in
     expect(ayuda.text).not.toContain('En el menú');
   });
 });
