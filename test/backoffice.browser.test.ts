@@ -92,7 +92,7 @@ describe.skipIf(!available)('the Ministry back office in the local Web Chat', ()
     expect(solicitud * beneficiarios).toBeGreaterThan(0);
     // The multi-select card under it: ticked and sent when Web Chat renders it; today it is an empty bubble.
     await page.waitForTimeout(1000);
-    const select = cardWith(page, 'Marque uno o varios');
+    const select = cardWith(page, 'Servicios publicados');
     known.selectCardRendered = (await select.count()) > 0;
     await feed(page).last().scrollIntoViewIfNeeded();
     await page.waitForTimeout(400);

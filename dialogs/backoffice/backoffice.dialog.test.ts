@@ -722,6 +722,9 @@ describe('Asignar servicios a una CCF', () => {
     expect(choiceSet).toContain('"isMultiSelect":true');
     expect(choiceSet).toContain('{"title":"GET ConsultaAfiliacion","value":"1"}');
     expect(choiceSet).toContain('{"title":"POST SolicitudAfiliacion","value":"6"}');
+    // The question is said once, by the message above the card (the card's body repeated it).
+    expect(offer.activities.filter((a) => a.text?.includes('¿Qué servicios asigna a'))).toHaveLength(1);
+    expect(JSON.stringify(offer.cards.map((c) => c['body']))).not.toContain('Qué servicios asigna a');
 
     const confirm = await say(w.client, input);
     expect(confirm.text).toContain(`¿Asigna a **COMFAMA** estos servicios?\n\n${listed}`);

@@ -449,9 +449,9 @@ export class AsignarDialog extends ComponentDialog {
     const question = bt('elegir-servicios', { nombre: step.options.nombre });
     const listText = bt('elegir-servicios-texto', { servicios: published.map((s) => ({ ...s, asignado: assigned.has(s.id) })) });
     const choices = published.map((s, i) => ({ title: `${s.metodo} ${s.id}${assigned.has(s.id) ? ' ✓' : ''}`, value: String(i + 1) }));
+    // The question is the message's text, above the card (the card repeated it under it).
     const selectCard = card(
       [
-        textBlock(question),
         {
           type: 'Input.ChoiceSet',
           id: 'servicios',
