@@ -164,6 +164,8 @@ describe('form engine: "ayuda" at the review', () => {
     expect(help.folded).toContain('para salir sin terminar escriba cancelar');
     expect(help.folded).not.toContain('queda guardado'); // this form keeps no draft
     expect(help.folded).toContain('ana@gmail.com'); // the review again
+    // The card again, without the intro above it saying what the help just said.
+    expect(help.activities.map((a) => a.text ?? '').join('\n')).not.toContain('Revise sus datos antes de continuar');
     await say(client, 'confirmar');
     expect(formResult(client.dialogTurnResult.result, contactoForm).values.email).toBe('ana@gmail.com');
   });

@@ -204,6 +204,11 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         const revision = d.field === undefined ? fill(common('ayuda-revision'), { borrador: await this.drafts.saves(context) }) : undefined;
         const help = [ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : revision, pausa].filter(Boolean).join(' ');
         await context.sendActivity([help, render('general/contactos')].filter(Boolean).join('\n\n'));
+        // At the review the help said what to write: the card again, without its intro saying it once more.
+        if (d.field === undefined) {
+          await this.prompt(context, dc.activeDialog!.state, state, undefined, false, true);
+          return Dialog.EndOfTurn;
+        }
         break;
       }
       case 'chooseCorrection':
@@ -244,8 +249,12 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     return doubt?.code && doubt.key === state.current ? reasonText(this.spec, doubt.code, { ...doubt.detalle, ...doubt }) : undefined;
   }
 
-  /** Sends the prompt (after `lead`, if any, and `again` after a reason: see promptFor; an open doubt's question instead of both); the id of a card with a masked input is kept to replace it once used. */
-  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false): Promise<void> {
+  /**
+   * Sends the prompt (after `lead`, if any, and `again` after a reason: see promptFor; an open doubt's
+   * question instead of both; `bare`: its card alone, without the message's text); the id of a card
+   * with a masked input is kept to replace it once used.
+   */
+  private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false, bare = false): Promise<void> {
     const activities = promptFor(this.spec, state, again, formTextData(this.spec, dialogState));
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
@@ -253,8 +262,11 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     // A lead that ends with it ("Antes de seguir, responda esta pregunta: ¿El primer nombre es…?") is said whole.
     const doubt = this.openDoubt(state);
     const asked = doubt && lead?.endsWith(doubt) ? lead : doubt;
-    const text = [heading, asked ?? `${lead ?? ''} ${first?.text ?? ''}`.trim()].filter(Boolean).join('\n\n');
-    if (first) activities[0] = { ...first, text };
+    const text = [heading, bare ? undefined : (asked ?? `${lead ?? ''} ${first?.text ?? ''}`.trim())].filter(Boolean).join('\n\n');
+    if (first) {
+      const { text: _intro, ...card } = first;
+      activities[0] = text ? { ...first, text } : card;
+    }
     // Its two answers as buttons, when the question shows no card of its own.
     if (doubt && first && !first.attachments?.length) activities[0] = { ...activities[0], attachments: [choiceCard([common('duda-si'), common('duda-no')])] };
     const secret = asksSecret(this.spec, state);
