@@ -292,12 +292,13 @@ export class MainDialog extends ComponentDialog {
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }
-      case 'ayuda':
+      case 'ayuda': {
         if (inForm) break; // the form gives its field's help and the contacts itself
         const who = await this.who(innerDc.context);
-        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), menuProcesses(who).map((p) => p.id), !this.activeProcess(innerDc), Boolean(who.session)));
+        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), menuIds(who), !this.activeProcess(innerDc), Boolean(who.session)));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
+      }
       case 'saludo': {
         // "hola" at a question of a process (a form reads its own answers): greeted back, then the question again.
         if (inForm) break;
@@ -470,7 +471,7 @@ export class MainDialog extends ComponentDialog {
       return step.beginDialog(INGRESAR);
     }
     if (!roleFits(process, who.acting)) return this.changeRoleFor(step, process, who);
-    if (id === 'ayuda') return step.beginDialog(dialogId, { menu: menuProcesses(who).map((p) => p.id), sesion: Boolean(who.session) } satisfies AyudaOptions);
+    if (id === 'ayuda') return step.beginDialog(dialogId, { menu: menuIds(who), sesion: Boolean(who.session) } satisfies AyudaOptions);
     return step.beginDialog(dialogId, options);
   }
 
@@ -524,7 +525,6 @@ export class MainDialog extends ComponentDialog {
     return m.kind === 'match' && m.by === 'number' ? labels[m.index] : undefined;
   }
 
-  /** The processes this person's menu offers now (ids). */
   private menuLabels(who: Who): string[] {
     const { buscar, salir } = messages<{ buscar: string; salir: string }>('general/menu-extra');
     const offered = menuProcesses(who).map((p) => buttonOf(p.id));
@@ -651,6 +651,9 @@ export class MainDialog extends ComponentDialog {
     return { proceso: info?.proceso ?? process.id, ...(info?.paso ? { paso: info.paso } : {}) };
   }
 }
+
+/** The processes this person's menu offers now (ids). */
+const menuIds = (who: Who): string[] => menuProcesses(who).map((p) => p.id);
 
 /** A document typed alone: "cc 72235734", "C.C. 72.235.734" or a bare number of 6 to 12 digits. */
 function looksLikeDocument(text: string, now: Date): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItIsMissing, saysNone } from './commands.js';
+import { asksAboutTheQuestion, asksToChange, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItIsMissing, saysNone } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -92,6 +92,11 @@ describe('parseCommand: a person who does not know what to do asks for help', ()
   it.each(['¿Qué hago?', 'que hago ahora', 'Qué puedo hacer', '¿cómo funciona esto?', 'estoy perdida', 'no entiendo nada'])('"%s" → ayuda', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'ayuda' });
   });
+});
+
+describe('asksToChange: a request to change an answer, not an answer', () => {
+  it.each(['quiero cambiar algo', 'hay que corregirlo', 'Necesito MODIFICAR eso'])('"%s" asks so', (text) => expect(asksToChange(text)).toBe(true));
+  it.each(['mi celular ahora es 3157778899', 'el correo está mal escrito', 'cambié de dirección'])('"%s" does not', (text) => expect(asksToChange(text)).toBe(false));
 });
 
 describe('saysItIsMissing: the answer is not at hand', () => {

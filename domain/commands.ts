@@ -154,6 +154,15 @@ export function asksAboutTheQuestion(text: string): boolean {
   return trimmed.startsWith('¿') || trimmed.endsWith('?') || ASKS_ABOUT.test(t);
 }
 
+/** Words of a request to change an answer ("quiero cambiar algo", "hay que corregirlo"), folded. */
+const EDITS = /(?:^|\s)(?:cambiar|cambio|cambiarlo|cambiarla|corregir|corregirlo|corregirla|corrijo|modificar|modificarlo|editar|arreglar|arreglarlo)(?:\s|$)/;
+
+/** A message that asks to change an answer rather than giving one ("quiero cambiar algo"). */
+export function asksToChange(text: string): boolean {
+  if (text.length > 200) return false;
+  return EDITS.test(plain(text));
+}
+
 // ---------------------------------------------------------------- courtesy
 
 /** What a short courtesy says: thanks, a goodbye, that the person is done ("listo", "eso es todo"), or an acknowledgement ("ok"). */

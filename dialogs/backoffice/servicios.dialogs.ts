@@ -520,7 +520,8 @@ export class AsignarDialog extends ComponentDialog {
     const labels = changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId} (${estados[a.estado]})`.trim());
     Object.assign(step.values, { citizenId: session.citizenId, changeable, labels });
     // "suspender consulta de comfama": the one assignment those words name.
-    const retomada = step.options.retomar ? changeable.findIndex((a) => a.servicioId === step.options.retomar!.servicioId) : -1;
+    const retomar = step.options.retomar;
+    const retomada = retomar ? changeable.findIndex((a) => a.servicioId === retomar.servicioId) : -1;
     const named =
       retomada >= 0 ? retomada : step.options.texto ? optionNamedIn(step.options.texto, changeable.map((a) => `${a.servicio?.metodo ?? ''} ${a.servicioId}`.trim())) : undefined;
     if (named !== undefined) return step.next(labels[named]);

@@ -3,7 +3,7 @@
  * state and what the person sent, the next state and what to do (ask, re-ask with a reason, review,
  * validate, finish…). form.dialog.ts only renders the decision and sends it.
  */
-import { asksAboutTheQuestion, parseCommand, saysItIsMissing } from '../../domain/commands.js';
+import { asksAboutTheQuestion, asksToChange, parseCommand, saysItIsMissing } from '../../domain/commands.js';
 import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
@@ -154,9 +154,6 @@ function doubtIn(detail: Readonly<Record<string, unknown>>): { escrito: string; 
   return typeof escrito === 'string' && typeof sugerencia === 'string' ? { escrito, sugerencia } : undefined;
 }
 
-/** Words of a request to change an answer ("quiero cambiar algo"), not an answer. */
-const EDIT_WORDS = new Set(['cambiar', 'cambio', 'corregir', 'corrijo', 'modificar', 'editar', 'arreglar']);
-
 class Turn {
   readonly accepted: string[] = [];
   private readonly hasSecret: boolean;
@@ -261,8 +258,7 @@ class Turn {
   private newProse(text: string): Decision | undefined {
     const [only, ...others] = this.spec.fields;
     if (!only || others.length > 0 || !only.prose || only.secret) return undefined;
-    const typed = words(text);
-    if (typed.length < 3 || answerYesNo(text) !== undefined || typed.some((w) => EDIT_WORDS.has(w))) return undefined;
+    if (words(text).length < 3 || answerYesNo(text) !== undefined || asksToChange(text)) return undefined;
     const result = parseAnswer(this.spec, only, text, this.state.values, this.env.today, this.env.context);
     if (!result.ok) return undefined;
     this.set(only, result.value);

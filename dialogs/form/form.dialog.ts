@@ -264,8 +264,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const asked = doubt && lead?.endsWith(doubt) ? lead : doubt;
     const text = [heading, bare ? undefined : (asked ?? `${lead ?? ''} ${first?.text ?? ''}`.trim())].filter(Boolean).join('\n\n');
     if (first) {
-      const { text: _intro, ...card } = first;
-      activities[0] = text ? { ...first, text } : card;
+      const { text: _intro, ...withoutText } = first;
+      activities[0] = text ? { ...first, text } : withoutText;
     }
     // Its two answers as buttons, when the question shows no card of its own.
     if (doubt && first && !first.attachments?.length) activities[0] = { ...activities[0], attachments: [choiceCard([common('duda-si'), common('duda-no')])] };
