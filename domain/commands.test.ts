@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, asksToChange, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItIsMissing, saysNone } from './commands.js';
+import { asksAboutTheQuestion, asksToChange, changeTarget, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItIsMissing, saysNone } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -97,6 +97,18 @@ describe('parseCommand: a person who does not know what to do asks for help', ()
 describe('asksToChange: a request to change an answer, not an answer', () => {
   it.each(['quiero cambiar algo', 'hay que corregirlo', 'Necesito MODIFICAR eso'])('"%s" asks so', (text) => expect(asksToChange(text)).toBe(true));
   it.each(['mi celular ahora es 3157778899', 'el correo está mal escrito', 'cambié de dirección'])('"%s" does not', (text) => expect(asksToChange(text)).toBe(false));
+});
+
+describe('changeTarget: what a request to change names', () => {
+  it.each([
+    ['quiero cambiar el celular', 'el celular'],
+    ['Necesito corregir el correo, por favor', 'el correo'],
+    ['cambiar fecha de nacimiento', 'fecha de nacimiento'],
+    ['quiero cambiar algo', undefined],
+    ['hay que corregir un dato', undefined],
+    ['corregirlo', undefined],
+    ['el correo está mal escrito', undefined],
+  ])('"%s" → %s', (text, target) => expect(changeTarget(text)).toBe(target));
 });
 
 describe('saysItIsMissing: the answer is not at hand', () => {

@@ -163,6 +163,22 @@ export function asksToChange(text: string): boolean {
   return EDITS.test(plain(text));
 }
 
+/** Words that name nothing to change ("quiero cambiar algo", "cambiar un dato"): the request alone. */
+const NO_TARGET = /^(?:(?:el|la|los|las|un|una|mi|mis|algo|alguno|alguna|algun|dato|datos|eso|esto|uno|respuesta|de|del)\s*)*$/;
+
+/**
+ * What a request to change names, folded ("quiero cambiar el celular" → "el celular"): the words
+ * after the last edit word; undefined when it is no such request or names nothing ("quiero cambiar algo").
+ */
+export function changeTarget(text: string): string | undefined {
+  if (!asksToChange(text)) return undefined;
+  const t = plain(text);
+  let end = -1;
+  for (const m of t.matchAll(new RegExp(EDITS.source, 'g'))) end = (m.index ?? 0) + m[0].length;
+  const rest = t.slice(end).replace(/\b(?:por favor|porfa|porfavor|gracias)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  return rest === '' || NO_TARGET.test(rest) ? undefined : rest;
+}
+
 // ---------------------------------------------------------------- courtesy
 
 /** What a short courtesy says: thanks, a goodbye, that the person is done ("listo", "eso es todo"), or an acknowledgement ("ok"). */

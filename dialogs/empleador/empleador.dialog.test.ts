@@ -512,6 +512,9 @@ describe('the final summary: which part a "corregir …" names', () => {
     ['no', 'elegir'],
     ['si', 'si'],
     ['atras', 'sede'],
+    ['quiero cambiar el telefono', 'sede'],
+    ['hay que corregir el apellido del delegado', 'delegado'],
+    ['quiero cambiar algo', 'elegir'],
     ['hola', undefined],
   ])('%s → %s', (text, part) => {
     expect(finalAnswer(text, parts)).toBe(part);

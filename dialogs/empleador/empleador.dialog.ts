@@ -17,7 +17,7 @@ import { checkDelegate } from '../../domain/delegados.js';
 import type { EmpleadorDeps, EmpleadorError } from '../../domain/empleador-common.js';
 import { checkRepresentative, matchesRut, registerEmployer, rutDifferences } from '../../domain/empleador-registro.js';
 import type { DelegateData, Naturaleza, Sede } from '../../domain/employers.js';
-import { parseCommand } from '../../domain/commands.js';
+import { asksToChange, changeTarget, parseCommand } from '../../domain/commands.js';
 import { answerYesNo } from '../../domain/fields.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
 import type { Clock, SecretBox } from '../../domain/ports.js';
@@ -427,8 +427,10 @@ export function finalAnswer(text: string, parts: Readonly<Record<Parte, FormSpec
   if (yes === false) return 'elegir';
   const command = parseCommand(text);
   if (command?.kind === 'atras') return 'sede'; // the step before the summary
-  if (command?.kind !== 'corregir') return undefined;
-  const name = command.field ?? '';
+  // "quiero cambiar el teléfono" reads as "corregir teléfono"; "quiero cambiar algo" as "corregir".
+  const asked = command === undefined && asksToChange(text);
+  if (command?.kind !== 'corregir' && !asked) return undefined;
+  const name = (command?.kind === 'corregir' ? command.field : changeTarget(text)) ?? '';
   const part = partNamed(name);
   if (part) return part;
   if (!fold(name)) return 'elegir';

@@ -111,6 +111,15 @@ describe('form engine decisions', () => {
     if (values) for (const [k, v] of Object.entries(values)) expect(step.state.values[k], k).toEqual(v);
   });
 
+  it('the number asked again after a new document type says why: the field changed, the old answer, the reason', () => {
+    const step = play(persona, ['corregir tipo de documento', 'PPT'], ANA);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'numeroDocumento', cambio: { por: 'tipoDocumento', antes: ANA.numeroDocumento, reason: 'document_number.PT', detail: expect.any(Object) } });
+    // Said once: the next answer clears it, and a later ask of that field says nothing more.
+    const answered = play(persona, ['corregir tipo de documento', 'PPT', '1234567'], ANA);
+    expect(answered.state.stale).toBeUndefined();
+    expect(play(persona, ['corregir tipo de documento', 'PPT', 'corregir numero de documento'], ANA).decision).toEqual({ kind: 'ask', field: 'numeroDocumento' });
+  });
+
   it('never changes the state it is given', () => {
     const state = startState(ANA);
     const copy = structuredClone(state);
@@ -306,9 +315,45 @@ describe('a form of one prose answer: a sentence typed at its review', () => {
     expect(step.accepted).toEqual(['motivo']);
   });
 
-  it.each(['sí, confirmar', 'no', 'no gracias', 'quiero cambiar algo', 'ok'])('"%s" is not an answer', (text) => {
+  it.each(['sí, confirmar', 'no', 'no gracias', 'ok'])('"%s" is not an answer', (text) => {
     const step = play(motivo, ['mi celular', text]);
     expect(step.state.values['motivo']).toBe('mi celular');
+  });
+
+  it('"quiero cambiar algo" asks its one field again; "atrás" there gives the answer back', () => {
+    const step = play(motivo, ['mi celular', 'quiero cambiar algo']);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'motivo' });
+    expect(play(motivo, ['mi celular', 'quiero cambiar algo', 'atrás']).state.values['motivo']).toBe('mi celular');
+  });
+
+  it.each([
+    ['quiero cambiar el sexo', { kind: 'ask', field: 'sexo' }],
+    ['necesito corregir el numero de documento por favor', { kind: 'ask', field: 'numeroDocumento' }],
+    ['cambiar nombre', { kind: 'chooseCorrection', fields: ['primerNombre', 'segundoNombre'] }],
+    ['quiero cambiar algo', { kind: 'chooseCorrection', fields: ['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'sexo'] }],
+    ['hay que corregir la estatura', { kind: 'chooseCorrection', fields: ['tipoDocumento', 'numeroDocumento', 'primerNombre', 'segundoNombre', 'sexo'] }],
+  ])('in a form of several fields, "%s" at the review is read as corregir', (text, decision) => {
+    const step = play(persona, ['CC', '70123456', 'Ana', 'omitir', 'F', text]);
+    expect(step.decision).toEqual(decision);
+  });
+
+  it.each([
+    ['quiero cambiar el tipo de documento', { kind: 'ask', field: 'tipoDocumento' }],
+    ['quiero cambiar el numero de documento', { kind: 'ask', field: 'numeroDocumento' }], // the question being asked: asked again
+    ['quiero cambiar algo', { kind: 'ask', field: 'tipoDocumento' }], // the only answer so far
+  ])('"%s" at a question is read as corregir', (text, decision) => {
+    expect(play(persona, ['CC', text]).decision).toEqual(decision);
+  });
+
+  it('"quiero cambiar algo" at a question with several answers lists them; "el sexo" and "quiero cambiar el sexo" then name one', () => {
+    const inputs = ['CC', '70123456', 'Ana', 'omitir', 'F', 'corregir primer nombre', 'quiero cambiar algo'];
+    expect(play(persona, inputs).decision).toEqual({ kind: 'chooseCorrection', fields: ['tipoDocumento', 'numeroDocumento', 'segundoNombre', 'sexo'] });
+    expect(play(persona, [...inputs, 'el sexo']).decision).toEqual({ kind: 'ask', field: 'sexo' });
+    expect(play(persona, [...inputs, 'quiero cambiar el sexo']).decision).toEqual({ kind: 'ask', field: 'sexo' });
+  });
+
+  it('in free prose a request to change is the answer', () => {
+    expect(play(motivo, ['quiero cambiar algo']).state.values['motivo']).toBe('quiero cambiar algo');
   });
 
   it('in a form of several fields, the review still asks for confirmar or corregir', () => {

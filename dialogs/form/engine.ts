@@ -3,7 +3,7 @@
  * state and what the person sent, the next state and what to do (ask, re-ask with a reason, review,
  * validate, finish…). form.dialog.ts only renders the decision and sends it.
  */
-import { asksAboutTheQuestion, asksToChange, parseCommand, saysItIsMissing } from '../../domain/commands.js';
+import { asksAboutTheQuestion, asksToChange, changeTarget, parseCommand, saysItIsMissing } from '../../domain/commands.js';
 import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
@@ -48,6 +48,12 @@ export interface FormState {
    * help (absent in older states).
    */
   doubt?: { key: string; escrito: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
+  /**
+   * Answers dropped because a change made their parser refuse them (the expedition date after a new
+   * birth date), by field: the field changed, what it had and why it no longer fits; said when that
+   * field is asked again, once.
+   */
+  stale?: Record<string, { por: string; antes: unknown; code: string; detail: Record<string, unknown> }>;
 }
 
 /** What the person sent, as the engine sees it. */
@@ -73,6 +79,8 @@ export type Decision =
       readonly field: string;
       /** "atrás" to this field: what the person had answered (never a secret's), to show with the question. */
       readonly antes?: unknown;
+      /** Asked again because the answer to `por` changed and its parser now refuses `antes` (`reason`, `detail`). */
+      readonly cambio?: { readonly por: string; readonly antes: unknown; readonly reason: string; readonly detail: Readonly<Record<string, unknown>> };
     }
   /** Show the review; `retry` after a text that was neither "confirmar" nor a correction. */
   | { readonly kind: 'review'; readonly retry?: boolean }
@@ -203,10 +211,11 @@ class Turn {
     if (command?.kind === 'corregir') return this.correct(command.field);
 
     const typedSecret = this.hasSecret && looksLikeSecret(text);
-    if (s.choosingCorrection) return typedSecret ? this.secretTyped() : this.correct(text);
+    if (s.choosingCorrection) return typedSecret ? this.secretTyped() : this.correct(changeTarget(text) ?? text);
     if (s.current === undefined) {
       if (answerYesNo(text) === true) return this.confirm();
       if (typedSecret) return this.secretTyped();
+      if (asksToChange(text)) return this.changeAsked(text);
       return this.newProse(text) ?? { kind: 'review', retry: true };
     }
     const field = this.field(s.current);
@@ -216,6 +225,8 @@ class Turn {
       return { kind: 'help', field: s.current };
     }
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
+    // "quiero cambiar el sexo" at another question: as "corregir sexo" (a free text's words are its answer).
+    if (!field.prose && asksToChange(text) && this.answered().length > 0) return this.changeAsked(text);
     if (doubt?.key === field.key && this.settleDoubt(field, doubt, text)) {
       s.current = undefined;
       return this.advance();
@@ -263,6 +274,24 @@ class Turn {
     if (!result.ok) return undefined;
     this.set(only, result.value);
     return this.advance();
+  }
+
+  /**
+   * "quiero cambiar algo", "cambiar el celular" typed at the review: as "corregir" — the field it
+   * names, else the only answer there is, else the list of answers to choose from.
+   */
+  private changeAsked(text: string): Decision {
+    const answered = this.answered();
+    const target = changeTarget(text);
+    const asking = this.state.current !== undefined && !(this.state.current in this.state.values) ? [this.field(this.state.current)] : [];
+    if (target !== undefined && findFields(this.spec, [...answered, ...asking], target).length > 0) return this.correct(target);
+    const [only, ...others] = answered;
+    return this.correct(only && others.length === 0 ? only.key : undefined);
+  }
+
+  /** The fields answered so far, in form order. */
+  private answered(): FieldSpec[] {
+    return activeFields(this.spec, this.state.values).filter((f) => f.key in this.state.values);
   }
 
   /** The doubt raised by the last answer, taken off the state (a new answer settles it or raises another). */
@@ -355,7 +384,10 @@ class Turn {
     }
     if (next) {
       s.current = next.key;
-      return { kind: 'ask', field: next.key };
+      const stale = s.stale?.[next.key];
+      if (!stale) return { kind: 'ask', field: next.key };
+      this.unstale(next.key);
+      return { kind: 'ask', field: next.key, cambio: { por: stale.por, antes: stale.antes, reason: stale.code, detail: stale.detail } };
     }
     s.current = undefined;
     if (this.spec.validate && !s.validated) return { kind: 'validate', values: { ...s.values } };
@@ -415,7 +447,7 @@ class Turn {
 
   private correct(name: string | undefined): Decision {
     const s = this.state;
-    const answered = activeFields(this.spec, s.values).filter((f) => f.key in s.values);
+    const answered = this.answered();
     const choose = (fields: readonly FieldSpec[]): Decision => {
       s.choosingCorrection = true;
       s.correctionShown = fields.map((f) => f.key);
@@ -492,9 +524,17 @@ class Turn {
     delete s.backLeaves; // and the re-ask that "atrás" would leave
     s.values[field.key] = field.secret ? this.env.seal(String(value)) : value;
     s.history = [...s.history.filter((k) => k !== field.key), field.key];
+    this.unstale(field.key);
     if (this.checked(field.key)) s.validated = false;
     this.accepted.push(field.key);
     this.revalidate(field.key);
+  }
+
+  private unstale(key: string): void {
+    const s = this.state;
+    if (!s.stale) return;
+    delete s.stale[key];
+    if (Object.keys(s.stale).length === 0) delete s.stale;
   }
 
   private forget(key: string): void {
@@ -506,6 +546,11 @@ class Turn {
 
   /** After a change, drops other answers that no longer fit (e.g. the number after a new document type). */
   revalidate(changed: string): void {
-    for (const key of staleAnswers(this.spec, this.state.values, changed, this.env.today, this.env.context)) this.forget(key);
+    const s = this.state;
+    for (const { key, refused } of staleAnswers(this.spec, s.values, changed, this.env.today, this.env.context)) {
+      // Why it is asked again, when an answer (not a resumed draft: `changed` '') made its parser refuse it.
+      if (refused && changed !== '') s.stale = { ...s.stale, [key]: { por: changed, antes: s.values[key], code: refused.code, detail: { ...refused.detail } } };
+      this.forget(key);
+    }
   }
 }
