@@ -56,6 +56,12 @@ export function findFields(spec: FormSpec, fields: readonly FieldSpec[], name: s
   return [];
 }
 
+/** An answer that no longer fits after another changed: the field, and the parser's reason when it now refuses it. */
+export interface StaleAnswer {
+  readonly key: string;
+  readonly refused?: { readonly code: string; readonly detail: Readonly<Record<string, unknown>> };
+}
+
 /**
  * After `changed` was given, the other answers that no longer fit, in field order: a field whose
  * condition is now false, or a text its parser now refuses (the number after a new document type).
@@ -66,19 +72,19 @@ export function staleAnswers(
   changed: string,
   today: Date,
   context?: Readonly<Record<string, string>>,
-): string[] {
+): StaleAnswer[] {
   const kept: FormValues = { ...values };
-  const stale: string[] = [];
+  const stale: StaleAnswer[] = [];
   for (const f of spec.fields) {
     if (f.key === changed || !(f.key in kept)) continue;
     const v = kept[f.key];
     // A sealed secret is not text its parser could read again; only its condition is checked. An answer
     // the parser only doubts (its failure names it as `escrito`) was kept by the person: it still fits.
     const r = !f.secret && typeof v === 'string' && v !== '' ? f.parse(v, { values: kept, today, ...(context ? { context } : {}) }) : undefined;
-    const refused = r !== undefined && !r.ok && r.error['escrito'] !== v;
+    const refused = r !== undefined && !r.ok && r.error['escrito'] !== v ? r.error : undefined;
     if ((f.when && !f.when(kept)) || refused) {
       delete kept[f.key];
-      stale.push(f.key);
+      stale.push(refused && !(f.when && !f.when(kept)) ? { key: f.key, refused: { code: refused.code, detail: refused } } : { key: f.key });
     }
   }
   return stale;

@@ -38,6 +38,22 @@ export function answeredBefore<T>(typed: FormSpec<T>, key: string, value: unknow
   return fill(common('antes'), { valor: shown.length > 80 ? `${shown.slice(0, 79)}…` : shown });
 }
 
+/**
+ * The lead of a question asked again because another answer changed and this one no longer fits:
+ * which answer changed, what this one was (not a secret's) and why it no longer fits.
+ */
+export function changedAnswerNote<T>(typed: FormSpec<T>, key: string, cambio: { por: string; antes: unknown; reason: string; detail: Readonly<Record<string, unknown>> }): string {
+  const spec = untyped(typed);
+  const field = fieldOf(spec, key);
+  const antes = field.secret || isSealed(cambio.antes) ? '' : display(spec, field, cambio.antes).replace(/\s+/g, ' ');
+  return fill(common('ya-no-corresponde'), {
+    por: labelOf(spec, cambio.por),
+    campo: labelOf(spec, key),
+    antes: antes.length > 80 ? `${antes.slice(0, 79)}…` : antes,
+    motivo: reasonText(spec, cambio.reason, cambio.detail),
+  });
+}
+
 function display(spec: FormSpec, field: FieldSpec, value: unknown, values: FormValues = {}): string {
   if (field.secret || isSealed(value)) return formTexts(spec).revision?.secreto ?? common('secreto-mascara');
   if (value === '' || value === undefined) return common('vacio-opcional');

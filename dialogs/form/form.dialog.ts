@@ -9,7 +9,7 @@ import { fill, render } from '../../templates/render.js';
 import { incomingFile, incomingText, incomingValue, type AttachmentDownloader } from '../incoming.js';
 import { decide, startState, type EngineEnv, type EngineStep, type FormEvent, type FormState } from './engine.js';
 import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
-import { answeredBefore, asksSecret, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
+import { answeredBefore, asksSecret, changedAnswerNote, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { noteError, noteSecretTyped } from '../turn-notes.js';
 import { staleButtonNote } from '../shown-buttons.js';
@@ -228,6 +228,10 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         if (d.retry) await context.sendActivity([staleButtonNote(context), common('revision-reintentar')].filter(Boolean).join(' '));
         break;
       case 'ask':
+        if (d.cambio) {
+          await this.prompt(context, dc.activeDialog!.state, state, changedAnswerNote(this.spec, d.field, d.cambio));
+          return Dialog.EndOfTurn;
+        }
         if (d.antes !== undefined) {
           await this.prompt(context, dc.activeDialog!.state, state, answeredBefore(this.spec, d.field, d.antes));
           return Dialog.EndOfTurn;

@@ -99,6 +99,27 @@ describe('Registro ciudadano: the data-treatment authorization comes first', () 
     const mismatch = await giveBasicData(client, jose, { fechaNacimiento: '1966-03-14' });
     expect(mismatch.folded).toContain('no coinciden con las fuentes de referencia');
     expect(mismatch.folded).not.toContain('autoriza el tratamiento');
+    // The data comes back for review, without the form's intro as if it were starting.
+    expect(mismatch.folded).toContain('revise sus datos');
+    expect(mismatch.folded).not.toContain('vamos a empezar');
+  });
+});
+
+describe('Registro ciudadano: changing an answer at the review, as a person asks it', () => {
+  it('"quiero cambiar la fecha de nacimiento" asks it; a date that makes the expedition date impossible says why that is asked again', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    await say(client, 'Acepto');
+    expect((await say(client, { value: basicDataCard(jose) })).folded).toContain('revise sus datos');
+    expect((await say(client, 'quiero cambiar la fecha de nacimiento')).folded).toContain('fecha de nacimiento');
+    // Born in 1970, the expedition date of 1986 comes before the 18th birthday.
+    const again = await say(client, '14/03/1970');
+    expect(again.text).toContain('Como cambió **Fecha de nacimiento**, su respuesta a **Fecha de expedición** (20/05/1986) ya no es válida.');
+    expect(again.folded).toContain('en que fecha se expidio su documento');
+    // "quiero cambiar algo" at that question: which answer, from the list.
+    const list = await say(client, 'quiero cambiar algo');
+    expect(list.folded).toContain('que dato desea corregir');
+    expect((await say(client, 'el sexo')).folded).toContain('sexo');
   });
 });
 
@@ -231,6 +252,7 @@ describe('Registro ciudadano: the whole conversation', () => {
     const taken = await say(client, 'confirmar');
     expect(taken.folded).toContain('ya esta registrado por otra persona');
     expect(taken.folded).toContain('correo electronico personal');
+    expect(taken.folded).not.toContain('ahora sus datos de contacto'); // the form's intro is not said again
     await say(client, 'maria.pena@correo.com');
     const review = await say(client, 'maria.pena@correo.com');
     expect(review.text).toContain('3109876543'); // the phone typed before was kept

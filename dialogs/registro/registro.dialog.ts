@@ -103,7 +103,9 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
       autorizacion = { version, aceptadaEn: this.deps.clock.now().toISOString() };
     }
     (step.values as { autorizacion?: AutorizacionAceptada }).autorizacion = autorizacion;
-    return step.beginDialog(datosBasicosForm.id, { initial: step.options?.initial });
+    // With `initial`, the data came back after a mismatch: the review again, not the form's intro ("Vamos a empezar …").
+    const initial = step.options?.initial;
+    return step.beginDialog(datosBasicosForm.id, initial ? { initial, skipIntro: true } : {});
   }
 
   private async checkBasicData(step: WaterfallStepContext<RegistroOptions>): Promise<DialogTurnResult> {
@@ -167,7 +169,9 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
   // ---------------------------------------------------------------- contact data and account
 
   private async askContact(step: WaterfallStepContext<ContactoOptions>): Promise<DialogTurnResult> {
-    return step.beginDialog(contactoForm.id, { initial: step.options.initial });
+    // With `initial`, the e-mail was in use: asked again without the form's intro.
+    const initial = step.options.initial;
+    return step.beginDialog(contactoForm.id, initial ? { initial, skipIntro: true } : {});
   }
 
   private async createAccount(step: WaterfallStepContext<ContactoOptions>): Promise<DialogTurnResult> {
