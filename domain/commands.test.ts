@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asksAboutTheQuestion, asksToChange, changeTarget, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItIsMissing, saysNone } from './commands.js';
+import { asksAboutTheQuestion, asksToChange, changeTarget, courtesyOf, dropsReason, endsHandoff, leavesLogin, parseCaseCommand, parseCommand, namesSelf, saysItDoesNotApply, saysItDoesNotKnow, saysItIsMissing, saysNone } from './commands.js';
 
 describe('parseCommand: hablar con un asesor', () => {
   it.each([
@@ -97,6 +97,11 @@ describe('parseCommand: a person who does not know what to do asks for help', ()
 describe('asksToChange: a request to change an answer, not an answer', () => {
   it.each(['quiero cambiar algo', 'hay que corregirlo', 'Necesito MODIFICAR eso'])('"%s" asks so', (text) => expect(asksToChange(text)).toBe(true));
   it.each(['mi celular ahora es 3157778899', 'el correo está mal escrito', 'cambié de dirección'])('"%s" does not', (text) => expect(asksToChange(text)).toBe(false));
+});
+
+describe('saysItDoesNotKnow: the whole message says the person does not know what to write', () => {
+  it.each(['no sé', 'No se', 'nose', 'ni idea', 'no tengo idea', 'no sé qué poner', 'No lo sé.', 'no estoy seguro'])('"%s" says so', (text) => expect(saysItDoesNotKnow(text)).toBe(true));
+  it.each(['no sé por qué no puedo ingresar', 'no tengo acceso', 'el servicio consulta afiliados', 'no se ve la tarjeta'])('"%s" does not', (text) => expect(saysItDoesNotKnow(text)).toBe(false));
 });
 
 describe('changeTarget: what a request to change names', () => {

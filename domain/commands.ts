@@ -132,6 +132,18 @@ export function saysItIsMissing(text: string): boolean {
   return LACKS.test(plain(text));
 }
 
+/** "No sé", "ni idea", "no sé qué poner": the whole message says the person does not know what to write, folded. */
+const DOES_NOT_KNOW = /^(?:no (?:lo |la )?se|nose|ni idea|no tengo (?:ni )?idea|no sabria|no estoy segur[oa])(?: (?:que|cual|como) (?:poner|escribir|decir|responder|es|seria|va))?$/;
+
+/**
+ * A message that only says the person does not know what to write ("no sé", "ni idea", "no sé qué
+ * poner"): never an answer, not even where any sentence is one (a description, a reason).
+ */
+export function saysItDoesNotKnow(text: string): boolean {
+  if (text.length > 60) return false;
+  return DOES_NOT_KNOW.test(plain(text));
+}
+
 /** How people say an optional datum does not apply to them ("no usamos usuario", "sin scope", "no se usa"), folded. */
 const NOT_USED = /^(?:no (?:lo |la |los |las |le |se )?(?:usamos|uso|usa|usan|utilizamos|utilizo|utiliza|utilizan|manejamos|manejo|maneja|necesitamos|necesito|necesita|requiere|requerimos|aplica)(?:\s|$)|sin \S+$)/;
 

@@ -295,6 +295,12 @@ describe('a question typed instead of an answer', () => {
     expect(step.accepted).toEqual([]);
   });
 
+  it.each(['no sé', 'ni idea', 'no se que poner'])('in free prose "%s" alone is no answer: the help', (text) => {
+    const step = play(motivo, [text]);
+    expect(step.decision).toEqual({ kind: 'help', field: 'motivo' });
+    expect(step.accepted).toEqual([]);
+  });
+
   it('in free prose (a reason) a question is the answer', () => {
     const step = play(motivo, ['¿Por qué no puedo ingresar con mi cédula?']);
     expect(step.accepted).toEqual(['motivo']);

@@ -3,7 +3,7 @@
  * state and what the person sent, the next state and what to do (ask, re-ask with a reason, review,
  * validate, finish…). form.dialog.ts only renders the decision and sends it.
  */
-import { asksAboutTheQuestion, asksToChange, changeTarget, parseCommand, saysItIsMissing } from '../../domain/commands.js';
+import { asksAboutTheQuestion, asksToChange, changeTarget, parseCommand, saysItDoesNotKnow, saysItIsMissing } from '../../domain/commands.js';
 import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
@@ -220,7 +220,9 @@ class Turn {
     }
     const field = this.field(s.current);
     // "¿Para qué es esta contraseña?" at a password, "no sé qué poner" at a name: the field's help, not an answer.
-    if (!field.prose && asksAboutTheQuestion(text) && !(field.optional && isSkipAnswer(text))) {
+    // In free prose any sentence is an answer, but "no sé" alone is none: the help too.
+    const asksAbout = field.prose ? saysItDoesNotKnow(text) : asksAboutTheQuestion(text);
+    if (asksAbout && !(field.optional && isSkipAnswer(text))) {
       if (doubt) s.doubt = doubt;
       return { kind: 'help', field: s.current };
     }

@@ -673,6 +673,17 @@ describe('the name and the URL as people type them', () => {
     expect(r.text.match(/por ejemplo/gi)).toHaveLength(1);
     expect((await say(w.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
   });
+
+  it('"no sé" at the description is no description: its help, then the question again', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    const r = await say(w.client, 'no se');
+    expect(r.folded).toContain(fold('Qué hace el servicio, en una o dos frases'));
+    expect(r.folded).toContain(fold('¿Cuál es la **descripción corta**'));
+    expect((await say(w.client, 'Consulta los afiliados activos de la Caja por documento')).folded).toContain(fold('¿Cuál es la **URL del servicio**?'));
+  });
 });
 
 describe("a button of the module's menu tapped under a shared service's menu", () => {
