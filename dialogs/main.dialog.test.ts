@@ -399,6 +399,27 @@ describe('main dialog: menu, search and help', () => {
     expect((await say(client, 'Acepto')).folded).toContain('tipo de documento');
   });
 
+  it.each(['quien eres?', '¿Con quién hablo?', 'eres un robot'])('"%s" with nothing in progress: what the assistant is (not a person, how to reach one), then the menu', async (text) => {
+    const r = await say(mainClient(), text);
+    expect(r.folded).toContain('soy el asistente ccf de mi seguridad social un asistente automatico no una persona');
+    expect(r.folded).toContain('hablar con un asesor');
+    expect(r.folded).toContain('que desea hacer');
+    expect(r.folded).not.toContain('esto es lo que encontre');
+  });
+
+  it('"quién eres" at a question of a form: what the assistant is, then the same question; nothing taken as the answer', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    await say(client, 'Acepto');
+    await say(client, 'CC');
+    await say(client, '70123456');
+    const r = await say(client, 'quién eres');
+    expect(r.folded).toContain('un asistente automatico no una persona');
+    expect(r.folded).toContain('cual es su primer nombre');
+    expect(r.folded).not.toContain('quien');
+    expect((await say(client, 'José')).folded).toContain('segundo nombre');
+  });
+
   it('a submit from an old card while nothing is active does not crash', async () => {
     const client = mainClient();
     const r = await say(client, { value: { __form: 'registro-datos-basicos', __action: 'confirmar' } });

@@ -307,6 +307,11 @@ export class MainDialog extends ComponentDialog {
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }
+      case 'quien':
+        // "¿Quién eres?" at any question (no name or answer reads so): what the assistant is, then the question again.
+        await innerDc.context.sendActivity(render('general/quien-soy'));
+        await deepest.repromptDialog();
+        return Dialog.EndOfTurn;
       case 'buscar':
         if (inForm) break;
         await innerDc.cancelAllDialogs();
@@ -350,6 +355,9 @@ export class MainDialog extends ComponentDialog {
       case 'salir':
         await this.logout(step.context);
         return step.endDialog();
+      case 'quien':
+        await step.context.sendActivity(render('general/quien-soy'));
+        return step.next();
       case 'saludo': {
         // "hola" with nothing in progress: a greeting back, then the menu (after the route).
         const session = await this.turnSession(step.context);

@@ -99,6 +99,13 @@ describe('asksToChange: a request to change an answer, not an answer', () => {
   it.each(['mi celular ahora es 3157778899', 'el correo está mal escrito', 'cambié de dirección'])('"%s" does not', (text) => expect(asksToChange(text)).toBe(false));
 });
 
+describe('parseCommand: who is answering', () => {
+  it.each(['¿Quién eres?', 'quien es usted', 'con quien hablo', 'Eres un robot?', 'estoy hablando con un robot'])('"%s" → quien', (text) => {
+    expect(parseCommand(text)).toEqual({ kind: 'quien' });
+  });
+  it.each(['quien es mi delegado', 'que es una caja'])('"%s" is not', (text) => expect(parseCommand(text)).toBeUndefined());
+});
+
 describe('saysItDoesNotKnow: the whole message says the person does not know what to write', () => {
   it.each(['no sé', 'No se', 'nose', 'ni idea', 'no tengo idea', 'no sé qué poner', 'No lo sé.', 'no estoy seguro'])('"%s" says so', (text) => expect(saysItDoesNotKnow(text)).toBe(true));
   it.each(['no sé por qué no puedo ingresar', 'no tengo acceso', 'el servicio consulta afiliados', 'no se ve la tarjeta'])('"%s" does not', (text) => expect(saysItDoesNotKnow(text)).toBe(false));

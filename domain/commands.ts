@@ -11,6 +11,7 @@ export type Command =
   | { kind: 'buscar' }
   | { kind: 'asesor' }
   | { kind: 'saludo' }
+  | { kind: 'quien' }
   | { kind: 'corregir'; field?: string };
 
 const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
@@ -27,6 +28,12 @@ const WORDS: Record<string, Exclude<Command['kind'], 'corregir'>> = {
   hola: 'saludo', holi: 'saludo', ola: 'saludo', buenas: 'saludo', 'buen dia': 'saludo', 'buenos dias': 'saludo', 'buenas tardes': 'saludo',
   'buenas noches': 'saludo', 'hola buenos dias': 'saludo', 'hola buenas tardes': 'saludo', 'hola buenas noches': 'saludo', 'hola buenas': 'saludo',
   'hola que tal': 'saludo', saludos: 'saludo', hi: 'saludo', hello: 'saludo', hey: 'saludo', 'buenos dias hola': 'saludo',
+  // Who is answering: the assistant says what it is (not a person) and how to reach one.
+  'quien eres': 'quien', 'quien es usted': 'quien', 'usted quien es': 'quien', 'y usted quien es': 'quien', 'que eres': 'quien', 'que es usted': 'quien',
+  'con quien hablo': 'quien', 'con quien estoy hablando': 'quien', 'quien me habla': 'quien', 'quien me atiende': 'quien', 'quien me esta atendiendo': 'quien',
+  'eres un robot': 'quien', 'es un robot': 'quien', 'eres un bot': 'quien', 'es un bot': 'quien', 'usted es un robot': 'quien', 'usted es un bot': 'quien',
+  'eres humano': 'quien', 'es humano': 'quien', 'eres una persona': 'quien', 'es una persona': 'quien', 'usted es una persona': 'quien',
+  'hablo con un robot': 'quien', 'estoy hablando con un robot': 'quien', 'estoy hablando con una maquina': 'quien', 'es una maquina': 'quien',
 };
 
 /** "Hablar con un asesor" and the ways people ask for a person (DESIGN §2 handoff), folded and without punctuation. */
