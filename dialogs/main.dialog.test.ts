@@ -420,6 +420,19 @@ describe('main dialog: menu, search and help', () => {
     expect((await say(client, 'José')).folded).toContain('segundo nombre');
   });
 
+  it.each(['si', 'No', 'confirmar'])('"%s" with nothing asked: said so, then the menu; not searched for', async (text) => {
+    const r = await say(mainClient(), text);
+    expect(r.folded).toContain('no hay ninguna pregunta de si o no pendiente');
+    expect(r.folded).toContain('que desea hacer');
+    expect(r.folded).not.toContain('no encontre');
+  });
+
+  it.each(['👍', '👌🏽'])('"%s" at the menu is an acknowledgement: the menu, not a failed search', async (text) => {
+    const r = await say(mainClient(), text);
+    expect(r.folded).toContain('que desea hacer');
+    expect(r.folded).not.toContain('no encontre');
+  });
+
   it('a submit from an old card while nothing is active does not crash', async () => {
     const client = mainClient();
     const r = await say(client, { value: { __form: 'registro-datos-basicos', __action: 'confirmar' } });

@@ -20,6 +20,7 @@ import {
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import { matchChoice } from '../domain/choice.js';
 import { courtesyOf, parseCommand } from '../domain/commands.js';
+import { answerYesNo } from '../domain/fields.js';
 import { rolesOf } from '../domain/roles.js';
 import { actingRole, checkSession, touchSession, type ActingRole, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
@@ -377,6 +378,11 @@ export class MainDialog extends ComponentDialog {
     const courtesy = courtesyOf(text);
     if (courtesy) {
       if (courtesy === 'gracias' || courtesy === 'despedida') await step.context.sendActivity(render(`general/${courtesy}`, { nombre: session?.nombre, sesion: Boolean(session) }));
+      return step.next();
+    }
+    // "sí", "no", "confirmar" with nothing asked (a question answered after it was gone): said so, not searched for.
+    if (answerYesNo(text) !== undefined) {
+      await step.context.sendActivity(render('general/sin-pregunta'));
       return step.next();
     }
     // A password typed at the menu is never searched for, read as an action nor repeated in "No encontré…".

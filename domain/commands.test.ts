@@ -163,9 +163,10 @@ describe('courtesyOf: a short message that is only courtesy', () => {
     ['chao', 'despedida'], ['Gracias, chao', 'despedida'], ['hasta luego', 'despedida'], ['Ok, muchas gracias, que esté bien', 'despedida'],
     ['listo', 'fin'], ['eso es todo', 'fin'], ['nada más', 'fin'],
     ['ok', 'acuse'], ['Vale', 'acuse'], ['perfecto', 'acuse'],
+    ['👍', 'acuse'], ['👍🏽', 'acuse'], ['👌👌', 'acuse'], ['🙂', 'acuse'], ['🙏', 'gracias'],
   ])('"%s" is %s', (text, kind) => expect(courtesyOf(text)).toBe(kind));
 
-  it.each(['gracias, ahora quiero ver los servicios', 'chao pescado frito con papas', 'listo el RUT', 'Gracias Restrepo SAS', 'ok 70123456', '', 'x'.repeat(70) + ' gracias'])(
+  it.each(['gracias, ahora quiero ver los servicios', 'chao pescado frito con papas', 'listo el RUT', 'Gracias Restrepo SAS', 'ok 70123456', '', 'x'.repeat(70) + ' gracias', '👍 pero no me llegó el correo', '😡'])(
     '"%s" is not',
     (text) => expect(courtesyOf(text)).toBeUndefined(),
   );

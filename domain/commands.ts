@@ -219,6 +219,10 @@ const COURTESY_FILLER = new Set(['muchas', 'mil', 'muy', 'bien', 'por', 'todo', 
  */
 export function courtesyOf(text: string | undefined): Courtesy | undefined {
   if (!text || text.length > 60) return undefined;
+  // An emoji alone (folding drops it): a thumbs up or a smile acknowledges, folded hands thank.
+  const emoji = text.replace(/[\u{1F3FB}-\u{1F3FF}\uFE0F\s]/gu, '');
+  if (/^(?:👍|👌|🙂|😊|😀|😃|😁|☺|✅|✔|💪)+$/u.test(emoji)) return 'acuse';
+  if (/^(?:🙏|🤝)+$/u.test(emoji)) return 'gracias';
   const t = plain(text);
   if (t === '') return undefined;
   if (DONE.has(t)) return 'fin';
