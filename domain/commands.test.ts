@@ -107,7 +107,7 @@ describe('parseCommand: who is answering', () => {
 });
 
 describe('saysItDoesNotKnow: the whole message says the person does not know what to write', () => {
-  it.each(['no sé', 'No se', 'nose', 'ni idea', 'no tengo idea', 'no sé qué poner', 'No lo sé.', 'no estoy seguro'])('"%s" says so', (text) => expect(saysItDoesNotKnow(text)).toBe(true));
+  it.each(['no sé', 'No se', 'nose', 'ni idea', 'no tengo idea', 'no sé qué poner', 'No lo sé.', 'no estoy seguro', 'no me acuerdo', 'no recuerdo bien'])('"%s" says so', (text) => expect(saysItDoesNotKnow(text)).toBe(true));
   it.each(['no sé por qué no puedo ingresar', 'no tengo acceso', 'el servicio consulta afiliados', 'no se ve la tarjeta'])('"%s" does not', (text) => expect(saysItDoesNotKnow(text)).toBe(false));
 });
 

@@ -139,8 +139,8 @@ export function saysItIsMissing(text: string): boolean {
   return LACKS.test(plain(text));
 }
 
-/** "No sé", "ni idea", "no sé qué poner": the whole message says the person does not know what to write, folded. */
-const DOES_NOT_KNOW = /^(?:no (?:lo |la )?se|nose|ni idea|no tengo (?:ni )?idea|no sabria|no estoy segur[oa])(?: (?:que|cual|como) (?:poner|escribir|decir|responder|es|seria|va))?$/;
+/** "No sé", "ni idea", "no me acuerdo", "no sé qué poner": the whole message says the person does not know what to write, folded. */
+const DOES_NOT_KNOW = /^(?:no (?:lo |la )?se|nose|ni idea|no tengo (?:ni )?idea|no sabria|no estoy segur[oa]|no (?:me )?(?:lo |la )?(?:acuerdo|recuerdo)(?: bien)?)(?: (?:que|cual|como) (?:poner|escribir|decir|responder|es|seria|va))?$/;
 
 /**
  * A message that only says the person does not know what to write ("no sé", "ni idea", "no sé qué

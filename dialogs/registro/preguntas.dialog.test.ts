@@ -55,6 +55,20 @@ const cases: (TranscriptCase & { respuestas?: number[] })[] = [
     respuestas: [4, 1],
   },
   {
+    name: '"no sé", "no me acuerdo": how to answer anyway — the likeliest option or Ninguna, and how many must be right; nothing chosen',
+    turns: [
+      ['no se', (r) => {
+        expect(r.text).toContain('Si no lo recuerda, elija la opción que le parezca correcta, o **Ninguna de las anteriores** (opción 5)');
+        expect(r.folded).toMatch(/necesita al menos \d respuestas correctas de 2/); // the rule's number, of this round's questions
+        expect(r.folded).toContain('pregunta 1 de 2');
+      }],
+      ['no me acuerdo', 'si no lo recuerda'],
+      ['sura', 'pregunta 2 de 2'],
+      ['2', () => {}],
+    ],
+    respuestas: [0, 1],
+  },
+  {
     name: 'after that re-ask, a word still reads against every option; the next question numbers all its options again',
     turns: [
       ['eps', '2. Nueva EPS'],

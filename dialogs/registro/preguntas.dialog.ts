@@ -1,7 +1,7 @@
 /** Identity questions: one multiple-choice question at a time; answers by button, number, or a word of an option. */
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import { parseCommand } from '../../domain/commands.js';
+import { parseCommand, saysItDoesNotKnow } from '../../domain/commands.js';
 import { NINGUNA, type IdentityQuestion } from '../../domain/identity-questions.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
@@ -26,6 +26,7 @@ interface PreguntasTexts {
   enunciados: Record<string, string>;
   ninguna: string;
   'no-esta': string;
+  'no-recuerda': string;
   ayuda: string;
 }
 
@@ -63,7 +64,9 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
       // "Ninguna de las anteriores" is for (said, not chosen for them; the typed words are not repeated).
       const ninguna = question.options.indexOf(NINGUNA);
       const words = !value && /\p{L}{3}/u.test(text) && !/\d/.test(text) && answer.show.length === options.length;
-      const reading = words && ninguna >= 0 ? { ...answer, error: fill(texts()['no-esta'], { numero: ninguna + 1 }) } : answer;
+      // "no sé", "no me acuerdo": how to answer anyway (the likeliest option, or Ninguna) and how many must be right.
+      const why = !value && saysItDoesNotKnow(text) ? 'no-recuerda' : words ? 'no-esta' : undefined;
+      const reading = why && ninguna >= 0 ? { ...answer, error: fill(texts()[why], { numero: ninguna + 1, total: state.preguntas.length }) } : answer;
       await dc.context.sendActivity(reaskActivity(dc.context, this.questionText(state), reading, options));
       return Dialog.EndOfTurn;
     }
