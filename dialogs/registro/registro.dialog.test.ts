@@ -207,7 +207,11 @@ describe('Registro ciudadano: the whole conversation', () => {
     const failed = await answerRound(client, first, jose, false);
     expect(failed.folded).toContain('no fue posible confirmar su identidad');
     expect(failed.folded).toContain('quedan 2 intentos');
-    expect((await say(client, 'tal vez')).folded).toContain('si o no');
+    // Neither yes nor no: the question alone, not the failure told again.
+    const unsure = await say(client, 'no se');
+    expect(unsure.folded).toContain('desea recibir otras preguntas ahora responda si para intentarlo de nuevo o no para dejarlo para despues');
+    expect(unsure.folded).toContain('le quedan 2 intentos');
+    expect(unsure.folded).not.toContain('no fue posible confirmar');
     const second = await say(client, 'sí');
     expect(optionsOf(second).join('|')).not.toBe(optionsOf(first).join('|'));
     const failedAgain = await answerRound(client, second, jose, false);

@@ -151,7 +151,8 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
       (step.values as Record<string, unknown>)['preguntas'] = result.error.preguntas;
       return step.prompt(RETRY_PROMPT, {
         prompt: render('registro/preguntas-no-superadas', { intentosRestantes: result.error.intentosRestantes }),
-        retryPrompt: render('registro/preguntas-no-superadas', { intentosRestantes: result.error.intentosRestantes }),
+        // Anything but yes or no ("no sé"): the question alone, not the failure again.
+        retryPrompt: render('registro/reintentar-otra-vez', { intentosRestantes: result.error.intentosRestantes }),
       });
     }
     await this.tellFailure(step, result.error);
