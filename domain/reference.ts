@@ -69,6 +69,8 @@ export interface ReferenceRegistry {
   departments(): readonly Department[];
   municipalities(departmentCode?: string): readonly Municipality[];
   findMunicipality(code: string): Municipality | undefined;
+  /** The acronym a company is known by ("SENA"), from its legal name as a person's history names it; undefined when it has none. */
+  siglaOf(razonSocial: string): string | undefined;
   /** Every value seen in the data for a kind of history item: the pool for plausible distractors. */
   distractorPool(kind: 'eps' | 'pensiones' | 'empleadores' | 'lugares'): readonly string[];
 }

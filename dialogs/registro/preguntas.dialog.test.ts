@@ -79,6 +79,20 @@ const cases: (TranscriptCase & { respuestas?: number[] })[] = [
   },
 ];
 
+describe('identity questions: an employer named by its acronym', () => {
+  const EMPLEADORES: IdentityQuestion[] = [
+    { kind: 'empleadores', options: ['CAJA DE COMPENSACIÓN FAMILIAR COMFENALCO TOLIMA', 'SERVICIO NACIONAL DE APRENDIZAJE', 'INSTITUTO COLOMBIANO DE BIENESTAR FAMILIAR', 'ECOPETROL S.A.', NINGUNA], correct: 1 },
+  ];
+  const siglas: Record<string, string> = { 'SERVICIO NACIONAL DE APRENDIZAJE': 'SENA', 'INSTITUTO COLOMBIANO DE BIENESTAR FAMILIAR': 'ICBF' };
+
+  it.each([['el sena', 1], ['En el ICBF', 2]])('"%s" chooses that employer', async (text, index) => {
+    const dc = new DialogTestClient('test', new PreguntasDialog((o) => siglas[o]), { preguntas: EMPLEADORES });
+    await say(dc, 'hola');
+    await say(dc, text);
+    expect(result(dc)).toEqual([index]);
+  });
+});
+
 describe('identity questions: answered by button, number or a word of the option', () => {
   it.each(cases)('$name', async (c) => {
     const dc = new DialogTestClient('test', new PreguntasDialog(), { preguntas: QUESTIONS });

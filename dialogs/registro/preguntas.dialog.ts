@@ -2,6 +2,7 @@
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { parseCommand, saysItDoesNotKnow } from '../../domain/commands.js';
+import { matchAlias } from '../../domain/choice.js';
 import { NINGUNA, type IdentityQuestion } from '../../domain/identity-questions.js';
 import { fill, messages, render } from '../../templates/render.js';
 import { choiceActivity, readChoice, reaskActivity } from '../choice.js';
@@ -34,7 +35,8 @@ const texts = () => messages<PreguntasTexts>('registro/preguntas');
 const label = (option: string) => (option === NINGUNA ? texts().ninguna : option);
 
 export class PreguntasDialog extends Dialog<PreguntasOptions> implements DescribesStep {
-  constructor() {
+  /** `siglaOf`: the acronym an option (an employer's legal name) is known by: "el sena" names SERVICIO NACIONAL DE APRENDIZAJE. */
+  constructor(private readonly siglaOf: (option: string) => string | undefined = () => undefined) {
     super(PREGUNTAS);
   }
 
@@ -57,7 +59,9 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
       return this.ask(dc.context, state);
     }
     const options = question.options.map(label);
-    const answer = readChoice(value?.['respuesta'] ?? text, options, state.mostradas);
+    const read = readChoice(value?.['respuesta'] ?? text, options, state.mostradas);
+    const byAcronym = read.ok || value ? undefined : matchAlias(text, question.options.map((o) => [this.siglaOf(o) ?? ''].filter(Boolean)));
+    const answer = byAcronym === undefined ? read : ({ ok: true, value: byAcronym } as const);
     if (!answer.ok) {
       state.mostradas = answer.show;
       // "porvenir" where Porvenir is not an option: the person's own answer is not listed, which is what

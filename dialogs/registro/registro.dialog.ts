@@ -58,7 +58,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
     super(REGISTRO);
     this.addDialog(new FormDialog(datosBasicosForm, deps));
     this.addDialog(new FormDialog(contactoForm, deps));
-    this.addDialog(new PreguntasDialog());
+    this.addDialog(new PreguntasDialog((option) => deps.reference.siglaOf(option)));
     this.addDialog(new ConsentPrompt(CONSENT_PROMPT));
     this.addDialog(
       new TextPrompt(RETRY_PROMPT, async (prompt) => answerYesNo(prompt.recognized.value ?? '') !== undefined),

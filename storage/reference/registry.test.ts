@@ -80,6 +80,12 @@ describe('companies', () => {
     expect(c?.codigoPila).toBeUndefined();
   });
 
+  it('knows a company\'s acronym by its legal name, as a history names an employer (accents and case aside)', () => {
+    expect(registry.siglaOf('SERVICIO NACIONAL DE APRENDIZAJE')).toBe('SENA');
+    expect(registry.siglaOf('Instituto Colombiano de Bienestar Familiar')).toBe('ICBF');
+    expect(registry.siglaOf('NO EXISTE S.A.S.')).toBeUndefined();
+  });
+
   it('has about ten private companies besides the CCFs and the public entities', () => {
     expect(raw.companies.length).toBeGreaterThanOrEqual(43 + 3 + 8);
     expect(new Set(raw.companies.map((c) => c.nit)).size).toBe(raw.companies.length);

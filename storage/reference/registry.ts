@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { isValidDv, normalizeNit } from '../../domain/nit.js';
+import { fold } from '../../domain/text.js';
 import {
   DOCUMENT_TYPES,
   type Department,
@@ -184,6 +185,9 @@ export function loadReferenceRegistry(dir: string = DEFAULT_REFERENCE_DATA_DIR):
     lugares: pool(personList.flatMap((p) => p.historia.lugares.map((l) => l.municipio))),
   };
 
+  const siglas = new Map<string, string>();
+  for (const c of companyList) if (c.sigla) siglas.set(fold(c.razonSocial), c.sigla);
+
   const none: readonly ReferenceCompany[] = Object.freeze([]);
   const noMunicipalities: readonly Municipality[] = Object.freeze([]);
 
@@ -210,6 +214,9 @@ export function loadReferenceRegistry(dir: string = DEFAULT_REFERENCE_DATA_DIR):
     },
     findMunicipality(code) {
       return municipalitiesByCode.get(code.trim());
+    },
+    siglaOf(razonSocial) {
+      return siglas.get(fold(razonSocial));
     },
     distractorPool(kind) {
       return pools[kind];
