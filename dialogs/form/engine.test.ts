@@ -120,6 +120,13 @@ describe('form engine decisions', () => {
     expect(play(persona, ['corregir tipo de documento', 'PPT', 'corregir numero de documento'], ANA).decision).toEqual({ kind: 'ask', field: 'numeroDocumento' });
   });
 
+  it('"atrás" at the list of answers to correct goes back to the review (not to the last question answered)', () => {
+    const step = play(persona, ['corregir', 'atrás'], ANA);
+    expect(step.decision).toEqual({ kind: 'review' });
+    expect(step.state.values).toEqual(ANA);
+    expect(play(persona, ['CC', '70123456', 'quiero cambiar algo', 'atrás']).decision).toEqual({ kind: 'ask', field: 'primerNombre' });
+  });
+
   it('never changes the state it is given', () => {
     const state = startState(ANA);
     const copy = structuredClone(state);
@@ -426,6 +433,21 @@ describe('a document type and its number in one answer (alsoFills)', () => {
     const step = play(ingresoForm, ['CC 12AB']);
     expect(step.decision).toMatchObject({ kind: 'reask', field: 'tipoDocumento' });
     expect(step.state.values).toEqual({});
+  });
+});
+
+describe('correcting the e-mail of the contact data (its confirmation is not in the review)', () => {
+  const given = ['ana@gmail.com', 'ana@gmail.com', '3001234567'];
+
+  it.each(['corregir correo', 'quiero cambiar el correo', 'corregir'])('"%s" asks the e-mail, not which of the two', (text) => {
+    const step = play(contactoForm, [...given, text]);
+    expect(step.decision).toEqual(text === 'corregir' ? { kind: 'chooseCorrection', fields: ['email', 'celular'] } : { kind: 'ask', field: 'email' });
+  });
+
+  it('the new e-mail asks its confirmation plainly (not "ya no es válida"), then the review', () => {
+    const step = play(contactoForm, [...given, 'corregir correo', 'ana.gomez@gmail.com']);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'emailConfirmacion' });
+    expect(play(contactoForm, [...given, 'corregir correo', 'ana.gomez@gmail.com', 'ana.gomez@gmail.com']).decision).toEqual({ kind: 'review' });
   });
 });
 

@@ -291,9 +291,9 @@ class Turn {
     return this.correct(only && others.length === 0 ? only.key : undefined);
   }
 
-  /** The fields answered so far, in form order. */
+  /** The fields answered so far, in form order, that a correction may name (not a confirmation the review does not list). */
   private answered(): FieldSpec[] {
-    return activeFields(this.spec, this.state.values).filter((f) => f.key in this.state.values);
+    return activeFields(this.spec, this.state.values).filter((f) => f.key in this.state.values && f.inReview !== false);
   }
 
   /** The doubt raised by the last answer, taken off the state (a new answer settles it or raises another). */
@@ -419,6 +419,11 @@ class Turn {
 
   private back(): Decision {
     const s = this.state;
+    if (s.choosingCorrection) {
+      // "atrás" at "¿Qué dato desea corregir?": where the person was (the review, or the question asked).
+      s.choosingCorrection = false;
+      return this.advance();
+    }
     if (s.backLeaves !== undefined && s.backLeaves === s.current) {
       delete s.backLeaves;
       s.choosingCorrection = false;
@@ -550,8 +555,9 @@ class Turn {
   revalidate(changed: string): void {
     const s = this.state;
     for (const { key, refused } of staleAnswers(this.spec, s.values, changed, this.env.today, this.env.context)) {
-      // Why it is asked again, when an answer (not a resumed draft: `changed` '') made its parser refuse it.
-      if (refused && changed !== '') s.stale = { ...s.stale, [key]: { por: changed, antes: s.values[key], code: refused.code, detail: { ...refused.detail } } };
+      // Why it is asked again, when an answer (not a resumed draft: `changed` '') made its parser refuse it;
+      // not for a confirmation that repeats the changed answer (its own question says what to do).
+      if (refused && changed !== '' && this.field(key).inReview !== false) s.stale = { ...s.stale, [key]: { por: changed, antes: s.values[key], code: refused.code, detail: { ...refused.detail } } };
       this.forget(key);
     }
   }
