@@ -444,6 +444,17 @@ describe('correcting the e-mail of the contact data (its confirmation is not in 
     expect(step.decision).toEqual(text === 'corregir' ? { kind: 'chooseCorrection', fields: ['email', 'celular'] } : { kind: 'ask', field: 'email' });
   });
 
+  it('the new answer typed at the list of answers to correct is taken for the one field it fits', () => {
+    const step = play(contactoForm, [...given, 'corregir', 'ana.gomez@gmail.com']);
+    expect(step.decision).toEqual({ kind: 'ask', field: 'emailConfirmacion' });
+    expect(step.state.values['email']).toBe('ana.gomez@gmail.com');
+    const phone = play(contactoForm, [...given, 'quiero cambiar algo', '3157778899']);
+    expect(phone.decision).toEqual({ kind: 'review' });
+    expect(phone.state.values['celular']).toBe('3157778899');
+    // A text that fits no field (or several) is still "no encontré ese dato".
+    expect(play(contactoForm, [...given, 'corregir', 'hola']).decision).toMatchObject({ kind: 'unknownField' });
+  });
+
   it('the new e-mail asks its confirmation plainly (not "ya no es válida"), then the review', () => {
     const step = play(contactoForm, [...given, 'corregir correo', 'ana.gomez@gmail.com']);
     expect(step.decision).toEqual({ kind: 'ask', field: 'emailConfirmacion' });

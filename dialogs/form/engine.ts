@@ -475,6 +475,17 @@ class Turn {
         s.choosingCorrection = false;
         return this.advance();
       }
+      // The new answer itself typed at the list ("ana.gomez@gmail.com" at "¿Qué dato desea corregir?"): the one listed field it fits.
+      const fits = shown.flatMap((f) => {
+        if (f.secret || f.prose) return [];
+        const r = parseAnswer(this.spec, f, name, s.values, this.env.today, this.env.context);
+        return r.ok ? [{ field: f, value: r.value }] : [];
+      });
+      const [only, ...others] = fits;
+      if (only && others.length === 0) {
+        this.set(only.field, only.value);
+        return this.advance();
+      }
       return { kind: 'unknownField', name: name.slice(0, 40), fields: answered.map((f) => f.key) };
     }
     s.correcting = {
