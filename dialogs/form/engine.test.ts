@@ -127,6 +127,16 @@ describe('form engine decisions', () => {
     expect(play(persona, ['CC', '70123456', 'quiero cambiar algo', 'atrás']).decision).toEqual({ kind: 'ask', field: 'primerNombre' });
   });
 
+  it('saying why an answer is asked again does not change the state it is given', () => {
+    const { numeroDocumento: _dropped, ...rest } = ANA;
+    const state = { ...startState(rest), stale: { numeroDocumento: { por: 'tipoDocumento', antes: '70123456', code: 'document_number.PT', detail: {} } } };
+    const copy = structuredClone(state);
+    const step = decide(persona, state, { kind: 'start' }, env);
+    expect(step.decision).toMatchObject({ kind: 'ask', field: 'numeroDocumento', cambio: { por: 'tipoDocumento' } });
+    expect(step.state.stale).toBeUndefined();
+    expect(state).toEqual(copy);
+  });
+
   it('never changes the state it is given', () => {
     const state = startState(ANA);
     const copy = structuredClone(state);

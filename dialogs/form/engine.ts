@@ -548,11 +548,13 @@ class Turn {
     this.revalidate(field.key);
   }
 
+  /** The reason `key` was dropped, said or no longer needed (a new object: the given state is never changed). */
   private unstale(key: string): void {
     const s = this.state;
-    if (!s.stale) return;
-    delete s.stale[key];
-    if (Object.keys(s.stale).length === 0) delete s.stale;
+    if (!s.stale || !(key in s.stale)) return;
+    const { [key]: _said, ...rest } = s.stale;
+    if (Object.keys(rest).length > 0) s.stale = rest;
+    else delete s.stale;
   }
 
   private forget(key: string): void {
