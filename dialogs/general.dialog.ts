@@ -12,6 +12,9 @@ import { roleLabel } from './roles-text.js';
 import { activeSession } from './session.js';
 import type { StepInfo } from './step-info.js';
 import { actingRole } from '../domain/session.js';
+import { recentDrafts } from '../domain/drafts.js';
+import { formTexts } from './form/form-spec.js';
+import { formatDateTime } from './format.js';
 
 export const AYUDA = 'ayuda-general';
 export const ESTADO = 'estado-general';
@@ -72,7 +75,10 @@ export async function statusActivities(
   const facts = await loadChecklistFacts(deps, session.citizenId);
   const card = checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()));
   // The card names the person and their role; the line before it only says where they are, if anywhere.
-  return where ? [here, card] : [card];
+  if (where) return [here, card];
+  // At the menu: the forms left to finish another time (in a process, the one being filled would be among them).
+  const borradores = (await recentDrafts(deps, session.citizenId)).map((d) => ({ titulo: formTexts({ id: d.formId.split('@')[0]! }).titulo, guardadoEn: formatDateTime(d.savedAt) }));
+  return borradores.length > 0 ? [card, render('general/estado-borradores', { borradores })] : [card];
 }
 
 export class AyudaDialog extends Dialog {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../storage/memory-store.js';
 import { records } from '../test/helpers/store.js';
-import { DRAFT_KEEP_DAYS, discardDraft, draftable, loadDraft, saveDraft } from './drafts.js';
+import { DRAFT_KEEP_DAYS, discardDraft, draftable, loadDraft, recentDrafts, saveDraft } from './drafts.js';
 import { fakeClock } from './random.js';
 
 function setup() {
@@ -26,6 +26,19 @@ describe('drafts', () => {
     expect((await loadDraft(deps, 'CC:1', 'credenciales'))?.values).toEqual({ b: '2' });
     expect(await loadDraft(deps, 'CC:2', 'datos')).toBeUndefined();
     expect(await records(deps.store, 'drafts')).toHaveLength(2);
+  });
+
+  it('lists the person\'s drafts that can still be resumed, the newest first (not another person\'s, not one too old)', async () => {
+    const deps = setup();
+    await saveDraft(deps, { owner: 'CC:1', formId: 'viejo', values: { a: '1' }, history: ['a'] });
+    deps.clock.advance(2 * 86_400_000);
+    await saveDraft(deps, { owner: 'CC:1', formId: 'datos', values: { a: '1' }, history: ['a'] });
+    deps.clock.advance(3_600_000);
+    await saveDraft(deps, { owner: 'CC:1', formId: 'credenciales', values: { b: '2' }, history: ['b'] });
+    await saveDraft(deps, { owner: 'CC:2', formId: 'datos', values: { a: '3' }, history: ['a'] });
+    expect((await recentDrafts(deps, 'CC:1')).map((d) => d.formId)).toEqual(['credenciales', 'datos', 'viejo']);
+    deps.clock.advance((DRAFT_KEEP_DAYS - 1) * 86_400_000);
+    expect((await recentDrafts(deps, 'CC:1')).map((d) => d.formId)).toEqual(['credenciales', 'datos']);
   });
 
   it('never keeps a sealed secret (or any non-plain value), nor its place in the history', async () => {

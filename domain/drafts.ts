@@ -68,6 +68,16 @@ export async function loadDraft(deps: DraftDeps, owner: string, formId: string):
   });
 }
 
+/** The person's drafts recent enough to resume (as loadDraft keeps them), the newest first: which form and when. */
+export async function recentDrafts(deps: DraftDeps, owner: string): Promise<readonly { readonly formId: string; readonly savedAt: string }[]> {
+  const now = deps.clock.now().getTime();
+  const drafts = await deps.store.transaction((tx) => tx.collection('drafts').findBy('owner', owner));
+  return drafts
+    .filter((d) => now - new Date(d.savedAt).getTime() <= DRAFT_KEEP_DAYS * DAY)
+    .sort((a, b) => b.savedAt.localeCompare(a.savedAt))
+    .map((d) => ({ formId: d.formId, savedAt: d.savedAt }));
+}
+
 /** Removes the person's draft of a form (the form was finished, or they start over). */
 export function discardDraft(deps: DraftDeps, owner: string, formId: string): Promise<boolean> {
   return deps.store.transaction((tx) => tx.collection('drafts').delete(draftId(owner, formId)));

@@ -1464,6 +1464,25 @@ describe('bugs found earlier (now regressions)', () => {
   // CompartirDialog gives its FormDialogs `deps` without a `draftOwner` (autorizados, empleador and roles
   // pass `sessionOwner(deps.session, deps.clock)`), so FormDrafts never saves: nothing is kept when the
   // person leaves, although the form says "guardo lo que vaya respondiendo" and the issue asks for it.
+  it('"¿en qué voy?" at the menu names the form left half-way as a draft, with when it was saved; not once it is finished', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    for (const input of DATOS_ANSWERS.slice(0, 3)) await say(w.client, input);
+    await say(w.client, 'cancelar');
+    const estado = await say(w.client, 'en que voy');
+    expect(estado.text).toContain('Tiene un formulario guardado para terminar cuando quiera:');
+    expect(estado.text).toMatch(/- \*\*Datos del servicio web\*\* \(guardado el .+\)/);
+    expect(estado.folded).toContain(fold('podrá retomarlo donde iba o **empezar de nuevo**'));
+    // In the form itself, "estado" says where the person is, not that a draft waits.
+    await say(w.client, 'Administración de Servicios Web');
+    await say(w.client, 'Compartir Servicios Entidad');
+    expect((await say(w.client, 'Nuevo servicio')).folded).toContain(fold('Retomamos lo que dejó guardado'));
+    const inForm = await say(w.client, 'estado');
+    expect(inForm.folded).toContain(fold('Está en'));
+    expect(inForm.folded).not.toContain(fold('formulario guardado para terminar'));
+  });
+
   it('FIXED BUG: the data form left half-way (cancelar) is not offered again as a draft in another conversation; the answers are lost', async () => {
     const w = await world();
     await atList(w);
