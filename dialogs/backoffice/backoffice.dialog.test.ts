@@ -853,6 +853,24 @@ describe('Asignar servicios a una CCF', () => {
     expect(stored?.historial.at(-1)?.motivo).toBe('La Caja pidió suspenderlo mientras actualiza su sistema');
   });
 
+  it('another reason typed at the change\'s confirmation is taken and confirmed again; other words ask the confirmation again', async () => {
+    const w = await world();
+    expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion', 'SolicitudAfiliacion'], actor)).ok).toBe(true);
+    await asAdmin(w);
+    await say(w.client, 'suspender consulta de comfama');
+    await say(w.client, 'pq si');
+    const taken = await say(w.client, 'La Caja pidió suspenderlo mientras actualiza su sistema');
+    expect(taken.text).toContain('Tomé lo que escribió como el nuevo motivo. ¿Suspender la asignación de **ConsultaAfiliacion** a **COMFAMA**?\n\nMotivo: La Caja pidió suspenderlo mientras actualiza su sistema');
+    expect(taken.folded).not.toContain(fold('elija una de las opciones'));
+    const again = await say(w.client, 'mmm');
+    expect(again.folded).toContain(fold('o escriba otro motivo'));
+    expect(again.text).toContain('Motivo: La Caja pidió suspenderlo mientras actualiza su sistema');
+    await say(w.client, 'Sí, confirmar');
+    const stored = (await assignments(w)).find((a) => a.servicioId === 'ConsultaAfiliacion');
+    expect(stored).toMatchObject({ estado: 'suspendido' });
+    expect(stored?.historial.at(-1)?.motivo).toBe('La Caja pidió suspenderlo mientras actualiza su sistema');
+  });
+
   it('Cambiar una asignación: suspend with a reason; the actions depend on the state; reactivate; revoke; assigning it again gives a new Client ID', async () => {
     const w = await world();
     expect((await assignServices(w.deps, CARLOS, COMFAMA_NIT, ['ConsultaAfiliacion', 'SolicitudAfiliacion'], actor)).ok).toBe(true);

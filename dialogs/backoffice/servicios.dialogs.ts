@@ -23,12 +23,12 @@ import type { ReferenceCompany } from '../../domain/reference.js';
 import type { ServicioWeb } from '../../domain/servicios-web.js';
 import { actorOf } from '../actor.js';
 import { card, message, submit, textBlock, type CardElement } from '../cards.js';
-import { ChoicePrompt, choicePrompt, chosen, wentBack } from '../choice.js';
+import { ChoicePrompt, choicePrompt, chosen, optionIn, wentBack } from '../choice.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { formResult } from '../form/form-spec.js';
 import { formatDate } from '../format.js';
 import { incomingFile, incomingText, incomingValue } from '../incoming.js';
-import { parseCommand } from '../../domain/commands.js';
+import { parseCommand, saysItDoesNotKnow } from '../../domain/commands.js';
 import { requireSession } from '../session.js';
 import { motivoForm, servicioForm, type ServicioNuevoValues } from './backoffice.forms.js';
 import { boTexts, bt, ccfName, otherSectionIn, otherSectionNames, type BackOfficeDialogDeps } from './texts.js';
@@ -323,8 +323,19 @@ interface CcfChosen {
 /** Cambiar una asignación, with the words that asked for it ("suspender consulta de comfama"): the service and the change they name are not asked. */
 interface CambiarOptions extends CcfChosen {
   readonly texto?: string;
-  /** Back from the confirmation ("atrás"): the same assignment and change, the reason asked again with the one given. */
-  readonly retomar?: { readonly servicioId: string; readonly cambio: CambioAsignacion; readonly motivo: string };
+  /**
+   * Back from the confirmation ("atrás"): the same assignment and change, the reason asked again with the one given;
+   * `confirmar`: another reason typed at the confirmation, which is asked again with it (not the reason).
+   */
+  readonly retomar?: { readonly servicioId: string; readonly cambio: CambioAsignacion; readonly motivo: string; readonly confirmar?: 'nuevo' | 'otra-vez' };
+}
+
+/** Words typed at a change's confirmation that read as another reason (three words or more the reason's field accepts), else undefined. */
+function otherReason(text: string): string | undefined {
+  if (text.trim().split(/\s+/).length < 3 || saysItDoesNotKnow(text)) return undefined;
+  const field = motivoForm.fields[0]!;
+  const r = field.parse(text, { values: {}, today: new Date() });
+  return r.ok ? String(r.value) : undefined;
 }
 
 /** The same CCF's change asked from its first question (after "atrás" or "No"): no words to read again. */
@@ -552,8 +563,10 @@ export class AsignarDialog extends ComponentDialog {
     // Which change the reason is for: said above the question (it may have been taken from the words, not asked).
     const a = values['asignacion'] as AsignacionVista;
     const heading = bt('cambio-encabezado', { accion: sub('cambios')[cambios[i]!], servicio: a.servicioId, nombre: step.options.nombre });
-    const retomar = step.options.retomar;
-    const again = retomar && retomar.cambio === cambios[i] ? { initial: { motivo: retomar.motivo }, correct: 'motivo', skipIntro: true } : {};
+    const retomar = step.options.retomar?.cambio === cambios[i] ? step.options.retomar : undefined;
+    // Another reason typed at the confirmation: the confirmation again, with it.
+    if (retomar?.confirmar) return step.next({ formId: motivoForm.id, values: { motivo: retomar.motivo } });
+    const again = retomar ? { initial: { motivo: retomar.motivo }, correct: 'motivo', skipIntro: true } : {};
     return step.beginDialog(motivoForm.id, { canGoBack: true, heading, ...again } satisfies FormOptions);
   }
 
@@ -563,8 +576,11 @@ export class AsignarDialog extends ComponentDialog {
     values['motivo'] = formResult(step.result, motivoForm).values.motivo;
     const a = values['asignacion'] as AsignacionVista;
     const accion = sub('cambios')[values['cambio'] as CambioAsignacion]!;
-    const text = bt('confirmar-cambio', { accion, servicio: a.servicioId, nombre: step.options.nombre, motivo: values['motivo'] });
-    return step.prompt(CHOICE, choicePrompt(text, [bt('si'), bt('no')], {}, { back: true }));
+    const confirmar = step.options.retomar?.confirmar;
+    const lead = confirmar === 'nuevo' ? bt('motivo-nuevo') : confirmar === 'otra-vez' ? bt('confirmar-o-motivo') : undefined;
+    const text = [lead, bt('confirmar-cambio', { accion, servicio: a.servicioId, nombre: step.options.nombre, motivo: values['motivo'] })].filter(Boolean).join(' ');
+    // Open: other words than Sí or No are read as another reason (change() decides).
+    return step.prompt(CHOICE, choicePrompt(text, [bt('si'), bt('no')], {}, { back: true, open: true }));
   }
 
   private async change(step: WaterfallStepContext<CambiarOptions>): Promise<DialogTurnResult> {
@@ -572,8 +588,15 @@ export class AsignarDialog extends ComponentDialog {
     const a = values['asignacion'] as AsignacionVista;
     const motivo = String(values['motivo']);
     // "atrás": the question before, the reason (with the one given); "No, volver": the list of assignments.
-    if (wentBack(step.result)) return step.replaceDialog(CAMBIAR, { ...asking(step.options), retomar: { servicioId: a.servicioId, cambio: values['cambio'] as CambioAsignacion, motivo } });
-    if (chosen(step.result, [bt('si'), bt('no')]) === 1) return step.replaceDialog(CAMBIAR, asking(step.options));
+    const cambio = values['cambio'] as CambioAsignacion;
+    if (wentBack(step.result)) return step.replaceDialog(CAMBIAR, { ...asking(step.options), retomar: { servicioId: a.servicioId, cambio, motivo } });
+    const answer = optionIn(step.result, [bt('si'), bt('no')]);
+    if (answer === undefined) {
+      // "mejor: fin del convenio firmado" at the confirmation: that reason, confirmed again; anything else, the same confirmation.
+      const nuevo = otherReason(String(step.result ?? ''));
+      return step.replaceDialog(CAMBIAR, { ...asking(step.options), retomar: { servicioId: a.servicioId, cambio, motivo: nuevo ?? motivo, confirmar: nuevo ? 'nuevo' : 'otra-vez' } });
+    }
+    if (answer === 1) return step.replaceDialog(CAMBIAR, asking(step.options));
     const r = await changeAssignment(this.deps, String(values['citizenId']), step.options.nit, a.servicioId, values['cambio'] as CambioAsignacion, motivo, actorOf(step.context));
     const estados = sub('estados-asignacion');
     if (!r.ok) {
