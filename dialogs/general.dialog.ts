@@ -13,8 +13,7 @@ import { activeSession } from './session.js';
 import type { StepInfo } from './step-info.js';
 import { actingRole } from '../domain/session.js';
 import { recentDrafts } from '../domain/drafts.js';
-import { formTexts } from './form/form-spec.js';
-import { formatDateTime } from './format.js';
+import { draftLine } from './form/form-drafts.js';
 
 export const AYUDA = 'ayuda-general';
 export const ESTADO = 'estado-general';
@@ -77,7 +76,7 @@ export async function statusActivities(
   // The card names the person and their role; the line before it only says where they are, if anywhere.
   if (where) return [here, card];
   // At the menu: the forms left to finish another time (in a process, the one being filled would be among them).
-  const borradores = (await recentDrafts(deps, session.citizenId)).map((d) => ({ titulo: formTexts({ id: d.formId.split('@')[0]! }).titulo, guardadoEn: formatDateTime(d.savedAt) }));
+  const borradores = (await recentDrafts(deps, session.citizenId)).map(draftLine);
   return borradores.length > 0 ? [card, render('general/estado-borradores', { borradores })] : [card];
 }
 

@@ -7,7 +7,8 @@ import { fill } from '../../templates/render.js';
 import { card, imBack, message } from '../cards.js';
 import { draftOf, resumeFrom, type EngineEnv, type EngineStep, type FormState } from './engine.js';
 import { common } from './form-render.js';
-import type { FormSpec } from './form-spec.js';
+import { formTexts, type FormSpec } from './form-spec.js';
+import { formatDateTime } from '../format.js';
 
 export interface FormDraftDeps {
   readonly clock: Clock;
@@ -91,4 +92,9 @@ export class FormDrafts<T> {
     if (JSON.stringify(draftOf(this.spec, before)) === JSON.stringify(after)) return;
     await saveDraft(deps, { owner: t.owner, formId: this.formKey(scope), ...after });
   }
+}
+
+/** A saved draft as the person sees it listed (Mis datos, "¿en qué voy?"): its form's title and when it was saved. */
+export function draftLine(d: { readonly formId: string; readonly savedAt: string }): { titulo: string; guardadoEn: string } {
+  return { titulo: formTexts({ id: d.formId.split('@')[0]! }).titulo, guardadoEn: formatDateTime(d.savedAt) };
 }

@@ -13,6 +13,7 @@ import { ChoicePrompt, choicePrompt, optionIn } from '../choice.js';
 import { FormDialog } from '../form/form.dialog.js';
 import { fieldTexts, formResult, formTexts, type FormSpec } from '../form/form-spec.js';
 import { formatDateTime } from '../format.js';
+import { draftLine } from '../form/form-drafts.js';
 import type { MainDialogDeps } from '../main.deps.js';
 import { privacyUrl } from '../registro/autorizacion.js';
 import { datosBasicosForm } from '../registro/datos-basicos.form.js';
@@ -55,7 +56,7 @@ function view(d: MisDatos, publicBaseUrl: string): Record<string, unknown> {
     autorizacion: d.autorizacion ? { version: d.autorizacion.version, aceptadaEn: formatDateTime(d.autorizacion.aceptadaEn) } : undefined,
     // The NIT as everywhere else in the chat: 890.900.840-1.
     roles: d.roles.map((r) => ({ ...r, nit: formatNit(r.nit), como: t.comoRol[r.como] ?? r.como })),
-    borradores: d.borradores.map((b) => ({ titulo: formTexts({ id: b.formId.split('@')[0]! }).titulo, guardadoEn: formatDateTime(b.guardadoEn) })),
+    borradores: d.borradores.map((b) => draftLine({ formId: b.formId, savedAt: b.guardadoEn })),
     solicitudes: d.solicitudes.map((s) => ({
       caso: caseNumber(s.id),
       tipo: t.tiposSolicitud[s.tipo] ?? s.tipo,
