@@ -331,10 +331,10 @@ interface CambiarOptions extends CcfChosen {
 }
 
 /** Words typed at a change's confirmation that read as another reason (three words or more the reason's field accepts), else undefined. */
-function otherReason(text: string): string | undefined {
+function otherReason(text: string, today: Date): string | undefined {
   if (text.trim().split(/\s+/).length < 3 || saysItDoesNotKnow(text)) return undefined;
   const field = motivoForm.fields[0]!;
-  const r = field.parse(text, { values: {}, today: new Date() });
+  const r = field.parse(text, { values: {}, today });
   return r.ok ? String(r.value) : undefined;
 }
 
@@ -593,7 +593,7 @@ export class AsignarDialog extends ComponentDialog {
     const answer = optionIn(step.result, [bt('si'), bt('no')]);
     if (answer === undefined) {
       // "mejor: fin del convenio firmado" at the confirmation: that reason, confirmed again; anything else, the same confirmation.
-      const nuevo = otherReason(String(step.result ?? ''));
+      const nuevo = otherReason(String(step.result ?? ''), this.deps.clock.now());
       return step.replaceDialog(CAMBIAR, { ...asking(step.options), retomar: { servicioId: a.servicioId, cambio, motivo: nuevo ?? motivo, confirmar: nuevo ? 'nuevo' : 'otra-vez' } });
     }
     if (answer === 1) return step.replaceDialog(CAMBIAR, asking(step.options));
