@@ -26,6 +26,7 @@ import { actingRole, checkSession, touchSession, type ActingRole, type Session }
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fill, messages, render } from '../templates/render.js';
 import { buttonOf, functionalities, functionalityByButton, titleOf } from './catalog.js';
+import { glossaryAnswer } from './glosario.js';
 import { asksAtChoice, noneOfTheOptions } from './choice.js';
 import { checklist } from '../domain/checklist.js';
 import { loadChecklistFacts } from '../domain/checklist-facts.js';
@@ -394,6 +395,12 @@ export class MainDialog extends ComponentDialog {
     // "cc 72235734" before logging in: the person means to log in or to register (the number is not repeated).
     if (!session && looksLikeDocument(text, this.deps.clock.now())) {
       await step.context.sendActivity(render('general/documento-sin-sesion'));
+      return step.next();
+    }
+    // "¿Qué es un delegado?", "qué significa oauth": the word explained, not searched for.
+    const explained = glossaryAnswer(text);
+    if (explained) {
+      await step.context.sendActivity(explained);
       return step.next();
     }
     const acting = session ? actingRole(session).tipo : undefined;

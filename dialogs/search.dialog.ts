@@ -12,6 +12,7 @@ import { incomingText, incomingValue } from './incoming.js';
 import { refuseTypedSecret } from './form/secret-channel.js';
 import { holdsSecret } from '../domain/secret-text.js';
 import { asksAboutTheQuestion } from '../domain/commands.js';
+import { glossaryAnswer } from './glosario.js';
 
 export const SEARCH = 'search';
 const STEPS = 'search-steps';
@@ -63,6 +64,12 @@ export class SearchDialog extends ComponentDialog {
       return step.options?.query === undefined ? step.replaceDialog(STEPS, { unusable: step.options?.unusable ?? [] } satisfies SearchOptions) : step.endDialog();
     }
     const unusable = step.options?.unusable ?? [];
+    // "¿Qué es un delegado?" at "¿Qué está buscando?": the word explained (the menu follows), not searched for.
+    const explained = glossaryAnswer(query);
+    if (explained) {
+      await step.context.sendActivity(explained);
+      return step.endDialog();
+    }
     const hits = offered(searchFunctionalities(query, functionalities(), Number.POSITIVE_INFINITY), unusable);
     if (hits.length === 0) {
       // "no sé", "no entiendo qué hago aquí": someone lost, not a functionality's name — the help, not "No encontré…".

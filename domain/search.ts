@@ -35,19 +35,20 @@ const EXACT = 1;
 const SAME_STEM = 0.95;
 const PREFIX = 0.85;
 const LONGER = 0.8;
-const TYPO = 0.7;
+export const TYPO = 0.7;
 /** A query word no functionality knows weighs this much in the average (a filler the stop words missed). */
 const UNKNOWN_WEIGHT = 0.5;
 /** Per word of the longest keyword phrase found whole (in order) in the query. */
 const PHRASE_BONUS = 0.08;
 const PHRASE_BONUS_MAX = 0.32;
 
-function tokens(text: string): string[] {
+/** The words of a text that say what is wanted (folded, stop words and single letters out). */
+export function tokens(text: string): string[] {
   return words(text).filter((t) => t.length > 1 && !STOPWORDS.has(t));
 }
 
 /** How well one query word matches one vocabulary word, in [0, 1]. */
-function wordScore(q: string, w: string): number {
+export function wordScore(q: string, w: string): number {
   if (q === w) return EXACT;
   if (/\d/.test(q) || /\d/.test(w)) return 0;
   if (q.length >= 4 && w.length >= 4 && stem(q) === stem(w)) return SAME_STEM;
