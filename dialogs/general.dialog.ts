@@ -27,12 +27,13 @@ const AYUDA_ID = 'ayuda';
  * with search examples for the person's `menu` (process ids); in a process the commands fit in one line.
  * "salir" (it closes a session) only for a person logged in (`sesion`).
  */
-export function helpText(step?: StepInfo, menu: readonly string[] = [], atMenu = false, sesion = false): string {
+/** `asked`: the person asked about the step in their words ("no sé cuál elegir"), not "ayuda": where more help is, not the contacts. */
+export function helpText(step?: StepInfo, menu: readonly string[] = [], atMenu = false, sesion = false, asked = false): string {
   const opciones = atMenu ? menu.filter((id) => id !== AYUDA_ID).map((id) => ({ boton: buttonOf(id), descripcion: descriptionOf(id) })) : [];
   const enMenu = opciones.length > 0 ? render('general/ayuda-menu', { opciones }) : undefined;
   // In a process the step's help comes first and the commands in one line (the full list is the menu's help).
   const general = atMenu ? render('general/ayuda', { ejemplos: searchExamples(menu), sesion }) : render('general/ayuda-en-paso', { sesion });
-  return [step?.ayuda, enMenu, general, render('general/contactos')].filter(Boolean).join('\n\n');
+  return [step?.ayuda, enMenu, general, render(asked ? 'general/ayuda-mas' : 'general/contactos')].filter(Boolean).join('\n\n');
 }
 
 interface Ejemplos {

@@ -439,3 +439,21 @@ describe('main dialog: menu, search and help', () => {
     expect(r.folded).toContain('que desea hacer');
   });
 });
+
+describe('main dialog: help at a form question', () => {
+  it('a question in the person\'s words gives the field\'s help and where more help is; "ayuda" gives the contacts too', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    await say(client, 'Acepto');
+    expect((await say(client, 'cc')).folded).toContain('numero de su documento');
+    const asked = await say(client, 'que pongo aqui?');
+    expect(asked.folded).toContain('escriba el numero tal como aparece en el documento');
+    expect(asked.folded).toContain('si necesita mas ayuda escriba ayuda');
+    expect(asked.folded).not.toContain('5893750');
+    expect(asked.folded).toContain('numero de su documento');
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('escriba el numero tal como aparece en el documento');
+    expect(help.folded).toContain('5893750');
+    expect(help.folded).not.toContain('si necesita mas ayuda');
+  });
+});

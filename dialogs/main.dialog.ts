@@ -267,7 +267,9 @@ export class MainDialog extends ComponentDialog {
     const active = deepest.activeDialog ? deepest.findDialog(deepest.activeDialog.id) : undefined;
     const inForm = active instanceof FormDialog;
     // "no sé qué elegir" at a list of options: the step's help, as "ayuda" gives it.
-    const command = parseCommand(text) ?? ((await this.asksAboutChoice(innerDc, active, deepest.activeDialog?.state, text)) ? ({ kind: 'ayuda' } as const) : undefined);
+    const parsed = parseCommand(text);
+    const askedAbout = !parsed && (await this.asksAboutChoice(innerDc, active, deepest.activeDialog?.state, text));
+    const command = parsed ?? (askedAbout ? ({ kind: 'ayuda' } as const) : undefined);
     switch (command?.kind) {
       case 'asesor':
         await this.askForAgent(innerDc);
@@ -297,7 +299,7 @@ export class MainDialog extends ComponentDialog {
       case 'ayuda': {
         if (inForm) break; // the form gives its field's help and the contacts itself
         const who = await this.who(innerDc.context);
-        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), menuIds(who), !this.activeProcess(innerDc), Boolean(who.session)));
+        await innerDc.context.sendActivity(helpText(this.stepInfo(innerDc), menuIds(who), !this.activeProcess(innerDc), Boolean(who.session), askedAbout));
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }

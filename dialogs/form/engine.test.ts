@@ -282,7 +282,7 @@ describe('a question typed instead of an answer', () => {
     ['no entiendo', ['CC', '70123456', 'Ana'], 'segundoNombre'],
   ])('"%s" gives the field help, not an error or an answer', (question, before, field) => {
     const step = play(persona, [...before, question]);
-    expect(step.decision).toEqual({ kind: 'help', field });
+    expect(step.decision).toEqual({ kind: 'help', field, asked: true });
     expect(step.state.current).toBe(field);
     expect(step.state.values).not.toHaveProperty(field);
     expect(step.accepted).toEqual([]);
@@ -290,7 +290,7 @@ describe('a question typed instead of an answer', () => {
 
   it('at a password, the question is neither kept nor retracted as a typed password', () => {
     const step = play(acceso, ['Ana', '¿para qué es esta contraseña?']);
-    expect(step.decision).toEqual({ kind: 'help', field: 'clave' });
+    expect(step.decision).toEqual({ kind: 'help', field: 'clave', asked: true });
     expect(step.state.values).not.toHaveProperty('clave');
     // A real password typed in the chat is still refused and retracted.
     expect(decide(acceso, step.state, { kind: 'text', text: SECRET }, env).decision).toMatchObject({ kind: 'reask', reason: 'secret_typed', retract: true });
@@ -314,7 +314,7 @@ describe('a question typed instead of an answer', () => {
 
   it.each(['no sé', 'ni idea', 'no se que poner'])('in free prose "%s" alone is no answer: the help', (text) => {
     const step = play(motivo, [text]);
-    expect(step.decision).toEqual({ kind: 'help', field: 'motivo' });
+    expect(step.decision).toEqual({ kind: 'help', field: 'motivo', asked: true });
     expect(step.accepted).toEqual([]);
   });
 

@@ -95,8 +95,11 @@ export type Decision =
   /** Run the spec's `validate` on the values and send back a `validated` event. */
   | { readonly kind: 'validate'; readonly values: FormValues }
   | { readonly kind: 'finish'; readonly values: FormValues }
-  /** The field's help (none while reviewing), then the prompt again. */
-  | { readonly kind: 'help'; readonly field: string | undefined }
+  /**
+   * The field's help (none while reviewing), then the prompt again; `asked` when the person asked about
+   * the question in their words ("¿qué pongo aquí?", "no sé") rather than writing "ayuda".
+   */
+  | { readonly kind: 'help'; readonly field: string | undefined; readonly asked?: true }
   | { readonly kind: 'chooseCorrection'; readonly fields: readonly string[] }
   /** No answered field by that name; then the prompt again unless the person is choosing one. */
   | { readonly kind: 'unknownField'; readonly name: string; readonly fields: readonly string[] }
@@ -224,7 +227,7 @@ class Turn {
     const asksAbout = field.prose ? saysItDoesNotKnow(text) : asksAboutTheQuestion(text);
     if (asksAbout && !(field.optional && isSkipAnswer(text))) {
       if (doubt) s.doubt = doubt;
-      return { kind: 'help', field: s.current };
+      return { kind: 'help', field: s.current, asked: true };
     }
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
     // "quiero cambiar el sexo" at another question: as "corregir sexo" (a free text's words are its answer).

@@ -203,7 +203,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         // At the review there is no question: what the review is for and the ways on from it.
         const revision = d.field === undefined ? fill(common('ayuda-revision'), { borrador: await this.drafts.saves(context) }) : undefined;
         const help = [ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : revision, pausa].filter(Boolean).join(' ');
-        await context.sendActivity([help, render('general/contactos')].filter(Boolean).join('\n\n'));
+        // "ayuda" gives the contacts too; a question in the person's words ("¿qué pongo aquí?") only says where more help is.
+        const more = render(d.asked ? 'general/ayuda-mas' : 'general/contactos');
+        await context.sendActivity([help, more].filter(Boolean).join('\n\n'));
         // At the review the help said what to write: the card again, without its intro saying it once more.
         if (d.field === undefined) {
           await this.prompt(context, dc.activeDialog!.state, state, undefined, false, true);

@@ -939,6 +939,9 @@ describe.each(PROMPTS)('at $name', (p) => {
     const w = await reach(p);
     const r = await say(w.client, text);
     expect(r.text).toContain(texts()[`ayuda-${p.key}`]!);
+    // Asked in the person's words: where more help is, not the whole contact list ("ayuda" gives it).
+    expect(r.folded).toContain('si necesita mas ayuda escriba ayuda');
+    expect(r.text).not.toContain('01 8000 96 00 20');
     expect(r.text.lastIndexOf(p.question)).toBeGreaterThan(r.text.indexOf(texts()[`ayuda-${p.key}`]!));
     expect(buttons(r)).toEqual(p.options);
   });
