@@ -44,10 +44,14 @@ const only =
 
 export const NUEVO_AUTORIZADO_FORM_ID = 'autorizado-nuevo';
 
+/** The answers compared with the reference sources: the document and the names. */
+const PERSON_FIELDS = documentAndNames.map((f) => f.key) as readonly (keyof NuevoAutorizadoValues)[];
+
 /**
  * "Nuevo" (manual steps 4–5). As soon as the person's document and names are given they are checked
- * (validateAfter): not matching the reference sources, or already assigned to the rol, re-asks the
- * document number with the reason — before the site is asked.
+ * (validateAfter), before the site is asked: not matching the reference sources, they are shown with the
+ * reason and the person picks the one to correct; already assigned to the rol, the document number is
+ * asked again with the reason.
  */
 export function nuevoAutorizadoForm(registry: ReferenceRegistry, check: AuthorizationCheck, duplicate: DuplicateDetail): FormSpec<NuevoAutorizadoValues> {
   const otra = (v: Partial<NuevoAutorizadoValues>) => v.sede === 'otra';
@@ -79,7 +83,11 @@ export function nuevoAutorizadoForm(registry: ReferenceRegistry, check: Authoriz
       if (r.error.code === 'AUTORIZADO.YA_ASIGNADO') {
         return { field: 'numeroDocumento', code: 'autorizado.ya_asignado', detail: duplicate(r.error.existente, company), backLeaves: true };
       }
-      return { field: 'numeroDocumento', code: r.error.code === 'AUTORIZADO.NO_COINCIDE' ? 'autorizado.no_coincide' : 'autorizado.no_disponible' };
+      if (r.error.code === 'AUTORIZADO.NO_COINCIDE') {
+        // Any of the document and the names may be the one typed wrong: all shown, the person picks one to correct.
+        return { field: 'numeroDocumento', code: 'autorizado.no_coincide', correct: PERSON_FIELDS };
+      }
+      return { field: 'numeroDocumento', code: 'autorizado.no_disponible' };
     },
   };
 }

@@ -242,6 +242,32 @@ describe('form engine: early validate (validateAfter)', () => {
   });
 });
 
+describe('form engine: a check that names several suspects (FieldFailure.correct)', () => {
+  const early: FormSpec<Persona> = { ...persona, validate: async () => undefined, validateAfter: 'primerNombre' };
+  const mismatch: FieldFailure<Persona> = { field: 'numeroDocumento', code: 'no_coincide', correct: ['tipoDocumento', 'numeroDocumento', 'primerNombre'] };
+  const failed = ['CC', '70123456', 'Ana', { kind: 'validated', failure: mismatch }] as const;
+
+  it('keeps every answer and offers the answered suspects to correct, with the reason', () => {
+    const step = play(early, failed);
+    expect(step.decision).toEqual({ kind: 'chooseCorrection', fields: ['tipoDocumento', 'numeroDocumento', 'primerNombre'], reason: 'no_coincide' });
+    expect(step.state.values).toMatchObject({ tipoDocumento: 'CC', numeroDocumento: '70123456', primerNombre: 'ANA' });
+    expect(step.state.current).toBeUndefined();
+  });
+
+  it.each<[string, readonly Input[], object]>([
+    ['a field picked is asked, and its new answer is checked again', ['primer nombre', 'Anabel'], { kind: 'validate', values: { primerNombre: 'ANABEL' } }],
+    ['"confirmar" checks the answers again as they are', ['confirmar'], { kind: 'validate', values: { primerNombre: 'ANA' } }],
+    ['"atrás" goes to the last question answered, with its answer', ['atrás'], { kind: 'ask', field: 'primerNombre', antes: 'ANA' }],
+  ])('then %s', (_name, inputs, decision) => {
+    expect(play(early, [...failed, ...inputs]).decision).toMatchObject(decision);
+  });
+
+  it('"atrás" at the review\'s list still goes back to the review', () => {
+    const checked: FormSpec<Persona> = { ...persona, validate: async () => undefined };
+    expect(play(checked, [{ kind: 'validated' }, 'corregir', 'atrás'], ANA).decision).toEqual({ kind: 'review' });
+  });
+});
+
 describe('form engine: drafts', () => {
   it('a draft keeps every answer but the secret ones', () => {
     const step = play(acceso, ['Ana', { clave: SECRET }]);

@@ -100,7 +100,8 @@ export type Decision =
    * the question in their words ("¿qué pongo aquí?", "no sé") rather than writing "ayuda".
    */
   | { readonly kind: 'help'; readonly field: string | undefined; readonly asked?: true }
-  | { readonly kind: 'chooseCorrection'; readonly fields: readonly string[] }
+  /** The answered fields to choose one to correct; with `reason` (a validation's), shown with their values after it. */
+  | { readonly kind: 'chooseCorrection'; readonly fields: readonly string[]; readonly reason?: string; readonly detail?: Readonly<Record<string, unknown>> }
   /** No answered field by that name; then the prompt again unless the person is choosing one. */
   | { readonly kind: 'unknownField'; readonly name: string; readonly fields: readonly string[] }
   /** "atrás" at the first question (or where a failure's `backLeaves` says); then the prompt again. `discard`: the draft too. */
@@ -214,6 +215,11 @@ class Turn {
     if (command?.kind === 'corregir') return this.correct(command.field);
 
     const typedSecret = this.hasSecret && looksLikeSecret(text);
+    if (s.choosingCorrection && !typedSecret && answerYesNo(text) === true) {
+      // "confirmar" at "¿Qué dato desea corregir?": the answers as they are (checked again when a check failed).
+      s.choosingCorrection = false;
+      return this.confirm();
+    }
     if (s.choosingCorrection) return typedSecret ? this.secretTyped() : this.correct(changeTarget(text) ?? text);
     if (s.current === undefined) {
       if (answerYesNo(text) === true) return this.confirm();
@@ -371,6 +377,15 @@ class Turn {
     if (!activeFields(this.spec, s.values).some((f) => f.key === failure.field)) {
       throw new Error(`form ${this.spec.id}: validate named ${failure.field}, not a field being asked`);
     }
+    const suspects = failure.correct ? this.answered().filter((f) => failure.correct!.includes(f.key)).map((f) => f.key) : [];
+    if (suspects.length > 0) {
+      // Which answer is wrong is not known: all are kept and shown, and the person picks the one to correct.
+      delete s.correcting;
+      s.current = undefined;
+      s.choosingCorrection = true;
+      s.correctionShown = suspects;
+      return { kind: 'chooseCorrection', fields: suspects, reason: failure.code, ...(failure.detail ? { detail: failure.detail } : {}) };
+    }
     this.forget(failure.field);
     s.current = failure.field;
     if (failure.backLeaves) s.backLeaves = failure.field;
@@ -423,9 +438,10 @@ class Turn {
   private back(): Decision {
     const s = this.state;
     if (s.choosingCorrection) {
-      // "atrás" at "¿Qué dato desea corregir?": where the person was (the review, or the question asked).
       s.choosingCorrection = false;
-      return this.advance();
+      // "atrás" at "¿Qué dato desea corregir?": where the person was (the review, or the question asked);
+      // after a check that failed, the list is where they were: back to the last question answered.
+      if (!(this.spec.validate && !s.validated && s.current === undefined)) return this.advance();
     }
     if (s.backLeaves !== undefined && s.backLeaves === s.current) {
       delete s.backLeaves;

@@ -146,11 +146,16 @@ function reviewRow(row: { etiqueta: string; valor: string }, i: number): CardEle
 }
 
 /** The list of answered fields to choose one to correct. */
-export function correctionChoice<T>(spec: FormSpec<T>, keys: readonly string[]): Partial<Activity> {
+export function correctionChoice<T>(typed: FormSpec<T>, keys: readonly string[], why?: { readonly lead: string; readonly values: FormValues }): Partial<Activity> {
+  const spec = untyped(typed);
   const labels = keys.map((k) => labelOf(spec, k));
   const buttons = keys.map((k, i) => submit(labels[i] as string, { __form: spec.id, __action: 'corregir', field: k }));
   const text = fill(common('cual-corregir'), { campos: labels.join(', ') });
-  return message(text, card([], buttons, text));
+  if (!why) return message(text, card([], buttons, text));
+  // After a check that failed: why, and the answers as they are, so the person sees which one is wrong.
+  const rows = keys.map((k) => ({ etiqueta: labelOf(spec, k), valor: display(spec, fieldOf(spec, k), why.values[k], why.values) }));
+  const fallback = [why.lead, ...rows.map((r) => `${r.etiqueta}: ${r.valor}`), text].join('\n');
+  return message(`${why.lead}\n\n${text}`, card(rows.flatMap(reviewRow), buttons, fallback));
 }
 
 function choiceButtons(titles: string[], fallback: string): Attachment {

@@ -79,6 +79,12 @@ export interface FieldFailure<T = FormValues> {
    * typed is of no further use (e.g. a person already authorized), so no walking back field by field.
    */
   readonly backLeaves?: boolean;
+  /**
+   * The answers do not fit together and any of these may be the wrong one (a person's data that does
+   * not match the reference sources): they are kept and shown, and the person chooses which to correct,
+   * instead of `field` being dropped and asked again.
+   */
+  readonly correct?: readonly FieldKey<T>[];
 }
 
 /** What `validate` may know besides the values. */

@@ -214,7 +214,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         break;
       }
       case 'chooseCorrection':
-        await context.sendActivity(correctionChoice(this.spec, d.fields));
+        await context.sendActivity(correctionChoice(this.spec, d.fields, d.reason ? { lead: reasonText(this.spec, d.reason, d.detail), values: state.values } : undefined));
         return Dialog.EndOfTurn;
       case 'unknownField': {
         const campos = d.fields.map((k) => labelOf(this.spec, k)).join(', ');
