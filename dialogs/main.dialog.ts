@@ -324,7 +324,7 @@ export class MainDialog extends ComponentDialog {
         break;
     }
     // At a question with options, a functionality named by its button that is none of them (an earlier menu's): that functionality, as from the menu.
-    const started = !command && noneOfTheOptions(active, deepest.activeDialog?.state, text) ? await this.namedFunctionButton(innerDc.context, text!) : undefined;
+    const started = !command && noneOfTheOptions(active, deepest.activeDialog?.state, text) ? await this.namedFunctionality(innerDc, text!) : undefined;
     if (started) {
       await innerDc.cancelAllDialogs();
       return innerDc.beginDialog(ROUTE, { startId: started } satisfies RouteOptions);
@@ -527,6 +527,16 @@ export class MainDialog extends ComponentDialog {
    * The functionality a logged-in person names by its button ("Asignar contraseña", the module menu's,
    * typed or tapped under a shared service's menu): its id when they can use it; else undefined.
    */
+  private async namedFunctionality(innerDc: DialogContext, text: string): Promise<string | undefined> {
+    const byButton = await this.namedFunctionButton(innerDc.context, text);
+    if (byButton !== undefined || !this.stack(innerDc).some(([, dialog]) => dialog.id === ELEGIR_ROL)) return byButton;
+    // At "¿En qué rol desea actuar ahora?" after logging in, "autorizados" or "servicios web" says what the person
+    // came to do: that functionality, which then acts in the role that fits it (as from the menu).
+    const session = await activeSession(this.deps, innerDc.context);
+    const id = session ? winnerFor(searchFunctionalities(text, functionalities()), actingRole(session)) : undefined;
+    return id !== undefined && !(await this.unusable(innerDc.context)).includes(id) ? id : undefined;
+  }
+
   private async namedFunctionButton(context: TurnContext, text: string): Promise<string | undefined> {
     const id = functionalityByButton(text);
     if (id === undefined || !(await activeSession(this.deps, context))) return undefined;

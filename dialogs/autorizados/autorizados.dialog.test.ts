@@ -166,6 +166,15 @@ describe('the list of authorized persons', () => {
     expect(buttons(list)).toEqual(['Nuevo', 'Terminar']);
   });
 
+  it('"autorizados" typed at the role choice after logging in: Administrar autorizados, in the employer role', async () => {
+    const w = await comfama();
+    expect((await login(w.client, jose)).folded).toContain('en que rol desea actuar');
+    const list = await say(w.client, 'autorizados');
+    expect(list.folded).toContain('ahora actua como empleador persona juridica');
+    expect(list.folded).toContain('aun no tiene personas autorizadas');
+    expect(buttons(list)).toEqual(['Nuevo', 'Terminar']);
+  });
+
   it('each entry: masked document, names, rol, perfil, site, state, who authorized and when; revoked ones last, with who and why', async () => {
     const w = await comfama();
     await seed(w, [
@@ -320,22 +329,25 @@ describe('Nuevo', () => {
     expect((await entries(w))[0]?.sede).toEqual({ tipo: 'otra', departamento: '05', municipio: '05615', direccion: 'Calle 50 # 40-20' });
   });
 
-  it('data that does not match the reference sources: the number is asked again ("no coinciden"), nothing stored, no mail; correcting goes on', async () => {
+  it('data that does not match the reference sources: the answers shown to pick the wrong one ("no coinciden"), nothing stored, no mail; correcting goes on', async () => {
     const w = await comfama();
     await asEmployer(w.client);
     await say(w.client, 'Administrar autorizados');
     await say(w.client, 'Nuevo');
     const wrong = await say(w.client, personCard(andres, 'andres.zapata@comfama.com.co', { segundoApellido: 'Lozano' }));
     expect(wrong.folded).toContain('no coinciden con las fuentes de referencia');
-    expect(wrong.folded).toContain('numero de documento de la persona');
-    // It does not say which field.
-    expect(wrong.folded).not.toMatch(/segundo apellido|lozano/);
+    // Every compared answer as typed, none singled out (it does not say which one is wrong), and the choice of one to correct.
+    for (const line of ['tipo de documento cedula de ciudadania', `numero de documento ${andres.numeroDocumento}`, 'primer nombre andres', 'segundo apellido lozano']) {
+      expect(wrong.folded).toContain(line);
+    }
+    expect(wrong.folded).toContain('que dato desea corregir');
     expect(wrong.folded).not.toContain('en que sede');
     expect(await entries(w)).toEqual([]);
     expect(mailsAbout(w)).toEqual([]);
-    expect((await say(w.client, 'corregir segundo apellido')).folded).toContain('segundo apellido');
-    expect((await say(w.client, 'Londoño')).folded).toContain('numero de documento de la persona');
-    expect((await say(w.client, andres.numeroDocumento)).folded).toContain('en que sede operara');
+    // "confirmar" as it is: checked again, the same answer.
+    expect((await say(w.client, 'confirmar')).folded).toContain('no coinciden con las fuentes de referencia');
+    expect((await say(w.client, 'el segundo apellido')).folded).toContain('segundo apellido');
+    expect((await say(w.client, 'Londoño')).folded).toContain('en que sede operara');
   });
 
   it('once per rol: authorizing Andrés again says he is already assigned, with the entry, before asking the site', async () => {
@@ -384,10 +396,15 @@ describe('Nuevo', () => {
 
   it('after the duplicate, a different number is an answer, and "atrás" then walks back as usual', async () => {
     const { w } = await duplicateOfAndres();
-    // Another number (the names then do not match: the number is asked again, not the list).
+    // Another number (the names then do not match: the answers to correct, not the list of authorized people).
     const other = await say(w.client, '1036612345');
-    expect(other.folded).toContain('numero de documento de la persona');
-    expect((await say(w.client, 'atrás')).folded).not.toContain('1 · andres');
+    expect(other.folded).toContain('no coinciden con las fuentes de referencia');
+    expect(other.folded).toContain('que dato desea corregir');
+    // "atrás" there: the last question answered, with its answer (not the list of authorized people).
+    const back = await say(w.client, 'atrás');
+    expect(back.folded).not.toContain('1 · andres');
+    expect(back.folded).toContain('antes respondio 1036612345');
+    expect(back.folded).toContain('numero de documento de la persona');
   });
 
   // Found by this test (reported): `authorize` checks once per rol again at "confirmar", but the dialog's
