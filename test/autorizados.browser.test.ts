@@ -71,9 +71,7 @@ describe.skipIf(!available)('Administrar autorizados in the local Web Chat', () 
     await personCard.getByLabel('Correo de la persona').fill(ANDRES_EMAIL);
     await click(page, personCard.getByRole('button', { name: 'Enviar' }), 'en que sede operara');
 
-    await say(page, 'sede principal', 'rol autorizado');
-    await say(page, 'caja', 'perfil autorizado');
-    const review = await say(page, 'autorizado', 'revise la autorizacion');
+    const review = await say(page, 'sede principal', 'revise la autorizacion');
     expect(review).toContain('caja de subsidio familiar');
     expect(review).toContain('autorizado para administrar servicios web externos');
     const invited = await say(page, 'confirmar', 'que desea hacer en');

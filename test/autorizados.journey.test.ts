@@ -57,9 +57,7 @@ describe('journey: Administrar autorizados', () => {
     });
     await delegate.waitFor('en que sede operara');
     await delegate.converse([
-      ['Sede principal', 'rol autorizado'],
-      ['CAJA DE SUBSIDIO FAMILIAR', 'perfil autorizado'],
-      ['Autorizado para administrar servicios web externos', 'revise la autorizacion'],
+      ['Sede principal', 'revise la autorizacion'],
     ]);
     const review = delegate.lastBotActivities.map((a) => `${a.text ?? ''} ${JSON.stringify(a.attachments ?? [])}`).join('\n');
     expect(review).toMatch(/ANDRÉS/i);

@@ -85,16 +85,17 @@ const personCard = (p: ReferencePerson, email: string, over: Record<string, stri
   },
 });
 
-/** At the list: Nuevo, the person's card, the main site, rol, perfil, review; returns the reply to "confirmar". */
+/** At the list: Nuevo, the person's card, the main site, review; returns the reply to "confirmar". */
 async function authorizeInChat(client: DialogTestClient, card: Input, nuevo = 'Nuevo'): Promise<Reply> {
   expect((await say(client, nuevo)).folded).toContain('tipo de documento de la persona que va a autorizar');
   const site = await say(client, card);
   expect(site.folded).toContain('en que sede operara la persona');
   // The main site named with its address, so the person knows which one it is.
   expect(site.text).toContain(`La sede principal es **${SEDE.nombre} — ${SEDE.direccion}, Medellín (Antioquia)**.`);
-  expect((await say(client, 'Sede principal')).folded).toContain('que rol autorizado tendra la persona');
-  expect((await say(client, 'CAJA DE SUBSIDIO FAMILIAR')).folded).toContain('que perfil autorizado tendra la persona');
-  expect((await say(client, 'Autorizado para administrar servicios web externos')).folded).toContain('revise los datos de la autorizacion');
+  // The rol and the perfil have one option each: taken, not asked (the review shows them).
+  const review = await say(client, 'Sede principal');
+  expect(review.folded).toContain('revise los datos de la autorizacion');
+  expect(review.text).toContain('CAJA DE SUBSIDIO FAMILIAR');
   return say(client, 'confirmar');
 }
 
@@ -314,9 +315,7 @@ describe('Nuevo', () => {
     await say(w.client, 'Administrar autorizados');
     await say(w.client, 'Nuevo');
     expect((await say(w.client, personCard(andres, 'andres.zapata@comfama.com.co'))).folded).toContain('en que sede operara');
-    await say(w.client, 'Sede principal');
-    await say(w.client, 'CAJA DE SUBSIDIO FAMILIAR');
-    expect((await say(w.client, 'Autorizado para administrar servicios web externos')).folded).toContain('revise los datos de la autorizacion');
+    expect((await say(w.client, 'Sede principal')).folded).toContain('revise los datos de la autorizacion');
     expect((await say(w.client, 'corregir sede')).folded).toContain('en que sede operara');
     expect((await say(w.client, 'Otra sede')).folded).toContain('departamento');
     expect((await say(w.client, 'antioquia')).folded).toContain('municipio');
@@ -415,9 +414,7 @@ describe('Nuevo', () => {
     await say(w.client, 'Administrar autorizados');
     await say(w.client, 'Nuevo');
     await say(w.client, personCard(andres, 'andres.zapata@comfama.com.co'));
-    await say(w.client, 'Sede principal');
-    await say(w.client, 'CAJA DE SUBSIDIO FAMILIAR');
-    expect((await say(w.client, 'Autorizado para administrar servicios web externos')).folded).toContain('revise los datos');
+    expect((await say(w.client, 'Sede principal')).folded).toContain('revise los datos');
     // Meanwhile María, in her own conversation, authorizes Andrés.
     const r = await authorize(w.deps, `CC:${maria.numeroDocumento}`, { ...asRl, como: 'delegado' }, COMFAMA_NIT, { ...DELEGADO_ANDRES, sede: { tipo: 'principal' }, rol: 'CAJA_SUBSIDIO_FAMILIAR', perfil: 'ADMIN_SERVICIOS_WEB_EXTERNOS' }, actor);
     expect(r.ok).toBe(true);
@@ -563,20 +560,22 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect(r.folded).toContain(CHOICE_Q);
   });
 
-  it('the rol and the perfil, each with one option, are taken with "sí", "ok" or "esa"; "no" is asked again', async () => {
+  it('the rol and the perfil, each with one option, are not asked: the intro names them, the review shows them, "corregir rol" offers the one there is', async () => {
     const w = await comfama();
     await asEmployer(w.client);
     await say(w.client, 'Administrar autorizados');
-    await say(w.client, 'Nuevo');
+    const intro = await say(w.client, 'Nuevo');
+    expect(intro.folded).toContain('con el rol caja de subsidio familiar y el perfil autorizado para administrar servicios web externos');
     await say(w.client, personCard(andres, 'andres.zapata@correo.com'));
-    await say(w.client, 'Sede principal');
-    const no = await say(w.client, 'no');
-    expect(no.folded).toContain('que rol autorizado tendra la persona');
-    expect(no.folded).not.toContain('que perfil');
-    expect((await say(w.client, 'si')).folded).toContain('que perfil autorizado tendra la persona');
-    const review = await say(w.client, 'ok');
+    const review = await say(w.client, 'Sede principal');
     expect(review.folded).toContain('revise los datos de la autorizacion');
+    expect(review.text).toContain('Rol autorizado**: CAJA DE SUBSIDIO FAMILIAR');
     expect(review.text).toContain('Perfil autorizado**: Autorizado para administrar servicios web externos');
+    expect((await say(w.client, 'corregir rol')).folded).toContain('que rol autorizado tendra la persona');
+    expect((await say(w.client, 'si')).folded).toContain('revise los datos de la autorizacion');
+    const done = await say(w.client, 'confirmar');
+    expect(done.folded).toContain('andres zapata aun no esta registrado');
+    expect(await entries(w)).toEqual([expect.objectContaining({ rol: 'CAJA_SUBSIDIO_FAMILIAR', perfil: 'ADMIN_SERVICIOS_WEB_EXTERNOS' })]);
   });
 
   it('"quitar a luisa" at the list, and "quiero quitarle la autorización a briceño" at the main menu: that person\'s revocation, without asking which; atrás asks which', async () => {
@@ -651,9 +650,7 @@ const NUEVO_FLOW: readonly FlowStep[] = [
   { say: 'Otra sede', asks: 'en que departamento esta la sede', back: 'en que sede operara la persona', form: true },
   { say: 'Antioquia', asks: 'en que municipio', back: 'en que departamento esta la sede', form: true },
   { say: 'Rionegro', asks: 'direccion de la sede', back: 'en que municipio', form: true },
-  { say: 'Calle 50 # 40-20', asks: 'que rol autorizado tendra la persona', back: 'direccion de la sede', form: true },
-  { say: 'CAJA DE SUBSIDIO FAMILIAR', asks: 'que perfil autorizado tendra la persona', back: 'que rol autorizado tendra la persona', form: true },
-  { say: 'Autorizado para administrar servicios web externos', asks: 'revise los datos de la autorizacion', back: 'que perfil autorizado tendra la persona', form: true },
+  { say: 'Calle 50 # 40-20', asks: 'revise los datos de la autorizacion', back: 'direccion de la sede', form: true },
   { say: 'confirmar', asks: 'andres zapata aun no esta registrado', back: '' },
 ];
 

@@ -4,7 +4,7 @@
  * in every message of the process.
  */
 import { ComponentDialog, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import type { Autorizacion } from '../../domain/autorizaciones.js';
+import { PERFIL_SERVICIOS, ROL_CAJA, type Autorizacion } from '../../domain/autorizaciones.js';
 import {
   AUTORIZADOS_POR_PAGINA,
   authorize,
@@ -241,7 +241,9 @@ export class AutorizadosDialog extends ComponentDialog implements DescribesStep 
         // The site question names the main site ("Sede principal Medellín — Calle 10 # 43-20, Medellín (Antioquia)").
         const { sede } = values['empresa'] as Empresa;
         const sedePrincipal = `${sede.nombre} — ${siteName(this.deps.reference, values['empresa'] as Empresa, { tipo: 'otra', departamento: sede.departamento, municipio: sede.municipio, direccion: sede.direccion })}`;
-        return step.beginDialog(this.nuevo.id, { heading: heading(company), context: { ...context, sedePrincipal }, canGoBack: true } satisfies FormOptions<NuevoAutorizadoValues>);
+        // The rol and the perfil have one option each (the intro names them; the review shows them): not asked.
+        const initial = { rol: ROL_CAJA, perfil: PERFIL_SERVICIOS };
+        return step.beginDialog(this.nuevo.id, { heading: heading(company), context: { ...context, sedePrincipal }, canGoBack: true, initial } satisfies FormOptions<NuevoAutorizadoValues>);
       }
       case 'revocar': {
         const nombrado = incomingText(step.context);

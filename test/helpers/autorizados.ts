@@ -58,9 +58,7 @@ export async function authorizeAndresByMaria(baseUrl: string, password: string):
   });
   await delegate.waitFor('en que sede operara');
   await delegate.converse([
-    ['Sede principal', 'rol autorizado'],
-    ['CAJA DE SUBSIDIO FAMILIAR', 'perfil autorizado'],
-    ['Autorizado para administrar servicios web externos', 'revise la autorizacion'],
+    ['Sede principal', 'revise la autorizacion'],
     ['confirmar', 'que desea hacer en'],
   ]);
 }
