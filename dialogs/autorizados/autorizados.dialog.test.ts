@@ -560,6 +560,18 @@ describe('the action asked for at the main menu, in a person\'s words', () => {
     expect(r.folded).toContain(CHOICE_Q);
   });
 
+  it('"¿qué es una sede?" at the site question: its help, without "si no tiene este dato a mano" (one of the options is the answer)', async () => {
+    const w = await comfama();
+    await asEmployer(w.client);
+    await say(w.client, 'Administrar autorizados');
+    await say(w.client, 'Nuevo');
+    await say(w.client, personCard(andres, 'andres.zapata@correo.com'));
+    const help = await say(w.client, '¿qué es una sede?');
+    expect(help.folded).toContain('elija sede principal');
+    expect(help.folded).not.toContain('no tiene este dato a mano');
+    expect(help.folded).toContain('en que sede operara la persona');
+  });
+
   it('the rol and the perfil, each with one option, are not asked: the intro names them, the review shows them, "corregir rol" offers the one there is', async () => {
     const w = await comfama();
     await asEmployer(w.client);
