@@ -6,7 +6,8 @@ export function normalizeNumero(numero: string): string {
 }
 
 const PARTICLES = new Set(['de', 'del', 'la', 'las', 'los', 'y']);
-function titleCase(name: string): string {
+/** One name or surname as it is written: "DE LA HOZ" → "De la Hoz", "MARÍA JOSÉ" → "María José". */
+export function nameCase(name: string): string {
   return name
     .toLocaleLowerCase('es-CO')
     .split(/\s+/)
@@ -17,5 +18,5 @@ function titleCase(name: string): string {
 
 /** How mails and the chat address a person: first given name and first surname, "José Restrepo". */
 export function displayName(person: { primerNombre: string; primerApellido: string }): string {
-  return `${titleCase(person.primerNombre)} ${titleCase(person.primerApellido)}`;
+  return `${nameCase(person.primerNombre)} ${nameCase(person.primerApellido)}`;
 }

@@ -176,6 +176,14 @@ describe('the list of authorized persons', () => {
     expect(buttons(list)).toEqual(['Nuevo', 'Terminar']);
   });
 
+  it('names with particles are written as the messages write them ("De la Hoz", not "De La Hoz")', async () => {
+    const w = await comfama();
+    await seed(w, [stored(1, { primerNombre: 'PAULA', segundoNombre: 'CAROLINA', primerApellido: 'DE LA HOZ', segundoApellido: 'ZÚÑIGA', numeroDocumento: '60476805' })]);
+    await asEmployer(w.client);
+    const list = await say(w.client, 'Administrar autorizados');
+    expect(list.text).toContain('Paula Carolina De la Hoz Zúñiga');
+  });
+
   it('each entry: masked document, names, rol, perfil, site, state, who authorized and when; revoked ones last, with who and why', async () => {
     const w = await comfama();
     await seed(w, [

@@ -19,7 +19,7 @@ import {
 import { matchAlias, optionNamedIn } from '../../domain/choice.js';
 import { employersOf } from '../../domain/empleador-roles.js';
 import { computeDv, formatNit } from '../../domain/nit.js';
-import { displayName } from '../../domain/people.js';
+import { displayName, nameCase } from '../../domain/people.js';
 import type { ActingRole } from '../../domain/session.js';
 import { maskDocument } from '../../domain/text.js';
 import { fill, messages } from '../../templates/render.js';
@@ -31,7 +31,7 @@ import type { RolesDialogDeps } from '../empleador/roles.dialog.js';
 import { FormDialog, wentBackFromForm, type FormOptions } from '../form/form.dialog.js';
 import { sessionOwner } from '../form/form-drafts.js';
 import { formResult, type FormSpec } from '../form/form-spec.js';
-import { formatDate, titleCase } from '../format.js';
+import { formatDate } from '../format.js';
 import { requireSession } from '../session.js';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { nuevoAutorizado, nuevoAutorizadoForm, revocarForm, type NuevoAutorizadoContext, type NuevoAutorizadoValues } from './autorizados.forms.js';
@@ -101,7 +101,8 @@ const companyData = (c: Pick<Company, 'nit' | 'razonSocial' | 'sigla'>) => ({ ra
 const heading = (c: Company) => t('encabezado', companyData(c));
 
 /** "Andrés Felipe Zapata Londoño": every name, as in the identity document. */
-const fullName = (a: Autorizacion) => titleCase([a.primerNombre, a.segundoNombre, a.primerApellido, a.segundoApellido].filter(Boolean).join(' '));
+// Each name as written ("Paula Carolina De la Hoz Zúñiga"), as the messages name the person.
+const fullName = (a: Autorizacion) => [a.primerNombre, a.segundoNombre, a.primerApellido, a.segundoApellido].filter(Boolean).map((n) => nameCase(n!)).join(' ');
 /** "rl", "delegado" or "delegada". */
 const capacity = (p: Autorizacion['autorizadoPor']) => (p.como === 'delegado' && p.sexo === 'F' ? 'delegada' : p.como);
 
