@@ -523,10 +523,7 @@ export class MainDialog extends ComponentDialog {
     return missingStepText(checklist({ ...facts, ...(who.acting ? { actuaComo: who.acting } : {}) }, this.deps.clock.now()));
   }
 
-  /**
-   * The functionality a logged-in person names by its button ("Asignar contraseña", the module menu's,
-   * typed or tapped under a shared service's menu): its id when they can use it; else undefined.
-   */
+  /** At a question with options: a functionality named by its button, or at the role choice by the search (a clear match). */
   private async namedFunctionality(innerDc: DialogContext, text: string): Promise<string | undefined> {
     const byButton = await this.namedFunctionButton(innerDc.context, text);
     if (byButton !== undefined || !this.stack(innerDc).some(([, dialog]) => dialog.id === ELEGIR_ROL)) return byButton;
@@ -537,6 +534,10 @@ export class MainDialog extends ComponentDialog {
     return id !== undefined && !(await this.unusable(innerDc.context)).includes(id) ? id : undefined;
   }
 
+  /**
+   * The functionality a logged-in person names by its button ("Asignar contraseña", the module menu's,
+   * typed or tapped under a shared service's menu): its id when they can use it; else undefined.
+   */
   private async namedFunctionButton(context: TurnContext, text: string): Promise<string | undefined> {
     const id = functionalityByButton(text);
     if (id === undefined || !(await activeSession(this.deps, context))) return undefined;

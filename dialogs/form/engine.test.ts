@@ -262,9 +262,10 @@ describe('form engine: a check that names several suspects (FieldFailure.correct
     expect(play(early, [...failed, ...inputs]).decision).toMatchObject(decision);
   });
 
-  it('"atrás" at the review\'s list still goes back to the review', () => {
+  it('"atrás" at the review\'s list still goes back to the review, and "sí" there confirms nothing', () => {
     const checked: FormSpec<Persona> = { ...persona, validate: async () => undefined };
     expect(play(checked, [{ kind: 'validated' }, 'corregir', 'atrás'], ANA).decision).toEqual({ kind: 'review' });
+    expect(play(checked, [{ kind: 'validated' }, 'corregir', 'si'], ANA).decision.kind).not.toBe('finish');
   });
 });
 

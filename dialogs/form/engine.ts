@@ -215,8 +215,8 @@ class Turn {
     if (command?.kind === 'corregir') return this.correct(command.field);
 
     const typedSecret = this.hasSecret && looksLikeSecret(text);
-    if (s.choosingCorrection && !typedSecret && answerYesNo(text) === true) {
-      // "confirmar" at "¿Qué dato desea corregir?": the answers as they are (checked again when a check failed).
+    if (s.choosingCorrection && this.afterFailedCheck() && !typedSecret && answerYesNo(text) === true) {
+      // "confirmar" at the answers a check refused: the person holds them right; they are checked again.
       s.choosingCorrection = false;
       return this.confirm();
     }
@@ -422,6 +422,12 @@ class Turn {
     return last >= 0 && fields.slice(0, last + 1).every((f) => f.key in this.state.values);
   }
 
+  /** At the list of answers a check refused (FieldFailure.correct), rather than at a question or the review's list. */
+  private afterFailedCheck(): boolean {
+    const s = this.state;
+    return this.spec.validate !== undefined && !s.validated && s.current === undefined;
+  }
+
   /** Whether a change of this field makes the values need `validate` again (not a field after an early validation's). */
   private checked(key: string): boolean {
     const after = this.spec.validateAfter;
@@ -441,7 +447,7 @@ class Turn {
       s.choosingCorrection = false;
       // "atrás" at "¿Qué dato desea corregir?": where the person was (the review, or the question asked);
       // after a check that failed, the list is where they were: back to the last question answered.
-      if (!(this.spec.validate && !s.validated && s.current === undefined)) return this.advance();
+      if (!this.afterFailedCheck()) return this.advance();
     }
     if (s.backLeaves !== undefined && s.backLeaves === s.current) {
       delete s.backLeaves;
