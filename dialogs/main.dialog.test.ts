@@ -457,3 +457,20 @@ describe('main dialog: help at a form question', () => {
     expect(help.folded).not.toContain('si necesita mas ayuda');
   });
 });
+
+describe('main dialog: another request typed at a form question', () => {
+  it('a sentence that is no answer gets the reason and the way out; a word that is no answer only the reason', async () => {
+    const client = mainClient();
+    await say(client, 'Registrarme');
+    expect((await say(client, 'Acepto')).folded).toContain('tipo de documento');
+    const sentence = await say(client, 'cuanto se demora el ministerio en activar la caja');
+    expect(sentence.folded).toContain('no reconoci ese tipo de documento');
+    expect(sentence.folded).toContain('si queria preguntar o hacer otra cosa escriba cancelar');
+    expect(sentence.folded).toContain('cual es su tipo de documento');
+    const word = await say(client, 'xyz');
+    expect(word.folded).toContain('no reconoci ese tipo de documento');
+    expect(word.folded).not.toContain('hacer otra cosa');
+    // The way out works as said.
+    expect((await say(client, 'cancelar')).folded).toContain('que desea hacer ahora');
+  });
+});

@@ -50,6 +50,17 @@ export function wentBackFromForm(result: unknown): boolean {
   return typeof result === 'object' && result !== null && (result as { atras?: unknown }).atras === true;
 }
 
+/** Reasons that say an answer could not be read at all (not a rule it breaks, nor a doubt about it). */
+const UNREADABLE = new Set([
+  'type', 'choice', 'document_type.unknown', 'document_number.digits', 'name.chars', 'text.chars', 'date.format', 'sex.unknown', 'yes_no.unknown',
+  'email.format', 'mobile.digits', 'nit.chars', 'phone.digits', 'departamento.desconocido', 'municipio.desconocido', 'naturaleza.desconocida',
+]);
+
+/** A sentence of three words or more that the question could not read as its answer: likely another request. */
+function isOffTopic(reason: string, detail: Readonly<Record<string, unknown>>, typed: string | undefined): boolean {
+  return UNREADABLE.has(reason) && detail['sugerencia'] === undefined && (typed ?? '').trim().split(/\s+/).length >= 3;
+}
+
 const STATE_KEY = 'form';
 /** The id and text of the last message with a masked input sent (rendering state, not the engine's). */
 const CARD_KEY = 'secretCard';
@@ -191,6 +202,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         const detail = d.reason === 'required' ? { ...d.detail, borrador: await this.drafts.saves(context) } : d.detail;
         let lead = (d.retract ? undefined : staleButtonNote(context, { borrador: await this.drafts.saves(context) })) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
+        // "¿cuánto se demora el Ministerio?" at the document type: words that are no answer of any kind — the way out, said.
+        else if (isOffTopic(d.reason, d.detail, incomingText(context))) lead += ' ' + fill(common('otra-cosa'), { borrador: await this.drafts.saves(context) });
         await this.prompt(context, dc.activeDialog!.state, state, lead, true);
         return Dialog.EndOfTurn;
       }
