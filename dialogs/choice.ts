@@ -79,7 +79,14 @@ export function readChoice(answer: unknown, labels: readonly string[], shown?: r
     return { ok: false, error, show: m.indices };
   }
   const numero = m.reason === 'out-of-range' ? String(answer).replace(/\D/g, '').slice(0, 6) : undefined;
-  return { ok: false, error: render('general/opcion-invalida', { numero, total: labels.length, opciones: opciones(all(labels)) }), show: all(labels) };
+  const error = render('general/opcion-invalida', { numero, total: labels.length, opciones: opciones(all(labels)) });
+  // "¿cómo cambio mi correo?" at a list of options: likely another request — the way out, said.
+  return { ok: false, error: numero === undefined && isSentence(text) ? `${error} ${render('general/otra-cosa')}` : error, show: all(labels) };
+}
+
+/** Three words or more: a sentence, which at a question of options or a short answer is likely another request. */
+export function isSentence(text: string | undefined): boolean {
+  return (text ?? '').trim().split(/\s+/).length >= 3;
 }
 
 /**

@@ -473,4 +473,15 @@ describe('main dialog: another request typed at a form question', () => {
     // The way out works as said.
     expect((await say(client, 'cancelar')).folded).toContain('que desea hacer ahora');
   });
+
+  it('at a question of options too (the data-treatment consent)', async () => {
+    const client = mainClient();
+    expect((await say(client, 'Registrarme')).folded).toContain('tratamiento de sus datos');
+    const sentence = await say(client, 'como cambio mi correo');
+    expect(sentence.folded).toContain('elija una de las opciones');
+    expect(sentence.folded).toContain('si queria preguntar o hacer otra cosa escriba cancelar');
+    const word = await say(client, 'quizas');
+    expect(word.folded).toContain('elija una de las opciones');
+    expect(word.folded).not.toContain('hacer otra cosa');
+  });
 });

@@ -13,7 +13,7 @@ import { answeredBefore, asksSecret, changedAnswerNote, common, correctionChoice
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { noteError, noteSecretTyped } from '../turn-notes.js';
 import { staleButtonNote } from '../shown-buttons.js';
-import { choiceCard } from '../choice.js';
+import { choiceCard, isSentence } from '../choice.js';
 import { replaceUsedCard, retractIncoming } from './secret-channel.js';
 
 export { isSealed, type FormResult, type SealedValue } from './form-spec.js';
@@ -58,7 +58,7 @@ const UNREADABLE = new Set([
 
 /** A sentence of three words or more that the question could not read as its answer: likely another request. */
 function isOffTopic(reason: string, detail: Readonly<Record<string, unknown>>, typed: string | undefined): boolean {
-  return UNREADABLE.has(reason) && detail['sugerencia'] === undefined && (typed ?? '').trim().split(/\s+/).length >= 3;
+  return UNREADABLE.has(reason) && detail['sugerencia'] === undefined && isSentence(typed);
 }
 
 const STATE_KEY = 'form';
@@ -203,7 +203,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         let lead = (d.retract ? undefined : staleButtonNote(context, { borrador: await this.drafts.saves(context) })) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         // "¿cuánto se demora el Ministerio?" at the document type: words that are no answer of any kind — the way out, said.
-        else if (isOffTopic(d.reason, d.detail, incomingText(context))) lead += ' ' + fill(common('otra-cosa'), { borrador: await this.drafts.saves(context) });
+        else if (isOffTopic(d.reason, d.detail, incomingText(context))) lead += ' ' + render('general/otra-cosa', { borrador: await this.drafts.saves(context) });
         await this.prompt(context, dc.activeDialog!.state, state, lead, true);
         return Dialog.EndOfTurn;
       }
