@@ -48,6 +48,8 @@ describe('the glossary', () => {
     ['que son las preguntas de identidad', 'preguntas-identidad'],
     ['que es el registro ciudadano', 'registro'],
     ['que es mi seguridad social', 'mi-seguridad-social'],
+    ['cual es mi usuario', 'usuario'],
+    ['se me olvido mi usuario', 'usuario'],
   ])('"%s" is explained with %s', (text, id) => {
     const entry = explanationOf(id);
     expect(glossaryAnswer(text)).toBe(glossaryAnswer(`que es ${entry.termino}`));

@@ -15,11 +15,13 @@ describe('whatIsAsked', () => {
     ['que es un autorizado y que hace', 'un autorizado'],
     ['no se que es un delegado', 'un delegado'],
     ['disculpe, ¿qué son las credenciales?', 'las credenciales'],
+    ['¿Cuál es mi usuario?', 'usuario'],
+    ['olvide mi usuario', 'usuario'],
   ])('%s → %s', (text, asked) => {
     expect(whatIsAsked(text)).toBe(asked);
   });
 
-  it.each(['que es esto', 'para que sirve esto', 'que hago', 'quiero registrar la empresa', 'delegado', 'no se', 'que es'])('"%s" asks about no word', (text) => {
+  it.each(['que es esto', 'para que sirve esto', 'que hago', 'quiero registrar la empresa', 'delegado', 'no se', 'que es', 'cual es el estado de mi caja', 'olvide mi contrasena'])('"%s" asks about no word', (text) => {
     expect(whatIsAsked(text)).toBeUndefined();
   });
 

@@ -27,6 +27,9 @@ const WHAT_IS = new RegExp(
 /** "… y qué hace", "… y para qué sirve": what is asked about ends there. */
 const TAIL = /\s+(?:y\s+)?(?:que hace|que hacen|para que sirve|para que sirven|que significa|exactamente|por favor|porfa|gracias)(?:\s.*)?$/;
 
+/** "¿Cuál es mi usuario?", "olvidé mi usuario": what the user name is, asked in other words. */
+const USER_NAME = /^(?:cual es|cual seria|como es|como se cual es|olvide|se me olvido|no recuerdo|no me acuerdo de|no se cual es) (?:mi|el|su) (?:nombre de )?usuario$/;
+
 /**
  * What a "what is it" question asks about ("¿Qué es un delegado?" → "un delegado"), folded; undefined
  * when the message is no such question or names nothing ("¿qué es esto?").
@@ -34,6 +37,7 @@ const TAIL = /\s+(?:y\s+)?(?:que hace|que hacen|para que sirve|para que sirven|q
 export function whatIsAsked(text: string): string | undefined {
   if (text.length > 120) return undefined;
   const t = fold(text).replace(/[?¿!¡.,;:"“”]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (USER_NAME.test(t)) return 'usuario';
   const asked = WHAT_IS.exec(t)?.[1]?.replace(TAIL, '').trim();
   if (!asked || /^(?:esto|eso|esta|este|aquello|aqui|todo esto|lo que hace|usted|ud|tu)$/.test(asked)) return undefined;
   return asked;
