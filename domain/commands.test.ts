@@ -149,9 +149,10 @@ describe('asksAboutTheQuestion: a question instead of an answer', () => {
     'para que sirve eso', 'donde encuentro el NIT', 'cual es el dv', 'ni idea de eso', '¿ esto es obligatorio',
     'necesito ayuda con el rol empleador', 'Quiero ayuda', 'ayudeme por favor', 'me puede ayudar con esto',
     'que pasa si no acepto', 'y si no acepto que pasa', 'Qué sucede si lo desactivo', 'y como queda si desactivo',
+    'q pasa si no acepto', 'xq me piden esto', 'k significa eso', 'pa q sirve',
   ])('"%s" asks', (text) => expect(asksAboutTheQuestion(text)).toBe(true));
 
-  it.each(['Clave?', 'María José', 'Sede principal', 'Calle 10 # 5-20', 'no tengo', 'no aplica', 'ninguno', 'Token afiliaciones COMFAMA', 'Quebrada Seca', 'Cuál', 'Ayuda Mutua SAS', 'Que Pasa Ltda'])(
+  it.each(['Clave?', 'María José', 'Sede principal', 'Calle 10 # 5-20', 'no tengo', 'no aplica', 'ninguno', 'Token afiliaciones COMFAMA', 'Quebrada Seca', 'Cuál', 'Ayuda Mutua SAS', 'Que Pasa Ltda', 'Q'])(
     '"%s" does not',
     (text) => expect(asksAboutTheQuestion(text)).toBe(false),
   );

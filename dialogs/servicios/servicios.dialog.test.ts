@@ -978,7 +978,7 @@ describe.each(PROMPTS)('at $name', (p) => {
 // ------------------------------------------------------------------------------ the checklist and what never leaks
 
 describe('a question about the terms instead of an answer', () => {
-  it.each(['que pasa si no acepto', 'y si no acepto que pasa', '¿Qué sucede si no las acepto?'])(
+  it.each(['que pasa si no acepto', 'y si no acepto que pasa', '¿Qué sucede si no las acepto?', 'q pasa si no acepto'])(
     '"%s": the step\'s help says what each answer leads to; nothing is decided, the same question follows',
     async (text) => {
       const w = await reach(PROMPTS[0]!);
