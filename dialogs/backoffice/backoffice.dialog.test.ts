@@ -584,8 +584,8 @@ describe('Catálogo de servicios web', () => {
     expect(taken.folded).toContain(fold('cual es el identificador del servicio'));
     const spaces = await say(w.client, 'Consulta Aportes');
     expect(spaces.folded).toContain(fold('el identificador debe empezar por una letra y tener solo letras y numeros'));
-    expect(spaces.text).toContain('sin espacios ni tildes; por ejemplo, escriba **ConsultaAportes**.');
-    expect(spaces.text.match(/por ejemplo/gi), 'one example, the proposed one').toHaveLength(1);
+    expect(spaces.text).toContain('sin espacios ni tildes. Si le sirve **ConsultaAportes**, responda **sí**; si no, escriba otro.');
+    expect(spaces.text, 'the proposed identifier only').not.toMatch(/por ejemplo/i);
     expect(spaces.folded).toContain(fold('cual es el identificador del servicio?'));
     expect((await say(w.client, 'ConsultaAportesV2')).text).toContain('- **Identificador**: ConsultaAportesV2');
     expect((await say(w.client, 'confirmar')).text).toContain('**GET ConsultaAportesV2** quedó publicado');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDocumentNumber, parseDocumentType, parseEmailAnswer, parseName, parseOptionalName, parseSex } from '../../domain/fields.js';
 import type { DocumentType, Sex } from '../../domain/reference.js';
+import { parseServiceIdentifier } from '../../domain/compartir-campos.js';
 import { fail, ok } from '../../domain/result.js';
 import { decide, draftOf, resumeFrom, startState, type EngineEnv, type EngineStep, type FormEvent } from './engine.js';
 import type { FieldFailure, FormSpec, FormValues, SealedValue } from './form-spec.js';
@@ -537,5 +538,36 @@ describe('an answer the parser doubts (a slip in an e-mail domain)', () => {
     expect(play(contacto, [card]).decision).toMatchObject({ kind: 'reask', field: 'email', reason: 'email.sugerencia' });
     const kept = play(contacto, [card, card]);
     expect(kept.state.values).toMatchObject({ email: 'ana@gmial.com', emailConfirmacion: 'ana@gmial.com', celular: '3001234567' });
+  });
+});
+
+describe('a valid answer the parser proposes for a refused one (a service identifier with spaces)', () => {
+  /** Texts from templates/es/formularios/servicio-nuevo.json. */
+  const servicio: FormSpec<{ id: string; descripcion: string }> = {
+    id: 'servicio-nuevo',
+    fields: [
+      { key: 'id', parse: parseServiceIdentifier },
+      { key: 'descripcion', parse: (raw) => (raw.trim().length >= 3 ? ok(raw.trim()) : fail('too_short')) },
+    ],
+    review: false,
+  };
+
+  it('is named in the reason; "sí", "ok" or "ese" then take it', () => {
+    const refused = play(servicio, ['consulta de afiliados']);
+    expect(refused.decision).toMatchObject({ kind: 'reask', field: 'id', reason: 'servicio.id', detail: { propuesta: 'ConsultaDeAfiliados' } });
+    for (const yes of ['sí', 'ok', 'ese']) {
+      const taken = play(servicio, ['consulta de afiliados', yes]);
+      expect(taken.state.values['id'], yes).toBe('ConsultaDeAfiliados');
+      expect(taken.decision).toMatchObject({ kind: 'ask', field: 'descripcion' });
+    }
+  });
+
+  it('stays offered across a help; any other answer is read as usual and ends the offer', () => {
+    expect(play(servicio, ['consulta de afiliados', 'ayuda', 'si']).state.values['id']).toBe('ConsultaDeAfiliados');
+    expect(play(servicio, ['consulta de afiliados', 'AfiliadosV2']).state.values['id']).toBe('AfiliadosV2');
+    const no = play(servicio, ['consulta de afiliados', 'no']);
+    expect(no.state.values['id']).toBeUndefined();
+    expect(no.decision).toMatchObject({ kind: 'reask', field: 'id' });
+    expect(play(servicio, ['consulta de afiliados', 'x y', 'si']).state.values['id'], 'offered for the last refusal only').toBeUndefined();
   });
 });

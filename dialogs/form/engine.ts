@@ -4,7 +4,7 @@
  * validate, finish…). form.dialog.ts only renders the decision and sends it.
  */
 import { asksAboutTheQuestion, asksToChange, changeTarget, parseCommand, saysItDoesNotKnow, saysItIsMissing } from '../../domain/commands.js';
-import { answerYesNo, isSkipAnswer } from '../../domain/fields.js';
+import { answerYesNo, isSkipAnswer, takesTheOnlyOption } from '../../domain/fields.js';
 import { fail } from '../../domain/result.js';
 import { looksLikeSecret } from '../../domain/secret-text.js';
 import { fold, words } from '../../domain/text.js';
@@ -48,6 +48,11 @@ export interface FormState {
    * help (absent in older states).
    */
   doubt?: { key: string; escrito: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
+  /**
+   * A valid answer the field's parser proposed for a refused one (its failure named `propuesta`: "consulta
+   * de afiliados" → "ConsultaDeAfiliados"): the next answer "sí" (or "ok", "ese") takes it; any other is read as usual.
+   */
+  offer?: { key: string; propuesta: string };
   /**
    * Answers dropped because a change made their parser refuse them (the expedition date after a new
    * birth date), by field: the field changed, what it had and why it no longer fits; said when that
@@ -201,6 +206,8 @@ class Turn {
   private onText(text: string): Decision {
     const s = this.state;
     const doubt = this.takeDoubt();
+    const offer = s.offer;
+    delete s.offer;
     if (this.spec.draft && RESTART.has(fold(text))) {
       Object.assign(s, startState(s.initial), { current: undefined, choosingCorrection: false, validated: false });
       return { kind: 'restart' };
@@ -209,6 +216,7 @@ class Turn {
     if (command?.kind === 'ayuda') {
       s.choosingCorrection = false;
       if (doubt) s.doubt = doubt; // still to answer after the help
+      if (offer) s.offer = offer;
       return { kind: 'help', field: s.current };
     }
     if (command?.kind === 'atras') return this.back();
@@ -233,9 +241,18 @@ class Turn {
     const asksAbout = field.prose ? saysItDoesNotKnow(text) : asksAboutTheQuestion(text);
     if (asksAbout && !(field.optional && isSkipAnswer(text))) {
       if (doubt) s.doubt = doubt;
+      if (offer) s.offer = offer;
       return { kind: 'help', field: s.current, asked: true };
     }
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
+    if (offer?.key === field.key && takesTheOnlyOption(text)) {
+      const proposed = parseAnswer(this.spec, field, offer.propuesta, s.values, this.env.today, this.env.context);
+      if (proposed.ok) {
+        this.set(field, proposed.value);
+        s.current = undefined;
+        return this.advance();
+      }
+    }
     // "quiero cambiar el sexo" at another question: as "corregir sexo" (a free text's words are its answer).
     if (!field.prose && asksToChange(text) && this.answered().length > 0) return this.changeAsked(text);
     if (doubt?.key === field.key && this.settleDoubt(field, doubt, text)) {
@@ -270,6 +287,8 @@ class Turn {
     // "omitir", "no tengo", "la llave no la tengo" where no answer is no option: said so, not the format's rule.
     if (!field.optional && !field.prose && ((isSkipAnswer(text) && fold(text) !== '') || saysItIsMissing(text))) return this.reask('required');
     this.noteDoubt(field.key, result.error.code, result.error);
+    const propuesta = result.error['propuesta'];
+    if (typeof propuesta === 'string') s.offer = { key: field.key, propuesta };
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
   }
 
@@ -342,6 +361,7 @@ class Turn {
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {
     const s = this.state;
     const doubt = this.takeDoubt();
+    delete s.offer;
     const action = value['__action'];
     if (action === 'confirmar' && s.current === undefined && !s.choosingCorrection) return this.confirm();
     if (action === 'corregir') return this.correct(typeof value['field'] === 'string' ? value['field'] : undefined);

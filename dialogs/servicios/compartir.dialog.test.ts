@@ -661,17 +661,24 @@ describe('the name and the URL as people type them', () => {
     expect(review.text).toContain('- **URL del servicio**: https://api.comfama.com.co/afiliados/consulta');
   });
 
-  it('"consulta de afiliación" is refused proposing ConsultaDeAfiliacion; typed so, the form goes on', async () => {
+  it('"consulta de afiliación" is refused proposing ConsultaDeAfiliacion; "sí" takes it, or it is typed so', async () => {
     const w = await world();
     await atList(w);
     await say(w.client, 'Nuevo servicio');
     const r = await say(w.client, 'consulta de afiliación');
-    expect(r.text).toContain('sin espacios ni tildes; por ejemplo, escriba **ConsultaDeAfiliacion**.');
+    expect(r.text).toContain('sin espacios ni tildes. Si le sirve **ConsultaDeAfiliacion**, responda **sí**; si no, escriba otro.');
     expect(r.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
-    // One example, the proposed one: the question is asked again in its short form.
+    // The proposed name only, no other example: the question is asked again in its short form.
     expect(r.text).not.toContain('ConsultaAfiliadosCaja');
-    expect(r.text.match(/por ejemplo/gi)).toHaveLength(1);
-    expect((await say(w.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
+    expect(r.text).not.toMatch(/por ejemplo/i);
+    expect((await say(w.client, 'si')).folded).toContain(fold('descripción'));
+    expect((await say(w.client, 'atras')).folded).toContain(fold('ConsultaDeAfiliacion'));
+
+    const typed = await world();
+    await atList(typed);
+    await say(typed.client, 'Nuevo servicio');
+    await say(typed.client, 'consulta de afiliación');
+    expect((await say(typed.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
   });
 
   it('"no sé" at the description is no description: its help, then the question again', async () => {
