@@ -170,6 +170,20 @@ describe('parseHttpMethod', () => {
     ['consultar', 'metodo.desconocido'],
     ['', 'empty'],
   ])('%j → %s', (raw, code) => expect(codeOf('metodo', parseHttpMethod(raw, ctx))).toBe(code));
+  it.each([
+    ['consultar', 'GET', 'consultar'],
+    ['es una consulta', 'GET', 'consultar'],
+    ['Enviar', 'POST', 'crear o enviar'],
+    ['sirve para crear solicitudes', 'POST', 'crear o enviar'],
+    ['reemplazar', 'PUT', 'reemplazar'],
+    ['modificar', 'PATCH', 'modificar una parte'],
+    ['eliminar', 'DELETE', 'borrar'],
+  ])('%j is refused proposing %s (for %s)', (raw, propuesta, uso) =>
+    expect(parseHttpMethod(raw, ctx)).toEqual({ ok: false, error: { code: 'metodo.desconocido', propuesta, uso } }),
+  );
+  it.each(['consultar y borrar', 'no sé', 'el de siempre'])('%j proposes nothing', (raw) =>
+    expect(parseHttpMethod(raw, ctx)).toEqual({ ok: false, error: { code: 'metodo.desconocido' } }),
+  );
 });
 
 describe('parseServiceIdentifier (the catalog rule)', () => {

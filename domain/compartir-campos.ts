@@ -140,11 +140,27 @@ function testOriginOf(text: string, origins: readonly string[] | undefined): str
 
 export const METODO_REASONS = ['empty', 'metodo.desconocido'] as const;
 
-/** GET, POST, PUT, PATCH or DELETE, in any case and with spaces around ("post"). */
+/** What people call what a service does, folded, with the method usually used for it and the verb that says it. */
+const METHOD_WORDS: Readonly<Record<string, readonly [HttpMethod, string]>> = {
+  consultar: ['GET', 'consultar'], consulta: ['GET', 'consultar'], obtener: ['GET', 'consultar'], leer: ['GET', 'consultar'],
+  crear: ['POST', 'crear o enviar'], enviar: ['POST', 'crear o enviar'], envio: ['POST', 'crear o enviar'], registrar: ['POST', 'crear o enviar'],
+  reemplazar: ['PUT', 'reemplazar'],
+  modificar: ['PATCH', 'modificar una parte'],
+  borrar: ['DELETE', 'borrar'], eliminar: ['DELETE', 'borrar'],
+};
+
+/**
+ * GET, POST, PUT, PATCH or DELETE, in any case and with spaces around ("post"). Words that say what
+ * the service does ("consultar", "es para borrar") are refused proposing the usual method
+ * (`propuesta`, and the `uso` it is for): the form asks the person to confirm it, it never guesses.
+ */
 export const parseHttpMethod: FieldParser<HttpMethod> = (raw) => {
   const m = raw.replace(/\s+/g, '').toUpperCase();
   if (!m) return fail('empty');
-  return (HTTP_METHODS as readonly string[]).includes(m) ? ok(m as HttpMethod) : fail('metodo.desconocido');
+  if ((HTTP_METHODS as readonly string[]).includes(m)) return ok(m as HttpMethod);
+  const named = new Map(fold(raw).split(' ').flatMap((w) => (METHOD_WORDS[w] ? [METHOD_WORDS[w]] : [])));
+  const [only] = named;
+  return named.size === 1 && only ? fail('metodo.desconocido', { propuesta: only[0], uso: only[1] }) : fail('metodo.desconocido');
 };
 
 // ---------------------------------------------------------------- example

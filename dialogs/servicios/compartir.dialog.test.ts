@@ -681,6 +681,26 @@ describe('the name and the URL as people type them', () => {
     expect((await say(typed.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
   });
 
+  it('"consultar" at the method: GET is proposed, as its help names it; "sí" takes it, "no" asks again', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    await say(w.client, 'https://api.comfama.com.co/afiliados/consulta');
+    const proposed = await say(w.client, 'consultar');
+    expect(proposed.text).toContain('Para consultar se usa normalmente **GET**: si es ese, responda **sí**.');
+    const no = await say(w.client, 'no');
+    expect(no.folded).toContain(fold('método HTTP'));
+    expect(no.text).not.toContain('**GET**: si es ese');
+    await say(w.client, 'es para enviar solicitudes');
+    const taken = await say(w.client, 'si');
+    expect(taken.folded).not.toContain(fold('método HTTP'));
+    await say(w.client, PEM);
+    const review = await say(w.client, EJEMPLO);
+    expect(review.text).toMatch(/\*\*(?:Método|Tipo de operación)[^*]*\*\*: POST/);
+  });
+
   it('"no sé" at the description is no description: its help, then the question again', async () => {
     const w = await world();
     await atList(w);
