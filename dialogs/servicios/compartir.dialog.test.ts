@@ -701,6 +701,18 @@ describe('the name and the URL as people type them', () => {
     expect(review.text).toMatch(/\*\*(?:Método|Tipo de operación)[^*]*\*\*: POST/);
   });
 
+  it('"no sé" at the URL: its help says who has it (the systems team) and that leaving keeps the answers', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, SERVICE);
+    await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
+    const r = await say(w.client, 'no se cual es, la tiene el area de sistemas');
+    expect(r.folded).toContain(fold('Si no la conoce, pídala al equipo de sistemas que publicó el servicio.'));
+    expect(r.folded).toContain(fold('lo que ya respondió queda guardado'));
+    expect(r.folded).toContain(fold('¿Cuál es la **URL del servicio**?'));
+  });
+
   it('"no sé" at the description is no description: its help, then the question again', async () => {
     const w = await world();
     await atList(w);
