@@ -7,6 +7,7 @@ import { parseName } from '../../domain/fields.js';
 import { fakeClock } from '../../domain/random.js';
 import { fail, ok } from '../../domain/result.js';
 import { createSecretBox } from '../../storage/secret-box.js';
+import { fold } from '../../domain/text.js';
 import { newClient, runTranscript, say, type TranscriptCase } from '../../test/helpers/transcript.js';
 import { contactoForm } from '../registro/contacto.form.js';
 import { FormDialog, isSealed, type FormResult } from './form.dialog.js';
@@ -52,6 +53,19 @@ describe('form engine: secret fields', () => {
     expect(isSealed(sealed)).toBe(true);
     expect(JSON.stringify(result)).not.toContain(SECRET);
     if (isSealed(sealed)) expect(secrets.open(sealed.$sealed)).toBe(SECRET);
+  });
+
+  it('a sentence typed at the secret ("mejor después, volver") is refused as a secret would be, and the way out is said', async () => {
+    const { client } = setup();
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    const sentence = await say(client, 'mejor después, volver');
+    expect(sentence.folded).toContain('campo protegido');
+    expect(sentence.folded).toContain(fold('Si quería preguntar o hacer otra cosa, escriba **cancelar**'));
+    // One word may be the secret itself: the reason only.
+    const word = await say(client, SECRET);
+    expect(word.folded).toContain('campo protegido');
+    expect(word.folded).not.toContain(fold('hacer otra cosa'));
   });
 
   it('"atrás" to the secret asks it again without showing it, masked or not; to a plain field, shows its answer', async () => {

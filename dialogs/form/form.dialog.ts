@@ -202,8 +202,11 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         const detail = d.reason === 'required' ? { ...d.detail, borrador: await this.drafts.saves(context) } : d.detail;
         let lead = (d.retract ? undefined : staleButtonNote(context, { borrador: await this.drafts.saves(context) })) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
-        // "¿cuánto se demora el Ministerio?" at the document type: words that are no answer of any kind — the way out, said.
-        else if (isOffTopic(d.reason, d.detail, incomingText(context))) lead += ' ' + render('general/otra-cosa', { borrador: await this.drafts.saves(context) });
+        // "¿cuánto se demora el Ministerio?" at the document type, "mejor después, volver" at a password (taken off
+        // the chat all the same: a passphrase has words too): words that are no answer of any kind — the way out, said.
+        if (d.retract ? isSentence(incomingText(context)) : isOffTopic(d.reason, d.detail, incomingText(context))) {
+          lead += ' ' + render('general/otra-cosa', { borrador: await this.drafts.saves(context) });
+        }
         await this.prompt(context, dc.activeDialog!.state, state, lead, true);
         return Dialog.EndOfTurn;
       }
