@@ -140,27 +140,27 @@ function testOriginOf(text: string, origins: readonly string[] | undefined): str
 
 export const METODO_REASONS = ['empty', 'metodo.desconocido'] as const;
 
-/** What people call what a service does, folded, with the method usually used for it and the verb that says it. */
-const METHOD_WORDS: Readonly<Record<string, readonly [HttpMethod, string]>> = {
-  consultar: ['GET', 'consultar'], consulta: ['GET', 'consultar'], obtener: ['GET', 'consultar'], leer: ['GET', 'consultar'],
-  crear: ['POST', 'crear o enviar'], enviar: ['POST', 'crear o enviar'], envio: ['POST', 'crear o enviar'], registrar: ['POST', 'crear o enviar'],
-  reemplazar: ['PUT', 'reemplazar'],
-  modificar: ['PATCH', 'modificar una parte'],
-  borrar: ['DELETE', 'borrar'], eliminar: ['DELETE', 'borrar'],
+/** Words that say what a service does, folded, and the method usually used for it (as the field's help names them). */
+const METHOD_WORDS: Readonly<Record<string, HttpMethod>> = {
+  consultar: 'GET', consulta: 'GET', obtener: 'GET', leer: 'GET',
+  crear: 'POST', enviar: 'POST', envio: 'POST', registrar: 'POST',
+  reemplazar: 'PUT',
+  modificar: 'PATCH',
+  borrar: 'DELETE', eliminar: 'DELETE',
 };
 
 /**
  * GET, POST, PUT, PATCH or DELETE, in any case and with spaces around ("post"). Words that say what
  * the service does ("consultar", "es para borrar") are refused proposing the usual method
- * (`propuesta`, and the `uso` it is for): the form asks the person to confirm it, it never guesses.
+ * (`propuesta`): the form asks the person to confirm it, it never guesses.
  */
 export const parseHttpMethod: FieldParser<HttpMethod> = (raw) => {
   const m = raw.replace(/\s+/g, '').toUpperCase();
   if (!m) return fail('empty');
   if ((HTTP_METHODS as readonly string[]).includes(m)) return ok(m as HttpMethod);
-  const named = new Map(fold(raw).split(' ').flatMap((w) => (METHOD_WORDS[w] ? [METHOD_WORDS[w]] : [])));
+  const named = new Set(fold(raw).split(' ').flatMap((w) => METHOD_WORDS[w] ?? []));
   const [only] = named;
-  return named.size === 1 && only ? fail('metodo.desconocido', { propuesta: only[0], uso: only[1] }) : fail('metodo.desconocido');
+  return named.size === 1 && only ? fail('metodo.desconocido', { propuesta: only }) : fail('metodo.desconocido');
 };
 
 // ---------------------------------------------------------------- example

@@ -689,7 +689,7 @@ describe('the name and the URL as people type them', () => {
     await say(w.client, 'Consulta los afiliados activos de la Caja por documento');
     await say(w.client, 'https://api.comfama.com.co/afiliados/consulta');
     const proposed = await say(w.client, 'consultar');
-    expect(proposed.text).toContain('Para consultar se usa normalmente **GET**: si es ese, responda **sí**.');
+    expect(proposed.text).toContain('Por lo que escribió, parece **GET**: si es ese, responda **sí**.');
     const no = await say(w.client, 'no');
     expect(no.folded).toContain(fold('método HTTP'));
     expect(no.text).not.toContain('**GET**: si es ese');
