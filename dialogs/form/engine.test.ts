@@ -562,12 +562,14 @@ describe('a valid answer the parser proposes for a refused one (a service identi
     }
   });
 
-  it('stays offered across a help; any other answer is read as usual and ends the offer', () => {
+  it('stays offered across a help; "no" asks the question again; any other answer is read as usual and ends the offer', () => {
     expect(play(servicio, ['consulta de afiliados', 'ayuda', 'si']).state.values['id']).toBe('ConsultaDeAfiliados');
     expect(play(servicio, ['consulta de afiliados', 'AfiliadosV2']).state.values['id']).toBe('AfiliadosV2');
     const no = play(servicio, ['consulta de afiliados', 'no']);
     expect(no.state.values['id']).toBeUndefined();
-    expect(no.decision).toMatchObject({ kind: 'reask', field: 'id' });
+    // Nothing typed to keep: the question again, as asked (not "este dato es obligatorio").
+    expect(no.decision).toEqual({ kind: 'ask', field: 'id' });
+    expect(no.state.doubt).toBeUndefined();
     expect(play(servicio, ['consulta de afiliados', 'x y', 'si']).state.values['id'], 'offered for the last refusal only').toBeUndefined();
   });
 });

@@ -42,17 +42,14 @@ export interface FormState {
   /** The field re-asked by a `validate` failure with `backLeaves`: "atrás" there leaves the form. */
   backLeaves?: string;
   /**
-   * An answer the field's parser doubted (its failure named `escrito` and `sugerencia`, e.g. an e-mail
-   * at "gmial.com"): the next answer "sí" takes the suggestion; "no", or the same answer again, keeps it.
-   * `code` and `detalle` (the failure's reason and its other details) ask the question again after a
-   * help (absent in older states).
+   * What the field's parser suggested for the last answer, for the next one: "sí" (or "ok", "ese") takes
+   * `sugerencia`. Either a doubted answer (its failure named `escrito` and `sugerencia`, e.g. an e-mail at
+   * "gmial.com"): "no", or the same answer again, keeps `escrito`; or a proposal for a refused one (its
+   * failure named `propuesta`: "consulta de afiliados" → "ConsultaDeAfiliados", no `escrito`): "no" asks
+   * the question again. `code` and `detalle` (the failure's reason and its other details) ask the
+   * question again after a help (absent in older states).
    */
-  doubt?: { key: string; escrito: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
-  /**
-   * A valid answer the field's parser proposed for a refused one (its failure named `propuesta`: "consulta
-   * de afiliados" → "ConsultaDeAfiliados"): the next answer "sí" (or "ok", "ese") takes it; any other is read as usual.
-   */
-  offer?: { key: string; propuesta: string };
+  doubt?: { key: string; escrito?: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
   /**
    * Answers dropped because a change made their parser refuse them (the expedition date after a new
    * birth date), by field: the field changed, what it had and why it no longer fits; said when that
@@ -165,10 +162,14 @@ function sharesAWord(a: string, b: string): boolean {
   return words(a).some((w) => seen.has(w));
 }
 
-/** What a parser's failure doubts: what was typed and what was likely meant, when it names both. */
-function doubtIn(detail: Readonly<Record<string, unknown>>): { escrito: string; sugerencia: string } | undefined {
-  const { escrito, sugerencia } = detail;
-  return typeof escrito === 'string' && typeof sugerencia === 'string' ? { escrito, sugerencia } : undefined;
+/**
+ * What a parser's failure suggests: what was typed and what was likely meant, when it names both; or
+ * the valid answer it proposes for a refused one (`propuesta`).
+ */
+function doubtIn(detail: Readonly<Record<string, unknown>>): { escrito?: string; sugerencia: string } | undefined {
+  const { escrito, sugerencia, propuesta } = detail;
+  if (typeof escrito === 'string' && typeof sugerencia === 'string') return { escrito, sugerencia };
+  return typeof propuesta === 'string' ? { sugerencia: propuesta } : undefined;
 }
 
 class Turn {
@@ -206,8 +207,6 @@ class Turn {
   private onText(text: string): Decision {
     const s = this.state;
     const doubt = this.takeDoubt();
-    const offer = s.offer;
-    delete s.offer;
     if (this.spec.draft && RESTART.has(fold(text))) {
       Object.assign(s, startState(s.initial), { current: undefined, choosingCorrection: false, validated: false });
       return { kind: 'restart' };
@@ -216,7 +215,6 @@ class Turn {
     if (command?.kind === 'ayuda') {
       s.choosingCorrection = false;
       if (doubt) s.doubt = doubt; // still to answer after the help
-      if (offer) s.offer = offer;
       return { kind: 'help', field: s.current };
     }
     if (command?.kind === 'atras') return this.back();
@@ -241,25 +239,14 @@ class Turn {
     const asksAbout = field.prose ? saysItDoesNotKnow(text) : asksAboutTheQuestion(text);
     if (asksAbout && !(field.optional && isSkipAnswer(text))) {
       if (doubt) s.doubt = doubt;
-      if (offer) s.offer = offer;
       return { kind: 'help', field: s.current, asked: true };
     }
     if (field.secret) return this.reask('secret_typed', {}, text.trim() !== '');
-    if (offer?.key === field.key && takesTheOnlyOption(text)) {
-      const proposed = parseAnswer(this.spec, field, offer.propuesta, s.values, this.env.today, this.env.context);
-      if (proposed.ok) {
-        this.set(field, proposed.value);
-        s.current = undefined;
-        return this.advance();
-      }
-    }
     // "quiero cambiar el sexo" at another question: as "corregir sexo" (a free text's words are its answer).
     if (!field.prose && asksToChange(text) && this.answered().length > 0) return this.changeAsked(text);
-    if (doubt?.key === field.key && this.settleDoubt(field, doubt, text)) {
-      s.current = undefined;
-      return this.advance();
-    }
-    if (doubt?.key === field.key && doubt.code?.startsWith('name.') && !sharesAWord(text, doubt.escrito)) {
+    const settled = doubt?.key === field.key ? this.settleDoubt(field, doubt, text) : undefined;
+    if (settled) return settled;
+    if (doubt?.key === field.key && doubt.escrito !== undefined && doubt.code?.startsWith('name.') && !sharesAWord(text, doubt.escrito)) {
       // "montoya montaño" at "¿El primer nombre es NICOLAS y el segundo nombre FELIPE?": the next field's
       // answer typed ahead, not another first name; the yes-or-no question stays.
       s.doubt = doubt;
@@ -271,7 +258,7 @@ class Turn {
       s.current = undefined;
       return this.advance();
     }
-    if (doubt?.key === field.key && result.error['escrito'] === doubt.escrito) {
+    if (doubt?.key === field.key && doubt.escrito !== undefined && result.error['escrito'] === doubt.escrito) {
       // The same doubted answer again: the person means it.
       this.set(field, doubt.escrito);
       s.current = undefined;
@@ -287,8 +274,6 @@ class Turn {
     // "omitir", "no tengo", "la llave no la tengo" where no answer is no option: said so, not the format's rule.
     if (!field.optional && !field.prose && ((isSkipAnswer(text) && fold(text) !== '') || saysItIsMissing(text))) return this.reask('required');
     this.noteDoubt(field.key, result.error.code, result.error);
-    const propuesta = result.error['propuesta'];
-    if (typeof propuesta === 'string') s.offer = { key: field.key, propuesta };
     return this.reask(result.error.code, result.error, field.retractOn?.includes(result.error.code) ?? false);
   }
 
@@ -331,7 +316,7 @@ class Turn {
     return doubt;
   }
 
-  /** A parser's failure that names what was typed and what was likely meant: remembered for the next answer. */
+  /** A parser's failure that suggests an answer (doubtIn): remembered for the next answer. */
   private noteDoubt(key: string, code: string, detail: Readonly<Record<string, unknown>>): void {
     const doubt = doubtIn(detail);
     if (!doubt) return;
@@ -340,28 +325,32 @@ class Turn {
   }
 
   /**
-   * The answer to a doubt, taken when it settles it: "sí" takes the suggestion (the fields the typed
-   * answer fills, FieldSpec.alsoFills, else the suggestion parsed as if typed), "no" keeps what was
-   * typed. False when the answer is neither.
+   * The answer to a doubt, when it settles it: "sí" takes the suggestion (the fields the typed answer
+   * fills, FieldSpec.alsoFills, else the suggestion parsed as if typed) and goes on; "no" keeps what was
+   * typed and goes on, or, to a proposal (nothing typed to keep), asks the question again. Undefined when
+   * the answer is neither.
    */
-  private settleDoubt(field: FieldSpec, doubt: NonNullable<FormState['doubt']>, text: string): boolean {
-    const yes = answerYesNo(text);
-    if (yes === false) {
+  private settleDoubt(field: FieldSpec, doubt: NonNullable<FormState['doubt']>, text: string): Decision | undefined {
+    const yes = takesTheOnlyOption(text) ? true : answerYesNo(text);
+    if (yes === undefined) return undefined;
+    if (!yes) {
+      if (doubt.escrito === undefined) return { kind: 'ask', field: field.key };
       this.set(field, doubt.escrito);
-      return true;
+    } else {
+      const several = doubt.escrito === undefined ? undefined : field.alsoFills?.(doubt.escrito);
+      if (!(several && this.acceptAll(several))) {
+        const r = parseAnswer(this.spec, field, doubt.sugerencia, this.state.values, this.env.today, this.env.context);
+        if (!r.ok) return undefined;
+        this.set(field, r.value);
+      }
     }
-    if (yes !== true) return false;
-    const several = field.alsoFills?.(doubt.escrito);
-    if (several && this.acceptAll(several)) return true;
-    const r = parseAnswer(this.spec, field, doubt.sugerencia, this.state.values, this.env.today, this.env.context);
-    if (r.ok) this.set(field, r.value);
-    return r.ok;
+    this.state.current = undefined;
+    return this.advance();
   }
 
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {
     const s = this.state;
     const doubt = this.takeDoubt();
-    delete s.offer;
     const action = value['__action'];
     if (action === 'confirmar' && s.current === undefined && !s.choosingCorrection) return this.confirm();
     if (action === 'corregir') return this.correct(typeof value['field'] === 'string' ? value['field'] : undefined);
@@ -374,7 +363,7 @@ class Turn {
       const raw = value[field.key];
       const result = typeof raw === 'string' ? parseAnswer(this.spec, field, raw, s.values, this.env.today, this.env.context) : fail('type');
       if (result.ok) this.set(field, result.value);
-      else if (doubt?.key === field.key && result.error['escrito'] === doubt.escrito) this.set(field, doubt.escrito); // sent again as it was: meant
+      else if (doubt?.key === field.key && doubt.escrito !== undefined && result.error['escrito'] === doubt.escrito) this.set(field, doubt.escrito); // sent again as it was: meant
       else firstError ??= { key: field.key, code: result.error.code, detail: result.error };
     }
     if (firstError) {

@@ -56,9 +56,12 @@ const UNREADABLE = new Set([
   'email.format', 'mobile.digits', 'nit.chars', 'phone.digits', 'departamento.desconocido', 'municipio.desconocido', 'naturaleza.desconocida',
 ]);
 
-/** A sentence of three words or more that the question could not read as its answer: likely another request. */
-function isOffTopic(reason: string, detail: Readonly<Record<string, unknown>>, typed: string | undefined): boolean {
-  return UNREADABLE.has(reason) && detail['sugerencia'] === undefined && isSentence(typed);
+/**
+ * A sentence of three words or more that the question could not read as its answer, and for which the
+ * parser suggests nothing (no open doubt): likely another request.
+ */
+function isOffTopic(reason: string, state: FormState, typed: string | undefined): boolean {
+  return UNREADABLE.has(reason) && state.doubt === undefined && isSentence(typed);
 }
 
 const STATE_KEY = 'form';
@@ -204,7 +207,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         // "¿cuánto se demora el Ministerio?" at the document type, "mejor después, volver" at a password (taken off
         // the chat all the same: a passphrase has words too): words that are no answer of any kind — the way out, said.
-        if (d.retract ? isSentence(incomingText(context)) : isOffTopic(d.reason, d.detail, incomingText(context))) {
+        if (d.retract ? isSentence(incomingText(context)) : isOffTopic(d.reason, state, incomingText(context))) {
           lead += ' ' + render('general/otra-cosa', { borrador: await this.drafts.saves(context) });
         }
         await this.prompt(context, dc.activeDialog!.state, state, lead, true);
@@ -282,17 +285,20 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
     const activities = promptFor(this.spec, state, again, formTextData(this.spec, dialogState));
     const [first] = activities;
     const heading = dialogState[HEADING_KEY] as string | undefined;
-    // An open doubt is the question itself (its answer is sí, no or another answer): the field's question is not asked beside it.
-    // A lead that ends with it ("Antes de seguir, responda esta pregunta: ¿El primer nombre es…?") is said whole.
+    // An open doubt about an answer is the question itself (its answer is sí, no or another answer): the field's question is
+    // not asked beside it. A lead that ends with it ("Antes de seguir, responda esta pregunta: ¿El primer nombre es…?") is said
+    // whole. A proposal for a refused answer ("Si le sirve ConsultaDeAfiliados, responda sí") leads the field's question.
     const doubt = this.openDoubt(state);
-    const asked = doubt && lead?.endsWith(doubt) ? lead : doubt;
-    const text = [heading, bare ? undefined : (asked ?? `${lead ?? ''} ${first?.text ?? ''}`.trim())].filter(Boolean).join('\n\n');
+    const proposal = doubt !== undefined && state.doubt?.escrito === undefined;
+    const said = doubt && lead?.endsWith(doubt) ? lead : doubt;
+    const asked = said && !proposal ? said : `${said ?? lead ?? ''} ${first?.text ?? ''}`.trim();
+    const text = [heading, bare ? undefined : asked].filter(Boolean).join('\n\n');
     if (first) {
       const { text: _intro, ...withoutText } = first;
       activities[0] = text ? { ...first, text } : withoutText;
     }
     // Its two answers as buttons, when the question shows no card of its own.
-    if (doubt && first && !first.attachments?.length) activities[0] = { ...activities[0], attachments: [choiceCard([common('duda-si'), common('duda-no')])] };
+    if (doubt && !proposal && first && !first.attachments?.length) activities[0] = { ...activities[0], attachments: [choiceCard([common('duda-si'), common('duda-no')])] };
     const secret = asksSecret(this.spec, state);
     for (const activity of activities) {
       const sent = await context.sendActivity(activity);

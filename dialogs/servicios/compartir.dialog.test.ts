@@ -681,6 +681,21 @@ describe('the name and the URL as people type them', () => {
     expect((await say(typed.client, 'ConsultaDeAfiliacion')).folded).toContain(fold('descripción'));
   });
 
+  it('the proposed name is said again after "ayuda" (so "sí" answers a question shown); "no" asks the name again, plainly', async () => {
+    const w = await world();
+    await atList(w);
+    await say(w.client, 'Nuevo servicio');
+    await say(w.client, 'consulta de afiliación');
+    const help = await say(w.client, 'ayuda');
+    expect(help.text).toContain('Si le sirve **ConsultaDeAfiliacion**, responda **sí**');
+    expect(help.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
+    const no = await say(w.client, 'no');
+    expect(no.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
+    expect(no.text).not.toContain('ConsultaDeAfiliacion');
+    expect(no.folded).not.toContain(fold('obligatorio'));
+    expect((await say(w.client, 'si')).folded, '"sí" is no name once the proposal was declined').not.toContain(fold('descripción'));
+  });
+
   it('"consultar" at the method: GET is proposed, as its help names it; "sí" takes it, "no" asks again', async () => {
     const w = await world();
     await atList(w);
