@@ -6,7 +6,7 @@ import { ActionTypes, CardFactory, type Activity, type Attachment, type TurnCont
 import { TextPrompt, type PromptOptions } from 'botbuilder-dialogs';
 import { matchAlias, matchChoice } from '../domain/choice.js';
 import { asksAboutTheQuestion, courtesyOf, parseCommand, saysNone } from '../domain/commands.js';
-import { fold } from '../domain/text.js';
+import { fold, isSentence } from '../domain/text.js';
 import { render } from '../templates/render.js';
 import { message } from './cards.js';
 import { staleButtonNote } from './shown-buttons.js';
@@ -82,11 +82,6 @@ export function readChoice(answer: unknown, labels: readonly string[], shown?: r
   const error = render('general/opcion-invalida', { numero, total: labels.length, opciones: opciones(all(labels)) });
   // "¿cómo cambio mi correo?" at a list of options: likely another request — the way out, said.
   return { ok: false, error: numero === undefined && isSentence(text) ? `${error} ${render('general/otra-cosa')}` : error, show: all(labels) };
-}
-
-/** Three words or more: a sentence, which at a question of options or a short answer is likely another request. */
-export function isSentence(text: string | undefined): boolean {
-  return (text ?? '').trim().split(/\s+/).length >= 3;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Global commands a person can type at any prompt (DESIGN §3, conversation conventions). */
-import { fold } from './text.js';
+import { fold, writtenOut } from './text.js';
 
 export type Command =
   | { kind: 'ayuda' }
@@ -160,12 +160,6 @@ export function saysItDoesNotApply(text: string): boolean {
   return saysItIsMissing(text) || NOT_USED.test(plain(text));
 }
 
-/** Chat shorthand for the words people ask with ("q pasa si…", "xq me piden…"), folded. */
-const SHORTHAND: Readonly<Record<string, string>> = { q: 'que', k: 'que', ke: 'que', xq: 'por que', pq: 'por que', porq: 'por que', xk: 'por que', pa: 'para' };
-
-/** `t` (folded) with its shorthand words written out. */
-const unabbreviated = (t: string): string => t.replace(/\S+/g, (w) => SHORTHAND[w] ?? w);
-
 /**
  * A message that asks about the question instead of answering it ("¿para qué es esta contraseña?",
  * "no sé qué poner"): an opening ¿, or a text of two words or more ending in "?" or opening as people
@@ -174,7 +168,7 @@ const unabbreviated = (t: string): string => t.replace(/\S+/g, (w) => SHORTHAND[
 export function asksAboutTheQuestion(text: string): boolean {
   const trimmed = text.trim();
   if (trimmed.length > 200) return false;
-  const t = unabbreviated(plain(trimmed));
+  const t = writtenOut(plain(trimmed));
   if (!t.includes(' ')) return false;
   return trimmed.startsWith('¿') || trimmed.endsWith('?') || ASKS_ABOUT.test(t);
 }

@@ -17,6 +17,8 @@ describe('whatIsAsked', () => {
     ['disculpe, ¿qué son las credenciales?', 'las credenciales'],
     ['¿Cuál es mi usuario?', 'usuario'],
     ['olvide mi usuario', 'usuario'],
+    ['k significa swagger', 'swagger'],
+    ['pa q sirve el rut', 'el rut'],
   ])('%s → %s', (text, asked) => {
     expect(whatIsAsked(text)).toBe(asked);
   });

@@ -3,7 +3,7 @@
  * process means. The question is read here (what it asks about) and matched to a glossary entry; the
  * entries' words and explanations are text (templates/es/general/glosario.json).
  */
-import { fold } from './text.js';
+import { fold, writtenOut } from './text.js';
 import { tokens, TYPO, wordScore } from './search.js';
 
 export interface Term {
@@ -16,8 +16,8 @@ export interface Term {
 
 const WHAT_IS = new RegExp(
   '^(?:(?:y|pero|oiga|disculpe|perdon|una pregunta|pregunta|hola|no se|no entiendo|no tengo claro)\\s+)*' +
-    '(?:(?:que|q|k) (?:es|son|significa|significan|quiere decir|quieren decir|sera|seria|hace|hacen)' +
-    '|para (?:que|q) (?:es|son|sirve|sirven|se usa|se usan)' +
+    '(?:que (?:es|son|significa|significan|quiere decir|quieren decir|sera|seria|hace|hacen)' +
+    '|para que (?:es|son|sirve|sirven|se usa|se usan)' +
     '|(?:me )?(?:puede|podria|pueden|podrian) (?:explicar|explicarme|decir|decirme) (?:que es|que son|que significa|para que sirve|para que sirven|lo de)?' +
     '|(?:expliqueme|explicame|explique|explicar|definicion de|significado de)(?: que es| que son| lo de)?' +
     '|(?:como|cual) (?:es|funciona) (?:eso de|lo de)' +
@@ -36,7 +36,7 @@ const USER_NAME = /^(?:cual es|cual seria|como es|como se cual es|olvide|se me o
  */
 export function whatIsAsked(text: string): string | undefined {
   if (text.length > 120) return undefined;
-  const t = fold(text).replace(/[?¿!¡.,;:"“”]/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = writtenOut(fold(text).replace(/[?¿!¡.,;:"“”]/g, ' ').replace(/\s+/g, ' ').trim());
   if (USER_NAME.test(t)) return 'usuario';
   const asked = WHAT_IS.exec(t)?.[1]?.replace(TAIL, '').trim();
   if (!asked || /^(?:esto|eso|esta|este|aquello|aqui|todo esto|lo que hace|usted|ud|tu)$/.test(asked)) return undefined;

@@ -12,6 +12,19 @@ export function fold(text: string): string {
     .trim();
 }
 
+/** Chat shorthand for the words people ask with ("q pasa si…", "xq me piden…", "pa q sirve"), folded. */
+const SHORTHAND: Readonly<Record<string, string>> = { q: 'que', k: 'que', ke: 'que', xq: 'por que', pq: 'por que', porq: 'por que', xk: 'por que', pa: 'para' };
+
+/** Folded text with its chat shorthand written out ("q pasa si" → "que pasa si"), for reading how a question starts. */
+export function writtenOut(folded: string): string {
+  return folded.replace(/\S+/g, (w) => SHORTHAND[w] ?? w);
+}
+
+/** Three words or more: a sentence, which at a question of options or a short answer is likely another request. */
+export function isSentence(text: string | undefined): boolean {
+  return (text ?? '').trim().split(/\s+/).length >= 3;
+}
+
 /** True when two names are the same person-name ignoring accents, case and extra spaces. */
 export function sameName(a: string | undefined, b: string | undefined): boolean {
   return fold(a ?? '') === fold(b ?? '');

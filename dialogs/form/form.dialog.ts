@@ -13,8 +13,9 @@ import { answeredBefore, asksSecret, changedAnswerNote, common, correctionChoice
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { noteError, noteSecretTyped } from '../turn-notes.js';
 import { staleButtonNote } from '../shown-buttons.js';
-import { choiceCard, isSentence } from '../choice.js';
+import { choiceCard } from '../choice.js';
 import { replaceUsedCard, retractIncoming } from './secret-channel.js';
+import { isSentence } from '../../domain/text.js';
 
 export { isSealed, type FormResult, type SealedValue } from './form-spec.js';
 export type { FormState } from './engine.js';

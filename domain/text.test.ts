@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { fold, isSentence, writtenOut } from './text.js';
+
+describe('writtenOut: chat shorthand written out', () => {
+  it.each([
+    ['q pasa si no acepto', 'que pasa si no acepto'],
+    ['xq me piden esto', 'por que me piden esto'],
+    ['pa q sirve', 'para que sirve'],
+    ['k significa swagger', 'que significa swagger'],
+  ])('%j → %j', (text, out) => expect(writtenOut(fold(text))).toBe(out));
+
+  it('leaves words that only start like shorthand', () => expect(writtenOut('queso para pan kilo')).toBe('queso para pan kilo'));
+});
+
+describe('isSentence: three words or more', () => {
+  it.each(['mejor después, volver', 'cuanto se demora el ministerio'])('%j is', (text) => expect(isSentence(text)).toBe(true));
+  it.each(['volver', 'Sede principal', '', undefined, '   '])('%j is not', (text) => expect(isSentence(text)).toBe(false));
+});
