@@ -203,13 +203,14 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         if (d.retract) noteSecretTyped(context);
         // A tap on a button of an earlier question: said so, rather than why it is no answer here.
         // "Sin este dato no puedo continuar": whether leaving now keeps the answers is this person's case.
-        const detail = d.reason === 'required' ? { ...d.detail, borrador: await this.drafts.saves(context) } : d.detail;
-        let lead = (d.retract ? undefined : staleButtonNote(context, { borrador: await this.drafts.saves(context) })) ?? reasonText(this.spec, d.reason, detail);
+        const borrador = await this.drafts.saves(context);
+        const detail = d.reason === 'required' ? { ...d.detail, borrador } : d.detail;
+        let lead = (d.retract ? undefined : staleButtonNote(context, { borrador })) ?? reasonText(this.spec, d.reason, detail);
         if (d.retract) lead += ' ' + common((await retractIncoming(context)) ? 'secreto-retirado' : 'secreto-borrar');
         // "¿cuánto se demora el Ministerio?" at the document type, "mejor después, volver" at a password (taken off
         // the chat all the same: a passphrase has words too): words that are no answer of any kind — the way out, said.
         if (d.retract ? isSentence(incomingText(context)) : isOffTopic(d.reason, state, incomingText(context))) {
-          lead += ' ' + render('general/otra-cosa', { borrador: await this.drafts.saves(context) });
+          lead += ' ' + render('general/otra-cosa', { borrador });
         }
         await this.prompt(context, dc.activeDialog!.state, state, lead, true);
         return Dialog.EndOfTurn;
