@@ -284,14 +284,15 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
    * with a masked input is kept to replace it once used.
    */
   private async prompt(context: TurnContext, dialogState: Record<string, unknown>, state: FormState, lead?: string, again = false, bare = false): Promise<void> {
-    const activities = promptFor(this.spec, state, again, formTextData(this.spec, dialogState));
-    const [first] = activities;
-    const heading = dialogState[HEADING_KEY] as string | undefined;
     // An open doubt about an answer is the question itself (its answer is sí, no or another answer): the field's question is
     // not asked beside it. A lead that ends with it ("Antes de seguir, responda esta pregunta: ¿El primer nombre es…?") is said
-    // whole. A proposal for a refused answer ("Si le sirve ConsultaDeAfiliados, responda sí") leads the field's question.
+    // whole. A proposal for a refused answer ("Si le sirve ConsultaDeAfiliados, responda sí") leads the field's question, in
+    // its short form (the proposal is the example).
     const doubt = this.openDoubt(state);
     const proposal = doubt !== undefined && state.doubt?.escrito === undefined;
+    const activities = promptFor(this.spec, state, again || proposal, formTextData(this.spec, dialogState));
+    const [first] = activities;
+    const heading = dialogState[HEADING_KEY] as string | undefined;
     const said = doubt && lead?.endsWith(doubt) ? lead : doubt;
     const asked = said && !proposal ? said : `${said ?? lead ?? ''} ${first?.text ?? ''}`.trim();
     const text = [heading, bare ? undefined : asked].filter(Boolean).join('\n\n');

@@ -689,6 +689,7 @@ describe('the name and the URL as people type them', () => {
     const help = await say(w.client, 'ayuda');
     expect(help.text).toContain('Si le sirve **ConsultaDeAfiliacion**, responda **sí**');
     expect(help.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
+    expect(help.text, 'the proposal is the example: the question in its short form').not.toContain('ConsultaAfiliadosCaja');
     const no = await say(w.client, 'no');
     expect(no.folded).toContain(fold('¿Cuál es el **nombre del servicio**'));
     expect(no.text).not.toContain('ConsultaDeAfiliacion');
