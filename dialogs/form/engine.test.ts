@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDocumentNumber, parseDocumentType, parseEmailAnswer, parseName, parseOptionalName, parseSex } from '../../domain/fields.js';
+import { parseDocumentNumber, parseDocumentType, parseEmailAnswer, parseName, parseOptionalName, parseSex, parseYesNo } from '../../domain/fields.js';
 import type { DocumentType, Sex } from '../../domain/reference.js';
 import { parseServiceIdentifier } from '../../domain/compartir-campos.js';
 import { fail, ok } from '../../domain/result.js';
@@ -538,6 +538,34 @@ describe('an answer the parser doubts (a slip in an e-mail domain)', () => {
     expect(play(contacto, [card]).decision).toMatchObject({ kind: 'reask', field: 'email', reason: 'email.sugerencia' });
     const kept = play(contacto, [card, card]);
     expect(kept.state.values).toMatchObject({ email: 'ana@gmial.com', emailConfirmacion: 'ana@gmial.com', celular: '3001234567' });
+  });
+});
+
+describe('"sí" to the answer "atrás" shows again', () => {
+  it('keeps it and goes on; any other answer replaces it; only the next answer may', () => {
+    const back = play(persona, ['CC', '70123456', 'Ana', 'atrás']);
+    expect(back.decision).toEqual({ kind: 'ask', field: 'primerNombre', antes: 'ANA', mantener: true });
+    const kept = play(persona, ['CC', '70123456', 'Ana', 'atrás', 'sí']);
+    expect(kept.state.values['primerNombre']).toBe('ANA');
+    expect(kept.decision).toMatchObject({ kind: 'ask', field: 'segundoNombre' });
+    expect(play(persona, ['CC', '70123456', 'Ana', 'atrás', 'Luisa']).state.values['primerNombre']).toBe('LUISA');
+    const later = play(persona, ['CC', '70123456', 'Ana', 'atrás', '1234', 'sí']);
+    expect(later.state.values['primerNombre'], 'a refused answer in between ends it: "sí" is read as usual').toBe('SÍ');
+  });
+
+  it('where "sí" answers the question itself (a yes-or-no field), it is that answer', () => {
+    /** Texts from templates/es/formularios/registro-datos-basicos.json. */
+    const siNo: FormSpec<{ primerNombre: string; sexo: boolean }> = {
+      id: 'registro-datos-basicos',
+      fields: [
+        { key: 'primerNombre', parse: parseName },
+        { key: 'sexo', parse: parseYesNo },
+      ],
+      review: false,
+    };
+    const back = play(siNo, ['Ana', 'no', 'atrás']);
+    expect(back.decision).toEqual({ kind: 'ask', field: 'sexo', antes: false });
+    expect(play(siNo, ['Ana', 'no', 'atrás', 'sí']).state.values['sexo']).toBe(true);
   });
 });
 

@@ -51,6 +51,11 @@ export interface FormState {
    */
   doubt?: { key: string; escrito?: string; sugerencia: string; code?: string; detalle?: Record<string, string> };
   /**
+   * The answer "atrás" took back from `key`, shown with its question: the next answer "sí" (or "ok",
+   * "ese") keeps it. Not at a yes-or-no field, where "sí" is the answer; for the next answer only.
+   */
+  kept?: { key: string; value: unknown };
+  /**
    * Answers dropped because a change made their parser refuse them (the expedition date after a new
    * birth date), by field: the field changed, what it had and why it no longer fits; said when that
    * field is asked again, once.
@@ -81,6 +86,8 @@ export type Decision =
       readonly field: string;
       /** "atrás" to this field: what the person had answered (never a secret's), to show with the question. */
       readonly antes?: unknown;
+      /** "sí" keeps `antes` (FormState.kept): said with it. */
+      readonly mantener?: true;
       /** Asked again because the answer to `por` changed and its parser now refuses `antes` (`reason`, `detail`). */
       readonly cambio?: { readonly por: string; readonly antes: unknown; readonly reason: string; readonly detail: Readonly<Record<string, unknown>> };
     }
@@ -207,6 +214,8 @@ class Turn {
   private onText(text: string): Decision {
     const s = this.state;
     const doubt = this.takeDoubt();
+    const kept = s.kept;
+    delete s.kept;
     if (this.spec.draft && RESTART.has(fold(text))) {
       Object.assign(s, startState(s.initial), { current: undefined, choosingCorrection: false, validated: false });
       return { kind: 'restart' };
@@ -251,6 +260,12 @@ class Turn {
       // answer typed ahead, not another first name; the yes-or-no question stays.
       s.doubt = doubt;
       return this.reask(doubt.code, { escrito: doubt.escrito, sugerencia: doubt.sugerencia, ...doubt.detalle, otraVez: true });
+    }
+    if (kept?.key === field.key && takesTheOnlyOption(text)) {
+      // "sí" to "Antes respondió: …" (never a name nor a description): the answer stays as it was.
+      this.set(field, kept.value);
+      s.current = undefined;
+      return this.advance();
     }
     const result = parseAnswer(this.spec, field, text, this.state.values, this.env.today, this.env.context);
     if (result.ok) {
@@ -351,6 +366,7 @@ class Turn {
   private onSubmit(value: Readonly<Record<string, unknown>>): Decision {
     const s = this.state;
     const doubt = this.takeDoubt();
+    delete s.kept;
     const action = value['__action'];
     if (action === 'confirmar' && s.current === undefined && !s.choosingCorrection) return this.confirm();
     if (action === 'corregir') return this.correct(typeof value['field'] === 'string' ? value['field'] : undefined);
@@ -482,8 +498,14 @@ class Turn {
     this.forget(previous);
     s.current = previous;
     const next = this.advance();
-    const shown = next.kind === 'ask' && next.field === previous && !this.field(previous).secret && before !== undefined && before !== '';
-    return shown ? { ...next, antes: before } : next;
+    const field = this.field(previous);
+    const shown = next.kind === 'ask' && next.field === previous && !field.secret && before !== undefined && before !== '';
+    if (!shown) return next;
+    // "sí" keeps it, unless "sí" answers the question itself (a yes-or-no field).
+    const yes = parseAnswer(this.spec, field, 'sí', s.values, this.env.today, this.env.context);
+    if (yes.ok && typeof yes.value === 'boolean') return { ...next, antes: before };
+    s.kept = { key: previous, value: before };
+    return { ...next, antes: before, mantener: true };
   }
 
   private correct(name: string | undefined): Decision {

@@ -29,13 +29,13 @@ function fieldOf(spec: FormSpec, key: string): FieldSpec {
   return f;
 }
 
-/** The lead of a question asked again after "atrás": what the person had answered (cut if long). */
-export function answeredBefore<T>(typed: FormSpec<T>, key: string, value: unknown): string | undefined {
+/** The lead of a question asked again after "atrás": what the person had answered (cut if long); `mantener`: that "sí" keeps it. */
+export function answeredBefore<T>(typed: FormSpec<T>, key: string, value: unknown, mantener = false): string | undefined {
   const spec = untyped(typed);
   const field = fieldOf(spec, key);
   if (field.secret || isSealed(value)) return undefined;
   const shown = display(spec, field, value).replace(/\s+/g, ' ');
-  return fill(common('antes'), { valor: shown.length > 80 ? `${shown.slice(0, 79)}…` : shown });
+  return fill(common('antes'), { valor: shown.length > 80 ? `${shown.slice(0, 79)}…` : shown, mantener });
 }
 
 /**

@@ -79,6 +79,20 @@ describe('form engine: secret fields', () => {
     expect((await say(client, 'atrás')).text).toContain('Antes respondió: **ANA**.');
   });
 
+  it('"atrás" shows the answer with "Si sigue igual, responda sí"; "sí" keeps it and the form goes on', async () => {
+    const { client } = setup();
+    await say(client, 'hola');
+    await say(client, 'Ana');
+    const back = await say(client, 'atrás');
+    expect(back.text).toContain('Antes respondió: **ANA**. Si sigue igual, responda **sí**.');
+    const kept = await say(client, 'si');
+    expect(kept.folded).toContain('campo protegido');
+    await say(client, { value: { __form: 'ejemplo-clave', clave: SECRET } });
+    const review = await say(client, 'omitir');
+    expect(review.text).toContain('ANA');
+    expect(review.text, '"si" was not taken as the name').not.toMatch(/\bS[IÍ]\b/);
+  });
+
   it('keeps secrets out of the stored conversation state', async () => {
     const storage = new MemoryStorage();
     const dialog = new FormDialog(spec, { clock: fakeClock(), secrets: createSecretBox(randomBytes(32)) });

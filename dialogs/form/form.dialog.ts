@@ -258,7 +258,7 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
           return Dialog.EndOfTurn;
         }
         if (d.antes !== undefined) {
-          await this.prompt(context, dc.activeDialog!.state, state, answeredBefore(this.spec, d.field, d.antes));
+          await this.prompt(context, dc.activeDialog!.state, state, answeredBefore(this.spec, d.field, d.antes, d.mantener));
           return Dialog.EndOfTurn;
         }
         break;
