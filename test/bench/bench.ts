@@ -4,6 +4,7 @@
  * figures say (1 only when a figure could not be measured). README "Benchmark" says what each means.
  */
 import { rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { tempDir } from '../helpers/app.js';
 import { echoThroughput, humanPaced, journeyThroughput } from './capacity.js';
 import { coldStart } from './cold-start.js';
@@ -135,8 +136,22 @@ try {
     });
     notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}; registration half ${app.halves.registration.toFixed(0)} turns/s, employer half ${app.halves.employer.toFixed(0)} turns/s`);
     notes.push(`bot process CPU per turn (all its threads; steadier than turns/s on a shared machine): journey ${ms(app.cpuPerTurn)}, echo bot ${ms(echo.cpuPerTurn)} (echo ÷ journey ${pct(echo.cpuPerTurn / app.cpuPerTurn)})`);
+    if (app.mainPerTurn !== undefined && echo.mainPerTurn !== undefined) {
+      notes.push(`of it, the event loop's thread alone (what no other core can take; 10 ms ticks): journey ${ms(app.mainPerTurn)}, echo bot ${ms(echo.mainPerTurn)} (echo ÷ journey ${pct(echo.mainPerTurn / app.mainPerTurn)})`);
+    }
     const login = await passwordCheckCpu();
     notes.push(`of the journey's CPU: the login's password check (${login.params}) costs ${ms(login.ms)} of CPU, once per journey of ${app.turnsPerJourney.toFixed(0)} turns: ${ms(login.ms / app.turnsPerJourney)} a turn (${pct(login.ms / app.turnsPerJourney / app.cpuPerTurn)} of the journey's CPU per turn)`);
+    // What the machine allows, whatever the code: turns/s never pass the cores' CPU time over the machine's
+    // CPU per turn, nor the event loop's one thread over its CPU per turn.
+    const cores = availableParallelism();
+    const halfEcho = echo.perSecond / 2;
+    const journeyMachine = app.cpuPerTurn + app.loadPerTurn;
+    const loginPerTurn = login.ms / app.turnsPerJourney;
+    notes.push(
+      `what 50 % of the echo bot (${halfEcho.toFixed(0)} turns/s) needs on these ${cores} cores, even with every core busy: at most ${ms((cores * 1000) / halfEcho)} of the machine's CPU a journey turn ` +
+        `(measured ${ms(journeyMachine)}: the bot's threads ${ms(app.cpuPerTurn)}, this load generator ${ms(app.loadPerTurn)}; the login's password check alone ${ms(loginPerTurn)})` +
+        (app.mainPerTurn === undefined ? '' : `, and at most ${ms(1000 / halfEcho)} on the event loop's thread (measured ${ms(app.mainPerTurn)})`),
+    );
     const echoHuman = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs, 'echo');
     const human = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs);
     rows.push({

@@ -5,7 +5,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { tempDir } from '../helpers/app.js';
-import { serve } from './child.js';
+import { serve, type CpuSplit } from './child.js';
 import { Conversation, startConnector, type TurnResult } from './connector.js';
 import { activate, casts, journey, OutboxIndex } from './journey.js';
 import { percentile } from './report.js';
@@ -23,6 +23,19 @@ export interface Throughput {
  */
 export interface CpuPerTurn {
   readonly cpuPerTurn: number;
+  /** Of it, the event loop's thread alone (undefined where the system does not tell). */
+  readonly mainPerTurn: number | undefined;
+}
+
+/** `a` and `b` combined by `op`, field by field (the event loop's share only when both have it). */
+function combine(a: CpuSplit, b: CpuSplit, op: (x: number, y: number) => number): CpuSplit {
+  return { all: op(a.all, b.all), main: a.main === null || b.main === null ? null : op(a.main, b.main) };
+}
+/** CPU used between two readings. */
+const between = (earlier: CpuSplit, later: CpuSplit): CpuSplit => combine(later, earlier, (x, y) => x - y);
+
+function perTurn(used: CpuSplit, turns: number): CpuPerTurn {
+  return { cpuPerTurn: used.all / turns, mainPerTurn: used.main === null ? undefined : used.main / turns };
 }
 
 function summary(times: number[], seconds: number): Throughput {
@@ -54,7 +67,7 @@ export async function journeyThroughput(
   concurrency: number,
   people?: number,
   backend?: JourneyBackend,
-): Promise<Throughput & CpuPerTurn & { halves: { registration: number; employer: number }; turnsPerJourney: number }> {
+): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: number; employer: number }; turnsPerJourney: number }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
   const prepared = await backend?.prepare();
@@ -73,7 +86,8 @@ export async function journeyThroughput(
       const rate = (h: { times: number[]; seconds: number }) => h.times.length / h.seconds;
       return {
         ...summary([...first.times, ...second.times], first.seconds + second.seconds),
-        cpuPerTurn: (first.cpuMs + second.cpuMs) / (first.times.length + second.times.length),
+        ...perTurn(combine(first.cpu, second.cpu, (x, y) => x + y), first.times.length + second.times.length),
+        loadPerTurn: (first.loadMs + second.loadMs) / (first.times.length + second.times.length),
         halves: { registration: rate(first), employer: rate(second) },
         turnsPerJourney: (first.all + second.all) / everyone.length,
       };
@@ -91,20 +105,23 @@ export async function journeyThroughput(
  * Runs `work(0 … count-1)` on `concurrency` workers, each taking the next index when its last is
  * done; returns the latencies of the turns answered while every worker was on its second index or
  * later and none had yet found the queue empty, that window's length, and the bot's CPU time
- * (`cpu`, read when the window opens and when it closes) over it; `all` counts every turn.
+ * (`cpu`, read when the window opens and when it closes: all threads, and the event loop's) and
+ * this process's (`loadMs`: the load generator's and the connector's) over it; `all` counts every turn.
  */
 async function steadyWindow(
   concurrency: number,
   count: number,
   work: (index: number, record: (t: TurnResult) => void) => Promise<void>,
-  cpu: () => Promise<number>,
-): Promise<{ times: number[]; seconds: number; cpuMs: number; all: number }> {
+  cpu: () => Promise<CpuSplit>,
+): Promise<{ times: number[]; seconds: number; cpu: CpuSplit; loadMs: number; all: number }> {
   const ended: { at: number; ms: number }[] = [];
   const record = (t: TurnResult) => ended.push({ at: performance.now(), ms: t.ms });
   let opened = Number.POSITIVE_INFINITY;
   let closed = Number.POSITIVE_INFINITY;
-  let cpuAtOpen: Promise<number> | undefined;
-  let cpuAtClose: Promise<number> | undefined;
+  let cpuAtOpen: Promise<CpuSplit> | undefined;
+  let cpuAtClose: Promise<CpuSplit> | undefined;
+  let loadAtOpen: NodeJS.CpuUsage | undefined;
+  let loadUsed: NodeJS.CpuUsage | undefined;
   let warming = concurrency;
   let next = 0;
   await Promise.all(
@@ -114,6 +131,7 @@ async function steadyWindow(
           if (closed === Number.POSITIVE_INFINITY) {
             closed = performance.now();
             cpuAtClose = cpu();
+            loadUsed = process.cpuUsage(loadAtOpen);
           }
           return;
         }
@@ -121,17 +139,22 @@ async function steadyWindow(
         if (own === 0 && --warming === 0) {
           opened = performance.now();
           cpuAtOpen = cpu();
+          loadAtOpen = process.cpuUsage();
         }
       }
     }),
   );
   const times = ended.filter((t) => t.at > opened && t.at <= closed).map((t) => t.ms);
-  if (times.length === 0 || !cpuAtOpen || !cpuAtClose) throw new Error(`no turn was answered while all ${concurrency} conversations were busy (${count} people)`);
-  return { times, seconds: (closed - opened) / 1000, cpuMs: (await cpuAtClose) - (await cpuAtOpen), all: ended.length };
+  if (times.length === 0 || !cpuAtOpen || !cpuAtClose || !loadUsed) throw new Error(`no turn was answered while all ${concurrency} conversations were busy (${count} people)`);
+  return { times, seconds: (closed - opened) / 1000, cpu: between(await cpuAtOpen, await cpuAtClose), loadMs: (loadUsed.user + loadUsed.system) / 1000, all: ended.length };
 }
 
-/** The echo bot under the same load: `concurrency` conversations, each sending its next message when the last was answered. */
-export async function echoThroughput(concurrency: number, durationMs: number): Promise<Throughput & CpuPerTurn> {
+/**
+ * The echo bot under the same load: `concurrency` conversations, each sending its next message when
+ * the last was answered. `loadPerTurn`: this process's CPU per turn (the load generator and the
+ * connector), which shares the machine with the bot.
+ */
+export async function echoThroughput(concurrency: number, durationMs: number): Promise<Throughput & CpuPerTurn & { loadPerTurn: number }> {
   const connector = await startConnector();
   const bot = await serve('echo');
   try {
@@ -154,8 +177,10 @@ export async function echoThroughput(concurrency: number, durationMs: number): P
     };
     await run(Math.min(2000, durationMs), 'warm');
     const cpu = await bot.cpu();
+    const load = process.cpuUsage();
     const measured = await run(durationMs, 'run');
-    return { ...measured, cpuPerTurn: ((await bot.cpu()) - cpu) / measured.turns };
+    const loadUsed = process.cpuUsage(load);
+    return { ...measured, ...perTurn(between(cpu, await bot.cpu()), measured.turns), loadPerTurn: (loadUsed.user + loadUsed.system) / 1000 / measured.turns };
   } finally {
     await bot.stop();
     await connector.close();

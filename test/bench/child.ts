@@ -3,12 +3,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ServeMemory, ServeRequest } from './serve.js';
 
+export interface CpuSplit {
+  readonly all: number;
+  readonly main: number | null;
+}
+
 export interface Served {
   readonly url: string;
   readonly pid: number;
   memory(): Promise<ServeMemory>;
-  /** CPU time the process has used so far, all its threads (ms). */
-  cpu(): Promise<number>;
+  /** CPU time the process has used so far (ms): all its threads, and the event loop's thread alone (null where the system does not tell). */
+  cpu(): Promise<CpuSplit>;
   /** How many citizens with this e-mail the app sees. */
   lookup(email: string): Promise<number>;
   stop(): Promise<void>;
@@ -50,7 +55,10 @@ export async function serve(mode: 'app' | 'echo', dataDir?: string, env: Record<
     url,
     pid: child.pid!,
     memory: () => ask<ServeMemory>(child, 'memory'),
-    cpu: async () => (await ask<{ cpuMs: number }>(child, 'cpu')).cpuMs,
+    cpu: async () => {
+      const { cpuMs, mainMs } = await ask<{ cpuMs: number; mainMs: number | null }>(child, 'cpu');
+      return { all: cpuMs, main: mainMs };
+    },
     lookup: async (email) => (await ask<{ found: number }>(child, { lookup: email })).found,
     async stop() {
       const exited = new Promise<void>((ok) => child.once('exit', () => ok()));
