@@ -16,6 +16,7 @@ import {
   parseEmailConfirmation,
   parseIssueDate,
   parseName,
+  parseOptionalName,
   parseNaturaleza,
   parseNitField,
   parsePhone,
@@ -204,6 +205,14 @@ describe('splitDocument: the type and the number in one answer', () => {
 
 describe('parseName: "no tengo" is no name', () => {
   it.each(['no tengo', 'Ninguno', 'no aplica', 'omitir'])('%j → required', (raw) => expect(parseName(raw, ctx())).toEqual({ ok: false, error: { code: 'required' } }));
+});
+
+describe('parseName: "sí", "ok" are replies, not names', () => {
+  it.each(['sí', 'Si', 'ok', 'OK', 'listo', 'de acuerdo'])('%j → name.reply', (raw) =>
+    expect(parseName(raw, ctx())).toEqual({ ok: false, error: { code: 'name.reply', respuesta: raw } }),
+  );
+  it.each([['Bueno', 'BUENO'], ['Claro', 'CLARO'], ['Silvia', 'SILVIA']])('%j is a name → %s', (raw, name) => expect(parseName(raw, ctx())).toEqual({ ok: true, value: name }));
+  it('"si" at an optional name too (it is not "none")', () => expect(parseOptionalName('si', ctx())).toMatchObject({ ok: false, error: { code: 'name.reply' } }));
 });
 
 describe('parseFirstName: one name', () => {

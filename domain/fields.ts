@@ -99,12 +99,17 @@ export const parseDocumentNumber: FieldParser<string> = (raw, ctx) => {
 
 const NAME = /^[\p{L}][\p{L}' -]*$/u;
 
+/** Replies that are no one's name ("Bueno" and "Claro" are surnames: not here). */
+const REPLIES = new Set(['si', 'ok', 'okay', 'okey', 'oki', 'vale', 'dale', 'listo', 'de acuerdo', 'aja', 'si senor', 'si senora']);
+
 export const parseName: FieldParser<string> = (raw) => {
   const c = clean(raw);
   if (!c.ok) return c;
   if (c.value.length > 60) return fail('too_long');
   // "no tengo", "ninguno": no name at all (an optional name takes them as none before this).
   if (NONE.has(fold(c.value))) return fail('required');
+  // "sí", "ok": a reply to something else, never a name (it was stored as the name "SÍ").
+  if (REPLIES.has(fold(c.value))) return fail('name.reply', { respuesta: c.value });
   if (!NAME.test(c.value)) return fail('name.chars');
   return ok(c.value.toLocaleUpperCase('es-CO'));
 };

@@ -550,7 +550,9 @@ describe('"sí" to the answer "atrás" shows again', () => {
     expect(kept.decision).toMatchObject({ kind: 'ask', field: 'segundoNombre' });
     expect(play(persona, ['CC', '70123456', 'Ana', 'atrás', 'Luisa']).state.values['primerNombre']).toBe('LUISA');
     const later = play(persona, ['CC', '70123456', 'Ana', 'atrás', '1234', 'sí']);
-    expect(later.state.values['primerNombre'], 'a refused answer in between ends it: "sí" is read as usual').toBe('SÍ');
+    // A refused answer in between ends it: "sí" is read as usual, and no one is named "Sí".
+    expect(later.state.values['primerNombre']).toBeUndefined();
+    expect(later.decision).toMatchObject({ kind: 'reask', field: 'primerNombre', reason: 'name.reply' });
   });
 
   it('where "sí" answers the question itself (a yes-or-no field), it is that answer', () => {

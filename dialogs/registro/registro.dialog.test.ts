@@ -432,6 +432,21 @@ describe('Registro ciudadano: the next answer typed at the question about both n
   });
 });
 
+describe('Registro ciudadano: "sí" or "ok" typed at a name', () => {
+  it('is no one\'s name: says so and asks again, nothing stored (it was the first name "SÍ")', async () => {
+    const client = mainClient();
+    for (const text of ['Registrarme', 'Acepto', 'cc', '43123456']) await say(client, text);
+    const reply = await say(client, 'si');
+    expect(reply.text).toContain('**si** parece una respuesta a otra cosa, no un nombre');
+    expect(reply.folded).toContain('primer nombre');
+    expect((await say(client, 'ok')).text).toContain('**ok** parece una respuesta');
+    expect((await say(client, 'luz')).folded).toContain('segundo nombre');
+    // At the optional second name "sí" is not "none" either: asked again, "omitir" still skips it.
+    expect((await say(client, 'sí')).text).toContain('**sí** parece una respuesta');
+    expect((await say(client, 'omitir')).folded).toContain('primer apellido');
+  });
+});
+
 describe('Registro ciudadano: both surnames typed as the first surname', () => {
   async function atFirstSurname(): Promise<ReturnType<typeof mainClient>> {
     const client = mainClient();
