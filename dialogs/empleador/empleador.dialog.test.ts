@@ -334,6 +334,21 @@ describe('Registrar rol empleador: "atrás" at the delegate\'s first question', 
   });
 });
 
+describe('Registrar rol empleador: the help at the main site\'s name', () => {
+  it('does not say "si no tiene este dato a mano" (the person names the site); at the address it does', async () => {
+    const { client } = await setup();
+    await login(client);
+    await upToDelegate(client);
+    await say(client, delegate());
+    expect((await say(client, 'confirmar')).folded).toContain('nombre de la sede');
+    const help = await say(client, 'ayuda');
+    expect(help.folded).toContain('nombre de la sede');
+    expect(help.folded).not.toContain('no tiene este dato a mano');
+    for (const text of ['Sede principal', 'Antioquia', 'Medellín']) await say(client, text);
+    expect((await say(client, 'ayuda')).folded).toContain('no tiene este dato a mano');
+  });
+});
+
 describe('Registrar rol empleador: the RL naming themself as the delegate', () => {
   it('"yo misma" at the delegate\'s first question says the delegate is another person, and asks again', async () => {
     const { client } = await setup();

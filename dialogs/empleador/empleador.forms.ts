@@ -115,7 +115,7 @@ export function sedeForm(registry: ReferenceRegistry): FormSpec<Sede> {
   return {
     id: SEDE_FORM_ID,
     fields: [
-      { key: 'nombre', parse: parseText(3, 100) },
+      { key: 'nombre', parse: parseText(3, 100), chosen: true },
       {
         key: 'departamento',
         parse: parseDepartment(registry),

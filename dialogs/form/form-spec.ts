@@ -55,6 +55,11 @@ export interface FieldSpec<T = FormValues, K extends FieldKey<T> = FieldKey<T>> 
    * ("¿para qué es esto?", "no sé qué poner") is read as asking for the field's help.
    */
   readonly prose?: boolean;
+  /**
+   * The person makes the answer up (a name for a new credential or site): there is nothing to look
+   * up, so the help does not offer to leave and come back with it.
+   */
+  readonly chosen?: boolean;
   /** Asked only when this returns true for the values so far (an unasked field is absent from the values). */
   when?(values: Partial<T>): boolean;
   /** What this field's question and help may name, read from the answers so far (e.g. the HTTP method chosen, at the example). */

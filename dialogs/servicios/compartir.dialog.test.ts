@@ -360,6 +360,20 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
 
 // ------------------------------------------------------------------------------ two forms, separately
 
+describe('the help at an answer the person makes up', () => {
+  it('at the token\'s name it does not say "si no tiene este dato a mano" (nothing to look up); at the token URL it does', async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    await say(w.client, 'credenciales');
+    const help = await say(w.client, 'ayuda');
+    expect(help.folded).toContain(fold('¿Cuál es el **nombre del token**?'));
+    expect(help.folded).not.toContain('no tiene este dato a mano');
+    await say(w.client, 'Token afiliaciones COMFAMA');
+    expect((await say(w.client, 'ayuda')).folded).toContain('no tiene este dato a mano');
+  });
+});
+
 describe('an action named at the list', () => {
   it('with one service, "credenciales" opens its Credenciales OAuth 2.0 and "probar conexion" tests it (no need to choose the service first)', async () => {
     const w = await world();

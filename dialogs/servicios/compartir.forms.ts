@@ -191,7 +191,7 @@ export function servicioOAuthForm(options: UrlFieldOptions = {}, ministryClientI
   return {
     id: SERVICIO_OAUTH_FORM_ID,
     fields: [
-      { key: 'nombreToken', parse: parseTokenName },
+      { key: 'nombreToken', parse: parseTokenName, chosen: true },
       { key: 'tokenUrl', parse: parseServiceUrl(options) },
       { key: 'username', parse: parseUsername, optional: true },
       // Only with a username (the password grant); without one ('' = omitted) the token is asked with
