@@ -220,8 +220,9 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         // A required answer the person may not have at hand ("no sé" at a URL): leaving keeps the others, when this person's drafts are kept.
         const field = d.field === undefined ? undefined : untyped(this.spec).fields.find((f) => f.key === d.field);
         // Not at a choice between options (one of them is the answer), nor at an answer the person makes up: nothing to look up.
+        // At a secret (the Client Secret) too: it is never kept, the answers before it are.
         const choice = d.field !== undefined && fieldTexts(this.spec, d.field).opciones !== undefined;
-        const pausa = field && !field.optional && !field.secret && !field.chosen && !choice && (await this.drafts.saves(context)) ? common('ayuda-borrador') : undefined;
+        const pausa = field && !field.optional && !field.chosen && !choice && (await this.drafts.saves(context)) ? common('ayuda-borrador') : undefined;
         // The help may name what the parent passed (e.g. the companies the person represents).
         // At the review there is no question: what the review is for and the ways on from it.
         const revision = d.field === undefined ? fill(common('ayuda-revision'), { borrador: await this.drafts.saves(context) }) : undefined;

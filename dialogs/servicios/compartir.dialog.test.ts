@@ -372,6 +372,19 @@ describe('the help at an answer the person makes up', () => {
     await say(w.client, 'Token afiliaciones COMFAMA');
     expect((await say(w.client, 'ayuda')).folded).toContain('no tiene este dato a mano');
   });
+
+  it('at the Client Secret (looked up, never kept) it does say it: the answers before it are kept', async () => {
+    const w = await world();
+    await atList(w);
+    await shareData(w);
+    await say(w.client, 'credenciales');
+    for (const input of ['Token afiliaciones COMFAMA', TOKEN_URL, 'omitir']) await say(w.client, input);
+    expect(maskedInputs(await say(w.client, CLIENT_ID))).toEqual(['clientSecret']);
+    const help = await say(w.client, 'ayuda');
+    expect(help.folded).toContain(fold('Si no tiene este dato a mano, escriba **cancelar** y vuelva cuando lo tenga: lo que ya respondió queda guardado.'));
+    const menu = await say(w.client, 'cancelar');
+    expect(menu.folded).toContain('borrador');
+  });
 });
 
 describe('an action named at the list', () => {
