@@ -351,8 +351,12 @@ describe('Nuevo', () => {
     expect(wrong.folded).not.toContain('en que sede');
     expect(await entries(w)).toEqual([]);
     expect(mailsAbout(w)).toEqual([]);
-    // "confirmar" as it is: checked again, the same answer.
-    expect((await say(w.client, 'confirmar')).folded).toContain('no coinciden con las fuentes de referencia');
+    expect(wrong.folded).not.toContain('volvi a revisar');
+    // "confirmar" as it is: checked again, the same answer, and said to be the same (confirming again will not help).
+    const again = await say(w.client, 'confirmar');
+    expect(again.folded).toContain(fold('Los volví a revisar tal como están y el resultado es el mismo: para seguir, uno de ellos tiene que cambiar.'));
+    expect(again.folded).toContain('no coinciden con las fuentes de referencia');
+    expect(again.folded).toContain('que dato desea corregir');
     expect((await say(w.client, 'el segundo apellido')).folded).toContain('segundo apellido');
     expect((await say(w.client, 'Londoño')).folded).toContain('en que sede operara');
   });

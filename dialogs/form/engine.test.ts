@@ -263,6 +263,14 @@ describe('form engine: a check that names several suspects (FieldFailure.correct
     expect(play(early, [...failed, ...inputs]).decision).toMatchObject(decision);
   });
 
+  it('refused again after "confirmar" (the same answers): says so (`again`); after a correction it is a new refusal', () => {
+    const again = play(early, [...failed, 'confirmar', { kind: 'validated', failure: mismatch }]);
+    expect(again.decision).toEqual({ kind: 'chooseCorrection', fields: ['tipoDocumento', 'numeroDocumento', 'primerNombre'], reason: 'no_coincide', again: true });
+    const corrected = play(early, [...failed, 'primer nombre', 'Anabel', { kind: 'validated', failure: mismatch }]);
+    expect(corrected.decision).not.toHaveProperty('again');
+    expect(play(early, [...failed, 'confirmar', { kind: 'validated' }]).state.rechecking).toBeUndefined();
+  });
+
   it('"atrás" at the review\'s list still goes back to the review, and "sí" there confirms nothing', () => {
     const checked: FormSpec<Persona> = { ...persona, validate: async () => undefined };
     expect(play(checked, [{ kind: 'validated' }, 'corregir', 'atrás'], ANA).decision).toEqual({ kind: 'review' });

@@ -32,6 +32,8 @@ export interface FormState {
   correctionShown?: string[];
   /** True once `validate` accepted the current values; any change clears it. */
   validated?: boolean;
+  /** "confirmar" at the answers a check refused: they are checked again unchanged (a new refusal says so). */
+  rechecking?: boolean;
   /** The values the form began with ("empezar de nuevo" goes back to them). */
   initial?: FormValues;
   /**
@@ -110,7 +112,14 @@ export type Decision =
    */
   | { readonly kind: 'help'; readonly field: string | undefined; readonly asked?: true }
   /** The answered fields to choose one to correct; with `reason` (a validation's), shown with their values after it. */
-  | { readonly kind: 'chooseCorrection'; readonly fields: readonly string[]; readonly reason?: string; readonly detail?: Readonly<Record<string, unknown>> }
+  | {
+      readonly kind: 'chooseCorrection';
+      readonly fields: readonly string[];
+      readonly reason?: string;
+      readonly detail?: Readonly<Record<string, unknown>>;
+      /** The same answers were checked again ("confirmar") and refused again. */
+      readonly again?: boolean;
+    }
   /** No answered field by that name; then the prompt again unless the person is choosing one. */
   | { readonly kind: 'unknownField'; readonly name: string; readonly fields: readonly string[] }
   /** "atrás" at the first question (or where a failure's `backLeaves` says); then the prompt again. `discard`: the draft too. */
@@ -233,7 +242,9 @@ class Turn {
     if (s.choosingCorrection && this.afterFailedCheck() && !typedSecret && answerYesNo(text) === true) {
       // "confirmar" at the answers a check refused: the person holds them right; they are checked again.
       s.choosingCorrection = false;
-      return this.confirm();
+      const d = this.confirm();
+      if (d.kind === 'validate') s.rechecking = true;
+      return d;
     }
     if (s.choosingCorrection) return typedSecret ? this.secretTyped() : this.correct(changeTarget(text) ?? text);
     if (s.current === undefined) {
@@ -395,6 +406,8 @@ class Turn {
 
   private onValidated(failure: FieldFailure | undefined): Decision {
     const s = this.state;
+    const again = s.rechecking === true;
+    delete s.rechecking;
     if (!failure) {
       s.validated = true;
       return this.advance();
@@ -409,7 +422,7 @@ class Turn {
       s.current = undefined;
       s.choosingCorrection = true;
       s.correctionShown = suspects;
-      return { kind: 'chooseCorrection', fields: suspects, reason: failure.code, ...(failure.detail ? { detail: failure.detail } : {}) };
+      return { kind: 'chooseCorrection', fields: suspects, reason: failure.code, ...(failure.detail ? { detail: failure.detail } : {}), ...(again ? { again } : {}) };
     }
     this.forget(failure.field);
     s.current = failure.field;
