@@ -437,12 +437,12 @@ describe('Registro ciudadano: "sí" or "ok" typed at a name', () => {
     const client = mainClient();
     for (const text of ['Registrarme', 'Acepto', 'cc', '43123456']) await say(client, text);
     const reply = await say(client, 'si');
-    expect(reply.text).toContain('**si** parece una respuesta a otra cosa, no un nombre');
+    expect(reply.text).toContain('**si** no es un nombre: escríbalo tal como aparece en el documento.');
     expect(reply.folded).toContain('primer nombre');
-    expect((await say(client, 'ok')).text).toContain('**ok** parece una respuesta');
+    expect((await say(client, 'ok')).text).toContain('**ok** no es un nombre');
     expect((await say(client, 'luz')).folded).toContain('segundo nombre');
     // At the optional second name "sí" is not "none" either: asked again, "omitir" still skips it.
-    expect((await say(client, 'sí')).text).toContain('**sí** parece una respuesta');
+    expect((await say(client, 'sí')).text).toContain('**sí** no es un nombre');
     expect((await say(client, 'omitir')).folded).toContain('primer apellido');
   });
 });
