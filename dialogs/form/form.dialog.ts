@@ -237,13 +237,12 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         }
         break;
       }
-      case 'chooseCorrection':
-        {
-          // Checked again unchanged ("confirmar") and refused again: said, so the person does not confirm a third time.
-          const lead = d.reason ? [d.again ? common('revisado-otra-vez') : '', reasonText(this.spec, d.reason, d.detail)].filter(Boolean).join(' ') : undefined;
-          await context.sendActivity(correctionChoice(this.spec, d.fields, lead !== undefined ? { lead, values: state.values } : undefined));
-        }
+      case 'chooseCorrection': {
+        // Checked again unchanged ("confirmar") and refused again: said, so the person does not confirm a third time.
+        const lead = d.reason ? [d.again ? common('revisado-otra-vez') : '', reasonText(this.spec, d.reason, d.detail)].filter(Boolean).join(' ') : undefined;
+        await context.sendActivity(correctionChoice(this.spec, d.fields, lead !== undefined ? { lead, values: state.values } : undefined));
         return Dialog.EndOfTurn;
+      }
       case 'unknownField': {
         const campos = d.fields.map((k) => labelOf(this.spec, k)).join(', ');
         await context.sendActivity(fill(common('campo-desconocido'), { campo: d.name, campos }));
