@@ -211,7 +211,7 @@ describe('parseName: "sí", "ok" are replies, not names', () => {
   it.each(['sí', 'Si', 'ok', 'OK', 'listo', 'de acuerdo'])('%j → name.reply', (raw) =>
     expect(parseName(raw, ctx())).toEqual({ ok: false, error: { code: 'name.reply', respuesta: raw } }),
   );
-  it.each([['Bueno', 'BUENO'], ['Claro', 'CLARO'], ['Silvia', 'SILVIA']])('%j is a name → %s', (raw, name) => expect(parseName(raw, ctx())).toEqual({ ok: true, value: name }));
+  it.each([['Bueno', 'BUENO'], ['Claro', 'CLARO'], ['Dale', 'DALE'], ['Aja', 'AJA'], ['Silvia', 'SILVIA']])('%j is a name → %s', (raw, name) => expect(parseName(raw, ctx())).toEqual({ ok: true, value: name }));
   it('"si" at an optional name too (it is not "none")', () => expect(parseOptionalName('si', ctx())).toMatchObject({ ok: false, error: { code: 'name.reply' } }));
 });
 

@@ -99,8 +99,8 @@ export const parseDocumentNumber: FieldParser<string> = (raw, ctx) => {
 
 const NAME = /^[\p{L}][\p{L}' -]*$/u;
 
-/** Replies that are no one's name ("Bueno" and "Claro" are surnames: not here). */
-const REPLIES = new Set(['si', 'ok', 'okay', 'okey', 'oki', 'vale', 'dale', 'listo', 'de acuerdo', 'aja', 'si senor', 'si senora']);
+/** Replies that are no one's name ("Bueno", "Claro" are surnames and "Dale", "Aja" given names: not here). */
+const REPLIES = new Set(['si', 'ok', 'okay', 'okey', 'oki', 'listo', 'de acuerdo', 'si senor', 'si senora']);
 
 export const parseName: FieldParser<string> = (raw) => {
   const c = clean(raw);
