@@ -140,13 +140,13 @@ try {
       notes.push(`of it, the event loop's thread alone (what no other core can take; 10 ms ticks): journey ${ms(app.mainPerTurn)}, echo bot ${ms(echo.mainPerTurn)} (echo ÷ journey ${pct(echo.mainPerTurn / app.mainPerTurn)})`);
     }
     const login = await passwordCheckCpu();
-    notes.push(`of the journey's CPU: the login's password check (${login.params}) costs ${ms(login.ms)} of CPU, once per journey of ${app.turnsPerJourney.toFixed(0)} turns: ${ms(login.ms / app.turnsPerJourney)} a turn (${pct(login.ms / app.turnsPerJourney / app.cpuPerTurn)} of the journey's CPU per turn)`);
+    const loginPerTurn = login.ms / app.turnsPerJourney;
+    notes.push(`of the journey's CPU: the login's password check (${login.params}) costs ${ms(login.ms)} of CPU, once per journey of ${app.turnsPerJourney.toFixed(0)} turns: ${ms(loginPerTurn)} a turn (${pct(loginPerTurn / app.cpuPerTurn)} of the journey's CPU per turn)`);
     // What the machine allows, whatever the code: turns/s never pass the cores' CPU time over the machine's
     // CPU per turn, nor the event loop's one thread over its CPU per turn.
     const cores = availableParallelism();
     const halfEcho = echo.perSecond / 2;
     const journeyMachine = app.cpuPerTurn + app.loadPerTurn;
-    const loginPerTurn = login.ms / app.turnsPerJourney;
     notes.push(
       `what 50 % of the echo bot (${halfEcho.toFixed(0)} turns/s) needs on these ${cores} cores, even with every core busy: at most ${ms((cores * 1000) / halfEcho)} of the machine's CPU a journey turn ` +
         `(measured ${ms(journeyMachine)}: the bot's threads ${ms(app.cpuPerTurn)}, this load generator ${ms(app.loadPerTurn)}; the login's password check alone ${ms(loginPerTurn)})` +
