@@ -361,6 +361,29 @@ describe('Nuevo', () => {
     expect((await say(w.client, 'Londoño')).folded).toContain('en que sede operara');
   });
 
+  it('at those answers, "ayuda" and "estado" keep the list and its reason (they showed the review, "Sede: sin dato"); "confirmar" still checks again', async () => {
+    const w = await comfama();
+    await asEmployer(w.client);
+    await say(w.client, 'Administrar autorizados');
+    await say(w.client, 'Nuevo');
+    await say(w.client, personCard(andres, 'andres.zapata@comfama.com.co', { segundoApellido: 'Lozano' }));
+    const help = await say(w.client, 'ayuda');
+    expect(help.folded).toContain(fold('elija el que no esté igual para corregirlo; si todos están bien, escriba **confirmar**'));
+    expect(help.folded).toContain('segundo apellido lozano');
+    expect(help.folded).not.toContain('revise los datos de la autorizacion');
+    const estado = await say(w.client, 'estado');
+    expect(estado.folded).toContain('no coinciden con las fuentes de referencia');
+    expect(estado.folded).toContain('que dato desea corregir');
+    expect(estado.folded).not.toContain('sin dato');
+    expect((await say(w.client, 'confirmar')).folded).toContain('volvi a revisar');
+    // "atrás" there: the last of the answers refused (the e-mail, given after them, is not what was checked), with its answer.
+    const back = await say(w.client, 'atrás');
+    expect(back.folded).toContain('segundo apellido');
+    expect(back.text).toContain('LOZANO');
+    expect(back.folded).not.toContain('que dato desea corregir');
+    expect((await say(w.client, 'Londoño')).folded).toContain('en que sede operara');
+  });
+
   it('once per rol: authorizing Andrés again says he is already assigned, with the entry, before asking the site', async () => {
     const w = await comfama({ maria: true });
     await asEmployer(w.client, maria);

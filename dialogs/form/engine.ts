@@ -30,6 +30,8 @@ export interface FormState {
   choosingCorrection?: boolean;
   /** The fields that list shows, in its order ("el primero", "2" name one of them). */
   correctionShown?: string[];
+  /** Why, when that list shows the answers a check refused (FieldFailure.correct): said again with the list after a help, "estado" or a reload. */
+  correctionWhy?: { code: string; detail?: Readonly<Record<string, unknown>> };
   /** True once `validate` accepted the current values; any change clears it. */
   validated?: boolean;
   /** "confirmar" at the answers a check refused: they are checked again unchanged (a new refusal says so). */
@@ -231,7 +233,8 @@ class Turn {
     }
     const command = parseCommand(text);
     if (command?.kind === 'ayuda') {
-      s.choosingCorrection = false;
+      // At the answers a check refused the list stays (its help says how to go on); at the review's, the review is shown.
+      if (!s.correctionWhy) s.choosingCorrection = false;
       if (doubt) s.doubt = doubt; // still to answer after the help
       return { kind: 'help', field: s.current };
     }
@@ -422,6 +425,7 @@ class Turn {
       s.current = undefined;
       s.choosingCorrection = true;
       s.correctionShown = suspects;
+      s.correctionWhy = { code: failure.code, ...(failure.detail ? { detail: failure.detail } : {}) };
       return { kind: 'chooseCorrection', fields: suspects, reason: failure.code, ...(failure.detail ? { detail: failure.detail } : {}), ...(again ? { again } : {}) };
     }
     this.forget(failure.field);
@@ -435,6 +439,7 @@ class Turn {
     const s = this.state;
     s.choosingCorrection = false;
     delete s.correctionShown;
+    delete s.correctionWhy;
     const next = s.current !== undefined ? this.field(s.current) : nextMissingField(this.spec, s.values);
     if (next && this.spec.validate && !s.validated && this.earlyFieldsGiven()) {
       s.current = undefined;
@@ -481,11 +486,13 @@ class Turn {
 
   private back(): Decision {
     const s = this.state;
+    // After a check that failed, the list is where the person was: back to the last of the answers it refused
+    // (an answer given after them, not checked, would only have them checked again).
+    const refused = s.choosingCorrection && this.afterFailedCheck() ? s.correctionShown : undefined;
     if (s.choosingCorrection) {
       s.choosingCorrection = false;
-      // "atrás" at "¿Qué dato desea corregir?": where the person was (the review, or the question asked);
-      // after a check that failed, the list is where they were: back to the last question answered.
-      if (!this.afterFailedCheck()) return this.advance();
+      // "atrás" at the review's "¿Qué dato desea corregir?": where the person was (the review, or the question asked).
+      if (!refused) return this.advance();
     }
     if (s.backLeaves !== undefined && s.backLeaves === s.current) {
       delete s.backLeaves;
@@ -502,7 +509,7 @@ class Turn {
       s.current = c.returnTo;
       return this.advance();
     }
-    const previous = s.history.at(-1);
+    const previous = refused ? [...s.history].reverse().find((k) => refused.includes(k)) : s.history.at(-1);
     if (!previous) {
       s.choosingCorrection = false;
       return { kind: 'noPrevious' };
@@ -527,6 +534,7 @@ class Turn {
     const choose = (fields: readonly FieldSpec[]): Decision => {
       s.choosingCorrection = true;
       s.correctionShown = fields.map((f) => f.key);
+      delete s.correctionWhy;
       return { kind: 'chooseCorrection', fields: s.correctionShown };
     };
     if (!name) return choose(answered);

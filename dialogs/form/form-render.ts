@@ -70,6 +70,11 @@ function display(spec: FormSpec, field: FieldSpec, value: unknown, values: FormV
  */
 export function promptFor<T>(typed: FormSpec<T>, state: FormState, again = false, known: Readonly<Record<string, string>> = {}): Partial<Activity>[] {
   const spec = untyped(typed);
+  // The answers a check refused, while the person picks the one to correct: the list with its reason, not the review.
+  const why = state.choosingCorrection ? state.correctionWhy : undefined;
+  if (state.current === undefined && why && state.correctionShown) {
+    return [correctionChoice(typed, state.correctionShown, { lead: reasonText(typed, why.code, why.detail), values: state.values })];
+  }
   if (state.current === undefined) return [reviewMessage(spec, state)];
   const field = fieldOf(spec, state.current);
   const texts = fieldTexts(spec, field.key);

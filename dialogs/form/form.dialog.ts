@@ -225,7 +225,8 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         const pausa = field && !field.optional && !field.chosen && !choice && (await this.drafts.saves(context)) ? common('ayuda-borrador') : undefined;
         // The help may name what the parent passed (e.g. the companies the person represents).
         // At the review there is no question: what the review is for and the ways on from it.
-        const revision = d.field === undefined ? fill(common('ayuda-revision'), { borrador: await this.drafts.saves(context) }) : undefined;
+        const revision =
+          d.field === undefined ? fill(common(state.choosingCorrection ? 'ayuda-no-coinciden' : 'ayuda-revision'), { borrador: await this.drafts.saves(context) }) : undefined;
         const help = [ayuda ? fill(ayuda, formTextData(this.spec, dc.activeDialog!.state)) : revision, pausa].filter(Boolean).join(' ');
         // "ayuda" gives the contacts too; a question in the person's words ("¿qué pongo aquí?") only says where more help is.
         const more = render(d.asked ? 'general/ayuda-mas' : 'general/contactos');
@@ -237,12 +238,12 @@ export class FormDialog<T = FormValues> extends Dialog<FormOptions<T>> {
         }
         break;
       }
-      case 'chooseCorrection': {
-        // Checked again unchanged ("confirmar") and refused again: said, so the person does not confirm a third time.
-        const lead = d.reason ? [d.again ? common('revisado-otra-vez') : '', reasonText(this.spec, d.reason, d.detail)].filter(Boolean).join(' ') : undefined;
-        await context.sendActivity(correctionChoice(this.spec, d.fields, lead !== undefined ? { lead, values: state.values } : undefined));
+      case 'chooseCorrection':
+        // After a check that failed, the prompt is that list with its reason (see promptFor); checked again unchanged
+        // ("confirmar") and refused again, that is said first, so the person does not confirm a third time.
+        if (d.reason) await this.prompt(context, dc.activeDialog!.state, state, d.again ? common('revisado-otra-vez') : undefined);
+        else await context.sendActivity(correctionChoice(this.spec, d.fields));
         return Dialog.EndOfTurn;
-      }
       case 'unknownField': {
         const campos = d.fields.map((k) => labelOf(this.spec, k)).join(', ');
         await context.sendActivity(fill(common('campo-desconocido'), { campo: d.name, campos }));
