@@ -11,6 +11,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Clock, ConnectionTester, Logger, Mailer, OpenApiReader, Random, StateStore, Store } from '../domain/ports.js';
 import type { Session } from '../domain/session.js';
+import type { ReferenceRegistry } from '../domain/reference.js';
 import { casesOnlyInThisProcess } from '../domain/casos-mesa.js';
 import { cryptoRandom, systemClock } from '../domain/random.js';
 import type { MainDialog, MainDialogDeps } from '../dialogs/main.dialog.js';
@@ -50,6 +51,8 @@ export interface AppOverrides {
   readonly stateStore?: StateStore;
   /** Probar conexión's tester: tests pass one allowed to reach their loopback HTTPS servers; production never does. */
   readonly tester?: ConnectionTester;
+  /** The reference sources; the committed data set by default (the bench brings a larger one). */
+  readonly reference?: ReferenceRegistry;
 }
 
 export interface App {
@@ -114,7 +117,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const mailer =
     overrides.mailer ??
     createMailer({ smtpUrl: config.SMTP_URL, outboxDir: join(dataDir, 'outbox'), from: config.MAIL_FROM, log, clock });
-  const reference = defaultReferenceRegistry(); // loaded and indexed now, not on a user's first turn
+  const reference = overrides.reference ?? defaultReferenceRegistry(); // loaded and indexed now, not on a user's first turn
   // swagger-parser and its schema compiler load with the first document read (seeding, an upload), not at start.
   let reader: Promise<OpenApiReader> | undefined;
   const openapi: OpenApiReader = {

@@ -125,7 +125,7 @@ try {
   await section('capacity', 'capacity', async () => {
     const echo = await echoThroughput(sizes.concurrency, sizes.echoMs);
     echoBaseline = echo.perSecond;
-    const app = await journeyThroughput(sizes.concurrency, sizes.journeys);
+    const app = await journeyThroughput(sizes.concurrency, sizes.journeys, sizes.journeyWarmup);
     const ratio = app.perSecond / echo.perSecond;
     rows.push({
       figure: `journey turns/s at ${sizes.concurrency} concurrent conversations ÷ echo bot`,
@@ -134,7 +134,7 @@ try {
       baseline: `echo bot ${echo.perSecond.toFixed(0)} turns/s`,
       pass: ratio >= 0.5,
     });
-    notes.push(`journey turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}; registration half ${app.halves.registration.toFixed(0)} turns/s, employer half ${app.halves.employer.toFixed(0)} turns/s`);
+    notes.push(`journey: ${n(app.people)} people, each half measured after ${n(app.warmup)} of them went through it (the warm-up); turn latency at ${sizes.concurrency} concurrent: p50 ${ms(app.p50)}, p99 ${ms(app.p99)}; echo bot: p50 ${ms(echo.p50)}, p99 ${ms(echo.p99)}; registration half ${app.halves.registration.toFixed(0)} turns/s, employer half ${app.halves.employer.toFixed(0)} turns/s`);
     notes.push(`bot process CPU per turn (all its threads; steadier than turns/s on a shared machine): journey ${ms(app.cpuPerTurn)}, echo bot ${ms(echo.cpuPerTurn)} (echo ÷ journey ${pct(echo.cpuPerTurn / app.cpuPerTurn)})`);
     if (app.mainPerTurn !== undefined && echo.mainPerTurn !== undefined) {
       notes.push(`of it, the event loop's thread alone (what no other core can take; 10 ms ticks): journey ${ms(app.mainPerTurn)}, echo bot ${ms(echo.mainPerTurn)} (echo ÷ journey ${pct(echo.mainPerTurn / app.mainPerTurn)})`);
@@ -197,7 +197,7 @@ try {
       rows.push({ figure: 'PostgreSQL: longest event-loop block during those large-store write turns', value: ms(pgStore.large.maxBlockMs), goal: '≤ 20 ms', baseline: ms(pgStore.small.maxBlockMs), pass: pgStore.large.maxBlockMs <= 20 });
       notes.push(`PostgreSQL write turn p99: ${ms(pgStore.large.p99)} large, ${ms(pgStore.small.p99)} small (${pgStore.large.turns} and ${pgStore.small.turns} turns)`);
       echoBaseline ??= (await echoThroughput(sizes.concurrency, sizes.echoMs)).perSecond;
-      const app = await journeyThroughput(sizes.concurrency, sizes.journeys, {
+      const app = await journeyThroughput(sizes.concurrency, sizes.journeys, sizes.journeyWarmup, {
         async prepare() {
           const db = await benchDatabase(databaseUrl);
           await db.pool.end(); // the assistant opens its own pool

@@ -8,6 +8,7 @@ import { tempDir } from '../helpers/app.js';
 import { serve, type CpuSplit } from './child.js';
 import { Conversation, startConnector, type TurnResult } from './connector.js';
 import { activate, casts, journey, OutboxIndex } from './journey.js';
+import { writeBenchReferenceData } from './reference-data.js';
 import { percentile } from './report.js';
 
 export interface Throughput {
@@ -52,37 +53,43 @@ export interface JourneyBackend {
  * Steady state, as the echo bot is measured: `concurrency` conversations at once on one warm
  * assistant process and data directory, each bringing one person after another through a half of
  * the journey and starting the next person as soon as the last one's final reply came. No
- * conversation waits for another. Registration is once per person: every journey its own person.
+ * conversation waits for another. Registration is once per person: every journey its own person,
+ * so the bench makes up `people` legal representatives and their companies in a reference data set
+ * of its own (reference-data.ts: the committed one and more of the same shape), which the assistant
+ * is started with; without `people`, every legal representative of the committed data.
  *
  * The journey runs in its two halves: everyone registers (welcome … "pendiente de activación");
  * then every account is activated through the e-mail's link (a web page, not a chat turn: not
  * timed, as the issue's journey does not name it); then everyone goes on in the same conversation
- * (login … "¿en qué voy?"). In each half the window opens when every conversation has brought its
- * first person through (the warm-up) and closes when the first conversation finds no one left
- * (the reference data has a few dozen legal representatives), so all `concurrency` conversations
- * are busy for the whole window; the turns answered inside the two windows are counted over their
- * time. `people` bounds the journeys (every legal representative of the reference data by default).
+ * (login … "¿en qué voy?"). In each half the window opens after the warm-up — `warmup` people
+ * through it, and every conversation its first — as the echo bot is measured after its own
+ * warm-up (a process that has just started runs its code unoptimized for thousands of turns and
+ * compiles it on other threads meanwhile) and closes when the first conversation finds no one
+ * left, so all `concurrency` conversations are busy for the whole window; the turns answered
+ * inside the two windows are counted over their time.
  */
 export async function journeyThroughput(
   concurrency: number,
-  people?: number,
+  people: number | undefined,
+  warmup: number,
   backend?: JourneyBackend,
-): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: number; employer: number }; turnsPerJourney: number }> {
+): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: number; employer: number }; turnsPerJourney: number; people: number; warmup: number }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
+  const referenceDir = people === undefined ? undefined : await writeBenchReferenceData(await tempDir('asistente-bench-reference-'), people);
   const prepared = await backend?.prepare();
-  const everyone = await casts(people ?? 'all', 'bench');
-  if (everyone.length < concurrency * 3) throw new Error(`the journey needs at least ${concurrency * 3} people, the reference data gives ${everyone.length}`);
+  const everyone = (await casts(people ?? 'all', 'bench', referenceDir)).slice(0, people);
+  const warm = Math.max(concurrency, Math.min(warmup, everyone.length - concurrency * 3));
+  if (everyone.length < warm + concurrency * 3) throw new Error(`the journey needs at least ${warm + concurrency * 3} people, the reference data gives ${everyone.length}`);
   try {
-    const app = await serve('app', dataDir, prepared?.env);
+    const app = await serve('app', dataDir, { ...prepared?.env, ...(referenceDir ? { BENCH_REFERENCE_DIR: referenceDir } : {}) });
     try {
       const convs = everyone.map((_, i) => new Conversation(app.url, connector, `journey-${i}`));
-      // CPU per turn over each half's window, as the turns are counted: the first turn's loading of the
-      // dialogs and the example catalog, and each conversation's first person, fall before it.
-      const first = await steadyWindow(concurrency, everyone.length, (i, record) => journey.register(convs[i]!, everyone[i]!, record), app.cpu);
+      // CPU per turn over each half's window, as the turns are counted: the warm-up journeys fall before it.
+      const first = await steadyWindow(concurrency, everyone.length, warm, (i, record) => journey.register(convs[i]!, everyone[i]!, record), app.cpu);
       const outbox = new OutboxIndex(dataDir);
-      for (const cast of everyone) await activate(app.url, outbox, cast.email);
-      const second = await steadyWindow(concurrency, everyone.length, (i, record) => journey.employer(convs[i]!, everyone[i]!, record), app.cpu);
+      await inParallel(everyone.length, 4, (i) => activate(app.url, outbox, everyone[i]!.email));
+      const second = await steadyWindow(concurrency, everyone.length, warm, (i, record) => journey.employer(convs[i]!, everyone[i]!, record), app.cpu);
       const rate = (h: { times: number[]; seconds: number }) => h.times.length / h.seconds;
       return {
         ...summary([...first.times, ...second.times], first.seconds + second.seconds),
@@ -90,6 +97,8 @@ export async function journeyThroughput(
         loadPerTurn: (first.loadMs + second.loadMs) / (first.times.length + second.times.length),
         halves: { registration: rate(first), employer: rate(second) },
         turnsPerJourney: (first.all + second.all) / everyone.length,
+        people: everyone.length,
+        warmup: warm,
       };
     } finally {
       await app.stop();
@@ -97,20 +106,31 @@ export async function journeyThroughput(
   } finally {
     await prepared?.drop();
     await rm(dataDir, { recursive: true, force: true });
+    if (referenceDir) await rm(referenceDir, { recursive: true, force: true });
     await connector.close();
   }
 }
 
+/** Runs `work(0 … count-1)`, at most `width` at once. */
+async function inParallel(count: number, width: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < count) await work(next++);
+  }));
+}
+
 /**
  * Runs `work(0 … count-1)` on `concurrency` workers, each taking the next index when its last is
- * done; returns the latencies of the turns answered while every worker was on its second index or
- * later and none had yet found the queue empty, that window's length, and the bot's CPU time
+ * done; returns the latencies of the turns answered after the warm-up (the first `warmup` indices
+ * done, and every worker's first) and before any worker found the queue empty, so all workers are
+ * busy for the whole window; that window's length, and the bot's CPU time
  * (`cpu`, read when the window opens and when it closes: all threads, and the event loop's) and
  * this process's (`loadMs`: the load generator's and the connector's) over it; `all` counts every turn.
  */
 async function steadyWindow(
   concurrency: number,
   count: number,
+  warmup: number,
   work: (index: number, record: (t: TurnResult) => void) => Promise<void>,
   cpu: () => Promise<CpuSplit>,
 ): Promise<{ times: number[]; seconds: number; cpu: CpuSplit; loadMs: number; all: number }> {
@@ -123,6 +143,7 @@ async function steadyWindow(
   let loadAtOpen: NodeJS.CpuUsage | undefined;
   let loadUsed: NodeJS.CpuUsage | undefined;
   let warming = concurrency;
+  let done = 0;
   let next = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -136,7 +157,8 @@ async function steadyWindow(
           return;
         }
         await work(next++, record);
-        if (own === 0 && --warming === 0) {
+        if (own === 0) warming--;
+        if (++done >= warmup && warming === 0 && opened === Number.POSITIVE_INFINITY) {
           opened = performance.now();
           cpuAtOpen = cpu();
           loadAtOpen = process.cpuUsage();

@@ -8,15 +8,14 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { naturalezaOf } from '../../domain/empleador-registro.js';
-import type { ReferenceCompany, ReferencePerson } from '../../domain/reference.js';
-import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import type { ReferenceCompany, ReferencePerson, ReferenceRegistry } from '../../domain/reference.js';
+import { DEFAULT_REFERENCE_DATA_DIR, defaultReferenceRegistry, loadReferenceRegistry } from '../../storage/reference/registry.js';
 import { EXAMPLE_PERSONS } from '../../storage/reference/examples.js';
 import { rightAnswer } from '../helpers/identity.js';
 import { basicDataCard } from '../helpers/people.js';
 import { expectReply, type Conversation, type TurnResult } from './connector.js';
 
 const PASSWORD = 'Guayacan-Florido-2026';
-const registry = defaultReferenceRegistry();
 
 /** A legal representative and the company they register, each journey its own (registration is once per person). */
 export interface Cast {
@@ -24,13 +23,17 @@ export interface Cast {
   readonly company: ReferenceCompany;
   readonly delegate: ReferencePerson;
   readonly email: string;
+  /** The reference sources the assistant answers from (the identity questions' right answers). */
+  readonly registry: ReferenceRegistry;
 }
 
-/** As many distinct (RL, company) pairs of the reference data as asked (or all of them); throws when there are not enough. */
-export async function casts(n: number | 'all', tag: string): Promise<Cast[]> {
-  const companies = JSON.parse(await readFile(new URL('../../storage/reference/data/companies.json', import.meta.url), 'utf8')) as {
-    companies: ReferenceCompany[];
-  };
+/**
+ * As many distinct (RL, company) pairs of the reference data in `dir` (the committed data set by
+ * default) as asked, or all of them; throws when there are not enough.
+ */
+export async function casts(n: number | 'all', tag: string, dir = DEFAULT_REFERENCE_DATA_DIR): Promise<Cast[]> {
+  const registry = dir === DEFAULT_REFERENCE_DATA_DIR ? defaultReferenceRegistry() : loadReferenceRegistry(dir);
+  const companies = JSON.parse(await readFile(join(dir, 'companies.json'), 'utf8')) as { companies: ReferenceCompany[] };
   const delegate = EXAMPLE_PERSONS.delegateComfama;
   const out: Cast[] = [];
   const seen = new Set<string>();
@@ -40,7 +43,7 @@ export async function casts(n: number | 'all', tag: string): Promise<Cast[]> {
     const person = await registry.findPerson(c.representanteLegal.tipoDocumento, c.representanteLegal.numeroDocumento);
     if (!person) continue;
     seen.add(key);
-    out.push({ person, company: c, delegate, email: `rl.${tag}.${person.numeroDocumento.toLowerCase()}@correo.com` });
+    out.push({ person, company: c, delegate, email: `rl.${tag}.${person.numeroDocumento.toLowerCase()}@correo.com`, registry });
     if (out.length === n) return out;
   }
   if (n === 'all') return out;
@@ -64,7 +67,7 @@ async function register(c: Conversation, cast: Cast, record: (t: TurnResult) => 
   let last = await run(async (x) => expectReply(await x.submit(basicDataCard(p)), 'revise sus datos', 'basic data card'));
   last = await run(says('confirmar', 'pregunta 1 de 4'));
   for (let i = 2; i <= 5; i++) {
-    const answer = String(rightAnswer(p, registry, last.buttons));
+    const answer = String(rightAnswer(p, cast.registry, last.buttons));
     last = await run(says(answer, i <= 4 ? `pregunta ${i} de 4` : 'identidad quedo confirmada'));
   }
   await run(says(cast.email, 'escriba de nuevo'));

@@ -2,9 +2,11 @@
  * Child process of the bench: serves the real assistant (`app`, test/helpers/app.ts startApp on
  * DATA_DIR) or the echo bot (`echo`), so the load generator does not share its event loop or its
  * memory figures. Prints `{"url": ...}` once listening; answers "memory", "cpu" and "stop" over IPC.
+ * BENCH_REFERENCE_DIR: the reference data set to start the assistant with (the committed one without it).
  */
 import { readFileSync } from 'node:fs';
 import { startApp } from '../helpers/app.js';
+import { loadReferenceRegistry } from '../../storage/reference/registry.js';
 import { startEchoBot } from './echo-bot.js';
 
 export type ServeRequest = 'memory' | 'cpu' | 'stop' | { lookup: string };
@@ -15,9 +17,10 @@ export interface ServeMemory {
 
 const mode = process.argv[2];
 const dataDir = process.env['BENCH_DATA_DIR'];
+const referenceDir = process.env['BENCH_REFERENCE_DIR'];
 
 if (mode !== 'app' && mode !== 'echo') throw new Error(`serve.ts: unknown mode ${mode}`);
-const app = mode === 'app' ? await startApp({ LOCAL_CONNECTORS: 'true', ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}) }, {}, dataDir) : undefined;
+const app = mode === 'app' ? await startApp({ LOCAL_CONNECTORS: 'true', ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}) }, referenceDir ? { reference: loadReferenceRegistry(referenceDir) } : {}, dataDir) : undefined;
 const echo = mode === 'echo' ? await startEchoBot() : undefined;
 const url = app?.url ?? echo?.url;
 

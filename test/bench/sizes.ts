@@ -6,8 +6,10 @@ export interface BenchSizes {
   readonly writeTurns: number;
   readonly writeBudgetMs: number;
   readonly concurrency: number;
-  /** People brought through the journey (each once); undefined: every legal representative of the reference data. */
-  readonly journeys: number | undefined;
+  /** People brought through the journey (each once; the bench makes up the reference data for them). */
+  readonly journeys: number;
+  /** Of them, the journeys before each half's measured window (the assistant's warm-up). */
+  readonly journeyWarmup: number;
   readonly echoMs: number;
   readonly humanConversations: number;
   readonly humanMessages: number;
@@ -36,7 +38,8 @@ export function benchSizes(postgres = false): BenchSizes {
     writeTurns: num('BENCH_WRITE_TURNS', quick ? 30 : 200),
     writeBudgetMs: num('BENCH_WRITE_BUDGET_MS', quick ? 5_000 : 20_000),
     concurrency: num('BENCH_CONCURRENCY', 10),
-    journeys: quick ? num('BENCH_JOURNEYS', 30) : process.env['BENCH_JOURNEYS'] ? num('BENCH_JOURNEYS', 0) : undefined,
+    journeys: num('BENCH_JOURNEYS', quick ? 60 : 400),
+    journeyWarmup: num('BENCH_JOURNEY_WARMUP', quick ? 20 : 150),
     echoMs: num('BENCH_ECHO_MS', quick ? 2_000 : 6_000),
     humanConversations: num('BENCH_HUMAN', quick ? 100 : 1_000),
     humanMessages: num('BENCH_HUMAN_MESSAGES', quick ? 3 : 10),
