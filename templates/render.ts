@@ -88,6 +88,9 @@ export function messages<T = Record<string, unknown>>(key: string): T {
 
 /** Renders one catalog string as a handlebars template (no HTML escaping: chat text). */
 export function fill(template: string, data: Record<string, unknown> = {}): string {
+  // Most catalog strings have no expression: handlebars would hand them back as they are, after
+  // wrapping every helper again for the call (its runtime does that on every top-level render).
+  if (!template.includes('{{')) return oneFinalPeriod(template.trim());
   let tpl = stringCache.get(template);
   if (!tpl) {
     tpl = hbs.compile(template, { noEscape: true });
