@@ -44,6 +44,12 @@ function summary(times: number[], seconds: number): Throughput {
   return { turns: times.length, perSecond: times.length / seconds, p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
 }
 
+/** One half of the journey over its window: turns per second, and the CPU each turn took. */
+export interface Half extends CpuPerTurn {
+  readonly perSecond: number;
+  readonly loadPerTurn: number;
+}
+
 export interface JourneyBackend {
   /** A fresh backend for the run: the environment the assistant starts with, and how to remove it. */
   prepare(): Promise<{ env: Record<string, string>; drop(): Promise<void> }>;
@@ -73,7 +79,7 @@ export async function journeyThroughput(
   people: number | undefined,
   warmup: number,
   backend?: JourneyBackend,
-): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: number; employer: number }; turnsPerJourney: number; people: number; warmup: number }> {
+): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: Half; employer: Half }; turnsPerJourney: number; people: number; warmup: number }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
   const referenceDir = people === undefined ? undefined : await writeBenchReferenceData(await tempDir('asistente-bench-reference-'), people);
@@ -90,12 +96,16 @@ export async function journeyThroughput(
       const outbox = new OutboxIndex(dataDir);
       await inParallel(everyone.length, 4, (i) => activate(app.url, outbox, everyone[i]!.email));
       const second = await steadyWindow(concurrency, everyone.length, warm, (i, record) => journey.employer(convs[i]!, everyone[i]!, record), app.cpu);
-      const rate = (h: { times: number[]; seconds: number }) => h.times.length / h.seconds;
+      const half = (h: { times: number[]; seconds: number; cpu: CpuSplit; loadMs: number }): Half => ({
+        perSecond: h.times.length / h.seconds,
+        ...perTurn(h.cpu, h.times.length),
+        loadPerTurn: h.loadMs / h.times.length,
+      });
       return {
         ...summary([...first.times, ...second.times], first.seconds + second.seconds),
         ...perTurn(combine(first.cpu, second.cpu, (x, y) => x + y), first.times.length + second.times.length),
         loadPerTurn: (first.loadMs + second.loadMs) / (first.times.length + second.times.length),
-        halves: { registration: rate(first), employer: rate(second) },
+        halves: { registration: half(first), employer: half(second) },
         turnsPerJourney: (first.all + second.all) / everyone.length,
         people: everyone.length,
         warmup: warm,
@@ -226,6 +236,7 @@ export async function humanPaced(
   conversations: number,
   messages: number,
   paceMs: number,
+  warmup: number,
   bot: 'app' | 'echo' = 'app',
 ): Promise<Throughput & { late: number; failed: number; failures: string[] }> {
   const dataDir = await tempDir('asistente-bench-human-');
@@ -237,14 +248,13 @@ export async function humanPaced(
   const failures: string[] = [];
   const sleepUntil = (t: number) => new Promise((ok) => setTimeout(ok, Math.max(0, t - performance.now())));
   try {
-    // Warm-up, not measured (the echo bot is measured warm too): 20 other people go through the script at once.
-    await Promise.all(
-      Array.from({ length: 20 }, async (_, i) => {
-        const c = new Conversation(app.url, connector, `human-warm-${i}`);
-        await c.join();
-        for (const text of humanScript(i, 31_000_000)) await c.say(text);
-      }),
-    );
+    // Warm-up, not measured, the same for both bots: `warmup` other people go through the script, 20 at
+    // a time (a process that has just started runs its code unoptimized for thousands of turns).
+    await inParallel(warmup, 20, async (i) => {
+      const c = new Conversation(app.url, connector, `human-warm-${i}`);
+      await c.join();
+      for (const text of humanScript(i, 31_000_000)) await c.say(text);
+    });
     const t0 = performance.now() + 200;
     await Promise.all(
       Array.from({ length: conversations }, async (_, i) => {

@@ -13,6 +13,8 @@ export interface BenchSizes {
   readonly echoMs: number;
   readonly humanConversations: number;
   readonly humanMessages: number;
+  /** People through the human-pace script before it is measured (the warm-up), for both bots. */
+  readonly humanWarmup: number;
   readonly paceMs: number;
   readonly starts: number;
   readonly idleConversations: number;
@@ -38,11 +40,12 @@ export function benchSizes(postgres = false): BenchSizes {
     writeTurns: num('BENCH_WRITE_TURNS', quick ? 30 : 200),
     writeBudgetMs: num('BENCH_WRITE_BUDGET_MS', quick ? 5_000 : 20_000),
     concurrency: num('BENCH_CONCURRENCY', 10),
-    journeys: num('BENCH_JOURNEYS', quick ? 60 : 400),
-    journeyWarmup: num('BENCH_JOURNEY_WARMUP', quick ? 20 : 150),
+    journeys: num('BENCH_JOURNEYS', quick ? 60 : 800),
+    journeyWarmup: num('BENCH_JOURNEY_WARMUP', quick ? 20 : 400),
     echoMs: num('BENCH_ECHO_MS', quick ? 2_000 : 6_000),
     humanConversations: num('BENCH_HUMAN', quick ? 100 : 1_000),
     humanMessages: num('BENCH_HUMAN_MESSAGES', quick ? 3 : 10),
+    humanWarmup: num('BENCH_HUMAN_WARMUP', quick ? 20 : 300),
     paceMs: num('BENCH_PACE_MS', 2_000),
     starts: Math.max(1, num('BENCH_STARTS', quick ? 1 : 3)),
     idleConversations: num('BENCH_IDLE', quick ? 100 : 1_000),
