@@ -62,7 +62,7 @@ export interface JourneyBackend {
  * conversation waits for another. Registration is once per person: every journey its own person,
  * so the bench makes up `people` legal representatives and their companies in a reference data set
  * of its own (reference-data.ts: the committed one and more of the same shape), which the assistant
- * is started with; without `people`, every legal representative of the committed data.
+ * is started with.
  *
  * The journey runs in its two halves: everyone registers (welcome … "pendiente de activación");
  * then every account is activated through the e-mail's link (a web page, not a chat turn: not
@@ -76,19 +76,19 @@ export interface JourneyBackend {
  */
 export async function journeyThroughput(
   concurrency: number,
-  people: number | undefined,
+  people: number,
   warmup: number,
   backend?: JourneyBackend,
 ): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: Half; employer: Half }; turnsPerJourney: number; people: number; warmup: number }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
-  const referenceDir = people === undefined ? undefined : await writeBenchReferenceData(await tempDir('asistente-bench-reference-'), people);
+  const referenceDir = await writeBenchReferenceData(await tempDir('asistente-bench-reference-'), people);
   const prepared = await backend?.prepare();
-  const everyone = (await casts(people ?? 'all', 'bench', referenceDir)).slice(0, people);
+  const everyone = await casts(people, 'bench', referenceDir);
   const warm = Math.max(concurrency, Math.min(warmup, everyone.length - concurrency * 3));
   if (everyone.length < warm + concurrency * 3) throw new Error(`the journey needs at least ${warm + concurrency * 3} people, the reference data gives ${everyone.length}`);
   try {
-    const app = await serve('app', dataDir, { ...prepared?.env, ...(referenceDir ? { BENCH_REFERENCE_DIR: referenceDir } : {}) });
+    const app = await serve('app', dataDir, { ...prepared?.env, BENCH_REFERENCE_DIR: referenceDir });
     try {
       const convs = everyone.map((_, i) => new Conversation(app.url, connector, `journey-${i}`));
       // CPU per turn over each half's window, as the turns are counted: the warm-up journeys fall before it.
@@ -116,7 +116,7 @@ export async function journeyThroughput(
   } finally {
     await prepared?.drop();
     await rm(dataDir, { recursive: true, force: true });
-    if (referenceDir) await rm(referenceDir, { recursive: true, force: true });
+    await rm(referenceDir, { recursive: true, force: true });
     await connector.close();
   }
 }
@@ -124,9 +124,11 @@ export async function journeyThroughput(
 /** Runs `work(0 … count-1)`, at most `width` at once. */
 async function inParallel(count: number, width: number, work: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < count) await work(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < count) await work(next++);
+    }),
+  );
 }
 
 /**
