@@ -176,6 +176,18 @@ try {
         `(measured ${ms(journeyMachine)}: the bot's threads ${ms(app.cpuPerTurn)}, this load generator ${ms(app.loadPerTurn)}; the login's password check alone ${ms(loginPerTurn)})` +
         (app.mainPerTurn === undefined ? '' : `, and at most ${ms(1000 / halfEcho)} on the event loop's thread (measured ${ms(app.mainPerTurn)})`),
     );
+    // The halves are bound differently (the registration half by the event loop, the employer half by
+    // the cores, where the login's scrypt runs beside it), and neither lends the other its slack: the
+    // journey's ceiling is each half's at its own bound, combined by their share of a journey's turns.
+    const ceilings = [app.halves.registration, app.halves.employer].map((h) => ({
+      turns: h.turnsPerJourney,
+      max: Math.min((cores * 1000) / (h.cpuPerTurn + h.loadPerTurn), h.mainPerTurn === undefined ? Number.POSITIVE_INFINITY : 1000 / h.mainPerTurn),
+    }));
+    const ceiling = ceilings.reduce((t, c) => t + c.turns, 0) / ceilings.reduce((t, c) => t + c.turns / c.max, 0);
+    notes.push(
+      `at these CPU costs a turn, the most each half could do with its bound 100 % busy: registration ${ceilings[0]!.max.toFixed(0)} turns/s, employer ${ceilings[1]!.max.toFixed(0)} turns/s; ` +
+        `the journey, ${ceilings[0]!.turns.toFixed(0)} + ${ceilings[1]!.turns.toFixed(0)} turns a person: ${ceiling.toFixed(0)} turns/s (${pct(ceiling / echo.perSecond)} of the echo bot)`,
+    );
     const echoHuman = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs, sizes.humanWarmup, 'echo');
     const human = await humanPaced(sizes.humanConversations, sizes.humanMessages, sizes.paceMs, sizes.humanWarmup);
     rows.push({

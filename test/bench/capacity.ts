@@ -48,6 +48,8 @@ function summary(times: number[], seconds: number): Throughput {
 export interface Half extends CpuPerTurn {
   readonly perSecond: number;
   readonly loadPerTurn: number;
+  /** This half's turns in one person's journey. */
+  readonly turnsPerJourney: number;
 }
 
 export interface JourneyBackend {
@@ -96,10 +98,11 @@ export async function journeyThroughput(
       const outbox = new OutboxIndex(dataDir);
       await inParallel(everyone.length, 4, (i) => activate(app.url, outbox, everyone[i]!.email));
       const second = await steadyWindow(concurrency, everyone.length, warm, (i, record) => journey.employer(convs[i]!, everyone[i]!, record), app.cpu);
-      const half = (h: { times: number[]; seconds: number; cpu: CpuSplit; loadMs: number }): Half => ({
+      const half = (h: { times: number[]; seconds: number; cpu: CpuSplit; loadMs: number; all: number }): Half => ({
         perSecond: h.times.length / h.seconds,
         ...perTurn(h.cpu, h.times.length),
         loadPerTurn: h.loadMs / h.times.length,
+        turnsPerJourney: h.all / everyone.length,
       });
       return {
         ...summary([...first.times, ...second.times], first.seconds + second.seconds),
