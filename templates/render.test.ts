@@ -18,3 +18,15 @@ describe('a time at the end of a sentence', () => {
     expect(fill('Espere {{x}}', { x: 'un momento...' })).toBe('Espere un momento...');
   });
 });
+
+describe('fill: a catalog string without an expression', () => {
+  it('comes back as written, trimmed, its Markdown and single braces untouched', () => {
+    expect(fill('  Escriba **ayuda** o {x} si lo necesita.  ', { x: 'no' })).toBe('Escriba **ayuda** o {x} si lo necesita.');
+    expect(fill('Cerrado a las 4:05 p. m..')).toBe('Cerrado a las 4:05 p. m.');
+  });
+
+  it('a string with an expression is still rendered', () => {
+    expect(fill('Hola, {{nombre}}.', { nombre: 'Luz' })).toBe('Hola, Luz.');
+    expect(fill('{{#if x}}sí{{else}}no{{/if}}', {})).toBe('no');
+  });
+});
