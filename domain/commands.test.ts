@@ -92,6 +92,13 @@ describe('parseCommand: a person who does not know what to do asks for help', ()
   it.each(['¿Qué hago?', 'que hago ahora', 'Qué puedo hacer', '¿cómo funciona esto?', 'estoy perdida', 'no entiendo nada'])('"%s" → ayuda', (text) => {
     expect(parseCommand(text)).toEqual({ kind: 'ayuda' });
   });
+  it.each(['q puedo hacer aqui', 'Q hago?', 'k puedo hacer aca', 'que puedo hacer aquí por favor'])('"%s", as chats write it → ayuda', (text) => {
+    expect(parseCommand(text)).toEqual({ kind: 'ayuda' });
+  });
+  it.each([['en q voy', 'estado'], ['estado porfa', 'estado'], ['menu por favor', 'menu']] as const)('"%s" → %s', (text, kind) => {
+    expect(parseCommand(text)).toEqual({ kind });
+  });
+  it.each(['q', 'aqui', 'por favor', 'que puedo hacer con el rut'])('"%s" is no command', (text) => expect(parseCommand(text)).toBeUndefined());
 });
 
 describe('asksToChange: a request to change an answer, not an answer', () => {

@@ -66,12 +66,29 @@ function asksForAgentAtEnd(text: string): boolean {
   return clauses.length > 1 && last !== '' && ASESOR.test(last);
 }
 
+/** How chats abbreviate "que" ("q hago", "en k voy"). */
+const QUE = /\b(?:q|k|ke)\b/g;
+/** Words a command may end with that change nothing: "¿qué puedo hacer aquí?", "estado por favor". */
+const TRAILING = /\s+(?:aqui|aca|por favor|porfa|porfavor|pues)$/;
+
+/** The command `t` (folded, no ¿?¡!) names, also as chats abbreviate it and with a filler at the end. */
+function commandWord(t: string): Exclude<Command['kind'], 'corregir'> | undefined {
+  let words = t.replace(/[.,;:]/g, ' ').replace(/\s+/g, ' ').trim().replace(QUE, 'que');
+  for (;;) {
+    const kind = WORDS[words];
+    if (kind) return kind;
+    const shorter = words.replace(TRAILING, '');
+    if (shorter === words) return undefined;
+    words = shorter;
+  }
+}
+
 /** Recognizes a global command; anything else (other longer sentences) is not one. */
 export function parseCommand(text: string | undefined): Command | undefined {
   if (!text) return undefined;
   if (text.length > 60) return asksForAgentAtEnd(text) ? { kind: 'asesor' } : undefined;
   const t = fold(text).replace(/[?¿!¡]/g, '').trim();
-  const kind = WORDS[t] ?? WORDS[t.replace(/[.,;:]/g, ' ').replace(/\s+/g, ' ').trim()];
+  const kind = WORDS[t] ?? commandWord(t);
   if (kind) return { kind } as Command;
   if (ASESOR.test(t.replace(/[.,]/g, '').replace(/\s+/g, ' '))) return { kind: 'asesor' };
   const m = /^corregir(?: (.+))?$/.exec(t);
