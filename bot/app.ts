@@ -18,6 +18,7 @@ import type { MainDialog, MainDialogDeps } from '../dialogs/main.dialog.js';
 import { createMailer } from '../mail/mailer.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { defaultReferenceRegistry } from '../storage/reference/registry.js';
+import { passwordHasher } from '../storage/password-hasher.js';
 import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage/secret-box.js';
 import { createFileStateStore } from '../storage/state-store.js';
 import { runRetention } from '../storage/retention.js';
@@ -266,7 +267,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   );
   // One object shared by the dialogs and the pages: publicBaseUrl is fixed up once the port is known.
   const cuenta: { -readonly [K in keyof MainDialogDeps]: MainDialogDeps[K] } = {
-    store, reference, clock, random, mailer, publicBaseUrl: config.publicBaseUrl, secrets, session,
+    store, reference, clock, random, mailer, passwords: passwordHasher, publicBaseUrl: config.publicBaseUrl, secrets, session,
     blobs, staff, download: createAttachmentDownloader({
       // Direct Line uploads are read in process, by id; Teams files through the outbound guard.
       local: { attachmentUrlPrefix: () => directLine?.attachmentUrlPrefix() ?? '', getAttachment: (id) => directLine?.getAttachment(id) },

@@ -39,7 +39,7 @@ export interface Citizen extends BasicData {
   /** Colombian mobile: 10 digits starting with 3. */
   readonly celular: string;
   readonly estado: 'pendiente' | 'activo';
-  /** scrypt hash (see domain/password.ts); absent until the account is activated. */
+  /** The password's hash (PasswordHasher: Argon2id; scrypt in earlier versions); absent until the account is activated. */
   readonly passwordHash?: string;
   readonly creadoEn: string;
   readonly activadoEn?: string;

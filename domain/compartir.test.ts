@@ -43,7 +43,7 @@ import {
   view,
   type CompartirError,
 } from './compartir.js';
-import { verifyPassword } from './password.js';
+import { passwordHasher } from '../storage/password-hasher.js';
 import { displayName } from './people.js';
 import { UNIQUE_FIELDS, type AuditEvent, type CollectionName, type ResultadoPrueba, type Store } from './ports.js';
 import { setCcfRole } from './rol-ccf.js';
@@ -638,11 +638,11 @@ describe('assignServicesPassword ("Asignar contraseña")', () => {
     const r = await assignServicesPassword(w.c, ANDRES, asCcf(), VIGENTES, sealed, actor);
     expect(r).toEqual({ ok: true, value: { asignadaEn: en, correosEnviados: true, correos: 2 } });
     const [stored] = await claves(w);
-    expect(stored).toEqual({ id: COMFAMA_NIT, hash: expect.stringMatching(/^scrypt\$/), asignadaEn: en, por: ANDRES });
-    expect(await verifyPassword(CLAVE, stored!.hash)).toBe(true);
-    expect(await verifyPassword(`${CLAVE}x`, stored!.hash)).toBe(false);
-    expect(await verifyPassword(CLAVE.toLowerCase(), stored!.hash)).toBe(false);
-    expect(await verifyPassword(OTRA_CLAVE, stored!.hash)).toBe(false);
+    expect(stored).toEqual({ id: COMFAMA_NIT, hash: expect.stringMatching(/^\$argon2id\$/), asignadaEn: en, por: ANDRES });
+    expect(await passwordHasher.verify(CLAVE, stored!.hash)).toBe(true);
+    expect(await passwordHasher.verify(`${CLAVE}x`, stored!.hash)).toBe(false);
+    expect(await passwordHasher.verify(CLAVE.toLowerCase(), stored!.hash)).toBe(false);
+    expect(await passwordHasher.verify(OTRA_CLAVE, stored!.hash)).toBe(false);
 
     const events = (await auditEvents(w)).slice(n);
     expect(events.map((e) => [e.action, e.detail?.['plantilla']])).toEqual([
@@ -682,8 +682,8 @@ describe('assignServicesPassword ("Asignar contraseña")', () => {
     expect(await assign(w, OTRA_CLAVE)).toEqual({ ok: true, value: { asignadaEn: en, correosEnviados: true, correos: 2 } });
     const all = await claves(w);
     expect(all).toEqual([{ id: COMFAMA_NIT, hash: expect.any(String), asignadaEn: en, por: ANDRES }]);
-    expect(await verifyPassword(OTRA_CLAVE, all[0]!.hash)).toBe(true);
-    expect(await verifyPassword(CLAVE, all[0]!.hash)).toBe(false);
+    expect(await passwordHasher.verify(OTRA_CLAVE, all[0]!.hash)).toBe(true);
+    expect(await passwordHasher.verify(CLAVE, all[0]!.hash)).toBe(false);
     expect((await auditEvents(w)).slice(n).map((e) => e.action)).toEqual(['compartir.clave_cambiada', 'correo.enviado', 'correo.enviado']);
     expect(w.mailer.sent.map((m) => m.data)).toEqual([expect.objectContaining({ cambio: true, fecha: en }), expect.objectContaining({ cambio: true, fecha: en })]);
     expect(await w.store.transaction((tx) => passwordAssignedAt(tx, COMFAMA_NIT))).toBe(en);
@@ -696,8 +696,8 @@ describe('assignServicesPassword ("Asignar contraseña")', () => {
     unwrap(await assign(w, OTRA_CLAVE, JAIME, asCcf(COMFENALCO_NIT)));
     expect(w.mailer.sent.map((m) => m.to)).toEqual(['jaime.giraldo@correo.com', COMFENALCO_MAIL]);
     const byNit = Object.fromEntries((await claves(w)).map((c) => [c.id, c]));
-    expect(await verifyPassword(CLAVE, byNit[COMFAMA_NIT]!.hash)).toBe(true);
-    expect(await verifyPassword(OTRA_CLAVE, byNit[COMFENALCO_NIT]!.hash)).toBe(true);
+    expect(await passwordHasher.verify(CLAVE, byNit[COMFAMA_NIT]!.hash)).toBe(true);
+    expect(await passwordHasher.verify(OTRA_CLAVE, byNit[COMFENALCO_NIT]!.hash)).toBe(true);
     expect(byNit[COMFENALCO_NIT]!.por).toBe(JAIME);
   });
 });

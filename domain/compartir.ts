@@ -11,7 +11,6 @@ import { audit, type Actor } from './audit.js';
 import { chatLink, nitSubject } from './empleador-common.js';
 import { sendAndRecord } from './notify.js';
 import { displayName } from './people.js';
-import { hashPassword } from './password.js';
 import type { ConnectionTester, ResultadoPrueba, SecretBox, Tx } from './ports.js';
 import { err, ok, type Result } from './result.js';
 import { usable, type ServiciosCcfDeps, type ServiciosCcfError, type Versiones } from './servicios-ccf.js';
@@ -288,7 +287,7 @@ export async function assignServicesPassword(
   // A refused person does not pay for the slow hash: access first, then the hash (outside any transaction).
   const allowed = await deps.store.transaction((tx) => usable(tx, deps, citizenId, acting, vigentes, actor));
   if (!allowed.ok) return allowed;
-  const hash = await hashPassword(deps.secrets.open(claveSellada));
+  const hash = await deps.passwords.hash(deps.secrets.open(claveSellada));
   const done = await deps.store.transaction(async (tx) => {
     const a = await usable(tx, deps, citizenId, acting, vigentes, actor);
     if (!a.ok) return a;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, scryptSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../storage/memory-store.js';
 import { recordingMailer } from '../test/helpers/mailer.js';
@@ -22,7 +22,8 @@ import {
   unlockWithToken,
   type CuentaDeps,
 } from './cuenta.js';
-import { createLimiter, hashPassword, verificationLimiter, verifyPassword, type Limiter } from './password.js';
+import { createLimiter, verificationLimiter, type Limiter } from './password.js';
+import { passwordHasher } from '../storage/password-hasher.js';
 import type { MailRequest } from './ports.js';
 import { fakeClock, seededRandom } from './random.js';
 import type { ReferenceRegistry } from './reference.js';
@@ -49,7 +50,7 @@ function setup(limiter: Limiter = verificationLimiter) {
   const clock = fakeClock(START);
   const mailer = recordingMailer();
   const random = seededRandom(11);
-  const deps: CuentaDeps = { store, reference: noReference, clock, random, mailer, publicBaseUrl: 'https://asistente.example', guard: createCuentaGuard(limiter) };
+  const deps: CuentaDeps = { store, reference: noReference, clock, random, mailer, passwords: passwordHasher, publicBaseUrl: 'https://asistente.example', guard: createCuentaGuard(limiter) };
   const put = (record: Citizen | AccountToken) =>
     store.transaction((tx) => ('citizenId' in record ? tx.collection('accountTokens').put(record) : tx.collection('citizens').put(record)));
   return {
@@ -57,7 +58,7 @@ function setup(limiter: Limiter = verificationLimiter) {
     citizen: async () => (await records(store, 'citizens'))[0] as Citizen,
     /** Stores José with the given state (an active account gets the password CLAVE). */
     async seed(estado: Citizen['estado'], extra: Partial<Citizen> = {}) {
-      const active = estado === 'activo' ? { passwordHash: await hashPassword(CLAVE), activadoEn: START } : {};
+      const active = estado === 'activo' ? { passwordHash: await passwordHasher.hash(CLAVE), activadoEn: START } : {};
       await put({ ...JOSE, estado, ...active, ...extra });
     },
     /** Stores a link for José issued now, valid `validMs`; returns the token. */
@@ -133,7 +134,7 @@ describe('activation', () => {
 
     const c = await s.citizen();
     expect(c).toMatchObject({ estado: 'activo', activadoEn: '2026-11-26T15:05:00.000Z', loginFallidos: 0 });
-    expect(await verifyPassword(CLAVE, c.passwordHash as string)).toBe(true);
+    expect(await passwordHasher.verify(CLAVE, c.passwordHash as string)).toBe(true);
     expect(await records(s.store, 'accountTokens')).toEqual([expect.objectContaining({ usadoEn: '2026-11-26T15:05:00.000Z' })]);
     expect(s.mailer.sent).toEqual([{ to: JOSE.email, template: 'cuenta-activada', data: { nombre: 'José Restrepo', usuario: 'CC 70123456' } }]);
 
@@ -245,6 +246,24 @@ describe('Ingresar', () => {
     expect(await records(s.store, 'citizens')).toEqual(before);
     expect(await records(s.store, 'accountTokens')).toEqual([]);
     expect(s.mailer.sent).toEqual([]);
+  });
+
+  it('a password stored by an earlier version (scrypt) is hashed again with Argon2id at the first successful login, not at a failed one', async () => {
+    const s = setup();
+    const salt = randomBytes(16);
+    const legacy = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync(CLAVE, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    await s.seed('activo', { passwordHash: legacy });
+    expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
+    expect((await s.citizen()).passwordHash).toBe(legacy);
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
+    const rehashed = (await s.citizen()).passwordHash!;
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(passwordHasher.outdated(rehashed)).toBe(false);
+    expect(await s.citizen()).toMatchObject({ loginFallidos: 0 });
+    // The same password goes on working, and a current hash is not written again.
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
+    expect((await s.citizen()).passwordHash).toBe(rehashed);
+    expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
   });
 });
 

@@ -2,11 +2,12 @@
  * The citizen account after "Registro ciudadano": activation and password recovery through one-time
  * links, and "Ingresar" with throttling that cannot be turned against the owner:
  * - per client (hashed channel user): after CLIENT_FREE_FAILURES failures on any documents, an
- *   exponential wait before the next attempt is even checked (no scrypt spent, nothing written);
+ *   exponential wait before the next attempt is even checked (no hash computed, nothing written);
  * - per document (any client): MAX_LOGIN_FAILURES failures lock it LOGIN_LOCK_MINUTES, and the owner
  *   gets one "¿Fue usted?" e-mail with a link that lifts the lock; for UNLOCK_GRACE_HOURS after that
  *   the document is not locked again, failures only make it wait (at most DOCUMENT_MAX_WAIT_SECONDS);
- * - all checks share a process-wide scrypt limit (domain/password.ts verificationLimiter).
+ * - all checks share a process-wide limit (domain/password.ts verificationLimiter).
+ * A hash of an older scheme or with other parameters is replaced at the next successful login.
  * Failure counters live in memory (a CuentaGuard per store); only the lock itself is persisted.
  */
 import { accountLink, dropUnusedTokens, issueToken, tokenId } from './account-links.js';
@@ -17,7 +18,7 @@ import { completePendingAuthorizations } from './autorizados.js';
 import { completePendingDesignations } from './delegados.js';
 import type { CoreDeps } from './deps.js';
 import { sendAndRecord } from './notify.js';
-import { BUSY, checkPasswordPolicy, hashPassword, verificationLimiter, verifyPassword, type Limiter, type PasswordReason } from './password.js';
+import { BUSY, checkPasswordPolicy, verificationLimiter, type Limiter, type PasswordReason } from './password.js';
 import { displayName, normalizeNumero } from './people.js';
 import type { MailRequest, Tx } from './ports.js';
 import type { DocumentType } from './reference.js';
@@ -161,7 +162,7 @@ export async function setPasswordWithToken(
   if (!checked.ok) return checked;
 
   // Hashing is slow on purpose: outside the transaction, then the link is checked again (single use).
-  const passwordHash = await hashPassword(clave);
+  const passwordHash = await deps.passwords.hash(clave);
   const done = await deps.store.transaction(async (tx) => {
     const now = deps.clock.now();
     const found = await usableToken(tx, now, token, tipo);
@@ -205,12 +206,9 @@ export async function setPasswordWithToken(
   return ok({ nombre });
 }
 
-/** A hash of a discarded random password (same parameters as hashPassword): verified for unknown documents so the answer takes as long. */
-const DUMMY_HASH = 'scrypt$16384$8$1$G3Ur300ulgR/uf3ZVflABQ==$egr5Y12P8jwwrN82mUJnJdxmvaq4YfpUrJCAhltsmBQ=';
-
 /**
  * "Ingresar": tipo + número + password. Unknown documents, pending accounts and wrong passwords get
- * the same answers (invalid, locked, wait). Checked in this order, each refusal before any scrypt:
+ * the same answers (invalid, locked, wait). Checked in this order, each refusal before any hash is computed:
  * the document's lock, the client's wait, the document's wait (only while it cannot be locked), the
  * global limit of password checks. A failure writes nothing but its audit line, except the one that
  * locks the document (persisted, with the "¿Fue usted?" e-mail).
@@ -242,12 +240,15 @@ export async function login(
   const wait = Math.max(g.clients.wait(client, start.getTime()), g.documents.wait(key, start.getTime()));
   if (wait > 0) return err({ code: 'INGRESO.ESPERE', segundos: waitSeconds(wait) });
 
-  // Unknown documents are checked against a dummy hash, so the answer takes as long.
-  const right = await g.limiter.run(() => verifyPassword(clave, usableNow(before) ? before.passwordHash : DUMMY_HASH));
+  // Unknown documents are checked against a decoy hash, so the answer takes as long.
+  const right = await g.limiter.run(() => deps.passwords.verify(clave, usableNow(before) ? before.passwordHash : deps.passwords.decoy));
   if (right === BUSY) return err({ code: 'INGRESO.OCUPADO' });
 
-  const now = deps.clock.now();
   const usable = usableNow(before);
+  // A hash of an older scheme (or other parameters) is replaced now that the password is known to
+  // be right; when the checks are all busy, at a later login.
+  const rehashed = right && usable && deps.passwords.outdated(before.passwordHash) ? await g.limiter.run(() => deps.passwords.hash(clave)) : undefined;
+  const now = deps.clock.now();
   // The password may have changed (reset) between the read and now: the transaction checks it again.
   if (right && usable) {
     const done = await deps.store.transaction(async (tx): Promise<Result<{ citizenId: string; nombre: string }, LoginError> | undefined> => {
@@ -255,9 +256,10 @@ export async function login(
       if (!usableNow(citizen) || citizen.passwordHash !== before.passwordHash) return undefined;
       const locked = lockOf(citizen, now);
       if (locked) return err({ code: 'INGRESO.BLOQUEADO', hasta: locked });
-      if (citizen.loginFallidos !== 0 || citizen.loginBloqueadoHasta !== undefined) {
+      const newHash = typeof rehashed === 'string' ? { passwordHash: rehashed } : {};
+      if (citizen.loginFallidos !== 0 || citizen.loginBloqueadoHasta !== undefined || 'passwordHash' in newHash) {
         const { loginBloqueadoHasta: _lock, ...rest } = citizen;
-        await tx.collection('citizens').put({ ...rest, loginFallidos: 0 });
+        await tx.collection('citizens').put({ ...rest, loginFallidos: 0, ...newHash });
       }
       await note(tx, 'ingreso.exitoso');
       // The helpdesk's history names who acted through this channel user from now on.

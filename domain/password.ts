@@ -1,5 +1,7 @@
-/** Citizen passwords: the portal's policy and salted scrypt hashes (the password itself is never stored). */
-import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+/**
+ * Citizen passwords: the portal's policy, and the process-wide limit on password checks. The hashes
+ * are the PasswordHasher port's (storage/password-hasher.ts); the password itself is never stored.
+ */
 
 export type PasswordReason = 'clave.corta' | 'clave.letras_digitos' | 'clave.documento' | 'clave.nombre' | 'clave.comun';
 
@@ -101,48 +103,12 @@ export function checkPasswordPolicy(password: string, person: { numeroDocumento:
   return reasons;
 }
 
-// ---------------------------------------------------------------- hashing
-
-const N = 16384;
-const R = 8;
-const P = 1;
-const KEY_LENGTH = 32;
-const SALT_BYTES = 16;
-
-function scrypt(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCallback(password.normalize('NFC'), salt, keyLength, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
-}
-
-/** A salted scrypt hash: "scrypt$N$r$p$saltB64$hashB64". */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
-  const key = await scrypt(password, salt, KEY_LENGTH, { N, r: R, p: P });
-  return ['scrypt', N, R, P, salt.toString('base64'), key.toString('base64')].join('$');
-}
-
-/** True when `password` produces `stored`; compares in constant time; false for a malformed hash. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  // Bounds keep a tampered record from asking for absurd memory or time.
-  const sane = Number.isInteger(n) && n >= 2 && n <= 2 ** 20 && (n & (n - 1)) === 0 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
-  if (!sane) return false;
-  const salt = Buffer.from(parts[4] as string, 'base64');
-  const expected = Buffer.from(parts[5] as string, 'base64');
-  if (salt.length === 0 || expected.length < 16 || expected.length > 128) return false;
-  const actual = await scrypt(password, salt, expected.length, { N: n, r, p, maxmem: 256 * n * r * p + 1024 * 1024 });
-  return timingSafeEqual(actual, expected);
-}
-
 // ---------------------------------------------------------------- verification limit
 
 /**
- * scrypt checks running at once. libuv runs four jobs at a time by default, crypto and file I/O
- * alike: with four checks of ~50 ms each, every file read or write of every other conversation
- * (state files, the store's journal) waited behind them. Two keep two threads for file I/O.
+ * Password checks running at once. They run on libuv's thread pool, four jobs at a time by default,
+ * crypto and file I/O alike: with four slow checks at once, every file read or write of every other
+ * conversation (state files, the store's journal) waited behind them. Two keep two threads for file I/O.
  */
 export const MAX_CONCURRENT_VERIFICATIONS = 2;
 /** Checks allowed to wait for a slot; beyond them the answer is "try again in a moment". */

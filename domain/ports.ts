@@ -274,6 +274,21 @@ export interface SecretBox {
   open(sealed: string): string;
 }
 
+// ---------------------------------------------------------------- passwords
+
+/**
+ * Salted, slow password hashes (Argon2id in the adapter). The password itself is never stored.
+ * `verify` is false for a wrong password and for a malformed or tampered hash (never throws for one).
+ */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+  /** True when `stored` was made by an older scheme or with other parameters: hash again at the next successful login. */
+  outdated(stored: string): boolean;
+  /** A hash of a discarded random password, with the current parameters: verified for unknown accounts so the answer takes as long. */
+  readonly decoy: string;
+}
+
 // ---------------------------------------------------------------- logging
 
 /**

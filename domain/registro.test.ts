@@ -20,6 +20,7 @@ import {
   startRegistration,
   type RegistroDeps,
 } from './registro.js';
+import { passwordHasher } from '../storage/password-hasher.js';
 
 /** The data-treatment authorization the chat collects before the basic data. */
 const AUTORIZACION = { version: '1.0', aceptadaEn: '2026-01-01T00:00:00.000Z' };
@@ -33,7 +34,7 @@ function setup(seed = 7) {
   const store = trackedStore();
   const clock = fakeClock(START);
   const mailer = recordingMailer(store);
-  const deps: RegistroDeps = { store, reference: registry, clock, random: seededRandom(seed), mailer, publicBaseUrl: 'https://asistente.example/' };
+  const deps: RegistroDeps = { store, reference: registry, clock, random: seededRandom(seed), mailer, passwords: passwordHasher, publicBaseUrl: 'https://asistente.example/' };
   return { deps, store, clock, mailer };
 }
 
@@ -439,6 +440,7 @@ describe('a mail that cannot be sent after the commit', () => {
       clock: fakeClock('2026-11-26T15:00:00.000Z'),
       random: seededRandom(3),
       mailer: { send: async () => Promise.reject(new Error('SMTP 421')) },
+      passwords: passwordHasher,
       publicBaseUrl: 'http://localhost:3978',
     };
     const person = EXAMPLE_PERSONS.rlComfama;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_FORM_BYTES, PAGE_FREE_FAILURES } from '../bot/account-pages.js';
 import { inspectAccountToken } from '../domain/cuenta.js';
-import { verifyPassword } from '../domain/password.js';
+import { passwordHasher } from '../storage/password-hasher.js';
 import { seedLink, startAccountPages, type AccountPages } from './helpers/account-pages.js';
 
 const TEXTOS = JSON.parse(readFileSync(new URL('../templates/es/web/cuenta.json', import.meta.url), 'utf8')) as {
@@ -179,7 +179,7 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
     expect(citizen?.estado).toBe('activo');
     expect(citizen?.passwordHash).toBeTruthy();
     expect(citizen?.passwordHash).not.toContain(GOOD_PASSWORD);
-    expect(await verifyPassword(GOOD_PASSWORD, citizen?.passwordHash ?? '')).toBe(true);
+    expect(await passwordHasher.verify(GOOD_PASSWORD, citizen?.passwordHash ?? '')).toBe(true);
     expect(JSON.stringify(h.mails)).not.toContain(GOOD_PASSWORD);
 
     const again = await post(h, '/cuenta/activar', { token, clave: 'Otra-Clave-5567', confirmacion: 'Otra-Clave-5567' });
@@ -227,7 +227,7 @@ describe('account pages (/cuenta/activar, /cuenta/restablecer) with the real use
     expect(done.status).toBe(200);
     expect(done.html).toContain(TEXTOS.procesos.recuperacion.exito.parrafos[0]);
     const citizen = await h.store.transaction((tx) => tx.collection('citizens').get(citizenId));
-    expect(await verifyPassword(GOOD_PASSWORD, citizen?.passwordHash ?? '')).toBe(true);
+    expect(await passwordHasher.verify(GOOD_PASSWORD, citizen?.passwordHash ?? '')).toBe(true);
 
     const late = await seedLink(h, { tipo: 'recuperacion', validForMs: HOUR });
     h.clock.advance(2 * HOUR);

@@ -93,13 +93,13 @@ describe('journey: what a registration and a login leave behind', () => {
     for (const raw of journalsSeen) for (const secret of [PASSWORD, NUMBER, EMAIL, person.primerApellido.toUpperCase(), person.fechaNacimiento]) expect(raw).not.toContain(secret);
   });
 
-  it('JSON store: the password only as a scrypt hash; the document number and e-mail in the citizen record and as its key only', async () => {
+  it('JSON store: the password only as an Argon2id hash; the document number and e-mail in the citizen record and as its key only', async () => {
     const raw = await readFile(join(app.dataDir, 'asistente.json'), 'utf8');
     expect(raw).not.toContain(PASSWORD);
     const db = JSON.parse(raw) as Record<string, Record<string, unknown>[]>;
     const citizen = db.citizens?.find((c) => c.numeroDocumento === NUMBER);
     expect(citizen).toMatchObject({ email: EMAIL, estado: 'activo' });
-    expect(String(citizen?.passwordHash)).toMatch(/^scrypt/);
+    expect(String(citizen?.passwordHash)).toMatch(/^\$argon2id\$/);
     // Other records name the person by the citizen key ("CE:654321"): those reference fields, nothing else.
     const references: Record<string, string[]> = {
       accountTokens: ['citizenId'],

@@ -45,7 +45,7 @@ describe('Mis datos', () => {
     expect(reply.folded).toContain('no tiene roles en empresas');
     expect(reply.folded).toContain('registro de auditoria');
     expect(reply.text).toContain('http://localhost:3978/privacidad');
-    expect(reply.text).not.toMatch(/scrypt|Guayacan/);
+    expect(reply.text).not.toMatch(/argon2|scrypt|Guayacan/);
     expect(reply.text).toMatch(/Solicitar corrección[\s\S]*Solicitar eliminación[\s\S]*Volver/);
   });
 

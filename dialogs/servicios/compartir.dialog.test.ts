@@ -16,7 +16,7 @@ import { ensureExampleServices } from '../../domain/catalogo.js';
 import { PRUEBAS_POR_MINUTO, saveServiceData } from '../../domain/compartir.js';
 import { inspectPublicKey } from '../../domain/compartir-campos.js';
 import { registerEmployer } from '../../domain/empleador-registro.js';
-import { verifyPassword } from '../../domain/password.js';
+import { passwordHasher } from '../../storage/password-hasher.js';
 import type { ResultadoPrueba } from '../../domain/ports.js';
 import type { ReferencePerson } from '../../domain/reference.js';
 import { setCcfRole } from '../../domain/rol-ccf.js';
@@ -323,8 +323,8 @@ describe('Compartir Servicios Entidad, Probar conexión and Asignar contraseña:
     expect(done.text).toMatch(/Listo: el .+ quedó asignada la contraseña de los servicios web\. Enviamos el aviso por correo, sin la contraseña, a 2 direcciones\./);
     expect(done.folded).toContain(MODULE_AGAIN);
     const [assigned] = await list(w, 'clavesServicios');
-    expect(assigned).toMatchObject({ id: COMFAMA_NIT, por: ANDRES, hash: expect.stringMatching(/^scrypt\$/) });
-    expect(await verifyPassword(SERVICES_PASSWORD, assigned!.hash)).toBe(true);
+    expect(assigned).toMatchObject({ id: COMFAMA_NIT, por: ANDRES, hash: expect.stringMatching(/^\$argon2id\$/) });
+    expect(await passwordHasher.verify(SERVICES_PASSWORD, assigned!.hash)).toBe(true);
 
     // The whole chain done.
     const estado = await talk('¿en qué voy?');
@@ -1454,7 +1454,7 @@ describe('Asignar contraseña', () => {
     expect(w.mailer.sent).toEqual([]);
     expect((await say(w.client, claveSubmit({ confirmacion: SERVICES_PASSWORD }))).text).toContain('quedó asignada la contraseña de los servicios web');
     const [c] = await list(w, 'clavesServicios');
-    expect(await verifyPassword(SERVICES_PASSWORD, c!.hash)).toBe(true);
+    expect(await passwordHasher.verify(SERVICES_PASSWORD, c!.hash)).toBe(true);
   }, 60_000);
 
   it('both in one card but different: the confirmation is asked again', async () => {
@@ -1498,8 +1498,8 @@ describe('Asignar contraseña', () => {
     await say(w.client, claveSubmit({ clave: 'Otra-Clave-Segura-2040', confirmacion: 'Otra-Clave-Segura-2040' }));
     const [c] = await list(w, 'clavesServicios');
     expect(c!.hash).not.toBe(first);
-    expect(await verifyPassword('Otra-Clave-Segura-2040', c!.hash)).toBe(true);
-    expect(await verifyPassword(SERVICES_PASSWORD, c!.hash)).toBe(false);
+    expect(await passwordHasher.verify('Otra-Clave-Segura-2040', c!.hash)).toBe(true);
+    expect(await passwordHasher.verify(SERVICES_PASSWORD, c!.hash)).toBe(false);
     expect((await auditOf(w, 'compartir.clave_asignada')).length).toBe(1);
     expect((await auditOf(w, 'compartir.clave_cambiada')).length).toBe(1);
     expect(JSON.stringify(await list(w, 'audit'))).not.toContain('Otra-Clave-Segura-2040');

@@ -19,6 +19,7 @@ import { describePg, pgDatabase, type PgDatabase } from '../../test/helpers/post
 import { DEFAULT_REFERENCE_DATA_DIR, defaultReferenceRegistry } from '../reference/registry.js';
 import { openPgStore } from './pg-store.js';
 import { createPool } from './pool.js';
+import { passwordHasher } from '../password-hasher.js';
 
 const N = 50;
 const EMAIL = 'misma.persona@correo.test';
@@ -72,6 +73,7 @@ describePg('PostgreSQL unique constraints across instances', () => {
       clock,
       random: cryptoRandom,
       mailer: recordingMailer(),
+      passwords: passwordHasher,
       publicBaseUrl: 'https://asistente.example/',
     });
     const deps = [depsOf(a), depsOf(b)] as const;

@@ -177,7 +177,7 @@ try {
         (app.mainPerTurn === undefined ? '' : `, and at most ${ms(1000 / halfEcho)} on the event loop's thread (measured ${ms(app.mainPerTurn)})`),
     );
     // The halves are bound differently (the registration half by the event loop, the employer half by
-    // the cores, where the login's scrypt runs beside it), and neither lends the other its slack: the
+    // the cores, where the login's password hash runs beside it), and neither lends the other its slack: the
     // journey's ceiling is each half's at its own bound, combined by their share of a journey's turns.
     const ceilings = [app.halves.registration, app.halves.employer].map((h) => ({
       turns: h.turnsPerJourney,

@@ -13,6 +13,7 @@ import type { MailRequest, Mailer, Store } from '../../domain/ports.js';
 import { fakeClock, seededRandom } from '../../domain/random.js';
 import { createMemoryStore } from '../../storage/memory-store.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
+import { passwordHasher } from '../../storage/password-hasher.js';
 
 const HOUR = 3_600_000;
 
@@ -50,7 +51,7 @@ export async function startAccountPages(opts: { mailDown?: boolean } = {}): Prom
   };
   const logs: string[] = [];
   const log = createLogger('debug', {}, (line) => logs.push(line));
-  const deps: CuentaDeps = { store, reference: defaultReferenceRegistry(), clock, random: seededRandom(7), mailer, publicBaseUrl: 'http://127.0.0.1:3978' };
+  const deps: CuentaDeps = { store, reference: defaultReferenceRegistry(), clock, random: seededRandom(7), mailer, passwords: passwordHasher, publicBaseUrl: 'http://127.0.0.1:3978' };
 
   // As the composition root does: query and body parsers for the whole server.
   const server = restify.createServer({ name: 'cuenta-prueba', handleUncaughtExceptions: false });

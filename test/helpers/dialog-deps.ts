@@ -10,6 +10,7 @@ import { MainDialog, type MainDialogDeps } from '../../dialogs/main.dialog.js';
 import { createMemoryStore } from '../../storage/memory-store.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { createSecretBox } from '../../storage/secret-box.js';
+import { passwordHasher } from '../../storage/password-hasher.js';
 import { createMemoryBlobStore } from '../../storage/blob-store.js';
 import { staffDirectory } from '../../domain/staff.js';
 import { recordingMailer } from './mailer.js';
@@ -73,6 +74,7 @@ export function dialogDeps(start = '2026-11-26T15:00:00.000Z', seed = 7, staff: 
     clock,
     random: seededRandom(seed),
     mailer,
+    passwords: passwordHasher,
     publicBaseUrl: 'http://localhost:3978',
     secrets: createSecretBox(randomBytes(32)),
     session: userState.createProperty<Session | undefined>('sesion'),

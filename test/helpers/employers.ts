@@ -18,6 +18,7 @@ import { createMemoryBlobStore } from '../../storage/blob-store.js';
 import { defaultReferenceRegistry } from '../../storage/reference/registry.js';
 import { recordingMailer } from './mailer.js';
 import { trackedStore } from './store.js';
+import { passwordHasher } from '../../storage/password-hasher.js';
 
 // ------------------------------------------------------------------------------ test doubles
 
@@ -50,7 +51,7 @@ export function setup(staff: StaffDirectory = defaultStaff) {
   const clock = fakeClock(START);
   const mailer = recordingMailer(store);
   const blobs = countingBlobs();
-  const deps: EmpleadorDeps = { store, reference, clock, random: seededRandom(11), mailer, publicBaseUrl: 'https://asistente.example/', blobs, staff };
+  const deps: EmpleadorDeps = { store, reference, clock, random: seededRandom(11), mailer, passwords: passwordHasher, publicBaseUrl: 'https://asistente.example/', blobs, staff };
   return { deps, store, clock, mailer, blobs };
 }
 export type Setup = ReturnType<typeof setup>;

@@ -1,7 +1,7 @@
 /** Reference people in tests: seeded as registered citizens, or typed into the basic-data card. */
 import type { BasicData, Citizen } from '../../domain/citizens.js';
 import { documentKey } from '../../domain/citizens.js';
-import { hashPassword } from '../../domain/password.js';
+import { passwordHasher } from '../../storage/password-hasher.js';
 import type { Store } from '../../domain/ports.js';
 import type { ReferencePerson } from '../../domain/reference.js';
 
@@ -28,7 +28,7 @@ export async function seedActiveCitizen(store: Store, p: ReferencePerson, email:
     email,
     celular: '3001234567',
     estado: 'activo',
-    passwordHash: await hashPassword(password),
+    passwordHash: await passwordHasher.hash(password),
     creadoEn: now.toISOString(),
     activadoEn: now.toISOString(),
     loginFallidos: 0,

@@ -27,6 +27,7 @@ import { parseSecretsKey } from '../../storage/secret-box.js';
 import type { TestApp } from './app.js';
 import { ADMIN, ANDRES, COMFAMA_NIT, DELEGADA_MARIA, JOSE, MARIA, NUEVO_ANDRES, NUEVO_MARIA, registration } from './employers.js';
 import { seedActiveCitizen } from './people.js';
+import { passwordHasher } from '../../storage/password-hasher.js';
 
 /** Start the app with `{ SECRETS_KEY }` so the tests can sign links as the app does. */
 export const SECRETS_KEY = '4f1c8e2a9b7d3c6e5a0f1e2d3c4b5a69788766554433221100ffeeddccbbaa99';
@@ -51,6 +52,7 @@ export function appDeps(app: TestApp, clock: Clock): ServiciosCcfDeps {
     clock,
     random: seededRandom(23),
     mailer: app.mailer,
+    passwords: passwordHasher,
     publicBaseUrl: app.url,
     blobs: createFileBlobStore(join(app.dataDir, 'archivos')),
     staff: staffDirectory({ admins: [ADMIN], helpdesk: [] }),

@@ -1,0 +1,97 @@
+/**
+ * The password hashes (PasswordHasher port): Argon2id with OWASP's recommended minimum — 19 MiB of
+ * memory, 2 passes, 1 lane — as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), through
+ * `@node-rs/argon2` (Rust's `argon2`, run on libuv's thread pool). Hashes of earlier versions
+ * (`scrypt$N$r$p$salt$hash`, N=16384, r=8, p=1: an eighth of OWASP's scrypt minimum) still verify,
+ * and are `outdated`: the login hashes the password again with the current parameters.
+ *
+ * The binding is loaded on the first hash or check, not at start-up (no chat turn before a login needs it).
+ */
+import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import type { PasswordHasher } from '../domain/ports.js';
+
+/** Memory in KiB, passes, lanes: OWASP Password Storage Cheat Sheet, Argon2id's first configuration. */
+export const ARGON2ID = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const ALGORITHM_ARGON2ID = 2; // @node-rs/argon2's Algorithm.Argon2id (a const enum in its typings)
+const OUTPUT_BYTES = 32;
+const SALT_BYTES = 16;
+
+/** Bounds on the parameters a stored hash may ask for: a tampered record cannot ask for absurd memory or time. */
+const MAX_MEMORY_KIB = 256 * 1024;
+const MAX_PASSES = 16;
+const MAX_LANES = 8;
+
+type Argon2 = typeof import('@node-rs/argon2');
+let binding: Promise<Argon2> | undefined;
+const argon2 = (): Promise<Argon2> => (binding ??= import('@node-rs/argon2'));
+
+/** What is hashed: the password in NFC, so "ñ" typed precomposed or combined is the same password. */
+const normalized = (password: string): string => password.normalize('NFC');
+
+const B64 = '[A-Za-z0-9+/]';
+const PHC_ARGON2ID = new RegExp(`^\\$argon2id\\$v=19\\$((?:[mtp]=\\d{1,10},){2}[mtp]=\\d{1,10})\\$(${B64}{11,})\\$(${B64}{22,})$`);
+
+interface Argon2Params {
+  readonly m: number;
+  readonly t: number;
+  readonly p: number;
+}
+
+/** The parameters of a well-formed Argon2id PHC string within the bounds; undefined otherwise. */
+function argon2Params(stored: string): Argon2Params | undefined {
+  const match = PHC_ARGON2ID.exec(stored);
+  if (!match) return undefined;
+  const params = new Map(match[1]!.split(',').map((kv) => [kv[0]!, Number(kv.slice(2))] as const));
+  const m = params.get('m');
+  const t = params.get('t');
+  const p = params.get('p');
+  if (params.size !== 3 || m === undefined || t === undefined || p === undefined) return undefined;
+  if (p < 1 || p > MAX_LANES || t < 1 || t > MAX_PASSES || m < 8 * p || m > MAX_MEMORY_KIB) return undefined;
+  const hashBytes = Buffer.from(match[3]!, 'base64').length;
+  if (hashBytes < 16 || hashBytes > 128) return undefined;
+  return { m, t, p };
+}
+
+// ---------------------------------------------------------------- earlier versions' scrypt hashes
+
+const scryptKey = (password: string, salt: Buffer, length: number, n: number, r: number, p: number): Promise<Buffer> =>
+  new Promise((ok, fail) => {
+    scrypt(normalized(password), salt, length, { N: n, r, p, maxmem: 256 * n * r * p + 1024 * 1024 }, (error, key) => (error ? fail(error) : ok(key)));
+  });
+
+/** `scrypt$N$r$p$saltB64$hashB64` against `password`, in constant time; false for a malformed or out-of-bounds hash. */
+async function verifyScrypt(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [n, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const sane = Number.isInteger(n) && n >= 2 && n <= 2 ** 20 && (n & (n - 1)) === 0 && Number.isInteger(r) && r >= 1 && r <= 32 && Number.isInteger(p) && p >= 1 && p <= 16;
+  if (!sane) return false;
+  const salt = Buffer.from(parts[4]!, 'base64');
+  const expected = Buffer.from(parts[5]!, 'base64');
+  if (salt.length === 0 || expected.length < 16 || expected.length > 128) return false;
+  return timingSafeEqual(await scryptKey(password, salt, expected.length, n, r, p), expected);
+}
+
+// ---------------------------------------------------------------- the adapter
+
+export const passwordHasher: PasswordHasher = {
+  async hash(password) {
+    const { hash } = await argon2();
+    return hash(normalized(password), { algorithm: ALGORITHM_ARGON2ID, ...ARGON2ID, outputLen: OUTPUT_BYTES, salt: randomBytes(SALT_BYTES) });
+  },
+
+  async verify(password, stored) {
+    if (stored.startsWith('scrypt$')) return verifyScrypt(password, stored);
+    if (!argon2Params(stored)) return false;
+    const { verify } = await argon2();
+    // The binding compares in constant time; it throws on a hash it cannot decode.
+    return verify(stored, normalized(password)).catch(() => false);
+  },
+
+  outdated(stored) {
+    const params = argon2Params(stored);
+    return !params || params.m !== ARGON2ID.memoryCost || params.t !== ARGON2ID.timeCost || params.p !== ARGON2ID.parallelism;
+  },
+
+  decoy: '$argon2id$v=19$m=19456,t=2,p=1$qL7QN8XjiwJORUTzO5E+xQ$zmVHRqm/P9/uBeo9sl8ng8PVpEJokpb/6gN0GqD/Ccc',
+};
