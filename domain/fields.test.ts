@@ -3,6 +3,7 @@ import {
   parseProse,
   answerYesNo,
   takesTheOnlyOption,
+  retypedDocument,
   splitDocument,
   parseFirstName,
   parseFirstSurname,
@@ -201,6 +202,14 @@ describe('splitDocument: the type and the number in one answer', () => {
     ['C.C. 70123456', 'CC', '70123456'], ['CC: 70123456', 'CC', '70123456'], ['cc:70123456', 'CC', '70123456'], ['CE 654321', 'CE', '654321'], ['cc no. 70123456', 'CC', '70123456'],
   ])('%j → %s %s', (raw, tipo, numero) => expect(splitDocument(raw)).toEqual({ tipoDocumento: tipo, numeroDocumento: numero }));
   it.each(['CC', '70123456', 'cc abc', 'hola 70123456', 'pasaporte', '', 'pasaporte chino'])('%j → nothing', (raw) => expect(splitDocument(raw)).toBeUndefined());
+});
+
+describe('retypedDocument: a document type typed at the number', () => {
+  it.each([
+    ['cc', { tipoDocumento: 'cc' }], ['Cédula de extranjería', { tipoDocumento: 'Cédula de extranjería' }], [' pasaporte ', { tipoDocumento: 'pasaporte' }],
+    ['cc 1036612345', { tipoDocumento: 'CC', numeroDocumento: '1036612345' }], ['CE 654321', { tipoDocumento: 'CE', numeroDocumento: '654321' }],
+  ])('%j → %j', (raw, expected) => expect(retypedDocument(raw)).toEqual(expected));
+  it.each(['1036612345', 'hola', 'no se', '', 'cc abc'])('%j → nothing', (raw) => expect(retypedDocument(raw)).toBeUndefined());
 });
 
 describe('parseName: "no tengo" is no name', () => {

@@ -65,6 +65,18 @@ export function splitDocument(raw: string): { tipoDocumento: string; numeroDocum
   return undefined;
 }
 
+/**
+ * At the document number, a document type typed instead — the type chosen was not the person's
+ * ("cc" after "ce") — alone or with the number ("cc 1036612345"): the raw answers for both fields
+ * (FieldSpec.alsoFills: the type is changed and the number read with it, or asked again).
+ */
+export function retypedDocument(raw: string): { tipoDocumento: string; numeroDocumento?: string } | undefined {
+  const both = splitDocument(raw);
+  if (both) return both;
+  const text = raw.trim();
+  return parseDocumentType(text, { values: {}, today: new Date(0) }).ok ? { tipoDocumento: text } : undefined;
+}
+
 const DOC_RULES: Record<DocumentType, { pattern: RegExp; strip: boolean }> = {
   CC: { pattern: /^\d{3,10}$/, strip: true },
   CE: { pattern: /^[A-Z0-9]{3,7}$/, strip: false },

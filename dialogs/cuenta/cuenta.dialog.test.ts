@@ -213,3 +213,26 @@ describe('Cambiar mi contraseña, logged in', () => {
     expect(setup.mailer.sent.filter((m) => m.template === 'cuenta-recuperacion')).toHaveLength(1);
   });
 });
+
+describe('the document type corrected at the number', () => {
+  it('"cc" typed at the number after "ce": the type changes, is said, and the number is asked again; "cc 1036612345" gives both', async () => {
+    const setup = dialogDeps();
+    const maria = EXAMPLE_PERSONS.delegateComfama;
+    await seedActiveCitizen(setup.deps.store, maria, 'maria.pena@correo.com', PASSWORD, setup.clock.now());
+    const client = mainClient(setup);
+    await say(client, 'ingresar');
+    expect((await say(client, 'ce')).folded).toContain('cual es su numero de documento');
+    expect((await say(client, 'ayuda')).folded).toContain('si el tipo de documento no es el suyo escriba el correcto por ejemplo cc');
+    const changed = (await say(client, 'cc')).folded;
+    expect(changed).toContain('cambie tipo de documento a cedula de ciudadania');
+    expect(changed).toContain('cual es su numero de documento');
+    expect(changed).not.toContain('cedula de extranjeria tiene');
+    expect((await say(client, maria.numeroDocumento)).folded).toContain('contrasena');
+    expect((await say(client, { value: { __form: 'ingreso', clave: PASSWORD } })).folded).toContain('bienvenid');
+
+    const other = mainClient(dialogDeps()); // another person, not logged in
+    await say(other, 'olvide mi contraseña');
+    await say(other, 'ce');
+    expect((await say(other, 'cc 1036612345')).folded).toContain('si el documento corresponde a una cuenta registrada');
+  });
+});

@@ -94,6 +94,8 @@ export type Decision =
       readonly mantener?: true;
       /** Asked again because the answer to `por` changed and its parser now refuses `antes` (`reason`, `detail`). */
       readonly cambio?: { readonly por: string; readonly antes: unknown; readonly reason: string; readonly detail: Readonly<Record<string, unknown>> };
+      /** Asked again because the answer changed an earlier field instead (a document type typed at the number: FieldSpec.alsoFills). */
+      readonly otra?: { readonly field: string; readonly value: unknown };
     }
   /** Show the review; `retry` after a text that was neither "confirmar" nor a correction. */
   | { readonly kind: 'review'; readonly retry?: boolean }
@@ -297,7 +299,10 @@ class Turn {
     const several = doubtIn(result.error) ? undefined : field.alsoFills?.(text);
     if (several && this.acceptAll(several)) {
       s.current = undefined;
-      return this.advance();
+      const next = this.advance();
+      // Only another field taken ("cc" at the number): this question again, saying what changed.
+      const other = Object.keys(several).find((k) => k !== field.key);
+      return next.kind === 'ask' && next.field === field.key && other !== undefined && !next.cambio ? { ...next, otra: { field: other, value: this.state.values[other] } } : next;
     }
     if (typedSecret) return this.secretTyped();
     // "omitir", "no tengo", "la llave no la tengo" where no answer is no option: said so, not the format's rule.

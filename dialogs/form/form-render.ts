@@ -54,6 +54,12 @@ export function changedAnswerNote<T>(typed: FormSpec<T>, key: string, cambio: { 
   });
 }
 
+/** The lead of a question asked again because the answer changed another field instead ("cc" at the number: the document type). */
+export function otherAnswerNote<T>(typed: FormSpec<T>, key: string, value: unknown): string {
+  const spec = untyped(typed);
+  return fill(common('otra-respuesta'), { campo: labelOf(spec, key), valor: display(spec, fieldOf(spec, key), value).replace(/\s+/g, ' ') });
+}
+
 function display(spec: FormSpec, field: FieldSpec, value: unknown, values: FormValues = {}): string {
   if (field.secret || isSealed(value)) return formTexts(spec).revision?.secreto ?? common('secreto-mascara');
   if (value === '' || value === undefined) return common('vacio-opcional');

@@ -10,6 +10,7 @@ import {
   parseIssueDate,
   parseOptionalName,
   parseSex,
+  retypedDocument,
   splitDocument,
 } from '../../domain/fields.js';
 import type { BasicData } from '../../domain/citizens.js';
@@ -21,7 +22,7 @@ export type DocumentAndNames = Pick<BasicData, 'tipoDocumento' | 'numeroDocument
 
 export const documentAndNames: readonly AnyField<DocumentAndNames>[] = [
   { key: 'tipoDocumento', parse: parseDocumentType, alsoFills: splitDocument },
-  { key: 'numeroDocumento', parse: parseDocumentNumber },
+  { key: 'numeroDocumento', parse: parseDocumentNumber, alsoFills: retypedDocument },
   { key: 'primerNombre', parse: parseFirstName, alsoFills: splitFirstName },
   { key: 'segundoNombre', parse: parseOptionalName, optional: true },
   { key: 'primerApellido', parse: parseFirstSurname, alsoFills: splitFirstSurname },
