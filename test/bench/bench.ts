@@ -176,8 +176,8 @@ try {
         `(measured ${ms(journeyMachine)}: the bot's threads ${ms(app.cpuPerTurn)}, this load generator ${ms(app.loadPerTurn)}; the login's password check alone ${ms(loginPerTurn)})` +
         (app.mainPerTurn === undefined ? '' : `, and at most ${ms(1000 / halfEcho)} on the event loop's thread (measured ${ms(app.mainPerTurn)})`),
     );
-    // The halves are bound differently (the registration half by the event loop, the employer half by
-    // the cores, where the login's password hash runs beside it), and neither lends the other its slack: the
+    // Each half is bound by its event loop's thread or by the two cores (where the login's password
+    // hash runs beside it), whichever it fills first, and neither lends the other its slack: the
     // journey's ceiling is each half's at its own bound, combined by their share of a journey's turns.
     const ceilings = [app.halves.registration, app.halves.employer].map((h) => ({
       turns: h.turnsPerJourney,
