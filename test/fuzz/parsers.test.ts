@@ -89,7 +89,7 @@ const FIELD_PARSERS: Record<string, readonly fields.FieldParser[]> = {
   parseMunicipality: [fields.parseMunicipality(registry)],
 };
 /** Exports of domain/fields.ts that are helpers, not parsers (fuzzed below all the same). */
-const NOT_PARSERS = new Set(['answerYesNo', 'takesTheOnlyOption', 'isSkipAnswer', 'yearsBetween', 'splitDocument', 'splitFirstName', 'splitFirstSurname']);
+const NOT_PARSERS = new Set(['answerYesNo', 'takesTheOnlyOption', 'isSkipAnswer', 'yearsBetween', 'splitDocument', 'retypedDocument', 'splitFirstName', 'splitFirstSurname']);
 
 describe(`field parsers under generated input (${seedNote})`, () => {
   it('the table covers every exported parser of domain/fields.ts', () => {
@@ -108,13 +108,15 @@ describe(`field parsers under generated input (${seedNote})`, () => {
     }, TIMEOUT);
   }
 
-  it(`answerYesNo, takesTheOnlyOption, isSkipAnswer, yearsBetween, splitDocument, splitFirstName, splitFirstSurname: ${RUNS} inputs, no exception`, () => {
+  it(`answerYesNo, takesTheOnlyOption, isSkipAnswer, yearsBetween, splitDocument, retypedDocument, splitFirstName, splitFirstSurname: ${RUNS} inputs, no exception`, () => {
     fc.assert(
       fc.property(anyText, anyText, (a, b) => {
         expect([true, false, undefined]).toContain(fields.answerYesNo(a));
         expect(typeof fields.takesTheOnlyOption(a)).toBe('boolean');
         const split = fields.splitDocument(a);
         if (split) expect(fields.parseDocumentType(split.tipoDocumento, { values: {}, today: new Date() }).ok).toBe(true);
+        const retyped = fields.retypedDocument(a);
+        if (retyped) expect(fields.parseDocumentType(retyped.tipoDocumento, { values: {}, today: new Date() }).ok).toBe(true);
         const names = fields.splitFirstName(a);
         if (names) expect(fields.parseFirstName(names.primerNombre, { values: {}, today: new Date() }).ok).toBe(true);
         const surnames = fields.splitFirstSurname(a);
