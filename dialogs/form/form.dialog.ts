@@ -9,8 +9,7 @@ import { fill, render } from '../../templates/render.js';
 import { incomingFile, incomingText, incomingValue, type AttachmentDownloader } from '../incoming.js';
 import { decide, startState, type EngineEnv, type EngineStep, type FormEvent, type FormState } from './engine.js';
 import { FormDrafts, type FormDraftDeps } from './form-drafts.js';
-import { answeredBefore, asksSecret, changedAnswerNote,
-  otherAnswerNote, common, correctionChoice, labelOf, promptFor, reasonText } from './form-render.js';
+import { answeredBefore, asksSecret, changedAnswerNote, common, correctionChoice, labelOf, otherAnswerNote, promptFor, reasonText } from './form-render.js';
 import { assertFormTexts, fieldTexts, formTexts, untyped, type FieldFailure, type FormResult, type FormSpec, type FormValues } from './form-spec.js';
 import { noteError, noteSecretTyped } from '../turn-notes.js';
 import { staleButtonNote } from '../shown-buttons.js';
