@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationState, MemoryStorage, TestAdapter, TurnContext, UserState, type BotState, type StoreItems } from 'botbuilder';
 import { LeanConversationState, LeanUserState } from './lean-state.js';
+import { createMemoryStateStore } from '../storage/state-store.js';
 
 /** MemoryStorage that records what is written. */
 class RecordingStorage extends MemoryStorage {
@@ -8,6 +9,31 @@ class RecordingStorage extends MemoryStorage {
   override async write(changes: StoreItems): Promise<void> {
     this.writes.push(JSON.parse(JSON.stringify(changes)) as StoreItems);
     await super.write(changes);
+  }
+}
+
+/**
+ * A storage with the state store's JSON access (domain/ports.ts StateStore readJson/writeJson),
+ * recording what writeJson receives as the items `write` would have: read and write must not be used.
+ */
+class RecordingJsonStorage {
+  readonly writes: StoreItems[] = [];
+  private readonly inner = createMemoryStateStore();
+  readJson(key: string) {
+    return this.inner.readJson!(key);
+  }
+  writeJson(key: string, json: string, eTag: string | undefined) {
+    this.writes.push({ [key]: { ...(JSON.parse(json) as object), eTag } });
+    return this.inner.writeJson!(key, json, eTag);
+  }
+  delete(keys: string[]) {
+    return this.inner.delete(keys);
+  }
+  read(): never {
+    throw new Error('read used: the JSON access should have been');
+  }
+  write(): never {
+    throw new Error('write used: the JSON access should have been');
   }
 }
 
@@ -22,9 +48,8 @@ const context = (text = 'hola') =>
   });
 
 /** One scripted sequence of turns: what each does to the state, and what the storage received. */
-async function script(make: (storage: RecordingStorage) => BotState): Promise<{ writes: StoreItems[]; seen: unknown[] }> {
-  const storage = new RecordingStorage();
-  const state = make(storage);
+async function script(make: (storage: RecordingStorage) => BotState, storage: { writes: StoreItems[] } = new RecordingStorage()): Promise<{ writes: StoreItems[]; seen: unknown[] }> {
+  const state = make(storage as RecordingStorage);
   const count = state.createProperty<number>('count');
   const form = state.createProperty<{ campos: Record<string, string> }>('form');
   const seen: unknown[] = [];
@@ -76,6 +101,20 @@ describe('lean conversation and user state', () => {
       expect(ours.seen).toEqual(theirs.seen);
       expect(ours.writes).toHaveLength(5); // new, default set, nested change, cleared, forced
       expect(ours.seen).toEqual([1, undefined, { count: 1, form: { campos: { nombre: 'Ana', apellido: 'Gómez' } }, eTag: expect.any(String) }, undefined, undefined]);
+    }
+  });
+
+  it('through a storage with JSON access: the same writes and reads, none through read or write', async () => {
+    for (const [lean, original] of [
+      [(s: RecordingStorage) => new LeanConversationState(s), (s: RecordingStorage) => new ConversationState(s)],
+      [(s: RecordingStorage) => new LeanUserState(s), (s: RecordingStorage) => new UserState(s)],
+    ] as const) {
+      const ours = await script(lean, new RecordingJsonStorage());
+      const theirs = await script(original);
+      expect(ours.writes).toEqual(theirs.writes);
+      expect(ours.writes).toHaveLength(5);
+      // The same, but for the eTags' form (MemoryStorage counts; the state stores draw UUIDs).
+      expect(ours.seen).toEqual([1, undefined, { count: 1, form: { campos: { nombre: 'Ana', apellido: 'Gómez' } }, eTag: expect.stringMatching(/^[0-9a-f-]{36}$/) }, undefined, undefined]);
     }
   });
 

@@ -7,6 +7,8 @@
  * compare it with the JSON at save time: two plain JSON.stringify a turn, the same rule for what
  * counts as a change (the whole state but its eTag), the same cache entry in the turn state, so
  * BotState's get, clear and delete and botbuilder-dialogs' memory scopes work on it unchanged.
+ * A storage that hands out and takes an item's JSON (the file store's `readJson` and `writeJson`)
+ * saves two more: the JSON at load is the storage's, and the JSON at save is what it writes.
  */
 import { BotState, ConversationState, UserState, type Storage, type StorageKeyFactory, type TurnContext } from 'botbuilder';
 
@@ -23,6 +25,16 @@ function jsonOf(state: State): string {
   return JSON.stringify(rest);
 }
 
+/** The storage's JSON methods (domain/ports.ts StateStore), when it has them. */
+interface JsonStorage {
+  readJson(key: string): Promise<{ json: string; eTag: string | undefined } | undefined>;
+  writeJson(key: string, json: string, eTag: string | undefined): Promise<string>;
+}
+const jsonStorage = (storage: Storage): JsonStorage | undefined => {
+  const s = storage as Storage & Partial<JsonStorage>;
+  return typeof s.readJson === 'function' && typeof s.writeJson === 'function' ? (s as JsonStorage) : undefined;
+};
+
 /** The symbol BotState keeps its cache entry under (a private field of botbuilder-core's BotState). */
 function cacheKey(state: BotState): symbol {
   const key = (state as unknown as { stateKey?: unknown }).stateKey;
@@ -35,6 +47,14 @@ async function load(owner: BotState, storage: Storage, storageKey: StorageKeyFac
   const cached = context.turnState.get(key) as Cached | undefined;
   if (!force && cached?.state) return cached.state;
   const id = await storageKey(context);
+  const direct = jsonStorage(storage);
+  if (direct) {
+    const stored = await direct.readJson(id);
+    const state = stored ? (JSON.parse(stored.json) as State) : {};
+    if (stored?.eTag !== undefined) state['eTag'] = stored.eTag;
+    context.turnState.set(key, { state, hash: stored?.json ?? '{}' } satisfies Cached);
+    return state;
+  }
   const items = await storage.read([id]);
   const state = (items[id] as State | undefined) ?? {};
   context.turnState.set(key, { state, hash: jsonOf(state) } satisfies Cached);
@@ -49,7 +69,9 @@ async function saveChanges(owner: BotState, storage: Storage, storageKey: Storag
   const id = await storageKey(context);
   cached ??= { state: {}, hash: '' };
   cached.state['eTag'] = '*';
-  await storage.write({ [id]: cached.state });
+  const direct = jsonStorage(storage);
+  if (direct) await direct.writeJson(id, now ?? jsonOf(cached.state), '*');
+  else await storage.write({ [id]: cached.state });
   cached.hash = now ?? jsonOf(cached.state);
   context.turnState.set(key, cached);
 }

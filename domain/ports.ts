@@ -242,6 +242,16 @@ export interface StateStore {
   read(keys: string[]): Promise<StateItems>;
   write(changes: StateItems): Promise<void>;
   delete(keys: string[]): Promise<void>;
+  /**
+   * Optional, for callers that tell a changed item by its JSON (bot/lean-state.ts): one item as
+   * `read` would give it, as its JSON without the eTag, and the eTag; undefined when there is none.
+   */
+  readJson?(key: string): Promise<{ json: string; eTag: string | undefined } | undefined>;
+  /**
+   * Optional, the other half: writes one item given as its JSON without an eTag (`JSON.stringify` of
+   * an object), under `write`'s eTag rule for `eTag`; resolves to the item's new eTag.
+   */
+  writeJson?(key: string, json: string, eTag: string | undefined): Promise<string>;
   /** Optional: puts away what is kept for later (the file store folds its journal into its files) when the assistant stops. */
   close?(): Promise<void>;
 }

@@ -14,9 +14,14 @@ const MAX_INFLATED_BYTES = 8 * 1024 * 1024;
 /** True when the file's text is sealed (anything but plain JSON). */
 export const isSealedState = (text: string): boolean => !text.trimStart().startsWith('{');
 
-/** The file's text for `json`: deflated and sealed with `box`, or the JSON itself without one. */
-export function encodeState(json: string, box: SecretBox | undefined): string {
+/**
+ * The file's text for `json`: deflated and sealed with `box`, or the JSON itself without one.
+ * `deflate: false` seals the JSON as it is (the journal's lines: the files are deflated when it is
+ * folded into them, off the request path; a line is read back only after a crash).
+ */
+export function encodeState(json: string, box: SecretBox | undefined, opts: { deflate?: boolean } = {}): string {
   if (!box) return json;
+  if (opts.deflate === false) return box.seal(json);
   return box.seal(DEFLATED + deflateRawSync(Buffer.from(json, 'utf8'), { level: 1 }).toString('base64'));
 }
 

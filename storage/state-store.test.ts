@@ -3,34 +3,39 @@ import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { stateStoreContract } from '../test/contracts/state-store.contract.js';
+import { stateJsonContract, stateStoreContract, type StateStoreHandle } from '../test/contracts/state-store.contract.js';
 import { createSecretBox } from './secret-box.js';
 import { createFileStateStore, createMemoryStateStore, foldStateJournal, purgeIdleStateFiles } from './state-store.js';
 import { decodeState } from './state-codec.js';
 
-stateStoreContract('memory', async () => {
+const memory = async (): Promise<StateStoreHandle> => {
   const store = createMemoryStateStore();
   return { store, reopen: async () => store, cleanup: async () => {} };
-});
+};
 
-stateStoreContract('files', async () => {
+const files = async (): Promise<StateStoreHandle> => {
   const dir = await mkdtemp(join(tmpdir(), 'ccf-state-'));
   return {
     store: createFileStateStore(join(dir, 'state')),
     reopen: async () => createFileStateStore(join(dir, 'state')),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
-});
+};
 
 const box = createSecretBox(randomBytes(32));
-stateStoreContract('sealed files', async () => {
+const sealedFiles = async (): Promise<StateStoreHandle> => {
   const dir = await mkdtemp(join(tmpdir(), 'ccf-state-sealed-'));
   return {
     store: createFileStateStore(join(dir, 'state'), { secrets: box }),
     reopen: async () => createFileStateStore(join(dir, 'state'), { secrets: box }),
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
-});
+};
+
+for (const [name, factory] of [['memory', memory], ['files', files], ['sealed files', sealedFiles]] as const) {
+  stateStoreContract(name, factory);
+  stateJsonContract(name, factory);
+}
 
 describe('file state store layout', () => {
   let dir: string;
@@ -108,7 +113,7 @@ describe('file state store: personal data at rest', () => {
     expect(await readFile(join(dir, fileOf(KEY)), 'utf8')).not.toContain('70123456');
   });
 
-  it('a write is in the journal when it resolves, sealed as its file will be, and in its file once folded', async () => {
+  it('a write is in the journal when it resolves, sealed (not deflated: the fold deflates), and in its file once folded', async () => {
     const store = createFileStateStore(dir, { secrets: box });
     await store.write({ [KEY]: ITEM });
     const item = (await store.read([KEY]))[KEY];
@@ -118,9 +123,12 @@ describe('file state store: personal data at rest', () => {
     const lines = (await readFile(join(dir, journal[0]!), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as { h: string; t: string });
     expect(lines.map((l) => l.h)).toEqual([fileOf(KEY).slice(0, 64), fileOf(KEY).slice(0, 64)]);
     expect(JSON.parse(decodeState(lines[1]!.t, (t) => box.open(t)))).toMatchObject({ key: KEY, item: { ...ITEM, paso: 2 } });
+    expect(box.open(lines[1]!.t)).toMatch(/^\{"key":/);
     await store.close();
     expect(await readdir(dir)).toEqual([fileOf(KEY)]);
-    const onDisk = JSON.parse(decodeState(await readFile(join(dir, fileOf(KEY)), 'utf8'), (t) => box.open(t))) as { key: string; item: Record<string, unknown> };
+    const fileText = await readFile(join(dir, fileOf(KEY)), 'utf8');
+    expect(box.open(fileText)).toMatch(/^z1:/);
+    const onDisk = JSON.parse(decodeState(fileText, (t) => box.open(t))) as { key: string; item: Record<string, unknown> };
     expect(onDisk).toMatchObject({ key: KEY, item: { ...ITEM, paso: 2 } });
     expect(onDisk.item['eTag']).toBe((await store.read([KEY]))[KEY].eTag);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

@@ -44,16 +44,21 @@ function asItem(key: string, value: unknown): Item {
 }
 
 /** MemoryStorage's rule: no eTag or '*' overwrites; otherwise it must equal the stored one. */
-function checkETag(key: string, change: Item, storedETag: unknown): void {
-  const tag = change.eTag;
+function checkETag(key: string, tag: unknown, storedETag: unknown): void {
   if (storedETag === undefined || tag === undefined || tag === null || tag === '' || tag === '*') return;
   if (tag !== storedETag) throw new Error(`Storage: error writing "${key}" due to eTag conflict.`);
 }
 
-/** The item as stored: a copy (one stringify) with a new eTag. */
-function stamp(change: Item): { json: string; eTag: string } {
-  const eTag = newETag();
-  return { json: JSON.stringify({ ...change, eTag }), eTag };
+/** An item's JSON without its eTag: what the file store keeps in memory and `readJson` hands out. */
+function bodyOf(item: Item): string {
+  const { eTag: _eTag, ...rest } = item;
+  return JSON.stringify(rest);
+}
+
+/** The stored item's JSON: `body` (an object's JSON) with `eTag` as its last member. */
+function withETag(body: string, eTag: string): string {
+  const tag = `"eTag":${JSON.stringify(eTag)}}`;
+  return body === '{}' ? `{${tag}` : `${body.slice(0, -1)},${tag}`;
 }
 
 async function settleAll(tasks: Promise<unknown>[]): Promise<void> {
@@ -82,9 +87,9 @@ function serialize<T>(file: string, op: () => Promise<T>): Promise<T> {
 
 // ---------------------------------------------------------------- what is on disk, in memory
 
-/** A file's content as last written or read in this process (the item's JSON, eTag included), or that there is no file. */
+/** A file's content as last written or read in this process (the item's JSON without its eTag, and the eTag), or that there is no file. */
 interface Cached {
-  /** Undefined: no file (a user who never logged in has no user state, read every turn). */
+  /** The item's JSON without its eTag. Undefined: no file (a user who never logged in has no user state, read every turn). */
   readonly json: string | undefined;
   readonly eTag: string | undefined;
   /** How the file is encoded: the box that sealed it, or undefined for plain JSON. */
@@ -197,15 +202,21 @@ export function configureStateJournal(opts: { foldBytes?: number; foldIdleMs?: n
 const JOURNAL_FILE = /^journal-(\d+)-[0-9a-z]+\.log$/;
 const HASH = /^[0-9a-f]{64}$/;
 
-/** The latest encoded text of a key the files do not hold yet (undefined: deleted), and the journal holding it. */
+/**
+ * The latest encoded text of a key the files do not hold yet (undefined: deleted), and the journal
+ * holding it; for a line sealed without deflating, its plain payload and the box, so the fold writes
+ * the file deflated (see `encodeState`).
+ */
 interface OverlayEntry {
   readonly text: string | undefined;
   readonly gen: number;
+  readonly plain?: { readonly payload: string; readonly box: SecretBox };
 }
 
 interface PendingLine {
   readonly hash: string;
   readonly text: string | undefined;
+  readonly plain: OverlayEntry['plain'];
   readonly line: string;
   readonly ok: () => void;
   readonly fail: (e: unknown) => void;
@@ -332,6 +343,9 @@ async function foldOne(root: string, hash: string, text: string | undefined): Pr
   if (text === undefined) await unlink(file).catch(ignoreMissing);
   else await replaceFile(file, text);
 }
+
+/** What the fold writes for an overlay entry: a line sealed without deflating is deflated and sealed anew. */
+const foldedText = (e: OverlayEntry): string | undefined => (e.plain ? encodeState(e.plain.payload, e.plain.box) : e.text);
 
 /**
  * Replays the journals an earlier process left in `root` into the files, then deletes them; the
@@ -475,7 +489,7 @@ async function drain(j: DirJournal): Promise<void> {
       continue;
     }
     for (const b of batch) {
-      j.overlay.set(b.hash, { text: b.text, gen: j.gen });
+      j.overlay.set(b.hash, b.plain ? { text: b.text, gen: j.gen, plain: b.plain } : { text: b.text, gen: j.gen });
       b.ok();
     }
     if (j.size >= limits.foldBytes) {
@@ -497,11 +511,14 @@ function kick(j: DirJournal): void {
   });
 }
 
-/** Appends one line (a write: the encoded text; a delete: a tombstone); resolves once it is written. */
-function append(j: DirJournal, hash: string, text: string | undefined): Promise<void> {
+/**
+ * Appends one line (a write: the encoded text; a delete: a tombstone); resolves once it is written.
+ * `plain`: the payload `text` seals without deflating, and the box (see OverlayEntry).
+ */
+function append(j: DirJournal, hash: string, text: string | undefined, plain?: OverlayEntry['plain']): Promise<void> {
   if (text !== undefined) j.presence.tags.add(tagOf(hash));
   const line = text === undefined ? `{"h":"${hash}","d":1}\n` : `{"h":"${hash}","t":${JSON.stringify(text)}}\n`;
-  const written = new Promise<void>((ok, fail) => j.pending.push({ hash, text, line, ok, fail }));
+  const written = new Promise<void>((ok, fail) => j.pending.push({ hash, text, plain, line, ok, fail }));
   j.lastWriteAt = Date.now();
   armIdleFold(j);
   kick(j);
@@ -555,7 +572,7 @@ async function fold(j: DirJournal): Promise<void> {
   if (j.closed.length === 0) return;
   const gens = [...j.closed];
   const entries = [...j.overlay].filter(([, e]) => e.gen < j.gen);
-  await mapLimit(entries, FOLD_CONCURRENCY, ([hash, e]) => foldOne(j.root, hash, e.text));
+  await mapLimit(entries, FOLD_CONCURRENCY, ([hash, e]) => foldOne(j.root, hash, foldedText(e)));
   for (const gen of gens) await unlink(journalName(j.root, gen)).catch(ignoreMissing);
   j.closed.splice(0, gens.length);
   for (const [hash, e] of entries) if (j.overlay.get(hash) === e) j.overlay.delete(hash);
@@ -597,7 +614,17 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
   const { secrets } = opts;
   let made: Promise<unknown> | undefined;
   const ensureDir = () => (made ??= ensurePrivateDir(root));
-  const hashOf = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex');
+  // A file's name is the key's SHA-256: remembered for the keys in use (each turn names its keys two or three times).
+  const hashes = new Map<string, string>();
+  const hashOf = (key: string): string => {
+    let hash = hashes.get(key);
+    if (hash === undefined) {
+      hash = createHash('sha256').update(key, 'utf8').digest('hex');
+      if (hashes.size >= STATE_CACHE_MAX) hashes.delete(hashes.keys().next().value as string);
+      hashes.set(key, hash);
+    }
+    return hash;
+  };
   /** The folder's journal, its earlier journals replayed (again, if the folder was removed and made anew). */
   const journal = async (): Promise<DirJournal> => {
     const j = journalOf(root);
@@ -615,6 +642,11 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
     } catch (e) {
       throw new Error(`conversation state file ${file} cannot be opened: ${(e as Error).message}`);
     }
+    return parsePayload(key, file, json, sealed ? secrets : undefined);
+  }
+
+  /** The same, from the opened payload (`{ key, item }` JSON). */
+  function parsePayload(key: string, file: string, json: string, box: SecretBox | undefined): Omit<Cached, 'at'> {
     let stored: StoredItem;
     try {
       stored = JSON.parse(json) as StoredItem;
@@ -623,13 +655,18 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
     }
     if (stored?.key !== key) throw new Error(`conversation state file ${file} belongs to another key`);
     const item = stored.item;
-    return { json: JSON.stringify(item), eTag: item?.eTag as string, box: sealed ? secrets : undefined };
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new Error(`conversation state file ${file} holds no item`);
+    return { json: bodyOf(item), eTag: item.eTag as string | undefined, box };
   }
 
   /** The stored item: the journal's latest line for the key when the file does not hold it yet, else the file. */
   async function readStored(j: DirJournal, key: string, hash: string, file: string): Promise<Omit<Cached, 'at'>> {
     const pending = j.overlay.get(hash);
-    if (pending) return pending.text === undefined ? ABSENT : parse(key, file, pending.text);
+    if (pending) {
+      // Its payload as this process wrote it, when this store holds the box that sealed it (else the text is opened, or refused).
+      if (pending.plain && pending.plain.box === secrets) return parsePayload(key, file, pending.plain.payload, secrets);
+      return pending.text === undefined ? ABSENT : parse(key, file, pending.text);
+    }
     if (!mayExist(j, hash)) return ABSENT;
     let text: string;
     try {
@@ -655,45 +692,64 @@ export function createFileStateStore(dir: string, opts: FileStateStoreOptions = 
     return queued ? load() : serialize(file, load);
   }
 
-  const encode = (key: string, itemJson: string): string => {
-    return encodeState(`{"key":${JSON.stringify(key)},"item":${itemJson}}`, secrets);
-  };
+  /** The stored entry of `key`. */
+  async function entryOf(key: string): Promise<Omit<Cached, 'at'>> {
+    const j = await journal();
+    const hash = hashOf(key);
+    return current(j, key, hash, stateFileOf(root, hash), false);
+  }
+
+  /**
+   * Writes `body` (the item's JSON without its eTag) under `key` if `tag` passes the eTag check, with a
+   * new eTag, which it resolves to. The journal's line is sealed without deflating: the fold deflates.
+   */
+  async function put(j: DirJournal, key: string, body: string, tag: unknown): Promise<string> {
+    const hash = hashOf(key);
+    const file = stateFileOf(root, hash);
+    return serialize(file, async () => {
+      checkETag(key, tag, (await current(j, key, hash, file, true)).eTag);
+      const eTag = newETag();
+      const payload = `{"key":${JSON.stringify(key)},"item":${withETag(body, eTag)}}`;
+      try {
+        if (secrets) await append(j, hash, encodeState(payload, secrets, { deflate: false }), { payload, box: secrets });
+        else await append(j, hash, payload);
+      } catch (e) {
+        cache.delete(file); // what is stored now is read again
+        throw e;
+      }
+      remember(file, { json: body, eTag, box: secrets });
+      return eTag;
+    });
+  }
 
   return {
     async read(keys) {
       const out: StateItems = {};
-      if (keys.length === 0) return out;
-      const j = await journal();
       await Promise.all(
         keys.map(async (key) => {
-          const hash = hashOf(key);
-          const entry = await current(j, key, hash, stateFileOf(root, hash), false);
-          if (entry.json !== undefined) out[key] = JSON.parse(entry.json) as Item; // a copy: later changes never leak in
+          const entry = await entryOf(key);
+          if (entry.json === undefined) return;
+          const item = JSON.parse(entry.json) as Item; // a copy: later changes never leak in
+          if (entry.eTag !== undefined) item.eTag = entry.eTag;
+          out[key] = item;
         }),
       );
       return out;
+    },
+    async readJson(key) {
+      const entry = await entryOf(key);
+      return entry.json === undefined ? undefined : { json: entry.json, eTag: entry.eTag };
     },
     async write(changes) {
       const entries = Object.entries(changes).map(([key, value]) => [key, asItem(key, value)] as const);
       await ensureDir();
       const j = await journal();
-      await settleAll(
-        entries.map(([key, change]) => {
-          const hash = hashOf(key);
-          const file = stateFileOf(root, hash);
-          return serialize(file, async () => {
-            checkETag(key, change, (await current(j, key, hash, file, true)).eTag);
-            const { json, eTag } = stamp(change);
-            try {
-              await append(j, hash, encode(key, json));
-            } catch (e) {
-              cache.delete(file); // what is stored now is read again
-              throw e;
-            }
-            remember(file, { json, eTag, box: secrets });
-          });
-        }),
-      );
+      await settleAll(entries.map(([key, change]) => put(j, key, bodyOf(change), change.eTag)));
+    },
+    async writeJson(key, json, eTag) {
+      checkObjectJson(key, json);
+      await ensureDir();
+      return put(await journal(), key, json, eTag);
     },
     async delete(keys) {
       if (keys.length === 0) return;
@@ -754,19 +810,26 @@ export async function purgeIdleStateFiles(dir: string, before: Date): Promise<nu
   return deleted;
 }
 
+/** Refuses what is not an object's JSON (writeJson's argument). */
+function checkObjectJson(key: string, json: string): void {
+  if (!json.startsWith('{') || !json.endsWith('}')) throw new TypeError(`state write "${key}": the item must be an object's JSON`);
+}
+
 /** In-memory StateStore with the same semantics (tests). */
 export function createMemoryStateStore(): StateStore {
-  const memory = new Map<string, string>();
-  const load = (key: string): Item | undefined => {
-    const raw = memory.get(key);
-    return raw === undefined ? undefined : (JSON.parse(raw) as Item);
+  const memory = new Map<string, { json: string; eTag: string }>();
+  const put = (key: string, json: string, tag: unknown): string => {
+    checkETag(key, tag, memory.get(key)?.eTag);
+    const eTag = newETag();
+    memory.set(key, { json, eTag });
+    return eTag;
   };
   return {
     async read(keys) {
       const out: StateItems = {};
       for (const key of keys) {
-        const item = load(key);
-        if (item) out[key] = item;
+        const stored = memory.get(key);
+        if (stored) out[key] = { ...(JSON.parse(stored.json) as Item), eTag: stored.eTag };
       }
       return out;
     },
@@ -775,13 +838,20 @@ export function createMemoryStateStore(): StateStore {
       const errors: unknown[] = [];
       for (const [key, change] of entries) {
         try {
-          checkETag(key, change, load(key)?.eTag);
-          memory.set(key, stamp(change).json);
+          put(key, bodyOf(change), change.eTag);
         } catch (e) {
           errors.push(e);
         }
       }
       if (errors.length) throw errors[0];
+    },
+    async readJson(key) {
+      const stored = memory.get(key);
+      return stored && { ...stored };
+    },
+    async writeJson(key, json, eTag) {
+      checkObjectJson(key, json);
+      return put(key, json, eTag);
     },
     async delete(keys) {
       for (const key of keys) memory.delete(key);

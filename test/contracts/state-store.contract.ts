@@ -140,3 +140,58 @@ export function stateStoreContract(name: string, factory: () => Promise<StateSto
     });
   });
 }
+
+/**
+ * The optional JSON access of a StateStore (readJson, writeJson), for the adapters that have it:
+ * the same items, eTag rule and persistence as read and write, as an item's JSON without its eTag.
+ */
+export function stateJsonContract(name: string, factory: () => Promise<StateStoreHandle>): void {
+  describe(`StateStore JSON access: ${name}`, () => {
+    let h: StateStoreHandle;
+    let store: Required<Pick<StateStore, 'readJson' | 'writeJson'>> & StateStore;
+    beforeEach(async () => {
+      h = await factory();
+      const { readJson, writeJson } = h.store;
+      if (!readJson || !writeJson) throw new Error(`${name} has no readJson/writeJson`);
+      store = h.store as typeof store;
+    });
+    afterEach(async () => {
+      await h.cleanup();
+    });
+
+    it('reads what write wrote as its JSON without the eTag, members in order, and the eTag read gives', async () => {
+      expect(await store.readJson(KEY)).toBeUndefined();
+      await store.write({ [KEY]: { b: 1, eTag: '*', a: { z: [1, 'ñ'], y: null } } });
+      const item = (await store.read([KEY]))[KEY];
+      expect(await store.readJson(KEY)).toEqual({ json: '{"b":1,"a":{"z":[1,"ñ"],"y":null}}', eTag: item.eTag });
+    });
+
+    it('writes an object\'s JSON that read gives back as the object with a new eTag', async () => {
+      const first = await store.writeJson(KEY, '{"dialogStack":[{"id":"main"}],"n":1}', undefined);
+      expect(typeof first).toBe('string');
+      expect((await store.read([KEY]))[KEY]).toEqual({ dialogStack: [{ id: 'main' }], n: 1, eTag: first });
+      const second = await store.writeJson(KEY, '{}', '*');
+      expect(second).not.toBe(first);
+      expect(await store.readJson(KEY)).toEqual({ json: '{}', eTag: second });
+      expect((await store.read([KEY]))[KEY]).toEqual({ eTag: second });
+    });
+
+    it('checks the eTag as write does, and refuses what is not an object\'s JSON', async () => {
+      const tag = await store.writeJson(KEY, '{"v":1}', undefined);
+      const next = await store.writeJson(KEY, '{"v":2}', tag);
+      await expect(store.writeJson(KEY, '{"v":3}', tag)).rejects.toThrow(/eTag conflict/);
+      await expect(store.write({ [KEY]: { v: 3, eTag: tag } })).rejects.toThrow(/eTag conflict/);
+      expect(await store.readJson(KEY)).toEqual({ json: '{"v":2}', eTag: next });
+      for (const bad of ['[1]', '"x"', '1', '']) await expect(store.writeJson(KEY, bad, '*')).rejects.toThrow(TypeError);
+      expect((await store.readJson(KEY))?.json).toBe('{"v":2}');
+    });
+
+    it('persists across reopen', async () => {
+      const tag = await store.writeJson(KEY, '{"paso":2,"valores":{"nombre":"Ana"}}', '*');
+      const other = await h.reopen();
+      expect(await other.readJson?.(KEY)).toEqual({ json: '{"paso":2,"valores":{"nombre":"Ana"}}', eTag: tag });
+      await store.delete([KEY]);
+      expect(await other.readJson?.(KEY)).toBeUndefined();
+    });
+  });
+}
