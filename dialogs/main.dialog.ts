@@ -611,9 +611,10 @@ export class MainDialog extends ComponentDialog {
 
   // ---------------------------------------------------------------- the step in progress
 
+  /** The innermost active dialog's context (each level's child context built once: see `stack`). */
   private deepest(dc: DialogContext): DialogContext {
     let d = dc;
-    while (d.child) d = d.child;
+    for (let child = readingChild(d); child; child = readingChild(d)) d = child;
     return d;
   }
 
