@@ -658,14 +658,17 @@ export class MainDialog extends ComponentDialog {
     return (await consultaIn(this.deps, text, this.deps.clock.now())) === undefined;
   }
 
-  /** The deepest step that describes itself: a form's field, an identity question, the RUT upload, a confirmation. */
-  private stepInfo(innerDc: DialogContext, stack = this.stack(innerDc)): StepInfo | undefined {
+  /**
+   * The deepest step that describes itself: a form's field, an identity question, the RUT upload, a
+   * confirmation. `help: false`: a form's field without its help (where the person is, every turn).
+   */
+  private stepInfo(innerDc: DialogContext, stack = this.stack(innerDc), help = true): StepInfo | undefined {
     for (let i = stack.length - 1; i >= 0; i--) {
       const [dc, dialog] = stack[i]!;
       if (dialog instanceof FormDialog) {
         const state = dc.activeDialog!.state['form'] as FormState | undefined;
         const campo = state?.current ? fieldTexts(dialog.spec, state.current) : undefined;
-        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(campo?.ayuda ? { ayuda: fill(campo.ayuda, formTextData(dialog.spec, dc.activeDialog!.state)) } : {}) };
+        return { paso: campo?.etiqueta ?? formTexts(dialog.spec).titulo, ...(help && campo?.ayuda ? { ayuda: fill(campo.ayuda, formTextData(dialog.spec, dc.activeDialog!.state)) } : {}) };
       }
       if (describesStep(dialog)) {
         // Every dialog active inside it, at each level the whole stack (a component's waterfall stays under the prompt it asks).
@@ -682,7 +685,7 @@ export class MainDialog extends ComponentDialog {
     // One walk of the stack (each level's child context is built anew by botbuilder-dialogs).
     const process = this.activeProcess(innerDc, stack);
     if (!process) return undefined;
-    const info = this.stepInfo(innerDc, stack);
+    const info = this.stepInfo(innerDc, stack, false);
     return { proceso: info?.proceso ?? process.id, ...(info?.paso ? { paso: info.paso } : {}) };
   }
 }

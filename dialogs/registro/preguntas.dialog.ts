@@ -83,7 +83,13 @@ export class PreguntasDialog extends Dialog<PreguntasOptions> implements Describ
   describeStep(instance: DialogInstance): StepInfo {
     const state = instance.state['preguntas'] as PreguntasState;
     const paso = render('registro/paso-pregunta', { numero: state.respuestas.length + 1, total: state.preguntas.length });
-    return { paso, ayuda: render('registro/ayuda-preguntas', { ayuda: texts().ayuda }) };
+    // The help is rendered only when read ("ayuda"): where the person is is asked every turn.
+    return {
+      paso,
+      get ayuda() {
+        return render('registro/ayuda-preguntas', { ayuda: texts().ayuda });
+      },
+    };
   }
 
   override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
