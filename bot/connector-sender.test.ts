@@ -5,6 +5,7 @@ import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { ClaimsIdentity, ConnectorClient, type ConnectorFactory, type UserTokenClient } from 'botframework-connector';
 import { ClientCache, ConnectorSendError, leanConnectorFactory, leanSending, MAX_CONNECTOR_SOCKETS, proxyConfigured, sendActivity, sendLean } from './connector-sender.js';
 import { InternalSecretCredentials } from './directline/deliver.js';
+import { startHttpsServer } from '../test/helpers/https-servers.js';
 
 interface Seen {
   readonly method: string;
@@ -110,6 +111,38 @@ describe('sendActivity: one plain POST per activity', () => {
     expect(waits).toHaveLength(3);
     expect(error.message).not.toContain('127.0.0.1');
     expect(error.message).not.toContain('s3cret');
+  });
+
+  it('a connection the connector drops before answering is retried, and the reply arrives', async () => {
+    let requests = 0;
+    const server = createServer((req, res) => {
+      if (++requests === 1) return req.socket.destroy(); // dropped mid-request, as a restarting connector does
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"r2"}');
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    opened.push({ close: () => new Promise<void>((ok) => (server.closeAllConnections(), server.close(() => ok()))) });
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const waits: number[] = [];
+    await expect(sendActivity(url, credentials, 'v3/conversations/x/activities', activity, {}, noWait, async (ms) => void waits.push(ms))).resolves.toMatchObject({ id: 'r2' });
+    expect(requests).toBe(2);
+    expect(waits).toEqual([noWait.baseDelayMs]);
+  });
+
+  it('an HTTPS connector is checked: one whose certificate nobody vouches for gets nothing, and is not retried', async () => {
+    let requests = 0;
+    const tls = await startHttpsServer(['localhost'], (_req, res) => {
+      requests++;
+      res.end('{"id":"r"}');
+    });
+    opened.push(tls);
+    const waits: number[] = [];
+    const error = (await sendActivity(`https://localhost:${tls.port}/`, credentials, 'v3/conversations/x/activities', activity, {}, noWait, async (ms) => void waits.push(ms)).catch((e: unknown) => e)) as Error;
+    expect(error).toBeInstanceOf(ConnectorSendError);
+    expect(error).toMatchObject({ code: expect.stringMatching(/CERT|SIGNED/) });
+    expect(tls.connections).toBe(1);
+    expect(requests).toBe(0);
+    expect(waits).toEqual([]);
   });
 
   it('a connector that does not answer in time is a timeout', async () => {
