@@ -11,6 +11,7 @@
  * saves two more: the JSON at load is the storage's, and the JSON at save is what it writes.
  */
 import { BotState, ConversationState, UserState, type Storage, type StorageKeyFactory, type TurnContext } from 'botbuilder';
+import type { StateStore } from '../domain/ports.js';
 
 type State = Record<string, unknown>;
 /** BotState's cache entry in the turn state; `hash` holds the JSON here (BotState only compares it). */
@@ -25,11 +26,8 @@ function jsonOf(state: State): string {
   return JSON.stringify(rest);
 }
 
-/** The storage's JSON methods (domain/ports.ts StateStore), when it has them. */
-interface JsonStorage {
-  readJson(key: string): Promise<{ json: string; eTag: string | undefined } | undefined>;
-  writeJson(key: string, json: string, eTag: string | undefined): Promise<string>;
-}
+/** The storage's JSON methods (the StateStore port's optional ones), when it has them. */
+type JsonStorage = Required<Pick<StateStore, 'readJson' | 'writeJson'>>;
 const jsonStorage = (storage: Storage): JsonStorage | undefined => {
   const s = storage as Storage & Partial<JsonStorage>;
   return typeof s.readJson === 'function' && typeof s.writeJson === 'function' ? (s as JsonStorage) : undefined;
@@ -69,10 +67,11 @@ async function saveChanges(owner: BotState, storage: Storage, storageKey: Storag
   const id = await storageKey(context);
   cached ??= { state: {}, hash: '' };
   cached.state['eTag'] = '*';
+  const json = now ?? jsonOf(cached.state);
   const direct = jsonStorage(storage);
-  if (direct) await direct.writeJson(id, now ?? jsonOf(cached.state), '*');
+  if (direct) await direct.writeJson(id, json, '*');
   else await storage.write({ [id]: cached.state });
-  cached.hash = now ?? jsonOf(cached.state);
+  cached.hash = json;
   context.turnState.set(key, cached);
 }
 
