@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationState, MemoryStorage, TestAdapter, UserState, type TurnContext } from 'botbuilder';
-import { DialogSet, type DialogState } from 'botbuilder-dialogs';
+import { ComponentDialog, Dialog, DialogSet, DialogTurnStatus, WaterfallDialog, type DialogContext, type DialogEvent, type DialogState } from 'botbuilder-dialogs';
 import { Assistant } from './assistant.js';
 import type { MainDialog } from '../dialogs/main.dialog.js';
 
@@ -28,5 +28,54 @@ describe('Assistant: the dialog state manager configuration', () => {
     expect(configurations[0]).toBeTruthy();
     expect(configurations[1]).toBe(configurations[0]);
     expect(configurations[2]).toBe(configurations[0]);
+  });
+});
+
+describe('Assistant: the "activityReceived" dialog event', () => {
+  it('is emitted on the first turn only: later turns continue the dialogs without walking the stack for it', async () => {
+    const events: string[] = [];
+    class Recording extends ComponentDialog {
+      constructor() {
+        super('proceso');
+        this.addDialog(
+          new WaterfallDialog('pasos', [
+            async (step) => {
+              await step.context.sendActivity('¿Nombre?');
+              return Dialog.EndOfTurn;
+            },
+            async (step) => {
+              await step.context.sendActivity(`Hola, ${step.context.activity.text}. ¿Apellido?`);
+              return Dialog.EndOfTurn;
+            },
+            async (step) => {
+              await step.context.sendActivity(`Listo, ${step.context.activity.text}.`);
+              return step.endDialog();
+            },
+          ]),
+        );
+        this.initialDialogId = 'pasos';
+      }
+      override async onDialogEvent(dc: DialogContext, event: DialogEvent): Promise<boolean> {
+        events.push(event.name);
+        return super.onDialogEvent(dc, event);
+      }
+    }
+    const conversation = new ConversationState(new MemoryStorage());
+    const user = new UserState(new MemoryStorage());
+    const dialog = conversation.createProperty<DialogState>('dialog');
+    const set = new DialogSet(dialog).add(new Recording());
+    const main = {
+      async run(context: TurnContext) {
+        const dc = await set.createContext(context);
+        const result = await dc.continueDialog();
+        if (result.status === DialogTurnStatus.empty) await dc.beginDialog('proceso');
+      },
+    };
+    const bot = new Assistant({ conversation, user, dialog }, main as unknown as MainDialog);
+    const adapter = new TestAdapter((context) => bot.run(context));
+    // Without the assistant's note, botbuilder-dialogs emits it to the process on every turn it continues.
+    await adapter.send('hola').assertReply('¿Nombre?').send('Ana').assertReply('Hola, Ana. ¿Apellido?').send('Gómez').assertReply('Listo, Gómez.');
+    await adapter.send('otra vez').assertReply('¿Nombre?').send('Luz').assertReply('Hola, Luz. ¿Apellido?');
+    expect(events.filter((e) => e === 'activityReceived')).toEqual([]);
   });
 });

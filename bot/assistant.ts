@@ -18,8 +18,24 @@ export interface AssistantState {
  */
 const DIALOG_STATE_MANAGER_CONFIGURATION = 'DialogStateManagerConfiguration';
 
+/**
+ * The description of the symbol under which botbuilder-dialogs notes in the turn state that the
+ * turn's "activityReceived" dialog event was emitted (a private symbol of its DialogContext). The
+ * first continueDialog of a turn emits that event from the innermost dialog outwards, building a
+ * DialogContext (with its state manager) for every level of the stack to find it. No dialog of
+ * the assistant handles the event (only botbuilder's prompts look at it, to recognize and stop it:
+ * nothing they keep), so after the first turn shows the symbol, every turn starts with it noted.
+ */
+const ACTIVITY_RECEIVED_EMITTED = 'ActivityReceivedEmitted';
+
+function emittedMark(context: TurnContext): symbol | undefined {
+  for (const key of context.turnState.keys()) if (typeof key === 'symbol' && key.description === ACTIVITY_RECEIVED_EMITTED) return key;
+  return undefined;
+}
+
 export class Assistant extends ActivityHandler {
   private dialogStateManagerConfiguration: unknown;
+  private activityReceivedEmitted: symbol | undefined;
 
   constructor(
     private readonly state: AssistantState,
@@ -40,8 +56,10 @@ export class Assistant extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     if (this.dialogStateManagerConfiguration) context.turnState.set(DIALOG_STATE_MANAGER_CONFIGURATION, this.dialogStateManagerConfiguration);
+    if (this.activityReceivedEmitted) context.turnState.set(this.activityReceivedEmitted, true);
     await super.run(context);
     this.dialogStateManagerConfiguration ??= context.turnState.get(DIALOG_STATE_MANAGER_CONFIGURATION);
+    this.activityReceivedEmitted ??= emittedMark(context);
     await this.state.conversation.saveChanges(context, false);
     await this.state.user.saveChanges(context, false);
   }
