@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationState, MemoryStorage, TestAdapter, TurnContext, UserState, type BotState, type StoreItems } from 'botbuilder';
-import { LeanConversationState, LeanUserState } from './lean-state.js';
+import { HANDED_OVER_MAX, LeanConversationState, LeanUserState } from './lean-state.js';
 import { createMemoryStateStore } from '../storage/state-store.js';
 
 /** MemoryStorage that records what is written. */
@@ -124,5 +124,103 @@ describe('lean conversation and user state', () => {
     expect(state.get(c)).toBeUndefined();
     const loaded = await state.load(c);
     expect(state.get(c)).toBe(loaded);
+  });
+});
+
+describe('lean state through a JSON storage: the saved object handed to the next turn', () => {
+  /** A turn's context in conversation `id`. */
+  const turn = (id: string) =>
+    new TurnContext(new TestAdapter(async () => undefined), {
+      type: 'message',
+      text: 'hola',
+      channelId: 'test',
+      conversation: { id, isGroup: false, conversationType: 'personal', name: '' },
+      from: { id: `u-${id}`, name: 'Usuario' },
+      recipient: { id: 'bot', name: 'Bot' },
+    });
+  const setup = () => {
+    const storage = createMemoryStateStore();
+    const keys: string[] = [];
+    const writeJson = storage.writeJson!.bind(storage);
+    storage.writeJson = (key, json, eTag) => {
+      keys.push(key);
+      return writeJson(key, json, eTag);
+    };
+    const state = new LeanConversationState(storage);
+    return { storage, keys, state, count: state.createProperty<number>('count') };
+  };
+
+  it('is the object the last turn saved, not a parse of its JSON, while the storage holds what was saved', async () => {
+    const { state, count } = setup();
+    const first = turn('c1');
+    await count.set(first, 1);
+    await state.saveChanges(first);
+    const saved = state.get(first);
+
+    const second = turn('c1');
+    expect(await count.get(second)).toBe(1);
+    expect(state.get(second)).toBe(saved);
+    await state.saveChanges(second); // unchanged: still handed over
+
+    const third = turn('c1');
+    await state.load(third);
+    expect(state.get(third)).toBe(saved);
+    await count.set(third, 2);
+    await state.saveChanges(third);
+
+    const fourth = turn('c1');
+    expect(await count.get(fourth)).toBe(2);
+    expect(state.get(fourth)).toBe(saved);
+  });
+
+  it('is parsed again when the storage holds other JSON, when the last turn did not save, and is handed to one turn only', async () => {
+    const { storage, keys, state, count } = setup();
+    const first = turn('c1');
+    await count.set(first, 1);
+    await state.saveChanges(first);
+    const saved = state.get(first);
+
+    // Another writer (another instance of the assistant) changes the stored state.
+    await storage.writeJson!(keys[0]!, JSON.stringify({ count: 5 }), '*');
+    const second = turn('c1');
+    expect(await count.get(second)).toBe(5);
+    expect(state.get(second)).not.toBe(saved);
+    await state.saveChanges(second);
+
+    // A turn that changes the state and fails before saving: the next turn reads what is stored.
+    const failed = turn('c1');
+    await count.set(failed, 99);
+    const third = turn('c1');
+    expect(await count.get(third)).toBe(5);
+    await state.saveChanges(third);
+
+    // Two turns of the same key at the same moment (one user in two conversations, for the user state).
+    const a = turn('c1');
+    const b = turn('c1');
+    const [stateA, stateB] = await Promise.all([state.load(a), state.load(b)]);
+    expect(stateA).not.toBe(stateB);
+    expect(stateA).toEqual(stateB);
+
+    // Deleted: nothing stored, a new empty state.
+    await state.delete(a);
+    const fourth = turn('c1');
+    expect(await count.get(fourth)).toBeUndefined();
+  });
+
+  it(`keeps the objects of the last ${HANDED_OVER_MAX} keys saved`, async () => {
+    const { state, count } = setup();
+    const saved: unknown[] = [];
+    for (let i = 0; i <= HANDED_OVER_MAX; i++) {
+      const c = turn(`c${i}`);
+      await count.set(c, i);
+      await state.saveChanges(c);
+      saved.push(state.get(c));
+    }
+    const oldest = turn('c0');
+    expect(await count.get(oldest)).toBe(0);
+    expect(state.get(oldest)).not.toBe(saved[0]);
+    const newest = turn(`c${HANDED_OVER_MAX}`);
+    expect(await count.get(newest)).toBe(HANDED_OVER_MAX);
+    expect(state.get(newest)).toBe(saved[HANDED_OVER_MAX]);
   });
 });
