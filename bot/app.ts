@@ -22,6 +22,7 @@ import { passwordHasher } from '../storage/password-hasher.js';
 import { createSecretBox, loadOrCreateDevKey, parseSecretsKey } from '../storage/secret-box.js';
 import { createFileStateStore } from '../storage/state-store.js';
 import { runRetention } from '../storage/retention.js';
+import { whenQuiet } from './when-quiet.js';
 import { render } from '../templates/render.js';
 import { registerAccountPages } from './account-pages.js';
 import { registerPrivacyPage } from './privacy-page.js';
@@ -69,6 +70,12 @@ export interface App {
 
 /** Module loads block the process: the requests that arrived during one are answered before the next. */
 const requestsFirst = () => new Promise<void>((ok) => setImmediate(ok));
+
+/**
+ * The retention job's schedule: a minute after start, then daily, once no turn began for 30 s
+ * (looked at every 10 s), or after 6 hours of waiting for such a moment.
+ */
+export const RETENTION_SCHEDULE = { firstAfterMs: 60_000, everyMs: 24 * 3600_000, quietMs: 30_000, checkMs: 10_000, maxWaitMs: 6 * 3600_000 } as const;
 
 /** A short, non-reversible reference for logs (never the raw id). */
 export const ref = (value: string | undefined): string =>
@@ -238,7 +245,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   const dialogState = conversationState.createProperty<DialogState>('dialogState');
   const session = userState.createProperty<Session | undefined>('sesion');
   const blobs = createFileBlobStore(join(dataDir, 'archivos'));
-  // Retention (domain/retention.ts): a minute after start, then daily; `npm run retencion` runs the same job.
+  // Retention (domain/retention.ts): a minute after start, then daily, each time at a quiet moment
+  // (bot/when-quiet.ts); `npm run retencion` runs the same job.
   let retentionRun: Promise<void> | undefined;
   const retain = () =>
     (retentionRun ??= runRetention(
@@ -252,8 +260,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       })
       .catch((e: unknown) => log.error('retention failed', { err: e instanceof Error ? e.message : String(e) }))
       .finally(() => (retentionRun = undefined)));
-  const retentionTimers = [setTimeout(() => void retain(), 60_000), setInterval(() => void retain(), 24 * 3600_000)];
-  for (const t of retentionTimers) t.unref();
+  const stopRetention = whenQuiet(retain, { ...RETENTION_SCHEDULE, lastTurnAt: () => inFlight.lastTurnAt });
   const staff = staffDirectory({ admins: parseStaffList(config.STAFF_ADMINS), helpdesk: parseStaffList(config.STAFF_MESA_AYUDA) });
   const fileLinks = createFileLinks(
     Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), 'asistente-ccf/file-links', 32)),
@@ -360,7 +367,7 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
       // Keep-alive connections would otherwise go on reaching this instance after it stopped listening.
       server.server.closeIdleConnections();
       directLine?.close();
-      for (const t of retentionTimers) clearTimeout(t);
+      stopRetention();
       await inFlight.idle(10_000);
       server.server.closeAllConnections();
       await Promise.race([stopped, new Promise((ok) => setTimeout(ok, 2_000).unref())]);

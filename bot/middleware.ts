@@ -50,13 +50,16 @@ export class SerializeConversations implements Middleware {
   }
 }
 
-/** Counts turns in progress so a shutdown can wait for them. */
+/** Counts turns in progress so a shutdown can wait for them; notes when the last one began. */
 export class InFlightTurns implements Middleware {
   private count = 0;
   private waiters: (() => void)[] = [];
+  /** When the last turn began (ms since the epoch; 0: none yet). */
+  lastTurnAt = 0;
 
   async onTurn(_context: TurnContext, next: () => Promise<void>): Promise<void> {
     this.count++;
+    this.lastTurnAt = Date.now();
     try {
       await next();
     } finally {
