@@ -349,15 +349,22 @@ const byRazonSocial = new Intl.Collator('es', { sensitivity: 'base' });
 
 /** The CCFs a person may act for in the rol "Caja de compensación familiar". */
 export async function ccfsOf(deps: { readonly store: Store; readonly reference: ReferenceRegistry }, citizenId: string): Promise<CcfRef[]> {
-  const found = await deps.store.transaction(async (tx) => {
-    const refs: CcfRef[] = [];
-    for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) {
-      if (a.estado !== 'activo' || a.rol !== ROL_CAJA || refs.some((r) => r.nit === a.nit)) continue;
-      const role = await tx.collection('employers').get(a.nit);
-      if (role && role.estado === 'activo') refs.push({ nit: a.nit, razonSocial: role.razonSocial });
-    }
-    return refs;
-  });
+  return withSiglas(deps, await deps.store.transaction((tx) => ccfsIn(tx, citizenId)));
+}
+
+/** ccfsOf's look-up inside a transaction: the CCFs without their siglas (see withSiglas). */
+export async function ccfsIn(tx: Tx, citizenId: string): Promise<CcfRef[]> {
+  const refs: CcfRef[] = [];
+  for (const a of await tx.collection('autorizaciones').findBy('citizenId', citizenId)) {
+    if (a.estado !== 'activo' || a.rol !== ROL_CAJA || refs.some((r) => r.nit === a.nit)) continue;
+    const role = await tx.collection('employers').get(a.nit);
+    if (role && role.estado === 'activo') refs.push({ nit: a.nit, razonSocial: role.razonSocial });
+  }
+  return refs;
+}
+
+/** The CCFs found by ccfsIn with their siglas (reference sources), by razón social. */
+export async function withSiglas(deps: { readonly reference: ReferenceRegistry }, found: readonly CcfRef[]): Promise<CcfRef[]> {
   const refs: CcfRef[] = [];
   for (const r of found) {
     const sigla = (await deps.reference.findCompany(r.nit))?.sigla;

@@ -34,7 +34,12 @@ export async function rolesOfPerson(tx: Tx, citizenId: string, alsoAt: Iterable<
 
 /** The employer roles a person can act in: as RL (any estado) or as linked delegate; by razón social. */
 export async function employersOf(deps: Pick<EmpleadorDeps, 'store'>, citizenId: string): Promise<EmployerRef[]> {
-  const roles = await deps.store.transaction((tx) => rolesOfPerson(tx, citizenId));
+  return deps.store.transaction((tx) => employersIn(tx, citizenId));
+}
+
+/** employersOf inside a transaction. */
+export async function employersIn(tx: Tx, citizenId: string): Promise<EmployerRef[]> {
+  const roles = await rolesOfPerson(tx, citizenId);
   const refs: EmployerRef[] = [];
   for (const r of roles) {
     if (r.rl === citizenId) refs.push({ nit: r.nit, razonSocial: r.razonSocial, como: 'rl', estado: r.estado });

@@ -41,6 +41,17 @@ describe('rolesOf: the roles a person may act in, and what the chain expects of 
     expect(r.sinRolEmpleador.map((c) => c.nit)).toEqual([COMFAMA_NIT]);
   });
 
+  it('reads the store in one transaction', async () => {
+    const s = setup();
+    await withPeople(s);
+    expect((await registerEmployer(s.deps, JOSE, registration(), actor)).ok).toBe(true);
+    let transactions = 0;
+    const counted: Store = { ...s.deps.store, transaction: (work, options) => (transactions++, s.deps.store.transaction(work, options)) };
+    const r = await rolesOf({ ...s.deps, store: counted }, JOSE);
+    expect(kinds(r.roles)).toEqual([['ciudadano', '', ''], ['empleador', COMFAMA_NIT, 'rl']]);
+    expect(transactions).toBe(1);
+  });
+
   it('staff roles from configuration come last', async () => {
     const s = setup();
     await withPeople(s);

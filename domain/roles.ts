@@ -4,8 +4,8 @@
  * are an active authorized person of; the staff roles given by configuration. Also
  * what the chain expects of them next (a company they represent without an employer role).
  */
-import { ccfsOf } from './autorizados.js';
-import { employersOf } from './empleador-roles.js';
+import { ccfsIn, withSiglas } from './autorizados.js';
+import { employersIn } from './empleador-roles.js';
 import type { Store } from './ports.js';
 import { documentOf } from './citizens.js';
 import type { ReferenceCompany, ReferenceRegistry } from './reference.js';
@@ -28,22 +28,22 @@ export async function rolesOf(
   const doc = documentOf(citizenId);
   const represented = doc ? await deps.reference.companiesRepresentedBy(doc.tipo, doc.numero) : [];
   // Only the companies the person represents are looked at (a role is stored under its NIT).
-  const registered = new Set(
-    await deps.store.transaction(async (tx) => {
-      const nits: string[] = [];
-      for (const c of represented) {
-        const r = await tx.collection('employers').get(c.nit);
-        if (r && r.nit === c.nit && r.estado !== 'rechazado') nits.push(c.nit);
-      }
-      return nits;
-    }),
-  );
+  // One transaction for the three look-ups (the menu asks for them on many turns).
+  const found = await deps.store.transaction(async (tx) => {
+    const nits: string[] = [];
+    for (const c of represented) {
+      const r = await tx.collection('employers').get(c.nit);
+      if (r && r.nit === c.nit && r.estado !== 'rechazado') nits.push(c.nit);
+    }
+    return { registered: new Set(nits), employers: await employersIn(tx, citizenId), ccfs: await ccfsIn(tx, citizenId) };
+  });
+  const { registered } = found;
   // A rejected registration is no role to act in: the RL registers it again.
-  const employers: ActingRole[] = (await employersOf(deps, citizenId))
+  const employers: ActingRole[] = found.employers
     .filter((r) => r.estado !== 'rechazado')
     .map((r) => ({ tipo: 'empleador', nit: r.nit, razonSocial: r.razonSocial, como: r.como }));
   // An active authorized person of a CCF acts in the rol "Caja de compensación familiar" of that CCF.
-  const ccfs: ActingRole[] = (await ccfsOf(deps, citizenId)).map((c) => ({ tipo: 'ccf', nit: c.nit, razonSocial: c.razonSocial, ...(c.sigla ? { sigla: c.sigla } : {}) }));
+  const ccfs: ActingRole[] = (await withSiglas(deps, found.ccfs)).map((c) => ({ tipo: 'ccf', nit: c.nit, razonSocial: c.razonSocial, ...(c.sigla ? { sigla: c.sigla } : {}) }));
   return {
     roles: [{ tipo: 'ciudadano' }, ...employers, ...ccfs, ...staff],
     sinRolEmpleador: represented.filter((c) => !registered.has(c.nit)).map((c) => ({ nit: c.nit, razonSocial: c.razonSocial })),
