@@ -18,7 +18,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import type { Activity, StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { matchChoice } from '../domain/choice.js';
+import { matchChoice, mayNameNumber } from '../domain/choice.js';
 import { courtesyOf, parseCommand } from '../domain/commands.js';
 import { answerYesNo } from '../domain/fields.js';
 import { rolesOf } from '../domain/roles.js';
@@ -554,6 +554,7 @@ export class MainDialog extends ComponentDialog {
 
   /** The menu button a number names ("2", "opción 2", "la segunda"), for this person's menu; undefined otherwise. */
   private async menuByNumber(context: TurnContext, text: string): Promise<string | undefined> {
+    if (!mayNameNumber(text)) return undefined; // the person's menu is not looked up for words
     const labels = this.menuLabels(await this.who(context));
     const m = matchChoice(text, labels);
     return m.kind === 'match' && m.by === 'number' ? labels[m.index] : undefined;

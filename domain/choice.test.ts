@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchAlias, matchChoice, matchMany, MAX_CHOICE_ANSWER, optionNamedIn, type ChoiceMatch } from './choice.js';
+import { matchAlias, matchChoice, matchMany, MAX_CHOICE_ANSWER, mayNameNumber, optionNamedIn, type ChoiceMatch } from './choice.js';
 
 const EPS = ['EPS Sura', 'Sanitas', 'Nueva EPS', 'Compensar', 'Ninguna de las anteriores'];
 const PLACES = ['Envigado (Antioquia)', 'Medellín (Antioquia)', 'Bello (Antioquia)', 'Bogotá, D.C.', 'Ninguna de las anteriores'];
@@ -211,5 +211,31 @@ describe('matchMany: several options in one answer, by numbers or words', () => 
   });
   it.each(['', '5', '0, 1', 'consulta', '1, x', 'todos', ',,', `1, ${'x'.repeat(MAX_CHOICE_ANSWER)}`])('%j is not read', (answer) => {
     expect(matchMany(answer, labels)).toBeUndefined();
+  });
+});
+
+describe('mayNameNumber: whether an answer may pick an option by its number', () => {
+  const menus = [
+    ['Registrarme', 'Ingresar', 'Olvidé mi contraseña', 'Buscar', 'Ayuda'],
+    ['Comuna 13', 'Segunda etapa', 'Sede principal'],
+    ['Sí, confirmar', 'Corregir'],
+  ];
+  const answers = [
+    '2', 'la 2', 'opción #2', 'la segunda', 'la última', 'escojo la tercera', '2. Ingresar', 'numero 13', 'n.º 3',
+    'Registrarme', 'quiero ingresar', 'olvide mi contrasena', 'Segunda etapa', 'comuna', 'sí', 'constructor', 'toString', '', 'hola',
+  ];
+  it('is false only where matchChoice finds no match by number, for any options', () => {
+    for (const labels of menus) {
+      for (const answer of answers) {
+        const m = matchChoice(answer, labels);
+        if (!mayNameNumber(answer)) expect(m.kind === 'match' && m.by === 'number', `"${answer}" at ${labels.join(' / ')}`).toBe(false);
+      }
+    }
+    expect(answers.filter(mayNameNumber)).toEqual(['2', 'la 2', 'opción #2', 'la segunda', 'la última', 'escojo la tercera', '2. Ingresar', 'numero 13', 'n.º 3', 'Segunda etapa']);
+  });
+
+  it('takes no name of an object\'s built-in property for a number', () => {
+    expect(mayNameNumber('constructor')).toBe(false);
+    expect(matchChoice('constructor', menus[0]!)).toEqual({ kind: 'none', reason: 'unknown' });
   });
 });

@@ -80,7 +80,7 @@ function numberOf(tokens: readonly string[], labelWords: ReadonlySet<string>, co
   const t = rest[0] as string;
   if (/^\d{1,4}$/.test(t)) return Number(t) > count && labelWords.has(t) ? undefined : Number(t); // "Comuna 13"
   if (labelWords.has(t)) return undefined; // "Segunda" may be an option's own word
-  if (t in NUMBER_WORDS) return NUMBER_WORDS[t];
+  if (Object.hasOwn(NUMBER_WORDS, t)) return NUMBER_WORDS[t];
   if (LAST.has(t)) return count;
   return undefined;
 }
@@ -93,6 +93,15 @@ function labelWords(label: string): string[] {
   const own = words(label);
   const parts = words(label.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).filter((w) => !own.includes(w));
   return [...own, ...parts];
+}
+
+/**
+ * Whether `answer` may pick an option by its number ("2", "la segunda", "la última", "2. Sanitas"):
+ * false when matchChoice surely finds no match by number, whatever the options.
+ */
+export function mayNameNumber(answer: string): boolean {
+  if (answer.length > MAX_CHOICE_ANSWER) return false;
+  return words(answer).some((t) => /^\d{1,4}$/.test(t) || Object.hasOwn(NUMBER_WORDS, t) || LAST.has(t));
 }
 
 /** Which of `labels` the person meant by `answer`. */
