@@ -16,3 +16,14 @@ describe('isSentence: three words or more', () => {
   it.each(['mejor después, volver', 'cuanto se demora el ministerio'])('%j is', (text) => expect(isSentence(text)).toBe(true));
   it.each(['volver', 'Sede principal', '', undefined, '   '])('%j is not', (text) => expect(isSentence(text)).toBe(false));
 });
+
+describe('fold: remembered for short texts', () => {
+  it('gives the same as the first time, for texts seen again, past the memory\'s bound, and for long texts', () => {
+    const samples = ['Sí, confirmar', 'MEDELLÍN', '  Bogotá, D.C. ', 'Ñuñoa-', 'a'.repeat(150) + ' Á'];
+    const first = samples.map(fold);
+    expect(first).toEqual(['si confirmar', 'medellin', 'bogota d.c', 'nunoa', 'a'.repeat(150) + ' a']);
+    for (let i = 0; i < 5_000; i++) fold(`Texto número ${i}`);
+    expect(samples.map(fold)).toEqual(first);
+    expect(fold('Texto número 4999')).toBe('texto numero 4999');
+  });
+});

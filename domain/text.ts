@@ -1,7 +1,26 @@
 /** Text helpers shared by parsers and search: accent/case folding and edit distance. */
 
+/**
+ * Folded short texts, remembered: the same labels are folded on every turn (button texts, a
+ * department's 125 municipality names at each answer). Bounded; emptied when full.
+ */
+const folded = new Map<string, string>();
+const FOLDED_MAX = 4_096;
+const FOLDED_TEXT_MAX = 100;
+
 /** Lower-case, strip accents (ñ kept as n), collapse whitespace and drop punctuation. */
 export function fold(text: string): string {
+  if (text.length > FOLDED_TEXT_MAX) return foldNow(text);
+  let f = folded.get(text);
+  if (f === undefined) {
+    f = foldNow(text);
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    folded.set(text, f);
+  }
+  return f;
+}
+
+function foldNow(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
