@@ -174,6 +174,14 @@ describe('safeMessage: what a case may keep of a message', () => {
     expect(safeMessage(msg('persona', 'a'.repeat(MENSAJE_MAX))).texto).toBe('a'.repeat(MENSAJE_MAX));
   });
 
+  it('counts characters, not UTF-16 units: MENSAJE_MAX emoji are kept whole, one more is cut', () => {
+    const emoji = '🙂'.repeat(MENSAJE_MAX);
+    expect(safeMessage(msg('asistente', emoji)).texto).toBe(emoji);
+    const cut = safeMessage(msg('asistente', `${emoji}🙂`)).texto;
+    expect([...cut]).toHaveLength(MENSAJE_MAX);
+    expect(cut.endsWith('🙂…')).toBe(true);
+  });
+
   it('hides a password before cutting, so that no part of it survives the cut', () => {
     const texto = `${'palabra '.repeat(124)}${SECRET} fin`;
     const kept = safeMessage(msg('persona', texto)).texto;

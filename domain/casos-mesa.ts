@@ -108,8 +108,11 @@ export function safeMessage(m: MensajeCaso): MensajeCaso {
     texto = texto.replace(ANNOUNCED, (_all, palabra: string, sep: string) => `${palabra}${sep}${DATO_PROTEGIDO}`);
     texto = texto.split(/(\s+)/).map((w) => (/^\s*$/.test(w) ? w : redactWord(w))).join('');
   }
-  const chars = [...texto];
-  if (chars.length > MENSAJE_MAX) texto = `${chars.slice(0, MENSAJE_MAX - 1).join('').trimEnd()}…`;
+  // Cut by characters (code points); a text of no more UTF-16 units than that surely fits.
+  if (texto.length > MENSAJE_MAX) {
+    const chars = [...texto];
+    if (chars.length > MENSAJE_MAX) texto = `${chars.slice(0, MENSAJE_MAX - 1).join('').trimEnd()}…`;
+  }
   return { de: m.de, texto, en: m.en };
 }
 
