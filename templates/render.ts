@@ -14,7 +14,8 @@ const withGlobals = (data: Record<string, unknown>) => ({ ...GLOBALS, ...data })
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), 'es');
 const hbs = Handlebars.create();
-const cache = new Map<string, Handlebars.TemplateDelegate>();
+const compiledText = new Map<string, Map<string, Handlebars.TemplateDelegate>>();
+const compiledHtml = new Map<string, Map<string, Handlebars.TemplateDelegate>>();
 
 hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
 hbs.registerPartial('contactos', readFileSync(join(ROOT, 'general', 'contactos.hbs'), 'utf8'));
@@ -29,12 +30,19 @@ hbs.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).map((p)
 hbs.registerHelper('md', (v: unknown) => String(v ?? '').replace(/[\\`*_{}[\]()|<>~]/g, (c) => `\\${c}`));
 hbs.registerHelper('json', (v: unknown) => new hbs.SafeString(JSON.stringify(v)));
 
-function compile(file: string, escape: boolean): Handlebars.TemplateDelegate {
-  const cacheKey = `${escape ? 'h' : 't'}:${file}`;
-  let tpl = cache.get(cacheKey);
+/**
+ * The compiled template of a key and extension, HTML-escaping or not: looked up by extension, then
+ * by key (no string built per render); compiled from its file the first time.
+ */
+function compile(key: string, ext: string, escape: boolean): Handlebars.TemplateDelegate {
+  const byExt = escape ? compiledHtml : compiledText;
+  let byKey = byExt.get(ext);
+  if (!byKey) byExt.set(ext, (byKey = new Map()));
+  let tpl = byKey.get(key);
   if (!tpl) {
-    tpl = hbs.compile(readFileSync(file, 'utf8'), { noEscape: !escape, strict: false });
-    cache.set(cacheKey, tpl);
+    tpl = hbs.compile(readFileSync(fileFor(key, ext), 'utf8'), { noEscape: !escape, strict: false });
+    if (byKey.size >= FILES_MAX) byKey.clear(); // a bound, should a key ever be built from input
+    byKey.set(key, tpl);
   }
   return tpl;
 }
@@ -63,17 +71,17 @@ const oneFinalPeriod = (text: string): string => (text.includes('m..') ? text.re
 
 /** Renders a chat / plain-text template (`<key>.hbs`), trimmed, without HTML escaping. */
 export function render(key: string, data: Record<string, unknown> = {}): string {
-  return oneFinalPeriod(compile(fileFor(key, '.hbs'), false)(withGlobals(data)).trim());
+  return oneFinalPeriod(compile(key, '.hbs', false)(withGlobals(data)).trim());
 }
 
 /** Renders an HTML template (`<key>.html.hbs`) with HTML escaping. */
 export function renderHtml(key: string, data: Record<string, unknown> = {}): string {
-  return compile(fileFor(key, '.html.hbs'), true)(withGlobals(data));
+  return compile(key, '.html.hbs', true)(withGlobals(data));
 }
 
 /** Renders a template with an explicit extension (e.g. `.txt.hbs`, `.asunto.hbs`, `.card.hbs`), no escaping. */
 export function renderFile(key: string, ext: string, data: Record<string, unknown> = {}): string {
-  return oneFinalPeriod(compile(fileFor(key, ext), false)(withGlobals(data)).trim());
+  return oneFinalPeriod(compile(key, ext, false)(withGlobals(data)).trim());
 }
 
 const jsonCache = new Map<string, unknown>();
@@ -81,9 +89,13 @@ const stringCache = new Map<string, Handlebars.TemplateDelegate>();
 
 /** Reads a JSON message catalog (`<key>.json`), e.g. a form's labels, questions and help. */
 export function messages<T = Record<string, unknown>>(key: string): T {
-  const file = fileFor(key, '.json');
-  if (!jsonCache.has(file)) jsonCache.set(file, JSON.parse(readFileSync(file, 'utf8')));
-  return jsonCache.get(file) as T;
+  let catalog = jsonCache.get(key);
+  if (catalog === undefined) {
+    catalog = JSON.parse(readFileSync(fileFor(key, '.json'), 'utf8')) as unknown;
+    if (jsonCache.size >= FILES_MAX) jsonCache.clear();
+    jsonCache.set(key, catalog);
+  }
+  return catalog as T;
 }
 
 /** Renders one catalog string as a handlebars template (no HTML escaping: chat text). */
