@@ -75,6 +75,21 @@ describe('sendActivity: one plain POST per activity', () => {
     expect(c.seen[0]!.headers['x-ms-conversation-id']).toBeUndefined();
   });
 
+  it('updateActivity puts the activity as JSON to its path, signed, retried like a send', async () => {
+    const c = await started([{ status: 503 }, { status: 200, body: '{"id":"act|2"}' }]);
+    const client = leanSending(new ConnectorClient(credentials, { baseUri: c.url }), c.url, noWait);
+    const response = await client.conversations.updateActivity('conv/1 a', 'act|2', { ...activity, id: 'act|2' } as never);
+    expect(response).toMatchObject({ id: 'act|2' });
+    expect(c.seen).toHaveLength(2);
+    for (const req of c.seen) {
+      expect(req.method).toBe('PUT');
+      expect(req.headers['user-agent']).toBe('asistente-ccf (botframework-connector)'); // this sender's, not the SDK pipeline's
+      expect(req.url).toBe('/v3/conversations/conv%2F1%20a/activities/act%7C2');
+      expect(req.headers['authorization']).toBe('Bearer s3cret-internal');
+      expect(JSON.parse(req.body)).toEqual({ type: 'message', text: 'Hola, ¿cómo está?', timestamp: '2026-12-01T10:00:00.000Z', id: 'act|2' });
+    }
+  });
+
   it('retries throttling as the SDK pipeline does, waiting what Retry-After says, and signs each attempt', async () => {
     const c = await started([{ status: 429, headers: { 'retry-after': '2' } }, { status: 503 }, { status: 200, body: '{"id":"ok"}' }]);
     const waits: number[] = [];

@@ -6,7 +6,8 @@
  * layer between two HTTP stacks): under load that was the largest single share of a turn's CPU.
  * Sending is the only operation on a turn's hot path, so `leanConnectorFactory` hands out the
  * SDK's own client (its credentials, every other operation) with `replyToActivity` and
- * `sendToConversation` replaced by a direct POST of the activity's JSON, signed by the same
+ * `sendToConversation` replaced by a direct POST of the activity's JSON (and `updateActivity`, a
+ * used card replaced, by a PUT), signed by the same
  * credentials (so the Azure token, the Direct Line internal secret and anonymous local use work
  * as before). It keeps the pipeline's retry on throttling and transient failures, and leaves the
  * SDK client alone when a proxy is configured (the pipeline honours HTTP(S)_PROXY; this does not).
@@ -37,6 +38,7 @@ export interface RetryOptions {
 }
 
 const DEFAULT_RETRY: RetryOptions = { retries: 3, baseDelayMs: 800, maxDelayMs: 60_000, timeoutMs: 100_000 };
+const wait = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));
 
 /** A connector's refusal, shaped as the SDK's RestError is where callers look (statusCode, code). */
 export class ConnectorSendError extends Error {
@@ -73,12 +75,14 @@ interface Attempt {
   readonly retryAfterMs: number | undefined;
 }
 
-function post(url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
+type Method = 'POST' | 'PUT';
+
+function send(method: Method, url: URL, headers: Record<string, string>, body: string, timeoutMs: number): Promise<Attempt> {
   const secure = url.protocol === 'https:';
   return new Promise((resolve, reject) => {
     const req = (secure ? https : http).request(
       url,
-      { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, timeout: timeoutMs },
+      { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, agent: secure ? agents.https : agents.http, timeout: timeoutMs },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -109,26 +113,40 @@ const NETWORK_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOU
  * POSTs `activity` to `path` under the client's service URL, signed by its credentials; retried as
  * the pipeline would. Resolves to the connector's ResourceResponse (or `{}` for an empty body).
  */
-export async function sendActivity(
+export function sendActivity(
   serviceUrl: string,
   credentials: ServiceClientCredentials,
   path: string,
   activity: Partial<Activity>,
   extraHeaders: Record<string, string> = {},
   retry: RetryOptions = DEFAULT_RETRY,
-  sleep: (ms: number) => Promise<void> = (ms) => new Promise((ok) => setTimeout(ok, ms)),
+  sleep: (ms: number) => Promise<void> = wait,
+): Promise<ResourceResponse> {
+  return requestActivity('POST', serviceUrl, credentials, path, activity, extraHeaders, retry, sleep);
+}
+
+/** sendActivity with the method: PUT replaces an activity already sent (updateActivity; as idempotent as a POST is retried). */
+async function requestActivity(
+  method: Method,
+  serviceUrl: string,
+  credentials: ServiceClientCredentials,
+  path: string,
+  activity: Partial<Activity>,
+  extraHeaders: Record<string, string>,
+  retry: RetryOptions,
+  sleep: (ms: number) => Promise<void>,
 ): Promise<ResourceResponse> {
   const url = new URL(path, serviceUrl.endsWith('/') ? serviceUrl : `${serviceUrl}/`);
   const body = JSON.stringify(activity);
   for (let attempt = 0; ; attempt++) {
     // Signed on every attempt: a token may be renewed between them, as in the pipeline.
     const headers = new Headers();
-    await credentials.signRequest({ headers, url: url.href, method: 'POST' } as unknown as WebResourceLike);
+    await credentials.signRequest({ headers, url: url.href, method } as unknown as WebResourceLike);
     const sent: Record<string, string> = { accept: 'application/json', 'content-type': 'application/json; charset=utf-8', 'user-agent': 'asistente-ccf (botframework-connector)', ...extraHeaders };
     for (const { name, value } of headers.values.values()) sent[name] = value;
     let result: Attempt;
     try {
-      result = await post(url, sent, body, retry.timeoutMs);
+      result = await send(method, url, sent, body, retry.timeoutMs);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (attempt < retry.retries && NETWORK_ERRORS.has(code)) {
@@ -155,7 +173,7 @@ export async function sendActivity(
 
 const segment = (value: string): string => encodeURIComponent(value);
 
-/** Makes `client` send through `sendActivity`; every other operation stays the SDK's. */
+/** Makes `client` send and update activities through plain requests; every other operation stays the SDK's. */
 export function leanSending(client: ConnectorClient, serviceUrl: string, retry: RetryOptions = DEFAULT_RETRY): ConnectorClient {
   const { credentials } = client;
   const conversations = client.conversations;
@@ -163,6 +181,9 @@ export function leanSending(client: ConnectorClient, serviceUrl: string, retry: 
     sendActivity(serviceUrl, credentials, `v3/conversations/${segment(conversationId)}/activities/${segment(activityId)}`, activity, { 'x-ms-conversation-id': conversationId }, retry)) as typeof conversations.replyToActivity;
   conversations.sendToConversation = ((conversationId: string, activity: Partial<Activity>) =>
     sendActivity(serviceUrl, credentials, `v3/conversations/${segment(conversationId)}/activities`, activity, {}, retry)) as typeof conversations.sendToConversation;
+  // A card with a masked answer is replaced once used (dialogs/form/secret-channel.ts): on the turn's path too.
+  conversations.updateActivity = ((conversationId: string, activityId: string, activity: Partial<Activity>) =>
+    requestActivity('PUT', serviceUrl, credentials, `v3/conversations/${segment(conversationId)}/activities/${segment(activityId)}`, activity, {}, retry, wait)) as typeof conversations.updateActivity;
   return client;
 }
 

@@ -19,7 +19,7 @@ export interface FakeConnector {
   close(): Promise<void>;
 }
 
-/** Answers the bot's POSTs of replies; keeps them by conversation id. */
+/** Answers the bot's POSTs of replies (keeps them by conversation id) and PUTs of updates. */
 export async function startConnector(): Promise<FakeConnector> {
   const inbox = new Map<string, BotReply[]>();
   let next = 0;
@@ -34,6 +34,12 @@ export async function startConnector(): Promise<FakeConnector> {
       inbox.set(id, list);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ id: `r${++next}` }));
+      return;
+    }
+    if (req.method === 'PUT' && match?.[1]) {
+      // An update of an activity already sent (a used card replaced): accepted, not a new reply.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: req.url?.split('/').pop() ?? '' }));
       return;
     }
     res.writeHead(404);
