@@ -14,6 +14,7 @@ import type { StepInfo } from './step-info.js';
 import { actingRole } from '../domain/session.js';
 import { recentDrafts } from '../domain/drafts.js';
 import { draftLine } from './form/form-drafts.js';
+import { turnRecord } from './mesa/seguimiento.js';
 
 export const AYUDA = 'ayuda-general';
 export const ESTADO = 'estado-general';
@@ -70,8 +71,13 @@ export async function statusActivities(
 ): Promise<(Partial<Activity> | string)[]> {
   const session = await activeSession(deps, context);
   const sesion = session ? { nombre: session.nombre, rol: roleLabel(actingRole(session)) } : undefined;
+  if (!session) {
+    // Not logged in, after creating an account in this conversation: how to activate it (or that it is active), not "Registrarme".
+    const cuenta = await createdAccountState(deps, context);
+    const here = render('general/estado', { tramite: where?.tramite, paso: where ? stepWithin(where) : undefined, cuentaCreada: cuenta !== undefined });
+    return cuenta ? [where ? here : undefined, render('general/estado-cuenta-creada', cuenta)].filter((a): a is string => a !== undefined) : [here];
+  }
   const here = render('general/estado', { sesion, tramite: where?.tramite, paso: where ? stepWithin(where) : undefined });
-  if (!session) return [here];
   const facts = await loadChecklistFacts(deps, session.citizenId);
   const card = checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()));
   // The card names the person and their role; the line before it only says where they are, if anywhere.
@@ -79,6 +85,14 @@ export async function statusActivities(
   // At the menu: the forms left to finish another time (in a process, the one being filled would be among them).
   const borradores = (await recentDrafts(deps, session.citizenId)).map(draftLine);
   return borradores.length > 0 ? [card, render('general/estado-borradores', { borradores })] : [card];
+}
+
+/** The account this conversation created (dialogs/mesa/seguimiento.ts), as it stands now: pending activation or active. */
+async function createdAccountState(deps: MainDialogDeps, context: TurnContext): Promise<{ correo: string; enviado: boolean; activa: boolean } | undefined> {
+  const { personaId, cuentaCreada } = turnRecord(context);
+  if (!personaId || !cuentaCreada) return undefined;
+  const citizen = await deps.store.transaction((tx) => tx.collection('citizens').get(personaId));
+  return citizen ? { ...cuentaCreada, activa: citizen.estado === 'activo' } : undefined;
 }
 
 export class AyudaDialog extends Dialog {

@@ -49,7 +49,7 @@ import { caseOfConversation, casesInQueue, caseToTake, notePersonInProcess } fro
 import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
-import { ConversationMemory, recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { ConversationMemory, conversationRecord, recordTurn, watchTurn } from './mesa/seguimiento.js';
 import { autorizadosActionIn, type AutorizadosOptions } from './autorizados/autorizados.dialog.js';
 import { namedSection } from './backoffice/backoffice.dialog.js';
 import { ministryStatus } from './backoffice/estado.js';
@@ -159,14 +159,14 @@ export class MainDialog extends ComponentDialog {
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     await this.refreshSession(innerDc.context);
-    watchTurn(innerDc.context);
+    watchTurn(innerDc.context, conversationRecord(this.deps, this.memory, innerDc.context));
     const result = (await this.handoffTurn(innerDc, 'begin')) ?? (await super.onBeginDialog(innerDc, options));
     await this.track(innerDc);
     return result;
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
-    watchTurn(innerDc.context);
+    watchTurn(innerDc.context, conversationRecord(this.deps, this.memory, innerDc.context));
     // Where the turn started: a process that ends in it (a registration blocked now) is still where the person is.
     const stack = this.stack(innerDc);
     const startedIn = this.whereNow(innerDc, stack);

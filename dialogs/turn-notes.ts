@@ -8,6 +8,7 @@ import type { TurnContext } from 'botbuilder';
 const ERROR = Symbol('turn-notes.error');
 const SECRET = Symbol('turn-notes.secret');
 const PERSON = Symbol('turn-notes.person');
+const ACCOUNT = Symbol('turn-notes.account');
 
 /** The error or re-ask this turn gave: a reason code ("REGISTRO.BLOQUEADO", "form.field:reason"). */
 export function noteError(context: TurnContext, code: string): void {
@@ -26,3 +27,13 @@ export function identifyPerson(context: TurnContext, id: string): void {
   context.turnState.set(PERSON, id);
 }
 export const identifiedPerson = (context: TurnContext): string | undefined => context.turnState.get(PERSON) as string | undefined;
+
+/** The account this turn created, pending activation: the masked e-mail the link went to, and whether it was sent. */
+export interface CreatedAccount {
+  readonly correo: string;
+  readonly enviado: boolean;
+}
+export function noteAccountCreated(context: TurnContext, account: CreatedAccount): void {
+  context.turnState.set(ACCOUNT, account);
+}
+export const accountCreated = (context: TurnContext): CreatedAccount | undefined => context.turnState.get(ACCOUNT) as CreatedAccount | undefined;

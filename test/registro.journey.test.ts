@@ -62,6 +62,14 @@ describe('journey: register, activate from the e-mail, log in', () => {
     expect(said).toContain('c***@correo.com');
     expect(said).not.toContain(EMAIL);
 
+    // "¿En qué voy?" right after: the account waits for the link sent to that address (not "Registrarme").
+    await dl.send('en q voy');
+    const pending = await dl.waitFor('pendiente de activacion');
+    expect(dl.lastBotActivities.map((a) => (a.text ?? '').replace(/\\(.)/g, '$1')).join('\n')).toContain('c***@correo.com');
+    expect(pending).toContain('olvide mi contrasena');
+    expect(pending).not.toContain('registrarme');
+    expect(pending).not.toContain('aun no ha ingresado');
+
     // The e-mail, as a file in the outbox: HTML and text, the user name and the one-time link.
     const [mail] = await readOutbox(app.dataDir);
     expect(mail).toBeDefined();
@@ -97,6 +105,12 @@ describe('journey: register, activate from the e-mail, log in', () => {
     const mails = await readOutbox(app.dataDir);
     expect(mails.length).toBe(2); // the activation confirmation
     for (const m of mails) expect(`${m.text}${m.html}`).not.toContain(PASSWORD);
+
+    // Activated from the e-mail: the same question now says the account is active.
+    await dl.send('¿en qué voy?');
+    const active = await dl.waitFor('ya esta activa');
+    expect(active).toContain('ingresar');
+    expect(active).not.toContain('pendiente de activacion');
 
     // Log in through the chat: the password goes only in the masked card input.
     await dl.converse([['Ingresar', 'tipo de documento']]);

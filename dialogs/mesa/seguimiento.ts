@@ -11,7 +11,7 @@ import type { Clock, Store } from '../../domain/ports.js';
 import { recordProgress } from '../../domain/progreso.js';
 import { mt } from './texts.js';
 import { incomingText, incomingValue } from '../incoming.js';
-import { errorOf, identifiedPerson, secretTyped } from '../turn-notes.js';
+import { accountCreated, errorOf, identifiedPerson, secretTyped, type CreatedAccount } from '../turn-notes.js';
 
 /** Kept per conversation, in this process's memory only (never on disk: what people typed stays out of the stored state). */
 export interface ConversacionMesa {
@@ -19,6 +19,8 @@ export interface ConversacionMesa {
   personaId?: string;
   /** The last messages, oldest first (at most MENSAJES_PREVIOS). */
   mensajes?: MensajeCaso[];
+  /** The account of `personaId` this conversation created (its "¿en qué voy?" tells how to activate it). */
+  cuentaCreada?: CreatedAccount;
 }
 
 /** How many conversations and for how long their last messages are remembered (like the local chat's transcripts). */
@@ -65,6 +67,7 @@ export interface SeguimientoDeps {
 
 const STARTED = Symbol('seguimiento.started');
 const OUT = Symbol('seguimiento.out');
+const RECORD = Symbol('seguimiento.record');
 
 /** Text of a bot activity as a case shows it: its text, else its card's fallback. */
 function botText(a: Partial<Activity>): string | undefined {
@@ -73,10 +76,14 @@ function botText(a: Partial<Activity>): string | undefined {
   return (a.text || fallback || undefined)?.replace(/\*\*/g, '');
 }
 
-/** Starts watching the turn once: what the assistant says is kept as it is sent. */
-export function watchTurn(context: TurnContext): void {
+/**
+ * Starts watching the turn once: what the assistant says is kept as it is sent; the conversation's
+ * record as the turn began is kept for the turn (turnRecord).
+ */
+export function watchTurn(context: TurnContext, record?: ConversacionMesa): void {
   if (context.turnState.get(STARTED)) return;
   context.turnState.set(STARTED, true);
+  if (record) context.turnState.set(RECORD, record);
   const out: string[] = [];
   context.turnState.set(OUT, out);
   context.onSendActivities(async (_ctx, activities, next) => {
@@ -105,7 +112,13 @@ export async function recordTurn(deps: SeguimientoDeps, memory: ConversationMemo
   }
   for (const t of (context.turnState.get(OUT) as string[] | undefined) ?? []) mensajes.push(safeMessage({ de: 'asistente', texto: t, en }));
   const personaId = citizenId ?? identifiedPerson(context) ?? state.personaId;
-  memory.set(key, { ...(personaId ? { personaId } : {}), mensajes: mensajes.slice(-MENSAJES_PREVIOS) }, deps.clock.now().getTime());
+  // The account created here, while the conversation is about its person.
+  const cuentaCreada = accountCreated(context) ?? (personaId === state.personaId ? state.cuentaCreada : undefined);
+  memory.set(
+    key,
+    { ...(personaId ? { personaId } : {}), mensajes: mensajes.slice(-MENSAJES_PREVIOS), ...(personaId && cuentaCreada ? { cuentaCreada } : {}) },
+    deps.clock.now().getTime(),
+  );
   if (personaId) {
     const error = errorOf(context);
     await recordProgress(deps, personaId, { ...donde, ...(error ? { error } : {}) }, context.activity.channelId ?? 'desconocido');
@@ -116,3 +129,6 @@ export async function recordTurn(deps: SeguimientoDeps, memory: ConversationMemo
 export function conversationRecord(deps: Pick<SeguimientoDeps, 'clock'>, memory: ConversationMemory, context: TurnContext): ConversacionMesa {
   return memory.get(conversationKey(context), deps.clock.now().getTime());
 }
+
+/** The conversation's record as the turn began (watchTurn), e.g. for "¿en qué voy?"; {} when none. */
+export const turnRecord = (context: TurnContext): ConversacionMesa => (context.turnState.get(RECORD) as ConversacionMesa | undefined) ?? {};

@@ -2,7 +2,7 @@
  * Registro ciudadano: data-treatment authorization → basic data → comparison with the reference sources → identity questions →
  * contact data → account pending activation (e-mail with a one-time link).
  */
-import { identifyPerson, noteError } from '../turn-notes.js';
+import { identifyPerson, noteAccountCreated, noteError } from '../turn-notes.js';
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogInstance, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { DescribesStep, StepInfo } from '../step-info.js';
 import { documentKey, type BasicData } from '../../domain/citizens.js';
@@ -181,6 +181,7 @@ export class RegistroDialog extends ComponentDialog implements DescribesStep {
     const contacto = { email, celular };
     const result = await completeRegistration(this.deps, data, contacto, autorizacion, actorOf(step.context));
     if (result.ok) {
+      noteAccountCreated(step.context, { correo: result.value.emailEnmascarado, enviado: result.value.correoEnviado });
       await step.context.sendActivity(
         render('registro/cuenta-creada', {
           nombre: titleCase(result.value.primerNombre),
