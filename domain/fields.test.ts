@@ -222,6 +222,11 @@ describe('parseName: "sí", "ok" are replies, not names', () => {
   );
   it.each([['Bueno', 'BUENO'], ['Claro', 'CLARO'], ['Dale', 'DALE'], ['Aja', 'AJA'], ['Silvia', 'SILVIA']])('%j is a name → %s', (raw, name) => expect(parseName(raw, ctx())).toEqual({ ok: true, value: name }));
   it('"si" at an optional name too (it is not "none")', () => expect(parseOptionalName('si', ctx())).toMatchObject({ ok: false, error: { code: 'name.reply' } }));
+  it.each(['confirmar', 'Corregir', 'enviar', 'Acepto', 'cédula', 'Cédula de ciudadanía', 'pasaporte', 'CC'])('%j (a button, a command, a document type) → name.reply', (raw) => {
+    expect(parseName(raw, ctx())).toEqual({ ok: false, error: { code: 'name.reply', respuesta: raw } });
+    expect(parseOptionalName(raw, ctx())).toMatchObject({ ok: false, error: { code: 'name.reply' } });
+  });
+  it.each(['Confirmado', 'Cecilia', 'Tiberio', 'Pepa', 'Enviada'])('%j is a name', (raw) => expect(parseName(raw, ctx()).ok).toBe(true));
 });
 
 describe('parseFirstName: one name', () => {

@@ -111,8 +111,16 @@ export const parseDocumentNumber: FieldParser<string> = (raw, ctx) => {
 
 const NAME = /^[\p{L}][\p{L}' -]*$/u;
 
-/** Replies that are no one's name ("Bueno", "Claro" are surnames and "Dale", "Aja" given names: not here). */
-const REPLIES = new Set(['si', 'ok', 'okay', 'okey', 'oki', 'listo', 'de acuerdo', 'si senor', 'si senora']);
+/**
+ * Replies that are no one's name ("Bueno", "Claro" are surnames and "Dale", "Aja" given names: not
+ * here), the words of the chat's buttons and commands ("confirmar" typed to a name question left
+ * open by a card), and document types ("cédula" typed at the first name).
+ */
+const REPLIES = new Set([
+  'si', 'ok', 'okay', 'okey', 'oki', 'listo', 'de acuerdo', 'si senor', 'si senora',
+  'confirmar', 'confirmo', 'corregir', 'enviar', 'aceptar', 'acepto', 'continuar', 'siguiente',
+  'cedula', 'cedula de ciudadania', 'cedula de extranjeria', 'pasaporte', 'tarjeta de identidad', 'cc', 'ce', 'ti', 'pep', 'ppt',
+]);
 
 export const parseName: FieldParser<string> = (raw) => {
   const c = clean(raw);
