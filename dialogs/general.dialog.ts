@@ -71,13 +71,14 @@ export async function statusActivities(
 ): Promise<(Partial<Activity> | string)[]> {
   const session = await activeSession(deps, context);
   const sesion = session ? { nombre: session.nombre, rol: roleLabel(actingRole(session)) } : undefined;
-  if (!session) {
-    // Not logged in, after creating an account in this conversation: how to activate it (or that it is active), not "Registrarme".
-    const cuenta = await createdAccountState(deps, context);
-    const here = render('general/estado', { tramite: where?.tramite, paso: where ? stepWithin(where) : undefined, cuentaCreada: cuenta !== undefined });
-    return cuenta ? [where ? here : undefined, render('general/estado-cuenta-creada', cuenta)].filter((a): a is string => a !== undefined) : [here];
-  }
   const here = render('general/estado', { sesion, tramite: where?.tramite, paso: where ? stepWithin(where) : undefined });
+  if (!session) {
+    // After creating an account in this conversation: how to activate it (or that it is active), instead of "Aún no ha ingresado… Registrarme".
+    const cuenta = await createdAccountState(deps, context);
+    if (!cuenta) return [here];
+    const activar = render('general/estado-cuenta-creada', cuenta);
+    return where ? [here, activar] : [activar];
+  }
   const facts = await loadChecklistFacts(deps, session.citizenId);
   const card = checklistActivity(checklist({ ...facts, actuaComo: actingRole(session) }, deps.clock.now()));
   // The card names the person and their role; the line before it only says where they are, if anywhere.

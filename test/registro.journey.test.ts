@@ -69,6 +69,13 @@ describe('journey: register, activate from the e-mail, log in', () => {
     expect(pending).toContain('olvide mi contrasena');
     expect(pending).not.toContain('registrarme');
     expect(pending).not.toContain('aun no ha ingresado');
+    // Asked in the middle of a step (trying to log in before activating): where they are, then the same.
+    await dl.converse([['Ingresar', 'tipo de documento']]);
+    await dl.send('estado');
+    const inStep = await dl.waitFor('pendiente de activacion');
+    expect(inStep).toContain('esta en ingresar');
+    expect(inStep).toContain('olvide mi contrasena');
+    await dl.converse([['menú', 'que desea hacer']]);
 
     // The e-mail, as a file in the outbox: HTML and text, the user name and the one-time link.
     const [mail] = await readOutbox(app.dataDir);
