@@ -81,6 +81,8 @@ export async function journeyThroughput(
   people: number,
   warmup: number,
   backend?: JourneyBackend,
+  /** Run between the halves, the assistant idle (e.g. the echo bot measured again, closer in time to each half). */
+  between?: () => Promise<void>,
 ): Promise<Throughput & CpuPerTurn & { loadPerTurn: number; halves: { registration: Half; employer: Half }; turnsPerJourney: number; people: number; warmup: number }> {
   const connector = await startConnector();
   const dataDir = await tempDir('asistente-bench-journey-');
@@ -97,6 +99,7 @@ export async function journeyThroughput(
       const first = await steadyWindow(concurrency, everyone.length, warm, (i, record) => journey.register(convs[i]!, everyone[i]!, record), app.cpu);
       const outbox = new OutboxIndex(dataDir);
       await inParallel(everyone.length, 4, (i) => activate(app.url, outbox, everyone[i]!.email));
+      await between?.();
       const second = await steadyWindow(concurrency, everyone.length, warm, (i, record) => journey.employer(convs[i]!, everyone[i]!, record), app.cpu);
       const half = (h: { times: number[]; seconds: number; cpu: CpuSplit; loadMs: number; all: number }): Half => ({
         perSecond: h.times.length / h.seconds,
