@@ -9,6 +9,7 @@
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { PasswordHasher } from '../domain/ports.js';
+import { hashOnThread, verifyOnThread } from './password-threads.js';
 
 /** Memory in KiB, passes, lanes: OWASP Password Storage Cheat Sheet, Argon2id's first configuration. */
 export const ARGON2ID = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
@@ -21,9 +22,6 @@ const MAX_MEMORY_KIB = 256 * 1024;
 const MAX_PASSES = 16;
 const MAX_LANES = 8;
 
-type Argon2 = typeof import('@node-rs/argon2');
-let binding: Promise<Argon2> | undefined;
-const argon2 = (): Promise<Argon2> => (binding ??= import('@node-rs/argon2'));
 
 /** What is hashed: the password in NFC, so "ñ" typed precomposed or combined is the same password. */
 const normalized = (password: string): string => password.normalize('NFC');
@@ -76,16 +74,14 @@ async function verifyScrypt(password: string, stored: string): Promise<boolean> 
 
 export const passwordHasher: PasswordHasher = {
   async hash(password) {
-    const { hash } = await argon2();
-    return hash(normalized(password), { algorithm: ALGORITHM_ARGON2ID, ...ARGON2ID, outputLen: OUTPUT_BYTES, salt: randomBytes(SALT_BYTES) });
+    return hashOnThread(normalized(password), { algorithm: ALGORITHM_ARGON2ID, ...ARGON2ID, outputLen: OUTPUT_BYTES, salt: randomBytes(SALT_BYTES) });
   },
 
   async verify(password, stored) {
     if (stored.startsWith('scrypt$')) return verifyScrypt(password, stored);
     if (!argon2Params(stored)) return false;
-    const { verify } = await argon2();
     // The binding compares in constant time; it throws on a hash it cannot decode.
-    return verify(stored, normalized(password)).catch(() => false);
+    return verifyOnThread(stored, normalized(password)).catch(() => false);
   },
 
   outdated(stored) {

@@ -1,0 +1,37 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { passwordHasher } from './password-hasher.js';
+import { HASH_THREAD_NICE } from './password-threads.js';
+
+/** The nice value of each thread of this process (Linux /proc), by thread id. */
+function niceOfThreads(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      // Field 19 of stat is the nice value; the command name (field 2) is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), Number(fields[16]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+describe('password hashing on threads of its own', () => {
+  it('hashes and checks as before, several at once', async () => {
+    const stored = await passwordHasher.hash('Guayacan-Florido-2026');
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    const checks = await Promise.all(['Guayacan-Florido-2026', 'otra-clave-2026', 'Guayacan-Florido-2026'].map((p) => passwordHasher.verify(p, stored)));
+    expect(checks).toEqual([true, false, true]);
+    expect(await passwordHasher.verify('Guayacan-Florido-2026', `${stored.slice(0, -4)}AAAA`)).toBe(false);
+  });
+
+  it.runIf(process.platform === 'linux')(`runs below the event loop's priority (nice ${HASH_THREAD_NICE}), the event loop unchanged`, async () => {
+    await passwordHasher.hash('Guayacan-Florido-2026');
+    const nices = niceOfThreads();
+    expect([...nices.values()].filter((n) => n === HASH_THREAD_NICE).length).toBeGreaterThanOrEqual(1);
+    expect(nices.get(process.pid)).toBe(0);
+  });
+});
