@@ -41,7 +41,8 @@ let ids = 0;
 
 function start(): Thread[] {
   const binding = createRequire(import.meta.url).resolve('@node-rs/argon2');
-  const count = Math.max(1, Math.min(4, availableParallelism() - 1));
+  // Two at least (a login need not wait for another's check), at most the cores but one, and 4.
+  const count = Math.max(2, Math.min(4, availableParallelism() - 1));
   return Array.from({ length: count }, () => {
     const worker = new Worker(THREAD, { eval: true, workerData: { binding, nice: HASH_THREAD_NICE } });
     const jobs = new Map<number, Job>();
@@ -52,11 +53,15 @@ function start(): Thread[] {
       if (m.error !== undefined) job?.reject(new Error(m.error));
       else job?.resolve(m.value);
     });
-    worker.on('error', (e) => {
-      for (const job of jobs.values()) job.reject(e instanceof Error ? e : new Error(String(e)));
+    // A thread that fails or ends fails its own jobs in flight and leaves the pool (started again when empty).
+    const lost = (e: Error) => {
+      for (const job of jobs.values()) job.reject(e);
       jobs.clear();
-      threads = undefined; // started again by the next call
-    });
+      const left = threads?.filter((t) => t.worker !== worker);
+      threads = left && left.length > 0 ? left : undefined;
+    };
+    worker.on('error', (e) => lost(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => lost(new Error(`the password hashing thread ended (${code})`)));
     worker.unref();
     return { worker, jobs };
   });
