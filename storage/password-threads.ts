@@ -36,7 +36,6 @@ interface Thread {
 }
 
 let threads: Thread[] | undefined;
-let next = 0;
 let ids = 0;
 
 function start(): Thread[] {
@@ -69,7 +68,8 @@ function start(): Thread[] {
 
 function call<T>(op: 'hash' | 'verify', a: string, b: unknown): Promise<T> {
   threads ??= start();
-  const thread = threads[next++ % threads.length]!;
+  // The thread with the fewest jobs waiting (a check does not queue behind another while a thread is free).
+  const thread = threads.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   const id = ++ids;
   return new Promise<T>((resolve, reject) => {
     thread.jobs.set(id, { resolve: resolve as (v: unknown) => void, reject });
