@@ -5,7 +5,7 @@
  * texts the buttons of the last message with buttons send, and those of a few messages before.
  */
 import type { Activity, TurnContext } from 'botbuilder';
-import { fold } from '../domain/text.js';
+import { fold, foldLabel } from '../domain/text.js';
 import { render } from '../templates/render.js';
 import { namedButton } from './catalog.js';
 
@@ -38,7 +38,7 @@ function buttonTexts(activities: readonly Partial<Activity>[]): string[] {
   const out: string[] = [];
   const take = (action: { type?: string; value?: unknown; text?: unknown; title?: unknown }) => {
     const sent = action.type === 'imBack' ? action.value : action.type === 'messageBack' ? action.text : undefined;
-    if (typeof sent === 'string' && sent.length <= MAX_TEXT) out.push(fold(sent).trim());
+    if (typeof sent === 'string' && sent.length <= MAX_TEXT) out.push(foldLabel(sent).trim()); // the assistant's own buttons
   };
   for (const a of activities) {
     if (a.type !== undefined && a.type !== 'message') continue;

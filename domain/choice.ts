@@ -3,7 +3,7 @@
  * the option's number, its whole label, or any unique word or prefix of it; accents, case,
  * punctuation and small typos ignored.
  */
-import { editDistance, stem, words } from './text.js';
+import { editDistance, labelWordsOf, stem, words } from './text.js';
 
 export type ChoiceMatch =
   | { readonly kind: 'match'; readonly index: number; readonly by: 'number' | 'label' | 'words' }
@@ -90,8 +90,8 @@ function numberOf(tokens: readonly string[], labelWords: ReadonlySet<string>, co
  * "beneficiarios"): "la de beneficiarios" names "GET ConsultaBeneficiarios (activo)".
  */
 function labelWords(label: string): string[] {
-  const own = words(label);
-  const parts = words(label.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).filter((w) => !own.includes(w));
+  const own = labelWordsOf(label);
+  const parts = labelWordsOf(label.replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')).filter((w) => !own.includes(w));
   return [...own, ...parts];
 }
 
@@ -112,7 +112,7 @@ export function matchChoice(answer: string, labels: readonly string[]): ChoiceMa
   if (tokens.length > MAX_WORDS) return { kind: 'none', reason: 'too-long' };
 
   const whole = tokens.join(' ');
-  const same = labels.findIndex((l) => words(l).join(' ') === whole && whole.length > 0);
+  const same = labels.findIndex((l) => labelWordsOf(l).join(' ') === whole && whole.length > 0);
   if (same >= 0) return { kind: 'match', index: same, by: 'label' };
   const labelTokens = labels.map(labelWords);
 

@@ -7,7 +7,7 @@ import { NATURALEZAS, naturalezaNamed, type Naturaleza } from './employers.js';
 import { normalizeNit } from './nit.js';
 import { DOCUMENT_TYPES, type DocumentType, type ReferenceRegistry, type Sex } from './reference.js';
 import { likelyMeantEmail } from './email-slips.js';
-import { editDistance, fold, soundKey } from './text.js';
+import { editDistance, fold, foldLabel, soundKey } from './text.js';
 
 /** What a parser may look at besides the raw text: values already given and today's date. */
 export interface ParseContext {
@@ -445,7 +445,7 @@ export const parsePhone: FieldParser<string> = (raw) => {
 function pickByName<T>(items: readonly T[], name: (t: T) => string, raw: string, kind: string): Result<T> {
   const t = fold(raw).replace(/\bd ?c\b/g, '').trim();
   if (!t) return fail('empty');
-  const keyOf = (x: T) => fold(name(x)).replace(/\bd ?c\b/g, '').trim();
+  const keyOf = (x: T) => foldLabel(name(x)).replace(/\bd ?c\b/g, '').trim(); // reference names
   const sound = soundKey(t);
   // A slip of a letter from 5 letters on, of two from 9 on (as the sound key reads the name).
   const slips = sound.length >= 9 ? 2 : sound.length >= 5 ? 1 : 0;

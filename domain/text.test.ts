@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fold, isSentence, writtenOut } from './text.js';
+import { fold, foldLabel, isSentence, writtenOut } from './text.js';
 
 describe('writtenOut: chat shorthand written out', () => {
   it.each([
@@ -17,13 +17,14 @@ describe('isSentence: three words or more', () => {
   it.each(['volver', 'Sede principal', '', undefined, '   '])('%j is not', (text) => expect(isSentence(text)).toBe(false));
 });
 
-describe('fold: remembered for short texts', () => {
-  it('gives the same as the first time, for texts seen again, past the memory\'s bound, and for long texts', () => {
+describe('foldLabel: fold, remembered for the assistant\'s own short texts', () => {
+  it('gives what fold gives, for texts seen again, past the memory\'s bound, and for long texts', () => {
     const samples = ['Sí, confirmar', 'MEDELLÍN', '  Bogotá, D.C. ', 'Ñuñoa-', 'a'.repeat(150) + ' Á'];
-    const first = samples.map(fold);
+    const first = samples.map(foldLabel);
     expect(first).toEqual(['si confirmar', 'medellin', 'bogota d.c', 'nunoa', 'a'.repeat(150) + ' a']);
-    for (let i = 0; i < 5_000; i++) fold(`Texto número ${i}`);
-    expect(samples.map(fold)).toEqual(first);
-    expect(fold('Texto número 4999')).toBe('texto numero 4999');
+    expect(first).toEqual(samples.map(fold));
+    for (let i = 0; i < 5_000; i++) foldLabel(`Texto número ${i}`);
+    expect(samples.map(foldLabel)).toEqual(first);
+    expect(foldLabel('Texto número 4999')).toBe('texto numero 4999');
   });
 });

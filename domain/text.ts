@@ -1,26 +1,7 @@
 /** Text helpers shared by parsers and search: accent/case folding and edit distance. */
 
-/**
- * Folded short texts, remembered: the same labels are folded on every turn (button texts, a
- * department's 125 municipality names at each answer). Bounded; emptied when full.
- */
-const folded = new Map<string, string>();
-const FOLDED_MAX = 4_096;
-const FOLDED_TEXT_MAX = 100;
-
 /** Lower-case, strip accents (ñ kept as n), collapse whitespace and drop punctuation. */
 export function fold(text: string): string {
-  if (text.length > FOLDED_TEXT_MAX) return foldNow(text);
-  let f = folded.get(text);
-  if (f === undefined) {
-    f = foldNow(text);
-    if (folded.size >= FOLDED_MAX) folded.clear();
-    folded.set(text, f);
-  }
-  return f;
-}
-
-function foldNow(text: string): string {
   return text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -29,6 +10,27 @@ function foldNow(text: string): string {
     .replace(/[.\-]+(?=\s|$)/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+const folded = new Map<string, string>();
+const FOLDED_MAX = 4_096;
+const FOLDED_TEXT_MAX = 100;
+
+/**
+ * The assistant's own short texts folded, remembered: the same labels are folded on every turn
+ * (buttons, options, a department's 125 municipality names at each answer). Only for the
+ * assistant's texts and the reference data — never what people type, which is not kept (a
+ * password typed in the chat would stay in memory). Bounded; emptied when full.
+ */
+export function foldLabel(text: string): string {
+  if (text.length > FOLDED_TEXT_MAX) return fold(text);
+  let f = folded.get(text);
+  if (f === undefined) {
+    f = fold(text);
+    if (folded.size >= FOLDED_MAX) folded.clear();
+    folded.set(text, f);
+  }
+  return f;
 }
 
 /** Chat shorthand for the words people ask with ("q pasa si…", "xq me piden…", "pa q sirve"), folded. */
@@ -103,7 +105,16 @@ export function maskDocument(numero: string): string {
 
 /** The words of a text for matching: folded, split on spaces and the dots/dashes/@ that fold() keeps. */
 export function words(text: string): string[] {
-  return fold(text)
+  return wordsOfFolded(fold(text));
+}
+
+/** words() of the assistant's own labels (options, buttons), through foldLabel. */
+export function labelWordsOf(text: string): string[] {
+  return wordsOfFolded(foldLabel(text));
+}
+
+function wordsOfFolded(folded: string): string[] {
+  return folded
     .replace(/\b([a-z])\.(?=[a-z]\b)/g, '$1') // "D.C." → "dc", "S.A." → "sa"
     .split(/[\s@.\-]+/)
     .filter((w) => w.length > 0);
