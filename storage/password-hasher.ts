@@ -1,11 +1,12 @@
 /**
  * The password hashes (PasswordHasher port): Argon2id with OWASP's recommended minimum — 19 MiB of
  * memory, 2 passes, 1 lane — as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`), through
- * `@node-rs/argon2` (Rust's `argon2`, run on libuv's thread pool). Hashes of earlier versions
+ * `@node-rs/argon2` (Rust's `argon2`, run on threads below the event loop's priority:
+ * storage/password-threads.ts). Hashes of earlier versions
  * (`scrypt$N$r$p$salt$hash`, N=16384, r=8, p=1: an eighth of OWASP's scrypt minimum) still verify,
  * and are `outdated`: the login hashes the password again with the current parameters.
  *
- * The binding is loaded on the first hash or check, not at start-up (no chat turn before a login needs it).
+ * The binding and its threads start with the first hash or check, not at start-up (no chat turn before a login needs it).
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import type { PasswordHasher } from '../domain/ports.js';
