@@ -75,7 +75,7 @@ const requestsFirst = () => new Promise<void>((ok) => setImmediate(ok));
  * The retention job's schedule: a minute after start, then daily, once no turn began for 30 s
  * (looked at every 10 s), or after 6 hours of waiting for such a moment.
  */
-export const RETENTION_SCHEDULE = { firstAfterMs: 60_000, everyMs: 24 * 3600_000, quietMs: 30_000, checkMs: 10_000, maxWaitMs: 6 * 3600_000 } as const;
+const RETENTION_SCHEDULE = { firstAfterMs: 60_000, everyMs: 24 * 3600_000, quietMs: 30_000, checkMs: 10_000, maxWaitMs: 6 * 3600_000 } as const;
 
 /** A short, non-reversible reference for logs (never the raw id). */
 export const ref = (value: string | undefined): string =>
