@@ -1,7 +1,7 @@
 /** The functionalities a person can look for, with their texts (templates/es/funcionalidades.json). */
 import { messages } from '../templates/render.js';
 import type { Searchable } from '../domain/search.js';
-import { fold } from '../domain/text.js';
+import { editDistance, fold, foldLabel } from '../domain/text.js';
 
 export interface Functionality extends Searchable {
   readonly descripcion: string;
@@ -44,6 +44,22 @@ export function namedButton(text: string): { id: string; label: string } | undef
     if (label) return { id: f.id, label };
   }
   return undefined;
+}
+
+/**
+ * The functionality whose button a text names with a slip of the keyboard ("registrame" for
+ * Registrarme, "ingresr" for Ingresar): a letter off from 6 letters on, two from 10 on, and no other
+ * functionality as near; undefined otherwise (the search reads it then).
+ */
+export function nearlyNamedButton(text: string): string | undefined {
+  const t = fold(text);
+  if (t.length < 6 || t.length > 60) return undefined;
+  const allowed = t.length >= 10 ? 2 : 1;
+  const near = new Set<string>();
+  for (const f of functionalities()) {
+    if ([f.boton, f.title, ...f.otrosBotones].some((b) => editDistance(t, foldLabel(b), allowed) <= allowed)) near.add(f.id);
+  }
+  return near.size === 1 ? [...near][0] : undefined;
 }
 
 /** The id of the functionality a text names exactly by a button (see namedButton). */

@@ -485,3 +485,21 @@ describe('main dialog: another request typed at a form question', () => {
     expect(word.folded).not.toContain('hacer otra cosa');
   });
 });
+
+describe('main dialog: a menu button typed with a slip of the keyboard', () => {
+  it.each([
+    ['registrame', 'tratamiento de sus datos'],
+    ['registrarse', 'tratamiento de sus datos'],
+    ['ingresr', 'tipo de documento'],
+  ])('"%s" at the menu starts that functionality', async (typed, expected) => {
+    const r = await say(mainClient(), typed);
+    expect(r.folded).toContain(expected);
+    expect(r.folded).not.toContain('esto es lo que encontre');
+  });
+
+  it('a word more than a slip away from a button is searched as before ("registrar": Registro ciudadano or the employer role)', async () => {
+    const r = await say(mainClient(), 'registrar');
+    expect(r.folded).toContain('encontre');
+    expect(r.folded).not.toContain('tratamiento de sus datos');
+  });
+});

@@ -25,7 +25,7 @@ import { rolesOf } from '../domain/roles.js';
 import { actingRole, checkSession, touchSession, type ActingRole, type Session } from '../domain/session.js';
 import { clearWinner, searchFunctionalities } from '../domain/search.js';
 import { fill, messages, render } from '../templates/render.js';
-import { buttonOf, functionalities, functionalityByButton, titleOf } from './catalog.js';
+import { buttonOf, functionalities, functionalityByButton, nearlyNamedButton, titleOf } from './catalog.js';
 import { glossaryAnswer } from './glosario.js';
 import { asksAtChoice, noneOfTheOptions } from './choice.js';
 import { checklist } from '../domain/checklist.js';
@@ -399,6 +399,9 @@ export class MainDialog extends ComponentDialog {
       await step.context.sendActivity(render('general/documento-sin-sesion'));
       return step.next();
     }
+    // "registrame": the button meant, with its slip of the keyboard (the search would offer it among others).
+    const nearly = nearlyNamedButton(text);
+    if (nearly) return this.start(step, nearly);
     // "¿Qué es un delegado?", "qué significa oauth": the word explained, not searched for.
     const explained = glossaryAnswer(text);
     if (explained) {
