@@ -577,7 +577,7 @@ describe('testSharedService ("Probar conexión")', () => {
   /** Another app instance over the same store: its own Store object (as a second pool would be), its own tester. */
   const instanceOf = (w: Ready): Sharing => ({
     ...w.c,
-    store: { transaction: (work) => w.store.transaction(work), health: () => w.store.health(), close: async () => {} },
+    store: { transaction: (work) => w.store.transaction(work), sync: () => w.store.sync(), health: () => w.store.health(), close: async () => {} },
     tester: recordingTester(),
   });
 

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { openJsonStore } from '../storage/json-store.js';
 import { createMemoryStore } from '../storage/memory-store.js';
 import { records } from '../test/helpers/store.js';
-import { DRAFT_KEEP_DAYS, discardDraft, draftable, loadDraft, recentDrafts, saveDraft } from './drafts.js';
+import { DRAFT_KEEP_DAYS, discardDraft, draftable, keptDrafts, loadDraft, recentDrafts, saveDraft } from './drafts.js';
 import { fakeClock } from './random.js';
 
 function setup() {
@@ -10,6 +14,40 @@ function setup() {
 const SEALED = { $sealed: 'v1.abc' };
 
 describe('drafts', () => {
+  it('are saved at each answer without a flush to the device of their own, and flushed before the chat tells of them (loaded, listed, kept)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ccf-drafts-'));
+    const store = await openJsonStore({ file: join(dir, 'db.json') });
+    const deps = { store, clock: fakeClock('2026-11-30T15:42:00.000Z') };
+    // Past the size a store is compacted at every write (a compaction flushes whatever is written).
+    const pad = 'x'.repeat(300);
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put({ id: `a${i}`, at: '2026-11-30T15:00:00.000Z', actor: 'a', action: 'conversation.started', channel: 'webchat', detail: { pad } });
+    });
+    // Every FileHandle shares one prototype: count the flushes the store asks for.
+    const probe = await open(join(dir, 'probe'), 'w');
+    const datasync = vi.spyOn(Object.getPrototypeOf(probe) as { datasync(): Promise<void> }, 'datasync');
+    await probe.close();
+    try {
+      await saveDraft(deps, { owner: 'CC:1', formId: 'f', values: { a: 'uno' }, history: ['a'] });
+      await saveDraft(deps, { owner: 'CC:1', formId: 'f', values: { a: 'uno', b: 'dos' }, history: ['a', 'b'] });
+      expect(datasync).not.toHaveBeenCalled();
+      expect((await loadDraft(deps, 'CC:1', 'f'))?.values).toEqual({ a: 'uno', b: 'dos' });
+      expect(datasync).toHaveBeenCalledTimes(1);
+      await saveDraft(deps, { owner: 'CC:1', formId: 'g', values: { c: 'tres' }, history: ['c'] });
+      expect(await recentDrafts(deps, 'CC:1')).toHaveLength(2);
+      expect(datasync).toHaveBeenCalledTimes(2);
+      await saveDraft(deps, { owner: 'CC:1', formId: 'g', values: { c: 'cuatro' }, history: ['c'] });
+      await keptDrafts(deps);
+      expect(datasync).toHaveBeenCalledTimes(3);
+      await keptDrafts(deps); // nothing new
+      expect(datasync).toHaveBeenCalledTimes(3);
+    } finally {
+      datasync.mockRestore();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('saves the answers with a timestamp and loads them back for the same owner and form', async () => {
     const deps = setup();
     await saveDraft(deps, { owner: 'CC:1', formId: 'f', values: { a: 'uno', b: 'dos' }, history: ['a', 'b'] });

@@ -1,6 +1,11 @@
 /**
  * Drafts: a form's answers saved after each accepted answer, so the same person can resume the form
  * later, in this or another conversation. One draft per owner (citizen id) and form; never secrets.
+ *
+ * Saved at every answer without a flush to the device of its own ('deferred': written, so a crash of
+ * the process loses nothing; the next flush covers it): the chat says a draft is kept only after
+ * `Store.sync()` — when it is read to be resumed or listed (here), and before a help text says the
+ * answers are kept (`keptDrafts`).
  */
 import type { Clock, Draft, DraftValue, Store } from './ports.js';
 
@@ -34,12 +39,14 @@ export interface DraftInput {
   readonly history: readonly string[];
 }
 
+const DEFERRED = { durability: 'deferred' } as const;
+
 /** Saves (replaces) the person's draft of a form; with no answers left, removes it instead. */
 export async function saveDraft(deps: DraftDeps, input: DraftInput): Promise<Draft | undefined> {
   const values = draftable(input.values);
   const id = draftId(input.owner, input.formId);
   if (Object.keys(values).length === 0) {
-    await deps.store.transaction((tx) => tx.collection('drafts').delete(id));
+    await deps.store.transaction((tx) => tx.collection('drafts').delete(id), DEFERRED);
     return undefined;
   }
   const draft: Draft = {
@@ -50,13 +57,19 @@ export async function saveDraft(deps: DraftDeps, input: DraftInput): Promise<Dra
     history: input.history.filter((k) => k in values),
     savedAt: deps.clock.now().toISOString(),
   };
-  await deps.store.transaction((tx) => tx.collection('drafts').put(draft));
+  await deps.store.transaction((tx) => tx.collection('drafts').put(draft), DEFERRED);
   return draft;
+}
+
+/** Makes every draft saved so far durable: before the chat says a person's answers are kept. */
+export function keptDrafts(deps: { readonly store: Store }): Promise<void> {
+  return deps.store.sync();
 }
 
 /** The person's draft of a form, if there is one recent enough to resume. */
 export async function loadDraft(deps: DraftDeps, owner: string, formId: string): Promise<Draft | undefined> {
   const id = draftId(owner, formId);
+  await keptDrafts(deps);
   return deps.store.transaction(async (tx) => {
     const draft = await tx.collection('drafts').get(id);
     if (!draft) return undefined;
@@ -71,6 +84,7 @@ export async function loadDraft(deps: DraftDeps, owner: string, formId: string):
 /** The person's drafts recent enough to resume (as loadDraft keeps them), the newest first: which form and when. */
 export async function recentDrafts(deps: DraftDeps, owner: string): Promise<readonly { readonly formId: string; readonly savedAt: string }[]> {
   const now = deps.clock.now().getTime();
+  await keptDrafts(deps);
   const drafts = await deps.store.transaction((tx) => tx.collection('drafts').findBy('owner', owner));
   return drafts
     .filter((d) => now - new Date(d.savedAt).getTime() <= DRAFT_KEEP_DAYS * DAY)

@@ -6,6 +6,7 @@
 import { audit, documentSubject, type Actor } from './audit.js';
 import type { AutorizacionDatos, Citizen } from './citizens.js';
 import type { CoreDeps } from './deps.js';
+import { keptDrafts } from './drafts.js';
 import type { FieldParser } from './fields.js';
 import { sendAndRecord } from './notify.js';
 import { rolesOfPerson } from './empleador-roles.js';
@@ -75,7 +76,8 @@ async function allowed(deps: MisDatosDeps, tx: Tx, citizenId: string, acting?: A
 }
 
 /** What the assistant holds about the person (their own data, in full; nothing secret). */
-export function myData(deps: MisDatosDeps, citizenId: string, acting?: ActingRole): Promise<Result<MisDatos, PermissionError>> {
+export async function myData(deps: MisDatosDeps, citizenId: string, acting?: ActingRole): Promise<Result<MisDatos, PermissionError>> {
+  await keptDrafts(deps); // the summary lists the forms saved to continue
   return deps.store.transaction(async (tx) => {
     const c = await allowed(deps, tx, citizenId, acting);
     if (!c.ok) return c;

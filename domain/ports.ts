@@ -213,8 +213,12 @@ export interface TransactionOptions {
    * not flushed to the device (a power loss may lose it; PostgreSQL: synchronous_commit off). Only
    * for records that are an aid, never something the chat says was saved: the helpdesk's record of
    * where a person is. A later durable transaction flushes it too.
+   *
+   * 'deferred': as 'relaxed' until `Store.sync()`, which flushes it: for what the chat says is saved
+   * only after a sync (a form's drafts, written at every answer, said to be kept when the person
+   * asks for help, cancels or lists them). PostgreSQL commits it durably at once.
    */
-  readonly durability?: 'relaxed';
+  readonly durability?: 'relaxed' | 'deferred';
 }
 
 /**
@@ -224,6 +228,8 @@ export interface TransactionOptions {
  */
 export interface Store {
   transaction<T>(work: (tx: Tx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Resolves once the writes of every transaction resolved before the call are durable, 'deferred' (and 'relaxed') ones too. */
+  sync(): Promise<void>;
   /** Throws when the store cannot serve requests. */
   health(): Promise<void>;
   /** Waits for pending writes and releases resources. */

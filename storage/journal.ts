@@ -174,10 +174,19 @@ export class JournalWriter {
     return this.synced >= this.wanted ? undefined : this.flushTo(this.wanted);
   }
 
-  /** Closes the current generation once its durable lines are on the device; the next write starts a new file. Returns the closed generation. */
+  /** Undefined when every line written is on the device, relaxed ones too; otherwise resolves once they are (rejects when the flush fails). */
+  flushed(): Promise<void> | undefined {
+    if (this.broken !== undefined) return Promise.reject(this.broken);
+    return this.synced >= this.written ? undefined : this.flushTo(this.written);
+  }
+
+  /**
+   * Closes the current generation once all its lines are on the device (relaxed ones too: `flushed`
+   * covers only the open file); the next write starts a new file. Returns the closed generation.
+   */
   async rotate(): Promise<number> {
     const closed = this.generation;
-    await this.durable();
+    await this.flushed();
     await this.close();
     this.generation++;
     this.size = 0;

@@ -108,6 +108,29 @@ describe('json store file', () => {
     }
   });
 
+  it('writes a deferred transaction without a flush; sync() flushes it once, and nothing when all is on the device', async () => {
+    const store = await track(open(file));
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i)); // past the size compacted at once
+    });
+    const { spy } = await spyDatasync();
+    try {
+      await store.sync(); // everything so far was durable
+      expect(spy).not.toHaveBeenCalled();
+      await store.transaction((tx) => tx.collection('audit').put(event), { durability: 'deferred' });
+      await store.transaction((tx) => tx.collection('audit').put({ ...event, id: 'e2' }), { durability: 'deferred' });
+      expect(spy).not.toHaveBeenCalled();
+      const reopened = await track(open(await crashImage())); // a killed process: the page cache holds them
+      expect(await reopened.transaction((tx) => tx.collection('audit').get('e2'))).toEqual({ ...event, id: 'e2' });
+      await store.sync();
+      expect(spy).toHaveBeenCalledTimes(1);
+      await store.sync();
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   /** Replaces FileHandle.datasync (one prototype for every handle) until restored. */
   const spyDatasync = async () => {
     const probe = await openHandle(join(dir, 'probe'), 'w');

@@ -152,6 +152,7 @@ async function load(file: string, uniqueFields: UniqueFields): Promise<JsonEngin
     },
     // The transactions written while a flush to the device runs share the next flush (group commit).
     durable: () => writer.durable(),
+    flushed: () => writer.flushed(),
     health: async () => {
       if (writer.failure !== undefined) throw writer.failure;
       if (compactionError !== undefined) throw compactionError;
@@ -218,6 +219,10 @@ export async function openJsonStore(opts: JsonStoreOptions): Promise<Store> {
     async transaction(work, options) {
       ensureOpen();
       return engine.transaction(work, options);
+    },
+    async sync() {
+      ensureOpen();
+      await engine.sync();
     },
     async health() {
       ensureOpen();

@@ -49,6 +49,8 @@ export interface EngineOptions {
    * rejects, its changes applied in memory (the writer then refuses every later write).
    */
   durable?: () => Promise<void> | undefined;
+  /** `Store.sync`: flushes every write made so far, relaxed ones too; undefined when all are on the device. */
+  flushed?: () => Promise<void> | undefined;
   /** Extra health check (e.g. the file is still writable). */
   health?: () => Promise<void>;
   /**
@@ -291,7 +293,7 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
       tx.finished = true;
       const changes = tx.changes();
       if (changes.length > 0) {
-        await opts.persist?.(changes, options?.durability !== 'relaxed');
+        await opts.persist?.(changes, options?.durability === undefined);
         applyChanges(tables, changes, unique);
       }
       return result;
@@ -339,6 +341,9 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
         return flushed ? flushed.then(() => result) : result;
       });
     },
+    async sync() {
+      await opts.flushed?.();
+    },
     async health() {
       if (closed) throw new Error('store is closed');
       await opts.health?.();
@@ -355,5 +360,5 @@ export function createStoreEngine(opts: EngineOptions = {}): EngineStore {
 /** In-memory Store with the same contract as the JSON store (fast dialog tests). */
 export function createMemoryStore(opts: { uniqueFields?: UniqueFields } = {}): Store {
   const engine = createStoreEngine(opts.uniqueFields ? { uniqueFields: opts.uniqueFields } : {});
-  return { transaction: engine.transaction, health: engine.health, close: engine.close };
+  return { transaction: engine.transaction, sync: engine.sync, health: engine.health, close: engine.close };
 }

@@ -229,6 +229,7 @@ describePg('npm run rotar-clave with PostgreSQL', () => {
       const report = await withStore((inner) => {
         let tries = 0;
         const store: Store = {
+          sync: () => inner.sync(),
           health: () => inner.health(),
           close: () => inner.close(),
           // The first try is rolled back after `work` ran, as PostgreSQL does on a 40001 at commit.

@@ -68,6 +68,25 @@ describe('form drafts', () => {
     expect(await records(store, 'drafts')).toEqual([]);
   });
 
+  it('saves each answer deferred (no flush of its own) and makes it durable before a help text says it is kept', async () => {
+    const inner = createMemoryStore();
+    const events: string[] = [];
+    const store: Store = {
+      ...inner,
+      transaction: (work, options) => (events.push(options?.durability ?? 'durable'), inner.transaction(work, options)),
+      sync: () => (events.push('sync'), inner.sync()),
+    };
+    const c = conversation(acceso, store, OWNER);
+    await say(c, 'hola');
+    events.length = 0;
+    await say(c, 'Ana');
+    expect(events).toEqual(['deferred']);
+    events.length = 0;
+    const help = await say(c, 'ayuda');
+    expect(help.folded).toContain('queda guardado');
+    expect(events).toContain('sync');
+  });
+
   it('"empezar de nuevo" discards the draft and asks from the first field', async () => {
     const store = createMemoryStore();
     const first = conversation(acceso, store, OWNER);

@@ -1,6 +1,6 @@
 /** Drafts seen from the form dialog: whose they are, resuming with a notice, saving after each change. */
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
-import { discardDraft, loadDraft, saveDraft } from '../../domain/drafts.js';
+import { discardDraft, keptDrafts, loadDraft, saveDraft } from '../../domain/drafts.js';
 import type { Clock, Store } from '../../domain/ports.js';
 import { checkSession, type Session } from '../../domain/session.js';
 import { fill } from '../../templates/render.js';
@@ -40,9 +40,14 @@ export class FormDrafts<T> {
     return this.deps.draftOwner?.(context) ?? Promise.resolve(undefined);
   }
 
-  /** True when this person's answers to the form are kept as they go (a form with drafts, a person with a session). */
+  /**
+   * True when this person's answers to the form are kept as they go (a form with drafts, a person
+   * with a session): for a text that says so, so what was saved is made durable first.
+   */
   async saves(context: TurnContext): Promise<boolean> {
-    return (await this.target(context)) !== undefined;
+    const t = await this.target(context);
+    if (t) await keptDrafts(t);
+    return t !== undefined;
   }
 
   private async target(context: TurnContext): Promise<{ store: Store; owner: string } | undefined> {

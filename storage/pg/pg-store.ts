@@ -356,6 +356,8 @@ export async function openPgStore(opts: PgStoreOptions): Promise<Store> {
       run.then(forget, forget);
       return run;
     },
+    // A 'deferred' transaction commits durably at once here (only 'relaxed' ones skip the WAL flush).
+    async sync() {},
     async health() {
       if (closed) throw new Error('store is closed');
       await pool.query('select 1');

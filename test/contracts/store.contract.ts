@@ -227,6 +227,23 @@ export function storeContract(name: string, factory: () => Promise<StoreHandle>)
         expect(await all()).toEqual([{ ...ana, name: 'Ana María' }, beto]);
       });
 
+      it('a deferred transaction commits and rolls back like any other; after sync() its writes are there after reopening', async () => {
+        await seed(ana);
+        const deferred = { durability: 'deferred' } as const;
+        await store.transaction(async (tx) => people(tx).put(beto), deferred);
+        await expect(
+          store.transaction(async (tx) => {
+            await people(tx).delete('p1');
+            throw new Error('boom');
+          }, deferred),
+        ).rejects.toThrow('boom');
+        await store.sync();
+        await store.sync(); // nothing left to flush
+        expect(await all()).toEqual([ana, beto]);
+        await reopen();
+        expect(await all()).toEqual([ana, beto]);
+      });
+
       it('reads inside a transaction see its own writes', async () => {
         await seed(ana);
         await store.transaction(async (tx) => {

@@ -37,6 +37,7 @@ export async function startAccountPages(opts: { mailDown?: boolean } = {}): Prom
   // A store that can be made to fail (an infrastructure fault) after the seed.
   const store: Store = {
     transaction: (work, options) => (broken ? Promise.reject(new Error('disk I/O error')) : real.transaction(work, options)),
+    sync: () => real.sync(),
     health: () => real.health(),
     close: () => real.close(),
   };

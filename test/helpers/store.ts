@@ -19,6 +19,7 @@ export function trackedStore(inner: Store = createMemoryStore()): Store & OpenTr
           open--;
         }
       }, options),
+    sync: () => inner.sync(),
     health: () => inner.health(),
     close: () => inner.close(),
   };
