@@ -49,7 +49,7 @@ import { caseOfConversation, casesInQueue, caseToTake, notePersonInProcess } fro
 import type { CasoMesa } from '../domain/mesa-tipos.js';
 import { CASO, CasoDialog, type CasoOptions } from './mesa/caso.dialog.js';
 import { personTurn, startHandoff, type Donde } from './mesa/handoff.js';
-import { ConversationMemory, conversationRecord, recordTurn, watchTurn } from './mesa/seguimiento.js';
+import { accountCreatedHere, ConversationMemory, conversationRecord, recordTurn, watchTurn } from './mesa/seguimiento.js';
 import { autorizadosActionIn, type AutorizadosOptions } from './autorizados/autorizados.dialog.js';
 import { namedSection } from './backoffice/backoffice.dialog.js';
 import { ministryStatus } from './backoffice/estado.js';
@@ -551,7 +551,7 @@ export class MainDialog extends ComponentDialog {
 
   private async who(context: TurnContext): Promise<Who> {
     const session = await activeSession(this.deps, context);
-    if (!session) return {};
+    if (!session) return accountCreatedHere(context) ? { cuentaCreada: true } : {};
     return { session, acting: actingRole(session), person: await rolesOf(this.deps, session.citizenId) };
   }
 

@@ -27,6 +27,8 @@ export interface Who {
   readonly acting?: ActingRole;
   /** Every role the person may act in, and what the chain expects of them. */
   readonly person?: PersonRoles;
+  /** Not logged in, and this conversation created an account: logging in is what comes next. */
+  readonly cuentaCreada?: boolean;
 }
 
 export interface Process {
@@ -128,7 +130,12 @@ export function rolesThatFit(process: Process, person: PersonRoles | undefined):
   return (person?.roles ?? []).filter((r) => roleFits(process, r));
 }
 
-/** The processes the menu offers this person now, in registry order. */
+/**
+ * The processes the menu offers this person now, in registry order; Ingresar first once this
+ * conversation created an account (Registrarme stays, later: someone else may register here).
+ */
 export function menuProcesses(who: Who): Process[] {
-  return PROCESSES.filter((p) => p.menu?.(who) === true);
+  const offered = PROCESSES.filter((p) => p.menu?.(who) === true);
+  if (who.session || !who.cuentaCreada) return offered;
+  return [...offered.filter((p) => p.id === 'ingresar'), ...offered.filter((p) => p.id !== 'ingresar')];
 }

@@ -22,6 +22,10 @@ async function readOutbox(dir: string) {
   return Promise.all(files.map(async (f) => simpleParser(await readFile(join(dir, 'outbox', f)))));
 }
 
+/** The options of the last menu (suggested actions) the assistant sent. */
+const menuOf = (dl: DirectLineClient): string[] =>
+  [...dl.lastBotActivities].reverse().find((a) => a.suggestedActions)?.suggestedActions?.actions.map((a) => a.title ?? '') ?? [];
+
 describe('journey: register, activate from the e-mail, log in', () => {
   let app: TestApp;
   beforeAll(async () => {
@@ -61,6 +65,10 @@ describe('journey: register, activate from the e-mail, log in', () => {
     const said = dl.lastBotActivities.map((a) => (a.text ?? '').replace(/\\(.)/g, '$1')).join('\n');
     expect(said).toContain('c***@correo.com');
     expect(said).not.toContain(EMAIL);
+    // The menu after it leads with Ingresar (what comes next), Registrarme still there, later.
+    const buttons = menuOf(dl);
+    expect(buttons[0]).toBe('Ingresar');
+    expect(buttons.indexOf('Registrarme')).toBeGreaterThan(0);
 
     // "¿En qué voy?" right after: the account waits for the link sent to that address (not "Registrarme").
     await dl.send('en q voy');
@@ -76,6 +84,7 @@ describe('journey: register, activate from the e-mail, log in', () => {
     expect(inStep).toContain('esta en ingresar');
     expect(inStep).toContain('olvide mi contrasena');
     await dl.converse([['menú', 'que desea hacer']]);
+    expect(menuOf(dl)[0]).toBe('Ingresar');
 
     // The e-mail, as a file in the outbox: HTML and text, the user name and the one-time link.
     const [mail] = await readOutbox(app.dataDir);

@@ -132,3 +132,6 @@ export function conversationRecord(deps: Pick<SeguimientoDeps, 'clock'>, memory:
 
 /** The conversation's record as the turn began (watchTurn), e.g. for "¿en qué voy?"; {} when none. */
 export const turnRecord = (context: TurnContext): ConversacionMesa => (context.turnState.get(RECORD) as ConversacionMesa | undefined) ?? {};
+
+/** The account this conversation created: in this turn, or in an earlier one (its record). */
+export const accountCreatedHere = (context: TurnContext): CreatedAccount | undefined => accountCreated(context) ?? turnRecord(context).cuentaCreada;

@@ -8,6 +8,7 @@ export interface DlActivity {
   text?: string;
   from: { id: string; role?: string };
   attachments?: { content?: unknown }[];
+  suggestedActions?: { actions: { title?: string }[] };
 }
 
 export class DirectLineClient {
