@@ -195,12 +195,13 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   await requestsFirst();
   const { CloudAdapter, ConfigurationBotFrameworkAuthentication, ShowTypingMiddleware } = await import('botbuilder');
   await requestsFirst();
-  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }, { sendLean }, { LeanConversationState, LeanUserState }] = await Promise.all([
+  const [{ Assistant }, { createNotifier }, { CHANNEL_ID, registerDirectLine }, { createDirectLineDelivery }, { sendLean }, { coalesceMessages }, { LeanConversationState, LeanUserState }] = await Promise.all([
     import('./assistant.js'),
     import('./notifier.js'),
     import('./directline/index.js'),
     import('./directline/deliver.js'),
     import('./connector-sender.js'),
+    import('./coalesce.js'),
     import('./lean-state.js'),
   ]);
 
@@ -224,6 +225,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
     adapter.use(new SerializeConversations());
     adapter.use(new DeduplicateActivities());
   }
+  // A turn's plain text goes as the first paragraph of its next message (bot/coalesce.ts).
+  adapter.use(coalesceMessages(adapter));
   adapter.use(new CardButtonText());
   adapter.use(new ShowTypingMiddleware(800, 2000));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

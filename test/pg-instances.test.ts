@@ -235,8 +235,9 @@ describePg('two instances on one PostgreSQL database', () => {
       const runs: string[] = [];
       for (const r of replies) if (runs.at(-1) !== r.replyToId) runs.push(r.replyToId ?? '');
       expect(runs.length).toBe(10);
-      // Turns send several messages each (so interleaved turns would show as broken runs).
-      expect(replies.length).toBeGreaterThanOrEqual(20);
+      // Each turn answered (one message or more: a turn's text goes with its question, bot/coalesce.ts);
+      // two turns of the conversation at once would also show as a stale write (the error text above).
+      expect(replies.length).toBeGreaterThanOrEqual(10);
       expect([...runs].sort()).toEqual([...ids.get(c)!].sort()); // every activity answered, none twice
     }
     // Every turn committed once: its activity is recorded in the transaction of its state write.
