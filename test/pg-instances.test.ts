@@ -219,10 +219,12 @@ describePg('two instances on one PostgreSQL database', () => {
   it('200 concurrent turns over 20 conversations: each answered once, whole, turns of one conversation never interleaved', async () => {
     const conversations = Array.from({ length: 20 }, (_, i) => `burst-${i}-${randomBytes(3).toString('hex')}`);
     const ids = new Map(conversations.map((c) => [c, Array.from({ length: 10 }, (_, j) => `${c}-m${j}`)]));
+    // Each conversation at the login's first question first: there "ayuda" answers with two messages (the
+    // help, then the login card again, never one message: bot/coalesce.ts keeps a masked card apart).
+    expect(await Promise.all(conversations.map((c) => post(proxy.url, connector, c, `${c}-start`, 'Ingresar')))).toEqual(conversations.map(() => 200));
+    for (const c of conversations) connector.take(c);
     const from = proxy.sent.length;
-    const statuses = await Promise.all(
-      conversations.flatMap((c) => ids.get(c)!.map((id, j) => post(proxy.url, connector, c, id, j % 2 === 0 ? 'hola' : 'ayuda'))),
-    );
+    const statuses = await Promise.all(conversations.flatMap((c) => ids.get(c)!.map((id) => post(proxy.url, connector, c, id, 'ayuda'))));
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
     const byInstance = [0, 1].map((t) => proxy.sent.slice(from).filter((s) => s.target === t).length);
     expect(byInstance).toEqual([100, 100]);
@@ -235,13 +237,12 @@ describePg('two instances on one PostgreSQL database', () => {
       const runs: string[] = [];
       for (const r of replies) if (runs.at(-1) !== r.replyToId) runs.push(r.replyToId ?? '');
       expect(runs.length).toBe(10);
-      // Each turn answered (one message or more: a turn's text goes with its question, bot/coalesce.ts);
-      // two turns of the conversation at once would also show as a stale write (the error text above).
-      expect(replies.length).toBeGreaterThanOrEqual(10);
+      // Turns send several messages each (so interleaved turns would show as broken runs).
+      expect(replies.length).toBeGreaterThanOrEqual(20);
       expect([...runs].sort()).toEqual([...ids.get(c)!].sort()); // every activity answered, none twice
     }
-    // Every turn committed once: its activity is recorded in the transaction of its state write.
-    const seen = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM seen_activities WHERE conversation LIKE 'burst-%'");
+    // Every turn committed once: its activity is recorded in the transaction of its state write (the login's start aside).
+    const seen = await db.pool.query<{ n: string }>("SELECT count(*) AS n FROM seen_activities WHERE conversation LIKE 'burst-%' AND activity_id NOT LIKE '%-start'");
     expect(Number(seen.rows[0]!.n)).toBe(200);
 
     // And the conversations go on normally afterwards.
