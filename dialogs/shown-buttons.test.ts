@@ -39,6 +39,9 @@ describe('a button of an earlier question', () => {
     const again = await say(client, 'Ingresar');
     expect(again.folded).not.toContain('otro menu');
     expect(again.folded).toContain('tipo de documento');
+    // Said that they are there already, not that "Ingresar" is no document type.
+    expect(again.folded).toContain('ya esta en ingresar');
+    expect(again.folded).not.toContain('no reconoci');
   });
 
   it('at an identity question: said so before the options of this question', async () => {

@@ -88,12 +88,16 @@ export const staleButton = (context: TurnContext): string | undefined => context
  * "«Acepto» es el botón de una pregunta anterior…" when the incoming text is such a tap (see
  * staleButton); else undefined. In a form (`form`: its answer was refused), a functionality's button
  * ("Asignar contraseña", tapped on an earlier menu or typed) says how to get there: leave by "menú"
- * (`borrador`: the answers stay).
+ * (`borrador`: the answers stay); its own functionality's button ("Ingresar" again in Ingresar) says
+ * the person is there already.
  */
 export function staleButtonNote(context: TurnContext, form?: { borrador: boolean }): string | undefined {
   const typed = context.activity.type === 'message' ? context.activity.text?.trim() : undefined;
   const funcion = form && typed && typed.length <= MAX_TEXT ? namedButton(typed) : undefined;
-  if (funcion && !((context.turnState.get(CURRENT) as string[] | undefined) ?? []).includes(funcion.id)) return render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
+  if (funcion) {
+    const here = ((context.turnState.get(CURRENT) as string[] | undefined) ?? []).includes(funcion.id);
+    return here ? render('general/boton-actual', { boton: funcion.label }) : render('general/boton-funcion', { boton: funcion.label, borrador: form!.borrador });
+  }
   const boton = staleButton(context);
   return boton === undefined ? undefined : render('general/boton-anterior', { boton });
 }
