@@ -3,9 +3,10 @@
  * written as an .eml file to the outbox folder so local runs need no mail server.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import nodemailer from 'nodemailer';
+import { writeFilesOnThread } from '../storage/file-thread.js';
 import type { SendMailOptions } from 'nodemailer';
 import type { Clock, Logger, Mailer, MailRequest, SentMail } from '../domain/ports.js';
 import { renderFile, renderHtml } from '../templates/render.js';
@@ -89,23 +90,18 @@ export function createMailer(opts: MailerOptions): Mailer {
   return {
     async send(mail: MailRequest): Promise<SentMail> {
       const info = await transport.sendMail(compose(from, mail));
-      if (!Buffer.isBuffer(info.message)) throw new Error('stream transport did not return a buffer');
+      const message = info.message;
+      if (!Buffer.isBuffer(message)) throw new Error('stream transport did not return a buffer');
       const name = `${fileStamp(clock.now())}-${randomBytes(4).toString('hex')}.eml`;
       const path = join(outbox, name);
-      const temp = join(outbox, `.${name}.tmp`);
-      try {
-        await made();
-        await writeFile(temp, info.message, { mode: 0o600 }).catch(async (e: NodeJS.ErrnoException) => {
-          if (e.code !== 'ENOENT') throw e;
-          await made(true); // the folder was removed meanwhile
-          await writeFile(temp, info.message, { mode: 0o600 });
-        });
-        await chmod(temp, 0o600); // exact whatever the umask
-        await rename(temp, path);
-      } catch (e) {
-        await unlink(temp).catch(() => {});
-        throw e;
-      }
+      // Written whole (a temp file renamed, 0600 whatever the umask) on the file thread: one hand-off, not five.
+      const write = () => writeFilesOnThread([{ path, data: message }], 0o600);
+      await made();
+      await write().catch(async (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') throw e;
+        await made(true); // the folder was removed meanwhile
+        await write();
+      });
       log.info('mail written to outbox', { path, template: mail.template });
       return { messageId: info.messageId, location: path };
     },

@@ -1,23 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { passwordHasher } from './password-hasher.js';
 import { HASH_THREAD_NICE } from './password-threads.js';
-
-/** The nice value of each thread of this process (Linux /proc), by thread id. */
-function niceOfThreads(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      // Field 19 of stat is the nice value; the command name (field 2) is in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(tid), Number(fields[16]));
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out;
-}
+import { niceOfThreads } from '../test/helpers/threads.js';
 
 describe('password hashing on threads of its own', () => {
   it('hashes and checks as before, several at once', async () => {

@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FILE_THREAD_NICE, writeFilesOnThread } from './file-thread.js';
+import { niceOfThreads } from '../test/helpers/threads.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ccf-file-thread-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('files written on a thread of their own', () => {
+  it('writes a batch whole (text and bytes), replaces what was there, deletes, in order; no temp file is left', async () => {
+    await writeFile(join(dir, 'b.json'), 'old and longer than the new text');
+    await writeFile(join(dir, 'c.json'), 'to delete');
+    await writeFilesOnThread(
+      [
+        { path: join(dir, 'a.json'), data: '{"ñ":"día"}' },
+        { path: join(dir, 'b.json'), data: 'new' },
+        { path: join(dir, 'c.json') },
+        { path: join(dir, 'never-there.json') }, // a missing file is no error
+        { path: join(dir, 'd.bin'), data: new Uint8Array([0, 255, 10, 13]) },
+        { path: join(dir, 'e.json'), data: 'first' },
+        { path: join(dir, 'e.json') }, // written, then deleted: the order is kept
+      ],
+      0o600,
+    );
+    expect((await readdir(dir)).sort()).toEqual(['a.json', 'b.json', 'd.bin']);
+    expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe('{"ñ":"día"}');
+    expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('new');
+    expect([...(await readFile(join(dir, 'd.bin')))]).toEqual([0, 255, 10, 13]);
+  });
+
+  it.runIf(process.platform !== 'win32')('every file it writes is 0600', async () => {
+    await writeFile(join(dir, 'old.json'), 'x', { mode: 0o644 });
+    await writeFilesOnThread([{ path: join(dir, 'new.json'), data: 'x' }, { path: join(dir, 'old.json'), data: 'y' }], 0o600);
+    for (const name of ['new.json', 'old.json']) expect((await stat(join(dir, name))).mode & 0o777).toBe(0o600);
+  });
+
+  it('the first file that fails rejects the batch with its code: the earlier ones stay written, the later ones are not tried, no temp file stays', async () => {
+    const failed = writeFilesOnThread(
+      [
+        { path: join(dir, 'first.json'), data: '1' },
+        { path: join(dir, 'gone', 'second.json'), data: '2' },
+        { path: join(dir, 'third.json'), data: '3' },
+      ],
+      0o600,
+    );
+    await expect(failed).rejects.toMatchObject({ code: 'ENOENT' });
+    expect(await readdir(dir)).toEqual(['first.json']);
+    // The thread goes on with the next batch.
+    await writeFilesOnThread([{ path: join(dir, 'third.json'), data: '3' }], 0o600);
+    expect((await readdir(dir)).sort()).toEqual(['first.json', 'third.json']);
+  });
+
+  it('batches sent at once are all done', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => writeFilesOnThread([{ path: join(dir, `${i}.json`), data: String(i) }], 0o600)));
+    expect((await readdir(dir)).length).toBe(20);
+    expect(await readFile(join(dir, '7.json'), 'utf8')).toBe('7');
+  });
+
+  it.runIf(process.platform === 'linux')(`runs below the event loop's priority (nice ${FILE_THREAD_NICE}), the event loop unchanged`, async () => {
+    await writeFilesOnThread([{ path: join(dir, 'x.json'), data: 'x' }], 0o600);
+    const nices = niceOfThreads();
+    expect([...nices.values()].filter((n) => n === FILE_THREAD_NICE).length).toBeGreaterThanOrEqual(1);
+    expect(nices.get(process.pid)).toBe(0);
+  });
+
+  it('does not keep the process alive once its batches are done', async () => {
+    const module = fileURLToPath(new URL('./file-thread.ts', import.meta.url));
+    const script = join(dir, 'child.mjs');
+    await writeFile(script, `const { writeFilesOnThread } = await import(${JSON.stringify(module)});\nawait writeFilesOnThread([{ path: ${JSON.stringify(join(dir, 'child.json'))}, data: 'from a child' }], 0o600);\n`);
+    await promisify(execFile)(process.execPath, ['--import', 'tsx', script], { timeout: 20_000 });
+    expect(await readFile(join(dir, 'child.json'), 'utf8')).toBe('from a child');
+  });
+});
