@@ -1,7 +1,8 @@
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { deviceFlush } from '../storage/journal.js';
 import { openJsonStore } from '../storage/json-store.js';
 import { createMemoryStore } from '../storage/memory-store.js';
 import { records } from '../test/helpers/store.js';
@@ -23,10 +24,8 @@ describe('drafts', () => {
     await store.transaction(async (tx) => {
       for (let i = 0; i < 200; i++) await tx.collection('audit').put({ id: `a${i}`, at: '2026-11-30T15:00:00.000Z', actor: 'a', action: 'conversation.started', channel: 'webchat', detail: { pad } });
     });
-    // Every FileHandle shares one prototype: count the flushes the store asks for.
-    const probe = await open(join(dir, 'probe'), 'w');
-    const datasync = vi.spyOn(Object.getPrototypeOf(probe) as { datasync(): Promise<void> }, 'datasync');
-    await probe.close();
+    // Count the flushes the store asks for.
+    const datasync = vi.spyOn(deviceFlush, 'datasync');
     try {
       await saveDraft(deps, { owner: 'CC:1', formId: 'f', values: { a: 'uno' }, history: ['a'] });
       await saveDraft(deps, { owner: 'CC:1', formId: 'f', values: { a: 'uno', b: 'dos' }, history: ['a', 'b'] });

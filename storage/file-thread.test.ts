@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FILE_THREAD_NICE, writeFilesOnThread } from './file-thread.js';
+import { datasyncOnThread, FILE_THREAD_NICE, writeFilesOnThread } from './file-thread.js';
 import { niceOfThreads } from '../test/helpers/threads.js';
 
 let dir: string;
@@ -71,6 +71,15 @@ describe('files written on a thread of their own', () => {
     const nices = niceOfThreads();
     expect([...nices.values()].filter((n) => n === FILE_THREAD_NICE).length).toBeGreaterThanOrEqual(1);
     expect(nices.get(process.pid)).toBe(0);
+  });
+
+  it('flushes an open file to the device on the flush thread; a file not open is refused (EBADF)', async () => {
+    const file = await open(join(dir, 'journal.log'), 'w');
+    await file.write('line\n');
+    await datasyncOnThread(file.fd);
+    const fd = file.fd;
+    await file.close();
+    await expect(datasyncOnThread(fd)).rejects.toMatchObject({ code: 'EBADF' });
   });
 
   it('does not keep the process alive once its batches are done', async () => {

@@ -7,7 +7,8 @@
  * one message carries a batch and its answer comes back once; the thread makes the system calls one
  * after the other, reniced (Linux: /proc/thread-self, as the password threads) so the event loop
  * keeps its core. Elsewhere it runs at the pool's priority. The thread starts with the first batch
- * and does not keep the process alive while idle.
+ * and does not keep the process alive while idle. The store journal's flushes have a thread of the
+ * same kind (`datasyncOnThread`).
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -27,11 +28,8 @@ export interface FileOp {
  * never part of one. A temp file whose write failed is removed. No fsync, as before: the page cache
  * keeps a finished file through a crash of the process.
  */
-const THREAD = `
-const { parentPort, workerData } = require('node:worker_threads');
-const fs = require('node:fs');
+const FILES = `
 const path = require('node:path');
-try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
 let counter = 0;
 let umaskNarrows;
 function replace(file, data, mode) {
@@ -53,17 +51,15 @@ function replace(file, data, mode) {
   }
 }
 parentPort.on('message', ({ id, ops, mode }) => {
-  let done = 0;
   try {
     for (const op of ops) {
       if (op.data === undefined) {
         try { fs.unlinkSync(op.path); } catch (e) { if (e.code !== 'ENOENT') throw e; }
       } else replace(op.path, op.data, mode);
-      done++;
     }
-    parentPort.postMessage({ id, done });
+    parentPort.postMessage({ id });
   } catch (e) {
-    parentPort.postMessage({ id, done, error: String((e && e.message) || e), code: e && e.code });
+    parentPort.postMessage({ id, error: String((e && e.message) || e), code: e && e.code });
   }
 });
 `;
@@ -71,33 +67,64 @@ parentPort.on('message', ({ id, ops, mode }) => {
 /** Temp files of this process are told apart from another's (and from the event loop's own) by this tag. */
 const TAG = `${randomBytes(4).toString('hex')}w`;
 
+/** The first lines of every thread here: renice itself (Linux), then answer each message with `handle(message)`. */
+const PRELUDE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
+`;
+
 type Job = { readonly resolve: () => void; readonly reject: (e: Error) => void };
 
-let thread: { readonly worker: Worker; readonly jobs: Map<number, Job> } | undefined;
-let ids = 0;
+/**
+ * One thread running `code` (after PRELUDE), started with its first job and started again after it
+ * fails or ends (failing the jobs in flight); it keeps the process alive only while a job is in flight.
+ * Each message `{ id, ... }` is answered `{ id }` or `{ id, error, code? }`.
+ */
+class NicedThread {
+  private current: { readonly worker: Worker; readonly jobs: Map<number, Job> } | undefined;
+  private ids = 0;
 
-function start(): NonNullable<typeof thread> {
-  const worker = new Worker(THREAD, { eval: true, workerData: { nice: FILE_THREAD_NICE, tag: TAG } });
-  const jobs = new Map<number, Job>();
-  const started = { worker, jobs };
-  worker.on('message', (m: { id: number; done: number; error?: string; code?: string }) => {
-    const job = jobs.get(m.id);
-    jobs.delete(m.id);
-    if (jobs.size === 0) worker.unref();
-    if (m.error === undefined) job?.resolve();
-    else job?.reject(Object.assign(new Error(m.error), m.code ? { code: m.code } : {}, { done: m.done }));
-  });
-  // A thread that fails or ends fails its batches in flight; the next batch starts a new one.
-  const lost = (e: Error) => {
-    for (const job of jobs.values()) job.reject(e);
-    jobs.clear();
-    if (thread === started) thread = undefined;
-  };
-  worker.on('error', (e) => lost(e instanceof Error ? e : new Error(String(e))));
-  worker.on('exit', (code) => lost(new Error(`the file writing thread ended (${code})`)));
-  worker.unref();
-  return started;
+  constructor(
+    private readonly code: string,
+    private readonly name: string,
+    private readonly data: Record<string, unknown> = {},
+  ) {}
+
+  run(message: Record<string, unknown>): Promise<void> {
+    const t = (this.current ??= this.start());
+    const id = ++this.ids;
+    return new Promise<void>((resolve, reject) => {
+      t.jobs.set(id, { resolve, reject });
+      t.worker.ref(); // a job in flight keeps the process alive until it answers
+      t.worker.postMessage({ ...message, id });
+    });
+  }
+
+  private start(): NonNullable<NicedThread['current']> {
+    const worker = new Worker(PRELUDE + this.code, { eval: true, workerData: { ...this.data, nice: FILE_THREAD_NICE } });
+    const jobs = new Map<number, Job>();
+    const started = { worker, jobs };
+    worker.on('message', (m: { id: number; error?: string; code?: string }) => {
+      const job = jobs.get(m.id);
+      jobs.delete(m.id);
+      if (jobs.size === 0) worker.unref();
+      if (m.error === undefined) job?.resolve();
+      else job?.reject(Object.assign(new Error(m.error), m.code ? { code: m.code } : {}));
+    });
+    const lost = (e: Error) => {
+      for (const job of jobs.values()) job.reject(e);
+      jobs.clear();
+      if (this.current === started) this.current = undefined;
+    };
+    worker.on('error', (e) => lost(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => lost(new Error(`the ${this.name} thread ended (${code})`)));
+    worker.unref();
+    return started;
+  }
 }
+
+const files = new NicedThread(FILES, 'file writing', { tag: TAG });
 
 /**
  * Writes and deletes `ops` in order on the file thread, every file written with `mode`; resolves when
@@ -105,12 +132,24 @@ function start(): NonNullable<typeof thread> {
  * folder is gone) and the later ones are not tried; the earlier ones stay done.
  */
 export function writeFilesOnThread(ops: readonly FileOp[], mode: number): Promise<void> {
-  if (ops.length === 0) return Promise.resolve();
-  const t = (thread ??= start());
-  const id = ++ids;
-  return new Promise<void>((resolve, reject) => {
-    t.jobs.set(id, { resolve, reject });
-    t.worker.ref(); // a batch in flight keeps the process alive until it answers
-    t.worker.postMessage({ id, ops, mode });
-  });
+  return ops.length === 0 ? Promise.resolve() : files.run({ ops, mode });
+}
+
+/**
+ * The flushes of the store's journal (fdatasync), on a thread of their own, below the event loop's
+ * priority: through libuv's thread pool each one woke a pool thread twice (to start it, and when the
+ * device answered), mostly on the event loop's core. Not the file thread: a flush never waits behind
+ * a fold's batch.
+ */
+const syncs = new NicedThread(
+  `parentPort.on('message', ({ id, fd }) => {
+  try { fs.fdatasyncSync(fd); parentPort.postMessage({ id }); }
+  catch (e) { parentPort.postMessage({ id, error: String((e && e.message) || e), code: e && e.code }); }
+});`,
+  'flush',
+);
+
+/** fdatasync of the open file `fd` on the flush thread (the caller keeps `fd` open until it resolves). */
+export function datasyncOnThread(fd: number): Promise<void> {
+  return syncs.run({ fd });
 }

@@ -2,7 +2,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { JournalWriter, journalPath } from './journal.js';
+import { deviceFlush, JournalWriter, journalPath } from './journal.js';
 
 describe('journal writer', () => {
   let dir: string;
@@ -17,13 +17,8 @@ describe('journal writer', () => {
   });
 
   const entry = (seq: number) => ({ seq, changes: [{ op: 'put' as const, collection: 'audit', record: { id: `e${seq}` } }] });
-  /** Counts FileHandle.datasync calls (one prototype for every handle) from here on. */
-  const spyDatasync = async () => {
-    const probe = await open(join(dir, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
-    await probe.close();
-    return vi.spyOn(proto, 'datasync');
-  };
+  /** Counts the journal's flushes to the device from here on. */
+  const spyDatasync = async () => vi.spyOn(deviceFlush, 'datasync');
 
   it('flushes relaxed lines only when asked (flushed), not for durable(), and once for all of them', async () => {
     const writer = new JournalWriter(store, 1);
@@ -48,5 +43,30 @@ describe('journal writer', () => {
     await writer.flushed();
     expect(datasync).toHaveBeenCalledTimes(2);
     await writer.close();
+  });
+
+  it("flushes on the flush thread by the file's number, and closes the file only after a flush running on it", async () => {
+    const writer = new JournalWriter(store, 1);
+    await writer.write(entry(1), false);
+    const original = deviceFlush.datasync;
+    let release!: () => void;
+    const gate = new Promise<void>((ok) => (release = ok));
+    const fds: number[] = [];
+    vi.spyOn(deviceFlush, 'datasync').mockImplementation(async (fd: number) => {
+      fds.push(fd);
+      await gate;
+      await original(fd); // fails (EBADF) if the file was closed meanwhile
+    });
+    const flushing = writer.flushed()!;
+    const steps: string[] = [];
+    const closing = writer.close().then(() => steps.push('closed'));
+    await new Promise((ok) => setTimeout(ok, 50));
+    expect(steps).toEqual([]); // waits for the flush
+    release();
+    await flushing;
+    await closing;
+    expect(steps).toEqual(['closed']);
+    expect(fds).toHaveLength(1);
+    expect(writer.flushed()).toBeUndefined();
   });
 });

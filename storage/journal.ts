@@ -8,6 +8,7 @@
 import { writeSync } from 'node:fs';
 import { open, readFile, truncate, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { datasyncOnThread } from './file-thread.js';
 import { PRIVATE_FILE_MODE, namesIn } from './private-file.js';
 import type { Change, Rec } from './store-table.js';
 
@@ -110,6 +111,12 @@ export async function syncDir(dir: string): Promise<void> {
 }
 
 /**
+ * How a journal file reaches the device: fdatasync on the flush thread (file-thread.ts), by the
+ * file's number. An object so that tests can count, slow down or fail the flushes.
+ */
+export const deviceFlush = { datasync: (fd: number): Promise<void> => datasyncOnThread(fd) };
+
+/**
  * Appends entries to the current generation; a failed append is cut off again or breaks the writer.
  * Flushes to the device are shared (group commit): `write` only writes a line; `durable` resolves
  * once every line written for a durable transaction is on the device, with one fdatasync for all
@@ -195,9 +202,11 @@ export class JournalWriter {
 
   async close(): Promise<void> {
     await this.durable()?.catch(() => undefined); // a failed flush was reported to the transactions waiting for it
+    // A flush still running on the file (on the flush thread, by the file's number): none may be when it closes.
+    while (this.syncing) await this.syncing.catch(() => undefined);
     const fh = this.handle;
     this.handle = undefined;
-    await fh?.close(); // after any flush still running on it
+    await fh?.close();
   }
 
   /** One fdatasync at a time; each covers every line written when it starts. */
@@ -217,7 +226,7 @@ export class JournalWriter {
     // No open file: the last generation was closed by rotate(), after its durable lines were flushed.
     if (fh) {
       try {
-        await fh.datasync();
+        await deviceFlush.datasync(fh.fd); // close() waits for it before it closes the file
       } catch (e) {
         this.broken = e;
         throw e;

@@ -1,9 +1,10 @@
-import { appendFile, chmod, cp, mkdtemp, open as openHandle, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Store } from '../domain/ports.js';
 import { CONTRACT_UNIQUE_FIELDS, storeContract } from '../test/contracts/store.contract.js';
+import { deviceFlush } from './journal.js';
 import { openJsonStore } from './json-store.js';
 
 const open = (file: string) => openJsonStore({ file, uniqueFields: CONTRACT_UNIQUE_FIELDS });
@@ -89,11 +90,8 @@ describe('json store file', () => {
     await store.transaction(async (tx) => {
       for (let i = 0; i < 200; i++) await tx.collection('audit').put(big(i)); // past the size compacted at once
     });
-    // Every FileHandle shares one prototype: count the flushes the store asks for from here on.
-    const probe = await openHandle(join(dir, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
-    await probe.close();
-    const datasync = vi.spyOn(proto, 'datasync');
+    // Count the flushes the store asks for from here on.
+    const datasync = vi.spyOn(deviceFlush, 'datasync');
     try {
       await store.transaction((tx) => tx.collection('audit').put(event), { durability: 'relaxed' });
       expect(datasync).not.toHaveBeenCalled();
@@ -131,13 +129,10 @@ describe('json store file', () => {
     }
   });
 
-  /** Replaces FileHandle.datasync (one prototype for every handle) until restored. */
+  /** Replaces the journal's flush to the device until restored. */
   const spyDatasync = async () => {
-    const probe = await openHandle(join(dir, 'probe'), 'w');
-    const proto = Object.getPrototypeOf(probe) as { datasync(): Promise<void> };
-    await probe.close();
-    const original = proto.datasync;
-    return { original, spy: vi.spyOn(proto, 'datasync') };
+    const original = deviceFlush.datasync;
+    return { original, spy: vi.spyOn(deviceFlush, 'datasync') };
   };
   const bigStore = async () => {
     const store = await track(open(file));
@@ -152,11 +147,11 @@ describe('json store file', () => {
     const { original, spy: slow } = await spyDatasync();
     // What each finished flush covered: the journal as it was when the flush started.
     const covered: string[] = [];
-    slow.mockImplementation(async function (this: { datasync(): Promise<void> }) {
+    slow.mockImplementation(async (fd: number) => {
       const [journal] = await journals();
       const before = await readFile(join(dir, 'nested', journal!), 'utf8');
       await new Promise((ok) => setTimeout(ok, 20));
-      await original.call(this);
+      await original(fd);
       covered.push(before);
     });
     try {
