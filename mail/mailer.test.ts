@@ -52,6 +52,7 @@ describe('mailer: outbox', () => {
     expectTestMail(parsed, 'Ana Pérez');
     expect(parsed.html).toContain('Ana Pérez');
     expect(parsed.messageId).toBe(sent.messageId);
+    expect((await readFile(sent.location, 'latin1')).includes('\r')).toBe(false); // Unix newlines, as before
   });
 
   it('escapes data in the HTML part', async () => {

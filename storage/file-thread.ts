@@ -23,12 +23,12 @@ export interface FileOp {
 }
 
 /**
- * The thread's code (CommonJS, evaluated). Each file is written to a new temp file beside it
- * (exclusive create, `mode`), closed and renamed over it: a reader sees the old file or the new one,
- * never part of one. A temp file whose write failed is removed. No fsync, as before: the page cache
- * keeps a finished file through a crash of the process.
+ * A thread's function (CommonJS, evaluated) writing `data` whole to `file` with `mode`: a new temp
+ * file beside it (exclusive create; `workerData.tag` tells this process's temp files), closed and
+ * renamed over it, so a reader sees the old file or the new one, never part of one; a temp file whose
+ * write failed is removed. 0600 whatever the umask (fchmod when the umask narrows the mode).
  */
-const FILES = `
+export const REPLACE_FILE = `
 const path = require('node:path');
 let counter = 0;
 let umaskNarrows;
@@ -50,6 +50,11 @@ function replace(file, data, mode) {
     throw e;
   }
 }
+`;
+
+/** The file thread's code: a batch written (REPLACE_FILE) and deleted in order. No fsync, as before: the page cache keeps a finished file through a crash of the process. */
+const FILES = `
+${REPLACE_FILE}
 parentPort.on('message', ({ id, ops, mode }) => {
   try {
     for (const op of ops) {
@@ -64,24 +69,25 @@ parentPort.on('message', ({ id, ops, mode }) => {
 });
 `;
 
-/** Temp files of this process are told apart from another's (and from the event loop's own) by this tag. */
-const TAG = `${randomBytes(4).toString('hex')}w`;
+/** Temp files of this process's threads are told apart from another's (and from the event loop's own) by this tag (`workerData.tag`). */
+export const THREAD_TEMP_TAG = `${randomBytes(4).toString('hex')}w`;
 
-/** The first lines of every thread here: renice itself (Linux), then answer each message with `handle(message)`. */
+/** The first lines of every thread here: renice itself (Linux). */
 const PRELUDE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
 `;
 
-type Job = { readonly resolve: () => void; readonly reject: (e: Error) => void };
+type Job = { readonly resolve: (value: unknown) => void; readonly reject: (e: Error) => void };
 
 /**
- * One thread running `code` (after PRELUDE), started with its first job and started again after it
- * fails or ends (failing the jobs in flight); it keeps the process alive only while a job is in flight.
- * Each message `{ id, ... }` is answered `{ id }` or `{ id, error, code? }`.
+ * One thread running `code` (after PRELUDE: `parentPort`, `workerData`, `fs`), started with its first
+ * job and started again after it fails or ends (failing the jobs in flight); it keeps the process
+ * alive only while a job is in flight. Each message `{ id, ... }` is answered `{ id, value? }` or
+ * `{ id, error, code? }`.
  */
-class NicedThread {
+export class NicedThread {
   private current: { readonly worker: Worker; readonly jobs: Map<number, Job> } | undefined;
   private ids = 0;
 
@@ -91,11 +97,12 @@ class NicedThread {
     private readonly data: Record<string, unknown> = {},
   ) {}
 
-  run(message: Record<string, unknown>): Promise<void> {
+  /** Posts `message` (with its id); resolves with the answer's `value`. */
+  run<T = void>(message: Record<string, unknown>): Promise<T> {
     const t = (this.current ??= this.start());
     const id = ++this.ids;
-    return new Promise<void>((resolve, reject) => {
-      t.jobs.set(id, { resolve, reject });
+    return new Promise<T>((resolve, reject) => {
+      t.jobs.set(id, { resolve: resolve as (v: unknown) => void, reject });
       t.worker.ref(); // a job in flight keeps the process alive until it answers
       t.worker.postMessage({ ...message, id });
     });
@@ -105,11 +112,11 @@ class NicedThread {
     const worker = new Worker(PRELUDE + this.code, { eval: true, workerData: { ...this.data, nice: FILE_THREAD_NICE } });
     const jobs = new Map<number, Job>();
     const started = { worker, jobs };
-    worker.on('message', (m: { id: number; error?: string; code?: string }) => {
+    worker.on('message', (m: { id: number; value?: unknown; error?: string; code?: string }) => {
       const job = jobs.get(m.id);
       jobs.delete(m.id);
       if (jobs.size === 0) worker.unref();
-      if (m.error === undefined) job?.resolve();
+      if (m.error === undefined) job?.resolve(m.value);
       else job?.reject(Object.assign(new Error(m.error), m.code ? { code: m.code } : {}));
     });
     const lost = (e: Error) => {
@@ -124,7 +131,7 @@ class NicedThread {
   }
 }
 
-const files = new NicedThread(FILES, 'file writing', { tag: TAG });
+const files = new NicedThread(FILES, 'file writing', { tag: THREAD_TEMP_TAG });
 
 /**
  * Writes and deletes `ops` in order on the file thread, every file written with `mode`; resolves when
