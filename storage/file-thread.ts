@@ -8,7 +8,7 @@
  * after the other, reniced (Linux: /proc/thread-self, as the password threads) so the event loop
  * keeps its core. Elsewhere it runs at the pool's priority. The thread starts with the first batch
  * and does not keep the process alive while idle. The store journal's flushes have a thread of the
- * same kind (`datasyncOnThread`).
+ * same kind, at the event loop's priority (`datasyncOnThread`).
  */
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
@@ -109,7 +109,7 @@ export class NicedThread {
   }
 
   private start(): NonNullable<NicedThread['current']> {
-    const worker = new Worker(PRELUDE + this.code, { eval: true, workerData: { ...this.data, nice: FILE_THREAD_NICE } });
+    const worker = new Worker(PRELUDE + this.code, { eval: true, workerData: { nice: FILE_THREAD_NICE, ...this.data } });
     const jobs = new Map<number, Job>();
     const started = { worker, jobs };
     worker.on('message', (m: { id: number; value?: unknown; error?: string; code?: string }) => {
@@ -143,10 +143,10 @@ export function writeFilesOnThread(ops: readonly FileOp[], mode: number): Promis
 }
 
 /**
- * The flushes of the store's journal (fdatasync), on a thread of their own, below the event loop's
- * priority: through libuv's thread pool each one woke a pool thread twice (to start it, and when the
- * device answered), mostly on the event loop's core. Not the file thread: a flush never waits behind
- * a fold's batch.
+ * The flushes of the store's journal (fdatasync), on a thread of their own: through libuv's thread
+ * pool each one cost the event loop a hand-off to a pool thread and back. At the event loop's own
+ * priority (a durable turn waits for its flush: reniced, the p99 at human pace doubled or tripled in
+ * the bench), and not the file thread: a flush never waits behind a fold's batch.
  */
 const syncs = new NicedThread(
   `parentPort.on('message', ({ id, fd }) => {
@@ -154,6 +154,7 @@ const syncs = new NicedThread(
   catch (e) { parentPort.postMessage({ id, error: String((e && e.message) || e), code: e && e.code }); }
 });`,
   'flush',
+  { nice: 0 },
 );
 
 /** fdatasync of the open file `fd` on the flush thread (the caller keeps `fd` open until it resolves). */
