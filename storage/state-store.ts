@@ -19,9 +19,9 @@
  * state without touching the disk and checks eTags without reading the file back.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { chmod, close, fstat, open, rename, unlink as unlinkCb, write as writeCb, writeSync, type Dir } from 'node:fs';
+import { writeSync, type Dir } from 'node:fs';
 import { chmod as chmodAsync, open as openAsync, opendir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { SecretBox, StateItems, StateStore } from '../domain/ports.js';
 import { writeFilesOnThread, type FileOp } from './file-thread.js';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from './private-file.js';
@@ -145,43 +145,8 @@ function recall(file: string, box: SecretBox | undefined): Cached | undefined {
   return entry.json === undefined || entry.box === undefined || entry.box === box ? entry : undefined;
 }
 
-// ---------------------------------------------------------------- atomic replace, few syscalls
-
-// Unique temp names without a random draw per write: a per-process tag and a counter.
+// Unique journal names without a random draw per write: a per-process tag.
 const TEMP_TAG = randomBytes(4).toString('hex');
-let tempCounter = 0;
-/** Whether the umask narrows 0600 (then every temp file is chmod-ed); learnt from the first temp file. */
-let umaskNarrows: boolean | undefined;
-
-const call = <T>(fn: (done: (e: NodeJS.ErrnoException | null, v?: T) => void) => void): Promise<T> =>
-  new Promise((ok, fail) => fn((e, v) => (e ? fail(e) : ok(v as T))));
-
-/**
- * Writes `data` to `file` atomically with mode 0600: open (exclusive, new temp file) + write +
- * close + rename; no read-back, no stat, and no chmod unless the umask narrows 0600. No fsync,
- * like the store's other files of conversation state: a crash of the process never loses a
- * finished write (the page cache holds it) and never shows a half-written file (rename is atomic).
- */
-async function replaceFile(file: string, data: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${TEMP_TAG}${(tempCounter++).toString(36)}.tmp`);
-  const fd = await call<number>((done) => open(temp, 'wx', PRIVATE_FILE_MODE, done));
-  try {
-    try {
-      if (umaskNarrows === undefined) {
-        const st = await call<{ mode: number }>((done) => fstat(fd, done));
-        umaskNarrows = (st.mode & 0o777) !== PRIVATE_FILE_MODE;
-      }
-      await call<number>((done) => writeCb(fd, data, null, 'utf8', done));
-    } finally {
-      await call<void>((done) => close(fd, done));
-    }
-    if (umaskNarrows) await call<void>((done) => chmod(temp, PRIVATE_FILE_MODE, done));
-    await call<void>((done) => rename(temp, file, done));
-  } catch (e) {
-    await call<void>((done) => unlinkCb(temp, done)).catch(() => undefined);
-    throw e;
-  }
-}
 
 // ---------------------------------------------------------------- the journal of a folder
 
@@ -321,28 +286,15 @@ function readJournalLines(text: string, into: Map<string, string | undefined>): 
   }
 }
 
-async function mapLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failure: unknown;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length && failure === undefined) {
-        try {
-          await fn(items[next++]!);
-        } catch (e) {
-          failure ??= e;
-        }
-      }
-    }),
-  );
-  if (failure !== undefined) throw failure;
-}
-
-/** Writes (or, for undefined, deletes) the per-key file of `hash`. */
-async function foldOne(root: string, hash: string, text: string | undefined): Promise<void> {
-  const file = stateFileOf(root, hash);
-  if (text === undefined) await unlink(file).catch(ignoreMissing);
-  else await replaceFile(file, text);
+/**
+ * Writes the per-key file of each entry with `textOf` its value (undefined: deletes it) on the file
+ * thread, a batch at a time: the event loop encodes one batch (~1 ms) while the thread writes the last.
+ */
+async function writeStateFiles<T>(root: string, entries: readonly (readonly [string, T])[], textOf: (value: T) => string | undefined): Promise<void> {
+  for (let at = 0; at < entries.length; at += FOLD_BATCH) {
+    const ops = entries.slice(at, at + FOLD_BATCH).map(([hash, value]): FileOp => ({ path: stateFileOf(root, hash), data: textOf(value) }));
+    await writeFilesOnThread(ops, PRIVATE_FILE_MODE);
+  }
 }
 
 /** What the fold writes for an overlay entry: a line sealed without deflating is deflated and sealed anew. */
@@ -367,7 +319,7 @@ async function replayJournals(root: string, presence: Presence): Promise<number>
     readJournalLines(text, latest);
   }
   for (const [hash, text] of latest) if (text !== undefined) presence.tags.add(tagOf(hash));
-  await mapLimit([...latest], 8, ([hash, text]) => foldOne(root, hash, text));
+  await writeStateFiles(root, [...latest], (text) => text);
   for (const j of found) await unlink(j.path).catch(ignoreMissing);
   return found[found.length - 1]!.gen;
 }
@@ -573,11 +525,7 @@ async function fold(j: DirJournal): Promise<void> {
   if (j.closed.length === 0) return;
   const gens = [...j.closed];
   const entries = [...j.overlay].filter(([, e]) => e.gen < j.gen);
-  // A batch at a time to the file thread: the event loop only encodes (deflates and seals) each batch.
-  for (let at = 0; at < entries.length; at += FOLD_BATCH) {
-    const ops = entries.slice(at, at + FOLD_BATCH).map(([hash, e]): FileOp => ({ path: stateFileOf(j.root, hash), data: foldedText(e) }));
-    await writeFilesOnThread(ops, PRIVATE_FILE_MODE);
-  }
+  await writeStateFiles(j.root, entries, foldedText);
   for (const gen of gens) await unlink(journalName(j.root, gen)).catch(ignoreMissing);
   j.closed.splice(0, gens.length);
   for (const [hash, e] of entries) if (j.overlay.get(hash) === e) j.overlay.delete(hash);
