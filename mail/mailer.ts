@@ -50,22 +50,29 @@ function smtpError(template: string, e: unknown): Error {
 }
 
 /**
- * The outbox's messages built and written on a thread of their own (storage/file-thread.ts): nodemailer's MIME builder (MailComposer, what its stream transport runs)
- * cost the event loop ~0.35 ms a message. Unix newlines, as the stream transport's `newline: 'unix'`;
+ * The outbox's messages built and written on a thread of their own (storage/file-thread.ts):
+ * nodemailer's MIME builder (MailComposer, what its stream transport runs) cost the event loop
+ * ~0.35 ms a message. Unix newlines, as the stream transport's `newline: 'unix'`;
  * the file written whole, 0600. Answers the message's Message-ID.
  */
 const outboxThread = new NicedThread(
   `${REPLACE_FILE}
 const MailComposer = require(workerData.composer);
+const fail = (id, err) => parentPort.postMessage({ id, error: String((err && err.message) || err), code: err && err.code });
 parentPort.on('message', ({ id, path, options }) => {
-  const node = new MailComposer(options).compile();
+  let node;
+  try {
+    node = new MailComposer(options).compile();
+  } catch (err) {
+    return fail(id, err);
+  }
   node.build((e, message) => {
     try {
       if (e) throw e;
       replace(path, Buffer.from(message.toString('latin1').replace(/\\r\\n/g, '\\n'), 'latin1'), 0o600);
       parentPort.postMessage({ id, value: node.messageId() });
     } catch (err) {
-      parentPort.postMessage({ id, error: String((err && err.message) || err), code: err && err.code });
+      fail(id, err);
     }
   });
 });`,
