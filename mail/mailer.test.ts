@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Logger, LogFields, Mailer } from '../domain/ports.js';
 import { fakeClock } from '../domain/random.js';
 import { createMailer } from './mailer.js';
+import { niceOfThreadsNamed } from '../test/helpers/threads.js';
 
 const FROM = 'Asistente CCF <asistente@ccf.example>';
 const TO = 'persona@ccf.example';
@@ -53,6 +54,11 @@ describe('mailer: outbox', () => {
     expect(parsed.html).toContain('Ana Pérez');
     expect(parsed.messageId).toBe(sent.messageId);
     expect((await readFile(sent.location, 'latin1')).includes('\r')).toBe(false); // Unix newlines, as before
+  });
+
+  it.runIf(process.platform === 'linux')("builds and writes on a thread named ccf-outbox, at the event loop's priority (the turn waits for it)", async () => {
+    await mailer.send({ to: TO, template: 'prueba', data: { nombre: 'Ana Pérez' } });
+    expect(niceOfThreadsNamed('ccf-outbox')).toEqual([0]);
   });
 
   it('escapes data in the HTML part', async () => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { datasyncOnThread, FILE_THREAD_NICE, writeFilesOnThread } from './file-thread.js';
-import { niceOfThreads } from '../test/helpers/threads.js';
+import { niceOfEventLoop, niceOfThreadsNamed } from '../test/helpers/threads.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -66,11 +66,17 @@ describe('files written on a thread of their own', () => {
     expect(await readFile(join(dir, '7.json'), 'utf8')).toBe('7');
   });
 
-  it.runIf(process.platform === 'linux')(`runs below the event loop's priority (nice ${FILE_THREAD_NICE}), the event loop unchanged`, async () => {
+  it.runIf(process.platform === 'linux')(`runs below the event loop's priority (nice ${FILE_THREAD_NICE}), the event loop unchanged; named ccf-file`, async () => {
     await writeFilesOnThread([{ path: join(dir, 'x.json'), data: 'x' }], 0o600);
-    const nices = niceOfThreads();
-    expect([...nices.values()].filter((n) => n === FILE_THREAD_NICE).length).toBeGreaterThanOrEqual(1);
-    expect(nices.get(process.pid)).toBe(0);
+    expect(niceOfThreadsNamed('ccf-file')).toEqual([FILE_THREAD_NICE]);
+    expect(niceOfEventLoop()).toBe(0);
+  });
+
+  it.runIf(process.platform === 'linux')("the flush thread runs at the event loop's priority (a turn waits for it); named ccf-flush", async () => {
+    const file = await open(join(dir, 'journal.log'), 'w');
+    await datasyncOnThread(file.fd);
+    await file.close();
+    expect(niceOfThreadsNamed('ccf-flush')).toEqual([0]);
   });
 
   it('flushes an open file to the device on the flush thread; a file not open is refused (EBADF)', async () => {

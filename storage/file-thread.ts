@@ -72,12 +72,21 @@ parentPort.on('message', ({ id, ops, mode }) => {
 /** Temp files of this process's threads are told apart from another's (and from the event loop's own) by this tag (`workerData.tag`). */
 export const THREAD_TEMP_TAG = `${randomBytes(4).toString('hex')}w`;
 
-/** The first lines of every thread here: renice itself (Linux). */
+/**
+ * The first lines of every thread here: renice itself and take a name `top -H` and `ps -L` show
+ * (Linux; without it every thread of the process is "node").
+ */
 const PRELUDE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 try { require('node:os').setPriority(Number(fs.readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
+try { fs.writeFileSync('/proc/thread-self/comm', workerData.threadName); } catch {}
 `;
+
+/** The name a thread of this process shows in `top -H` (Linux keeps 15 bytes). */
+export function threadName(name: string): string {
+  return `ccf-${name.replace(/\s+/g, '-')}`.slice(0, 15);
+}
 
 type Job = { readonly resolve: (value: unknown) => void; readonly reject: (e: Error) => void };
 
@@ -109,7 +118,7 @@ export class NicedThread {
   }
 
   private start(): NonNullable<NicedThread['current']> {
-    const worker = new Worker(PRELUDE + this.code, { eval: true, workerData: { nice: FILE_THREAD_NICE, ...this.data } });
+    const worker = new Worker(PRELUDE + this.code, { eval: true, workerData: { nice: FILE_THREAD_NICE, threadName: threadName(this.name), ...this.data } });
     const jobs = new Map<number, Job>();
     const started = { worker, jobs };
     worker.on('message', (m: { id: number; value?: unknown; error?: string; code?: string }) => {
@@ -131,7 +140,7 @@ export class NicedThread {
   }
 }
 
-const files = new NicedThread(FILES, 'file writing', { tag: THREAD_TEMP_TAG });
+const files = new NicedThread(FILES, 'file', { tag: THREAD_TEMP_TAG });
 
 /**
  * Writes and deletes `ops` in order on the file thread, every file written with `mode`; resolves when

@@ -17,6 +17,7 @@ export const HASH_THREAD_NICE = 10;
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 try { require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
+try { require('node:fs').writeFileSync('/proc/thread-self/comm', 'ccf-password'); } catch {}
 const argon2 = require(workerData.binding);
 parentPort.on('message', ({ id, op, a, b }) => {
   try {
