@@ -3,8 +3,10 @@
  * there is one, a baseline measured by this same run; prints a table and exits 0 whatever the
  * figures say (1 only when a figure could not be measured). README "Benchmark" says what each means.
  */
+import { spawnSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { tempDir } from '../helpers/app.js';
 import { echoThroughput, humanPaced, journeyThroughput } from './capacity.js';
 import { coldStart } from './cold-start.js';
@@ -55,6 +57,11 @@ async function section(name: string, figure: string, work: () => Promise<void>):
     process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
   }
 }
+
+// The assistant is served from the compiled build `npm start` runs (test/bench/serve.ts): bring it
+// up to date first, untimed, as `npm start` does.
+const built = spawnSync(process.execPath, [fileURLToPath(new URL('../../scripts/build.mjs', import.meta.url)), '--if-stale'], { stdio: 'inherit' });
+if (built.status !== 0) throw new Error(`scripts/build.mjs failed (${built.status ?? built.signal}): the bench serves the compiled assistant`);
 
 const L = sizes.large;
 const largeLabel = `${n(L.citizens)} citizens, ${n(L.audit)} audit events, ${n(L.employers)} employers`;

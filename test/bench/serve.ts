@@ -1,12 +1,14 @@
 /**
- * Child process of the bench: serves the real assistant (`app`, test/helpers/app.ts startApp on
- * DATA_DIR) or the echo bot (`echo`), so the load generator does not share its event loop or its
- * memory figures. Prints `{"url": ...}` once listening; answers "memory", "cpu" and "stop" over IPC.
+ * Child process of the bench: serves the real assistant (`app`, on BENCH_DATA_DIR) or the echo bot
+ * (`echo`), so the load generator does not share its event loop or its memory figures. Prints
+ * `{"url": ...}` once listening; answers "memory", "cpu" and "stop" over IPC.
+ * The assistant is the compiled build `npm start` runs (dist/, which the bench brings up to date
+ * before it serves anything: see `builtApp`), not the sources through tsx's loader: what is measured
+ * is what runs.
  * BENCH_REFERENCE_DIR: the reference data set to start the assistant with (the committed one without it).
  */
 import { readFileSync } from 'node:fs';
-import { startApp } from '../helpers/app.js';
-import { loadReferenceRegistry } from '../../storage/reference/registry.js';
+import { rm } from 'node:fs/promises';
 import { startEchoBot } from './echo-bot.js';
 
 export type ServeRequest = 'memory' | 'cpu' | 'stop' | { lookup: string };
@@ -20,7 +22,28 @@ const dataDir = process.env['BENCH_DATA_DIR'];
 const referenceDir = process.env['BENCH_REFERENCE_DIR'];
 
 if (mode !== 'app' && mode !== 'echo') throw new Error(`serve.ts: unknown mode ${mode}`);
-const app = mode === 'app' ? await startApp({ LOCAL_CONNECTORS: 'true', ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}) }, referenceDir ? { reference: loadReferenceRegistry(referenceDir) } : {}, dataDir) : undefined;
+/** The assistant from dist/ (what `npm start` runs), as test/helpers/app.ts starts it from the sources. */
+async function builtApp(dir: string) {
+  const dist = new URL('../../dist/', import.meta.url);
+  const { createApp } = (await import(new URL('bot/app.js', dist).href)) as typeof import('../../bot/app.js');
+  const { loadConfig } = (await import(new URL('bot/config.js', dist).href)) as typeof import('../../bot/config.js');
+  const { silentLogger } = (await import(new URL('bot/log.js', dist).href)) as typeof import('../../bot/log.js');
+  const { loadReferenceRegistry } = (await import(new URL('storage/reference/registry.js', dist).href)) as typeof import('../../storage/reference/registry.js');
+  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', LOCAL_CONNECTORS: 'true', ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}) };
+  const loaded = loadConfig(env);
+  if (!loaded.ok) throw new Error(loaded.message);
+  const app = await createApp(loaded.config, { log: silentLogger, ...(referenceDir ? { reference: loadReferenceRegistry(referenceDir) } : {}) });
+  return {
+    ...app,
+    async stop(keep = false) {
+      await app.close();
+      if (!keep) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+if (mode === 'app' && !dataDir) throw new Error('serve.ts app: BENCH_DATA_DIR is not set');
+const app = mode === 'app' ? await builtApp(dataDir!) : undefined;
 const echo = mode === 'echo' ? await startEchoBot() : undefined;
 const url = app?.url ?? echo?.url;
 
