@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, open, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe('files written on a thread of their own', () => {
-  it('writes a batch whole (text and bytes), replaces what was there, deletes, in order; no temp file is left', async () => {
+  it('writes a batch whole (text and bytes), replaces what was there, deletes, in order; no other file is left', async () => {
     await writeFile(join(dir, 'b.json'), 'old and longer than the new text');
     await writeFile(join(dir, 'c.json'), 'to delete');
     await writeFilesOnThread(
@@ -36,6 +36,25 @@ describe('files written on a thread of their own', () => {
     expect(await readFile(join(dir, 'a.json'), 'utf8')).toBe('{"ñ":"día"}');
     expect(await readFile(join(dir, 'b.json'), 'utf8')).toBe('new');
     expect([...(await readFile(join(dir, 'd.bin')))]).toEqual([0, 255, 10, 13]);
+  });
+
+  it.runIf(process.platform !== 'win32')('writes a file that exists in place: the same inode, none freed (a new one each time made file creation slower on ext4)', async () => {
+    await writeFile(join(dir, 'state.json'), 'x'.repeat(5000));
+    const before = await stat(join(dir, 'state.json'));
+    await writeFilesOnThread([{ path: join(dir, 'state.json'), data: 'shorter' }], 0o600);
+    const after = await stat(join(dir, 'state.json'));
+    expect(after.ino).toBe(before.ino);
+    expect(after.size).toBe(7);
+    expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe('shorter');
+    await writeFilesOnThread([{ path: join(dir, 'state.json'), data: 'longer than before' }], 0o600);
+    expect(await readFile(join(dir, 'state.json'), 'utf8')).toBe('longer than before');
+  });
+
+  it.runIf(process.platform !== 'win32')('refuses to write through a symbolic link (ELOOP): the target stays as it was', async () => {
+    await writeFile(join(dir, 'elsewhere.txt'), 'kept');
+    await symlink(join(dir, 'elsewhere.txt'), join(dir, 'link.json'));
+    await expect(writeFilesOnThread([{ path: join(dir, 'link.json'), data: 'x' }], 0o600)).rejects.toMatchObject({ code: 'ELOOP' });
+    expect(await readFile(join(dir, 'elsewhere.txt'), 'utf8')).toBe('kept');
   });
 
   it.runIf(process.platform !== 'win32')('every file it writes is 0600', async () => {

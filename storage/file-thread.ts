@@ -1,6 +1,6 @@
 /**
- * Whole files written (and deleted) on a thread of its own, below the event loop's priority, a batch
- * at a time: the conversation state's fold rewrites a few hundred small files at once. Through
+ * Whole files written (in place) and deleted on a thread of its own, below the event loop's priority,
+ * a batch at a time: the conversation state's fold rewrites a few hundred small files at once. Through
  * libuv's thread pool each file cost four hand-offs (open, write, close, rename): four wake-ups of a
  * pool thread, which mostly ran on the event loop's core and took it for its system call (creating a
  * file on ext4 searches the inode table), besides the event loop's own share of each hand-off. Here
@@ -52,15 +52,42 @@ function replace(file, data, mode) {
 }
 `;
 
-/** The file thread's code: a batch written (REPLACE_FILE) and deleted in order. No fsync, as before: the page cache keeps a finished file through a crash of the process. */
+/**
+ * A thread's function (CommonJS, evaluated) writing `data` whole into `file` in place: the file
+ * opened (made with `mode` when missing; a symbolic link refused), written from its start, cut to
+ * the new length, its mode set to `mode` when it differs. No new inode, so no old one freed: on a
+ * file system without a journal (ext4 here) every file created looks past the inodes freed in the
+ * last half minute, and a temp file renamed over each of a few hundred files a second made every
+ * creation — the fold's and the outbox's — slower and slower (the kernel's \`recently_deleted\`).
+ * A reader may see the file half written: only for files nobody reads while they are written.
+ */
+export const OVERWRITE_FILE = `
+const { O_WRONLY, O_CREAT, O_NOFOLLOW } = fs.constants;
+function overwrite(file, data, mode) {
+  const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_NOFOLLOW, mode);
+  try {
+    if ((fs.fstatSync(fd).mode & 0o777) !== mode) fs.fchmodSync(fd, mode);
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done, done);
+    fs.ftruncateSync(fd, bytes.length);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+`;
+
+/**
+ * The file thread's code: a batch written in place (OVERWRITE_FILE) and deleted in order. No fsync,
+ * as before: the page cache keeps a finished file through a crash of the process.
+ */
 const FILES = `
-${REPLACE_FILE}
+${OVERWRITE_FILE}
 parentPort.on('message', ({ id, ops, mode }) => {
   try {
     for (const op of ops) {
       if (op.data === undefined) {
         try { fs.unlinkSync(op.path); } catch (e) { if (e.code !== 'ENOENT') throw e; }
-      } else replace(op.path, op.data, mode);
+      } else overwrite(op.path, op.data, mode);
     }
     parentPort.postMessage({ id });
   } catch (e) {
@@ -140,12 +167,14 @@ export class NicedThread {
   }
 }
 
-const files = new NicedThread(FILES, 'file', { tag: THREAD_TEMP_TAG });
+const files = new NicedThread(FILES, 'file');
 
 /**
- * Writes and deletes `ops` in order on the file thread, every file written with `mode`; resolves when
- * all are done. The first that fails rejects the batch (its error's `code`, e.g. ENOENT when the
- * folder is gone) and the later ones are not tried; the earlier ones stay done.
+ * Writes and deletes `ops` in order on the file thread, every file written in place with `mode`
+ * (OVERWRITE_FILE: a reader may see a file half written, so only for files nobody reads meanwhile,
+ * such as the conversation state's, which the store serves from memory until their fold is done);
+ * resolves when all are done. The first that fails rejects the batch (its error's `code`, e.g. ENOENT
+ * when the folder is gone) and the later ones are not tried; the earlier ones stay done.
  */
 export function writeFilesOnThread(ops: readonly FileOp[], mode: number): Promise<void> {
   return ops.length === 0 ? Promise.resolve() : files.run({ ops, mode });

@@ -11,9 +11,12 @@
  * journal holds and the files do not yet is also kept in memory (the overlay), and is folded into
  * the per-key files off the request path: when the journal passes FOLD_BYTES or after a quiet
  * moment, new lines go to the next journal, the old one's latest items are written to their files
- * (temp file + rename, on a thread of its own: file-thread.ts) and the old journal is deleted. A process that did not fold (a crash, a kill)
+ * (in place, on a thread of its own: file-thread.ts) and the old journal is deleted. A process that did not fold (a crash, a kill)
  * leaves journals that the next process replays into the files before it reads or writes the
  * folder: every resolved write survives a crash of the process, and a torn last line is ignored.
+ * Writing a file in place is safe here because nobody reads it half written: until its fold is done
+ * the key is served from the overlay, and a file a crash left half written is written again by the
+ * replay of the journal it came from (deleted only once its files are written).
  *
  * What was last written or read is also kept in memory, briefly and bounded, so a turn reads its
  * state without touching the disk and checks eTags without reading the file back.
@@ -489,7 +492,7 @@ function armIdleFold(j: DirJournal): void {
   j.timer.unref();
 }
 
-/** Folds run one at a time (two could rename an older text over a newer one). */
+/** Folds run one at a time (two could write an older text over a newer one). */
 function runFold(j: DirJournal): Promise<void> {
   const run = j.foldTail.then(() => fold(j));
   j.foldTail = run.catch(() => undefined);
