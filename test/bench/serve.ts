@@ -8,7 +8,6 @@
  * BENCH_REFERENCE_DIR: the reference data set to start the assistant with (the committed one without it).
  */
 import { readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { startEchoBot } from './echo-bot.js';
 
 export type ServeRequest = 'memory' | 'cpu' | 'stop' | { lookup: string };
@@ -32,14 +31,7 @@ async function builtApp(dir: string) {
   const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dir, LOG_LEVEL: 'silent', LOCAL_CONNECTORS: 'true', ...(process.env['DATABASE_URL'] ? { DATABASE_URL: process.env['DATABASE_URL'] } : {}) };
   const loaded = loadConfig(env);
   if (!loaded.ok) throw new Error(loaded.message);
-  const app = await createApp(loaded.config, { log: silentLogger, ...(referenceDir ? { reference: loadReferenceRegistry(referenceDir) } : {}) });
-  return {
-    ...app,
-    async stop(keep = false) {
-      await app.close();
-      if (!keep) await rm(dir, { recursive: true, force: true });
-    },
-  };
+  return createApp(loaded.config, { log: silentLogger, ...(referenceDir ? { reference: loadReferenceRegistry(referenceDir) } : {}) });
 }
 
 if (mode === 'app' && !dataDir) throw new Error('serve.ts app: BENCH_DATA_DIR is not set');
@@ -70,7 +62,7 @@ process.on('message', async (request: ServeRequest) => {
     const { user, system } = process.cpuUsage(); // every thread of the process: the event loop, libuv's pool, GC
     process.send?.({ cpuMs: (user + system) / 1000, mainMs: mainThreadCpuMs() });
   } else if (request === 'stop') {
-    await app?.stop(true);
+    await app?.close(); // the data directory is the bench's to remove
     await echo?.close();
     process.send?.('stopped', () => process.exit(0));
   } else if (app) {
