@@ -61,7 +61,7 @@ function replace(file, data, mode) {
  * creation — the fold's and the outbox's — slower and slower (the kernel's \`recently_deleted\`).
  * A reader may see the file half written: only for files nobody reads while they are written.
  */
-export const OVERWRITE_FILE = `
+const OVERWRITE_FILE = `
 const { O_WRONLY, O_CREAT, O_NOFOLLOW } = fs.constants;
 function overwrite(file, data, mode) {
   const fd = fs.openSync(file, O_WRONLY | O_CREAT | O_NOFOLLOW, mode);

@@ -9,6 +9,7 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { threadName } from './file-thread.js';
 
 /** How much lower than the event loop the hashing threads run (nice, 0–19). */
 export const HASH_THREAD_NICE = 10;
@@ -17,7 +18,7 @@ export const HASH_THREAD_NICE = 10;
 const THREAD = `
 const { parentPort, workerData } = require('node:worker_threads');
 try { require('node:os').setPriority(Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop()), workerData.nice); } catch {}
-try { require('node:fs').writeFileSync('/proc/thread-self/comm', 'ccf-password'); } catch {}
+try { require('node:fs').writeFileSync('/proc/thread-self/comm', workerData.threadName); } catch {}
 const argon2 = require(workerData.binding);
 parentPort.on('message', ({ id, op, a, b }) => {
   try {
@@ -44,7 +45,7 @@ function start(): Thread[] {
   // Two at least (a login need not wait for another's check), at most the cores but one, and 4.
   const count = Math.max(2, Math.min(4, availableParallelism() - 1));
   return Array.from({ length: count }, () => {
-    const worker = new Worker(THREAD, { eval: true, workerData: { binding, nice: HASH_THREAD_NICE } });
+    const worker = new Worker(THREAD, { eval: true, workerData: { binding, nice: HASH_THREAD_NICE, threadName: threadName('password') } });
     const jobs = new Map<number, Job>();
     worker.on('message', (m: { id: number; value?: unknown; error?: string }) => {
       const job = jobs.get(m.id);
