@@ -23,9 +23,12 @@ export function threadsOfProcess(): Map<number, ThreadInfo> {
   return out;
 }
 
-/** The nice values of the threads called `name`. */
+/**
+ * The nice values the threads called `name` have, each once (empty when there is none): one value
+ * however many such threads run (a test process may hold more than one module graph).
+ */
 export function niceOfThreadsNamed(name: string): number[] {
-  return [...threadsOfProcess().values()].filter((t) => t.name === name).map((t) => t.nice);
+  return [...new Set([...threadsOfProcess().values()].filter((t) => t.name === name).map((t) => t.nice))];
 }
 
 /** This process's event loop thread's nice value. */
