@@ -257,13 +257,28 @@ describe('Ingresar', () => {
     expect((await s.citizen()).passwordHash).toBe(legacy);
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
     const rehashed = (await s.citizen()).passwordHash!;
-    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
     expect(passwordHasher.outdated(rehashed)).toBe(false);
     expect(await s.citizen()).toMatchObject({ loginFallidos: 0 });
     // The same password goes on working, and a current hash is not written again.
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
     expect((await s.citizen()).passwordHash).toBe(rehashed);
     expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
+  });
+
+  it('a password stored with the earlier Argon2id parameters (19 MiB, 2 passes) is hashed again with the current ones at the next successful login', async () => {
+    const s = setup();
+    const { hash } = await import('@node-rs/argon2');
+    const earlier = await hash(CLAVE, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    await s.seed('activo', { passwordHash: earlier });
+    expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
+    expect((await s.citizen()).passwordHash).toBe(earlier);
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
+    const rehashed = (await s.citizen()).passwordHash!;
+    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
+    expect(await passwordHasher.verify(CLAVE, rehashed)).toBe(true);
+    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
+    expect((await s.citizen()).passwordHash).toBe(rehashed);
   });
 });
 

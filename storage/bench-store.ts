@@ -55,7 +55,7 @@ function citizen(i: number): Entity {
     email: `persona${i}@example.test`,
     celular: `3${String(100_000_000 + i).slice(-9)}`,
     estado: 'activo',
-    passwordHash: `$argon2id$v=19$m=19456,t=2,p=1$${'s'.repeat(22)}$${'h'.repeat(43)}`,
+    passwordHash: `$argon2id$v=19$m=12288,t=3,p=1$${'s'.repeat(22)}$${'h'.repeat(43)}`,
     creadoEn: at(i),
     activadoEn: at(i + 1),
     loginFallidos: 0,

@@ -10,10 +10,10 @@ function legacyScrypt(password: string): string {
 }
 
 describe('password hashes (Argon2id)', () => {
-  it('stores a salted Argon2id hash with OWASP’s parameters, in PHC format', async () => {
+  it('stores a salted Argon2id hash with one of OWASP’s configurations (12 MiB, 3 passes, 1 lane), in PHC format', async () => {
     const stored = await passwordHasher.hash('Kx7mPq29Lz');
-    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
-    expect(ARGON2ID).toEqual({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(ARGON2ID).toEqual({ memoryCost: 12288, timeCost: 3, parallelism: 1 });
     expect(stored).not.toContain('Kx7mPq29Lz');
     expect(passwordHasher.outdated(stored)).toBe(false);
   });
@@ -73,9 +73,10 @@ describe('password hashes (Argon2id)', () => {
     expect(await passwordHasher.verify('Kx7mPq29Lz', parts.join('$'))).toBe(false);
   });
 
-  it('a hash with other Argon2id parameters still verifies, and is outdated', async () => {
+  it('a hash with other Argon2id parameters (the earlier versions’ 19 MiB × 2 passes) still verifies, and is outdated', async () => {
     const { hash } = await import('@node-rs/argon2');
-    const stored = await hash('Kx7mPq29Lz', { algorithm: 2, memoryCost: 12288, timeCost: 3, parallelism: 1 });
+    const stored = await hash('Kx7mPq29Lz', { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     expect(await passwordHasher.verify('Kx7mPq29Lz', stored)).toBe(true);
     expect(await passwordHasher.verify('Kx7mPq29Lx', stored)).toBe(false);
     expect(passwordHasher.outdated(stored)).toBe(true);

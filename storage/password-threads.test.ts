@@ -6,7 +6,7 @@ import { niceOfEventLoop, niceOfThreadsNamed, threadsOfProcess } from '../test/h
 describe('password hashing on threads of its own', () => {
   it('hashes and checks as before, several at once', async () => {
     const stored = await passwordHasher.hash('Guayacan-Florido-2026');
-    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
     const checks = await Promise.all(['Guayacan-Florido-2026', 'otra-clave-2026', 'Guayacan-Florido-2026'].map((p) => passwordHasher.verify(p, stored)));
     expect(checks).toEqual([true, false, true]);
     expect(await passwordHasher.verify('Guayacan-Florido-2026', `${stored.slice(0, -4)}AAAA`)).toBe(false);

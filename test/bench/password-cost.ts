@@ -8,7 +8,7 @@ const PASSWORD = 'Guayacan-Florido-2026';
 
 export async function passwordCheckCpu(checks = 5): Promise<{ ms: number; params: string }> {
   const stored = await passwordHasher.hash(PASSWORD);
-  // The first checks of a process also fault in the hash's 19 MiB (the allocator then keeps it), as the assistant's did long before.
+  // The first checks of a process also fault in the hash's memory (the allocator then keeps it), as the assistant's did long before.
   for (let i = 0; i < 3; i++) await passwordHasher.verify(PASSWORD, stored);
   const before = process.cpuUsage(); // every thread: the hash runs in libuv's pool
   for (let i = 0; i < checks; i++) {

@@ -41,7 +41,7 @@ export function citizen(i: number): Citizen {
     primerNombre: 'MARÍA', segundoNombre: 'FERNANDA', primerApellido: 'GÓMEZ', segundoApellido: 'OCHOA',
     fechaNacimiento: '1984-07-22', fechaExpedicion: '2002-08-05', sexo: 'F',
     email: citizenEmail(i), celular: '3001234567', estado: 'activo',
-    passwordHash: `$argon2id$v=19$m=19456,t=2,p=1$${'a1b2c3d4'.repeat(3)}$${'f0e1d2c3'.repeat(5)}`,
+    passwordHash: `$argon2id$v=19$m=12288,t=3,p=1$${'a1b2c3d4'.repeat(3)}$${'f0e1d2c3'.repeat(5)}`,
     creadoEn: AT, activadoEn: AT, loginFallidos: 0,
     autorizacionDatos: { version: '2026-01', aceptadaEn: AT, canal: 'webchat' },
   };
