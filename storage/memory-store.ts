@@ -17,6 +17,7 @@ import {
   type TransactionOptions,
   type Tx,
 } from '../domain/ports.js';
+import { copyJson, toJsonData } from './json-copy.js';
 import { MultiIndex, Table, applyChanges, fieldValue, indexable, type Change, type Rec } from './store-table.js';
 
 export type { Change } from './store-table.js';
@@ -80,9 +81,6 @@ export interface EngineStore extends Store {
 
 const noop = () => {};
 
-function jsonCopy<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 /** A record as this transaction sees it: `rec` undefined = deleted; `fresh` = (re)inserted at the end. */
 interface Entry {
@@ -147,22 +145,22 @@ class Transaction implements Tx {
       get: async (id) => {
         this.guard();
         const rec = this.current(name, id);
-        return rec && structuredClone(rec);
+        return rec && copyJson(rec);
       },
       findBy: async (field: string, value: unknown) => {
         this.guard();
         const found = await this.find(name, field, value);
         this.guard();
-        return found.map((rec) => structuredClone(rec));
+        return found.map((rec) => copyJson(rec));
       },
       list: async () => {
         this.guard();
-        return this.all(name).map((rec) => structuredClone(rec));
+        return this.all(name).map((rec) => copyJson(rec));
       },
       put: async (record) => {
         this.guard();
         if (typeof record?.id !== 'string' || record.id === '') throw new TypeError(`put into ${name}: record needs a non-empty string id`);
-        const stored = jsonCopy(record);
+        const stored = toJsonData(record);
         const clash = this.clash(name, stored);
         if (clash) {
           // Like a SQL unique violation: the whole transaction is aborted, even if work catches it.

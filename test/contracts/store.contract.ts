@@ -125,6 +125,18 @@ export function storeContract(name: string, factory: () => Promise<StoreHandle>)
         expect(await store.transaction((tx) => people(tx).get('p1'))).toEqual({ ...ana, tags: ['a'] });
       });
 
+      it('stores a record as its JSON: a date as its ISO string, undefined fields left out, in the same transaction and after it', async () => {
+        const record = { ...ana, since: new Date('2026-12-05T04:00:00.000Z'), gone: undefined, tags: ['a', undefined] } as unknown as Person;
+        const json = { ...ana, since: '2026-12-05T04:00:00.000Z', tags: ['a', null] };
+        const inside = await store.transaction(async (tx) => {
+          await people(tx).put(record);
+          return people(tx).get('p1');
+        });
+        expect(inside).toStrictEqual(json);
+        expect(await store.transaction((tx) => people(tx).get('p1'))).toStrictEqual(json);
+        expect(await store.transaction((tx) => people(tx).findBy('name', ana.name))).toStrictEqual([json]);
+      });
+
       it('returns the value of work', async () => {
         await expect(store.transaction(async () => 42)).resolves.toBe(42);
       });
