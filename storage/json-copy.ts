@@ -70,9 +70,10 @@ function jsonValue(value: unknown, key: string, depth: number): unknown {
     for (let i = 0; i < value.length; i++) out[i] = jsonValue(value[i], String(i), depth + 1) ?? null;
     return out;
   }
+  const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(value)) {
-    const v = jsonValue((value as Record<string, unknown>)[k], k, depth + 1);
+  for (const k of Object.keys(record)) {
+    const v = jsonValue(record[k], k, depth + 1);
     if (v !== OMIT) set(out, k, v);
   }
   return out;
