@@ -248,37 +248,31 @@ describe('Ingresar', () => {
     expect(s.mailer.sent).toEqual([]);
   });
 
-  it('a password stored by an earlier version (scrypt) is hashed again with Argon2id at the first successful login, not at a failed one', async () => {
-    const s = setup();
-    const salt = randomBytes(16);
-    const legacy = ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync(CLAVE, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
-    await s.seed('activo', { passwordHash: legacy });
-    expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
-    expect((await s.citizen()).passwordHash).toBe(legacy);
-    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
-    const rehashed = (await s.citizen()).passwordHash!;
-    expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
-    expect(passwordHasher.outdated(rehashed)).toBe(false);
-    expect(await s.citizen()).toMatchObject({ loginFallidos: 0 });
-    // The same password goes on working, and a current hash is not written again.
-    expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
-    expect((await s.citizen()).passwordHash).toBe(rehashed);
-    expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
-  });
+  /** A password as earlier versions stored it: scrypt (N=16384, r=8, p=1), or Argon2id with 19 MiB and 2 passes. */
+  const earlierHashes: [string, () => Promise<string>][] = [
+    ['scrypt', async () => {
+      const salt = randomBytes(16);
+      return ['scrypt', 16384, 8, 1, salt.toString('base64'), scryptSync(CLAVE, salt, 32, { N: 16384, r: 8, p: 1 }).toString('base64')].join('$');
+    }],
+    ['Argon2id with 19 MiB and 2 passes', async () => (await import('@node-rs/argon2')).hash(CLAVE, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 })],
+  ];
 
-  it('a password stored with the earlier Argon2id parameters (19 MiB, 2 passes) is hashed again with the current ones at the next successful login', async () => {
+  it.each(earlierHashes)('a password stored by an earlier version (%s) is hashed again with the current Argon2id parameters at the first successful login, not at a failed one', async (_, earlierHash) => {
     const s = setup();
-    const { hash } = await import('@node-rs/argon2');
-    const earlier = await hash(CLAVE, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    const earlier = await earlierHash();
     await s.seed('activo', { passwordHash: earlier });
     expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
     expect((await s.citizen()).passwordHash).toBe(earlier);
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
     const rehashed = (await s.citizen()).passwordHash!;
     expect(rehashed).toMatch(/^\$argon2id\$v=19\$m=12288,t=3,p=1\$/);
+    expect(passwordHasher.outdated(rehashed)).toBe(false);
     expect(await passwordHasher.verify(CLAVE, rehashed)).toBe(true);
+    expect(await s.citizen()).toMatchObject({ loginFallidos: 0 });
+    // The same password goes on working, and a current hash is not written again.
     expect((await login(s.deps, 'CC', '70123456', CLAVE, actor)).ok).toBe(true);
     expect((await s.citizen()).passwordHash).toBe(rehashed);
+    expect((await login(s.deps, 'CC', '70123456', 'Kx7mPq29Lx', actor)).ok).toBe(false);
   });
 });
 
