@@ -81,7 +81,6 @@ export interface EngineStore extends Store {
 
 const noop = () => {};
 
-
 /** A record as this transaction sees it: `rec` undefined = deleted; `fresh` = (re)inserted at the end. */
 interface Entry {
   rec: Rec | undefined;
