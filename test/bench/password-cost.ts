@@ -8,9 +8,9 @@ const PASSWORD = 'Guayacan-Florido-2026';
 
 export async function passwordCheckCpu(checks = 5): Promise<{ ms: number; params: string }> {
   const stored = await passwordHasher.hash(PASSWORD);
-  // The first checks of a process also fault in the hash's memory (the allocator then keeps it), as the assistant's did long before.
+  // The first checks start the hashing threads and fault in the hash's memory (each thread's allocator then keeps it), as the assistant's did long before.
   for (let i = 0; i < 3; i++) await passwordHasher.verify(PASSWORD, stored);
-  const before = process.cpuUsage(); // every thread: the hash runs in libuv's pool
+  const before = process.cpuUsage(); // every thread: the hash runs on the password threads (storage/password-threads.ts)
   for (let i = 0; i < checks; i++) {
     if (!(await passwordHasher.verify(PASSWORD, stored))) throw new Error('the password check failed');
   }
