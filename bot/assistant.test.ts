@@ -79,3 +79,55 @@ describe('Assistant: the "activityReceived" dialog event', () => {
     expect(events.filter((e) => e === 'activityReceived')).toEqual([]);
   });
 });
+
+describe('Assistant: how an activity reaches the dialogs', () => {
+  const setup = () => {
+    const conversation = new ConversationState(new MemoryStorage());
+    const user = new UserState(new MemoryStorage());
+    const dialog = conversation.createProperty<DialogState>('dialog');
+    const runs: string[] = [];
+    const main = {
+      async run(context: TurnContext) {
+        runs.push(context.activity.text ?? '');
+        const count = conversation.createProperty<number>('count');
+        const n = ((await count.get(context)) ?? 0) + 1;
+        await count.set(context, n);
+        await context.sendActivity(`${n}: ${context.activity.text}`);
+      },
+      async welcome() {
+        return { type: 'message', text: 'Bienvenido' };
+      },
+    };
+    const bot = new Assistant({ conversation, user, dialog }, main as unknown as MainDialog);
+    return { bot, runs };
+  };
+
+  it("a message goes straight to the main dialog (not through ActivityHandler's handler chains), its state saved", async () => {
+    const { bot, runs } = setup();
+    let dispatched = 0;
+    const onTurnActivity = bot['onTurnActivity'].bind(bot);
+    bot['onTurnActivity'] = (context: TurnContext) => {
+      dispatched++;
+      return onTurnActivity(context);
+    };
+    const adapter = new TestAdapter((context) => bot.run(context));
+    await adapter.send('uno').assertReply('1: uno').send('dos').assertReply('2: dos');
+    expect(runs).toEqual(['uno', 'dos']);
+    expect(dispatched).toBe(0);
+  });
+
+  it('a person joining still gets the welcome, and an activity of another type does not reach the main dialog', async () => {
+    const { bot, runs } = setup();
+    const adapter = new TestAdapter((context) => bot.run(context));
+    await adapter
+      .send({ type: 'conversationUpdate', membersAdded: [{ id: 'persona', name: 'Ana' }], recipient: { id: 'bot', name: 'bot' } })
+      .assertReply('Bienvenido');
+    await adapter.send({ type: 'event', name: 'algo' }).send('hola').assertReply('1: hola');
+    expect(runs).toEqual(['hola']);
+  });
+
+  it('an activity without a type is refused, as ActivityHandler refuses it', async () => {
+    const { bot } = setup();
+    await expect(bot.run({ activity: {}, turnState: new Map() } as unknown as TurnContext)).rejects.toThrow(/missing its type/);
+  });
+});
