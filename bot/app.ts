@@ -295,7 +295,8 @@ export async function createApp(config: Config, overrides: AppOverrides = {}): P
   let assistant: Promise<Assistant> | undefined;
   const conversations = () =>
     (assistant ??= (async () => {
-      const { MainDialog } = await import('../dialogs/main.dialog.js');
+      const [{ MainDialog }, { leanDialogs }] = await Promise.all([import('../dialogs/main.dialog.js'), import('./lean-dialogs.js')]);
+      leanDialogs(); // botbuilder-dialogs' per-DialogContext costs, cut (bot/lean-dialogs.ts)
       await requestsFirst();
       const { EXAMPLE_SERVICES } = await import('../storage/reference/servicios.js');
       await requestsFirst();
