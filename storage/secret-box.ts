@@ -36,9 +36,11 @@ export function createSecretBox(key: Buffer, previous: readonly Buffer[] = []): 
   const seal = (plain: string): string => {
     const iv = pooledRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', current, iv);
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    const tag = cipher.getAuthTag();
-    return [VERSION, iv, tag, body].map((p) => (typeof p === 'string' ? p : p.toString('base64url'))).join('.');
+    const head = cipher.update(plain, 'utf8');
+    const rest = cipher.final(); // empty for GCM: no copy into a new buffer then
+    const body = rest.length === 0 ? head : Buffer.concat([head, rest]);
+    // One string built, no array of parts (the state is sealed at every turn).
+    return `${VERSION}.${iv.toString('base64url')}.${cipher.getAuthTag().toString('base64url')}.${body.toString('base64url')}`;
   };
 
   /** The plain text and the index in `keys` of the key that opened it (0: the current one). */
