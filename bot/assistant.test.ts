@@ -4,11 +4,15 @@ import { ComponentDialog, Dialog, DialogSet, DialogTurnStatus, WaterfallDialog, 
 import { Assistant } from './assistant.js';
 import type { MainDialog } from '../dialogs/main.dialog.js';
 
+/** The assistant's state: conversation and user state in memory, the dialog stack's accessor. */
+const states = () => {
+  const conversation = new ConversationState(new MemoryStorage());
+  return { conversation, user: new UserState(new MemoryStorage()), dialog: conversation.createProperty<DialogState>('dialog') };
+};
+
 describe('Assistant: the dialog state manager configuration', () => {
   it('is built on the first turn and reused by later turns, whose memory scopes still read their own turn', async () => {
-    const conversation = new ConversationState(new MemoryStorage());
-    const user = new UserState(new MemoryStorage());
-    const dialog = conversation.createProperty<DialogState>('dialog');
+    const { conversation, user, dialog } = states();
     const configurations: unknown[] = [];
     const main = {
       async run(context: TurnContext) {
@@ -60,9 +64,7 @@ describe('Assistant: the "activityReceived" dialog event', () => {
         return super.onDialogEvent(dc, event);
       }
     }
-    const conversation = new ConversationState(new MemoryStorage());
-    const user = new UserState(new MemoryStorage());
-    const dialog = conversation.createProperty<DialogState>('dialog');
+    const { conversation, user, dialog } = states();
     const set = new DialogSet(dialog).add(new Recording());
     const main = {
       async run(context: TurnContext) {
@@ -82,9 +84,7 @@ describe('Assistant: the "activityReceived" dialog event', () => {
 
 describe('Assistant: how an activity reaches the dialogs', () => {
   const setup = () => {
-    const conversation = new ConversationState(new MemoryStorage());
-    const user = new UserState(new MemoryStorage());
-    const dialog = conversation.createProperty<DialogState>('dialog');
+    const { conversation, user, dialog } = states();
     const runs: string[] = [];
     const main = {
       async run(context: TurnContext) {
