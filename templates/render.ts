@@ -135,8 +135,7 @@ export function messages<T = Record<string, unknown>>(key: string): T {
 
 /** Renders one catalog string as a handlebars template (no HTML escaping: chat text). */
 export function fill(template: string, data: Record<string, unknown> = {}): string {
-  // Most catalog strings have no expression: handlebars would hand them back as they are, after
-  // wrapping every helper again for the call (its runtime does that on every top-level render).
+  // Most catalog strings have no expression: handed back as written, no template compiled and kept for each.
   if (!template.includes('{{')) return oneFinalPeriod(template.trim());
   let tpl = stringCache.get(template);
   if (!tpl) {
