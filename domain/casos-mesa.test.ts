@@ -20,6 +20,7 @@ import {
   identifyCasePerson,
   markEmailOnAnswer,
   MENSAJE_MAX,
+  unitsOfChars,
   MENSAJES_MAX,
   MENSAJES_PREVIOS,
   nextOpening,
@@ -172,6 +173,20 @@ describe('safeMessage: what a case may keep of a message', () => {
     expect(long.texto.endsWith('…')).toBe(true);
     expect(long).toMatchObject({ de: 'asesor', en: '2026-11-26T15:01:00.000Z' });
     expect(safeMessage(msg('persona', 'a'.repeat(MENSAJE_MAX))).texto).toBe('a'.repeat(MENSAJE_MAX));
+  });
+
+  it('counts characters as [...text] does, lone surrogates included, without building that array', () => {
+    const pieces = ['a', 'ñ', '🙂', '\ud83d', '\ude42', ' ', '👩‍💻'];
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    for (let round = 0; round < 200; round++) {
+      let text = '';
+      for (let k = next() % 40; k > 0; k--) text += pieces[next() % pieces.length];
+      const chars = [...text];
+      for (const n of [0, 1, 5, chars.length - 1, chars.length, chars.length + 3].filter((x) => x >= 0)) {
+        expect(unitsOfChars(text, n)).toBe(chars.slice(0, n).join('').length);
+      }
+    }
   });
 
   it('counts characters, not UTF-16 units: MENSAJE_MAX emoji are kept whole, one more is cut', () => {

@@ -109,11 +109,24 @@ export function safeMessage(m: MensajeCaso): MensajeCaso {
     texto = texto.split(/(\s+)/).map((w) => (/^\s*$/.test(w) ? w : redactWord(w))).join('');
   }
   // Cut by characters (code points); a text of no more UTF-16 units than that surely fits.
-  if (texto.length > MENSAJE_MAX) {
-    const chars = [...texto];
-    if (chars.length > MENSAJE_MAX) texto = `${chars.slice(0, MENSAJE_MAX - 1).join('').trimEnd()}…`;
+  if (texto.length > MENSAJE_MAX && unitsOfChars(texto, MENSAJE_MAX) < texto.length) {
+    texto = `${texto.slice(0, unitsOfChars(texto, MENSAJE_MAX - 1)).trimEnd()}…`;
   }
   return { de: m.de, texto, en: m.en };
+}
+
+/**
+ * How many UTF-16 units the first `n` characters (code points, as `[...text]` splits them: a lone
+ * surrogate is one) of `text` take; `text.length` when it has no more. Counted in place: the
+ * assistant's long messages (a checklist, a help text) pass here at every turn.
+ */
+export function unitsOfChars(text: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < text.length; k++) {
+    const c = text.charCodeAt(i);
+    i += c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1;
+  }
+  return i;
 }
 
 const keep = (mensajes: readonly MensajeCaso[], max: number): MensajeCaso[] =>

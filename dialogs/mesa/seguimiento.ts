@@ -49,6 +49,8 @@ export class ConversationMemory {
   set(key: string, record: ConversacionMesa, now: number): void {
     this.items.delete(key); // re-inserted last: Map order is the recency order
     this.items.set(key, { record, at: now });
+    // Only when over: a Map's key iterator first walks past the entries deleted above (one a turn).
+    if (this.items.size <= this.max) return;
     for (const oldest of this.items.keys()) {
       if (this.items.size <= this.max) break;
       this.items.delete(oldest);
