@@ -9,7 +9,7 @@ import type { Citizen } from './citizens.js';
 import { chatLink, nitOf, nitSubject, note } from './empleador-common.js';
 import { motivoOf, recordAction, staffOnly, takesPartIn, type ConflictoError, type MinisterioDeps, type MotivoError } from './ministerio.js';
 import { formatNit } from './nit.js';
-import { sendAndRecord } from './notify.js';
+import { sendAllAndRecord } from './notify.js';
 import { displayName } from './people.js';
 import type { MailRequest, Store, Tx } from './ports.js';
 import type { ReferenceCompany } from './reference.js';
@@ -154,8 +154,8 @@ export async function assignServices(
     return ok({ resultados, usable, mails, avisados: people.map((p) => p.id) });
   });
   if (!done.ok) return done;
-  let correosEnviados = true;
-  for (const mail of done.value.mails) correosEnviados = (await sendAndRecord(deps, actor, mail, nitSubject(key!))) && correosEnviados;
+  const subject = nitSubject(key!);
+  const correosEnviados = (await sendAllAndRecord(deps, actor, done.value.mails.map((mail) => ({ mail, subject })))).every(Boolean);
   const { resultados, usable, avisados } = done.value;
   return ok({ resultados, usable, avisados, correosEnviados });
 }
@@ -206,8 +206,8 @@ export async function changeAssignment(
     return ok({ asignacion, mails, avisados: people.map((p) => p.id) });
   });
   if (!done.ok) return done;
-  let correosEnviados = true;
-  for (const mail of done.value.mails) correosEnviados = (await sendAndRecord(deps, actor, mail, nitSubject(key!))) && correosEnviados;
+  const subject = nitSubject(key!);
+  const correosEnviados = (await sendAllAndRecord(deps, actor, done.value.mails.map((mail) => ({ mail, subject })))).every(Boolean);
   return ok({ asignacion: done.value.asignacion, avisados: done.value.avisados, correosEnviados });
 }
 

@@ -9,7 +9,7 @@
  */
 import { audit, type Actor } from './audit.js';
 import { chatLink, nitSubject } from './empleador-common.js';
-import { sendAndRecord } from './notify.js';
+import { sendAllAndRecord } from './notify.js';
 import { displayName } from './people.js';
 import type { ConnectionTester, ResultadoPrueba, SecretBox, Tx } from './ports.js';
 import { err, ok, type Result } from './result.js';
@@ -304,8 +304,8 @@ export async function assignServicesPassword(
     return ok({ nit, en, mails });
   });
   if (!done.ok) return done;
-  let correosEnviados = true;
-  for (const m of done.value.mails) correosEnviados = (await sendAndRecord(deps, actor, m, nitSubject(done.value.nit))) && correosEnviados;
+  const subject = nitSubject(done.value.nit);
+  const correosEnviados = (await sendAllAndRecord(deps, actor, done.value.mails.map((mail) => ({ mail, subject })))).every(Boolean);
   return ok({ asignadaEn: done.value.en, correosEnviados, correos: done.value.mails.length });
 }
 

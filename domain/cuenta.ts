@@ -17,7 +17,7 @@ import { documentKey, type AccountToken, type Citizen } from './citizens.js';
 import { completePendingAuthorizations } from './autorizados.js';
 import { completePendingDesignations } from './delegados.js';
 import type { CoreDeps } from './deps.js';
-import { sendAndRecord } from './notify.js';
+import { sendAllAndRecord, sendAndRecord } from './notify.js';
 import { BUSY, checkPasswordPolicy, verificationLimiter, type Limiter, type PasswordReason } from './password.js';
 import { displayName, normalizeNumero } from './people.js';
 import type { MailRequest, Tx } from './ports.js';
@@ -193,16 +193,11 @@ export async function setPasswordWithToken(
   // A new password ends any wait on this document.
   guardOf(deps).documents.clear(citizen.id);
   const nombre = displayName(citizen);
-  await sendAndRecord(
-    deps,
-    actor,
+  const own: MailRequest =
     tipo === 'activacion'
       ? { to: citizen.email, template: 'cuenta-activada', data: { nombre, usuario: `${citizen.tipoDocumento} ${citizen.numeroDocumento}` } }
-      : { to: citizen.email, template: 'clave-cambiada', data: { nombre } },
-    subject,
-    citizen.id,
-  );
-  for (const mail of designations) await sendAndRecord(deps, actor, mail, subject, citizen.id);
+      : { to: citizen.email, template: 'clave-cambiada', data: { nombre } };
+  await sendAllAndRecord(deps, actor, [own, ...designations].map((mail) => ({ mail, subject, persona: citizen.id })));
   return ok({ nombre });
 }
 

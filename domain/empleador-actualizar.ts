@@ -8,7 +8,7 @@ import { nitOf, nitSubject, normalizeSede, note, placeName, referenceRlOf, type 
 import { checkCorporateEmail } from './empleador-registro.js';
 import type { DelegateData, Sede } from './employers.js';
 import { formatNit } from './nit.js';
-import { sendAndRecord } from './notify.js';
+import { sendAllAndRecord, type Notice } from './notify.js';
 import { displayName } from './people.js';
 import { may, principalOf } from './permissions.js';
 import { err, ok, type Err, type Result } from './result.js';
@@ -74,16 +74,10 @@ export async function updateEmployer(
 
   const { role, rl, notice, to, delegateMail } = done.value;
   const subject = nitSubject(role.nit);
-  let correoEnviado = true;
-  for (const address of to) {
-    const sent = await sendAndRecord(
-      deps,
-      actor,
-      { to: address, template: 'empleador-actualizado', data: { razonSocial: role.razonSocial, nit: formatNit(role.nit, role.dv), representante: displayName(rl), ...notice } },
-      subject,
-    );
-    correoEnviado = correoEnviado && sent;
-  }
-  if (delegateMail) await sendAndRecord(deps, actor, delegateMail, subject, role.delegado.citizenId);
+  const data = { razonSocial: role.razonSocial, nit: formatNit(role.nit, role.dv), representante: displayName(rl), ...notice };
+  const notices: Notice[] = to.map((address) => ({ mail: { to: address, template: 'empleador-actualizado', data }, subject }));
+  if (delegateMail) notices.push({ mail: delegateMail, subject, persona: role.delegado.citizenId });
+  // The delegate's mail is not the one the reply tells about.
+  const correoEnviado = (await sendAllAndRecord(deps, actor, notices)).slice(0, to.length).every(Boolean);
   return ok({ emailEnmascarado: maskEmail(role.sede.email), correoEnviado });
 }

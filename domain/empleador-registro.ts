@@ -9,10 +9,10 @@ import { checkedDelegate, delegateEmail, designation, type CheckedDelegate } fro
 import { nitOf, nitSubject, normalizeSede, note, placeName, referenceRlOf, type EmpleadorDeps, type EmpleadorError } from './empleador-common.js';
 import { naturalezaNamed, type DelegateData, type EmployerRole, type Naturaleza, type Sede } from './employers.js';
 import { formatNit, normalizeNit } from './nit.js';
-import { sendAndRecord } from './notify.js';
+import { sendAllAndRecord } from './notify.js';
 import { displayName } from './people.js';
 import { may, principalOf } from './permissions.js';
-import type { Tx } from './ports.js';
+import type { MailRequest, Tx } from './ports.js';
 import type { ReferenceCompany } from './reference.js';
 import { err, ok, type Err, type Result } from './result.js';
 import { checkRutFile, checkRutIssueDate } from './rut.js';
@@ -229,23 +229,21 @@ export async function registerEmployer(
 
   const { role, rl, delegateMail, delegada } = done.value;
   const subject = nitSubject(role.nit);
-  const correoEnviado = await sendAndRecord(
-    deps,
-    actor,
-    {
-      to: role.sede.email,
-      template: role.estado === 'activo' ? 'empleador-registrado' : 'empleador-pendiente-revision',
-      data: {
-        razonSocial: role.razonSocial,
-        nit: formatNit(role.nit, role.dv),
-        representante: displayName(rl),
-        sede: role.sede.nombre,
-        lugar: placeName(deps.reference, role.sede),
-        delegado: displayName(role.delegado),
-      },
+  const registered: MailRequest = {
+    to: role.sede.email,
+    template: role.estado === 'activo' ? 'empleador-registrado' : 'empleador-pendiente-revision',
+    data: {
+      razonSocial: role.razonSocial,
+      nit: formatNit(role.nit, role.dv),
+      representante: displayName(rl),
+      sede: role.sede.nombre,
+      lugar: placeName(deps.reference, role.sede),
+      delegado: displayName(role.delegado),
     },
-    subject,
-  );
-  await sendAndRecord(deps, actor, delegateMail, subject, role.delegado.citizenId);
-  return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado, delegada, correoEnviado });
+  };
+  const [correoEnviado] = await sendAllAndRecord(deps, actor, [
+    { mail: registered, subject },
+    { mail: delegateMail, subject, persona: role.delegado.citizenId },
+  ]);
+  return ok({ estado: role.estado, emailEnmascarado: maskEmail(role.sede.email), delegado: role.delegado.estado, delegada, correoEnviado: correoEnviado === true });
 }

@@ -8,7 +8,7 @@ import type { RolCcf } from './autorizaciones.js';
 import { chatLink, nitOf, nitSubject, note } from './empleador-common.js';
 import { motivoOf, peopleOfCcf, recordAction, staffOnly, takesPartIn, type ConflictoError, type MinisterioDeps, type MotivoError } from './ministerio.js';
 import { formatNit } from './nit.js';
-import { sendAndRecord } from './notify.js';
+import { sendAllAndRecord } from './notify.js';
 import { displayName } from './people.js';
 import type { MailRequest } from './ports.js';
 import type { ReferenceCompany } from './reference.js';
@@ -109,8 +109,8 @@ export async function setCcfRole(
     return ok({ rolCcf, razonSocial: role.razonSocial, mails, avisados: people.map((p) => p.id) });
   });
   if (!done.ok) return done;
-  let correosEnviados = true;
-  for (const mail of done.value.mails) correosEnviados = (await sendAndRecord(deps, actor, mail, nitSubject(key!))) && correosEnviados;
+  const subject = nitSubject(key!);
+  const correosEnviados = (await sendAllAndRecord(deps, actor, done.value.mails.map((mail) => ({ mail, subject })))).every(Boolean);
   const { rolCcf, razonSocial, avisados } = done.value;
   return ok({ rolCcf, razonSocial, avisados, correosEnviados });
 }
