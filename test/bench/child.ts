@@ -39,6 +39,7 @@ export async function serve(mode: 'app' | 'echo', dataDir?: string, env: Record<
     execArgv: [
       '--expose-gc',
       ...(process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean), // flags to try, on the assistant and the echo bot alike
+      ...(mode === 'app' ? (process.env['BENCH_APP_FLAGS'] ?? '').split(' ').filter(Boolean) : []), // on the assistant alone
       '--import',
       'tsx',
       ...(process.env['BENCH_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_PROF']}`, '--cpu-prof-interval=250'] : []),

@@ -40,7 +40,7 @@ export function benchSizes(postgres = false): BenchSizes {
     writeTurns: num('BENCH_WRITE_TURNS', quick ? 30 : 200),
     writeBudgetMs: num('BENCH_WRITE_BUDGET_MS', quick ? 5_000 : 20_000),
     concurrency: num('BENCH_CONCURRENCY', 10),
-    journeys: num('BENCH_JOURNEYS', quick ? 60 : 800),
+    journeys: num('BENCH_JOURNEYS', quick ? 60 : 1_200),
     journeyWarmup: num('BENCH_JOURNEY_WARMUP', quick ? 20 : 400),
     echoMs: num('BENCH_ECHO_MS', quick ? 2_000 : 6_000),
     humanConversations: num('BENCH_HUMAN', quick ? 100 : 1_000),
