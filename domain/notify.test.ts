@@ -22,7 +22,7 @@ function heldMailer(failing: readonly string[] = []) {
   return { mailer, started, releaseAll: () => release.splice(0).forEach((r) => r()) };
 }
 
-/** The store, counting the transactions committed. */
+/** The store, counting the transactions run on it. */
 function countingStore() {
   const inner = trackedStore();
   let transactions = 0;
