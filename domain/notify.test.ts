@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { trackedStore } from '../test/helpers/store.js';
 import type { Actor } from './audit.js';
 import { sendAllAndRecord, sendAndRecord } from './notify.js';
 import type { Mailer, MailRequest, Store } from './ports.js';
 import { fakeClock, seededRandom } from './random.js';
+import { createMemoryStore } from '../storage/memory-store.js';
 
 const actor: Actor = { ref: 'u-1', channel: 'webchat' };
 const mail = (to: string, template = 'empleador-registrado'): MailRequest => ({ to, template, data: {} });
@@ -22,11 +22,19 @@ function heldMailer(failing: readonly string[] = []) {
   return { mailer, started, releaseAll: () => release.splice(0).forEach((r) => r()) };
 }
 
-/** The store, counting the transactions run on it. */
+/** The real memory store, counting the transactions run on it. */
 function countingStore() {
-  const inner = trackedStore();
+  const inner = createMemoryStore();
   let transactions = 0;
-  const store: Store = { ...inner, transaction: (work, options) => ((transactions++), inner.transaction(work, options)) };
+  const store: Store = {
+    transaction: (work, options) => {
+      transactions++;
+      return inner.transaction(work, options);
+    },
+    sync: () => inner.sync(),
+    health: () => inner.health(),
+    close: () => inner.close(),
+  };
   return { store, count: () => transactions };
 }
 
