@@ -67,7 +67,7 @@ function stepWithin(where: { tramite: string; paso?: string }): string | undefin
 export async function statusActivities(
   deps: MainDialogDeps,
   context: TurnContext,
-  where?: { tramite: string; paso?: string },
+  where?: { tramite: string; paso?: string; proceso?: string },
 ): Promise<(Partial<Activity> | string)[]> {
   const session = await activeSession(deps, context);
   const sesion = session ? { nombre: session.nombre, rol: roleLabel(actingRole(session)) } : undefined;
@@ -75,7 +75,8 @@ export async function statusActivities(
   if (!session) {
     // After creating an account in this conversation: how to activate it (or that it is active), instead of "Aún no ha ingresado… Registrarme".
     const cuenta = await createdAccountState(deps, context);
-    if (!cuenta) return [here];
+    // Already logging in: "it is active, choose Ingresar" would only repeat what the person is doing.
+    if (!cuenta || (cuenta.activa && where?.proceso === 'ingresar')) return [here];
     const activar = render('general/estado-cuenta-creada', cuenta);
     return where ? [here, activar] : [activar];
   }

@@ -292,7 +292,7 @@ export class MainDialog extends ComponentDialog {
         const where = this.whereNow(innerDc);
         const shown = where ? { tramite: titleOf(where.proceso), ...(where.paso ? { paso: where.paso } : {}) } : undefined;
         const staff = await this.staffStatus(innerDc.context, shown);
-        for (const a of staff ? [staff] : await statusActivities(this.deps, innerDc.context, shown)) await innerDc.context.sendActivity(a);
+        for (const a of staff ? [staff] : await statusActivities(this.deps, innerDc.context, shown && { ...shown, proceso: where!.proceso })) await innerDc.context.sendActivity(a);
         await deepest.repromptDialog();
         return Dialog.EndOfTurn;
       }

@@ -132,6 +132,11 @@ describe('journey: register, activate from the e-mail, log in', () => {
 
     // Log in through the chat: the password goes only in the masked card input.
     await dl.converse([['Ingresar', 'tipo de documento']]);
+    // "estado" while logging in says where the person is, not again that the account is active and to choose Ingresar.
+    await dl.send('estado');
+    const here = await dl.waitFor('cual es su tipo de documento');
+    expect(here).toContain('esta en ingresar');
+    expect(here).not.toContain('ya esta activa');
     await dl.submit({ __form: 'ingreso', tipoDocumento: 'CE', numeroDocumento: person.numeroDocumento, clave: PASSWORD });
     const welcome = await dl.waitFor('ingreso correctamente');
     expect(welcome).toContain('carlos');
